@@ -1,0 +1,89 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import jwt from '@fastify/jwt';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Redis } from 'ioredis';
+import type { Db } from '../../db/client.js';
+import type { Config } from './config.js';
+import { uuidv7 } from './lib/ids.js';
+import { loggerOptions } from './lib/logger.js';
+import accessPlugin, { ACCESS_COOKIE } from './plugins/access.js';
+import errorsPlugin from './plugins/errors.js';
+import openapiPlugin from './plugins/openapi.js';
+import { createServices } from './services.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { ssoRoutes } from './modules/auth/sso.routes.js';
+import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { platformRoutes } from './modules/platform/platform.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  /** Override the logger (tests capture log lines to prove no secret is written). */
+  logger?: FastifyInstance['log'] | boolean;
+}
+
+/** Builds the HTTP application without listening, so tests drive it with `inject` or a real port. */
+export async function buildApp({ config, db, logger }: AppDeps) {
+  const app = Fastify({
+    ...(logger === undefined ? { logger: loggerOptions(config.logLevel) } : typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : uuidv7();
+    },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+  if (redis) {
+    redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis error'));
+    app.addHook('onClose', async () => { redis.disconnect(); });
+  }
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(cookie);
+  await app.register(jwt, {
+    secret: config.jwtSecret,
+    sign: { algorithm: 'HS256', iss: config.jwtIssuer, aud: config.jwtAudience, expiresIn: config.accessTokenTtlSeconds },
+    verify: { algorithms: ['HS256'], allowedIss: config.jwtIssuer, allowedAud: config.jwtAudience },
+    cookie: { cookieName: ACCESS_COOKIE, signed: false },
+  });
+  // Limits are applied explicitly (per IP on login, per account, per user, per organization) with
+  // createRateLimit; the store is Redis when configured so every API instance shares the counters.
+  await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'linkyard-rl:' } : {}) });
+  await app.register(openapiPlugin, { publicUrl: config.publicUrl });
+  await app.register(accessPlugin, { db, config });
+
+  const services = createServices({ db, config, signAccessToken: (claims) => app.jwt.sign(claims) });
+  app.decorate('services', services);
+
+  await app.register(healthRoutes, { db });
+  await app.register(authRoutes, { auth: services.auth, config });
+  if (config.sso) await app.register(ssoRoutes, { auth: services.auth, config, sso: config.sso });
+  await app.register(organizationsRoutes, { organizations: services.organizations, members: services.members });
+  await app.register(auditRoutes, { audit: services.audit });
+  await app.register(platformRoutes, { platform: services.platform });
+
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: ReturnType<typeof createServices>;
+  }
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

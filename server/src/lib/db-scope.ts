@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../../db/client.js';
+import type { Database } from '../../../db/schema.js';
+import { isUuid } from './ids.js';
+
+export type Tx = Kysely<Database>;
+
+/**
+ * Who a transaction acts for. Row-level security reads these settings:
+ * - org: one organization's rows (every tenant route);
+ * - user: the caller's own memberships and their organizations (the org switcher);
+ * - platform: every organization (Platform Owner reads, platform jobs).
+ */
+export type Scope = { org: string } | { user: string } | { platform: true };
+
+/**
+ * Runs `fn` in a transaction as the non-owner role `linkyard_app` with the scope's settings, so
+ * row-level security applies to every query inside. Settings are transaction-local (SET LOCAL), so
+ * nothing leaks to the next user of the pooled connection.
+ */
+export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const settings = scopeSettings(scope);
+  return db.kysely.connection().execute(async (conn) => {
+    await db.execStatements(conn, ['BEGIN', 'SET LOCAL ROLE linkyard_app', settings]);
+    let result: T;
+    try {
+      result = await fn(conn);
+    } catch (err) {
+      await db.execStatements(conn, ['ROLLBACK']).catch(() => {});
+      throw err;
+    }
+    await db.execStatements(conn, ['COMMIT']);
+    return result;
+  });
+}
+
+function scopeSettings(scope: Scope): string {
+  const set = (name: string, value: string) => `set_config('linkyard.${name}', '${value}', true)`;
+  if ('org' in scope) {
+    // Interpolated into SQL, so it must be a UUID; routes validate this long before we get here.
+    if (!isUuid(scope.org)) throw new Error('inScope: organization id must be a UUID');
+    return `SELECT ${set('org_id', scope.org)}, ${set('user_id', '')}, ${set('scope', 'org')}`;
+  }
+  if ('user' in scope) {
+    if (!isUuid(scope.user)) throw new Error('inScope: user id must be a UUID');
+    return `SELECT ${set('org_id', '')}, ${set('user_id', scope.user)}, ${set('scope', 'user')}`;
+  }
+  return `SELECT ${set('org_id', '')}, ${set('user_id', '')}, ${set('scope', 'platform')}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Typed errors thrown by services and plugins; the error handler maps them to the API's error shape
+ * `{ statusCode, error, message, requestId }`. Messages of these errors are safe to show to users.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequest extends AppError {
+  constructor(message: string) {
+    super(400, 'Bad Request', message);
+  }
+}
+export class Unauthorized extends AppError {
+  constructor(message = 'Authentication required') {
+    super(401, 'Unauthorized', message);
+  }
+}
+export class Forbidden extends AppError {
+  constructor(message = 'You are not allowed to do this') {
+    super(403, 'Forbidden', message);
+  }
+}
+export class NotFound extends AppError {
+  constructor(what = 'Resource') {
+    super(404, 'Not Found', `${what} not found`);
+  }
+}
+export class Conflict extends AppError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+  }
+}
+export class TooManyRequests extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'Too Many Requests', `Too many requests; try again in ${retryAfterSeconds} seconds`, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+/** Postgres unique_violation: lets repos turn a race into a clean 409 instead of a 500. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string } | null;
+  return !!e && e.code === '23505' && (!constraint || e.constraint === constraint);
+}

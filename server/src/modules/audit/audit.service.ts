@@ -1,0 +1,194 @@
+import type { Db } from '../../../../db/client.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import type { RequestContext } from '../../lib/context.js';
+import { assertCan, subject } from '../../lib/ability.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import type { AuditEventRow } from '../../../../db/schema.js';
+import { NotFound } from '../../lib/errors.js';
+import { chainKeyFor, eventHash, GENESIS_HASH } from './audit-chain.js';
+import * as repo from './audit.repo.js';
+
+export interface AuditEntry {
+  organizationId: string | null;
+  action: string;
+  target: { type: string; id: string | null };
+  metadata?: Record<string, unknown>;
+}
+
+export interface AuditEventView {
+  id: string;
+  organizationId: string | null;
+  at: string;
+  actor: { id: string | null; email: string | null };
+  action: string;
+  target: { type: string; id: string | null };
+  metadata: Record<string, unknown>;
+  ip: string | null;
+}
+
+export interface AuditQuery {
+  action?: string;
+  actorId?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+// Defence in depth: callers never pass secrets, and if one slips through it is not written.
+const SECRET_KEY = /secret|token|password|api_?key|authorization|cookie|credential/i;
+
+function scrub(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : scrub(v)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Appends an event to its organization's hash chain, inside the caller's transaction, so the event
+ * exists exactly when the change it describes does.
+ */
+export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  const chainKey = chainKeyFor(entry.organizationId);
+  const head = await repo.lockChainHead(tx, chainKey, entry.organizationId);
+  const fields = {
+    id: uuidv7(),
+    organizationId: entry.organizationId,
+    seq: Number(head.last_seq) + 1,
+    at: new Date(),
+    actorId: ctx.actor?.userId ?? null,
+    actorEmail: ctx.actor?.email ?? null,
+    action: entry.action,
+    targetType: entry.target.type,
+    targetId: entry.target.id,
+    metadata: (scrub(entry.metadata ?? {}) as Record<string, unknown>),
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+  };
+  await repo.insertEvent(tx, {
+    id: fields.id,
+    organization_id: fields.organizationId,
+    chain_key: chainKey,
+    seq: fields.seq,
+    at: fields.at,
+    actor_id: fields.actorId,
+    actor_email: fields.actorEmail,
+    action: fields.action,
+    target_type: fields.targetType,
+    target_id: fields.targetId,
+    metadata: fields.metadata,
+    ip: fields.ip,
+    user_agent: fields.userAgent,
+    prev_hash: head.last_hash,
+    hash: eventHash(head.last_hash, fields),
+  });
+}
+
+function toView(row: AuditEventRow): AuditEventView {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    at: row.at.toISOString(),
+    actor: { id: row.actor_id, email: row.actor_email },
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id },
+    metadata: row.metadata,
+    ip: row.ip,
+  };
+}
+
+function parseFilters(q: AuditQuery) {
+  const cursor = decodeCursor(q.cursor, ['string', 'string']);
+  const limit = q.limit ?? 50;
+  return {
+    action: q.action,
+    actorId: q.actorId,
+    from: q.from ? new Date(q.from) : undefined,
+    to: q.to ? new Date(q.to) : undefined,
+    before: cursor ? { at: cursor[0] as string, id: cursor[1] as string } : undefined,
+    limit,
+  };
+}
+
+const cursorOf = (r: AuditEventRow) => [r.at.toISOString(), r.id];
+
+export function createAuditService(db: Db) {
+  return {
+    /** One organization's trail (Admin and above of that org; Platform Owner). */
+    async listForOrg(ctx: RequestContext, orgId: string, q: AuditQuery): Promise<Page<AuditEventView>> {
+      assertCan(ctx.actor!.ability, 'read', subject('AuditEvent', { organizationId: orgId }));
+      const f = parseFilters(q);
+      const rows = await inScope(db, { org: orgId }, (tx) => repo.listEvents(tx, { ...f, organizationId: orgId }));
+      return toPage(rows, f.limit, toView, cursorOf);
+    },
+
+    /** Every organization's trail and the platform's own events (Platform Owner). */
+    async listAll(ctx: RequestContext, q: AuditQuery & { orgId?: string }): Promise<Page<AuditEventView>> {
+      assertCan(ctx.actor!.ability, 'read', 'AuditEvent');
+      const f = parseFilters(q);
+      const rows = await inScope(db, { platform: true }, (tx) => repo.listEvents(tx, { ...f, organizationId: q.orgId }));
+      return toPage(rows, f.limit, toView, cursorOf);
+    },
+
+    verify: (ctx: RequestContext | null) => {
+      if (ctx) assertCan(ctx.actor!.ability, 'verify', 'AuditEvent');
+      return verifyAuditChains(db);
+    },
+  };
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBrokenEventId: string | null;
+  /** Human-readable reason for the first break (scripts print it). */
+  reason: string | null;
+}
+
+/**
+ * Walks every chain from genesis: each event must follow its predecessor's hash and sequence and
+ * hash to its stored value; each chain's head must point at its last event (so a deleted tail shows).
+ */
+export async function verifyAuditChains(db: Db, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+  return inScope(db, { platform: true }, async (tx) => {
+    let checked = 0;
+    for (const head of await repo.listChainHeads(tx)) {
+      let prevHash = GENESIS_HASH;
+      let prevSeq = 0;
+      let lastId: string | null = null;
+      for (;;) {
+        const batch = await repo.chainBatch(tx, head.chain_key, prevSeq, 1000);
+        for (const row of batch) {
+          checked++;
+          const broken = (reason: string): VerifyResult => ({ ok: false, checked, firstBrokenEventId: row.id, reason });
+          if (Number(row.seq) !== prevSeq + 1) return broken(`sequence gap before event ${row.id} in chain ${head.chain_key}`);
+          if (row.prev_hash !== prevHash) return broken(`event ${row.id} does not follow the previous event's hash`);
+          const expected = eventHash(row.prev_hash, {
+            id: row.id, organizationId: row.organization_id, seq: Number(row.seq), at: row.at,
+            actorId: row.actor_id, actorEmail: row.actor_email, action: row.action,
+            targetType: row.target_type, targetId: row.target_id, metadata: row.metadata,
+            ip: row.ip, userAgent: row.user_agent,
+          });
+          if (expected !== row.hash) return broken(`event ${row.id} was modified after it was written`);
+          prevHash = row.hash;
+          prevSeq = Number(row.seq);
+          lastId = row.id;
+        }
+        onProgress?.(checked);
+        if (batch.length < 1000) break;
+      }
+      if (Number(head.last_seq) !== prevSeq || head.last_hash !== prevHash) {
+        return { ok: false, checked, firstBrokenEventId: lastId, reason: `chain ${head.chain_key} ends before its recorded head (events were removed)` };
+      }
+    }
+    return { ok: true, checked, firstBrokenEventId: null, reason: null };
+  });
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;
+export { NotFound };

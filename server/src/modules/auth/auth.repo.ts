@@ -1,0 +1,107 @@
+import { sql, type Kysely } from 'kysely';
+import type { Insertable } from 'kysely';
+import type { Database, MemberRole, PlatformRole, SessionsTable, UserStatus } from '../../../../db/schema.js';
+import type { Tx } from '../../lib/db-scope.js';
+
+/** Users and sessions are platform-level identity tables (no tenant rows), read with the owner connection. */
+type Conn = Kysely<Database>;
+
+export function findUserByEmail(db: Conn, email: string) {
+  return db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export function findUserById(db: Conn, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByInvitation(db: Conn, tokenHash: string) {
+  return db.selectFrom('users').selectAll().where('invitation_token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function activateInvitedUser(db: Conn, id: string, passwordHash: string, name: string | undefined) {
+  await db
+    .updateTable('users')
+    .set({
+      password_hash: passwordHash,
+      status: 'active',
+      invitation_token_hash: null,
+      invitation_expires_at: null,
+      updated_at: new Date(),
+      ...(name ? { name } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export interface ActorRow {
+  email: string;
+  status: UserStatus;
+  platform_role: PlatformRole | null;
+  session_revoked: boolean;
+  org_exists: boolean;
+  org_status: 'active' | 'suspended' | null;
+  role: MemberRole | null;
+}
+
+/**
+ * Everything the access gate needs, in one round trip: the user, whether the token's session was
+ * revoked, and the user's membership in the organization of the URL (if any).
+ */
+export async function loadActor(db: Conn, userId: string, sessionFamilyId: string, orgId: string | null): Promise<ActorRow | undefined> {
+  const result = await sql<ActorRow>`
+    SELECT u.email, u.status, u.platform_role,
+           EXISTS (SELECT 1 FROM sessions s WHERE s.family_id = ${sessionFamilyId} AND s.revoked_at IS NOT NULL) AS session_revoked,
+           o.id IS NOT NULL AS org_exists, o.status AS org_status, m.role
+      FROM users u
+      LEFT JOIN organizations o ON o.id = ${orgId}::uuid
+      LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = u.id
+     WHERE u.id = ${userId}`.execute(db);
+  return result.rows[0];
+}
+
+export interface MembershipView {
+  organizationId: string;
+  organizationSlug: string;
+  organizationName: string;
+  role: MemberRole;
+}
+
+/** The caller's memberships (run in the caller's user scope, so RLS shows only their own rows). */
+export function listMembershipsOfUser(tx: Tx, userId: string): Promise<MembershipView[]> {
+  return tx
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.organization_id')
+    .select(['o.id as organizationId', 'o.slug as organizationSlug', 'o.name as organizationName', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('o.name')
+    .execute();
+}
+
+export async function insertSession(db: Conn, s: Insertable<SessionsTable>) {
+  await db.insertInto('sessions').values(s).execute();
+}
+
+export function findSessionByTokenHash(db: Conn, tokenHash: string) {
+  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Marks a refresh token used; false when another request used it first (a race counts as reuse). */
+export async function markRotated(db: Conn, sessionId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('sessions')
+    .set({ rotated_at: new Date() })
+    .where('id', '=', sessionId)
+    .where('rotated_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function revokeFamily(db: Conn, familyId: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

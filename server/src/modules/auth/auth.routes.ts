@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { ACCESS_COOKIE, requestContext } from '../../plugins/access.js';
+import { Unauthorized } from '../../lib/errors.js';
+import { enforceLimits } from '../../lib/rate-limits.js';
+import { commonErrors } from '../../lib/schemas.js';
+import type { AuthService, SignedIn as SignedInResult } from './auth.service.js';
+import { AcceptInvitationBody, LoginBody, Profile, RefreshBody, SignedIn } from './auth.schemas.js';
+
+export const REFRESH_COOKIE = 'ly_refresh';
+
+/** Sets the httpOnly cookies the admin UI authenticates with; the body carries the access token for API clients. */
+export function setSessionCookies(reply: FastifyReply, config: Config, s: SignedInResult) {
+  const secure = config.publicUrl.startsWith('https://');
+  reply.setCookie(ACCESS_COOKIE, s.accessToken, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: s.expiresIn });
+  reply.setCookie(REFRESH_COOKIE, s.refreshToken, {
+    httpOnly: true, sameSite: 'strict', secure, path: '/api/auth', maxAge: config.refreshTokenTtlSeconds,
+  });
+}
+
+function clearSessionCookies(reply: FastifyReply) {
+  reply.clearCookie(ACCESS_COOKIE, { path: '/' });
+  reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
+}
+
+const signedInBody = ({ refreshToken: _omitted, ...rest }: SignedInResult) => rest;
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config }> = async (app, { auth, config }) => {
+  const loginPerIp = app.createRateLimit({
+    keyGenerator: (req) => `login-ip:${req.ip}`,
+    max: config.rateLimit.loginPerIpPerMinute,
+    timeWindow: 60_000,
+  });
+  const loginPerAccount = app.createRateLimit({
+    keyGenerator: (req) => `login-account:${String((req.body as { email?: string })?.email ?? '').toLowerCase()}`,
+    max: config.rateLimit.loginPerAccountPerMinute,
+    timeWindow: 60_000,
+  });
+  const limitLogin = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, loginPerAccount]);
+
+  app.post('/api/auth/login', {
+    config: { access: 'public' },
+    preHandler: limitLogin,
+    schema: {
+      tags: ['auth'], summary: 'Sign in with email and password',
+      body: LoginBody,
+      response: { 200: SignedIn, ...commonErrors },
+    },
+  }, async (request, reply) => {
+    const result = await auth.login(request.body.email, request.body.password, requestContext(request));
+    setSessionCookies(reply, config, result);
+    return signedInBody(result);
+  });
+
+  app.post('/api/auth/refresh', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'], summary: 'Exchange a refresh token (cookie or body) for new tokens; each refresh token works once',
+      body: Type_optionalBody(RefreshBody),
+      response: { 200: SignedIn, ...commonErrors },
+    },
+  }, async (request, reply) => {
+    const token = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+    if (!token) throw new Unauthorized('No refresh token; sign in again');
+    try {
+      const result = await auth.refresh(token, requestContext(request));
+      setSessionCookies(reply, config, result);
+      return { ...signedInBody(result) };
+    } catch (err) {
+      clearSessionCookies(reply);
+      throw err;
+    }
+  });
+
+  app.post('/api/auth/logout', {
+    config: { access: 'public' },
+    schema: { tags: ['auth'], summary: 'Sign out: revokes the session and clears the cookies', body: Type_optionalBody(RefreshBody) },
+  }, async (request, reply) => {
+    let sessionFamilyId: string | undefined;
+    try {
+      sessionFamilyId = (await request.jwtVerify<{ sid: string }>()).sid;
+    } catch {
+      // An expired access token still lets the refresh token identify the session.
+    }
+    await auth.logout({ sessionFamilyId, refreshToken: request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE] });
+    clearSessionCookies(reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'The signed-in user and their organizations', response: { 200: Profile, ...commonErrors } },
+  }, async (request) => auth.profile(request.actor!.userId));
+
+  app.post('/api/auth/accept-invitation', {
+    config: { access: 'public' },
+    preHandler: limitLogin,
+    schema: {
+      tags: ['auth'], summary: 'Set a password with the invitation token from POST /members, and sign in',
+      body: AcceptInvitationBody,
+      response: { 200: SignedIn, ...commonErrors },
+    },
+  }, async (request, reply) => {
+    const result = await auth.acceptInvitation(request.body.token, request.body.password, request.body.name, requestContext(request));
+    setSessionCookies(reply, config, result);
+    return signedInBody(result);
+  });
+};
+
+/** A body that may be absent entirely (cookie-based callers send none). */
+function Type_optionalBody<T>(schema: T) {
+  return schema;
+}

@@ -1,0 +1,127 @@
+import type { Db } from '../../../../db/client.js';
+import type { Config } from '../../config.js';
+import type { RequestContext } from '../../lib/context.js';
+import { inScope } from '../../lib/db-scope.js';
+import { BadRequest, Unauthorized } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { hashPassword, newOpaqueToken, sha256, verifyPassword } from '../../lib/passwords.js';
+import { recordAudit } from '../audit/audit.service.js';
+import * as repo from './auth.repo.js';
+
+export interface AccessClaims {
+  sub: string;
+  /** Refresh-token family: logging out (or reuse) revokes it, and with it every access token it minted. */
+  sid: string;
+}
+
+export interface SignedIn {
+  user: { id: string; email: string; name: string; platformRole: 'platform_owner' | null };
+  memberships: repo.MembershipView[];
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+}
+
+const INVALID_LOGIN = 'Invalid email or password';
+
+export function createAuthService(db: Db, config: Config, signAccessToken: (claims: AccessClaims) => string) {
+  async function profile(userId: string) {
+    const user = await repo.findUserById(db.kysely, userId);
+    if (!user || user.status !== 'active') throw new Unauthorized();
+    const memberships = await inScope(db, { user: userId }, (tx) => repo.listMembershipsOfUser(tx, userId));
+    return {
+      user: { id: user.id, email: user.email, name: user.name, platformRole: user.platform_role },
+      memberships,
+    };
+  }
+
+  async function issueTokens(userId: string, familyId: string, ctx: RequestContext) {
+    const refreshToken = newOpaqueToken();
+    await repo.insertSession(db.kysely, {
+      id: uuidv7(),
+      family_id: familyId,
+      user_id: userId,
+      token_hash: sha256(refreshToken),
+      expires_at: new Date(Date.now() + config.refreshTokenTtlSeconds * 1000),
+      ip: ctx.ip,
+      user_agent: ctx.userAgent?.slice(0, 500) ?? null,
+    });
+    return { accessToken: signAccessToken({ sub: userId, sid: familyId }), expiresIn: config.accessTokenTtlSeconds, refreshToken };
+  }
+
+  /** Starts a new session family for a user already proven (password or SSO). */
+  async function startSession(userId: string, ctx: RequestContext, method: 'password' | 'sso'): Promise<SignedIn> {
+    const familyId = uuidv7();
+    const tokens = await issueTokens(userId, familyId, ctx);
+    const p = await profile(userId);
+    await inScope(db, { platform: true }, (tx) =>
+      recordAudit(tx, { ...ctx, actor: actorStub(p.user) }, {
+        organizationId: null, action: 'auth.login', target: { type: 'user', id: userId }, metadata: { method },
+      }));
+    return { ...p, ...tokens };
+  }
+
+  return {
+    profile,
+    startSession,
+
+    async login(email: string, password: string, ctx: RequestContext): Promise<SignedIn> {
+      const user = await repo.findUserByEmail(db.kysely, email);
+      // Always run the hash, so a missing account answers as slowly as a wrong password.
+      const ok = await verifyPassword(password, user?.password_hash ?? null);
+      if (!user || !ok || user.status !== 'active') throw new Unauthorized(INVALID_LOGIN);
+      return startSession(user.id, ctx, 'password');
+    },
+
+    async refresh(refreshToken: string, ctx: RequestContext): Promise<SignedIn> {
+      const session = await repo.findSessionByTokenHash(db.kysely, sha256(refreshToken));
+      if (!session || session.revoked_at) throw new Unauthorized('Session expired; sign in again');
+      if (session.rotated_at || !(await repo.markRotated(db.kysely, session.id))) {
+        // A refresh token is good once. Seeing it again means it was copied: end the whole family.
+        await repo.revokeFamily(db.kysely, session.family_id);
+        await inScope(db, { platform: true }, (tx) =>
+          recordAudit(tx, ctx, {
+            organizationId: null, action: 'auth.refresh_token_reused', target: { type: 'user', id: session.user_id },
+            metadata: { sessionFamily: session.family_id },
+          }));
+        throw new Unauthorized('Refresh token was already used; every session from that sign-in has been signed out');
+      }
+      if (session.expires_at.getTime() <= Date.now()) throw new Unauthorized('Session expired; sign in again');
+      const tokens = await issueTokens(session.user_id, session.family_id, ctx);
+      return { ...(await profile(session.user_id)), ...tokens };
+    },
+
+    async logout(input: { refreshToken?: string; sessionFamilyId?: string }): Promise<void> {
+      let familyId = input.sessionFamilyId;
+      if (!familyId && input.refreshToken) {
+        familyId = (await repo.findSessionByTokenHash(db.kysely, sha256(input.refreshToken)))?.family_id;
+      }
+      if (familyId) await repo.revokeFamily(db.kysely, familyId);
+    },
+
+    /** Sets the password of an invited user (the token came from POST /members) and signs them in. */
+    async acceptInvitation(token: string, password: string, name: string | undefined, ctx: RequestContext): Promise<SignedIn> {
+      const user = await repo.findUserByInvitation(db.kysely, sha256(token));
+      if (!user || user.status !== 'invited' || !user.invitation_expires_at || user.invitation_expires_at.getTime() < Date.now()) {
+        throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
+      }
+      await repo.activateInvitedUser(db.kysely, user.id, await hashPassword(password), name);
+      return startSession(user.id, ctx, 'password');
+    },
+
+    /** SSO: only an existing, active user whose verified email matches may sign in. */
+    async ssoLogin(email: string, emailVerified: boolean, ctx: RequestContext): Promise<SignedIn> {
+      const user = emailVerified ? await repo.findUserByEmail(db.kysely, email) : undefined;
+      if (!user || user.status !== 'active') {
+        throw new Unauthorized('No active Linkyard account matches this single sign-on identity');
+      }
+      return startSession(user.id, ctx, 'sso');
+    },
+  };
+}
+
+function actorStub(user: { id: string; email: string }) {
+  return { userId: user.id, email: user.email } as RequestContext['actor'];
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

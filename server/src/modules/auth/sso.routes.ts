@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import oauth2, { type OAuth2Namespace } from '@fastify/oauth2';
+import type { Config } from '../../config.js';
+import { requestContext } from '../../plugins/access.js';
+import type { AuthService } from './auth.service.js';
+import { setSessionCookies } from './auth.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platformSso: OAuth2Namespace;
+  }
+}
+
+/**
+ * Optional platform sign-in through an OpenID Connect provider (SSO_ISSUER…). The provider's
+ * metadata is discovered at start; PKCE and state are handled by @fastify/oauth2. Only an existing,
+ * active user whose verified email matches signs in: SSO never creates accounts.
+ */
+export const ssoRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config; sso: NonNullable<Config['sso']> }> = async (
+  app,
+  { auth, config, sso },
+) => {
+  // The plugin's own start route is public, like the callback below.
+  app.addHook('onRoute', (route) => {
+    route.config = { access: 'public', ...route.config };
+  });
+
+  await app.register(oauth2, {
+    name: 'platformSso',
+    scope: ['openid', 'email', 'profile'],
+    credentials: { client: { id: sso.clientId, secret: sso.clientSecret } },
+    discovery: { issuer: sso.issuer },
+    pkce: 'S256',
+    startRedirectPath: '/api/auth/sso/start',
+    callbackUri: `${config.publicUrl}/api/auth/sso/callback`,
+    cookie: { secure: config.publicUrl.startsWith('https://'), sameSite: 'lax', httpOnly: true, path: '/' },
+    schema: { tags: ['auth'], summary: `Start single sign-on (${sso.name})` } as never,
+  });
+
+  app.get('/api/auth/sso/callback', {
+    config: { access: 'public' },
+    schema: { tags: ['auth'], summary: 'Single sign-on callback: signs in and redirects to the admin UI', hide: false },
+  }, async (request, reply) => {
+    try {
+      const { token } = await app.platformSso.getAccessTokenFromAuthorizationCodeFlow(request);
+      const info = (await app.platformSso.userinfo(token.access_token)) as { email?: string; email_verified?: boolean };
+      if (!info.email) throw new Error('identity provider returned no email');
+      const signedIn = await auth.ssoLogin(info.email, info.email_verified === true, requestContext(request));
+      setSessionCookies(reply, config, signedIn);
+      return reply.redirect('/', 302);
+    } catch (err) {
+      request.log.info({ reason: (err as Error).message }, 'sso sign-in refused');
+      return reply.redirect(`/login?error=${encodeURIComponent('Single sign-on failed: no active account matches this identity')}`, 302);
+    }
+  });
+};

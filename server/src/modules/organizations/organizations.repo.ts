@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../lib/db-scope.js';
+import type { OrgStatus } from '../../../../db/schema.js';
+
+export interface OrgListFilter {
+  /** Only organizations this user belongs to; omitted for the Platform Owner's view of all. */
+  memberUserId?: string;
+  /** The caller, to report their role in each organization. */
+  callerId: string;
+  afterSlug?: string;
+  limit: number;
+}
+
+export function listOrganizations(tx: Tx, f: OrgListFilter) {
+  let q = tx
+    .selectFrom('organizations as o')
+    .leftJoin('memberships as m', (j) => j.onRef('m.organization_id', '=', 'o.id').on('m.user_id', '=', f.callerId))
+    .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role']);
+  if (f.memberUserId) q = q.where('m.user_id', 'is not', null);
+  if (f.afterSlug) q = q.where('o.slug', '>', f.afterSlug);
+  return q.orderBy('o.slug').limit(f.limit + 1).execute();
+}
+
+export function findOrganization(tx: Tx, id: string, callerId: string) {
+  return tx
+    .selectFrom('organizations as o')
+    .leftJoin('memberships as m', (j) => j.onRef('m.organization_id', '=', 'o.id').on('m.user_id', '=', callerId))
+    .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role'])
+    .where('o.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function slugTaken(tx: Tx, slug: string) {
+  return tx.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function insertOrganization(tx: Tx, org: { id: string; slug: string; name: string }) {
+  await tx.insertInto('organizations').values({ ...org, status: 'active', updated_at: new Date() }).execute();
+}
+
+export async function updateOrganization(tx: Tx, id: string, patch: { name?: string; status?: OrgStatus }) {
+  await tx.updateTable('organizations').set({ ...patch, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Row lock on the organization: serializes member changes so "last super admin" checks hold. */
+export async function lockOrganization(tx: Tx, id: string) {
+  await sql`SELECT 1 FROM organizations WHERE id = ${id} FOR UPDATE`.execute(tx);
+}

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requestContext } from '../../plugins/access.js';
+import { commonErrors, ErrorResponse } from '../../lib/schemas.js';
+import { Type } from '@sinclair/typebox';
+import type { OrganizationsService } from './organizations.service.js';
+import type { MembersService } from './members.service.js';
+import * as S from './organizations.schemas.js';
+
+export const organizationsRoutes: FastifyPluginAsyncTypebox<{ organizations: OrganizationsService; members: MembersService }> = async (
+  app,
+  { organizations, members },
+) => {
+  const tags = ['organizations'];
+  const conflict = { 409: Type.Ref(ErrorResponse) };
+
+  app.get('/api/orgs', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: 'Organizations the caller belongs to (Platform Owner: all)', querystring: S.ListQuery, response: { 200: S.OrganizationList, ...commonErrors } },
+  }, async (request) => organizations.list(requestContext(request), request.query));
+
+  app.post('/api/orgs', {
+    config: { access: { action: 'create', subject: 'Organization' } },
+    schema: {
+      tags, summary: 'Create an organization and its first Super Admin (Platform Owner)',
+      body: S.CreateOrganizationBody, response: { 201: S.CreatedOrganization, ...commonErrors, ...conflict },
+    },
+  }, async (request, reply) => reply.code(201).send(await organizations.create(requestContext(request), request.body)));
+
+  app.get('/api/orgs/:orgId', {
+    config: { access: { action: 'read', subject: 'Organization' } },
+    schema: { tags, summary: 'One organization', params: S.OrgParams, response: { 200: S.Organization, ...commonErrors } },
+  }, async (request) => organizations.get(requestContext(request), request.params.orgId));
+
+  app.patch('/api/orgs/:orgId', {
+    // Field-level rules (rename vs suspend) are checked by the service.
+    config: { access: { action: 'update', subject: 'Organization' } },
+    schema: {
+      tags, summary: 'Rename (Super Admin, Platform Owner) or suspend/reactivate (Platform Owner)',
+      params: S.OrgParams, body: S.UpdateOrganizationBody, response: { 200: S.Organization, ...commonErrors },
+    },
+  }, async (request) => organizations.update(requestContext(request), request.params.orgId, request.body));
+
+  app.get('/api/orgs/:orgId/members', {
+    config: { access: { action: 'read', subject: 'Member' } },
+    schema: { tags, summary: 'Members and their roles', params: S.OrgParams, querystring: S.ListQuery, response: { 200: S.MemberList, ...commonErrors } },
+  }, async (request) => members.list(requestContext(request), request.params.orgId, request.query));
+
+  app.post('/api/orgs/:orgId/members', {
+    config: { access: { action: 'create', subject: 'Member' } },
+    schema: {
+      tags, summary: 'Add a member; a new email gets an invited account with a one-time invitation token (Super Admin)',
+      params: S.OrgParams, body: S.AddMemberBody, response: { 201: S.AddedMember, ...commonErrors, ...conflict },
+    },
+  }, async (request, reply) => reply.code(201).send(await members.add(requestContext(request), request.params.orgId, request.body)));
+
+  app.patch('/api/orgs/:orgId/members/:userId', {
+    config: { access: { action: 'update', subject: 'Member' } },
+    schema: {
+      tags, summary: 'Change a member\'s role (Super Admin); the last Super Admin cannot be demoted',
+      params: S.MemberParams, body: S.ChangeRoleBody, response: { 200: S.Member, ...commonErrors, ...conflict },
+    },
+  }, async (request) => members.changeRole(requestContext(request), request.params.orgId, request.params.userId, request.body.role));
+
+  app.delete('/api/orgs/:orgId/members/:userId', {
+    config: { access: { action: 'delete', subject: 'Member' } },
+    schema: {
+      tags, summary: 'Remove a member (Super Admin); the last Super Admin cannot be removed',
+      params: S.MemberParams, response: { 204: Type.Null(), ...commonErrors, ...conflict },
+    },
+  }, async (request, reply) => {
+    await members.remove(requestContext(request), request.params.orgId, request.params.userId);
+    return reply.code(204).send(null);
+  });
+};

@@ -1,0 +1,102 @@
+import type { Db } from '../../../../db/client.js';
+import type { MemberRole, OrgStatus } from '../../../../db/schema.js';
+import { assertCan, subject } from '../../lib/ability.js';
+import type { RequestContext } from '../../lib/context.js';
+import { inScope } from '../../lib/db-scope.js';
+import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { findOrInviteUser, type Invitation } from './members.service.js';
+import * as membersRepo from './members.repo.js';
+import * as repo from './organizations.repo.js';
+
+export interface OrganizationView {
+  id: string;
+  slug: string;
+  name: string;
+  status: OrgStatus;
+  /** The caller's role in it; null when the Platform Owner views an organization it is not a member of. */
+  role: MemberRole | null;
+  createdAt: string;
+}
+
+type OrgRow = NonNullable<Awaited<ReturnType<typeof repo.findOrganization>>>;
+const toView = (r: OrgRow): OrganizationView => ({
+  id: r.id, slug: r.slug, name: r.name, status: r.status, role: r.role, createdAt: r.created_at.toISOString(),
+});
+
+export function createOrganizationsService(db: Db) {
+  return {
+    async list(ctx: RequestContext, q: { limit?: number; cursor?: string }): Promise<Page<OrganizationView>> {
+      const actor = ctx.actor!;
+      const limit = q.limit ?? 50;
+      const afterSlug = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
+      const seesAll = actor.ability.can('read', 'Organization');
+      const rows = seesAll
+        ? await inScope(db, { platform: true }, (tx) => repo.listOrganizations(tx, { callerId: actor.userId, afterSlug, limit }))
+        : await inScope(db, { user: actor.userId }, (tx) =>
+            repo.listOrganizations(tx, { memberUserId: actor.userId, callerId: actor.userId, afterSlug, limit }));
+      return toPage(rows, limit, toView, (r) => [r.slug]);
+    },
+
+    async get(ctx: RequestContext, orgId: string): Promise<OrganizationView> {
+      assertCan(ctx.actor!.ability, 'read', subject('Organization', { id: orgId }));
+      const row = await inScope(db, { org: orgId }, (tx) => repo.findOrganization(tx, orgId, ctx.actor!.userId));
+      if (!row) throw new NotFound('Organization');
+      return toView({ ...row, role: ctx.actor!.role });
+    },
+
+    async create(ctx: RequestContext, input: { name: string; slug: string; superAdminEmail: string }) {
+      assertCan(ctx.actor!.ability, 'create', 'Organization');
+      const id = uuidv7();
+      try {
+        return await inScope(db, { platform: true }, async (tx) => {
+          if (await repo.slugTaken(tx, input.slug)) throw new Conflict(`The slug "${input.slug}" is already taken`);
+          await repo.insertOrganization(tx, { id, slug: input.slug, name: input.name });
+          const { userId, invitation } = await findOrInviteUser(tx, input.superAdminEmail, undefined);
+          await membersRepo.insertMembership(tx, id, userId, 'super_admin');
+          await recordAudit(tx, ctx, {
+            organizationId: id, action: 'organization.created', target: { type: 'organization', id },
+            metadata: { slug: input.slug, name: input.name, superAdminEmail: input.superAdminEmail, invited: invitation !== null },
+          });
+          const row = (await repo.findOrganization(tx, id, ctx.actor!.userId))!;
+          return { ...toView(row), superAdmin: { userId, email: input.superAdminEmail, invitation: invitation as Invitation | null } };
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new Conflict(`The slug "${input.slug}" is already taken`);
+        throw err;
+      }
+    },
+
+    /** Super Admin renames; the Platform Owner renames, suspends and reactivates. */
+    async update(ctx: RequestContext, orgId: string, patch: { name?: string; status?: OrgStatus }): Promise<OrganizationView> {
+      const ability = ctx.actor!.ability;
+      if (patch.name === undefined && patch.status === undefined) throw new BadRequest('Nothing to change: send name or status');
+      const target = subject('Organization', { id: orgId });
+      if (patch.name !== undefined) assertCan(ability, 'update', target, 'name');
+      if (patch.status !== undefined) assertCan(ability, 'suspend', target);
+      return inScope(db, { org: orgId }, async (tx) => {
+        const before = await repo.findOrganization(tx, orgId, ctx.actor!.userId);
+        if (!before) throw new NotFound('Organization');
+        await repo.updateOrganization(tx, orgId, patch);
+        if (patch.name !== undefined && patch.name !== before.name) {
+          await recordAudit(tx, ctx, {
+            organizationId: orgId, action: 'organization.renamed', target: { type: 'organization', id: orgId },
+            metadata: { from: before.name, to: patch.name },
+          });
+        }
+        if (patch.status !== undefined && patch.status !== before.status) {
+          await recordAudit(tx, ctx, {
+            organizationId: orgId,
+            action: patch.status === 'suspended' ? 'organization.suspended' : 'organization.reactivated',
+            target: { type: 'organization', id: orgId },
+          });
+        }
+        return toView({ ...before, ...patch, role: ctx.actor!.role });
+      });
+    },
+  };
+}
+
+export type OrganizationsService = ReturnType<typeof createOrganizationsService>;

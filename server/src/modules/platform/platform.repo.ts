@@ -1,0 +1,15 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../lib/db-scope.js';
+
+/** One row per organization with its health figures; runs in the platform scope. */
+export function tenantOverview(tx: Tx, afterSlug: string | undefined, limit: number) {
+  let q = tx
+    .selectFrom('organizations as o')
+    .select([
+      'o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at',
+      sql<number>`(SELECT count(*)::int FROM memberships m WHERE m.organization_id = o.id)`.as('members'),
+      sql<Date | null>`(SELECT max(a.at) FROM audit_events a WHERE a.organization_id = o.id)`.as('last_activity_at'),
+    ]);
+  if (afterSlug) q = q.where('o.slug', '>', afterSlug);
+  return q.orderBy('o.slug').limit(limit + 1).execute();
+}

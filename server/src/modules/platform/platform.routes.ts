@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requestContext } from '../../plugins/access.js';
+import { commonErrors, ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
+import { PageQuery } from '../../lib/pagination.js';
+import { OrgStatus } from '../organizations/organizations.schemas.js';
+import type { PlatformService } from './platform.service.js';
+
+const Tenant = Type.Object({
+  organization: Type.Object({ id: Uuid, slug: Type.String(), name: Type.String(), status: OrgStatus, createdAt: Timestamp }),
+  members: Type.Integer(),
+  lastActivityAt: Type.Union([Timestamp, Type.Null()]),
+});
+
+export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformService }> = async (app, { platform }) => {
+  app.get('/api/platform/tenants', {
+    config: { access: { action: 'read', subject: 'Platform' } },
+    schema: {
+      tags: ['platform'], summary: 'Every organization with its health (Platform Owner)',
+      querystring: StrictObject(PageQuery), response: { 200: ListOf(Tenant), ...commonErrors },
+    },
+  }, async (request) => platform.tenants(requestContext(request), request.query));
+};

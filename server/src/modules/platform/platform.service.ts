@@ -1,0 +1,25 @@
+import type { Db } from '../../../../db/client.js';
+import { assertCan } from '../../lib/ability.js';
+import type { RequestContext } from '../../lib/context.js';
+import { inScope } from '../../lib/db-scope.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+import * as repo from './platform.repo.js';
+
+export function createPlatformService(db: Db) {
+  return {
+    /** Health of every tenant (Platform Owner). Integration and run figures join as those domains land. */
+    async tenants(ctx: RequestContext, q: { limit?: number; cursor?: string }) {
+      assertCan(ctx.actor!.ability, 'read', 'Platform');
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
+      const rows = await inScope(db, { platform: true }, (tx) => repo.tenantOverview(tx, after, limit));
+      return toPage(rows, limit, (r) => ({
+        organization: { id: r.id, slug: r.slug, name: r.name, status: r.status, createdAt: r.created_at.toISOString() },
+        members: r.members,
+        lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
+      }), (r) => [r.slug]);
+    },
+  };
+}
+
+export type PlatformService = ReturnType<typeof createPlatformService>;

@@ -1,0 +1,124 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Db } from '../../../db/client.js';
+import type { Config } from '../config.js';
+import { defineAbilityFor, subject, type Action, type SubjectName } from '../lib/ability.js';
+import type { Actor, RequestContext } from '../lib/context.js';
+import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
+import { enforceLimits } from '../lib/rate-limits.js';
+import { isUuid } from '../lib/ids.js';
+import { loadActor } from '../modules/auth/auth.repo.js';
+import type { AccessClaims } from '../modules/auth/auth.service.js';
+
+/**
+ * What a route requires. Every route must declare one (a test walks all routes to make sure):
+ * - 'public': anyone (health, login, OAuth callback);
+ * - 'authenticated': any signed-in user (e.g. GET /api/auth/me);
+ * - { action, subject }: a CASL permission, checked against the organization in the URL if any.
+ */
+export type Access = 'public' | 'authenticated' | { action: Action; subject: Exclude<SubjectName, 'all'> };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    claims: AccessClaims | null;
+  }
+  interface FastifyInstance {
+    /** Every route's method, URL and declared access, in registration order. */
+    routeAccess: { method: string; url: string; access: Access | undefined }[];
+  }
+}
+
+export const ACCESS_COOKIE = 'ly_access';
+
+/** The request seen from a service: who acts and from where. */
+export function requestContext(request: FastifyRequest): RequestContext {
+  return {
+    actor: request.actor,
+    ip: request.ip ?? null,
+    userAgent: (request.headers['user-agent'] ?? '').slice(0, 500) || null,
+    requestId: request.id,
+  };
+}
+
+export default fp(async function accessPlugin(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
+  app.decorate('routeAccess', []);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('claims', null);
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' && route.url !== '/healthz') continue; // Fastify's automatic HEAD twins
+      app.routeAccess.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
+
+  const perUser = app.createRateLimit({
+    keyGenerator: (req) => `user:${(req as FastifyRequest).actor?.userId}`,
+    max: config.rateLimit.perUserPerMinute,
+    timeWindow: 60_000,
+  });
+  const perOrg = app.createRateLimit({
+    keyGenerator: (req) => `org:${(req as FastifyRequest).actor?.orgId}`,
+    max: config.rateLimit.perOrgPerMinute,
+    timeWindow: 60_000,
+  });
+
+  // Authentication runs before body validation, so an anonymous caller learns nothing but 401.
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === 'public' || !request.routeOptions.url) return;
+    try {
+      request.claims = await request.jwtVerify<AccessClaims>();
+    } catch {
+      throw new Unauthorized();
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!request.routeOptions.url) return; // the not-found handler
+    if (!access) throw new Forbidden('This route declares no permission');
+    if (access === 'public') return;
+
+    const claims = request.claims!;
+    const params = request.params as { orgId?: string } | undefined;
+    const orgId = params?.orgId ?? null;
+    if (orgId !== null && !isUuid(orgId)) throw new NotFound('Organization');
+
+    const row = await loadActor(db.kysely, claims.sub, claims.sid, orgId);
+    if (!row || row.status !== 'active' || row.session_revoked) throw new Unauthorized('Session expired; sign in again');
+
+    const platformOwner = row.platform_role === 'platform_owner';
+    let role = row.role;
+    if (orgId) {
+      // Not a member (and not the Platform Owner): the organization does not exist for this caller.
+      if (!row.org_exists || (!role && !platformOwner)) throw new NotFound('Organization');
+      if (row.org_status === 'suspended') {
+        if (!platformOwner) throw new Forbidden('This organization is suspended; contact the platform owner');
+        role = null; // the Platform Owner still reads (and can reactivate) it, but not as a member
+      }
+    }
+
+    request.actor = {
+      userId: claims.sub,
+      email: row.email,
+      platformRole: row.platform_role,
+      orgId,
+      orgStatus: row.org_status,
+      role,
+      ability: defineAbilityFor({ platformRole: row.platform_role, orgId, role }),
+    };
+
+    await enforceLimits(request, orgId ? [perUser, perOrg] : [perUser]);
+
+    if (typeof access === 'object') {
+      const target = orgId ? subject(access.subject, { organizationId: orgId, id: orgId }) : access.subject;
+      if (!request.actor.ability.can(access.action, target as never)) throw new Forbidden();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../lib/errors.js';
+
+/**
+ * One error path (DESIGN.md convention 6): every failure leaves as
+ * `{ statusCode, error, message, requestId }`. Client errors say what to fix; 5xx say nothing
+ * beyond the request id, and the details go to the log under that id.
+ */
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+};
+
+export default fp(async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    let statusCode = 500;
+    let message = `Something went wrong on our side; quote request id ${request.id} when reporting it`;
+    if (err instanceof AppError) {
+      statusCode = err.statusCode;
+      message = err.message;
+      reply.headers(err.headers);
+    } else if (err.validation) {
+      statusCode = 400;
+      message = validationMessage(err);
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, body too large, unsupported content type…
+      statusCode = err.statusCode;
+      message = clientErrorMessage(err);
+    }
+    if (statusCode >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ statusCode, reason: message }, 'request rejected');
+    reply.code(statusCode).send({ statusCode, error: REASONS[statusCode] ?? 'Internal Server Error', message, requestId: request.id });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No route ${request.method} ${request.url.split('?')[0]}`, requestId: request.id });
+  });
+});
+
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return err.message;
+  const where = (err.validationContext ?? 'request') + (first.instancePath ? first.instancePath.replace(/\//g, '.') : '');
+  if (first.keyword === 'additionalProperties') {
+    return `${where} has an unknown property "${(first.params as { additionalProperty: string }).additionalProperty}"`;
+  }
+  if (first.keyword === 'enum') {
+    return `${where} must be one of: ${(first.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  }
+  if (first.keyword === 'format' && (first.params as { format: string }).format === 'uuid') {
+    return `${where} must be a UUID`;
+  }
+  return `${where} ${first.message}`;
+}
+
+function clientErrorMessage(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Request body is not valid JSON';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Content-Type must be application/json';
+    default:
+      return err instanceof SyntaxError ? 'Request body is not valid JSON' : err.message;
+  }
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDb, type Db } from '../../db/client.js';
+import { migrateToLatest } from '../../db/migrate.js';
+
+/**
+ * One fresh database per test file: a new Postgres database on the server in TEST_DATABASE_URL
+ * (set by test/run.mjs when Postgres answers), or a new embedded PGlite directory otherwise.
+ */
+export interface TestDatabase {
+  db: Db;
+  /** Connection string of the fresh database (Postgres only): scripts and superuser tampering use it. */
+  url: string | null;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export const usingPostgres = () => !!process.env.TEST_DATABASE_URL;
+
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-test-'));
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  let url: string | null = null;
+  let dropDatabase = async () => {};
+  if (adminUrl) {
+    const name = `linkyard_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const db = await openDb({ databaseUrl: url, dataDir });
+  if (options.migrate !== false) await migrateToLatest(db.kysely);
+  return {
+    db,
+    url,
+    dataDir,
+    async close() {
+      await db.close();
+      await dropDatabase();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
