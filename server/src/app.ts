@@ -64,8 +64,9 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   // Limits are applied explicitly (per IP on login, per account, per user, per organization) with
   // createRateLimit; the store is Redis when configured so every API instance shares the counters.
   await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'linkyard-rl:' } : {}) });
-  await app.register(openapiPlugin, { publicUrl: config.publicUrl });
+  // The access plugin goes first so its onRoute hook sees (and accounts for) every later route.
   await app.register(accessPlugin, { db, config });
+  await app.register(openapiPlugin, { publicUrl: config.publicUrl });
 
   const services = createServices({ db, config, signAccessToken: (claims) => app.jwt.sign(claims) });
   app.decorate('services', services);

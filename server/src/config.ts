@@ -28,9 +28,13 @@ export interface Config {
   allowPrivateNetworkTargets: boolean;
   sso: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   bodyLimitBytes: number;
+  /** log2 of scrypt's N for new password hashes. */
+  passwordHashCost: number;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -157,5 +161,6 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateNetworkTargets,
     sso,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    passwordHashCost: int(env, 'PASSWORD_HASH_COST', 15, production ? 14 : 10, 20),
   };
 }

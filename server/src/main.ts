@@ -65,7 +65,7 @@ async function seedIfEmpty(db: Db, config: Config): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM organizations`.execute(db.kysely);
   if (rows[0].n > 0) return false;
   console.log('Empty database: seeding demo data…');
-  await seedDemo(db, config.demoPassword, (line) => console.log(`  ${line}`));
+  await seedDemo(db, config.demoPassword, (line) => console.log(`  ${line}`), config.passwordHashCost);
   return true;
 }
 

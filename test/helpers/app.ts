@@ -16,6 +16,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ENCRYPTION_KEY: TEST_KEY,
     DATA_DIR: '/tmp/linkyard-test-unused',
     LOG_LEVEL: 'info',
+    // Cheap hashes keep each file's seeding fast; the hashing itself is the same code.
+    PASSWORD_HASH_COST: '10',
     // Generous limits: the tests about limits lower them explicitly.
     RATE_LIMIT_USER_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
@@ -42,7 +44,7 @@ export async function createTestApp(t: Test, options: { env?: Record<string, str
   const config = testConfig(options.env);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logs.push(chunk.toString()); cb(); } });
-  if (options.seed !== false) await seedDemo(database.db, DEMO_PASSWORD);
+  if (options.seed !== false) await seedDemo(database.db, DEMO_PASSWORD, undefined, config.passwordHashCost);
   const app = await buildApp({ config, db: database.db, logger: pino({ level: 'info' }, sink) as never });
   await app.ready();
   t.teardown(async () => {

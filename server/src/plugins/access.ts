@@ -52,8 +52,8 @@ export default fp(async function accessPlugin(app: FastifyInstance, { db, config
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method === 'HEAD' && route.url !== '/healthz') continue; // Fastify's automatic HEAD twins
-      app.routeAccess.push({ method, url: route.url, access: route.config?.access });
+      // Read lazily: hooks of encapsulated plugins (e.g. the docs UI) may set the access after this hook.
+      app.routeAccess.push({ method, url: route.url, get access() { return route.config?.access; } });
     }
   });
 

@@ -25,7 +25,8 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
       message = validationMessage(err);
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, unsupported content type…
-      statusCode = err.statusCode;
+      // API.md promises 400 for any invalid input, so 413 and 415 are reported as 400 too.
+      statusCode = err.statusCode === 413 || err.statusCode === 415 ? 400 : err.statusCode;
       message = clientErrorMessage(err);
     }
     if (statusCode >= 500) request.log.error({ err }, 'request failed');

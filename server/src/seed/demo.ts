@@ -24,9 +24,14 @@ export interface SeedSummary {
   membershipsCreated: number;
 }
 
-export async function seedDemo(db: Db, password: string, progress: (line: string) => void = () => {}): Promise<SeedSummary> {
+export async function seedDemo(
+  db: Db,
+  password: string,
+  progress: (line: string) => void = () => {},
+  hashCost?: number,
+): Promise<SeedSummary> {
   const summary: SeedSummary = { usersCreated: 0, organizationsCreated: 0, membershipsCreated: 0 };
-  const owner = await ensureUser(db, { ...DEMO_PLATFORM_OWNER, password, platformOwner: true });
+  const owner = await ensureUser(db, { ...DEMO_PLATFORM_OWNER, password, platformOwner: true, hashCost });
   summary.usersCreated += owner.created ? 1 : 0;
   progress(`platform owner ${DEMO_PLATFORM_OWNER.email}: ${owner.created ? 'created' : 'exists'}`);
 
@@ -39,7 +44,7 @@ export async function seedDemo(db: Db, password: string, progress: (line: string
       }));
     }
     for (const [email, name, role] of org.members) {
-      const u = await ensureUser(db, { email, name, password });
+      const u = await ensureUser(db, { email, name, password, hashCost });
       const m = await ensureMembership(db, o.id, u.id, role);
       summary.usersCreated += u.created ? 1 : 0;
       summary.membershipsCreated += m.created ? 1 : 0;

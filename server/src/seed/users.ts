@@ -9,7 +9,7 @@ import { hashPassword } from '../lib/passwords.js';
  * Idempotent building blocks for operator scripts and the demo seed: running them twice changes
  * nothing the second time (and says so through the returned `created` flags).
  */
-export async function ensureUser(db: Db, u: { email: string; name: string; password: string; platformOwner?: boolean }) {
+export async function ensureUser(db: Db, u: { email: string; name: string; password: string; platformOwner?: boolean; hashCost?: number }) {
   const existing = await db.kysely.selectFrom('users').select(['id', 'platform_role']).where(sql`lower(email)`, '=', u.email.toLowerCase()).executeTakeFirst();
   if (existing) {
     if (u.platformOwner && existing.platform_role !== 'platform_owner') {
@@ -20,7 +20,7 @@ export async function ensureUser(db: Db, u: { email: string; name: string; passw
   }
   const id = uuidv7();
   await db.kysely.insertInto('users').values({
-    id, email: u.email, name: u.name, password_hash: await hashPassword(u.password),
+    id, email: u.email, name: u.name, password_hash: await hashPassword(u.password, u.hashCost),
     platform_role: u.platformOwner ? 'platform_owner' : null, status: 'active', invitation_token_hash: null,
     invitation_expires_at: null, updated_at: new Date(),
   }).execute();

@@ -55,9 +55,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.post('/api/auth/refresh', {
     config: { access: 'public' },
+    preValidation: emptyBodyAllowed,
     schema: {
       tags: ['auth'], summary: 'Exchange a refresh token (cookie or body) for new tokens; each refresh token works once',
-      body: Type_optionalBody(RefreshBody),
+      body: RefreshBody,
       response: { 200: SignedIn, ...commonErrors },
     },
   }, async (request, reply) => {
@@ -75,7 +76,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.post('/api/auth/logout', {
     config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Sign out: revokes the session and clears the cookies', body: Type_optionalBody(RefreshBody) },
+    preValidation: emptyBodyAllowed,
+    schema: { tags: ['auth'], summary: 'Sign out: revokes the session and clears the cookies', body: RefreshBody },
   }, async (request, reply) => {
     let sessionFamilyId: string | undefined;
     try {
@@ -108,7 +110,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
   });
 };
 
-/** A body that may be absent entirely (cookie-based callers send none). */
-function Type_optionalBody<T>(schema: T) {
-  return schema;
+/** Cookie-based callers (the admin UI) send no body at all; validate it as an empty object. */
+async function emptyBodyAllowed(request: FastifyRequest) {
+  if (request.body === undefined || request.body === null) request.body = {};
 }

@@ -105,7 +105,7 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
       if (!user || user.status !== 'invited' || !user.invitation_expires_at || user.invitation_expires_at.getTime() < Date.now()) {
         throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
       }
-      await repo.activateInvitedUser(db.kysely, user.id, await hashPassword(password), name);
+      await repo.activateInvitedUser(db.kysely, user.id, await hashPassword(password, config.passwordHashCost), name);
       return startSession(user.id, ctx, 'password');
     },
 

@@ -20,29 +20,30 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: C
   app,
   { auth, config, sso },
 ) => {
-  // The plugin's own start route is public, like the callback below.
-  app.addHook('onRoute', (route) => {
-    route.config = { access: 'public', ...route.config };
-  });
-
   await app.register(oauth2, {
     name: 'platformSso',
     scope: ['openid', 'email', 'profile'],
     credentials: { client: { id: sso.clientId, secret: sso.clientSecret } },
     discovery: { issuer: sso.issuer },
     pkce: 'S256',
-    startRedirectPath: '/api/auth/sso/start',
     callbackUri: `${config.publicUrl}/api/auth/sso/callback`,
     cookie: { secure: config.publicUrl.startsWith('https://'), sameSite: 'lax', httpOnly: true, path: '/' },
-    schema: { tags: ['auth'], summary: `Start single sign-on (${sso.name})` } as never,
   });
+
+  // Declared here rather than through the plugin's `startRedirectPath`, so the route carries its
+  // access declaration when it is registered (the route-accounting list is filled at that moment).
+  app.get('/api/auth/sso/start', {
+    config: { access: 'public' },
+    schema: { tags: ['auth'], summary: `Start single sign-on (${sso.name}): redirects to the identity provider` },
+  }, async (request, reply) => reply.redirect(await app.platformSso.generateAuthorizationUri(request, reply), 302));
 
   app.get('/api/auth/sso/callback', {
     config: { access: 'public' },
     schema: { tags: ['auth'], summary: 'Single sign-on callback: signs in and redirects to the admin UI', hide: false },
   }, async (request, reply) => {
     try {
-      const { token } = await app.platformSso.getAccessTokenFromAuthorizationCodeFlow(request);
+      // Passing `reply` clears the state and verifier cookies whatever happens next: they are single-use.
+      const { token } = await app.platformSso.getAccessTokenFromAuthorizationCodeFlow(request, reply);
       const info = (await app.platformSso.userinfo(token.access_token)) as { email?: string; email_verified?: boolean };
       if (!info.email) throw new Error('identity provider returned no email');
       const signedIn = await auth.ssoLogin(info.email, info.email_verified === true, requestContext(request));

@@ -1,0 +1,39 @@
+import { DEMO_LOGINS, seedDemo } from '../server/src/seed/demo.js';
+import { CliError, plural, runCli, say, step, UsageError, withDatabase } from './lib/cli.js';
+
+const USAGE = `
+Usage: npm run seed -- --demo
+       npx tsx scripts/seed.ts --demo
+
+Creates seed data in a migrated database (run npm run migrate first). Safe to run again: what
+already exists is left as it is and not created twice.
+
+Options:
+  --demo      the demo organizations (Acme, Globex), users and memberships described in API.md;
+              every demo user's password is DEMO_PASSWORD (default linkyard-demo).
+              Refused when NODE_ENV=production.
+  -h, --help  show this help
+
+Exit codes: 0 done, 1 failed, 2 bad arguments.
+`;
+
+await runCli({ name: 'seed', usage: USAGE, options: { demo: { type: 'boolean' } } }, async ({ values }) => {
+  // There is no non-demo seed data yet.
+  if (!values.demo) throw new UsageError('nothing to seed: pass --demo to create the demo data');
+  // Checked before the configuration, which in production demands settings this refusal does not need.
+  if (process.env.NODE_ENV === 'production') {
+    throw new CliError('Refusing to seed demo data when NODE_ENV=production: demo users share a well-known password');
+  }
+
+  await withDatabase(async (db, config) => {
+    say('Seeding demo data…');
+    const s = await seedDemo(db, config.demoPassword, step);
+    const created = s.usersCreated + s.organizationsCreated + s.membershipsCreated;
+    say(created
+      ? `Summary: created ${plural(s.usersCreated, 'user')}, ${plural(s.organizationsCreated, 'organization')}, ${plural(s.membershipsCreated, 'membership')}.`
+      : 'Summary: nothing to create; the demo data is already present (0 users, 0 organizations, 0 memberships created).');
+    const password = process.env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : config.demoPassword;
+    say(`Demo logins (password: ${password}):`);
+    for (const l of DEMO_LOGINS) step(`${l.email.padEnd(22)} ${l.role}`);
+  });
+});

@@ -1,0 +1,58 @@
+import type { ProviderDefinition } from '../provider-definition.js';
+
+const API = 'https://api.clickup.com/api/v2';
+
+/** ClickUp has no scopes: the user picks Workspaces ("teams" in the API) on the consent screen. Tokens do not expire. */
+export const definition: ProviderDefinition = {
+  key: 'clickup',
+  name: 'ClickUp',
+  category: 'productivity',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: 'https://app.clickup.com/api',
+    tokenUrl: `${API}/oauth/token`,
+    defaultScopes: [],
+    scopeSeparator: ' ',
+    pkce: false,
+    tokenAuthMethod: 'client_secret_post',
+  },
+  // Tasks are listed per Workspace: the first one the user authorized.
+  connectionValues: [
+    { key: 'teamId', source: 'discovery', url: `${API}/team`, path: '/teams/0/id', pattern: '^[0-9]{1,20}$' },
+  ],
+  connector: 'rest',
+  apiBaseUrl: API,
+  settings: [],
+  test: { method: 'GET', path: '/user' },
+  rateLimitHeaders: {
+    remaining: 'x-ratelimit-remaining',
+    reset: { header: 'x-ratelimit-reset', format: 'unix_seconds' },
+  },
+  resources: [
+    {
+      key: 'tasks',
+      name: 'Tasks',
+      method: 'GET',
+      listPath: '/team/{{teamId}}/task',
+      // Closed tasks and subtasks are left out unless asked for.
+      defaultParams: { include_closed: true, subtasks: true },
+      // Fixed pages of 100 tasks.
+      pagination: { style: 'page_number', param: 'page', firstPage: 0, lastPagePath: '/last_page' },
+      recordsPath: '/tasks',
+      idPath: '/id',
+      updatedAtPath: '/date_updated',
+      updatedAtFormat: 'unix_ms',
+      incremental: { style: 'since_param', param: 'date_updated_gt', format: 'unix_ms' },
+    },
+    {
+      key: 'teams',
+      name: 'Workspaces',
+      method: 'GET',
+      listPath: '/team',
+      pagination: { style: 'none' },
+      recordsPath: '/teams',
+      idPath: '/id',
+      updatedAtPath: null,
+    },
+  ],
+};

@@ -1,0 +1,55 @@
+import type { ProviderDefinition, ProviderSetting } from '../provider-definition.js';
+import { LINK_HEADER_PAGINATION, URL_SETTING_PATTERN } from './shared.js';
+
+function urlSetting(key: string, label: string, example: string): ProviderSetting {
+  return { key, label, required: true, pattern: URL_SETTING_PATTERN, example };
+}
+
+/**
+ * An admin-defined OAuth 2 API. Every URL comes from a setting; PKCE is sent because RFC 6749 servers ignore
+ * parameters they do not know, and client_secret_basic is the one method RFC 6749 requires servers to support.
+ * The single resource expects a JSON array of objects with an `id`, paged by Link headers if at all.
+ */
+export const definition: ProviderDefinition = {
+  key: 'custom',
+  name: 'Custom API',
+  category: 'custom',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: '{{authorizationUrl}}',
+    tokenUrl: '{{tokenUrl}}',
+    defaultScopes: [],
+    scopeSeparator: ' ',
+    pkce: true,
+    tokenAuthMethod: 'client_secret_basic',
+  },
+  connector: 'rest',
+  apiBaseUrl: '{{apiBaseUrl}}',
+  settings: [
+    urlSetting('authorizationUrl', 'Authorization URL', 'https://auth.example.com/oauth/authorize'),
+    urlSetting('tokenUrl', 'Token URL', 'https://auth.example.com/oauth/token'),
+    urlSetting('apiBaseUrl', 'API base URL', 'https://api.example.com/v1'),
+    {
+      key: 'listPath',
+      label: 'Records path',
+      required: true,
+      // A second leading slash would make the path a protocol-relative URL to another host.
+      pattern: '^/(?!/)[^\\s#]*$',
+      description: 'Path, relative to the API base URL, that lists the records as a JSON array.',
+      example: '/items',
+    },
+  ],
+  test: { method: 'GET', path: '{{listPath}}' },
+  resources: [
+    {
+      key: 'records',
+      name: 'Records',
+      method: 'GET',
+      listPath: '{{listPath}}',
+      pagination: LINK_HEADER_PAGINATION,
+      recordsPath: '',
+      idPath: '/id',
+      updatedAtPath: null,
+    },
+  ],
+};

@@ -1,0 +1,99 @@
+import type { ProviderDefinition } from '../provider-definition.js';
+import { LINK_HEADER_PAGINATION } from './shared.js';
+
+const PAGE_SIZE = { param: 'per_page', default: 100, max: 100 };
+const SINCE = { style: 'since_param', param: 'since', format: 'iso8601' } as const;
+
+/** A GitHub login or repository name. */
+const NAME_PATTERN = '^[A-Za-z0-9_.-]{1,100}$';
+
+/**
+ * GitHub OAuth apps. GitHub Enterprise Server uses the overrides (`https://HOST/api/v3`,
+ * `https://HOST/login/oauth/…`). The token endpoint answers form-encoded unless asked for JSON.
+ */
+export const definition: ProviderDefinition = {
+  key: 'github',
+  name: 'GitHub',
+  category: 'developer',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: 'https://github.com/login/oauth/authorize',
+    tokenUrl: 'https://github.com/login/oauth/access_token',
+    // OAuth apps have no read-only repository scope; `repo` is the narrowest that reaches private repositories.
+    defaultScopes: ['repo', 'read:user'],
+    scopeSeparator: ' ',
+    pkce: true,
+    tokenAuthMethod: 'client_secret_post',
+  },
+  connector: 'rest',
+  apiBaseUrl: 'https://api.github.com',
+  // Pull requests are listed per repository.
+  settings: [
+    {
+      key: 'owner',
+      label: 'Repository owner',
+      required: false,
+      pattern: NAME_PATTERN,
+      description: 'User or organization owning the repository whose pull requests to sync.',
+      example: 'octo-org',
+    },
+    {
+      key: 'repo',
+      label: 'Repository',
+      required: false,
+      pattern: NAME_PATTERN,
+      description: 'Repository whose pull requests to sync.',
+      example: 'octo-repo',
+    },
+  ],
+  requestHeaders: { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' },
+  test: { method: 'GET', path: '/user' },
+  rateLimitHeaders: {
+    remaining: 'x-ratelimit-remaining',
+    reset: { header: 'x-ratelimit-reset', format: 'unix_seconds' },
+    retryAfter: 'retry-after',
+  },
+  resources: [
+    {
+      // Issues across every repository the user can see; pull requests appear here too, marked by `pull_request`.
+      key: 'issues',
+      name: 'Issues',
+      method: 'GET',
+      listPath: '/issues',
+      defaultParams: { filter: 'all', state: 'all', sort: 'updated', direction: 'asc' },
+      pagination: LINK_HEADER_PAGINATION,
+      pageSize: PAGE_SIZE,
+      recordsPath: '',
+      idPath: '/id',
+      updatedAtPath: '/updated_at',
+      incremental: SINCE,
+    },
+    {
+      // The pulls endpoint has no `since`; sorted by update, newest first, a sync stops at the first known one.
+      key: 'pull_requests',
+      name: 'Pull requests',
+      method: 'GET',
+      listPath: '/repos/{{owner}}/{{repo}}/pulls',
+      defaultParams: { state: 'all', sort: 'updated', direction: 'desc' },
+      pagination: LINK_HEADER_PAGINATION,
+      pageSize: PAGE_SIZE,
+      recordsPath: '',
+      idPath: '/id',
+      updatedAtPath: '/updated_at',
+      incremental: { style: 'stop_at_older' },
+    },
+    {
+      key: 'repos',
+      name: 'Repositories',
+      method: 'GET',
+      listPath: '/user/repos',
+      defaultParams: { sort: 'updated', direction: 'asc' },
+      pagination: LINK_HEADER_PAGINATION,
+      pageSize: PAGE_SIZE,
+      recordsPath: '',
+      idPath: '/id',
+      updatedAtPath: '/updated_at',
+      incremental: SINCE,
+    },
+  ],
+};

@@ -1,0 +1,169 @@
+import type { OAuthConfig, Pagination, ProviderDefinition } from '../provider-definition.js';
+
+const SCOPE = 'https://www.googleapis.com/auth';
+
+/** Google's OAuth endpoints are shared by every Google API; only the scopes differ. */
+function googleOAuth(scopes: string[]): OAuthConfig {
+  return {
+    authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    revocationUrl: 'https://oauth2.googleapis.com/revoke',
+    defaultScopes: scopes,
+    scopeSeparator: ' ',
+    pkce: true,
+    // Google issues a refresh token only for offline access, and only on first consent unless consent is forced.
+    extraAuthorizationParams: { access_type: 'offline', prompt: 'consent' },
+    tokenAuthMethod: 'client_secret_post',
+  };
+}
+
+const PAGE_TOKEN: Pagination = { style: 'page_token', param: 'pageToken', tokenPath: '/nextPageToken' };
+
+/** A sync token ends every complete listing; once it expires Google answers 410 and a full sync starts over. */
+const SYNC_TOKEN = { style: 'sync_token', param: 'syncToken', tokenPath: '/nextSyncToken' } as const;
+
+export const googleAnalytics: ProviderDefinition = {
+  key: 'google_analytics',
+  name: 'Google Analytics',
+  category: 'analytics',
+  authType: 'oauth2',
+  oauth: googleOAuth([`${SCOPE}/analytics.readonly`]),
+  connector: 'rest',
+  apiBaseUrl: 'https://analyticsadmin.googleapis.com/v1beta',
+  settings: [],
+  test: { method: 'GET', path: '/accountSummaries?pageSize=1' },
+  resources: [
+    {
+      // One entry per account, with its GA4 properties inline.
+      key: 'account_summaries',
+      name: 'Account summaries',
+      method: 'GET',
+      listPath: '/accountSummaries',
+      pagination: PAGE_TOKEN,
+      pageSize: { param: 'pageSize', default: 200, max: 200 },
+      recordsPath: '/accountSummaries',
+      idPath: '/name',
+      updatedAtPath: null,
+    },
+  ],
+};
+
+export const googleCalendar: ProviderDefinition = {
+  key: 'google_calendar',
+  name: 'Google Calendar',
+  category: 'calendar',
+  authType: 'oauth2',
+  oauth: googleOAuth([`${SCOPE}/calendar.readonly`]),
+  connector: 'rest',
+  apiBaseUrl: 'https://www.googleapis.com/calendar/v3',
+  settings: [],
+  test: { method: 'GET', path: '/users/me/calendarList?maxResults=1' },
+  resources: [
+    {
+      key: 'events',
+      name: 'Events',
+      method: 'GET',
+      listPath: '/calendars/{{calendarId}}/events',
+      pathDefaults: { calendarId: 'primary' },
+      pagination: PAGE_TOKEN,
+      pageSize: { param: 'maxResults', default: 250, max: 2500 },
+      recordsPath: '/items',
+      idPath: '/id',
+      updatedAtPath: '/updated',
+      incremental: SYNC_TOKEN,
+    },
+    {
+      key: 'calendars',
+      name: 'Calendars',
+      method: 'GET',
+      listPath: '/users/me/calendarList',
+      pagination: PAGE_TOKEN,
+      pageSize: { param: 'maxResults', default: 250, max: 250 },
+      recordsPath: '/items',
+      idPath: '/id',
+      updatedAtPath: null,
+      incremental: SYNC_TOKEN,
+    },
+  ],
+};
+
+export const googleDrive: ProviderDefinition = {
+  key: 'google_drive',
+  name: 'Google Drive',
+  category: 'storage',
+  authType: 'oauth2',
+  oauth: googleOAuth([`${SCOPE}/drive.metadata.readonly`]),
+  connector: 'rest',
+  apiBaseUrl: 'https://www.googleapis.com/drive/v3',
+  settings: [],
+  test: { method: 'GET', path: '/about?fields=user' },
+  resources: [
+    {
+      key: 'files',
+      name: 'Files',
+      method: 'GET',
+      listPath: '/files',
+      defaultParams: {
+        q: 'trashed = false',
+        // Drive returns only id, name and mimeType unless asked; nextPageToken must be asked for too.
+        fields: 'nextPageToken, files(id, name, mimeType, parents, owners, webViewLink, size, createdTime, modifiedTime)',
+        supportsAllDrives: true,
+        includeItemsFromAllDrives: true,
+      },
+      pagination: PAGE_TOKEN,
+      pageSize: { param: 'pageSize', default: 100, max: 1000 },
+      recordsPath: '/files',
+      idPath: '/id',
+      updatedAtPath: '/modifiedTime',
+      incremental: {
+        style: 'query_expression',
+        param: 'q',
+        expression: "trashed = false and modifiedTime >= '{{since}}'",
+        format: 'iso8601',
+      },
+    },
+    {
+      key: 'drives',
+      name: 'Shared drives',
+      method: 'GET',
+      listPath: '/drives',
+      pagination: PAGE_TOKEN,
+      pageSize: { param: 'pageSize', default: 100, max: 100 },
+      recordsPath: '/drives',
+      idPath: '/id',
+      updatedAtPath: null,
+    },
+  ],
+};
+
+export const googleMeet: ProviderDefinition = {
+  key: 'google_meet',
+  name: 'Google Meet',
+  category: 'communication',
+  authType: 'oauth2',
+  oauth: googleOAuth([`${SCOPE}/meetings.space.readonly`]),
+  connector: 'rest',
+  apiBaseUrl: 'https://meet.googleapis.com/v2',
+  settings: [],
+  test: { method: 'GET', path: '/conferenceRecords?pageSize=1' },
+  resources: [
+    {
+      key: 'conference_records',
+      name: 'Conference records',
+      method: 'GET',
+      listPath: '/conferenceRecords',
+      pagination: PAGE_TOKEN,
+      pageSize: { param: 'pageSize', default: 100, max: 100 },
+      recordsPath: '/conferenceRecords',
+      idPath: '/name',
+      // A record changes last when the conference ends; ongoing ones have no endTime and are fetched once ended.
+      updatedAtPath: '/endTime',
+      incremental: {
+        style: 'query_expression',
+        param: 'filter',
+        expression: 'end_time>="{{since}}"',
+        format: 'iso8601',
+      },
+    },
+  ],
+};

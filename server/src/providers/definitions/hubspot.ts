@@ -1,0 +1,68 @@
+import type { Pagination, ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+
+const AFTER_CURSOR: Pagination = {
+  style: 'cursor_body',
+  param: 'after',
+  cursorFrom: 'response',
+  cursorPath: '/paging/next/after',
+};
+
+/**
+ * A CRM object. The list endpoint cannot filter by modification time, so incremental syncs use the search
+ * endpoint sorted by the last-modified property. Search stops at 10,000 results per query; sorting ascending lets
+ * the engine move the cursor forward and search again.
+ */
+function crmObject(key: string, name: string, lastModifiedProperty: string): ResourceDefinition {
+  return {
+    key,
+    name,
+    method: 'GET',
+    listPath: `/crm/v3/objects/${key}`,
+    defaultParams: { archived: false },
+    pagination: AFTER_CURSOR,
+    pageSize: { param: 'limit', default: 100, max: 100 },
+    recordsPath: '/results',
+    idPath: '/id',
+    updatedAtPath: '/updatedAt',
+    incremental: {
+      style: 'endpoint',
+      method: 'POST',
+      path: `/crm/v3/objects/${key}/search`,
+      sinceParam: '/filterGroups/0/filters/0/value',
+      format: 'unix_ms',
+      defaultParams: {
+        filterGroups: [{ filters: [{ propertyName: lastModifiedProperty, operator: 'GTE' }] }],
+        sorts: [{ propertyName: lastModifiedProperty, direction: 'ASCENDING' }],
+      },
+      pageSize: { param: 'limit', default: 200, max: 200 },
+      // The search index trails writes by a few seconds.
+      lookbackSeconds: 60,
+    },
+  };
+}
+
+export const definition: ProviderDefinition = {
+  key: 'hubspot',
+  name: 'HubSpot',
+  category: 'crm',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: 'https://app.hubspot.com/oauth/authorize',
+    tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+    defaultScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.read', 'crm.objects.deals.read'],
+    scopeSeparator: ' ',
+    pkce: true,
+    tokenAuthMethod: 'client_secret_post',
+  },
+  connector: 'rest',
+  apiBaseUrl: 'https://api.hubapi.com',
+  settings: [],
+  test: { method: 'GET', path: '/account-info/v3/details' },
+  rateLimitHeaders: { remaining: 'x-hubspot-ratelimit-remaining' },
+  resources: [
+    // Contacts name the property without the hs_ prefix that companies and deals use.
+    crmObject('contacts', 'Contacts', 'lastmodifieddate'),
+    crmObject('companies', 'Companies', 'hs_lastmodifieddate'),
+    crmObject('deals', 'Deals', 'hs_lastmodifieddate'),
+  ],
+};

@@ -1,0 +1,76 @@
+import type { ProviderDefinition } from '../provider-definition.js';
+
+/**
+ * Jira Cloud through Atlassian's OAuth 2.0 (3LO): API calls go through api.atlassian.com with the site's cloud id.
+ * Jira Data Center uses the `apiBaseUrl`, `authorizationUrl` and `tokenUrl` overrides instead.
+ */
+export const definition: ProviderDefinition = {
+  key: 'jira',
+  name: 'Jira',
+  category: 'developer',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: 'https://auth.atlassian.com/authorize',
+    tokenUrl: 'https://auth.atlassian.com/oauth/token',
+    defaultScopes: ['read:jira-work', 'read:jira-user', 'offline_access'],
+    scopeSeparator: ' ',
+    pkce: false,
+    extraAuthorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
+    tokenAuthMethod: 'client_secret_post',
+  },
+  // The consent screen makes the user pick a site; accessible-resources lists the sites the grant covers.
+  connectionValues: [
+    {
+      key: 'cloudId',
+      source: 'discovery',
+      url: 'https://api.atlassian.com/oauth/token/accessible-resources',
+      path: '/0/id',
+      pattern: '^[0-9a-fA-F-]{36}$',
+    },
+  ],
+  connector: 'rest',
+  apiBaseUrl: 'https://api.atlassian.com/ex/jira/{{cloudId}}',
+  settings: [],
+  test: { method: 'GET', path: '/rest/api/3/myself' },
+  rateLimitHeaders: {
+    remaining: 'x-ratelimit-remaining',
+    reset: { header: 'x-ratelimit-reset', format: 'iso8601' },
+    retryAfter: 'retry-after',
+  },
+  resources: [
+    {
+      // The enhanced search (the offset-based /search was removed from Jira Cloud). It rejects unbounded JQL,
+      // hence the epoch bound on full syncs, and returns only ids unless fields are named.
+      key: 'issues',
+      name: 'Issues',
+      method: 'GET',
+      listPath: '/rest/api/3/search/jql',
+      defaultParams: {
+        jql: 'updated >= "1970-01-01" ORDER BY updated ASC',
+        fields: 'summary,status,issuetype,priority,assignee,reporter,project,labels,created,updated,resolutiondate',
+      },
+      pagination: { style: 'page_token', param: 'nextPageToken', tokenPath: '/nextPageToken' },
+      pageSize: { param: 'maxResults', default: 100, max: 100 },
+      recordsPath: '/issues',
+      idPath: '/id',
+      updatedAtPath: '/fields/updated',
+      incremental: {
+        style: 'query_expression',
+        param: 'jql',
+        expression: 'updated >= {{since}} ORDER BY updated ASC',
+        format: 'jql_relative_minutes',
+      },
+    },
+    {
+      key: 'projects',
+      name: 'Projects',
+      method: 'GET',
+      listPath: '/rest/api/3/project/search',
+      pagination: { style: 'offset_total', offsetParam: 'startAt', totalPath: '/total' },
+      pageSize: { param: 'maxResults', default: 50, max: 100 },
+      recordsPath: '/values',
+      idPath: '/id',
+      updatedAtPath: null,
+    },
+  ],
+};

@@ -1,0 +1,57 @@
+import type { ProviderDefinition } from '../provider-definition.js';
+import { graphqlConnection } from './shared.js';
+
+const GRAPHQL_PATH = '/graphql';
+const PAGE_SIZE = { default: 100, max: 250 };
+
+/** Linear's API is GraphQL only. A null `$filter` lists everything; incremental syncs set its updatedAt bound. */
+export const definition: ProviderDefinition = {
+  key: 'linear',
+  name: 'Linear',
+  category: 'developer',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: 'https://linear.app/oauth/authorize',
+    tokenUrl: 'https://api.linear.app/oauth/token',
+    revocationUrl: 'https://api.linear.app/oauth/revoke',
+    defaultScopes: ['read'],
+    scopeSeparator: ',',
+    pkce: true,
+    tokenAuthMethod: 'client_secret_post',
+  },
+  connector: 'rest',
+  apiBaseUrl: 'https://api.linear.app',
+  settings: [],
+  errorPath: '/errors',
+  test: { method: 'POST', path: GRAPHQL_PATH, body: { query: '{ viewer { id } }' } },
+  rateLimitHeaders: {
+    remaining: 'x-ratelimit-requests-remaining',
+    reset: { header: 'x-ratelimit-requests-reset', format: 'unix_ms' },
+  },
+  resources: [
+    graphqlConnection({
+      key: 'issues',
+      name: 'Issues',
+      path: GRAPHQL_PATH,
+      connection: 'issues',
+      fields:
+        'id identifier title priority estimate url createdAt updatedAt completedAt canceledAt ' +
+        'state { id name type } team { id key name } assignee { id name email } project { id name }',
+      variables: '$filter: IssueFilter',
+      args: 'filter: $filter, orderBy: updatedAt',
+      pageSize: PAGE_SIZE,
+      incremental: { style: 'since_param', param: '/variables/filter/updatedAt/gt', format: 'iso8601' },
+    }),
+    graphqlConnection({
+      key: 'projects',
+      name: 'Projects',
+      path: GRAPHQL_PATH,
+      connection: 'projects',
+      fields: 'id name description url progress startDate targetDate createdAt updatedAt completedAt canceledAt',
+      variables: '$filter: ProjectFilter',
+      args: 'filter: $filter, orderBy: updatedAt',
+      pageSize: PAGE_SIZE,
+      incremental: { style: 'since_param', param: '/variables/filter/updatedAt/gt', format: 'iso8601' },
+    }),
+  ],
+};

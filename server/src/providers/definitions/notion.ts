@@ -1,0 +1,72 @@
+import type { Pagination, ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+
+const CURSOR: Pagination = {
+  style: 'cursor_body',
+  param: 'start_cursor',
+  cursorFrom: 'response',
+  cursorPath: '/next_cursor',
+  hasMorePath: '/has_more',
+};
+const PAGE_SIZE = { param: 'page_size', default: 100, max: 100 };
+
+/**
+ * Pages or databases shared with the integration, through search. Search has no time filter, but it sorts by
+ * last edit, newest first, so an incremental sync stops at the first record it has already seen.
+ */
+function searchFor(key: string, name: string, objectType: 'page' | 'database'): ResourceDefinition {
+  return {
+    key,
+    name,
+    method: 'POST',
+    listPath: '/search',
+    defaultParams: {
+      filter: { property: 'object', value: objectType },
+      sort: { direction: 'descending', timestamp: 'last_edited_time' },
+    },
+    pagination: CURSOR,
+    pageSize: PAGE_SIZE,
+    recordsPath: '/results',
+    idPath: '/id',
+    updatedAtPath: '/last_edited_time',
+    incremental: { style: 'stop_at_older' },
+  };
+}
+
+export const definition: ProviderDefinition = {
+  key: 'notion',
+  name: 'Notion',
+  category: 'productivity',
+  authType: 'oauth2',
+  oauth: {
+    authorizationUrl: 'https://api.notion.com/v1/oauth/authorize',
+    tokenUrl: 'https://api.notion.com/v1/oauth/token',
+    // Access is granted per page on the consent screen, not by scopes.
+    defaultScopes: [],
+    scopeSeparator: ' ',
+    pkce: false,
+    extraAuthorizationParams: { owner: 'user' },
+    tokenAuthMethod: 'client_secret_basic',
+  },
+  connector: 'rest',
+  apiBaseUrl: 'https://api.notion.com/v1',
+  settings: [],
+  // Pinned: shapes change between versions, and 2025-09-03 moved databases to data sources.
+  requestHeaders: { 'Notion-Version': '2022-06-28' },
+  test: { method: 'GET', path: '/users/me' },
+  rateLimitHeaders: { retryAfter: 'retry-after' },
+  resources: [
+    searchFor('pages', 'Pages', 'page'),
+    searchFor('databases', 'Databases', 'database'),
+    {
+      key: 'users',
+      name: 'Users',
+      method: 'GET',
+      listPath: '/users',
+      pagination: CURSOR,
+      pageSize: PAGE_SIZE,
+      recordsPath: '/results',
+      idPath: '/id',
+      updatedAtPath: null,
+    },
+  ],
+};

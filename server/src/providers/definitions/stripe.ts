@@ -1,0 +1,46 @@
+import type { ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+
+/**
+ * A Stripe list endpoint: newest first, paged by the id of the last object. Stripe has no updated-since filter,
+ * so incremental syncs pick up new objects only; changes to existing ones need a full sync (or events).
+ */
+function list(key: string, name: string, defaultParams?: Record<string, string>): ResourceDefinition {
+  return {
+    key,
+    name,
+    method: 'GET',
+    listPath: `/v1/${key}`,
+    ...(defaultParams ? { defaultParams } : {}),
+    pagination: {
+      style: 'cursor_body',
+      param: 'starting_after',
+      cursorFrom: 'last_record',
+      cursorPath: '/id',
+      hasMorePath: '/has_more',
+    },
+    pageSize: { param: 'limit', default: 100, max: 100 },
+    recordsPath: '/data',
+    idPath: '/id',
+    updatedAtPath: null,
+    incremental: { style: 'since_param', param: 'created[gte]', format: 'unix_seconds' },
+  };
+}
+
+/** Authenticates with a secret (or restricted) key sent as a Bearer token. */
+export const definition: ProviderDefinition = {
+  key: 'stripe',
+  name: 'Stripe',
+  category: 'payments',
+  authType: 'api_key',
+  connector: 'rest',
+  apiBaseUrl: 'https://api.stripe.com',
+  settings: [],
+  test: { method: 'GET', path: '/v1/balance' },
+  resources: [
+    list('customers', 'Customers'),
+    list('charges', 'Charges'),
+    list('invoices', 'Invoices'),
+    // The default hides canceled subscriptions.
+    list('subscriptions', 'Subscriptions', { status: 'all' }),
+  ],
+};

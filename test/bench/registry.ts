@@ -1,0 +1,10 @@
+import type { Benchmark } from './types.js';
+
+/**
+ * Every benchmark, in the order `npm run bench` runs them. Modules load lazily, so running one
+ * benchmark does not import (or start) another's dependencies. Add a line per new benchmark
+ * (sync throughput, scheduler, export, UI render…): `name: () => import('./<name>/index.js')`.
+ */
+export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
+  api: () => import('./api/index.js'),
+};

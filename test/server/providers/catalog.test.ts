@@ -1,0 +1,298 @@
+import t from 'tap';
+import { Value } from '@sinclair/typebox/value';
+import type { ValueError } from '@sinclair/typebox/errors';
+import {
+  MissingTemplateValueError,
+  PROVIDERS,
+  PROVIDER_KEYS,
+  getProvider,
+  renderExpression,
+  renderTemplate,
+  templatePlaceholders,
+} from '../../../server/src/providers/catalog.js';
+import { readJsonPointer, writeJsonPointer } from '../../../server/src/providers/json-pointer.js';
+import {
+  OVERRIDE_SETTINGS,
+  ProviderDefinitionSchema,
+  type ProviderDefinition,
+  type ResourceDefinition,
+} from '../../../server/src/providers/provider-definition.js';
+
+const EXPECTED_KEYS = [
+  'salesforce', 'hubspot', 'quickbooks', 'stripe', 'google_analytics', 'zendesk', 'jira', 'mailchimp', 'slack',
+  'microsoft_teams', 'shopify', 'google_calendar', 'google_drive', 'google_meet', 'outlook', 'notion', 'clickup',
+  'linear', 'todoist', 'github', 'dropbox', 'fitbit', 'apple_calendar', 'fastmail', 'custom',
+];
+
+/**
+ * Union errors nest the reasons every branch failed. Only the closest branch (fewest errors: the one whose
+ * discriminant matched) says what is actually wrong, so report that one.
+ */
+function describeErrors(errors: Iterable<ValueError>): string[] {
+  const lines: string[] = [];
+  for (const error of errors) {
+    if (error.errors.length === 0) {
+      lines.push(`${error.path || '/'}: ${error.message}`);
+      continue;
+    }
+    const branches = error.errors.map((branch) => describeErrors(branch));
+    lines.push(...branches.reduce((closest, branch) => (branch.length < closest.length ? branch : closest)));
+  }
+  return lines;
+}
+
+interface TemplateUse {
+  where: string;
+  template: string;
+  /** Values that may fill the template's placeholders. */
+  declared: Set<string>;
+}
+
+/** Every URL or path template of a provider. */
+function templatesOf(provider: ProviderDefinition): TemplateUse[] {
+  const declared = new Set([
+    ...provider.settings.map((setting) => setting.key),
+    ...(provider.connectionValues ?? []).map((value) => value.key),
+  ]);
+  const providerTemplates: [string, string | undefined][] = [
+    ['apiBaseUrl', provider.apiBaseUrl],
+    ['test.path', provider.test.path],
+    ...(provider.connectionValues ?? []).map((value): [string, string | undefined] => [
+      `connectionValues.${value.key}.url`,
+      value.source === 'discovery' ? value.url : undefined,
+    ]),
+  ];
+  if (provider.authType === 'oauth2') {
+    providerTemplates.push(
+      ['oauth.authorizationUrl', provider.oauth.authorizationUrl],
+      ['oauth.tokenUrl', provider.oauth.tokenUrl],
+      ['oauth.revocationUrl', provider.oauth.revocationUrl],
+    );
+  }
+  const uses = providerTemplates.map(([where, template]) => ({ where, template, declared }));
+  for (const resource of provider.resources) {
+    const resourceDeclared = new Set([...declared, ...Object.keys(resource.pathDefaults ?? {})]);
+    for (const [where, template] of resourcePaths(resource)) {
+      uses.push({ where: `${resource.key}.${where}`, template, declared: resourceDeclared });
+    }
+  }
+  return uses.filter((use): use is TemplateUse => use.template !== undefined);
+}
+
+function resourcePaths(resource: ResourceDefinition): [string, string | undefined][] {
+  const { incremental } = resource;
+  const paginations = [resource.pagination];
+  if (incremental?.style === 'endpoint' && incremental.pagination) paginations.push(incremental.pagination);
+  return [
+    ['listPath', resource.listPath],
+    ['incremental.path', incremental?.style === 'endpoint' || incremental?.style === 'sync_token' ? incremental.path : undefined],
+    ...paginations.map((pagination): [string, string | undefined] => [
+      'pagination.continuePath',
+      pagination.style === 'cursor_body' ? pagination.continuePath : undefined,
+    ]),
+  ];
+}
+
+t.test('every definition matches ProviderDefinitionSchema', async (t) => {
+  for (const provider of PROVIDERS) {
+    const valid = Value.Check(ProviderDefinitionSchema, provider);
+    const diagnostics = valid ? {} : { errors: describeErrors(Value.Errors(ProviderDefinitionSchema, provider)) };
+    t.ok(valid, `${provider.key} is a valid definition`, diagnostics);
+  }
+});
+
+t.test('the catalog holds exactly the providers users named, once each, ordered by name', async (t) => {
+  t.same([...PROVIDER_KEYS].sort(), [...EXPECTED_KEYS].sort());
+  t.equal(new Set(PROVIDER_KEYS).size, PROVIDER_KEYS.length, 'keys are unique');
+  const names = PROVIDERS.map((provider) => provider.name);
+  t.same(names, [...names].sort((a, b) => a.localeCompare(b, 'en')));
+  for (const key of EXPECTED_KEYS) t.equal(getProvider(key)?.key, key);
+  t.equal(getProvider('myspace'), undefined);
+  t.equal(getProvider('__proto__'), undefined);
+});
+
+t.test('definitions cannot be changed at run time', async (t) => {
+  const stripe = getProvider('stripe')!;
+  t.throws(() => {
+    (stripe.resources[0] as { listPath: string }).listPath = '/v1/evil';
+  }, TypeError);
+});
+
+t.test('auth types follow the design', async (t) => {
+  t.equal(getProvider('stripe')?.authType, 'api_key');
+  t.equal(getProvider('apple_calendar')?.authType, 'basic');
+  t.equal(getProvider('fastmail')?.authType, 'basic');
+  t.equal(getProvider('apple_calendar')?.connector, 'caldav');
+  t.equal(getProvider('fastmail')?.connector, 'caldav');
+  for (const provider of PROVIDERS) {
+    if (['stripe', 'apple_calendar', 'fastmail'].includes(provider.key)) continue;
+    t.equal(provider.authType, 'oauth2', `${provider.key} uses OAuth 2`);
+  }
+});
+
+t.test('oauth2 providers have https authorization and token URLs, or templates', async (t) => {
+  const httpsOrTemplate = /^(https:\/\/[^/\s]+|\{\{[a-z][A-Za-z0-9]*\}\})/;
+  for (const provider of PROVIDERS) {
+    if (provider.authType !== 'oauth2') continue;
+    t.match(provider.oauth.authorizationUrl, httpsOrTemplate, `${provider.key} authorization URL`);
+    t.match(provider.oauth.tokenUrl, httpsOrTemplate, `${provider.key} token URL`);
+  }
+  const custom = getProvider('custom')!;
+  t.equal(custom.authType === 'oauth2' && custom.oauth.authorizationUrl, '{{authorizationUrl}}');
+});
+
+t.test('each provider has resources with unique keys', async (t) => {
+  for (const provider of PROVIDERS) {
+    const keys = provider.resources.map((resource) => resource.key);
+    t.ok(keys.length >= 1, `${provider.key} has a resource`);
+    t.equal(new Set(keys).size, keys.length, `${provider.key} resource keys are unique`);
+  }
+  const expectedResources: Record<string, string[]> = {
+    hubspot: ['contacts', 'companies', 'deals'],
+    salesforce: ['contacts', 'accounts', 'opportunities'],
+    stripe: ['customers', 'charges', 'invoices'],
+    github: ['issues', 'pull_requests', 'repos'],
+    jira: ['issues'],
+    google_calendar: ['events'],
+    apple_calendar: ['events'],
+    fastmail: ['events'],
+  };
+  for (const [key, expected] of Object.entries(expectedResources)) {
+    const keys = getProvider(key)!.resources.map((resource) => resource.key);
+    for (const resource of expected) t.ok(keys.includes(resource), `${key}.${resource} exists`);
+  }
+});
+
+t.test('every placeholder is declared by a setting, a connection value or a resource default', async (t) => {
+  for (const provider of PROVIDERS) {
+    for (const { where, template, declared } of templatesOf(provider)) {
+      for (const name of templatePlaceholders(template)) {
+        t.ok(declared.has(name), `${provider.key} ${where}: {{${name}}} is declared`);
+      }
+    }
+  }
+});
+
+t.test('a placeholder that opens a template is inserted verbatim, so its value must be pattern-checked', async (t) => {
+  for (const provider of PROVIDERS) {
+    const patterns = new Map<string, string | undefined>([
+      ...provider.settings.map((setting) => [setting.key, setting.pattern] as const),
+      ...(provider.connectionValues ?? []).map((value) => [value.key, value.pattern] as const),
+    ]);
+    for (const { where, template } of templatesOf(provider)) {
+      const leading = /^\{\{([a-zA-Z0-9]+)\}\}/.exec(template)?.[1];
+      if (leading) t.ok(patterns.get(leading), `${provider.key} ${where}: {{${leading}}} has a pattern`);
+    }
+  }
+});
+
+t.test('settings are coherent: valid patterns that accept their examples and defaults', async (t) => {
+  for (const provider of PROVIDERS) {
+    const keys = provider.settings.map((setting) => setting.key);
+    t.equal(new Set(keys).size, keys.length, `${provider.key} setting keys are unique`);
+    for (const setting of provider.settings) {
+      const label = `${provider.key}.${setting.key}`;
+      t.notOk(setting.required && setting.default !== undefined, `${label} is not both required and defaulted`);
+      if ((OVERRIDE_SETTINGS as readonly string[]).includes(setting.key)) {
+        t.ok(provider.key === 'custom', `${label} overrides are implicit except where a URL is nothing but the setting`);
+      }
+      if (!setting.pattern) continue;
+      t.match(setting.pattern, /^\^.*\$$/, `${label} pattern is anchored`);
+      const pattern = new RegExp(setting.pattern);
+      if (setting.example !== undefined) t.match(setting.example, pattern, `${label} example matches its pattern`);
+      if (setting.default !== undefined) t.match(setting.default, pattern, `${label} default matches its pattern`);
+    }
+    for (const value of provider.connectionValues ?? []) {
+      if (value.pattern) t.doesNotThrow(() => new RegExp(value.pattern!), `${provider.key}.${value.key} pattern compiles`);
+    }
+  }
+  const zendesk = getProvider('zendesk')!.settings.find((setting) => setting.key === 'subdomain')!;
+  t.equal(zendesk.required, true);
+  t.notMatch('evil.com/', new RegExp(zendesk.pattern!), 'a subdomain cannot smuggle in another host');
+  t.equal(getProvider('apple_calendar')!.settings[0].default, 'https://caldav.icloud.com/');
+  t.equal(getProvider('fastmail')!.settings[0].default, 'https://caldav.fastmail.com/dav/calendars/');
+  const customSettings = getProvider('custom')!.settings;
+  for (const key of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl']) {
+    t.equal(customSettings.find((setting) => setting.key === key)?.required, true, `custom requires ${key}`);
+  }
+});
+
+t.test('page sizes and pagination are usable', async (t) => {
+  for (const provider of PROVIDERS) {
+    for (const resource of provider.resources) {
+      const label = `${provider.key}.${resource.key}`;
+      if (resource.pageSize) {
+        t.ok(resource.pageSize.default <= resource.pageSize.max, `${label} default page size within max`);
+      }
+      if (resource.pagination.style === 'query_offset') {
+        const query = Object.values(resource.defaultParams ?? {}).join(' ');
+        t.match(query, /\{\{offset\}\}.*\{\{limit\}\}/, `${label} query carries the page window`);
+        t.ok(resource.pageSize, `${label} has a page size for {{limit}}`);
+      }
+      if (resource.incremental?.style === 'query_expression') {
+        t.match(resource.incremental.expression, /\{\{since\}\}/, `${label} incremental expression uses {{since}}`);
+      }
+      if (resource.incremental?.style === 'stop_at_older') {
+        t.not(resource.updatedAtPath, null, `${label} can compare update times`);
+      }
+    }
+  }
+});
+
+t.test('renderTemplate', async (t) => {
+  t.equal(
+    renderTemplate('https://{{subdomain}}.zendesk.com/api/v2', { subdomain: 'acme' }),
+    'https://acme.zendesk.com/api/v2',
+  );
+  t.equal(
+    renderTemplate('/calendars/{{calendarId}}/events', { calendarId: 'team@group.calendar.google.com' }),
+    '/calendars/team%40group.calendar.google.com/events',
+    'values are URL-component-encoded',
+  );
+  t.equal(
+    renderTemplate('/repos/{{owner}}/x', { owner: '../a b?c#d' }),
+    '/repos/..%2Fa%20b%3Fc%23d/x',
+    'a value cannot add segments, a query or a fragment',
+  );
+  t.equal(
+    renderTemplate('{{calendarUrl}}', { calendarUrl: 'https://caldav.icloud.com/' }),
+    'https://caldav.icloud.com/',
+    'a leading placeholder is a whole URL',
+  );
+  t.equal(renderTemplate('/plain/path', {}), '/plain/path');
+
+  const shopUrl = 'https://{{shop}}.myshopify.com';
+  t.throws(() => renderTemplate(shopUrl, {}), { name: 'MissingTemplateValueError', setting: 'shop', message: /"shop"/ });
+  t.throws(() => renderTemplate(shopUrl, { shop: '' }), MissingTemplateValueError, 'empty counts as missing');
+  t.throws(() => renderTemplate('/{{constructor}}', {}), MissingTemplateValueError, 'inherited properties are not values');
+});
+
+t.test('renderExpression inserts values verbatim for the HTTP client to encode', async (t) => {
+  t.equal(
+    renderExpression("modifiedTime >= '{{since}}'", { since: '2024-05-01T12:00:00Z' }),
+    "modifiedTime >= '2024-05-01T12:00:00Z'",
+  );
+  t.throws(() => renderExpression('updated >= {{since}}', {}), MissingTemplateValueError);
+});
+
+t.test('JSON Pointers read responses and write request bodies', async (t) => {
+  const response = { '@odata.nextLink': 'https://next', paging: { next: { after: '42' } }, items: [{ id: 'a' }] };
+  t.equal(readJsonPointer(response, '/@odata.nextLink'), 'https://next');
+  t.equal(readJsonPointer(response, '/paging/next/after'), '42');
+  t.equal(readJsonPointer(response, '/items/0/id'), 'a');
+  t.equal(readJsonPointer(response, ''), response);
+  t.equal(readJsonPointer(response, '/paging/missing/after'), undefined);
+  t.equal(readJsonPointer(response, '/__proto__'), undefined);
+  t.equal(readJsonPointer({ 'a/b': 1, 'c~d': 2 }, '/a~1b'), 1);
+  t.equal(readJsonPointer({ 'a/b': 1, 'c~d': 2 }, '/c~0d'), 2);
+
+  const body: Record<string, unknown> = { filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate' }] }] };
+  writeJsonPointer(body, '/filterGroups/0/filters/0/value', '1714564800000');
+  writeJsonPointer(body, '/variables/filter/updatedAt/gt', '2024-05-01T12:00:00Z');
+  t.same(body, {
+    filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', value: '1714564800000' }] }],
+    variables: { filter: { updatedAt: { gt: '2024-05-01T12:00:00Z' } } },
+  });
+  t.throws(() => writeJsonPointer({}, '/__proto__/polluted', true));
+  t.equal(({} as Record<string, unknown>).polluted, undefined);
+});
