@@ -25,6 +25,8 @@ export interface OpenDbOptions {
   databaseUrl: string | null;
   dataDir: string;
   poolSize?: number;
+  /** PGlite only: keep the database in memory (tests), not in DATA_DIR. */
+  inMemory?: boolean;
   log?: (event: { query: CompiledQuery; durationMs: number; error?: unknown }) => void;
 }
 
@@ -46,9 +48,14 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGliteDialect } = await import('kysely-pglite-dialect');
-  const dir = path.join(options.dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  let pglite;
+  if (options.inMemory) {
+    pglite = await PGlite.create();
+  } else {
+    const dir = path.join(options.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create(dir);
+  }
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     kysely,

@@ -1,8 +1,3 @@
-import { sql } from 'kysely';
-import { systemContext } from '../server/src/lib/context.js';
-import { inScope } from '../server/src/lib/db-scope.js';
-import { recordAudit } from '../server/src/modules/audit/audit.service.js';
-import { ensureUser } from '../server/src/seed/users.js';
 import { CliError, readSecretLine, runCli, say, step, UsageError, withDatabase } from './lib/cli.js';
 
 const MIN_PASSWORD = 12;
@@ -53,7 +48,11 @@ await runCli({ name: 'create-platform-owner', usage: USAGE, options }, async ({ 
   if (values['password-stdin'] && !password) throw new CliError('No password on standard input');
   if (password !== null && [...password].length < MIN_PASSWORD) throw new CliError(`Password must be at least ${MIN_PASSWORD} characters`);
 
-  await withDatabase(async (db) => {
+  await withDatabase(async (db, config) => {
+    const [{ sql }, { systemContext }, { inScope }, { recordAudit }, { ensureUser }] = await Promise.all([
+      import('kysely'), import('../server/src/lib/context.js'), import('../server/src/lib/db-scope.js'),
+      import('../server/src/modules/audit/audit.service.js'), import('../server/src/seed/users.js'),
+    ]);
     say(`Making ${email} a Platform Owner…`);
     // The change and its audit event commit together, or not at all.
     const result = await inScope(db, { platform: true }, async (tx) => {
@@ -65,7 +64,7 @@ await runCli({ name: 'create-platform-owner', usage: USAGE, options }, async ({ 
         if (!name) throw new CliError(`No user has the email ${email}; --name is required to create one`);
         if (!password) throw new CliError(`No user has the email ${email}; a password (--password-stdin or PLATFORM_OWNER_PASSWORD) is required to create one`);
         // ensureUser only needs a handle to run its queries on: give it this transaction.
-        ({ id } = await ensureUser({ ...db, kysely: tx }, { email, name, password, platformOwner: true }));
+        ({ id } = await ensureUser({ ...db, kysely: tx }, { email, name, password, platformOwner: true, hashCost: config.passwordHashCost }));
         outcome = 'created';
       } else if (existing.platform_role !== 'platform_owner') {
         await tx.updateTable('users').set({ platform_role: 'platform_owner', updated_at: new Date() }).where('id', '=', existing.id).execute();
@@ -83,7 +82,8 @@ await runCli({ name: 'create-platform-owner', usage: USAGE, options }, async ({ 
     if (result.outcome === 'created') step(`created user ${result.id} with the Platform Owner role`);
     if (result.outcome === 'promoted') step(`promoted existing user ${result.id} to Platform Owner${password ? ' (password unchanged)' : ''}`);
     if (result.outcome === 'unchanged') step(`user ${result.id} is already a Platform Owner; nothing changed`);
-    if (result.status !== 'active') step(`note: the account is ${result.status}, so it cannot sign in`);
+    if (result.status === 'invited') step('note: the account is invited; it can sign in once the invitation is accepted');
+    if (result.status === 'disabled') step('note: the account is disabled, so it cannot sign in');
     say({
       created: `Summary: created ${email} as a Platform Owner.`,
       promoted: `Summary: promoted ${email} to Platform Owner.`,

@@ -1,4 +1,3 @@
-import { createMigrator, unwrap } from '../db/migrate.js';
 import { CliError, plural, runCli, say, step, UsageError, withDatabase } from './lib/cli.js';
 
 const USAGE = `
@@ -28,6 +27,7 @@ await runCli({ name: 'migrate', usage: USAGE, options: { yes: { type: 'boolean' 
   }
 
   await withDatabase(async (db) => {
+    const { createMigrator, unwrap } = await import('../db/migrate.js');
     const migrator = createMigrator(db.kysely);
     const all = await migrator.getMigrations();
     const pending = all.filter((m) => !m.executedAt);

@@ -1,4 +1,3 @@
-import { DEMO_LOGINS, seedDemo } from '../server/src/seed/demo.js';
 import { CliError, plural, runCli, say, step, UsageError, withDatabase } from './lib/cli.js';
 
 const USAGE = `
@@ -26,8 +25,9 @@ await runCli({ name: 'seed', usage: USAGE, options: { demo: { type: 'boolean' } 
   }
 
   await withDatabase(async (db, config) => {
+    const { DEMO_LOGINS, seedDemo } = await import('../server/src/seed/demo.js');
     say('Seeding demo data…');
-    const s = await seedDemo(db, config.demoPassword, step);
+    const s = await seedDemo(db, config.demoPassword, step, config.passwordHashCost);
     const created = s.usersCreated + s.organizationsCreated + s.membershipsCreated;
     say(created
       ? `Summary: created ${plural(s.usersCreated, 'user')}, ${plural(s.organizationsCreated, 'organization')}, ${plural(s.membershipsCreated, 'membership')}.`

@@ -1,4 +1,3 @@
-import { verifyAuditChains } from '../server/src/modules/audit/audit.service.js';
 import { runCli, say, step, withDatabase } from './lib/cli.js';
 
 const EXIT_BROKEN = 3;
@@ -20,6 +19,7 @@ Exit codes: 0 every chain intact, 1 could not verify, 2 bad arguments, 3 a chain
 
 await runCli({ name: 'verify-audit-log', usage: USAGE, options: {} }, async () => {
   return withDatabase(async (db) => {
+    const { verifyAuditChains } = await import('../server/src/modules/audit/audit.service.js');
     say('Verifying audit chains…');
     let reported = 0;
     const result = await verifyAuditChains(db, (checked) => {

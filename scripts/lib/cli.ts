@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { openDb, type Db } from '../../db/client.js';
-import { createMigrator } from '../../db/migrate.js';
+import type { Db } from '../../db/client.js';
 import { ConfigError, loadConfig, type Config } from '../../server/src/config.js';
 
 /**
@@ -10,6 +9,10 @@ import { ConfigError, loadConfig, type Config } from '../../server/src/config.js
  *
  * Exit codes: 0 done, 1 failed (the message says why), 2 bad arguments (usage follows); a script
  * may define more (verify-audit-log: 3 = broken chain).
+ *
+ * The database driver and server modules take about a second to load, so this file and the scripts
+ * import them lazily, once arguments and configuration have been checked: --help, usage errors and
+ * configuration errors answer at once.
  */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -155,6 +158,7 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const config = loadConfig();
   say(`Database: ${describeDatabase(config)}`);
+  const [{ openDb }, { createMigrator }] = await Promise.all([import('../../db/client.js'), import('../../db/migrate.js')]);
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
     if (options.requireMigrated !== false) {

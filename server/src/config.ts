@@ -30,6 +30,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** log2 of scrypt's N for new password hashes. */
   passwordHashCost: number;
+  /** Apply pending migrations when the server starts (default: outside production). */
+  migrateOnStart: boolean;
+  /** Seed the demo data into an empty database at start (never in production). */
+  seedDemoOnStart: boolean;
 }
 
 export class ConfigError extends Error {
@@ -162,5 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     sso,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', 15, production ? 14 : 10, 20),
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', !production),
+    seedDemoOnStart: !production && bool(env, 'SEED_DEMO_ON_START', true),
   };
 }

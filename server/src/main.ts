@@ -22,8 +22,7 @@ async function main() {
   }
 
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const migrateOnStart = process.env.MIGRATE_ON_START ? process.env.MIGRATE_ON_START === 'true' : config.nodeEnv !== 'production';
-  if (migrateOnStart) {
+  if (config.migrateOnStart) {
     const applied = await migrateToLatest(db.kysely);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   }
@@ -37,7 +36,7 @@ async function main() {
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   console.log(`\nLinkyard is running at ${url}  (API docs: ${url}/docs)`);
   console.log(`Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
-  if (seeded || process.env.SHOW_DEMO_LOGINS !== 'false') printDemoLogins(db, config);
+  if (config.seedDemoOnStart || seeded) printDemoLogins(config);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -61,7 +60,7 @@ async function main() {
 
 /** A development database with no organizations gets the demo data, so every page has something to show. */
 async function seedIfEmpty(db: Db, config: Config): Promise<boolean> {
-  if (config.nodeEnv === 'production' || process.env.SEED_DEMO_ON_START === 'false') return false;
+  if (!config.seedDemoOnStart) return false;
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM organizations`.execute(db.kysely);
   if (rows[0].n > 0) return false;
   console.log('Empty database: seeding demo data…');
@@ -69,8 +68,7 @@ async function seedIfEmpty(db: Db, config: Config): Promise<boolean> {
   return true;
 }
 
-function printDemoLogins(db: Db, config: Config) {
-  if (config.nodeEnv === 'production') return;
+function printDemoLogins(config: Config) {
   const password = process.env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : config.demoPassword;
   console.log(`\nDemo logins (password: ${password}):`);
   for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);

@@ -19,7 +19,7 @@ export interface TestDatabase {
 
 export const usingPostgres = () => !!process.env.TEST_DATABASE_URL;
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean; onDisk?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-test-'));
   const adminUrl = process.env.TEST_DATABASE_URL;
   let url: string | null = null;
@@ -40,7 +40,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await c.end();
     };
   }
-  const db = await openDb({ databaseUrl: url, dataDir });
+  // PGlite databases of tests live in memory unless a test needs the directory (scripts open it too).
+  const db = await openDb({ databaseUrl: url, dataDir, inMemory: !url && !options.onDisk });
   if (options.migrate !== false) await migrateToLatest(db.kysely);
   return {
     db,

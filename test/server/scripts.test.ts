@@ -32,13 +32,16 @@ function baseEnv(): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(process.env)) {
     // tap's own variables and its process-info loader (NODE_OPTIONS) are not the scripts' business.
     if (/^(TAP|_TAPJS)/.test(k) || k === 'NODE_OPTIONS') continue;
-    if (['DATABASE_URL', 'DATA_DIR', 'DEMO_PASSWORD', 'PLATFORM_OWNER_PASSWORD', 'PORT', 'SSO_ISSUER'].includes(k)) continue;
+    if (['DATABASE_URL', 'DATA_DIR', 'DEMO_PASSWORD', 'PLATFORM_OWNER_PASSWORD', 'PORT', 'SSO_ISSUER', 'PASSWORD_HASH_COST'].includes(k)) continue;
     env[k] = v;
   }
-  return { ...env, NODE_ENV: 'test', JWT_SECRET: 'scripts-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: TEST_KEY };
+  return {
+    ...env, NODE_ENV: 'test', JWT_SECRET: 'scripts-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: TEST_KEY, PASSWORD_HASH_COST: '10',
+  };
 }
 
-const database = await createTestDatabase({ migrate: false });
+// On disk: the scripts open the PGlite directory themselves (onDisk is ignored on Postgres).
+const database = await createTestDatabase({ migrate: false, onDisk: true });
 t.teardown(() => database.close());
 const dbEnv: NodeJS.ProcessEnv = { DATA_DIR: database.dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}) };
 // PGlite admits one process per directory: the scripts get it, and this process opens it only between them.
@@ -180,7 +183,7 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
     t.same(counts.rows[0], { users: 7, organizations: 2, memberships: 5, owners: 3 }, 'the second seed created no rows; one user created, one promoted');
     const ops = await db.kysely.selectFrom('users').select(['name', 'password_hash']).where('email', '=', 'ops@example.test').executeTakeFirstOrThrow();
     t.equal(ops.name, 'Ops Team');
-    t.match(ops.password_hash, /^scrypt\$/, 'the password is stored hashed');
+    t.match(ops.password_hash, /^scrypt\$1024\$/, 'the password is stored hashed, at the configured cost');
     t.notOk(await db.kysely.selectFrom('users').select('id').where('email', '=', 'short@example.test').executeTakeFirst(), 'the refused user was not created');
     return db.kysely.selectFrom('audit_events').select(['id', 'action', 'target_id', 'metadata', 'user_agent', 'organization_id'])
       .where('chain_key', '=', 'platform').orderBy('seq').execute();
