@@ -20,6 +20,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   encryptionKey: string;
+  /** Retired master keys that still unwrap data keys until rotate-encryption-key has re-wrapped them. */
+  encryptionKeysPrevious: string[];
   redisUrl: string | null;
   logLevel: string;
   demoPassword: string;
@@ -120,6 +122,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   const encryptionKey = production ? str(env, 'ENCRYPTION_KEY') : env.ENCRYPTION_KEY || devSecret(dataDir, 'encryption-key');
   if (!isKey(encryptionKey)) throw new ConfigError('ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)');
+  const encryptionKeysPrevious = (env.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  encryptionKeysPrevious.forEach((k, i) => {
+    if (!isKey(k)) throw new ConfigError(`ENCRYPTION_KEY_PREVIOUS must be a comma-separated list of 32-byte keys, base64 or hex encoded; entry ${i + 1} is not`);
+  });
 
   const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`)!;
   if (production && !publicUrl.startsWith('https://')) throw new ConfigError('PUBLIC_URL must be an https:// URL when NODE_ENV=production');
@@ -152,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 3600, 365 * 24 * 3600),
     encryptionKey,
+    encryptionKeysPrevious,
     redisUrl: url(env, 'REDIS_URL', null),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, production ? 'info' : 'info'),
     demoPassword: str(env, 'DEMO_PASSWORD', 'linkyard-demo'),

@@ -1,0 +1,381 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { allowAllAddresses, publicAddressesOnly, type AddressPolicy } from './address-policy.js';
+import {
+  BlockedDestinationError,
+  InvalidJsonError,
+  InvalidUrlError,
+  NetworkError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  ResponseTooLargeError,
+  SafeHttpError,
+  TooManyRedirectsError,
+} from './errors.js';
+import { createGuardedLookup, systemResolver, type Resolver } from './guarded-lookup.js';
+import { redactUrl } from './redact.js';
+
+export interface SafeHttpClientOptions {
+  /**
+   * Development and tests only (`ALLOW_PRIVATE_NETWORK_TARGETS`): when true, any address may be reached.
+   * When false, only public unicast addresses (see `publicAddressesOnly`).
+   */
+  allowPrivateNetworkTargets: boolean;
+  /** Refuse plain `http://` URLs, including redirect targets. Default true; pass false in development/tests. */
+  requireHttps?: boolean;
+  /** Overall deadline of one `request()`: every redirect hop, DNS, connect, TLS and reading the body. Default 30 s. */
+  timeoutMs?: number;
+  /** Deadline for DNS + TCP connect + TLS handshake of each hop (a reused keep-alive socket skips it). Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Redirects followed per request before TooManyRedirectsError. Default 5. */
+  maxRedirects?: number;
+  /** Largest response body accepted, in bytes. Default 16 MiB. */
+  maxResponseBytes?: number;
+  /** Default User-Agent header. */
+  userAgent?: string;
+  /**
+   * Extra request headers that carry credentials (e.g. `x-api-key`, `x-shopify-access-token`). Like
+   * Authorization, Proxy-Authorization and Cookie, they are dropped when a redirect changes origin.
+   */
+  sensitiveHeaders?: readonly string[];
+  /**
+   * Host name → addresses. Default: the system resolver (`dns.lookup`). Only name resolution is swappable;
+   * whatever it returns is still judged by the address policy.
+   */
+  resolve?: Resolver;
+  /**
+   * Overrides which addresses may be reached (default: `allowAllAddresses` when allowPrivateNetworkTargets,
+   * else `publicAddressesOnly`). Compose with `publicAddressesOnly` to allow a specific extra target.
+   */
+  addressPolicy?: AddressPolicy;
+  /** Reuse connections (default true). Pooled sockets were connected through the guarded lookup. */
+  keepAlive?: boolean;
+}
+
+export type SafeHttpBody = string | Uint8Array | URLSearchParams;
+
+export interface SafeHttpRequest {
+  /** Default GET. */
+  method?: string;
+  url: string | URL;
+  headers?: Record<string, string | number | readonly string[] | undefined>;
+  body?: SafeHttpBody;
+  /** Overrides the client's overall deadline for this request. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** `'manual'` returns 3xx responses as they are (e.g. an OAuth redirect you want to inspect). Default follow. */
+  redirect?: 'follow' | 'manual';
+  /** Overrides the client's response size cap for this request. */
+  maxResponseBytes?: number;
+}
+
+export interface SafeHttpResponse {
+  status: number;
+  statusText: string;
+  /** Lower-case header names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Final URL after redirects. May contain query credentials: log `redactedUrl` instead. */
+  url: string;
+  /** `url` with query/fragment credentials masked — safe to log. */
+  redactedUrl: string;
+  /** Method of the final hop (a 303 turns POST into GET). */
+  method: string;
+  redirectCount: number;
+  /** From the start of `request()` to the last body byte. */
+  durationMs: number;
+  text(): string;
+  /** Parses the body; a non-JSON body throws InvalidJsonError (without quoting the body). */
+  json<T = unknown>(): T;
+}
+
+/** What `fetch` callers (e.g. oauth4webapi's `customFetch`) pass. */
+export interface SafeFetchInit {
+  method?: string;
+  headers?: Headers | Record<string, string> | [string, string][];
+  body?: SafeHttpBody | null;
+  signal?: AbortSignal | null;
+  redirect?: 'follow' | 'manual';
+}
+
+export interface SafeHttpClient {
+  request(req: SafeHttpRequest): Promise<SafeHttpResponse>;
+  /** The same client as a `fetch`-shaped function returning a WHATWG Response (for oauth4webapi's `customFetch`). */
+  fetch(url: string | URL, init?: SafeFetchInit): Promise<Response>;
+  /** Closes pooled keep-alive connections. */
+  close(): void;
+}
+
+export const DEFAULTS = Object.freeze({
+  requireHttps: true,
+  timeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  maxRedirects: 5,
+  maxResponseBytes: 16 * 1024 * 1024,
+  userAgent: 'Linkyard/0.1',
+});
+
+/** Always dropped when a redirect leaves the original origin. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+/** Dropped when a redirect turns the request into a bodiless GET. */
+const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location'];
+/** Computed by the client; callers cannot set them. */
+const CLIENT_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+interface HopResult {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+interface HopContext {
+  signal: AbortSignal;
+  connectTimeoutMs: number;
+  maxResponseBytes: number;
+}
+
+/** Host as used in messages and by sockets: IPv6 literals without brackets. */
+function hostOf(url: URL): string {
+  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+function toBuffer(body: SafeHttpBody | undefined | null): Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+export function createSafeHttpClient(options: SafeHttpClientOptions): SafeHttpClient {
+  const requireHttps = options.requireHttps ?? DEFAULTS.requireHttps;
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
+  const defaultMaxBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+  const userAgent = options.userAgent ?? DEFAULTS.userAgent;
+  const policy = options.addressPolicy ?? (options.allowPrivateNetworkTargets ? allowAllAddresses : publicAddressesOnly);
+  const sensitive = new Set([...CREDENTIAL_HEADERS, ...(options.sensitiveHeaders ?? []).map((h) => h.toLowerCase())]);
+
+  // The one place names become addresses: every socket the agents open resolves through this.
+  const lookup: LookupFunction = createGuardedLookup(options.resolve ?? systemResolver, policy);
+  const keepAlive = options.keepAlive ?? true;
+  const agents = {
+    'http:': new http.Agent({ keepAlive, lookup }),
+    'https:': new https.Agent({ keepAlive, lookup }),
+  };
+
+  /** Scheme and IP-literal checks; host names are checked by `lookup` on the addresses actually used. */
+  function checkDestination(url: URL): void {
+    const host = hostOf(url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new BlockedDestinationError(host || url.protocol, `the ${url.protocol.slice(0, -1)}: scheme is not allowed; use https://`);
+    }
+    if (requireHttps && url.protocol === 'http:') {
+      throw new BlockedDestinationError(host, 'plain http:// is not allowed; use https://');
+    }
+    if (url.username || url.password) {
+      throw new InvalidUrlError(`URLs with embedded credentials are not accepted (host ${host}); send credentials in headers`);
+    }
+    // The WHATWG parser already turned 2130706433, 0x7f000001, 017700000001 and 127.1 into 127.0.0.1 and
+    // [::ffff:127.0.0.1] into ::ffff:7f00:1. Node's net.connect skips `lookup` for IP literals, so they are
+    // judged here, with the very string the socket will connect to.
+    const family = isIP(host);
+    if (family !== 0) {
+      const verdict = policy({ hostname: host, address: host, family: family as 4 | 6 });
+      if (!verdict.allowed) throw new BlockedDestinationError(host, verdict.reason);
+    }
+  }
+
+  function sendHop(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, ctx: HopContext): Promise<HopResult> {
+    const host = hostOf(url);
+    return new Promise<HopResult>((resolve, reject) => {
+      if (ctx.signal.aborted) return reject(ctx.signal.reason);
+      let settled = false;
+      let connectTimer: NodeJS.Timeout | undefined;
+      const lib = url.protocol === 'https:' ? https : http;
+      const req = lib.request({
+        protocol: url.protocol,
+        hostname: host,
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers,
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        lookup,
+      });
+
+      const cleanup = () => {
+        clearTimeout(connectTimer);
+        ctx.signal.removeEventListener('abort', onAbort);
+      };
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        reject(err instanceof SafeHttpError ? err : new NetworkError(host, err));
+        req.destroy();
+      };
+      req.on('error', fail); // first: destroying the request below emits 'error'
+      const onAbort = () => fail(ctx.signal.reason);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+      connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
+      req.on('socket', (socket: Socket) => {
+        if (!socket.connecting) return clearTimeout(connectTimer); // reused keep-alive socket
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+      });
+
+      req.on('response', (res: IncomingMessage) => {
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > ctx.maxResponseBytes) {
+          return fail(new ResponseTooLargeError(ctx.maxResponseBytes, host));
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > ctx.maxResponseBytes) return fail(new ResponseTooLargeError(ctx.maxResponseBytes, host));
+          chunks.push(chunk);
+        });
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          cleanup();
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks, received) });
+        });
+      });
+
+      req.end(body);
+    });
+  }
+
+  async function request(input: SafeHttpRequest): Promise<SafeHttpResponse> {
+    const started = performance.now();
+    const timeoutMs = input.timeoutMs ?? defaultTimeoutMs;
+    let method = (input.method ?? 'GET').toUpperCase();
+    let current: URL;
+    try {
+      current = new URL(String(input.url));
+    } catch {
+      throw new InvalidUrlError('The URL is not a valid absolute URL');
+    }
+
+    const headers: OutgoingHttpHeaders = { 'user-agent': userAgent, 'accept-encoding': 'identity' };
+    for (const [name, value] of Object.entries(input.headers ?? {})) {
+      const key = name.toLowerCase();
+      if (value !== undefined && !CLIENT_HEADERS.has(key)) headers[key] = value as string | number | string[];
+    }
+    let body = toBuffer(input.body);
+
+    // One deadline for the whole call; the caller's signal and the deadline both abort the current hop.
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new RequestTimeoutError('request', timeoutMs, hostOf(current))), timeoutMs);
+    const onCallerAbort = () => controller.abort(new RequestAbortedError(hostOf(current), input.signal?.reason));
+    if (input.signal?.aborted) onCallerAbort();
+    else input.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    const ctx: HopContext = {
+      signal: controller.signal,
+      connectTimeoutMs: Math.min(connectTimeoutMs, timeoutMs),
+      maxResponseBytes: input.maxResponseBytes ?? defaultMaxBytes,
+    };
+    try {
+      for (let redirects = 0; ; redirects++) {
+        checkDestination(current);
+        const hop = await sendHop(current, method, { ...headers, ...(body ? { 'content-length': body.length } : {}) }, body, ctx);
+        const location = hop.headers.location;
+        if (input.redirect === 'manual' || !REDIRECT_STATUSES.has(hop.status) || !location) {
+          return buildResponse(hop, current, method, redirects, performance.now() - started);
+        }
+        if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects, hostOf(current));
+
+        let next: URL;
+        try {
+          next = new URL(location, current);
+        } catch {
+          throw new InvalidUrlError(`${hostOf(current)} redirected to an invalid Location`);
+        }
+        // Fetch semantics: 303 (and 301/302 after POST) continue as a bodiless GET; 307/308 keep method and body.
+        if ((hop.status === 303 && method !== 'HEAD') || ((hop.status === 301 || hop.status === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+          for (const h of BODY_HEADERS) delete headers[h];
+        }
+        if (next.origin !== current.origin) for (const h of sensitive) delete headers[h];
+        current = next;
+      }
+    } catch (err) {
+      const e = err instanceof SafeHttpError ? err : new NetworkError(hostOf(current), err);
+      e.method ??= method;
+      e.url ??= redactUrl(current);
+      e.durationMs ??= Math.round(performance.now() - started);
+      throw e;
+    } finally {
+      clearTimeout(deadline);
+      input.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  async function safeFetch(url: string | URL, init: SafeFetchInit = {}): Promise<Response> {
+    const headers: Record<string, string> = {};
+    new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => (headers[name] = value));
+    const res = await request({
+      url,
+      method: init.method,
+      headers,
+      body: init.body ?? undefined,
+      signal: init.signal ?? undefined,
+      redirect: init.redirect,
+    });
+    const out = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (Array.isArray(value)) for (const v of value) out.append(name, v);
+      else if (value !== undefined) out.set(name, value);
+    }
+    const nullBody = [101, 103, 204, 205, 304].includes(res.status) || res.method === 'HEAD';
+    const response = new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status, statusText: res.statusText, headers: out });
+    Object.defineProperty(response, 'url', { value: res.url });
+    return response;
+  }
+
+  return {
+    request,
+    fetch: safeFetch,
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+function buildResponse(hop: HopResult, url: URL, method: string, redirectCount: number, durationMs: number): SafeHttpResponse {
+  const host = hostOf(url);
+  return {
+    status: hop.status,
+    statusText: hop.statusText,
+    headers: hop.headers,
+    body: hop.body,
+    url: url.href,
+    redactedUrl: redactUrl(url),
+    method,
+    redirectCount,
+    durationMs: Math.round(durationMs),
+    text: () => hop.body.toString('utf8'),
+    json<T = unknown>(): T {
+      try {
+        return JSON.parse(hop.body.toString('utf8')) as T;
+      } catch {
+        const err = new InvalidJsonError(hop.status, host, hop.body.length);
+        err.method = method;
+        err.url = redactUrl(url);
+        throw err;
+      }
+    },
+  };
+}
