@@ -82,6 +82,65 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
+export type IntegrationStatus = 'INACTIVE' | 'ACTIVE' | 'ERROR' | 'SYNCING' | 'PAUSED';
+export type AuthType = 'oauth2' | 'api_key' | 'basic';
+
+export interface IntegrationsTable {
+  id: string;
+  organization_id: string;
+  provider: string;
+  name: string;
+  status: IntegrationStatus;
+  auth_type: AuthType;
+  client_id: string | null;
+  username: string | null;
+  /** Vault ciphertext of the auth type's secret: client secret, API key or password. */
+  secret_encrypted: string | null;
+  secret_hint: string | null;
+  scopes: string[];
+  settings: Json;
+  error_count: Generated<number>;
+  last_error: string | null;
+  verified_at: Date | null;
+  last_sync_at: Date | null;
+  next_sync_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ConnectionsTable {
+  integration_id: string;
+  organization_id: string;
+  access_token_encrypted: string;
+  refresh_token_encrypted: string | null;
+  token_type: string | null;
+  expires_at: Date | null;
+  scopes: string[];
+  external_account: string | null;
+  connection_values: Json;
+  connected_at: CreatedAt;
+  last_refreshed_at: Date | null;
+  refresh_count: Generated<number>;
+  refresh_failures: Generated<number>;
+  last_refresh_error: string | null;
+  updated_at: Timestamp;
+}
+
+export interface OauthStatesTable {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  user_id: string;
+  state_hash: string;
+  browser_binding_hash: string;
+  code_verifier_encrypted: string;
+  redirect_uri: string;
+  return_to: string | null;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -89,6 +148,9 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  integrations: IntegrationsTable;
+  connections: ConnectionsTable;
+  oauth_states: OauthStatesTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -98,4 +160,6 @@ export type UserUpdate = Updateable<UsersTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type IntegrationRow = Selectable<IntegrationsTable>;
+export type ConnectionRow = Selectable<ConnectionsTable>;
 export type { Generated };

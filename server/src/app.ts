@@ -18,6 +18,8 @@ import { ssoRoutes } from './modules/auth/sso.routes.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
+import { providersRoutes } from './modules/providers/providers.routes.js';
+import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -77,6 +79,9 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(organizationsRoutes, { organizations: services.organizations, members: services.members });
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(platformRoutes, { platform: services.platform });
+  await app.register(providersRoutes);
+  await app.register(integrationsRoutes, { integrations: services.integrations });
+  app.addHook('onClose', async () => services.http.close());
 
   return app;
 }

@@ -5,10 +5,23 @@ import { createAuthService, type AccessClaims } from './modules/auth/auth.servic
 import { createMembersService } from './modules/organizations/members.service.js';
 import { createOrganizationsService } from './modules/organizations/organizations.service.js';
 import { createPlatformService } from './modules/platform/platform.service.js';
+import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createVault } from './lib/crypto/index.js';
+import { createSafeHttpClient } from './lib/safe-http/index.js';
 
 /** Every domain service, wired once per process; routes, scripts and jobs share them. */
 export function createServices({ db, config, signAccessToken }: { db: Db; config: Config; signAccessToken: (c: AccessClaims) => string }) {
+  const vault = createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious });
+  // Every call to a provider goes through this client: private addresses refused, timeouts everywhere.
+  const http = createSafeHttpClient({
+    allowPrivateNetworkTargets: config.allowPrivateNetworkTargets,
+    requireHttps: config.nodeEnv === 'production',
+    userAgent: 'Linkyard/0.1',
+  });
   return {
+    vault,
+    http,
+    integrations: createIntegrationsService(db, config, vault),
     auth: createAuthService(db, config, signAccessToken),
     organizations: createOrganizationsService(db),
     members: createMembersService(db),

@@ -1,0 +1,93 @@
+import { BadRequest } from '../../lib/errors.js';
+import { getProvider } from '../../providers/catalog.js';
+import { OVERRIDE_SETTINGS, type ProviderDefinition } from '../../providers/provider-definition.js';
+
+/**
+ * Checks an integration's provider-specific input against the provider definition: which credentials
+ * the auth type takes, required and well-formed settings, scope syntax. Every failure is a 400 whose
+ * message names the field and what is expected.
+ */
+export interface CredentialInput {
+  clientId?: string;
+  clientSecret?: string;
+  apiKey?: string;
+  username?: string;
+  password?: string;
+}
+
+// RFC 6749 §3.3 scope-token: printable ASCII except space, double quote and backslash.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+export function providerOrBadRequest(key: string): ProviderDefinition {
+  const provider = getProvider(key);
+  if (!provider) throw new BadRequest(`Unknown provider "${key}"; GET /api/providers lists the available ones`);
+  return provider;
+}
+
+/** Which secret field the auth type uses, for messages and updates. */
+export const SECRET_FIELD = { oauth2: 'clientSecret', api_key: 'apiKey', basic: 'password' } as const;
+
+export function checkCredentials(provider: ProviderDefinition, input: CredentialInput, creating: boolean): void {
+  const allowed: Record<string, (keyof CredentialInput)[]> = {
+    oauth2: ['clientId', 'clientSecret'],
+    api_key: ['apiKey'],
+    basic: ['username', 'password'],
+  };
+  const accepted = allowed[provider.authType];
+  for (const field of ['clientId', 'clientSecret', 'apiKey', 'username', 'password'] as const) {
+    if (input[field] !== undefined && !accepted.includes(field)) {
+      throw new BadRequest(`${field} is not used by ${provider.name} (${provider.authType} authentication takes ${accepted.join(' and ')})`);
+    }
+  }
+  if (creating) {
+    const missing = accepted.filter((f) => input[f] === undefined);
+    if (missing.length) throw new BadRequest(`${provider.name} needs ${missing.join(' and ')}`);
+  }
+}
+
+export function checkScopes(scopes: string[]): string[] {
+  const bad = scopes.find((s) => !SCOPE_TOKEN.test(s));
+  if (bad !== undefined) throw new BadRequest(`scope "${bad}" is not a valid OAuth scope (no spaces, quotes or backslashes)`);
+  return [...new Set(scopes)];
+}
+
+/**
+ * Settings: only the provider's own keys plus the URL overrides; required ones present; each value
+ * matching its pattern. Override URLs must be https (plain http only when private network targets
+ * are allowed, i.e. development and tests).
+ */
+export function checkSettings(provider: ProviderDefinition, settings: Record<string, string>, allowHttp: boolean): Record<string, string> {
+  const declared = new Map(provider.settings.map((s) => [s.key, s]));
+  for (const [key, value] of Object.entries(settings)) {
+    if (!declared.has(key) && !(OVERRIDE_SETTINGS as readonly string[]).includes(key)) {
+      const known = [...declared.keys(), ...OVERRIDE_SETTINGS].join(', ');
+      throw new BadRequest(`settings.${key} is not a setting of ${provider.name} (known settings: ${known})`);
+    }
+    if (typeof value !== 'string') throw new BadRequest(`settings.${key} must be a string`);
+  }
+  for (const setting of provider.settings) {
+    const value = settings[setting.key];
+    if (value === undefined || value === '') {
+      if (setting.required && setting.default === undefined) {
+        throw new BadRequest(`settings.${setting.key} (${setting.label}) is required for ${provider.name}${setting.example ? `, e.g. "${setting.example}"` : ''}`);
+      }
+      continue;
+    }
+    if (setting.pattern && !new RegExp(setting.pattern).test(value)) {
+      throw new BadRequest(`settings.${setting.key} (${setting.label}) is not valid${setting.example ? `; expected something like "${setting.example}"` : ''}`);
+    }
+  }
+  for (const key of OVERRIDE_SETTINGS) {
+    const value = settings[key];
+    if (value === undefined || declared.has(key)) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new BadRequest(`settings.${key} must be an absolute URL`);
+    }
+    if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) throw new BadRequest(`settings.${key} must be an https:// URL`);
+    if (url.username || url.password) throw new BadRequest(`settings.${key} must not contain credentials`);
+  }
+  return settings;
+}

@@ -1,0 +1,60 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Tx } from '../../lib/db-scope.js';
+import type { IntegrationStatus, IntegrationsTable } from '../../../../db/schema.js';
+
+export interface IntegrationFilters {
+  provider?: string;
+  status?: IntegrationStatus;
+  q?: string;
+  after?: { name: string; id: string };
+  limit: number;
+}
+
+/** Integration columns plus whether it holds a connection; secrets stay in the row, never in views. */
+function withConnection(tx: Tx) {
+  return tx
+    .selectFrom('integrations as i')
+    .leftJoin('connections as c', 'c.integration_id', 'i.id')
+    .selectAll('i')
+    .select(sql<boolean>`c.integration_id IS NOT NULL`.as('connected'));
+}
+
+export function listIntegrations(tx: Tx, orgId: string, f: IntegrationFilters) {
+  let q = withConnection(tx).where('i.organization_id', '=', orgId);
+  if (f.provider) q = q.where('i.provider', '=', f.provider);
+  if (f.status) q = q.where('i.status', '=', f.status);
+  if (f.q) q = q.where('i.name', 'ilike', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.after) q = q.where(sql<boolean>`(lower(i.name), i.id) > (lower(${f.after.name}), ${f.after.id}::uuid)`);
+  return q.orderBy(sql`lower(i.name)`).orderBy('i.id').limit(f.limit + 1).execute();
+}
+
+export function findIntegration(tx: Tx, orgId: string, id: string) {
+  return withConnection(tx).where('i.organization_id', '=', orgId).where('i.id', '=', id).executeTakeFirst();
+}
+
+/** Locks the row for a read-modify-write (status changes, secret replacement). */
+export function lockIntegration(tx: Tx, orgId: string, id: string) {
+  return tx.selectFrom('integrations').selectAll().where('organization_id', '=', orgId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function insertIntegration(tx: Tx, row: Insertable<IntegrationsTable>) {
+  await tx.insertInto('integrations').values(row).execute();
+}
+
+export async function updateIntegration(tx: Tx, orgId: string, id: string, patch: Updateable<IntegrationsTable>) {
+  await tx.updateTable('integrations').set({ ...patch, updated_at: new Date() }).where('organization_id', '=', orgId).where('id', '=', id).execute();
+}
+
+export async function deleteIntegration(tx: Tx, orgId: string, id: string) {
+  await tx.deleteFrom('integrations').where('organization_id', '=', orgId).where('id', '=', id).execute();
+}
+
+export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string) {
+  let q = tx.selectFrom('integrations').select('id').where('organization_id', '=', orgId).where(sql`lower(name)`, '=', name.toLowerCase());
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export function hasConnection(tx: Tx, integrationId: string) {
+  return tx.selectFrom('connections').select('integration_id').where('integration_id', '=', integrationId).executeTakeFirst();
+}

@@ -1,0 +1,219 @@
+import type { Db } from '../../../../db/client.js';
+import type { IntegrationRow, IntegrationStatus } from '../../../../db/schema.js';
+import type { Config } from '../../config.js';
+import { assertCan, subject } from '../../lib/ability.js';
+import type { RequestContext } from '../../lib/context.js';
+import { secretHint, type Vault } from '../../lib/crypto/index.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { checkCredentials, checkScopes, checkSettings, providerOrBadRequest, SECRET_FIELD, type CredentialInput } from './integration-input.js';
+import * as repo from './integrations.repo.js';
+
+export interface IntegrationView {
+  id: string;
+  organizationId: string;
+  provider: string;
+  name: string;
+  status: IntegrationStatus;
+  authType: 'oauth2' | 'api_key' | 'basic';
+  clientId: string | null;
+  hasClientSecret: boolean;
+  hasApiKey: boolean;
+  hasPassword: boolean;
+  username: string | null;
+  /** At most the last 4 characters of the stored secret, e.g. "••••x7Qa". */
+  secretHint: string | null;
+  connected: boolean;
+  scopes: string[];
+  settings: Record<string, unknown>;
+  errorCount: number;
+  lastError: string | null;
+  lastSyncAt: string | null;
+  nextSyncAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateIntegrationInput extends CredentialInput {
+  provider: string;
+  name: string;
+  scopes?: string[];
+  settings?: Record<string, string>;
+}
+
+export type UpdateIntegrationInput = Omit<Partial<CreateIntegrationInput>, 'provider'>;
+
+type Row = IntegrationRow & { connected: boolean };
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toIntegrationView(r: Row): IntegrationView {
+  const has = r.secret_encrypted !== null;
+  return {
+    id: r.id,
+    organizationId: r.organization_id,
+    provider: r.provider,
+    name: r.name,
+    status: r.status,
+    authType: r.auth_type,
+    clientId: r.client_id,
+    hasClientSecret: has && r.auth_type === 'oauth2',
+    hasApiKey: has && r.auth_type === 'api_key',
+    hasPassword: has && r.auth_type === 'basic',
+    username: r.username,
+    secretHint: has ? r.secret_hint : null,
+    connected: r.connected,
+    scopes: r.scopes,
+    settings: r.settings,
+    errorCount: r.error_count,
+    lastError: r.last_error,
+    lastSyncAt: iso(r.last_sync_at),
+    nextSyncAt: iso(r.next_sync_at),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** Where an integration's secret lives, as the vault binds it: a copy elsewhere does not decrypt. */
+export const secretContext = (orgId: string, integrationId: string) => ({
+  organizationId: orgId, table: 'integrations', column: 'secret_encrypted', rowId: integrationId,
+});
+
+/** The status an integration has when nothing is wrong: ready once it can authenticate. */
+function idleStatus(row: { auth_type: string; verified_at: Date | null }, connected: boolean): IntegrationStatus {
+  return (row.auth_type === 'oauth2' ? connected : row.verified_at !== null) ? 'ACTIVE' : 'INACTIVE';
+}
+
+export function createIntegrationsService(db: Db, config: Config, vault: Vault) {
+  const allowHttp = config.allowPrivateNetworkTargets;
+
+  async function load(tx: Tx, orgId: string, id: string): Promise<Row> {
+    const row = await repo.findIntegration(tx, orgId, id);
+    if (!row) throw new NotFound('Integration');
+    return row;
+  }
+
+  async function writeSecret(tx: Tx, orgId: string, id: string, secret: string) {
+    return { secret_encrypted: await vault.encrypt(tx, secretContext(orgId, id), secret), secret_hint: secretHint(secret) };
+  }
+
+  function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return work().catch((err) => {
+      if (isUniqueViolation(err)) throw new Conflict(`An integration named "${name}" already exists in this organization`);
+      throw err;
+    });
+  }
+
+  return {
+    async list(ctx: RequestContext, orgId: string, q: { provider?: string; status?: IntegrationStatus; q?: string; limit?: number; cursor?: string }): Promise<Page<IntegrationView>> {
+      assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
+      const limit = q.limit ?? 50;
+      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const rows = await inScope(db, { org: orgId }, (tx) =>
+        repo.listIntegrations(tx, orgId, { provider: q.provider, status: q.status, q: q.q, limit, after: c ? { name: c[0] as string, id: c[1] as string } : undefined }));
+      return toPage(rows, limit, toIntegrationView, (r) => [r.name, r.id]);
+    },
+
+    async get(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
+      assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
+      return toIntegrationView(await inScope(db, { org: orgId }, (tx) => load(tx, orgId, id)));
+    },
+
+    async create(ctx: RequestContext, orgId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
+      assertCan(ctx.actor!.ability, 'create', subject('Integration', { organizationId: orgId }));
+      const provider = providerOrBadRequest(input.provider);
+      checkCredentials(provider, input, true);
+      const settings = checkSettings(provider, input.settings ?? {}, allowHttp);
+      const scopes = checkScopes(input.scopes ?? (provider.authType === 'oauth2' ? [...provider.oauth.defaultScopes] : []));
+      const id = uuidv7();
+      return conflictOnDuplicateName(input.name, () => inScope(db, { org: orgId }, async (tx) => {
+        if (await repo.nameTaken(tx, orgId, input.name)) throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
+        const secret = input.clientSecret ?? input.apiKey ?? input.password;
+        await repo.insertIntegration(tx, {
+          id, organization_id: orgId, provider: provider.key, name: input.name, status: 'INACTIVE', auth_type: provider.authType,
+          client_id: input.clientId ?? null, username: input.username ?? null,
+          ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
+          scopes, settings: JSON.stringify(settings), updated_at: new Date(),
+        });
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: 'integration.created', target: { type: 'integration', id },
+          metadata: { provider: provider.key, name: input.name, scopes, settingKeys: Object.keys(settings) },
+        });
+        return toIntegrationView(await load(tx, orgId, id));
+      }));
+    },
+
+    async update(ctx: RequestContext, orgId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
+      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+      return conflictOnDuplicateName(input.name ?? '', () => inScope(db, { org: orgId }, async (tx) => {
+        const row = await repo.lockIntegration(tx, orgId, id);
+        if (!row) throw new NotFound('Integration');
+        const provider = providerOrBadRequest(row.provider);
+        checkCredentials(provider, input, false);
+        if (input.name !== undefined && input.name !== row.name && (await repo.nameTaken(tx, orgId, input.name, id))) {
+          throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
+        }
+        const secret = input.clientSecret ?? input.apiKey ?? input.password;
+        const patch = {
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
+          ...(input.username !== undefined ? { username: input.username } : {}),
+          ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
+          ...(input.settings !== undefined ? { settings: JSON.stringify(checkSettings(provider, input.settings, allowHttp)) } : {}),
+          ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
+          // New API-key or basic credentials are unproven until the next test or sync.
+          ...(secret !== undefined && row.auth_type !== 'oauth2' ? { verified_at: null } : {}),
+        };
+        await repo.updateIntegration(tx, orgId, id, patch);
+        const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type]);
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: 'integration.updated', target: { type: 'integration', id },
+          metadata: { changed, secretReplaced: secret !== undefined },
+        });
+        return toIntegrationView(await load(tx, orgId, id));
+      }));
+    },
+
+    async remove(ctx: RequestContext, orgId: string, id: string): Promise<void> {
+      assertCan(ctx.actor!.ability, 'delete', subject('Integration', { organizationId: orgId }));
+      await inScope(db, { org: orgId }, async (tx) => {
+        const row = await load(tx, orgId, id);
+        await repo.deleteIntegration(tx, orgId, id);
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: 'integration.deleted', target: { type: 'integration', id },
+          metadata: { provider: row.provider, name: row.name },
+        });
+      });
+    },
+
+    async pause(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
+      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+      return inScope(db, { org: orgId }, async (tx) => {
+        const row = await load(tx, orgId, id);
+        if (row.status !== 'PAUSED') {
+          await repo.updateIntegration(tx, orgId, id, { status: 'PAUSED' });
+          await recordAudit(tx, ctx, { organizationId: orgId, action: 'integration.paused', target: { type: 'integration', id }, metadata: { from: row.status } });
+        }
+        return toIntegrationView(await load(tx, orgId, id));
+      });
+    },
+
+    async resume(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
+      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+      return inScope(db, { org: orgId }, async (tx) => {
+        const row = await load(tx, orgId, id);
+        if (row.status !== 'PAUSED') throw new Conflict(`Integration is ${row.status}, not PAUSED`);
+        const status = idleStatus(row, row.connected);
+        await repo.updateIntegration(tx, orgId, id, { status });
+        await recordAudit(tx, ctx, { organizationId: orgId, action: 'integration.resumed', target: { type: 'integration', id }, metadata: { to: status } });
+        return toIntegrationView(await load(tx, orgId, id));
+      });
+    },
+  };
+}
+
+export type IntegrationsService = ReturnType<typeof createIntegrationsService>;
+export { idleStatus };
