@@ -87,6 +87,10 @@ t.test('validation against the provider definition', async (t) => {
   t.equal((await create(ctx, 'admin@acme.test', { provider: 'stripe', name: 'Payments', apiKey: 'sk_1' })).statusCode, 201);
   t.equal((await create(ctx, 'admin@acme.test', { provider: 'stripe', name: 'payments', apiKey: 'sk_2' })).statusCode, 409, 'duplicate name (any case) → 409');
   t.equal((await create(ctx, 'admin@globex.test', { provider: 'stripe', name: 'Payments', apiKey: 'sk_3' }, ctx.orgs.globex)).statusCode, 201, 'the same name in another organization is fine');
+  const owner = { authorization: await ctx.bearer('owner@linkyard.test') };
+  const tenants = (await ctx.app.inject({ url: '/api/platform/tenants', headers: owner })).json().items;
+  const acme = tenants.find((x: { organization: { slug: string } }) => x.organization.slug === 'acme');
+  t.match(acme, { integrations: 1, integrationsByStatus: { INACTIVE: 1, ACTIVE: 0, ERROR: 0 } }, 'the tenants overview counts integrations by status');
   const count = await ctx.database.db.kysely.selectFrom('integrations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   t.equal(Number(count.n), 2, 'rejected requests created nothing');
 });

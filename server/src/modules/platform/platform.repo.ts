@@ -9,6 +9,10 @@ export function tenantOverview(tx: Tx, afterSlug: string | undefined, limit: num
       'o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at',
       sql<number>`(SELECT count(*)::int FROM memberships m WHERE m.organization_id = o.id)`.as('members'),
       sql<Date | null>`(SELECT max(a.at) FROM audit_events a WHERE a.organization_id = o.id)`.as('last_activity_at'),
+      sql<Record<string, number> | null>`(
+        SELECT jsonb_object_agg(s.status, s.n) FROM (
+          SELECT i.status, count(*)::int AS n FROM integrations i WHERE i.organization_id = o.id GROUP BY i.status
+        ) s)`.as('integrations_by_status'),
     ]);
   if (afterSlug) q = q.where('o.slug', '>', afterSlug);
   return q.orderBy('o.slug').limit(limit + 1).execute();

@@ -9,6 +9,10 @@ import type { PlatformService } from './platform.service.js';
 const Tenant = Type.Object({
   organization: Type.Object({ id: Uuid, slug: Type.String(), name: Type.String(), status: OrgStatus, createdAt: Timestamp }),
   members: Type.Integer(),
+  integrations: Type.Integer(),
+  integrationsByStatus: Type.Object({
+    INACTIVE: Type.Integer(), ACTIVE: Type.Integer(), ERROR: Type.Integer(), SYNCING: Type.Integer(), PAUSED: Type.Integer(),
+  }),
   lastActivityAt: Type.Union([Timestamp, Type.Null()]),
 });
 

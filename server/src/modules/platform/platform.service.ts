@@ -5,9 +5,11 @@ import { inScope } from '../../lib/db-scope.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import * as repo from './platform.repo.js';
 
+const EMPTY_STATUS_COUNTS = { INACTIVE: 0, ACTIVE: 0, ERROR: 0, SYNCING: 0, PAUSED: 0 };
+
 export function createPlatformService(db: Db) {
   return {
-    /** Health of every tenant (Platform Owner). Integration and run figures join as those domains land. */
+    /** Health of every tenant (Platform Owner). Run figures join when the sync engine lands. */
     async tenants(ctx: RequestContext, q: { limit?: number; cursor?: string }) {
       assertCan(ctx.actor!.ability, 'read', 'Platform');
       const limit = q.limit ?? 50;
@@ -16,6 +18,8 @@ export function createPlatformService(db: Db) {
       return toPage(rows, limit, (r) => ({
         organization: { id: r.id, slug: r.slug, name: r.name, status: r.status, createdAt: r.created_at.toISOString() },
         members: r.members,
+        integrations: Object.values(r.integrations_by_status ?? {}).reduce((a, b) => a + b, 0),
+        integrationsByStatus: { ...EMPTY_STATUS_COUNTS, ...(r.integrations_by_status ?? {}) },
         lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
       }), (r) => [r.slug]);
     },
