@@ -28,7 +28,13 @@ const reportFile = path.join(root, 'BENCHMARKS.md');
 let allPassed = true;
 for (const name of selected) {
   const bench = (await benchmarks[name]()).default;
-  const command = `npm run bench -- ${name}`;
+  // Non-default knobs are part of the command that reproduces the run.
+  const knobs = Object.entries(process.env)
+    .filter(([k, v]) => k.startsWith('BENCH_') && v)
+    .map(([k, v]) => `${k}=${v!.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@')} `) // never write a password into the report
+    .sort()
+    .join('');
+  const command = `${knobs}npm run bench -- ${name}`;
   console.log(`\n=== ${bench.title} (${command}) ===`);
   try {
     const result = await bench.run({ root, command, log: (line) => console.log(`[${name}] ${line}`) });

@@ -73,3 +73,29 @@ export function cpuDelta(a: CpuSnapshot | null, b: CpuSnapshot | null): CpuUse |
     steal: b.machine.steal - a.machine.steal,
   };
 }
+
+/** Share (0–1) of the whole machine's CPU that was busy over `ms`. */
+export async function machineBusy(ms: number): Promise<number | null> {
+  try {
+    const a = machineCpuMs();
+    await new Promise((r) => setTimeout(r, ms));
+    const b = machineCpuMs();
+    return (b.busy - a.busy) / (b.total - a.total);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits (up to `maxSeconds`) until the machine is mostly idle before a measurement starts, since other
+ * work on a small machine moves the figures a lot. Returns the last busy share seen and the time waited.
+ */
+export async function waitForQuiet(maxSeconds: number, threshold: number, log: (line: string) => void) {
+  const start = Date.now();
+  let busy = await machineBusy(2000);
+  if (busy !== null && busy > threshold) {
+    log(`machine is ${Math.round(busy * 100)}% busy with other work; waiting for it to drop below ${Math.round(threshold * 100)}% (up to ${maxSeconds} s, BENCH_QUIET_WAIT)`);
+  }
+  while (busy !== null && busy > threshold && Date.now() - start < maxSeconds * 1000) busy = await machineBusy(3000);
+  return { busy, waitedSeconds: Math.round((Date.now() - start) / 1000) };
+}
