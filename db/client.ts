@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +21,34 @@ export interface Db {
 // Postgres `int8` (counts, sequences) come back as strings by default; ours stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+const MAX_PREPARED_PER_CONNECTION = 500;
+
+/**
+ * A pg client that runs every parameterized query as a named prepared statement, so Postgres parses
+ * and plans each distinct SQL text once per connection instead of on every call (measured: it halves
+ * Postgres CPU per API request; see BENCHMARKS.md). Queries without parameters keep the simple
+ * protocol, which is what lets `execStatements` send several statements at once. Plans stay correct
+ * across roles and row-level-security settings: Postgres re-plans a cached statement when the role
+ * or the row-security environment it was planned for changes, and reads settings at execution.
+ */
+class PreparingClient extends pg.Client {
+  private readonly statementNames = new Map<string, string>();
+
+  // pg's overloads are too many to restate; this only rewrites (text, values) calls.
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      let name = this.statementNames.get(text);
+      if (!name && this.statementNames.size < MAX_PREPARED_PER_CONNECTION) {
+        name = `ly_${this.statementNames.size}`;
+        this.statementNames.set(text, name);
+      }
+      if (name) return super.query({ name, text, values }, ...args.slice(2));
+    }
+    return super.query(...(args as [any]));
+  }
+}
+
 export interface OpenDbOptions {
   databaseUrl: string | null;
   dataDir: string;
@@ -32,7 +60,7 @@ export interface OpenDbOptions {
 
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -40,8 +68,9 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       kysely,
       kind: 'pg',
       // The simple-query protocol (no parameters) accepts several statements in one message.
+      // CompiledQuery.raw skips Kysely's query building: these run on every tenant request.
       execStatements: async (conn, statements) => {
-        await sql.raw(statements.join('; ')).execute(conn);
+        await conn.executeQuery(CompiledQuery.raw(statements.join('; ')));
       },
       close: () => kysely.destroy(),
     };
@@ -62,7 +91,7 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     kind: 'pglite',
     pglite,
     execStatements: async (conn, statements) => {
-      for (const s of statements) await sql.raw(s).execute(conn);
+      for (const s of statements) await conn.executeQuery(CompiledQuery.raw(s));
     },
     close: async () => {
       await kysely.destroy();

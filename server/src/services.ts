@@ -6,7 +6,10 @@ import { createMembersService } from './modules/organizations/members.service.js
 import { createOrganizationsService } from './modules/organizations/organizations.service.js';
 import { createPlatformService } from './modules/platform/platform.service.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createOAuthService } from './modules/oauth/oauth.service.js';
+import { createTokenManager } from './modules/oauth/token-manager.js';
 import { createVault } from './lib/crypto/index.js';
+import { createAccessCache } from './lib/access-cache.js';
 import { createSafeHttpClient } from './lib/safe-http/index.js';
 
 /** Every domain service, wired once per process; routes, scripts and jobs share them. */
@@ -18,13 +21,19 @@ export function createServices({ db, config, signAccessToken }: { db: Db; config
     requireHttps: config.nodeEnv === 'production',
     userAgent: 'Linkyard/0.1',
   });
+  // Valid OAuth access tokens for provider calls (the sync engine's too): refreshes under a row lock.
+  const tokens = createTokenManager({ db, config, vault, http });
+  const accessCache = createAccessCache();
   return {
+    accessCache,
     vault,
     http,
+    tokens,
     integrations: createIntegrationsService(db, config, vault),
-    auth: createAuthService(db, config, signAccessToken),
-    organizations: createOrganizationsService(db),
-    members: createMembersService(db),
+    oauth: createOAuthService({ db, config, vault, http, tokens }),
+    auth: createAuthService(db, config, signAccessToken, accessCache),
+    organizations: createOrganizationsService(db, accessCache),
+    members: createMembersService(db, accessCache),
     audit: createAuditService(db),
     platform: createPlatformService(db),
   };

@@ -9,7 +9,8 @@ t.test('every registered route declares its access', async (t) => {
   const publicRoutes = app.routeAccess.filter((r) => r.access === 'public' && r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`);
   t.same(publicRoutes.sort(), [
     'POST /api/auth/accept-invitation', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/refresh',
-  ].sort(), 'the only public API routes are the sign-in ones (review this list when adding one)');
+    'GET /api/oauth/callback', 'HEAD /api/oauth/callback',
+  ].sort(), 'the only public API routes are sign-in and the OAuth callback (review this list when adding one)');
 });
 
 type Who = 'anonymous' | 'viewer' | 'admin' | 'super' | 'owner' | 'stranger';
@@ -112,4 +113,18 @@ t.test('per-user API rate limit answers 429 with Retry-After', async (t) => {
   t.same(statuses, [200, 200, 200, 200, 200, 429]);
   const other = { authorization: await ctx.bearer('admin@acme.test') };
   t.equal((await ctx.app.inject({ url: '/api/auth/me', headers: other })).statusCode, 200, 'other users are not affected');
+});
+
+t.test('access changes take effect on the very next request (the gate\'s cache is dropped)', async (t) => {
+  const ctx = await createTestApp(t);
+  const acme = ctx.orgs.acme;
+  const sup = { authorization: await ctx.bearer('super@acme.test') };
+  const admin = { authorization: await ctx.bearer('admin@acme.test') };
+  const adminId = (await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow()).id;
+
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: admin })).statusCode, 200, 'admin reads the audit log');
+  await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}/members/${adminId}`, headers: sup, payload: { role: 'viewer' } });
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: admin })).statusCode, 403, 'demoted: refused at once');
+  await ctx.app.inject({ method: 'DELETE', url: `/api/orgs/${acme}/members/${adminId}`, headers: sup });
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: admin })).statusCode, 404, 'removed: the organization is gone for them at once');
 });

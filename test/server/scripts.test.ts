@@ -5,6 +5,11 @@ import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { openDb, type Db } from '../../db/client.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { migrations } from '../../db/migrations/index.js';
+
+// The newest migration is the one `down` reverts; the first is listed by `status` like every other.
+const FIRST = Object.keys(migrations)[0];
+const LAST = Object.keys(migrations).at(-1)!;
 
 /**
  * The operator CLIs in scripts/, run as real child processes against a fresh database, the way an
@@ -130,29 +135,29 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
 
   const pending = await run('migrate', ['status']);
   t.equal(pending.code, 0);
-  t.match(pending.stdout, /^\s+pending\s+0001-foundation$/m, 'status lists the migration as pending');
+  t.match(pending.stdout, new RegExp(`^\\s+pending\\s+${FIRST}$`, 'm'), 'status lists the migration as pending');
   t.match(pending.stdout, /Summary: 0 applied, \d+ pending\./);
 
   const up = await run('migrate', ['up']);
   t.equal(up.code, 0, up.stderr);
-  t.match(up.stdout, /^\s+applied 0001-foundation \(\d+ ms\)$/m, 'up prints each applied migration');
+  t.match(up.stdout, new RegExp(`^\\s+applied ${FIRST} \\(\\d+ ms\\)$`, 'm'), 'up prints each applied migration');
   t.match(up.stdout, /Summary: applied \d+ migrations?; the database is up to date\./);
 
   const applied = await run('migrate', ['status']);
-  t.match(applied.stdout, /^\s+applied\s+0001-foundation\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/m, 'status shows when it was applied');
+  t.match(applied.stdout, new RegExp(`^\\s+applied\\s+${FIRST}\\s+\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d`, 'm'), 'status shows when it was applied');
   t.match(applied.stdout, /Summary: \d+ applied, 0 pending\./);
 
   const again = await run('migrate');
   t.equal(again.code, 0, 'up is the default and safe to repeat');
   t.match(again.stdout, /Nothing to do: the database is up to date/);
-  t.notMatch(again.stdout, /applied 0001/);
+  t.notMatch(again.stdout, new RegExp(`applied ${FIRST}`));
 
   const down = await run('migrate', ['down']);
   t.equal(down.code, 0, down.stderr);
-  t.match(down.stdout, /^\s+reverted 0001-foundation$/m, 'down names the reverted migration');
+  t.match(down.stdout, new RegExp(`^\\s+reverted ${LAST}$`, 'm'), 'down names the reverted migration');
   const reapplied = await run('migrate', ['up']);
   t.equal(reapplied.code, 0, reapplied.stderr);
-  t.match(reapplied.stdout, /applied 0001-foundation/, 'up applies it again after down');
+  t.match(reapplied.stdout, new RegExp(`applied ${LAST}`), 'up applies it again after down');
 
   const seeded = await run('seed', ['--demo']);
   t.equal(seeded.code, 0, seeded.stderr);

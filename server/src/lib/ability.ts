@@ -22,7 +22,23 @@ export interface AbilityInput {
 
 const ORG_DATA: SubjectName[] = ['Integration', 'Sync', 'Run', 'Log', 'Record'];
 
-export function defineAbilityFor({ platformRole, orgId, role }: AbilityInput): AppAbility {
+// Abilities depend only on (platform role, organization, role) and are never mutated, so one
+// instance serves every request with the same inputs.
+const abilityCache = new Map<string, AppAbility>();
+const ABILITY_CACHE_SIZE = 10_000;
+
+export function defineAbilityFor(input: AbilityInput): AppAbility {
+  const key = `${input.platformRole ?? ''}|${input.orgId ?? ''}|${input.role ?? ''}`;
+  let ability = abilityCache.get(key);
+  if (!ability) {
+    if (abilityCache.size >= ABILITY_CACHE_SIZE) abilityCache.delete(abilityCache.keys().next().value!);
+    ability = buildAbility(input);
+    abilityCache.set(key, ability);
+  }
+  return ability;
+}
+
+function buildAbility({ platformRole, orgId, role }: AbilityInput): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
 
   if (orgId && role) {

@@ -21,7 +21,7 @@ export type Scope = { org: string } | { user: string } | { platform: true };
 export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const settings = scopeSettings(scope);
   return db.kysely.connection().execute(async (conn) => {
-    await db.execStatements(conn, ['BEGIN', 'SET LOCAL ROLE linkyard_app', settings]);
+    await db.execStatements(conn, ['BEGIN', settings]);
     let result: T;
     try {
       result = await fn(conn);
@@ -34,16 +34,18 @@ export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T
   });
 }
 
+/** One SELECT that switches to the application role (like SET LOCAL ROLE) and sets the scope. */
 function scopeSettings(scope: Scope): string {
   const set = (name: string, value: string) => `set_config('linkyard.${name}', '${value}', true)`;
+  const role = `set_config('role', 'linkyard_app', true)`;
   if ('org' in scope) {
     // Interpolated into SQL, so it must be a UUID; routes validate this long before we get here.
     if (!isUuid(scope.org)) throw new Error('inScope: organization id must be a UUID');
-    return `SELECT ${set('org_id', scope.org)}, ${set('user_id', '')}, ${set('scope', 'org')}`;
+    return `SELECT ${role}, ${set('org_id', scope.org)}, ${set('user_id', '')}, ${set('scope', 'org')}`;
   }
   if ('user' in scope) {
     if (!isUuid(scope.user)) throw new Error('inScope: user id must be a UUID');
-    return `SELECT ${set('org_id', '')}, ${set('user_id', scope.user)}, ${set('scope', 'user')}`;
+    return `SELECT ${role}, ${set('org_id', '')}, ${set('user_id', scope.user)}, ${set('scope', 'user')}`;
   }
-  return `SELECT ${set('org_id', '')}, ${set('user_id', '')}, ${set('scope', 'platform')}`;
+  return `SELECT ${role}, ${set('org_id', '')}, ${set('user_id', '')}, ${set('scope', 'platform')}`;
 }

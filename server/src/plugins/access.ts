@@ -8,6 +8,7 @@ import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 import { enforceLimits } from '../lib/rate-limits.js';
 import { isUuid } from '../lib/ids.js';
 import { loadActor } from '../modules/auth/auth.repo.js';
+import type { AccessCache } from '../lib/access-cache.js';
 import type { AccessClaims } from '../modules/auth/auth.service.js';
 
 /**
@@ -44,7 +45,7 @@ export function requestContext(request: FastifyRequest): RequestContext {
   };
 }
 
-export default fp(async function accessPlugin(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
+export default fp(async function accessPlugin(app: FastifyInstance, { db, config, accessCache }: { db: Db; config: Config; accessCache: AccessCache }) {
   app.decorate('routeAccess', []);
   app.decorateRequest('actor', null);
   app.decorateRequest('claims', null);
@@ -90,7 +91,11 @@ export default fp(async function accessPlugin(app: FastifyInstance, { db, config
     const orgId = params?.orgId ?? null;
     if (orgId !== null && !isUuid(orgId)) throw new NotFound('Organization');
 
-    const row = await loadActor(db.kysely, claims.sub, claims.sid, orgId);
+    let row = accessCache.get(claims.sub, claims.sid, orgId);
+    if (!row) {
+      row = await loadActor(db.kysely, claims.sub, claims.sid, orgId);
+      if (row) accessCache.set(claims.sub, claims.sid, orgId, row);
+    }
     if (!row || row.status !== 'active' || row.session_revoked) throw new Unauthorized('Session expired; sign in again');
 
     const platformOwner = row.platform_role === 'platform_owner';

@@ -42,7 +42,8 @@ const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
 const DURATION_S = num('BENCH_DURATION', 10);
 const WARMUP_S = num('BENCH_WARMUP', 3);
 const PAGE_SIZE = 50; // the API's default page (API.md); the authenticated request uses the default
-const EXTRA_MEMBERS = 50; // Acme has 3 demo members; with these a page is full and has a next cursor
+// Acme has 3 demo members; BENCH_EXTRA_MEMBERS adds more (50 makes a full page with a next cursor).
+const EXTRA_MEMBERS = Number(process.env.BENCH_EXTRA_MEMBERS ?? 50);
 const POOL_SIZE = 10; // openDb's default, which main.ts uses; the bare pool gets the same
 const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 180); // 0: do not wait
 const QUIET_BELOW = 0.15; // share of the machine busy with other work
@@ -202,8 +203,8 @@ async function addMembers(db: Db, slug: string, count: number): Promise<{ orgId:
       platform_role: null, status: 'active' as const, invitation_token_hash: null, invitation_expires_at: null, updated_at: new Date(),
     };
   });
-  await db.kysely.insertInto('users').values(users).execute();
-  await inScope(db, { org: org.id }, (tx) =>
+  if (count > 0) await db.kysely.insertInto('users').values(users).execute();
+  if (count > 0) await inScope(db, { org: org.id }, (tx) =>
     tx.insertInto('memberships')
       .values(users.map((u, i) => ({ organization_id: org.id, user_id: u.id, role: i % 10 === 0 ? ('admin' as const) : ('viewer' as const) })))
       .execute());
@@ -230,7 +231,7 @@ async function checkSameResponse(urls: Record<Target, string>, headers: Record<T
     return text;
   }));
   const body = JSON.parse(a) as { items: unknown[]; nextCursor: string | null };
-  if (body.items.length !== PAGE_SIZE || !body.nextCursor) throw new Error(`expected a full page of ${PAGE_SIZE} members with a next cursor, got ${body.items.length}`);
+  if (body.items.length === 0) throw new Error('expected members in the response, got none');
   if (!isDeepStrictEqual(body, JSON.parse(b))) throw new Error('the authenticated and bare routes answer different bodies');
   return Buffer.byteLength(a);
 }

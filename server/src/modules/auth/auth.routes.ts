@@ -80,12 +80,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     schema: { tags: ['auth'], summary: 'Sign out: revokes the session and clears the cookies', body: RefreshBody },
   }, async (request, reply) => {
     let sessionFamilyId: string | undefined;
+    let userId: string | undefined;
     try {
-      sessionFamilyId = (await request.jwtVerify<{ sid: string }>()).sid;
+      ({ sid: sessionFamilyId, sub: userId } = await request.jwtVerify<{ sid: string; sub: string }>());
     } catch {
       // An expired access token still lets the refresh token identify the session.
     }
-    await auth.logout({ sessionFamilyId, refreshToken: request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE] });
+    await auth.logout({ sessionFamilyId, userId, refreshToken: request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE] });
     clearSessionCookies(reply);
     return reply.code(204).send();
   });

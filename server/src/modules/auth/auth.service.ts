@@ -6,6 +6,7 @@ import { BadRequest, Unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, newOpaqueToken, sha256, verifyPassword } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
+import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './auth.repo.js';
 
 export interface AccessClaims {
@@ -24,7 +25,7 @@ export interface SignedIn {
 
 const INVALID_LOGIN = 'Invalid email or password';
 
-export function createAuthService(db: Db, config: Config, signAccessToken: (claims: AccessClaims) => string) {
+export function createAuthService(db: Db, config: Config, signAccessToken: (claims: AccessClaims) => string, accessCache: AccessCache) {
   async function profile(userId: string) {
     const user = await repo.findUserById(db.kysely, userId);
     if (!user || user.status !== 'active') throw new Unauthorized();
@@ -79,6 +80,7 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
       if (session.rotated_at || !(await repo.markRotated(db.kysely, session.id))) {
         // A refresh token is good once. Seeing it again means it was copied: end the whole family.
         await repo.revokeFamily(db.kysely, session.family_id);
+        accessCache.forgetUser(session.user_id);
         await inScope(db, { platform: true }, (tx) =>
           recordAudit(tx, ctx, {
             organizationId: null, action: 'auth.refresh_token_reused', target: { type: 'user', id: session.user_id },
@@ -91,12 +93,12 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
       return { ...(await profile(session.user_id)), ...tokens };
     },
 
-    async logout(input: { refreshToken?: string; sessionFamilyId?: string }): Promise<void> {
-      let familyId = input.sessionFamilyId;
-      if (!familyId && input.refreshToken) {
-        familyId = (await repo.findSessionByTokenHash(db.kysely, sha256(input.refreshToken)))?.family_id;
-      }
-      if (familyId) await repo.revokeFamily(db.kysely, familyId);
+    async logout(input: { refreshToken?: string; sessionFamilyId?: string; userId?: string }): Promise<void> {
+      const session = input.refreshToken ? await repo.findSessionByTokenHash(db.kysely, sha256(input.refreshToken)) : undefined;
+      const familyId = input.sessionFamilyId ?? session?.family_id;
+      if (!familyId) return;
+      await repo.revokeFamily(db.kysely, familyId);
+      if (input.userId ?? session?.user_id) accessCache.forgetUser((input.userId ?? session?.user_id)!);
     },
 
     /** Sets the password of an invited user (the token came from POST /members) and signs them in. */

@@ -82,6 +82,11 @@ export const secretContext = (orgId: string, integrationId: string) => ({
   organizationId: orgId, table: 'integrations', column: 'secret_encrypted', rowId: integrationId,
 });
 
+/** Where a connection token's ciphertext lives; connect, refresh and the legacy import all seal with it. */
+export const tokenContext = (orgId: string, integrationId: string, column: 'access_token_encrypted' | 'refresh_token_encrypted') => ({
+  organizationId: orgId, table: 'connections', column, rowId: integrationId,
+});
+
 /** The status an integration has when nothing is wrong: ready once it can authenticate. */
 function idleStatus(row: { auth_type: string; verified_at: Date | null }, connected: boolean): IntegrationStatus {
   return (row.auth_type === 'oauth2' ? connected : row.verified_at !== null) ? 'ACTIVE' : 'INACTIVE';

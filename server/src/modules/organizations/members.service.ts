@@ -8,6 +8,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { newOpaqueToken, sha256 } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
+import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './members.repo.js';
 import { lockOrganization } from './organizations.repo.js';
 
@@ -44,7 +45,14 @@ export async function findOrInviteUser(tx: Tx, email: string, name: string | und
   return { userId, invitation: { token, expiresAt: expiresAt.toISOString() } as Invitation };
 }
 
-export function createMembersService(db: Db) {
+/** Runs `then` once `work` has committed, and passes its result through. */
+async function afterCommit<T>(then: () => void, work: Promise<T>): Promise<T> {
+  const result = await work;
+  then();
+  return result;
+}
+
+export function createMembersService(db: Db, accessCache: AccessCache) {
   /** Refuses changes that would leave the organization without a Super Admin. */
   async function assertNotLastSuperAdmin(tx: Tx, orgId: string, member: MemberRow) {
     if (member.role !== 'super_admin') return;
@@ -80,7 +88,8 @@ export function createMembersService(db: Db) {
 
     async changeRole(ctx: RequestContext, orgId: string, userId: string, role: MemberRole): Promise<MemberView> {
       assertCan(ctx.actor!.ability, 'update', subject('Member', { organizationId: orgId, role }));
-      return inScope(db, { org: orgId }, async (tx) => {
+      // After the commit, so no request can cache the old role in between.
+      return afterCommit(() => accessCache.forgetUser(userId), inScope(db, { org: orgId }, async (tx) => {
         const member = await repo.findMember(tx, orgId, userId);
         if (!member) throw new NotFound('Member');
         if (member.role === role) return toView(member);
@@ -91,7 +100,7 @@ export function createMembersService(db: Db) {
           metadata: { email: member.email, from: member.role, to: role },
         });
         return toView({ ...member, role });
-      });
+      }));
     },
 
     async remove(ctx: RequestContext, orgId: string, userId: string): Promise<void> {
@@ -106,6 +115,7 @@ export function createMembersService(db: Db) {
           metadata: { email: member.email, role: member.role },
         });
       });
+      accessCache.forgetUser(userId);
     },
   };
 }

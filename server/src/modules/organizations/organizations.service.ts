@@ -9,6 +9,7 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findOrInviteUser, type Invitation } from './members.service.js';
 import * as membersRepo from './members.repo.js';
+import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
 
 export interface OrganizationView {
@@ -26,7 +27,7 @@ const toView = (r: OrgRow): OrganizationView => ({
   id: r.id, slug: r.slug, name: r.name, status: r.status, role: r.role, createdAt: r.created_at.toISOString(),
 });
 
-export function createOrganizationsService(db: Db) {
+export function createOrganizationsService(db: Db, accessCache: AccessCache) {
   return {
     async list(ctx: RequestContext, q: { limit?: number; cursor?: string }): Promise<Page<OrganizationView>> {
       const actor = ctx.actor!;
@@ -76,7 +77,7 @@ export function createOrganizationsService(db: Db) {
       const target = subject('Organization', { id: orgId });
       if (patch.name !== undefined) assertCan(ability, 'update', target, 'name');
       if (patch.status !== undefined) assertCan(ability, 'suspend', target);
-      return inScope(db, { org: orgId }, async (tx) => {
+      const view = await inScope(db, { org: orgId }, async (tx) => {
         const before = await repo.findOrganization(tx, orgId, ctx.actor!.userId);
         if (!before) throw new NotFound('Organization');
         await repo.updateOrganization(tx, orgId, patch);
@@ -95,6 +96,8 @@ export function createOrganizationsService(db: Db) {
         }
         return toView({ ...before, ...patch, role: ctx.actor!.role });
       });
+      if (patch.status !== undefined) accessCache.forgetOrganization(orgId);
+      return view;
     },
   };
 }

@@ -18,6 +18,7 @@ export const definition: ProviderDefinition = {
   oauth: {
     authorizationUrl: '{{authorizationUrl}}',
     tokenUrl: '{{tokenUrl}}',
+    revocationUrl: '{{revocationUrl}}',
     defaultScopes: [],
     scopeSeparator: ' ',
     pkce: true,
@@ -29,6 +30,10 @@ export const definition: ProviderDefinition = {
     urlSetting('authorizationUrl', 'Authorization URL', 'https://auth.example.com/oauth/authorize'),
     urlSetting('tokenUrl', 'Token URL', 'https://auth.example.com/oauth/token'),
     urlSetting('apiBaseUrl', 'API base URL', 'https://api.example.com/v1'),
+    {
+      key: 'revocationUrl', label: 'Revocation URL (RFC 7009)', required: false, pattern: URL_SETTING_PATTERN,
+      description: 'Optional: where tokens are revoked on disconnect.', example: 'https://auth.example.com/oauth/revoke',
+    },
     {
       key: 'listPath',
       label: 'Records path',
