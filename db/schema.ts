@@ -141,6 +141,92 @@ export interface OauthStatesTable {
   created_at: CreatedAt;
 }
 
+export type SyncMode = 'full' | 'incremental';
+export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'retry';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type JsonValue = ColumnType<unknown, string | null, string | null>;
+
+export interface SyncsTable {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  resource: string;
+  mode: SyncMode;
+  cron: string | null;
+  timezone: string | null;
+  enabled: boolean;
+  cursor: JsonValue;
+  filters: Json;
+  next_run_at: Date | null;
+  last_run_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface FieldMappingsTable {
+  sync_id: string;
+  organization_id: string;
+  position: number;
+  source: string;
+  target: string;
+  transform: string | null;
+  args: JsonValue;
+  required: boolean;
+  default_value: JsonValue;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  sync_id: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  scheduled_for: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  fetched: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  deleted: Generated<number>;
+  failed: Generated<number>;
+  cursor_before: JsonValue;
+  cursor_after: JsonValue;
+  resume_cursor: JsonValue;
+  error: string | null;
+  cancel_requested: Generated<boolean>;
+  heartbeat_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface SyncLogsTable {
+  id: string;
+  organization_id: string;
+  run_id: string;
+  integration_id: string;
+  sync_id: string;
+  at: Date;
+  level: LogLevel;
+  message: string;
+  data: JsonValue;
+}
+
+export interface RecordsTable {
+  organization_id: string;
+  integration_id: string;
+  resource: string;
+  external_id: string;
+  data: Json;
+  content_hash: string;
+  source_updated_at: Date | null;
+  first_seen_at: CreatedAt;
+  updated_at: Timestamp;
+  last_seen_run_id: string | null;
+  deleted_at: Date | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -151,6 +237,11 @@ export interface Database {
   integrations: IntegrationsTable;
   connections: ConnectionsTable;
   oauth_states: OauthStatesTable;
+  syncs: SyncsTable;
+  field_mappings: FieldMappingsTable;
+  sync_runs: SyncRunsTable;
+  sync_logs: SyncLogsTable;
+  records: RecordsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -162,4 +253,7 @@ export type SessionRow = Selectable<SessionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type IntegrationRow = Selectable<IntegrationsTable>;
 export type ConnectionRow = Selectable<ConnectionsTable>;
+export type SyncRow = Selectable<SyncsTable>;
+export type SyncRunRow = Selectable<SyncRunsTable>;
+export type SyncLogRow = Selectable<SyncLogsTable>;
 export type { Generated };

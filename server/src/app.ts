@@ -20,6 +20,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
 import { providersRoutes } from './modules/providers/providers.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
+import { syncsRoutes } from './modules/syncs/syncs.routes.js';
+import { runsRoutes } from './modules/runs/runs.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
@@ -68,7 +70,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   // Limits are applied explicitly (per IP on login, per account, per user, per organization) with
   // createRateLimit; the store is Redis when configured so every API instance shares the counters.
   await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'linkyard-rl:' } : {}) });
-  const services = createServices({ db, config, signAccessToken: (claims) => app.jwt.sign(claims) });
+  const services = createServices({ db, config, signAccessToken: (claims) => app.jwt.sign(claims), logger: app.log });
   app.decorate('services', services);
 
   // The access plugin goes first so its onRoute hook sees (and accounts for) every later route.
@@ -83,6 +85,10 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(platformRoutes, { platform: services.platform });
   await app.register(providersRoutes);
   await app.register(integrationsRoutes, { integrations: services.integrations });
+  await app.register(syncsRoutes, { syncs: services.syncs });
+  await app.register(runsRoutes, { runs: services.runs });
+  // Runs in flight finish (or stop at their next page) before the database closes.
+  app.addHook('onClose', async () => services.executor.drain());
   await app.register(oauthRoutes, { oauth: services.oauth, config });
   app.addHook('onClose', async () => services.http.close());
 

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { Config } from './config.js';
 import { createAuditService } from './modules/audit/audit.service.js';
@@ -6,6 +7,10 @@ import { createMembersService } from './modules/organizations/members.service.js
 import { createOrganizationsService } from './modules/organizations/organizations.service.js';
 import { createPlatformService } from './modules/platform/platform.service.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createSyncsService } from './modules/syncs/syncs.service.js';
+import { createRunsService } from './modules/runs/runs.service.js';
+import { createRunExecutor } from './modules/sync-engine/run-executor.js';
+import { createSourceOpener } from './modules/sync-engine/connectors.js';
 import { createOAuthService } from './modules/oauth/oauth.service.js';
 import { createTokenManager } from './modules/oauth/token-manager.js';
 import { createVault } from './lib/crypto/index.js';
@@ -13,7 +18,14 @@ import { createAccessCache } from './lib/access-cache.js';
 import { createSafeHttpClient } from './lib/safe-http/index.js';
 
 /** Every domain service, wired once per process; routes, scripts and jobs share them. */
-export function createServices({ db, config, signAccessToken }: { db: Db; config: Config; signAccessToken: (c: AccessClaims) => string }) {
+export interface ServiceDeps {
+  db: Db;
+  config: Config;
+  signAccessToken: (c: AccessClaims) => string;
+  logger: FastifyBaseLogger;
+}
+
+export function createServices({ db, config, signAccessToken, logger }: ServiceDeps) {
   const vault = createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious });
   // Every call to a provider goes through this client: private addresses refused, timeouts everywhere.
   const http = createSafeHttpClient({
@@ -24,6 +36,7 @@ export function createServices({ db, config, signAccessToken }: { db: Db; config
   // Valid OAuth access tokens for provider calls (the sync engine's too): refreshes under a row lock.
   const tokens = createTokenManager({ db, config, vault, http });
   const accessCache = createAccessCache();
+  const executor = createRunExecutor({ db, logger, openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }) });
   return {
     accessCache,
     vault,
@@ -36,6 +49,9 @@ export function createServices({ db, config, signAccessToken }: { db: Db; config
     members: createMembersService(db, accessCache),
     audit: createAuditService(db),
     platform: createPlatformService(db),
+    syncs: createSyncsService(db),
+    runs: createRunsService(db, executor.dispatcher),
+    executor,
   };
 }
 

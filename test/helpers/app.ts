@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Test } from 'tap';
 import { buildApp, type App } from '../../server/src/app.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
+import { loggerOptions } from '../../server/src/lib/logger.js';
 import { seedDemo } from '../../server/src/seed/demo.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -45,7 +46,8 @@ export async function createTestApp(t: Test, options: { env?: Record<string, str
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logs.push(chunk.toString()); cb(); } });
   if (options.seed !== false) await seedDemo(database.db, DEMO_PASSWORD, undefined, config.passwordHashCost);
-  const app = await buildApp({ config, db: database.db, logger: pino({ level: 'info' }, sink) as never });
+  // The production logger options (redaction, URL masking), writing into `logs`.
+  const app = await buildApp({ config, db: database.db, logger: pino(loggerOptions(config.logLevel) as pino.LoggerOptions, sink) as never });
   await app.ready();
   t.teardown(async () => {
     await app.close();

@@ -104,13 +104,20 @@ const PROVIDER_ERROR_HINTS: Record<string, string> = {
 /**
  * Turns what oauth4webapi or the HTTP client threw into a reason code and a message. Messages are built
  * from error codes and our own words, never from response bodies (which may echo credentials).
+ * The error code itself comes from the response body: `sent` lists the credentials the request carried
+ * (client secret, refresh token, code, verifier), and a "code" that echoes one of them is dropped.
  */
-export function describeOAuthError(err: unknown, endpoint: 'token' | 'revocation' = 'token'): DescribedOAuthError {
+export function describeOAuthError(
+  err: unknown, endpoint: 'token' | 'revocation' = 'token', sent: readonly (string | null | undefined)[] = [],
+): DescribedOAuthError {
   const where = endpoint === 'token' ? 'token endpoint' : 'revocation endpoint';
+  const echoesSent = (code: string | null) => code !== null && sent.some((s) => typeof s === 'string' && s.length >= 4
+    && (code.includes(s) || (code.length >= 8 && s.includes(code))));
   if (err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError) {
-    const code = err instanceof oauth.ResponseBodyError
+    const reported = err instanceof oauth.ResponseBodyError
       ? safeErrorCode(err.error)
       : safeErrorCode(err.cause.find((c) => c.parameters.error)?.parameters.error) ?? (err.status === 401 ? 'invalid_client' : null);
+    const code = echoesSent(reported) ? null : reported;
     const hint = code ? PROVIDER_ERROR_HINTS[code] : undefined;
     return {
       reason: 'token_endpoint_error',

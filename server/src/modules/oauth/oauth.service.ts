@@ -404,7 +404,7 @@ export function createOAuthService({ db, config, vault, http, tokens, providers 
         connectionValues = await learnConnectionValues(definition, settings, result, params);
       } catch (err) {
         const failure = err instanceof ConnectFailure ? err : null;
-        const described = failure ? null : describeOAuthError(err);
+        const described = failure ? null : describeOAuthError(err, 'token', [clientSecret, verifier, params.get('code')]);
         const reason = failure?.reason ?? described!.reason;
         const message = failure?.message ?? `Connecting failed: ${described!.message}.`;
         await inScope(db, { org: orgId }, (tx) => auditConnectFailure(tx, actorCtx, orgId, integrationId, reason, {
@@ -510,7 +510,7 @@ export function createOAuthService({ db, config, vault, http, tokens, providers 
             await oauth.processRevocationResponse(response);
           } catch (err) {
             revocation = 'failed';
-            revocationError = describeOAuthError(err, 'revocation').message;
+            revocationError = describeOAuthError(err, 'revocation', [material.clientSecret, material.accessToken, material.refreshToken]).message;
             break;
           }
         }

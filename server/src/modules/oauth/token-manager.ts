@@ -142,15 +142,18 @@ export function createTokenManager({ db, config, vault, http, providers = getPro
       }
 
       let result: oauth.TokenEndpointResponse;
+      // The credentials sent: an error "code" echoing one of them stays out of the message, audit and lastError.
+      const sent: string[] = [];
       try {
         const clientSecret = await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted);
         const refreshToken = await vault.decrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), row.refresh_token_encrypted);
+        sent.push(clientSecret, refreshToken);
         const endpoints = oauthEndpoints(definition, integration.settings as Record<string, unknown>, connectionValuesOf(row), config.allowPrivateNetworkTargets);
         const { as, client, clientAuth } = oauthParties(definition, endpoints, integration.client_id, clientSecret);
         const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, requestOptions(http, config, REFRESH_TIMEOUT_MS));
         result = await oauth.processRefreshTokenResponse(as, client, response, { recognizedTokenTypes: RECOGNIZED_TOKEN_TYPES });
       } catch (err) {
-        const described = describeOAuthError(err);
+        const described = describeOAuthError(err, 'token', sent);
         const reconnect = described.providerError === 'invalid_grant' ? '; reconnect the integration' : '';
         const error = new IntegrationTokenError('refresh_failed', `Refreshing the access token of ${integration.name} failed: ${described.message}${reconnect}`, described.retryable);
         return failRefresh(tx, ctx, integration, error, new Date(), described.providerError);

@@ -41,7 +41,7 @@ function caldavProvider({ key, name, defaultCalendarUrl }: CaldavProviderOptions
         listPath: '',
         pagination: { style: 'none' },
         recordsPath: '',
-        idPath: '/uid',
+        idPath: '/externalId',
         updatedAtPath: '/lastModified',
       },
     ],

@@ -1,0 +1,65 @@
+import { Type } from '@sinclair/typebox';
+import { ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
+import { PageQuery } from '../../lib/pagination.js';
+
+const RunStatus = Type.Union([
+  Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled'),
+]);
+const Level = Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]);
+
+export const Run = Type.Object({
+  id: Uuid,
+  integrationId: Uuid,
+  syncId: Uuid,
+  trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('retry')]),
+  status: RunStatus,
+  scheduledFor: Type.Union([Timestamp, Type.Null()]),
+  startedAt: Type.Union([Timestamp, Type.Null()]),
+  finishedAt: Type.Union([Timestamp, Type.Null()]),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  stats: Type.Object({
+    fetched: Type.Integer(), created: Type.Integer(), updated: Type.Integer(),
+    unchanged: Type.Integer(), deleted: Type.Integer(), failed: Type.Integer(),
+  }),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const RunList = ListOf(Run);
+export const RunParams = StrictObject({ orgId: Uuid, runId: Uuid });
+export const RunsQuery = StrictObject({
+  integrationId: Type.Optional(Uuid),
+  syncId: Type.Optional(Uuid),
+  status: Type.Optional(RunStatus),
+  from: Type.Optional(Timestamp),
+  to: Type.Optional(Timestamp),
+  ...PageQuery,
+});
+
+export const Log = Type.Object({
+  id: Uuid, runId: Uuid, integrationId: Uuid, syncId: Uuid, at: Timestamp, level: Level, message: Type.String(),
+  data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+export const LogList = ListOf(Log);
+export const RunLogsQuery = StrictObject({ level: Type.Optional(Level), ...PageQuery });
+export const OrgLogsQuery = StrictObject({
+  integrationId: Type.Optional(Uuid),
+  level: Type.Optional(Level),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  from: Type.Optional(Timestamp),
+  to: Type.Optional(Timestamp),
+  ...PageQuery,
+});
+
+export const SyncRecord = Type.Object({
+  externalId: Type.String(), resource: Type.String(), data: Type.Unknown(),
+  sourceUpdatedAt: Type.Union([Timestamp, Type.Null()]), updatedAt: Timestamp, deletedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export const RecordList = ListOf(SyncRecord);
+export const RecordsQuery = StrictObject({
+  resource: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  includeDeleted: Type.Optional(Type.Boolean()),
+  ...PageQuery,
+});
+
+export const RunQueued = Type.Object({ runId: Uuid });
+export const RunsQueued = Type.Object({ total: Type.Integer(), queued: Type.Integer() });

@@ -1,0 +1,203 @@
+import { sql } from 'kysely';
+import type { Db } from '../../../../db/client.js';
+import type { LogLevel, RunStatus, RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
+import { assertCan, subject } from '../../lib/ability.js';
+import type { RequestContext } from '../../lib/context.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { recordAudit } from '../audit/audit.service.js';
+import * as integrationsRepo from '../integrations/integrations.repo.js';
+import * as syncsRepo from '../syncs/syncs.repo.js';
+import * as repo from './runs.repo.js';
+
+export interface RunView {
+  id: string;
+  integrationId: string;
+  syncId: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  scheduledFor: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  stats: { fetched: number; created: number; updated: number; unchanged: number; deleted: number; failed: number };
+  error: string | null;
+}
+
+export interface LogView {
+  id: string;
+  runId: string;
+  integrationId: string;
+  syncId: string;
+  at: string;
+  level: LogLevel;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+/** Starts queued runs once their row is committed (in this process, or through the job queue). */
+export interface RunDispatcher {
+  dispatch(orgId: string, runId: string): void;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toRunView(r: SyncRunRow): RunView {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    syncId: r.sync_id,
+    trigger: r.trigger,
+    status: r.status,
+    scheduledFor: iso(r.scheduled_for),
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
+    durationMs: r.started_at && r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
+    stats: { fetched: r.fetched, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted, failed: r.failed },
+    error: r.error,
+  };
+}
+
+const toLogView = (l: SyncLogRow): LogView => ({
+  id: l.id, runId: l.run_id, integrationId: l.integration_id, syncId: l.sync_id, at: l.at.toISOString(),
+  level: l.level, message: l.message, data: (l.data as Record<string, unknown> | null) ?? null,
+});
+
+/**
+ * Queues a run unless one is already active for the sync. The unique index on active runs is the
+ * guarantee; this only turns the violation into `null` for the caller to report.
+ */
+export async function queueRun(tx: Tx, orgId: string, sync: { id: string; integration_id: string }, trigger: RunTrigger, scheduledFor: Date | null): Promise<string | null> {
+  const id = uuidv7();
+  try {
+    await withSavepoint(tx, () => repo.insertRun(tx, {
+      id, organization_id: orgId, integration_id: sync.integration_id, sync_id: sync.id, trigger, status: 'queued', scheduled_for: scheduledFor,
+    }));
+    return id;
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+/** Runs `work` under a savepoint so a unique violation does not abort the surrounding transaction. */
+async function withSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
+  await sql`SAVEPOINT queue_run`.execute(tx);
+  try {
+    const result = await work();
+    await sql`RELEASE SAVEPOINT queue_run`.execute(tx);
+    return result;
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT queue_run`.execute(tx);
+    throw err;
+  }
+}
+
+export function createRunsService(db: Db, dispatcher: RunDispatcher) {
+  return {
+    async runSync(ctx: RequestContext, orgId: string, syncId: string): Promise<{ runId: string }> {
+      assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
+      const runId = await inScope(db, { org: orgId }, async (tx) => {
+        const sync = await syncsRepo.findSync(tx, orgId, syncId);
+        if (!sync) throw new NotFound('Sync');
+        const integration = await integrationsRepo.findIntegration(tx, orgId, sync.integration_id);
+        if (integration?.status === 'PAUSED') throw new Conflict('The integration is paused; resume it to run its syncs');
+        const id = await queueRun(tx, orgId, sync, 'manual', null);
+        if (!id) throw new Conflict('A run of this sync is already queued or running');
+        await recordAudit(tx, ctx, { organizationId: orgId, action: 'sync.run_requested', target: { type: 'sync', id: syncId }, metadata: { runId: id } });
+        return id;
+      });
+      dispatcher.dispatch(orgId, runId);
+      return { runId };
+    },
+
+    /** Queues every enabled sync of one integration, or of the whole organization; paused ones are skipped. */
+    async runMany(ctx: RequestContext, orgId: string, integrationId?: string): Promise<{ total: number; queued: number }> {
+      assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
+      const runIds = await inScope(db, { org: orgId }, async (tx) => {
+        if (integrationId && !(await integrationsRepo.findIntegration(tx, orgId, integrationId))) throw new NotFound('Integration');
+        const syncs = await repo.runnableSyncs(tx, orgId, integrationId);
+        const ids: string[] = [];
+        for (const s of syncs) {
+          if (s.status === 'PAUSED') continue;
+          const id = await queueRun(tx, orgId, s, 'manual', null);
+          if (id) ids.push(id);
+        }
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: integrationId ? 'integration.sync_requested' : 'organization.sync_all_requested',
+          target: integrationId ? { type: 'integration', id: integrationId } : { type: 'organization', id: orgId },
+          metadata: { total: syncs.length, queued: ids.length },
+        });
+        return { total: syncs.length, ids };
+      });
+      for (const id of runIds.ids) dispatcher.dispatch(orgId, id);
+      return { total: runIds.total, queued: runIds.ids.length };
+    },
+
+    async cancel(ctx: RequestContext, orgId: string, runId: string): Promise<RunView> {
+      assertCan(ctx.actor!.ability, 'update', subject('Run', { organizationId: orgId }));
+      return inScope(db, { org: orgId }, async (tx) => {
+        const run = await repo.findRun(tx, orgId, runId);
+        if (!run) throw new NotFound('Run');
+        if (!(await repo.cancelQueued(tx, orgId, runId)) && !(await repo.requestCancel(tx, orgId, runId))) {
+          throw new Conflict(`The run has already ${run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : 'been cancelled'}`);
+        }
+        await recordAudit(tx, ctx, { organizationId: orgId, action: 'run.cancel_requested', target: { type: 'run', id: runId }, metadata: { status: run.status } });
+        return toRunView((await repo.findRun(tx, orgId, runId))!);
+      });
+    },
+
+    async list(ctx: RequestContext, orgId: string, q: { integrationId?: string; syncId?: string; status?: RunStatus; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<RunView>> {
+      assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
+      const limit = q.limit ?? 50;
+      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const rows = await inScope(db, { org: orgId }, (tx) => repo.listRuns(tx, orgId, {
+        integrationId: q.integrationId, syncId: q.syncId, status: q.status,
+        from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
+        before: c ? { createdAt: c[0] as string, id: c[1] as string } : undefined, limit,
+      }));
+      return toPage(rows, limit, toRunView, (r) => [r.created_at.toISOString(), r.id]);
+    },
+
+    async get(ctx: RequestContext, orgId: string, runId: string): Promise<RunView> {
+      assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
+      const run = await inScope(db, { org: orgId }, (tx) => repo.findRun(tx, orgId, runId));
+      if (!run) throw new NotFound('Run');
+      return toRunView(run);
+    },
+
+    async logs(ctx: RequestContext, orgId: string, q: { runId?: string; integrationId?: string; level?: LogLevel; q?: string; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<LogView>> {
+      assertCan(ctx.actor!.ability, 'read', subject('Log', { organizationId: orgId }));
+      const limit = q.limit ?? 100;
+      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const position = c ? { at: c[0] as string, id: c[1] as string } : undefined;
+      const rows = await inScope(db, { org: orgId }, async (tx) => {
+        if (q.runId && !(await repo.findRun(tx, orgId, q.runId))) throw new NotFound('Run');
+        return repo.listLogs(tx, orgId, {
+          runId: q.runId, integrationId: q.integrationId, level: q.level, q: q.q,
+          from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
+          ...(q.runId ? { after: position } : { before: position }), limit,
+        });
+      });
+      return toPage(rows, limit, toLogView, (l) => [l.at.toISOString(), l.id]);
+    },
+
+    async records(ctx: RequestContext, orgId: string, integrationId: string, q: { resource?: string; includeDeleted?: boolean; limit?: number; cursor?: string }) {
+      assertCan(ctx.actor!.ability, 'read', subject('Record', { organizationId: orgId }));
+      const limit = q.limit ?? 50;
+      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const rows = await inScope(db, { org: orgId }, async (tx) => {
+        if (!(await integrationsRepo.findIntegration(tx, orgId, integrationId))) throw new NotFound('Integration');
+        return repo.listRecords(tx, orgId, integrationId, q.resource, c ? { resource: c[0] as string, externalId: c[1] as string } : undefined, limit, q.includeDeleted ?? false);
+      });
+      return toPage(rows, limit, (r) => ({
+        externalId: r.external_id, resource: r.resource, data: r.data, sourceUpdatedAt: iso(r.source_updated_at),
+        updatedAt: r.updated_at.toISOString(), deletedAt: iso(r.deleted_at),
+      }), (r) => [r.resource, r.external_id]);
+    },
+  };
+}
+
+export type RunsService = ReturnType<typeof createRunsService>;

@@ -1,0 +1,713 @@
+/**
+ * The `caldav` connector (provider definitions `apple_calendar`, `fastmail`; DESIGN.md, Sync engine): WebDAV
+ * discovery of a user's calendars and a time-windowed listing of their events, parsed from iCalendar into flat
+ * records that the definition's `recordsPath`/`idPath`/`updatedAtPath` address.
+ *
+ *   discovery   PROPFIND base (current-user-principal) → PROPFIND principal (calendar-home-set)
+ *               → PROPFIND Depth: 1 home set (calendars: resourcetype calendar, VEVENT supported)   RFC 4791 §6, RFC 5397
+ *   listing     REPORT calendar-query with a time-range per calendar, one page per calendar           RFC 4791 §7.8
+ *               (+ calendar-multiget for resources a server lists without calendar-data)
+ *
+ * Every request goes through the SSRF-safe client (`ctx.http`) with basic auth. A 401 is a `CalDavAuthError`;
+ * other failures are `CalDavError`s carrying `status` and `headers` so `withRetries` can judge them. Messages
+ * never contain response bodies or credentials.
+ *
+ * Hosts: hrefs a server returns are followed on the base URL's origin, or on a sibling host under the same
+ * parent domain over https (iCloud serves the calendar home from `pNN-caldav.icloud.com` for a base of
+ * `caldav.icloud.com`); anything else is refused, so a server cannot point our credentials at an unrelated host.
+ */
+import { basicHeaders } from '../oauth/provider-endpoints.js';
+import { SafeHttpError, withRetries, type RetryOptions, type SafeHttpClient, type SafeHttpResponse } from '../../lib/safe-http/index.js';
+import { formatUtcBasic, parseEvents, type CalendarAddress, type EventAttendee } from './icalendar.js';
+
+export interface CalDavContext {
+  /** The integration's `calendarUrl` setting, or the definition's default. */
+  baseUrl: string;
+  username: string;
+  password: string;
+  http: SafeHttpClient;
+  log: (e: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> }) => void;
+  signal?: AbortSignal;
+  /** Retries per request (429/5xx/transient network errors). Absent: no retries here; the caller may retry. */
+  retry?: Omit<RetryOptions, 'signal'>;
+}
+
+export interface CalendarInfo {
+  url: string;
+  displayName: string;
+  /** CalendarServer getctag, else the RFC 6578 sync-token: changes whenever the calendar's contents change. */
+  ctag?: string;
+}
+
+export interface CalendarEventRecord {
+  /** `uid`, or `uid#recurrenceId` for an override of one instance of a series (also the page's external id). */
+  externalId: string;
+  uid: string;
+  /** RECURRENCE-ID of an override, in the same form as `start`; null for a single event or a series master. */
+  recurrenceId: string | null;
+  /** URL of the calendar collection. */
+  calendar: string;
+  summary: string | null;
+  description: string | null;
+  location: string | null;
+  /** UTC ISO (`2024-05-06T07:00:00Z`) for UTC and TZID times, `YYYY-MM-DD` for all-day, local ISO without offset for floating times. */
+  start: string | null;
+  /** Like `start`; exclusive for all-day events (DTEND;VALUE=DATE). */
+  end: string | null;
+  allDay: boolean;
+  /** `UTC` or the IANA zone of DTSTART; null for all-day and floating events. */
+  timezone: string | null;
+  /** The RRULE value as written (`FREQ=WEEKLY;COUNT=4`); null when the event does not repeat. */
+  rrule: string | null;
+  exdates: string[];
+  status: string | null;
+  organizer: CalendarAddress | null;
+  attendees: EventAttendee[];
+  /** LAST-MODIFIED (else DTSTAMP), UTC ISO. */
+  lastModified: string | null;
+  sequence: number;
+  /** Absolute URL of the calendar object resource holding the event. */
+  href: string;
+  etag: string | null;
+}
+
+export interface CalDavCursor {
+  /** Index, in the calendar list, of the next calendar to list. */
+  calendarIndex: number;
+  /** URL of that calendar: on resume it wins over the index if the list changed in between. */
+  calendarUrl?: string;
+}
+
+export interface CalDavPage {
+  records: CalendarEventRecord[];
+  externalIds: string[];
+  updatedAt: (string | null)[];
+  cursor: CalDavCursor;
+  done: boolean;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Errors
+
+export type CalDavErrorCode = 'unauthorized' | 'forbidden' | 'not_found' | 'rate_limited' | 'server_error' | 'http_error' | 'protocol' | 'invalid_request';
+
+export class CalDavError extends Error {
+  /** HTTP status, when the failure was an HTTP answer (read by `withRetries`). */
+  readonly status?: number;
+  /** `retry-after` of that answer, when present (read by `withRetries`). */
+  readonly headers?: Record<string, string>;
+  /** Redacted URL of the failed request. */
+  readonly url?: string;
+  /** Whether trying again later, with nothing changed, may succeed (429, 5xx). */
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: CalDavErrorCode,
+    message: string,
+    details: { status?: number; retryAfter?: string; url?: string; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.retryable = code === 'rate_limited' || code === 'server_error';
+    if (details.status !== undefined) this.status = details.status;
+    if (details.retryAfter !== undefined) this.headers = { 'retry-after': details.retryAfter };
+    if (details.url !== undefined) this.url = details.url;
+  }
+}
+
+/** The server refused the username or app password (HTTP 401). */
+export class CalDavAuthError extends CalDavError {
+  constructor(url?: string) {
+    super('unauthorized', 'The CalDAV server rejected the username or app password (HTTP 401)', { status: 401, url });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// A small namespace-aware XML reader for WebDAV multistatus bodies.
+//
+// It works on the body decoded as latin1 (one char per octet): markup is ASCII, and text is turned back into
+// octets before UTF-8 decoding, so calendar-data keeps its exact octets (folds may split a UTF-8 sequence).
+// DTDs are refused (no entity expansion); only the five predefined and numeric character references exist.
+
+export interface XmlElement {
+  /** Namespace URI ('' when none). */
+  ns: string;
+  /** Local name. */
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  /** Concatenated character data (text and CDATA) directly inside the element, as latin1-coded octets. */
+  raw: string;
+}
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeEntities(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
+    if (ref[0] !== '#') return XML_ENTITIES[ref] ?? whole;
+    const cp = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+    if (!Number.isFinite(cp) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return whole;
+    return Buffer.from(String.fromCodePoint(cp), 'utf8').toString('latin1');
+  });
+}
+
+/** Text of an element as a string (UTF-8 decoded). */
+export function xmlText(el: XmlElement | undefined): string {
+  return el ? Buffer.from(el.raw, 'latin1').toString('utf8') : '';
+}
+
+/** Text of an element as octets. */
+export function xmlBytes(el: XmlElement | undefined): Buffer {
+  return Buffer.from(el?.raw ?? '', 'latin1');
+}
+
+const MAX_XML_DEPTH = 256;
+
+export function parseXml(body: Uint8Array | string): XmlElement {
+  const s = typeof body === 'string' ? Buffer.from(body, 'utf8').toString('latin1') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  const fail = (what: string): never => {
+    throw new CalDavError('protocol', `The CalDAV server sent malformed XML (${what})`);
+  };
+  type Frame = { el: XmlElement; qname: string; nsMap: Map<string, string> };
+  const stack: Frame[] = [];
+  let root: XmlElement | null = null;
+  let i = 0;
+  const appendText = (text: string) => {
+    if (stack.length > 0) stack[stack.length - 1].el.raw += text;
+    else if (text.trim()) fail('text outside the root element');
+  };
+  while (i < s.length) {
+    const lt = s.indexOf('<', i);
+    if (lt < 0) {
+      appendText(decodeEntities(s.slice(i)));
+      break;
+    }
+    if (lt > i) appendText(decodeEntities(s.slice(i, lt)));
+    if (s.startsWith('<!--', lt)) {
+      const end = s.indexOf('-->', lt + 4);
+      if (end < 0) fail('unterminated comment');
+      i = end + 3;
+    } else if (s.startsWith('<![CDATA[', lt)) {
+      const end = s.indexOf(']]>', lt + 9);
+      if (end < 0) fail('unterminated CDATA');
+      appendText(s.slice(lt + 9, end));
+      i = end + 3;
+    } else if (s.startsWith('<?', lt)) {
+      const end = s.indexOf('?>', lt + 2);
+      if (end < 0) fail('unterminated processing instruction');
+      i = end + 2;
+    } else if (s.startsWith('<!', lt)) {
+      const end = s.indexOf('>', lt);
+      if (end < 0 || s.slice(lt, end).includes('[')) fail('document type declarations are not accepted');
+      i = end + 1;
+    } else if (s[lt + 1] === '/') {
+      const end = s.indexOf('>', lt);
+      if (end < 0) fail('unterminated end tag');
+      const qname = s.slice(lt + 2, end).trim();
+      const frame = stack.pop();
+      if (!frame || frame.qname !== qname) fail(`unexpected </${qname.slice(0, 40)}>`);
+      i = end + 1;
+    } else {
+      // Start tag: name, attributes (quoted values may contain '>' and '/'), then '>' or '/>'.
+      let j = lt + 1;
+      while (j < s.length && !/[\s/>]/.test(s[j])) j++;
+      const qname = s.slice(lt + 1, j);
+      if (!qname) fail('empty tag name');
+      const attrs: Record<string, string> = {};
+      let selfClosing = false;
+      for (;;) {
+        while (j < s.length && /\s/.test(s[j])) j++;
+        if (j >= s.length) fail('unterminated start tag');
+        if (s[j] === '>') {
+          j++;
+          break;
+        }
+        if (s[j] === '/' && s[j + 1] === '>') {
+          selfClosing = true;
+          j += 2;
+          break;
+        }
+        const nameStart = j;
+        while (j < s.length && !/[\s=/>]/.test(s[j])) j++;
+        const attrName = s.slice(nameStart, j);
+        while (j < s.length && /\s/.test(s[j])) j++;
+        if (!attrName || s[j] !== '=') fail('attribute without a value');
+        j++;
+        while (j < s.length && /\s/.test(s[j])) j++;
+        const quote = s[j];
+        if (quote !== '"' && quote !== "'") fail('unquoted attribute value');
+        const close = s.indexOf(quote, j + 1);
+        if (close < 0) fail('unterminated attribute value');
+        attrs[attrName] = decodeEntities(s.slice(j + 1, close));
+        j = close + 1;
+      }
+      const parentMap = stack.length > 0 ? stack[stack.length - 1].nsMap : new Map<string, string>([['xml', 'http://www.w3.org/XML/1998/namespace']]);
+      let nsMap = parentMap;
+      for (const [name, value] of Object.entries(attrs)) {
+        if (name === 'xmlns' || name.startsWith('xmlns:')) {
+          if (nsMap === parentMap) nsMap = new Map(parentMap);
+          nsMap.set(name === 'xmlns' ? '' : name.slice(6), Buffer.from(value, 'latin1').toString('utf8'));
+        }
+      }
+      const colon = qname.indexOf(':');
+      const prefix = colon >= 0 ? qname.slice(0, colon) : '';
+      const ns = nsMap.get(prefix);
+      if (prefix && ns === undefined) fail(`undeclared namespace prefix ${prefix.slice(0, 40)}`);
+      const el: XmlElement = { ns: ns ?? '', name: colon >= 0 ? qname.slice(colon + 1) : qname, attrs, children: [], raw: '' };
+      if (stack.length > 0) stack[stack.length - 1].el.children.push(el);
+      else if (root) fail('more than one root element');
+      else root = el;
+      if (!selfClosing) {
+        if (stack.length >= MAX_XML_DEPTH) fail('nesting too deep');
+        stack.push({ el, qname, nsMap });
+      }
+      i = j;
+    }
+  }
+  if (stack.length > 0) fail(`unclosed <${stack[stack.length - 1].qname.slice(0, 40)}>`);
+  if (!root) fail('no root element');
+  return root!;
+}
+
+export const DAV_NS = 'DAV:';
+export const CALDAV_NS = 'urn:ietf:params:xml:ns:caldav';
+export const CALSERVER_NS = 'http://calendarserver.org/ns/';
+
+/** Children with that name; an element without a namespace matches by local name (sloppy servers). */
+export function xmlChildren(el: XmlElement | undefined, ns: string, name: string): XmlElement[] {
+  return el ? el.children.filter((c) => c.name === name && (c.ns === ns || c.ns === '')) : [];
+}
+
+export function xmlChild(el: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {
+  return xmlChildren(el, ns, name)[0];
+}
+
+export interface DavResponse {
+  /** Absolute URL (resolved against the request URL). */
+  href: string;
+  /** The response-level status (for responses without propstat), else null. */
+  status: number | null;
+  /** Properties reported with a 2xx status, keyed `${namespace} ${localName}`. */
+  props: Map<string, XmlElement>;
+}
+
+function statusCode(el: XmlElement | undefined): number | null {
+  const m = /\b(\d{3})\b/.exec(xmlText(el));
+  return m ? Number(m[1]) : null;
+}
+
+export function propKey(ns: string, name: string): string {
+  return `${ns} ${name}`;
+}
+
+/** A 207 multistatus body → responses; hrefs are resolved against `requestUrl`. */
+export function parseMultistatus(body: Uint8Array | string, requestUrl: string): DavResponse[] {
+  const root = parseXml(body);
+  if (root.name !== 'multistatus' || (root.ns !== DAV_NS && root.ns !== '')) {
+    throw new CalDavError('protocol', 'The CalDAV server answered without a DAV:multistatus body');
+  }
+  const out: DavResponse[] = [];
+  for (const response of xmlChildren(root, DAV_NS, 'response')) {
+    const hrefText = xmlText(xmlChild(response, DAV_NS, 'href')).trim();
+    if (!hrefText) continue;
+    let href: string;
+    try {
+      href = new URL(hrefText, requestUrl).href;
+    } catch {
+      continue;
+    }
+    const props = new Map<string, XmlElement>();
+    for (const propstat of xmlChildren(response, DAV_NS, 'propstat')) {
+      const status = statusCode(xmlChild(propstat, DAV_NS, 'status'));
+      if (status === null || status < 200 || status > 299) continue;
+      for (const prop of xmlChildren(propstat, DAV_NS, 'prop')) {
+        for (const p of prop.children) {
+          const key = propKey(p.ns === '' ? DAV_NS : p.ns, p.name);
+          if (!props.has(key)) props.set(key, p);
+        }
+      }
+    }
+    out.push({ href, status: statusCode(xmlChild(response, DAV_NS, 'status')), props });
+  }
+  return out;
+}
+
+/** The hrefs inside a property (`<current-user-principal><href>…`), resolved. */
+function hrefsIn(prop: XmlElement | undefined, requestUrl: string): string[] {
+  const out: string[] = [];
+  for (const h of xmlChildren(prop, DAV_NS, 'href')) {
+    const text = xmlText(h).trim();
+    if (!text) continue;
+    try {
+      out.push(new URL(text, requestUrl).href);
+    } catch {
+      // skipped: not a URL
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// HTTP
+
+const xmlHead = '<?xml version="1.0" encoding="utf-8"?>\n';
+
+const PRINCIPAL_PROPFIND = `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>` +
+  '<d:current-user-principal/><c:calendar-home-set/><d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/>' +
+  '<c:supported-calendar-component-set/></d:prop></d:propfind>';
+
+const HOME_SET_PROPFIND = `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><c:calendar-home-set/></d:prop></d:propfind>`;
+
+const CALENDARS_PROPFIND = `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>` +
+  '<d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/><c:supported-calendar-component-set/></d:prop></d:propfind>';
+
+function calendarQuery(from: Date, to: Date): string {
+  return `${xmlHead}<c:calendar-query xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>` +
+    `<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">` +
+    `<c:time-range start="${formatUtcBasic(from.getTime())}" end="${formatUtcBasic(to.getTime())}"/>` +
+    '</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>';
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&${({ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+
+function calendarMultiget(hrefs: string[]): string {
+  return `${xmlHead}<c:calendar-multiget xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>` +
+    hrefs.map((h) => `<d:href>${escapeXml(new URL(h).pathname)}</d:href>`).join('') + '</c:calendar-multiget>';
+}
+
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Hosts we follow hrefs to: see the file comment. */
+function assertAllowedTarget(ctx: CalDavContext, target: string): void {
+  const base = new URL(ctx.baseUrl);
+  const url = new URL(target);
+  if (url.origin === base.origin) return;
+  const parentOf = (host: string) => {
+    const labels = host.split('.');
+    return labels.length >= 3 ? labels.slice(1).join('.') : host;
+  };
+  const isIp = /^[\d.]+$|^\[/.test(base.hostname);
+  const parent = parentOf(base.hostname);
+  const sibling = !isIp && url.protocol === 'https:' && base.protocol === 'https:' &&
+    (url.hostname === parent || url.hostname.endsWith(`.${parent}`));
+  if (!sibling) {
+    throw new CalDavError('protocol', `The CalDAV server pointed to ${url.host}, which is not under ${base.host}; refused`, { url: redacted(target) });
+  }
+}
+
+async function davRequest(ctx: CalDavContext, method: 'PROPFIND' | 'REPORT', url: string, depth: '0' | '1', body: string): Promise<DavResponse[]> {
+  assertAllowedTarget(ctx, url);
+  const send = () => ctx.http.request({
+    method,
+    url,
+    body,
+    signal: ctx.signal,
+    headers: {
+      ...basicHeaders(ctx.username, ctx.password),
+      'content-type': 'application/xml; charset=utf-8',
+      accept: 'application/xml, text/xml',
+      depth,
+    },
+  });
+  const res: SafeHttpResponse = ctx.retry
+    ? await withRetries(send, {
+      ...ctx.retry,
+      signal: ctx.signal,
+      onRetry: (info) => {
+        ctx.log({ level: 'warn', message: 'CalDAV request failed; retrying', data: { method, url: redacted(url), attempt: info.attempt, status: info.status, delayMs: info.delayMs } });
+        ctx.retry?.onRetry?.(info);
+      },
+    })
+    : await send();
+  ctx.log({ level: 'debug', message: 'CalDAV request', data: { method: res.method, url: res.redactedUrl, status: res.status, durationMs: res.durationMs } });
+  const where = res.redactedUrl;
+  if (res.status === 207) return parseMultistatus(res.body, res.url);
+  const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
+  const details = { status: res.status, url: where, retryAfter };
+  if (res.status === 401) throw new CalDavAuthError(where);
+  if (res.status === 403) throw new CalDavError('forbidden', `The CalDAV server refused access to ${redacted(url)} (HTTP 403)`, details);
+  if (res.status === 404) throw new CalDavError('not_found', `${redacted(url)} does not exist on the CalDAV server (HTTP 404)`, details);
+  if (res.status === 429) throw new CalDavError('rate_limited', 'The CalDAV server is rate limiting requests (HTTP 429)', details);
+  if (res.status >= 500) throw new CalDavError('server_error', `The CalDAV server failed (HTTP ${res.status})`, details);
+  if (res.status >= 200 && res.status < 300) {
+    // Some servers answer 200 with a multistatus body; anything else is not a WebDAV answer.
+    const type = String(res.headers['content-type'] ?? '');
+    if (/xml/i.test(type)) return parseMultistatus(res.body, res.url);
+    throw new CalDavError('protocol', `${method} ${redacted(url)} answered HTTP ${res.status} without a multistatus body; is this a CalDAV URL?`, details);
+  }
+  throw new CalDavError('http_error', `${method} ${redacted(url)} answered HTTP ${res.status}`, details);
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Discovery
+
+const get = (r: DavResponse, ns: string, name: string) => r.props.get(propKey(ns, name));
+
+function isCalendar(r: DavResponse): boolean {
+  return xmlChildren(get(r, DAV_NS, 'resourcetype'), CALDAV_NS, 'calendar').length > 0;
+}
+
+function supportsEvents(r: DavResponse): boolean {
+  const set = get(r, CALDAV_NS, 'supported-calendar-component-set');
+  if (!set) return true; // absent: every component type (RFC 4791 §5.2.3)
+  return xmlChildren(set, CALDAV_NS, 'comp').some((c) => (c.attrs.name ?? '').toUpperCase() === 'VEVENT');
+}
+
+/** Same collection, whatever the percent-encoding and trailing slash. */
+function sameResource(a: string, b: string): boolean {
+  const norm = (u: string) => {
+    const url = new URL(u);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      path = url.pathname;
+    }
+    return `${url.origin}${path.replace(/\/+$/, '')}`;
+  };
+  return norm(a) === norm(b);
+}
+
+function calendarInfo(r: DavResponse): CalendarInfo {
+  const displayName = xmlText(get(r, DAV_NS, 'displayname')).trim();
+  const ctag = xmlText(get(r, CALSERVER_NS, 'getctag')).trim() || xmlText(get(r, DAV_NS, 'sync-token')).trim();
+  let fallbackName = '';
+  try {
+    fallbackName = decodeURIComponent(new URL(r.href).pathname.split('/').filter(Boolean).pop() ?? '');
+  } catch {
+    fallbackName = new URL(r.href).pathname;
+  }
+  return { url: r.href, displayName: displayName || fallbackName || r.href, ...(ctag ? { ctag } : {}) };
+}
+
+interface PrincipalInfo {
+  /** The base URL response (for a base that is itself a calendar). */
+  base: DavResponse | null;
+  principalUrl: string | null;
+  homeSets: string[];
+}
+
+async function findPrincipal(ctx: CalDavContext): Promise<PrincipalInfo> {
+  const baseUrl = new URL(ctx.baseUrl).href;
+  let responses: DavResponse[];
+  let requestUrl = baseUrl;
+  try {
+    responses = await davRequest(ctx, 'PROPFIND', baseUrl, '0', PRINCIPAL_PROPFIND);
+  } catch (err) {
+    // RFC 6764: a bare server URL that is not a WebDAV resource may still answer at /.well-known/caldav.
+    const wellKnown = new URL('/.well-known/caldav', baseUrl).href;
+    const status = (err as CalDavError).status;
+    if (!(err instanceof CalDavError) || ![404, 405, 501].includes(status ?? 0) || sameResource(wellKnown, baseUrl)) throw err;
+    ctx.log({ level: 'debug', message: 'CalDAV base URL is not a WebDAV resource; trying /.well-known/caldav', data: { status } });
+    requestUrl = wellKnown;
+    responses = await davRequest(ctx, 'PROPFIND', wellKnown, '0', PRINCIPAL_PROPFIND);
+  }
+  const base = responses.find((r) => sameResource(r.href, requestUrl)) ?? responses[0] ?? null;
+  if (!base) return { base: null, principalUrl: null, homeSets: [] };
+  const principalUrl = hrefsIn(get(base, DAV_NS, 'current-user-principal'), base.href)[0] ?? null;
+  return { base, principalUrl, homeSets: hrefsIn(get(base, CALDAV_NS, 'calendar-home-set'), base.href) };
+}
+
+/**
+ * The user's event calendars (VTODO-only lists such as iCloud Reminders are left out), sorted by URL so a
+ * cursor's index stays meaningful between runs. A base URL that is itself a calendar yields just that calendar.
+ */
+export async function discoverCalendars(ctx: CalDavContext): Promise<CalendarInfo[]> {
+  const { base, principalUrl, homeSets: baseHomeSets } = await findPrincipal(ctx);
+  if (base && isCalendar(base)) return supportsEvents(base) ? [calendarInfo(base)] : [];
+  let homeSets = baseHomeSets;
+  if (principalUrl && homeSets.length === 0) {
+    const responses = await davRequest(ctx, 'PROPFIND', principalUrl, '0', HOME_SET_PROPFIND);
+    const principal = responses.find((r) => sameResource(r.href, principalUrl)) ?? responses[0];
+    homeSets = principal ? hrefsIn(get(principal, CALDAV_NS, 'calendar-home-set'), principal.href) : [];
+    if (homeSets.length === 0) homeSets = [principalUrl]; // servers that keep calendars under the principal
+  }
+  if (homeSets.length === 0) {
+    if (!base) throw new CalDavError('protocol', 'The CalDAV server named no principal or calendar home for these credentials');
+    homeSets = [base.href]; // no principal support: the base URL is the calendar home
+  }
+  ctx.log({ level: 'debug', message: 'CalDAV calendar home', data: { principal: principalUrl && redacted(principalUrl), homeSets: homeSets.map(redacted) } });
+
+  const calendars = new Map<string, CalendarInfo>();
+  for (const home of homeSets) {
+    for (const r of await davRequest(ctx, 'PROPFIND', home, '1', CALENDARS_PROPFIND)) {
+      if (sameResource(r.href, home) || !isCalendar(r) || !supportsEvents(r)) continue;
+      const info = calendarInfo(r);
+      if (![...calendars.keys()].some((url) => sameResource(url, info.url))) calendars.set(info.url, info);
+    }
+  }
+  const list = [...calendars.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+  ctx.log({ level: 'info', message: 'CalDAV calendars discovered', data: { count: list.length } });
+  return list;
+}
+
+/** `{ ok, message }` for the integration's credential test: finds the principal, then reads it. Never throws for HTTP or network failures. */
+export async function testCredentials(ctx: CalDavContext): Promise<{ ok: boolean; message: string }> {
+  try {
+    const { principalUrl } = await findPrincipal(ctx);
+    if (!principalUrl) {
+      return { ok: false, message: 'The CalDAV server answered but named no principal for these credentials; check the CalDAV URL' };
+    }
+    await davRequest(ctx, 'PROPFIND', principalUrl, '0', HOME_SET_PROPFIND);
+    return { ok: true, message: `The CalDAV server accepted the credentials (principal ${new URL(principalUrl).pathname})` };
+  } catch (err) {
+    if (err instanceof CalDavError) return { ok: false, message: err.message };
+    if (err instanceof SafeHttpError) return { ok: false, message: `Could not reach the CalDAV server: ${err.message}` };
+    throw err;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Listing
+
+const MULTIGET_BATCH = 100;
+
+interface CalendarObject {
+  href: string;
+  etag: string | null;
+  data: Buffer;
+}
+
+async function fetchObjects(ctx: CalDavContext, calendarUrl: string, window: { from: Date; to: Date }): Promise<CalendarObject[]> {
+  const responses = await davRequest(ctx, 'REPORT', calendarUrl, '1', calendarQuery(window.from, window.to));
+  const objects: CalendarObject[] = [];
+  const missing: string[] = [];
+  for (const r of responses) {
+    if (sameResource(r.href, calendarUrl)) continue;
+    const data = get(r, CALDAV_NS, 'calendar-data');
+    const etag = xmlText(get(r, DAV_NS, 'getetag')).trim() || null;
+    if (data) objects.push({ href: r.href, etag, data: xmlBytes(data) });
+    else if (r.status === null || (r.status >= 200 && r.status < 300)) missing.push(r.href);
+  }
+  // Servers that list matches without their data (calendar-data unsupported in calendar-query): fetch them.
+  for (let i = 0; i < missing.length; i += MULTIGET_BATCH) {
+    const batch = missing.slice(i, i + MULTIGET_BATCH);
+    for (const href of batch) assertAllowedTarget(ctx, href);
+    for (const r of await davRequest(ctx, 'REPORT', calendarUrl, '1', calendarMultiget(batch))) {
+      const data = get(r, CALDAV_NS, 'calendar-data');
+      if (data) objects.push({ href: r.href, etag: xmlText(get(r, DAV_NS, 'getetag')).trim() || null, data: xmlBytes(data) });
+    }
+  }
+  return objects;
+}
+
+function overlaps(startMs: number | null, endMs: number | null, from: number, to: number): boolean {
+  if (startMs === null) return true;
+  const end = endMs ?? startMs;
+  // RFC 4791 §9.9: a zero-length event matches when it starts inside the window.
+  return end > startMs ? startMs < to && end > from : startMs >= from && startMs < to;
+}
+
+/** Calendar object resources → records, deduplicated by external id within the calendar. */
+export function objectsToRecords(
+  ctx: Pick<CalDavContext, 'log'>,
+  calendarUrl: string,
+  objects: { href: string; etag: string | null; data: Uint8Array | string }[],
+  window?: { from: Date; to: Date },
+): CalendarEventRecord[] {
+  const records = new Map<string, CalendarEventRecord>();
+  for (const object of objects) {
+    const warnings: string[] = [];
+    let events;
+    try {
+      events = parseEvents(object.data, (w) => warnings.push(w));
+    } catch (err) {
+      ctx.log({ level: 'warn', message: 'CalDAV event could not be parsed; skipped', data: { href: redacted(object.href), error: (err as Error).message } });
+      continue;
+    }
+    if (warnings.length > 0) ctx.log({ level: 'debug', message: 'iCalendar repaired while parsing', data: { href: redacted(object.href), warnings: warnings.slice(0, 10) } });
+    for (const event of events) {
+      let uid = event.uid;
+      if (!uid) {
+        uid = object.href;
+        ctx.log({ level: 'warn', message: 'VEVENT without UID; using its URL as the id', data: { href: redacted(object.href) } });
+      }
+      // A server returns a whole series when any instance matches; an override outside the window is not in it.
+      if (window && event.recurrenceId !== null && !event.recurring && !overlaps(event.startMs, event.endMs, window.from.getTime(), window.to.getTime())) continue;
+      const externalId = event.recurrenceId ? `${uid}#${event.recurrenceId}` : uid;
+      if (records.has(externalId)) {
+        ctx.log({ level: 'warn', message: 'Duplicate CalDAV event id in one calendar; keeping the first', data: { href: redacted(object.href) } });
+        continue;
+      }
+      records.set(externalId, {
+        externalId,
+        uid,
+        recurrenceId: event.recurrenceId,
+        calendar: calendarUrl,
+        summary: event.summary,
+        description: event.description,
+        location: event.location,
+        start: event.start,
+        end: event.end,
+        allDay: event.allDay,
+        timezone: event.timezone,
+        rrule: event.rrule,
+        exdates: event.exdates,
+        status: event.status,
+        organizer: event.organizer,
+        attendees: event.attendees,
+        lastModified: event.lastModified,
+        sequence: event.sequence,
+        href: object.href,
+        etag: object.etag,
+      });
+    }
+  }
+  return [...records.values()];
+}
+
+/**
+ * Events in the time window, one page per calendar (`calendars`, else every discovered calendar). The cursor of a
+ * page points at the next calendar; pass it back to resume after a crash. An account without calendars yields
+ * one empty, final page.
+ */
+export async function* listEventPages(
+  ctx: CalDavContext,
+  opts: { window: { from: Date; to: Date }; calendars?: string[]; cursor?: CalDavCursor | null },
+): AsyncGenerator<CalDavPage> {
+  const { from, to } = opts.window;
+  if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+    throw new CalDavError('invalid_request', 'The event window needs valid dates with from < to');
+  }
+  const calendars = opts.calendars
+    ? opts.calendars.map((c) => new URL(c, ctx.baseUrl).href)
+    : (await discoverCalendars(ctx)).map((c) => c.url);
+  let index = Math.max(0, Math.trunc(opts.cursor?.calendarIndex ?? 0));
+  if (opts.cursor?.calendarUrl) {
+    const at = calendars.findIndex((c) => sameResource(c, opts.cursor!.calendarUrl!));
+    if (at >= 0) index = at;
+  }
+  if (index >= calendars.length) {
+    yield { records: [], externalIds: [], updatedAt: [], cursor: { calendarIndex: calendars.length }, done: true };
+    return;
+  }
+  for (; index < calendars.length; index++) {
+    ctx.signal?.throwIfAborted();
+    const calendar = calendars[index];
+    let records: CalendarEventRecord[] = [];
+    try {
+      records = objectsToRecords(ctx, calendar, await fetchObjects(ctx, calendar, opts.window), opts.window);
+    } catch (err) {
+      // A calendar deleted since discovery: nothing to list. Everything else stops the run.
+      if (!(err instanceof CalDavError) || err.code !== 'not_found') throw err;
+      ctx.log({ level: 'warn', message: 'CalDAV calendar no longer exists; skipped', data: { calendar: redacted(calendar) } });
+    }
+    ctx.log({ level: 'info', message: 'CalDAV calendar listed', data: { calendar: redacted(calendar), events: records.length } });
+    const next = index + 1;
+    yield {
+      records,
+      externalIds: records.map((r) => r.externalId),
+      updatedAt: records.map((r) => r.lastModified),
+      cursor: next < calendars.length ? { calendarIndex: next, calendarUrl: calendars[next] } : { calendarIndex: next },
+      done: next >= calendars.length,
+    };
+  }
+}

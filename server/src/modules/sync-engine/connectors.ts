@@ -1,0 +1,93 @@
+import type { Db } from '../../../../db/client.js';
+import type { IntegrationRow } from '../../../../db/schema.js';
+import type { Vault } from '../../lib/crypto/index.js';
+import { inScope } from '../../lib/db-scope.js';
+import type { SafeHttpClient } from '../../lib/safe-http/index.js';
+import { getProvider } from '../../providers/catalog.js';
+import type { ProviderDefinition } from '../../providers/provider-definition.js';
+import { secretContext } from '../integrations/integrations.service.js';
+import { basicHeaders, bearerHeaders, templateValues } from '../oauth/provider-endpoints.js';
+import type { TokenManager } from '../oauth/token-manager.js';
+import { ConnectorError } from './connector-errors.js';
+import type { OpenSource } from './page-source.js';
+import { listPages, type ConnectorCursor } from './rest-connector.js';
+import { listEventPages, type CalDavCursor } from './caldav-connector.js';
+import { apiBaseUrl } from '../oauth/provider-endpoints.js';
+
+export interface SourceOpenerDeps {
+  db: Db;
+  vault: Vault;
+  http: SafeHttpClient;
+  tokens: TokenManager;
+  /** Development and tests only (ALLOW_PRIVATE_NETWORK_TARGETS): provider URLs may be plain http. */
+  allowHttp: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const CALENDAR_PAST_DAYS = 30;
+const CALENDAR_FUTURE_DAYS = 365;
+
+interface Auth {
+  /** Headers for the next request; called before every attempt so a refreshed token is used. */
+  headers: () => Promise<Record<string, string>>;
+  onUnauthorized: () => Promise<void>;
+  connectionValues: Record<string, string>;
+}
+
+/**
+ * Builds the page source of a run: the provider definition's connector, the integration's settings
+ * and credentials (OAuth tokens through the token manager, API keys and passwords from the vault).
+ */
+export function createSourceOpener({ db, vault, http, tokens, allowHttp }: SourceOpenerDeps): OpenSource {
+  async function storedSecret(orgId: string, integration: IntegrationRow): Promise<string> {
+    if (!integration.secret_encrypted) throw new ConnectorError('unsupported', `${integration.name} has no stored credentials`, false);
+    return inScope(db, { org: orgId }, (tx) => vault.decrypt(tx, secretContext(orgId, integration.id), integration.secret_encrypted!));
+  }
+
+  async function authFor(orgId: string, integration: IntegrationRow, definition: ProviderDefinition): Promise<Auth> {
+    if (definition.authType === 'oauth2') {
+      const credentials = await tokens.getCredentials(orgId, integration.id);
+      return {
+        headers: async () => bearerHeaders(definition, await tokens.getAccessToken(orgId, integration.id)),
+        onUnauthorized: async () => { await tokens.getAccessToken(orgId, integration.id, { forceRefresh: true }); },
+        connectionValues: credentials.connectionValues,
+      };
+    }
+    const secret = await storedSecret(orgId, integration);
+    const headers = definition.authType === 'api_key' ? bearerHeaders(definition, secret) : basicHeaders(integration.username ?? '', secret);
+    return {
+      headers: async () => headers,
+      // A rejected API key or password does not get better by retrying.
+      onUnauthorized: async () => { throw new ConnectorError('http_status', `${definition.name} refused the stored credentials (401); replace them in the integration's settings`, false); },
+      connectionValues: {},
+    };
+  }
+
+  return async ({ orgId, integration, sync, mode, cursor, log, signal }) => {
+    const definition = getProvider(integration.provider);
+    const resource = definition?.resources.find((r) => r.key === sync.resource);
+    if (!definition || !resource) throw new ConnectorError('unsupported', `Unknown provider resource ${integration.provider}.${sync.resource}`, false);
+    if (definition.connector === 'caldav') {
+      // Calendars have no "changed since" listing: every run reads a window around today.
+      const now = Date.now();
+      const window = { from: new Date(now - CALENDAR_PAST_DAYS * DAY_MS), to: new Date(now + CALENDAR_FUTURE_DAYS * DAY_MS) };
+      const ctx = {
+        baseUrl: apiBaseUrl(definition, integration.settings, {}, allowHttp),
+        username: integration.username ?? '',
+        password: await storedSecret(orgId, integration),
+        http, log, signal,
+        retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 },
+      };
+      return listEventPages(ctx, { window, cursor: (cursor as CalDavCursor | null)?.calendarIndex !== undefined ? (cursor as CalDavCursor) : null });
+    }
+    const auth = await authFor(orgId, integration, definition);
+    const values = { ...resource.pathDefaults, ...templateValues(definition, integration.settings, auth.connectionValues) };
+    return listPages(
+      {
+        definition, resource, templateValues: values, credentials: auth.headers, onUnauthorized: auth.onUnauthorized,
+        http, log, signal, allowHttp,
+      },
+      { mode, cursor: (cursor as ConnectorCursor | null) ?? null },
+    );
+  };
+}

@@ -1,0 +1,34 @@
+import type { IntegrationRow, SyncRow } from '../../../../db/schema.js';
+import type { LogLevel } from '../../../../db/schema.js';
+
+/**
+ * What a connector gives the run executor: the provider listing, one page at a time. `cursor` is
+ * where to resume after this page is committed; on the last page (`done`) it is where the next
+ * incremental run starts (high-water mark or sync token).
+ */
+export interface SourcePage {
+  records: unknown[];
+  externalIds: string[];
+  updatedAt: (string | null)[];
+  cursor: unknown;
+  done: boolean;
+}
+
+export interface SourceLogEntry {
+  level: LogLevel;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface OpenSourceArgs {
+  orgId: string;
+  integration: IntegrationRow;
+  sync: SyncRow;
+  mode: 'full' | 'incremental';
+  /** A resumed run's position, or the sync's last high-water mark for an incremental run, or null. */
+  cursor: unknown;
+  log: (entry: SourceLogEntry) => void;
+  signal: AbortSignal;
+}
+
+export type OpenSource = (args: OpenSourceArgs) => Promise<AsyncIterable<SourcePage>>;

@@ -1,0 +1,235 @@
+import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../../../db/client.js';
+import type { IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import { uuidv7 } from '../../lib/ids.js';
+import * as integrationsRepo from '../integrations/integrations.repo.js';
+import { compileMappings } from '../syncs/mappings.js';
+import * as syncsRepo from '../syncs/syncs.repo.js';
+import type { FieldMapping } from '../syncs/mappings.js';
+import * as runsRepo from '../runs/runs.repo.js';
+import type { RunDispatcher } from '../runs/runs.service.js';
+import type { OpenSource, SourceLogEntry } from './page-source.js';
+import { markUnseenDeleted, upsertRecords, type RecordInput } from './records-writer.js';
+import { ConnectorError } from './connector-errors.js';
+import { CalDavError } from './caldav-connector.js';
+import { AppError } from '../../lib/errors.js';
+
+/** Consecutive failed runs after which the integration shows ERROR (a single hiccup does not). */
+export const FAILURES_BEFORE_ERROR = 3;
+/** A running run whose heartbeat is older than this was abandoned by a dead worker and may be taken over. */
+export const STALE_RUN_MS = 60_000;
+
+export interface RunExecutorDeps {
+  db: Db;
+  openSource: OpenSource;
+  logger: FastifyBaseLogger;
+  /** How many runs one process executes at once. */
+  concurrency?: number;
+}
+
+class RunCancelled extends Error {}
+
+/**
+ * Executes sync runs: claims the run, pages through the provider, maps each record, upserts each
+ * page in its own transaction together with the run's counters and resume cursor (so a crash resumes
+ * after the last committed page, without duplicates), detects deletions after a complete full run,
+ * and records the outcome on the run, the sync and the integration. No network call happens inside
+ * a transaction.
+ */
+export function createRunExecutor({ db, openSource, logger, concurrency = 4 }: RunExecutorDeps) {
+  /** Claims a queued run, or a running one abandoned by a dead worker. */
+  async function claim(tx: Tx, orgId: string, runId: string): Promise<SyncRunRow | undefined> {
+    const staleBefore = new Date(Date.now() - STALE_RUN_MS);
+    return tx.updateTable('sync_runs')
+      .set({ status: 'running', started_at: sql`coalesce(started_at, now())`, heartbeat_at: new Date() })
+      .where('organization_id', '=', orgId).where('id', '=', runId)
+      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', staleBefore)])]))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async function execute(orgId: string, runId: string): Promise<void> {
+    const claimed = await inScope(db, { org: orgId }, async (tx) => {
+      const run = await claim(tx, orgId, runId);
+      if (!run) return null;
+      const sync = await syncsRepo.findSync(tx, orgId, run.sync_id);
+      const integration = sync && (await integrationsRepo.findIntegration(tx, orgId, sync.integration_id));
+      const mappings = sync ? await syncsRepo.mappingsOf(tx, [sync.id]) : [];
+      if (sync && integration && integration.status !== 'PAUSED') {
+        await integrationsRepo.updateIntegration(tx, orgId, integration.id, { status: 'SYNCING' });
+        if (!run.cursor_before) {
+          await tx.updateTable('sync_runs').set({ cursor_before: JSON.stringify(sync.cursor ?? null) }).where('id', '=', runId).execute();
+        }
+      }
+      return { run, sync, integration, mappings };
+    });
+    if (!claimed) return; // someone else has it, or it was cancelled
+    const { run, sync, integration } = claimed;
+    if (!sync || !integration) return finish(orgId, run, { status: 'failed', error: 'The sync or its integration no longer exists' });
+    if (integration.status === 'PAUSED') return finish(orgId, run, { status: 'cancelled', error: 'The integration is paused' });
+
+    const pending: SourceLogEntry[] = [];
+    const log = (entry: SourceLogEntry) => pending.push(entry);
+    const abort = new AbortController();
+    const resource = sync.resource;
+    try {
+      const mapper = compileMappings(claimed.mappings.map((m) => ({
+        source: m.source, target: m.target,
+        ...(m.transform ? { transform: m.transform } : {}), ...(m.args != null ? { args: m.args } : {}),
+        ...(m.required ? { required: true } : {}), ...(m.default_value != null ? { default: m.default_value } : {}),
+      }) as FieldMapping));
+      const resumed = run.resume_cursor != null;
+      log({ level: 'info', message: resumed ? 'Run resumed after the last committed page' : `Run started (${sync.mode} sync of ${resource})` });
+      const source = await openSource({
+        orgId, integration, sync, mode: sync.mode,
+        cursor: run.resume_cursor ?? (sync.mode === 'incremental' ? sync.cursor : null),
+        log, signal: abort.signal,
+      });
+      let lastCursor: unknown = null;
+      let complete = false;
+      for await (const page of source) {
+        const batch: RecordInput[] = [];
+        let failed = 0;
+        page.records.forEach((record, i) => {
+          const { output, errors } = mapper.apply(record);
+          if (errors.length) {
+            failed++;
+            if (failed <= 5) log({ level: 'warn', message: `Record ${page.externalIds[i]} skipped: ${errors.map((e) => `${e.target}: ${e.message}`).join('; ')}` });
+            return;
+          }
+          batch.push({ externalId: page.externalIds[i], data: output, sourceUpdatedAt: page.updatedAt[i] ?? null });
+        });
+        const cancelled = await inScope(db, { org: orgId }, async (tx) => {
+          const counts = await upsertRecords(tx, { organizationId: orgId, integrationId: integration.id, resource, runId }, batch);
+          const current = await tx.updateTable('sync_runs')
+            .set((eb) => ({
+              fetched: eb('fetched', '+', page.records.length),
+              created: eb('created', '+', counts.created),
+              updated: eb('updated', '+', counts.updated),
+              unchanged: eb('unchanged', '+', counts.unchanged),
+              failed: eb('failed', '+', failed),
+              resume_cursor: JSON.stringify(page.cursor ?? null),
+              heartbeat_at: new Date(),
+            }))
+            .where('id', '=', runId).returning(['cancel_requested']).executeTakeFirstOrThrow();
+          log({ level: 'info', message: `Batch saved: ${page.records.length} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${failed ? `, ${failed} failed` : ''}` });
+          await writeLogs(tx, orgId, run, pending.splice(0));
+          return current.cancel_requested;
+        });
+        lastCursor = page.cursor;
+        if (cancelled) {
+          abort.abort();
+          throw new RunCancelled('Cancelled by a user');
+        }
+        if (page.done) {
+          complete = true;
+          break;
+        }
+      }
+      await finish(orgId, run, { status: 'succeeded', cursorAfter: lastCursor, fullComplete: sync.mode === 'full' && complete, resource, integrationId: integration.id, pending });
+    } catch (err) {
+      const cancelled = err instanceof RunCancelled;
+      const message = cancelled ? err.message : safeMessage(err);
+      if (!cancelled) logger.warn({ runId, orgId, err }, 'sync run failed');
+      await finish(orgId, run, { status: cancelled ? 'cancelled' : 'failed', error: message, pending, integrationId: integration.id });
+    }
+  }
+
+  interface Outcome {
+    status: 'succeeded' | 'failed' | 'cancelled';
+    error?: string;
+    cursorAfter?: unknown;
+    fullComplete?: boolean;
+    resource?: string;
+    integrationId?: string;
+    pending?: SourceLogEntry[];
+  }
+
+  async function finish(orgId: string, run: SyncRunRow, outcome: Outcome): Promise<void> {
+    await inScope(db, { org: orgId }, async (tx) => {
+      let deleted = 0;
+      if (outcome.status === 'succeeded' && outcome.fullComplete && outcome.integrationId && outcome.resource) {
+        deleted = await markUnseenDeleted(tx, { integrationId: outcome.integrationId, resource: outcome.resource, runId: run.id });
+      }
+      const now = new Date();
+      const finished = await tx.updateTable('sync_runs')
+        .set((eb) => ({
+          status: outcome.status, finished_at: now, error: outcome.error ?? null, deleted: eb('deleted', '+', deleted),
+          ...(outcome.status === 'succeeded' ? { cursor_after: JSON.stringify(outcome.cursorAfter ?? null), resume_cursor: null } : {}),
+        }))
+        .where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
+      const s = finished;
+      const summary = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${outcome.error ? ` — ${outcome.error}` : ''}`;
+      await writeLogs(tx, orgId, run, [...(outcome.pending ?? []), { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats: { fetched: s.fetched, created: s.created, updated: s.updated, unchanged: s.unchanged, deleted: s.deleted, failed: s.failed } } }]);
+
+      await tx.updateTable('syncs')
+        .set({ last_run_at: now, ...(outcome.status === 'succeeded' ? { cursor: JSON.stringify(outcome.cursorAfter ?? null) } : {}) })
+        .where('id', '=', run.sync_id).execute();
+      const integration = await integrationsRepo.lockIntegration(tx, orgId, run.integration_id);
+      if (!integration) return;
+      const stillSyncing = await tx.selectFrom('sync_runs').select('id').where('integration_id', '=', run.integration_id).where('status', '=', 'running').where('id', '!=', run.id).executeTakeFirst();
+      if (outcome.status === 'failed') {
+        const errors = integration.error_count + 1;
+        const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : errors >= FAILURES_BEFORE_ERROR ? 'ERROR' : stillSyncing ? 'SYNCING' : 'ACTIVE';
+        await integrationsRepo.updateIntegration(tx, orgId, run.integration_id, { error_count: errors, last_error: outcome.error ?? 'Sync failed', status });
+      } else {
+        const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : stillSyncing ? 'SYNCING' : 'ACTIVE';
+        await integrationsRepo.updateIntegration(tx, orgId, run.integration_id, {
+          status, ...(outcome.status === 'succeeded' ? { last_sync_at: now, error_count: 0, verified_at: integration.verified_at ?? now } : {}),
+        });
+      }
+    });
+  }
+
+  async function writeLogs(tx: Tx, orgId: string, run: SyncRunRow, entries: SourceLogEntry[]) {
+    const base = Date.now();
+    await runsRepo.insertLogs(tx, entries.map((e, i) => ({
+      id: uuidv7(base + i), organization_id: orgId, run_id: run.id, integration_id: run.integration_id, sync_id: run.sync_id,
+      at: new Date(base + i), level: e.level as LogLevel, message: e.message.slice(0, 2000), data: e.data ? JSON.stringify(e.data) : null,
+    })));
+  }
+
+  // In-process dispatch with bounded concurrency; a process that dies leaves its runs to the next claim.
+  const queue: { orgId: string; runId: string }[] = [];
+  let active = 0;
+  const idle: (() => void)[] = [];
+  function pump() {
+    while (active < concurrency && queue.length) {
+      const next = queue.shift()!;
+      active++;
+      execute(next.orgId, next.runId)
+        .catch((err) => logger.error({ err, runId: next.runId }, 'run executor crashed'))
+        .finally(() => {
+          active--;
+          pump();
+          if (active === 0 && queue.length === 0) idle.splice(0).forEach((resolve) => resolve());
+        });
+    }
+  }
+  const dispatcher: RunDispatcher = {
+    dispatch(orgId, runId) {
+      queue.push({ orgId, runId });
+      setImmediate(pump);
+    },
+  };
+
+  return {
+    execute,
+    dispatcher,
+    /** Resolves when no run is executing or waiting (tests, graceful shutdown). */
+    drain: () => (active === 0 && queue.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+  };
+}
+
+/** Errors shown to admins: connector errors are written to be safe; anything else is summarised. */
+function safeMessage(err: unknown): string {
+  // These are written to be shown: provider, status and a redacted URL, never a response body.
+  if (err instanceof ConnectorError || err instanceof CalDavError || (err instanceof AppError && err.statusCode < 500)) {
+    return err.message.slice(0, 1000);
+  }
+  return 'The sync failed unexpectedly; the details are in the server log';
+}
+
+export type RunExecutor = ReturnType<typeof createRunExecutor>;

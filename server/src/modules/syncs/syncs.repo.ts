@@ -1,0 +1,44 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Tx } from '../../lib/db-scope.js';
+import type { FieldMappingsTable, SyncsTable } from '../../../../db/schema.js';
+
+export function listSyncs(tx: Tx, orgId: string, integrationId: string, after: { createdAt: string; id: string } | undefined, limit: number) {
+  let q = tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('integration_id', '=', integrationId);
+  if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+}
+
+export function findSync(tx: Tx, orgId: string, syncId: string) {
+  return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('id', '=', syncId).executeTakeFirst();
+}
+
+export function lockSync(tx: Tx, orgId: string, syncId: string) {
+  return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('id', '=', syncId).forUpdate().executeTakeFirst();
+}
+
+export async function insertSync(tx: Tx, row: Insertable<SyncsTable>) {
+  await tx.insertInto('syncs').values(row).execute();
+}
+
+export async function updateSync(tx: Tx, orgId: string, syncId: string, patch: Updateable<SyncsTable>) {
+  await tx.updateTable('syncs').set({ ...patch, updated_at: new Date() }).where('organization_id', '=', orgId).where('id', '=', syncId).execute();
+}
+
+export async function deleteSync(tx: Tx, orgId: string, syncId: string) {
+  await tx.deleteFrom('syncs').where('organization_id', '=', orgId).where('id', '=', syncId).execute();
+}
+
+export function mappingsOf(tx: Tx, syncIds: string[]) {
+  if (syncIds.length === 0) return Promise.resolve([]);
+  return tx.selectFrom('field_mappings').selectAll().where('sync_id', 'in', syncIds).orderBy('sync_id').orderBy('position').execute();
+}
+
+export async function replaceMappings(tx: Tx, orgId: string, syncId: string, rows: Omit<Insertable<FieldMappingsTable>, 'sync_id' | 'organization_id'>[]) {
+  await tx.deleteFrom('field_mappings').where('sync_id', '=', syncId).execute();
+  if (rows.length) await tx.insertInto('field_mappings').values(rows.map((r) => ({ ...r, sync_id: syncId, organization_id: orgId }))).execute();
+}
+
+/** Syncs of an integration with a schedule, for rescheduling on pause/resume/delete. */
+export function scheduledSyncsOfIntegration(tx: Tx, orgId: string, integrationId: string) {
+  return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
+}

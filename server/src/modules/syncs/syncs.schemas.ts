@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+import { ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
+import { PageQuery } from '../../lib/pagination.js';
+import { FieldMappingSchema } from './mappings.js';
+
+export const ScheduleSchema = StrictObject({
+  cron: Type.String({ minLength: 1, maxLength: 120, description: '5 fields, or 6 with seconds first, e.g. "0 9 * * 1-5"' }),
+  timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone, e.g. "Europe/Berlin"' }),
+});
+
+const Mode = Type.Union([Type.Literal('full'), Type.Literal('incremental')]);
+const Mappings = Type.Array(FieldMappingSchema, { maxItems: 200 });
+
+export const Sync = Type.Object({
+  id: Uuid,
+  integrationId: Uuid,
+  resource: Type.String(),
+  mode: Mode,
+  schedule: Type.Union([Type.Object({ cron: Type.String(), timezone: Type.String() }), Type.Null()]),
+  enabled: Type.Boolean(),
+  mappings: Type.Array(FieldMappingSchema),
+  nextRunAt: Type.Union([Timestamp, Type.Null()]),
+  lastRunAt: Type.Union([Timestamp, Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export const SyncList = ListOf(Sync);
+
+export const CreateSyncBody = StrictObject({
+  resource: Type.String({ minLength: 1, maxLength: 64 }),
+  mode: Type.Optional(Mode),
+  schedule: Type.Optional(Type.Union([ScheduleSchema, Type.Null()])),
+  enabled: Type.Optional(Type.Boolean()),
+  mappings: Type.Optional(Mappings),
+});
+
+export const UpdateSyncBody = StrictObject({
+  mode: Type.Optional(Mode),
+  schedule: Type.Optional(Type.Union([ScheduleSchema, Type.Null()])),
+  enabled: Type.Optional(Type.Boolean()),
+  mappings: Type.Optional(Mappings),
+});
+
+export const SyncParams = StrictObject({ orgId: Uuid, syncId: Uuid });
+export const ListSyncsQuery = StrictObject(PageQuery);
+
+export const PreviewBody = StrictObject({
+  record: Type.Unknown({ description: 'A sample provider record (JSON object)' }),
+  mappings: Type.Optional(Mappings),
+});
+export const PreviewResult = Type.Object({
+  output: Type.Record(Type.String(), Type.Unknown()),
+  errors: Type.Array(Type.Object({ target: Type.String(), source: Type.Optional(Type.String()), message: Type.String() })),
+});
+
+export const ScheduleQuery = StrictObject({
+  cron: Type.String({ minLength: 1, maxLength: 120 }),
+  timezone: Type.String({ minLength: 1, maxLength: 64 }),
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })),
+});
+export const SchedulePreview = Type.Object({ cron: Type.String(), timezone: Type.String(), nextRuns: Type.Array(Timestamp) });

@@ -1,0 +1,204 @@
+import type { Db } from '../../../../db/client.js';
+import type { SyncMode, SyncRow } from '../../../../db/schema.js';
+import { assertCan, subject } from '../../lib/ability.js';
+import type { RequestContext } from '../../lib/context.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import { BadRequest, NotFound } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { getProvider } from '../../providers/catalog.js';
+import { recordAudit } from '../audit/audit.service.js';
+import * as integrationsRepo from '../integrations/integrations.repo.js';
+import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
+import { nextRunAt, nextRunTimes, validateSchedule, type Schedule } from './schedule.js';
+import * as repo from './syncs.repo.js';
+
+export interface SyncView {
+  id: string;
+  integrationId: string;
+  resource: string;
+  mode: SyncMode;
+  schedule: Schedule | null;
+  enabled: boolean;
+  mappings: FieldMapping[];
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SyncInput {
+  resource?: string;
+  mode?: SyncMode;
+  schedule?: Schedule | null;
+  enabled?: boolean;
+  mappings?: FieldMapping[];
+}
+
+type MappingRow = Awaited<ReturnType<typeof repo.mappingsOf>>[number];
+
+function mappingOf(r: MappingRow): FieldMapping {
+  return {
+    source: r.source,
+    target: r.target,
+    ...(r.transform ? { transform: r.transform } : {}),
+    ...(r.args != null ? { args: r.args } : {}),
+    ...(r.required ? { required: true } : {}),
+    ...(r.default_value != null ? { default: r.default_value } : {}),
+  } as FieldMapping;
+}
+
+function toView(s: SyncRow, mappings: MappingRow[]): SyncView {
+  return {
+    id: s.id,
+    integrationId: s.integration_id,
+    resource: s.resource,
+    mode: s.mode,
+    schedule: s.cron && s.timezone ? { cron: s.cron, timezone: s.timezone } : null,
+    enabled: s.enabled,
+    mappings: mappings.filter((m) => m.sync_id === s.id).map(mappingOf),
+    nextRunAt: s.next_run_at?.toISOString() ?? null,
+    lastRunAt: s.last_run_at?.toISOString() ?? null,
+    createdAt: s.created_at.toISOString(),
+    updatedAt: s.updated_at.toISOString(),
+  };
+}
+
+const mappingRows = (mappings: FieldMapping[]) =>
+  mappings.map((m, position) => ({
+    position,
+    source: m.source ?? '',
+    target: m.target,
+    transform: m.transform ?? null,
+    args: m.args === undefined ? null : JSON.stringify(m.args),
+    required: m.required ?? false,
+    default_value: m.default === undefined ? null : JSON.stringify(m.default),
+  }));
+
+export function createSyncsService(db: Db) {
+  async function integrationOf(tx: Tx, orgId: string, integrationId: string) {
+    const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
+    if (!integration) throw new NotFound('Integration');
+    return integration;
+  }
+
+  async function view(tx: Tx, orgId: string, syncId: string): Promise<SyncView> {
+    const s = await repo.findSync(tx, orgId, syncId);
+    if (!s) throw new NotFound('Sync');
+    return toView(s, await repo.mappingsOf(tx, [s.id]));
+  }
+
+  function checkResourceAndMode(providerKey: string, resourceKey: string, mode: SyncMode) {
+    const provider = getProvider(providerKey);
+    const resource = provider?.resources.find((r) => r.key === resourceKey);
+    if (!provider || !resource) {
+      const known = provider?.resources.map((r) => r.key).join(', ') ?? '';
+      throw new BadRequest(`resource "${resourceKey}" is not a resource of ${provider?.name ?? providerKey} (available: ${known})`);
+    }
+    if (mode === 'incremental' && !resource.incremental) {
+      throw new BadRequest(`${provider.name} ${resource.name} support only full syncs (the provider offers no way to list changes)`);
+    }
+  }
+
+  return {
+    async list(ctx: RequestContext, orgId: string, integrationId: string, q: { limit?: number; cursor?: string }): Promise<Page<SyncView>> {
+      assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
+      const limit = q.limit ?? 50;
+      const c = decodeCursor(q.cursor, ['string', 'string']);
+      return inScope(db, { org: orgId }, async (tx) => {
+        await integrationOf(tx, orgId, integrationId);
+        const rows = await repo.listSyncs(tx, orgId, integrationId, c ? { createdAt: c[0] as string, id: c[1] as string } : undefined, limit);
+        const mappings = await repo.mappingsOf(tx, rows.map((r) => r.id));
+        return toPage(rows, limit, (r) => toView(r, mappings), (r) => [r.created_at.toISOString(), r.id]);
+      });
+    },
+
+    async get(ctx: RequestContext, orgId: string, syncId: string): Promise<SyncView> {
+      assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
+      return inScope(db, { org: orgId }, (tx) => view(tx, orgId, syncId));
+    },
+
+    async create(ctx: RequestContext, orgId: string, integrationId: string, input: SyncInput & { resource: string }): Promise<SyncView> {
+      assertCan(ctx.actor!.ability, 'create', subject('Sync', { organizationId: orgId }));
+      const mode = input.mode ?? 'full';
+      const schedule = input.schedule ? validateSchedule(input.schedule) : null;
+      const mappings = input.mappings ?? [];
+      compileMappings(mappings);
+      const id = uuidv7();
+      return inScope(db, { org: orgId }, async (tx) => {
+        const integration = await integrationOf(tx, orgId, integrationId);
+        checkResourceAndMode(integration.provider, input.resource, mode);
+        const enabled = input.enabled ?? true;
+        await repo.insertSync(tx, {
+          id, organization_id: orgId, integration_id: integrationId, resource: input.resource, mode,
+          cron: schedule?.cron ?? null, timezone: schedule?.timezone ?? null, enabled, cursor: null,
+          filters: '{}', next_run_at: enabled ? nextRunAt(schedule) : null, updated_at: new Date(),
+        });
+        await repo.replaceMappings(tx, orgId, id, mappingRows(mappings));
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: 'sync.created', target: { type: 'sync', id },
+          metadata: { integrationId, resource: input.resource, mode, schedule, enabled, mappings: mappings.length },
+        });
+        return view(tx, orgId, id);
+      });
+    },
+
+    async update(ctx: RequestContext, orgId: string, syncId: string, input: SyncInput): Promise<SyncView> {
+      assertCan(ctx.actor!.ability, 'update', subject('Sync', { organizationId: orgId }));
+      const schedule = input.schedule ? validateSchedule(input.schedule) : input.schedule;
+      if (input.mappings) compileMappings(input.mappings);
+      return inScope(db, { org: orgId }, async (tx) => {
+        const sync = await repo.lockSync(tx, orgId, syncId);
+        if (!sync) throw new NotFound('Sync');
+        const integration = await integrationOf(tx, orgId, sync.integration_id);
+        const mode = input.mode ?? sync.mode;
+        checkResourceAndMode(integration.provider, sync.resource, mode);
+        const nextSchedule = schedule === undefined ? (sync.cron ? { cron: sync.cron, timezone: sync.timezone! } : null) : schedule;
+        const enabled = input.enabled ?? sync.enabled;
+        await repo.updateSync(tx, orgId, syncId, {
+          mode,
+          cron: nextSchedule?.cron ?? null,
+          timezone: nextSchedule?.timezone ?? null,
+          enabled,
+          next_run_at: enabled ? nextRunAt(nextSchedule) : null,
+          // A full resync starts over; switching to incremental keeps the last high-water mark.
+          ...(input.mode === 'full' ? { cursor: null } : {}),
+        });
+        if (input.mappings) await repo.replaceMappings(tx, orgId, syncId, mappingRows(input.mappings));
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: 'sync.updated', target: { type: 'sync', id: syncId },
+          metadata: { changed: Object.keys(input), schedule: nextSchedule, enabled, mode },
+        });
+        return view(tx, orgId, syncId);
+      });
+    },
+
+    async remove(ctx: RequestContext, orgId: string, syncId: string): Promise<void> {
+      assertCan(ctx.actor!.ability, 'delete', subject('Sync', { organizationId: orgId }));
+      await inScope(db, { org: orgId }, async (tx) => {
+        const sync = await repo.findSync(tx, orgId, syncId);
+        if (!sync) throw new NotFound('Sync');
+        await repo.deleteSync(tx, orgId, syncId);
+        await recordAudit(tx, ctx, {
+          organizationId: orgId, action: 'sync.deleted', target: { type: 'sync', id: syncId },
+          metadata: { integrationId: sync.integration_id, resource: sync.resource },
+        });
+      });
+    },
+
+    /** Runs mappings (the sync's, or ones being edited) on a sample record; changes nothing. */
+    async preview(ctx: RequestContext, orgId: string, syncId: string, record: unknown, mappings?: FieldMapping[]) {
+      assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
+      const sync = await inScope(db, { org: orgId }, (tx) => view(tx, orgId, syncId));
+      return previewMappings(mappings ?? sync.mappings, record);
+    },
+
+    /** The next run times of a schedule, for the cron editor; validates like create does. */
+    schedulePreview(schedule: Schedule, count: number) {
+      const valid = validateSchedule(schedule);
+      return { ...valid, nextRuns: nextRunTimes(valid, new Date(), count).map((d) => d.toISOString()) };
+    },
+  };
+}
+
+export type SyncsService = ReturnType<typeof createSyncsService>;

@@ -1,0 +1,131 @@
+import t from 'tap';
+import { sql } from 'kysely';
+import { createTestApp, type TestContext } from '../helpers/app.js';
+import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
+
+/** A Stripe integration (API key) pointed at the fake Stripe, and one sync of its customers. */
+async function stripeSetup(t: Parameters<typeof createTestApp>[0], fake: FakeProvider, syncBody: object = {}) {
+  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
+  const admin = { authorization: await ctx.bearer('admin@acme.test') };
+  const base = `/api/orgs/${ctx.orgs.acme}`;
+  const integration = (await ctx.app.inject({
+    method: 'POST', url: `${base}/integrations`, headers: admin,
+    payload: { provider: 'stripe', name: 'Stripe', apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
+  })).json();
+  const sync = (await ctx.app.inject({
+    method: 'POST', url: `${base}/integrations/${integration.id}/syncs`, headers: admin,
+    payload: { resource: 'customers', mode: 'full', ...syncBody },
+  })).json();
+  return { ctx, admin, base, integration, sync };
+}
+
+async function runAndWait(ctx: TestContext, base: string, headers: Record<string, string>, syncId: string) {
+  const started = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${syncId}/runs`, headers });
+  if (started.statusCode !== 202) throw new Error(`run refused: ${started.statusCode} ${started.body}`);
+  await ctx.app.services.executor.drain();
+  return (await ctx.app.inject({ url: `${base}/runs/${started.json().runId}`, headers })).json();
+}
+
+t.test('a manual full run pages through the provider, maps, stores, and a second run finds nothing new', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 250 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration, sync } = await stripeSetup(t, fake, {
+    mappings: [
+      { source: 'id', target: 'stripeId', required: true },
+      { source: 'email', target: 'email', transform: 'lowercase' },
+      { source: 'name', target: 'name' },
+    ],
+  });
+
+  const run = await runAndWait(ctx, base, admin, sync.id);
+  t.match(run, { status: 'succeeded', trigger: 'manual', stats: { fetched: 250, created: 250, updated: 0, unchanged: 0, deleted: 0, failed: 0 }, error: null });
+  t.ok(run.durationMs >= 0);
+  t.ok(fake.counters.requests >= 3, `paged (${fake.counters.requests} requests of at most 100)`);
+
+  const records = (await ctx.app.inject({ url: `${base}/integrations/${integration.id}/records?resource=customers&limit=200`, headers: admin })).json();
+  t.equal(records.items.length, 200);
+  t.ok(records.nextCursor);
+  t.same(Object.keys(records.items[0].data).sort(), ['email', 'name', 'stripeId'], 'records hold the mapped fields only');
+  const stored = await sql<{ n: number }>`SELECT count(DISTINCT external_id)::int AS n FROM records WHERE integration_id = ${integration.id}`.execute(ctx.database.db.kysely);
+  t.equal(stored.rows[0].n, 250, 'every record once');
+
+  const logs = (await ctx.app.inject({ url: `${base}/runs/${run.id}/logs?limit=200`, headers: admin })).json();
+  const messages = logs.items.map((l: { message: string }) => l.message);
+  t.ok(logs.items.some((l: { data: { status?: number } | null }) => l.data?.status === 200), 'provider requests are logged with their status');
+  t.match(messages.at(-1), /Run succeeded: 250 fetched, 250 created/);
+  t.notOk(JSON.stringify(logs).includes(fake.token), 'the API key never appears in logs');
+
+  const integrationAfter = (await ctx.app.inject({ url: `${base}/integrations/${integration.id}`, headers: admin })).json();
+  t.match(integrationAfter, { status: 'ACTIVE', errorCount: 0 });
+  t.ok(integrationAfter.lastSyncAt);
+
+  const second = await runAndWait(ctx, base, admin, sync.id);
+  t.match(second.stats, { fetched: 250, created: 0, updated: 0, unchanged: 250, deleted: 0 }, 'a second run changes nothing');
+
+  fake.remove(fake.ids().slice(0, 10));
+  const third = await runAndWait(ctx, base, admin, sync.id);
+  t.match(third.stats, { fetched: 240, deleted: 10 }, 'records gone upstream are marked deleted by a full run');
+  const live = (await ctx.app.inject({ url: `${base}/integrations/${integration.id}/records?limit=200`, headers: admin })).json();
+  const all = (await ctx.app.inject({ url: `${base}/integrations/${integration.id}/records?limit=200&includeDeleted=true`, headers: admin })).json();
+  t.equal(live.items.length + (live.nextCursor ? 40 : 0), 240);
+  t.ok(all.items.some((r: { deletedAt: string | null }) => r.deletedAt), 'deleted records are kept with deletedAt');
+
+  const history = (await ctx.app.inject({ url: `${base}/runs?syncId=${sync.id}`, headers: admin })).json();
+  t.equal(history.items.length, 3, 'history lists the runs, newest first');
+  t.equal(history.items[0].id, third.id);
+});
+
+t.test('provider failures: 429 honoured, a bad key fails the run with a readable error, one active run at a time', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 30 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration, sync } = await stripeSetup(t, fake);
+
+  fake.failNext(429, { retryAfter: 1 });
+  const throttled = await runAndWait(ctx, base, admin, sync.id);
+  t.equal(throttled.status, 'succeeded', 'a 429 with Retry-After is waited out');
+  const logs = (await ctx.app.inject({ url: `${base}/runs/${throttled.id}/logs?limit=200`, headers: admin })).json();
+  t.ok(logs.items.some((l: { data: { status?: number } | null }) => l.data?.status === 429), 'the 429 is in the run log');
+
+  fake.rotateToken();
+  const refused = await runAndWait(ctx, base, admin, sync.id);
+  t.equal(refused.status, 'failed');
+  t.match(refused.error, /401|refused the stored credentials/);
+  const after = (await ctx.app.inject({ url: `${base}/integrations/${integration.id}`, headers: admin })).json();
+  t.equal(after.errorCount, 1);
+  t.ok(after.lastError);
+  t.equal(after.status, 'ACTIVE', 'one failure does not mark the integration ERROR');
+  for (let i = 0; i < 2; i++) await runAndWait(ctx, base, admin, sync.id);
+  t.equal((await ctx.app.inject({ url: `${base}/integrations/${integration.id}`, headers: admin })).json().status, 'ERROR', 'repeated failures do');
+
+  // One active run per sync: a second request while one is queued is a 409.
+  await ctx.database.db.kysely.insertInto('sync_runs').values({
+    id: '01900000-0000-7000-8000-000000000001', organization_id: ctx.orgs.acme, integration_id: integration.id, sync_id: sync.id, trigger: 'manual', status: 'queued', scheduled_for: null,
+  }).execute();
+  const conflict = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${sync.id}/runs`, headers: admin });
+  t.equal(conflict.statusCode, 409);
+  t.match(conflict.json().message, /already queued or running/);
+  const cancelled = await ctx.app.inject({ method: 'POST', url: `${base}/runs/01900000-0000-7000-8000-000000000001/cancel`, headers: admin });
+  t.equal(cancelled.json().status, 'cancelled', 'a queued run is cancelled at once');
+  t.equal((await ctx.app.inject({ method: 'POST', url: `${base}/runs/01900000-0000-7000-8000-000000000001/cancel`, headers: admin })).statusCode, 409, 'a finished run cannot be cancelled');
+
+  const viewer = { authorization: await ctx.bearer('viewer@acme.test') };
+  t.equal((await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${sync.id}/runs`, headers: viewer })).statusCode, 403, 'viewers cannot run syncs');
+  const stranger = { authorization: await ctx.bearer('admin@globex.test') };
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.globex}/runs/${throttled.id}`, headers: stranger })).statusCode, 404, 'another org cannot read the run');
+  const globexRecords = await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.globex}/integrations/${integration.id}/records`, headers: stranger });
+  t.equal(globexRecords.statusCode, 404, 'nor the records');
+});
+
+t.test('sync all and sync one integration queue every enabled sync; paused integrations are skipped', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 5 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration } = await stripeSetup(t, fake);
+  await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/syncs`, headers: admin, payload: { resource: 'invoices', enabled: false } });
+  const one = await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/sync`, headers: admin });
+  t.same(one.json(), { total: 1, queued: 1 }, 'only the enabled sync');
+  await ctx.app.services.executor.drain();
+  await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/pause`, headers: admin });
+  const all = await ctx.app.inject({ method: 'POST', url: `${base}/sync-all`, headers: admin });
+  t.same(all.json(), { total: 1, queued: 0 }, 'a paused integration is skipped');
+  t.equal((await ctx.app.inject({ url: `${base}/logs?level=info`, headers: admin })).json().items.length > 0, true, 'organization logs');
+});
