@@ -4,6 +4,8 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEMO_LOGINS, seedDemo } from './seed/demo.js';
+import { seedDemoIntegrations } from './seed/demo-integrations.js';
+import { createVault } from './lib/crypto/index.js';
 
 /**
  * Entry point: read config, open the database (migrating it unless told not to), seed demo data into
@@ -64,7 +66,9 @@ async function seedIfEmpty(db: Db, config: Config): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM organizations`.execute(db.kysely);
   if (rows[0].n > 0) return false;
   console.log('Empty database: seeding demo data…');
-  await seedDemo(db, config.demoPassword, (line) => console.log(`  ${line}`), config.passwordHashCost);
+  const progress = (line: string) => console.log(`  ${line}`);
+  await seedDemo(db, config.demoPassword, progress, config.passwordHashCost);
+  await seedDemoIntegrations(db, createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious }), progress);
   return true;
 }
 

@@ -161,7 +161,7 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
 
   const seeded = await run('seed', ['--demo']);
   t.equal(seeded.code, 0, seeded.stderr);
-  t.match(seeded.stdout, /Summary: created 6 users, 2 organizations, 5 memberships\./);
+  t.match(seeded.stdout, /Summary: created 6 users, 2 organizations, 5 memberships, 7 integrations with syncs and run history\./);
   t.match(seeded.stdout, /organization acme: created/);
   const reseeded = await run('seed', ['--demo']);
   t.equal(reseeded.code, 0, reseeded.stderr);

@@ -70,6 +70,9 @@ t.test('a manual full run pages through the provider, maps, stores, and a second
   t.equal(live.items.length + (live.nextCursor ? 40 : 0), 240);
   t.ok(all.items.some((r: { deletedAt: string | null }) => r.deletedAt), 'deleted records are kept with deletedAt');
 
+  const owner = { authorization: await ctx.bearer('owner@linkyard.test') };
+  const tenant = (await ctx.app.inject({ url: '/api/platform/tenants', headers: owner })).json().items.find((x: { organization: { slug: string } }) => x.organization.slug === 'acme');
+  t.match(tenant, { runs24h: 3, failedRuns24h: 0 }, 'the tenants overview counts runs of the last 24 hours');
   const history = (await ctx.app.inject({ url: `${base}/runs?syncId=${sync.id}`, headers: admin })).json();
   t.equal(history.items.length, 3, 'history lists the runs, newest first');
   t.equal(history.items[0].id, third.id);
@@ -128,4 +131,27 @@ t.test('sync all and sync one integration queue every enabled sync; paused integ
   const all = await ctx.app.inject({ method: 'POST', url: `${base}/sync-all`, headers: admin });
   t.same(all.json(), { total: 1, queued: 0 }, 'a paused integration is skipped');
   t.equal((await ctx.app.inject({ url: `${base}/logs?level=info`, headers: admin })).json().items.length > 0, true, 'organization logs');
+});
+
+t.test('cancelling a running run stops it after the page in hand, keeping what was committed', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 1000, latencyMs: 150 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, sync } = await stripeSetup(t, fake);
+  const started = (await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${sync.id}/runs`, headers: admin })).json();
+  let run;
+  for (let i = 0; i < 100; i++) {
+    run = (await ctx.app.inject({ url: `${base}/runs/${started.runId}`, headers: admin })).json();
+    if (run.status === 'running' && run.stats.fetched > 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  t.equal(run.status, 'running', 'the run is under way');
+  const cancel = await ctx.app.inject({ method: 'POST', url: `${base}/runs/${started.runId}/cancel`, headers: admin });
+  t.equal(cancel.statusCode, 200);
+  await ctx.app.services.executor.drain();
+  const final = (await ctx.app.inject({ url: `${base}/runs/${started.runId}`, headers: admin })).json();
+  t.equal(final.status, 'cancelled');
+  t.ok(final.stats.fetched > 0 && final.stats.fetched < 1000, `stopped part-way (${final.stats.fetched} of 1000)`);
+  const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE organization_id = ${ctx.orgs.acme}`.execute(ctx.database.db.kysely);
+  t.equal(stored.rows[0].n, final.stats.created, 'what was committed stays, counted');
+  t.equal((await ctx.app.inject({ url: `${base}/integrations/${sync.integrationId}`, headers: admin })).json().status, 'ACTIVE', 'the integration is no longer SYNCING');
 });

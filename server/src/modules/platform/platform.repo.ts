@@ -8,7 +8,12 @@ export function tenantOverview(tx: Tx, afterSlug: string | undefined, limit: num
     .select([
       'o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at',
       sql<number>`(SELECT count(*)::int FROM memberships m WHERE m.organization_id = o.id)`.as('members'),
-      sql<Date | null>`(SELECT max(a.at) FROM audit_events a WHERE a.organization_id = o.id)`.as('last_activity_at'),
+      // Activity: the latest audited change or sync run, whichever is newer.
+      sql<Date | null>`greatest(
+        (SELECT max(a.at) FROM audit_events a WHERE a.organization_id = o.id),
+        (SELECT max(r.created_at) FROM sync_runs r WHERE r.organization_id = o.id))`.as('last_activity_at'),
+      sql<number>`(SELECT count(*)::int FROM sync_runs r WHERE r.organization_id = o.id AND r.created_at > now() - interval '24 hours')`.as('runs_24h'),
+      sql<number>`(SELECT count(*)::int FROM sync_runs r WHERE r.organization_id = o.id AND r.created_at > now() - interval '24 hours' AND r.status = 'failed')`.as('failed_runs_24h'),
       sql<Record<string, number> | null>`(
         SELECT jsonb_object_agg(s.status, s.n) FROM (
           SELECT i.status, count(*)::int AS n FROM integrations i WHERE i.organization_id = o.id GROUP BY i.status

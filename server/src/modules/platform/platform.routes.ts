@@ -13,6 +13,8 @@ const Tenant = Type.Object({
   integrationsByStatus: Type.Object({
     INACTIVE: Type.Integer(), ACTIVE: Type.Integer(), ERROR: Type.Integer(), SYNCING: Type.Integer(), PAUSED: Type.Integer(),
   }),
+  runs24h: Type.Integer({ description: 'Sync runs created in the last 24 hours' }),
+  failedRuns24h: Type.Integer({ description: 'Of those, the ones that failed' }),
   lastActivityAt: Type.Union([Timestamp, Type.Null()]),
 });
 

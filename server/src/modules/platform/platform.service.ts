@@ -9,7 +9,7 @@ const EMPTY_STATUS_COUNTS = { INACTIVE: 0, ACTIVE: 0, ERROR: 0, SYNCING: 0, PAUS
 
 export function createPlatformService(db: Db) {
   return {
-    /** Health of every tenant (Platform Owner). Run figures join when the sync engine lands. */
+    /** Health of every tenant (Platform Owner): members, integrations by status, runs and failures in 24 h. */
     async tenants(ctx: RequestContext, q: { limit?: number; cursor?: string }) {
       assertCan(ctx.actor!.ability, 'read', 'Platform');
       const limit = q.limit ?? 50;
@@ -20,6 +20,8 @@ export function createPlatformService(db: Db) {
         members: r.members,
         integrations: Object.values(r.integrations_by_status ?? {}).reduce((a, b) => a + b, 0),
         integrationsByStatus: { ...EMPTY_STATUS_COUNTS, ...(r.integrations_by_status ?? {}) },
+        runs24h: r.runs_24h,
+        failedRuns24h: r.failed_runs_24h,
         lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
       }), (r) => [r.slug]);
     },
