@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { enableTenantRls } from './tenant-table.js';
 
 /**
  * Integrations, their OAuth connections and pending OAuth states. Every secret column holds a vault
@@ -72,14 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX oauth_states_org_idx ON oauth_states (organization_id)`.execute(db);
   await sql`CREATE INDEX oauth_states_integration_idx ON oauth_states (integration_id)`.execute(db);
 
-  for (const table of ['integrations', 'connections', 'oauth_states']) {
-    await sql.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`).execute(db);
-    await sql.raw(`
-      CREATE POLICY ${table}_tenant ON ${table}
-      USING (organization_id = linkyard_current_org() OR linkyard_platform_scope())
-      WITH CHECK (organization_id = linkyard_current_org() OR linkyard_platform_scope())`).execute(db);
-    await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO linkyard_app`).execute(db);
-  }
+  for (const table of ['integrations', 'connections', 'oauth_states']) await enableTenantRls(db, table);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { enableTenantRls } from './tenant-table.js';
 import { getCreateIndexesSQL, getCreateTableSQL } from '@agendajs/postgres-backend';
 
 /** Agenda's job table; created here so workers can start with `ensureSchema: false` (DESIGN.md). */
@@ -110,14 +111,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`CREATE INDEX records_org_idx ON records (organization_id, integration_id, resource, external_id)`.execute(db);
 
-  for (const table of ['syncs', 'field_mappings', 'sync_runs', 'sync_logs', 'records']) {
-    await sql.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`).execute(db);
-    await sql.raw(`
-      CREATE POLICY ${table}_tenant ON ${table}
-      USING (organization_id = linkyard_current_org() OR linkyard_platform_scope())
-      WITH CHECK (organization_id = linkyard_current_org() OR linkyard_platform_scope())`).execute(db);
-    await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO linkyard_app`).execute(db);
-  }
+  for (const table of ['syncs', 'field_mappings', 'sync_runs', 'sync_logs', 'records']) await enableTenantRls(db, table);
 
   await sql.raw(getCreateTableSQL(AGENDA_TABLE)).execute(db);
   for (const statement of getCreateIndexesSQL(AGENDA_TABLE)) await sql.raw(statement).execute(db);

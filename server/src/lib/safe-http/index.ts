@@ -40,6 +40,7 @@ export {
 } from './errors.js';
 export { isSecretParam, redactUrl, REDACTED } from './redact.js';
 export {
+  abortableSleep,
   isRetryableError,
   isRetryableStatus,
   parseRetryAfter,

@@ -83,7 +83,8 @@ export function parseRetryAfter(value: string | readonly string[] | null | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
@@ -116,7 +117,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, option
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be a whole number ≥ 1');
   if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) throw new RangeError('baseDelayMs and maxDelayMs must be ≥ 0');
   const maxRetryAfterMs = options.maxRetryAfterMs ?? maxDelayMs;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const retryableError = options.isRetryableError ?? isRetryableError;

@@ -4,6 +4,7 @@ import {
   SafeHttpError,
   isRetryableError,
   parseRetryAfter,
+  abortableSleep,
   withRetries,
   type SafeHttpClient,
   type SafeHttpResponse,
@@ -734,17 +735,3 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
   }
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
