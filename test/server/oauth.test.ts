@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import t, { type Test } from 'tap';
 import { defineAbilityFor } from '../../server/src/lib/ability.js';
 import type { RequestContext } from '../../server/src/lib/context.js';
@@ -17,6 +16,7 @@ import { getProvider } from '../../server/src/providers/catalog.js';
 import type { ProviderDefinition } from '../../server/src/providers/provider-definition.js';
 import { followAuthorization, startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { createTestApp, type TestContext } from '../helpers/app.js';
+import { freePort } from '../helpers/net.js';
 
 const ACME_CLIENT = { clientId: 'linkyard-acme-app', clientSecret: 'acme-client-secret-0123456789abcdef' };
 const GLOBEX_CLIENT = { clientId: 'linkyard-globex-app', clientSecret: 'globex-client-secret-fedcba9876543210' };
@@ -27,17 +27,6 @@ const ACCOUNTS = {
 };
 const BINDING = 'ly_oauth_binding';
 
-/** A port that was free a moment ago: PUBLIC_URL (the callback URI) must be known before the app is built. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -25,7 +25,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -38,6 +37,7 @@ import { seedDemo } from '../../server/src/seed/demo.js';
 import { followAuthorization, startOidcServer } from '../fixtures/oidc-server.js';
 import { DEMO_PASSWORD, testConfig } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { freePort } from '../helpers/net.js';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Canaries                                                                                    */
@@ -128,16 +128,6 @@ function cookieValue(setCookie: string, name: string): string | undefined {
   return value ? decodeURIComponent(value) : undefined;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -3,10 +3,10 @@
  * the app listens on a real port, a real OpenID Provider (test/fixtures/oidc-server.ts) logs the
  * fake browser in and redirects it back, and the app exchanges the code and calls userinfo.
  */
-import { createServer } from 'node:net';
 import t, { type Test } from 'tap';
 import { createTestApp, type TestContext } from '../helpers/app.js';
 import { followAuthorization, startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
+import { freePort } from '../helpers/net.js';
 
 const CLIENT_ID = 'linkyard-sso-test';
 const CLIENT_SECRET = 'linkyard-sso-test-secret-0123456789';
@@ -21,17 +21,6 @@ const ACCOUNTS = {
   invited: { id: 'idp-invited', email: 'invitee@acme.test', emailVerified: true, name: 'Ivy Invitee' },
 };
 
-/** A port that was free a moment ago: PUBLIC_URL (the callback URI) must be known before the app is built. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A one-host cookie jar for the app's origin (name → value; paths ignored, expired cookies dropped). */
 class CookieJar {
