@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as integrations from './0002-integrations.js';
 import * as syncs from './0003-syncs.js';
+import * as scheduler from './0004-scheduler.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-integrations': integrations,
   '0003-syncs': syncs,
+  '0004-scheduler': scheduler,
 };

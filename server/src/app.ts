@@ -87,10 +87,12 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(integrationsRoutes, { integrations: services.integrations });
   await app.register(syncsRoutes, { syncs: services.syncs });
   await app.register(runsRoutes, { runs: services.runs });
-  // Runs in flight finish (or stop at their next page) before the database closes.
-  app.addHook('onClose', async () => services.executor.drain());
   await app.register(oauthRoutes, { oauth: services.oauth, config });
+  // onClose hooks run last-registered first: the scheduler drains its running jobs (agenda.drain), runs
+  // in flight in this process finish, then the provider HTTP client closes; main.ts closes the database.
   app.addHook('onClose', async () => services.http.close());
+  app.addHook('onClose', async () => services.executor.drain());
+  app.addHook('onClose', async () => services.scheduler.close());
 
   return app;
 }

@@ -36,6 +36,16 @@ export interface Config {
   migrateOnStart: boolean;
   /** Seed the demo data into an empty database at start (never in production). */
   seedDemoOnStart: boolean;
+  /** Where Agenda keeps its jobs: the Postgres database (default) or MongoDB. */
+  agenda: { backend: 'postgres' | 'mongo'; mongodbUrl: string | null };
+  worker: {
+    /** Sync runs one process executes at once (per job type). */
+    concurrency: number;
+    /** Agenda lock lifetime; a dead worker's runs are taken over after about this long. */
+    lockLifetimeMs: number;
+    /** How often a worker looks for due jobs (Postgres also wakes it by LISTEN/NOTIFY). */
+    pollMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +151,15 @@ export function loadConfig(env: Env = process.env): Config {
     };
   }
 
+  const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all');
+  if (role !== 'all' && !databaseUrl) {
+    throw new ConfigError(`ROLE=${role} needs DATABASE_URL: the embedded PGlite database serves a single process, so run ROLE=all (the default) or point every process at one Postgres`);
+  }
+  const agendaBackend = oneOf(env, 'AGENDA_BACKEND', ['postgres', 'mongo'] as const, 'postgres');
+  const mongodbUrl = url(env, 'MONGODB_URL', null);
+  if (agendaBackend === 'mongo' && !mongodbUrl) throw new ConfigError('MONGODB_URL is required when AGENDA_BACKEND=mongo');
+  if (mongodbUrl && !/^mongodb(\+srv)?:\/\//.test(mongodbUrl)) throw new ConfigError('MONGODB_URL must start with mongodb:// or mongodb+srv://');
+
   const allowPrivateNetworkTargets = bool(env, 'ALLOW_PRIVATE_NETWORK_TARGETS', false);
   if (production && allowPrivateNetworkTargets) throw new ConfigError('ALLOW_PRIVATE_NETWORK_TARGETS must not be true when NODE_ENV=production');
 
@@ -149,7 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     port,
     publicUrl: publicUrl.replace(/\/$/, ''),
-    role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    role,
     databaseUrl,
     dataDir,
     jwtSecret,
@@ -175,5 +194,11 @@ export function loadConfig(env: Env = process.env): Config {
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', 15, production ? 14 : 10, 20),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', !production),
     seedDemoOnStart: !production && bool(env, 'SEED_DEMO_ON_START', true),
+    agenda: { backend: agendaBackend, mongodbUrl },
+    worker: {
+      concurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
+      lockLifetimeMs: int(env, 'WORKER_LOCK_LIFETIME_SECONDS', 30, 5, 600) * 1000,
+      pollMs: int(env, 'WORKER_POLL_SECONDS', 5, 1, 300) * 1000,
+    },
   };
 }

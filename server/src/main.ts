@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { openDb, type Db } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -6,15 +8,18 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEMO_LOGINS, seedDemo } from './seed/demo.js';
 import { seedDemoIntegrations } from './seed/demo-integrations.js';
 import { createVault } from './lib/crypto/index.js';
+import { startWorker } from './worker.js';
 
 /**
  * Entry point: read config, open the database (migrating it unless told not to), seed demo data into
- * an empty development database, build the app, listen, and shut down gracefully on SIGTERM/SIGINT.
+ * an empty development database, build the app, start the scheduler, listen, and shut down gracefully
+ * on SIGTERM/SIGINT. The role (ROLE or `--role`) decides the parts: `all` (default) serves the API and
+ * works the job queue, `api` serves the API and only enqueues, `worker` works the queue (health routes only).
  */
 async function main() {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(withRoleArgument(process.env, process.argv.slice(2)));
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);
@@ -28,36 +33,66 @@ async function main() {
     const applied = await migrateToLatest(db.kysely);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   }
-  const seeded = await seedIfEmpty(db, config);
+  const database = `Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`;
+  const urlOf = (address: AddressInfo | string | null) => {
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  };
 
-  const app = await buildApp({ config, db });
-  await app.listen({ host: config.host, port: config.port });
+  let server: Pick<FastifyInstance, 'close' | 'log'>;
+  if (config.role === 'worker') {
+    const worker = await startWorker({ config, db });
+    console.log(`\nLinkyard worker is running (health: ${urlOf(worker.server.address())}/healthz)`);
+    console.log(database);
+    server = worker;
+  } else {
+    const seeded = await seedIfEmpty(db, config);
+    const app = await buildApp({ config, db });
+    // `all` also works the job queue; `api` only enqueues (connecting now fails fast on a bad job store).
+    if (config.role === 'all') {
+      await app.services.scheduler.start();
+    } else {
+      await app.services.scheduler.connect();
+      // Demo syncs are written straight to the database: give them their jobs now, not at the workers' next reconciliation.
+      if (seeded) await app.services.scheduler.reconcileAll();
+    }
+    await app.listen({ host: config.host, port: config.port });
 
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  console.log(`\nLinkyard is running at ${url}  (API docs: ${url}/docs)`);
-  console.log(`Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
-  if (config.seedDemoOnStart || seeded) printDemoLogins(config);
+    const url = urlOf(app.server.address());
+    console.log(`\nLinkyard is running at ${url}  (API docs: ${url}/docs)${config.role === 'api' ? '  [role: api; sync runs go to the workers]' : ''}`);
+    console.log(database);
+    if (config.seedDemoOnStart || seeded) printDemoLogins(config);
+    server = app;
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    server.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
-      await app.close(); // stops accepting, waits for in-flight requests
+      // Stops accepting and waits for in-flight requests; then (onClose) agenda.drain(), the runs in flight, the HTTP client.
+      await server.close();
       await db.close();
       clearTimeout(force);
       process.exit(0);
     } catch (err) {
-      app.log.error({ err }, 'shutdown failed');
+      server.log.error({ err }, 'shutdown failed');
       process.exit(1);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** `--role api|worker|all` (or `--role=…`) overrides ROLE; it is validated with the rest of the configuration. */
+function withRoleArgument(env: NodeJS.ProcessEnv, args: string[]): NodeJS.ProcessEnv {
+  const at = args.findIndex((a) => a === '--role' || a.startsWith('--role='));
+  if (at === -1) return env;
+  const value = args[at].startsWith('--role=') ? args[at].slice('--role='.length) : args[at + 1];
+  if (!value || value.startsWith('--')) throw new ConfigError('--role needs a value: all, api or worker');
+  return { ...env, ROLE: value };
 }
 
 /** A development database with no organizations gets the demo data, so every page has something to show. */

@@ -12,6 +12,7 @@ import { createRunsService } from './modules/runs/runs.service.js';
 import { createRunExecutor } from './modules/sync-engine/run-executor.js';
 import { createSourceOpener } from './modules/sync-engine/connectors.js';
 import { createOAuthService } from './modules/oauth/oauth.service.js';
+import { createScheduler } from './modules/scheduler/scheduler.js';
 import { createTokenManager } from './modules/oauth/token-manager.js';
 import { createVault } from './lib/crypto/index.js';
 import { createAccessCache } from './lib/access-cache.js';
@@ -36,22 +37,29 @@ export function createServices({ db, config, signAccessToken, logger }: ServiceD
   // Valid OAuth access tokens for provider calls (the sync engine's too): refreshes under a row lock.
   const tokens = createTokenManager({ db, config, vault, http });
   const accessCache = createAccessCache();
-  const executor = createRunExecutor({ db, logger, openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }) });
+  const executor = createRunExecutor({
+    db, logger, concurrency: config.worker.concurrency, staleRunMs: config.worker.lockLifetimeMs,
+    openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }),
+  });
+  // Schedules live in Agenda's job store; services tell it after each commit that may change them.
+  const scheduler = createScheduler({ db, config, executor, logger });
   return {
     accessCache,
     vault,
     http,
     tokens,
-    integrations: createIntegrationsService(db, config, vault),
+    integrations: createIntegrationsService(db, config, vault, scheduler),
     oauth: createOAuthService({ db, config, vault, http, tokens }),
     auth: createAuthService(db, config, signAccessToken, accessCache),
-    organizations: createOrganizationsService(db, accessCache),
+    organizations: createOrganizationsService(db, accessCache, scheduler),
     members: createMembersService(db, accessCache),
     audit: createAuditService(db),
     platform: createPlatformService(db),
-    syncs: createSyncsService(db),
-    runs: createRunsService(db, executor.dispatcher),
+    syncs: createSyncsService(db, scheduler),
+    // An API-only process hands queued runs to the workers; a worker (or `all`) executes them itself.
+    runs: createRunsService(db, config.role === 'api' ? scheduler.dispatcher : executor.dispatcher),
     executor,
+    scheduler,
   };
 }
 

@@ -47,7 +47,7 @@ const DEMO: Record<string, DemoIntegration[]> = {
     {
       provider: 'hubspot', name: 'HubSpot CRM', status: 'ACTIVE', authType: 'oauth2', connected: true, failureRate: 0.1,
       syncs: [{
-        resource: 'contacts', mode: 'incremental', cron: '0 * * * *', timezone: 'Europe/Berlin', sample: contacts,
+        resource: 'contacts', mode: 'incremental', cron: '0 8 * * *', timezone: 'Europe/Berlin', sample: contacts,
         mappings: [
           { source: 'email', target: 'email', transform: 'lowercase', required: true },
           { source: '', target: 'fullName', transform: 'template', args: { template: '{{firstName}} {{lastName}}' } },
@@ -65,7 +65,7 @@ const DEMO: Record<string, DemoIntegration[]> = {
     {
       provider: 'jira', name: 'Jira Cloud', status: 'ERROR', authType: 'oauth2', connected: true, failureRate: 1,
       lastError: 'Token refresh failed: the provider answered invalid_grant. Reconnect the integration.', errorCount: 3,
-      syncs: [{ resource: 'issues', mode: 'incremental', cron: '*/15 * * * *', timezone: 'UTC', mappings: [], sample: (i) => ({ id: `DEMO-${i}`, record: { key: `DEMO-${i}`, summary: `Demo issue ${i}` } }) }],
+      syncs: [{ resource: 'issues', mode: 'incremental', cron: '0 */6 * * *', timezone: 'UTC', mappings: [], sample: (i) => ({ id: `DEMO-${i}`, record: { key: `DEMO-${i}`, summary: `Demo issue ${i}` } }) }],
     },
     { provider: 'google_calendar', name: 'Team calendar', status: 'INACTIVE', authType: 'oauth2', connected: false, failureRate: 0, syncs: [] },
     { provider: 'slack', name: 'Slack workspace', status: 'PAUSED', authType: 'oauth2', connected: true, failureRate: 0, syncs: [] },

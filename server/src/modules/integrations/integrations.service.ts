@@ -11,6 +11,7 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { checkCredentials, checkScopes, checkSettings, providerOrBadRequest, SECRET_FIELD, type CredentialInput } from './integration-input.js';
 import * as repo from './integrations.repo.js';
+import { noScheduling, type ScheduleSink } from '../scheduler/schedule-sink.js';
 
 export interface IntegrationView {
   id: string;
@@ -92,7 +93,7 @@ function idleStatus(row: { auth_type: string; verified_at: Date | null }, connec
   return (row.auth_type === 'oauth2' ? connected : row.verified_at !== null) ? 'ACTIVE' : 'INACTIVE';
 }
 
-export function createIntegrationsService(db: Db, config: Config, vault: Vault) {
+export function createIntegrationsService(db: Db, config: Config, vault: Vault, scheduler: ScheduleSink = noScheduling) {
   const allowHttp = config.allowPrivateNetworkTargets;
 
   async function load(tx: Tx, orgId: string, id: string): Promise<Row> {
@@ -192,30 +193,34 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault) 
           metadata: { provider: row.provider, name: row.name },
         });
       });
+      await scheduler.integrationChanged(orgId, id);
     },
 
     async pause(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
       assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
-      return inScope(db, { org: orgId }, async (tx) => {
+      await inScope(db, { org: orgId }, async (tx) => {
         const row = await load(tx, orgId, id);
         if (row.status !== 'PAUSED') {
           await repo.updateIntegration(tx, orgId, id, { status: 'PAUSED' });
           await recordAudit(tx, ctx, { organizationId: orgId, action: 'integration.paused', target: { type: 'integration', id }, metadata: { from: row.status } });
         }
-        return toIntegrationView(await load(tx, orgId, id));
       });
+      await scheduler.integrationChanged(orgId, id);
+      // Read after rescheduling: nextSyncAt shows what the scheduler now holds.
+      return toIntegrationView(await inScope(db, { org: orgId }, (tx) => load(tx, orgId, id)));
     },
 
     async resume(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
       assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
-      return inScope(db, { org: orgId }, async (tx) => {
+      await inScope(db, { org: orgId }, async (tx) => {
         const row = await load(tx, orgId, id);
         if (row.status !== 'PAUSED') throw new Conflict(`Integration is ${row.status}, not PAUSED`);
         const status = idleStatus(row, row.connected);
         await repo.updateIntegration(tx, orgId, id, { status });
         await recordAudit(tx, ctx, { organizationId: orgId, action: 'integration.resumed', target: { type: 'integration', id }, metadata: { to: status } });
-        return toIntegrationView(await load(tx, orgId, id));
       });
+      await scheduler.integrationChanged(orgId, id);
+      return toIntegrationView(await inScope(db, { org: orgId }, (tx) => load(tx, orgId, id)));
     },
   };
 }

@@ -11,6 +11,7 @@ import { findOrInviteUser, type Invitation } from './members.service.js';
 import * as membersRepo from './members.repo.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
+import { noScheduling, type ScheduleSink } from '../scheduler/schedule-sink.js';
 
 export interface OrganizationView {
   id: string;
@@ -27,7 +28,7 @@ const toView = (r: OrgRow): OrganizationView => ({
   id: r.id, slug: r.slug, name: r.name, status: r.status, role: r.role, createdAt: r.created_at.toISOString(),
 });
 
-export function createOrganizationsService(db: Db, accessCache: AccessCache) {
+export function createOrganizationsService(db: Db, accessCache: AccessCache, scheduler: ScheduleSink = noScheduling) {
   return {
     async list(ctx: RequestContext, q: { limit?: number; cursor?: string }): Promise<Page<OrganizationView>> {
       const actor = ctx.actor!;
@@ -96,7 +97,11 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache) {
         }
         return toView({ ...before, ...patch, role: ctx.actor!.role });
       });
-      if (patch.status !== undefined) accessCache.forgetOrganization(orgId);
+      if (patch.status !== undefined) {
+        accessCache.forgetOrganization(orgId);
+        // A suspended organization's schedules do not fire; reactivated, they resume.
+        await scheduler.organizationChanged(orgId);
+      }
       return view;
     },
   };

@@ -27,6 +27,19 @@ export interface RunExecutorDeps {
   logger: FastifyBaseLogger;
   /** How many runs one process executes at once. */
   concurrency?: number;
+  /**
+   * A running run whose heartbeat is older than this may be taken over (default STALE_RUN_MS). Workers
+   * set it to their job lock lifetime, so a dead worker's run resumes about as soon as its job lock expires.
+   */
+  staleRunMs?: number;
+}
+
+export interface ExecuteHooks {
+  /**
+   * Called after every committed page and on every heartbeat, after the run's heartbeat is saved:
+   * the job runner renews its own lock here (Agenda's `job.touch()`). Errors are logged, not thrown.
+   */
+  onHeartbeat?: () => Promise<void>;
 }
 
 class RunCancelled extends Error {}
@@ -38,10 +51,12 @@ class RunCancelled extends Error {}
  * and records the outcome on the run, the sync and the integration. No network call happens inside
  * a transaction.
  */
-export function createRunExecutor({ db, openSource, logger, concurrency = 4 }: RunExecutorDeps) {
+export function createRunExecutor({ db, openSource, logger, concurrency = 4, staleRunMs = STALE_RUN_MS }: RunExecutorDeps) {
+  // Beats well inside the stale window, so a slow page (a long Retry-After) never looks like a dead worker.
+  const heartbeatMs = Math.max(1000, Math.floor(staleRunMs / 4));
   /** Claims a queued run, or a running one abandoned by a dead worker. */
   async function claim(tx: Tx, orgId: string, runId: string): Promise<SyncRunRow | undefined> {
-    const staleBefore = new Date(Date.now() - STALE_RUN_MS);
+    const staleBefore = new Date(Date.now() - staleRunMs);
     return tx.updateTable('sync_runs')
       .set({ status: 'running', started_at: sql`coalesce(started_at, now())`, heartbeat_at: new Date() })
       .where('organization_id', '=', orgId).where('id', '=', runId)
@@ -50,7 +65,40 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4 }: R
       .executeTakeFirst();
   }
 
-  async function execute(orgId: string, runId: string): Promise<void> {
+  /**
+   * Keeps the claimed run's heartbeat fresh while it executes (between pages too), then renews the
+   * caller's lock; the heartbeat is written first, so it is never newer than the lock it backs.
+   */
+  function startHeartbeat(orgId: string, runId: string, hooks: ExecuteHooks) {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const beat = async () => {
+      try {
+        await inScope(db, { org: orgId }, (tx) => tx.updateTable('sync_runs').set({ heartbeat_at: new Date() })
+          .where('organization_id', '=', orgId).where('id', '=', runId).where('status', '=', 'running').execute());
+        await renew(hooks);
+      } catch (err) {
+        logger.warn({ err, runId }, 'run heartbeat failed');
+      }
+      if (!stopped) timer = setTimeout(beat, heartbeatMs).unref();
+    };
+    timer = setTimeout(beat, heartbeatMs).unref();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }
+
+  async function renew(hooks: ExecuteHooks) {
+    if (!hooks.onHeartbeat) return;
+    try {
+      await hooks.onHeartbeat();
+    } catch (err) {
+      logger.debug({ err }, 'lock renewal failed');
+    }
+  }
+
+  async function execute(orgId: string, runId: string, hooks: ExecuteHooks = {}): Promise<void> {
     const claimed = await inScope(db, { org: orgId }, async (tx) => {
       const run = await claim(tx, orgId, runId);
       if (!run) return null;
@@ -74,7 +122,9 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4 }: R
     const log = (entry: SourceLogEntry) => pending.push(entry);
     const abort = new AbortController();
     const resource = sync.resource;
+    const stopHeartbeat = startHeartbeat(orgId, runId, hooks);
     try {
+      await renew(hooks); // the caller's lock now postdates the claim's heartbeat
       const mapper = compileMappings(claimed.mappings.map((m) => ({
         source: m.source, target: m.target,
         ...(m.transform ? { transform: m.transform } : {}), ...(m.args != null ? { args: m.args } : {}),
@@ -119,6 +169,7 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4 }: R
           return current.cancel_requested;
         });
         lastCursor = page.cursor;
+        await renew(hooks);
         if (cancelled) {
           abort.abort();
           throw new RunCancelled('Cancelled by a user');
@@ -134,6 +185,8 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4 }: R
       const message = cancelled ? err.message : safeMessage(err);
       if (!cancelled) logger.warn({ runId, orgId, err }, 'sync run failed');
       await finish(orgId, run, { status: cancelled ? 'cancelled' : 'failed', error: message, pending, integrationId: integration.id });
+    } finally {
+      stopHeartbeat();
     }
   }
 

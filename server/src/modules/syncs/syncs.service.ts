@@ -9,6 +9,7 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { getProvider } from '../../providers/catalog.js';
 import { recordAudit } from '../audit/audit.service.js';
 import * as integrationsRepo from '../integrations/integrations.repo.js';
+import { noScheduling, type ScheduleSink } from '../scheduler/schedule-sink.js';
 import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
 import { nextRunAt, nextRunTimes, validateSchedule, type Schedule } from './schedule.js';
 import * as repo from './syncs.repo.js';
@@ -75,7 +76,10 @@ const mappingRows = (mappings: FieldMapping[]) =>
     default_value: m.default === undefined ? null : JSON.stringify(m.default),
   }));
 
-export function createSyncsService(db: Db) {
+/** Whether a sync's schedule fires (members of a suspended organization cannot reach these calls). */
+const fires = (enabled: boolean, integrationStatus: string) => enabled && integrationStatus !== 'PAUSED';
+
+export function createSyncsService(db: Db, scheduler: ScheduleSink = noScheduling) {
   async function integrationOf(tx: Tx, orgId: string, integrationId: string) {
     const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
     if (!integration) throw new NotFound('Integration');
@@ -125,14 +129,14 @@ export function createSyncsService(db: Db) {
       const mappings = input.mappings ?? [];
       compileMappings(mappings);
       const id = uuidv7();
-      return inScope(db, { org: orgId }, async (tx) => {
+      const created = await inScope(db, { org: orgId }, async (tx) => {
         const integration = await integrationOf(tx, orgId, integrationId);
         checkResourceAndMode(integration.provider, input.resource, mode);
         const enabled = input.enabled ?? true;
         await repo.insertSync(tx, {
           id, organization_id: orgId, integration_id: integrationId, resource: input.resource, mode,
           cron: schedule?.cron ?? null, timezone: schedule?.timezone ?? null, enabled, cursor: null,
-          filters: '{}', next_run_at: enabled ? nextRunAt(schedule) : null, updated_at: new Date(),
+          filters: '{}', next_run_at: fires(enabled, integration.status) ? nextRunAt(schedule) : null, updated_at: new Date(),
         });
         await repo.replaceMappings(tx, orgId, id, mappingRows(mappings));
         await recordAudit(tx, ctx, {
@@ -141,13 +145,15 @@ export function createSyncsService(db: Db) {
         });
         return view(tx, orgId, id);
       });
+      await scheduler.syncChanged(orgId, id);
+      return created;
     },
 
     async update(ctx: RequestContext, orgId: string, syncId: string, input: SyncInput): Promise<SyncView> {
       assertCan(ctx.actor!.ability, 'update', subject('Sync', { organizationId: orgId }));
       const schedule = input.schedule ? validateSchedule(input.schedule) : input.schedule;
       if (input.mappings) compileMappings(input.mappings);
-      return inScope(db, { org: orgId }, async (tx) => {
+      const updated = await inScope(db, { org: orgId }, async (tx) => {
         const sync = await repo.lockSync(tx, orgId, syncId);
         if (!sync) throw new NotFound('Sync');
         const integration = await integrationOf(tx, orgId, sync.integration_id);
@@ -160,7 +166,7 @@ export function createSyncsService(db: Db) {
           cron: nextSchedule?.cron ?? null,
           timezone: nextSchedule?.timezone ?? null,
           enabled,
-          next_run_at: enabled ? nextRunAt(nextSchedule) : null,
+          next_run_at: fires(enabled, integration.status) ? nextRunAt(nextSchedule) : null,
           // A full resync starts over; switching to incremental keeps the last high-water mark.
           ...(input.mode === 'full' ? { cursor: null } : {}),
         });
@@ -171,6 +177,8 @@ export function createSyncsService(db: Db) {
         });
         return view(tx, orgId, syncId);
       });
+      await scheduler.syncChanged(orgId, syncId);
+      return updated;
     },
 
     async remove(ctx: RequestContext, orgId: string, syncId: string): Promise<void> {
@@ -184,6 +192,7 @@ export function createSyncsService(db: Db) {
           metadata: { integrationId: sync.integration_id, resource: sync.resource },
         });
       });
+      await scheduler.syncChanged(orgId, syncId);
     },
 
     /** Runs mappings (the sync's, or ones being edited) on a sample record; changes nothing. */

@@ -1,0 +1,18 @@
+/**
+ * What services tell the scheduler after a commit that may change which schedules fire. Each call
+ * brings the job store in line with the database for that scope (upsert, or cancel, the Agenda job of
+ * every sync in it) and never throws: the change is committed either way, and the worker's periodic
+ * reconciliation repairs anything a failed call missed.
+ */
+export interface ScheduleSink {
+  syncChanged(orgId: string, syncId: string): Promise<void>;
+  integrationChanged(orgId: string, integrationId: string): Promise<void>;
+  organizationChanged(orgId: string): Promise<void>;
+}
+
+/** For callers that schedule nothing (scripts); the worker's reconciliation picks their changes up. */
+export const noScheduling: ScheduleSink = {
+  syncChanged: async () => {},
+  integrationChanged: async () => {},
+  organizationChanged: async () => {},
+};

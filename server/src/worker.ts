@@ -1,0 +1,28 @@
+import Fastify from 'fastify';
+import type { Db } from '../../db/client.js';
+import type { Config } from './config.js';
+import { loggerOptions } from './lib/logger.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { createServices } from './services.js';
+
+/**
+ * The `worker` role: fires schedules and executes runs from the shared job store, and serves no API —
+ * only GET /healthz and /readyz on HOST:PORT, for an orchestrator's liveness and readiness probes
+ * (PORT=0 picks a free port, e.g. for several workers on one machine). `close()` drains like the
+ * API process does: running jobs first (agenda.drain), then runs in flight, then the HTTP client;
+ * the caller closes the database.
+ */
+export async function startWorker({ config, db }: { config: Config; db: Db }) {
+  const server = Fastify({ logger: loggerOptions(config.logLevel) });
+  const services = createServices({
+    db, config, logger: server.log,
+    signAccessToken: () => { throw new Error('a worker signs no access tokens'); },
+  });
+  await server.register(healthRoutes, { db });
+  server.addHook('onClose', async () => services.http.close());
+  server.addHook('onClose', async () => services.executor.drain());
+  server.addHook('onClose', async () => services.scheduler.close());
+  await services.scheduler.start();
+  await server.listen({ host: config.host, port: config.port });
+  return server;
+}
