@@ -156,9 +156,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`ROLE=${role} needs DATABASE_URL: the embedded PGlite database serves a single process, so run ROLE=all (the default) or point every process at one Postgres`);
   }
   const agendaBackend = oneOf(env, 'AGENDA_BACKEND', ['postgres', 'mongo'] as const, 'postgres');
-  const mongodbUrl = url(env, 'MONGODB_URL', null);
+  const mongodbUrl = env.MONGODB_URL || null;
   if (agendaBackend === 'mongo' && !mongodbUrl) throw new ConfigError('MONGODB_URL is required when AGENDA_BACKEND=mongo');
-  if (mongodbUrl && !/^mongodb(\+srv)?:\/\//.test(mongodbUrl)) throw new ConfigError('MONGODB_URL must start with mongodb:// or mongodb+srv://');
+  // Not `new URL()`: a replica-set connection string lists several host:port pairs, which WHATWG URLs refuse.
+  if (mongodbUrl && !/^mongodb(\+srv)?:\/\/[^\s/?#]+(\/[^\s?#]*)?(\?\S*)?$/.test(mongodbUrl)) {
+    throw new ConfigError('MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string, e.g. mongodb://127.0.0.1:27017/linkyard');
+  }
 
   const allowPrivateNetworkTargets = bool(env, 'ALLOW_PRIVATE_NETWORK_TARGETS', false);
   if (production && allowPrivateNetworkTargets) throw new ConfigError('ALLOW_PRIVATE_NETWORK_TARGETS must not be true when NODE_ENV=production');

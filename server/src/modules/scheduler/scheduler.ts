@@ -4,12 +4,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import { inScope, type Scope } from '../../lib/db-scope.js';
-import { isUniqueViolation } from '../../lib/errors.js';
 import type { RunDispatcher } from '../runs/runs.service.js';
 import { queueRun } from '../runs/runs.service.js';
 import type { RunExecutor } from '../sync-engine/run-executor.js';
 import { nextRunAt, type Schedule } from '../syncs/schedule.js';
-import { createJobStore, type JobStore } from './job-store.js';
+import { createJobStore, isDuplicateJob, type JobStore } from './job-store.js';
 import type { ScheduleSink } from './schedule-sink.js';
 import * as repo from './scheduler.repo.js';
 import { slotOf } from './slot.js';
@@ -62,7 +61,7 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   /** The Agenda instance, created on first use: processes that never schedule never connect. */
   function agenda(): Promise<Agenda> {
     ready ??= (async () => {
-      store = createJobStore(db, config, log);
+      store = await createJobStore(db, config, log);
       const a = new Agenda({
         backend: store.backend,
         // Written to agenda_jobs.last_modified_by: which process last locked or ran a job.
@@ -103,9 +102,9 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     try {
       return await save();
     } catch (err) {
-      // Another process inserted this sync's job between the backend's SELECT and INSERT
-      // (agenda_jobs_one_per_sync_idx); saving again finds that row and updates it.
-      if (isUniqueViolation(err)) return save();
+      // Another process inserted this sync's job between the backend's lookup and its insert
+      // (agenda_jobs_one_per_sync_idx, in either store); saving again finds that job and updates it.
+      if (isDuplicateJob(err)) return save();
       throw err;
     }
   }
