@@ -47,9 +47,12 @@ export async function upsertRecords(
       SELECT * FROM unnest(${ids}::text[], ${data}::text[], ${hashes}::text[], ${updatedAt}::timestamptz[])
         AS t(external_id, data, content_hash, source_updated_at)
     ),
+    -- Driven from the batch (one primary-key probe per row), not from the table: as a prepared
+    -- statement, "external_id = ANY(array)" gets a generic plan that scans the whole resource.
     before AS (
-      SELECT r.external_id, r.content_hash, r.deleted_at FROM records r
-       WHERE r.integration_id = ${integrationId} AND r.resource = ${resource} AND r.external_id = ANY(${ids}::text[])
+      SELECT r.external_id, r.content_hash, r.deleted_at
+        FROM input i
+        JOIN records r ON r.integration_id = ${integrationId} AND r.resource = ${resource} AND r.external_id = i.external_id
     ),
     upserted AS (
       INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id)
@@ -62,12 +65,13 @@ export async function upsertRecords(
         last_seen_run_id = EXCLUDED.last_seen_run_id,
         deleted_at = NULL,
         updated_at = CASE WHEN r.content_hash = EXCLUDED.content_hash AND r.deleted_at IS NULL THEN r.updated_at ELSE now() END
-      RETURNING r.external_id
+      RETURNING 1
     )
+    -- Every input row is inserted or updated (DO UPDATE always applies), and a data-modifying CTE
+    -- runs whether or not it is read, so the counts come from the input and the snapshot before it.
     SELECT count(*) FILTER (WHERE b.external_id IS NULL)::int AS created,
            count(*) FILTER (WHERE b.external_id IS NOT NULL AND (b.content_hash <> i.content_hash OR b.deleted_at IS NOT NULL))::int AS updated
-      FROM input i LEFT JOIN before b USING (external_id)
-     WHERE EXISTS (SELECT 1 FROM upserted u WHERE u.external_id = i.external_id)`.execute(tx);
+      FROM input i LEFT JOIN before b USING (external_id)`.execute(tx);
   const { created, updated } = result.rows[0];
   return { created, updated, unchanged: rows.length - created - updated };
 }
