@@ -7,4 +7,6 @@ import type { Benchmark } from './types.js';
  */
 export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   api: () => import('./api/index.js'),
+  sync: () => import('./sync/index.js'),
+  scheduler: () => import('./scheduler/index.js'),
 };

@@ -2,6 +2,8 @@ import t from 'tap';
 import { sql } from 'kysely';
 import { createTestApp, type TestContext } from '../helpers/app.js';
 import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
+import { inScope } from '../../server/src/lib/db-scope.js';
+import { markUnseenDeleted, upsertRecords } from '../../server/src/modules/sync-engine/records-writer.js';
 
 /** A Stripe integration (API key) pointed at the fake Stripe, and one sync of its customers. */
 async function stripeSetup(t: Parameters<typeof createTestApp>[0], fake: FakeProvider, syncBody: object = {}) {
@@ -154,4 +156,24 @@ t.test('cancelling a running run stops it after the page in hand, keeping what w
   const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE organization_id = ${ctx.orgs.acme}`.execute(ctx.database.db.kysely);
   t.equal(stored.rows[0].n, final.stats.created, 'what was committed stays, counted');
   t.equal((await ctx.app.inject({ url: `${base}/integrations/${sync.integrationId}`, headers: admin })).json().status, 'ACTIVE', 'the integration is no longer SYNCING');
+});
+
+t.test('record upserts tell created, updated and unchanged apart, dedupe a batch and restore deleted records', async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  const orgId = ctx.orgs.acme;
+  const integrationId = '01900000-0000-7000-8000-0000000000aa';
+  await inScope(db, { org: orgId }, (tx) => tx.insertInto('integrations').values({
+    id: integrationId, organization_id: orgId, provider: 'stripe', name: 'Upserts', status: 'ACTIVE', auth_type: 'api_key', scopes: [], settings: '{}', updated_at: new Date(),
+  }).execute());
+  const target = (runId: string) => ({ organizationId: orgId, integrationId, resource: 'customers', runId });
+  const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ externalId: `c${i}`, data: { n: i, tag: i < 3 ? tag : 'same' }, sourceUpdatedAt: null }));
+  const upsert = (runId: string, batch: ReturnType<typeof rows>) => inScope(db, { org: orgId }, (tx) => upsertRecords(tx, target(runId), batch));
+
+  t.same(await upsert('01900000-0000-7000-8000-0000000000b1', [...rows(10, 'a'), { externalId: 'c0', data: { n: 0, tag: 'a' }, sourceUpdatedAt: null }]),
+    { created: 10, updated: 0, unchanged: 0 }, 'a duplicate within the batch counts once');
+  t.same(await upsert('01900000-0000-7000-8000-0000000000b2', rows(10, 'b')), { created: 0, updated: 3, unchanged: 7 }, 'changed content is updated, the rest unchanged');
+  const deleted = await inScope(db, { org: orgId }, (tx) => markUnseenDeleted(tx, { integrationId, resource: 'customers', runId: '01900000-0000-7000-8000-0000000000b3' }));
+  t.equal(deleted, 10, 'nothing seen by this run: all marked deleted');
+  t.same(await upsert('01900000-0000-7000-8000-0000000000b4', rows(4, 'b')), { created: 0, updated: 4, unchanged: 0 }, 'a deleted record that reappears is restored (updated)');
 });

@@ -23,7 +23,8 @@ export function contentHash(data: unknown): string {
 /**
  * Upserts one batch of mapped records in a single statement (`unnest` → `ON CONFLICT`), keyed on
  * (integration, resource, external id). Duplicates within the batch are removed first (the last one
- * wins, as the provider's latest page does), since ON CONFLICT cannot touch one row twice. Every
+ * wins, as the provider's latest page does), since ON CONFLICT cannot touch one row twice (and the
+ * "touched" test below relies on one upsert per row per transaction, which the executor keeps). Every
  * row gets `last_seen_run_id` so a full run can mark the rows it did not see as deleted; rows whose
  * content hash did not change keep their `updated_at`. A deleted record that reappears is restored.
  */
@@ -42,22 +43,16 @@ export async function upsertRecords(
   const updatedAt = rows.map((r) => r.sourceUpdatedAt);
   const { organizationId, integrationId, resource, runId } = target;
 
+  // One statement, no read of the table first: a preceding lookup of the batch's rows is planned
+  // generically once the statement is prepared and then scans the whole resource per batch.
+  // RETURNING tells the outcome per row: `xmax = 0` only on a freshly inserted row version, and
+  // `updated_at` is set to the transaction time only when the content changed (or was restored).
   const result = await sql<{ created: number; updated: number }>`
-    WITH input AS (
-      SELECT * FROM unnest(${ids}::text[], ${data}::text[], ${hashes}::text[], ${updatedAt}::timestamptz[])
-        AS t(external_id, data, content_hash, source_updated_at)
-    ),
-    -- Driven from the batch (one primary-key probe per row), not from the table: as a prepared
-    -- statement, "external_id = ANY(array)" gets a generic plan that scans the whole resource.
-    before AS (
-      SELECT r.external_id, r.content_hash, r.deleted_at
-        FROM input i
-        JOIN records r ON r.integration_id = ${integrationId} AND r.resource = ${resource} AND r.external_id = i.external_id
-    ),
-    upserted AS (
+    WITH upserted AS (
       INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id)
-      SELECT ${organizationId}, ${integrationId}, ${resource}, i.external_id, i.data::jsonb, i.content_hash, i.source_updated_at, ${runId}
-        FROM input i
+      SELECT ${organizationId}, ${integrationId}, ${resource}, t.external_id, t.data::jsonb, t.content_hash, t.source_updated_at, ${runId}
+        FROM unnest(${ids}::text[], ${data}::text[], ${hashes}::text[], ${updatedAt}::timestamptz[])
+          AS t(external_id, data, content_hash, source_updated_at)
       ON CONFLICT (integration_id, resource, external_id) DO UPDATE SET
         data = EXCLUDED.data,
         content_hash = EXCLUDED.content_hash,
@@ -65,13 +60,11 @@ export async function upsertRecords(
         last_seen_run_id = EXCLUDED.last_seen_run_id,
         deleted_at = NULL,
         updated_at = CASE WHEN r.content_hash = EXCLUDED.content_hash AND r.deleted_at IS NULL THEN r.updated_at ELSE now() END
-      RETURNING 1
+      RETURNING (r.xmax = 0) AS inserted, r.updated_at = now() AS touched
     )
-    -- Every input row is inserted or updated (DO UPDATE always applies), and a data-modifying CTE
-    -- runs whether or not it is read, so the counts come from the input and the snapshot before it.
-    SELECT count(*) FILTER (WHERE b.external_id IS NULL)::int AS created,
-           count(*) FILTER (WHERE b.external_id IS NOT NULL AND (b.content_hash <> i.content_hash OR b.deleted_at IS NOT NULL))::int AS updated
-      FROM input i LEFT JOIN before b USING (external_id)`.execute(tx);
+    SELECT count(*) FILTER (WHERE inserted)::int AS created,
+           count(*) FILTER (WHERE NOT inserted AND touched)::int AS updated
+      FROM upserted`.execute(tx);
   const { created, updated } = result.rows[0];
   return { created, updated, unchanged: rows.length - created - updated };
 }
