@@ -139,7 +139,17 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
       });
       let lastCursor: unknown = null;
       let complete = false;
-      for await (const page of source) {
+      // The next page is fetched while this one is written: the provider and the database work in
+      // parallel. Commit order and resume cursors are unchanged (page N commits before N+1 starts).
+      const pages = source[Symbol.asyncIterator]();
+      let upcoming = pages.next();
+      for (;;) {
+        const step = await upcoming;
+        if (step.done) break;
+        const page = step.value;
+        upcoming = page.done ? Promise.resolve({ done: true, value: undefined }) : pages.next();
+        // Awaited at the top of the loop; until then a failure must not count as unhandled.
+        upcoming.catch(() => {});
         const batch: RecordInput[] = [];
         let failed = 0;
         page.records.forEach((record, i) => {
@@ -170,10 +180,7 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
         });
         lastCursor = page.cursor;
         await renew(hooks);
-        if (cancelled) {
-          abort.abort();
-          throw new RunCancelled('Cancelled by a user');
-        }
+        if (cancelled) throw new RunCancelled('Cancelled by a user');
         if (page.done) {
           complete = true;
           break;
@@ -181,6 +188,7 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
       }
       await finish(orgId, run, { status: 'succeeded', cursorAfter: lastCursor, fullComplete: sync.mode === 'full' && complete, resource, integrationId: integration.id, pending });
     } catch (err) {
+      abort.abort(); // stops a page fetch still in flight
       const cancelled = err instanceof RunCancelled;
       const message = cancelled ? err.message : safeMessage(err);
       if (!cancelled) logger.warn({ runId, orgId, err }, 'sync run failed');
