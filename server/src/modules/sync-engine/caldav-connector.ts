@@ -38,24 +38,8 @@ import {
   type DavResponse,
 } from './caldav-protocol.js';
 
-// Re-exported so callers keep one import for the connector and its errors.
-export {
-  CalDavError,
-  CalDavAuthError,
-  xmlText,
-  xmlBytes,
-  parseXml,
-  DAV_NS,
-  CALDAV_NS,
-  CALSERVER_NS,
-  xmlChildren,
-  xmlChild,
-  propKey,
-  parseMultistatus,
-  type CalDavErrorCode,
-  type XmlElement,
-  type DavResponse,
-} from './caldav-protocol.js';
+// Callers import the connector and its errors from one place.
+export * from './caldav-protocol.js';
 
 
 export interface CalDavContext {
