@@ -18,7 +18,7 @@
  */
 import { basicHeaders } from '../oauth/provider-endpoints.js';
 import { SafeHttpError, withRetries, type RetryOptions, type SafeHttpClient, type SafeHttpResponse } from '../../lib/safe-http/index.js';
-import { formatUtcBasic, parseEvents, type CalendarAddress, type EventAttendee } from './icalendar.js';
+import { formatUtcBasic, parseEvents, type ParsedEvent } from './icalendar.js';
 import {
   CalDavError,
   CalDavAuthError,
@@ -61,33 +61,16 @@ export interface CalendarInfo {
   ctag?: string;
 }
 
-export interface CalendarEventRecord {
+/**
+ * One event as a record: the parsed VEVENT (see `ParsedEvent` in icalendar.ts for each field) without
+ * the window-check internals, plus where it lives. `uid` is never null here: events without one are skipped.
+ */
+export interface CalendarEventRecord extends Omit<ParsedEvent, 'uid' | 'startMs' | 'endMs' | 'recurring'> {
   /** `uid`, or `uid#recurrenceId` for an override of one instance of a series (also the page's external id). */
   externalId: string;
   uid: string;
-  /** RECURRENCE-ID of an override, in the same form as `start`; null for a single event or a series master. */
-  recurrenceId: string | null;
   /** URL of the calendar collection. */
   calendar: string;
-  summary: string | null;
-  description: string | null;
-  location: string | null;
-  /** UTC ISO (`2024-05-06T07:00:00Z`) for UTC and TZID times, `YYYY-MM-DD` for all-day, local ISO without offset for floating times. */
-  start: string | null;
-  /** Like `start`; exclusive for all-day events (DTEND;VALUE=DATE). */
-  end: string | null;
-  allDay: boolean;
-  /** `UTC` or the IANA zone of DTSTART; null for all-day and floating events. */
-  timezone: string | null;
-  /** The RRULE value as written (`FREQ=WEEKLY;COUNT=4`); null when the event does not repeat. */
-  rrule: string | null;
-  exdates: string[];
-  status: string | null;
-  organizer: CalendarAddress | null;
-  attendees: EventAttendee[];
-  /** LAST-MODIFIED (else DTSTAMP), UTC ISO. */
-  lastModified: string | null;
-  sequence: number;
   /** Absolute URL of the calendar object resource holding the event. */
   href: string;
   etag: string | null;
