@@ -11,6 +11,7 @@ import { loggerOptions } from './lib/logger.js';
 import accessPlugin, { ACCESS_COOKIE } from './plugins/access.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
+import adminUiPlugin from './plugins/admin-ui/index.js';
 import { createServices } from './services.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -88,6 +89,8 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(syncsRoutes, { syncs: services.syncs });
   await app.register(runsRoutes, { runs: services.runs });
   await app.register(oauthRoutes, { oauth: services.oauth, config });
+  // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
+  await adminUiPlugin(app, { config });
   // onClose hooks run last-registered first: the scheduler drains its running jobs (agenda.drain), runs
   // in flight in this process finish, then the provider HTTP client closes; main.ts closes the database.
   app.addHook('onClose', async () => services.http.close());

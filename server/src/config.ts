@@ -38,6 +38,11 @@ export interface Config {
   seedDemoOnStart: boolean;
   /** Where Agenda keeps its jobs: the Postgres database (default) or MongoDB. */
   agenda: { backend: 'postgres' | 'mongo'; mongodbUrl: string | null };
+  /**
+   * How the admin UI is served: 'build' renders the production build of admin-ui/ (npm run build:ui);
+   * 'vite' compiles it on demand through Vite's middleware (development, hot reload); 'off' serves the API only.
+   */
+  adminUi: 'build' | 'vite' | 'off';
   worker: {
     /** Sync runs one process executes at once (per job type). */
     concurrency: number;
@@ -198,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: bool(env, 'MIGRATE_ON_START', !production),
     seedDemoOnStart: !production && bool(env, 'SEED_DEMO_ON_START', true),
     agenda: { backend: agendaBackend, mongodbUrl },
+    adminUi: oneOf(env, 'ADMIN_UI', ['build', 'vite', 'off'] as const, production ? 'build' : nodeEnv === 'test' ? 'off' : 'vite'),
     worker: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
       lockLifetimeMs: int(env, 'WORKER_LOCK_LIFETIME_SECONDS', 30, 5, 600) * 1000,

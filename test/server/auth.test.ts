@@ -22,7 +22,7 @@ t.test('sign-in, profile, cookies and uniform failures', async (t) => {
   t.notOk('refreshToken' in body, 'the refresh token travels only in its httpOnly cookie');
   const setCookie = ok.headers['set-cookie'] as string[];
   t.match(setCookie.find((c) => c.startsWith('ly_access=')), /HttpOnly/);
-  t.match(setCookie.find((c) => c.startsWith('ly_refresh=')), /Path=\/api\/auth; .*HttpOnly.*SameSite=Strict/);
+  t.match(setCookie.find((c) => c.startsWith('ly_refresh=')), /Path=\/; .*HttpOnly.*SameSite=Strict/);
 
   const viaCookie = await app.inject({ url: '/api/auth/me', cookies: { ly_access: cookieValue(setCookie, 'ly_access')! } });
   t.equal(viaCookie.statusCode, 200, 'the access cookie authenticates');

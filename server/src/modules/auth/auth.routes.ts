@@ -10,18 +10,23 @@ import { AcceptInvitationBody, LoginBody, Profile, RefreshBody, SignedIn } from 
 
 export const REFRESH_COOKIE = 'ly_refresh';
 
-/** Sets the httpOnly cookies the admin UI authenticates with; the body carries the access token for API clients. */
+/**
+ * Sets the httpOnly cookies the admin UI authenticates with; the body carries the access token for API clients.
+ * The refresh cookie is sent on every same-site path (not only /api/auth) because the admin UI renders on
+ * the server: when a page's access token has expired, the UI's loader refreshes it in-process before
+ * answering. SameSite=Strict keeps it off every cross-site request.
+ */
 export function setSessionCookies(reply: FastifyReply, config: Config, s: SignedInResult) {
   const secure = config.publicUrl.startsWith('https://');
   reply.setCookie(ACCESS_COOKIE, s.accessToken, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: s.expiresIn });
   reply.setCookie(REFRESH_COOKIE, s.refreshToken, {
-    httpOnly: true, sameSite: 'strict', secure, path: '/api/auth', maxAge: config.refreshTokenTtlSeconds,
+    httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.refreshTokenTtlSeconds,
   });
 }
 
 function clearSessionCookies(reply: FastifyReply) {
   reply.clearCookie(ACCESS_COOKIE, { path: '/' });
-  reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
+  reply.clearCookie(REFRESH_COOKIE, { path: '/' });
 }
 
 const signedInBody = ({ refreshToken: _omitted, ...rest }: SignedInResult) => rest;

@@ -1,0 +1,24 @@
+/** One call from a loader or action into the Linkyard API (made in-process by the server; see api.server.ts). */
+export interface ApiCall {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  body?: unknown;
+}
+
+export interface ApiCallResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+declare module 'react-router' {
+  interface AppLoadContext {
+    /** The API, called with this browser's cookies; the server refreshes an expired session on the way. */
+    api: { call(call: ApiCall): Promise<ApiCallResult> };
+    /** Adds a Set-Cookie line to this response (flash messages). */
+    setCookie(line: string): void;
+    requestId: string;
+    /** Set when platform single sign-on is configured. */
+    sso: { name: string } | null;
+  }
+}

@@ -1,0 +1,31 @@
+import { index, layout, route, type RouteConfig } from '@react-router/dev/routes';
+
+export default [
+  route('login', 'routes/login.tsx'),
+  route('logout', 'routes/logout.tsx'),
+  layout('routes/signed-in-layout.tsx', [
+    index('routes/home.tsx'),
+    route('platform', 'routes/platform.tsx'),
+    route('platform/tenants/:orgId', 'routes/platform-tenant.tsx'),
+    route('orgs/:orgId', 'routes/org-layout.tsx', [
+      index('routes/org-index.tsx'),
+      route('integrations', 'routes/integrations.tsx'),
+      route('integrations/new', 'routes/integration-new.tsx'),
+      route('integrations/new/:provider', 'routes/integration-new-form.tsx'),
+      route('integrations/:integrationId', 'routes/integration-layout.tsx', [
+        index('routes/integration-overview.tsx'),
+        route('syncs', 'routes/integration-syncs.tsx'),
+        route('mappings', 'routes/integration-mappings.tsx'),
+        route('history', 'routes/integration-history.tsx'),
+        route('logs', 'routes/integration-logs.tsx'),
+        route('records', 'routes/integration-records.tsx'),
+        route('settings', 'routes/integration-settings.tsx'),
+      ]),
+      route('logs', 'routes/org-logs.tsx'),
+      route('members', 'routes/members.tsx'),
+      route('audit', 'routes/audit.tsx'),
+      route('exports', 'routes/exports.tsx'),
+      route('sync-status', 'routes/sync-status.tsx'),
+    ]),
+  ]),
+] satisfies RouteConfig;

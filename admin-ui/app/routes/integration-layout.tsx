@@ -1,0 +1,68 @@
+import { Link, NavLink, Outlet, useRouteLoaderData } from 'react-router';
+import type { Route } from './+types/integration-layout';
+import { loadApi } from '~/lib/api.server';
+import type { Integration, Provider, Sync } from '~/lib/types';
+import { ProviderAvatar, StatusBadge } from '~/components/ui';
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const base = `/api/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  const [integration, providers, syncs] = await Promise.all([
+    loadApi<Integration>(request, context, base),
+    loadApi<{ items: Provider[] }>(request, context, '/api/providers'),
+    loadApi<{ items: Sync[] }>(request, context, `${base}/syncs?limit=200`),
+  ]);
+  const provider = providers.items.find((p) => p.key === integration.provider) ?? null;
+  return { integration, provider, syncs: syncs.items };
+}
+
+/** The integration of this page, its provider definition and its syncs (loaded once for every tab). */
+export function useIntegration() {
+  const data = useRouteLoaderData<typeof loader>('routes/integration-layout');
+  if (!data) throw new Error('useIntegration outside an integration page');
+  return data;
+}
+
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.integration.name ?? 'Integration'} · Linkyard` }];
+
+const TABS = [
+  { to: '', label: 'Overview', end: true },
+  { to: 'syncs', label: 'Syncs & schedules' },
+  { to: 'mappings', label: 'Field mappings' },
+  { to: 'history', label: 'History' },
+  { to: 'logs', label: 'Logs' },
+  { to: 'records', label: 'Records' },
+  { to: 'settings', label: 'Settings' },
+];
+
+export default function IntegrationLayout({ loaderData, params }: Route.ComponentProps) {
+  const { integration, provider } = loaderData;
+  const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  return (
+    <div>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
+        <Link to={`/orgs/${params.orgId}/integrations`} className="hover:text-slate-700">Integrations</Link>
+        <span className="mx-2" aria-hidden>/</span>
+        <span className="text-slate-700">{integration.name}</span>
+      </nav>
+      <div className="mb-5 flex items-center gap-4">
+        <ProviderAvatar providerKey={integration.provider} name={provider?.name ?? integration.provider} size="lg" />
+        <div>
+          <div className="flex items-center gap-3">
+            <h1 className="text-2xl font-bold tracking-tight text-slate-900">{integration.name}</h1>
+            <StatusBadge status={integration.status} />
+          </div>
+          <p className="text-sm text-slate-500">{provider?.name ?? integration.provider}{provider ? ` · ${provider.category}` : ''}</p>
+        </div>
+      </div>
+      <nav className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200" aria-label="Integration">
+        {TABS.map((t) => (
+          <NavLink key={t.label} to={t.to ? `${base}/${t.to}` : base} end={t.end}
+            className={({ isActive }) => `-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:text-slate-700'}`}>
+            {t.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet />
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { Form, redirect, useNavigation } from 'react-router';
+import type { Route } from './+types/login';
+import { callApi } from '~/lib/api.server';
+import { safeReturnTo } from '~/lib/safe-return';
+import { Button, ErrorNote, Field, Input } from '~/components/ui';
+
+export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Linkyard' }];
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  // Already signed in: straight to where the user wanted to go.
+  const me = await callApi(context, 'GET', '/api/auth/me');
+  if (me.ok) throw redirect(safeReturnTo(url.searchParams.get('returnTo')));
+  return { sso: context.sso, ssoError: url.searchParams.get('error') };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const form = await request.formData();
+  const email = String(form.get('email') ?? '').trim();
+  const password = String(form.get('password') ?? '');
+  const fieldErrors: Record<string, string> = {};
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) fieldErrors.email = 'Enter your email address';
+  if (!password) fieldErrors.password = 'Enter your password';
+  if (Object.keys(fieldErrors).length) return { message: null, fieldErrors, email };
+
+  const res = await callApi(context, 'POST', '/api/auth/login', { email, password });
+  if (!res.ok) {
+    const message = res.status === 429 ? `Too many sign-in attempts. Try again in ${res.retryAfter ?? 'a few'} seconds.` : res.message;
+    return { message, fieldErrors: {} as Record<string, string>, email };
+  }
+  // The API set the session cookies on its response; the UI's bridge passes them on with this redirect.
+  throw redirect(safeReturnTo(new URL(request.url).searchParams.get('returnTo')));
+}
+
+export default function Login({ loaderData, actionData }: Route.ComponentProps) {
+  const busy = useNavigation().state === 'submitting';
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-50 to-brand-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <img src="/favicon.svg" alt="" className="mx-auto size-12" />
+          <h1 className="mt-4 text-2xl font-bold tracking-tight">Sign in to Linkyard</h1>
+          <p className="mt-1 text-sm text-slate-600">Integrations, schedules and sync history for your organization.</p>
+        </div>
+        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <Form method="post" className="space-y-4" noValidate>
+            {actionData?.message && <ErrorNote>{actionData.message}</ErrorNote>}
+            {loaderData.ssoError && <ErrorNote>{loaderData.ssoError}</ErrorNote>}
+            <Field label="Email" htmlFor="email" error={actionData?.fieldErrors.email}>
+              <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={actionData?.email} autoFocus
+                aria-invalid={Boolean(actionData?.fieldErrors.email)} />
+            </Field>
+            <Field label="Password" htmlFor="password" error={actionData?.fieldErrors.password}>
+              <Input id="password" name="password" type="password" autoComplete="current-password" required
+                aria-invalid={Boolean(actionData?.fieldErrors.password)} />
+            </Field>
+            <Button className="w-full" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</Button>
+          </Form>
+          {loaderData.sso && (
+            <>
+              <div className="my-4 flex items-center gap-3 text-xs text-slate-400"><span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" /></div>
+              <a href="/api/auth/sso/start" className="flex w-full items-center justify-center rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+                Continue with {loaderData.sso.name}
+              </a>
+            </>
+          )}
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,58 @@
+import { NavLink, Outlet, useRouteLoaderData } from 'react-router';
+import type { Route } from './+types/org-layout';
+import { loadApi } from '~/lib/api.server';
+import { can, type Me, type Org } from '~/lib/types';
+import { StatusBadge } from '~/components/ui';
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const [org, me] = await Promise.all([
+    loadApi<Org>(request, context, `/api/orgs/${params.orgId}`),
+    loadApi<Me>(request, context, '/api/auth/me'),
+  ]);
+  const platformOwner = me.user.platformRole === 'platform_owner';
+  const membership = me.memberships.find((m) => m.organizationId === params.orgId);
+  const role = membership?.role ?? null;
+  return { org, role, platformOwner, permissions: can(role, platformOwner) };
+}
+
+/** The current organization, the user's role in it and what that role may do. */
+export function useOrg() {
+  const data = useRouteLoaderData<typeof loader>('routes/org-layout');
+  if (!data) throw new Error('useOrg outside an organization page');
+  return data;
+}
+
+export default function OrgLayout({ loaderData }: Route.ComponentProps) {
+  const { org, permissions, platformOwner, role } = loaderData;
+  const tabs = [
+    { to: 'integrations', label: 'Integrations', show: true },
+    { to: 'logs', label: 'Logs', show: true },
+    { to: 'members', label: 'Members', show: true },
+    { to: 'audit', label: 'Audit log', show: permissions.readAudit },
+    { to: 'exports', label: 'Exports', show: permissions.export },
+  ];
+  return (
+    <div>
+      <div className="border-b border-slate-200 bg-white">
+        <div className="mx-auto max-w-7xl px-4 lg:px-6">
+          <div className="flex items-center gap-3 pt-4">
+            <h2 className="text-lg font-semibold text-slate-900">{org.name}</h2>
+            {org.status === 'suspended' && <StatusBadge status="suspended" />}
+            {platformOwner && !role && <span className="rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-600/20">Read-only: viewing as Platform Owner</span>}
+          </div>
+          <nav className="-mb-px mt-2 flex gap-5 overflow-x-auto" aria-label="Organization">
+            {tabs.filter((t) => t.show).map((t) => (
+              <NavLink key={t.to} to={t.to}
+                className={({ isActive }) => `whitespace-nowrap border-b-2 px-1 py-2.5 text-sm font-medium ${isActive ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-700'}`}>
+                {t.label}
+              </NavLink>
+            ))}
+          </nav>
+        </div>
+      </div>
+      <main className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { Form, Link, NavLink, Outlet, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import type { Route } from './+types/signed-in-layout';
+import { loadApi } from '~/lib/api.server';
+import { takeFlash } from '~/lib/flash.server';
+import { roleLabel } from '~/lib/format';
+import type { Me, Org, Page } from '~/lib/types';
+import { SyncStatus } from '~/components/sync-status';
+import { Toast } from '~/components/ui';
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const [me, orgs] = await Promise.all([
+    loadApi<Me>(request, context, '/api/auth/me'),
+    loadApi<{ items: Org[] }>(request, context, '/api/orgs'),
+  ]);
+  return { me, orgs: orgs.items, flash: takeFlash(request, context), now: Date.now() };
+}
+
+/** The signed-in user, their organizations and whether they are the Platform Owner, for any page below. */
+export function useSession() {
+  const data = useRouteLoaderData<typeof loader>('routes/signed-in-layout');
+  if (!data) throw new Error('useSession outside the signed-in layout');
+  return { ...data, platformOwner: data.me.user.platformRole === 'platform_owner' };
+}
+
+export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
+  const { me, orgs, flash } = loaderData;
+  const { orgId } = useParams();
+  const navigate = useNavigate();
+  const current = orgs.find((o) => o.id === orgId);
+  const platformOwner = me.user.platformRole === 'platform_owner';
+  const role = current ? (current.role ?? (platformOwner ? null : undefined)) : platformOwner ? null : undefined;
+  return (
+    <div className="min-h-screen">
+      <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 lg:px-6">
+          <Link to="/" className="flex items-center gap-2 font-bold tracking-tight text-slate-900">
+            <img src="/favicon.svg" alt="" className="size-7" />
+            <span className="hidden sm:inline">Linkyard</span>
+          </Link>
+          {orgs.length > 0 && (
+            <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex items-center">
+              <label htmlFor="org-switcher" className="sr-only">Organization</label>
+              <select id="org-switcher" value={orgId ?? ''} onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
+                className="max-w-52 rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600">
+                {!orgId && <option value="">Choose an organization…</option>}
+                {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}{o.status === 'suspended' ? ' (suspended)' : ''}</option>)}
+              </select>
+            </form>
+          )}
+          {platformOwner && (
+            <NavLink to="/platform" className={({ isActive }) => `rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`}>
+              Platform console
+            </NavLink>
+          )}
+          <div className="ml-auto flex items-center gap-3">
+            {orgId && current && <SyncStatus orgId={orgId} variant="compact" />}
+            <div className="hidden text-right leading-tight md:block">
+              <div className="text-sm font-medium text-slate-800" data-testid="user-email">{me.user.email}</div>
+              <div className="text-xs text-slate-500" data-testid="user-role">{role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}</div>
+            </div>
+            <Form method="post" action="/logout">
+              <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">Sign out</button>
+            </Form>
+          </div>
+        </div>
+      </header>
+      <Outlet />
+      <Toast outcome={flash ? { ok: true, message: flash } : null} />
+    </div>
+  );
+}

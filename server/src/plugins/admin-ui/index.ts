@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { Forbidden } from '../../lib/errors.js';
+import { createApiBridge } from './api-bridge.js';
+import { registerStaticAssets } from './static-assets.js';
+import { sendWebResponse, toWebRequest } from './web-adapter.js';
+
+export const ADMIN_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../admin-ui');
+const SERVER_BUILD = path.join(ADMIN_UI_DIR, 'build/server/index.js');
+
+/** What admin-ui/server/app.ts exports: React Router's request handler. */
+type UiHandler = (request: Request, loadContext: unknown) => Promise<Response>;
+interface DevServer {
+  middlewares: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  loadHandler(): Promise<UiHandler>;
+  close(): Promise<void>;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Serves the admin UI (React Router 7, framework mode) from the API's own process: every path that is not an
+ * API route renders the UI on the server. 'build' mode serves the production build with long-lived cache
+ * headers for hashed assets; 'vite' mode compiles on demand through Vite's middleware (hot reload).
+ */
+export default async function adminUiPlugin(app: FastifyInstance, { config }: { config: Config }) {
+  if (config.adminUi === 'off') return;
+
+  let dev: DevServer | null = null;
+  let getHandler: () => Promise<UiHandler>;
+  if (config.adminUi === 'vite') {
+    const { createDevServer } = await import(pathToFileURL(path.join(ADMIN_UI_DIR, 'server/dev.mjs')).href);
+    dev = (await createDevServer({ httpServer: app.server })) as DevServer;
+    getHandler = () => dev!.loadHandler();
+    app.addHook('onClose', async () => dev!.close());
+  } else {
+    if (!existsSync(SERVER_BUILD)) {
+      throw new Error('ADMIN_UI=build but admin-ui has not been built: run `npm run build:ui` (or start with ADMIN_UI=vite, or ADMIN_UI=off for the API only)');
+    }
+    const { handleRequest } = (await import(pathToFileURL(SERVER_BUILD).href)) as { handleRequest: UiHandler };
+    getHandler = async () => handleRequest;
+    registerStaticAssets(app, path.join(ADMIN_UI_DIR, 'build/client'));
+  }
+
+  const apiFor = createApiBridge(app);
+  const publicOrigin = new URL(config.publicUrl).origin;
+
+  /** A form posted from another site must not act with this browser's session (defence in depth beside SameSite cookies). */
+  function refuseCrossSiteForms(request: FastifyRequest) {
+    if (!UNSAFE_METHODS.has(request.method)) return;
+    const origin = request.headers.origin;
+    const ownOrigins = [publicOrigin, `${request.protocol}://${request.host}`];
+    if (request.headers['sec-fetch-site'] === 'cross-site' || (origin && !ownOrigins.includes(origin))) {
+      throw new Forbidden('Forms may only be submitted from Linkyard itself');
+    }
+  }
+
+  await app.register(async (ui) => {
+    // The UI's routes read their own bodies (forms, JSON from fetchers): hand them the raw stream.
+    ui.removeAllContentTypeParsers();
+    ui.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+    ui.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url: '/*',
+      config: { access: 'public' },
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        // Unknown API paths stay JSON 404s; they never fall through to a page.
+        if (request.url.startsWith('/api/') || request.url === '/api') return reply.callNotFound();
+        refuseCrossSiteForms(request);
+        reply.hijack();
+        if (dev && (await servedByVite(dev, request.raw, reply.raw))) return;
+
+        const api = apiFor(request);
+        const loadContext = {
+          api: { call: api.call },
+          setCookie: api.setCookie,
+          requestId: request.id,
+          sso: config.sso ? { name: config.sso.name } : null,
+        };
+        try {
+          const handler = await getHandler();
+          const response = await handler(toWebRequest(request, reply, config.bodyLimitBytes), loadContext);
+          await sendWebResponse(reply.raw, response, reply.getHeaders() as Record<string, string>, api.cookiesForBrowser);
+        } catch (err) {
+          // React Router turns loader and render errors into error pages; this is the machinery itself failing.
+          request.log.error({ err }, 'admin UI request failed');
+          if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          reply.raw.end('Something went wrong. Reload the page; if it keeps happening, tell your administrator the request id ' + request.id);
+        }
+      },
+    });
+  });
+}
+
+/** Lets Vite answer its own requests (modules, assets, HMR client); resolves false when it passes. */
+function servedByVite(dev: DevServer, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    res.once('finish', () => resolve(true));
+    dev.middlewares(req, res, () => resolve(false));
+  });
+}
