@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { createUiHandler } from './handler.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -13,11 +14,7 @@ export async function createDevServer({ httpServer }) {
     appType: 'custom',
     server: { middlewareMode: true, hmr: { server: httpServer } },
   });
-  return {
-    middlewares: vite.middlewares,
-    async loadHandler() {
-      return (await vite.ssrLoadModule('./server/app.ts')).handleRequest;
-    },
-    close: () => vite.close(),
-  };
+  // The build is loaded again on every request, so edits show on the next page load.
+  const handler = createUiHandler(() => vite.ssrLoadModule('virtual:react-router/server-build'), 'development');
+  return { middlewares: vite.middlewares, loadHandler: async () => handler, close: () => vite.close() };
 }

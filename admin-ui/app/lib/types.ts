@@ -19,7 +19,22 @@ export interface Provider {
   authType: 'oauth2' | 'api_key' | 'basic';
   defaultScopes: string[];
   pkce: boolean;
-  resources: { key: string; name: string }[];
+  /** Provider-specific, non-secret values an integration takes (`subdomain`, `shop`, …). */
+  settings: ProviderSetting[];
+  /** URL settings every provider accepts for sandboxes and self-hosted editions (apiBaseUrl, …). */
+  overrideSettings: string[];
+  resources: { key: string; name: string; incremental?: boolean }[];
+}
+
+export interface ProviderSetting {
+  key: string;
+  label: string;
+  required: boolean;
+  default?: string;
+  /** An anchored JavaScript regular expression the value must match. */
+  pattern?: string;
+  description?: string;
+  example?: string;
 }
 
 export interface Integration {
@@ -31,6 +46,13 @@ export interface Integration {
   authType: Provider['authType'];
   clientId: string | null;
   hasClientSecret: boolean;
+  hasApiKey?: boolean;
+  hasPassword?: boolean;
+  username?: string | null;
+  /** The last characters of the stored secret, when the API gives them ("…a1b2"). */
+  secretHint?: string | null;
+  /** OAuth tokens are stored for this integration. */
+  connected?: boolean;
   scopes: string[];
   settings: Record<string, unknown>;
   errorCount: number;
@@ -80,11 +102,15 @@ export interface Run {
   error: string | null;
 }
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A sync log line (runs.schemas.ts `Log`): every line belongs to a run of one sync of one integration. */
 export interface LogLine {
   id: string;
-  runId: string | null;
-  integrationId: string | null;
-  level: 'debug' | 'info' | 'warn' | 'error';
+  runId: string;
+  integrationId: string;
+  syncId: string;
+  level: LogLevel;
   message: string;
   data: Record<string, unknown> | null;
   at: string;

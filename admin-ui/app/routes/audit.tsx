@@ -1,4 +1,69 @@
-// Placeholder: this page is being built (see issue 5).
-export default function Page() {
-  return <p className="text-sm text-slate-500">This page is not built yet.</p>;
+import { useSearchParams } from 'react-router';
+import type { Route } from './+types/audit';
+import { apiPath, callApi, loadApi } from '~/lib/api.server';
+import { parseAuditFilters, type AuditEvent } from '~/lib/audit';
+import type { Member } from '~/lib/members-form';
+import type { Page } from '~/lib/types';
+import { useOrg } from './org-layout';
+import { AuditFilterForm, AuditTable } from '~/components/audit-table';
+import { EmptyState, LinkButton, PageHeader, Pager } from '~/components/ui';
+import { RouteError } from '~/components/route-error';
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  const filters = parseAuditFilters(url.searchParams);
+  const [page, members] = await Promise.all([
+    loadApi<Page<AuditEvent>>(request, context, apiPath(`/api/orgs/${params.orgId}/audit`, {
+      ...filters.query, orgId: undefined, limit: 50, cursor: url.searchParams.get('cursor'),
+    })),
+    // Only for the actor filter's names: the page works without it.
+    callApi<Page<Member>>(context, 'GET', apiPath(`/api/orgs/${params.orgId}/members`, { limit: 200 })),
+  ]);
+  const actors = new Map<string, string>();
+  if (members.ok) for (const m of members.data.items) actors.set(m.userId, m.email);
+  for (const e of page.items) if (e.actor.id && e.actor.email && !actors.has(e.actor.id)) actors.set(e.actor.id, e.actor.email);
+  return {
+    page,
+    filters: { values: filters.values, errors: filters.errors, active: filters.active },
+    actors: [...actors].map(([id, email]) => ({ id, email })).sort((a, b) => a.email.localeCompare(b.email)),
+  };
+}
+
+export const meta: Route.MetaFunction = () => [{ title: 'Audit log · Linkyard' }];
+
+export default function Audit({ loaderData, params }: Route.ComponentProps) {
+  const { page, filters, actors } = loaderData;
+  const { org } = useOrg();
+  const [search] = useSearchParams();
+  const base = `/orgs/${params.orgId}/audit`;
+  const withCursor = (cursor: string | null) => {
+    const next = new URLSearchParams(search);
+    if (cursor) next.set('cursor', cursor);
+    else next.delete('cursor');
+    const qs = next.toString();
+    return qs ? `${base}?${qs}` : base;
+  };
+
+  return (
+    <>
+      <PageHeader title="Audit log"
+        description={`Who did what in ${org.name}, newest first. Events are chained by hash, so any change to the trail is detectable. Times are UTC.`} />
+      <AuditFilterForm values={filters.values} errors={filters.errors} actors={actors} resetHref={base} active={filters.active} />
+      {page.items.length === 0 ? (
+        filters.active ? (
+          <EmptyState title="No events match these filters" description="Try another action, actor or date range."
+            action={<LinkButton variant="secondary" to={base}>Clear filters</LinkButton>} />
+        ) : (
+          <EmptyState title="No audit events yet" description="Sign-ins, changes to integrations, syncs and members, and exports will show up here." />
+        )
+      ) : (
+        <AuditTable events={page.items} />
+      )}
+      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? withCursor(null) : null} makeHref={withCursor} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError page="Audit log" />;
 }

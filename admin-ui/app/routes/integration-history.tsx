@@ -1,4 +1,197 @@
-// Placeholder: this page is being built (see issue 5).
-export default function Page() {
-  return <p className="text-sm text-slate-500">This page is not built yet.</p>;
+import { useEffect, useState } from 'react';
+import { data, Form, Link, useFetcher, useSearchParams } from 'react-router';
+import type { Route } from './+types/integration-history';
+import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
+import type { Page, Run, RunStatus } from '~/lib/types';
+import { describeError } from '~/root';
+import { useOrg } from './org-layout';
+import { useIntegration } from './integration-layout';
+import { RunsChart } from '~/components/runs-chart';
+import { isActiveRun, LiveIndicator, useAutoRefresh } from '~/components/log-list';
+import { UUID, withCursor, withoutCursor } from '~/components/log-filters';
+import { Button, Card, EmptyState, ErrorNote, LinkButton, Pager, Select, StatusBadge, Table, Td, Toast } from '~/components/ui';
+
+const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const PAGE_SIZE = 25;
+const CHART_RUNS = 30;
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  const status = url.searchParams.get('status') ?? '';
+  const syncId = url.searchParams.get('syncId') ?? '';
+  const filters = {
+    status: STATUSES.includes(status as RunStatus) ? status : '',
+    syncId: UUID.test(syncId) ? syncId : '',
+  };
+  const runs = `/api/orgs/${params.orgId}/runs`;
+  const [page, recent] = await Promise.all([
+    loadApi<Page<Run>>(request, context, apiPath(runs, {
+      integrationId: params.integrationId, ...filters, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor'),
+    })),
+    // The chart shows the latest runs whatever their status, of the chosen sync if any.
+    loadApi<Page<Run>>(request, context, apiPath(runs, { integrationId: params.integrationId, syncId: filters.syncId, limit: CHART_RUNS })),
+  ]);
+  return {
+    page,
+    recent: [...recent.items].reverse(),
+    filters,
+    live: recent.items.some((r) => isActiveRun(r.status)) || page.items.some((r) => isActiveRun(r.status)),
+    now: Date.now(),
+  };
+}
+
+export async function action({ request, context, params }: Route.ActionArgs) {
+  const form = await request.formData();
+  const runId = String(form.get('runId') ?? '');
+  if (form.get('intent') !== 'cancel' || !UUID.test(runId)) {
+    throw data({ message: 'Unknown action' }, { status: 400 });
+  }
+  const res = await callApi<Run>(context, 'POST', `/api/orgs/${params.orgId}/runs/${runId}/cancel`);
+  const message = res.ok && res.data.status !== 'cancelled'
+    ? 'Cancel requested: the run stops after its current batch.'
+    : 'Run cancelled.';
+  return { ...outcome(request, res, message, 'cancel'), runId } satisfies ActionOutcome & { runId: string };
+}
+
+export const meta: Route.MetaFunction = ({ matches }) => {
+  const layout = matches.find((m) => m?.id === 'routes/integration-layout');
+  const name = (layout?.loaderData as { integration?: { name: string } } | undefined)?.integration?.name;
+  return [{ title: `History${name ? ` · ${name}` : ''} · Linkyard` }];
+};
+
+export default function IntegrationHistory({ loaderData, params }: Route.ComponentProps) {
+  const { page, recent, filters, live, now } = loaderData;
+  const { syncs, provider } = useIntegration();
+  const { permissions } = useOrg();
+  const [search] = useSearchParams();
+  useAutoRefresh(live);
+
+  const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  const here = `${base}/history`;
+  const resourceName = (key: string) => provider?.resources.find((r) => r.key === key)?.name ?? key;
+  const syncOf = (syncId: string) => syncs.find((s) => s.id === syncId);
+  const chosenSync = filters.syncId ? syncOf(filters.syncId) : undefined;
+  const filtered = Boolean(filters.status || filters.syncId);
+
+  return (
+    <div className="space-y-6">
+      <Card
+        title={<span className="flex items-center gap-3">Recent runs <LiveIndicator active={live} /></span>}
+        actions={<span className="text-xs text-slate-500">Last {CHART_RUNS} runs{chosenSync ? ` of ${resourceName(chosenSync.resource)}` : ''} · hover a bar for details</span>}>
+        <RunsChart runs={recent} now={now} />
+      </Card>
+
+      <section aria-labelledby="runs-heading">
+        <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
+          <h2 id="runs-heading" className="text-base font-semibold text-slate-900">Runs</h2>
+          <Form method="get" role="search" aria-label="Filter runs" className="flex flex-wrap items-end gap-3">
+            <div>
+              <label htmlFor="run-status" className="block text-xs font-medium text-slate-600">Status</label>
+              <Select id="run-status" name="status" defaultValue={filters.status}>
+                <option value="">Any status</option>
+                {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+              </Select>
+            </div>
+            <div>
+              <label htmlFor="run-sync" className="block text-xs font-medium text-slate-600">Sync</label>
+              <Select id="run-sync" name="syncId" defaultValue={filters.syncId}>
+                <option value="">All syncs</option>
+                {syncs.map((s) => <option key={s.id} value={s.id}>{resourceName(s.resource)} ({s.mode})</option>)}
+              </Select>
+            </div>
+            <Button variant="secondary">Apply</Button>
+            {filtered && <LinkButton variant="ghost" to={here}>Clear</LinkButton>}
+          </Form>
+        </div>
+
+        {page.items.length === 0 ? (
+          filtered
+            ? <EmptyState title="No runs match these filters" description="Try another status or sync." action={<LinkButton variant="secondary" to={here}>Clear filters</LinkButton>} />
+            : <EmptyState title="No runs yet" description="Runs appear here when a schedule fires, a webhook arrives or someone presses Sync now."
+                action={<LinkButton variant="secondary" to={`${base}/syncs`}>Syncs & schedules</LinkButton>} />
+        ) : (
+          <Table head={['Status', 'Trigger', 'Resource', 'Started', 'Duration', 'Fetched', 'Created', 'Updated', 'Deleted', 'Failed', 'Error', <span key="a" className="sr-only">Actions</span>]}>
+            {page.items.map((run) => {
+              const sync = syncOf(run.syncId);
+              return (
+                <tr key={run.id} data-run-id={run.id} className="hover:bg-slate-50">
+                  <Td className="px-3"><StatusBadge status={run.status} /></Td>
+                  <Td className="px-3 capitalize">{run.trigger}</Td>
+                  <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-400">deleted sync</span>}</Td>
+                  <Td className="px-3">
+                    {run.startedAt ? <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
+                      : <span className="text-slate-500">{run.status === 'queued' ? 'Queued' : '—'}</span>}
+                  </Td>
+                  <Td className="px-3 tabular-nums">{run.status === 'running' && run.startedAt ? <span className="text-sky-700">{formatDuration(now - Date.parse(run.startedAt))}…</span> : formatDuration(run.durationMs)}</Td>
+                  <Num n={run.stats.fetched} />
+                  <Num n={run.stats.created} />
+                  <Num n={run.stats.updated} />
+                  <Num n={run.stats.deleted} />
+                  <Num n={run.stats.failed} bad />
+                  <Td className="max-w-[13rem] px-3">
+                    {run.error ? <span className="block truncate text-xs text-red-700" title={run.error}>{run.error}</span> : <span className="text-slate-300">—</span>}
+                  </Td>
+                  <Td className="px-3 text-right">
+                    <div className="flex items-center justify-end gap-2">
+                      {permissions.edit && isActiveRun(run.status) && <CancelRun runId={run.id} />}
+                      <Link to={`${base}/logs?runId=${run.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+                        Logs<span className="sr-only"> of the run started {formatDateTime(run.startedAt ?? run.scheduledFor)}</span> →
+                      </Link>
+                    </div>
+                  </Td>
+                </tr>
+              );
+            })}
+          </Table>
+        )}
+        <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
+          makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`} />
+      </section>
+      <CancelToast />
+    </div>
+  );
+}
+
+function Num({ n, bad = false }: { n: number; bad?: boolean }) {
+  return <Td className={`px-3 tabular-nums ${n === 0 ? 'text-slate-400' : bad ? 'font-medium text-red-700' : ''}`}>{formatNumber(n)}</Td>;
+}
+
+/** One fetcher key for every row, so the page keeps showing the outcome after the row's button goes away. */
+const CANCEL_FETCHER = 'cancel-run';
+
+function CancelRun({ runId }: { runId: string }) {
+  const fetcher = useFetcher<typeof action>({ key: CANCEL_FETCHER });
+  const busy = fetcher.state !== 'idle' && fetcher.formData?.get('runId') === runId;
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="cancel" />
+      <input type="hidden" name="runId" value={runId} />
+      <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} aria-label="Cancel this run">{busy ? 'Cancelling…' : 'Cancel'}</Button>
+    </fetcher.Form>
+  );
+}
+
+/** The last cancel's outcome as a toast, for a few seconds. */
+function CancelToast() {
+  const fetcher = useFetcher<typeof action>({ key: CANCEL_FETCHER });
+  const [shown, setShown] = useState<ActionOutcome | null>(null);
+  useEffect(() => {
+    if (!fetcher.data) return;
+    setShown(fetcher.data);
+    const t = setTimeout(() => setShown(null), 6000);
+    return () => clearTimeout(t);
+  }, [fetcher.data]);
+  return <Toast outcome={shown} />;
+}
+
+export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {
+  const { title, message } = describeError(error);
+  return (
+    <div className="space-y-4">
+      <title>{`History: ${title} · Linkyard`}</title>
+      <ErrorNote><strong>{title}.</strong> {message}</ErrorNote>
+      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations/${params.integrationId}/history`}>Reload history without filters</LinkButton>
+    </div>
+  );
 }

@@ -1,4 +1,252 @@
-// Placeholder: this page is being built (see issue 5).
-export default function Page() {
-  return <p className="text-sm text-slate-500">This page is not built yet.</p>;
+import { useEffect, useRef, useState } from 'react';
+import { useFetcher, useSearchParams } from 'react-router';
+import type { Route } from './+types/members';
+import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { formatDateTime, roleLabel } from '~/lib/format';
+import { isRole, readAddMember, ROLES, validateAddMember, type AddMemberErrors, type AddMemberValues, type Invitation, type Member } from '~/lib/members-form';
+import type { Page, Role } from '~/lib/types';
+import { useOrg } from './org-layout';
+import { useSession } from './signed-in-layout';
+import { Button, Card, EmptyState, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
+import { ConfirmAction } from '~/components/confirm-action';
+import { RouteError } from '~/components/route-error';
+import { InvitationNotice } from '~/components/invitation-notice';
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  const page = await loadApi<Page<Member>>(request, context, apiPath(`/api/orgs/${params.orgId}/members`, {
+    limit: 100, cursor: url.searchParams.get('cursor'),
+  }));
+  return { page };
+}
+
+type MemberOutcome = ActionOutcome & {
+  userId?: string;
+  values?: AddMemberValues;
+  fieldErrors?: AddMemberErrors;
+  invited?: { email: string; invitation: Invitation } | null;
+};
+
+export async function action({ request, context, params }: Route.ActionArgs): Promise<MemberOutcome> {
+  const form = await request.formData();
+  const intent = String(form.get('intent') ?? '');
+  const base = `/api/orgs/${params.orgId}/members`;
+
+  if (intent === 'add') {
+    const values = readAddMember(form);
+    const fieldErrors = validateAddMember(values);
+    if (Object.keys(fieldErrors).length) return { ok: false, intent, message: 'Check the highlighted fields.', fieldErrors, values };
+    const res = await callApi<Member & { invitation: Invitation | null }>(context, 'POST', base, {
+      email: values.email, role: values.role, ...(values.name ? { name: values.name } : {}),
+    });
+    if (res.ok) {
+      const { invitation } = res.data;
+      return {
+        ok: true, intent,
+        message: invitation ? `Invited ${values.email} as ${roleLabel(values.role)}` : `Added ${values.email} as ${roleLabel(values.role)}`,
+        // The token goes to this Super Admin's browser once, in this answer; it is never logged or stored here.
+        invited: invitation ? { email: values.email, invitation } : null,
+      };
+    }
+    const out = outcome(request, res, '', intent);
+    // The API's 400s name the field ("body/email must match format…"); put them next to it.
+    const field = !res.ok && res.status === 400 ? (['email', 'name', 'role'] as const).find((f) => res.message.includes(`/${f}`)) : undefined;
+    return { ...out, values, fieldErrors: field ? { [field]: out.message } : undefined };
+  }
+
+  const userId = String(form.get('userId') ?? '');
+  const email = String(form.get('email') ?? 'the member');
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) return { ok: false, intent, userId, message: 'This member could not be identified; reload the page.' };
+  if (intent === 'role') {
+    const role = form.get('role');
+    if (!isRole(role)) return { ok: false, intent, userId, message: 'Choose a role.' };
+    const res = await callApi(context, 'PATCH', `${base}/${userId}`, { role });
+    return { ...outcome(request, res, `${email} is now ${roleLabel(role)}`, intent), userId };
+  }
+  if (intent === 'remove') {
+    const res = await callApi(context, 'DELETE', `${base}/${userId}`);
+    return { ...outcome(request, res, `Removed ${email} from the organization`, intent), userId };
+  }
+  return { ok: false, intent, message: 'Unknown action.' };
+}
+
+export const meta: Route.MetaFunction = () => [{ title: 'Members & roles · Linkyard' }];
+
+export default function Members({ loaderData, params }: Route.ComponentProps) {
+  const { page } = loaderData;
+  const { org, permissions } = useOrg();
+  const { me } = useSession();
+  const [search] = useSearchParams();
+  const manage = permissions.manageMembers;
+  const superAdmins = page.items.filter((m) => m.role === 'super_admin').length;
+  const base = `/orgs/${params.orgId}/members`;
+  const toast = useLatestSuccess(['add-member', 'member-role', 'member-remove']);
+
+  return (
+    <>
+      <PageHeader title="Members & roles"
+        description={manage
+          ? `People who can use ${org.name}, and what each may do.`
+          : `People who can use ${org.name}. Only a Super Admin can add members or change roles.`} />
+
+      {manage && <AddMember />}
+
+      {page.items.length === 0 ? (
+        <EmptyState title="No members on this page" description="This organization has no members to show." />
+      ) : (
+        <Table head={manage ? ['Member', 'Role', 'Joined', <span key="a" className="sr-only">Actions</span>] : ['Member', 'Role', 'Joined']}>
+          {page.items.map((m) => (
+            <MemberRow key={m.userId} member={m} manage={manage} isSelf={m.userId === me.user.id}
+              lastSuperAdmin={m.role === 'super_admin' && superAdmins === 1 && !page.nextCursor && !search.get('cursor')} />
+          ))}
+        </Table>
+      )}
+      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? base : null} makeHref={(c) => `${base}?cursor=${encodeURIComponent(c)}`} />
+
+      <details className="mt-6 rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+        <summary className="cursor-pointer font-medium text-slate-700">What each role may do</summary>
+        <dl className="mt-3 grid gap-2 sm:grid-cols-3">
+          {ROLES.map((r) => (
+            <div key={r.value}>
+              <dt className="font-semibold text-slate-800">{r.label}</dt>
+              <dd className="text-slate-600">{r.description}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
+      <Toast outcome={toast} />
+    </>
+  );
+}
+
+/** The latest successful outcome of these fetchers, for a toast that hides itself after a few seconds. */
+function useLatestSuccess(keys: string[]): MemberOutcome | null {
+  const a = useFetcher<MemberOutcome>({ key: keys[0] }).data;
+  const b = useFetcher<MemberOutcome>({ key: keys[1] }).data;
+  const c = useFetcher<MemberOutcome>({ key: keys[2] }).data;
+  const [toast, setToast] = useState<MemberOutcome | null>(null);
+  useEffect(() => { if (a?.ok) setToast(a); }, [a]);
+  useEffect(() => { if (b?.ok) setToast(b); }, [b]);
+  useEffect(() => { if (c?.ok) setToast(c); }, [c]);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 6000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  return toast;
+}
+
+function AddMember() {
+  const fetcher = useFetcher<MemberOutcome>({ key: 'add-member' });
+  const formRef = useRef<HTMLFormElement>(null);
+  const [clientErrors, setClientErrors] = useState<AddMemberErrors>({});
+  const [dismissed, setDismissed] = useState<MemberOutcome | null>(null);
+  const result = fetcher.data && fetcher.data !== dismissed ? fetcher.data : null;
+  const errors: AddMemberErrors = { ...(result?.ok === false ? result.fieldErrors : {}), ...clientErrors };
+  const busy = fetcher.state !== 'idle';
+
+  useEffect(() => {
+    if (fetcher.state === 'idle' && fetcher.data?.ok) formRef.current?.reset();
+  }, [fetcher.state, fetcher.data]);
+
+  return (
+    <Card title="Add a member" className="mb-6">
+      <fetcher.Form method="post" ref={formRef} noValidate
+        onSubmit={(e) => {
+          const errs = validateAddMember(readAddMember(new FormData(e.currentTarget)));
+          setClientErrors(errs);
+          if (Object.keys(errs).length) e.preventDefault();
+        }}
+        className="grid grid-cols-1 items-start gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,1.5fr)_minmax(0,1fr)_auto]">
+        <input type="hidden" name="intent" value="add" />
+        <Field label="Email" htmlFor="member-email" error={errors.email} hint="A new address gets an invitation.">
+          <Input id="member-email" name="email" type="email" autoComplete="off" required placeholder="name@example.com"
+            defaultValue={result?.ok === false ? result.values?.email : undefined}
+            aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? 'member-email-error' : undefined} />
+        </Field>
+        <Field label="Name (optional)" htmlFor="member-name" error={errors.name} hint="Used for new users only.">
+          <Input id="member-name" name="name" autoComplete="off" maxLength={120}
+            defaultValue={result?.ok === false ? result.values?.name : undefined}
+            aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? 'member-name-error' : undefined} />
+        </Field>
+        <Field label="Role" htmlFor="member-role" error={errors.role}>
+          <Select id="member-role" name="role" defaultValue={result?.ok === false ? result.values?.role || 'viewer' : 'viewer'}>
+            {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+          </Select>
+        </Field>
+        <div className="md:pt-6">
+          <Button disabled={busy} className="w-full md:w-auto">{busy ? 'Adding…' : 'Add member'}</Button>
+        </div>
+      </fetcher.Form>
+      {result?.ok === false && !result.fieldErrors && <p role="alert" className="mt-3 text-sm text-red-700">{result.message}</p>}
+      {result?.ok && result.invited && (
+        <InvitationNotice invited={result.invited} onDone={() => setDismissed(fetcher.data ?? null)} />
+      )}
+    </Card>
+  );
+}
+
+function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member; manage: boolean; isSelf: boolean; lastSuperAdmin: boolean }) {
+  // One fetcher per kind of change, shared by the rows (the page shows their toasts); each row shows the
+  // error of its own member.
+  const roleFetcher = useFetcher<MemberOutcome>({ key: 'member-role' });
+  const removeFetcher = useFetcher<MemberOutcome>({ key: 'member-remove' });
+  const [role, setRole] = useState<Role>(member.role);
+  // After a save (or a refused one), follow what the server now says.
+  useEffect(() => setRole(member.role), [member.role]);
+  const mine = (f: typeof roleFetcher) => (f.formData ? f.formData.get('userId') === member.userId : f.data?.userId === member.userId);
+  const result = [roleFetcher, removeFetcher].find((f) => mine(f) && f.state === 'idle' && f.data && !f.data.ok)?.data;
+  const selectId = `role-${member.userId}`;
+  const savingRole = roleFetcher.state !== 'idle' && mine(roleFetcher);
+
+  return (
+    <tr data-member={member.email} className="align-top">
+      <Td className="whitespace-normal">
+        <div className="font-medium text-slate-900">
+          {member.name}
+          {isSelf && <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700">You</span>}
+          {member.status === 'invited' && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">Invited</span>}
+          {member.status === 'disabled' && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600">Disabled</span>}
+        </div>
+        <div className="text-slate-500">{member.email}</div>
+        {result && <p role="alert" className="mt-1 max-w-md text-sm text-red-700" data-row-error>{result.message}</p>}
+      </Td>
+      <Td>
+        {manage ? (
+          <roleFetcher.Form method="post" className="flex items-center gap-2">
+            <input type="hidden" name="intent" value="role" />
+            <input type="hidden" name="userId" value={member.userId} />
+            <input type="hidden" name="email" value={member.email} />
+            <label htmlFor={selectId} className="sr-only">Role of {member.email}</label>
+            <Select id={selectId} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} className="w-36">
+              {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+            </Select>
+            <Button variant="secondary" disabled={savingRole || role === member.role}>{savingRole ? 'Saving…' : 'Save'}</Button>
+          </roleFetcher.Form>
+        ) : (
+          <span className="font-medium text-slate-800">{roleLabel(member.role)}</span>
+        )}
+        {manage && isSelf && role !== member.role && member.role === 'super_admin' && (
+          <p className="mt-1 text-xs text-amber-800">You will no longer be able to manage members.</p>
+        )}
+        {manage && lastSuperAdmin && role === member.role && <p className="mt-1 text-xs text-slate-500">The only Super Admin</p>}
+      </Td>
+      <Td>{formatDateTime(member.joinedAt)}</Td>
+      {manage && (
+        <Td className="text-right">
+          <ConfirmAction fetcher={removeFetcher as never} fields={{ intent: 'remove', userId: member.userId, email: member.email }}
+            busy={removeFetcher.state !== 'idle' && mine(removeFetcher)}
+            label={<>Remove<span className="sr-only"> {member.email}</span></>} pendingLabel="Removing…"
+            title={isSelf ? 'Remove yourself?' : `Remove ${member.email}?`} confirmLabel="Remove member"
+            description={isSelf
+              ? 'You will lose access to this organization at once. Another Super Admin would have to add you back.'
+              : <>They lose access to this organization at once. Their account stays, and you can add them again later.</>} />
+        </Td>
+      )}
+    </tr>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError page="Members & roles" />;
 }

@@ -12,7 +12,7 @@ import { sendWebResponse, toWebRequest } from './web-adapter.js';
 export const ADMIN_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../admin-ui');
 const SERVER_BUILD = path.join(ADMIN_UI_DIR, 'build/server/index.js');
 
-/** What admin-ui/server/app.ts exports: React Router's request handler. */
+/** React Router's request handler (admin-ui/server/handler.mjs). */
 type UiHandler = (request: Request, loadContext: unknown) => Promise<Response>;
 interface DevServer {
   middlewares: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -41,8 +41,10 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
     if (!existsSync(SERVER_BUILD)) {
       throw new Error('ADMIN_UI=build but admin-ui has not been built: run `npm run build:ui` (or start with ADMIN_UI=vite, or ADMIN_UI=off for the API only)');
     }
-    const { handleRequest } = (await import(pathToFileURL(SERVER_BUILD).href)) as { handleRequest: UiHandler };
-    getHandler = async () => handleRequest;
+    const { createUiHandler } = await import(pathToFileURL(path.join(ADMIN_UI_DIR, 'server/handler.mjs')).href);
+    const build = await import(pathToFileURL(SERVER_BUILD).href);
+    const handler = createUiHandler(() => Promise.resolve(build), 'production') as UiHandler;
+    getHandler = async () => handler;
     registerStaticAssets(app, path.join(ADMIN_UI_DIR, 'build/client'));
   }
 

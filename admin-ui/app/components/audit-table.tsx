@@ -1,0 +1,127 @@
+import type { ReactNode } from 'react';
+import { Form, Link } from 'react-router';
+import { KNOWN_AUDIT_ACTIONS, shortId, summarizeMetadata, type AuditEvent, type AuditFilterValues } from '~/lib/audit';
+import { formatDateTime } from '~/lib/format';
+import { Input, Select, Table, Td } from './ui';
+
+/**
+ * Audit events as a table: time, actor, action, target, IP and the metadata as one compact line that
+ * expands to the whole JSON. `orgs` (id → name) adds an Organization column (platform-wide lists).
+ */
+export function AuditTable({ events, orgs, orgHref }: {
+  events: AuditEvent[];
+  orgs?: Record<string, string>;
+  orgHref?: (orgId: string) => string;
+}) {
+  const head: ReactNode[] = ['Time', ...(orgs ? ['Organization'] : []), 'Actor', 'Action', 'Target', 'IP', 'Details'];
+  return (
+    <Table head={head}>
+      {events.map((e) => {
+        const summary = summarizeMetadata(e.metadata);
+        return (
+          <tr key={e.id} data-audit-action={e.action} className="align-top">
+            <Td><time dateTime={e.at} title={formatDateTime(e.at, true)}>{formatDateTime(e.at)}</time></Td>
+            {orgs && (
+              <Td>
+                {e.organizationId
+                  ? orgHref ? <Link to={orgHref(e.organizationId)} className="font-medium text-brand-700 hover:underline">{orgs[e.organizationId] ?? shortId(e.organizationId)}</Link>
+                    : orgs[e.organizationId] ?? shortId(e.organizationId)
+                  : <span className="text-slate-400">Platform</span>}
+              </Td>
+            )}
+            <Td className="max-w-56 truncate" title={e.actor.email ?? undefined}>
+              {e.actor.email ?? <span className="text-slate-400">System</span>}
+            </Td>
+            <Td><code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{e.action}</code></Td>
+            <Td>
+              <span className="text-slate-600">{e.target.type}</span>
+              {e.target.id && <span className="ml-1 font-mono text-xs text-slate-500" title={e.target.id}>{shortId(e.target.id)}</span>}
+            </Td>
+            <Td className="font-mono text-xs text-slate-500">{e.ip ?? '—'}</Td>
+            <Td className="min-w-56 whitespace-normal">
+              {summary ? (
+                <details className="group max-w-md">
+                  <summary className="cursor-pointer list-none text-xs text-slate-600 hover:text-slate-900 [&::-webkit-details-marker]:hidden">
+                    <span className="mr-1 inline-block text-slate-400 transition group-open:rotate-90" aria-hidden>▸</span>
+                    <span className="break-words">{summary}</span>
+                  </summary>
+                  <pre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200">
+                    {JSON.stringify(e.metadata, null, 2)}
+                  </pre>
+                </details>
+              ) : <span className="text-slate-400">—</span>}
+            </Td>
+          </tr>
+        );
+      })}
+    </Table>
+  );
+}
+
+/** The audit filters as a GET form (action, actor, organization, from/to days), with errors next to fields. */
+export function AuditFilterForm({ values, errors, actors, orgs, resetHref, active, id = 'audit' }: {
+  values: AuditFilterValues;
+  errors: Partial<Record<keyof AuditFilterValues, string>>;
+  actors: { id: string; email: string }[];
+  orgs?: { id: string; name: string }[];
+  resetHref: string;
+  active: boolean;
+  /** Prefix for the fields' ids, when a page has two forms. */
+  id?: string;
+}) {
+  const actions: string[] = [...KNOWN_AUDIT_ACTIONS];
+  if (values.action && !actions.includes(values.action)) actions.unshift(values.action);
+  const actorOptions = [...actors];
+  if (values.actorId && !actorOptions.some((a) => a.id === values.actorId)) actorOptions.unshift({ id: values.actorId, email: shortId(values.actorId) });
+  const field = (name: keyof AuditFilterValues) => ({
+    id: `${id}-${name}`, name, 'aria-invalid': errors[name] ? true : undefined,
+    'aria-describedby': errors[name] ? `${id}-${name}-error` : undefined,
+  });
+  const error = (name: keyof AuditFilterValues) =>
+    errors[name] && <p id={`${id}-${name}-error`} role="alert" className="mt-1 max-w-56 text-xs text-red-700">{errors[name]}</p>;
+  const label = 'text-xs font-medium text-slate-600';
+  return (
+    <Form method="get" role="search" aria-label="Filter audit events" className="mb-4 flex flex-wrap items-start gap-3">
+      <div>
+        <label htmlFor={`${id}-action`} className={label}>Action</label>
+        <Select {...field('action')} defaultValue={values.action} className="w-60">
+          <option value="">Any action</option>
+          {actions.map((a) => <option key={a} value={a}>{a}</option>)}
+        </Select>
+        {error('action')}
+      </div>
+      <div>
+        <label htmlFor={`${id}-actorId`} className={label}>Actor</label>
+        <Select {...field('actorId')} defaultValue={values.actorId} className="w-56">
+          <option value="">Anyone</option>
+          {actorOptions.map((a) => <option key={a.id} value={a.id}>{a.email}</option>)}
+        </Select>
+        {error('actorId')}
+      </div>
+      {orgs && (
+        <div>
+          <label htmlFor={`${id}-orgId`} className={label}>Organization</label>
+          <Select {...field('orgId')} defaultValue={values.orgId} className="w-48">
+            <option value="">All organizations</option>
+            {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+          </Select>
+          {error('orgId')}
+        </div>
+      )}
+      <div>
+        <label htmlFor={`${id}-from`} className={label}>From (UTC day)</label>
+        <Input {...field('from')} type="date" defaultValue={values.from} className="w-40" />
+        {error('from')}
+      </div>
+      <div>
+        <label htmlFor={`${id}-to`} className={label}>To (UTC day, inclusive)</label>
+        <Input {...field('to')} type="date" defaultValue={values.to} className="w-40" />
+        {error('to')}
+      </div>
+      <div className="flex gap-2 pt-5">
+        <button type="submit" className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Apply</button>
+        {active && <Link to={resetHref} className="rounded-md px-3 py-1.5 text-sm font-semibold text-slate-600 hover:bg-slate-100">Clear</Link>}
+      </div>
+    </Form>
+  );
+}

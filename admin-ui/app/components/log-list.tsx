@@ -1,0 +1,134 @@
+import { useEffect, useRef } from 'react';
+import { Link, useRevalidator } from 'react-router';
+import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
+import type { LogLine, RunStatus } from '~/lib/types';
+import { StatusBadge } from './ui';
+
+export const LIVE_INTERVAL_MS = 3000;
+
+export const isActiveRun = (status: RunStatus) => status === 'queued' || status === 'running';
+
+/**
+ * Reloads the page's data every few seconds while `active` (a run is queued or running), only while the tab
+ * is visible and no reload is already under way. Stops by itself when the reloaded data says the run is over.
+ */
+export function useAutoRefresh(active: boolean, intervalMs = LIVE_INTERVAL_MS) {
+  const revalidator = useRevalidator();
+  const latest = useRef(revalidator);
+  latest.current = revalidator;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible' && latest.current.state === 'idle') void latest.current.revalidate();
+    }, intervalMs);
+    return () => clearInterval(timer);
+  }, [active, intervalMs]);
+}
+
+/** "Live" pill shown while the page refreshes itself. */
+export function LiveIndicator({ active, label = 'Live' }: { active: boolean; label?: string }) {
+  return (
+    <span role="status" aria-live="polite" data-live={active ? 'on' : 'off'}
+      className={active ? 'inline-flex items-center gap-1.5 rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-medium text-sky-700 ring-1 ring-inset ring-sky-600/20' : 'sr-only'}>
+      {active ? (
+        <>
+          <span className="relative flex size-2" aria-hidden>
+            <span className="absolute inline-flex size-full animate-ping rounded-full bg-sky-400 opacity-75" />
+            <span className="relative inline-flex size-2 rounded-full bg-sky-500" />
+          </span>
+          {label} · refreshing every {LIVE_INTERVAL_MS / 1000} s
+        </>
+      ) : 'Not refreshing: no run is active'}
+    </span>
+  );
+}
+
+/** Structured log data as a few readable chips: request logs as method, URL, status, duration; stats as counts. */
+export function LogData({ data }: { data: Record<string, unknown> }) {
+  const chips: { key: string; node: React.ReactNode; tone?: string }[] = [];
+  const rest: [string, unknown][] = [];
+  const method = typeof data.method === 'string' ? data.method : null;
+  const url = typeof data.url === 'string' ? data.url : null;
+  if (method || url) {
+    chips.push({ key: 'request', node: <span className="font-mono"><span className="font-semibold">{method}</span>{method && url ? ' ' : ''}{url && <span className="break-all">{url}</span>}</span> });
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'method' || k === 'url') continue;
+    if (k === 'status') {
+      const code = typeof v === 'number' ? v : null;
+      chips.push({ key: k, node: code === null ? 'no response' : `HTTP ${code}`, tone: code === null || code >= 500 ? 'red' : code >= 400 ? 'amber' : code >= 300 ? 'slate' : 'green' });
+    } else if ((k === 'durationMs' || k === 'delayMs' || k === 'retryAfterMs') && typeof v === 'number') {
+      chips.push({ key: k, node: `${k === 'durationMs' ? '' : k === 'delayMs' ? 'wait ' : 'retry after '}${formatDuration(v)}` });
+    } else if (k === 'attempt' && typeof v === 'number') {
+      chips.push({ key: k, node: `attempt ${v}` });
+    } else if (k === 'stats' && v && typeof v === 'object') {
+      const s = v as Record<string, unknown>;
+      const parts = Object.entries(s).filter(([, n]) => typeof n === 'number').map(([name, n]) => `${formatNumber(n as number)} ${name}`);
+      chips.push({ key: k, node: parts.join(' · ') });
+    } else if (v !== null && v !== undefined) {
+      rest.push([k, v]);
+    }
+  }
+  for (const [k, v] of rest.slice(0, 4)) {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    chips.push({ key: k, node: <><span className="text-slate-500">{k}:</span> {text.length > 80 ? `${text.slice(0, 77)}…` : text}</> });
+  }
+  const TONES: Record<string, string> = {
+    red: 'bg-red-50 text-red-700 ring-red-600/20', amber: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+    green: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20', slate: 'bg-slate-50 text-slate-700 ring-slate-500/20',
+  };
+  return (
+    <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs" data-log-data>
+      {chips.map((c) => (
+        <span key={c.key} data-chip={c.key} className={`max-w-full rounded px-1.5 py-0.5 ring-1 ring-inset ${TONES[c.tone ?? 'slate']}`}>{c.node}</span>
+      ))}
+      <details className="group w-full">
+        <summary className="inline cursor-pointer rounded text-slate-500 hover:text-slate-700">JSON</summary>
+        <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-relaxed text-slate-100">{JSON.stringify(data, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
+
+/**
+ * Log lines with time (UTC), level, message and compact data. `runHref` adds a link to each line's run;
+ * `integration` names the line's integration (organization-wide logs).
+ */
+export function LogList({ logs, runHref, integration, timeOnly = false }: {
+  logs: LogLine[];
+  runHref?: (log: LogLine) => string;
+  integration?: (log: LogLine) => { name: string; href: string } | null;
+  /** Run-scoped logs: the date is in the run summary, the lines only need the time of day. */
+  timeOnly?: boolean;
+}) {
+  return (
+    <ol className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200" aria-label="Log lines" data-log-list>
+      {logs.map((log) => {
+        const i = integration?.(log) ?? null;
+        return (
+          <li key={log.id} data-log-level={log.level}
+            className={`grid grid-cols-[9.5rem_4.25rem_minmax(0,1fr)_auto] items-start gap-3 px-4 py-2 text-sm ${log.level === 'error' ? 'bg-red-50/40' : log.level === 'warn' ? 'bg-amber-50/30' : ''}`}>
+            <time dateTime={log.at} className="pt-0.5 font-mono text-xs tabular-nums text-slate-500" title={formatDateTime(log.at, true)}>
+              {timeOnly ? timeOfDay(log.at) : formatDateTime(log.at, true).replace(/, \d{4},/, ',')}
+            </time>
+            <span><StatusBadge status={log.level} /></span>
+            <div className="min-w-0">
+              <p className="break-words text-slate-800">{log.message}</p>
+              {log.data && Object.keys(log.data).length > 0 && <LogData data={log.data} />}
+            </div>
+            <div className="flex flex-col items-end gap-0.5 whitespace-nowrap pt-0.5 text-xs">
+              {i && <Link to={i.href} className="font-medium text-slate-700 hover:text-brand-700">{i.name}</Link>}
+              {runHref && <Link to={runHref(log)} className="text-brand-700 hover:underline">Run logs<span className="sr-only"> for this line</span> →</Link>}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: 'UTC' });
+function timeOfDay(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : `${clock.format(d)}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+}

@@ -1,0 +1,122 @@
+/** Audit events (API.md, Audit and platform): shapes, the filter form's rules and compact metadata. */
+import { isCalendarDay } from './export-form';
+
+export interface AuditEvent {
+  id: string;
+  organizationId: string | null;
+  at: string;
+  actor: { id: string | null; email: string | null };
+  action: string;
+  target: { type: string; id: string | null };
+  metadata: Record<string, unknown>;
+  ip: string | null;
+}
+
+/** Actions the platform records, for the filter's list (the API filters on the exact action). */
+export const KNOWN_AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.refresh_token_reused',
+  'integration.created',
+  'integration.updated',
+  'integration.deleted',
+  'integration.connect_started',
+  'integration.connected',
+  'integration.connect_failed',
+  'integration.disconnected',
+  'integration.tested',
+  'integration.paused',
+  'integration.resumed',
+  'integration.sync_requested',
+  'integration.token_refresh_failed',
+  'integration.token_refresh_recovered',
+  'member.added',
+  'member.role_changed',
+  'member.removed',
+  'organization.created',
+  'organization.renamed',
+  'organization.suspended',
+  'organization.reactivated',
+  'organization.exported',
+  'organization.sync_all_requested',
+  'run.cancel_requested',
+  'sync.created',
+  'sync.updated',
+  'sync.deleted',
+  'sync.run_requested',
+] as const;
+
+export interface AuditFilterValues {
+  action: string;
+  actorId: string;
+  from: string;
+  to: string;
+  orgId: string;
+}
+
+export interface AuditFilters {
+  values: AuditFilterValues;
+  errors: Partial<Record<keyof AuditFilterValues, string>>;
+  /** Query for the API: only the valid, set filters; `from`/`to` as the start and end of those UTC days. */
+  query: Record<string, string>;
+  active: boolean;
+}
+
+const ACTION = /^[a-z_.]{1,100}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reads the audit filters from a page's URL. Invalid values are reported and left out of the API query, so
+ * the page still shows something and says what to fix, instead of failing with the API's 400.
+ */
+export function parseAuditFilters(search: URLSearchParams): AuditFilters {
+  const get = (k: string) => (search.get(k) ?? '').trim();
+  const values: AuditFilterValues = { action: get('action'), actorId: get('actorId'), from: get('from'), to: get('to'), orgId: get('orgId') };
+  const errors: AuditFilters['errors'] = {};
+  const query: Record<string, string> = {};
+  if (values.action) {
+    if (ACTION.test(values.action)) query.action = values.action;
+    else errors.action = 'Actions are lowercase words with dots and underscores, e.g. member.added.';
+  }
+  if (values.actorId) {
+    if (UUID.test(values.actorId)) query.actorId = values.actorId;
+    else errors.actorId = 'Choose an actor from the list.';
+  }
+  if (values.orgId) {
+    if (UUID.test(values.orgId)) query.orgId = values.orgId;
+    else errors.orgId = 'Choose an organization from the list.';
+  }
+  const fromOk = !values.from || isCalendarDay(values.from);
+  const toOk = !values.to || isCalendarDay(values.to);
+  if (!fromOk) errors.from = 'Enter a real date (YYYY-MM-DD).';
+  if (!toOk) errors.to = 'Enter a real date (YYYY-MM-DD).';
+  if (fromOk && toOk && values.from && values.to && values.to < values.from) {
+    errors.to = 'The end date must be on or after the start date.';
+  } else {
+    if (values.from && fromOk) query.from = `${values.from}T00:00:00.000Z`;
+    if (values.to && toOk) query.to = `${values.to}T23:59:59.999Z`;
+  }
+  return { values, errors, query, active: Object.values(values).some(Boolean) };
+}
+
+function short(value: unknown, max = 40): string {
+  let text: string;
+  if (value === null || value === undefined) text = String(value);
+  else if (typeof value === 'object') text = JSON.stringify(value);
+  else text = String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Metadata as one short line, "role: admin · email: a@b.c", at most `maxKeys` keys; "" when there is none. */
+export function summarizeMetadata(metadata: Record<string, unknown> | null | undefined, maxKeys = 3): string {
+  const entries = Object.entries(metadata ?? {});
+  if (entries.length === 0) return '';
+  const shown = entries.slice(0, maxKeys).map(([k, v]) => `${k}: ${short(v)}`);
+  const more = entries.length - maxKeys;
+  return more > 0 ? `${shown.join(' · ')} · +${more} more` : shown.join(' · ');
+}
+
+/** A UUID shortened for a table cell (the full value goes in a title). */
+export function shortId(id: string | null | undefined): string {
+  if (!id) return '—';
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+}

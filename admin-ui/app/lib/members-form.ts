@@ -1,0 +1,49 @@
+/**
+ * Members & roles: shapes and the add-member form's rules, checked in the browser and again in the action
+ * before the API (which checks a third time, with its own schema: email, name 1–120 characters, role).
+ */
+import type { Role } from './types';
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+  status?: 'active' | 'invited' | 'disabled';
+}
+
+/** Given once, to the Super Admin who added a new user: the only way that user can set a password. */
+export interface Invitation { token: string; expiresAt: string }
+
+export const ROLES: { value: Role; label: string; description: string }[] = [
+  { value: 'viewer', label: 'Viewer', description: 'Reads integrations, syncs, runs, logs and records' },
+  { value: 'admin', label: 'Admin', description: 'Also configures integrations, syncs and mappings; exports; reads the audit log' },
+  { value: 'super_admin', label: 'Super Admin', description: 'Also manages members and roles, and renames the organization' },
+];
+
+export const isRole = (value: unknown): value is Role => ROLES.some((r) => r.value === value);
+
+export interface AddMemberValues { email: string; name: string; role: string }
+export type AddMemberErrors = Partial<Record<keyof AddMemberValues, string>>;
+
+// Deliberately loose (the API has the final word): something@something.tld, no spaces.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function validateAddMember(values: AddMemberValues): AddMemberErrors {
+  const errors: AddMemberErrors = {};
+  const email = values.email.trim();
+  if (!email) errors.email = 'Enter the person’s email address.';
+  else if (email.length > 254 || !EMAIL.test(email)) errors.email = 'Enter a valid email address, like name@example.com.';
+  if (values.name.trim().length > 120) errors.name = 'Keep the name under 120 characters.';
+  if (!isRole(values.role)) errors.role = 'Choose a role.';
+  return errors;
+}
+
+export function readAddMember(form: FormData): AddMemberValues {
+  const text = (k: string) => {
+    const v = form.get(k);
+    return typeof v === 'string' ? v : '';
+  };
+  return { email: text('email').trim(), name: text('name').trim(), role: text('role') };
+}

@@ -1,0 +1,88 @@
+/**
+ * End-to-end harness: the real server (production build of the admin UI, real database, demo data) on a
+ * port, a real OAuth authorization server (oidc-provider), a fake Stripe API, and headless Chromium.
+ * Tests drive the UI as a person would and read what the page shows.
+ */
+import type { Test } from 'tap';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium } from '../../server/src/lib/chromium.js';
+import { createTestApp, DEMO_PASSWORD, type TestContext } from '../helpers/app.js';
+import { freePort } from '../helpers/net.js';
+import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
+import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
+
+export const OAUTH_CLIENT = { clientId: 'linkyard-e2e', clientSecret: 'e2e-client-secret-5a1f0c9d' };
+export const STRIPE_KEY = 'sk_test_e2e_4242424242';
+
+export interface E2e {
+  ctx: TestContext;
+  base: string;
+  oidc: OidcServer;
+  stripe: FakeProvider;
+  browser: Browser;
+  /** A new browser tab (its own cookies) signed in as `email`; page errors fail the test. */
+  signedIn(email: string): Promise<Page>;
+  /** A new tab with its own cookies, not signed in. */
+  newPage(): Promise<Page>;
+}
+
+export async function startE2e(t: Test): Promise<E2e> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const oidc = await startOidcServer({
+    clients: [{ ...OAUTH_CLIENT, redirectUris: [`${base}/api/oauth/callback`], scope: 'openid email profile' }],
+    accounts: [{ id: 'e2e-account', email: 'crm-admin@example.test', emailVerified: true, name: 'CRM Admin' }],
+  });
+  t.teardown(() => oidc.close());
+  const stripe = await startFakeProvider('stripe', { records: 120, token: STRIPE_KEY });
+  t.teardown(() => stripe.close());
+
+  const ctx = await createTestApp(t, { env: { PUBLIC_URL: base, ALLOW_PRIVATE_NETWORK_TARGETS: 'true', ADMIN_UI: 'build' } });
+  await ctx.app.listen({ port, host: '127.0.0.1' });
+
+  const browser = await launchChromium();
+  t.teardown(() => browser.close());
+
+  async function newPage() {
+    // An incognito-like context per tab: every role signs in with its own cookies.
+    const context = await browser.createBrowserContext();
+    t.teardown(() => context.close().catch(() => {}));
+    const page = await context.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (err) => t.fail(`page error on ${page.url()}: ${(err as Error).message}`));
+    return page;
+  }
+
+  return {
+    ctx, base, oidc, stripe, browser, newPage,
+    async signedIn(email) {
+      const page = await newPage();
+      await page.goto(`${base}/login`);
+      await signIn(page, email);
+      return page;
+    },
+  };
+}
+
+/** Fills the sign-in form and waits for the page that follows it. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await Promise.all([page.waitForNavigation(), page.locator('button[type=submit]').click()]);
+}
+
+/** Visible text of the page's main content, whitespace collapsed. */
+export async function textOf(page: Page, selector = 'body'): Promise<string> {
+  return page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+}
+
+/** Navigates and waits until React Router has finished (network idle) so the page is hydrated. */
+export async function visit(page: Page, url: string) {
+  await page.goto(url, { waitUntil: 'networkidle0' });
+}
+
+/** Clicks and waits for the navigation React Router performs (client-side or full page). */
+export async function clickAndWait(page: Page, selector: string) {
+  await Promise.all([page.waitForNetworkIdle({ idleTime: 150 }), page.locator(selector).click()]);
+}

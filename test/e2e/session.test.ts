@@ -1,0 +1,71 @@
+import t from 'tap';
+import { signIn, startE2e, textOf, visit } from './harness.js';
+
+const e2e = await startE2e(t);
+const { base, ctx } = e2e;
+
+t.test('each demo role signs in and sees its role', async (t) => {
+  const cases = [
+    { email: 'owner@linkyard.test', path: /\/platform$/, role: 'Platform Owner' },
+    { email: 'super@acme.test', path: /\/orgs\/[\w-]+\/integrations$/, role: 'Super Admin' },
+    { email: 'admin@acme.test', path: /\/orgs\/[\w-]+\/integrations$/, role: 'Admin' },
+    { email: 'viewer@acme.test', path: /\/orgs\/[\w-]+\/integrations$/, role: 'Viewer' },
+  ];
+  for (const c of cases) {
+    const page = await e2e.signedIn(c.email);
+    t.match(new URL(page.url()).pathname, c.path, `${c.email} lands on their start page`);
+    t.equal(await textOf(page, '[data-testid=user-email]'), c.email, `${c.email}: the header names the user`);
+    t.equal(await textOf(page, '[data-testid=user-role]'), c.role, `${c.email}: the header shows the role`);
+    t.ok((await page.title()).endsWith('· Linkyard'), `${c.email}: the page has a title`);
+  }
+});
+
+t.test('a wrong password gets one uniform message and no session', async (t) => {
+  const page = await e2e.newPage();
+  await visit(page, `${base}/login`);
+  await signIn(page, 'admin@acme.test', 'not-the-password');
+  t.equal(new URL(page.url()).pathname, '/login');
+  t.match(await textOf(page, '[role=alert]'), /Invalid email or password|incorrect|wrong/i);
+  await visit(page, `${base}/orgs/${ctx.orgs.acme}/integrations`);
+  t.equal(new URL(page.url()).pathname, '/login', 'still signed out');
+});
+
+t.test('a signed-out visitor is sent to sign in and comes back to the page asked for', async (t) => {
+  const page = await e2e.newPage();
+  const wanted = `/orgs/${ctx.orgs.acme}/integrations?status=ERROR`;
+  await visit(page, base + wanted);
+  const url = new URL(page.url());
+  t.equal(url.pathname, '/login');
+  t.equal(url.searchParams.get('returnTo'), wanted);
+  await signIn(page, 'admin@acme.test');
+  t.equal(new URL(page.url()).pathname + new URL(page.url()).search, wanted, 'returned to the page asked for');
+});
+
+t.test('sign out ends the session', async (t) => {
+  const page = await e2e.signedIn('admin@acme.test');
+  await Promise.all([page.waitForNavigation(), page.locator('form[action="/logout"] button').click()]);
+  t.equal(new URL(page.url()).pathname, '/login');
+  await visit(page, `${base}/orgs/${ctx.orgs.acme}/integrations`);
+  t.equal(new URL(page.url()).pathname, '/login', 'the old cookies no longer open pages');
+});
+
+t.test('the organization switcher only lists the user’s organizations, and another org is not found', async (t) => {
+  const page = await e2e.signedIn('admin@acme.test');
+  const options = await page.$$eval('#org-switcher option', (os) => os.map((o) => o.textContent));
+  t.same(options, ['Acme'], 'admin@acme.test belongs to Acme only');
+  await visit(page, `${base}/orgs/${ctx.orgs.globex}/integrations`);
+  t.match(await textOf(page, 'main'), /Not found/, 'Globex does not exist for an Acme admin');
+});
+
+t.test('a form posted from another site is refused', async (t) => {
+  const page = await e2e.signedIn('admin@acme.test');
+  const cookies = (await page.browserContext().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const res = await fetch(`${base}/orgs/${ctx.orgs.acme}/sync-status`, {
+    method: 'POST',
+    headers: { cookie: cookies, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+  });
+  t.equal(res.status, 403);
+  const runs = await ctx.database.db.kysely.selectFrom('sync_runs').select('id').execute();
+  t.equal(runs.length, 0, 'nothing was queued');
+});
