@@ -32,31 +32,33 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
 
   const summary = status.data?.summary ?? initial ?? null;
   if (!summary) return variant === 'compact' ? <span className="text-xs text-slate-400">…</span> : null;
-  const active = summary.running + summary.queued;
+  const active = summary.runningRuns + summary.queuedRuns;
+  const byStatus = summary.integrationsByStatus;
 
   if (variant === 'compact') {
     return (
       <a href={`/orgs/${orgId}/integrations`} data-testid="sync-status-compact" title="Sync status (refreshes every 30 s)"
         className="hidden items-center gap-2 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-200 sm:inline-flex">
-        <span className={`size-2 rounded-full ${summary.byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`} aria-hidden />
+        <span className={`size-2 rounded-full ${byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`} aria-hidden />
         {active ? `${active} syncing` : 'Idle'}
-        {summary.byStatus.ERROR > 0 && <span className="text-red-700">· {summary.byStatus.ERROR} error{summary.byStatus.ERROR > 1 ? 's' : ''}</span>}
+        {byStatus.ERROR > 0 && <span className="text-red-700">· {byStatus.ERROR} error{byStatus.ERROR > 1 ? 's' : ''}</span>}
       </a>
     );
   }
 
   const tiles: { label: string; value: number; tone: string }[] = [
-    { label: 'Active', value: summary.byStatus.ACTIVE, tone: 'text-emerald-700' },
-    { label: 'Syncing', value: summary.byStatus.SYNCING, tone: 'text-sky-700' },
-    { label: 'Errors', value: summary.byStatus.ERROR, tone: 'text-red-700' },
-    { label: 'Paused', value: summary.byStatus.PAUSED, tone: 'text-amber-700' },
-    { label: 'Not connected', value: summary.byStatus.INACTIVE, tone: 'text-slate-600' },
+    { label: 'Active', value: byStatus.ACTIVE, tone: 'text-emerald-700' },
+    { label: 'Syncing', value: byStatus.SYNCING, tone: 'text-sky-700' },
+    { label: 'Errors', value: byStatus.ERROR, tone: 'text-red-700' },
+    { label: 'Paused', value: byStatus.PAUSED, tone: 'text-amber-700' },
+    { label: 'Not connected', value: byStatus.INACTIVE, tone: 'text-slate-600' },
     { label: 'Runs in flight', value: active, tone: 'text-slate-900' },
+    { label: 'Failed runs (24 h)', value: summary.failedRuns24h, tone: summary.failedRuns24h ? 'text-red-700' : 'text-slate-900' },
   ];
   return (
     <section data-testid="sync-status-full" aria-label="Sync status" className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <div className="grid flex-1 grid-cols-3 gap-3 md:grid-cols-6">
+        <div className="grid flex-1 grid-cols-4 gap-3 lg:grid-cols-7">
           {tiles.map((t) => (
             <div key={t.label}>
               <div className={`text-2xl font-semibold tabular-nums ${t.tone}`}>{t.value}</div>
@@ -70,7 +72,7 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
               <Button disabled={syncAll.state !== 'idle'}>{syncAll.state !== 'idle' ? 'Queuing…' : 'Sync all'}</Button>
             </syncAll.Form>
           )}
-          <span className="text-xs text-slate-500">Last run finished {formatDateTime(summary.lastFinishedAt)}</span>
+          <span className="text-xs text-slate-500">Last sync {formatDateTime(summary.lastSyncAt)}</span>
         </div>
       </div>
       <Toast outcome={syncAll.data} />

@@ -27,8 +27,14 @@ export function findRun(tx: Tx, orgId: string, runId: string) {
   return tx.selectFrom('sync_runs').selectAll().where('organization_id', '=', orgId).where('id', '=', runId).executeTakeFirst();
 }
 
-export async function insertRun(tx: Tx, row: Insertable<SyncRunsTable>) {
-  await tx.insertInto('sync_runs').values(row).execute();
+/**
+ * Inserts the run unless a unique index refuses it (another active run of the sync, or the slot's run
+ * already exists); returns whether it was inserted. DO NOTHING instead of catching the violation: no
+ * savepoint, and the surrounding transaction stays usable.
+ */
+export async function insertRunIfFree(tx: Tx, row: Insertable<SyncRunsTable>): Promise<boolean> {
+  const inserted = await tx.insertInto('sync_runs').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function cancelQueued(tx: Tx, orgId: string, runId: string) {
@@ -96,4 +102,23 @@ export function runnableSyncs(tx: Tx, orgId: string, integrationId?: string) {
     .where('s.organization_id', '=', orgId).where('s.enabled', '=', true);
   if (integrationId) q = q.where('s.integration_id', '=', integrationId);
   return q.execute();
+}
+
+/**
+ * The organization's sync status at a glance (the admin UI's status widget). Each count is driven by an
+ * index: integrations by organization, active runs through each sync's partial "one active run" index,
+ * failures of the last 24 h through the (organization, created_at) index.
+ */
+export async function syncStatus(tx: Tx, orgId: string) {
+  const [byStatus, active, recent] = await Promise.all([
+    tx.selectFrom('integrations').select(['status', sql<number>`count(*)::int`.as('n'), sql<Date | null>`max(last_sync_at)`.as('last_sync_at')])
+      .where('organization_id', '=', orgId).groupBy('status').execute(),
+    tx.selectFrom('syncs').innerJoin('sync_runs', (j) => j.onRef('sync_runs.sync_id', '=', 'syncs.id').on('sync_runs.status', 'in', ['queued', 'running']))
+      .select(['sync_runs.status', sql<number>`count(*)::int`.as('n')])
+      .where('syncs.organization_id', '=', orgId).groupBy('sync_runs.status').execute(),
+    tx.selectFrom('sync_runs').select(sql<number>`count(*)::int`.as('n'))
+      .where('organization_id', '=', orgId).where('created_at', '>', sql<Date>`now() - interval '24 hours'`).where('status', '=', 'failed')
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { byStatus, active, failedRuns24h: recent.n };
 }

@@ -26,6 +26,11 @@ export const runsRoutes: FastifyPluginAsyncTypebox<{ runs: RunsService }> = asyn
     schema: { tags, summary: 'Run every enabled sync of the organization now (paused integrations are skipped)', params: OrgParams, response: { 202: S.RunsQueued, ...commonErrors } },
   }, async (request, reply) => reply.code(202).send(await runs.runMany(requestContext(request), request.params.orgId)));
 
+  app.get('/api/orgs/:orgId/sync-status', {
+    config: { access: { action: 'read', subject: 'Run' } },
+    schema: { tags, summary: 'Sync status at a glance: integrations by status, runs queued and running, failures in the last 24 hours', params: OrgParams, response: { 200: S.SyncStatus, ...commonErrors } },
+  }, async (request) => runs.syncStatus(requestContext(request), request.params.orgId));
+
   app.get('/api/orgs/:orgId/runs', {
     config: { access: { action: 'read', subject: 'Run' } },
     schema: { tags, summary: 'Sync history, newest first', params: OrgParams, querystring: S.RunsQuery, response: { 200: S.RunList, ...commonErrors } },

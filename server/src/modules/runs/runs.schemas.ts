@@ -63,3 +63,12 @@ export const RecordsQuery = StrictObject({
 
 export const RunQueued = Type.Object({ runId: Uuid });
 export const RunsQueued = Type.Object({ total: Type.Integer(), queued: Type.Integer() });
+
+const StatusCount = Type.Integer({ minimum: 0 });
+export const SyncStatus = Type.Object({
+  integrationsByStatus: Type.Object({ ACTIVE: StatusCount, INACTIVE: StatusCount, ERROR: StatusCount, SYNCING: StatusCount, PAUSED: StatusCount }),
+  runningRuns: StatusCount,
+  queuedRuns: StatusCount,
+  failedRuns24h: StatusCount,
+  lastSyncAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});

@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { Db } from '../../../../db/client.js';
 import type { LogLevel, RunStatus, RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
+import { Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -66,33 +65,15 @@ const toLogView = (l: SyncLogRow): LogView => ({
 });
 
 /**
- * Queues a run unless one is already active for the sync. The unique index on active runs is the
- * guarantee; this only turns the violation into `null` for the caller to report.
+ * Queues a run unless one is already active for the sync (or, for a scheduled run, the slot has its
+ * run). The unique indexes are the guarantee; a refused insert is reported as `null`.
  */
 export async function queueRun(tx: Tx, orgId: string, sync: { id: string; integration_id: string }, trigger: RunTrigger, scheduledFor: Date | null): Promise<string | null> {
   const id = uuidv7();
-  try {
-    await withSavepoint(tx, () => repo.insertRun(tx, {
-      id, organization_id: orgId, integration_id: sync.integration_id, sync_id: sync.id, trigger, status: 'queued', scheduled_for: scheduledFor,
-    }));
-    return id;
-  } catch (err) {
-    if (isUniqueViolation(err)) return null;
-    throw err;
-  }
-}
-
-/** Runs `work` under a savepoint so a unique violation does not abort the surrounding transaction. */
-async function withSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
-  await sql`SAVEPOINT queue_run`.execute(tx);
-  try {
-    const result = await work();
-    await sql`RELEASE SAVEPOINT queue_run`.execute(tx);
-    return result;
-  } catch (err) {
-    await sql`ROLLBACK TO SAVEPOINT queue_run`.execute(tx);
-    throw err;
-  }
+  const inserted = await repo.insertRunIfFree(tx, {
+    id, organization_id: orgId, integration_id: sync.integration_id, sync_id: sync.id, trigger, status: 'queued', scheduled_for: scheduledFor,
+  });
+  return inserted ? id : null;
 }
 
 export function createRunsService(db: Db, dispatcher: RunDispatcher) {
@@ -147,6 +128,20 @@ export function createRunsService(db: Db, dispatcher: RunDispatcher) {
         await recordAudit(tx, ctx, { organizationId: orgId, action: 'run.cancel_requested', target: { type: 'run', id: runId }, metadata: { status: run.status } });
         return toRunView((await repo.findRun(tx, orgId, runId))!);
       });
+    },
+
+    /** Integrations by status, runs in flight and recent failures: what the status widget shows. */
+    async syncStatus(ctx: RequestContext, orgId: string) {
+      assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
+      const { byStatus, active, failedRuns24h } = await inScope(db, { org: orgId }, (tx) => repo.syncStatus(tx, orgId));
+      const integrationsByStatus = { ACTIVE: 0, INACTIVE: 0, ERROR: 0, SYNCING: 0, PAUSED: 0 };
+      let lastSyncAt: Date | null = null;
+      for (const row of byStatus) {
+        integrationsByStatus[row.status] = row.n;
+        if (row.last_sync_at && (!lastSyncAt || row.last_sync_at > lastSyncAt)) lastSyncAt = row.last_sync_at;
+      }
+      const count = (status: string) => active.find((a) => a.status === status)?.n ?? 0;
+      return { integrationsByStatus, runningRuns: count('running'), queuedRuns: count('queued'), failedRuns24h, lastSyncAt: lastSyncAt?.toISOString() ?? null };
     },
 
     async list(ctx: RequestContext, orgId: string, q: { integrationId?: string; syncId?: string; status?: RunStatus; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<RunView>> {
