@@ -9,4 +9,5 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   api: () => import('./api/index.js'),
   sync: () => import('./sync/index.js'),
   scheduler: () => import('./scheduler/index.js'),
+  ui: () => import('./ui/index.js'),
 };
