@@ -71,6 +71,19 @@ try {
     await login(email);
   }
   check(true, 'every demo user signs in');
+  // `npm start` serves the admin UI too (through Vite in development): the sign-in page renders, and
+  // signing in through the form lands on the integrations page with the session cookies.
+  const loginPage = await fetch(`${base}/login`);
+  check(loginPage.status === 200 && (await loginPage.text()).includes('Sign in to Linkyard'), 'the admin UI renders its sign-in page');
+  const form = await fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ email: 'admin@acme.test', password: 'linkyard-demo' }),
+  });
+  const cookies = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const home = await fetch(`${base}/`, { headers: { cookie: cookies }, redirect: 'follow' });
+  const html = await home.text();
+  check(form.status === 302 && home.url.includes('/integrations') && html.includes('HubSpot CRM'), 'signing in through the UI opens the integrations page with the demo integrations');
   const owner = await login('owner@linkyard.test');
   const created = await call('POST', '/api/orgs', owner, { name: 'Smoke Test', slug: 'smoke-test', superAdminEmail: 'smoke@example.test' });
   check(created.status === 201, 'the platform owner creates an organization');
@@ -82,7 +95,7 @@ try {
   const slugs = orgs.body.items.map((o) => o.slug).sort();
   check(JSON.stringify(slugs) === JSON.stringify(['acme', 'globex', 'smoke-test']), `after a restart the data is still there (${slugs.join(', ')})`);
   await stop(server.child);
-  console.log('embedded smoke test: 4 passed, 0 failed');
+  console.log('embedded smoke test: 6 passed, 0 failed');
 } catch (err) {
   console.error(`not ok - ${err.message}`);
   if (server) try { process.kill(-server.child.pid, 'SIGKILL'); } catch {}
