@@ -285,7 +285,9 @@ export function formatInZone(iso: string, timezone: string): string {
   }
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('weekday')}, ${get('month')} ${get('day')}, ${hour}:${get('minute')} ${get('timeZoneName')}`;
+  // ICU versions differ on the zero offset ("GMT", "GMT+0"); one spelling keeps server and browser in step.
+  const offset = /^(GMT|UTC)([+-]0(:00)?)?$/.test(get('timeZoneName')) ? 'UTC' : get('timeZoneName');
+  return `${get('weekday')}, ${get('month')} ${get('day')}, ${hour}:${get('minute')} ${offset}`;
 }
 
 /** IANA timezones for a select: UTC first, then the rest sorted and grouped by region. */

@@ -208,7 +208,9 @@ function humaniseMessage(message: string, index: number): string {
   return message
     .replace(/^(body\.)?mappings(\[\d+\]|\.\d+)\.?/, `Row ${index + 1}: `)
     .replace(/mappings\[(\d+)\]/g, (_, n: string) => `row ${Number(n) + 1}`)
-    .replace(/: +/, ': ');
+    .replace(/: +/, ': ')
+    .replace(/must match pattern ".*"$/, 'must be a field name: letters, digits and _, not starting with a digit (dots for nested fields)')
+    .replace(/must NOT have fewer than 1 characters/, 'is required');
 }
 
 export function toRowErrors(entry: ReturnType<typeof rowErrorFromMessage>): RowErrors {
@@ -294,4 +296,11 @@ function getPath(target: Record<string, unknown>, path: string): unknown {
     node = (node as Record<string, unknown>)[part];
   }
   return node;
+}
+
+/** JSON with object keys sorted, to compare mappings whatever order the database gave their args. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }

@@ -1,4 +1,268 @@
-// Placeholder: this page is being built (see issue 5).
-export default function Page() {
-  return <p className="text-sm text-slate-500">This page is not built yet.</p>;
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useFetcher } from 'react-router';
+import type { Route } from './+types/integration-mappings';
+import { apiPath, callApi, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
+import {
+  addRow, canonicalJson, mappingsFromRows, previewErrorsByRow, rowErrorFromMessage, rowsFromMappings, sampleFromMappings,
+  SOURCELESS, toRowErrors, type MappingRow,
+} from '~/lib/mappings';
+import type { Mapping, Page, Provider, Sync } from '~/lib/types';
+import { MappingEditor, MappingTable } from '~/components/mapping-editor';
+import { Button, EmptyState, ErrorNote, LinkButton, Textarea, Toast } from '~/components/ui';
+import { useIntegration } from './integration-layout';
+import { useOrg } from './org-layout';
+
+interface PreviewResult { output: Record<string, unknown>; errors: { target: string; source?: string; message: string }[] }
+type PreviewOutcome = { kind: 'preview'; ok: true; result: PreviewResult } | { kind: 'preview'; ok: false; message: string; invalidRecord?: boolean };
+type SaveOutcome = ActionOutcome & { kind: 'save' };
+
+const FALLBACK_SAMPLE = { id: '1001', email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Lovelace', status: 'active', createdAt: '2024-03-07T09:30:00Z' };
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  const base = `/api/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  const syncs = await loadApi<Page<Sync>>(request, context, `${base}/syncs?limit=200`);
+  const wanted = url.searchParams.get('syncId');
+  const sync = syncs.items.find((s) => s.id === wanted) ?? syncs.items[0] ?? null;
+  if (!sync) return { sync: null, missing: Boolean(wanted), sample: '', sampleSource: 'example' as const, preview: null };
+
+  // The sample record: the first synced record of the resource. Records are stored after mapping, so when the
+  // sync has mappings a stored record is their output, not their input: then build one from the source paths.
+  let sample: unknown = null;
+  let sampleSource: 'record' | 'mappings' | 'example' = 'example';
+  if (sync.mappings.length === 0) {
+    const records = await callApi<Page<{ data: unknown }>>(context, 'GET', apiPath(`${base}/records`, { resource: sync.resource, limit: 1 }));
+    const first = records.ok ? records.data.items[0]?.data : undefined;
+    if (first && typeof first === 'object' && !Array.isArray(first)) {
+      sample = first;
+      sampleSource = 'record';
+    }
+  } else {
+    sample = sampleFromMappings(sync.mappings);
+    sampleSource = 'mappings';
+  }
+  sample ??= FALLBACK_SAMPLE;
+  const res = await callApi<PreviewResult>(context, 'POST', `/api/orgs/${params.orgId}/syncs/${sync.id}/mappings/preview`, { record: sample });
+  if (!res.ok && res.status === 401) throw redirectToLogin(request);
+  return {
+    sync,
+    missing: Boolean(wanted) && wanted !== sync.id,
+    sample: JSON.stringify(sample, null, 2),
+    sampleSource,
+    preview: res.ok ? res.data : null,
+  };
+}
+
+export async function action({ request, context, params }: Route.ActionArgs): Promise<PreviewOutcome | SaveOutcome> {
+  const body = (await request.json().catch(() => ({}))) as { intent?: string; syncId?: string; record?: string; mappings?: Mapping[] };
+  const syncPath = `/api/orgs/${params.orgId}/syncs/${encodeURIComponent(body.syncId ?? '')}`;
+  if (body.intent === 'preview') {
+    let record: unknown;
+    try {
+      record = JSON.parse(body.record ?? '');
+    } catch (err) {
+      return { kind: 'preview', ok: false, invalidRecord: true, message: `The sample record is not valid JSON: ${(err as Error).message}` };
+    }
+    if (!record || typeof record !== 'object' || Array.isArray(record)) {
+      return { kind: 'preview', ok: false, invalidRecord: true, message: 'The sample record must be a JSON object, like { "email": "ada@example.com" }.' };
+    }
+    const res = await callApi<PreviewResult>(context, 'POST', `${syncPath}/mappings/preview`, { record, mappings: body.mappings ?? [] });
+    if (res.ok) return { kind: 'preview', ok: true, result: res.data };
+    if (res.status === 401) throw redirectToLogin(request);
+    return { kind: 'preview', ok: false, message: res.message };
+  }
+  if (body.intent === 'save') {
+    const mappings = body.mappings ?? [];
+    const res = await callApi(context, 'PATCH', syncPath, { mappings });
+    const done = mappings.length ? `Mappings saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.` : 'Mappings removed: records are stored as they come.';
+    return { kind: 'save', ...outcome(request, res, done, 'save') };
+  }
+  return { kind: 'save', ok: false, message: 'Unknown action.' };
+}
+
+export const meta: Route.MetaFunction = ({ matches }) => {
+  const layout = matches.find((m) => m?.id === 'routes/integration-layout')?.data as { integration?: { name: string } } | undefined;
+  return [{ title: `Field mappings · ${layout?.integration?.name ?? 'Integration'} · Linkyard` }];
+};
+
+/** Mappings are JSON already; `args` and `default` are typed `unknown` only because they can hold any literal. */
+const asJson = (value: unknown) => value as Parameters<ReturnType<typeof useFetcher>['submit']>[0];
+
+const resourceName = (provider: Provider | null, key: string) => provider?.resources.find((r) => r.key === key)?.name ?? key;
+
+export default function IntegrationMappings({ loaderData, params }: Route.ComponentProps) {
+  const { syncs, provider } = useIntegration();
+  const { permissions } = useOrg();
+  const { sync } = loaderData;
+  const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
+
+  if (!sync) {
+    return (
+      <EmptyState title="No syncs to map yet"
+        description="Field mappings belong to a sync. Add a sync of one resource first, then choose which fields to keep and how to transform them."
+        action={<LinkButton to={`${base}/syncs`}>Go to Syncs & schedules</LinkButton>} />
+    );
+  }
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h2 className="text-lg font-semibold text-slate-900">Field mappings</h2>
+          <p className="text-sm text-slate-600">Turn each {provider?.name ?? ''} record into your record: fields in this order, with optional transforms.</p>
+        </div>
+        {syncs.length > 1 && (
+          <nav aria-label="Sync" className="flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+            {syncs.map((s) => (
+              <Link key={s.id} to={`?syncId=${s.id}`} aria-current={s.id === sync.id ? 'page' : undefined}
+                className={`rounded-md px-3 py-1 text-sm font-medium ${s.id === sync.id ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`}>
+                {resourceName(provider, s.resource)} <span className="text-xs font-normal text-slate-500">· {s.mode}</span>
+              </Link>
+            ))}
+          </nav>
+        )}
+      </div>
+      {loaderData.missing && <ErrorNote>That sync no longer exists; showing the {resourceName(provider, sync.resource)} sync.</ErrorNote>}
+      <MappingsForm key={sync.id} sync={sync} resource={resourceName(provider, sync.resource)} canEdit={permissions.edit}
+        sample={loaderData.sample} sampleSource={loaderData.sampleSource} initialPreview={loaderData.preview} />
+    </div>
+  );
+}
+
+function MappingsForm({ sync, resource, canEdit, sample, sampleSource, initialPreview }: {
+  sync: Sync;
+  resource: string;
+  canEdit: boolean;
+  sample: string;
+  sampleSource: 'record' | 'mappings' | 'example';
+  initialPreview: PreviewResult | null;
+}) {
+  const [rows, setRows] = useState<MappingRow[]>(() => rowsFromMappings(sync.mappings));
+  const [record, setRecord] = useState(sample);
+  const previewFetcher = useFetcher<PreviewOutcome>();
+  const saveFetcher = useFetcher<SaveOutcome>();
+  const [toast, setToast] = useState<{ ok: boolean; message: string; n: number } | null>(null);
+
+  const mappings = useMemo(() => mappingsFromRows(rows), [rows]);
+  const mappingsKey = canonicalJson(mappings);
+  // The preview leaves out rows not filled in yet, so a fresh row shows no error before it is typed into.
+  const previewRows = useMemo(() => rows.filter((r) => r.source.trim() || r.target.trim() || SOURCELESS.includes(r.transform)), [rows]);
+  const saved = canonicalJson(sync.mappings);
+  const dirty = mappingsKey !== saved;
+
+  // Live preview of the unsaved rows on the sample record, a moment after the last keystroke.
+  const [edited, setEdited] = useState(false);
+  useEffect(() => {
+    if (!edited) return;
+    const t = setTimeout(() => previewFetcher.submit(
+      asJson({ intent: 'preview', syncId: sync.id, record, mappings: mappingsFromRows(previewRows) }),
+      { method: 'post', encType: 'application/json', defaultShouldRevalidate: false },
+    ), 400);
+    return () => clearTimeout(t);
+  }, [mappingsKey, record]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const [saveErrorFor, setSaveErrorFor] = useState<string | null>(null);
+  useEffect(() => {
+    if (!saveFetcher.data) return;
+    setToast({ ok: saveFetcher.data.ok, message: saveFetcher.data.message, n: Date.now() });
+    setSaveErrorFor(saveFetcher.data.ok ? null : mappingsKey);
+  }, [saveFetcher.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => setToast(null), 6000);
+    return () => clearTimeout(t);
+  }, [toast]);
+
+  const previewData = previewFetcher.data;
+  const result: PreviewResult | null = previewData ? (previewData.ok ? previewData.result : null) : initialPreview;
+  const previewMessage = previewData && !previewData.ok ? previewData : null;
+  // The API's validation message, placed on its row: from saving (until the rows change) or from the preview.
+  const saveMessage = saveFetcher.data && !saveFetcher.data.ok && saveErrorFor === mappingsKey ? saveFetcher.data.message : null;
+  const validation = saveMessage ?? (previewMessage && !previewMessage.invalidRecord ? previewMessage.message : null);
+  const placed = validation ? rowErrorFromMessage(validation, saveMessage ? rows : previewRows) : null;
+  const rowErrors = toRowErrors(placed);
+  const previewErrors = result ? previewErrorsByRow(result.errors, rows) : {};
+
+  const change = (next: MappingRow[]) => { setRows(next); setEdited(true); };
+  const saving = saveFetcher.state !== 'idle';
+  const save = () => saveFetcher.submit(asJson({ intent: 'save', syncId: sync.id, mappings }), { method: 'post', encType: 'application/json' });
+
+  return (
+    <div className="space-y-5">
+      <section aria-labelledby="mappings-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
+          <h3 id="mappings-heading" className="text-sm font-semibold text-slate-900">
+            {resource} → your records <span className="ml-1 font-normal text-slate-500">{rows.length} field{rows.length === 1 ? '' : 's'}</span>
+          </h3>
+          {canEdit && (
+            <div className="flex items-center gap-3">
+              {dirty && <span className="text-xs text-amber-700">Unsaved changes</span>}
+              {dirty && <Button type="button" variant="ghost" onClick={() => change(rowsFromMappings(sync.mappings))}>Discard</Button>}
+              <Button type="button" onClick={save} disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save mappings'}</Button>
+            </div>
+          )}
+        </header>
+        <div className="p-5">
+          {validation && !placed && <div className="mb-4"><ErrorNote>{validation}</ErrorNote></div>}
+          {validation && placed && <p className="sr-only" role="alert">{placed.message}</p>}
+          {rows.length === 0 ? (
+            <EmptyState title="No mappings: records as they come"
+              description={`Without mappings each record of ${resource} is stored exactly as the provider sends it, with all its fields. Add fields to keep only what you need, rename them and transform their values.`}
+              action={canEdit ? <Button type="button" onClick={() => change(addRow(rows))}>Add the first field</Button> : undefined} />
+          ) : canEdit ? (
+            <MappingEditor rows={rows} onChange={change} errors={rowErrors} previewErrors={previewErrors} />
+          ) : (
+            <MappingTable mappings={sync.mappings} />
+          )}
+        </div>
+      </section>
+
+      <section aria-labelledby="preview-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
+          <h3 id="preview-heading" className="text-sm font-semibold text-slate-900">Preview</h3>
+          <span className="text-xs text-slate-500" aria-live="polite">{previewFetcher.state !== 'idle' ? 'Updating…' : canEdit && dirty ? 'Showing your unsaved mappings' : 'Showing the saved mappings'}</span>
+        </header>
+        <div className="grid gap-5 p-5 lg:grid-cols-2">
+          <div>
+            <label htmlFor="sample-record" className="block text-sm font-medium text-slate-700">Sample record (JSON)</label>
+            <Textarea id="sample-record" rows={14} value={record} spellCheck={false} className="mt-1 text-xs"
+              aria-invalid={previewMessage?.invalidRecord ? true : undefined} aria-describedby="sample-record-hint"
+              onChange={(e) => { setRecord(e.target.value); setEdited(true); }} />
+            {previewMessage?.invalidRecord
+              ? <p id="sample-record-hint" className="mt-1 text-sm text-red-700" role="alert">{previewMessage.message}</p>
+              : <p id="sample-record-hint" className="mt-1 text-xs text-slate-500">
+                  {sampleSource === 'record' ? `The first synced record of ${resource}. Edit it to try other values.`
+                    : sampleSource === 'mappings' ? 'An example built from the source paths of the mappings. Paste a real record to try it.'
+                    : 'A small example: paste a real record from the provider to try your mappings.'}
+                </p>}
+          </div>
+          <div>
+            <h4 className="text-sm font-medium text-slate-700">Output</h4>
+            {result ? (
+              <>
+                <pre className="mt-1 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100" data-preview-output>
+                  {JSON.stringify(result.output, null, 2)}
+                </pre>
+                {result.errors.length > 0 ? (
+                  <ul className="mt-3 space-y-1" aria-label="Field errors" data-preview-errors>
+                    {result.errors.map((e, i) => (
+                      <li key={i} className="rounded bg-red-50 px-2.5 py-1.5 text-xs text-red-800 ring-1 ring-inset ring-red-600/20">
+                        <code className="font-semibold">{e.target}</code>{e.source ? <> (from <code>{e.source}</code>)</> : null}: {e.message}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="mt-2 text-xs text-emerald-700">No field errors.</p>
+                )}
+              </>
+            ) : (
+              <p className="mt-1 rounded-md bg-slate-50 px-3 py-6 text-center text-sm text-slate-500 ring-1 ring-inset ring-slate-200">
+                {previewMessage ? 'Fix the error to see the output.' : 'The output appears here.'}
+              </p>
+            )}
+          </div>
+        </div>
+      </section>
+      <Toast key={toast?.n} outcome={toast} />
+    </div>
+  );
 }

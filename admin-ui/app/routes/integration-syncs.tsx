@@ -169,7 +169,7 @@ function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync
             </Select>
           </Field>
         </div>
-        <div className="w-56">
+        <div className="w-64">
           <Field label="Mode" htmlFor="new-mode" error={errors.mode}
             hint={info?.incremental === false ? `${info.name}: full syncs only` : 'Incremental fetches only changes'}>
             <Select id="new-mode" name="mode" defaultValue="full">
@@ -214,7 +214,11 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
   useEffect(() => onOutcome(save.data), [save.data]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => onOutcome(toggle.data), [toggle.data]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => onOutcome(run.data), [run.data]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => setSaveErrors(save.data && !save.data.ok ? save.data.fieldErrors ?? {} : {}), [save.data]);
+  useEffect(() => {
+    setSaveErrors(save.data && !save.data.ok ? save.data.fieldErrors ?? {} : {});
+    // A saved custom expression that is a preset shows as that preset from now on.
+    if (save.data?.ok) setDraft((d) => ({ ...draftFromSchedule(scheduleFromDraft(d), d.timezone), timezone: d.timezone }));
+  }, [save.data]);
   useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
 
   const schedule = scheduleFromDraft(draft);
@@ -298,7 +302,7 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
               <CronEditor id={id} draft={draft} onChange={(d) => { setDraft(d); setSaveErrors({}); }} timezones={timezones}
                 preview={preview} pending={pending} errors={saveErrors} />
               <div className="flex flex-wrap items-end gap-4 border-t border-slate-100 pt-4">
-                <div className="w-56">
+                <div className="w-64">
                   <Field label="Mode" htmlFor={`${id}-mode`} error={saveErrors.mode}
                     hint={resourceInfo?.incremental === false ? 'This resource supports full syncs only' : undefined}>
                     <Select id={`${id}-mode`} name="mode" value={mode} onChange={(e) => setMode(e.target.value as Sync['mode'])}>
