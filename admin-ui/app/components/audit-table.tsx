@@ -13,7 +13,7 @@ export function AuditTable({ events, orgs, orgHref }: {
   orgs?: Record<string, string>;
   orgHref?: (orgId: string) => string;
 }) {
-  const head: ReactNode[] = ['Time', ...(orgs ? ['Organization'] : []), 'Actor', 'Action', 'Target', 'IP', 'Details'];
+  const head: ReactNode[] = ['Time', ...(orgs ? ['Organization'] : []), 'Actor · IP', 'Action', 'Target', 'Details'];
   return (
     <Table head={head}>
       {events.map((e) => {
@@ -29,23 +29,25 @@ export function AuditTable({ events, orgs, orgHref }: {
                   : <span className="text-slate-400">Platform</span>}
               </Td>
             )}
-            <Td className="max-w-56 truncate" title={e.actor.email ?? undefined}>
-              {e.actor.email ?? <span className="text-slate-400">System</span>}
+            <Td>
+              <div className="max-w-48 truncate" title={e.actor.email ?? undefined}>
+                {e.actor.email ?? <span className="text-slate-400">System</span>}
+              </div>
+              {e.ip && <div className="font-mono text-xs text-slate-500">{e.ip}</div>}
             </Td>
             <Td><code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{e.action}</code></Td>
             <Td>
-              <span className="text-slate-600">{e.target.type}</span>
-              {e.target.id && <span className="ml-1 font-mono text-xs text-slate-500" title={e.target.id}>{shortId(e.target.id)}</span>}
+              <div className="text-slate-600">{e.target.type}</div>
+              {e.target.id && <div className="font-mono text-xs text-slate-500" title={e.target.id}>{shortId(e.target.id)}</div>}
             </Td>
-            <Td className="font-mono text-xs text-slate-500">{e.ip ?? '—'}</Td>
-            <Td className="min-w-56 whitespace-normal">
+            <Td className="w-full min-w-40 whitespace-normal!">
               {summary ? (
-                <details className="group max-w-md">
+                <details className="group">
                   <summary className="cursor-pointer list-none text-xs text-slate-600 hover:text-slate-900 [&::-webkit-details-marker]:hidden">
                     <span className="mr-1 inline-block text-slate-400 transition group-open:rotate-90" aria-hidden>▸</span>
-                    <span className="break-words">{summary}</span>
+                    <span className="[overflow-wrap:anywhere]">{summary}</span>
                   </summary>
-                  <pre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200">
+                  <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap [overflow-wrap:anywhere] rounded bg-slate-50 p-2 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200">
                     {JSON.stringify(e.metadata, null, 2)}
                   </pre>
                 </details>
@@ -78,44 +80,44 @@ export function AuditFilterForm({ values, errors, actors, orgs, resetHref, activ
     'aria-describedby': errors[name] ? `${id}-${name}-error` : undefined,
   });
   const error = (name: keyof AuditFilterValues) =>
-    errors[name] && <p id={`${id}-${name}-error`} role="alert" className="mt-1 max-w-56 text-xs text-red-700">{errors[name]}</p>;
+    errors[name] && <p id={`${id}-${name}-error`} role="alert" className="mt-1 text-xs text-red-700">{errors[name]}</p>;
   const label = 'text-xs font-medium text-slate-600';
   return (
     <Form method="get" role="search" aria-label="Filter audit events" className="mb-4 flex flex-wrap items-start gap-3">
-      <div>
+      <div className="w-60">
         <label htmlFor={`${id}-action`} className={label}>Action</label>
-        <Select {...field('action')} defaultValue={values.action} className="w-60">
+        <Select {...field('action')} defaultValue={values.action}>
           <option value="">Any action</option>
           {actions.map((a) => <option key={a} value={a}>{a}</option>)}
         </Select>
         {error('action')}
       </div>
-      <div>
+      <div className="w-56">
         <label htmlFor={`${id}-actorId`} className={label}>Actor</label>
-        <Select {...field('actorId')} defaultValue={values.actorId} className="w-56">
+        <Select {...field('actorId')} defaultValue={values.actorId}>
           <option value="">Anyone</option>
           {actorOptions.map((a) => <option key={a.id} value={a.id}>{a.email}</option>)}
         </Select>
         {error('actorId')}
       </div>
       {orgs && (
-        <div>
+        <div className="w-48">
           <label htmlFor={`${id}-orgId`} className={label}>Organization</label>
-          <Select {...field('orgId')} defaultValue={values.orgId} className="w-48">
+          <Select {...field('orgId')} defaultValue={values.orgId}>
             <option value="">All organizations</option>
             {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
           </Select>
           {error('orgId')}
         </div>
       )}
-      <div>
+      <div className="w-40">
         <label htmlFor={`${id}-from`} className={label}>From (UTC day)</label>
-        <Input {...field('from')} type="date" defaultValue={values.from} className="w-40" />
+        <Input {...field('from')} type="date" defaultValue={values.from} />
         {error('from')}
       </div>
-      <div>
+      <div className="w-40">
         <label htmlFor={`${id}-to`} className={label}>To (UTC day, inclusive)</label>
-        <Input {...field('to')} type="date" defaultValue={values.to} className="w-40" />
+        <Input {...field('to')} type="date" defaultValue={values.to} />
         {error('to')}
       </div>
       <div className="flex gap-2 pt-5">

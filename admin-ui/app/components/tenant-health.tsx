@@ -55,7 +55,7 @@ export function SuspendToggle({ fetcher, org, action }: {
   return (
     <ConfirmAction fetcher={fetcher} action={action} busy={busy}
       fields={{ intent: 'status', orgId: org.id, name: org.name, status: suspend ? 'suspended' : 'active' }}
-      label={<>{suspend ? 'Suspend' : 'Reactivate'}<span className="sr-only"> {org.name}</span></>}
+      label={suspend ? 'Suspend' : 'Reactivate'} ariaLabel={`${suspend ? 'Suspend' : 'Reactivate'} ${org.name}`}
       pendingLabel={suspend ? 'Suspending…' : 'Reactivating…'}
       buttonVariant={suspend ? 'secondary' : 'primary'} tone={suspend ? 'danger' : 'primary'}
       title={suspend ? `Suspend ${org.name}?` : `Reactivate ${org.name}?`}

@@ -7,7 +7,7 @@ import {
 } from '~/lib/export-form';
 import { useOrg } from './org-layout';
 import { Button, Card, EmptyState, Input, PageHeader, Toast } from '~/components/ui';
-import { RouteError } from '~/components/route-error';
+import { PageError } from '~/components/page-error';
 
 const DEFAULTS: ExportFormValues = { format: 'json', entities: [...EXPORT_ENTITIES], startDate: '', endDate: '' };
 
@@ -136,19 +136,19 @@ export default function Exports({ loaderData, params }: Route.ComponentProps) {
 
           <Card title="Date range">
             <div className="flex flex-wrap items-start gap-4">
-              <div>
+              <div className="w-44">
                 <label htmlFor="startDate" className="block text-sm font-medium text-slate-700">Start date</label>
-                <Input id="startDate" name="startDate" type="date" value={values.startDate} className="mt-1 w-44"
+                <Input id="startDate" name="startDate" type="date" value={values.startDate} className="mt-1"
                   max={values.endDate || undefined} onChange={(e) => set({ startDate: e.target.value })}
                   aria-invalid={errors.startDate ? true : undefined} aria-describedby={errors.startDate ? 'startDate-error' : undefined} />
-                {errors.startDate && <p id="startDate-error" role="alert" className="mt-1 max-w-44 text-sm text-red-700">{errors.startDate}</p>}
+                {errors.startDate && <p id="startDate-error" role="alert" className="mt-1 text-sm text-red-700">{errors.startDate}</p>}
               </div>
-              <div>
+              <div className="w-44">
                 <label htmlFor="endDate" className="block text-sm font-medium text-slate-700">End date</label>
-                <Input id="endDate" name="endDate" type="date" value={values.endDate} className="mt-1 w-44"
+                <Input id="endDate" name="endDate" type="date" value={values.endDate} className="mt-1"
                   min={values.startDate || undefined} onChange={(e) => set({ endDate: e.target.value })}
                   aria-invalid={errors.endDate ? true : undefined} aria-describedby={errors.endDate ? 'endDate-error' : undefined} />
-                {errors.endDate && <p id="endDate-error" role="alert" className="mt-1 max-w-56 text-sm text-red-700">{errors.endDate}</p>}
+                {errors.endDate && <p id="endDate-error" role="alert" className="mt-1 text-sm text-red-700">{errors.endDate}</p>}
               </div>
               <div className="pt-6">
                 <div className="flex flex-wrap gap-1" role="group" aria-label="Quick ranges">
@@ -212,5 +212,5 @@ export default function Exports({ loaderData, params }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary() {
-  return <RouteError page="Exports" />;
+  return <PageError page="Exports" />;
 }

@@ -9,7 +9,7 @@ import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
 import { ConfirmAction } from '~/components/confirm-action';
-import { RouteError } from '~/components/route-error';
+import { PageError } from '~/components/page-error';
 import { InvitationNotice } from '~/components/invitation-notice';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
@@ -196,12 +196,17 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
   useEffect(() => setRole(member.role), [member.role]);
   const mine = (f: typeof roleFetcher) => (f.formData ? f.formData.get('userId') === member.userId : f.data?.userId === member.userId);
   const result = [roleFetcher, removeFetcher].find((f) => mine(f) && f.state === 'idle' && f.data && !f.data.ok)?.data;
+  // A refused change puts the select back to the role the member still has.
+  useEffect(() => {
+    if (roleFetcher.state === 'idle' && roleFetcher.data && !roleFetcher.data.ok && roleFetcher.data.userId === member.userId) setRole(member.role);
+  }, [roleFetcher.state, roleFetcher.data, member.userId, member.role]);
   const selectId = `role-${member.userId}`;
   const savingRole = roleFetcher.state !== 'idle' && mine(roleFetcher);
 
   return (
-    <tr data-member={member.email} className="align-top">
-      <Td className="whitespace-normal">
+    <>
+    <tr data-member={member.email} className={result ? 'align-top border-b-0 [&>td]:pb-1' : 'align-top'}>
+      <Td className="whitespace-normal!">
         <div className="font-medium text-slate-900">
           {member.name}
           {isSelf && <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700">You</span>}
@@ -209,7 +214,6 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
           {member.status === 'disabled' && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600">Disabled</span>}
         </div>
         <div className="text-slate-500">{member.email}</div>
-        {result && <p role="alert" className="mt-1 max-w-md text-sm text-red-700" data-row-error>{result.message}</p>}
       </Td>
       <Td>
         {manage ? (
@@ -218,9 +222,11 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
             <input type="hidden" name="userId" value={member.userId} />
             <input type="hidden" name="email" value={member.email} />
             <label htmlFor={selectId} className="sr-only">Role of {member.email}</label>
-            <Select id={selectId} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} className="w-36">
-              {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
-            </Select>
+            <div className="w-40">
+              <Select id={selectId} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+                {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+              </Select>
+            </div>
             <Button variant="secondary" disabled={savingRole || role === member.role}>{savingRole ? 'Saving…' : 'Save'}</Button>
           </roleFetcher.Form>
         ) : (
@@ -236,7 +242,7 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
         <Td className="text-right">
           <ConfirmAction fetcher={removeFetcher as never} fields={{ intent: 'remove', userId: member.userId, email: member.email }}
             busy={removeFetcher.state !== 'idle' && mine(removeFetcher)}
-            label={<>Remove<span className="sr-only"> {member.email}</span></>} pendingLabel="Removing…"
+            label="Remove" ariaLabel={`Remove ${member.email}`} pendingLabel="Removing…"
             title={isSelf ? 'Remove yourself?' : `Remove ${member.email}?`} confirmLabel="Remove member"
             description={isSelf
               ? 'You will lose access to this organization at once. Another Super Admin would have to add you back.'
@@ -244,9 +250,19 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
         </Td>
       )}
     </tr>
+    {result && (
+      <tr>
+        <td colSpan={manage ? 4 : 3} className="px-4 pb-2.5">
+          <p role="alert" data-row-error className="rounded bg-red-50 px-3 py-1.5 text-sm text-red-800 ring-1 ring-inset ring-red-600/20">
+            {member.email}: {result.message}
+          </p>
+        </td>
+      </tr>
+    )}
+    </>
   );
 }
 
 export function ErrorBoundary() {
-  return <RouteError page="Members & roles" />;
+  return <PageError page="Members & roles" />;
 }

@@ -10,7 +10,7 @@ import { changeTenantStatus } from '~/lib/platform.server';
 import type { Page } from '~/lib/types';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { InvitationNotice } from '~/components/invitation-notice';
-import { RouteError } from '~/components/route-error';
+import { PageError } from '~/components/page-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Button, Card, EmptyState, ErrorNote, Field, Input, LinkButton, PageHeader, Pager, StatusBadge, Table, Td, Toast } from '~/components/ui';
 
@@ -137,23 +137,28 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
       {items.length === 0 ? (
         <EmptyState title="No organizations yet" description="Create the first one below; its Super Admin gets an invitation." />
       ) : (
-        <Table head={['Organization', 'Status', 'Members', 'Integrations', 'Runs 24 h', 'Failed 24 h', 'Last activity', <span key="a" className="sr-only">Actions</span>]}>
+        <Table head={['Organization', 'Integrations', 'Runs\u00a0(24\u00a0h)', 'Last\u00a0activity', <span key="a" className="sr-only">Actions</span>]}>
           {items.map((t) => (
             <tr key={t.organization.id} data-tenant={t.organization.slug} className="hover:bg-slate-50">
               <Td>
-                <Link to={`/platform/tenants/${t.organization.id}`} className="font-medium text-slate-900 hover:text-brand-700">{t.organization.name}</Link>
-                <div className="flex items-center gap-2 text-xs text-slate-500">
+                <div className="flex items-center gap-2">
+                  <Link to={`/platform/tenants/${t.organization.id}`} className="font-medium text-slate-900 hover:text-brand-700">{t.organization.name}</Link>
+                  <StatusBadge status={t.organization.status} />
+                </div>
+                <div className="mt-0.5 flex items-center gap-2 text-xs text-slate-500">
                   <span className="font-mono">{t.organization.slug}</span>
+                  <span aria-hidden>·</span>
+                  <span>{t.members} member{t.members === 1 ? '' : 's'}</span>
+                  <span aria-hidden>·</span>
                   <HealthIndicator tenant={t} />
                 </div>
               </Td>
-              <Td><StatusBadge status={t.organization.status} /></Td>
-              <Td className="tabular-nums">{formatNumber(t.members)}</Td>
-              <Td className="whitespace-normal"><IntegrationCounts byStatus={t.integrationsByStatus} /></Td>
-              <Td className="tabular-nums">{formatNumber(t.runs24h)}</Td>
+              <Td className="min-w-52 whitespace-normal!"><IntegrationCounts byStatus={t.integrationsByStatus} /></Td>
               <Td className="tabular-nums">
-                <span className={t.failedRuns24h ? 'font-semibold text-red-700' : ''}>{formatNumber(t.failedRuns24h)}</span>
-                {t.runs24h > 0 && <span className="ml-1 text-xs text-slate-500">({failureRate(t.runs24h, t.failedRuns24h)})</span>}
+                <div>{formatNumber(t.runs24h)} run{t.runs24h === 1 ? '' : 's'}</div>
+                <div className={`text-xs ${t.failedRuns24h ? 'font-semibold text-red-700' : 'text-slate-500'}`}>
+                  {formatNumber(t.failedRuns24h)} failed{t.runs24h > 0 ? ` (${failureRate(t.runs24h, t.failedRuns24h)})` : ''}
+                </div>
               </Td>
               <Td>
                 {t.lastActivityAt
@@ -162,7 +167,7 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
               </Td>
               <Td className="text-right">
                 <div className="flex items-center justify-end gap-2">
-                  <LinkButton variant="ghost" to={`/platform/tenants/${t.organization.id}`}>Details<span className="sr-only"> of {t.organization.name}</span></LinkButton>
+                  <LinkButton variant="ghost" to={`/platform/tenants/${t.organization.id}`} aria-label={`Details of ${t.organization.name}`}>Details</LinkButton>
                   <SuspendToggle fetcher={statusFetcher as never} org={t.organization} />
                 </div>
               </Td>
@@ -299,5 +304,5 @@ function useToast(outcomes: (PlatformOutcome | undefined)[]) {
 }
 
 export function ErrorBoundary() {
-  return <RouteError page="Platform console" wide />;
+  return <PageError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;
 }
