@@ -5,7 +5,7 @@ import { Input, Select } from './ui';
 export const LOG_LEVELS: { value: LogLevel | ''; label: string }[] = [
   { value: '', label: 'All levels' },
   { value: 'info', label: 'Info and above' },
-  { value: 'warn', label: 'Warnings and errors' },
+  { value: 'warn', label: 'Warnings + errors' },
   { value: 'error', label: 'Errors only' },
 ];
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -93,7 +93,7 @@ export function LogFilters({ values, errors = {}, integrations, runId, clearHref
           {err('integrationId')}
         </div>
       )}
-      <div className="w-44">
+      <div className="w-48">
         <label htmlFor="log-level" className={LABEL}>Level</label>
         <Select id="log-level" name="level" defaultValue={values.level}>
           {LOG_LEVELS.map((l) => <option key={l.value} value={l.value}>{l.label}</option>)}
@@ -101,16 +101,16 @@ export function LogFilters({ values, errors = {}, integrations, runId, clearHref
       </div>
       {!runId && (
         <>
-          <div className="min-w-48 flex-1">
+          <div className="min-w-40 flex-1">
             <label htmlFor="log-q" className={LABEL}>Text</label>
             <Input id="log-q" name="q" type="search" maxLength={200} placeholder="Message contains…" defaultValue={values.q} />
           </div>
-          <div className="w-52">
+          <div className="w-48">
             <label htmlFor="log-from" className={LABEL}>From (UTC)</label>
             <Input id="log-from" name="from" type="datetime-local" defaultValue={values.from} {...described('from')} />
             {err('from')}
           </div>
-          <div className="w-52">
+          <div className="w-48">
             <label htmlFor="log-to" className={LABEL}>To (UTC)</label>
             <Input id="log-to" name="to" type="datetime-local" defaultValue={values.to} {...described('to')} />
             {err('to')}

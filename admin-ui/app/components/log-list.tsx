@@ -63,7 +63,10 @@ export function LogData({ data }: { data: Record<string, unknown> }) {
       chips.push({ key: k, node: `attempt ${v}` });
     } else if (k === 'stats' && v && typeof v === 'object') {
       const s = v as Record<string, unknown>;
-      const parts = Object.entries(s).filter(([, n]) => typeof n === 'number').map(([name, n]) => `${formatNumber(n as number)} ${name}`);
+      const order = ['fetched', 'created', 'updated', 'unchanged', 'deleted', 'failed'];
+      const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+      const parts = Object.entries(s).filter(([, n]) => typeof n === 'number').sort(([a], [b]) => rank(a) - rank(b))
+        .map(([name, n]) => `${formatNumber(n as number)} ${name}`);
       chips.push({ key: k, node: parts.join(' · ') });
     } else if (v !== null && v !== undefined) {
       rest.push([k, v]);
@@ -82,7 +85,7 @@ export function LogData({ data }: { data: Record<string, unknown> }) {
       {chips.map((c) => (
         <span key={c.key} data-chip={c.key} className={`max-w-full rounded px-1.5 py-0.5 ring-1 ring-inset ${TONES[c.tone ?? 'slate']}`}>{c.node}</span>
       ))}
-      <details className="group w-full">
+      <details className="open:w-full">
         <summary className="inline cursor-pointer rounded text-slate-500 hover:text-slate-700">JSON</summary>
         <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-relaxed text-slate-100">{JSON.stringify(data, null, 2)}</pre>
       </details>
@@ -118,7 +121,7 @@ export function LogList({ logs, runHref, integration, timeOnly = false }: {
             </div>
             <div className="flex flex-col items-end gap-0.5 whitespace-nowrap pt-0.5 text-xs">
               {i && <Link to={i.href} className="font-medium text-slate-700 hover:text-brand-700">{i.name}</Link>}
-              {runHref && <Link to={runHref(log)} className="text-brand-700 hover:underline">Run logs<span className="sr-only"> for this line</span> →</Link>}
+              {runHref && <Link to={runHref(log)} className="text-brand-700 hover:underline">Run logs →</Link>}
             </div>
           </li>
         );

@@ -74,7 +74,11 @@ describe('RunsChart', () => {
     const records = [...html.matchAll(/data-tick="records">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(records).toEqual(['0', '2', '4']);
     const times = [...html.matchAll(/data-label="time"[^>]*>([^<]*)</g)].map((m) => m[1]);
-    expect(times).toEqual(['Jun 3, 12:00', 'Jun 3, 12:10', 'Jun 3, 12:20']);
+    // every other run at this width, so the labels do not overlap; always the newest
+    expect(times).toEqual(['Jun 3, 12:00', 'Jun 3, 12:20']);
+    const wide = renderToStaticMarkup(<RunsChart runs={Array.from({ length: 30 }, (_, i) => makeRun({}, i))} now={0} />);
+    expect([...wide.matchAll(/data-label="time"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(
+      ['Jun 3, 12:40', 'Jun 3, 13:30', 'Jun 3, 14:20', 'Jun 3, 15:10', 'Jun 3, 16:00', 'Jun 3, 16:50']);
     expect(html).toContain('Duration</text>');
     expect(html).toContain('Records changed</text>');
   });

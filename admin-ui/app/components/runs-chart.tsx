@@ -2,7 +2,7 @@ import { CHART_COLOURS, layoutRunsChart, summarizeRuns } from '~/lib/chart';
 import type { Run } from '~/lib/types';
 import { EmptyState } from './ui';
 
-const FONT = { fontSize: 12, fill: CHART_COLOURS.axis } as const;
+const FONT = { fontSize: 13, fill: CHART_COLOURS.axis } as const;
 
 /**
  * Recent runs as an SVG bar chart, rendered on the server (no chart library): duration per run on top
@@ -65,9 +65,9 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
         ))}
 
         {chart.xLabels.map((l) => (
-          <text key={`${l.x}`} data-label="time" x={l.x} y={records.bottom + 22} textAnchor="middle" {...FONT}>{l.label}</text>
+          <text key={`${l.x}`} data-label="time" x={l.x} y={records.bottom + 22} textAnchor={l.anchor} {...FONT}>{l.label}</text>
         ))}
-        <text x={plot.right} y={chart.height - 4} textAnchor="end" {...FONT} fontSize={11}>Run start (UTC)</text>
+        <text x={plot.right} y={chart.height - 4} textAnchor="end" {...FONT} fontSize={12}>Run start (UTC)</text>
       </svg>
       <figcaption className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600">
         {caption && <span className="mr-2 font-medium text-slate-700">{caption}</span>}

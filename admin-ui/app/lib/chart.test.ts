@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CHART_COLOURS, CHART_GEOMETRY, formatCountTick, formatDurationTick, formatTimeLabel, layoutRunsChart, linearScale, niceTicks, runDuration, summarizeRuns,
+  CHART_COLOURS, CHART_GEOMETRY, formatCountTick, labelExtent, formatDurationTick, formatTimeLabel, layoutRunsChart, linearScale, niceTicks, runDuration, summarizeRuns,
 } from './chart';
 import type { Run } from './types';
 
@@ -103,6 +103,19 @@ describe('layoutRunsChart', () => {
     expect(chart.bars[2]!.x + chart.bars[2]!.width).toBeLessThanOrEqual(chart.plot.right);
     expect(chart.xLabels.at(-1)!.x).toBe(chart.bars[2]!.cx);
     expect(chart.xLabels.at(-1)!.label).toBe('Jun 3, 12:20');
+  });
+
+  it('never lets time labels overlap or leave the plot', () => {
+    for (const n of [1, 2, 3, 5, 8, 13, 21, 30]) {
+      for (const width of [600, 960, 1100]) {
+        const c = layoutRunsChart(Array.from({ length: n }, (_, i) => makeRun({}, i)), { width, now: 0 });
+        const extents = c.xLabels.map(labelExtent);
+        expect(c.xLabels.length).toBeGreaterThan(0);
+        expect(extents[0]![0]).toBeGreaterThanOrEqual(c.plot.left - 0.01);
+        expect(extents.at(-1)![1]).toBeLessThanOrEqual(c.plot.right + 0.01);
+        for (let i = 1; i < extents.length; i++) expect(extents[i]![0]).toBeGreaterThan(extents[i - 1]![1]);
+      }
+    }
   });
 
   it('shows about six time labels for 30 runs', () => {

@@ -105,7 +105,7 @@ export interface ChartLayout {
   duration: { top: number; bottom: number; ticks: Tick[] };
   records: { top: number; bottom: number; ticks: Tick[] };
   bars: ChartBar[];
-  xLabels: { x: number; label: string }[];
+  xLabels: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
 }
 
 export interface ChartOptions {
@@ -126,6 +126,16 @@ export const CHART_GEOMETRY = {
   recordsHeight: 64,
   barFill: 0.68,
 } as const;
+
+/** Room one time label ("Nov 21, 22:44" at 13 units) takes along the x axis, in SVG units. */
+export const TIME_LABEL_WIDTH = 96;
+
+/** Where a time label starts and ends along the x axis, given its anchor. */
+export function labelExtent(l: { x: number; anchor: 'start' | 'middle' | 'end' }): [number, number] {
+  if (l.anchor === 'start') return [l.x, l.x + TIME_LABEL_WIDTH];
+  if (l.anchor === 'end') return [l.x - TIME_LABEL_WIDTH, l.x];
+  return [l.x - TIME_LABEL_WIDTH / 2, l.x + TIME_LABEL_WIDTH / 2];
+}
 
 /**
  * Bars for runs given oldest first: durations on top (failed runs red), records created/updated/deleted
@@ -182,12 +192,14 @@ export function layoutRunsChart(runs: Run[], options: ChartOptions = {}): ChartL
     };
   });
 
-  // About 6 time labels, evenly spread, always including the newest run.
-  const every = Math.max(1, Math.ceil(runs.length / 6));
+  // About 6 time labels, never overlapping, always including the newest run; labels near an edge hang
+  // inwards so they are never cut off.
+  const half = TIME_LABEL_WIDTH / 2;
+  const every = Math.max(1, Math.ceil(runs.length / 6), Math.ceil((TIME_LABEL_WIDTH * 1.5) / slot));
   const xLabels = bars
     .map((b, i) => ({ i, x: b.cx, label: formatTimeLabel(b.run.startedAt ?? b.run.scheduledFor) }))
     .filter(({ i }) => (runs.length - 1 - i) % every === 0)
-    .map(({ x, label }) => ({ x, label }));
+    .map(({ x, label }) => ({ x, label, anchor: x + half > plot.right ? 'end' as const : x - half < plot.left ? 'start' as const : 'middle' as const }));
 
   return {
     width,

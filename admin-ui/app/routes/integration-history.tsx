@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { data, Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-history';
 import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
@@ -111,36 +111,50 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
             : <EmptyState title="No runs yet" description="Runs appear here when a schedule fires, a webhook arrives or someone presses Sync now."
                 action={<LinkButton variant="secondary" to={`${base}/syncs`}>Syncs & schedules</LinkButton>} />
         ) : (
-          <Table head={['Status', 'Trigger', 'Resource', 'Started', 'Duration', 'Fetched', 'Created', 'Updated', 'Deleted', 'Failed', 'Error', <span key="a" className="sr-only">Actions</span>]}>
+          <Table head={['Status', 'Resource', 'Started', 'Fetched', 'Created', 'Updated', 'Deleted', 'Failed', 'Logs']}>
             {page.items.map((run) => {
               const sync = syncOf(run.syncId);
               return (
-                <tr key={run.id} data-run-id={run.id} className="hover:bg-slate-50">
-                  <Td className="px-3"><StatusBadge status={run.status} /></Td>
-                  <Td className="px-3 capitalize">{run.trigger}</Td>
-                  <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-400">deleted sync</span>}</Td>
-                  <Td className="px-3">
-                    {run.startedAt ? <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
-                      : <span className="text-slate-500">{run.status === 'queued' ? 'Queued' : '—'}</span>}
-                  </Td>
-                  <Td className="px-3 tabular-nums">{run.status === 'running' && run.startedAt ? <span className="text-sky-700">{formatDuration(now - Date.parse(run.startedAt))}…</span> : formatDuration(run.durationMs)}</Td>
-                  <Num n={run.stats.fetched} />
-                  <Num n={run.stats.created} />
-                  <Num n={run.stats.updated} />
-                  <Num n={run.stats.deleted} />
-                  <Num n={run.stats.failed} bad />
-                  <Td className="max-w-[13rem] px-3">
-                    {run.error ? <span className="block truncate text-xs text-red-700" title={run.error}>{run.error}</span> : <span className="text-slate-300">—</span>}
-                  </Td>
-                  <Td className="px-3 text-right">
-                    <div className="flex items-center justify-end gap-2">
-                      {permissions.edit && isActiveRun(run.status) && <CancelRun runId={run.id} />}
-                      <Link to={`${base}/logs?runId=${run.id}`} className="text-sm font-medium text-brand-700 hover:underline">
-                        Logs<span className="sr-only"> of the run started {formatDateTime(run.startedAt ?? run.scheduledFor)}</span> →
-                      </Link>
-                    </div>
-                  </Td>
-                </tr>
+                <Fragment key={run.id}>
+                  <tr data-run-id={run.id} className={run.error ? 'border-b-0!' : undefined}>
+                    <Td className="px-3 py-2">
+                      <StatusBadge status={run.status} />
+                      <div className="mt-0.5 text-xs capitalize text-slate-500">{run.trigger}</div>
+                    </Td>
+                    <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-400">deleted sync</span>}</Td>
+                    <Td className="px-3 py-2">
+                      {run.startedAt ? <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
+                        : <span className="text-slate-500">{run.status === 'queued' ? 'Queued' : '—'}</span>}
+                      <div className="mt-0.5 text-xs tabular-nums text-slate-500">
+                        {run.status === 'running' && run.startedAt ? <span className="text-sky-700">running for {formatDuration(now - Date.parse(run.startedAt))}</span>
+                          : run.durationMs !== null ? `took ${formatDuration(run.durationMs)}` : run.status === 'queued' ? 'waiting for a worker' : ''}
+                      </div>
+                    </Td>
+                    <Num n={run.stats.fetched} />
+                    <Num n={run.stats.created} />
+                    <Num n={run.stats.updated} />
+                    <Num n={run.stats.deleted} />
+                    <Num n={run.stats.failed} bad />
+                    <Td className="px-3">
+                      <div className="flex items-center gap-2">
+                        <Link to={`${base}/logs?runId=${run.id}`} className="text-sm font-medium text-brand-700 hover:underline"
+                          aria-label={`Logs of the ${run.status} run started ${formatDateTime(run.startedAt ?? run.scheduledFor)}`}>
+                          Logs →
+                        </Link>
+                        {permissions.edit && isActiveRun(run.status) && <CancelRun runId={run.id} />}
+                      </div>
+                    </Td>
+                  </tr>
+                  {run.error && (
+                    <tr data-run-error={run.id}>
+                      <td colSpan={9} className="px-3 pb-2.5 pt-0">
+                        <p className="line-clamp-2 rounded bg-red-50 px-2 py-1 text-xs text-red-800" title={run.error}>
+                          <span className="font-semibold">Error:</span> {run.error}
+                        </p>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               );
             })}
           </Table>
