@@ -43,7 +43,7 @@ export function ScopesField({ defaultValue, defaultScopes, error, disabled }: { 
   const id = fieldId('scopes');
   return (
     <Field label="Scopes" htmlFor={id} error={error}
-      hint={<>Separated by spaces. {defaultScopes.length ? <>The provider’s defaults: <code className="text-slate-600">{defaultScopes.join(' ')}</code></> : 'This provider has no default scopes.'}</>}>
+      hint={<>Separated by spaces; left empty, the provider decides. {defaultScopes.length ? <>The provider’s defaults: <code className="text-slate-600">{defaultScopes.join(' ')}</code></> : 'This provider has no default scopes.'}</>}>
       <Textarea id={id} name="scopes" rows={2} defaultValue={defaultValue} disabled={disabled} spellCheck={false}
         aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
         onChange={(e) => e.currentTarget.setCustomValidity(checkScopes(parseScopes(e.currentTarget.value)) ?? '')} />

@@ -128,7 +128,9 @@ export function Toast({ outcome }: { outcome: { ok: boolean; message: string } |
 
 export function Table({ head, children, empty }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+    // `relative`: screen-reader-only labels inside cells are positioned absolutely; without it they escape the
+    // scroll box and make the whole page scroll sideways.
+    <div className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
           <tr>{head.map((h, i) => <th key={i} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{h}</th>)}</tr>

@@ -73,6 +73,13 @@ describe('readCredentials (replace)', () => {
     readCredentials('basic', form({ username: '', password: 'p' }), 'replace', missing);
     expect(missing.username).toBeDefined();
   });
+
+  it('needs the new secret when it is the only credential', () => {
+    const errors: Record<string, string> = {};
+    readCredentials('api_key', form({ apiKey: '' }), 'replace', errors);
+    expect(errors.apiKey).toMatch(/required/);
+    expect(readCredentials('oauth2', form({ clientId: 'ignored', clientSecret: 'new' }), 'replace', {})).toEqual({ clientSecret: 'new' });
+  });
 });
 
 describe('scopes', () => {

@@ -228,8 +228,9 @@ export function readIntegrationForm(provider: Provider, form: FormData, mode: Fo
 }
 
 /**
- * Reads credentials. "create": every field of the auth type is required. "replace": secrets are optional
- * (empty means keep the stored one), but a replacement needs every field of the auth type but the client id.
+ * Reads credentials. "create": every field of the auth type is required. "replace" (the settings page; the
+ * client id is edited with the general settings there): the new secret is required, except for basic
+ * authentication, where the username may change alone and an empty password keeps the stored one.
  */
 export function readCredentials(authType: AuthType, form: FormData, mode: 'create' | 'replace', fieldErrors: FieldErrors, values: Record<string, string> = {}) {
   const body: Partial<Record<CredentialKey, string>> = {};
@@ -238,7 +239,8 @@ export function readCredentials(authType: AuthType, form: FormData, mode: 'creat
     // Secrets are kept as typed (a leading space may be part of a key); other fields are trimmed.
     const value = field.secret ? String(form.get(field.key) ?? '') : text(form, field.key);
     if (!field.secret) values[field.key] = value;
-    const error = checkText(value, { ...field.rule, required: mode === 'create' || !field.secret });
+    const required = mode === 'create' || !field.secret || authType !== 'basic';
+    const error = checkText(value, { ...field.rule, required });
     if (error) fieldErrors[field.key] = error;
     else if (value) body[field.key] = value;
   }

@@ -9,6 +9,7 @@ import { useOrg } from './org-layout';
 import { CopyField } from '~/components/copy-field';
 import { CredentialInput, RuleInput, ScopesField, SettingsFields } from '~/components/integration-fields';
 import { Button, Card, ErrorNote, LinkButton, ProviderAvatar } from '~/components/ui';
+import { RouteError } from '~/components/route-error';
 
 async function loadProvider(request: Request, context: Route.LoaderArgs['context'], key: string) {
   const providers = await loadApi<{ items: Provider[] }>(request, context, '/api/providers');
@@ -148,4 +149,8 @@ function credentialsHelp(provider: Provider): string {
   if (provider.authType === 'oauth2') return `From the OAuth app you registered with ${provider.name}. You connect your account after creating the integration.`;
   if (provider.authType === 'api_key') return `An API key from your ${provider.name} account settings.`;
   return `The ${provider.name} account Linkyard signs in with.`;
+}
+
+export function ErrorBoundary() {
+  return <RouteError page="Add integration" />;
 }

@@ -6,6 +6,7 @@ import { AUTH_TYPE_LABELS, categoriesOf, categoryLabel, filterProviders } from '
 import type { Provider } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { EmptyState, Input, LinkButton, PageHeader, ProviderAvatar } from '~/components/ui';
+import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const providers = await loadApi<{ items: Provider[] }>(request, context, '/api/providers');
@@ -95,4 +96,8 @@ function ProviderCard({ provider, href }: { provider: Provider; href: string | n
   return href
     ? <Link to={href} className={`${frame} transition hover:ring-brand-500 hover:shadow-md`} data-provider={provider.key}>{body}</Link>
     : <div className={frame} data-provider={provider.key}>{body}</div>;
+}
+
+export function ErrorBoundary() {
+  return <RouteError page="Add integration" />;
 }

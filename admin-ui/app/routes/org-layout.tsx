@@ -1,4 +1,5 @@
 import { NavLink, Outlet, useRouteLoaderData } from 'react-router';
+import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/org-layout';
 import { loadApi } from '~/lib/api.server';
 import { can, type Me, type Org } from '~/lib/types';
@@ -20,6 +21,16 @@ export function useOrg() {
   const data = useRouteLoaderData<typeof loader>('routes/org-layout');
   if (!data) throw new Error('useOrg outside an organization page');
   return data;
+}
+
+/**
+ * Live refreshes of a page below (useRevalidator while a run is active) re-run every loader on the path;
+ * the session and organization do not change then, so this layout sits them out. Navigations and form
+ * submissions still reload it (a role change, a new organization).
+ */
+export function shouldRevalidate({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  if (!formMethod && currentUrl.href === nextUrl.href) return false;
+  return defaultShouldRevalidate;
 }
 
 export default function OrgLayout({ loaderData }: Route.ComponentProps) {

@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, Outlet, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/signed-in-layout';
 import { loadApi } from '~/lib/api.server';
 import { takeFlash } from '~/lib/flash.server';
@@ -20,6 +21,16 @@ export function useSession() {
   const data = useRouteLoaderData<typeof loader>('routes/signed-in-layout');
   if (!data) throw new Error('useSession outside the signed-in layout');
   return { ...data, platformOwner: data.me.user.platformRole === 'platform_owner' };
+}
+
+/**
+ * Live refreshes of a page below (useRevalidator while a run is active) re-run every loader on the path;
+ * the session and organization do not change then, so this layout sits them out. Navigations and form
+ * submissions still reload it (a role change, a new organization).
+ */
+export function shouldRevalidate({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  if (!formMethod && currentUrl.href === nextUrl.href) return false;
+  return defaultShouldRevalidate;
 }
 
 export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
