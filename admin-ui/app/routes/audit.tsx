@@ -7,7 +7,7 @@ import type { Page } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { EmptyState, LinkButton, PageHeader, Pager } from '~/components/ui';
-import { PageError } from '~/components/page-error';
+import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -65,5 +65,5 @@ export default function Audit({ loaderData, params }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary() {
-  return <PageError page="Audit log" />;
+  return <RouteError page="Audit log" />;
 }

@@ -7,7 +7,7 @@ import {
 } from '~/lib/export-form';
 import { useOrg } from './org-layout';
 import { Button, Card, EmptyState, Input, PageHeader, Toast } from '~/components/ui';
-import { PageError } from '~/components/page-error';
+import { RouteError } from '~/components/route-error';
 
 const DEFAULTS: ExportFormValues = { format: 'json', entities: [...EXPORT_ENTITIES], startDate: '', endDate: '' };
 
@@ -212,5 +212,5 @@ export default function Exports({ loaderData, params }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary() {
-  return <PageError page="Exports" />;
+  return <RouteError page="Exports" />;
 }

@@ -9,7 +9,7 @@ import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
 import { ConfirmAction } from '~/components/confirm-action';
-import { PageError } from '~/components/page-error';
+import { RouteError } from '~/components/route-error';
 import { InvitationNotice } from '~/components/invitation-notice';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
@@ -264,5 +264,5 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
 }
 
 export function ErrorBoundary() {
-  return <PageError page="Members & roles" />;
+  return <RouteError page="Members & roles" />;
 }

@@ -9,7 +9,7 @@ import { failureRate, type Tenant } from '~/lib/platform';
 import { changeTenantStatus } from '~/lib/platform.server';
 import type { Integration, Org, Page, Run } from '~/lib/types';
 import { AuditTable } from '~/components/audit-table';
-import { PageError } from '~/components/page-error';
+import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td, Toast } from '~/components/ui';
 
@@ -221,5 +221,5 @@ function useSuccessToast(data: ActionOutcome | undefined) {
 }
 
 export function ErrorBoundary() {
-  return <PageError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;
+  return <RouteError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;
 }

@@ -10,7 +10,7 @@ import { changeTenantStatus } from '~/lib/platform.server';
 import type { Page } from '~/lib/types';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { InvitationNotice } from '~/components/invitation-notice';
-import { PageError } from '~/components/page-error';
+import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Button, Card, EmptyState, ErrorNote, Field, Input, LinkButton, PageHeader, Pager, StatusBadge, Table, Td, Toast } from '~/components/ui';
 
@@ -304,5 +304,5 @@ function useToast(outcomes: (PlatformOutcome | undefined)[]) {
 }
 
 export function ErrorBoundary() {
-  return <PageError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;
+  return <RouteError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;
 }
