@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import t from 'tap';
-import { openDb, type Db } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import { createVault, isCiphertext } from '../../server/src/lib/crypto/index.js';
 import { inScope } from '../../server/src/lib/db-scope.js';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit.service.js';
@@ -18,6 +17,7 @@ import { tokenContext } from '../../server/src/modules/integrations/integrations
 import { secretContext } from '../../server/src/modules/integrations/integrations.service.js';
 import { seedDemo } from '../../server/src/seed/demo.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { runScript, scriptEnv, withDirectDb } from '../helpers/run-script.js';
 
 /**
  * The legacy import (server/src/modules/integrations/legacy-import.ts) on the real database: file
@@ -28,7 +28,6 @@ import { createTestDatabase } from '../helpers/database.js';
 t.setTimeout(300_000);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const fixtures = path.join(root, 'test', 'fixtures', 'legacy');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
@@ -416,38 +415,19 @@ t.test('the import-legacy-integrations script', async (t) => {
   t.teardown(() => scriptDb.close());
   await seedDemo(scriptDb.db, 'legacy-import-demo-password', undefined, 10);
   if (!scriptDb.url) await scriptDb.db.close();
-  const withDirectDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    if (scriptDb.url) return fn(scriptDb.db);
-    const handle = await openDb({ databaseUrl: null, dataDir: scriptDb.dataDir });
-    try {
-      return await fn(handle);
-    } finally {
-      await handle.close();
-    }
-  };
   const tmp = mkdtempSync(path.join(tmpdir(), 'linkyard-legacy-'));
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
   const broken = path.join(tmp, 'broken.json');
   writeFileSync(broken, '[\n{"organization": "acme", "accessToken": "LEGACY-broken-1"}\n');
 
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(TAP|_TAPJS)/.test(k) || ['NODE_OPTIONS', 'DATABASE_URL', 'DATA_DIR', 'PORT'].includes(k)) continue;
-    env[k] = v;
-  }
-  Object.assign(env, {
-    NODE_ENV: 'test', JWT_SECRET: 'legacy-import-test-secret-at-least-32-chars', ENCRYPTION_KEY: KEY,
-    DATA_DIR: scriptDb.dataDir, ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+  const env = scriptEnv({
+    omit: ['DATABASE_URL', 'DATA_DIR', 'PORT'],
+    set: {
+      NODE_ENV: 'test', JWT_SECRET: 'legacy-import-test-secret-at-least-32-chars', ENCRYPTION_KEY: KEY,
+      DATA_DIR: scriptDb.dataDir, ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+    },
   });
-  const script = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(tsx, ['scripts/import-legacy-integrations.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const script = (...args: string[]) => runScript('import-legacy-integrations', args, { env });
   const teamlabs = path.join(fixtures, 'teamlabs-export.json');
   const canonical = path.join(fixtures, 'integrations.json');
   const secrets = [...secretsIn(fixture('teamlabs-export.json')), ...secretsIn(fixture('integrations.json')), 'LEGACY-broken-1'];
@@ -496,7 +476,7 @@ t.test('the import-legacy-integrations script', async (t) => {
   t.match(second.stdout, /^Summary: 0 created, 3 already imported, 1 bad row skipped\.$/m);
   noSecrets(second);
 
-  await withDirectDb(async (handle) => {
+  await withDirectDb(scriptDb, async (handle) => {
     const rows = await handle.kysely.selectFrom('integrations as i').innerJoin('organizations as o', 'o.id', 'i.organization_id')
       .select(['o.slug', 'i.provider', 'i.name', 'i.status']).orderBy('i.name').execute();
     t.same(rows, [

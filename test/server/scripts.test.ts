@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
-import { openDb, type Db } from '../../db/client.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { runScript, scriptEnv, withDirectDb, type ScriptResult } from '../helpers/run-script.js';
 import { migrations } from '../../db/migrations/index.js';
 
 // The newest migration is the one `down` reverts; the first is listed by `status` like every other.
@@ -17,33 +14,16 @@ const LAST = Object.keys(migrations).at(-1)!;
  * once, in order, and the checks that never open the database run side by side.
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// The tsx binary `npx tsx` resolves to, without npx's own start-up time and warnings on stderr.
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const TEST_KEY = Buffer.alloc(32, 9).toString('base64');
 const OWNER_PASSWORD = 'Correct-Horse-Battery-9';
 
 // PGlite starts slowly, and the migrations and seed each start it afresh in a new process.
 t.setTimeout(300_000);
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // tap's own variables and its process-info loader (NODE_OPTIONS) are not the scripts' business.
-    if (/^(TAP|_TAPJS)/.test(k) || k === 'NODE_OPTIONS') continue;
-    if (['DATABASE_URL', 'DATA_DIR', 'DEMO_PASSWORD', 'PLATFORM_OWNER_PASSWORD', 'PORT', 'SSO_ISSUER', 'PASSWORD_HASH_COST'].includes(k)) continue;
-    env[k] = v;
-  }
-  return {
-    ...env, NODE_ENV: 'test', JWT_SECRET: 'scripts-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: TEST_KEY, PASSWORD_HASH_COST: '10',
-  };
-}
+const baseEnv = scriptEnv({
+  omit: ['DATABASE_URL', 'DATA_DIR', 'DEMO_PASSWORD', 'PLATFORM_OWNER_PASSWORD', 'PORT', 'SSO_ISSUER', 'PASSWORD_HASH_COST'],
+  set: { NODE_ENV: 'test', JWT_SECRET: 'scripts-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: TEST_KEY, PASSWORD_HASH_COST: '10' },
+});
 
 // On disk: the scripts open the PGlite directory themselves (onDisk is ignored on Postgres).
 const database = await createTestDatabase({ migrate: false, onDisk: true });
@@ -52,36 +32,10 @@ const dbEnv: NodeJS.ProcessEnv = { DATA_DIR: database.dataDir, ...(database.url 
 // PGlite admits one process per directory: the scripts get it, and this process opens it only between them.
 if (!database.url) await database.db.close();
 
-function run(script: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [`scripts/${script}.ts`, ...args], {
-      cwd: root,
-      env: { ...baseEnv(), ...dbEnv, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
+const run = (script: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
+  runScript(script, args, { env: { ...baseEnv, ...dbEnv, ...options.env }, input: options.input });
 
-/** A direct handle for assertions: the test's own on Postgres, a short-lived one on PGlite. */
-async function withDirectDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  if (database.url) return fn(database.db);
-  const db = await openDb({ databaseUrl: null, dataDir: database.dataDir });
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-const noStack = (t: Test, r: Result) => t.notMatch(r.stdout + r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+const noStack = (t: Test, r: ScriptResult) => t.notMatch(r.stdout + r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
 
 t.test('without a database: help, bad arguments, configuration errors, refusals', async (t) => {
   const [migrateHelp, seedHelp, ownerHelp, verifyHelp, badCommand, passwordArg, badKey, badPort, production, shortPassword] = await Promise.all([
@@ -180,7 +134,7 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
   t.match(promoted.stdout, /Summary: promoted admin@acme.test to Platform Owner\./);
   for (const r of [created, repeated, promoted]) t.notMatch(r.stdout + r.stderr, OWNER_PASSWORD, 'the password is never printed');
 
-  const platformEvents = await withDirectDb(async (db) => {
+  const platformEvents = await withDirectDb(database, async (db) => {
     const counts = await sql<{ users: number; organizations: number; memberships: number; owners: number }>`
       SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM organizations) AS organizations,
              (SELECT count(*)::int FROM memberships) AS memberships,

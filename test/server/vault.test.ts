@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { openDb, type Db } from '../../db/client.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -14,6 +11,7 @@ import { verifyAuditChains } from '../../server/src/modules/audit/audit.service.
 import { ensureOrganization } from '../../server/src/seed/users.js';
 import { REWRAP_AUDIT_ACTION, rotateEncryptionKeys } from '../../scripts/rotate-encryption-key.js';
 import { createTestDatabase, usingPostgres } from '../helpers/database.js';
+import { runScript, scriptEnv } from '../helpers/run-script.js';
 
 /**
  * The credential vault (server/src/lib/crypto) on the real database: envelope encryption with one
@@ -22,9 +20,6 @@ import { createTestDatabase, usingPostgres } from '../helpers/database.js';
  */
 
 t.setTimeout(300_000);
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 // Key A in base64 and key B in hex: both encodings the configuration accepts.
 const KEY_A = randomBytes(32).toString('base64');
@@ -363,24 +358,14 @@ t.test('rotate-encryption-key as an operator runs it', async (t) => {
   }
   if (!scriptDb.url) await sdb.close();
 
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(TAP|_TAPJS)/.test(k) || k === 'NODE_OPTIONS' || k.startsWith('ENCRYPTION_KEY') || k === 'DATABASE_URL') continue;
-    env[k] = v;
-  }
-  Object.assign(env, {
-    NODE_ENV: 'test', JWT_SECRET: 'vault-test-secret-that-is-at-least-32-chars', DATA_DIR: scriptDb.dataDir,
-    ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEY_PREVIOUS: KEY_A, ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+  const env = scriptEnv({
+    omit: [/^ENCRYPTION_KEY/, 'DATABASE_URL'],
+    set: {
+      NODE_ENV: 'test', JWT_SECRET: 'vault-test-secret-that-is-at-least-32-chars', DATA_DIR: scriptDb.dataDir,
+      ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEY_PREVIOUS: KEY_A, ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+    },
   });
-  const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(tsx, ['scripts/rotate-encryption-key.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = (args: string[]) => runScript('rotate-encryption-key', args, { env });
 
   const help = await run(['--help']);
   t.equal(help.code, 0);
