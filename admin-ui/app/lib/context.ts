@@ -18,6 +18,8 @@ declare module 'react-router' {
     /** Adds a Set-Cookie line to this response (flash messages). */
     setCookie(line: string): void;
     requestId: string;
+    /** The URL users reach Linkyard at (PUBLIC_URL); OAuth redirect URIs are built from it. */
+    publicUrl: string;
     /** Set when platform single sign-on is configured. */
     sso: { name: string } | null;
   }

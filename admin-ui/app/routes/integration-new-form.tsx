@@ -21,7 +21,8 @@ async function loadProvider(request: Request, context: Route.LoaderArgs['context
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const provider = await loadProvider(request, context, params.provider);
   // The API builds the redirect URI from its public URL, which is the address this page is served from.
-  const callbackUrl = `${new URL(request.url).origin}/api/oauth/callback`;
+  // The redirect URI the API sends to providers is built from PUBLIC_URL; the provider app must list exactly it.
+  const callbackUrl = `${context.publicUrl}/api/oauth/callback`;
   return { provider, callbackUrl };
 }
 

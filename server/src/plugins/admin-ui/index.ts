@@ -75,6 +75,9 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
         // Unknown API paths stay JSON 404s; they never fall through to a page.
         if (request.url.startsWith('/api/') || request.url === '/api') return reply.callNotFound();
         refuseCrossSiteForms(request);
+        // Pages need `same-origin` rather than the API's `no-referrer`: under no-referrer, browsers send
+        // "Origin: null" with a plain form post, and the cross-site form checks would refuse the UI's own forms.
+        reply.header('referrer-policy', 'same-origin');
         reply.hijack();
         if (dev && (await servedByVite(dev, request.raw, reply.raw))) return;
 
@@ -83,6 +86,7 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
           api: { call: api.call },
           setCookie: api.setCookie,
           requestId: request.id,
+          publicUrl: config.publicUrl,
           sso: config.sso ? { name: config.sso.name } : null,
         };
         try {

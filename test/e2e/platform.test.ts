@@ -1,0 +1,53 @@
+import t from 'tap';
+import type { Page } from 'puppeteer-core';
+import { startE2e, textOf, visit } from './harness.js';
+
+const e2e = await startE2e(t);
+const { base, ctx } = e2e;
+const orgStatus = async (slug: string) =>
+  (await ctx.database.db.kysely.selectFrom('organizations').select('status').where('slug', '=', slug).executeTakeFirstOrThrow()).status;
+
+/** Clicks a row's Suspend/Reactivate button, confirms in the dialog and waits for the table to say so. */
+async function toggle(page: Page, name: string, verb: 'Suspend' | 'Reactivate', expected: string) {
+  await page.locator(`::-p-aria(${verb} ${name})`).click();
+  await page.locator(`dialog[open] ::-p-text(${verb} organization)`).click();
+  await page.waitForFunction((slug, want) => document.querySelector(`[data-tenant="${slug}"]`)?.textContent?.includes(want), {}, name.toLowerCase(), expected);
+}
+
+t.test('the platform owner suspends and reactivates a tenant', async (t) => {
+  const owner = await e2e.signedIn('owner@linkyard.test');
+  t.equal(new URL(owner.url()).pathname, '/platform');
+  t.match(await textOf(owner, '[data-tenant=globex]'), /Globex/);
+  t.match(await textOf(owner, '[data-tenant=globex]'), /active/);
+
+  await toggle(owner, 'Globex', 'Suspend', 'suspended');
+  t.equal(await orgStatus('globex'), 'suspended', 'the organization is suspended in the database');
+  t.equal(await orgStatus('acme'), 'active', 'other tenants are untouched');
+
+  const member = await e2e.signedIn('admin@globex.test');
+  await visit(member, `${base}/orgs/${ctx.orgs.globex}/integrations`);
+  t.match(await textOf(member, 'main'), /suspended/i, "the tenant's own admin is told the organization is suspended");
+
+  await toggle(owner, 'Globex', 'Reactivate', 'active');
+  t.equal(await orgStatus('globex'), 'active', 'reactivated');
+  await visit(member, `${base}/orgs/${ctx.orgs.globex}/integrations`);
+  t.match(await textOf(member, 'h1'), /Integrations/, 'the admin works again');
+
+  const audit = await ctx.database.db.kysely.selectFrom('audit_events').select('action').where('organization_id', '=', ctx.orgs.globex)
+    .where('action', 'like', 'organization.%').execute();
+  t.ok(audit.length >= 2, 'both changes are in the audit trail');
+});
+
+t.test('the platform owner verifies the audit chain', async (t) => {
+  const owner = await e2e.signedIn('owner@linkyard.test');
+  await owner.locator('::-p-text(Verify audit chain)').click();
+  await owner.waitForFunction(() => /intact|broken/i.test(document.body.innerText));
+  t.match(await textOf(owner, 'main'), /intact/i);
+});
+
+t.test('an organization admin cannot open the platform console', async (t) => {
+  const admin = await e2e.signedIn('admin@acme.test');
+  await visit(admin, `${base}/platform`);
+  t.match(await textOf(admin, 'body'), /Not allowed|Not found/);
+  t.notMatch(await textOf(admin, 'body'), /Globex/, 'no tenant is listed');
+});
