@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment } from 'react';
 import { data, Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-history';
 import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
@@ -11,6 +11,7 @@ import { RunsChart } from '~/components/runs-chart';
 import { isActiveRun, LiveIndicator, useAutoRefresh } from '~/components/log-list';
 import { UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { Button, Card, EmptyState, ErrorNote, LinkButton, Pager, Select, StatusBadge, Table, Td, Toast } from '~/components/ui';
+import { useTransientOutcome } from '~/components/use-transient-outcome';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const PAGE_SIZE = 25;
@@ -189,14 +190,7 @@ function CancelRun({ runId }: { runId: string }) {
 /** The last cancel's outcome as a toast, for a few seconds. */
 function CancelToast() {
   const fetcher = useFetcher<typeof action>({ key: CANCEL_FETCHER });
-  const [shown, setShown] = useState<ActionOutcome | null>(null);
-  useEffect(() => {
-    if (!fetcher.data) return;
-    setShown(fetcher.data);
-    const t = setTimeout(() => setShown(null), 6000);
-    return () => clearTimeout(t);
-  }, [fetcher.data]);
-  return <Toast outcome={shown} />;
+  return <Toast outcome={useTransientOutcome([fetcher.data])} />;
 }
 
 export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {

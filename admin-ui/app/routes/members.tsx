@@ -8,6 +8,7 @@ import type { Page, Role } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
+import { useTransientOutcome } from '~/components/use-transient-outcome';
 import { ConfirmAction } from '~/components/confirm-action';
 import { RouteError } from '~/components/route-error';
 import { InvitationNotice } from '~/components/invitation-notice';
@@ -124,16 +125,7 @@ function useLatestSuccess(keys: string[]): MemberOutcome | null {
   const a = useFetcher<MemberOutcome>({ key: keys[0] }).data;
   const b = useFetcher<MemberOutcome>({ key: keys[1] }).data;
   const c = useFetcher<MemberOutcome>({ key: keys[2] }).data;
-  const [toast, setToast] = useState<MemberOutcome | null>(null);
-  useEffect(() => { if (a?.ok) setToast(a); }, [a]);
-  useEffect(() => { if (b?.ok) setToast(b); }, [b]);
-  useEffect(() => { if (c?.ok) setToast(c); }, [c]);
-  useEffect(() => {
-    if (!toast) return;
-    const timer = setTimeout(() => setToast(null), 6000);
-    return () => clearTimeout(timer);
-  }, [toast]);
-  return toast;
+  return useTransientOutcome([a, b, c], { successOnly: true });
 }
 
 function AddMember() {

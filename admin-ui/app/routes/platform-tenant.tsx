@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { Link, useFetcher } from 'react-router';
 import type { Route } from './+types/platform-tenant';
 import { apiPath, loadApi, type ActionOutcome } from '~/lib/api.server';
@@ -12,6 +11,7 @@ import { AuditTable } from '~/components/audit-table';
 import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td, Toast } from '~/components/ui';
+import { useTransientOutcome } from '~/components/use-transient-outcome';
 
 /** The tenant's health row: the tenants list has no single-tenant route, so page through it (by slug). */
 async function findTenant(request: Request, context: Route.LoaderArgs['context'], orgId: string): Promise<Tenant | null> {
@@ -53,7 +53,7 @@ export const meta: Route.MetaFunction = ({ data }) => [
 export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
   const { tenant, organization: org, integrations, runs, failures, audit, members, now } = loaderData;
   const statusFetcher = useFetcher<ActionOutcome>({ key: 'tenant-status' });
-  const toast = useSuccessToast(statusFetcher.data);
+  const toast = useTransientOutcome([statusFetcher.data], { successOnly: true });
   const base = `/orgs/${org.id}`;
   const integrationName = (id: string) => integrations.items.find((i) => i.id === id)?.name ?? 'Deleted integration';
   const statusError = statusFetcher.state === 'idle' && statusFetcher.data && !statusFetcher.data.ok ? statusFetcher.data.message : null;
@@ -209,16 +209,6 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
   );
 }
 
-function useSuccessToast(data: ActionOutcome | undefined) {
-  const [toast, setToast] = useState<ActionOutcome | null>(null);
-  useEffect(() => { if (data?.ok) setToast(data); }, [data]);
-  useEffect(() => {
-    if (!toast) return;
-    const timer = setTimeout(() => setToast(null), 6000);
-    return () => clearTimeout(timer);
-  }, [toast]);
-  return toast;
-}
 
 export function ErrorBoundary() {
   return <RouteError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;

@@ -13,6 +13,7 @@ import { InvitationNotice } from '~/components/invitation-notice';
 import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Button, Card, EmptyState, ErrorNote, Field, Input, LinkButton, PageHeader, Pager, StatusBadge, Table, Td, Toast } from '~/components/ui';
+import { useTransientOutcome } from '~/components/use-transient-outcome';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -290,17 +291,7 @@ function CreateOrganization() {
 
 /** The latest successful outcome among these, for a toast that hides itself after a few seconds. */
 function useToast(outcomes: (PlatformOutcome | undefined)[]) {
-  const [toast, setToast] = useState<PlatformOutcome | null>(null);
-  const [a, b, c] = outcomes;
-  useEffect(() => { if (a?.ok) setToast(a); }, [a]);
-  useEffect(() => { if (b?.ok) setToast(b); }, [b]);
-  useEffect(() => { if (c?.ok) setToast(c); }, [c]);
-  useEffect(() => {
-    if (!toast) return;
-    const timer = setTimeout(() => setToast(null), 6000);
-    return () => clearTimeout(timer);
-  }, [toast]);
-  return toast;
+  return useTransientOutcome(outcomes, { successOnly: true });
 }
 
 export function ErrorBoundary() {

@@ -4,7 +4,7 @@ import type { Route } from './+types/signed-in-layout';
 import { loadApi } from '~/lib/api.server';
 import { takeFlash } from '~/lib/flash.server';
 import { roleLabel } from '~/lib/format';
-import type { Me, Org, Page } from '~/lib/types';
+import type { Me, Org } from '~/lib/types';
 import { SyncStatus } from '~/components/sync-status';
 import { Toast } from '~/components/ui';
 
