@@ -14,8 +14,8 @@ import { nextRunAt } from '../../server/src/modules/syncs/schedule.js';
 /**
  * The scheduler against the test database (PGlite or Postgres), once per job store — Postgres, and
  * MongoDB where MONGODB_URL is set: the store holds exactly one job per sync that should fire and none
- * for the rest, a fire queues one run per slot and runs it end to end, and a real Agenda worker fires
- * due jobs. Multi-process behaviour is in worker-reliability.test.ts.
+ * for the rest, a fire queues one run per slot which the run pool executes end to end, and a real
+ * Agenda worker fires due jobs. Multi-process behaviour is in worker-reliability.test.ts.
  */
 
 async function setup(t: Test, store: JobStoreUnderTest, fake: FakeProvider, env: Record<string, string> = {}) {
@@ -137,8 +137,10 @@ for (const store of jobStores) {
     const slot = slotOf(schedule, firedAt);
     t.equal(slot.getTime(), Math.floor(firedAt.getTime() / 300_000) * 300_000, 'the slot is the latest */5 minute at or before the fire');
     const outcome = await scheduler.fire(ctx.orgs.acme, sync.id, firedAt);
-    t.match(outcome, { outcome: 'ran', slot });
+    t.match(outcome, { outcome: 'queued', slot });
     const runs = () => db.selectFrom('sync_runs').selectAll().where('sync_id', '=', sync.id).orderBy('created_at').execute();
+    t.ok(['queued', 'running'].includes((await runs())[0].status), 'the fire returns once the run is queued, before it has run');
+    await ctx.app.services.executor.drain();
     const [run] = await runs();
     t.match(run, { trigger: 'schedule', status: 'succeeded', fetched: 120, created: 120, organization_id: ctx.orgs.acme });
     t.equal(run.scheduled_for!.toISOString(), slot.toISOString(), 'scheduled_for is the slot');
@@ -154,7 +156,8 @@ for (const store of jobStores) {
     // Two workers' handlers for the next slot at the same moment: the unique index admits one run.
     const next = new Date(slot.getTime() + 300_000);
     const both = await Promise.all([scheduler.fire(ctx.orgs.acme, sync.id, next), scheduler.fire(ctx.orgs.acme, sync.id, next)]);
-    t.same(both.map((o) => o.outcome).sort(), ['ran', 'skipped'], 'one handler runs the slot, the other finds it taken');
+    t.same(both.map((o) => o.outcome).sort(), ['queued', 'skipped'], 'one handler queues the slot\'s run, the other finds it taken');
+    await ctx.app.services.executor.drain();
     const all = await runs();
     t.equal(all.length, 2, 'one run per slot');
     t.same(all.map((r) => r.scheduled_for!.toISOString()), [slot.toISOString(), next.toISOString()]);

@@ -12,8 +12,9 @@ import { startFakeProvider, type FakeProvider } from '../fixtures/providers/inde
 
 /**
  * Real worker processes (`tsx server/src/main.ts` with ROLE=worker) on the test database, against fake
- * providers served by this process: a worker killed with SIGKILL mid-run, two workers racing for the
- * same due schedules, and tenants kept apart. Postgres only — PGlite is one process's database.
+ * providers served by this process: a worker killed with SIGKILL mid-run, and one killed with runs it
+ * queued but never started, two workers racing for the same due schedules, and tenants kept apart.
+ * Postgres only — PGlite is one process's database.
  */
 
 const POSTGRES_ONLY = !usingPostgres() && 'worker processes share a Postgres database; PGlite serves a single process';
@@ -186,8 +187,6 @@ t.test('two workers, fifty syncs in five organizations due at once: every sync r
   t.ok(runs.every((r) => r.scheduled_for!.getTime() === slot.getTime()), 'each for the slot (1 January)');
   t.same(new Set(runs.map((r) => r.status)), new Set(['succeeded']));
   t.ok(runs.every((r) => syncs.find((s) => s.syncId === r.sync_id)!.orgId === r.organization_id), 'each run belongs to its sync\'s organization');
-  const runners = await sql<{ n: number }>`SELECT count(DISTINCT last_modified_by)::int AS n FROM agenda_jobs WHERE name = 'sync:scheduled'`.execute(db);
-  t.ok(runners.rows[0].n >= 2, `both workers fired schedules (lock limit = concurrency leaves work for the other): ${runners.rows[0].n} processes`);
 
   // The same slot comes due again (a lock that expired, a clock that lagged): no slot runs twice.
   await makeAllDue();
@@ -199,6 +198,41 @@ t.test('two workers, fifty syncs in five organizations due at once: every sync r
   t.equal(runs.length, 50, 'still one run per sync');
   const perSlot = await sql<{ n: number }>`SELECT max(c)::int AS n FROM (SELECT count(*) AS c FROM sync_runs GROUP BY sync_id, scheduled_for) x`.execute(db);
   t.equal(perSlot.rows[0].n, 1, 'no (sync, slot) has two runs');
+});
+
+t.test('kill -9 after firing: runs the dead worker queued but never started are executed by another worker, once each', { skip: POSTGRES_ONLY }, async (t) => {
+  // Every run waits 3 s for the provider, so a worker with WORKER_CONCURRENCY=4 that fires twelve
+  // schedules at once still has most of their runs queued, not started, when it is killed.
+  const fake = await startFakeProvider('stripe', { records: 1, latencyMs: 3000 });
+  t.teardown(() => fake.close());
+  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
+  const db = ctx.database.db.kysely;
+  const admin = { authorization: await ctx.bearer('admin@acme.test') };
+  const syncIds: string[] = [];
+  for (let n = 0; n < 12; n++) syncIds.push((await stripeIntegration(ctx, ctx.orgs.acme, admin, fake, `Stripe ${n}`, YEARLY)).syncId);
+  const scheduled = () => db.selectFrom('sync_runs').selectAll().where('trigger', '=', 'schedule').execute();
+
+  const first = await startWorker(t, ctx.database.url!);
+  await sql`UPDATE agenda_jobs SET next_run_at = now() WHERE name = 'sync:scheduled'`.execute(db);
+  await waitFor('the worker to queue a run for every sync', 30_000, async () => (await scheduled()).length === 12);
+  first.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  await first.exited;
+  const atDeath = await scheduled();
+  const stranded = atDeath.filter((r) => r.status === 'queued');
+  t.ok(stranded.length > 0, `the dead worker left ${stranded.length} of 12 runs queued, never started (${atDeath.map((r) => r.status).join(', ')})`);
+
+  await startWorker(t, ctx.database.url!);
+  const runs = await waitFor('every run to finish on the second worker', (LOCK_LIFETIME_S + 40) * 1000, async () => {
+    const all = await scheduled();
+    return all.every((r) => r.status !== 'queued' && r.status !== 'running') && all;
+  });
+  const tookOver = (Date.now() - killedAt) / 1000;
+  t.ok(tookOver < LOCK_LIFETIME_S + 30, `all finished ${tookOver.toFixed(1)} s after the kill`);
+  t.same(runs.map((r) => r.status), Array(12).fill('succeeded'), 'every run succeeded');
+  t.same(runs.map((r) => r.sync_id).sort(), [...syncIds].sort(), 'one run per sync: none lost, none doubled');
+  const startedLater = runs.filter((r) => stranded.some((s) => s.id === r.id) && r.started_at!.getTime() >= killedAt);
+  t.equal(startedLater.length, stranded.length, 'the stranded runs were started by the second worker');
 });
 
 t.test('tenant isolation: an organization\'s scheduled run reads and writes only its own data', { skip: POSTGRES_ONLY }, async (t) => {

@@ -2,8 +2,9 @@
  * Scheduler benchmark: 1,000 syncs (100 organizations × 10 Stripe integrations, one sync each) all due
  * in the same minute, two real worker processes (`node --import tsx server/src/main.ts --role worker`,
  * as test/server/worker-reliability.test.ts starts them) on a fresh Postgres database. Reports, from
- * sync_runs, the dispatch lag (created_at − scheduled_for: when a worker turned the slot into a run) and
- * the start lag (started_at − scheduled_for), runs per worker, and checks one run per (sync, slot).
+ * sync_runs, the dispatch lag (created_at − scheduled_for: when a worker turned the slot into a queued
+ * run) and the start lag (started_at − scheduled_for: when a worker's run pool claimed the run and it
+ * began), sync jobs fired per worker, and checks one run per (sync, slot).
  *
  * How the slot comes due: the syncs are created manual-only through the API (in this process, ROLE=api),
  * the workers are started, then every sync gets the cron `M H * * *` (UTC) for a minute boundary T at
@@ -25,6 +26,7 @@ import { testConfig } from '../../helpers/app.js';
 import { startFakeProvider } from '../../fixtures/providers/index.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
 import { adminUrl, freshDatabase, requirePostgres } from '../lib/postgres.js';
+import { FIRE_CONCURRENCY, fireLockLimit } from '../../../server/src/modules/scheduler/scheduler.js';
 import type { Benchmark } from '../types.js';
 
 const num = (name: string, fallback: number) => {
@@ -252,14 +254,17 @@ ahead, and the scheduler reconciles, so every \`sync:scheduled\` job has next_ru
 during the benchmark, so no later slot mixes in. Each run fetches one record from a local fake Stripe
 (\`startFakeProvider('stripe', { records: 1 })\`, in the benchmark process), so run time is almost all scheduler,
 claim and bookkeeping. Figures come from \`sync_runs\` rows of the slot:
-dispatch lag = \`created_at − scheduled_for\` (when a worker turned the slot into a run),
-start lag = \`started_at − scheduled_for\`.
+dispatch lag = \`created_at − scheduled_for\` (when a worker's \`sync:scheduled\` job turned the slot into a queued run,
+the run the history shows from then on), start lag = \`started_at − scheduled_for\` (when a worker's run pool claimed
+the run and it began fetching). The goal is set on dispatch lag, as in issue 4; start lag is reported beside it because
+it is what a user watching the run sees as "started", and it also includes waiting for a free run slot.
 
 ${machineTable}
 
 | Setup | |
 |---|---|
-| Workers | ${WORKERS} processes, \`WORKER_CONCURRENCY=${CONCURRENCY}\` each (lock limit ${CONCURRENCY} per worker), \`WORKER_POLL_SECONDS=${POLL_S}\`${POLL_S === 5 ? ' (default)' : ''}, \`WORKER_LOCK_LIFETIME_SECONDS=${LOCK_S}\`${LOCK_S === 30 ? ' (default)' : ''} |
+| Workers | ${WORKERS} processes, \`WORKER_CONCURRENCY=${CONCURRENCY}\` each (runs at once in its run pool), \`WORKER_POLL_SECONDS=${POLL_S}\`${POLL_S === 5 ? ' (default)' : ''}, \`WORKER_LOCK_LIFETIME_SECONDS=${LOCK_S}\`${LOCK_S === 30 ? ' (default)' : ''} |
+| \`sync:scheduled\` jobs | each worker fires ${FIRE_CONCURRENCY} at once and locks up to ${fireLockLimit(POLL_S * 1000)} per poll; a fire only queues the run, which the run pools claim (oldest first, \`FOR UPDATE SKIP LOCKED\`) |
 | Job store | Agenda 6, Postgres backend on the application database (LISTEN/NOTIFY) |
 | Other processes | this benchmark process: fake Stripe and an idle ROLE=api app (used only to create the data and reconcile) |
 
@@ -280,6 +285,18 @@ Statuses: ${Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(', ') || 
 | Goal | Measured | Result |
 |---|---|---|
 ${goals.map((g) => `| ${g.goal} | ${g.measured} | ${g.pass ? 'PASS' : 'FAIL'} |`).join('\n')}
+
+**History (issue 4).** Measured by hand on 2026-11-21 before the fix, same setup: dispatch lag p50 150.8 s, p99 305.8 s,
+0 duplicates. The \`sync:scheduled\` handler then executed the whole run inside the job, so each worker held at most
+\`WORKER_CONCURRENCY\` (8) jobs, locked only at its 5 s poll, and runs were created at exactly 32 per 10 s. Now the
+handler only queues the run (one transaction), a worker locks up to the fire lock limit per poll, and the run pools
+execute the runs; while a worker is still firing, its pool claims only at its poll, so a burst is queued before runs
+compete with it. Start lag also includes waiting for one of the ${WORKERS * CONCURRENCY} run slots, so it grows with the burst
+and the machine's speed; dispatch lag is bounded by how fast the workers fire (lock, one transaction, Agenda's saves),
+so it varies with what else the shared 2-CPU machine is doing: the two runs of this version before the one above
+measured dispatch p99 3.83 s and 7.24 s (start p99 11.2 s and 15.5 s; load averages 6.7 and 3.6 before the run), and
+intermediate versions 10.8–28 s at load averages of 11–16 (the largest later gains: each fire no longer sends Agenda's
+three job-state NOTIFYs, and 16 fires run at once instead of 8).
 `;
       ctx.log(`waited ${fmt(waitedS, 1)} s after the slot`);
       return { markdown, passed: goals.every((g) => g.pass) };

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { AgendaBackend } from 'agenda';
+import type { AgendaBackend, NotificationChannel } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../../db/client.js';
@@ -17,6 +17,9 @@ export const MONGO_PACKAGES = '@agendajs/mongo-backend@4.0.3 mongodb@7.9.0';
  * concurrent upserts can both insert unless a unique index refuses the second.
  */
 const MONGO_ONE_JOB_PER_SYNC_INDEX = 'agenda_jobs_one_per_sync_idx';
+
+/** Connections of the Postgres job store's pool (see createJobStore). */
+const AGENDA_CONNECTIONS = 20;
 
 export interface JobStore {
   backend: AgendaBackend;
@@ -43,7 +46,9 @@ export async function createJobStore(db: Db, config: Config, logger: FastifyBase
   let closePool = async () => {};
   const notifies = db.kind === 'pg' && !!config.databaseUrl;
   if (notifies) {
-    const own = new pg.Pool({ connectionString: config.databaseUrl!, max: config.worker.concurrency + 4, idleTimeoutMillis: 30_000 });
+    // Agenda's own statements only (runs use the app's pool): the LISTEN connection, lock queries, and
+    // per fire two state saves, for up to FIRE_CONCURRENCY (16) fires at once.
+    const own = new pg.Pool({ connectionString: config.databaseUrl!, max: AGENDA_CONNECTIONS, idleTimeoutMillis: 30_000 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     own.on('error', (err) => logger.warn({ err: err.message }, 'job store connection error'));
     pool = own;
@@ -90,10 +95,11 @@ async function importMongoBackend() {
  * delays the scheduler rather than killing the worker. `prepare` runs once connected (MongoDB's indexes).
  */
 function retryingConnect(backend: AgendaBackend, logger: FastifyBaseLogger, prepare: () => Promise<unknown> = async () => {}): AgendaBackend {
+  const channel = backend.notificationChannel && withoutJobStateEvents(backend.notificationChannel);
   return {
     name: backend.name,
     get repository() { return backend.repository; },
-    get notificationChannel() { return backend.notificationChannel; },
+    get notificationChannel() { return channel; },
     get logger() { return backend.logger; },
     ownsConnection: false,
     async connect() {
@@ -110,4 +116,16 @@ function retryingConnect(backend: AgendaBackend, logger: FastifyBaseLogger, prep
     },
     disconnect: () => backend.disconnect(),
   };
+}
+
+/**
+ * The notification channel without Agenda's job-state events. Agenda publishes start, success and
+ * complete of every job run as three more NOTIFYs, each delivered to every process; nothing here
+ * listens to them, and at a burst of due schedules they were most of the job store's statements.
+ * Notifications of new due jobs (what wakes workers at once) still go through.
+ */
+function withoutJobStateEvents(channel: NotificationChannel): NotificationChannel {
+  return new Proxy(channel, {
+    get: (target, property, receiver) => (property === 'publishState' || property === 'subscribeState' ? undefined : Reflect.get(target, property, receiver)),
+  });
 }

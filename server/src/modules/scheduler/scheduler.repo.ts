@@ -44,14 +44,3 @@ export function activeRun(tx: Tx, orgId: string, syncId: string) {
     .where('organization_id', '=', orgId).where('sync_id', '=', syncId).where('status', 'in', ['queued', 'running'])
     .executeTakeFirst();
 }
-
-/** Runs nobody is working on: queued for a while without being claimed, or running with a stale heartbeat. */
-export function orphanedRuns(tx: Tx, queuedBefore: Date, heartbeatBefore: Date, limit: number) {
-  return tx.selectFrom('sync_runs').select(['id', 'organization_id'])
-    .where('status', 'in', ['queued', 'running'])
-    .where((eb) => eb.or([
-      eb.and([eb('status', '=', 'queued'), eb('created_at', '<', queuedBefore)]),
-      eb.and([eb('status', '=', 'running'), eb.or([eb('heartbeat_at', '<', heartbeatBefore), eb('heartbeat_at', 'is', null)])]),
-    ]))
-    .orderBy('created_at').limit(limit).execute();
-}

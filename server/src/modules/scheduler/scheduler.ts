@@ -15,24 +15,42 @@ import { slotOf } from './slot.js';
 
 /** One repeating job per sync, keyed (unique) on data.syncId. */
 export const SYNC_JOB = 'sync:scheduled';
-/** One-time job per queued run an API-only process cannot execute itself (and per orphaned run). */
+/** One-time job per run queued by an API-only process: it wakes a worker's run pool at once (LISTEN/NOTIFY). */
 export const RUN_JOB = 'run:execute';
-/** Periodic: re-enqueues runs nobody is working on (queued too long, or running with a stale heartbeat). */
-export const RECOVER_JOB = 'run:recover';
 /** Periodic: brings every sync's job in line with the database (repairs a missed after-commit call). */
 export const RECONCILE_JOB = 'schedule:reconcile';
+/** Scheduled by earlier versions to re-enqueue orphaned runs; the run pool's claim does that now (run-executor.ts). */
+const RETIRED_RECOVER_JOB = 'run:recover';
 
 const RECONCILE_EVERY = '10 minutes';
+/**
+ * How many `sync:scheduled` jobs one worker fires at once. A fire is one short transaction (queue the
+ * run), so this only bounds the database connections fires take from the runs in flight.
+ */
+export const FIRE_CONCURRENCY = 16;
+/**
+ * How many due `sync:scheduled` jobs one worker locks per poll. Agenda locks new jobs only when it
+ * polls (or is notified), so this caps how many schedules a worker can fire per poll interval: with
+ * the earlier limit of WORKER_CONCURRENCY (8) two workers fired 32 schedules per 10 s (issue 4). A
+ * worker fires some hundreds a second, so it can fire this many before its next poll and long before
+ * the locks expire (≥ 5 s); what is due beyond it is left to the other workers. Duplicates are not a
+ * concern here: the unique index on sync_runs (one run per sync and slot) refuses a second run.
+ */
+export function fireLockLimit(pollMs: number): number {
+  return Math.max(100, Math.round((pollMs / 1000) * 100));
+}
 /** Drain waits this long for running jobs at shutdown; what is still running is resumed by another worker. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/** `run:execute` handlers only wake the run pool. */
+const WAKE_CONCURRENCY = 4;
 
 export interface SyncJobData { orgId: string; integrationId: string; syncId: string }
 export interface RunJobData { orgId: string; runId: string }
 
 export type FireOutcome =
-  /** A run was queued for the slot and executed. */
-  | { outcome: 'ran'; runId: string; slot: Date }
-  /** The slot already has its run, or another run of the sync is active (which this fire resumes if it was abandoned). */
+  /** A run was queued for the slot and handed to the run pool. */
+  | { outcome: 'queued'; runId: string; slot: Date }
+  /** The slot already has its run, or another run of the sync is active (the run pool takes it over if it was abandoned). */
   | { outcome: 'skipped'; slot: Date; activeRunId: string | null }
   /** The sync no longer fires (deleted, disabled, manual only, integration paused, organization suspended) or the job was stale. */
   | { outcome: 'not-scheduled' };
@@ -52,11 +70,13 @@ export interface SchedulerDeps {
  */
 export function createScheduler({ db, config, executor, logger }: SchedulerDeps) {
   const log = logger.child({ module: 'scheduler' });
-  const { concurrency, lockLifetimeMs } = config.worker;
+  const { lockLifetimeMs } = config.worker;
   let store: JobStore | null = null;
   let ready: Promise<Agenda> | null = null;
   let started = false;
   let closing = false;
+  /** `sync:scheduled` handlers running in this process; the run pool holds its claims while there are any. */
+  let firesInFlight = 0;
 
   /** The Agenda instance, created on first use: processes that never schedule never connect. */
   function agenda(): Promise<Agenda> {
@@ -67,15 +87,14 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
         // Written to agenda_jobs.last_modified_by: which process last locked or ran a job.
         name: `${os.hostname()}:${process.pid}:${config.role}`,
         processEvery: config.worker.pollMs,
-        maxConcurrency: concurrency + 2,
-        defaultConcurrency: concurrency,
+        // Every handler is short: runs execute in the executor's pool, outside Agenda.
+        maxConcurrency: FIRE_CONCURRENCY + WAKE_CONCURRENCY + 2,
+        defaultConcurrency: 1,
         defaultLockLifetime: lockLifetimeMs,
       });
       a.on('error', (err: Error) => log.warn({ err: err.message }, 'job store error'));
-      // lockLimit = concurrency: a worker locks only what it can start, leaving the rest to other workers.
-      a.define<SyncJobData>(SYNC_JOB, (job) => onSyncJob(job), { concurrency, lockLimit: concurrency, lockLifetime: lockLifetimeMs });
-      a.define<RunJobData>(RUN_JOB, (job) => onRunJob(job), { concurrency, lockLimit: concurrency, lockLifetime: lockLifetimeMs, removeOnComplete: true });
-      a.define(RECOVER_JOB, () => recoverOrphans(), { concurrency: 1, lockLifetime: lockLifetimeMs });
+      a.define<SyncJobData>(SYNC_JOB, (job) => onSyncJob(job), { concurrency: FIRE_CONCURRENCY, lockLimit: fireLockLimit(config.worker.pollMs), lockLifetime: lockLifetimeMs });
+      a.define<RunJobData>(RUN_JOB, (job) => onRunJob(job), { concurrency: WAKE_CONCURRENCY, lockLifetime: lockLifetimeMs, removeOnComplete: true });
       a.define(RECONCILE_JOB, () => reconcile('all'), { concurrency: 1, lockLifetime: 10 * 60_000 });
       await a.ready;
       // An enqueue-only process must connect the notification channel, or workers see its jobs only at
@@ -179,8 +198,10 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   /**
    * What a `sync:scheduled` job does: in the organization's scope, re-check that the sync still fires,
    * compute the slot, record the next run, and queue a run for the slot — the unique index refuses a
-   * second run of the same slot, whichever worker fires it — then execute the run inside the job, so
-   * Agenda's concurrency applies and the job's lock is renewed as pages commit.
+   * second run of the same slot, whichever worker fires it — then hand the run to the run pool and
+   * return. The job never waits for the run: holding Agenda's slots for whole runs made due schedules
+   * queue behind each other (issue 4). A queued run needs no job to keep it alive: if this worker dies
+   * before starting it, another worker's pool claims it (run-executor.ts).
    */
   async function fire(orgId: string, syncId: string, firedAt: Date, job?: Job<SyncJobData>): Promise<FireOutcome> {
     const decided = await inScope(db, { org: orgId }, async (tx) => {
@@ -196,7 +217,6 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
       if (runId) return { kind: 'queued' as const, runId, slot };
       return { kind: 'taken' as const, slot, active: (await repo.activeRun(tx, orgId, syncId))?.id ?? null };
     });
-    const hooks = job ? { onHeartbeat: () => job.touch() } : {};
     switch (decided.kind) {
       case 'gone':
         await reconcile({ orgId, syncId }); // cancels this job
@@ -205,18 +225,10 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
         if (job) followSchedule(job, decided.schedule);
         return { outcome: 'not-scheduled' };
       case 'queued':
-        log.info({ orgId, syncId, runId: decided.runId, slot: decided.slot }, 'scheduled run started');
-        await executor.execute(orgId, decided.runId, hooks);
-        if (job) await followCurrentSchedule(orgId, syncId, job);
-        return { outcome: 'ran', runId: decided.runId, slot: decided.slot };
+        log.info({ orgId, syncId, runId: decided.runId, slot: decided.slot }, 'scheduled run queued');
+        executor.dispatcher.dispatch(orgId, decided.runId);
+        return { outcome: 'queued', runId: decided.runId, slot: decided.slot };
       case 'taken':
-        // A run for this slot exists, or another run of the sync is active. If that run was abandoned by a
-        // dead worker (stale heartbeat), executing it resumes it from its last committed page; otherwise
-        // the claim fails at once and nothing happens.
-        if (decided.active) {
-          await executor.execute(orgId, decided.active, hooks);
-          if (job) await followCurrentSchedule(orgId, syncId, job);
-        }
         return { outcome: 'skipped', slot: decided.slot, activeRunId: decided.active };
     }
   }
@@ -228,30 +240,22 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     job.attrs.nextRunAt = nextRunAt(schedule, new Date());
   }
 
-  /** A schedule edited while its run was executing: the next due time follows the new schedule. */
-  async function followCurrentSchedule(orgId: string, syncId: string, job: Job<SyncJobData>) {
-    const [state] = await inScope(db, { org: orgId }, (tx) => repo.scheduleStates(tx, { syncId }));
-    const schedule = state && repo.wantedSchedule(state);
-    if (schedule && (schedule.cron !== job.attrs.repeatInterval || schedule.timezone !== (job.attrs.repeatTimezone ?? null))) followSchedule(job, schedule);
-  }
-
   async function onSyncJob(job: Job<SyncJobData>) {
     const { orgId, syncId } = job.attrs.data;
+    firesInFlight++;
     try {
       await fire(orgId, syncId, job.attrs.lastRunAt ?? new Date(), job);
     } catch (err) {
-      log.error({ err, orgId, syncId }, 'scheduled sync could not start');
+      log.error({ err, orgId, syncId }, 'scheduled sync could not be queued');
+    } finally {
+      if (--firesInFlight === 0) executor.wake();
     }
   }
 
+  /** The run is in sync_runs already; the job only tells this worker's pool to claim it now rather than at its next poll. */
   async function onRunJob(job: Job<RunJobData>) {
     const { orgId, runId } = job.attrs.data;
-    try {
-      await executor.execute(orgId, runId, { onHeartbeat: () => job.touch() });
-    } catch (err) {
-      // The run stays queued (or running with an ageing heartbeat); recovery re-enqueues it.
-      log.error({ err, orgId, runId }, 'run could not be executed');
-    }
+    executor.dispatcher.dispatch(orgId, runId);
   }
 
   async function enqueueRun(orgId: string, runId: string) {
@@ -259,24 +263,10 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     await a.create<RunJobData>(RUN_JOB, { orgId, runId }).unique({ 'data.runId': runId }).schedule(new Date()).save();
   }
 
-  /**
-   * Runs nobody is working on — queued for longer than a lock lifetime (the process that queued them
-   * died before dispatching), or running with a heartbeat older than that (the worker died) — are
-   * enqueued again; the executor's claim lets exactly one worker take each, and it resumes after the
-   * last committed page.
-   */
-  async function recoverOrphans(): Promise<number> {
-    const before = new Date(Date.now() - lockLifetimeMs);
-    const orphans = await inScope(db, { platform: true }, (tx) => repo.orphanedRuns(tx, before, before, 500));
-    for (const o of orphans) await enqueueRun(o.organization_id, o.id);
-    if (orphans.length) log.info({ count: orphans.length }, 'orphaned runs enqueued again');
-    return orphans.length;
-  }
-
   /** API-only processes cannot execute runs: they hand them to the workers through the job store. */
   const dispatcher: RunDispatcher = {
     dispatch(orgId, runId) {
-      enqueueRun(orgId, runId).catch((err) => log.error({ err, orgId, runId }, 'run could not be enqueued; recovery will pick it up'));
+      enqueueRun(orgId, runId).catch((err) => log.error({ err, orgId, runId }, 'workers could not be notified of a queued run; they find it at their next poll'));
     },
   };
 
@@ -285,7 +275,6 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     dispatcher,
     fire,
     reconcileAll: () => reconcile('all'),
-    recoverOrphans,
 
     /** Connects the job store without processing jobs (API-only processes); fails fast on a bad job store configuration. */
     async connect(): Promise<void> {
@@ -293,19 +282,18 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     },
 
     /**
-     * Makes this process a worker: processes due jobs, keeps the periodic recovery and reconciliation
-     * jobs scheduled, and at once reconciles every schedule (syncs written by scripts or seeds, or
-     * changed while no worker ran) and takes over orphaned runs.
+     * Makes this process a worker: its run pool claims queued runs (and runs abandoned by dead workers)
+     * at once and every poll, it processes due jobs, keeps the periodic reconciliation scheduled, and
+     * at once reconciles every schedule (syncs written by scripts or seeds, or changed while no worker ran).
      */
     async start(): Promise<void> {
       const a = await agenda();
+      executor.startPulling(config.worker.pollMs, () => firesInFlight > 0);
       await a.start();
       started = true;
-      const recoverEvery = `${Math.min(60, Math.round(lockLifetimeMs / 1000))} seconds`;
-      await a.every(recoverEvery, RECOVER_JOB, undefined, { skipImmediate: true });
       await a.every(RECONCILE_EVERY, RECONCILE_JOB, undefined, { skipImmediate: true });
+      await a.cancel({ name: RETIRED_RECOVER_JOB }).catch((err) => log.warn({ err }, 'retired recovery job not removed'));
       await reconcile('all').catch((err) => log.error({ err }, 'schedule reconciliation failed'));
-      await recoverOrphans().catch((err) => log.error({ err }, 'run recovery failed'));
     },
 
     /**

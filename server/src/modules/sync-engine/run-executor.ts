@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../../db/client.js';
-import type { IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
+import type { Database, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrationsRepo from '../integrations/integrations.repo.js';
@@ -54,15 +54,35 @@ class RunCancelled extends Error {}
 export function createRunExecutor({ db, openSource, logger, concurrency = 4, staleRunMs = STALE_RUN_MS }: RunExecutorDeps) {
   // Beats well inside the stale window, so a slow page (a long Retry-After) never looks like a dead worker.
   const heartbeatMs = Math.max(1000, Math.floor(staleRunMs / 4));
+  /** A run nobody is working on: queued, or running with a heartbeat a live worker would have renewed. */
+  const claimable = (staleBefore: Date) => (eb: ExpressionBuilder<Database, 'sync_runs'>) =>
+    eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', staleBefore)])]);
+  const claimedNow = () => ({ status: 'running' as const, started_at: sql<Date>`coalesce(started_at, now())`, heartbeat_at: new Date() });
+
   /** Claims a queued run, or a running one abandoned by a dead worker. */
   async function claim(tx: Tx, orgId: string, runId: string): Promise<SyncRunRow | undefined> {
-    const staleBefore = new Date(Date.now() - staleRunMs);
-    return tx.updateTable('sync_runs')
-      .set({ status: 'running', started_at: sql`coalesce(started_at, now())`, heartbeat_at: new Date() })
-      .where('organization_id', '=', orgId).where('id', '=', runId)
-      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', staleBefore)])]))
+    return tx.updateTable('sync_runs').set(claimedNow())
+      .where('organization_id', '=', orgId).where('id', '=', runId).where(claimable(new Date(Date.now() - staleRunMs)))
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * Claims up to `limit` runs of any organization that nobody is working on, oldest first. SKIP LOCKED
+   * lets several workers claim at once without waiting on, or taking, each other's rows. The picked ids
+   * are a MATERIALIZED CTE: as `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` the planner may
+   * run the subquery again, which then skips the rows this statement just claimed and picks the next
+   * ones — more than `limit` runs (seen: twelve for four free slots).
+   */
+  async function claimNext(limit: number): Promise<SyncRunRow[]> {
+    const staleBefore = new Date(Date.now() - staleRunMs);
+    return inScope(db, { platform: true }, (tx) => tx
+      .with((cte) => cte('picked').materialized(), (q) => q.selectFrom('sync_runs').select('id').where(claimable(staleBefore))
+        .orderBy('created_at').limit(limit).forUpdate().skipLocked())
+      .updateTable('sync_runs').set(claimedNow())
+      .from('picked').whereRef('sync_runs.id', '=', 'picked.id')
+      .returningAll('sync_runs')
+      .execute());
   }
 
   /**
@@ -98,23 +118,38 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
     }
   }
 
+  /** What a claimed run needs, read in the run's organization scope; marks the integration SYNCING. */
+  async function prepare(tx: Tx, orgId: string, run: SyncRunRow) {
+    const sync = await syncsRepo.findSync(tx, orgId, run.sync_id);
+    const integration = sync && (await integrationsRepo.findIntegration(tx, orgId, sync.integration_id));
+    const mappings = sync ? await syncsRepo.mappingsOf(tx, [sync.id]) : [];
+    if (sync && integration && integration.status !== 'PAUSED') {
+      await integrationsRepo.updateIntegration(tx, orgId, integration.id, { status: 'SYNCING' });
+      if (!run.cursor_before) {
+        await tx.updateTable('sync_runs').set({ cursor_before: JSON.stringify(sync.cursor ?? null) }).where('id', '=', run.id).execute();
+      }
+    }
+    return { run, sync, integration, mappings };
+  }
+
+  /** Claims one run and executes it; returns at once when another worker has it, or it was cancelled. */
   async function execute(orgId: string, runId: string, hooks: ExecuteHooks = {}): Promise<void> {
     const claimed = await inScope(db, { org: orgId }, async (tx) => {
       const run = await claim(tx, orgId, runId);
-      if (!run) return null;
-      const sync = await syncsRepo.findSync(tx, orgId, run.sync_id);
-      const integration = sync && (await integrationsRepo.findIntegration(tx, orgId, sync.integration_id));
-      const mappings = sync ? await syncsRepo.mappingsOf(tx, [sync.id]) : [];
-      if (sync && integration && integration.status !== 'PAUSED') {
-        await integrationsRepo.updateIntegration(tx, orgId, integration.id, { status: 'SYNCING' });
-        if (!run.cursor_before) {
-          await tx.updateTable('sync_runs').set({ cursor_before: JSON.stringify(sync.cursor ?? null) }).where('id', '=', runId).execute();
-        }
-      }
-      return { run, sync, integration, mappings };
+      return run ? prepare(tx, orgId, run) : null;
     });
-    if (!claimed) return; // someone else has it, or it was cancelled
+    if (claimed) await executePrepared(claimed, hooks);
+  }
+
+  /** Executes a run this process claimed with claimNext. */
+  async function executeClaimed(run: SyncRunRow): Promise<void> {
+    await executePrepared(await inScope(db, { org: run.organization_id }, (tx) => prepare(tx, run.organization_id, run)), {});
+  }
+
+  async function executePrepared(claimed: Awaited<ReturnType<typeof prepare>>, hooks: ExecuteHooks): Promise<void> {
     const { run, sync, integration } = claimed;
+    const orgId = run.organization_id;
+    const runId = run.id;
     if (!sync || !integration) return finish(orgId, run, { status: 'failed', error: 'The sync or its integration no longer exists' });
     if (integration.status === 'PAUSED') return finish(orgId, run, { status: 'cancelled', error: 'The integration is paused' });
 
@@ -252,25 +287,86 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
     })));
   }
 
-  // In-process dispatch with bounded concurrency; a process that dies leaves its runs to the next claim.
+  // ---- the run pool: at most `concurrency` runs at once in this process ----------------------------
+  //
+  // Not yet pulling (a process that is no worker, e.g. a test app): it executes exactly the runs
+  // dispatched to it. Pulling (a worker, after startPulling): the queued rows in sync_runs are the queue.
+  // Whenever a slot is free the pool claims the oldest runs nobody is working on (claimNext: queued, or
+  // running with a stale heartbeat) — on a dispatch, after each finished run while there may be more,
+  // and every poll. Why the table and not a job per run (run:execute) or a queue in memory:
+  // - a queued run belongs to no process, so one queued by a worker that died right after is simply
+  //   started by another worker; nothing has to expire or be recovered first;
+  // - every worker with a free slot takes the oldest run, so a burst of due schedules is spread over
+  //   all workers whichever worker fired them, and runs start in the order they were queued;
+  // - Agenda locks new jobs only at its poll (or on a notification), at most lockLimit at a time, so a
+  //   job per run would start at most lockLimit runs per worker per poll — the cause of issue 4;
+  // - the run row is the only record of pending work, so there is no second copy that can disagree.
+  // The claim itself (an UPDATE of a row still queued) is what makes a run start once, here and in execute().
   const queue: { orgId: string; runId: string }[] = [];
   let active = 0;
   const idle: (() => void)[] = [];
+  let pollTimer: NodeJS.Timeout | undefined;
+  let pulling = false;
+  let claiming = false;
+  /** Claim again: woken by a dispatch or the poll, or the last claim filled every free slot. */
+  let mayHaveMore = false;
+  /** While true, only the poll claims (see startPulling). */
+  let holdClaims: () => boolean = () => false;
+  let pollDue = false;
+
+  function launch(work: () => Promise<void>, runId: string) {
+    active++;
+    work()
+      .catch((err) => logger.error({ err, runId }, 'run executor crashed'))
+      .finally(() => {
+        active--;
+        pump();
+        settle();
+      });
+  }
+
+  function settle() {
+    if (active === 0 && queue.length === 0 && !claiming) idle.splice(0).forEach((resolve) => resolve());
+  }
+
   function pump() {
     while (active < concurrency && queue.length) {
       const next = queue.shift()!;
-      active++;
-      execute(next.orgId, next.runId)
-        .catch((err) => logger.error({ err, runId: next.runId }, 'run executor crashed'))
-        .finally(() => {
-          active--;
-          pump();
-          if (active === 0 && queue.length === 0) idle.splice(0).forEach((resolve) => resolve());
-        });
+      launch(() => execute(next.orgId, next.runId), next.runId);
+    }
+    if (pulling && mayHaveMore && !claiming && active < concurrency && (pollDue || !holdClaims())) {
+      pollDue = false;
+      void claimAndLaunch();
     }
   }
+
+  async function claimAndLaunch() {
+    claiming = true;
+    mayHaveMore = false;
+    const free = concurrency - active;
+    let claimed: SyncRunRow[] = [];
+    try {
+      claimed = await claimNext(free);
+    } catch (err) {
+      logger.warn({ err }, 'queued runs could not be claimed; trying again at the next poll');
+    }
+    claiming = false;
+    // A full claim may have left runs behind; a dispatch during the claim has set the flag itself.
+    if (claimed.length === free) mayHaveMore = true;
+    for (const run of claimed) launch(() => executeClaimed(run), run.id);
+    pump();
+    settle();
+  }
+
+  function wake() {
+    mayHaveMore = true;
+    setImmediate(pump);
+  }
+
   const dispatcher: RunDispatcher = {
     dispatch(orgId, runId) {
+      // A pulling pool finds the committed run itself, in queue order with everything else waiting.
+      if (pulling) return wake();
       queue.push({ orgId, runId });
       setImmediate(pump);
     },
@@ -279,8 +375,30 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
   return {
     execute,
     dispatcher,
-    /** Resolves when no run is executing or waiting (tests, graceful shutdown). */
-    drain: () => (active === 0 && queue.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+    /**
+     * Makes this process a worker's run pool: it claims queued runs of every process, now and every
+     * `pollMs`. While `hold()` is true it claims only at the poll: the worker is turning due schedules
+     * into queued runs, which takes milliseconds each and lets every worker's pool see them, so a burst
+     * of due schedules is queued first instead of waiting behind whole runs for the same CPU and connections.
+     */
+    startPulling(pollMs: number, hold: () => boolean = () => false) {
+      if (pulling) return;
+      pulling = true;
+      holdClaims = hold;
+      pollTimer = setInterval(() => {
+        pollDue = true;
+        wake();
+      }, pollMs).unref();
+      wake();
+    },
+    /** Claims now if slots are free (e.g. a hold ended). */
+    wake,
+    /** Stops claiming further runs and resolves when none is executing or waiting (graceful shutdown, tests). */
+    drain: () => {
+      pulling = false;
+      clearInterval(pollTimer);
+      return active === 0 && queue.length === 0 && !claiming ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve));
+    },
   };
 }
 
