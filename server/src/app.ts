@@ -24,6 +24,7 @@ import { integrationsRoutes } from './modules/integrations/integrations.routes.j
 import { syncsRoutes } from './modules/syncs/syncs.routes.js';
 import { runsRoutes } from './modules/runs/runs.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
+import { exportsRoutes } from './modules/exports/exports.routes.js';
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
 
@@ -89,6 +90,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(syncsRoutes, { syncs: services.syncs });
   await app.register(runsRoutes, { runs: services.runs });
   await app.register(oauthRoutes, { oauth: services.oauth, config });
+  await app.register(exportsRoutes, { exports: services.exports });
   // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
   await adminUiPlugin(app, { config });
   // onClose hooks run last-registered first: the scheduler drains its running jobs (agenda.drain), runs

@@ -12,6 +12,7 @@ import { createRunsService } from './modules/runs/runs.service.js';
 import { createRunExecutor } from './modules/sync-engine/run-executor.js';
 import { createSourceOpener } from './modules/sync-engine/connectors.js';
 import { createOAuthService } from './modules/oauth/oauth.service.js';
+import { createExportsService } from './modules/exports/exports.service.js';
 import { createScheduler } from './modules/scheduler/scheduler.js';
 import { createTokenManager } from './modules/oauth/token-manager.js';
 import { createVault } from './lib/crypto/index.js';
@@ -55,6 +56,7 @@ export function createServices({ db, config, signAccessToken, logger }: ServiceD
     members: createMembersService(db, accessCache),
     audit: createAuditService(db),
     platform: createPlatformService(db),
+    exports: createExportsService(db, logger),
     syncs: createSyncsService(db, scheduler),
     // An API-only process hands queued runs to the workers; a worker (or `all`) executes them itself.
     runs: createRunsService(db, config.role === 'api' ? scheduler.dispatcher : executor.dispatcher),

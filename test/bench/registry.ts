@@ -9,5 +9,7 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   api: () => import('./api/index.js'),
   sync: () => import('./sync/index.js'),
   scheduler: () => import('./scheduler/index.js'),
+  'export-csv': () => import('./export/csv.js'),
+  'export-pdf': () => import('./export/pdf.js'),
   ui: () => import('./ui/index.js'),
 };

@@ -1,6 +1,7 @@
 /**
  * Secret canary (DESIGN.md, "Secrets in motion"): secrets set through the API never appear in an API
- * response, a log line or an audit event, and are stored only as ciphertext.
+ * response, an export (JSON, CSV, the CSVs of a ZIP, a PDF's text), a log line or an audit event, and are
+ * stored only as ciphertext.
  *
  * Distinctive canary values go in through every door a secret has — an OAuth client secret (on create and
  * replaced by PATCH), a Stripe API key, an Apple Calendar app password, sign-in and invitation passwords —
@@ -38,6 +39,7 @@ import { followAuthorization, startOidcServer } from '../fixtures/oidc-server.js
 import { DEMO_PASSWORD, testConfig } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/net.js';
+import { pdfText, unzip } from '../helpers/export-files.js';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Canaries                                                                                    */
@@ -503,6 +505,21 @@ t.test('secrets set through the API never appear in a response, a log line or an
   } else {
     t.comment('no syncs module registered: sync runs not exercised');
   }
+
+  // ---- 5c. exports in every format (the walk below also fetches the default JSON export as every role) ----
+  // Files are searched as their readers see them: the JSON and CSV text, every CSV inside the ZIP, the PDF's text.
+  const exportAs = async (as: string, query: string, read: (body: Buffer) => Promise<string> | string) => {
+    const res = await app.inject({ url: `/api/orgs/${acme}/export?${query}`, headers: { authorization: bearers.get(as)! } });
+    t.equal(res.statusCode, 200, `export ${query} as ${as}`);
+    capture(`export ${query} as ${as}`, res.statusCode, res.headers, [], await read(res.rawPayload));
+    return res;
+  };
+  await exportAs(ADMIN, 'format=json', (b) => b.toString('utf8'));
+  await exportAs(ADMIN, 'format=csv&entities=integrations', (b) => b.toString('utf8'));
+  const zipped = await exportAs(ROLES.owner, 'format=csv', (b) => [...unzip(b)].map(([name, data]) => `${name}\n${data.toString('utf8')}`).join('\n'));
+  t.same([...unzip(zipped.rawPayload).keys()], ['integrations.csv', 'syncs.csv', 'runs.csv', 'logs.csv', 'records.csv', 'audit.csv'], 'the ZIP holds every entity');
+  await exportAs(ROLES.super, 'format=pdf', (b) => pdfText(b));
+  t.ok(captures.at(-1)!.body.includes('Canary Stripe'), 'the PDF text was extracted (and is searched)');
 
   // ---- 6. every GET route, as every role, while connected ----
   const members = await db.selectFrom('memberships').select('user_id').where('organization_id', '=', acme).execute();

@@ -1,0 +1,99 @@
+import type { Db } from '../../../../db/client.js';
+import { inScope } from '../../lib/db-scope.js';
+import type { EntityExporter, EntityName } from './export-entities.js';
+import type { TimeRange } from './exports.repo.js';
+
+
+/** Readable byte streams hold ~64 KiB before asking the producer to wait: this is the backpressure. */
+export const STREAM_HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * Rows per piece of text handed to the stream. Pieces stay well under V8's large-object size (~128 KiB),
+ * so they die young in the nursery instead of piling up in large-object space until a full GC: this is
+ * what keeps the process's RSS flat during a million-row export, not only the bounded buffers.
+ */
+export const ROWS_PER_PIECE = 128;
+
+export type ExportFormat = 'json' | 'csv' | 'pdf';
+export type ExportOutcome = 'completed' | 'aborted' | 'failed';
+
+export interface ExportPlan {
+  organization: { id: string; slug: string; name: string };
+  format: ExportFormat;
+  entities: EntityName[];
+  /** As asked (inclusive UTC days), for the file name, the document and the audit event. */
+  startDate: string | null;
+  endDate: string | null;
+  /** The same days as timestamps: [from, to). */
+  range: TimeRange;
+  generatedAt: Date;
+  generatedBy: string | null;
+}
+
+/**
+ * One export in flight: what it covers, how many rows it has produced, and how it ended. The writers
+ * (JSON, CSV, ZIP, PDF) report rows and completion here; the service decides what an ending means
+ * (the audit event). Ending is idempotent: whichever of "completed", "aborted" or "failed" comes first wins.
+ */
+export class ExportRun {
+  readonly counts: Partial<Record<EntityName, number>> = {};
+  /** Format-specific facts for the audit event (e.g. which PDF tables were capped). */
+  readonly details: Record<string, unknown> = {};
+  private readonly controller = new AbortController();
+  private ending: Promise<void> | null = null;
+  outcome: ExportOutcome | null = null;
+
+  constructor(
+    readonly plan: ExportPlan,
+    private readonly onEnd: (run: ExportRun, outcome: ExportOutcome, error?: unknown) => Promise<void>,
+  ) {
+    for (const entity of plan.entities) this.counts[entity] = 0;
+  }
+
+  /** Aborted when the client went away: readers stop before their next query. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  add(entity: EntityName, rows: number): void {
+    this.counts[entity] = (this.counts[entity] ?? 0) + rows;
+  }
+
+  end(outcome: ExportOutcome, error?: unknown): Promise<void> {
+    if (!this.ending) {
+      this.outcome = outcome;
+      if (outcome !== 'completed') this.controller.abort();
+      this.ending = this.onEnd(this, outcome, error);
+    }
+    return this.ending;
+  }
+
+  get ended(): boolean {
+    return this.ending !== null;
+  }
+}
+
+/**
+ * An entity's rows in keyset chunks, each read in its own short transaction (a slow client must not hold
+ * a transaction open, and PGlite has a single connection). The next chunk is read while the caller
+ * writes the current one, so the database and the writer overlap; at most two chunks are in memory.
+ * Stops at the next chunk boundary once the run's signal is aborted.
+ */
+export async function* readChunks<Row, Key>(db: Db, exporter: EntityExporter<Row, Key>, plan: ExportPlan, signal: AbortSignal): AsyncGenerator<Row[]> {
+  const orgId = plan.organization.id;
+  const fetch = (after: Key | null) =>
+    inScope(db, { org: orgId }, (tx) => exporter.fetch(tx, { orgId, range: plan.range, after, limit: exporter.chunkSize }));
+  let pending: Promise<Row[]> | null = fetch(null);
+  try {
+    while (pending) {
+      const rows: Row[] = await pending;
+      pending = null;
+      if (signal.aborted) return;
+      if (rows.length === exporter.chunkSize) pending = fetch(exporter.keyOf(rows[rows.length - 1]));
+      if (rows.length) yield rows;
+    }
+  } finally {
+    // Abandoned mid-way (client gone): the read already started finishes on its own; nothing waits for it.
+    pending?.catch(() => {});
+  }
+}
