@@ -25,6 +25,7 @@ const CONTRACT = [
   'GET /api/orgs/{orgId}/runs', 'GET /api/orgs/{orgId}/runs/{runId}', 'POST /api/orgs/{orgId}/runs/{runId}/cancel',
   'GET /api/orgs/{orgId}/runs/{runId}/logs', 'GET /api/orgs/{orgId}/logs', 'GET /api/orgs/{orgId}/integrations/{id}/records',
   'GET /api/orgs/{orgId}/audit', 'GET /api/platform/tenants', 'GET /api/platform/audit', 'GET /api/platform/audit/verify',
+  'GET /api/orgs/{orgId}/export',
 ];
 
 t.test('every endpoint of the contract is in /openapi.json, and /docs serves the reference', async (t) => {
