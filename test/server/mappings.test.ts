@@ -215,6 +215,31 @@ t.test('date transform gives ISO 8601 in UTC regardless of the process time zone
   t.same(one({ ...iso, args: { inputFormat: 'iso' } }, { v: '2024-03-07' }).output, { out: '2024-03-07T00:00:00.000Z' });
 });
 
+t.test('dates already in UTC with milliseconds (Z, +0000, ±00:00) map to the same instant as any other ISO date', async (t) => {
+  const iso: FieldMapping = { source: 'v', target: 'out', transform: 'date' };
+  const min = Date.parse('0000-01-01T00:00:00.000Z');
+  const max = Date.parse('9999-12-31T23:59:59.999Z');
+  let seed = 7;
+  const mismatches: string[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    const expected = new Date(min + Math.floor((seed / 2 ** 31) * (max - min))).toISOString();
+    const local = expected.slice(0, 23);
+    for (const v of [expected, `${local}+0000`, `${local}-0000`, `${local}+00:00`, `${local}-00:00`, `${local}z`, `${local.replace('T', ' ')}Z`]) {
+      const { output, errors } = one(iso, { v });
+      if (output.out !== expected || errors.length) mismatches.push(`${v} → ${String(output.out)}`);
+    }
+  }
+  t.same(mismatches, []);
+  // Same shape, not the same rules skipped: other offsets are applied, impossible dates still fail.
+  t.same(one(iso, { v: '2024-03-07T09:30:00.000+0130' }).output, { out: '2024-03-07T08:00:00.000Z' });
+  t.same(one(iso, { v: '2024-02-29T00:00:00.000+0000' }).output, { out: '2024-02-29T00:00:00.000Z' });
+  for (const v of ['2023-02-29T00:00:00.000+0000', '2024-04-31T00:00:00.000Z', '2024-03-07T24:00:00.000Z', '2024-03-07T09:60:00.000+00:00', '2024-00-07T09:30:00.000Z']) {
+    t.match(one(iso, { v }).errors, [{ message: /not a valid calendar date/ }], v);
+  }
+  t.match(one(iso, { v: '2024-03-07T09:30:00.0a0Z' }).errors, [{ message: /expected an ISO 8601 date/ }]);
+});
+
 t.test('formatIsoUtc matches Date#toISOString over years 0000–9999', async (t) => {
   const min = Date.parse('0000-01-01T00:00:00.000Z');
   const max = Date.parse('9999-12-31T23:59:59.999Z');

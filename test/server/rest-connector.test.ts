@@ -539,6 +539,26 @@ t.test('records without an id are skipped with a warning', async (t) => {
   t.ok(logs.some((e) => e.level === 'warn' && e.data?.skipped === 2));
 });
 
+t.test('ids and modification times at nested, escaped pointers; UTC timestamps in any spelling read as normaliseTimestamp reads them', async (t) => {
+  const stamps = [
+    '2024-02-29T10:00:00.000+0000',
+    '2024-02-29T10:00:00.000-00:00',
+    '2024-02-29T10:00:00.000Z',
+    '2024-02-29T10:00:00.000+0130',
+    '1969-12-31T23:59:59.999Z', // before 1970: not a modification time
+    '9999-12-31T00:00:00.001Z', // past the latest accepted
+    '2023-02-29T00:00:00.000+0000', // no such day: whatever Date.parse makes of it, as before
+    ' 2024-02-29T10:00:00.000Z',
+  ];
+  const server = await programmable(() => ({ body: { items: stamps.map((at, i) => ({ meta: { 'a/b': { id: i } }, 'x~y': at })) } }));
+  t.teardown(() => server.close());
+  const { ctx } = programmableHarness(server, definitionWith({ pagination: { style: 'none' }, idPath: '/meta/a~1b/id', updatedAtPath: '/x~0y' }));
+  const listing = await collect(ctx, 'full', null);
+  t.same(listing.ids, stamps.map((_, i) => String(i)));
+  t.same(listing.last.updatedAt, stamps.map((at) => normaliseTimestamp(at)));
+  t.same(listing.last.updatedAt.slice(0, 5), ['2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z', '2024-02-29T08:30:00.000Z', null]);
+});
+
 t.test('pagination safety: empty pages end, repeated cursors and runaway listings are stopped, off-origin links refused', async (t) => {
   const saysMore = await programmable((_req, n) => ({ body: { items: n === 1 ? items(0, 3) : [], next: `c${n}`, more: true } }));
   t.teardown(() => saysMore.close());

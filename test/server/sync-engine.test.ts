@@ -1,4 +1,5 @@
 import t from 'tap';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { createTestApp, type TestContext } from '../helpers/app.js';
 import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
@@ -176,4 +177,45 @@ t.test('record upserts tell created, updated and unchanged apart, dedupe a batch
   const deleted = await inScope(db, { org: orgId }, (tx) => markUnseenDeleted(tx, { integrationId, resource: 'customers', runId: '01900000-0000-7000-8000-0000000000b3' }));
   t.equal(deleted, 10, 'nothing seen by this run: all marked deleted');
   t.same(await upsert('01900000-0000-7000-8000-0000000000b4', rows(4, 'b')), { created: 0, updated: 4, unchanged: 0 }, 'a deleted record that reappears is restored (updated)');
+});
+
+t.test('the stored data is the mapped record and its content hash the SHA-256 of its key-sorted JSON, for any ids, keys and text', async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  const orgId = ctx.orgs.acme;
+  const integrationId = '01900000-0000-7000-8000-0000000000ab';
+  await inScope(db, { org: orgId }, (tx) => tx.insertInto('integrations').values({
+    id: integrationId, organization_id: orgId, provider: 'stripe', name: 'Canonical', status: 'ACTIVE', auth_type: 'api_key', scopes: [], settings: '{}', updated_at: new Date(),
+  }).execute());
+  // The hash as first defined (a key-sorted copy, then JSON.stringify): hashes stored by earlier versions stay valid.
+  const sortedCopy = (value: unknown): unknown => Array.isArray(value) ? value.map(sortedCopy)
+    : value && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedCopy((value as Record<string, unknown>)[k])]))
+      : value;
+  const expectedHash = (data: unknown) => createHash('sha256').update(JSON.stringify(sortedCopy(data))).digest('base64url');
+  const batch = [
+    { externalId: 'plain', data: { z: 1, a: { y: [3, { d: null, c: 'x' }], b: true }, m: -0.5e-7 }, sourceUpdatedAt: '2024-02-29T10:00:00.000Z' },
+    { externalId: 'quote " back\\slash , {braces} [x]', data: { text: 'line\nbreak "quoted" \\ tab\t é 漢字 😀 \u2028', '10': 'ten', '9': 'nine', 'b c': [] }, sourceUpdatedAt: null },
+    { externalId: 'é漢😀', data: { nested: { deeper: { deepest: [[], {}, [1, 'two', false]] } }, big: 12345678901234567890, tiny: 5e-324 }, sourceUpdatedAt: '1999-12-31T23:59:59.999Z' },
+  ];
+  const counts = await inScope(db, { org: orgId }, (tx) => upsertRecords(tx, { organizationId: orgId, integrationId, resource: 'customers', runId: '01900000-0000-7000-8000-0000000000c1' }, batch));
+  t.same(counts, { created: 3, updated: 0, unchanged: 0 });
+  const stored = await sql<{ external_id: string; data: unknown; content_hash: string; source_updated_at: Date | null }>`
+    SELECT external_id, data, content_hash, source_updated_at FROM records WHERE integration_id = ${integrationId}`.execute(db.kysely);
+  const byId = new Map(stored.rows.map((r) => [r.external_id, r]));
+  for (const input of batch) {
+    const row = byId.get(input.externalId);
+    t.ok(row, `stored under its id: ${input.externalId}`);
+    if (!row) continue;
+    t.same(row.data, input.data, `data of ${input.externalId}`);
+    t.equal(row.content_hash, expectedHash(input.data), `content hash of ${input.externalId}`);
+    t.equal(row.source_updated_at?.toISOString() ?? null, input.sourceUpdatedAt, `source updated-at of ${input.externalId}`);
+  }
+  const reversedKeys = (value: unknown): unknown => Array.isArray(value) ? value.map(reversedKeys)
+    : value && typeof value === 'object' ? Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reversedKeys((value as Record<string, unknown>)[k])]))
+      : value;
+  const again = await inScope(db, { org: orgId }, (tx) => upsertRecords(tx, { organizationId: orgId, integrationId, resource: 'customers', runId: '01900000-0000-7000-8000-0000000000c2' },
+    [...batch.map((r) => ({ ...r, data: reversedKeys(r.data) as Record<string, unknown> })), { externalId: 'lone \ud800 surrogate', data: {}, sourceUpdatedAt: null }]));
+  t.same(again, { created: 1, updated: 0, unchanged: 3 }, 'the same content in another key order is unchanged');
+  const lone = await sql<{ external_id: string }>`SELECT external_id FROM records WHERE integration_id = ${integrationId} AND external_id LIKE 'lone %'`.execute(db.kysely);
+  t.same(lone.rows.map((r) => r.external_id), ['lone \ufffd surrogate'], 'an id with a lone surrogate is stored with U+FFFD, as text parameters are sent');
 });

@@ -451,7 +451,7 @@ function printTimings(r: Result) {
 }
 
 function printProfiles(replies: RunReply[], root: string) {
-  const watch = /^(execute|listPages|send|request|sendHop|json|applyFields|apply|upsertRecords|contentHash|canonicalJson|sortKeys|writeLogs|inScope|parse|stringify|readJsonPointer|normaliseTimestamp|compileQuery|executeQuery|query|finish|markUnseenDeleted)$/;
+  const watch = /^(execute|listPages|send|request|sendHop|json|applyFields|apply|upsertRecords|pageRowsJson|contentHash|canonicalJson|writeLogs|inScope|parse|stringify|readJsonPointer|modificationTime|normaliseTimestamp|compileQuery|executeQuery|query|finish|markUnseenDeleted)$/;
   replies.forEach((reply, i) => {
     if (!reply.profile) return;
     const s = summariseProfile(reply.profile, root, watch);

@@ -42,10 +42,12 @@ export const MAPPINGS: FieldMapping[] = [
 ];
 
 /**
- * The reference: the same INSERT … SELECT FROM unnest … ON CONFLICT statement records-writer.ts runs (same table,
- * columns, conflict target and DO UPDATE SET), without the engine's around it: no `before` CTE and created /
- * updated counts, no transaction with row-level-security settings, no run counters or logs. Run as the
- * database owner on a plain pg client, as a named prepared statement, one statement (autocommit) per page.
+ * The reference: a plain INSERT … SELECT FROM unnest(…) … ON CONFLICT of the same rows into the same table and
+ * columns, with records-writer.ts's conflict target and DO UPDATE SET, and nothing of the engine around it: no
+ * created / updated counts, no transaction with row-level-security settings, no run counters or logs. Run as the
+ * database owner on a plain pg client, as a named prepared statement, one statement (autocommit) per page, with
+ * the rows as four parallel arrays (the form the issue measures against; records-writer itself now sends a
+ * page as one jsonb array, see BENCHMARKS.md).
  */
 export const RAW_UPSERT_SQL = `
   INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id)

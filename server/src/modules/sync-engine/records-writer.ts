@@ -17,16 +17,20 @@ export interface BatchCounts {
 
 /** Same mapped content, same hash: how a run tells updated from unchanged without comparing JSON. */
 export function contentHash(data: unknown): string {
-  return createHash('sha256').update(canonicalJson(data)).digest('base64url');
+  return hashCanonicalText(canonicalJson(data));
+}
+
+function hashCanonicalText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 /**
- * Upserts one batch of mapped records in a single statement (`unnest` → `ON CONFLICT`), keyed on
- * (integration, resource, external id). Duplicates within the batch are removed first (the last one
- * wins, as the provider's latest page does), since ON CONFLICT cannot touch one row twice (and the
- * "touched" test below relies on one upsert per row per transaction, which the executor keeps). Every
- * row gets `last_seen_run_id` so a full run can mark the rows it did not see as deleted; rows whose
- * content hash did not change keep their `updated_at`. A deleted record that reappears is restored.
+ * Upserts one batch of mapped records in a single statement, keyed on (integration, resource, external
+ * id). Duplicates within the batch are removed first (the last one wins, as the provider's latest page
+ * does), since ON CONFLICT cannot touch one row twice (and the "touched" test below relies on one upsert
+ * per row per transaction, which the executor keeps). Every row gets `last_seen_run_id` so a full run can
+ * mark the rows it did not see as deleted; rows whose content hash did not change keep their `updated_at`.
+ * A deleted record that reappears is restored.
  */
 export async function upsertRecords(
   tx: Tx,
@@ -36,23 +40,21 @@ export async function upsertRecords(
   const unique = new Map<string, RecordInput>();
   for (const r of batch) unique.set(r.externalId, r);
   if (unique.size === 0) return { created: 0, updated: 0, unchanged: 0 };
-  const rows = [...unique.values()];
-  const ids = rows.map((r) => r.externalId);
-  const data = rows.map((r) => JSON.stringify(r.data));
-  const hashes = rows.map((r) => contentHash(r.data));
-  const updatedAt = rows.map((r) => r.sourceUpdatedAt);
+  const rows = pageRowsJson(unique.values());
   const { organizationId, integrationId, resource, runId } = target;
 
   // One statement, no read of the table first: a preceding lookup of the batch's rows is planned
   // generically once the statement is prepared and then scans the whole resource per batch.
+  // The rows arrive as one jsonb array of [external id, content hash, source updated-at, data]: one
+  // parameter for Postgres to parse, where parallel text arrays had every record's JSON escaped into
+  // an array literal by the driver and parsed twice by Postgres (as array, then as jsonb).
   // RETURNING tells the outcome per row: `xmax = 0` only on a freshly inserted row version, and
   // `updated_at` is set to the transaction time only when the content changed (or was restored).
   const result = await sql<{ created: number; updated: number }>`
     WITH upserted AS (
       INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id)
-      SELECT ${organizationId}, ${integrationId}, ${resource}, t.external_id, t.data::jsonb, t.content_hash, t.source_updated_at, ${runId}
-        FROM unnest(${ids}::text[], ${data}::text[], ${hashes}::text[], ${updatedAt}::timestamptz[])
-          AS t(external_id, data, content_hash, source_updated_at)
+      SELECT ${organizationId}, ${integrationId}, ${resource}, t.row->>0, t.row->3, t.row->>1, (t.row->>2)::timestamptz, ${runId}
+        FROM jsonb_array_elements(${rows}::jsonb) AS t(row)
       ON CONFLICT (integration_id, resource, external_id) DO UPDATE SET
         data = EXCLUDED.data,
         content_hash = EXCLUDED.content_hash,
@@ -66,8 +68,33 @@ export async function upsertRecords(
            count(*) FILTER (WHERE NOT inserted AND touched)::int AS updated
       FROM upserted`.execute(tx);
   const { created, updated } = result.rows[0];
-  return { created, updated, unchanged: rows.length - created - updated };
+  return { created, updated, unchanged: unique.size - created - updated };
 }
+
+/**
+ * The batch as the statement's JSON parameter. Each record's canonical JSON is written once and used
+ * twice: hashed, and spliced in as the stored data (jsonb keeps no key order, so the canonical text
+ * stores the same value as any other serialisation of it).
+ */
+function pageRowsJson(records: Iterable<RecordInput>): string {
+  const parts: string[] = [];
+  for (const r of records) {
+    const data = canonicalJson(r.data);
+    // Hashes are base64url, so they need no escaping.
+    parts.push(`[${jsonText(r.externalId)},"${hashCanonicalText(data)}",${r.sourceUpdatedAt === null ? 'null' : jsonText(r.sourceUpdatedAt)},${data}]`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * A string as JSON text that Postgres accepts: a lone UTF-16 surrogate (not valid Unicode) becomes
+ * U+FFFD first, as it did when ids went as plain text parameters (jsonb rejects the `\udXXX` escape).
+ */
+function jsonText(value: string): string {
+  return JSON.stringify(LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, '\uFFFD') : value);
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /** After a complete full run: every live record of the resource this run did not see is gone upstream. */
 export async function markUnseenDeleted(tx: Tx, target: { integrationId: string; resource: string; runId: string }): Promise<number> {

@@ -17,7 +17,9 @@ import type {
   Pagination,
   ProviderDefinition,
   ResourceDefinition,
+  TimestampFormat,
 } from '../../providers/provider-definition.js';
+import { utcMillisecondIso } from '../syncs/mappings.dates.js';
 import { apiBaseUrl, apiUrl } from '../oauth/provider-endpoints.js';
 import {
   ConnectorError,
@@ -289,6 +291,51 @@ function withQuery(url: string, query: string): string {
 const RUNTIME_PLACEHOLDER = /\{\{(since|offset|limit)\}\}/;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Per-record reads (every listed record goes through these)
+
+/**
+ * A reader for one JSON Pointer, parsed once: `readJsonPointer` splits and unescapes the pointer on every call,
+ * and a listing reads two pointers per record. The same rules: own properties only, undefined when a step is
+ * missing. (Definitions' pointers are schema-checked, so parsing cannot fail here for a loaded definition.)
+ */
+function compilePointer(pointer: string): (document: unknown) => unknown {
+  if (pointer === '') return (document) => document;
+  if (!pointer.startsWith('/')) throw new Error(`Not a JSON Pointer: "${pointer}"`);
+  const steps = pointer.slice(1).split('/').map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const step = (current: unknown, name: string): unknown =>
+    current !== null && typeof current === 'object' && Object.hasOwn(current, name) ? (current as Record<string, unknown>)[name] : undefined;
+  if (steps.length === 1) {
+    const [name] = steps;
+    return (document) => step(document, name);
+  }
+  return (document) => {
+    let current = document;
+    for (const name of steps) {
+      current = step(current, name);
+      if (current === undefined) return undefined;
+    }
+    return current;
+  };
+}
+
+/** normaliseTimestamp's range, as its output strings (which compare as the instants they write). */
+const EARLIEST_TIMESTAMP = '1970-01-01T00:00:00.000Z';
+const LATEST_TIMESTAMP = '9999-12-31T00:00:00.000Z';
+
+/**
+ * A record's modification time, as `normaliseTimestamp` gives it, with a shortcut for the commonest shape:
+ * ISO already in UTC with milliseconds (`…Z`, Salesforce's `…+0000`), which needs no Date.parse and
+ * toISOString round trip, only a check of its fields.
+ */
+function modificationTime(value: unknown, format: TimestampFormat): string | null {
+  if (format === 'iso8601' && typeof value === 'string') {
+    const utc = utcMillisecondIso(value);
+    if (utc !== null && utc >= EARLIEST_TIMESTAMP && utc <= LATEST_TIMESTAMP) return utc;
+  }
+  return normaliseTimestamp(value, format);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The connector
 
 export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptions): AsyncGenerator<Page> {
@@ -303,6 +350,8 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
   const sleep = retry.sleep ?? ((ms: number) => abortableSleep(ms, ctx.signal));
   const incremental = resource.incremental;
   const updatedAtFormat = resource.updatedAtFormat ?? 'iso8601';
+  const readId = compilePointer(resource.idPath);
+  const readUpdatedAt = resource.updatedAtPath === null ? null : compilePointer(resource.updatedAtPath);
   const log = (level: ConnectorLogEntry['level'], message: string, data?: Record<string, unknown>) =>
     ctx.log(data ? { level, message, data } : { level, message });
   /** Credential header values seen this listing, masked out of any provider text we repeat. */
@@ -672,13 +721,13 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
     let skipped = 0;
     let stopped = false;
     for (const record of rawRecords) {
-      const rawId = readJsonPointer(record, resource.idPath);
+      const rawId = readId(record);
       const id = typeof rawId === 'string' ? rawId : typeof rawId === 'number' && Number.isFinite(rawId) ? String(rawId) : '';
       if (id === '') {
         skipped += 1;
         continue;
       }
-      const modified = resource.updatedAtPath === null ? null : normaliseTimestamp(readJsonPointer(record, resource.updatedAtPath), updatedAtFormat);
+      const modified = readUpdatedAt === null ? null : modificationTime(readUpdatedAt(record), updatedAtFormat);
       if (stopAt !== null && modified !== null && modified <= stopAt) {
         stopped = true;
         break;
