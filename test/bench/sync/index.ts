@@ -286,6 +286,8 @@ function engineEnv(databaseUrl: string, dataDir: string): Record<string, string>
     // Not production: production refuses plain-http provider URLs and private network targets, and the fake
     // provider is http://127.0.0.1. NODE_ENV changes nothing else on the sync path (config checks, https rule).
     NODE_ENV: 'development',
+    // The engine serves no pages; in development the admin UI would otherwise start Vite's dev server.
+    ADMIN_UI: 'off',
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
     DATABASE_URL: url.toString(),
     JWT_SECRET: randomBytes(32).toString('base64'),
