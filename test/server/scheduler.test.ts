@@ -171,6 +171,33 @@ for (const store of jobStores) {
     t.match(await scheduler.fire(ctx.orgs.globex, sync.id, new Date()), { outcome: 'not-scheduled' });
   });
 
+  t.test(name('fires arriving together are decided in one transaction, each with its own outcome'), { skip: store.skip }, async (t) => {
+    const fake = await startFakeProvider('stripe', { records: 3 });
+    t.teardown(() => fake.close());
+    const { ctx, createSync } = await setup(t, store, fake);
+    const schedule = { cron: '*/5 * * * *', timezone: 'UTC' };
+    const [a, b] = [await createSync({ schedule }), await createSync({ schedule })];
+    const manual = await createSync({ schedule: null });
+    const scheduler = ctx.app.services.scheduler;
+    const db = ctx.database.db.kysely;
+    const firedAt = new Date();
+    const slot = slotOf(schedule, firedAt);
+
+    // Started in the same tick, so they share a batch: a and b queue, a's second fire finds the slot
+    // taken (and a's run active), the manual-only sync does not fire.
+    const outcomes = await Promise.all([a, b, manual, a].map((s) => scheduler.fire(ctx.orgs.acme, s.id, firedAt)));
+    t.match(outcomes, [{ outcome: 'queued', slot }, { outcome: 'queued', slot }, { outcome: 'not-scheduled' }, { outcome: 'skipped', slot }]);
+    const [first, second, , again] = outcomes as { runId?: string; activeRunId?: string | null }[];
+    t.not(first.runId, second.runId);
+    t.equal(again.activeRunId, first.runId, 'the taken slot names the run that has it');
+    await ctx.app.services.executor.drain();
+    const runs = await db.selectFrom('sync_runs').select(['sync_id', 'scheduled_for', 'status', 'organization_id']).where('sync_id', 'in', [a.id, b.id, manual.id]).execute();
+    t.same(runs.map((r) => r.sync_id).sort(), [a.id, b.id].sort(), 'one run for each firing sync');
+    t.ok(runs.every((r) => r.scheduled_for!.getTime() === slot.getTime() && r.status === 'succeeded' && r.organization_id === ctx.orgs.acme));
+    const next = await db.selectFrom('syncs').select(['id', 'next_run_at']).where('id', 'in', [a.id, b.id]).execute();
+    t.ok(next.every((s) => s.next_run_at!.getTime() === nextRunAt(schedule, firedAt)!.getTime()), 'each fired sync\'s next run moved on');
+  });
+
   t.test(name('a worker fires due jobs through Agenda, once per slot'), { skip: store.skip }, async (t) => {
     const fake = await startFakeProvider('stripe', { records: 30 });
     t.teardown(() => fake.close());

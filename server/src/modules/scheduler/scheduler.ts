@@ -5,7 +5,7 @@ import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import { inScope, type Scope } from '../../lib/db-scope.js';
 import type { RunDispatcher } from '../runs/runs.service.js';
-import { queueRun } from '../runs/runs.service.js';
+import { uuidv7 } from '../../lib/ids.js';
 import type { RunExecutor } from '../sync-engine/run-executor.js';
 import { nextRunAt, type Schedule } from '../syncs/schedule.js';
 import { createJobStore, isDuplicateJob, type JobStore } from './job-store.js';
@@ -41,6 +41,8 @@ export function fireLockLimit(pollMs: number): number {
 }
 /** Drain waits this long for running jobs at shutdown; what is still running is resumed by another worker. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/** At most this many fires share one transaction (flushFires). */
+const MAX_FIRE_BATCH = 64;
 /** `run:execute` handlers only wake the run pool. */
 const WAKE_CONCURRENCY = 4;
 
@@ -196,27 +198,113 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   // ---- firing schedules and executing runs -----------------------------------------------------------
 
   /**
-   * What a `sync:scheduled` job does: in the organization's scope, re-check that the sync still fires,
-   * compute the slot, record the next run, and queue a run for the slot — the unique index refuses a
-   * second run of the same slot, whichever worker fires it — then hand the run to the run pool and
-   * return. The job never waits for the run: holding Agenda's slots for whole runs made due schedules
-   * queue behind each other (issue 4). A queued run needs no job to keep it alive: if this worker dies
-   * before starting it, another worker's pool claims it (run-executor.ts).
+   * What a `sync:scheduled` job does: re-check that the sync still fires (in its organization), compute
+   * the slot, record the next run, and queue a run for the slot — the unique index refuses a second run
+   * of the same slot, whichever worker fires it — then hand the run to the run pool and return. The job
+   * never waits for the run: holding Agenda's slots for whole runs made due schedules queue behind each
+   * other (issue 4). A queued run needs no job to keep it alive: if this worker dies before starting
+   * it, another worker's pool claims it (run-executor.ts).
+   *
+   * Fires that arrive together are decided in one transaction (see flushFires).
    */
-  async function fire(orgId: string, syncId: string, firedAt: Date, job?: Job<SyncJobData>): Promise<FireOutcome> {
-    const decided = await inScope(db, { org: orgId }, async (tx) => {
-      const [state] = await repo.scheduleStates(tx, { syncId });
-      const schedule = state ? repo.wantedSchedule(state) : null;
-      if (!state || !schedule) return { kind: 'gone' as const };
-      // Fired by a schedule that has since changed: the job row already carries the new one.
-      if (job && (job.attrs.repeatInterval !== schedule.cron || (job.attrs.repeatTimezone ?? null) !== schedule.timezone)) return { kind: 'stale' as const, schedule };
-      const slot = slotOf(schedule, firedAt);
-      await repo.setNextRunAt(tx, syncId, job?.attrs.nextRunAt ?? nextRunAt(schedule, firedAt));
-      await repo.refreshNextSyncAt(tx, [state.integration_id]);
-      const runId = await queueRun(tx, orgId, { id: syncId, integration_id: state.integration_id }, 'schedule', slot);
-      if (runId) return { kind: 'queued' as const, runId, slot };
-      return { kind: 'taken' as const, slot, active: (await repo.activeRun(tx, orgId, syncId))?.id ?? null };
+  function fire(orgId: string, syncId: string, firedAt: Date, job?: Job<SyncJobData>): Promise<FireOutcome> {
+    return new Promise<Decision>((resolve, reject) => {
+      pendingFires.push({ orgId, syncId, firedAt, job, resolve, reject });
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flushFires);
+      }
+    }).then((decided) => settleFire(orgId, syncId, decided, job));
+  }
+
+  type Decision =
+    | { kind: 'gone' }
+    | { kind: 'stale'; schedule: Schedule }
+    | { kind: 'queued'; runId: string; slot: Date }
+    | { kind: 'taken'; slot: Date; active: string | null };
+  interface PendingFire { orgId: string; syncId: string; firedAt: Date; job?: Job<SyncJobData>; resolve: (d: Decision) => void; reject: (err: unknown) => void }
+  const pendingFires: PendingFire[] = [];
+  let flushing = false;
+
+  /**
+   * Group commit of fires: while one batch's transaction runs, fires arriving meanwhile wait and then go
+   * together in the next one. A burst of due schedules (1,000 in the same minute) costs a worker a few
+   * statements per batch instead of six per fire: at such a burst most of a fire's time was sending
+   * statements and receiving their results (issue 4). A batch that fails (e.g. a deadlock with another
+   * worker's batch over a shared integration row) is decided again fire by fire.
+   */
+  async function flushFires() {
+    try {
+      await flushPending();
+    } finally {
+      flushing = false;
+    }
+  }
+
+  async function flushPending() {
+    while (pendingFires.length) {
+      const batch = pendingFires.splice(0, MAX_FIRE_BATCH);
+      let decided: Decision[];
+      try {
+        decided = await decideFires(batch);
+      } catch (err) {
+        if (batch.length > 1) log.warn({ err: (err as Error).message, fires: batch.length }, 'a batch of fires failed; deciding them one by one');
+        decided = [];
+        for (const f of batch) {
+          try {
+            decided.push((await decideFires([f]))[0]);
+          } catch (oneErr) {
+            decided.push(undefined as never);
+            f.reject(oneErr);
+          }
+        }
+      }
+      batch.forEach((f, i) => decided[i] && f.resolve(decided[i]));
+    }
+  }
+
+  /** Decides a batch of fires in one transaction: one lookup, one update of next runs, one of integrations, one insert of runs. */
+  function decideFires(batch: Omit<PendingFire, 'resolve' | 'reject'>[]): Promise<Decision[]> {
+    return inScope(db, { platform: true }, async (tx) => {
+      const states = new Map((await repo.scheduleStates(tx, { syncIds: [...new Set(batch.map((f) => f.syncId))] })).map((s) => [s.id, s]));
+      const decided: Decision[] = [];
+      const nextRuns = new Map<string, Date | null>();
+      const integrations = new Set<string>();
+      const runs: repo.ScheduledRun[] = [];
+      for (const f of batch) {
+        const state = states.get(f.syncId);
+        // The job's organization must be the sync's: the platform scope sees every organization's syncs.
+        const schedule = state && state.organization_id === f.orgId ? repo.wantedSchedule(state) : null;
+        if (!state || !schedule) {
+          decided.push({ kind: 'gone' });
+          continue;
+        }
+        // Fired by a schedule that has since changed: the job row already carries the new one.
+        if (f.job && (f.job.attrs.repeatInterval !== schedule.cron || (f.job.attrs.repeatTimezone ?? null) !== schedule.timezone)) {
+          decided.push({ kind: 'stale', schedule });
+          continue;
+        }
+        const slot = slotOf(schedule, f.firedAt);
+        nextRuns.set(f.syncId, f.job?.attrs.nextRunAt ?? nextRunAt(schedule, f.firedAt));
+        integrations.add(state.integration_id);
+        const runId = uuidv7();
+        runs.push({ id: runId, organization_id: f.orgId, integration_id: state.integration_id, sync_id: f.syncId, scheduled_for: slot });
+        decided.push({ kind: 'queued', runId, slot });
+      }
+      await repo.setNextRunAts(tx, [...nextRuns].map(([syncId, at]) => ({ syncId, at })));
+      await repo.refreshNextSyncAt(tx, [...integrations]);
+      const inserted = await repo.insertScheduledRuns(tx, runs);
+      const taken = decided.flatMap((d, i) => (d.kind === 'queued' && !inserted.has(d.runId) ? [i] : []));
+      const active = await repo.activeRuns(tx, [...new Set(taken.map((i) => batch[i].syncId))]);
+      for (const i of taken) {
+        const d = decided[i] as { slot: Date };
+        decided[i] = { kind: 'taken', slot: d.slot, active: active.get(batch[i].syncId) ?? null };
+      }
+      return decided;
     });
+  }
+
+  async function settleFire(orgId: string, syncId: string, decided: Decision, job?: Job<SyncJobData>): Promise<FireOutcome> {
     switch (decided.kind) {
       case 'gone':
         await reconcile({ orgId, syncId }); // cancels this job
