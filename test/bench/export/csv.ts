@@ -6,7 +6,8 @@
  *
  * Knobs (environment): BENCH_EXPORT_RECORDS (default 1,000,000), BENCH_DATABASE_URL (admin URL of the
  * Postgres server), BENCH_QUIET_WAIT (seconds to wait for other work on the machine to calm down before
- * measuring; 60, 0 = no wait).
+ * measuring; 60, 0 = no wait), BENCH_EXPORT_PROFILE (a directory: the server runs with --cpu-prof writing
+ * there, summarise with test/bench/lib/cpuprofile.ts; BENCHMARKS.md is then left unchanged).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,8 @@ import type { Benchmark } from '../types.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RECORDS = Number(process.env.BENCH_EXPORT_RECORDS ?? 1_000_000);
 const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 60);
+/** Diagnostic: a directory for the server's V8 CPU profile (--cpu-prof); such runs do not replace the report. */
+const PROFILE_DIR = process.env.BENCH_EXPORT_PROFILE || null;
 const PASSWORD = 'linkyard-bench-password';
 const GOALS = { minRowsPerSec: 200_000, maxPeakRssMiB: 250 };
 const MEASURED_RUNS = 2;
@@ -152,6 +155,7 @@ const bench: Benchmark = {
 
       server = await startChild<Ready>(path.join(here, 'server.ts'), {
         cwd: ctx.root,
+        execArgv: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
         env: {
           NODE_ENV: 'development', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('base64'),
           ENCRYPTION_KEY: randomBytes(32).toString('base64'), DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1:3000',
@@ -232,11 +236,13 @@ CRLF line ends, formula neutralisation) and every chunk goes through row-level s
 | Server peak RSS | < ${GOALS.maxPeakRssMiB} MB | ${fmt(peakRss)} MiB | ${verdict(passRss)} |
 
 Why memory is bounded (it does not grow with the number of rows): keyset-paginated chunks of 5,000 rows, each read in its
-own short transaction while the previous one is written (at most two in memory), turned into CSV text 128 rows at a time
-and written to a 64 KiB stream that waits for the socket to drain (backpressure). What rises above the idle RSS is V8's
-heap between full collections (chunk rows live long enough to be promoted), not buffered output.
+own short transaction while the previous one is written (at most two in memory), written as CSV bytes straight into
+64 KiB Buffers (csv-writer's quoting rules, byte for byte: test/server/exports-csv-rows.test.ts) handed to a stream that
+waits for the socket to drain (backpressure). Each chunk's array is emptied once written, so its rows die in V8's young
+generation instead of being promoted (an old array kept them alive until the next full collection): the heap no
+longer grows between full collections. Profile a run with \`BENCH_EXPORT_PROFILE=<dir>\` (the report is then left alone).
 `;
-      return { markdown, passed: passRate && passRss };
+      return { markdown, passed: passRate && passRss, skipReport: PROFILE_DIR !== null };
     } finally {
       await server?.stop().catch(() => {});
       await database.close().catch(() => {});

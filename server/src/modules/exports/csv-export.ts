@@ -2,9 +2,10 @@ import { finished, Readable } from 'node:stream';
 import { createArrayCsvStringifier } from 'csv-writer';
 import { ZipFile } from 'yazl';
 import type { Db } from '../../../../db/client.js';
-import { neutraliseCsvCell, UTF8_BOM } from '../../lib/csv-safety.js';
+import { UTF8_BOM } from '../../lib/csv-safety.js';
+import { CsvRowWriter } from './csv-rows.js';
 import { EXPORTERS, type EntityName } from './export-entities.js';
-import { readChunks, ROWS_PER_PIECE, STREAM_HIGH_WATER_MARK, type ExportRun } from './export-run.js';
+import { readChunks, STREAM_HIGH_WATER_MARK, type ExportRun } from './export-run.js';
 
 /**
  * CSV exports: one entity → one CSV file; several → a ZIP with one CSV per entity. Spreadsheet-ready:
@@ -13,17 +14,36 @@ import { readChunks, ROWS_PER_PIECE, STREAM_HIGH_WATER_MARK, type ExportRun } fr
  * injection. Text is produced a chunk at a time, so memory does not grow with the export.
  */
 
-async function* csvEntity(db: Db, run: ExportRun, entity: EntityName, completesRun: boolean): AsyncGenerator<string> {
+async function* csvEntity(db: Db, run: ExportRun, entity: EntityName, completesRun: boolean): AsyncGenerator<Buffer | string> {
   const exporter = EXPORTERS[entity];
+  // csv-writer writes the header; the rows are written by CsvRowWriter, which gives csv-writer's bytes
+  // for them at a fraction of the cost (see csv-rows.ts).
   const stringifier = createArrayCsvStringifier({ header: exporter.columns, recordDelimiter: '\r\n', alwaysQuote: true });
   yield UTF8_BOM + (stringifier.getHeaderString() ?? '');
+  const writer = new CsvRowWriter(STREAM_HIGH_WATER_MARK);
+  let unreported = 0;
   for await (const rows of readChunks(db, exporter, run.plan, run.signal)) {
-    for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) {
-      const piece = rows.slice(i, i + ROWS_PER_PIECE);
-      run.add(entity, piece.length);
-      yield stringifier.stringifyRecords(piece.map((row) => exporter.cells(row).map(neutraliseCsvCell)));
+    for (let i = 0; i < rows.length; i++) {
+      if (exporter.writeCsv) {
+        exporter.writeCsv(rows[i], writer);
+      } else {
+        const cells = exporter.cells(rows[i]);
+        for (let c = 0; c < cells.length; c++) writer.cell(cells[c]);
+      }
+      writer.endRow();
+      unreported++;
+      const pieces = writer.take();
+      if (pieces.length) {
+        run.add(entity, unreported);
+        unreported = 0;
+        // One 64 KiB piece at a time: the stream asks for the next when the socket has taken this one.
+        for (const piece of pieces) yield piece;
+      }
     }
   }
+  const rest = writer.take(true);
+  run.add(entity, unreported);
+  for (const piece of rest) yield piece;
   if (completesRun && !run.signal.aborted) await run.end('completed');
 }
 

@@ -77,7 +77,8 @@ export class ExportRun {
  * An entity's rows in keyset chunks, each read in its own short transaction (a slow client must not hold
  * a transaction open, and PGlite has a single connection). The next chunk is read while the caller
  * writes the current one, so the database and the writer overlap; at most two chunks are in memory.
- * Stops at the next chunk boundary once the run's signal is aborted.
+ * Stops at the next chunk boundary once the run's signal is aborted. A chunk's array is emptied when the
+ * caller asks for the next one: use its rows within the loop's iteration.
  */
 export async function* readChunks<Row, Key>(db: Db, exporter: EntityExporter<Row, Key>, plan: ExportPlan, signal: AbortSignal): AsyncGenerator<Row[]> {
   const orgId = plan.organization.id;
@@ -91,6 +92,13 @@ export async function* readChunks<Row, Key>(db: Db, exporter: EntityExporter<Row
       if (signal.aborted) return;
       if (rows.length === exporter.chunkSize) pending = fetch(exporter.keyOf(rows[rows.length - 1]));
       if (rows.length) yield rows;
+      // The caller is done with the chunk: cut the array's references to its rows. pg's row arrays tend
+      // to end up in V8's old generation (pretenured or promoted), and an old array, even a dead one,
+      // keeps every row it points to alive through each young-generation collection until the next
+      // full one. Measured on a million records: without this every row was promoted (~570 MB through
+      // the old generation per export, the heap growing to ~190 MB between full collections); with it,
+      // rows die young.
+      rows.length = 0;
     }
   } finally {
     // Abandoned mid-way (client gone): the read already started finishes on its own; nothing waits for it.

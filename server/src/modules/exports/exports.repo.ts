@@ -19,8 +19,11 @@ export interface TimeRange {
 export type Order = 'asc' | 'desc';
 
 const microIso = (column: string) => sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-/** Millisecond ISO 8601, exactly what Date.toISOString gives, made by Postgres (it has a core of its own). */
-const msIso = (column: string) => sql<string | null>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/**
+ * A timestamp as Postgres's own UTC text (`2026-01-31 12:34:56.789123`): the cheapest text Postgres makes
+ * of it (half the cost of to_char); the records exporter turns it into millisecond ISO 8601 (pg-time.ts).
+ */
+const utcText = (column: string) => sql<string | null>`(${sql.ref(column)} AT TIME ZONE 'UTC')::text`;
 
 function inRange(column: string, range: TimeRange): RawBuilder<boolean> {
   const parts = [sql`true`];
@@ -128,7 +131,7 @@ export function logsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
 }
 export type LogExportRow = Awaited<ReturnType<typeof logsChunk>>[number];
 
-// ---- records: the bulk of most exports, so its data stays JSON text and its times are formatted by Postgres ----
+// ---- records: the bulk of most exports, so its data stays JSON text and its times are Postgres's text ----
 
 export interface RecordKey {
   integrationId: string;
@@ -141,10 +144,10 @@ export function recordsChunk(tx: Tx, q: ChunkQuery<RecordKey>) {
     .select(['integration_id', 'resource', 'external_id'])
     .select([
       sql<string>`data::text`.as('data_json'),
-      msIso('source_updated_at').as('source_updated_at'),
-      msIso('first_seen_at').as('first_seen_at'),
-      msIso('updated_at').as('updated_at'),
-      msIso('deleted_at').as('deleted_at'),
+      utcText('source_updated_at').as('source_updated_at'),
+      utcText('first_seen_at').as('first_seen_at'),
+      utcText('updated_at').as('updated_at'),
+      utcText('deleted_at').as('deleted_at'),
     ])
     .where('organization_id', '=', q.orgId)
     .where(inRange('updated_at', q.range));
