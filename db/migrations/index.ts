@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.js';
 import * as integrations from './0002-integrations.js';
 import * as syncs from './0003-syncs.js';
 import * as scheduler from './0004-scheduler.js';
+import * as rlsOncePerQuery from './0005-rls-once-per-query.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-integrations': integrations,
   '0003-syncs': syncs,
   '0004-scheduler': scheduler,
+  '0005-rls-once-per-query': rlsOncePerQuery,
 };

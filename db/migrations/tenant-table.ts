@@ -11,5 +11,7 @@ export async function enableTenantRls(db: Kysely<any>, table: string, grants = '
     CREATE POLICY ${table}_tenant ON ${table}
     USING (organization_id = linkyard_current_org() OR linkyard_platform_scope())
     WITH CHECK (organization_id = linkyard_current_org() OR linkyard_platform_scope())`).execute(db);
+  // Migration 0005 rewrites every "<table>_tenant" policy to read the scope once per query; tables added
+  // after it should use tenantPolicyExpression('organization_id') from 0005-rls-once-per-query.ts.
   await sql.raw(`GRANT ${grants} ON ${table} TO linkyard_app`).execute(db);
 }
