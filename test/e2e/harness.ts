@@ -60,6 +60,8 @@ export async function startE2e(t: Test): Promise<E2e> {
       const page = await newPage();
       await page.goto(`${base}/login`);
       await signIn(page, email);
+      // The signed-in layout has rendered (the URL changes before React commits a client-side navigation).
+      await page.waitForSelector('[data-testid=user-email]');
       return page;
     },
   };
@@ -72,9 +74,13 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await Promise.all([page.waitForNavigation(), page.locator('button[type=submit]').click()]);
 }
 
-/** Visible text of the page's main content, whitespace collapsed. */
+/**
+ * Visible text of an element, whitespace collapsed. Waits for the element first: after a client-side
+ * navigation the URL changes before React has rendered the new page (React Router renders in a transition).
+ */
 export async function textOf(page: Page, selector = 'body'): Promise<string> {
-  return page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+  const element = await page.waitForSelector(selector);
+  return element!.evaluate((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
 }
 
 /** Navigates and waits until React Router has finished (network idle) so the page is hydrated. */

@@ -130,7 +130,7 @@ export function LogList({ logs, runHref, integration, timeOnly = false }: {
   );
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: 'UTC' });
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 function timeOfDay(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '—' : `${clock.format(d)}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;

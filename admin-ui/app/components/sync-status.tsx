@@ -17,7 +17,7 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
   initial?: SyncStatusSummary | null;
   canSync?: boolean;
 }) {
-  const status = useFetcher<{ summary: SyncStatusSummary; at: string }>({ key: `sync-status-${orgId}` });
+  const status = useFetcher<{ summary: SyncStatusSummary | null; at: string }>({ key: `sync-status-${orgId}` });
   const syncAll = useFetcher<ActionOutcome>();
   const href = `/orgs/${orgId}/sync-status`;
 
@@ -30,8 +30,9 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
   }, [href]);
   useEffect(() => { if (syncAll.data) status.load(href); /* show the queued runs at once */ }, [syncAll.data]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const summary = status.data?.summary ?? initial ?? null;
-  if (!summary) return variant === 'compact' ? <span className="text-xs text-slate-400">…</span> : null;
+  const summary = status.data ? status.data.summary : initial ?? null;
+  // Not loaded yet: a placeholder in the header; not readable (answered null): nothing.
+  if (!summary) return variant === 'compact' && !status.data ? <span className="text-xs text-slate-400">…</span> : null;
   const active = summary.runningRuns + summary.queuedRuns;
   const byStatus = summary.integrationsByStatus;
 

@@ -43,7 +43,7 @@ export function formatCountTick(n: number): string {
 
 const trim = (v: number) => Number(v.toFixed(1)).toString();
 
-const timeLabel = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
+const timeLabel = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 /** "Jun 3, 14:05" in UTC, like every other time in the UI. */
 export function formatTimeLabel(iso: string | null): string {
   if (!iso) return '—';

@@ -4,6 +4,7 @@ import type { Route } from './+types/org-layout';
 import { loadApi } from '~/lib/api.server';
 import { can, type Me, type Org } from '~/lib/types';
 import { StatusBadge } from '~/components/ui';
+import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const [org, me] = await Promise.all([
@@ -66,4 +67,9 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
       </main>
     </div>
   );
+}
+
+/** A suspended or unknown organization: the message shows inside the signed-in layout, so the header (sign out, switcher) stays. */
+export function ErrorBoundary() {
+  return <RouteError page="Organization" wide forbiddenHint="Ask the platform owner, or choose another organization above." />;
 }

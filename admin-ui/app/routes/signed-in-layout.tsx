@@ -64,7 +64,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             </NavLink>
           )}
           <div className="ml-auto flex items-center gap-3">
-            {orgId && current && <SyncStatus orgId={orgId} variant="compact" />}
+            {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
             <div className="hidden text-right leading-tight md:block">
               <div className="text-sm font-medium text-slate-800" data-testid="user-email">{me.user.email}</div>
               <div className="text-xs text-slate-500" data-testid="user-role">{role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}</div>
