@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEMO_PASSWORD } from '../helpers/app.js';
 import { signIn, startE2e, textOf, visit } from './harness.js';
 
 const e2e = await startE2e(t);
@@ -68,4 +69,16 @@ t.test('a form posted from another site is refused', async (t) => {
   t.equal(res.status, 403);
   const runs = await ctx.database.db.kysely.selectFrom('sync_runs').select('id').execute();
   t.equal(runs.length, 0, 'nothing was queued');
+});
+
+t.test('outside production the sign-in page offers the demo logins, and one click fills the form', async (t) => {
+  const page = await e2e.newPage();
+  await visit(page, `${base}/login`);
+  await page.locator('button::-p-text(viewer@acme.test)').click();
+  t.equal(await page.$eval('#email', (el) => (el as HTMLInputElement).value), 'viewer@acme.test');
+  // The test app seeds its users with a password of its own (test/helpers/app.ts), not the default the
+  // page shows, so the password field is completed with that one.
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.locator('button[type=submit]').click()]);
+  t.equal(await textOf(page, '[data-testid=user-role]'), 'Viewer');
 });

@@ -22,5 +22,7 @@ declare module 'react-router' {
     publicUrl: string;
     /** Set when platform single sign-on is configured. */
     sso: { name: string } | null;
+    /** Outside production with demo data: the demo logins for the sign-in page (password null when customised). */
+    demo: { logins: { email: string; role: string }[]; password: string | null } | null;
   }
 }

@@ -11,7 +11,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   // Already signed in: straight to where the user wanted to go.
   const me = await callApi(context, 'GET', '/api/auth/me');
   if (me.ok) throw redirect(safeReturnTo(url.searchParams.get('returnTo')));
-  return { sso: context.sso, ssoError: url.searchParams.get('error') };
+  return { sso: context.sso, ssoError: url.searchParams.get('error'), demo: context.demo };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -56,6 +56,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
             </Field>
             <Button className="w-full" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</Button>
           </Form>
+          {loaderData.demo && <DemoLogins demo={loaderData.demo} />}
           {loaderData.sso && (
             <>
               <div className="my-4 flex items-center gap-3 text-xs text-slate-400"><span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" /></div>
@@ -67,5 +68,37 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
         </div>
       </div>
     </main>
+  );
+}
+
+/** Development only: the demo accounts, one click fills the form. */
+function DemoLogins({ demo }: { demo: { logins: { email: string; role: string }[]; password: string | null } }) {
+  const fill = (email: string) => {
+    const set = (id: string, value: string) => {
+      const input = document.getElementById(id) as HTMLInputElement | null;
+      if (input) input.value = value;
+    };
+    set('email', email);
+    if (demo.password) set('password', demo.password);
+    document.getElementById(demo.password ? 'email' : 'password')?.focus();
+  };
+  return (
+    <section aria-labelledby="demo-logins" className="mt-5 border-t border-slate-100 pt-4">
+      <h2 id="demo-logins" className="text-xs font-semibold uppercase tracking-wide text-slate-500">Demo logins</h2>
+      <p className="mt-1 text-xs text-slate-500">
+        {demo.password ? <>Password <code className="font-mono text-slate-700">{demo.password}</code>. </> : 'Password: the value of DEMO_PASSWORD. '}
+        Shown because demo data is enabled (never in production).
+      </p>
+      <ul className="mt-2 space-y-1">
+        {demo.logins.map((l) => (
+          <li key={l.email}>
+            <button type="button" onClick={() => fill(l.email)} className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-50">
+              <span className="font-medium text-slate-800">{l.email}</span>
+              <span className="text-xs text-slate-500">{l.role}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -52,7 +52,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex items-center">
               <label htmlFor="org-switcher" className="sr-only">Organization</label>
               <select id="org-switcher" value={orgId ?? ''} onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
-                className="max-w-52 rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600">
+                className="max-w-64 rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600">
                 {!orgId && <option value="">Choose an organization…</option>}
                 {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}{o.status === 'suspended' ? ' (suspended)' : ''}</option>)}
               </select>

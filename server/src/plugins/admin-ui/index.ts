@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { Forbidden } from '../../lib/errors.js';
+import { DEMO_LOGINS } from '../../seed/demo.js';
 import { createApiBridge } from './api-bridge.js';
 import { registerStaticAssets } from './static-assets.js';
 import { sendWebResponse, toWebRequest } from './web-adapter.js';
@@ -49,6 +50,11 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
   }
 
   const apiFor = createApiBridge(app);
+  // Outside production, with demo data on, the sign-in page lists the demo logins (as `npm start` prints them).
+  // The password is shown only when it is the documented default, never a DEMO_PASSWORD someone chose.
+  const demo = config.seedDemoOnStart
+    ? { logins: DEMO_LOGINS, password: process.env.DEMO_PASSWORD ? null : config.demoPassword }
+    : null;
   const publicOrigin = new URL(config.publicUrl).origin;
 
   /** A form posted from another site must not act with this browser's session (defence in depth beside SameSite cookies). */
@@ -88,6 +94,7 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
           requestId: request.id,
           publicUrl: config.publicUrl,
           sso: config.sso ? { name: config.sso.name } : null,
+          demo,
         };
         try {
           const handler = await getHandler();
