@@ -6,32 +6,25 @@ import {
   parseRetryAfter,
   abortableSleep,
   withRetries,
-  type SafeHttpClient,
   type SafeHttpResponse,
 } from '../../lib/safe-http/index.js';
 import { renderExpression } from '../../providers/template.js';
-import { readJsonPointer, writeJsonPointer } from '../../providers/json-pointer.js';
-import type {
-  Incremental,
-  PageSize,
-  Pagination,
-  ProviderDefinition,
-  ResourceDefinition,
-  TimestampFormat,
-} from '../../providers/provider-definition.js';
-import { utcMillisecondIso } from '../syncs/mappings.dates.js';
+import { readJsonPointer } from '../../providers/json-pointer.js';
 import { apiBaseUrl, apiUrl } from '../oauth/provider-endpoints.js';
 import {
-  ConnectorError,
   PaginationError,
   ProviderRequestError,
   providerErrorMessage,
   urlForMessage,
 } from './connector-errors.js';
-import { effectivePageSize, firstPosition, isNextPosition, nextPosition, type NextPosition } from './pagination.js';
+import { effectivePageSize, firstPosition, nextPosition } from './pagination.js';
 import { formatSince, laterOf, normaliseTimestamp } from './timestamps.js';
+import { DEFAULT_MAX_PAGES, DEFAULT_RETRY, type ConnectorCursor, type ConnectorLogEntry, type ListPagesOptions, type Page, type RestConnectorContext } from './rest-connector-types.js';
+import { isListingPosition, lookbackOf, shapeOf, type ListingKind, type ListingPosition, type ListingShape } from './rest-listing.js';
+import { compilePointer, modificationTime, queryString, RUNTIME_PLACEHOLDER, setParam, withQuery, type BuiltRequest } from './rest-request.js';
 
 export { ConnectorError, PaginationError, ProviderRequestError, type ConnectorErrorCode } from './connector-errors.js';
+export * from './rest-connector-types.js';
 
 /**
  * The REST connector: lists one resource of one provider by interpreting its definition (provider-definition.ts),
@@ -58,282 +51,10 @@ export { ConnectorError, PaginationError, ProviderRequestError, type ConnectorEr
  * a `since`/`syncToken` lists everything (establishing the mark); a resource without `incremental` always does.
  */
 
-export interface ConnectorCursor {
-  /** Position inside a listing in progress (opaque); null/absent when no listing is in progress. */
-  page?: unknown;
-  /** ISO-8601 high-water mark the next incremental listing starts from. */
-  since?: string | null;
-  /** Provider sync token the next incremental listing starts from (`sync_token` resources). */
-  syncToken?: string | null;
-  /** Latest modification time seen by the listing so far (ISO-8601). */
-  highWater?: string | null;
-}
-
-export interface ConnectorLogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  /** e.g. `{ method, url (redacted), status, durationMs, attempt }` for requests. */
-  data?: Record<string, unknown>;
-}
-
-export interface ConnectorRetryOptions {
-  /** Attempts per request for 429, 5xx and transient network errors, including the first. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /**
-   * Longest Retry-After (or rate-limit reset) honoured by waiting; a longer one fails the request with a
-   * retryable ProviderRequestError carrying `retryAfterMs`, so the run can be rescheduled instead of holding a
-   * worker. Default: max(maxDelayMs, 120 s).
-   */
-  maxRetryAfterMs?: number;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Injectable for tests (backoff jitter). */
-  random?: () => number;
-}
-
-export interface RestConnectorContext {
-  definition: ProviderDefinition;
-  resource: ResourceDefinition;
-  /** Settings + connection values + resource pathDefaults (`templateValues()` of provider-endpoints.ts). */
-  templateValues: Record<string, string>;
-  /** Auth headers for the next request (called before every attempt, so a refreshed token is picked up). */
-  credentials: () => Promise<Record<string, string>>;
-  /** Called once on a 401, then the request is retried once. */
-  onUnauthorized: () => Promise<void>;
-  http: SafeHttpClient;
-  log: (entry: ConnectorLogEntry) => void;
-  retry?: ConnectorRetryOptions;
-  signal?: AbortSignal;
-  /** Records per request; clamped to the definition's maximum. Default: the definition's default. */
-  pageSize?: number;
-  /** Accept http:// API URLs (development and tests, with ALLOW_PRIVATE_NETWORK_TARGETS). Default false. */
-  allowHttp?: boolean;
-  /** Pages per listing before giving up with a PaginationError. Default 100,000. */
-  maxPages?: number;
-  /** Clock, injectable for tests. Default Date.now. */
-  now?: () => number;
-}
-
-export interface Page {
-  /** Records with an external id, as the provider sent them. */
-  records: unknown[];
-  /** `externalIds[i]` belongs to `records[i]` (numbers coerced to strings). */
-  externalIds: string[];
-  /** `updatedAt[i]` is `records[i]`'s modification time as ISO-8601 UTC, or null. */
-  updatedAt: (string | null)[];
-  /** Where to resume after this page is committed (see the module comment). */
-  cursor: ConnectorCursor;
-  /** True on the listing's last page; its cursor is the starting point of the next incremental run. */
-  done: boolean;
-}
-
-export interface ListPagesOptions {
-  mode: 'full' | 'incremental';
-  cursor: ConnectorCursor | null;
-}
-
-export const DEFAULT_RETRY: Readonly<Required<Pick<ConnectorRetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>> =
-  Object.freeze({ maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 });
-export const DEFAULT_MAX_PAGES = 100_000;
 
 /** Resources without a modification time take the listing's start minus this as their high-water mark. */
 const START_TIME_SAFETY_MS = 5 * 60_000;
 const MIN_MAX_RETRY_AFTER_MS = 120_000;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Listing state
-
-/**
- * - `full`: everything (a full run, or the first incremental run).
- * - `since`: changes after a high-water mark (since_param, query_expression, endpoint, stop_at_older).
- * - `changes`: changes after a provider sync token (sync_token).
- */
-type ListingKind = 'full' | 'since' | 'changes';
-
-/** `ConnectorCursor.page`: everything a resumed listing needs to send exactly the requests it would have sent. */
-interface ListingPosition {
-  v: 1;
-  kind: ListingKind;
-  /** When the listing started (ISO); the high-water mark of resources without a modification time. */
-  startedAt: string;
-  /** Pages yielded so far (the page cap spans resumes). */
-  pages: number;
-  /** `since` listings: the lower bound (ISO, before look-back); stop_at_older stops at records not newer. */
-  sinceIso?: string;
-  /** `since` listings: the bound as sent (formatted, after look-back) — relative JQL bounds must not drift. */
-  sinceValue?: string;
-  /** `changes` listings: the sync token being replayed. */
-  token?: string;
-  next: NextPosition;
-}
-
-function isListingPosition(value: unknown): value is ListingPosition {
-  if (value === null || typeof value !== 'object') return false;
-  const p = value as Record<string, unknown>;
-  const optionalString = (key: string) => p[key] === undefined || typeof p[key] === 'string';
-  return (
-    p.v === 1 &&
-    (p.kind === 'full' || p.kind === 'since' || p.kind === 'changes') &&
-    typeof p.startedAt === 'string' &&
-    !Number.isNaN(Date.parse(p.startedAt)) &&
-    Number.isSafeInteger(p.pages) &&
-    (p.pages as number) >= 0 &&
-    optionalString('sinceIso') &&
-    optionalString('sinceValue') &&
-    optionalString('token') &&
-    (p.kind !== 'since' || (typeof p.sinceIso === 'string' && typeof p.sinceValue === 'string')) &&
-    (p.kind !== 'changes' || typeof p.token === 'string') &&
-    isNextPosition(p.next)
-  );
-}
-
-/** The request family of a listing: where it goes, what it sends, how it pages. */
-interface ListingShape {
-  method: 'GET' | 'POST';
-  path: string;
-  params: Record<string, unknown>;
-  pagination: Pagination;
-  pageSize: PageSize | undefined;
-  /** Sets the listing's bound (since, expression or token) into the parameters. */
-  bound?: { param: string; value: string };
-  /** The first request sends only the bound (Dropbox's `list_folder/continue` with the stored cursor). */
-  boundOnly?: boolean;
-  /** The path of a `boundOnly` first request. */
-  boundPath?: string;
-}
-
-function shapeOf(resource: ResourceDefinition, position: ListingPosition): ListingShape {
-  if (resource.method === 'REPORT') {
-    throw new PaginationError('unsupported', `Resource "${resource.key}" uses REPORT, which only the CalDAV connector speaks`);
-  }
-  const base: ListingShape = {
-    method: resource.method,
-    path: resource.listPath,
-    params: resource.defaultParams ?? {},
-    pagination: resource.pagination,
-    pageSize: resource.pageSize,
-  };
-  const incremental = resource.incremental;
-  if (position.kind === 'full' || !incremental) return base;
-  if (position.kind === 'changes') {
-    if (incremental.style !== 'sync_token') return base;
-    return incremental.path
-      ? { ...base, bound: { param: incremental.param, value: position.token! }, boundOnly: true, boundPath: incremental.path }
-      : { ...base, bound: { param: incremental.param, value: position.token! } };
-  }
-  const since = position.sinceValue!;
-  switch (incremental.style) {
-    case 'since_param':
-      return { ...base, bound: { param: incremental.param, value: since } };
-    case 'query_expression':
-      // The expression replaces the default parameter and is rendered with the runtime placeholders below.
-      return { ...base, params: { ...base.params, [incremental.param]: incremental.expression } };
-    case 'endpoint':
-      return {
-        method: incremental.method,
-        path: incremental.path,
-        params: incremental.defaultParams ?? {},
-        pagination: incremental.pagination ?? resource.pagination,
-        pageSize: incremental.pageSize ?? resource.pageSize,
-        bound: { param: incremental.sinceParam, value: since },
-      };
-    case 'stop_at_older':
-    case 'sync_token':
-      return base;
-  }
-}
-
-function lookbackOf(incremental: Incremental | undefined): number {
-  return incremental && 'lookbackSeconds' in incremental ? incremental.lookbackSeconds ?? 0 : 0;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Requests
-
-interface BuiltRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  body?: string;
-}
-
-/** Parameter writer: the query string for GET, the JSON body for POST (a `/`-name is a JSON Pointer into it). */
-function setParam(method: 'GET' | 'POST', params: Record<string, unknown>, name: string, value: unknown): void {
-  if (method === 'POST' && name.startsWith('/')) writeJsonPointer(params, name, value);
-  else params[name] = value;
-}
-
-/** Query names keep the brackets and dollar signs providers write them with (`created[gte]`, `$top`). */
-function encodeQueryName(name: string): string {
-  return encodeURIComponent(name).replace(/%5B/gi, '[').replace(/%5D/gi, ']').replace(/%24/g, '$');
-}
-
-function queryString(params: Record<string, unknown>): string {
-  const parts: string[] = [];
-  const add = (name: string, value: unknown) => {
-    if (value === undefined || value === null) return;
-    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-    parts.push(`${encodeQueryName(name)}=${encodeURIComponent(text)}`);
-  };
-  for (const [name, value] of Object.entries(params)) {
-    if (Array.isArray(value)) for (const item of value) add(name, item);
-    else add(name, value);
-  }
-  return parts.join('&');
-}
-
-function withQuery(url: string, query: string): string {
-  if (query === '') return url;
-  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
-}
-
-const RUNTIME_PLACEHOLDER = /\{\{(since|offset|limit)\}\}/;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Per-record reads (every listed record goes through these)
-
-/**
- * A reader for one JSON Pointer, parsed once: `readJsonPointer` splits and unescapes the pointer on every call,
- * and a listing reads two pointers per record. The same rules: own properties only, undefined when a step is
- * missing. (Definitions' pointers are schema-checked, so parsing cannot fail here for a loaded definition.)
- */
-function compilePointer(pointer: string): (document: unknown) => unknown {
-  if (pointer === '') return (document) => document;
-  if (!pointer.startsWith('/')) throw new Error(`Not a JSON Pointer: "${pointer}"`);
-  const steps = pointer.slice(1).split('/').map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'));
-  const step = (current: unknown, name: string): unknown =>
-    current !== null && typeof current === 'object' && Object.hasOwn(current, name) ? (current as Record<string, unknown>)[name] : undefined;
-  if (steps.length === 1) {
-    const [name] = steps;
-    return (document) => step(document, name);
-  }
-  return (document) => {
-    let current = document;
-    for (const name of steps) {
-      current = step(current, name);
-      if (current === undefined) return undefined;
-    }
-    return current;
-  };
-}
-
-/** normaliseTimestamp's range, as its output strings (which compare as the instants they write). */
-const EARLIEST_TIMESTAMP = '1970-01-01T00:00:00.000Z';
-const LATEST_TIMESTAMP = '9999-12-31T00:00:00.000Z';
-
-/**
- * A record's modification time, as `normaliseTimestamp` gives it, with a shortcut for the commonest shape:
- * ISO already in UTC with milliseconds (`…Z`, Salesforce's `…+0000`), which needs no Date.parse and
- * toISOString round trip, only a check of its fields.
- */
-function modificationTime(value: unknown, format: TimestampFormat): string | null {
-  if (format === 'iso8601' && typeof value === 'string') {
-    const utc = utcMillisecondIso(value);
-    if (utc !== null && utc >= EARLIEST_TIMESTAMP && utc <= LATEST_TIMESTAMP) return utc;
-  }
-  return normaliseTimestamp(value, format);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The connector
