@@ -22,7 +22,8 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
   const href = `/orgs/${orgId}/sync-status`;
 
   useEffect(() => {
-    if (status.state === 'idle' && !status.data) status.load(href);
+    // A page that loaded the figures with its own data passes them as `initial`: no second request at mount.
+    if (!initial && status.state === 'idle' && !status.data) status.load(href);
     const timer = setInterval(() => { if (document.visibilityState === 'visible') status.load(href); }, REFRESH_MS);
     return () => clearInterval(timer);
     // `status` changes identity on every load; the interval only needs the URL.
