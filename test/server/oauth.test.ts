@@ -239,10 +239,17 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
 
   t.test('connect refuses what it cannot connect', async (t) => {
     const base = `/api/orgs/${acme}/integrations/${acmeId}/connect`;
-    for (const returnTo of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'relative/path', '/a b']) {
+    const offSite = [
+      '//evil.example/x', 'https://evil.example/', '/\\evil.example', 'relative/path', '/a b',
+      // Each of these normalises (WHATWG URL, browsers) into the protocol-relative `//evil.example/…`.
+      '/.//evil.example/x', '/%2e%2e//evil.example', '/a/..//evil.example', '/./%2E//evil.example', '/\t/evil.example/x', '/\n/evil.example',
+      // Same origin, but not a page of the admin UI.
+      '/api/auth/logout', '/docs',
+    ];
+    for (const returnTo of offSite) {
       const res = await api(env, 'POST', base, 'admin@acme.test', { returnTo });
       t.equal(res.statusCode, 400, `returnTo ${JSON.stringify(returnTo)}`);
-      t.match(res.json().message, /returnTo must be a relative path/);
+      t.match(res.json().message, /returnTo must be a path of the admin UI on this site/);
     }
     const stripe = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', { provider: 'stripe', name: 'Stripe for connect', apiKey: 'sk_test_connect_123456' });
     const res = await api(env, 'POST', `/api/orgs/${acme}/integrations/${stripe.json().id}/connect`, 'admin@acme.test');
@@ -307,6 +314,22 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     const started = await startConnect(env, globex, globexId, 'admin@globex.test', { returnTo: '/orgs/x/settings?tab=apps#oauth' });
     const cb = await callback(await authorize(env, started, 'globex'), started.binding);
     t.equal(cb.location, '/orgs/x/settings?tab=apps&connected=1#oauth');
+  });
+
+  t.test('returnTo is stored normalised, and a stored path that leaves the site is never followed', async (t) => {
+    const started = await startConnect(env, globex, globexId, 'admin@globex.test', { returnTo: '/orgs/x/./settings/../apps' });
+    const stored = await db.selectFrom('oauth_states').select('return_to').where('state_hash', '=', sha256(started.body.state)).executeTakeFirstOrThrow();
+    t.equal(stored.return_to, '/orgs/x/apps', 'the normalised path is what is stored');
+
+    // A row written before this check existed (or by hand): the callback must not send the browser off-site,
+    // even when the state has expired.
+    const old = await startConnect(env, globex, globexId, 'admin@globex.test');
+    await db.updateTable('oauth_states').set({ return_to: '/.//evil.example/x', expires_at: new Date(Date.now() - 1000) })
+      .where('state_hash', '=', sha256(old.body.state)).execute();
+    const cb = await callback(await authorize(env, old, 'globex'), old.binding);
+    t.equal(cb.res.status, 302);
+    t.ok(cb.location.startsWith('/') && !cb.location.startsWith('//'), `stays on this site: ${cb.location}`);
+    t.notMatch(cb.location, /evil\.example/);
   });
 
   t.test('the client credentials come from the database at callback time', async (t) => {

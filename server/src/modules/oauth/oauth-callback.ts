@@ -17,7 +17,8 @@ import { describeOAuthError, expiryOf, grantedScopes, issuerFor, oauthParties, R
 import { ConnectFailure, FAILURE_MESSAGES, type FailureReason } from './oauth-connect-failures.js';
 import * as repo from './oauth.repo.js';
 import { loadIntegration, oauthDefinitionOf, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
-import { integrationPage, sameHash, sha256, verifierContext, withParam } from './oauth-state.js';
+import { withQueryParam } from '../../lib/return-path.js';
+import { integrationPage, sameHash, sha256, verifierContext } from './oauth-state.js';
 import { oauthEndpoints, renderUrl, templateValues, type OAuthEndpoints } from './provider-endpoints.js';
 import { tokenContext } from './token-manager.js';
 
@@ -85,7 +86,7 @@ export function createCallbackHandler({ db, config, vault, http, providers, allo
   /** A callback that identifies no flow: audited on the platform chain, back to the admin UI's home. */
   async function platformFailure(ctx: RequestContext, reason: FailureReason, metadata: Record<string, unknown> = {}): Promise<CallbackOutcome> {
     await inScope(db, { platform: true }, (tx) => auditConnectFailure(tx, ctx, null, null, reason, metadata));
-    return { ok: false, reason, location: withParam('/', 'error', FAILURE_MESSAGES[reason]!), clearBinding: false };
+    return { ok: false, reason, location: withQueryParam('/', 'error', FAILURE_MESSAGES[reason]!), clearBinding: false };
   }
 
   /** Values the definition says to learn while connecting (token response, callback query, discovery call). */
@@ -134,7 +135,7 @@ export function createCallbackHandler({ db, config, vault, http, providers, allo
     const page = row.return_to ?? integrationPage(orgId, integrationId);
     const bound = sameHash(browserBinding, row.browser_binding_hash);
     const fail = (reason: FailureReason, message: string, clearBinding: boolean): CallbackOutcome =>
-      ({ ok: false, reason, location: withParam(page, 'error', message), clearBinding, organizationId: orgId, integrationId });
+      ({ ok: false, reason, location: withQueryParam(page, 'error', message), clearBinding, organizationId: orgId, integrationId });
     const failEarly = async (reason: FailureReason, clearBinding: boolean) => {
       await inScope(db, { org: orgId }, (tx) => auditConnectFailure(tx, ctx, orgId, integrationId, reason, { startedBy: row.user_id, providerError }));
       return fail(reason, FAILURE_MESSAGES[reason]!, clearBinding);
@@ -249,7 +250,7 @@ export function createCallbackHandler({ db, config, vault, http, providers, allo
       });
       return true;
     });
-    if (!stored) return { ok: false, reason: 'unknown_state', location: withParam('/', 'error', FAILURE_MESSAGES.unknown_state!), clearBinding: true };
-    return { ok: true, location: withParam(page, 'connected', '1'), clearBinding: true, organizationId: orgId, integrationId };
+    if (!stored) return { ok: false, reason: 'unknown_state', location: withQueryParam('/', 'error', FAILURE_MESSAGES.unknown_state!), clearBinding: true };
+    return { ok: true, location: withQueryParam(page, 'connected', '1'), clearBinding: true, organizationId: orgId, integrationId };
   };
 }

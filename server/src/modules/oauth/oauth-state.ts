@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BadRequest } from '../../lib/errors.js';
+import { safeReturnPath } from '../../lib/return-path.js';
 
 /** How long a connection attempt may take, from the start to the provider's redirect. */
 export const STATE_TTL_SECONDS = 10 * 60;
@@ -28,19 +29,13 @@ export const verifierContext = (orgId: string, stateId: string) => ({
 export const integrationPage = (orgId: string, integrationId: string) => `/orgs/${orgId}/integrations/${integrationId}`;
 
 /**
- * `returnTo` is a path in our own admin UI: one leading "/" (never "//" or "/\", which browsers read as
- * another host), no whitespace, control characters or backslashes.
+ * `returnTo` must lead to a page of our own admin UI once browsers have normalised it (lib/return-path.ts);
+ * the normalised path is what gets stored, so the redirect sends exactly what was checked.
  */
 export function checkReturnTo(value: string): string {
-  if (!/^\/(?![/\\])/.test(value) || /[\\\u0000-\u0020\u007f]/.test(value)) {
-    throw new BadRequest('returnTo must be a relative path in the admin UI starting with a single "/" (e.g. "/orgs/…/integrations/…")');
+  const path = safeReturnPath(value);
+  if (path === null) {
+    throw new BadRequest('returnTo must be a path of the admin UI on this site, starting with a single "/" (e.g. "/orgs/…/integrations/…")');
   }
-  return value;
-}
-
-/** Adds one query parameter to a relative URL, keeping its path, other parameters and fragment. */
-export function withParam(path: string, key: string, value: string): string {
-  const url = new URL(path, 'http://linkyard.invalid');
-  url.searchParams.set(key, value);
-  return `${url.pathname}${url.search}${url.hash}`;
+  return path;
 }
