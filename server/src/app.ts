@@ -8,7 +8,8 @@ import { Redis } from 'ioredis';
 import type { Db } from '../../db/client.js';
 import type { Config } from './config.js';
 import { loggerOptions } from './lib/logger.js';
-import accessPlugin, { ACCESS_COOKIE } from './plugins/access.js';
+import accessPlugin from './plugins/access.js';
+import { ACCESS_COOKIE } from './lib/session-cookies.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import adminUiPlugin from './plugins/admin-ui/index.js';
@@ -66,7 +67,11 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     secret: config.jwtSecret,
     sign: { algorithm: 'HS256', iss: config.jwtIssuer, aud: config.jwtAudience, expiresIn: config.accessTokenTtlSeconds },
     // `cache`: a verified token's claims are kept (until it expires), skipping the HMAC on repeat requests.
-    verify: { algorithms: ['HS256'], allowedIss: config.jwtIssuer, allowedAud: config.jwtAudience, cache: true },
+    verify: {
+      algorithms: ['HS256'], allowedIss: config.jwtIssuer, allowedAud: config.jwtAudience, cache: true,
+      // A token without an expiry, issuer or audience is refused rather than trusted forever or everywhere.
+      requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub', 'sid'],
+    },
     cookie: { cookieName: ACCESS_COOKIE, signed: false },
   });
   // Limits are applied explicitly (per IP on login, per account, per user, per organization) with

@@ -71,6 +71,35 @@ t.test('a form posted from another site is refused', async (t) => {
   t.equal(runs.length, 0, 'nothing was queued');
 });
 
+t.test('the sign-in page only returns to pages of this site, whatever the returnTo text', async (t) => {
+  const page = await e2e.signedIn('admin@acme.test');
+  const cookies = (await page.browserContext().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  // %09 (tab) is dropped by browsers, turning "/\t/evil.example/x" into "//evil.example/x"; %0a/%0d cannot go into a header.
+  for (const returnTo of ['/%09/evil.example/x', '/%0a/evil.example', '/%0d%0a/evil.example', '/.//evil.example/x', '/%2e%2e//evil.example']) {
+    const res = await fetch(`${base}/login?returnTo=${returnTo}`, { headers: { cookie: cookies }, redirect: 'manual' });
+    t.equal(res.status, 302, `${returnTo}: a redirect, not an error page`);
+    t.equal(res.headers.get('location'), '/', `${returnTo}: to the start page of this site`);
+  }
+  // And a real browser, signed in, lands on this site.
+  await visit(page, `${base}/login?returnTo=/%09/evil.example/x`);
+  t.equal(new URL(page.url()).origin, base);
+});
+
+t.test('a cross-site text/plain form cannot act through the API with the session cookies', async (t) => {
+  const page = await e2e.signedIn('admin@acme.test');
+  const cookies = (await page.browserContext().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const before = await ctx.database.db.kysely.selectFrom('sync_runs').select('id').execute();
+  // What <form enctype="text/plain" method="post" action=".../sync-all"> on a sibling host sends.
+  const res = await fetch(`${base}/api/orgs/${ctx.orgs.acme}/sync-all`, {
+    method: 'POST',
+    headers: { cookie: cookies, origin: 'https://sibling.example', 'content-type': 'text/plain', 'sec-fetch-site': 'same-site' },
+    body: 'x=1',
+  });
+  t.equal(res.status, 403);
+  const after = await ctx.database.db.kysely.selectFrom('sync_runs').select('id').execute();
+  t.equal(after.length, before.length, 'nothing was queued');
+});
+
 t.test('outside production the sign-in page offers the demo logins, and one click fills the form', async (t) => {
   const page = await e2e.newPage();
   await visit(page, `${base}/login`);

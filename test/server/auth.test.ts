@@ -66,7 +66,8 @@ t.test('refresh tokens rotate; a reused one revokes the whole family', async (t)
   const r1 = cookieValue(first.headers['set-cookie'], 'ly_refresh')!;
   const access1 = first.json().accessToken;
 
-  const second = await app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { ly_refresh: r1 } });
+  // A browser sends its Origin with every POST; the API refuses cookie-authenticated writes without ours.
+  const second = await app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { ly_refresh: r1 }, headers: { origin: 'http://localhost' } });
   t.equal(second.statusCode, 200, 'refresh with the cookie works');
   const r2 = cookieValue(second.headers['set-cookie'], 'ly_refresh')!;
   t.not(r2, r1, 'a new refresh token each time');
@@ -129,4 +130,90 @@ t.test('login is rate-limited per account and per IP', async (t) => {
   // Another account from the same IP still works until the IP limit (6 per minute) is reached.
   t.equal((await app.inject(login('viewer@acme.test'))).statusCode, 200, '6th request from this IP, first for this account: allowed');
   t.equal((await app.inject(login('super@acme.test'))).statusCode, 429, '7th request from this IP: refused whatever the account');
+});
+
+t.test('access tokens must carry every claim, and their session must belong to their user', async (t) => {
+  const { app, config } = await createTestApp(t);
+  const admin = JSON.parse(Buffer.from((await app.inject(login('admin@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString());
+  const viewer = JSON.parse(Buffer.from((await app.inject(login('viewer@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString());
+  // HS256 with the real key, so only the claims decide.
+  const { createHmac } = await import('node:crypto');
+  const sign = (payload: Record<string, unknown>) => {
+    const body = [{ alg: 'HS256', typ: 'JWT' }, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.');
+    return `${body}.${createHmac('sha256', config.jwtSecret).update(body).digest('base64url')}`;
+  };
+  const now = Math.floor(Date.now() / 1000);
+  const full = { sub: admin.sub, sid: admin.sid, iss: config.jwtIssuer, aud: config.jwtAudience, iat: now, exp: now + 600 };
+  const me = async (token: string) => (await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } })).statusCode;
+
+  t.equal(await me(sign(full)), 200, 'a token with every claim works');
+  for (const claim of ['exp', 'aud', 'iss', 'sid', 'sub'] as const) {
+    const { [claim]: _dropped, ...rest } = full;
+    t.equal(await me(sign(rest)), 401, `a token without ${claim} is refused`);
+  }
+  t.equal(await me(sign({ ...full, sub: 'not-a-uuid' })), 401, 'a non-UUID sub is a 401, not a 500');
+  t.equal(await me(sign({ ...full, sid: 'not-a-uuid' })), 401, 'a non-UUID sid is a 401');
+  t.equal(await me(sign({ ...full, sid: viewer.sid })), 401, 'another user’s session does not vouch for this user');
+  t.equal(await me(sign({ ...full, sid: '01900000-0000-7000-8000-000000000000' })), 401, 'a session that does not exist is refused');
+});
+
+t.test('an unknown email costs the same password hashing as a real account', async (t) => {
+  const { hashPassword, scryptParamsOf } = await import('../../server/src/lib/passwords.js');
+  for (const cost of [10, 15]) {
+    const real = scryptParamsOf(await hashPassword('correct horse battery', cost), cost)!;
+    const unknown = scryptParamsOf(null, cost)!;
+    t.same({ N: unknown.N, r: unknown.r, p: unknown.p, keyLength: unknown.key.length }, { N: real.N, r: real.r, p: real.p, keyLength: real.key.length },
+      `cost ${cost}: the dummy check does the work of a real one`);
+  }
+  // Wired through login: with a cost beyond what scrypt's memory cap allows, the unknown-email path fails
+  // as a real hash would (so it really runs at the configured cost, not a cheap fixed one).
+  const { verifyPassword } = await import('../../server/src/lib/passwords.js');
+  await t.rejects(verifyPassword('x', null, 22), /memory/i, 'the dummy hash runs at the configured cost');
+});
+
+t.test('accept-invitation is limited per token and per IP, not in one bucket shared by everyone', async (t) => {
+  const { app, orgs, bearer } = await createTestApp(t, { env: { RATE_LIMIT_LOGIN_ACCOUNT_PER_MINUTE: '5', RATE_LIMIT_LOGIN_IP_PER_MINUTE: '20' } });
+  const invited = await app.inject({
+    method: 'POST', url: `/api/orgs/${orgs.acme}/members`, headers: { authorization: await bearer('super@acme.test') },
+    payload: { email: 'newcomer@acme.test', role: 'viewer' },
+  });
+  t.equal(invited.statusCode, 201);
+  const token = invited.json().invitation.token;
+  // Someone hammers the endpoint with made-up tokens from one address…
+  for (let i = 0; i < 8; i++) {
+    await app.inject({ method: 'POST', url: '/api/auth/accept-invitation', remoteAddress: '203.0.113.9', payload: { token: `guess-${i}`, password: 'a-long-enough-password' } });
+  }
+  // …and guessing one token over and over from many addresses is limited on that token.
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    statuses.push((await app.inject({ method: 'POST', url: '/api/auth/accept-invitation', remoteAddress: `198.51.100.${i}`, payload: { token: 'same-guess', password: 'a-long-enough-password' } })).statusCode);
+  }
+  t.ok(statuses.includes(429), `one token is limited across addresses (${statuses.join(', ')})`);
+  // The invited person, elsewhere, still gets in.
+  const accepted = await app.inject({ method: 'POST', url: '/api/auth/accept-invitation', remoteAddress: '192.0.2.44', payload: { token, password: 'a-long-enough-password' } });
+  t.equal(accepted.statusCode, 200, 'the real invitee is not blocked by other callers');
+});
+
+t.test('the admin UI’s session refresh shares only the refresh in flight; a later replay of the spent token is reuse', async (t) => {
+  const { app, config } = await createTestApp(t);
+  const { createApiBridge } = await import('../../server/src/plugins/admin-ui/api-bridge.js');
+  const bridge = createApiBridge(app as never, config.publicUrl);
+  const signedIn = await app.inject(login('admin@acme.test'));
+  const refresh = cookieValue(signedIn.headers['set-cookie'], 'ly_refresh')!;
+  // A page request whose access cookie has expired: only the refresh cookie comes with it.
+  const pageRequest = (n: number) => ({ id: `page-${n}`, ip: '127.0.0.1', headers: { 'user-agent': 'test' }, cookies: { ly_refresh: refresh } }) as never;
+
+  // Two requests arriving together share the one refresh.
+  const [a, b] = await Promise.all([bridge(pageRequest(1)).call({ method: 'GET', path: '/api/auth/me' }), bridge(pageRequest(2)).call({ method: 'GET', path: '/api/auth/me' })]);
+  t.equal(a.status, 200);
+  t.equal(b.status, 200, 'concurrent requests share the refresh in flight');
+
+  // After it answered, the same (now spent) refresh token presented again is what a stolen copy looks like.
+  const replay = await bridge(pageRequest(3)).call({ method: 'GET', path: '/api/auth/me' });
+  t.equal(replay.status, 401, 'the replayed token does not sign in');
+  const reuse = await app.inject({
+    url: '/api/platform/audit?action=auth.refresh_token_reused',
+    headers: { authorization: `Bearer ${(await app.inject(login('owner@linkyard.test'))).json().accessToken}` },
+  });
+  t.equal(reuse.json().items.length, 1, 'the reuse is detected and audited');
 });

@@ -214,7 +214,7 @@ t.test('platform SSO through a real OpenID Provider', async (t) => {
     t.same(who.body.memberships?.map((m) => [m.organizationSlug, m.role]), [['acme', 'super_admin']]);
 
     // The refresh cookie is a real session too.
-    const refreshed = await fetch(`${env.base}/api/auth/refresh`, { method: 'POST', headers: { cookie: `ly_refresh=${jar.cookies.get('ly_refresh')}` } });
+    const refreshed = await fetch(`${env.base}/api/auth/refresh`, { method: 'POST', headers: { cookie: `ly_refresh=${jar.cookies.get('ly_refresh')}`, origin: env.base } });
     t.equal(refreshed.status, 200, 'the refresh cookie rotates');
     await refreshed.arrayBuffer();
   });

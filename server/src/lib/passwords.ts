@@ -16,18 +16,27 @@ export async function hashPassword(password: string, cost = DEFAULT_HASH_COST): 
   return ['scrypt', N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  // Unknown users are checked against a dummy hash so both paths do the same kind of work.
-  const [scheme, n, r, p, saltB64, keyB64] = (stored ?? DUMMY_HASH).split('$');
-  if (scheme !== 'scrypt') return false;
-  const expected = Buffer.from(keyB64, 'base64');
-  const actual = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem,
-  });
-  return stored !== null && timingSafeEqual(actual, expected);
+/**
+ * Checks a password against a stored hash. With no stored hash (unknown email, invited user), the same
+ * scrypt work is done against a dummy hash of `costForUnknown` — the cost new hashes get — so the answer
+ * takes as long as a wrong password on a real account and timing does not tell which emails have accounts.
+ */
+export async function verifyPassword(password: string, stored: string | null, costForUnknown = DEFAULT_HASH_COST): Promise<boolean> {
+  const params = scryptParamsOf(stored, costForUnknown);
+  if (!params) return false;
+  const actual = await scrypt(password, params.salt, params.key.length, { N: params.N, r: params.r, p: params.p, maxmem: PARAMS.maxmem });
+  return stored !== null && timingSafeEqual(actual, params.key);
 }
 
-const DUMMY_HASH = 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** The scrypt parameters a check of `stored` runs with (a dummy hash of `costForUnknown` when there is none). */
+export function scryptParamsOf(stored: string | null, costForUnknown: number) {
+  const [scheme, n, r, p, saltB64, keyB64] = (stored ?? dummyHash(costForUnknown)).split('$');
+  if (scheme !== 'scrypt') return null;
+  return { N: Number(n), r: Number(r), p: Number(p), salt: Buffer.from(saltB64, 'base64'), key: Buffer.from(keyB64, 'base64') };
+}
+
+const dummyHash = (cost: number) =>
+  ['scrypt', 2 ** cost, PARAMS.r, PARAMS.p, Buffer.alloc(16).toString('base64'), Buffer.alloc(KEY_LEN).toString('base64')].join('$');
 
 /** Opaque random tokens (refresh, invitation) are stored only as SHA-256 digests. */
 export function newOpaqueToken(): string {

@@ -10,6 +10,7 @@ import { isUuid } from '../lib/ids.js';
 import { loadActor } from '../modules/auth/auth.repo.js';
 import type { AccessCache } from '../lib/access-cache.js';
 import type { AccessClaims } from '../modules/auth/auth.service.js';
+import { createSameOriginChecks } from './same-origin.js';
 
 /**
  * What a route requires. Every route must declare one (a test walks all routes to make sure):
@@ -32,8 +33,6 @@ declare module 'fastify' {
     routeAccess: { method: string; url: string; access: Access | undefined }[];
   }
 }
-
-export const ACCESS_COOKIE = 'ly_access';
 
 /** The request seen from a service: who acts and from where. */
 export function requestContext(request: FastifyRequest): RequestContext {
@@ -69,15 +68,22 @@ export default fp(async function accessPlugin(app: FastifyInstance, { db, config
     timeWindow: 60_000,
   });
 
+  const sameOrigin = createSameOriginChecks(config.publicUrl);
+
   // Authentication runs before body validation, so an anonymous caller learns nothing but 401.
   app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/')) sameOrigin.refuseForgedApiWrites(request);
     const access = request.routeOptions.config.access;
     if (access === 'public' || !request.routeOptions.url) return;
+    let claims: AccessClaims;
     try {
-      request.claims = await request.jwtVerify<AccessClaims>();
+      claims = await request.jwtVerify<AccessClaims>();
     } catch {
       throw new Unauthorized();
     }
+    // exp, iss and aud are required by the verifier (app.ts); a token must also name a user and a session of that user.
+    if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw new Unauthorized();
+    request.claims = claims;
   });
 
   app.addHook('preHandler', async (request) => {

@@ -50,7 +50,9 @@ export interface ActorRow {
 export async function loadActor(db: Conn, userId: string, sessionFamilyId: string, orgId: string | null): Promise<ActorRow | undefined> {
   const result = await sql<ActorRow>`
     SELECT u.email, u.status, u.platform_role,
-           EXISTS (SELECT 1 FROM sessions s WHERE s.family_id = ${sessionFamilyId} AND s.revoked_at IS NOT NULL) AS session_revoked,
+           -- The token's session must be one of this user's, and none of its family revoked (logout, reuse).
+           NOT EXISTS (SELECT 1 FROM sessions s WHERE s.family_id = ${sessionFamilyId} AND s.user_id = u.id)
+             OR EXISTS (SELECT 1 FROM sessions s WHERE s.family_id = ${sessionFamilyId} AND s.revoked_at IS NOT NULL) AS session_revoked,
            o.id IS NOT NULL AS org_exists, o.status AS org_status, m.role
       FROM users u
       LEFT JOIN organizations o ON o.id = ${orgId}::uuid

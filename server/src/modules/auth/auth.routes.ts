@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { ACCESS_COOKIE, requestContext } from '../../plugins/access.js';
+import { requestContext } from '../../plugins/access.js';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '../../lib/session-cookies.js';
 import { Unauthorized } from '../../lib/errors.js';
 import { enforceLimits } from '../../lib/rate-limits.js';
+import { sha256 } from '../../lib/passwords.js';
 import { commonErrors } from '../../lib/schemas.js';
 import type { AuthService, SignedIn as SignedInResult } from './auth.service.js';
 import { AcceptInvitationBody, LoginBody, Profile, RefreshBody, SignedIn } from './auth.schemas.js';
-
-export const REFRESH_COOKIE = 'ly_refresh';
 
 /**
  * Sets the httpOnly cookies the admin UI authenticates with; the body carries the access token for API clients.
@@ -43,6 +43,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     timeWindow: 60_000,
   });
   const limitLogin = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, loginPerAccount]);
+  // An invitation is guessed or replayed by its token, so that is what the second limit counts (hashed: the
+  // limiter's store, Redis included, never holds a usable token).
+  const invitationPerToken = app.createRateLimit({
+    keyGenerator: (req) => `invitation-token:${sha256(String((req.body as { token?: string })?.token ?? ''))}`,
+    max: config.rateLimit.loginPerAccountPerMinute,
+    timeWindow: 60_000,
+  });
+  const limitInvitation = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, invitationPerToken]);
 
   app.post('/api/auth/login', {
     config: { access: 'public' },
@@ -103,7 +111,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.post('/api/auth/accept-invitation', {
     config: { access: 'public' },
-    preHandler: limitLogin,
+    preHandler: limitInvitation,
     schema: {
       tags: ['auth'], summary: 'Set a password with the invitation token from POST /members, and sign in',
       body: AcceptInvitationBody,

@@ -69,7 +69,7 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
     async login(email: string, password: string, ctx: RequestContext): Promise<SignedIn> {
       const user = await repo.findUserByEmail(db.kysely, email);
       // Always run the hash, so a missing account answers as slowly as a wrong password.
-      const ok = await verifyPassword(password, user?.password_hash ?? null);
+      const ok = await verifyPassword(password, user?.password_hash ?? null, config.passwordHashCost);
       if (!user || !ok || user.status !== 'active') throw new Unauthorized(INVALID_LOGIN);
       return startSession(user.id, ctx, 'password');
     },

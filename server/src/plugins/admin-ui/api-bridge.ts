@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ACCESS_COOKIE } from '../access.js';
-import { REFRESH_COOKIE } from '../../modules/auth/auth.routes.js';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '../../lib/session-cookies.js';
 
 /** One API call made by a loader or an action of the admin UI. */
 export interface UiApiCall {
@@ -23,19 +22,21 @@ export interface UiApiResult {
  *
  * Sessions: when the access cookie has expired (the browser stops sending it) the bridge exchanges the
  * refresh cookie once per page request, retries, and hands the new cookies to the browser with the page.
- * Refreshes are shared per refresh token for a few seconds: the page and its background fetches (the sync
- * status widget) often arrive together after an expiry, and presenting one refresh token twice would read
- * as token theft and revoke the whole session.
+ * Requests that arrive together after an expiry (a page and its background fetches) share the refresh that is
+ * in flight for their token. Once it has answered, the token is spent: a later request presenting it again is
+ * reuse — exactly what a stolen copy looks like — and the API revokes the whole session family.
  */
-export function createApiBridge(app: FastifyInstance) {
+export function createApiBridge(app: FastifyInstance, publicUrl: string) {
+  // The API refuses cookie-authenticated writes without this site's Origin; the UI's own calls carry it.
+  const origin = new URL(publicUrl).origin;
   const refreshesInFlight = new Map<string, Promise<UiApiResult>>();
 
   function sharedRefresh(refreshToken: string, request: FastifyRequest): Promise<UiApiResult> {
     let pending = refreshesInFlight.get(refreshToken);
     if (!pending) {
-      pending = inject(request, { method: 'POST', path: '/api/auth/refresh' }, `${REFRESH_COOKIE}=${refreshToken}`);
+      pending = inject(request, { method: 'POST', path: '/api/auth/refresh' }, `${REFRESH_COOKIE}=${refreshToken}`)
+        .finally(() => refreshesInFlight.delete(refreshToken));
       refreshesInFlight.set(refreshToken, pending);
-      setTimeout(() => refreshesInFlight.delete(refreshToken), 10_000).unref();
     }
     return pending;
   }
@@ -51,6 +52,7 @@ export function createApiBridge(app: FastifyInstance) {
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
         'user-agent': request.headers['user-agent'] ?? '',
         'x-request-id': request.id,
+        origin,
       },
       ...(hasBody ? { payload: JSON.stringify(call.body) } : {}),
     });

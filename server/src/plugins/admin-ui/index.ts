@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { Forbidden } from '../../lib/errors.js';
 import { DEMO_LOGINS } from '../../seed/demo.js';
+import { createSameOriginChecks } from '../same-origin.js';
 import { createApiBridge } from './api-bridge.js';
 import { registerStaticAssets } from './static-assets.js';
 import { sendWebResponse, toWebRequest } from './web-adapter.js';
@@ -20,8 +20,6 @@ interface DevServer {
   loadHandler(): Promise<UiHandler>;
   close(): Promise<void>;
 }
-
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Serves the admin UI (React Router 7, framework mode) from the API's own process: every path that is not an
@@ -49,23 +47,14 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
     registerStaticAssets(app, path.join(ADMIN_UI_DIR, 'build/client'));
   }
 
-  const apiFor = createApiBridge(app);
+  const apiFor = createApiBridge(app, config.publicUrl);
   // Outside production, with demo data on, the sign-in page lists the demo logins (as `npm start` prints them).
   // The password is shown only when it is the documented default, never a DEMO_PASSWORD someone chose.
   const demo = config.seedDemoOnStart
     ? { logins: DEMO_LOGINS, password: process.env.DEMO_PASSWORD ? null : config.demoPassword }
     : null;
-  const publicOrigin = new URL(config.publicUrl).origin;
-
-  /** A form posted from another site must not act with this browser's session (defence in depth beside SameSite cookies). */
-  function refuseCrossSiteForms(request: FastifyRequest) {
-    if (!UNSAFE_METHODS.has(request.method)) return;
-    const origin = request.headers.origin;
-    const ownOrigins = [publicOrigin, `${request.protocol}://${request.host}`];
-    if (request.headers['sec-fetch-site'] === 'cross-site' || (origin && !ownOrigins.includes(origin))) {
-      throw new Forbidden('Forms may only be submitted from Linkyard itself');
-    }
-  }
+  // A form posted from another site must not act with this browser's session (defence in depth beside SameSite cookies).
+  const { refuseCrossSiteForms } = createSameOriginChecks(config.publicUrl);
 
   await app.register(async (ui) => {
     // The UI's routes read their own bodies (forms, JSON from fetchers): hand them the raw stream.
