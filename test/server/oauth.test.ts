@@ -636,6 +636,58 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     });
   });
 
+  t.test('stored credentials never follow a change of the URLs they are sent to', async (t) => {
+    const heard: { url: string; auth: string | undefined; body: string }[] = [];
+    const attacker = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        heard.push({ url: req.url!, auth: req.headers.authorization, body });
+        res.setHeader('content-type', 'application/json');
+        res.end('{"access_token":"x","token_type":"bearer"}');
+      });
+    });
+    const attackerBase = await listen(attacker);
+    t.teardown(() => new Promise<void>((resolve) => attacker.close(() => resolve())));
+
+    // OAuth 2: a connected integration; an Admin points its API or token URL elsewhere.
+    const id = await createCustom(env, acme, 'admin@acme.test', 'Credential destination', ACME_CLIENT);
+    await connectFully(env, acme, id, 'admin@acme.test', 'acme');
+    const before = await integrationRow(env, id);
+    for (const key of ['apiBaseUrl', 'tokenUrl', 'authorizationUrl']) {
+      const res = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${id}`, 'admin@acme.test', { settings: { ...fixtureSettings(env), [key]: `${attackerBase}/x` } });
+      t.equal(res.statusCode, 400, `${key}: refused without the client secret`);
+      t.match(res.json().message, new RegExp(`settings\\.${key}.*client secret \\(clientSecret\\) again`));
+    }
+    t.same(await integrationRow(env, id), before, 'nothing changed');
+    t.ok(await connectionRow(env, id), 'the tokens are still there');
+    await api(env, 'POST', `/api/orgs/${acme}/integrations/${id}/test`, 'admin@acme.test');
+    await tokens.getAccessToken(acme, id, { forceRefresh: true }).catch(() => {});
+
+    // With the secret entered again the change is taken, and the tokens of the old endpoints are dropped.
+    const moved = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${id}`, 'admin@acme.test', {
+      settings: { ...fixtureSettings(env), apiBaseUrl: attackerBase }, clientSecret: ACME_CLIENT.clientSecret,
+    });
+    t.equal(moved.statusCode, 200, moved.body);
+    t.match(moved.json(), { status: 'INACTIVE', connected: false });
+    t.equal(await connectionRow(env, id), undefined, 'the stored tokens are deleted');
+    const tested = await api(env, 'POST', `/api/orgs/${acme}/integrations/${id}/test`, 'admin@acme.test');
+    t.equal(tested.json().ok, false, 'nothing to authenticate with until it reconnects');
+
+    // API key: the same rule.
+    const stripe = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', { provider: 'stripe', name: 'Stripe destination', apiKey: 'sk_test_destination_0123456789', settings: { apiBaseUrl: env.oidc.issuer } });
+    env.canaries.add('sk_test_destination_0123456789');
+    const stripeId = stripe.json().id;
+    const refused = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${stripeId}`, 'admin@acme.test', { settings: { apiBaseUrl: attackerBase } });
+    t.equal(refused.statusCode, 400, 'apiBaseUrl of an API-key integration: refused without the API key');
+    t.match(refused.json().message, /API key \(apiKey\) again/);
+    await api(env, 'POST', `/api/orgs/${acme}/integrations/${stripeId}/test`, 'admin@acme.test');
+
+    t.same(heard, [], 'the outside host never received a request, let alone a credential');
+    const audit = await lastAudit(env, 'integration.updated');
+    t.match(audit.metadata, { destinationChanged: ['apiBaseUrl'], reconnectRequired: true });
+  });
+
   t.test('permissions: viewers get 403 on writes, other organizations 404 on everything', async (t) => {
     const base = `/api/orgs/${acme}/integrations/${acmeId}`;
     const writes: ['POST', string][] = [['POST', `${base}/connect`], ['POST', `${base}/disconnect`], ['POST', `${base}/test`]];

@@ -1,6 +1,7 @@
 import { BadRequest } from '../../lib/errors.js';
 import { getProvider } from '../../providers/catalog.js';
 import { OVERRIDE_SETTINGS, type ProviderDefinition } from '../../providers/provider-definition.js';
+import { templatePlaceholders } from '../../providers/template.js';
 
 /**
  * Checks an integration's provider-specific input against the provider definition: which credentials
@@ -44,6 +45,39 @@ export function checkCredentials(provider: ProviderDefinition, input: Credential
     if (missing.length) throw new BadRequest(`${provider.name} needs ${missing.join(' and ')}`);
   }
 }
+
+/**
+ * Settings that decide where the integration's credentials are sent: the URL overrides, and every setting the
+ * provider's API base URL or OAuth endpoints are built from (a Zendesk subdomain, a Shopify shop, a CalDAV URL).
+ */
+export function credentialDestinationSettings(provider: ProviderDefinition): string[] {
+  const templates = [provider.apiBaseUrl];
+  if (provider.authType === 'oauth2') templates.push(provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.oauth.revocationUrl ?? '');
+  const declared = new Set(provider.settings.map((s) => s.key));
+  const fromTemplates = templates.flatMap(templatePlaceholders).filter((key) => declared.has(key));
+  return [...new Set<string>([...OVERRIDE_SETTINGS, ...fromTemplates])];
+}
+
+/**
+ * Stored credentials only ever go where the person who stored them pointed them. A change to where they go
+ * must carry the secret again in the same request (else 400); returns the destination settings that change.
+ */
+export function checkCredentialDestinationChange(
+  provider: ProviderDefinition, before: Record<string, unknown>, after: Record<string, string>, secretGiven: boolean,
+): string[] {
+  const value = (settings: Record<string, unknown>, key: string) => (typeof settings[key] === 'string' ? settings[key] : '');
+  const changed = credentialDestinationSettings(provider).filter((key) => value(before, key) !== value(after, key));
+  if (changed.length && !secretGiven) {
+    const secretField = SECRET_FIELD[provider.authType];
+    throw new BadRequest(
+      `Changing ${changed.map((k) => `settings.${k}`).join(' and ')} changes where this integration's credentials are sent: ` +
+      `enter the ${SECRET_LABEL[secretField]} (${secretField}) again in the same request`,
+    );
+  }
+  return changed;
+}
+
+const SECRET_LABEL = { clientSecret: 'client secret', apiKey: 'API key', password: 'password' } as const;
 
 export function checkScopes(scopes: string[]): string[] {
   const bad = scopes.find((s) => !SCOPE_TOKEN.test(s));

@@ -49,6 +49,11 @@ export async function deleteIntegration(tx: Tx, orgId: string, id: string) {
   await tx.deleteFrom('integrations').where('organization_id', '=', orgId).where('id', '=', id).execute();
 }
 
+/** Forgets the integration's OAuth tokens (disconnect, or its credentials now go somewhere else). */
+export async function deleteConnection(tx: Tx, orgId: string, integrationId: string) {
+  await tx.deleteFrom('connections').where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
+}
+
 export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string) {
   let q = tx.selectFrom('integrations').select('id').where('organization_id', '=', orgId).where(sql`lower(name)`, '=', name.toLowerCase());
   if (exceptId) q = q.where('id', '!=', exceptId);

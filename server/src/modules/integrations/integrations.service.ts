@@ -9,7 +9,7 @@ import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { checkCredentials, checkScopes, checkSettings, providerOrBadRequest, SECRET_FIELD, type CredentialInput } from './integration-input.js';
+import { checkCredentialDestinationChange, checkCredentials, checkScopes, checkSettings, providerOrBadRequest, SECRET_FIELD, type CredentialInput } from './integration-input.js';
 import * as repo from './integrations.repo.js';
 import { noScheduling, type ScheduleSink } from '../scheduler/schedule-sink.js';
 
@@ -163,21 +163,28 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
           throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
         }
         const secret = input.clientSecret ?? input.apiKey ?? input.password;
+        const settings = input.settings === undefined ? undefined : checkSettings(provider, input.settings, allowHttp);
+        const destinationChanged = settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
+        // Tokens issued for the old endpoints are not sent to the new ones: the integration reconnects.
+        const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && !!(await repo.hasConnection(tx, id));
+        if (dropTokens) await repo.deleteConnection(tx, orgId, id);
+        const unproven = secret !== undefined && row.auth_type !== 'oauth2';
         const patch = {
           ...(input.name !== undefined ? { name: input.name } : {}),
           ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
           ...(input.username !== undefined ? { username: input.username } : {}),
           ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
-          ...(input.settings !== undefined ? { settings: JSON.stringify(checkSettings(provider, input.settings, allowHttp)) } : {}),
+          ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
           ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
           // New API-key or basic credentials are unproven until the next test or sync.
-          ...(secret !== undefined && row.auth_type !== 'oauth2' ? { verified_at: null } : {}),
+          ...(unproven ? { verified_at: null } : {}),
+          ...((dropTokens || (unproven && destinationChanged.length > 0)) && row.status !== 'PAUSED' ? { status: 'INACTIVE' as const } : {}),
         };
         await repo.updateIntegration(tx, orgId, id, patch);
         const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type]);
         await recordAudit(tx, ctx, {
           organizationId: orgId, action: 'integration.updated', target: { type: 'integration', id },
-          metadata: { changed, secretReplaced: secret !== undefined },
+          metadata: { changed, secretReplaced: secret !== undefined, ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}) },
         });
         return toIntegrationView(await load(tx, orgId, id));
       }));

@@ -114,7 +114,7 @@ export function createConnectionActions({ db, config, vault, http, providers, al
       await inScope(db, { org: orgId }, async (tx) => {
         const current = await integrationsRepo.lockIntegration(tx, orgId, id);
         if (!current) throw new NotFound('Integration');
-        await repo.deleteConnection(tx, orgId, id);
+        await integrationsRepo.deleteConnection(tx, orgId, id);
         // Paused stays paused (resume then finds it not connected and makes it INACTIVE). last_error and
         // error_count stay: they still explain why the integration needs connecting.
         const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'INACTIVE';

@@ -73,10 +73,6 @@ export async function recordRefreshFailure(tx: Tx, orgId: string, integrationId:
     .where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
 }
 
-export async function deleteConnection(tx: Tx, orgId: string, integrationId: string) {
-  await tx.deleteFrom('connections').where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
-}
-
 /** A failure that needs attention: the integration's error counter goes up and it shows the reason. */
 export async function recordIntegrationError(tx: Tx, orgId: string, integrationId: string, error: string, status: IntegrationStatus | null) {
   await tx.updateTable('integrations')
