@@ -27,7 +27,19 @@ import { runsRoutes } from './modules/runs/runs.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
 
-const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+/**
+ * Headers on every response. API answers are data, never documents: their CSP allows nothing at all (the admin
+ * UI's pages and the API reference send policies of their own). HSTS only where Linkyard is served over https.
+ */
+function securityHeaders(config: Config): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    ...(config.publicUrl.startsWith('https://') ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
 
 export interface AppDeps {
   config: Config;
@@ -56,8 +68,9 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     app.addHook('onClose', async () => { redis.disconnect(); });
   }
 
+  const headers = securityHeaders(config);
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers({ 'x-request-id': request.id, ...SECURITY_HEADERS });
+    reply.headers({ 'x-request-id': request.id, ...headers });
     done();
   });
 

@@ -51,6 +51,10 @@ export async function startE2e(t: Test): Promise<E2e> {
     await page.setViewport({ width: 1280, height: 900 });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (err) => t.fail(`page error on ${page.url()}: ${(err as Error).message}`));
+    // The pages' Content-Security-Policy must never have to block one of our own scripts or styles.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) t.fail(`CSP violation on ${page.url()}: ${message.text()}`);
+    });
     return page;
   }
 

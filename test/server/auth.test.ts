@@ -217,3 +217,17 @@ t.test('the admin UI’s session refresh shares only the refresh in flight; a la
   });
   t.equal(reuse.json().items.length, 1, 'the reuse is detected and audited');
 });
+
+t.test('security headers: API answers allow no content, HSTS where Linkyard is served over https', async (t) => {
+  const http = await createTestApp(t);
+  const res = await http.app.inject({ url: '/healthz' });
+  t.equal(res.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+  t.equal(res.headers['strict-transport-security'], undefined, 'no HSTS on a plain-http URL');
+  const docs = await http.app.inject({ url: '/docs/static/index.html' });
+  t.match(String(docs.headers['content-security-policy']), /script-src 'self'/, 'the API reference has its own policy');
+  t.notMatch(String(docs.headers['content-security-policy']), /upgrade-insecure-requests/);
+
+  const https = await createTestApp(t, { env: { PUBLIC_URL: 'https://linkyard.example.com' } });
+  const secure = await https.app.inject({ url: '/healthz' });
+  t.equal(secure.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+});

@@ -24,5 +24,7 @@ declare module 'react-router' {
     sso: { name: string } | null;
     /** Outside production with demo data: the demo logins for the sign-in page (password null when customised). */
     demo: { logins: { email: string; role: string }[]; password: string | null } | null;
+    /** This response's Content-Security-Policy nonce: the only inline scripts the browser runs carry it. */
+    cspNonce: string;
   }
 }

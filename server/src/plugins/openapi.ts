@@ -30,6 +30,11 @@ export default fp(async function openapiPlugin(app: FastifyInstance, { publicUrl
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, access: 'public' };
     });
-    await docs.register(swaggerUi, { routePrefix: '/docs' });
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      // The reference page's own policy (its scripts by hash), not framable; no https upgrade, so it works on plain-http development URLs.
+      staticCSP: true,
+      transformStaticCSP: (header: string) => header.replace(' upgrade-insecure-requests;', '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,6 +74,8 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
         // Pages need `same-origin` rather than the API's `no-referrer`: under no-referrer, browsers send
         // "Origin: null" with a plain form post, and the cross-site form checks would refuse the UI's own forms.
         reply.header('referrer-policy', 'same-origin');
+        const cspNonce = randomBytes(16).toString('base64');
+        reply.header('content-security-policy', pageCsp(cspNonce, dev !== null));
         reply.hijack();
         if (dev && (await servedByVite(dev, request.raw, reply.raw))) return;
 
@@ -84,6 +87,7 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
           publicUrl: config.publicUrl,
           sso: config.sso ? { name: config.sso.name } : null,
           demo,
+          cspNonce,
         };
         try {
           const handler = await getHandler();
@@ -98,6 +102,26 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
       },
     });
   });
+}
+
+/**
+ * The pages' Content-Security-Policy: scripts only from this origin or inline with this response's nonce (React
+ * Router's hydration data and module loader carry it; see admin-ui/app/entry.server.tsx), nothing framed, no
+ * plugins, no <base> rewrites. Inline style attributes are allowed (the UI sets a few, e.g. chart bar sizes); they
+ * cannot run code. No form-action: connecting an integration posts a form whose answer redirects to the provider,
+ * which browsers would check against form-action. Vite's development server adds its HMR websocket.
+ */
+function pageCsp(nonce: string, viteDev: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${viteDev ? ' ws: wss:' : ''}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 /** Lets Vite answer its own requests (modules, assets, HMR client); resolves false when it passes. */
