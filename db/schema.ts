@@ -30,8 +30,6 @@ export interface UsersTable {
   password_hash: string | null;
   platform_role: PlatformRole | null;
   status: UserStatus;
-  invitation_token_hash: string | null;
-  invitation_expires_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -41,6 +39,22 @@ export interface MembershipsTable {
   user_id: string;
   role: MemberRole;
   created_at: CreatedAt;
+}
+
+/** A pending or accepted invitation to join an organization (the membership exists once accepted). */
+export interface InvitationsTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  /** The name the inviter gave (a new user's default name); never the invitee's own name. */
+  name: string | null;
+  role: MemberRole;
+  token_hash: string;
+  expires_at: Date;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  accepted_at: Date | null;
+  accepted_user_id: string | null;
 }
 
 export interface SessionsTable {
@@ -231,6 +245,7 @@ export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
   memberships: MembershipsTable;
+  invitations: InvitationsTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;

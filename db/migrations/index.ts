@@ -4,6 +4,7 @@ import * as integrations from './0002-integrations.js';
 import * as syncs from './0003-syncs.js';
 import * as scheduler from './0004-scheduler.js';
 import * as rlsOncePerQuery from './0005-rls-once-per-query.js';
+import * as invitations from './0006-invitations.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-syncs': syncs,
   '0004-scheduler': scheduler,
   '0005-rls-once-per-query': rlsOncePerQuery,
+  '0006-invitations': invitations,
 };

@@ -22,24 +22,24 @@ t.test('state changes are audited with actor, target and ip; filters and paginat
   const ctx = await createTestApp(t);
   await addMembers(ctx, 5);
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const res = await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?action=member.added&limit=2`, headers: admin });
+  const res = await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?action=member.invited&limit=2`, headers: admin });
   t.equal(res.statusCode, 200);
   const page1 = res.json();
   t.equal(page1.items.length, 2);
   t.ok(page1.nextCursor);
-  t.match(page1.items[0], { action: 'member.added', actor: { email: 'super@acme.test' }, target: { type: 'user' }, metadata: { email: 'm4@acme.test', role: 'viewer' }, ip: '127.0.0.1' });
+  t.match(page1.items[0], { action: 'member.invited', actor: { email: 'super@acme.test' }, target: { type: 'invitation' }, metadata: { email: 'm4@acme.test', role: 'viewer' }, ip: '127.0.0.1' });
 
   const seen = [...page1.items];
   let cursor = page1.nextCursor;
   while (cursor) {
-    const next = (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?action=member.added&limit=2&cursor=${cursor}`, headers: admin })).json();
+    const next = (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?action=member.invited&limit=2&cursor=${cursor}`, headers: admin })).json();
     seen.push(...next.items);
     cursor = next.nextCursor;
   }
   const emails = seen.map((e) => e.metadata.email);
   t.equal(new Set(seen.map((e) => e.id)).size, seen.length, 'no event twice across pages');
   t.same(emails.slice(0, 5), ['m4@acme.test', 'm3@acme.test', 'm2@acme.test', 'm1@acme.test', 'm0@acme.test'], 'newest first');
-  t.equal(seen.length, 8, '5 added now + 3 demo members');
+  t.equal(seen.length, 5, 'the 5 invited now');
 
   const superId = (await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'super@acme.test').executeTakeFirstOrThrow()).id;
   const byActor = (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?actorId=${superId}`, headers: admin })).json();
@@ -52,8 +52,8 @@ t.test('state changes are audited with actor, target and ip; filters and paginat
   t.notOk(globexTrail.items.some((e: { metadata: { email?: string } }) => e.metadata.email?.endsWith('@acme.test')), 'another org never sees these events');
 
   const owner = { authorization: await ctx.bearer('owner@linkyard.test') };
-  const platform = (await ctx.app.inject({ url: `/api/platform/audit?orgId=${ctx.orgs.acme}&action=member.added&limit=200`, headers: owner })).json();
-  t.equal(platform.items.length, 8, 'the platform owner sees the org trail');
+  const platform = (await ctx.app.inject({ url: `/api/platform/audit?orgId=${ctx.orgs.acme}&action=member.invited&limit=200`, headers: owner })).json();
+  t.equal(platform.items.length, 5, 'the platform owner sees the org trail');
   const logins = (await ctx.app.inject({ url: '/api/platform/audit?action=auth.login&limit=200', headers: owner })).json();
   t.ok(logins.items.length >= 4, 'platform-level events (sign-ins) are in the platform trail');
   t.ok(logins.items.every((e: { organizationId: string | null }) => e.organizationId === null));

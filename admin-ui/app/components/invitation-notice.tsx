@@ -3,15 +3,16 @@ import type { Invitation } from '~/lib/members-form';
 import { formatDateTime } from '~/lib/format';
 import { Button } from './ui';
 
-/** The one-time invitation token, shown once to the Super Admin who added a new user. */
+/** The one-time invitation token, shown once to the person who invited. */
 export function InvitationNotice({ invited, onDone }: { invited: { email: string; invitation: Invitation }; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
     <div role="status" data-testid="invitation" className="mt-4 rounded-md bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/30">
-      <p className="font-semibold">{invited.email} has no Linkyard account yet: share this invitation token with them.</p>
+      <p className="font-semibold">Share this invitation token with {invited.email}: they become a member when they accept it.</p>
       <p className="mt-1">
-        It is shown only this once — copy it now and send it privately. It lets them set a password
-        (through <code className="font-mono text-xs">POST /api/auth/accept-invitation</code>) until {formatDateTime(invited.invitation.expiresAt, true)}.
+        It is shown only this once — copy it now and send it privately. They accept it
+        (through <code className="font-mono text-xs">POST /api/auth/accept-invitation</code>) with a new password, or with
+        their current one if they already use Linkyard, until {formatDateTime(invited.invitation.expiresAt, true)}.
       </p>
       <div className="mt-3 flex flex-wrap items-center gap-2">
         <label htmlFor="invitation-token" className="sr-only">Invitation token</label>

@@ -13,8 +13,8 @@ export interface Member {
   status?: 'active' | 'invited' | 'disabled';
 }
 
-/** Given once, to the Super Admin who added a new user: the only way that user can set a password. */
-export interface Invitation { token: string; expiresAt: string }
+/** Given once, to the person who invited: what the invitee accepts to become a member. */
+export interface Invitation { id: string; token: string; expiresAt: string }
 
 export const ROLES: { value: Role; label: string; description: string }[] = [
   { value: 'viewer', label: 'Viewer', description: 'Reads integrations, syncs, runs, logs and records' },

@@ -37,16 +37,16 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     const values = readAddMember(form);
     const fieldErrors = validateAddMember(values);
     if (Object.keys(fieldErrors).length) return { ok: false, intent, message: 'Check the highlighted fields.', fieldErrors, values };
-    const res = await callApi<Member & { invitation: Invitation | null }>(context, 'POST', base, {
+    const res = await callApi<{ email: string; invitation: Invitation }>(context, 'POST', base, {
       email: values.email, role: values.role, ...(values.name ? { name: values.name } : {}),
     });
     if (res.ok) {
       const { invitation } = res.data;
       return {
         ok: true, intent,
-        message: invitation ? `Invited ${values.email} as ${roleLabel(values.role)}` : `Added ${values.email} as ${roleLabel(values.role)}`,
+        message: `Invited ${values.email} as ${roleLabel(values.role)}`,
         // The token goes to this Super Admin's browser once, in this answer; it is never logged or stored here.
-        invited: invitation ? { email: values.email, invitation } : null,
+        invited: { email: values.email, invitation },
       };
     }
     const out = outcome(request, res, '', intent);
@@ -151,7 +151,7 @@ function AddMember() {
         }}
         className="grid grid-cols-1 items-start gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,1.5fr)_minmax(0,1fr)_auto]">
         <input type="hidden" name="intent" value="add" />
-        <Field label="Email" htmlFor="member-email" error={errors.email} hint="A new address gets an invitation.">
+        <Field label="Email" htmlFor="member-email" error={errors.email} hint="They get an invitation and join when they accept it.">
           <Input id="member-email" name="email" type="email" autoComplete="off" required placeholder="name@example.com"
             defaultValue={result?.ok === false ? result.values?.email : undefined}
             aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? 'member-email-error' : undefined} />

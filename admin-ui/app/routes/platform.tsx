@@ -59,12 +59,12 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Pl
     const values = readCreateOrg(form);
     const fieldErrors = validateCreateOrg(values);
     if (Object.keys(fieldErrors).length) return { ok: false, intent, message: 'Check the highlighted fields.', values, fieldErrors };
-    const res = await callApi<Tenant['organization'] & { superAdmin: { email: string; invitation: Invitation | null } }>(context, 'POST', '/api/orgs', values);
+    const res = await callApi<Tenant['organization'] & { superAdmin: { email: string; invitation: Invitation } }>(context, 'POST', '/api/orgs', values);
     if (res.ok) {
       const { superAdmin } = res.data;
       return {
         ok: true, intent, message: `Created ${res.data.name}`,
-        created: { id: res.data.id, name: res.data.name, invited: superAdmin.invitation ? { email: superAdmin.email, invitation: superAdmin.invitation } : null },
+        created: { id: res.data.id, name: res.data.name, invited: { email: superAdmin.email, invitation: superAdmin.invitation } },
       };
     }
     const out = outcome(request, res, '', intent);

@@ -21,8 +21,7 @@ export async function ensureUser(db: Db, u: { email: string; name: string; passw
   const id = uuidv7();
   await db.kysely.insertInto('users').values({
     id, email: u.email, name: u.name, password_hash: await hashPassword(u.password, u.hashCost),
-    platform_role: u.platformOwner ? 'platform_owner' : null, status: 'active', invitation_token_hash: null,
-    invitation_expires_at: null, updated_at: new Date(),
+    platform_role: u.platformOwner ? 'platform_owner' : null, status: 'active', updated_at: new Date(),
   }).execute();
   return { id, created: true, promoted: false };
 }

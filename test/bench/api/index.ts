@@ -204,7 +204,7 @@ async function addMembers(db: Db, slug: string, count: number): Promise<{ orgId:
     const n = String(i + 1).padStart(2, '0');
     return {
       id: uuidv7(), email: `member${n}@acme.test`, name: `Member ${n} of Acme`, password_hash: passwordHash,
-      platform_role: null, status: 'active' as const, invitation_token_hash: null, invitation_expires_at: null, updated_at: new Date(),
+      platform_role: null, status: 'active' as const, updated_at: new Date(),
     };
   });
   if (count > 0) await db.kysely.insertInto('users').values(users).execute();

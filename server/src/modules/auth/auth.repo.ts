@@ -14,23 +14,19 @@ export function findUserById(db: Conn, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findUserByInvitation(db: Conn, tokenHash: string) {
-  return db.selectFrom('users').selectAll().where('invitation_token_hash', '=', tokenHash).executeTakeFirst();
-}
-
-export async function activateInvitedUser(db: Conn, id: string, passwordHash: string, name: string | undefined) {
+/** A person's first password: an account created for an invitation, or one invited before invitations had a table of their own. */
+export async function activateWithPassword(db: Conn, id: string, passwordHash: string, name: string | undefined) {
   await db
     .updateTable('users')
-    .set({
-      password_hash: passwordHash,
-      status: 'active',
-      invitation_token_hash: null,
-      invitation_expires_at: null,
-      updated_at: new Date(),
-      ...(name ? { name } : {}),
-    })
+    .set({ password_hash: passwordHash, status: 'active', updated_at: new Date(), ...(name ? { name } : {}) })
     .where('id', '=', id)
     .execute();
+}
+
+export async function insertActiveUser(db: Conn, u: { id: string; email: string; name: string; passwordHash: string }) {
+  await db.insertInto('users').values({
+    id: u.id, email: u.email, name: u.name, password_hash: u.passwordHash, platform_role: null, status: 'active', updated_at: new Date(),
+  }).execute();
 }
 
 export interface ActorRow {

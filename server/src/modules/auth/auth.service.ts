@@ -7,6 +7,8 @@ import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, newOpaqueToken, sha256, verifyPassword } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
+import * as invitationsRepo from '../organizations/invitations.repo.js';
+import * as membersRepo from '../organizations/members.repo.js';
 import * as repo from './auth.repo.js';
 
 export interface AccessClaims {
@@ -101,14 +103,42 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
       if (input.userId ?? session?.user_id) accessCache.forgetUser((input.userId ?? session?.user_id)!);
     },
 
-    /** Sets the password of an invited user (the token came from POST /members) and signs them in. */
+    /**
+     * Accepts an invitation (the token came from POST /members or POST /api/orgs) and signs in. Someone new to
+     * Linkyard chooses their password here; someone with an account proves it is theirs with their current one.
+     * The membership is created now, in the same transaction as its audit event — never before.
+     */
     async acceptInvitation(token: string, password: string, name: string | undefined, ctx: RequestContext): Promise<SignedIn> {
-      const user = await repo.findUserByInvitation(db.kysely, sha256(token));
-      if (!user || user.status !== 'invited' || !user.invitation_expires_at || user.invitation_expires_at.getTime() < Date.now()) {
-        throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
-      }
-      await repo.activateInvitedUser(db.kysely, user.id, await hashPassword(password, config.passwordHashCost), name);
-      return startSession(user.id, ctx, 'password');
+      const userId = await inScope(db, { platform: true }, async (tx) => {
+        const invitation = await invitationsRepo.lockInvitationByToken(tx, sha256(token));
+        if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
+          throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
+        }
+        const existing = await repo.findUserByEmail(tx, invitation.email);
+        let userId: string;
+        if (!existing) {
+          userId = uuidv7();
+          await repo.insertActiveUser(tx, {
+            id: userId, email: invitation.email, name: name ?? invitation.name ?? invitation.email.split('@')[0], passwordHash: await hashPassword(password, config.passwordHashCost),
+          });
+        } else if (existing.status === 'invited') {
+          userId = existing.id;
+          await repo.activateWithPassword(tx, userId, await hashPassword(password, config.passwordHashCost), name);
+        } else if (existing.status === 'active' && (await verifyPassword(password, existing.password_hash, config.passwordHashCost))) {
+          userId = existing.id;
+        } else {
+          throw new Unauthorized(`${invitation.email} already has a Linkyard account: enter its current password to accept this invitation`);
+        }
+        await membersRepo.insertMembershipIfAbsent(tx, invitation.organization_id, userId, invitation.role);
+        await invitationsRepo.markAccepted(tx, invitation.id, userId);
+        await recordAudit(tx, { ...ctx, actor: actorStub({ id: userId, email: invitation.email }) }, {
+          organizationId: invitation.organization_id, action: 'member.joined', target: { type: 'user', id: userId },
+          metadata: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
+        });
+        return userId;
+      });
+      accessCache.forgetUser(userId);
+      return startSession(userId, ctx, 'password');
     },
 
     /** SSO: only an existing, active user whose verified email matches may sign in. */

@@ -32,22 +32,20 @@ export async function countSuperAdmins(tx: Tx, orgId: string): Promise<number> {
   return r.n;
 }
 
-export function findUserByEmail(tx: Tx, email: string) {
-  return tx.selectFrom('users').select(['id', 'email', 'name', 'status']).where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+export function findMemberByEmail(tx: Tx, orgId: string, email: string) {
+  return tx
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.organization_id', '=', orgId)
+    .where(sql`lower(u.email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
-export async function insertInvitedUser(tx: Tx, u: { id: string; email: string; name: string; invitationTokenHash: string; invitationExpiresAt: Date }) {
-  await tx
-    .insertInto('users')
-    .values({
-      id: u.id, email: u.email, name: u.name, status: 'invited', password_hash: null, platform_role: null,
-      invitation_token_hash: u.invitationTokenHash, invitation_expires_at: u.invitationExpiresAt, updated_at: new Date(),
-    })
-    .execute();
-}
-
-export async function insertMembership(tx: Tx, orgId: string, userId: string, role: MemberRole) {
-  await tx.insertInto('memberships').values({ organization_id: orgId, user_id: userId, role }).execute();
+/** Accepting an invitation to an organization one already belongs to keeps the role one has. */
+export async function insertMembershipIfAbsent(tx: Tx, orgId: string, userId: string, role: MemberRole) {
+  await tx.insertInto('memberships').values({ organization_id: orgId, user_id: userId, role })
+    .onConflict((oc) => oc.columns(['organization_id', 'user_id']).doNothing()).execute();
 }
 
 export async function updateMembershipRole(tx: Tx, orgId: string, userId: string, role: MemberRole) {

@@ -9,6 +9,7 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { newOpaqueToken, sha256 } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
+import * as invitationsRepo from './invitations.repo.js';
 import * as repo from './members.repo.js';
 import { lockOrganization } from './organizations.repo.js';
 
@@ -23,26 +24,41 @@ export interface MemberView {
   status: 'active' | 'invited' | 'disabled';
 }
 
-/** Shown once, to the Super Admin who invited: the only way the new user can set a password. */
+/** Shown once, to the Super Admin who invited: what the person needs to accept (POST /api/auth/accept-invitation). */
 export interface Invitation {
+  id: string;
   token: string;
   expiresAt: string;
+}
+
+export interface PendingInvitationView {
+  id: string;
+  email: string;
+  role: MemberRole;
+  expiresAt: string;
+  createdAt: string;
+  expired: boolean;
 }
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof repo.findMember>>>;
 const toView = (r: MemberRow): MemberView => ({ ...r, joinedAt: r.joinedAt.toISOString() });
 
-/** Finds the user with this email, or creates an invited one with a one-time invitation token. */
-export async function findOrInviteUser(tx: Tx, email: string, name: string | undefined) {
-  const existing = await repo.findUserByEmail(tx, email);
-  if (existing) return { userId: existing.id, invitation: null };
+/**
+ * Invites a person to an organization with a role. Whether the email already has a Linkyard account makes no
+ * difference here — same answer, same work — so inviting tells nothing about other organizations' people, and
+ * nobody becomes a member before accepting (POST /api/auth/accept-invitation). A pending invitation to the same
+ * email is replaced (its token stops working).
+ */
+export async function inviteToOrganization(tx: Tx, orgId: string, input: { email: string; name?: string; role: MemberRole }, invitedBy: string | null): Promise<Invitation> {
+  const pending = await invitationsRepo.findPendingInvitation(tx, orgId, input.email);
+  if (pending) await invitationsRepo.deleteInvitation(tx, orgId, pending.id);
   const token = newOpaqueToken();
-  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
-  const userId = uuidv7();
-  await repo.insertInvitedUser(tx, {
-    id: userId, email, name: name ?? email.split('@')[0], invitationTokenHash: sha256(token), invitationExpiresAt: expiresAt,
+  const invitation = { id: uuidv7(), token, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) };
+  await invitationsRepo.insertInvitation(tx, {
+    id: invitation.id, organizationId: orgId, email: input.email, name: input.name ?? null, role: input.role,
+    tokenHash: sha256(token), expiresAt: invitation.expiresAt, invitedBy,
   });
-  return { userId, invitation: { token, expiresAt: expiresAt.toISOString() } as Invitation };
+  return { ...invitation, expiresAt: invitation.expiresAt.toISOString() };
 }
 
 /** Runs `then` once `work` has committed, and passes its result through. */
@@ -71,18 +87,37 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
       return toPage(rows, limit, toView, (r) => [r.email]);
     },
 
+    /** Adding a person is inviting them: they become a member when they accept. */
     async add(ctx: RequestContext, orgId: string, input: { email: string; name?: string; role: MemberRole }) {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId, role: input.role }));
       return inScope(db, { org: orgId }, async (tx) => {
-        const { userId, invitation } = await findOrInviteUser(tx, input.email, input.name);
-        if (await repo.findMember(tx, orgId, userId)) throw new Conflict(`${input.email} is already a member of this organization`);
-        await repo.insertMembership(tx, orgId, userId, input.role);
+        if (await repo.findMemberByEmail(tx, orgId, input.email)) throw new Conflict(`${input.email} is already a member of this organization`);
+        const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor!.userId);
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'member.added', target: { type: 'user', id: userId },
-          metadata: { email: input.email, role: input.role, invited: invitation !== null },
+          organizationId: orgId, action: 'member.invited', target: { type: 'invitation', id: invitation.id },
+          metadata: { email: input.email, role: input.role },
         });
-        const member = toView((await repo.findMember(tx, orgId, userId))!);
-        return { ...member, invitation };
+        return { email: input.email, role: input.role, status: 'invited' as const, invitation };
+      });
+    },
+
+    async listInvitations(ctx: RequestContext, orgId: string, q: { limit?: number; cursor?: string }): Promise<Page<PendingInvitationView>> {
+      assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId }));
+      const limit = q.limit ?? 50;
+      const before = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
+      const rows = await inScope(db, { org: orgId }, (tx) => invitationsRepo.listPendingInvitations(tx, orgId, before, limit));
+      const now = Date.now();
+      return toPage(rows, limit, (r) => ({
+        id: r.id, email: r.email, role: r.role, expiresAt: r.expires_at.toISOString(), createdAt: r.created_at.toISOString(), expired: r.expires_at.getTime() <= now,
+      }), (r) => [r.id]);
+    },
+
+    async revokeInvitation(ctx: RequestContext, orgId: string, invitationId: string): Promise<void> {
+      assertCan(ctx.actor!.ability, 'delete', subject('Member', { organizationId: orgId }));
+      await inScope(db, { org: orgId }, async (tx) => {
+        const deleted = await invitationsRepo.deleteInvitation(tx, orgId, invitationId);
+        if (!deleted.numDeletedRows) throw new NotFound('Invitation');
+        await recordAudit(tx, ctx, { organizationId: orgId, action: 'member.invitation_revoked', target: { type: 'invitation', id: invitationId }, metadata: {} });
       });
     },
 

@@ -48,10 +48,23 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{ organizations: Org
   app.post('/api/orgs/:orgId/members', {
     config: { access: { action: 'create', subject: 'Member' } },
     schema: {
-      tags, summary: 'Add a member; a new email gets an invited account with a one-time invitation token (Super Admin)',
+      tags, summary: 'Invite a person (Super Admin): they become a member when they accept the one-time invitation token, whether or not they already have an account',
       params: S.OrgParams, body: S.AddMemberBody, response: { 201: S.AddedMember, ...commonErrors, ...conflict },
     },
   }, async (request, reply) => reply.code(201).send(await members.add(requestContext(request), request.params.orgId, request.body)));
+
+  app.get('/api/orgs/:orgId/invitations', {
+    config: { access: { action: 'create', subject: 'Member' } },
+    schema: { tags, summary: 'Pending invitations, newest first (Super Admin)', params: S.OrgParams, querystring: S.ListQuery, response: { 200: S.PendingInvitationList, ...commonErrors } },
+  }, async (request) => members.listInvitations(requestContext(request), request.params.orgId, request.query));
+
+  app.delete('/api/orgs/:orgId/invitations/:invitationId', {
+    config: { access: { action: 'delete', subject: 'Member' } },
+    schema: { tags, summary: 'Revoke a pending invitation: its token stops working (Super Admin)', params: S.InvitationParams, response: { 204: Type.Null(), ...commonErrors } },
+  }, async (request, reply) => {
+    await members.revokeInvitation(requestContext(request), request.params.orgId, request.params.invitationId);
+    return reply.code(204).send(null);
+  });
 
   app.patch('/api/orgs/:orgId/members/:userId', {
     config: { access: { action: 'update', subject: 'Member' } },

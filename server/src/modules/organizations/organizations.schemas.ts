@@ -18,15 +18,27 @@ export const Organization = Type.Object({
 });
 
 export const Invitation = Type.Object({
-  token: Type.String({ description: 'One-time invitation token; shown only in this response. POST it to /api/auth/accept-invitation.' }),
+  id: Uuid,
+  token: Type.String({ description: 'One-time invitation token; shown only in this response. The person POSTs it to /api/auth/accept-invitation (with a new password, or their current one if they already have an account).' }),
   expiresAt: Timestamp,
 });
+
+export const PendingInvitation = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  role: Role,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  expired: Type.Boolean({ description: 'Past its expiry: invite the person again for a new token' }),
+});
+export const PendingInvitationList = ListOf(PendingInvitation);
+export const InvitationParams = StrictObject({ orgId: Uuid, invitationId: Uuid });
 
 export const CreateOrganizationBody = StrictObject({ name: Name, slug: Slug, superAdminEmail: Email });
 export const CreatedOrganization = Type.Intersect([
   Organization,
   Type.Object({
-    superAdmin: Type.Object({ userId: Uuid, email: Type.String(), invitation: Type.Union([Invitation, Type.Null()]) }),
+    superAdmin: Type.Object({ email: Type.String(), invitation: Invitation }),
   }),
 ]);
 export const UpdateOrganizationBody = StrictObject({ name: Type.Optional(Name), status: Type.Optional(OrgStatus) });
@@ -43,7 +55,8 @@ export const Member = Type.Object({
 });
 export const MemberList = ListOf(Member);
 export const AddMemberBody = StrictObject({ email: Email, name: Type.Optional(Name), role: Role });
-export const AddedMember = Type.Intersect([Member, Type.Object({ invitation: Type.Union([Invitation, Type.Null()]) })]);
+/** Adding a person invites them; they are a member once they accept. */
+export const AddedMember = Type.Object({ email: Type.String(), role: Role, status: Type.Literal('invited'), invitation: Invitation });
 export const ChangeRoleBody = StrictObject({ role: Role });
 export const MemberParams = StrictObject({ orgId: Uuid, userId: Uuid });
 export { OrgParams };

@@ -7,7 +7,7 @@ import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/err
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findOrInviteUser, type Invitation } from './members.service.js';
+import { inviteToOrganization } from './members.service.js';
 import * as membersRepo from './members.repo.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
@@ -56,14 +56,14 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
         return await inScope(db, { platform: true }, async (tx) => {
           if (await repo.slugTaken(tx, input.slug)) throw new Conflict(`The slug "${input.slug}" is already taken`);
           await repo.insertOrganization(tx, { id, slug: input.slug, name: input.name });
-          const { userId, invitation } = await findOrInviteUser(tx, input.superAdminEmail, undefined);
-          await membersRepo.insertMembership(tx, id, userId, 'super_admin');
+          // The first Super Admin is invited like anyone else: they become one by accepting.
+          const invitation = await inviteToOrganization(tx, id, { email: input.superAdminEmail, role: 'super_admin' }, ctx.actor!.userId);
           await recordAudit(tx, ctx, {
             organizationId: id, action: 'organization.created', target: { type: 'organization', id },
-            metadata: { slug: input.slug, name: input.name, superAdminEmail: input.superAdminEmail, invited: invitation !== null },
+            metadata: { slug: input.slug, name: input.name, superAdminEmail: input.superAdminEmail },
           });
           const row = (await repo.findOrganization(tx, id, ctx.actor!.userId))!;
-          return { ...toView(row), superAdmin: { userId, email: input.superAdminEmail, invitation: invitation as Invitation | null } };
+          return { ...toView(row), superAdmin: { email: input.superAdminEmail, invitation } };
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new Conflict(`The slug "${input.slug}" is already taken`);
