@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * One typed, validated configuration object read from the environment.
- * A bad or missing value stops start-up with a message naming the variable and what it expects.
+ * Bad or missing values stop start-up with one message listing every problem, each naming the variable and what it expects.
  */
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
@@ -53,55 +53,109 @@ export interface Config {
   };
 }
 
+/**
+ * Every problem of the configuration at once, so one start reports all of them: `problems` lists them,
+ * and the message has one line per problem.
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.problems = list;
+  }
 }
 
 type Env = Record<string, string | undefined>;
 
-function str(env: Env, name: string, fallback?: string): string {
-  const v = env[name];
-  if (v === undefined || v === '') {
+/**
+ * Reads variables and notes what is wrong with them instead of stopping at the first problem. A bad value
+ * reads as its fallback (or empty), so the checks after it still run; loadConfig throws them all together.
+ */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
+  /** The raw value, undefined when unset or empty. */
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  str(name: string, fallback?: string): string {
+    const v = this.raw(name);
+    if (v !== undefined) return v;
     if (fallback !== undefined) return fallback;
-    throw new ConfigError(`${name} is required`);
+    this.problem(`${name} is required`);
+    return '';
   }
-  return v;
-}
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problem(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
   }
-  return n;
-}
 
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!allowed.includes(raw as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
-
-function url(env: Env, name: string, fallback: string | null): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  try {
-    new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL, got something that is not`);
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    this.problem(`${name} must be true or false, got "${raw}"`);
+    return fallback;
   }
-  return raw;
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (allowed.includes(raw as T)) return raw as T;
+    this.problem(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, fallback: string | null): string | null {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    try {
+      new URL(raw);
+    } catch {
+      // The value may hold a password: it is not repeated.
+      this.problem(`${name} must be a URL, got something that is not`);
+      return fallback;
+    }
+    return raw;
+  }
+
+  /** A postgres:// or postgresql:// connection string (the value is never repeated: it may hold a password). */
+  postgresUrl(name: string): string | null {
+    const raw = this.raw(name);
+    if (raw === undefined) return null;
+    let valid = /^postgres(ql)?:\/\//i.test(raw);
+    if (valid) {
+      try {
+        new URL(raw);
+      } catch {
+        valid = false;
+      }
+    }
+    if (valid) return raw;
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1];
+    this.problem(
+      `${name} must be a postgres:// or postgresql:// connection string, e.g. postgres://linkyard:password@db:5432/linkyard` +
+        (scheme && !/^postgres(ql)?$/i.test(scheme) ? ` (got a ${scheme}: URL)` : ''),
+    );
+    return null;
+  }
 }
 
 /** A 32-byte key, base64 or hex encoded. */
@@ -125,53 +179,56 @@ function devSecret(dataDir: string, file: string): string {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const production = nodeEnv === 'production';
-  const dataDir = path.resolve(str(env, 'DATA_DIR', '.data'));
-  const port = int(env, 'PORT', 3000, 0, 65535);
-  const host = str(env, 'HOST', '127.0.0.1');
-  const databaseUrl = url(env, 'DATABASE_URL', null);
-  if (production && !databaseUrl) throw new ConfigError('DATABASE_URL is required when NODE_ENV=production (the embedded PGlite database is for development)');
+  const dataDir = path.resolve(r.str('DATA_DIR', '.data'));
+  const port = r.int('PORT', 3000, 0, 65535);
+  const host = r.str('HOST', '127.0.0.1');
+  const databaseUrl = r.postgresUrl('DATABASE_URL');
+  // Set but malformed is reported above; these checks are about it being absent.
+  const databaseUrlSet = r.raw('DATABASE_URL') !== undefined;
+  if (production && !databaseUrlSet) r.problem('DATABASE_URL is required when NODE_ENV=production (the embedded PGlite database is for development)');
 
-  const jwtSecret = production ? str(env, 'JWT_SECRET') : env.JWT_SECRET || devSecret(dataDir, 'jwt-secret');
-  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
-  const encryptionKey = production ? str(env, 'ENCRYPTION_KEY') : env.ENCRYPTION_KEY || devSecret(dataDir, 'encryption-key');
-  if (!isKey(encryptionKey)) throw new ConfigError('ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)');
+  const jwtSecret = production ? r.str('JWT_SECRET') : env.JWT_SECRET || devSecret(dataDir, 'jwt-secret');
+  if (jwtSecret && jwtSecret.length < 32) r.problem('JWT_SECRET must be at least 32 characters');
+  const encryptionKey = production ? r.str('ENCRYPTION_KEY') : env.ENCRYPTION_KEY || devSecret(dataDir, 'encryption-key');
+  if (encryptionKey && !isKey(encryptionKey)) r.problem('ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)');
   const encryptionKeysPrevious = (env.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   encryptionKeysPrevious.forEach((k, i) => {
-    if (!isKey(k)) throw new ConfigError(`ENCRYPTION_KEY_PREVIOUS must be a comma-separated list of 32-byte keys, base64 or hex encoded; entry ${i + 1} is not`);
+    if (!isKey(k)) r.problem(`ENCRYPTION_KEY_PREVIOUS must be a comma-separated list of 32-byte keys, base64 or hex encoded; entry ${i + 1} is not`);
   });
 
-  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`)!;
-  if (production && !publicUrl.startsWith('https://')) throw new ConfigError('PUBLIC_URL must be an https:// URL when NODE_ENV=production');
+  const publicUrl = r.url('PUBLIC_URL', `http://localhost:${port}`)!;
+  if (production && !publicUrl.startsWith('https://')) r.problem('PUBLIC_URL must be an https:// URL when NODE_ENV=production');
 
-  const ssoIssuer = url(env, 'SSO_ISSUER', null);
+  const ssoIssuer = r.url('SSO_ISSUER', null);
   let sso: Config['sso'] = null;
   if (ssoIssuer) {
     sso = {
       issuer: ssoIssuer,
-      clientId: str(env, 'SSO_CLIENT_ID'),
-      clientSecret: str(env, 'SSO_CLIENT_SECRET'),
-      name: str(env, 'SSO_NAME', 'Single sign-on'),
+      clientId: r.str('SSO_CLIENT_ID'),
+      clientSecret: r.str('SSO_CLIENT_SECRET'),
+      name: r.str('SSO_NAME', 'Single sign-on'),
     };
   }
 
-  const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all');
-  if (role !== 'all' && !databaseUrl) {
-    throw new ConfigError(`ROLE=${role} needs DATABASE_URL: the embedded PGlite database serves a single process, so run ROLE=all (the default) or point every process at one Postgres`);
+  const role = r.oneOf('ROLE', ['all', 'api', 'worker'] as const, 'all');
+  if (role !== 'all' && !databaseUrlSet) {
+    r.problem(`ROLE=${role} needs DATABASE_URL: the embedded PGlite database serves a single process, so run ROLE=all (the default) or point every process at one Postgres`);
   }
-  const agendaBackend = oneOf(env, 'AGENDA_BACKEND', ['postgres', 'mongo'] as const, 'postgres');
+  const agendaBackend = r.oneOf('AGENDA_BACKEND', ['postgres', 'mongo'] as const, 'postgres');
   const mongodbUrl = env.MONGODB_URL || null;
-  if (agendaBackend === 'mongo' && !mongodbUrl) throw new ConfigError('MONGODB_URL is required when AGENDA_BACKEND=mongo');
+  if (agendaBackend === 'mongo' && !mongodbUrl) r.problem('MONGODB_URL is required when AGENDA_BACKEND=mongo');
   // Not `new URL()`: a replica-set connection string lists several host:port pairs, which WHATWG URLs refuse.
   if (mongodbUrl && !/^mongodb(\+srv)?:\/\/[^\s/?#]+(\/[^\s?#]*)?(\?\S*)?$/.test(mongodbUrl)) {
-    throw new ConfigError('MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string, e.g. mongodb://127.0.0.1:27017/linkyard');
+    r.problem('MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string, e.g. mongodb://127.0.0.1:27017/linkyard');
   }
 
-  const allowPrivateNetworkTargets = bool(env, 'ALLOW_PRIVATE_NETWORK_TARGETS', false);
-  if (production && allowPrivateNetworkTargets) throw new ConfigError('ALLOW_PRIVATE_NETWORK_TARGETS must not be true when NODE_ENV=production');
+  const allowPrivateNetworkTargets = r.bool('ALLOW_PRIVATE_NETWORK_TARGETS', false);
+  if (production && allowPrivateNetworkTargets) r.problem('ALLOW_PRIVATE_NETWORK_TARGETS must not be true when NODE_ENV=production');
 
-  return {
+  const config: Config = {
     nodeEnv,
     host,
     port,
@@ -180,34 +237,36 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir,
     jwtSecret,
-    jwtIssuer: str(env, 'JWT_ISSUER', 'linkyard'),
-    jwtAudience: str(env, 'JWT_AUDIENCE', 'linkyard-api'),
-    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
-    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 3600, 365 * 24 * 3600),
+    jwtIssuer: r.str('JWT_ISSUER', 'linkyard'),
+    jwtAudience: r.str('JWT_AUDIENCE', 'linkyard-api'),
+    accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
+    refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 3600, 365 * 24 * 3600),
     encryptionKey,
     encryptionKeysPrevious,
-    redisUrl: url(env, 'REDIS_URL', null),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, production ? 'info' : 'info'),
-    demoPassword: str(env, 'DEMO_PASSWORD', 'linkyard-demo'),
+    redisUrl: r.url('REDIS_URL', null),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    demoPassword: r.str('DEMO_PASSWORD', 'linkyard-demo'),
     rateLimit: {
-      perUserPerMinute: int(env, 'RATE_LIMIT_USER_PER_MINUTE', 600, 1, 10_000_000),
-      perOrgPerMinute: int(env, 'RATE_LIMIT_ORG_PER_MINUTE', 3000, 1, 10_000_000),
-      loginPerIpPerMinute: int(env, 'RATE_LIMIT_LOGIN_IP_PER_MINUTE', 20, 1, 100_000),
-      loginPerAccountPerMinute: int(env, 'RATE_LIMIT_LOGIN_ACCOUNT_PER_MINUTE', 5, 1, 100_000),
+      perUserPerMinute: r.int('RATE_LIMIT_USER_PER_MINUTE', 600, 1, 10_000_000),
+      perOrgPerMinute: r.int('RATE_LIMIT_ORG_PER_MINUTE', 3000, 1, 10_000_000),
+      loginPerIpPerMinute: r.int('RATE_LIMIT_LOGIN_IP_PER_MINUTE', 20, 1, 100_000),
+      loginPerAccountPerMinute: r.int('RATE_LIMIT_LOGIN_ACCOUNT_PER_MINUTE', 5, 1, 100_000),
     },
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: r.bool('TRUST_PROXY', false),
     allowPrivateNetworkTargets,
     sso,
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    passwordHashCost: int(env, 'PASSWORD_HASH_COST', 15, production ? 14 : 10, 20),
-    migrateOnStart: bool(env, 'MIGRATE_ON_START', !production),
-    seedDemoOnStart: !production && bool(env, 'SEED_DEMO_ON_START', true),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    passwordHashCost: r.int('PASSWORD_HASH_COST', 15, production ? 14 : 10, 20),
+    migrateOnStart: r.bool('MIGRATE_ON_START', !production),
+    seedDemoOnStart: !production && r.bool('SEED_DEMO_ON_START', true),
     agenda: { backend: agendaBackend, mongodbUrl },
-    adminUi: oneOf(env, 'ADMIN_UI', ['build', 'vite', 'off'] as const, production ? 'build' : nodeEnv === 'test' ? 'off' : 'vite'),
+    adminUi: r.oneOf('ADMIN_UI', ['build', 'vite', 'off'] as const, production ? 'build' : nodeEnv === 'test' ? 'off' : 'vite'),
     worker: {
-      concurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
-      lockLifetimeMs: int(env, 'WORKER_LOCK_LIFETIME_SECONDS', 30, 5, 600) * 1000,
-      pollMs: int(env, 'WORKER_POLL_SECONDS', 5, 1, 300) * 1000,
+      concurrency: r.int('WORKER_CONCURRENCY', 4, 1, 64),
+      lockLifetimeMs: r.int('WORKER_LOCK_LIFETIME_SECONDS', 30, 5, 600) * 1000,
+      pollMs: r.int('WORKER_POLL_SECONDS', 5, 1, 300) * 1000,
     },
   };
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return config;
 }

@@ -22,7 +22,8 @@ async function main() {
     config = loadConfig(withRoleArgument(process.env, process.argv.slice(2)));
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`Configuration error: ${err.message}`);
+      // Every problem at once, one line each: one restart to fix them all.
+      for (const problem of err.problems) console.error(`Configuration error: ${problem}`);
       process.exit(1);
     }
     throw err;

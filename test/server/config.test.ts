@@ -1,5 +1,5 @@
 import t from 'tap';
-import { loadConfig } from '../../server/src/config.js';
+import { ConfigError, loadConfig } from '../../server/src/config.js';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
 const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/linkyard', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: KEY, PUBLIC_URL: 'https://linkyard.example.com' };
@@ -43,5 +43,32 @@ t.test('the Agenda job store: Postgres by default, MongoDB with AGENDA_BACKEND=m
     t.same(loadConfig({ ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: url }).agenda, { backend: 'mongo', mongodbUrl: url }, url);
   }
   const err = t.throws(() => loadConfig({ ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: 'postgres://app:hunter2@db/x' })) as Error;
+  t.notMatch(err.message, /hunter2/, 'the rejected value (it may hold a password) is not repeated');
+});
+
+t.test('every problem is reported at once, one line each', async (t) => {
+  const err = t.throws(() => loadConfig({ NODE_ENV: 'production' }), { name: 'ConfigError' }) as ConfigError;
+  t.equal(err.problems.length, 4, err.message);
+  for (const [i, name] of ['DATABASE_URL', 'JWT_SECRET', 'ENCRYPTION_KEY', 'PUBLIC_URL'].entries()) {
+    t.match(err.problems[i], new RegExp(`^${name} `), `${name} is reported`);
+  }
+  t.same(err.message.split('\n'), err.problems, 'the message is one line per problem');
+
+  const numbers = t.throws(() => loadConfig({ ...prod, PORT: 'eighty', WORKER_CONCURRENCY: '0' })) as ConfigError;
+  t.same(numbers.problems, [
+    'PORT must be a whole number from 0 to 65535, got "eighty"',
+    'WORKER_CONCURRENCY must be a whole number from 1 to 64, got "0"',
+  ]);
+  const mixed = t.throws(() => loadConfig({ ...prod, JWT_SECRET: 'short', TRUST_PROXY: 'maybe', LOG_LEVEL: 'loud', SSO_ISSUER: 'https://idp.example.com' })) as ConfigError;
+  t.equal(mixed.problems.length, 5, mixed.message);
+});
+
+t.test('DATABASE_URL must be a postgres:// or postgresql:// connection string', async (t) => {
+  t.equal(loadConfig({ ...prod, DATABASE_URL: 'postgresql://app@db:5432/linkyard' }).databaseUrl, 'postgresql://app@db:5432/linkyard');
+  for (const url of ['mysql://x', 'http://db/linkyard', 'postgres:/db']) {
+    const err = t.throws(() => loadConfig({ ...prod, DATABASE_URL: url }), { name: 'ConfigError' }) as ConfigError;
+    t.match(err.message, /^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection string/, url);
+  }
+  const err = t.throws(() => loadConfig({ ...prod, DATABASE_URL: 'mysql://app:hunter2@db/x' })) as Error;
   t.notMatch(err.message, /hunter2/, 'the rejected value (it may hold a password) is not repeated');
 });

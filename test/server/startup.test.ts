@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { runScript } from '../helpers/run-script.js';
+import { answers, isRunning, serverEnv, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { waitUntil } from '../helpers/wait-until.js';
+
+/**
+ * Start-up and shutdown of the real server process: one process per embedded data folder, a helpful
+ * message when that folder's database cannot open, `npm start` stopping on SIGTERM, a wrong DATABASE_URL
+ * failing at once, and every configuration problem reported together.
+ */
+
+// Each embedded start opens PGlite and migrates a fresh folder (several seconds each).
+t.setTimeout(300_000);
+const START_TIMEOUT = 120_000;
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const started: ServerProcess[] = [];
+t.teardown(() => started.forEach((s) => s.kill()));
+
+function tempDir(t: Test): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'linkyard-startup-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A development server on the embedded database in `dataDir`, as fast to start as it gets. */
+function embedded(dataDir: string, via: 'node' | 'npm' = 'node', args: string[] = []): ServerProcess {
+  const server = startServer({
+    via,
+    args,
+    env: serverEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', ADMIN_UI: 'off', SEED_DEMO_ON_START: 'false', LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '10' }),
+  });
+  started.push(server);
+  return server;
+}
+
+function production(set: NodeJS.ProcessEnv): ServerProcess {
+  const server = startServer({
+    env: serverEnv({ NODE_ENV: 'production', JWT_SECRET: 'startup-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: KEY, PUBLIC_URL: 'https://linkyard.example.com', ADMIN_UI: 'off', PORT: '0', LOG_LEVEL: 'warn', ...set }),
+  });
+  started.push(server);
+  return server;
+}
+
+const listening = (s: ServerProcess, what: string) =>
+  waitUntil(() => {
+    if (s.exit()) throw new Error(`${what} exited (${JSON.stringify(s.exit())}) instead of listening:\n${s.stdout()}\n${s.stderr()}`);
+    return s.url() !== null;
+  }, `${what} to listen`, START_TIMEOUT);
+const exited = (s: ServerProcess, what: string, timeoutMs?: number) => waitUntil(() => s.exit() !== null, `${what} to exit`, timeoutMs);
+
+const lockPath = (dataDir: string) => path.join(dataDir, 'linkyard.lock');
+const lockPid = (dataDir: string) => (existsSync(lockPath(dataDir)) ? Number(readFileSync(lockPath(dataDir), 'utf8').split('\n')[0]) : null);
+
+/** A PID no process has: that of a child that has exited. */
+function deadPid(): number {
+  const out = execFileSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+t.test('configuration problems are reported all at once', async (t) => {
+  const server = startServer({ env: serverEnv({ NODE_ENV: 'production' }) });
+  started.push(server);
+  const badScheme = production({ DATABASE_URL: 'mysql://x' });
+  await Promise.all([exited(server, 'the unconfigured server'), exited(badScheme, 'the server with a mysql:// URL')]);
+  t.equal(server.exit()!.code, 1);
+  const stderr = server.stderr();
+  for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL', 'PUBLIC_URL']) t.match(stderr, name, `names ${name}`);
+  t.equal(stderr.trim().split('\n').filter((l) => /^Configuration error: /.test(l)).length, 4, 'one line per problem');
+
+  t.equal(badScheme.exit()!.code, 1);
+  t.match(badScheme.stderr(), /^Configuration error: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection string/m);
+});
