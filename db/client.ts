@@ -1,7 +1,8 @@
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './schema.js';
 
 /**
@@ -78,12 +79,25 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGliteDialect } = await import('kysely-pglite-dialect');
   let pglite;
+  let releaseLock = () => {};
   if (options.inMemory) {
     pglite = await PGlite.create();
   } else {
+    // One process per folder: a second one would damage it (see data-dir-lock.ts).
+    releaseLock = lockDataDir(options.dataDir).release;
     const dir = path.join(options.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    try {
+      const existed = isNonEmptyDir(dir);
+      mkdirSync(dir, { recursive: true });
+      try {
+        pglite = await PGlite.create(dir);
+      } catch (err) {
+        throw existed ? new EmbeddedDatabaseError(dir, options.dataDir, err) : err;
+      }
+    } catch (err) {
+      releaseLock();
+      throw err;
+    }
   }
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
@@ -94,8 +108,42 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       for (const s of statements) await conn.executeQuery(CompiledQuery.raw(s));
     },
     close: async () => {
-      await kysely.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await kysely.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        releaseLock();
+      }
     },
   };
+}
+
+function isNonEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The embedded database's folder exists but PGlite cannot open it (it throws `Aborted()` or "failed to
+ * initialize"): say which folder, that it may be damaged, and what to do.
+ */
+export class EmbeddedDatabaseError extends Error {
+  override name = 'EmbeddedDatabaseError';
+  constructor(
+    readonly dir: string,
+    dataDir: string,
+    cause: unknown,
+  ) {
+    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\s*Build with -sASSERTIONS.*$/s, '') || 'unknown error';
+    super(
+      `The embedded database in ${dir} could not be opened (${reason}). The folder may be damaged, e.g. by two processes ` +
+        `using it at once or a crash while it was written. Back it up and remove it (e.g. mv ${dir} ${dir}.damaged): the next ` +
+        `start creates a fresh, empty database there; or restore a backup of it in its place. Keep the other files in ${dataDir} ` +
+        `(encryption-key, jwt-secret): a restored backup needs them.`,
+      { cause },
+    );
+  }
 }

@@ -11,10 +11,11 @@ import { createVault } from './lib/crypto/index.js';
 import { startWorker } from './worker.js';
 
 /**
- * Entry point: read config, open the database (migrating it unless told not to), seed demo data into
- * an empty development database, build the app, start the scheduler, listen, and shut down gracefully
- * on SIGTERM/SIGINT. The role (ROLE or `--role`) decides the parts: `all` (default) serves the API and
- * works the job queue, `api` serves the API and only enqueues, `worker` works the queue (health routes only).
+ * Entry point: read config, open the database (embedded: after locking its data folder) and migrate it
+ * unless told not to, seed demo data into an empty development database, build the app, start the
+ * scheduler, listen, and shut down gracefully on SIGTERM/SIGINT.
+ * The role (ROLE or `--role`) decides the parts: `all` (default) serves the API and works the job queue,
+ * `api` serves the API and only enqueues, `worker` works the queue (health routes only).
  */
 async function main() {
   let config: Config;
@@ -29,6 +30,7 @@ async function main() {
     throw err;
   }
 
+  // Embedded: this takes the data folder's lock (one process per folder) or fails naming its holder.
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (config.migrateOnStart) {
     const applied = await migrateToLatest(db.kysely);
