@@ -147,3 +147,47 @@ export class EmbeddedDatabaseError extends Error {
     );
   }
 }
+
+/** A connection string with its password (and query parameters, which may hold one) left out, for messages. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  try {
+    const u = new URL(databaseUrl);
+    const user = u.username ? `${u.username}@` : '';
+    return `${u.protocol}//${user}${u.host}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL (unparsable)';
+  }
+}
+
+/** DATABASE_URL does not lead to a database that answers. */
+export class DatabaseConnectError extends Error {
+  override name = 'DatabaseConnectError';
+}
+
+/**
+ * Connects once and runs `SELECT 1`, giving up after `timeoutMs`; throws DatabaseConnectError naming
+ * DATABASE_URL (without its password) and the database's answer. A process that cannot reach its database
+ * should say so at once instead of starting and retrying in the background.
+ */
+export async function checkDatabaseConnection(databaseUrl: string, timeoutMs = 10_000): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  // A connection that breaks after connecting surfaces through the query; this only keeps it from being unhandled.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    throw new DatabaseConnectError(`DATABASE_URL: could not connect to ${redactDatabaseUrl(databaseUrl)}: ${connectionFailure(err, timeoutMs)}`, { cause: err });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function connectionFailure(err: unknown, timeoutMs: number): string {
+  const e = err as { message?: string; code?: string; errors?: { message?: string }[] } | null;
+  if (!e || typeof e !== 'object') return String(err);
+  if (/timeout/i.test(e.message ?? '')) return `no answer within ${Math.round(timeoutMs / 1000)} s (${e.message})`;
+  // Several addresses (localhost is ::1 and 127.0.0.1) fail as an AggregateError with an empty message.
+  if (!e.message && e.errors?.length) return e.errors.map((x) => x.message).join('; ');
+  return e.message || e.code || String(err);
+}

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { openDb, type Db } from '../../db/client.js';
+import { checkDatabaseConnection, openDb, type Db } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -11,9 +11,9 @@ import { createVault } from './lib/crypto/index.js';
 import { startWorker } from './worker.js';
 
 /**
- * Entry point: read config, open the database (embedded: after locking its data folder) and migrate it
- * unless told not to, seed demo data into an empty development database, build the app, start the
- * scheduler, listen, and shut down gracefully on SIGTERM/SIGINT.
+ * Entry point: read config, check that DATABASE_URL answers (embedded: lock the data folder), open the
+ * database (migrating it unless told not to), seed demo data into an empty development database, build
+ * the app, start the scheduler, listen, and shut down gracefully on SIGTERM/SIGINT.
  * The role (ROLE or `--role`) decides the parts: `all` (default) serves the API and works the job queue,
  * `api` serves the API and only enqueues, `worker` works the queue (health routes only).
  */
@@ -30,6 +30,8 @@ async function main() {
     throw err;
   }
 
+  // A database that does not answer stops start-up here, with its answer, instead of a server that never listens.
+  if (config.databaseUrl) await checkDatabaseConnection(config.databaseUrl);
   // Embedded: this takes the data folder's lock (one process per folder) or fails naming its holder.
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (config.migrateOnStart) {

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { checkDatabaseConnection, redactDatabaseUrl } from '../../db/client.js';
+import { freePort } from '../helpers/net.js';
 import { runScript } from '../helpers/run-script.js';
 import { answers, isRunning, serverEnv, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { waitUntil } from '../helpers/wait-until.js';
@@ -124,6 +127,45 @@ t.test('a damaged embedded database: the message names the folder, says it may b
   t.match(stderr, /back (it )?up/i, 'says to back it up');
   t.match(stderr, /restore/i, 'or to restore a backup');
   t.notOk(existsSync(lockPath(dataDir)), 'the failed start leaves no lock behind');
+});
+
+t.test('a DATABASE_URL that does not connect stops start-up at once, naming DATABASE_URL and the answer', async (t) => {
+  // Nothing listens on a port that was free a moment ago.
+  const refusedPort = await freePort();
+  const refused = production({ DATABASE_URL: `postgres://linkyard:hunter2-secret@127.0.0.1:${refusedPort}/linkyard` });
+  await exited(refused, 'the server with an unreachable database');
+  t.not(refused.exit()!.code, 0);
+  t.match(refused.stderr(), `DATABASE_URL: could not connect to postgres://linkyard@127.0.0.1:${refusedPort}/linkyard`);
+  t.match(refused.stderr(), /ECONNREFUSED/);
+  t.notMatch(refused.stdout() + refused.stderr(), 'hunter2-secret', 'the password is never printed');
+
+  const testUrl = process.env.TEST_DATABASE_URL;
+  if (!testUrl) {
+    t.comment('no Postgres (TEST_DATABASE_URL): the "database does not exist" case is skipped');
+    return;
+  }
+  const u = new URL(testUrl);
+  u.password = 'hunter2-secret';
+  u.pathname = '/does_not_exist_xyz';
+  const missing = production({ DATABASE_URL: u.toString() });
+  await exited(missing, 'the server with a missing database');
+  t.not(missing.exit()!.code, 0);
+  t.match(missing.stderr(), /DATABASE_URL: could not connect to postgres:\/\/[^@\s]*@[^\s]+\/does_not_exist_xyz: database "does_not_exist_xyz" does not exist/);
+  t.notMatch(missing.stdout() + missing.stderr(), 'hunter2-secret', 'the password is never printed');
+});
+
+t.test('the connection check gives up on a server that never answers; messages never show the password', async (t) => {
+  const silent = createServer(() => {}); // accepts, then says nothing
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+  const { port } = silent.address() as { port: number };
+  silent.on('connection', (socket) => t.teardown(() => socket.destroy()));
+  await t.rejects(checkDatabaseConnection(`postgres://app:hunter2-secret@127.0.0.1:${port}/linkyard`, 500), {
+    name: 'DatabaseConnectError',
+    message: new RegExp(`^DATABASE_URL: could not connect to postgres://app@127\\.0\\.0\\.1:${port}/linkyard: no answer within`),
+  });
+  t.equal(redactDatabaseUrl('postgresql://app:pw@db.internal:6432/linkyard?sslmode=require&password=pw2'), 'postgresql://app@db.internal:6432/linkyard');
+  t.equal(redactDatabaseUrl('postgres://db/linkyard'), 'postgres://db/linkyard');
 });
 
 t.test('configuration problems are reported all at once', async (t) => {
