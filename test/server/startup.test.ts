@@ -129,6 +129,22 @@ t.test('a damaged embedded database: the message names the folder, says it may b
   t.notOk(existsSync(lockPath(dataDir)), 'the failed start leaves no lock behind');
 });
 
+t.test('SIGTERM to `npm start` stops the server: the port closes and the data folder is released', async (t) => {
+  const dataDir = tempDir(t);
+  const server = embedded(dataDir, 'npm');
+  await listening(server, '`npm start`');
+  const url = server.url()!;
+  t.ok(await answers(url));
+  const holder = lockPid(dataDir);
+  t.ok(holder, 'the server holds the data folder');
+
+  process.kill(server.pid, 'SIGTERM'); // npm's PID, as a process manager or a terminal would signal it
+  await waitUntil(async () => !(await answers(url)), 'the port to stop answering');
+  await waitUntil(() => !isRunning(holder!), `the server process (PID ${holder}) to exit`);
+  await waitUntil(() => !existsSync(lockPath(dataDir)), 'the data folder lock to be released');
+  await exited(server, '`npm start`');
+});
+
 t.test('a DATABASE_URL that does not connect stops start-up at once, naming DATABASE_URL and the answer', async (t) => {
   // Nothing listens on a port that was free a moment ago.
   const refusedPort = await freePort();
