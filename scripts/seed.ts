@@ -8,8 +8,10 @@ Creates seed data in a migrated database (run npm run migrate first). Safe to ru
 already exists is left as it is and not created twice.
 
 Options:
-  --demo      the demo organizations (Acme, Globex), users and memberships described in API.md;
-              every demo user's password is DEMO_PASSWORD (default linkyard-demo).
+  --demo      the demo data: a Platform Owner (owner@linkyard.test); the organizations Acme and
+              Globex with their Super Admins, Admins and a Viewer; and in each, a few integrations
+              in different states with syncs, schedules and run history (listed in docs/api.md,
+              "Demo data"). Every demo user's password is DEMO_PASSWORD (default linkyard-demo).
               Refused when NODE_ENV=production.
   -h, --help  show this help
 

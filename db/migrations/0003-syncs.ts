@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { enableTenantRls } from './tenant-table.js';
 import { getCreateIndexesSQL, getCreateTableSQL } from '@agendajs/postgres-backend';
 
-/** Agenda's job table; created here so workers can start with `ensureSchema: false` (DESIGN.md). */
+/** Agenda's job table; created here so workers can start with `ensureSchema: false` (docs/architecture.md, Scheduler rules). */
 export const AGENDA_TABLE = 'agenda_jobs';
 
 /**
@@ -73,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       heartbeat_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
-  // The guarantees against double runs (DESIGN.md): one active run per sync, one run per scheduled slot.
+  // The guarantees against double runs (docs/architecture.md, Scheduler rules): one active run per sync, one run per scheduled slot.
   await sql`CREATE UNIQUE INDEX sync_runs_one_active_idx ON sync_runs (sync_id) WHERE status IN ('queued', 'running')`.execute(db);
   await sql`CREATE UNIQUE INDEX sync_runs_one_per_slot_idx ON sync_runs (sync_id, scheduled_for) WHERE trigger = 'schedule'`.execute(db);
   await sql`CREATE INDEX sync_runs_org_created_idx ON sync_runs (organization_id, created_at DESC, id DESC)`.execute(db);

@@ -1,5 +1,5 @@
 /**
- * Exports (issue 6, API.md "Exports"): every format and entity, inclusive UTC date ranges, bad input, CSV
+ * Exports (issue 6, docs/api.md "Exports"): every format and entity, inclusive UTC date ranges, bad input, CSV
  * formula injection, roles and tenancy, the audit event, the rate limit, and a client that disconnects.
  * The PDF report has its own file (exports-pdf.test.ts); secrets in exports are covered by the canary test.
  */

@@ -2,8 +2,8 @@ import t from 'tap';
 import { createTestApp } from '../helpers/app.js';
 
 /**
- * The OpenAPI document is generated from the route schemas; API.md is the contract. Every endpoint
- * API.md names (for the parts built so far) must be in the document, with its security and error shape.
+ * The OpenAPI document is generated from the route schemas; docs/api.md is the contract. Every endpoint
+ * docs/api.md lists as served must be in the document, with its security and error shape.
  */
 const CONTRACT = [
   'GET /healthz', 'GET /readyz',
@@ -37,7 +37,7 @@ t.test('every endpoint of the contract is in /openapi.json, and /docs serves the
   const documented = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>)
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
   const missing = CONTRACT.filter((e) => !documented.has(e));
-  t.same(missing, [], 'endpoints of API.md missing from the OpenAPI document');
+  t.same(missing, [], 'endpoints of docs/api.md missing from the OpenAPI document');
   const members = doc.paths['/api/orgs/{orgId}/members'].get;
   t.ok(members.responses['200'] && members.responses['404'], 'responses are documented, errors included');
   t.match(JSON.stringify(doc.components.schemas), /"Error"/, 'the one error shape is a named schema');

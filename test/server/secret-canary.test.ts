@@ -1,5 +1,5 @@
 /**
- * Secret canary (DESIGN.md, "Secrets in motion"): secrets set through the API never appear in an API
+ * Secret canary (docs/architecture.md, "Secrets in motion"): secrets set through the API never appear in an API
  * response, an export (JSON, CSV, the CSVs of a ZIP, a PDF's text), a log line or an audit event, and are
  * stored only as ciphertext.
  *

@@ -1,7 +1,7 @@
 import { data, redirect, type AppLoadContext } from 'react-router';
 import type { ApiCall } from './context';
 
-/** The API's error body (API.md: `{ statusCode, error, message, requestId }`). */
+/** The API's error body (docs/api.md: `{ statusCode, error, message, requestId }`). */
 export interface ApiErrorBody {
   statusCode: number;
   error: string;

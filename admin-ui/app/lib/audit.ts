@@ -1,4 +1,4 @@
-/** Audit events (API.md, Audit and platform): shapes, the filter form's rules and compact metadata. */
+/** Audit events (docs/api.md, Audit and platform): shapes, the filter form's rules and compact metadata. */
 import { isCalendarDay } from './export-form';
 
 export interface AuditEvent {

@@ -1,7 +1,7 @@
 /**
  * The Exports panel's form rules, used in the browser (before the download starts) and in the page's loader
  * (the same form submitted without JavaScript). They mirror the API's own checks on
- * `GET /api/orgs/:orgId/export` (API.md, Exports): known format, at least one known entity, real calendar
+ * `GET /api/orgs/:orgId/export` (docs/api.md, Exports): known format, at least one known entity, real calendar
  * days written YYYY-MM-DD, and an end day that is not before the start day. The API checks again.
  */
 

@@ -1,4 +1,4 @@
-/** Shapes of the integration endpoints the overview and records pages read (API.md, Integrations and Records). */
+/** Shapes of the integration endpoints the overview and records pages read (docs/api.md, Integrations and Records). */
 
 /** GET …/integrations/:id/connection: the OAuth connection, never its tokens. */
 export interface Connection {

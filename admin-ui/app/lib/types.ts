@@ -1,4 +1,4 @@
-/** Shapes of the API's responses the UI reads (API.md). */
+/** Shapes of the API's responses the UI reads (docs/api.md). */
 export type Role = 'viewer' | 'admin' | 'super_admin';
 export type IntegrationStatus = 'INACTIVE' | 'ACTIVE' | 'ERROR' | 'SYNCING' | 'PAUSED';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

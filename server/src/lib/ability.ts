@@ -4,7 +4,7 @@ import type { MemberRole, PlatformRole } from '../../../db/schema.js';
 import { Forbidden } from './errors.js';
 
 /**
- * The one place that says who may do what (DESIGN.md, Roles). Routes declare an action and subject;
+ * The one place that says who may do what (docs/architecture.md, Roles). Routes declare an action and subject;
  * services call `assertCan` before writes; list queries turn the rules into SQL with `abilityFilter`.
  * Conditions bind every tenant permission to the organization in the URL.
  */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 
 /**
- * Finding and launching the system Chromium for puppeteer-core (DESIGN.md, Platform facts): PDF exports
+ * Finding and launching the system Chromium for puppeteer-core (docs/architecture.md, Platform notes): PDF exports
  * use it, and so do the admin UI's end-to-end tests. `npm install puppeteer` would download a browser,
  * which these machines refuse, so the browser is Debian's `chromium` (or whatever CHROMIUM_PATH names).
  */
@@ -21,7 +21,7 @@ const USUAL_PATHS = [
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ];
 
-/** The flags DESIGN.md settled on: headless, no sandbox (containers), and no background traffic of its own. */
+/** The flags of docs/architecture.md (Platform notes): headless, no sandbox (containers), and no background traffic of its own. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

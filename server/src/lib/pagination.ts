@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { BadRequest } from './errors.js';
 
-/** Query parameters every list accepts (API.md: limit 1–200, default 50, opaque cursor). */
+/** Query parameters every list accepts (docs/api.md, Conventions: limit 1–200, default 50, opaque cursor). */
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../lib/errors.js';
 
 /**
- * One error path (DESIGN.md convention 6): every failure leaves as
+ * One error path (docs/architecture.md, convention 6): every failure leaves as
  * `{ statusCode, error, message, requestId }`. Client errors say what to fix; 5xx say nothing
  * beyond the request id, and the details go to the log under that id.
  */
@@ -25,7 +25,7 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
       message = validationMessage(err);
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, unsupported content type…
-      // API.md promises 400 for any invalid input, so 413 and 415 are reported as 400 too.
+      // docs/api.md promises 400 for any invalid input, so 413 and 415 are reported as 400 too.
       statusCode = err.statusCode === 413 || err.statusCode === 415 ? 400 : err.statusCode;
       message = clientErrorMessage(err);
     }

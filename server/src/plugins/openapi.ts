@@ -10,7 +10,7 @@ export default fp(async function openapiPlugin(app: FastifyInstance, { publicUrl
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Linkyard API', version: '0.1.0', description: 'Multi-tenant admin platform for SaaS integrations. See API.md for conventions.' },
+      info: { title: 'Linkyard API', version: '0.1.0', description: 'Multi-tenant admin platform for SaaS integrations. Conventions (authentication, errors, lists, secrets): docs/api.md in the Linkyard repository.' },
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {

@@ -53,7 +53,7 @@ export const AUTH_TYPES = ['oauth2', 'api_key', 'basic'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /**
- * Every provider implicitly accepts these settings (API.md, Integrations): they replace the definition's URL of
+ * Every provider implicitly accepts these settings (docs/api.md, Integrations): they replace the definition's URL of
  * the same name for sandboxes and self-hosted editions (Salesforce sandbox, GitHub Enterprise, Jira Data Center,
  * a self-hosted CalDAV server). They are not declared per provider, except where a definition's URL is nothing
  * but the setting (Custom), which makes it required there.

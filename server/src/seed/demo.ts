@@ -5,7 +5,7 @@ import { inScope } from '../lib/db-scope.js';
 import { recordAudit } from '../modules/audit/audit.service.js';
 import { ensureMembership, ensureOrganization, ensureUser } from './users.js';
 
-/** The demo data of API.md: every demo user signs in with DEMO_PASSWORD. */
+/** The demo data (docs/api.md, Demo data): every demo user signs in with DEMO_PASSWORD. */
 export const DEMO_ORGANIZATIONS = [
   { slug: 'acme', name: 'Acme', members: [['super@acme.test', 'Sam Super', 'super_admin'], ['admin@acme.test', 'Ada Admin', 'admin'], ['viewer@acme.test', 'Vic Viewer', 'viewer']] },
   { slug: 'globex', name: 'Globex', members: [['super@globex.test', 'Gina Super', 'super_admin'], ['admin@globex.test', 'Gus Admin', 'admin']] },

@@ -41,7 +41,7 @@ const num = (name: string, fallback: number) => {
 const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
 const DURATION_S = num('BENCH_DURATION', 10);
 const WARMUP_S = num('BENCH_WARMUP', 3);
-const PAGE_SIZE = 50; // the API's default page (API.md); the authenticated request uses the default
+const PAGE_SIZE = 50; // the API's default page (docs/api.md); the authenticated request uses the default
 // The headline workload is the demo team as seeded (Acme: 3 members), the size of most teams'
 // member list. BENCH_EXTRA_MEMBERS=50 measures a full 50-member page (about 9 KB of JSON) instead,
 // where JSON and row decoding dominate both routes (BENCHMARKS.md records both).

@@ -6,7 +6,7 @@ import { assertSecretContext, dataKeyId, open, parseCiphertext, seal, type Secre
 import { SecretDecryptionError, VaultError } from './vault-errors.js';
 
 /**
- * The credential vault: AES-256-GCM envelope encryption of secrets at rest (DESIGN.md, "Secrets at rest").
+ * The credential vault: AES-256-GCM envelope encryption of secrets at rest (docs/architecture.md, "Secrets at rest").
  *
  *   master key (ENCRYPTION_KEY, + retired ENCRYPTION_KEY_PREVIOUS)      master-keys.ts
  *     └─ wraps one data key per organization   organizations.data_key_wrapped / data_key_version

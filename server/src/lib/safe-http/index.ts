@@ -1,5 +1,5 @@
 /**
- * The one HTTP client every provider call goes through (DESIGN.md, Security model → Outbound requests).
+ * The one HTTP client every provider call goes through (docs/architecture.md, Security model → Outbound requests).
  *
  *   const http = createSafeHttpClient({ allowPrivateNetworkTargets: config.allowPrivateNetworkTargets,
  *                                       requireHttps: config.nodeEnv === 'production' });

@@ -1,7 +1,7 @@
 import { NetworkError, RequestTimeoutError } from './errors.js';
 
 /**
- * Retries for provider calls (DESIGN.md, Sync engine): on 429 and 503 honour `Retry-After` (seconds or an
+ * Retries for provider calls (docs/architecture.md, Sync engine): on 429 and 503 honour `Retry-After` (seconds or an
  * HTTP date); otherwise, on 429, 5xx and transient network errors, back off exponentially with full jitter.
  * Attempts are bounded. Any other 4xx — including 401, which the caller answers with a token refresh — is
  * returned at once.

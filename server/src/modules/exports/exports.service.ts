@@ -16,7 +16,7 @@ import { createPdfRenderer, type PdfRenderer } from './pdf-browser.js';
 import { buildReport } from './pdf-report.js';
 
 /**
- * Exports of one organization's data (API.md, Exports): validates the request, works out what the caller
+ * Exports of one organization's data (docs/api.md, Exports): validates the request, works out what the caller
  * may export, starts the streaming writer for the format, and audits every export once it ends —
  * completed, aborted by the client, or failed — with who, what, range, format and row counts.
  */

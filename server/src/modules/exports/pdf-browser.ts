@@ -5,7 +5,7 @@ import { launchChromium } from '../../lib/chromium.js';
  * PDF rendering with one warm Chromium per process: launched on the first report (a cold start costs
  * about a second, a new page a few milliseconds), relaunched if it dies, closed with the app. Each report
  * gets its own incognito context and page with JavaScript off and every request refused except inline
- * `data:` URLs, so report content can neither run code nor reach the network (DESIGN.md, Exports).
+ * `data:` URLs, so report content can neither run code nor reach the network (docs/architecture.md, Security model → Exports).
  */
 export interface PdfDocument {
   html: string;

@@ -5,7 +5,7 @@ import type { OAuthProviderDefinition } from '../../providers/provider-definitio
 import { ProviderUrlError, type OAuthEndpoints } from './provider-endpoints.js';
 
 /**
- * The OAuth 2 protocol work, done by oauth4webapi (DESIGN.md, Security model): token requests, response
+ * The OAuth 2 protocol work, done by oauth4webapi (docs/architecture.md, Security model): token requests, response
  * validation, revocation. Every request goes through the SSRF-safe client (`customFetch`), and this file is
  * the only one that talks oauth4webapi, so the options below are set in one place.
  */

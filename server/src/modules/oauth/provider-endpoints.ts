@@ -70,7 +70,7 @@ export function checkedUrl(value: string, what: string, allowHttp: boolean): str
 
 type OverridableUrl = 'authorizationUrl' | 'tokenUrl' | 'revocationUrl';
 
-/** A setting of the same name overrides the definition's URL (API.md: sandboxes, self-hosted editions). */
+/** A setting of the same name overrides the definition's URL (docs/api.md, Integrations: sandboxes, self-hosted editions). */
 function overrideSetting(settings: Record<string, unknown>, key: string): string | null {
   if (!(OVERRIDE_SETTINGS as readonly string[]).includes(key)) return null;
   const value = settings[key];

@@ -20,7 +20,7 @@ import { oauthEndpoints, type ProviderLookup } from './provider-endpoints.js';
 /**
  * Hands out valid access tokens for OAuth 2 integrations (the sync engine and the credential test use it).
  *
- * Refresh protocol (DESIGN.md, Security model: "refresh happens under a row lock so concurrent callers cause
+ * Refresh protocol (docs/architecture.md, Security model: "refresh happens under a row lock so concurrent callers cause
  * exactly one upstream refresh"):
  *   1. Read the connection without a lock; a token valid for more than REFRESH_MARGIN is returned at once.
  *   2. Otherwise lock the connection row (SELECT … FOR UPDATE) in a short transaction and look again: if

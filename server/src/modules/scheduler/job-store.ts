@@ -8,7 +8,7 @@ import type { Config } from '../../config.js';
 import { isUniqueViolation } from '../../lib/errors.js';
 import { kyselyBackedPool } from './pglite-pool.js';
 
-/** The optional packages the MongoDB job store needs (DESIGN.md: Agenda's MongoDB backend 4 + mongodb 7). */
+/** The optional packages the MongoDB job store needs (Agenda's MongoDB backend 4 + mongodb 7, the optionalDependencies in package.json). */
 export const MONGO_PACKAGES = '@agendajs/mongo-backend@4.0.3 mongodb@7.9.0';
 
 /**

@@ -65,7 +65,7 @@ export interface SchedulerDeps {
 }
 
 /**
- * Cron schedules on Agenda 6 (DESIGN.md "Scheduler rules"). Every process can enqueue (the schedule
+ * Cron schedules on Agenda 6 (docs/architecture.md, "Scheduler rules"). Every process can enqueue (the schedule
  * sink, and the run dispatcher of API-only processes); `start()` makes the process a worker that fires
  * schedules and executes runs. Agenda locks are not the guarantee against double runs — the unique
  * indexes on sync_runs are: one run per (sync, slot), one active run per sync.
@@ -100,7 +100,7 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
       a.define(RECONCILE_JOB, () => reconcile('all'), { concurrency: 1, lockLifetime: 10 * 60_000 });
       await a.ready;
       // An enqueue-only process must connect the notification channel, or workers see its jobs only at
-      // their next poll (DESIGN.md); Agenda itself connects it only in start().
+      // their next poll (docs/architecture.md, Scheduler rules); Agenda itself connects it only in start().
       if (config.role === 'api' && store.notifies) {
         await store.backend.notificationChannel?.connect().catch((err: Error) => log.warn({ err: err.message }, 'job notifications unavailable; workers will poll'));
       }
@@ -386,7 +386,7 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
 
     /**
      * Stops taking jobs and waits (up to 10 s) for running ones — `drain()`, not `stop()`, which would
-     * unlock jobs while they still run (DESIGN.md). A run still going afterwards keeps its heartbeat
+     * unlock jobs while they still run (docs/architecture.md, Scheduler rules). A run still going afterwards keeps its heartbeat
      * until the process exits and is then resumed elsewhere.
      */
     async close(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The `caldav` connector (provider definitions `apple_calendar`, `fastmail`; DESIGN.md, Sync engine): WebDAV
+ * The `caldav` connector (provider definitions `apple_calendar`, `fastmail`; docs/architecture.md, Sync engine): WebDAV
  * discovery of a user's calendars and a time-windowed listing of their events, parsed from iCalendar into flat
  * records that the definition's `recordsPath`/`idPath`/`updatedAtPath` address.
  *
