@@ -104,7 +104,10 @@ function reportError(command: Command<Options>, err: unknown): number {
     return err.exitCode;
   }
   if (err instanceof CliError) return fail(err.message, err.exitCode);
-  if (err instanceof ConfigError) return fail(`Configuration error: ${err.message}`);
+  if (err instanceof ConfigError) return fail(err.problems.map((problem) => `Configuration error: ${problem}`).join('\n'));
+  // These say what happened and what to do in full; a stack trace would add nothing.
+  // (Matched by name: db/client.ts is imported lazily, after --help and argument checks.)
+  if (err instanceof Error && ['DataDirLockedError', 'EmbeddedDatabaseError'].includes(err.name)) return fail(`${command.name}: ${err.message}`);
   const known = describeDatabaseError(err);
   if (known) return fail(known);
   const message = err instanceof Error ? err.message : String(err);
@@ -158,7 +161,9 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const config = loadConfig();
   say(`Database: ${describeDatabase(config)}`);
-  const [{ openDb }, { createMigrator }] = await Promise.all([import('../../db/client.js'), import('../../db/migrate.js')]);
+  const [{ openDb, checkDatabaseConnection }, { createMigrator }] = await Promise.all([import('../../db/client.js'), import('../../db/migrate.js')]);
+  // An unreachable server fails in seconds with its answer, not after the operating system's TCP timeout.
+  if (config.databaseUrl) await checkDatabaseConnection(config.databaseUrl);
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
     if (options.requireMigrated !== false) {
