@@ -1,8 +1,11 @@
 /**
  * Typed errors thrown by services and plugins; the error handler maps them to the API's error shape
- * `{ statusCode, error, message, requestId }`. Messages of these errors are safe to show to users.
+ * `{ statusCode, error, message, requestId, field? }`. Messages of these errors are safe to show to users.
  */
 export class AppError extends Error {
+  /** The input at fault, when one is: a JSON Pointer into the body (`/settings/subdomain`), `query.<name>` or `params.<name>`. */
+  field?: string;
+
   constructor(
     readonly statusCode: number,
     readonly error: string,
@@ -15,8 +18,9 @@ export class AppError extends Error {
 }
 
 export class BadRequest extends AppError {
-  constructor(message: string) {
+  constructor(message: string, field?: string) {
     super(400, 'Bad Request', message);
+    if (field !== undefined) this.field = field;
   }
 }
 export class Unauthorized extends AppError {

@@ -13,7 +13,10 @@ export const StrictObject = <T extends Record<string, TSchema>>(properties: T) =
 export const OrgParams = StrictObject({ orgId: Uuid });
 
 export const ErrorResponse = Type.Object(
-  { statusCode: Type.Integer(), error: Type.String(), message: Type.String(), requestId: Type.String() },
+  {
+    statusCode: Type.Integer(), error: Type.String(), message: Type.String(), requestId: Type.String(),
+    field: Type.Optional(Type.String({ description: 'The input at fault (400): a JSON Pointer into the body (/settings/subdomain), query.<name> or params.<name>' })),
+  },
   { $id: 'Error' },
 );
 
