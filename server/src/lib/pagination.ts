@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { BadRequest } from './errors.js';
+import { isUuid } from './ids.js';
+import { textProblem } from './input-values.js';
 
 /** Query parameters every list accepts (docs/api.md, Conventions: limit 1–200, default 50, opaque cursor). */
 export const PageQuery = {
@@ -12,20 +14,47 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/**
+ * The type of each part of a cursor, as the list's query uses it:
+ * - 'timestamp': a `Date.toISOString()` value (the only form toPage writes);
+ * - 'uuid': an id;
+ * - 'string': text (compared with a text column);
+ * - 'number': a finite number.
+ */
+export type CursorPart = 'string' | 'number' | 'timestamp' | 'uuid';
+
+type PartValue<P extends CursorPart> = P extends 'number' ? number : string;
+export type CursorValues<S extends readonly CursorPart[]> = { [K in keyof S]: PartValue<S[K]> };
+
 /** Keyset cursors: the sort key of the last row, opaque to clients. */
 export function encodeCursor(parts: (string | number)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, shape: ('string' | 'number')[]): (string | number)[] | null {
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function partIsValid(value: unknown, part: CursorPart): boolean {
+  switch (part) {
+    case 'uuid': return isUuid(value);
+    case 'timestamp': return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+    case 'string': return typeof value === 'string' && textProblem(value) === null;
+    case 'number': return typeof value === 'number' && Number.isFinite(value);
+  }
+}
+
+/**
+ * The parts of a cursor, each checked against its declared type and value before any query sees it:
+ * a cursor the server did not issue (edited, truncated, made up) is a 400, never a database error.
+ */
+export function decodeCursor<const S extends readonly CursorPart[]>(cursor: string | undefined, shape: S): CursorValues<S> | null {
   if (!cursor) return null;
   try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === shape.length && parts.every((p, i) => typeof p === shape[i])) return parts;
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === shape.length && parts.every((p, i) => partIsValid(p, shape[i]))) return parts as CursorValues<S>;
   } catch {
     // fall through to the error below
   }
-  throw new BadRequest('cursor is not valid; use the nextCursor value from the previous page');
+  throw new BadRequest('cursor is not valid; use the nextCursor value from the previous page', 'query.cursor');
 }
 
 /** Fetch limit + 1 rows; the extra row only tells whether another page exists. */

@@ -103,7 +103,7 @@ function toView(row: AuditEventRow): AuditEventView {
 }
 
 function parseFilters(q: AuditQuery) {
-  const cursor = decodeCursor(q.cursor, ['string', 'string']);
+  const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
   const limit = q.limit ?? 50;
   return {
     action: q.action,

@@ -117,7 +117,7 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
     async list(ctx: RequestContext, orgId: string, q: { provider?: string; status?: IntegrationStatus; q?: string; limit?: number; cursor?: string }): Promise<Page<IntegrationView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
       const limit = q.limit ?? 50;
-      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const c = decodeCursor(q.cursor, ['string', 'uuid']);
       const rows = await inScope(db, { org: orgId }, (tx) =>
         repo.listIntegrations(tx, orgId, { provider: q.provider, status: q.status, q: q.q, limit, after: c ? { name: c[0] as string, id: c[1] as string } : undefined }));
       return toPage(rows, limit, toIntegrationView, (r) => [r.name, r.id]);

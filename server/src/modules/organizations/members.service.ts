@@ -104,7 +104,7 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
     async listInvitations(ctx: RequestContext, orgId: string, q: { limit?: number; cursor?: string }): Promise<Page<PendingInvitationView>> {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId }));
       const limit = q.limit ?? 50;
-      const before = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
+      const before = decodeCursor(q.cursor, ['uuid'])?.[0] as string | undefined;
       const rows = await inScope(db, { org: orgId }, (tx) => invitationsRepo.listPendingInvitations(tx, orgId, before, limit));
       const now = Date.now();
       return toPage(rows, limit, (r) => ({

@@ -147,7 +147,7 @@ export function createRunsService(db: Db, dispatcher: RunDispatcher) {
     async list(ctx: RequestContext, orgId: string, q: { integrationId?: string; syncId?: string; status?: RunStatus; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<RunView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
       const limit = q.limit ?? 50;
-      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const rows = await inScope(db, { org: orgId }, (tx) => repo.listRuns(tx, orgId, {
         integrationId: q.integrationId, syncId: q.syncId, status: q.status,
         from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
@@ -166,7 +166,7 @@ export function createRunsService(db: Db, dispatcher: RunDispatcher) {
     async logs(ctx: RequestContext, orgId: string, q: { runId?: string; integrationId?: string; level?: LogLevel; q?: string; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<LogView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Log', { organizationId: orgId }));
       const limit = q.limit ?? 100;
-      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const position = c ? { at: c[0] as string, id: c[1] as string } : undefined;
       const rows = await inScope(db, { org: orgId }, async (tx) => {
         if (q.runId && !(await repo.findRun(tx, orgId, q.runId))) throw new NotFound('Run');

@@ -108,7 +108,7 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
     async list(ctx: RequestContext, orgId: string, integrationId: string, q: { limit?: number; cursor?: string }): Promise<Page<SyncView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
       const limit = q.limit ?? 50;
-      const c = decodeCursor(q.cursor, ['string', 'string']);
+      const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       return inScope(db, { org: orgId }, async (tx) => {
         await integrationOf(tx, orgId, integrationId);
         const rows = await repo.listSyncs(tx, orgId, integrationId, c ? { createdAt: c[0] as string, id: c[1] as string } : undefined, limit);
