@@ -10,7 +10,7 @@ import { isUuid } from '../lib/ids.js';
 import { loadActor } from '../modules/auth/auth.repo.js';
 import type { AccessCache } from '../lib/access-cache.js';
 import type { AccessClaims } from '../modules/auth/auth.service.js';
-import { createSameOriginChecks } from './same-origin.js';
+import { createSameOriginChecks, UI_PAGES_ROUTE } from './same-origin.js';
 
 /**
  * What a route requires. Every route must declare one (a test walks all routes to make sure):
@@ -72,7 +72,8 @@ export default fp(async function accessPlugin(app: FastifyInstance, { db, config
 
   // Authentication runs before body validation, so an anonymous caller learns nothing but 401.
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/')) sameOrigin.refuseForgedApiWrites(request);
+    // Every route but the admin UI's pages (which check their own form posts: plugins/admin-ui).
+    if (request.routeOptions.url !== UI_PAGES_ROUTE) sameOrigin.refuseForgedApiWrites(request);
     const access = request.routeOptions.config.access;
     if (access === 'public' || !request.routeOptions.url) return;
     let claims: AccessClaims;

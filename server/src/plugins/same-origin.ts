@@ -2,6 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../lib/errors.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from '../lib/session-cookies.js';
 
+/** The admin UI's catch-all route: every path that is not an API route is a page (plugins/admin-ui). */
+export const UI_PAGES_ROUTE = '/*';
+
 /** Methods that change something; only these are checked for cross-site forgery. */
 export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { DEMO_LOGINS } from '../../seed/demo.js';
-import { createSameOriginChecks } from '../same-origin.js';
+import { createSameOriginChecks, UI_PAGES_ROUTE } from '../same-origin.js';
 import { createApiBridge } from './api-bridge.js';
 import { registerStaticAssets } from './static-assets.js';
 import { sendWebResponse, toWebRequest } from './web-adapter.js';
@@ -64,7 +64,7 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
 
     ui.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      url: '/*',
+      url: UI_PAGES_ROUTE,
       config: { access: 'public' },
       schema: { hide: true },
       handler: async (request, reply) => {
