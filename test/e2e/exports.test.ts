@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { waitUntil } from '../helpers/wait-until.js';
 import { STRIPE_KEY, startE2e, textOf, visit } from './harness.js';
 
 const e2e = await startE2e(t);
@@ -16,12 +17,9 @@ const created = await ctx.app.inject({
 if (created.statusCode !== 201) throw new Error(created.body);
 
 async function waitForFile(dir: string): Promise<string> {
-  for (let i = 0; i < 150; i++) {
-    const done = readdirSync(dir).filter((f) => !f.endsWith('.crdownload'));
-    if (done.length) return path.join(dir, done[0]);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no file was downloaded');
+  let done: string[] = [];
+  await waitUntil(() => (done = readdirSync(dir).filter((f) => !f.endsWith('.crdownload'))).length > 0, 'the download to complete');
+  return path.join(dir, done[0]);
 }
 
 t.test('an admin downloads a CSV of the integrations from the Exports panel', async (t) => {

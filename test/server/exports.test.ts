@@ -10,6 +10,7 @@ import { EXPORTERS } from '../../server/src/modules/exports/export-entities.js';
 import { createTestApp, type TestContext } from '../helpers/app.js';
 import { csvObjects, unzip } from '../helpers/export-files.js';
 import { API_KEY, ENTITIES, FORMULAS, SECRET, seedExportData as seed } from '../helpers/export-data.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const exportUrl = (ctx: TestContext, query: string, org: 'acme' | 'globex' = 'acme') => `/api/orgs/${ctx.orgs[org]}/export?${query}`;
 
@@ -275,11 +276,8 @@ t.test('a client that disconnects stops the export: the database is no longer re
   });
   t.ok(received > 100_000, `read ${received} bytes, then disconnected`);
 
-  let event;
-  for (let i = 0; i < 100 && !event; i++) {
-    event = (await exportEvents(ctx))[0];
-    if (!event) await new Promise((r) => setTimeout(r, 50));
-  }
+  let event: Awaited<ReturnType<typeof exportEvents>>[number] | undefined;
+  await waitUntil(async () => !!(event = (await exportEvents(ctx))[0]), 'the aborted export to be audited');
   t.ok(event, 'the aborted export was audited');
   const metadata = event!.metadata as { outcome: string; rowCounts: { records: number } };
   t.equal(metadata.outcome, 'aborted');

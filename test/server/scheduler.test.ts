@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { createTestApp, testConfig } from '../helpers/app.js';
 import { usingPostgres } from '../helpers/database.js';
-import { jobStores, type JobStoreUnderTest } from '../helpers/job-stores.js';
+import { jobStores, type JobStoreUnderTest, type StoredJob } from '../helpers/job-stores.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
 import { createJobStore } from '../../server/src/modules/scheduler/job-store.js';
 import { createScheduler } from '../../server/src/modules/scheduler/scheduler.js';
@@ -212,28 +213,32 @@ for (const store of jobStores) {
     const makeDue = () => jobs.makeDue(sync.id);
     await makeDue();
     let found: Awaited<ReturnType<typeof runs>> = [];
-    for (let i = 0; i < 100 && !(found.length && found[0].status === 'succeeded'); i++) {
-      await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(async () => {
       found = await runs();
-    }
+      return found.length > 0 && found[0].status !== 'queued' && found[0].status !== 'running';
+    }, 'the due job to fire and its run to finish');
     t.equal(found.length, 1, 'the due job fired');
     t.match(found[0], { trigger: 'schedule', status: 'succeeded', fetched: 30 });
     t.equal(found[0].scheduled_for!.toISOString(), slotOf(schedule, new Date()).toISOString(), 'for the slot: this year\'s 1 January');
-    const [job] = await jobs.jobs(sync.id);
-    for (let i = 0; i < 50 && (job.nextRunAt?.getTime() ?? 0) < Date.now(); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      Object.assign(job, (await jobs.jobs(sync.id))[0]);
-    }
+    // Agenda saves the job once more after the fire returns (last_finished_at, and next_run_at from the job in hand).
+    let job = {} as StoredJob;
+    await waitUntil(async () => {
+      [job] = await jobs.jobs(sync.id);
+      return job.lastFinishedAt !== null;
+    }, 'the first fire\'s job to be saved as finished');
     t.equal(job.nextRunAt!.toISOString(), nextRunAt(schedule)!.toISOString(), 'the job is due again next 1 January');
 
-    // Due again within the same slot (a second worker, a lock that expired): no second run.
+    // Due again within the same slot (a second worker, a lock that expired): no second run. The runs are
+    // counted only once the second fire is known to have happened: the job finished again after makeDue.
+    const firstFinished = job.lastFinishedAt!.getTime();
     await makeDue();
-    for (let i = 0; i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const [again] = await jobs.jobs(sync.id);
-      if ((again.nextRunAt?.getTime() ?? 0) > Date.now()) break;
-    }
-    t.equal((await runs()).length, 1, 'the slot ran once');
+    await waitUntil(async () => {
+      [job] = await jobs.jobs(sync.id);
+      return (job.lastFinishedAt?.getTime() ?? 0) > firstFinished;
+    }, 'the job, due again, to fire a second time');
+    t.pass('the second fire happened');
+    t.equal(job.nextRunAt!.toISOString(), nextRunAt(schedule)!.toISOString(), 'and left the job due next 1 January again');
+    t.equal((await runs()).length, 1, 'the slot ran once'); // a fire inserts its run before it returns
   });
 
   t.test(name('two processes saving the same syncs\' jobs at once leave one job per sync'), { skip: store.skip }, async (t) => {
@@ -279,8 +284,10 @@ t.test('embedded mode: Agenda\'s statements wait for the app\'s transactions ins
   t.teardown(() => client.end().catch(() => {}));
   await db.kysely.connection().execute(async (conn) => {
     await sql`BEGIN`.execute(conn);
-    probe = client.query(`INSERT INTO agenda_jobs (name) VALUES ('socket probe')`);
-    await new Promise((r) => setTimeout(r, 200));
+    let inserted = false;
+    probe = client.query(`INSERT INTO agenda_jobs (name) VALUES ('socket probe')`).then(() => { inserted = true; });
+    // The evidence, not a fixed wait: the socket client's autocommit insert completes while this transaction is open.
+    await waitUntil(() => inserted, 'the socket client\'s insert to complete inside the open transaction');
     await sql`ROLLBACK`.execute(conn);
   });
   await probe;

@@ -40,6 +40,7 @@ import { DEMO_PASSWORD, testConfig } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/net.js';
 import { pdfText, unzip } from '../helpers/export-files.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Canaries                                                                                    */
@@ -482,12 +483,12 @@ t.test('secrets set through the API never appear in a response, a log line or an
       const queued = await call('POST', `/api/orgs/${acme}/syncs/${syncId}/runs`, { as: ADMIN });
       t.equal(queued.res.statusCode, 202, queued.res.body);
       const runId = queued.json().runId as string;
-      for (let i = 0; i < 200; i++) {
-        const run = (await call('GET', `/api/orgs/${acme}/runs/${runId}`, { as: ROLES.viewer })).json();
-        if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run as { status: string; error: string | null };
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`run ${runId} did not finish`);
+      let run = { status: 'queued', error: null as string | null };
+      await waitUntil(async () => {
+        run = (await call('GET', `/api/orgs/${acme}/runs/${runId}`, { as: ROLES.viewer })).json();
+        return ['succeeded', 'failed', 'cancelled'].includes(run.status);
+      }, `run ${runId} to finish`);
+      return run;
     };
     const stripeSync = await call('POST', `${integrationsUrl}/${stripeId}/syncs`, { as: ADMIN, payload: { resource: 'customers' } });
     t.equal(stripeSync.res.statusCode, 201, stripeSync.res.body);

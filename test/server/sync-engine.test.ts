@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { createTestApp, type TestContext } from '../helpers/app.js';
 import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { inScope } from '../../server/src/lib/db-scope.js';
 import { markUnseenDeleted, upsertRecords } from '../../server/src/modules/sync-engine/records-writer.js';
 
@@ -137,16 +138,16 @@ t.test('sync all and sync one integration queue every enabled sync; paused integ
 });
 
 t.test('cancelling a running run stops it after the page in hand, keeping what was committed', async (t) => {
-  const fake = await startFakeProvider('stripe', { records: 1000, latencyMs: 150 });
+  // Ten pages, each 300 ms late: the run is still going when the cancel arrives, even on a loaded machine.
+  const fake = await startFakeProvider('stripe', { records: 1000, latencyMs: 300 });
   t.teardown(() => fake.close());
   const { ctx, admin, base, sync } = await stripeSetup(t, fake);
   const started = (await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${sync.id}/runs`, headers: admin })).json();
-  let run;
-  for (let i = 0; i < 100; i++) {
+  let run = { status: 'queued', stats: { fetched: 0 } };
+  await waitUntil(async () => {
     run = (await ctx.app.inject({ url: `${base}/runs/${started.runId}`, headers: admin })).json();
-    if (run.status === 'running' && run.stats.fetched > 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return run.status !== 'queued' && (run.status !== 'running' || run.stats.fetched > 0);
+  }, 'the run to commit its first page');
   t.equal(run.status, 'running', 'the run is under way');
   const cancel = await ctx.app.inject({ method: 'POST', url: `${base}/runs/${started.runId}/cancel`, headers: admin });
   t.equal(cancel.statusCode, 200);
