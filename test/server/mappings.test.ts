@@ -497,7 +497,9 @@ t.test('the TypeBox schema agrees with compileMappings on the basics', async (t)
   t.notOk(Value.Check(MappingPreviewBody, { record: { a: 1 }, extra: 1 }));
 });
 
-t.test('applying 100,000 records × 10 mappings takes well under a second', async (t) => {
+// How fast mapping is (100,000 records × 10 mappings) is measured by the sync benchmark (`npm run bench -- sync`,
+// its "mapping only" phase and goal), not asserted here: a wall-clock limit fails on a loaded machine.
+t.test('ten mappings of every kind over many records: no errors, the expected output', async (t) => {
   const compiled = compileMappings([
     { source: 'id', target: 'externalId', transform: 'string', required: true },
     { source: 'properties.firstname', target: 'firstName', transform: 'trim' },
@@ -510,21 +512,16 @@ t.test('applying 100,000 records × 10 mappings takes well under a second', asyn
     { source: 'emails[0].value', target: 'contact.email' },
     { source: 'status', target: 'contact.status', transform: 'value_map', args: { map: { A: 'active', I: 'inactive' }, fallback: 'unknown' } },
   ]);
-  const records = Array.from({ length: 100_000 }, (_, i) => ({
+  const records = Array.from({ length: 10_000 }, (_, i) => ({
     id: i,
     properties: { firstname: ` First${i} `, lastname: `Last${i}`, email: `USER${i}@Example.com`, age: String(20 + (i % 50)), vip: i % 3 ? 'yes' : 'no' },
     createdAt: `2024-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
     emails: [{ value: `u${i}@example.com` }],
     status: i % 2 ? 'A' : 'X',
   }));
-  compiled.apply(records[0]); // warm up
   let errors = 0;
-  const started = performance.now();
   for (const record of records) errors += compiled.apply(record).errors.length;
-  const elapsed = performance.now() - started;
-  t.comment(`100,000 records × 10 mappings in ${elapsed.toFixed(0)} ms`);
   t.equal(errors, 0);
-  t.ok(elapsed < 1500, `took ${elapsed.toFixed(0)} ms`);
   t.same(compiled.apply(records[5]).output, {
     externalId: '5', firstName: 'First5', lastName: 'Last5', fullName: 'First5  Last5', email: 'user5@example.com', age: 25,
     vip: true, createdAt: '2024-03-06T10:00:00.000Z', contact: { email: 'u5@example.com', status: 'active' },
