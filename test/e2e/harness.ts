@@ -26,22 +26,39 @@ export interface E2e {
   newPage(): Promise<Page>;
 }
 
+/**
+ * An end-to-end file's time limit, counted from startE2e. These files are long by nature — a server, an
+ * OAuth server and Chromium, then flows driven through the UI one after another, every step CPU-bound —
+ * and stretch with the machine's load: integration-flow.test.ts takes about 35 s on an idle 2-core machine
+ * and 80–100 s at a load average of 10–12, and hit .taprc's 120 s (meant for the server tests) at 10–20.
+ */
+export const E2E_FILE_TIMEOUT_MS = 360_000;
+
 export async function startE2e(t: Test): Promise<E2e> {
+  t.setTimeout(E2E_FILE_TIMEOUT_MS);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const oidc = await startOidcServer({
-    clients: [{ ...OAUTH_CLIENT, redirectUris: [`${base}/api/oauth/callback`], scope: 'openid email profile' }],
-    accounts: [{ id: 'e2e-account', email: 'crm-admin@example.test', emailVerified: true, name: 'CRM Admin' }],
-  });
-  t.teardown(() => oidc.close());
-  const stripe = await startFakeProvider('stripe', { records: 120, token: STRIPE_KEY });
-  t.teardown(() => stripe.close());
-
-  const ctx = await createTestApp(t, { env: { PUBLIC_URL: base, ALLOW_PRIVATE_NETWORK_TARGETS: 'true', ADMIN_UI: 'build' } });
+  // Four independent start-ups, each seconds long on a loaded machine, so they run side by side. Each one
+  // that started is closed at teardown (the browser first: teardowns run last-registered first), even when
+  // another failed.
+  const [oidcStart, stripeStart, ctxStart, browserStart] = await Promise.allSettled([
+    startOidcServer({
+      clients: [{ ...OAUTH_CLIENT, redirectUris: [`${base}/api/oauth/callback`], scope: 'openid email profile' }],
+      accounts: [{ id: 'e2e-account', email: 'crm-admin@example.test', emailVerified: true, name: 'CRM Admin' }],
+    }),
+    startFakeProvider('stripe', { records: 120, token: STRIPE_KEY }),
+    createTestApp(t, { env: { PUBLIC_URL: base, ALLOW_PRIVATE_NETWORK_TARGETS: 'true', ADMIN_UI: 'build' } }),
+    launchChromium(),
+  ]);
+  if (oidcStart.status === 'fulfilled') t.teardown(() => oidcStart.value.close());
+  if (stripeStart.status === 'fulfilled') t.teardown(() => stripeStart.value.close());
+  if (browserStart.status === 'fulfilled') t.teardown(() => browserStart.value.close());
+  const started = <T>(result: PromiseSettledResult<T>): T => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  };
+  const [oidc, stripe, ctx, browser] = [started(oidcStart), started(stripeStart), started(ctxStart), started(browserStart)];
   await ctx.app.listen({ port, host: '127.0.0.1' });
-
-  const browser = await launchChromium();
-  t.teardown(() => browser.close());
 
   async function newPage() {
     // An incognito-like context per tab: every role signs in with its own cookies.
@@ -49,7 +66,9 @@ export async function startE2e(t: Test): Promise<E2e> {
     t.teardown(() => context.close().catch(() => {}));
     const page = await context.newPage();
     await page.setViewport({ width: 1280, height: 900 });
-    page.setDefaultTimeout(15_000);
+    // How long one step (a navigation, a selector, a function) may take: generous, since a loaded machine
+    // stretches every step; a step that never happens still fails.
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => t.fail(`page error on ${page.url()}: ${(err as Error).message}`));
     // The pages' Content-Security-Policy must never have to block one of our own scripts or styles.
     page.on('console', (message) => {

@@ -1,7 +1,10 @@
 import t from 'tap';
 import type { Page } from 'puppeteer-core';
+import { waitUntil } from '../helpers/wait-until.js';
 import { OAUTH_CLIENT, STRIPE_KEY, startE2e, textOf, visit } from './harness.js';
 
+// Five flows through the UI one after another: the longest end-to-end file, so it relies on the harness's
+// time limit (E2E_FILE_TIMEOUT_MS, set by startE2e) rather than .taprc's 120 s.
 const e2e = await startE2e(t);
 const { base, ctx, oidc, stripe } = e2e;
 const db = ctx.database.db.kysely;
@@ -11,14 +14,21 @@ async function fill(page: Page, selector: string, value: string) {
   await page.locator(selector).fill(value);
 }
 
+/**
+ * The admin's tab, signed in through the form once for the file (session.test.ts tests the sign-in itself);
+ * each admin test starts by navigating it, so none depends on where the previous one left it.
+ */
+let adminPage: Page | undefined;
+const asAdmin = async () => (adminPage ??= await e2e.signedIn('admin@acme.test'));
+
 /** Waits for the success toast of a mutation and returns its text. */
 async function toast(page: Page) {
-  const el = await page.waitForSelector('[data-toast]', { timeout: 15_000 });
+  const el = await page.waitForSelector('[data-toast]');
   return (await el!.evaluate((n) => `${n.getAttribute('data-toast')}: ${(n as HTMLElement).innerText}`));
 }
 
 t.test('an admin creates a Custom API integration and connects it through the OAuth server', async (t) => {
-  const page = await e2e.signedIn('admin@acme.test');
+  const page = await asAdmin();
   await visit(page, `${base}/orgs/${acme}/integrations/new`);
   await Promise.all([page.waitForNavigation(), page.locator(`a[href$="/integrations/new/custom"]`).click()]);
   t.match(await textOf(page, 'main'), new RegExp(`${base}/api/oauth/callback`), 'the callback URL to register is shown');
@@ -43,7 +53,7 @@ t.test('an admin creates a Custom API integration and connects it through the OA
     page.waitForNavigation({ waitUntil: 'networkidle0' }),
     page.locator('button::-p-text(Connect)').click(),
   ]);
-  await page.waitForFunction(() => location.search.includes('connected=1'), { timeout: 20_000 });
+  await page.waitForFunction(() => location.search.includes('connected=1'));
   t.equal(new URL(page.url()).pathname, `/orgs/${acme}/integrations/${created.id}`, 'back on the integration page');
   const after = await db.selectFrom('integrations').select('status').where('id', '=', created.id).executeTakeFirstOrThrow();
   t.equal(after.status, 'ACTIVE', 'the integration is connected');
@@ -69,7 +79,7 @@ async function stripeWithSync() {
 const stripeIntegration = await stripeWithSync();
 
 t.test('an admin sets a schedule and sees it described with its next runs', async (t) => {
-  const page = await e2e.signedIn('admin@acme.test');
+  const page = await asAdmin();
   await visit(page, `${stripeIntegration.page}/syncs`);
   const frequency = await page.waitForSelector('::-p-aria(Frequency)');
   const weekdays = await frequency!.$$eval('option', (os) => os.find((o) => /weekday/i.test(o.textContent ?? ''))?.value);
@@ -81,12 +91,12 @@ t.test('an admin sets a schedule and sees it described with its next runs', asyn
   });
   const tz = await page.waitForSelector('::-p-aria(Timezone)');
   await tz!.select('Europe/Berlin');
-  await page.waitForFunction(() => /weekday at 09:30/i.test(document.body.innerText) && /Europe\/Berlin/.test(document.body.innerText), { timeout: 15_000 })
+  await page.waitForFunction(() => /weekday at 09:30/i.test(document.body.innerText) && /Europe\/Berlin/.test(document.body.innerText))
     .catch(async (err) => { await page.screenshot({ path: '/tmp/e2e-schedule.png', fullPage: true }); console.error(await textOf(page, 'main')); throw err; });
   await page.waitForFunction(() => {
     const runs = [...document.querySelectorAll('[data-next-runs] li')].map((li) => li.textContent ?? '');
     return runs.length === 5 && runs.every((r) => r.includes('09:30'));
-  }, { timeout: 15_000 });
+  });
   const nextRuns = await page.$$eval('[data-next-runs] li', (lis) => lis.map((li) => li.textContent ?? ''));
   t.equal(nextRuns.length, 5, 'the next 5 run times are listed');
   t.notOk(nextRuns.some((r) => /^(Sat|Sun)/.test(r)), 'on weekdays only');
@@ -97,7 +107,7 @@ t.test('an admin sets a schedule and sees it described with its next runs', asyn
 });
 
 t.test('an admin edits a mapping and sees the preview', async (t) => {
-  const page = await e2e.signedIn('admin@acme.test');
+  const page = await asAdmin();
   await visit(page, `${stripeIntegration.page}/mappings`);
   await page.locator('::-p-text(Add the first field)').click();
   await fill(page, '::-p-aria(Source path (field 1))', 'email');
@@ -105,7 +115,7 @@ t.test('an admin edits a mapping and sees the preview', async (t) => {
   const transform = await page.waitForSelector('::-p-aria(Transform (field 1))');
   await transform!.select('uppercase');
   await fill(page, '#sample-record', JSON.stringify({ id: 'cus_1', email: 'ada@example.com' }));
-  await page.waitForFunction(() => document.querySelector('[data-preview-output]')?.textContent?.includes('ADA@EXAMPLE.COM'), { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('[data-preview-output]')?.textContent?.includes('ADA@EXAMPLE.COM'));
   t.pass('the preview shows the transformed value');
 
   await page.locator('button::-p-text(Save mappings)').click();
@@ -115,16 +125,15 @@ t.test('an admin edits a mapping and sees the preview', async (t) => {
 });
 
 t.test('an admin runs a sync and sees it in history and logs', async (t) => {
-  const page = await e2e.signedIn('admin@acme.test');
+  const page = await asAdmin();
   await visit(page, `${stripeIntegration.page}/syncs`);
   await page.locator('button::-p-text(Run now)').click();
   t.match(await toast(page), /^success/);
   let run: { id: string; status: string } | undefined;
-  for (let i = 0; i < 100 && run?.status !== 'succeeded'; i++) {
+  await waitUntil(async () => {
     run = await db.selectFrom('sync_runs').select(['id', 'status']).where('sync_id', '=', stripeIntegration.syncId).orderBy('created_at', 'desc').executeTakeFirst();
-    if (run?.status === 'failed') break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return run?.status === 'succeeded' || run?.status === 'failed' || run?.status === 'cancelled';
+  }, 'the run to finish');
   t.equal(run?.status, 'succeeded', 'the run succeeded');
 
   await visit(page, `${stripeIntegration.page}/history`);
