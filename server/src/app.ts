@@ -94,7 +94,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   app.decorate('services', services);
 
   // The access plugin goes first so its onRoute hook sees (and accounts for) every later route.
-  await app.register(accessPlugin, { db, config, accessCache: services.accessCache });
+  await app.register(accessPlugin, { config, accessCache: services.accessCache, loadActor: services.auth.loadActor });
   await app.register(openapiPlugin, { publicUrl: config.publicUrl });
 
   await app.register(healthRoutes, { db });

@@ -1,4 +1,4 @@
-import type { ActorRow } from '../modules/auth/auth.repo.js';
+import type { ActorRow } from './context.js';
 
 /**
  * A per-process, very short-lived cache of the access gate's lookup (user status, session

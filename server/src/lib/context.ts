@@ -1,5 +1,27 @@
-import type { MemberRole, OrgStatus, PlatformRole } from '../../../db/schema.js';
+import type { MemberRole, OrgStatus, PlatformRole, UserStatus } from '../../../db/schema.js';
 import type { AppAbility } from './ability.js';
+
+/** The claims of an access token (signed by the auth service, verified by the access plugin). */
+export interface AccessClaims {
+  sub: string;
+  /** Refresh-token family: logging out (or reuse) revokes it, and with it every access token it minted. */
+  sid: string;
+}
+
+/**
+ * What the access gate looks up for a token and the organization in the URL, in one round trip (the auth
+ * repo's `loadActor`): the user's status, whether the token's session was revoked, and the membership.
+ * The access cache keeps these rows for a moment; the access plugin builds the `Actor` from one.
+ */
+export interface ActorRow {
+  email: string;
+  status: UserStatus;
+  platform_role: PlatformRole | null;
+  session_revoked: boolean;
+  org_exists: boolean;
+  org_status: 'active' | 'suspended' | null;
+  role: MemberRole | null;
+}
 
 /** The authenticated caller, resolved once per request by the access plugin. */
 export interface Actor {

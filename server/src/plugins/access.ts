@@ -1,15 +1,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Db } from '../../../db/client.js';
 import type { Config } from '../config.js';
 import { defineAbilityFor, subject, type Action, type SubjectName } from '../lib/ability.js';
-import type { Actor, RequestContext } from '../lib/context.js';
+import type { AccessClaims, Actor, ActorRow, RequestContext } from '../lib/context.js';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 import { enforceLimits } from '../lib/rate-limits.js';
 import { isUuid } from '../lib/ids.js';
-import { loadActor } from '../modules/auth/auth.repo.js';
 import type { AccessCache } from '../lib/access-cache.js';
-import type { AccessClaims } from '../modules/auth/auth.service.js';
 import { createSameOriginChecks, UI_PAGES_ROUTE } from './same-origin.js';
 
 /**
@@ -44,7 +41,14 @@ export function requestContext(request: FastifyRequest): RequestContext {
   };
 }
 
-export default fp(async function accessPlugin(app: FastifyInstance, { db, config, accessCache }: { db: Db; config: Config; accessCache: AccessCache }) {
+export interface AccessPluginOptions {
+  config: Config;
+  accessCache: AccessCache;
+  /** The lookup behind a verified token (user, session, membership in the URL's organization): the auth service's. */
+  loadActor: (userId: string, sessionFamilyId: string, orgId: string | null) => Promise<ActorRow | undefined>;
+}
+
+export default fp(async function accessPlugin(app: FastifyInstance, { config, accessCache, loadActor }: AccessPluginOptions) {
   app.decorate('routeAccess', []);
   app.decorateRequest('actor', null);
   app.decorateRequest('claims', null);
@@ -100,7 +104,7 @@ export default fp(async function accessPlugin(app: FastifyInstance, { db, config
 
     let row = accessCache.get(claims.sub, claims.sid, orgId);
     if (!row) {
-      row = await loadActor(db.kysely, claims.sub, claims.sid, orgId);
+      row = await loadActor(claims.sub, claims.sid, orgId);
       if (row) accessCache.set(claims.sub, claims.sid, orgId, row);
     }
     if (!row || row.status !== 'active' || row.session_revoked) throw new Unauthorized('Session expired; sign in again');

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { Database, MemberRole, PlatformRole, SessionsTable, UserStatus } from '../../../../db/schema.js';
+import type { Database, MemberRole, SessionsTable } from '../../../../db/schema.js';
+import type { ActorRow } from '../../lib/context.js';
 import type { Tx } from '../../lib/db-scope.js';
 
 /** Users and sessions are platform-level identity tables (no tenant rows), read with the owner connection. */
@@ -27,16 +28,6 @@ export async function insertActiveUser(db: Conn, u: { id: string; email: string;
   await db.insertInto('users').values({
     id: u.id, email: u.email, name: u.name, password_hash: u.passwordHash, platform_role: null, status: 'active', updated_at: new Date(),
   }).execute();
-}
-
-export interface ActorRow {
-  email: string;
-  status: UserStatus;
-  platform_role: PlatformRole | null;
-  session_revoked: boolean;
-  org_exists: boolean;
-  org_status: 'active' | 'suspended' | null;
-  role: MemberRole | null;
 }
 
 /**

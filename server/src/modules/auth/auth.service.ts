@@ -1,6 +1,6 @@
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AccessClaims, ActorRow, RequestContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { BadRequest, Unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -10,12 +10,6 @@ import type { AccessCache } from '../../lib/access-cache.js';
 import * as invitationsRepo from '../organizations/invitations.repo.js';
 import * as membersRepo from '../organizations/members.repo.js';
 import * as repo from './auth.repo.js';
-
-export interface AccessClaims {
-  sub: string;
-  /** Refresh-token family: logging out (or reuse) revokes it, and with it every access token it minted. */
-  sid: string;
-}
 
 export interface SignedIn {
   user: { id: string; email: string; name: string; platformRole: 'platform_owner' | null };
@@ -67,6 +61,11 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
   return {
     profile,
     startSession,
+
+    /** The access gate's lookup for a verified token (the access plugin caches it briefly). */
+    loadActor(userId: string, sessionFamilyId: string, orgId: string | null): Promise<ActorRow | undefined> {
+      return repo.loadActor(db.kysely, userId, sessionFamilyId, orgId);
+    },
 
     async login(email: string, password: string, ctx: RequestContext): Promise<SignedIn> {
       const user = await repo.findUserByEmail(db.kysely, email);
