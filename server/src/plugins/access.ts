@@ -24,6 +24,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     claims: AccessClaims | null;
+    /**
+     * What services see of this request (who acts, from where), built once by the access plugin's preHandler
+     * hook: route handlers pass it on. The actor is null on public routes.
+     */
+    ctx: RequestContext;
   }
   interface FastifyInstance {
     /** Every route's method, URL and declared access, in registration order. */
@@ -32,9 +37,9 @@ declare module 'fastify' {
 }
 
 /** The request seen from a service: who acts and from where. */
-export function requestContext(request: FastifyRequest): RequestContext {
+function contextOf(request: FastifyRequest, actor: Actor | null): RequestContext {
   return {
-    actor: request.actor,
+    actor,
     ip: request.ip ?? null,
     userAgent: (request.headers['user-agent'] ?? '').slice(0, 500) || null,
     requestId: request.id,
@@ -52,6 +57,8 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
   app.decorate('routeAccess', []);
   app.decorateRequest('actor', null);
   app.decorateRequest('claims', null);
+  // Set by the preHandler hook below, before any route handler runs (the only readers).
+  app.decorateRequest('ctx', null as unknown as RequestContext);
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -95,7 +102,10 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
     const access = request.routeOptions.config.access;
     if (!request.routeOptions.url) return; // the not-found handler
     if (!access) throw new Forbidden('This route declares no permission');
-    if (access === 'public') return;
+    if (access === 'public') {
+      request.ctx = contextOf(request, null);
+      return;
+    }
 
     const claims = request.claims!;
     const params = request.params as { orgId?: string } | undefined;
@@ -129,6 +139,7 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
       role,
       ability: defineAbilityFor({ platformRole: row.platform_role, orgId, role }),
     };
+    request.ctx = contextOf(request, request.actor);
 
     await enforceLimits(request, orgId ? [perUser, perOrg] : [perUser]);
 

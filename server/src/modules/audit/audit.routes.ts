@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requestContext } from '../../plugins/access.js';
 import { commonErrors, OrgParams } from '../../lib/schemas.js';
 import type { AuditService } from './audit.service.js';
 import * as S from './audit.schemas.js';
@@ -11,7 +10,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       tags: ['audit'], summary: "The organization's audit trail, newest first (Admin and above)",
       params: OrgParams, querystring: S.OrgAuditQuery, response: { 200: S.AuditList, ...commonErrors },
     },
-  }, async (request) => audit.listForOrg(requestContext(request), request.params.orgId, request.query));
+  }, async (request) => audit.listForOrg(request.ctx, request.params.orgId, request.query));
 
   app.get('/api/platform/audit', {
     config: { access: { action: 'read', subject: 'Platform' } },
@@ -19,7 +18,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       tags: ['platform'], summary: 'Audit trail across every organization and the platform (Platform Owner)',
       querystring: S.PlatformAuditQuery, response: { 200: S.AuditList, ...commonErrors },
     },
-  }, async (request) => audit.listAll(requestContext(request), request.query));
+  }, async (request) => audit.listAll(request.ctx, request.query));
 
   app.get('/api/platform/audit/verify', {
     config: { access: { action: 'verify', subject: 'AuditEvent' } },
@@ -27,5 +26,5 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       tags: ['platform'], summary: 'Recompute every hash chain and report the first broken link (Platform Owner)',
       response: { 200: S.VerifyResult, ...commonErrors },
     },
-  }, async (request) => audit.verify(requestContext(request)));
+  }, async (request) => audit.verify(request.ctx));
 };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { requestContext } from '../../plugins/access.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from '../../lib/session-cookies.js';
 import { Unauthorized } from '../../lib/errors.js';
 import { enforceLimits } from '../../lib/rate-limits.js';
@@ -61,7 +60,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
       response: { 200: SignedIn, ...commonErrors },
     },
   }, async (request, reply) => {
-    const result = await auth.login(request.body.email, request.body.password, requestContext(request));
+    const result = await auth.login(request.body.email, request.body.password, request.ctx);
     setSessionCookies(reply, config, result);
     return signedInBody(result);
   });
@@ -78,7 +77,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     const token = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
     if (!token) throw new Unauthorized('No refresh token; sign in again');
     try {
-      const result = await auth.refresh(token, requestContext(request));
+      const result = await auth.refresh(token, request.ctx);
       setSessionCookies(reply, config, result);
       return { ...signedInBody(result) };
     } catch (err) {
@@ -118,7 +117,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
       response: { 200: SignedIn, ...commonErrors },
     },
   }, async (request, reply) => {
-    const result = await auth.acceptInvitation(request.body.token, request.body.password, request.body.name, requestContext(request));
+    const result = await auth.acceptInvitation(request.body.token, request.body.password, request.body.name, request.ctx);
     setSessionCookies(reply, config, result);
     return signedInBody(result);
   });

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import oauth2, { type OAuth2Namespace } from '@fastify/oauth2';
 import type { Config } from '../../config.js';
-import { requestContext } from '../../plugins/access.js';
 import type { AuthService } from './auth.service.js';
 import { setSessionCookies } from './auth.routes.js';
 
@@ -46,7 +45,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: C
       const { token } = await app.platformSso.getAccessTokenFromAuthorizationCodeFlow(request, reply);
       const info = (await app.platformSso.userinfo(token.access_token)) as { email?: string; email_verified?: boolean };
       if (!info.email) throw new Error('identity provider returned no email');
-      const signedIn = await auth.ssoLogin(info.email, info.email_verified === true, requestContext(request));
+      const signedIn = await auth.ssoLogin(info.email, info.email_verified === true, request.ctx);
       setSessionCookies(reply, config, signedIn);
       return reply.redirect('/', 302);
     } catch (err) {

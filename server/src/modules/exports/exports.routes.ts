@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestContext } from '../../plugins/access.js';
 import { enforceLimits } from '../../lib/rate-limits.js';
 import { commonErrors, OrgParams, StrictObject } from '../../lib/schemas.js';
 import { ENTITY_NAMES } from './export-entities.js';
@@ -60,7 +59,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService;
     reply.raw.once('close', () => { if (!reply.raw.writableFinished) clientGone.abort(); });
     let download;
     try {
-      download = await exports.start(requestContext(request), request.params.orgId, request.query, clientGone.signal);
+      download = await exports.start(request.ctx, request.params.orgId, request.query, clientGone.signal);
     } catch (err) {
       if (clientGone.signal.aborted) {
         request.log.info('export abandoned: the client went away before it was ready');

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.js';
 import { commonErrors, ErrorResponse } from '../../lib/schemas.js';
 import { enforceLimits } from '../../lib/rate-limits.js';
-import { requestContext } from '../../plugins/access.js';
 import { IntegrationParams } from '../integrations/integrations.schemas.js';
 import type { OAuthService } from './oauth.service.js';
 import * as S from './oauth.schemas.js';
@@ -36,7 +35,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
       if (request.body === undefined || request.body === null) request.body = {};
     },
   }, async (request, reply) => {
-    const started = await oauth.connect(requestContext(request), request.params.orgId, request.params.id, request.body ?? {});
+    const started = await oauth.connect(request.ctx, request.params.orgId, request.params.id, request.body ?? {});
     reply.setCookie(BINDING_COOKIE, started.browserBinding, { ...cookieOptions, maxAge: started.expiresInSeconds });
     reply.header('cache-control', 'no-store');
     return { authorizationUrl: started.authorizationUrl, state: started.state };
@@ -58,7 +57,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
     }
     let outcome;
     try {
-      outcome = await oauth.callback(params, request.cookies[BINDING_COOKIE], requestContext(request));
+      outcome = await oauth.callback(params, request.cookies[BINDING_COOKIE], request.ctx);
     } catch (err) {
       request.log.error({ err }, 'oauth callback failed');
       outcome = {
@@ -81,7 +80,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
       params: IntegrationParams, response: { 204: Type.Null(), ...commonErrors },
     },
   }, async (request, reply) => {
-    const result = await oauth.disconnect(requestContext(request), request.params.orgId, request.params.id);
+    const result = await oauth.disconnect(request.ctx, request.params.orgId, request.params.id);
     if (result.revocation === 'failed') {
       request.log.warn({ integrationId: request.params.id, reason: result.revocationError }, 'token revocation failed; disconnected anyway');
     }
@@ -94,7 +93,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
       tags, summary: 'The OAuth connection: status, granted scopes, expiry, connected account, refresh history (never tokens)',
       params: IntegrationParams, response: { 200: S.Connection, ...commonErrors },
     },
-  }, async (request) => oauth.connection(requestContext(request), request.params.orgId, request.params.id));
+  }, async (request) => oauth.connection(request.ctx, request.params.orgId, request.params.id));
 
   app.post(`${base}/test`, {
     config: { access: { action: 'update', subject: 'Integration' } },
@@ -102,5 +101,5 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
       tags, summary: "One cheap call to the provider with the stored credentials; success marks API-key and basic integrations verified (ACTIVE)",
       params: IntegrationParams, response: { 200: S.TestResult, ...commonErrors },
     },
-  }, async (request) => oauth.test(requestContext(request), request.params.orgId, request.params.id));
+  }, async (request) => oauth.test(request.ctx, request.params.orgId, request.params.id));
 };

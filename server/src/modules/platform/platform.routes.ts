@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestContext } from '../../plugins/access.js';
 import { commonErrors, ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
 import { PageQuery } from '../../lib/pagination.js';
 import { OrgStatus } from '../organizations/organizations.schemas.js';
@@ -25,5 +24,5 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       tags: ['platform'], summary: 'Every organization with its health (Platform Owner)',
       querystring: StrictObject(PageQuery), response: { 200: ListOf(Tenant), ...commonErrors },
     },
-  }, async (request) => platform.tenants(requestContext(request), request.query));
+  }, async (request) => platform.tenants(request.ctx, request.query));
 };

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestContext } from '../../plugins/access.js';
 import { commonErrors, OrgParams } from '../../lib/schemas.js';
 import { IntegrationParams } from '../integrations/integrations.schemas.js';
 import type { SyncsService } from './syncs.service.js';
@@ -12,7 +11,7 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
   app.get('/api/orgs/:orgId/integrations/:id/syncs', {
     config: { access: { action: 'read', subject: 'Sync' } },
     schema: { tags, summary: "An integration's syncs", params: IntegrationParams, querystring: S.ListSyncsQuery, response: { 200: S.SyncList, ...commonErrors } },
-  }, async (request) => syncs.list(requestContext(request), request.params.orgId, request.params.id, request.query));
+  }, async (request) => syncs.list(request.ctx, request.params.orgId, request.params.id, request.query));
 
   app.post('/api/orgs/:orgId/integrations/:id/syncs', {
     config: { access: { action: 'create', subject: 'Sync' } },
@@ -20,12 +19,12 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
       tags, summary: 'Create a sync of one resource: mode, cron schedule in a timezone (or manual), field mappings',
       params: IntegrationParams, body: S.CreateSyncBody, response: { 201: S.Sync, ...commonErrors },
     },
-  }, async (request, reply) => reply.code(201).send(await syncs.create(requestContext(request), request.params.orgId, request.params.id, request.body)));
+  }, async (request, reply) => reply.code(201).send(await syncs.create(request.ctx, request.params.orgId, request.params.id, request.body)));
 
   app.get('/api/orgs/:orgId/syncs/:syncId', {
     config: { access: { action: 'read', subject: 'Sync' } },
     schema: { tags, summary: 'One sync with its mappings', params: S.SyncParams, response: { 200: S.Sync, ...commonErrors } },
-  }, async (request) => syncs.get(requestContext(request), request.params.orgId, request.params.syncId));
+  }, async (request) => syncs.get(request.ctx, request.params.orgId, request.params.syncId));
 
   app.patch('/api/orgs/:orgId/syncs/:syncId', {
     config: { access: { action: 'update', subject: 'Sync' } },
@@ -33,13 +32,13 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
       tags, summary: 'Change mode, schedule (null: manual only), enabled, or replace the mappings',
       params: S.SyncParams, body: S.UpdateSyncBody, response: { 200: S.Sync, ...commonErrors },
     },
-  }, async (request) => syncs.update(requestContext(request), request.params.orgId, request.params.syncId, request.body));
+  }, async (request) => syncs.update(request.ctx, request.params.orgId, request.params.syncId, request.body));
 
   app.delete('/api/orgs/:orgId/syncs/:syncId', {
     config: { access: { action: 'delete', subject: 'Sync' } },
     schema: { tags, summary: 'Delete a sync with its history', params: S.SyncParams, response: { 204: Type.Null(), ...commonErrors } },
   }, async (request, reply) => {
-    await syncs.remove(requestContext(request), request.params.orgId, request.params.syncId);
+    await syncs.remove(request.ctx, request.params.orgId, request.params.syncId);
     return reply.code(204).send(null);
   });
 
@@ -49,7 +48,7 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
       tags, summary: "Run the sync's mappings (or `mappings` being edited) on a sample record: output and per-field errors",
       params: S.SyncParams, body: S.PreviewBody, response: { 200: S.PreviewResult, ...commonErrors },
     },
-  }, async (request) => syncs.preview(requestContext(request), request.params.orgId, request.params.syncId, request.body.record, request.body.mappings));
+  }, async (request) => syncs.preview(request.ctx, request.params.orgId, request.params.syncId, request.body.record, request.body.mappings));
 
   app.get('/api/orgs/:orgId/schedule-preview', {
     config: { access: { action: 'read', subject: 'Sync' } },
