@@ -26,6 +26,7 @@ import { syncsRoutes } from './modules/syncs/syncs.routes.js';
 import { runsRoutes } from './modules/runs/runs.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
+import { DEMO_LOGINS } from './seed/demo.js';
 
 /**
  * Headers on every response. API answers are data, never documents: their CSP allows nothing at all (the admin
@@ -110,7 +111,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(oauthRoutes, { oauth: services.oauth, config });
   await app.register(exportsRoutes, { exports: services.exports });
   // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
-  await adminUiPlugin(app, { config });
+  await adminUiPlugin(app, { config, demoLogins: DEMO_LOGINS });
   // onClose hooks run last-registered first: the scheduler drains its running jobs (agenda.drain), runs
   // in flight in this process finish, then the provider HTTP client closes; main.ts closes the database.
   app.addHook('onClose', async () => services.http.close());

@@ -5,7 +5,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { DEMO_LOGINS } from '../../seed/demo.js';
 import { createSameOriginChecks, UI_PAGES_ROUTE } from '../same-origin.js';
 import { createApiBridge } from './api-bridge.js';
 import { registerStaticAssets } from './static-assets.js';
@@ -22,12 +21,18 @@ interface DevServer {
   close(): Promise<void>;
 }
 
+export interface AdminUiOptions {
+  config: Config;
+  /** The demo accounts the seed creates (server/src/seed/demo.ts), listed on the sign-in page when demo data is on. */
+  demoLogins: readonly { email: string; role: string }[];
+}
+
 /**
  * Serves the admin UI (React Router 7, framework mode) from the API's own process: every path that is not an
  * API route renders the UI on the server. 'build' mode serves the production build with long-lived cache
  * headers for hashed assets; 'vite' mode compiles on demand through Vite's middleware (hot reload).
  */
-export default async function adminUiPlugin(app: FastifyInstance, { config }: { config: Config }) {
+export default async function adminUiPlugin(app: FastifyInstance, { config, demoLogins }: AdminUiOptions) {
   if (config.adminUi === 'off') return;
 
   let dev: DevServer | null = null;
@@ -52,7 +57,7 @@ export default async function adminUiPlugin(app: FastifyInstance, { config }: { 
   // Outside production, with demo data on, the sign-in page lists the demo logins (as `npm start` prints them).
   // The password is shown only when it is the documented default, never a DEMO_PASSWORD someone chose.
   const demo = config.seedDemoOnStart
-    ? { logins: DEMO_LOGINS, password: process.env.DEMO_PASSWORD ? null : config.demoPassword }
+    ? { logins: demoLogins, password: process.env.DEMO_PASSWORD ? null : config.demoPassword }
     : null;
   // A form posted from another site must not act with this browser's session (defence in depth beside SameSite cookies).
   const { refuseCrossSiteForms } = createSameOriginChecks(config.publicUrl);
