@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../server/src/app.js';
-import { createTestApp, testConfig, type TestContext } from '../helpers/app.js';
+import { createTestApp, DEMO_PASSWORD, testConfig, type TestContext } from '../helpers/app.js';
 import { usingPostgres } from '../helpers/database.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
@@ -152,6 +152,9 @@ t.test('two workers, fifty syncs in five organizations due at once: every sync r
   for (const slug of ['initech', 'umbrella', 'hooli']) {
     const res = await ctx.app.inject({ method: 'POST', url: '/api/orgs', headers: owner, payload: { name: slug, slug, superAdminEmail: 'super@acme.test' } });
     if (res.statusCode !== 201) throw new Error(`org not created: ${res.body}`);
+    // The Super Admin is invited; an existing account accepts with its current password.
+    const accepted = await ctx.app.inject({ method: 'POST', url: '/api/auth/accept-invitation', payload: { token: res.json().superAdmin.invitation.token, password: DEMO_PASSWORD } });
+    if (accepted.statusCode !== 200) throw new Error(`invitation not accepted: ${accepted.body}`);
     orgIds.push(res.json().id);
   }
   const superAdmin = { authorization: await ctx.bearer('super@acme.test') };
