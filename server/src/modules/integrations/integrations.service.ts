@@ -8,10 +8,10 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { checkCredentialDestinationChange, checkCredentials, checkScopes, checkSettings, providerOrBadRequest, SECRET_FIELD, type CredentialInput } from './integration-input.js';
 import * as repo from './integrations.repo.js';
-import { noScheduling, type ScheduleSink } from '../scheduler/schedule-sink.js';
 
 export interface IntegrationView {
   id: string;

@@ -6,12 +6,12 @@ import { inScope } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { inviteToOrganization } from './members.service.js';
 import * as membersRepo from './members.repo.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
-import { noScheduling, type ScheduleSink } from '../scheduler/schedule-sink.js';
 
 export interface OrganizationView {
   id: string;

@@ -6,10 +6,10 @@ import type { Config } from '../../config.js';
 import { inScope, type Scope } from '../../lib/db-scope.js';
 import type { RunDispatcher } from '../runs/runs.service.js';
 import { uuidv7 } from '../../lib/ids.js';
+import type { ScheduleSink } from '../../lib/schedule-sink.js';
 import type { RunExecutor } from '../sync-engine/run-executor.js';
 import { nextRunAt, type Schedule } from '../syncs/schedule.js';
 import { createJobStore, isDuplicateJob, type JobStore } from './job-store.js';
-import type { ScheduleSink } from './schedule-sink.js';
 import * as repo from './scheduler.repo.js';
 import { slotOf } from './slot.js';
 
