@@ -468,7 +468,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
   bearers.set('canary.member@acme.test', `Bearer ${(await signIn('canary.member@acme.test', invitedPassword.value, 'invited member, signing in')).accessToken}`);
 
   const session = await signIn(ADMIN, DEMO_PASSWORD, 'admin, second session');
-  const byCookie = await call('POST', '/api/auth/refresh', { headers: { cookie: `ly_refresh=${session.refreshToken}` }, what: 'refresh by cookie' });
+  // A browser sends its Origin; cookie-authenticated writes without this site's are refused (CSRF).
+  const byCookie = await call('POST', '/api/auth/refresh', { headers: { cookie: `ly_refresh=${session.refreshToken}`, origin: 'http://localhost' }, what: 'refresh by cookie' });
   t.equal(byCookie.res.statusCode, 200, byCookie.res.body);
   const second = sessionFrom('admin, refreshed by cookie', byCookie.c, byCookie.json());
   const byBody = await call('POST', '/api/auth/refresh', { payload: { refreshToken: second.refreshToken }, what: 'refresh by body' });
