@@ -1,13 +1,12 @@
 import { writeJsonPointer } from '../../providers/json-pointer.js';
-import type { TimestampFormat } from '../../providers/provider-definition.js';
-import { utcMillisecondIso } from '../syncs/mappings.dates.js';
-import { normaliseTimestamp } from './timestamps.js';
+import { renderExpression } from '../../providers/template.js';
+import { apiUrl } from '../oauth/provider-endpoints.js';
+import type { ListingPosition, ListingShape } from './rest-listing.js';
 
 /**
- * The REST connector's request building (query strings and JSON bodies from a definition's parameters) and
- * its per-record reads (id and modification time through JSON Pointers parsed once per listing).
+ * The REST connector's request building: the request for a position of a listing, with query strings and JSON
+ * bodies from a definition's parameters. Pure: no I/O.
  */
-
 
 export interface BuiltRequest {
   method: 'GET' | 'POST';
@@ -47,46 +46,62 @@ export function withQuery(url: string, query: string): string {
 
 export const RUNTIME_PLACEHOLDER = /\{\{(since|offset|limit)\}\}/;
 
-// Per-record reads (every listed record goes through these)
-
-/**
- * A reader for one JSON Pointer, parsed once: `readJsonPointer` splits and unescapes the pointer on every call,
- * and a listing reads two pointers per record. The same rules: own properties only, undefined when a step is
- * missing. (Definitions' pointers are schema-checked, so parsing cannot fail here for a loaded definition.)
- */
-export function compilePointer(pointer: string): (document: unknown) => unknown {
-  if (pointer === '') return (document) => document;
-  if (!pointer.startsWith('/')) throw new Error(`Not a JSON Pointer: "${pointer}"`);
-  const steps = pointer.slice(1).split('/').map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'));
-  const step = (current: unknown, name: string): unknown =>
-    current !== null && typeof current === 'object' && Object.hasOwn(current, name) ? (current as Record<string, unknown>)[name] : undefined;
-  if (steps.length === 1) {
-    const [name] = steps;
-    return (document) => step(document, name);
-  }
-  return (document) => {
-    let current = document;
-    for (const name of steps) {
-      current = step(current, name);
-      if (current === undefined) return undefined;
-    }
-    return current;
-  };
+/** Where a listing's requests go: the resolved API base and the values its path templates are rendered with. */
+export interface ApiEndpoint {
+  apiBase: string;
+  values: Record<string, string>;
+  allowHttp: boolean;
 }
 
-/** normaliseTimestamp's range, as its output strings (which compare as the instants they write). */
-export const EARLIEST_TIMESTAMP = '1970-01-01T00:00:00.000Z';
-export const LATEST_TIMESTAMP = '9999-12-31T00:00:00.000Z';
-
-/**
- * A record's modification time, as `normaliseTimestamp` gives it, with a shortcut for the commonest shape:
- * ISO already in UTC with milliseconds (`…Z`, Salesforce's `…+0000`), which needs no Date.parse and
- * toISOString round trip, only a check of its fields.
- */
-export function modificationTime(value: unknown, format: TimestampFormat): string | null {
-  if (format === 'iso8601' && typeof value === 'string') {
-    const utc = utcMillisecondIso(value);
-    if (utc !== null && utc >= EARLIEST_TIMESTAMP && utc <= LATEST_TIMESTAMP) return utc;
+/** The request for the page at `position` of a listing of this shape. */
+export function buildRequest(endpoint: ApiEndpoint, shape: ListingShape, position: ListingPosition, pageSize: number | undefined): BuiltRequest {
+  const next = position.next;
+  const { pagination } = shape;
+  if ('url' in next) {
+    // The provider's link carries the query; a POST listing re-sends its body.
+    return shape.method === 'GET'
+      ? { method: 'GET', url: next.url }
+      : { method: 'POST', url: next.url, body: JSON.stringify(firstParams(shape, position, pageSize)) };
   }
-  return normaliseTimestamp(value, format);
+  if ('cursor' in next && pagination.style === 'cursor_body' && (pagination.continuePath !== undefined || pagination.cursorOnly)) {
+    const params: Record<string, unknown> = {};
+    setParam(shape.method, params, pagination.param, next.cursor);
+    return encodeRequest(endpoint, shape.method, pagination.continuePath ?? shape.path, params);
+  }
+  if ('first' in next && shape.boundOnly && shape.bound) {
+    const params: Record<string, unknown> = {};
+    setParam(shape.method, params, shape.bound.param, shape.bound.value);
+    return encodeRequest(endpoint, shape.method, shape.boundPath ?? shape.path, params);
+  }
+  const params = firstParams(shape, position, pageSize);
+  if ('cursor' in next && (pagination.style === 'cursor_body' || pagination.style === 'page_token')) {
+    setParam(shape.method, params, pagination.param, next.cursor);
+  } else if ('offset' in next && pagination.style === 'offset_total') {
+    setParam(shape.method, params, pagination.offsetParam, next.offset);
+  } else if ('page' in next && pagination.style === 'page_number') {
+    setParam(shape.method, params, pagination.param, next.page);
+  }
+  return encodeRequest(endpoint, shape.method, shape.path, params);
+}
+
+/** The parameters every request of the listing sends: defaults, page size, bound, runtime placeholders rendered. */
+function firstParams(shape: ListingShape, position: ListingPosition, pageSize: number | undefined): Record<string, unknown> {
+  const next = position.next;
+  const { pagination } = shape;
+  const params = structuredClone(shape.params) as Record<string, unknown>;
+  if (pageSize !== undefined && shape.pageSize?.param) setParam(shape.method, params, shape.pageSize.param, pageSize);
+  if (shape.bound) setParam(shape.method, params, shape.bound.param, shape.bound.value);
+  const offset = 'offset' in next ? next.offset : pagination.style === 'query_offset' ? pagination.firstOffset : 0;
+  const runtime: Record<string, string> = { offset: String(offset) };
+  if (pageSize !== undefined) runtime.limit = String(pageSize);
+  if (position.sinceValue !== undefined) runtime.since = position.sinceValue;
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' && RUNTIME_PLACEHOLDER.test(value)) params[name] = renderExpression(value, runtime);
+  }
+  return params;
+}
+
+function encodeRequest(endpoint: ApiEndpoint, method: 'GET' | 'POST', path: string, params: Record<string, unknown>): BuiltRequest {
+  const url = apiUrl(endpoint.apiBase, path, endpoint.values, endpoint.allowHttp);
+  return method === 'GET' ? { method: 'GET', url: withQuery(url, queryString(params)) } : { method: 'POST', url, body: JSON.stringify(params) };
 }
