@@ -1,6 +1,6 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
-import type { LogLevel, RunStatus, SyncLogsTable, SyncRunsTable } from '../../../../db/schema.js';
+import type { Database, LogLevel, RunStatus, SyncLogsTable, SyncRunRow, SyncRunsTable } from '../../../../db/schema.js';
 
 export interface RunFilters {
   integrationId?: string;
@@ -50,6 +50,104 @@ export async function requestCancel(tx: Tx, orgId: string, runId: string) {
     .where('organization_id', '=', orgId).where('id', '=', runId).where('status', '=', 'running')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+// ---- run execution (the sync engine's run executor) -------------------------------------------------
+
+/** A run nobody is working on: queued, or running with a heartbeat older than `staleBefore` (its worker died). */
+const claimable = (staleBefore: Date) => (eb: ExpressionBuilder<Database, 'sync_runs'>) =>
+  eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', staleBefore)])]);
+const claimedNow = () => ({ status: 'running' as const, started_at: sql<Date>`coalesce(started_at, now())`, heartbeat_at: new Date() });
+
+/** Claims one run if nobody is working on it (see `claimable`): running, started (once), heartbeat now. */
+export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date): Promise<SyncRunRow | undefined> {
+  return tx.updateTable('sync_runs').set(claimedNow())
+    .where('organization_id', '=', orgId).where('id', '=', runId).where(claimable(staleBefore))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Claims up to `limit` runs of any organization that nobody is working on, oldest first (platform scope). SKIP
+ * LOCKED lets several workers claim at once without waiting on, or taking, each other's rows. The picked ids
+ * are a MATERIALIZED CTE: as `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` the planner may
+ * run the subquery again, which then skips the rows this statement just claimed and picks the next
+ * ones — more than `limit` runs (seen: twelve for four free slots).
+ */
+export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date): Promise<SyncRunRow[]> {
+  return tx
+    .with((cte) => cte('picked').materialized(), (q) => q.selectFrom('sync_runs').select('id').where(claimable(staleBefore))
+      .orderBy('created_at').limit(limit).forUpdate().skipLocked())
+    .updateTable('sync_runs').set(claimedNow())
+    .from('picked').whereRef('sync_runs.id', '=', 'picked.id')
+    .returningAll('sync_runs')
+    .execute();
+}
+
+/** Renews a running run's heartbeat (a run that has ended keeps its last one). */
+export async function touchHeartbeat(tx: Tx, orgId: string, runId: string): Promise<void> {
+  await tx.updateTable('sync_runs').set({ heartbeat_at: new Date() })
+    .where('organization_id', '=', orgId).where('id', '=', runId).where('status', '=', 'running').execute();
+}
+
+/** Stores the sync's cursor as the run found it (`cursor_before`). */
+export async function setCursorBefore(tx: Tx, runId: string, cursor: unknown): Promise<void> {
+  await tx.updateTable('sync_runs').set({ cursor_before: JSON.stringify(cursor ?? null) }).where('id', '=', runId).execute();
+}
+
+/** What one committed page adds to its run. */
+export interface PageProgress {
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  /** Where the run resumes after this page. */
+  resumeCursor: unknown;
+}
+
+/** Adds a committed page's counts to the run, stores its resume cursor and heartbeat; returns whether a user asked to cancel. */
+export async function addPageProgress(tx: Tx, runId: string, p: PageProgress): Promise<boolean> {
+  const current = await tx.updateTable('sync_runs')
+    .set((eb) => ({
+      fetched: eb('fetched', '+', p.fetched),
+      created: eb('created', '+', p.created),
+      updated: eb('updated', '+', p.updated),
+      unchanged: eb('unchanged', '+', p.unchanged),
+      failed: eb('failed', '+', p.failed),
+      resume_cursor: JSON.stringify(p.resumeCursor ?? null),
+      heartbeat_at: new Date(),
+    }))
+    .where('id', '=', runId).returning(['cancel_requested']).executeTakeFirstOrThrow();
+  return current.cancel_requested;
+}
+
+export interface RunEnd {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  finishedAt: Date;
+  error: string | null;
+  /** Records the run marked deleted at its end. */
+  deleted: number;
+  /** A succeeded run's final cursor: stored as `cursor_after`, and the resume cursor is dropped. */
+  cursorAfter?: unknown;
+}
+
+/** Ends the run; returns the row with its final stats. */
+export function finishRun(tx: Tx, runId: string, end: RunEnd): Promise<SyncRunRow> {
+  return tx.updateTable('sync_runs')
+    .set((eb) => ({
+      status: end.status, finished_at: end.finishedAt, error: end.error, deleted: eb('deleted', '+', end.deleted),
+      ...(end.cursorAfter !== undefined ? { cursor_after: JSON.stringify(end.cursorAfter), resume_cursor: null } : {}),
+    }))
+    .where('id', '=', runId).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Whether another run of the integration is running (it stays SYNCING when this one ends). */
+export async function otherRunRunning(tx: Tx, integrationId: string, exceptRunId: string): Promise<boolean> {
+  const other = await tx.selectFrom('sync_runs').select('id')
+    .where('integration_id', '=', integrationId).where('status', '=', 'running').where('id', '!=', exceptRunId)
+    .executeTakeFirst();
+  return other !== undefined;
 }
 
 export interface LogFilters {

@@ -24,6 +24,13 @@ export async function updateSync(tx: Tx, orgId: string, syncId: string, patch: U
   await tx.updateTable('syncs').set({ ...patch, updated_at: new Date() }).where('organization_id', '=', orgId).where('id', '=', syncId).execute();
 }
 
+/** Records a finished run on its sync: when it ran and, for a succeeded run, the cursor the next run starts from. */
+export async function recordRunOnSync(tx: Tx, syncId: string, ranAt: Date, cursorAfter?: unknown): Promise<void> {
+  await tx.updateTable('syncs')
+    .set({ last_run_at: ranAt, ...(cursorAfter !== undefined ? { cursor: JSON.stringify(cursorAfter) } : {}) })
+    .where('id', '=', syncId).execute();
+}
+
 export async function deleteSync(tx: Tx, orgId: string, syncId: string) {
   await tx.deleteFrom('syncs').where('organization_id', '=', orgId).where('id', '=', syncId).execute();
 }

@@ -1,0 +1,182 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { FieldMappingsTable, SyncRunRow } from '../../../../db/schema.js';
+import type { Selectable } from 'kysely';
+import { AppError } from '../../lib/errors.js';
+import { compileMappings, type CompiledMappings, type FieldMapping } from '../syncs/mappings.js';
+import { CalDavError } from './caldav-connector.js';
+import { ConnectorError } from './connector-errors.js';
+import type { OpenSource, SourceLogEntry, SourcePage } from './page-source.js';
+import type { ClaimedRun, CommittedPage, RunStore } from './run-store.js';
+import type { RecordInput } from './records-writer.js';
+
+export interface ExecuteHooks {
+  /**
+   * Called after every committed page and on every heartbeat, after the run's heartbeat is saved:
+   * the job runner renews its own lock here (Agenda's `job.touch()`). Errors are logged, not thrown.
+   */
+  onHeartbeat?: () => Promise<void>;
+}
+
+export interface RunExecutionDeps {
+  store: RunStore;
+  openSource: OpenSource;
+  logger: FastifyBaseLogger;
+  /** How often a claimed run's heartbeat is renewed while it executes. */
+  heartbeatMs: number;
+}
+
+class RunCancelled extends Error {}
+
+/** Mapping failures logged per page, with their reasons; the rest are only counted. */
+const LOGGED_FAILURES_PER_PAGE = 5;
+
+/**
+ * Executes one claimed run: pages through the provider, maps each record, commits each page in its own
+ * transaction together with the run's counters and resume cursor (so a crash resumes after the last committed
+ * page, without duplicates), and records the outcome (run-store.ts). No network call happens inside a transaction.
+ */
+export function createRunExecution({ store, openSource, logger, heartbeatMs }: RunExecutionDeps) {
+  /** Claims one run and executes it; returns at once when another worker has it, or it was cancelled. */
+  async function execute(orgId: string, runId: string, hooks: ExecuteHooks = {}): Promise<void> {
+    const claimed = await store.claim(orgId, runId);
+    if (claimed) await executePrepared(claimed, hooks);
+  }
+
+  /** Executes a run this process claimed with `store.claimOldest`. */
+  async function executeClaimed(run: SyncRunRow): Promise<void> {
+    await executePrepared(await store.prepare(run), {});
+  }
+
+  async function executePrepared(claimed: ClaimedRun, hooks: ExecuteHooks): Promise<void> {
+    const { run, sync, integration } = claimed;
+    if (!sync || !integration) return store.finish(run, { status: 'failed', error: 'The sync or its integration no longer exists' });
+    if (integration.status === 'PAUSED') return store.finish(run, { status: 'cancelled', error: 'The integration is paused' });
+
+    const pending: SourceLogEntry[] = [];
+    const log = (entry: SourceLogEntry) => pending.push(entry);
+    const abort = new AbortController();
+    const resource = sync.resource;
+    const stopHeartbeat = startHeartbeat(run, hooks);
+    try {
+      await renew(hooks); // the caller's lock now postdates the claim's heartbeat
+      const mapper = compileMappings(claimed.mappings.map(toFieldMapping));
+      const resumed = run.resume_cursor != null;
+      log({ level: 'info', message: resumed ? 'Run resumed after the last committed page' : `Run started (${sync.mode} sync of ${resource})` });
+      const source = await openSource({
+        orgId: run.organization_id, integration, sync, mode: sync.mode,
+        cursor: run.resume_cursor ?? (sync.mode === 'incremental' ? sync.cursor : null),
+        log, signal: abort.signal,
+      });
+      const commit = async (page: SourcePage) => {
+        const cancelled = await store.commitPage(run, { integrationId: integration.id, resource }, mapPage(mapper, page, log), pending);
+        await renew(hooks);
+        if (cancelled) throw new RunCancelled('Cancelled by a user');
+      };
+      const { lastCursor, complete } = await commitEveryPage(source, commit);
+      await store.finish(run, { status: 'succeeded', cursorAfter: lastCursor, fullComplete: sync.mode === 'full' && complete, resource, integrationId: integration.id, pending });
+    } catch (err) {
+      abort.abort(); // stops a page fetch still in flight
+      const cancelled = err instanceof RunCancelled;
+      const message = cancelled ? err.message : safeMessage(err);
+      if (!cancelled) logger.warn({ runId: run.id, orgId: run.organization_id, err }, 'sync run failed');
+      await store.finish(run, { status: cancelled ? 'cancelled' : 'failed', error: message, pending, integrationId: integration.id });
+    } finally {
+      stopHeartbeat();
+    }
+  }
+
+  /**
+   * Keeps the claimed run's heartbeat fresh while it executes (between pages too), then renews the
+   * caller's lock; the heartbeat is written first, so it is never newer than the lock it backs.
+   */
+  function startHeartbeat(run: SyncRunRow, hooks: ExecuteHooks) {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const beat = async () => {
+      try {
+        await store.heartbeat(run.organization_id, run.id);
+        await renew(hooks);
+      } catch (err) {
+        logger.warn({ err, runId: run.id }, 'run heartbeat failed');
+      }
+      if (!stopped) timer = setTimeout(beat, heartbeatMs).unref();
+    };
+    timer = setTimeout(beat, heartbeatMs).unref();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }
+
+  async function renew(hooks: ExecuteHooks) {
+    if (!hooks.onHeartbeat) return;
+    try {
+      await hooks.onHeartbeat();
+    } catch (err) {
+      logger.debug({ err }, 'lock renewal failed');
+    }
+  }
+
+  return { execute, executeClaimed };
+}
+
+/**
+ * Commits the source's pages in order until its last one. The next page is fetched while this one is written:
+ * the provider and the database work in parallel. Commit order and resume cursors are unchanged (page N
+ * commits before N+1 starts). Returns the last committed page's cursor, and whether the listing completed.
+ */
+export async function commitEveryPage(
+  source: AsyncIterable<SourcePage>,
+  commit: (page: SourcePage) => Promise<void>,
+): Promise<{ lastCursor: unknown; complete: boolean }> {
+  let lastCursor: unknown = null;
+  const pages = source[Symbol.asyncIterator]();
+  let upcoming = pages.next();
+  for (;;) {
+    const step = await upcoming;
+    if (step.done) return { lastCursor, complete: false };
+    const page = step.value;
+    upcoming = page.done ? Promise.resolve({ done: true, value: undefined }) : pages.next();
+    // Awaited at the top of the loop; until then a failure must not count as unhandled.
+    upcoming.catch(() => {});
+    await commit(page);
+    lastCursor = page.cursor;
+    if (page.done) return { lastCursor, complete: true };
+  }
+}
+
+/** A page's records through the sync's mappings: the batch to upsert, and the records refused (the first few logged). */
+export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry: SourceLogEntry) => void): CommittedPage {
+  const batch: RecordInput[] = [];
+  let failed = 0;
+  page.records.forEach((record, i) => {
+    const { output, errors } = mapper.apply(record);
+    if (errors.length) {
+      failed++;
+      if (failed <= LOGGED_FAILURES_PER_PAGE) {
+        log({ level: 'warn', message: `Record ${page.externalIds[i]} skipped: ${errors.map((e) => `${e.target}: ${e.message}`).join('; ')}` });
+      }
+      return;
+    }
+    batch.push({ externalId: page.externalIds[i], data: output, sourceUpdatedAt: page.updatedAt[i] ?? null });
+  });
+  return { batch, fetched: page.records.length, failed, cursor: page.cursor };
+}
+
+/** A stored field mapping as the mapping compiler takes it. */
+function toFieldMapping(m: Selectable<FieldMappingsTable>): FieldMapping {
+  return {
+    source: m.source, target: m.target,
+    ...(m.transform ? { transform: m.transform } : {}), ...(m.args != null ? { args: m.args } : {}),
+    ...(m.required ? { required: true } : {}), ...(m.default_value != null ? { default: m.default_value } : {}),
+  } as FieldMapping;
+}
+
+/** Errors shown to admins: connector errors are written to be safe; anything else is summarised. */
+function safeMessage(err: unknown): string {
+  // These are written to be shown: provider, status and a redacted URL, never a response body.
+  if (err instanceof ConnectorError || err instanceof CalDavError || (err instanceof AppError && err.statusCode < 500)) {
+    return err.message.slice(0, 1000);
+  }
+  return 'The sync failed unexpectedly; the details are in the server log';
+}

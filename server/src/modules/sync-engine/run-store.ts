@@ -1,0 +1,155 @@
+import type { Db } from '../../../../db/client.js';
+import type { IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import { uuidv7 } from '../../lib/ids.js';
+import * as integrationsRepo from '../integrations/integrations.repo.js';
+import * as runsRepo from '../runs/runs.repo.js';
+import * as syncsRepo from '../syncs/syncs.repo.js';
+import type { SourceLogEntry } from './page-source.js';
+import { markUnseenDeleted, upsertRecords, type RecordInput } from './records-writer.js';
+
+/** Consecutive failed runs after which the integration shows ERROR (a single hiccup does not). */
+export const FAILURES_BEFORE_ERROR = 3;
+
+/**
+ * What a run records in the database, one transaction per step, in the run's organization scope (claims of
+ * any organization's runs: the platform scope): its claim, each page's records together with the run's counters,
+ * resume cursor and logs, and its end on the run, the sync and the integration. The only part of the sync engine
+ * that reads or writes tables; the SQL is in the repos of the modules that own them (runs, syncs, integrations).
+ */
+export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number }) {
+  const staleBefore = () => new Date(Date.now() - staleRunMs);
+
+  /**
+   * One page, in one transaction: its records, the run's counters and resume cursor, and the pending log entries
+   * (drained) followed by the batch line. Returns whether a user asked to cancel the run.
+   */
+  async function commitPage(run: SyncRunRow, target: { integrationId: string; resource: string }, page: CommittedPage, pending: SourceLogEntry[]): Promise<boolean> {
+    const orgId = run.organization_id;
+    return inScope(db, { org: orgId }, async (tx) => {
+      const counts = await upsertRecords(tx, { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id }, page.batch);
+      const cancelRequested = await runsRepo.addPageProgress(tx, run.id, {
+        fetched: page.fetched, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: page.failed, resumeCursor: page.cursor,
+      });
+      pending.push({
+        level: 'info',
+        message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}`,
+      });
+      await writeLogs(tx, run, pending.splice(0));
+      return cancelRequested;
+    });
+  }
+
+  /**
+   * Records the run's outcome: deletions after a complete full run, the run's status and final stats (and its
+   * summary line after the pending log entries), the sync's last run and cursor, and the integration's status.
+   */
+  async function finish(run: SyncRunRow, outcome: RunOutcome): Promise<void> {
+    const orgId = run.organization_id;
+    await inScope(db, { org: orgId }, async (tx) => {
+      const succeeded = outcome.status === 'succeeded';
+      const deleted = succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
+        ? await markUnseenDeleted(tx, { integrationId: outcome.integrationId, resource: outcome.resource, runId: run.id })
+        : 0;
+      const now = new Date();
+      const cursorAfter = succeeded ? outcome.cursorAfter ?? null : undefined;
+      const s = await runsRepo.finishRun(tx, run.id, { status: outcome.status, finishedAt: now, error: outcome.error ?? null, deleted, cursorAfter });
+      const stats = { fetched: s.fetched, created: s.created, updated: s.updated, unchanged: s.unchanged, deleted: s.deleted, failed: s.failed };
+      const summary = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${outcome.error ? ` — ${outcome.error}` : ''}`;
+      await writeLogs(tx, run, [...(outcome.pending ?? []), { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats } }]);
+
+      await syncsRepo.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
+      const integration = await integrationsRepo.lockIntegration(tx, orgId, run.integration_id);
+      if (!integration) return;
+      const stillSyncing = await runsRepo.otherRunRunning(tx, run.integration_id, run.id);
+      await integrationsRepo.updateIntegration(tx, orgId, run.integration_id, integrationAfterRun(integration, outcome, stillSyncing, now));
+    });
+  }
+
+  return {
+    /** Claims a queued run, or a running one abandoned by a dead worker, and prepares it; null when someone else has it. */
+    claim: (orgId: string, runId: string): Promise<ClaimedRun | null> =>
+      inScope(db, { org: orgId }, async (tx) => {
+        const run = await runsRepo.claimRun(tx, orgId, runId, staleBefore());
+        return run ? prepareRun(tx, orgId, run) : null;
+      }),
+
+    /** Claims up to `limit` runs of any organization that nobody is working on, oldest first. */
+    claimOldest: (limit: number): Promise<SyncRunRow[]> =>
+      inScope(db, { platform: true }, (tx) => runsRepo.claimOldestRuns(tx, limit, staleBefore())),
+
+    /** Prepares a run claimed with claimOldest. */
+    prepare: (run: SyncRunRow): Promise<ClaimedRun> => inScope(db, { org: run.organization_id }, (tx) => prepareRun(tx, run.organization_id, run)),
+
+    heartbeat: (orgId: string, runId: string): Promise<void> => inScope(db, { org: orgId }, (tx) => runsRepo.touchHeartbeat(tx, orgId, runId)),
+
+    commitPage,
+    finish,
+  };
+}
+
+export type RunStore = ReturnType<typeof createRunStore>;
+export type ClaimedRun = Awaited<ReturnType<typeof prepareRun>>;
+
+/** What a claimed run needs, read in the run's organization scope; marks the integration SYNCING. */
+async function prepareRun(tx: Tx, orgId: string, run: SyncRunRow) {
+  const sync = await syncsRepo.findSync(tx, orgId, run.sync_id);
+  const integration = sync && (await integrationsRepo.findIntegration(tx, orgId, sync.integration_id));
+  const mappings = sync ? await syncsRepo.mappingsOf(tx, [sync.id]) : [];
+  if (sync && integration && integration.status !== 'PAUSED') {
+    await integrationsRepo.updateIntegration(tx, orgId, integration.id, { status: 'SYNCING' });
+    if (!run.cursor_before) await runsRepo.setCursorBefore(tx, run.id, sync.cursor);
+  }
+  return { run, sync, integration, mappings };
+}
+
+/** A page as it is committed: the mapped records, and what the run counts for it. */
+export interface CommittedPage {
+  batch: RecordInput[];
+  /** Records the provider sent (mapped or not). */
+  fetched: number;
+  /** Records the mappings refused. */
+  failed: number;
+  /** Where the run resumes after this page. */
+  cursor: unknown;
+}
+
+export interface RunOutcome {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error?: string;
+  cursorAfter?: unknown;
+  /** A full run listed everything: records it did not see are marked deleted. */
+  fullComplete?: boolean;
+  resource?: string;
+  integrationId?: string;
+  /** Log entries not yet written; the summary line follows them. */
+  pending?: SourceLogEntry[];
+}
+
+/**
+ * The integration after a run ends: a pause stays; a failure counts towards ERROR (FAILURES_BEFORE_ERROR in a row);
+ * otherwise SYNCING while another of its runs is running, else ACTIVE. A success resets the failure count.
+ */
+export function integrationAfterRun(
+  integration: Pick<IntegrationRow, 'status' | 'error_count' | 'verified_at'>,
+  outcome: Pick<RunOutcome, 'status' | 'error'>,
+  stillSyncing: boolean,
+  now: Date,
+) {
+  if (outcome.status === 'failed') {
+    const errors = integration.error_count + 1;
+    const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : errors >= FAILURES_BEFORE_ERROR ? 'ERROR' : stillSyncing ? 'SYNCING' : 'ACTIVE';
+    return { error_count: errors, last_error: outcome.error ?? 'Sync failed', status };
+  }
+  const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : stillSyncing ? 'SYNCING' : 'ACTIVE';
+  return { status, ...(outcome.status === 'succeeded' ? { last_sync_at: now, error_count: 0, verified_at: integration.verified_at ?? now } : {}) };
+}
+
+/** Appends log entries to the run's log, one millisecond apart so they keep their order. */
+async function writeLogs(tx: Tx, run: SyncRunRow, entries: SourceLogEntry[]): Promise<void> {
+  const base = Date.now();
+  await runsRepo.insertLogs(tx, entries.map((e, i) => ({
+    id: uuidv7(base + i), organization_id: run.organization_id, run_id: run.id, integration_id: run.integration_id, sync_id: run.sync_id,
+    at: new Date(base + i), level: e.level as LogLevel, message: e.message.slice(0, 2000), data: e.data ? JSON.stringify(e.data) : null,
+  })));
+}
