@@ -91,161 +91,26 @@ export function validateLegacyRow(value: unknown, options: ValidationOptions = {
   }
   const problems: string[] = [];
   const ignoredFields = Object.keys(value).filter((k) => !KNOWN_FIELDS.has(k));
+  const r = new RowReader(foldAliases(value, problems), problems);
 
-  // Aliases fill their canonical field; both given with different values is ambiguous.
-  const v: Record<string, unknown> = {};
-  for (const field of CANONICAL) v[field] = value[field];
-  for (const [alias, field] of Object.entries(ALIASES)) {
-    if (value[alias] === undefined || value[alias] === null) continue;
-    if (v[field] === undefined || v[field] === null) v[field] = value[alias];
-    else if (JSON.stringify(v[field]) !== JSON.stringify(value[alias])) problems.push(`${field} and ${alias} are both given and differ; keep one`);
-  }
-  const accountField = ACCOUNT_FIELDS.find((f) => value[f] !== undefined && value[f] !== null && value[f] !== '');
-
-  const present = (field: string) => v[field] !== undefined && v[field] !== null;
-  const text = (field: string, max: number, required: boolean): string | null => {
-    if (!present(field)) {
-      if (required) problems.push(`${field} is required`);
-      return null;
-    }
-    const raw = v[field];
-    if (typeof raw !== 'string' || raw.trim() === '') {
-      problems.push(`${field} must be a non-empty string`);
-      return null;
-    }
-    const s = raw.trim();
-    if (s.length > max) problems.push(`${field} is longer than ${max} characters`);
-    else if (CONTROL.test(s)) problems.push(`${field} contains control characters`);
-    else return s;
-    return null;
-  };
-  // Tokens are never quoted or trimmed: whitespace inside one means the export is damaged.
-  const token = (field: string, max: number, required: boolean): string | null => {
-    if (!present(field)) {
-      if (required) problems.push(`${field} is required`);
-      return null;
-    }
-    const raw = v[field];
-    if (typeof raw !== 'string' || raw === '') problems.push(`${field} must be a non-empty string`);
-    else if (raw.length > max) problems.push(`${field} is longer than ${max} characters`);
-    else if (/\s/.test(raw) || CONTROL.test(raw)) problems.push(`${field} contains whitespace or control characters (no real token does: check the export)`);
-    else return raw;
-    return null;
-  };
-
-  let organization: string | null = null;
-  if (!present('organization') && value.organizationId !== undefined) {
-    problems.push('organization (the Linkyard organization slug, e.g. "acme") is required; organizationId of the old system is not used, map it to a slug first');
-  } else {
-    organization = text('organization', 63, true);
-    if (organization !== null) organization = organization.toLowerCase();
-  }
-
-  let provider: ProviderDefinition | undefined;
-  const providerText = text('provider', 100, true);
-  if (providerText !== null) {
-    provider = resolveProvider(providerText);
-    if (!provider) problems.push(unknownProvider(providerText));
-    else if (provider.authType !== 'oauth2') {
-      problems.push(`${provider.name} uses ${provider.authType === 'api_key' ? 'an API key' : 'a username and app password'}, not OAuth tokens: add it in the admin UI instead`);
-      provider = undefined;
-    }
-  }
-
-  let externalAccount: string | null = null;
-  if (!accountField) {
-    problems.push('externalAccount (the provider account the tokens belong to, e.g. an email) is required: it is how a re-run recognises rows already imported');
-  } else {
-    const raw = value[accountField];
-    const s = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
-    if (typeof s !== 'string' || s.trim() === '') problems.push(`${accountField} must be a non-empty string`);
-    else if (s.trim().length > MAX_ACCOUNT) problems.push(`${accountField} is longer than ${MAX_ACCOUNT} characters`);
-    else if (CONTROL.test(s)) problems.push(`${accountField} contains control characters`);
-    else externalAccount = s.trim();
-  }
-
-  const accessToken = token('accessToken', MAX_TOKEN, true);
-  const refreshToken = token('refreshToken', MAX_TOKEN, false);
-  const clientId = text('clientId', 500, false);
-  const clientSecret = token('clientSecret', MAX_SECRET, false);
-  if ((present('clientId') || present('clientSecret')) && !(present('clientId') && present('clientSecret'))) {
+  // The order of the checks is the order of the problems reported.
+  const organization = readOrganization(r, value);
+  const provider = readProvider(r);
+  const externalAccount = readExternalAccount(value, problems);
+  const accessToken = r.token('accessToken', MAX_TOKEN, true);
+  const refreshToken = r.token('refreshToken', MAX_TOKEN, false);
+  const clientId = r.text('clientId', 500, false);
+  const clientSecret = r.token('clientSecret', MAX_SECRET, false);
+  if ((r.present('clientId') || r.present('clientSecret')) && !(r.present('clientId') && r.present('clientSecret'))) {
     problems.push('clientId and clientSecret go together: give both (the organization\'s own OAuth app) or neither');
   }
-
-  const expiresAt = present('expiresAt') ? parseExpiry(v.expiresAt, problems) : null;
-
-  let tokenType: string | null = null;
-  if (present('tokenType')) {
-    tokenType = text('tokenType', 40, false);
-    if (tokenType !== null && !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(tokenType)) {
-      problems.push(`tokenType ${quote(tokenType)} is not a token type (e.g. "Bearer")`);
-      tokenType = null;
-    } else if (tokenType !== null) {
-      // Lower case, as the OAuth client (oauth4webapi) stores the token types it receives.
-      tokenType = tokenType.toLowerCase();
-    }
-  }
-
-  let scopes: string[] | null = null;
-  if (present('scopes')) {
-    const raw = v.scopes;
-    const list = typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : raw;
-    if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '' || s.length > 200)) {
-      problems.push('scopes must be an array of scope strings, or one string of scopes separated by spaces or commas');
-    } else if (list.length > MAX_SCOPES) {
-      problems.push(`scopes holds more than ${MAX_SCOPES} scopes`);
-    } else {
-      try {
-        scopes = checkScopes(list as string[]);
-      } catch (err) {
-        problems.push(messageOf(err));
-      }
-    }
-  }
-
-  let name: string | null = null;
-  if (present('name')) name = text('name', MAX_NAME, false);
-
-  let legacyId: string | null = null;
-  if (present('legacyId')) {
-    const raw = v.legacyId;
-    if ((typeof raw === 'string' && raw.trim() !== '' && raw.length <= 200 && !CONTROL.test(raw)) || (typeof raw === 'number' && Number.isFinite(raw))) {
-      legacyId = String(raw).trim();
-    } else problems.push('legacyId must be a string of at most 200 characters or a number');
-  }
-
-  let settings: Record<string, string> = {};
-  if (present('settings') && !isPlainObject(v.settings)) problems.push('settings must be an object of strings');
-  else if (present('settings') && Object.keys(v.settings as object).length > MAX_SETTINGS) problems.push(`settings has more than ${MAX_SETTINGS} entries`);
-  else if (provider) {
-    const raw = (v.settings ?? {}) as Record<string, unknown>;
-    const bad = Object.entries(raw).find(([, s]) => typeof s !== 'string' || s.length > 500);
-    if (bad) problems.push(`settings.${bad[0]} must be a string of at most 500 characters`);
-    else {
-      try {
-        settings = checkSettings(provider, raw as Record<string, string>, !!options.allowHttp);
-      } catch (err) {
-        problems.push(messageOf(err));
-      }
-    }
-  }
-
-  let connectionValues: Record<string, string> = {};
-  if (present('connectionValues') && !isPlainObject(v.connectionValues)) problems.push('connectionValues must be an object of strings');
-  else if (provider && present('connectionValues')) {
-    connectionValues = {};
-    const declared = new Map((provider.connectionValues ?? []).map((c) => [c.key, c]));
-    for (const [key, raw] of Object.entries(v.connectionValues as Record<string, unknown>)) {
-      const def = declared.get(key);
-      if (!def) {
-        problems.push(`connectionValues.${key} is not a connection value of ${provider.name} (${declared.size ? `known: ${[...declared.keys()].join(', ')}` : 'it has none'})`);
-      } else if (typeof raw !== 'string' || raw === '' || raw.length > 500) {
-        problems.push(`connectionValues.${key} must be a non-empty string of at most 500 characters`);
-      } else if (def.pattern && !new RegExp(def.pattern).test(raw)) {
-        problems.push(`connectionValues.${key} ${quote(raw)} is not valid for ${provider.name}`);
-      } else connectionValues[key] = raw;
-    }
-  }
+  const expiresAt = r.present('expiresAt') ? parseExpiry(r.v.expiresAt, problems) : null;
+  const tokenType = readTokenType(r);
+  const scopes = readScopes(r);
+  const name = r.present('name') ? r.text('name', MAX_NAME, false) : null;
+  const legacyId = readLegacyId(r);
+  const settings = readSettings(r, provider, !!options.allowHttp);
+  const connectionValues = readConnectionValues(r, provider);
 
   if (problems.length || !provider || !organization || !externalAccount || !accessToken) return { problems, ignoredFields };
   return {
@@ -257,6 +122,186 @@ export function validateLegacyRow(value: unknown, options: ValidationOptions = {
       name: name ?? defaultName(provider, externalAccount),
     },
   };
+}
+
+/** The row's canonical fields; aliases fill their canonical field, and both given with different values is ambiguous. */
+function foldAliases(value: Record<string, unknown>, problems: string[]): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  for (const field of CANONICAL) v[field] = value[field];
+  for (const [alias, field] of Object.entries(ALIASES)) {
+    if (value[alias] === undefined || value[alias] === null) continue;
+    if (v[field] === undefined || v[field] === null) v[field] = value[alias];
+    else if (JSON.stringify(v[field]) !== JSON.stringify(value[alias])) problems.push(`${field} and ${alias} are both given and differ; keep one`);
+  }
+  return v;
+}
+
+/** Reads the canonical fields of one row, adding a problem (naming the field) for each value it refuses. */
+class RowReader {
+  constructor(
+    readonly v: Record<string, unknown>,
+    readonly problems: string[],
+  ) {}
+
+  present(field: string): boolean {
+    return this.v[field] !== undefined && this.v[field] !== null;
+  }
+
+  /** A trimmed single-line string of at most `max` characters. */
+  text(field: string, max: number, required: boolean): string | null {
+    if (!this.present(field)) {
+      if (required) this.problems.push(`${field} is required`);
+      return null;
+    }
+    const raw = this.v[field];
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      this.problems.push(`${field} must be a non-empty string`);
+      return null;
+    }
+    const s = raw.trim();
+    if (s.length > max) this.problems.push(`${field} is longer than ${max} characters`);
+    else if (CONTROL.test(s)) this.problems.push(`${field} contains control characters`);
+    else return s;
+    return null;
+  }
+
+  /** Tokens are never quoted or trimmed: whitespace inside one means the export is damaged. */
+  token(field: string, max: number, required: boolean): string | null {
+    if (!this.present(field)) {
+      if (required) this.problems.push(`${field} is required`);
+      return null;
+    }
+    const raw = this.v[field];
+    if (typeof raw !== 'string' || raw === '') this.problems.push(`${field} must be a non-empty string`);
+    else if (raw.length > max) this.problems.push(`${field} is longer than ${max} characters`);
+    else if (/\s/.test(raw) || CONTROL.test(raw)) this.problems.push(`${field} contains whitespace or control characters (no real token does: check the export)`);
+    else return raw;
+    return null;
+  }
+}
+
+/** The Linkyard organization slug (lower case); the old system's organizationId is refused with a hint. */
+function readOrganization(r: RowReader, value: Record<string, unknown>): string | null {
+  if (!r.present('organization') && value.organizationId !== undefined) {
+    r.problems.push('organization (the Linkyard organization slug, e.g. "acme") is required; organizationId of the old system is not used, map it to a slug first');
+    return null;
+  }
+  const organization = r.text('organization', 63, true);
+  return organization !== null ? organization.toLowerCase() : null;
+}
+
+/** The provider, resolved leniently; only OAuth providers come with tokens to import. */
+function readProvider(r: RowReader): ProviderDefinition | undefined {
+  const providerText = r.text('provider', 100, true);
+  if (providerText === null) return undefined;
+  const provider = resolveProvider(providerText);
+  if (!provider) {
+    r.problems.push(unknownProvider(providerText));
+    return undefined;
+  }
+  if (provider.authType !== 'oauth2') {
+    r.problems.push(`${provider.name} uses ${provider.authType === 'api_key' ? 'an API key' : 'a username and app password'}, not OAuth tokens: add it in the admin UI instead`);
+    return undefined;
+  }
+  return provider;
+}
+
+/** The provider account the tokens belong to, from the first account field present (a safe integer is accepted). */
+function readExternalAccount(value: Record<string, unknown>, problems: string[]): string | null {
+  const accountField = ACCOUNT_FIELDS.find((f) => value[f] !== undefined && value[f] !== null && value[f] !== '');
+  if (!accountField) {
+    problems.push('externalAccount (the provider account the tokens belong to, e.g. an email) is required: it is how a re-run recognises rows already imported');
+    return null;
+  }
+  const raw = value[accountField];
+  const s = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
+  if (typeof s !== 'string' || s.trim() === '') problems.push(`${accountField} must be a non-empty string`);
+  else if (s.trim().length > MAX_ACCOUNT) problems.push(`${accountField} is longer than ${MAX_ACCOUNT} characters`);
+  else if (CONTROL.test(s)) problems.push(`${accountField} contains control characters`);
+  else return s.trim();
+  return null;
+}
+
+function readTokenType(r: RowReader): string | null {
+  if (!r.present('tokenType')) return null;
+  const tokenType = r.text('tokenType', 40, false);
+  if (tokenType === null) return null;
+  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(tokenType)) {
+    r.problems.push(`tokenType ${quote(tokenType)} is not a token type (e.g. "Bearer")`);
+    return null;
+  }
+  // Lower case, as the OAuth client (oauth4webapi) stores the token types it receives.
+  return tokenType.toLowerCase();
+}
+
+/** Granted scopes: an array, or one string separated by spaces or commas. */
+function readScopes(r: RowReader): string[] | null {
+  if (!r.present('scopes')) return null;
+  const raw = r.v.scopes;
+  const list = typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : raw;
+  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '' || s.length > 200)) {
+    r.problems.push('scopes must be an array of scope strings, or one string of scopes separated by spaces or commas');
+  } else if (list.length > MAX_SCOPES) {
+    r.problems.push(`scopes holds more than ${MAX_SCOPES} scopes`);
+  } else {
+    try {
+      return checkScopes(list as string[]);
+    } catch (err) {
+      r.problems.push(messageOf(err));
+    }
+  }
+  return null;
+}
+
+function readLegacyId(r: RowReader): string | null {
+  if (!r.present('legacyId')) return null;
+  const raw = r.v.legacyId;
+  if ((typeof raw === 'string' && raw.trim() !== '' && raw.length <= 200 && !CONTROL.test(raw)) || (typeof raw === 'number' && Number.isFinite(raw))) {
+    return String(raw).trim();
+  }
+  r.problems.push('legacyId must be a string of at most 200 characters or a number');
+  return null;
+}
+
+/** The provider's settings, checked as the admin UI checks them (known keys, override URLs). */
+function readSettings(r: RowReader, provider: ProviderDefinition | undefined, allowHttp: boolean): Record<string, string> {
+  if (r.present('settings') && !isPlainObject(r.v.settings)) r.problems.push('settings must be an object of strings');
+  else if (r.present('settings') && Object.keys(r.v.settings as object).length > MAX_SETTINGS) r.problems.push(`settings has more than ${MAX_SETTINGS} entries`);
+  else if (provider) {
+    const raw = (r.v.settings ?? {}) as Record<string, unknown>;
+    const bad = Object.entries(raw).find(([, s]) => typeof s !== 'string' || s.length > 500);
+    if (bad) r.problems.push(`settings.${bad[0]} must be a string of at most 500 characters`);
+    else {
+      try {
+        return checkSettings(provider, raw as Record<string, string>, allowHttp);
+      } catch (err) {
+        r.problems.push(messageOf(err));
+      }
+    }
+  }
+  return {};
+}
+
+/** Values the provider declares for a connection (e.g. a Zendesk subdomain), each checked against its pattern. */
+function readConnectionValues(r: RowReader, provider: ProviderDefinition | undefined): Record<string, string> {
+  const connectionValues: Record<string, string> = {};
+  if (r.present('connectionValues') && !isPlainObject(r.v.connectionValues)) {
+    r.problems.push('connectionValues must be an object of strings');
+    return connectionValues;
+  }
+  if (!provider || !r.present('connectionValues')) return connectionValues;
+  const declared = new Map((provider.connectionValues ?? []).map((c) => [c.key, c]));
+  for (const [key, raw] of Object.entries(r.v.connectionValues as Record<string, unknown>)) {
+    const def = declared.get(key);
+    if (!def) {
+      r.problems.push(`connectionValues.${key} is not a connection value of ${provider.name} (${declared.size ? `known: ${[...declared.keys()].join(', ')}` : 'it has none'})`);
+    } else if (typeof raw !== 'string' || raw === '' || raw.length > 500) {
+      r.problems.push(`connectionValues.${key} must be a non-empty string of at most 500 characters`);
+    } else if (def.pattern && !new RegExp(def.pattern).test(raw)) {
+      r.problems.push(`connectionValues.${key} ${quote(raw)} is not valid for ${provider.name}`);
+    } else connectionValues[key] = raw;
+  }
+  return connectionValues;
 }
 
 function defaultName(provider: ProviderDefinition, account: string): string {
