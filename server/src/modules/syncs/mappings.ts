@@ -172,9 +172,12 @@ export function previewMappings(mappings: readonly FieldMapping[], record: unkno
   return compileMappings(mappings).apply(record);
 }
 
+type Fail = (field: string | undefined, message: string) => never;
+
+/** Validates one mapping (the first problem throws, naming the mapping and field) and compiles it. */
 function compileField(mapping: FieldMapping, index: number): CompiledField {
   const at = (field?: string) => `mappings[${index}]${field ? `.${field}` : ''}`;
-  const fail = (field: string | undefined, message: string): never => {
+  const fail: Fail = (field, message) => {
     throw new BadRequest(`${at(field)} ${message}`);
   };
   if (!isPlainObject(mapping)) fail(undefined, 'must be an object like { "source": "email", "target": "email" }');
@@ -182,71 +185,112 @@ function compileField(mapping: FieldMapping, index: number): CompiledField {
     if (!MAPPING_KEYS.includes(key)) fail(key, `is not a mapping property (expected ${MAPPING_KEYS.join(', ')})`);
   }
   const { source, target, transform, args, required, default: defaultValue } = mapping;
-
-  if (typeof target !== 'string' || target === '') fail('target', 'is required (the organization field to write)');
-  if (target.length > MAX_TARGET_LENGTH) fail('target', `is longer than ${MAX_TARGET_LENGTH} characters`);
-  const targetSegments = target.split('.');
-  const reserved = targetSegments.find((s) => RESERVED.has(s));
-  if (reserved !== undefined) fail('target', `"${target}" uses the reserved name "${reserved}"`);
-  if (!TARGET_REGEX.test(target)) {
-    fail('target', `"${target}" is not a valid field name (letters, digits and _, not starting with a digit; dots for nested fields)`);
-  }
-
+  const targetSegments = checkTarget(target, fail);
   if (transform !== undefined && (typeof transform !== 'string' || !TRANSFORM_NAMES.has(transform))) {
     fail('transform', `${typeof transform === 'string' ? `"${transform}"` : describe(transform)} is not one of ${TRANSFORMS.join(', ')}`);
   }
   if (required !== undefined && typeof required !== 'boolean') fail('required', 'must be true or false');
   if (defaultValue !== undefined && !isLiteral(defaultValue)) fail('default', LITERAL_RULE);
   if (transform === 'default' && defaultValue !== undefined) fail('default', 'cannot be combined with transform "default"; put the value in args.value');
+  const get = compileSource(source, transform, fail);
+  const argValues = checkArgs(transform, args, fail);
 
-  const sourceless = transform === 'constant' || transform === 'template';
-  let sourcePath: string | undefined;
-  let get: Getter | undefined;
-  if (source !== undefined && typeof source !== 'string') fail('source', 'must be a path such as properties.email');
-  if (sourceless) {
-    if (source) fail('source', `must be empty for transform "${transform}" (${transform === 'template' ? 'placeholders in args.template name the source fields' : 'the value comes from args.value'})`);
-  } else {
-    if (!source) fail('source', 'is required (a path into the provider record such as properties.email or emails[0].value)');
-    sourcePath = source;
-    get = compileGetter(parseOrFail(source!, (message) => fail('source', `"${source}" ${message}`)));
+  const fallbackLiteral = transform === 'default' ? argValues.value : defaultValue;
+  return {
+    target,
+    nested: targetSegments.length > 1 ? targetSegments : null,
+    source: get ? source : undefined,
+    produce: compileProducer(transform, argValues, get, fail),
+    fallback: fallbackLiteral === undefined ? null : literalValue(fallbackLiteral),
+    required: required === true,
+  };
+}
+
+/** The target's segments: a valid field name, not reserved, dots for nested fields. */
+function checkTarget(target: unknown, fail: Fail): string[] {
+  if (typeof target !== 'string' || target === '') fail('target', 'is required (the organization field to write)');
+  const name = target as string;
+  if (name.length > MAX_TARGET_LENGTH) fail('target', `is longer than ${MAX_TARGET_LENGTH} characters`);
+  const targetSegments = name.split('.');
+  const reserved = targetSegments.find((s) => RESERVED.has(s));
+  if (reserved !== undefined) fail('target', `"${name}" uses the reserved name "${reserved}"`);
+  if (!TARGET_REGEX.test(name)) {
+    fail('target', `"${name}" is not a valid field name (letters, digits and _, not starting with a digit; dots for nested fields)`);
   }
+  return targetSegments;
+}
 
-  // args
+/** The source's getter; constant and template mappings take no source (undefined). */
+function compileSource(source: unknown, transform: TransformName | undefined, fail: Fail): Getter | undefined {
+  if (source !== undefined && typeof source !== 'string') fail('source', 'must be a path such as properties.email');
+  if (transform === 'constant' || transform === 'template') {
+    if (source) fail('source', `must be empty for transform "${transform}" (${transform === 'template' ? 'placeholders in args.template name the source fields' : 'the value comes from args.value'})`);
+    return undefined;
+  }
+  if (!source) fail('source', 'is required (a path into the provider record such as properties.email or emails[0].value)');
+  return compileGetter(parseOrFail(source as string, (message) => fail('source', `"${source as string}" ${message}`)));
+}
+
+/** The mapping's args: only those its transform takes, and every one it requires. */
+function checkArgs(transform: TransformName | undefined, args: unknown, fail: Fail): Record<string, unknown> {
   if (args !== undefined && !isPlainObject(args)) fail('args', 'must be an object');
   const argValues = (args ?? {}) as Record<string, unknown>;
   const argKeys = Object.keys(argValues);
   if (transform === undefined) {
     if (argKeys.length) fail('args', 'is set but there is no transform');
-  } else {
-    const spec = TRANSFORM_ARGS[transform];
-    for (const key of argKeys) {
-      if (!spec.required.includes(key) && !spec.optional.includes(key)) {
-        const takes = [...spec.required, ...spec.optional];
-        fail(`args.${key}`, `is not used by transform "${transform}"${takes.length ? ` (it takes ${takes.join(', ')})` : ' (it takes no args)'}`);
-      }
-    }
-    for (const key of spec.required) {
-      if (argValues[key] === undefined) fail(`args.${key}`, `is required for ${transform}`);
+    return argValues;
+  }
+  const spec = TRANSFORM_ARGS[transform];
+  for (const key of argKeys) {
+    if (!spec.required.includes(key) && !spec.optional.includes(key)) {
+      const takes = [...spec.required, ...spec.optional];
+      fail(`args.${key}`, `is not used by transform "${transform}"${takes.length ? ` (it takes ${takes.join(', ')})` : ' (it takes no args)'}`);
     }
   }
+  for (const key of spec.required) {
+    if (argValues[key] === undefined) fail(`args.${key}`, `is required for ${transform}`);
+  }
+  return argValues;
+}
 
-  let transformFn: Transform | null = null;
-  let produce: (record: unknown) => Produced;
+/** What the mapping writes for a record: the source transformed, a rendered template, or a constant. */
+function compileProducer(
+  transform: TransformName | undefined, argValues: Record<string, unknown>, get: Getter | undefined, fail: Fail,
+): (record: unknown) => Produced {
+  if (transform === 'template') return renderTemplate(checkedTemplate(argValues, fail));
+  if (transform === 'constant') {
+    if (!isLiteral(argValues.value)) fail('args.value', LITERAL_RULE);
+    const value = literalValue(argValues.value);
+    return () => value();
+  }
+  const fn = transform === undefined ? null : compileTransform(transform, argValues, fail);
+  const read = get!;
+  return fn
+    ? (record) => {
+        const value = read(record);
+        return value === undefined || value === null ? MISSING : fn(value);
+      }
+    : (record) => {
+        const value = read(record);
+        return value === undefined || value === null ? MISSING : value;
+      };
+}
+
+/** The transform of a mapping that reads a source, with its args checked. */
+function compileTransform(transform: Exclude<TransformName, 'template' | 'constant'>, argValues: Record<string, unknown>, fail: Fail): Transform {
   switch (transform) {
-    case undefined: break;
-    case 'string': transformFn = toText; break;
-    case 'number': transformFn = toNumber; break;
-    case 'boolean': transformFn = toBoolean; break;
-    case 'lowercase': transformFn = textOnly((s) => s.toLowerCase()); break;
-    case 'uppercase': transformFn = textOnly((s) => s.toUpperCase()); break;
-    case 'trim': transformFn = textOnly((s) => s.trim()); break;
+    case 'string': return toText;
+    case 'number': return toNumber;
+    case 'boolean': return toBoolean;
+    case 'lowercase': return textOnly((s) => s.toLowerCase());
+    case 'uppercase': return textOnly((s) => s.toUpperCase());
+    case 'trim': return textOnly((s) => s.trim());
     case 'date': {
       const format = argValues.inputFormat ?? 'iso';
       if (!(DATE_INPUT_FORMATS as readonly unknown[]).includes(format)) {
         fail('args.inputFormat', `${describe(format)} is not one of ${DATE_INPUT_FORMATS.join(', ')}`);
       }
-      transformFn = dateTransform(format as DateInputFormat);
-      break;
+      return dateTransform(format as DateInputFormat);
     }
     case 'split':
     case 'join': {
@@ -255,66 +299,37 @@ function compileField(mapping: FieldMapping, index: number): CompiledField {
       if (typeof separator !== 'string' || separator.length < min || separator.length > MAX_SEPARATOR_LENGTH) {
         fail('args.separator', `must be text of ${min} to ${MAX_SEPARATOR_LENGTH} characters`);
       }
-      transformFn = transform === 'split' ? splitTransform(separator as string) : joinTransform(separator as string);
-      break;
+      return transform === 'split' ? splitTransform(separator as string) : joinTransform(separator as string);
     }
     case 'default':
-    case 'constant':
       if (!isLiteral(argValues.value)) fail('args.value', LITERAL_RULE);
-      if (transform === 'default') transformFn = defaultTransform;
-      break;
-    case 'value_map': {
-      const map = argValues.map;
-      if (!isPlainObject(map)) fail('args.map', 'must be an object like { "provider value": "organization value" }');
-      const entries = Object.entries(map as Record<string, unknown>);
-      if (entries.length === 0) fail('args.map', 'is empty');
-      if (entries.length > MAX_VALUE_MAP_ENTRIES) fail('args.map', `has ${entries.length} entries; at most ${MAX_VALUE_MAP_ENTRIES} are allowed`);
-      for (const [key, value] of entries) {
-        if (key.length > MAX_VALUE_MAP_KEY_LENGTH) fail('args.map', `has a key longer than ${MAX_VALUE_MAP_KEY_LENGTH} characters`);
-        if (!isLiteral(value)) fail(`args.map[${JSON.stringify(key)}]`, LITERAL_RULE);
-      }
-      const hasFallback = hasOwn.call(argValues, 'fallback') && argValues.fallback !== undefined;
-      if (hasFallback && !isLiteral(argValues.fallback)) fail('args.fallback', LITERAL_RULE);
-      transformFn = valueMapTransform(new Map(entries), hasFallback ? { value: argValues.fallback } : undefined);
-      break;
-    }
-    case 'template': {
-      const template = argValues.template;
-      if (typeof template !== 'string' || template.length > MAX_TEMPLATE_LENGTH) {
-        fail('args.template', `must be text of at most ${MAX_TEMPLATE_LENGTH} characters, e.g. "{{firstName}} {{lastName}}"`);
-      }
-      const parts = parseTemplate(template as string, (message) => fail('args.template', message));
-      produce = renderTemplate(parts);
-      break;
-    }
+      return defaultTransform;
+    case 'value_map':
+      return checkedValueMap(argValues, fail);
   }
+}
 
-  if (transform === 'constant') {
-    const value = literalValue(argValues.value);
-    produce = () => value();
-  } else if (transform !== 'template') {
-    const read = get!;
-    const fn = transformFn;
-    produce = fn
-      ? (record) => {
-          const value = read(record);
-          return value === undefined || value === null ? MISSING : fn(value);
-        }
-      : (record) => {
-          const value = read(record);
-          return value === undefined || value === null ? MISSING : value;
-        };
+function checkedValueMap(argValues: Record<string, unknown>, fail: Fail): Transform {
+  const map = argValues.map;
+  if (!isPlainObject(map)) fail('args.map', 'must be an object like { "provider value": "organization value" }');
+  const entries = Object.entries(map as Record<string, unknown>);
+  if (entries.length === 0) fail('args.map', 'is empty');
+  if (entries.length > MAX_VALUE_MAP_ENTRIES) fail('args.map', `has ${entries.length} entries; at most ${MAX_VALUE_MAP_ENTRIES} are allowed`);
+  for (const [key, value] of entries) {
+    if (key.length > MAX_VALUE_MAP_KEY_LENGTH) fail('args.map', `has a key longer than ${MAX_VALUE_MAP_KEY_LENGTH} characters`);
+    if (!isLiteral(value)) fail(`args.map[${JSON.stringify(key)}]`, LITERAL_RULE);
   }
+  const hasFallback = hasOwn.call(argValues, 'fallback') && argValues.fallback !== undefined;
+  if (hasFallback && !isLiteral(argValues.fallback)) fail('args.fallback', LITERAL_RULE);
+  return valueMapTransform(new Map(entries), hasFallback ? { value: argValues.fallback } : undefined);
+}
 
-  const fallbackLiteral = transform === 'default' ? argValues.value : defaultValue;
-  return {
-    target,
-    nested: targetSegments.length > 1 ? targetSegments : null,
-    source: sourcePath,
-    produce: produce!,
-    fallback: fallbackLiteral === undefined ? null : literalValue(fallbackLiteral),
-    required: required === true,
-  };
+function checkedTemplate(argValues: Record<string, unknown>, fail: Fail) {
+  const template = argValues.template;
+  if (typeof template !== 'string' || template.length > MAX_TEMPLATE_LENGTH) {
+    fail('args.template', `must be text of at most ${MAX_TEMPLATE_LENGTH} characters, e.g. "{{firstName}} {{lastName}}"`);
+  }
+  return parseTemplate(template as string, (message) => fail('args.template', message));
 }
 
 function parseOrFail(path: string, fail: (message: string) => never): PathSegment[] {
