@@ -80,18 +80,26 @@ export function xmlBytes(el: XmlElement | undefined): Buffer {
 
 const MAX_XML_DEPTH = 256;
 
+function malformed(what: string): never {
+  throw new CalDavError('protocol', `The CalDAV server sent malformed XML (${what})`);
+}
+
+/** The index just past `terminator`, searched from `from`; a missing one is malformed XML. */
+function indexAfter(s: string, terminator: string, from: number, what: string): number {
+  const end = s.indexOf(terminator, from);
+  if (end < 0) malformed(what);
+  return end + terminator.length;
+}
+
+/** A reader for the small XML subset WebDAV servers send: elements, attributes, namespaces, text, CDATA; no DTDs. */
 export function parseXml(body: Uint8Array | string): XmlElement {
   const s = typeof body === 'string' ? Buffer.from(body, 'utf8').toString('latin1') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-  const fail = (what: string): never => {
-    throw new CalDavError('protocol', `The CalDAV server sent malformed XML (${what})`);
-  };
-  type Frame = { el: XmlElement; qname: string; nsMap: Map<string, string> };
-  const stack: Frame[] = [];
+  const stack: XmlFrame[] = [];
   let root: XmlElement | null = null;
   let i = 0;
   const appendText = (text: string) => {
     if (stack.length > 0) stack[stack.length - 1].el.raw += text;
-    else if (text.trim()) fail('text outside the root element');
+    else if (text.trim()) malformed('text outside the root element');
   };
   while (i < s.length) {
     const lt = s.indexOf('<', i);
@@ -101,89 +109,102 @@ export function parseXml(body: Uint8Array | string): XmlElement {
     }
     if (lt > i) appendText(decodeEntities(s.slice(i, lt)));
     if (s.startsWith('<!--', lt)) {
-      const end = s.indexOf('-->', lt + 4);
-      if (end < 0) fail('unterminated comment');
-      i = end + 3;
+      i = indexAfter(s, '-->', lt + 4, 'unterminated comment');
     } else if (s.startsWith('<![CDATA[', lt)) {
-      const end = s.indexOf(']]>', lt + 9);
-      if (end < 0) fail('unterminated CDATA');
-      appendText(s.slice(lt + 9, end));
-      i = end + 3;
+      i = indexAfter(s, ']]>', lt + 9, 'unterminated CDATA');
+      appendText(s.slice(lt + 9, i - 3));
     } else if (s.startsWith('<?', lt)) {
-      const end = s.indexOf('?>', lt + 2);
-      if (end < 0) fail('unterminated processing instruction');
-      i = end + 2;
+      i = indexAfter(s, '?>', lt + 2, 'unterminated processing instruction');
     } else if (s.startsWith('<!', lt)) {
       const end = s.indexOf('>', lt);
-      if (end < 0 || s.slice(lt, end).includes('[')) fail('document type declarations are not accepted');
+      if (end < 0 || s.slice(lt, end).includes('[')) malformed('document type declarations are not accepted');
       i = end + 1;
     } else if (s[lt + 1] === '/') {
       const end = s.indexOf('>', lt);
-      if (end < 0) fail('unterminated end tag');
+      if (end < 0) malformed('unterminated end tag');
       const qname = s.slice(lt + 2, end).trim();
       const frame = stack.pop();
-      if (!frame || frame.qname !== qname) fail(`unexpected </${qname.slice(0, 40)}>`);
+      if (!frame || frame.qname !== qname) malformed(`unexpected </${qname.slice(0, 40)}>`);
       i = end + 1;
     } else {
-      // Start tag: name, attributes (quoted values may contain '>' and '/'), then '>' or '/>'.
-      let j = lt + 1;
-      while (j < s.length && !/[\s/>]/.test(s[j])) j++;
-      const qname = s.slice(lt + 1, j);
-      if (!qname) fail('empty tag name');
-      const attrs: Record<string, string> = {};
-      let selfClosing = false;
-      for (;;) {
-        while (j < s.length && /\s/.test(s[j])) j++;
-        if (j >= s.length) fail('unterminated start tag');
-        if (s[j] === '>') {
-          j++;
-          break;
-        }
-        if (s[j] === '/' && s[j + 1] === '>') {
-          selfClosing = true;
-          j += 2;
-          break;
-        }
-        const nameStart = j;
-        while (j < s.length && !/[\s=/>]/.test(s[j])) j++;
-        const attrName = s.slice(nameStart, j);
-        while (j < s.length && /\s/.test(s[j])) j++;
-        if (!attrName || s[j] !== '=') fail('attribute without a value');
-        j++;
-        while (j < s.length && /\s/.test(s[j])) j++;
-        const quote = s[j];
-        if (quote !== '"' && quote !== "'") fail('unquoted attribute value');
-        const close = s.indexOf(quote, j + 1);
-        if (close < 0) fail('unterminated attribute value');
-        attrs[attrName] = decodeEntities(s.slice(j + 1, close));
-        j = close + 1;
+      const tag = readStartTag(s, lt);
+      const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      const frame = openElement(tag, parent);
+      if (parent) parent.el.children.push(frame.el);
+      else if (root) malformed('more than one root element');
+      else root = frame.el;
+      if (!tag.selfClosing) {
+        if (stack.length >= MAX_XML_DEPTH) malformed('nesting too deep');
+        stack.push(frame);
       }
-      const parentMap = stack.length > 0 ? stack[stack.length - 1].nsMap : new Map<string, string>([['xml', 'http://www.w3.org/XML/1998/namespace']]);
-      let nsMap = parentMap;
-      for (const [name, value] of Object.entries(attrs)) {
-        if (name === 'xmlns' || name.startsWith('xmlns:')) {
-          if (nsMap === parentMap) nsMap = new Map(parentMap);
-          nsMap.set(name === 'xmlns' ? '' : name.slice(6), Buffer.from(value, 'latin1').toString('utf8'));
-        }
-      }
-      const colon = qname.indexOf(':');
-      const prefix = colon >= 0 ? qname.slice(0, colon) : '';
-      const ns = nsMap.get(prefix);
-      if (prefix && ns === undefined) fail(`undeclared namespace prefix ${prefix.slice(0, 40)}`);
-      const el: XmlElement = { ns: ns ?? '', name: colon >= 0 ? qname.slice(colon + 1) : qname, attrs, children: [], raw: '' };
-      if (stack.length > 0) stack[stack.length - 1].el.children.push(el);
-      else if (root) fail('more than one root element');
-      else root = el;
-      if (!selfClosing) {
-        if (stack.length >= MAX_XML_DEPTH) fail('nesting too deep');
-        stack.push({ el, qname, nsMap });
-      }
-      i = j;
+      i = tag.end;
     }
   }
-  if (stack.length > 0) fail(`unclosed <${stack[stack.length - 1].qname.slice(0, 40)}>`);
-  if (!root) fail('no root element');
+  if (stack.length > 0) malformed(`unclosed <${stack[stack.length - 1].qname.slice(0, 40)}>`);
+  if (!root) malformed('no root element');
   return root!;
+}
+
+/** An open element, with the namespace prefixes in scope inside it. */
+interface XmlFrame {
+  el: XmlElement;
+  qname: string;
+  nsMap: Map<string, string>;
+}
+
+interface StartTag {
+  qname: string;
+  attrs: Record<string, string>;
+  selfClosing: boolean;
+  /** The index just past the tag. */
+  end: number;
+}
+
+/** The start tag at `lt`: name, attributes (quoted values may contain '>' and '/'), then '>' or '/>'. */
+function readStartTag(s: string, lt: number): StartTag {
+  let j = lt + 1;
+  while (j < s.length && !/[\s/>]/.test(s[j])) j++;
+  const qname = s.slice(lt + 1, j);
+  if (!qname) malformed('empty tag name');
+  const attrs: Record<string, string> = {};
+  for (;;) {
+    while (j < s.length && /\s/.test(s[j])) j++;
+    if (j >= s.length) malformed('unterminated start tag');
+    if (s[j] === '>') return { qname, attrs, selfClosing: false, end: j + 1 };
+    if (s[j] === '/' && s[j + 1] === '>') return { qname, attrs, selfClosing: true, end: j + 2 };
+    const nameStart = j;
+    while (j < s.length && !/[\s=/>]/.test(s[j])) j++;
+    const attrName = s.slice(nameStart, j);
+    while (j < s.length && /\s/.test(s[j])) j++;
+    if (!attrName || s[j] !== '=') malformed('attribute without a value');
+    j++;
+    while (j < s.length && /\s/.test(s[j])) j++;
+    const quote = s[j];
+    if (quote !== '"' && quote !== "'") malformed('unquoted attribute value');
+    const close = s.indexOf(quote, j + 1);
+    if (close < 0) malformed('unterminated attribute value');
+    attrs[attrName] = decodeEntities(s.slice(j + 1, close));
+    j = close + 1;
+  }
+}
+
+/** The element a start tag opens, its namespace resolved with the tag's own xmlns declarations in scope. */
+function openElement(tag: StartTag, parent: XmlFrame | undefined): XmlFrame {
+  const parentMap = parent ? parent.nsMap : new Map<string, string>([['xml', 'http://www.w3.org/XML/1998/namespace']]);
+  let nsMap = parentMap;
+  for (const [name, value] of Object.entries(tag.attrs)) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      if (nsMap === parentMap) nsMap = new Map(parentMap);
+      nsMap.set(name === 'xmlns' ? '' : name.slice(6), Buffer.from(value, 'latin1').toString('utf8'));
+    }
+  }
+  const { qname, attrs } = tag;
+  const colon = qname.indexOf(':');
+  const prefix = colon >= 0 ? qname.slice(0, colon) : '';
+  const ns = nsMap.get(prefix);
+  if (prefix && ns === undefined) malformed(`undeclared namespace prefix ${prefix.slice(0, 40)}`);
+  const el: XmlElement = { ns: ns ?? '', name: colon >= 0 ? qname.slice(colon + 1) : qname, attrs, children: [], raw: '' };
+  return { el, qname, nsMap };
 }
 
 export const DAV_NS = 'DAV:';
