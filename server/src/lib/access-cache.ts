@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { ActorRow } from './context.js';
 
 /**
@@ -9,6 +10,10 @@ import type { ActorRow } from './context.js';
  * default), and every change that narrows access made through this process (logout, refresh-token
  * reuse, member role change or removal, suspension) drops the affected entries at once; a change made
  * through another instance takes effect there within the TTL.
+ *
+ * Storage is lru-cache (bounded, TTL, least recently used evicted first). Forgetting a user or an
+ * organization walks the live entries, as the Map before it did: those changes are rare, and an index
+ * kept beside the cache would cost every miss on the hot path for them.
  */
 export interface AccessCache {
   get(userId: string, sessionFamilyId: string, orgId: string | null): ActorRow | undefined;
@@ -19,28 +24,27 @@ export interface AccessCache {
 
 const MAX_ENTRIES = 10_000;
 
+interface Entry {
+  row: ActorRow;
+  userId: string;
+  orgId: string | null;
+}
+
+const disabled: AccessCache = { get: () => undefined, set() {}, forgetUser() {}, forgetOrganization() {} };
+
 export function createAccessCache(ttlMs = 1000): AccessCache {
-  const entries = new Map<string, { row: ActorRow; expires: number; userId: string; orgId: string | null }>();
+  if (ttlMs <= 0) return disabled; // lru-cache reads a ttl of 0 as "never expires"
+  const entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: ttlMs });
   const key = (userId: string, sid: string, orgId: string | null) => `${userId}|${sid}|${orgId ?? ''}`;
-  const forgetWhere = (match: (e: { userId: string; orgId: string | null }) => boolean) => {
-    for (const [k, e] of entries) if (match(e)) entries.delete(k);
+  const forgetWhere = (match: (e: Entry) => boolean) => {
+    const doomed: string[] = [];
+    for (const [k, e] of entries.entries()) if (match(e)) doomed.push(k);
+    for (const k of doomed) entries.delete(k);
   };
   return {
-    get(userId, sid, orgId) {
-      if (ttlMs <= 0) return undefined;
-      const k = key(userId, sid, orgId);
-      const e = entries.get(k);
-      if (!e) return undefined;
-      if (e.expires <= Date.now()) {
-        entries.delete(k);
-        return undefined;
-      }
-      return e.row;
-    },
+    get: (userId, sid, orgId) => entries.get(key(userId, sid, orgId))?.row,
     set(userId, sid, orgId, row) {
-      if (ttlMs <= 0) return;
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      entries.set(key(userId, sid, orgId), { row, expires: Date.now() + ttlMs, userId, orgId });
+      entries.set(key(userId, sid, orgId), { row, userId, orgId });
     },
     forgetUser: (userId) => forgetWhere((e) => e.userId === userId),
     forgetOrganization: (orgId) => forgetWhere((e) => e.orgId === orgId),

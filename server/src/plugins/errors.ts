@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, BadRequest } from '../lib/errors.js';
@@ -13,11 +14,6 @@ import { badValueMessage, findBadValue, jsonPointer } from '../lib/input-values.
  * or body (free-form JSON included) may hold text no column can store, and no number may be infinite
  * (lib/input-values.ts).
  */
-const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
-};
-
 export default fp(async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let statusCode = 500;
@@ -40,7 +36,7 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
     }
     if (statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ statusCode, reason: message }, 'request rejected');
-    reply.code(statusCode).send({ statusCode, error: REASONS[statusCode] ?? 'Internal Server Error', message, requestId: request.id, ...(field !== undefined ? { field } : {}) });
+    reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Internal Server Error', message, requestId: request.id, ...(field !== undefined ? { field } : {}) });
   });
 
   // Text is checked before the schemas run, so `field` points into the document the client sent; numbers

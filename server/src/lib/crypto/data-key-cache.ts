@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * Unwrapped data keys by organization, least recently used evicted first. Evicted, replaced and
+ * Unwrapped data keys by organization, least recently used evicted first (lru-cache). Evicted, replaced and
  * cleared keys are overwritten with zeros (best effort: OpenSSL keeps its own short-lived copies
  * inside each cipher, which the garbage collector frees).
  *
@@ -15,10 +17,16 @@ export interface CachedDataKey {
 }
 
 export class DataKeyCache {
-  private readonly entries = new Map<string, CachedDataKey>();
+  private readonly entries: LRUCache<string, CachedDataKey>;
 
   constructor(readonly maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('DataKeyCache: maxEntries must be a positive integer');
+    this.entries = new LRUCache<string, CachedDataKey>({
+      max: maxEntries,
+      // Evicted, deleted, cleared. A replaced entry is handled in set(): its key may be the new entry's key.
+      dispose: (entry) => entry.key.fill(0),
+      noDisposeOnSet: true,
+    });
   }
 
   get size(): number {
@@ -26,36 +34,20 @@ export class DataKeyCache {
   }
 
   get(organizationId: string): CachedDataKey | undefined {
-    const entry = this.entries.get(organizationId);
-    if (entry) {
-      // Map keeps insertion order: re-inserting marks the entry as most recently used.
-      this.entries.delete(organizationId);
-      this.entries.set(organizationId, entry);
-    }
-    return entry;
+    return this.entries.get(organizationId);
   }
 
   set(organizationId: string, entry: CachedDataKey): void {
-    const previous = this.entries.get(organizationId);
-    if (previous && previous.key !== entry.key) previous.key.fill(0);
-    this.entries.delete(organizationId);
+    const previous = this.entries.peek(organizationId);
     this.entries.set(organizationId, entry);
-    while (this.entries.size > this.maxEntries) {
-      const [oldest, evicted] = this.entries.entries().next().value as [string, CachedDataKey];
-      this.entries.delete(oldest);
-      evicted.key.fill(0);
-    }
+    if (previous && previous.key !== entry.key) previous.key.fill(0);
   }
 
   delete(organizationId: string): void {
-    const entry = this.entries.get(organizationId);
-    if (!entry) return;
     this.entries.delete(organizationId);
-    entry.key.fill(0);
   }
 
   clear(): void {
-    for (const entry of this.entries.values()) entry.key.fill(0);
     this.entries.clear();
   }
 }

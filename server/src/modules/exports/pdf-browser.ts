@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Browser, BrowserContext, HTTPRequest } from 'puppeteer-core';
 import { launchChromium } from '../../lib/chromium.js';
 
@@ -46,8 +47,8 @@ export function createPdfRenderer(options: { launch?: () => Promise<Browser>; ma
   const maxConcurrent = options.maxConcurrent ?? 2;
   let browser: Promise<Browser> | null = null;
   let closed = false;
-  let active = 0;
-  const waiting: (() => void)[] = [];
+  // Each page holds a renderer process's memory: a few reports at once, the rest wait their turn (in order).
+  const limit = pLimit(maxConcurrent);
 
   function getBrowser(): Promise<Browser> {
     if (closed) return Promise.reject(new Error('The PDF renderer is closed'));
@@ -62,48 +63,40 @@ export function createPdfRenderer(options: { launch?: () => Promise<Browser>; ma
     return browser;
   }
 
-  // Each page holds a renderer process's memory: a few reports at once, the rest wait their turn.
-  async function slot(): Promise<() => void> {
-    if (active >= maxConcurrent) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    return () => {
-      active--;
-      waiting.shift()?.();
-    };
+  async function renderPage(doc: PdfDocument, signal?: AbortSignal): Promise<Buffer> {
+    let context: BrowserContext | null = null;
+    const onAbort = () => { void context?.close().catch(() => {}); };
+    try {
+      if (signal?.aborted) throw new RenderAborted();
+      context = await (await getBrowser()).createBrowserContext();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const page = await context.newPage();
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (request: HTTPRequest) => {
+        if (allowReportRequest(request.url())) void request.continue();
+        else void request.abort('blockedbyclient');
+      });
+      await page.setContent(doc.html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
+      const pdf = await page.pdf({
+        ...REPORT_PDF_OPTIONS,
+        headerTemplate: doc.headerTemplate,
+        footerTemplate: doc.footerTemplate,
+        timeout: RENDER_TIMEOUT_MS,
+      });
+      return Buffer.from(pdf);
+    } catch (err) {
+      if (signal?.aborted) throw new RenderAborted();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await context?.close().catch(() => {});
+    }
   }
 
   return {
-    async render(doc, signal) {
-      const release = await slot();
-      let context: BrowserContext | null = null;
-      const onAbort = () => { void context?.close().catch(() => {}); };
-      try {
-        if (signal?.aborted) throw new RenderAborted();
-        context = await (await getBrowser()).createBrowserContext();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const page = await context.newPage();
-        await page.setJavaScriptEnabled(false);
-        await page.setRequestInterception(true);
-        page.on('request', (request: HTTPRequest) => {
-          if (allowReportRequest(request.url())) void request.continue();
-          else void request.abort('blockedbyclient');
-        });
-        await page.setContent(doc.html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
-        const pdf = await page.pdf({
-          ...REPORT_PDF_OPTIONS,
-          headerTemplate: doc.headerTemplate,
-          footerTemplate: doc.footerTemplate,
-          timeout: RENDER_TIMEOUT_MS,
-        });
-        return Buffer.from(pdf);
-      } catch (err) {
-        if (signal?.aborted) throw new RenderAborted();
-        throw err;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-        await context?.close().catch(() => {});
-        release();
-      }
+    render(doc, signal) {
+      return limit(() => renderPage(doc, signal));
     },
 
     async close() {

@@ -1,43 +1,40 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 /**
- * Serves the built client files. Files under /assets/ carry a content hash in their names, so browsers may
- * keep them for a year without asking again; everything else is revalidated.
+ * Serves the built client files through @fastify/static (content types from its MIME database, ETag and
+ * Last-Modified, ranges, HEAD; no directory listing, no dotfiles, no path outside the folder). Files under
+ * /assets/ carry a content hash in their names, so browsers may keep them for a year without asking again;
+ * everything else is revalidated. A missing file goes to the not-found handler, as any unknown path.
  */
 export function registerStaticAssets(app: FastifyInstance, clientDir: string) {
   const root = path.resolve(clientDir);
-  app.get('/assets/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const relative = (request.params as { '*': string })['*'];
-    const file = path.resolve(root, 'assets', relative);
-    // Resolved paths outside the assets folder (../ tricks, encoded or not) do not exist for the browser.
-    if (!file.startsWith(path.join(root, 'assets') + path.sep)) return reply.callNotFound();
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) return reply.callNotFound();
-    reply.header('content-type', CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream');
-    reply.header('content-length', info.size);
-    reply.header('cache-control', 'public, max-age=31536000, immutable');
-    return reply.send(createReadStream(file));
-  });
-  // Browsers ask for /favicon.ico on their own; the pages link /favicon.svg.
-  app.get('/favicon.:ext(^ico|svg$)', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-    const file = path.join(root, 'favicon.svg');
-    reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400');
-    return reply.send(createReadStream(file));
+  // Registered in the plugin's own queue: the parent's routes and this one load together.
+  void app.register(async (assets) => {
+    // Every route declares its access (plugins/access.ts); the plugin's routes cannot take a config, so set it here.
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await assets.register(fastifyStatic, {
+      root: path.join(root, 'assets'),
+      prefix: '/assets/',
+      list: false,
+      index: false,
+      redirect: false,
+      allowedPath: (pathname) => !pathname.endsWith('/'), // a folder is not found (send would answer 403)
+      decorateReply: false,
+      immutable: true,
+      maxAge: YEAR_MS, // with `immutable`: "public, max-age=31536000, immutable"
+    });
+    // Browsers ask for /favicon.ico on their own; the pages link /favicon.svg.
+    await assets.register(fastifyStatic, {
+      root,
+      serve: false,
+      maxAge: 24 * 60 * 60 * 1000,
+    });
+    assets.get('/favicon.:ext(^ico|svg$)', { schema: { hide: true } }, (_request, reply) => reply.sendFile('favicon.svg'));
   });
 }
