@@ -76,7 +76,13 @@ export async function queueRun(tx: Tx, orgId: string, sync: { id: string; integr
   return inserted ? id : null;
 }
 
+/** The runs API: starting and cancelling runs (audited), and reading their history, logs and records. */
 export function createRunsService(db: Db, dispatcher: RunDispatcher) {
+  return { ...createRunCommands(db, dispatcher), ...createRunQueries(db) };
+}
+
+/** Queuing runs (then handed to the dispatcher once committed) and cancelling them; each is audited. */
+function createRunCommands(db: Db, dispatcher: RunDispatcher) {
   return {
     async runSync(ctx: RequestContext, orgId: string, syncId: string): Promise<{ runId: string }> {
       assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
@@ -130,6 +136,12 @@ export function createRunsService(db: Db, dispatcher: RunDispatcher) {
       });
     },
 
+  };
+}
+
+/** What runs did: the status widget, run history, run and organization logs, and the records synced. */
+function createRunQueries(db: Db) {
+  return {
     /** Integrations by status, runs in flight and recent failures: what the status widget shows. */
     async syncStatus(ctx: RequestContext, orgId: string) {
       assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
