@@ -79,31 +79,35 @@ const mappingRows = (mappings: FieldMapping[]) =>
 /** Whether a sync's schedule fires (members of a suspended organization cannot reach these calls). */
 const fires = (enabled: boolean, integrationStatus: string) => enabled && integrationStatus !== 'PAUSED';
 
+/** The sync's integration (NotFound when it is not this organization's). */
+async function integrationOf(tx: Tx, orgId: string, integrationId: string) {
+  const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
+  if (!integration) throw new NotFound('Integration');
+  return integration;
+}
+
+/** One sync with its mappings, as the API shows it. */
+async function view(tx: Tx, orgId: string, syncId: string): Promise<SyncView> {
+  const s = await repo.findSync(tx, orgId, syncId);
+  if (!s) throw new NotFound('Sync');
+  return toView(s, await repo.mappingsOf(tx, [s.id]));
+}
+
+/** The resource must be one of the provider's, and an incremental sync needs a resource that lists changes. */
+function checkResourceAndMode(providerKey: string, resourceKey: string, mode: SyncMode) {
+  const provider = getProvider(providerKey);
+  const resource = provider?.resources.find((r) => r.key === resourceKey);
+  if (!provider || !resource) {
+    const known = provider?.resources.map((r) => r.key).join(', ') ?? '';
+    throw new BadRequest(`resource "${resourceKey}" is not a resource of ${provider?.name ?? providerKey} (available: ${known})`);
+  }
+  if (mode === 'incremental' && !resource.incremental) {
+    throw new BadRequest(`${provider.name} ${resource.name} support only full syncs (the provider offers no way to list changes)`);
+  }
+}
+
+/** Sync definitions (resource, mode, schedule, mappings): created, changed and deleted with an audit event each. */
 export function createSyncsService(db: Db, scheduler: ScheduleSink = noScheduling) {
-  async function integrationOf(tx: Tx, orgId: string, integrationId: string) {
-    const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
-    if (!integration) throw new NotFound('Integration');
-    return integration;
-  }
-
-  async function view(tx: Tx, orgId: string, syncId: string): Promise<SyncView> {
-    const s = await repo.findSync(tx, orgId, syncId);
-    if (!s) throw new NotFound('Sync');
-    return toView(s, await repo.mappingsOf(tx, [s.id]));
-  }
-
-  function checkResourceAndMode(providerKey: string, resourceKey: string, mode: SyncMode) {
-    const provider = getProvider(providerKey);
-    const resource = provider?.resources.find((r) => r.key === resourceKey);
-    if (!provider || !resource) {
-      const known = provider?.resources.map((r) => r.key).join(', ') ?? '';
-      throw new BadRequest(`resource "${resourceKey}" is not a resource of ${provider?.name ?? providerKey} (available: ${known})`);
-    }
-    if (mode === 'incremental' && !resource.incremental) {
-      throw new BadRequest(`${provider.name} ${resource.name} support only full syncs (the provider offers no way to list changes)`);
-    }
-  }
-
   return {
     async list(ctx: RequestContext, orgId: string, integrationId: string, q: { limit?: number; cursor?: string }): Promise<Page<SyncView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
@@ -195,6 +199,13 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
       await scheduler.syncChanged(orgId, syncId);
     },
 
+    ...createPreviews(db),
+  };
+}
+
+/** Previews for the sync editor: mappings run on a sample record, and a schedule's next run times; they change nothing. */
+function createPreviews(db: Db) {
+  return {
     /** Runs mappings (the sync's, or ones being edited) on a sample record; changes nothing. */
     async preview(ctx: RequestContext, orgId: string, syncId: string, record: unknown, mappings?: FieldMapping[]) {
       assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
