@@ -93,25 +93,70 @@ function idleStatus(row: { auth_type: string; verified_at: Date | null }, connec
   return (row.auth_type === 'oauth2' ? connected : row.verified_at !== null) ? 'ACTIVE' : 'INACTIVE';
 }
 
+async function load(tx: Tx, orgId: string, id: string): Promise<Row> {
+  const row = await repo.findIntegration(tx, orgId, id);
+  if (!row) throw new NotFound('Integration');
+  return row;
+}
+
+/** The columns that store a secret: sealed by the vault for this integration, and its hint. */
+async function sealedSecret(vault: Vault, tx: Tx, orgId: string, id: string, secret: string) {
+  return { secret_encrypted: await vault.encrypt(tx, secretContext(orgId, id), secret), secret_hint: secretHint(secret) };
+}
+
+/** A concurrent insert or rename can still hit the unique name index after the check: the same Conflict. */
+function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return work().catch((err) => {
+    if (isUniqueViolation(err)) throw new Conflict(`An integration named "${name}" already exists in this organization`);
+    throw err;
+  });
+}
+
+/**
+ * The update, in its transaction: name, client, scopes, settings and secret; a changed credential destination
+ * drops OAuth tokens (the integration reconnects) and leaves new API-key or basic credentials unproven.
+ */
+async function updateInTx(
+  tx: Tx, ctx: RequestContext, orgId: string, id: string, input: UpdateIntegrationInput, { vault, allowHttp }: { vault: Vault; allowHttp: boolean },
+): Promise<IntegrationView> {
+  const row = await repo.lockIntegration(tx, orgId, id);
+  if (!row) throw new NotFound('Integration');
+  const provider = providerOrBadRequest(row.provider);
+  checkCredentials(provider, input, false);
+  if (input.name !== undefined && input.name !== row.name && (await repo.nameTaken(tx, orgId, input.name, id))) {
+    throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
+  }
+  const secret = input.clientSecret ?? input.apiKey ?? input.password;
+  const settings = input.settings === undefined ? undefined : checkSettings(provider, input.settings, allowHttp);
+  const destinationChanged = settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
+  // Tokens issued for the old endpoints are not sent to the new ones: the integration reconnects.
+  const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && !!(await repo.hasConnection(tx, id));
+  if (dropTokens) await repo.deleteConnection(tx, orgId, id);
+  const unproven = secret !== undefined && row.auth_type !== 'oauth2';
+  const patch = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
+    ...(input.username !== undefined ? { username: input.username } : {}),
+    ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
+    ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
+    ...(secret !== undefined ? await sealedSecret(vault, tx, orgId, id, secret) : {}),
+    // New API-key or basic credentials are unproven until the next test or sync.
+    ...(unproven ? { verified_at: null } : {}),
+    ...((dropTokens || (unproven && destinationChanged.length > 0)) && row.status !== 'PAUSED' ? { status: 'INACTIVE' as const } : {}),
+  };
+  await repo.updateIntegration(tx, orgId, id, patch);
+  const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type]);
+  await recordAudit(tx, ctx, {
+    organizationId: orgId, action: 'integration.updated', target: { type: 'integration', id },
+    metadata: { changed, secretReplaced: secret !== undefined, ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}) },
+  });
+  return toIntegrationView(await load(tx, orgId, id));
+}
+
+/** Integrations: their definition and credentials (list, get, create, update, remove), and pausing and resuming them. */
 export function createIntegrationsService(db: Db, config: Config, vault: Vault, scheduler: ScheduleSink = noScheduling) {
   const allowHttp = config.allowPrivateNetworkTargets;
-
-  async function load(tx: Tx, orgId: string, id: string): Promise<Row> {
-    const row = await repo.findIntegration(tx, orgId, id);
-    if (!row) throw new NotFound('Integration');
-    return row;
-  }
-
-  async function writeSecret(tx: Tx, orgId: string, id: string, secret: string) {
-    return { secret_encrypted: await vault.encrypt(tx, secretContext(orgId, id), secret), secret_hint: secretHint(secret) };
-  }
-
-  function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promise<T> {
-    return work().catch((err) => {
-      if (isUniqueViolation(err)) throw new Conflict(`An integration named "${name}" already exists in this organization`);
-      throw err;
-    });
-  }
+  const writeSecret = (tx: Tx, orgId: string, id: string, secret: string) => sealedSecret(vault, tx, orgId, id, secret);
 
   return {
     async list(ctx: RequestContext, orgId: string, q: { provider?: string; status?: IntegrationStatus; q?: string; limit?: number; cursor?: string }): Promise<Page<IntegrationView>> {
@@ -154,40 +199,7 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
 
     async update(ctx: RequestContext, orgId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
       assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
-      return conflictOnDuplicateName(input.name ?? '', () => inScope(db, { org: orgId }, async (tx) => {
-        const row = await repo.lockIntegration(tx, orgId, id);
-        if (!row) throw new NotFound('Integration');
-        const provider = providerOrBadRequest(row.provider);
-        checkCredentials(provider, input, false);
-        if (input.name !== undefined && input.name !== row.name && (await repo.nameTaken(tx, orgId, input.name, id))) {
-          throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
-        }
-        const secret = input.clientSecret ?? input.apiKey ?? input.password;
-        const settings = input.settings === undefined ? undefined : checkSettings(provider, input.settings, allowHttp);
-        const destinationChanged = settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
-        // Tokens issued for the old endpoints are not sent to the new ones: the integration reconnects.
-        const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && !!(await repo.hasConnection(tx, id));
-        if (dropTokens) await repo.deleteConnection(tx, orgId, id);
-        const unproven = secret !== undefined && row.auth_type !== 'oauth2';
-        const patch = {
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
-          ...(input.username !== undefined ? { username: input.username } : {}),
-          ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
-          ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
-          ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
-          // New API-key or basic credentials are unproven until the next test or sync.
-          ...(unproven ? { verified_at: null } : {}),
-          ...((dropTokens || (unproven && destinationChanged.length > 0)) && row.status !== 'PAUSED' ? { status: 'INACTIVE' as const } : {}),
-        };
-        await repo.updateIntegration(tx, orgId, id, patch);
-        const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type]);
-        await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'integration.updated', target: { type: 'integration', id },
-          metadata: { changed, secretReplaced: secret !== undefined, ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}) },
-        });
-        return toIntegrationView(await load(tx, orgId, id));
-      }));
+      return conflictOnDuplicateName(input.name ?? '', () => inScope(db, { org: orgId }, (tx) => updateInTx(tx, ctx, orgId, id, input, { vault, allowHttp })));
     },
 
     async remove(ctx: RequestContext, orgId: string, id: string): Promise<void> {
@@ -203,6 +215,13 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
       await scheduler.integrationChanged(orgId, id);
     },
 
+    ...createPauseAndResume(db, scheduler),
+  };
+}
+
+/** Pausing stops an integration's schedules and runs; resuming makes it ready again. Both reschedule after the commit. */
+function createPauseAndResume(db: Db, scheduler: ScheduleSink) {
+  return {
     async pause(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
       assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
       await inScope(db, { org: orgId }, async (tx) => {
