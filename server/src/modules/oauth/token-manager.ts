@@ -82,38 +82,118 @@ type Outcome =
   | { kind: 'ok'; credentials: IntegrationCredentials }
   | { kind: 'failed'; error: IntegrationTokenError };
 
-export function createTokenManager({ db, config, vault, http, providers = getProvider }: TokenManagerDeps) {
-  const validFor = (row: ConnectionRow, now: Date) =>
-    row.expires_at === null || row.expires_at.getTime() - now.getTime() > REFRESH_MARGIN_SECONDS * 1000;
+const validFor = (row: ConnectionRow, now: Date) =>
+  row.expires_at === null || row.expires_at.getTime() - now.getTime() > REFRESH_MARGIN_SECONDS * 1000;
 
-  function oauthDefinition(integration: IntegrationRow): OAuthProviderDefinition {
-    const definition = providers(integration.provider);
-    if (!definition || definition.authType !== 'oauth2') {
-      throw new IntegrationTokenError('not_oauth', `${definition?.name ?? integration.provider} integrations do not use OAuth tokens`);
-    }
-    return definition;
+function oauthDefinitionOf(providers: ProviderLookup, integration: IntegrationRow): OAuthProviderDefinition {
+  const definition = providers(integration.provider);
+  if (!definition || definition.authType !== 'oauth2') {
+    throw new IntegrationTokenError('not_oauth', `${definition?.name ?? integration.provider} integrations do not use OAuth tokens`);
   }
+  return definition;
+}
 
-  async function credentialsOf(tx: Tx, orgId: string, row: ConnectionRow): Promise<IntegrationCredentials> {
-    return {
-      accessToken: await vault.decrypt(tx, tokenContext(orgId, row.integration_id, 'access_token_encrypted'), row.access_token_encrypted),
-      tokenType: row.token_type,
-      expiresAt: row.expires_at,
-      scopes: row.scopes,
-      connectionValues: connectionValuesOf(row),
-    };
+async function credentialsOf(vault: Vault, tx: Tx, orgId: string, row: ConnectionRow): Promise<IntegrationCredentials> {
+  return {
+    accessToken: await vault.decrypt(tx, tokenContext(orgId, row.integration_id, 'access_token_encrypted'), row.access_token_encrypted),
+    tokenType: row.token_type,
+    expiresAt: row.expires_at,
+    scopes: row.scopes,
+    connectionValues: connectionValuesOf(row),
+  };
+}
+
+/** ERROR with the reason (PAUSED stays PAUSED), counters up, audited; all inside the locked transaction. */
+async function failRefresh(tx: Tx, ctx: RequestContext, integration: IntegrationRow, error: IntegrationTokenError, at: Date, providerError: string | null): Promise<Outcome> {
+  await repo.recordRefreshFailure(tx, integration.organization_id, integration.id, error.message, at);
+  await repo.recordIntegrationError(tx, integration.organization_id, integration.id, error.message, integration.status === 'PAUSED' ? null : 'ERROR');
+  await recordAudit(tx, ctx, {
+    organizationId: integration.organization_id, action: 'integration.token_refresh_failed', target: { type: 'integration', id: integration.id },
+    metadata: { reason: error.code, providerError, retryable: error.retryable, message: error.message },
+  });
+  return { kind: 'failed', error };
+}
+
+/** Why this connection cannot be refreshed at all (no refresh token, no client credentials), or null. */
+function cannotRefresh(integration: IntegrationRow, row: ConnectionRow): IntegrationTokenError | null {
+  if (!row.refresh_token_encrypted) {
+    return new IntegrationTokenError('reconnect_required', `The access token of ${integration.name} has expired or was rejected, and the provider issued no refresh token; reconnect the integration`);
   }
+  if (!integration.client_id || !integration.secret_encrypted) {
+    return new IntegrationTokenError('reconnect_required', `${integration.name} has no client credentials to refresh its token with; set them and reconnect`);
+  }
+  return null;
+}
 
-  /** ERROR with the reason (PAUSED stays PAUSED), counters up, audited; all inside the locked transaction. */
-  async function failRefresh(tx: Tx, ctx: RequestContext, integration: IntegrationRow, error: IntegrationTokenError, at: Date, providerError: string | null): Promise<Outcome> {
-    await repo.recordRefreshFailure(tx, integration.organization_id, integration.id, error.message, at);
-    await repo.recordIntegrationError(tx, integration.organization_id, integration.id, error.message, integration.status === 'PAUSED' ? null : 'ERROR');
+type GrantOutcome =
+  | { ok: true; result: oauth.TokenEndpointResponse }
+  | { ok: false; error: IntegrationTokenError; providerError: string | null };
+
+/** The refresh-token grant at the provider's token endpoint (the one network call under the lock). */
+async function refreshGrant(
+  { config, vault, http }: Pick<TokenManagerDeps, 'config' | 'vault' | 'http'>,
+  tx: Tx, definition: OAuthProviderDefinition, integration: IntegrationRow, row: ConnectionRow,
+): Promise<GrantOutcome> {
+  const orgId = integration.organization_id;
+  const integrationId = integration.id;
+  // The credentials sent: an error "code" echoing one of them stays out of the message, audit and lastError.
+  const sent: string[] = [];
+  try {
+    const clientSecret = await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted!);
+    const refreshToken = await vault.decrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), row.refresh_token_encrypted!);
+    sent.push(clientSecret, refreshToken);
+    const endpoints = oauthEndpoints(definition, integration.settings as Record<string, unknown>, connectionValuesOf(row), config.allowPrivateNetworkTargets);
+    const { as, client, clientAuth } = oauthParties(definition, endpoints, integration.client_id!, clientSecret);
+    const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, requestOptions(http, config, REFRESH_TIMEOUT_MS));
+    return { ok: true, result: await oauth.processRefreshTokenResponse(as, client, response, { recognizedTokenTypes: RECOGNIZED_TOKEN_TYPES }) };
+  } catch (err) {
+    const described = describeOAuthError(err, 'token', sent);
+    const reconnect = described.providerError === 'invalid_grant' ? '; reconnect the integration' : '';
+    const error = new IntegrationTokenError('refresh_failed', `Refreshing the access token of ${integration.name} failed: ${described.message}${reconnect}`, described.retryable);
+    return { ok: false, error, providerError: described.providerError };
+  }
+}
+
+/**
+ * Stores the refreshed tokens (a rotated refresh token replaces the old one); an integration in ERROR because
+ * its refresh had failed is ACTIVE again (audited). Returns the credentials now stored.
+ */
+async function storeRefreshed(
+  vault: Vault, tx: Tx, ctx: RequestContext, integration: IntegrationRow, row: ConnectionRow, result: oauth.TokenEndpointResponse,
+): Promise<IntegrationCredentials> {
+  const orgId = integration.organization_id;
+  const integrationId = integration.id;
+  const refreshedAt = new Date();
+  const accessToken = result.access_token;
+  await repo.updateConnection(tx, orgId, integrationId, {
+    access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'access_token_encrypted'), accessToken),
+    // Providers that rotate refresh tokens send a new one; the old one may already be dead.
+    ...(typeof result.refresh_token === 'string' && result.refresh_token !== ''
+      ? { refresh_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token) }
+      : {}),
+    token_type: result.token_type ?? row.token_type,
+    expires_at: expiryOf(result, refreshedAt),
+    scopes: grantedScopes(result, row.scopes),
+    last_refreshed_at: refreshedAt,
+    refresh_count: sql<number>`refresh_count + 1`,
+    refresh_failures: 0,
+    last_refresh_error: null,
+  });
+  // An integration that is in ERROR because its token could not be refreshed is healthy again. An ERROR
+  // from something else (a failing sync) is left for that to clear.
+  if (integration.status === 'ERROR' && row.last_refresh_error !== null && integration.last_error === row.last_refresh_error) {
+    await integrationsRepo.updateIntegration(tx, orgId, integrationId, { status: 'ACTIVE', last_error: null, error_count: 0 });
     await recordAudit(tx, ctx, {
-      organizationId: integration.organization_id, action: 'integration.token_refresh_failed', target: { type: 'integration', id: integration.id },
-      metadata: { reason: error.code, providerError, retryable: error.retryable, message: error.message },
+      organizationId: orgId, action: 'integration.token_refresh_recovered', target: { type: 'integration', id: integrationId },
+      metadata: { to: 'ACTIVE' },
     });
-    return { kind: 'failed', error };
   }
+  const stored = await repo.findConnection(tx, orgId, integrationId);
+  return { ...(await credentialsOf(vault, tx, orgId, stored!)), accessToken };
+}
+
+export function createTokenManager({ db, config, vault, http, providers = getProvider }: TokenManagerDeps) {
+  const oauthDefinition = (integration: IntegrationRow) => oauthDefinitionOf(providers, integration);
 
   async function refreshUnderLock(orgId: string, integrationId: string, forced: boolean, startedAt: Date, ctx: RequestContext): Promise<IntegrationCredentials> {
     const outcome = await inScope(db, { org: orgId }, async (tx): Promise<Outcome> => {
@@ -126,66 +206,17 @@ export function createTokenManager({ db, config, vault, http, providers = getPro
 
       // Another caller finished while this one waited for the lock: share its result.
       const now = new Date();
-      if (row.last_refreshed_at && row.last_refreshed_at >= startedAt) return { kind: 'ok', credentials: await credentialsOf(tx, orgId, row) };
+      if (row.last_refreshed_at && row.last_refreshed_at >= startedAt) return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
       if (row.last_refresh_error !== null && row.updated_at >= startedAt) {
         return { kind: 'failed', error: new IntegrationTokenError('refresh_failed', row.last_refresh_error) };
       }
-      if (!forced && validFor(row, now)) return { kind: 'ok', credentials: await credentialsOf(tx, orgId, row) };
+      if (!forced && validFor(row, now)) return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
 
-      if (!row.refresh_token_encrypted) {
-        const error = new IntegrationTokenError('reconnect_required', `The access token of ${integration.name} has expired or was rejected, and the provider issued no refresh token; reconnect the integration`);
-        return failRefresh(tx, ctx, integration, error, now, null);
-      }
-      if (!integration.client_id || !integration.secret_encrypted) {
-        const error = new IntegrationTokenError('reconnect_required', `${integration.name} has no client credentials to refresh its token with; set them and reconnect`);
-        return failRefresh(tx, ctx, integration, error, now, null);
-      }
-
-      let result: oauth.TokenEndpointResponse;
-      // The credentials sent: an error "code" echoing one of them stays out of the message, audit and lastError.
-      const sent: string[] = [];
-      try {
-        const clientSecret = await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted);
-        const refreshToken = await vault.decrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), row.refresh_token_encrypted);
-        sent.push(clientSecret, refreshToken);
-        const endpoints = oauthEndpoints(definition, integration.settings as Record<string, unknown>, connectionValuesOf(row), config.allowPrivateNetworkTargets);
-        const { as, client, clientAuth } = oauthParties(definition, endpoints, integration.client_id, clientSecret);
-        const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, requestOptions(http, config, REFRESH_TIMEOUT_MS));
-        result = await oauth.processRefreshTokenResponse(as, client, response, { recognizedTokenTypes: RECOGNIZED_TOKEN_TYPES });
-      } catch (err) {
-        const described = describeOAuthError(err, 'token', sent);
-        const reconnect = described.providerError === 'invalid_grant' ? '; reconnect the integration' : '';
-        const error = new IntegrationTokenError('refresh_failed', `Refreshing the access token of ${integration.name} failed: ${described.message}${reconnect}`, described.retryable);
-        return failRefresh(tx, ctx, integration, error, new Date(), described.providerError);
-      }
-
-      const refreshedAt = new Date();
-      const accessToken = result.access_token;
-      await repo.updateConnection(tx, orgId, integrationId, {
-        access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'access_token_encrypted'), accessToken),
-        // Providers that rotate refresh tokens send a new one; the old one may already be dead.
-        ...(typeof result.refresh_token === 'string' && result.refresh_token !== ''
-          ? { refresh_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token) }
-          : {}),
-        token_type: result.token_type ?? row.token_type,
-        expires_at: expiryOf(result, refreshedAt),
-        scopes: grantedScopes(result, row.scopes),
-        last_refreshed_at: refreshedAt,
-        refresh_count: sql<number>`refresh_count + 1`,
-        refresh_failures: 0,
-        last_refresh_error: null,
-      });
-      // An integration that is in ERROR because its token could not be refreshed is healthy again. An ERROR
-      // from something else (a failing sync) is left for that to clear.
-      if (integration.status === 'ERROR' && row.last_refresh_error !== null && integration.last_error === row.last_refresh_error) {
-        await integrationsRepo.updateIntegration(tx, orgId, integrationId, { status: 'ACTIVE', last_error: null, error_count: 0 });
-        await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'integration.token_refresh_recovered', target: { type: 'integration', id: integrationId },
-          metadata: { to: 'ACTIVE' },
-        });
-      }
-      const stored = await repo.findConnection(tx, orgId, integrationId);
-      return { kind: 'ok', credentials: { ...(await credentialsOf(tx, orgId, stored!)), accessToken } };
+      const impossible = cannotRefresh(integration, row);
+      if (impossible) return failRefresh(tx, ctx, integration, impossible, now, null);
+      const grant = await refreshGrant({ config, vault, http }, tx, definition, integration, row);
+      if (!grant.ok) return failRefresh(tx, ctx, integration, grant.error, new Date(), grant.providerError);
+      return { kind: 'ok', credentials: await storeRefreshed(vault, tx, ctx, integration, row, grant.result) };
     });
     if (outcome.kind === 'failed') throw outcome.error;
     return outcome.credentials;
@@ -200,7 +231,7 @@ export function createTokenManager({ db, config, vault, http, providers = getPro
       oauthDefinition(integration);
       const row = await repo.findConnection(tx, orgId, integrationId);
       if (!row) throw new IntegrationTokenError('not_connected', `${integration.name} is not connected; connect it first`);
-      return !options.forceRefresh && validFor(row, new Date()) ? credentialsOf(tx, orgId, row) : null;
+      return !options.forceRefresh && validFor(row, new Date()) ? credentialsOf(vault, tx, orgId, row) : null;
     });
     return current ?? refreshUnderLock(orgId, integrationId, options.forceRefresh === true, startedAt, ctx);
   }
