@@ -1,7 +1,7 @@
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import type { AccessClaims, ActorRow, RequestContext } from '../../lib/context.js';
-import { inScope } from '../../lib/db-scope.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, Unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, newOpaqueToken, sha256, verifyPassword } from '../../lib/passwords.js';
@@ -21,16 +21,19 @@ export interface SignedIn {
 
 const INVALID_LOGIN = 'Invalid email or password';
 
+/** An active user and their memberships (Unauthorized for anyone else). */
+async function loadProfile(db: Db, userId: string) {
+  const user = await repo.findUserById(db.kysely, userId);
+  if (!user || user.status !== 'active') throw new Unauthorized();
+  const memberships = await inScope(db, { user: userId }, (tx) => repo.listMembershipsOfUser(tx, userId));
+  return {
+    user: { id: user.id, email: user.email, name: user.name, platformRole: user.platform_role },
+    memberships,
+  };
+}
+
 export function createAuthService(db: Db, config: Config, signAccessToken: (claims: AccessClaims) => string, accessCache: AccessCache) {
-  async function profile(userId: string) {
-    const user = await repo.findUserById(db.kysely, userId);
-    if (!user || user.status !== 'active') throw new Unauthorized();
-    const memberships = await inScope(db, { user: userId }, (tx) => repo.listMembershipsOfUser(tx, userId));
-    return {
-      user: { id: user.id, email: user.email, name: user.name, platformRole: user.platform_role },
-      memberships,
-    };
-  }
+  const profile = (userId: string) => loadProfile(db, userId);
 
   async function issueTokens(userId: string, familyId: string, ctx: RequestContext) {
     const refreshToken = newOpaqueToken();
@@ -108,34 +111,7 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
      * The membership is created now, in the same transaction as its audit event — never before.
      */
     async acceptInvitation(token: string, password: string, name: string | undefined, ctx: RequestContext): Promise<SignedIn> {
-      const userId = await inScope(db, { platform: true }, async (tx) => {
-        const invitation = await invitationsRepo.lockInvitationByToken(tx, sha256(token));
-        if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
-          throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
-        }
-        const existing = await repo.findUserByEmail(tx, invitation.email);
-        let userId: string;
-        if (!existing) {
-          userId = uuidv7();
-          await repo.insertActiveUser(tx, {
-            id: userId, email: invitation.email, name: name ?? invitation.name ?? invitation.email.split('@')[0], passwordHash: await hashPassword(password, config.passwordHashCost),
-          });
-        } else if (existing.status === 'invited') {
-          userId = existing.id;
-          await repo.activateWithPassword(tx, userId, await hashPassword(password, config.passwordHashCost), name);
-        } else if (existing.status === 'active' && (await verifyPassword(password, existing.password_hash, config.passwordHashCost))) {
-          userId = existing.id;
-        } else {
-          throw new Unauthorized(`${invitation.email} already has a Linkyard account: enter its current password to accept this invitation`);
-        }
-        await membersRepo.insertMembershipIfAbsent(tx, invitation.organization_id, userId, invitation.role);
-        await invitationsRepo.markAccepted(tx, invitation.id, userId);
-        await recordAudit(tx, { ...ctx, actor: actorStub({ id: userId, email: invitation.email }) }, {
-          organizationId: invitation.organization_id, action: 'member.joined', target: { type: 'user', id: userId },
-          metadata: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
-        });
-        return userId;
-      });
+      const userId = await inScope(db, { platform: true }, (tx) => joinByInvitation(tx, config, token, password, name, ctx));
       accessCache.forgetUser(userId);
       return startSession(userId, ctx, 'password');
     },
@@ -149,6 +125,40 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
       return startSession(user.id, ctx, 'sso');
     },
   };
+}
+
+/**
+ * The invitation's acceptance, in one transaction: its person's account (created, activated with the chosen
+ * password, or an active one proven by its current password), the membership, the invitation marked accepted,
+ * and the audit event. Returns the user's id.
+ */
+async function joinByInvitation(tx: Tx, config: Config, token: string, password: string, name: string | undefined, ctx: RequestContext): Promise<string> {
+  const invitation = await invitationsRepo.lockInvitationByToken(tx, sha256(token));
+  if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
+    throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
+  }
+  const existing = await repo.findUserByEmail(tx, invitation.email);
+  let userId: string;
+  if (!existing) {
+    userId = uuidv7();
+    await repo.insertActiveUser(tx, {
+      id: userId, email: invitation.email, name: name ?? invitation.name ?? invitation.email.split('@')[0], passwordHash: await hashPassword(password, config.passwordHashCost),
+    });
+  } else if (existing.status === 'invited') {
+    userId = existing.id;
+    await repo.activateWithPassword(tx, userId, await hashPassword(password, config.passwordHashCost), name);
+  } else if (existing.status === 'active' && (await verifyPassword(password, existing.password_hash, config.passwordHashCost))) {
+    userId = existing.id;
+  } else {
+    throw new Unauthorized(`${invitation.email} already has a Linkyard account: enter its current password to accept this invitation`);
+  }
+  await membersRepo.insertMembershipIfAbsent(tx, invitation.organization_id, userId, invitation.role);
+  await invitationsRepo.markAccepted(tx, invitation.id, userId);
+  await recordAudit(tx, { ...ctx, actor: actorStub({ id: userId, email: invitation.email }) }, {
+    organizationId: invitation.organization_id, action: 'member.joined', target: { type: 'user', id: userId },
+    metadata: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
+  });
+  return userId;
 }
 
 function actorStub(user: { id: string; email: string }) {
