@@ -4,10 +4,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDb, type Db } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { createPostgresDatabase } from './template-database.js';
 
 /**
  * One fresh database per test file: a new Postgres database on the server in TEST_DATABASE_URL
  * (set by test/run.mjs when Postgres answers), or a new embedded PGlite directory otherwise.
+ * Migrated unless `migrate: false` (then empty): on Postgres by cloning a template migrated once.
  */
 export interface TestDatabase {
   db: Db;
@@ -26,10 +28,8 @@ export async function createTestDatabase(options: { migrate?: boolean; onDisk?: 
   let dropDatabase = async () => {};
   if (adminUrl) {
     const name = `linkyard_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    // Cloned from a template migrated once per set of migrations (see template-database.ts).
+    await createPostgresDatabase(adminUrl, name, options.migrate !== false);
     const u = new URL(adminUrl);
     u.pathname = `/${name}`;
     url = u.toString();
@@ -42,7 +42,7 @@ export async function createTestDatabase(options: { migrate?: boolean; onDisk?: 
   }
   // PGlite databases of tests live in memory unless a test needs the directory (scripts open it too).
   const db = await openDb({ databaseUrl: url, dataDir, inMemory: !url && !options.onDisk });
-  if (options.migrate !== false) await migrateToLatest(db.kysely);
+  if (options.migrate !== false && !url) await migrateToLatest(db.kysely);
   return {
     db,
     url,
