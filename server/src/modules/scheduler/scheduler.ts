@@ -19,7 +19,7 @@ export const SYNC_JOB = 'sync:scheduled';
 export const RUN_JOB = 'run:execute';
 /** Periodic: brings every sync's job in line with the database (repairs a missed after-commit call). */
 export const RECONCILE_JOB = 'schedule:reconcile';
-/** Scheduled by earlier versions to re-enqueue orphaned runs; the run pool's claim does that now (run-executor.ts). */
+/** Scheduled by earlier versions to re-enqueue orphaned runs; the run pool's claim does that now (sync-engine/run-pool.ts). */
 const RETIRED_RECOVER_JOB = 'run:recover';
 
 const RECONCILE_EVERY = '10 minutes';
@@ -203,7 +203,7 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
    * of the same slot, whichever worker fires it — then hand the run to the run pool and return. The job
    * never waits for the run: holding Agenda's slots for whole runs made due schedules queue behind each
    * other (issue 4). A queued run needs no job to keep it alive: if this worker dies before starting
-   * it, another worker's pool claims it (run-executor.ts).
+   * it, another worker's pool claims it (sync-engine/run-pool.ts).
    *
    * Fires that arrive together are decided in one transaction (see flushFires).
    */
