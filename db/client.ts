@@ -137,7 +137,8 @@ export class EmbeddedDatabaseError extends Error {
     dataDir: string,
     cause: unknown,
   ) {
-    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\s*Build with -sASSERTIONS.*$/s, '') || 'unknown error';
+    const reason =
+      (cause instanceof Error ? cause.message : String(cause)).replace(/\s*Build with -sASSERTIONS.*$/s, '') || 'unknown error';
     super(
       `The embedded database in ${dir} could not be opened (${reason}). The folder may be damaged, e.g. by two processes ` +
         `using it at once or a crash while it was written. Back it up and remove it (e.g. mv ${dir} ${dir}.damaged): the next ` +
@@ -177,7 +178,10 @@ export async function checkDatabaseConnection(databaseUrl: string, timeoutMs = 1
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    throw new DatabaseConnectError(`DATABASE_URL: could not connect to ${redactDatabaseUrl(databaseUrl)}: ${connectionFailure(err, timeoutMs)}`, { cause: err });
+    throw new DatabaseConnectError(
+      `DATABASE_URL: could not connect to ${redactDatabaseUrl(databaseUrl)}: ${connectionFailure(err, timeoutMs)}`,
+      { cause: err },
+    );
   } finally {
     await client.end().catch(() => {});
   }

@@ -50,44 +50,67 @@ await runCli({ name: 'create-platform-owner', usage: USAGE, options }, async ({ 
 
   await withDatabase(async (db, config) => {
     const [{ sql }, { systemContext }, { inScope }, { recordAudit }, { ensureUser }] = await Promise.all([
-      import('kysely'), import('../server/src/lib/context.js'), import('../server/src/lib/db-scope.js'),
-      import('../server/src/modules/audit/audit.service.js'), import('../server/src/seed/users.js'),
+      import('kysely'),
+      import('../server/src/lib/context.js'),
+      import('../server/src/lib/db-scope.js'),
+      import('../server/src/modules/audit/audit.service.js'),
+      import('../server/src/seed/users.js'),
     ]);
     say(`Making ${email} a Platform Owner…`);
     // The change and its audit event commit together, or not at all.
     const result = await inScope(db, { platform: true }, async (tx) => {
-      const existing = await tx.selectFrom('users').select(['id', 'platform_role', 'status'])
-        .where(sql`lower(email)`, '=', email.toLowerCase()).forUpdate().executeTakeFirst();
+      const existing = await tx
+        .selectFrom('users')
+        .select(['id', 'platform_role', 'status'])
+        .where(sql`lower(email)`, '=', email.toLowerCase())
+        .forUpdate()
+        .executeTakeFirst();
       let outcome: 'created' | 'promoted' | 'unchanged';
       let id: string;
       if (!existing) {
         if (!name) throw new CliError(`No user has the email ${email}; --name is required to create one`);
-        if (!password) throw new CliError(`No user has the email ${email}; a password (--password-stdin or PLATFORM_OWNER_PASSWORD) is required to create one`);
+        if (!password)
+          throw new CliError(
+            `No user has the email ${email}; a password (--password-stdin or PLATFORM_OWNER_PASSWORD) is required to create one`,
+          );
         // ensureUser only needs a handle to run its queries on: give it this transaction.
-        ({ id } = await ensureUser({ ...db, kysely: tx }, { email, name, password, platformOwner: true, hashCost: config.passwordHashCost }));
+        ({ id } = await ensureUser(
+          { ...db, kysely: tx },
+          { email, name, password, platformOwner: true, hashCost: config.passwordHashCost },
+        ));
         outcome = 'created';
       } else if (existing.platform_role !== 'platform_owner') {
-        await tx.updateTable('users').set({ platform_role: 'platform_owner', updated_at: new Date() }).where('id', '=', existing.id).execute();
+        await tx
+          .updateTable('users')
+          .set({ platform_role: 'platform_owner', updated_at: new Date() })
+          .where('id', '=', existing.id)
+          .execute();
         ({ id } = existing);
         outcome = 'promoted';
       } else {
         return { outcome: 'unchanged' as const, id: existing.id, status: existing.status };
       }
       await recordAudit(tx, systemContext('create-platform-owner'), {
-        organizationId: null, action: `platform_owner.${outcome}`, target: { type: 'user', id }, metadata: { email },
+        organizationId: null,
+        action: `platform_owner.${outcome}`,
+        target: { type: 'user', id },
+        metadata: { email },
       });
       return { outcome, id, status: existing?.status ?? 'active' };
     });
 
     if (result.outcome === 'created') step(`created user ${result.id} with the Platform Owner role`);
-    if (result.outcome === 'promoted') step(`promoted existing user ${result.id} to Platform Owner${password ? ' (password unchanged)' : ''}`);
+    if (result.outcome === 'promoted')
+      step(`promoted existing user ${result.id} to Platform Owner${password ? ' (password unchanged)' : ''}`);
     if (result.outcome === 'unchanged') step(`user ${result.id} is already a Platform Owner; nothing changed`);
     if (result.status === 'invited') step('note: the account is invited; it can sign in once the invitation is accepted');
     if (result.status === 'disabled') step('note: the account is disabled, so it cannot sign in');
-    say({
-      created: `Summary: created ${email} as a Platform Owner.`,
-      promoted: `Summary: promoted ${email} to Platform Owner.`,
-      unchanged: `Summary: nothing to do; ${email} is already a Platform Owner.`,
-    }[result.outcome]);
+    say(
+      {
+        created: `Summary: created ${email} as a Platform Owner.`,
+        promoted: `Summary: promoted ${email} to Platform Owner.`,
+        unchanged: `Summary: nothing to do; ${email} is already a Platform Owner.`,
+      }[result.outcome],
+    );
   });
 });

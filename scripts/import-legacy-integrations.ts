@@ -58,7 +58,8 @@ The file holds live tokens: keep it out of version control and delete it once im
 and secrets are never printed.
 `;
 
-const where = (o: { line: number; element?: number }) => (o.element === undefined ? `line ${o.line}` : `line ${o.line} (element ${o.element})`);
+const where = (o: { line: number; element?: number }) =>
+  o.element === undefined ? `line ${o.line}` : `line ${o.line} (element ${o.element})`;
 
 function describeOutcome(o: RowOutcome, dryRun: boolean): string {
   if (o.outcome === 'bad') return `${where(o)}: ${o.reason}`;
@@ -78,14 +79,22 @@ function notes(s: LegacyImportSummary): string[] {
   const out: string[] = [];
   const will = s.dryRun ? 'would be' : 'were';
   if (s.withoutOAuthApp) {
-    out.push(`${plural(s.withoutOAuthApp, 'integration')} ${will} imported without OAuth client credentials (the old system's shared app): `
-      + 'add the organization\'s own client ID and secret to each (admin UI, or PATCH /api/orgs/:orgId/integrations/:id) '
-      + 'before its access token expires; without them it cannot be refreshed.');
+    out.push(
+      `${plural(s.withoutOAuthApp, 'integration')} ${will} imported without OAuth client credentials (the old system's shared app): ` +
+        "add the organization's own client ID and secret to each (admin UI, or PATCH /api/orgs/:orgId/integrations/:id) " +
+        'before its access token expires; without them it cannot be refreshed.',
+    );
   }
-  if (s.needReconnecting) out.push(`${plural(s.needReconnecting, 'integration')} ${will} imported with status ERROR: each shows why; reconnect them in the admin UI.`);
+  if (s.needReconnecting)
+    out.push(
+      `${plural(s.needReconnecting, 'integration')} ${will} imported with status ERROR: each shows why; reconnect them in the admin UI.`,
+    );
   const ignored = Object.entries(s.ignoredFields);
   if (ignored.length) {
-    const shown = ignored.slice(0, 20).map(([f, n]) => `${f} (${plural(n, 'row')})`).join(', ');
+    const shown = ignored
+      .slice(0, 20)
+      .map(([f, n]) => `${f} (${plural(n, 'row')})`)
+      .join(', ');
     out.push(`Ignored fields, not part of the import format: ${shown}${ignored.length > 20 ? `, and ${ignored.length - 20} more` : ''}.`);
   }
   if (s.bad) out.push('Fix the bad rows and run again: rows already imported are skipped.');
@@ -111,11 +120,19 @@ await runCli(
       text = await readFile(file, 'utf8');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
+      const why =
+        e.code === 'ENOENT'
+          ? 'no such file'
+          : e.code === 'EISDIR'
+            ? 'it is a directory'
+            : e.code === 'EACCES'
+              ? 'permission denied'
+              : e.message;
       throw new CliError(`Cannot read ${file}: ${why}`, EXIT_USAGE);
     }
 
-    const { importLegacyIntegrations, ImportStoppedError, LegacyFileError, parseLegacyFile } = await import('../server/src/modules/integrations/legacy-import.js');
+    const { importLegacyIntegrations, ImportStoppedError, LegacyFileError, parseLegacyFile } =
+      await import('../server/src/modules/integrations/legacy-import.js');
     let parsed: ReturnType<typeof parseLegacyFile>;
     try {
       parsed = parseLegacyFile(text);
@@ -148,7 +165,9 @@ await runCli(
       } catch (err) {
         if (!(err instanceof ImportStoppedError)) throw err;
         say(summaryLine(err.summary));
-        say(`Stopped at line ${err.line}: the rows before it are ${dryRun ? 'checked' : 'imported'}; run again once the problem is fixed (imported rows are skipped).`);
+        say(
+          `Stopped at line ${err.line}: the rows before it are ${dryRun ? 'checked' : 'imported'}; run again once the problem is fixed (imported rows are skipped).`,
+        );
         throw err.cause;
       } finally {
         vault.forgetKeys();

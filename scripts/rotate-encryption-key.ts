@@ -71,10 +71,21 @@ export async function rotateEncryptionKeys(db: Db, vault: Vault, options: Rotati
   const every = options.progressEvery ?? PROGRESS_EVERY;
   const report = options.onProgress ?? (() => {});
   const ctx = systemContext('rotate-encryption-key');
-  const summary: RotationSummary = { dryRun, currentKeyVersion: vault.currentKeyVersion, organizations: 0, rewrapped: 0, current: 0, noKey: 0, failed: [] };
+  const summary: RotationSummary = {
+    dryRun,
+    currentKeyVersion: vault.currentKeyVersion,
+    organizations: 0,
+    rewrapped: 0,
+    current: 0,
+    noKey: 0,
+    failed: [],
+  };
 
   const total = await inScope(db, { platform: true }, async (tx) => {
-    const r = await tx.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await tx
+      .selectFrom('organizations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   });
   let after: string | null = null;
@@ -152,16 +163,27 @@ if (invokedDirectly()) {
       const { createVault } = await import('../server/src/lib/crypto/vault.js');
       const vault = createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious });
       const retired = vault.keyVersions.filter((v) => v !== vault.currentKeyVersion);
-      say(`Master key: version ${vault.currentKeyVersion} (ENCRYPTION_KEY); also readable: ${retired.length ? retired.join(', ') : 'none'} (ENCRYPTION_KEY_PREVIOUS)`);
-      say(dryRun ? 'Dry run: checking every organization\'s data key…' : `Re-wrapping every organization's data key under version ${vault.currentKeyVersion}…`);
+      say(
+        `Master key: version ${vault.currentKeyVersion} (ENCRYPTION_KEY); also readable: ${retired.length ? retired.join(', ') : 'none'} (ENCRYPTION_KEY_PREVIOUS)`,
+      );
+      say(
+        dryRun
+          ? "Dry run: checking every organization's data key…"
+          : `Re-wrapping every organization's data key under version ${vault.currentKeyVersion}…`,
+      );
       const s = await rotateEncryptionKeys(db, vault, { dryRun, onProgress: step });
       vault.forgetKeys();
       say(summaryLine(s));
       if (s.failed.length) {
-        say(`${plural(s.failed.length, 'organization')} could not be re-wrapped; keep their master key in ENCRYPTION_KEY_PREVIOUS and run again once fixed.`);
+        say(
+          `${plural(s.failed.length, 'organization')} could not be re-wrapped; keep their master key in ENCRYPTION_KEY_PREVIOUS and run again once fixed.`,
+        );
         return EXIT_FAILED;
       }
-      if (!dryRun && retired.length) say('Every data key is now under the current master key: ENCRYPTION_KEY_PREVIOUS can be emptied once every process runs with this ENCRYPTION_KEY.');
+      if (!dryRun && retired.length)
+        say(
+          'Every data key is now under the current master key: ENCRYPTION_KEY_PREVIOUS can be emptied once every process runs with this ENCRYPTION_KEY.',
+        );
       return 0;
     });
   });

@@ -32,11 +32,17 @@ await runCli({ name: 'seed', usage: USAGE, options: { demo: { type: 'boolean' } 
     const s = await seedDemo(db, config.demoPassword, step, config.passwordHashCost);
     const { seedDemoIntegrations } = await import('../server/src/seed/demo-integrations.js');
     const { createVault } = await import('../server/src/lib/crypto/index.js');
-    const integrations = await seedDemoIntegrations(db, createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious }), step);
+    const integrations = await seedDemoIntegrations(
+      db,
+      createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious }),
+      step,
+    );
     const created = s.usersCreated + s.organizationsCreated + s.membershipsCreated + integrations;
-    say(created
-      ? `Summary: created ${plural(s.usersCreated, 'user')}, ${plural(s.organizationsCreated, 'organization')}, ${plural(s.membershipsCreated, 'membership')}, ${plural(integrations, 'integration')} with syncs and run history.`
-      : 'Summary: nothing to create; the demo data is already present (0 users, 0 organizations, 0 memberships created).');
+    say(
+      created
+        ? `Summary: created ${plural(s.usersCreated, 'user')}, ${plural(s.organizationsCreated, 'organization')}, ${plural(s.membershipsCreated, 'membership')}, ${plural(integrations, 'integration')} with syncs and run history.`
+        : 'Summary: nothing to create; the demo data is already present (0 users, 0 organizations, 0 memberships created).',
+    );
     const password = process.env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : config.demoPassword;
     say(`Demo logins (password: ${password}):`);
     for (const l of DEMO_LOGINS) step(`${l.email.padEnd(22)} ${l.role}`);

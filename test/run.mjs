@@ -23,12 +23,14 @@ if (!env.TEST_DATABASE_URL && env.LINKYARD_TEST_DB !== 'pglite') {
   if (await answers(local)) env.TEST_DATABASE_URL = local;
 }
 if (env.LINKYARD_TEST_DB === 'pglite') delete env.TEST_DATABASE_URL;
-console.log(`Test database: ${env.TEST_DATABASE_URL ? `PostgreSQL at ${env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')}` : 'embedded PGlite (no Postgres answered)'}`);
+console.log(
+  `Test database: ${env.TEST_DATABASE_URL ? `PostgreSQL at ${env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')}` : 'embedded PGlite (no Postgres answered)'}`,
+);
 
 function run(command, commandArgs, options = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { stdio: 'inherit', env, ...options });
-    child.on('exit', (code, signal) => resolve(signal ? 1 : code ?? 1));
+    child.on('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
   });
 }
 

@@ -41,7 +41,9 @@ export function ErrorBoundary() {
       <p className="text-sm font-semibold text-brand-600">Linkyard</p>
       <h1 className="mt-2 text-3xl font-bold tracking-tight">{title}</h1>
       <p className="mt-4 text-slate-600">{message}</p>
-      <a href="/" className="mt-8 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">Back to Linkyard</a>
+      <a href="/" className="mt-8 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+        Back to Linkyard
+      </a>
     </main>
   );
 }
@@ -52,5 +54,8 @@ export function describeError(error: unknown): { title: string; message: string;
     const titles: Record<number, string> = { 403: 'Not allowed', 404: 'Not found', 429: 'Slow down' };
     return { status: error.status, title: titles[error.status] ?? `Error ${error.status}`, message: message || 'Something went wrong.' };
   }
-  return { title: 'Something went wrong', message: 'An unexpected error happened. Reload the page; if it keeps happening, tell your administrator.' };
+  return {
+    title: 'Something went wrong',
+    message: 'An unexpected error happened. Reload the page; if it keeps happening, tell your administrator.',
+  };
 }

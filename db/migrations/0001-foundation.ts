@@ -152,13 +152,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   for (const table of ['audit_events', 'audit_chain_heads']) {
     await sql.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`).execute(db);
-    await sql.raw(`
+    await sql
+      .raw(
+        `
       CREATE POLICY ${table}_tenant ON ${table}
       USING (organization_id = linkyard_current_org() OR linkyard_platform_scope())
-      WITH CHECK (organization_id = linkyard_current_org() OR linkyard_platform_scope())`).execute(db);
+      WITH CHECK (organization_id = linkyard_current_org() OR linkyard_platform_scope())`,
+      )
+      .execute(db);
   }
 
-  await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON organizations, users, memberships, sessions, audit_chain_heads TO linkyard_app`.execute(db);
+  await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON organizations, users, memberships, sessions, audit_chain_heads TO linkyard_app`.execute(
+    db,
+  );
   await sql`GRANT SELECT, INSERT ON audit_events TO linkyard_app`.execute(db);
 }
 

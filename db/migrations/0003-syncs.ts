@@ -116,16 +116,25 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(getCreateTableSQL(AGENDA_TABLE)).execute(db);
   for (const statement of getCreateIndexesSQL(AGENDA_TABLE)) await sql.raw(statement).execute(db);
   // The backend's updated_at trigger, as single statements (PGlite runs one statement per query).
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE OR REPLACE FUNCTION update_${AGENDA_TABLE}_updated_at() RETURNS trigger AS $$
-    BEGIN NEW.updated_at = NOW(); RETURN NEW; END; $$ LANGUAGE plpgsql`).execute(db);
-  await sql.raw(`
+    BEGIN NEW.updated_at = NOW(); RETURN NEW; END; $$ LANGUAGE plpgsql`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `
     CREATE TRIGGER ${AGENDA_TABLE}_updated_at_trigger BEFORE UPDATE ON ${AGENDA_TABLE}
-    FOR EACH ROW EXECUTE FUNCTION update_${AGENDA_TABLE}_updated_at()`).execute(db);
+    FOR EACH ROW EXECUTE FUNCTION update_${AGENDA_TABLE}_updated_at()`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql.raw(`DROP TABLE IF EXISTS ${AGENDA_TABLE} CASCADE`).execute(db);
   await sql.raw(`DROP FUNCTION IF EXISTS update_${AGENDA_TABLE}_updated_at()`).execute(db);
-  for (const t of ['records', 'sync_logs', 'sync_runs', 'field_mappings', 'syncs']) await sql.raw(`DROP TABLE IF EXISTS ${t} CASCADE`).execute(db);
+  for (const t of ['records', 'sync_logs', 'sync_runs', 'field_mappings', 'syncs'])
+    await sql.raw(`DROP TABLE IF EXISTS ${t} CASCADE`).execute(db);
 }

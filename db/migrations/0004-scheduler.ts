@@ -7,9 +7,13 @@ import { AGENDA_TABLE } from './0003-syncs.js';
  * this index turns the loser's INSERT into a unique violation, which the scheduler retries as an update.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE UNIQUE INDEX ${AGENDA_TABLE}_one_per_sync_idx ON ${AGENDA_TABLE} ((data->>'syncId'))
-    WHERE name = 'sync:scheduled'`).execute(db);
+    WHERE name = 'sync:scheduled'`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

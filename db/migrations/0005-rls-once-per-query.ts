@@ -21,8 +21,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     const expression = tenantPolicyExpression(tablename === 'organizations' ? 'id' : 'organization_id');
     await sql.raw(`ALTER POLICY ${policyname} ON ${tablename} USING (${expression}) WITH CHECK (${expression})`).execute(db);
   }
-  await sql.raw(`ALTER POLICY organizations_member_read ON organizations
-    USING (id IN (SELECT organization_id FROM memberships WHERE user_id = ${USER}))`).execute(db);
+  await sql
+    .raw(
+      `ALTER POLICY organizations_member_read ON organizations
+    USING (id IN (SELECT organization_id FROM memberships WHERE user_id = ${USER}))`,
+    )
+    .execute(db);
   await sql.raw(`ALTER POLICY memberships_own_read ON memberships USING (user_id = ${USER})`).execute(db);
 }
 
@@ -35,7 +39,11 @@ export async function down(db: Kysely<any>): Promise<void> {
     const expression = `${column} = linkyard_current_org() OR linkyard_platform_scope()`;
     await sql.raw(`ALTER POLICY ${policyname} ON ${tablename} USING (${expression}) WITH CHECK (${expression})`).execute(db);
   }
-  await sql.raw(`ALTER POLICY organizations_member_read ON organizations
-    USING (id IN (SELECT organization_id FROM memberships WHERE user_id = linkyard_current_user()))`).execute(db);
+  await sql
+    .raw(
+      `ALTER POLICY organizations_member_read ON organizations
+    USING (id IN (SELECT organization_id FROM memberships WHERE user_id = linkyard_current_user()))`,
+    )
+    .execute(db);
   await sql.raw(`ALTER POLICY memberships_own_read ON memberships USING (user_id = linkyard_current_user())`).execute(db);
 }

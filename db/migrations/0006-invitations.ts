@@ -26,7 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       accepted_user_id uuid REFERENCES users(id) ON DELETE SET NULL
     )`.execute(db);
   // One pending invitation per person and organization.
-  await sql`CREATE UNIQUE INDEX invitations_pending_email_idx ON invitations (organization_id, lower(email)) WHERE accepted_at IS NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX invitations_pending_email_idx ON invitations (organization_id, lower(email)) WHERE accepted_at IS NULL`.execute(
+    db,
+  );
   await sql.raw(`ALTER TABLE invitations ENABLE ROW LEVEL SECURITY`).execute(db);
   const expression = tenantPolicyExpression('organization_id');
   await sql.raw(`CREATE POLICY invitations_tenant ON invitations USING (${expression}) WITH CHECK (${expression})`).execute(db);

@@ -20,7 +20,10 @@ export const EXIT_USAGE = 2;
 
 /** An expected failure: printed as its message alone, no stack trace. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT_FAILED) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILED,
+  ) {
     super(message);
   }
 }
@@ -88,7 +91,10 @@ function parseCommandLine<O extends Options>(command: Command<O>, argv: string[]
   if ((parsed.values as { help?: boolean }).help) return parsed;
   const max = command.maxPositionals ?? 0;
   if (parsed.positionals.length > max) {
-    const extra = parsed.positionals.slice(max).map((p) => `"${p}"`).join(', ');
+    const extra = parsed.positionals
+      .slice(max)
+      .map((p) => `"${p}"`)
+      .join(', ');
     throw new UsageError(`unexpected argument ${extra}`);
   }
   return parsed;
@@ -107,7 +113,8 @@ function reportError(command: Command<Options>, err: unknown): number {
   if (err instanceof ConfigError) return fail(err.problems.map((problem) => `Configuration error: ${problem}`).join('\n'));
   // These say what happened and what to do in full; a stack trace would add nothing.
   // (Matched by name: db/client.ts is imported lazily, after --help and argument checks.)
-  if (err instanceof Error && ['DataDirLockedError', 'EmbeddedDatabaseError'].includes(err.name)) return fail(`${command.name}: ${err.message}`);
+  if (err instanceof Error && ['DataDirLockedError', 'EmbeddedDatabaseError'].includes(err.name))
+    return fail(`${command.name}: ${err.message}`);
   const known = describeDatabaseError(err);
   if (known) return fail(known);
   const message = err instanceof Error ? err.message : String(err);
@@ -155,13 +162,13 @@ export interface DatabaseOptions {
  * runs `fn` and closes the database whatever happens. Embedded PGlite allows one process per
  * DATA_DIR, so a script cannot run while the server holds the same directory.
  */
-export async function withDatabase<T>(
-  fn: (db: Db, config: Config) => Promise<T>,
-  options: DatabaseOptions = {},
-): Promise<T> {
+export async function withDatabase<T>(fn: (db: Db, config: Config) => Promise<T>, options: DatabaseOptions = {}): Promise<T> {
   const config = loadConfig();
   say(`Database: ${describeDatabase(config)}`);
-  const [{ openDb, checkDatabaseConnection }, { createMigrator }] = await Promise.all([import('../../db/client.js'), import('../../db/migrate.js')]);
+  const [{ openDb, checkDatabaseConnection }, { createMigrator }] = await Promise.all([
+    import('../../db/client.js'),
+    import('../../db/migrate.js'),
+  ]);
   // An unreachable server fails in seconds with its answer, not after the operating system's TCP timeout.
   if (config.databaseUrl) await checkDatabaseConnection(config.databaseUrl);
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });

@@ -52,7 +52,11 @@ export interface AppDeps {
 /** Builds the HTTP application without listening, so tests drive it with `inject` or a real port. */
 export async function buildApp({ config, db, logger }: AppDeps) {
   const app = Fastify({
-    ...(logger === undefined ? { logger: loggerOptions(config.logLevel) } : typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    ...(logger === undefined
+      ? { logger: loggerOptions(config.logLevel) }
+      : typeof logger === 'boolean'
+        ? { logger }
+        : { loggerInstance: logger }),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : randomUUID();
@@ -63,10 +67,14 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : null;
   if (redis) {
     redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis error'));
-    app.addHook('onClose', async () => { redis.disconnect(); });
+    app.addHook('onClose', async () => {
+      redis.disconnect();
+    });
   }
 
   const headers = securityHeaders(config);
@@ -82,7 +90,10 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     sign: { algorithm: 'HS256', iss: config.jwtIssuer, aud: config.jwtAudience, expiresIn: config.accessTokenTtlSeconds },
     // `cache`: a verified token's claims are kept (until it expires), skipping the HMAC on repeat requests.
     verify: {
-      algorithms: ['HS256'], allowedIss: config.jwtIssuer, allowedAud: config.jwtAudience, cache: true,
+      algorithms: ['HS256'],
+      allowedIss: config.jwtIssuer,
+      allowedAud: config.jwtAudience,
+      cache: true,
       // A token without an expiry, issuer or audience is refused rather than trusted forever or everywhere.
       requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub', 'sid'],
     },

@@ -188,15 +188,21 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = r.postgresUrl('DATABASE_URL');
   // Set but malformed is reported above; these checks are about it being absent.
   const databaseUrlSet = r.raw('DATABASE_URL') !== undefined;
-  if (production && !databaseUrlSet) r.problem('DATABASE_URL is required when NODE_ENV=production (the embedded PGlite database is for development)');
+  if (production && !databaseUrlSet)
+    r.problem('DATABASE_URL is required when NODE_ENV=production (the embedded PGlite database is for development)');
 
   const jwtSecret = production ? r.str('JWT_SECRET') : env.JWT_SECRET || devSecret(dataDir, 'jwt-secret');
   if (jwtSecret && jwtSecret.length < 32) r.problem('JWT_SECRET must be at least 32 characters');
   const encryptionKey = production ? r.str('ENCRYPTION_KEY') : env.ENCRYPTION_KEY || devSecret(dataDir, 'encryption-key');
-  if (encryptionKey && !isKey(encryptionKey)) r.problem('ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)');
-  const encryptionKeysPrevious = (env.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (encryptionKey && !isKey(encryptionKey))
+    r.problem('ENCRYPTION_KEY must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)');
+  const encryptionKeysPrevious = (env.ENCRYPTION_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   encryptionKeysPrevious.forEach((k, i) => {
-    if (!isKey(k)) r.problem(`ENCRYPTION_KEY_PREVIOUS must be a comma-separated list of 32-byte keys, base64 or hex encoded; entry ${i + 1} is not`);
+    if (!isKey(k))
+      r.problem(`ENCRYPTION_KEY_PREVIOUS must be a comma-separated list of 32-byte keys, base64 or hex encoded; entry ${i + 1} is not`);
   });
 
   const publicUrl = r.url('PUBLIC_URL', `http://localhost:${port}`)!;
@@ -215,7 +221,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const role = r.oneOf('ROLE', ['all', 'api', 'worker'] as const, 'all');
   if (role !== 'all' && !databaseUrlSet) {
-    r.problem(`ROLE=${role} needs DATABASE_URL: the embedded PGlite database serves a single process, so run ROLE=all (the default) or point every process at one Postgres`);
+    r.problem(
+      `ROLE=${role} needs DATABASE_URL: the embedded PGlite database serves a single process, so run ROLE=all (the default) or point every process at one Postgres`,
+    );
   }
   const agendaBackend = r.oneOf('AGENDA_BACKEND', ['postgres', 'mongo'] as const, 'postgres');
   const mongodbUrl = env.MONGODB_URL || null;

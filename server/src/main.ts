@@ -64,7 +64,9 @@ async function main() {
     await app.listen({ host: config.host, port: config.port });
 
     const url = urlOf(app.server.address());
-    console.log(`\nLinkyard is running at ${url}  (API docs: ${url}/docs)${config.role === 'api' ? '  [role: api; sync runs go to the workers]' : ''}`);
+    console.log(
+      `\nLinkyard is running at ${url}  (API docs: ${url}/docs)${config.role === 'api' ? '  [role: api; sync runs go to the workers]' : ''}`,
+    );
     console.log(database);
     if (config.seedDemoOnStart || seeded) printDemoLogins(config);
     server = app;

@@ -40,7 +40,10 @@ export function createServices({ db, config, signAccessToken, logger }: ServiceD
   const tokens = createTokenManager({ db, config, vault, http });
   const accessCache = createAccessCache();
   const executor = createRunExecutor({
-    db, logger, concurrency: config.worker.concurrency, staleRunMs: config.worker.lockLifetimeMs,
+    db,
+    logger,
+    concurrency: config.worker.concurrency,
+    staleRunMs: config.worker.lockLifetimeMs,
     openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }),
   });
   // Schedules live in Agenda's job store; services tell it after each commit that may change them.

@@ -15,8 +15,12 @@ import { createServices } from './services.js';
 export async function startWorker({ config, db }: { config: Config; db: Db }) {
   const server = Fastify({ logger: loggerOptions(config.logLevel) });
   const services = createServices({
-    db, config, logger: server.log,
-    signAccessToken: () => { throw new Error('a worker signs no access tokens'); },
+    db,
+    config,
+    logger: server.log,
+    signAccessToken: () => {
+      throw new Error('a worker signs no access tokens');
+    },
   });
   await server.register(healthRoutes, { db });
   server.addHook('onClose', async () => services.http.close());

@@ -11,8 +11,15 @@ const acme = ctx.orgs.acme;
 
 // An integration whose name a spreadsheet would run as a formula, and whose API key must never be exported.
 const created = await ctx.app.inject({
-  method: 'POST', url: `/api/orgs/${acme}/integrations`, headers: { authorization: await ctx.bearer('admin@acme.test') },
-  payload: { provider: 'stripe', name: '=HYPERLINK("https://evil.example","Stripe")', apiKey: STRIPE_KEY, settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl } },
+  method: 'POST',
+  url: `/api/orgs/${acme}/integrations`,
+  headers: { authorization: await ctx.bearer('admin@acme.test') },
+  payload: {
+    provider: 'stripe',
+    name: '=HYPERLINK("https://evil.example","Stripe")',
+    apiKey: STRIPE_KEY,
+    settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl },
+  },
 });
 if (created.statusCode !== 201) throw new Error(created.body);
 
@@ -41,8 +48,12 @@ t.test('an admin downloads a CSV of the integrations from the Exports panel', as
   t.match(csv, /"'=HYPERLINK\(""https:\/\/evil\.example""/, 'the formula is neutralised');
   t.notOk(csv.includes(STRIPE_KEY), 'the API key is not exported');
 
-  const audit = await ctx.database.db.kysely.selectFrom('audit_events').select(['action', 'metadata'])
-    .where('organization_id', '=', acme).where('action', '=', 'organization.exported').execute();
+  const audit = await ctx.database.db.kysely
+    .selectFrom('audit_events')
+    .select(['action', 'metadata'])
+    .where('organization_id', '=', acme)
+    .where('action', '=', 'organization.exported')
+    .execute();
   t.equal(audit.length, 1, 'the export is in the audit trail');
   t.match(audit[0].metadata, { format: 'csv', entities: ['integrations'] });
 });

@@ -78,7 +78,12 @@ export async function startE2e(t: Test): Promise<E2e> {
   }
 
   return {
-    ctx, base, oidc, stripe, browser, newPage,
+    ctx,
+    base,
+    oidc,
+    stripe,
+    browser,
+    newPage,
     async signedIn(email) {
       const page = await newPage();
       await page.goto(`${base}/login`);

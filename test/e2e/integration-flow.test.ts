@@ -24,7 +24,7 @@ const asAdmin = async () => (adminPage ??= await e2e.signedIn('admin@acme.test')
 /** Waits for the success toast of a mutation and returns its text. */
 async function toast(page: Page) {
   const el = await page.waitForSelector('[data-toast]');
-  return (await el!.evaluate((n) => `${n.getAttribute('data-toast')}: ${(n as HTMLElement).innerText}`));
+  return await el!.evaluate((n) => `${n.getAttribute('data-toast')}: ${(n as HTMLElement).innerText}`);
 }
 
 t.test('an admin creates a Custom API integration and connects it through the OAuth server', async (t) => {
@@ -43,16 +43,17 @@ t.test('an admin creates a Custom API integration and connects it through the OA
   await fill(page, '#field-settings-listPath', '/me');
   await Promise.all([page.waitForNavigation(), page.locator('::-p-text(Create, then connect)').click()]);
 
-  const created = await db.selectFrom('integrations').select(['id', 'status']).where('name', '=', 'CRM via OAuth').executeTakeFirstOrThrow();
+  const created = await db
+    .selectFrom('integrations')
+    .select(['id', 'status'])
+    .where('name', '=', 'CRM via OAuth')
+    .executeTakeFirstOrThrow();
   t.equal(new URL(page.url()).pathname, `/orgs/${acme}/integrations/${created.id}`, 'lands on the new integration');
   t.equal(created.status, 'INACTIVE');
   t.notOk((await page.content()).includes(OAUTH_CLIENT.clientSecret), 'the client secret is not in the page');
 
   // Connect: the browser goes to the authorization server, signs in there and comes back through the callback.
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'networkidle0' }),
-    page.locator('button::-p-text(Connect)').click(),
-  ]);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }), page.locator('button::-p-text(Connect)').click()]);
   await page.waitForFunction(() => location.search.includes('connected=1'));
   t.equal(new URL(page.url()).pathname, `/orgs/${acme}/integrations/${created.id}`, 'back on the integration page');
   const after = await db.selectFrom('integrations').select('status').where('id', '=', created.id).executeTakeFirstOrThrow();
@@ -66,12 +67,24 @@ t.test('an admin creates a Custom API integration and connects it through the OA
 async function stripeWithSync() {
   const auth = { authorization: await ctx.bearer('admin@acme.test') };
   const integration = await ctx.app.inject({
-    method: 'POST', url: `/api/orgs/${acme}/integrations`, headers: auth,
-    payload: { provider: 'stripe', name: 'Stripe payments', apiKey: STRIPE_KEY, settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl } },
+    method: 'POST',
+    url: `/api/orgs/${acme}/integrations`,
+    headers: auth,
+    payload: {
+      provider: 'stripe',
+      name: 'Stripe payments',
+      apiKey: STRIPE_KEY,
+      settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl },
+    },
   });
   if (integration.statusCode !== 201) throw new Error(integration.body);
   const id = integration.json().id as string;
-  const sync = await ctx.app.inject({ method: 'POST', url: `/api/orgs/${acme}/integrations/${id}/syncs`, headers: auth, payload: { resource: 'customers', mode: 'full', schedule: null } });
+  const sync = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/orgs/${acme}/integrations/${id}/syncs`,
+    headers: auth,
+    payload: { resource: 'customers', mode: 'full', schedule: null },
+  });
   if (sync.statusCode !== 201) throw new Error(sync.body);
   return { id, syncId: sync.json().id as string, page: `${base}/orgs/${acme}/integrations/${id}` };
 }
@@ -91,18 +104,30 @@ t.test('an admin sets a schedule and sees it described with its next runs', asyn
   });
   const tz = await page.waitForSelector('::-p-aria(Timezone)');
   await tz!.select('Europe/Berlin');
-  await page.waitForFunction(() => /weekday at 09:30/i.test(document.body.innerText) && /Europe\/Berlin/.test(document.body.innerText))
-    .catch(async (err) => { await page.screenshot({ path: '/tmp/e2e-schedule.png', fullPage: true }); console.error(await textOf(page, 'main')); throw err; });
+  await page
+    .waitForFunction(() => /weekday at 09:30/i.test(document.body.innerText) && /Europe\/Berlin/.test(document.body.innerText))
+    .catch(async (err) => {
+      await page.screenshot({ path: '/tmp/e2e-schedule.png', fullPage: true });
+      console.error(await textOf(page, 'main'));
+      throw err;
+    });
   await page.waitForFunction(() => {
     const runs = [...document.querySelectorAll('[data-next-runs] li')].map((li) => li.textContent ?? '');
     return runs.length === 5 && runs.every((r) => r.includes('09:30'));
   });
   const nextRuns = await page.$$eval('[data-next-runs] li', (lis) => lis.map((li) => li.textContent ?? ''));
   t.equal(nextRuns.length, 5, 'the next 5 run times are listed');
-  t.notOk(nextRuns.some((r) => /^(Sat|Sun)/.test(r)), 'on weekdays only');
+  t.notOk(
+    nextRuns.some((r) => /^(Sat|Sun)/.test(r)),
+    'on weekdays only',
+  );
   await page.locator('::-p-text(Save schedule)').click();
   t.match(await toast(page), /^success/);
-  const sync = await db.selectFrom('syncs').select(['cron', 'timezone']).where('id', '=', stripeIntegration.syncId).executeTakeFirstOrThrow();
+  const sync = await db
+    .selectFrom('syncs')
+    .select(['cron', 'timezone'])
+    .where('id', '=', stripeIntegration.syncId)
+    .executeTakeFirstOrThrow();
   t.same(sync, { cron: '30 9 * * 1-5', timezone: 'Europe/Berlin' }, 'the schedule is saved');
 });
 
@@ -120,7 +145,11 @@ t.test('an admin edits a mapping and sees the preview', async (t) => {
 
   await page.locator('button::-p-text(Save mappings)').click();
   t.match(await toast(page), /^success/);
-  const fromApi = await ctx.app.inject({ method: 'GET', url: `/api/orgs/${acme}/syncs/${stripeIntegration.syncId}`, headers: { authorization: await ctx.bearer('admin@acme.test') } });
+  const fromApi = await ctx.app.inject({
+    method: 'GET',
+    url: `/api/orgs/${acme}/syncs/${stripeIntegration.syncId}`,
+    headers: { authorization: await ctx.bearer('admin@acme.test') },
+  });
   t.match(fromApi.json().mappings[0], { source: 'email', target: 'contactEmail', transform: 'uppercase' }, 'the mapping is saved');
 });
 
@@ -131,7 +160,12 @@ t.test('an admin runs a sync and sees it in history and logs', async (t) => {
   t.match(await toast(page), /^success/);
   let run: { id: string; status: string } | undefined;
   await waitUntil(async () => {
-    run = await db.selectFrom('sync_runs').select(['id', 'status']).where('sync_id', '=', stripeIntegration.syncId).orderBy('created_at', 'desc').executeTakeFirst();
+    run = await db
+      .selectFrom('sync_runs')
+      .select(['id', 'status'])
+      .where('sync_id', '=', stripeIntegration.syncId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
     return run?.status === 'succeeded' || run?.status === 'failed' || run?.status === 'cancelled';
   }, 'the run to finish');
   t.equal(run?.status, 'succeeded', 'the run succeeded');
@@ -147,7 +181,12 @@ t.test('an admin runs a sync and sees it in history and logs', async (t) => {
   t.match(logs, /GET/, 'provider requests are logged');
   t.notOk(logs.includes(STRIPE_KEY), 'the API key is not in the logs');
 
-  const records = await db.selectFrom('records').select('data').where('integration_id', '=', stripeIntegration.id).limit(1).executeTakeFirstOrThrow();
+  const records = await db
+    .selectFrom('records')
+    .select('data')
+    .where('integration_id', '=', stripeIntegration.id)
+    .limit(1)
+    .executeTakeFirstOrThrow();
   t.match(records.data, { contactEmail: /^[^a-z]*$/ }, 'records were stored through the mapping');
 });
 
@@ -157,7 +196,11 @@ t.test('a viewer sees no edit controls, and a forged form post is refused', asyn
   for (const path of ['', '/syncs', '/mappings', '/settings']) {
     await visit(page, `${stripeIntegration.page}${path}`);
     const buttons = await page.$$eval('main button:not([disabled]), main a', (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
-    for (const c of controls) t.notOk(buttons.some((b) => b.startsWith(c)), `${path || 'overview'}: no "${c}" control`);
+    for (const c of controls)
+      t.notOk(
+        buttons.some((b) => b.startsWith(c)),
+        `${path || 'overview'}: no "${c}" control`,
+      );
   }
   await visit(page, `${base}/orgs/${acme}/integrations`);
   t.notOk(await page.$('::-p-text(Add integration)'), 'no "Add integration" on the list');

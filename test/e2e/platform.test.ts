@@ -11,7 +11,12 @@ const orgStatus = async (slug: string) =>
 async function toggle(page: Page, name: string, verb: 'Suspend' | 'Reactivate', expected: string) {
   await page.locator(`::-p-aria(${verb} ${name})`).click();
   await page.locator(`dialog[open] ::-p-text(${verb} organization)`).click();
-  await page.waitForFunction((slug, want) => document.querySelector(`[data-tenant="${slug}"]`)?.textContent?.includes(want), {}, name.toLowerCase(), expected);
+  await page.waitForFunction(
+    (slug, want) => document.querySelector(`[data-tenant="${slug}"]`)?.textContent?.includes(want),
+    {},
+    name.toLowerCase(),
+    expected,
+  );
 }
 
 t.test('the platform owner suspends and reactivates a tenant', async (t) => {
@@ -33,8 +38,12 @@ t.test('the platform owner suspends and reactivates a tenant', async (t) => {
   await visit(member, `${base}/orgs/${ctx.orgs.globex}/integrations`);
   t.match(await textOf(member, 'h1'), /Integrations/, 'the admin works again');
 
-  const audit = await ctx.database.db.kysely.selectFrom('audit_events').select('action').where('organization_id', '=', ctx.orgs.globex)
-    .where('action', 'like', 'organization.%').execute();
+  const audit = await ctx.database.db.kysely
+    .selectFrom('audit_events')
+    .select('action')
+    .where('organization_id', '=', ctx.orgs.globex)
+    .where('action', 'like', 'organization.%')
+    .execute();
   t.ok(audit.length >= 2, 'both changes are in the audit trail');
 });
 

@@ -75,7 +75,13 @@ t.test('the sign-in page only returns to pages of this site, whatever the return
   const page = await e2e.signedIn('admin@acme.test');
   const cookies = (await page.browserContext().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   // %09 (tab) is dropped by browsers, turning "/\t/evil.example/x" into "//evil.example/x"; %0a/%0d cannot go into a header.
-  for (const returnTo of ['/%09/evil.example/x', '/%0a/evil.example', '/%0d%0a/evil.example', '/.//evil.example/x', '/%2e%2e//evil.example']) {
+  for (const returnTo of [
+    '/%09/evil.example/x',
+    '/%0a/evil.example',
+    '/%0d%0a/evil.example',
+    '/.//evil.example/x',
+    '/%2e%2e//evil.example',
+  ]) {
     const res = await fetch(`${base}/login?returnTo=${returnTo}`, { headers: { cookie: cookies }, redirect: 'manual' });
     t.equal(res.status, 302, `${returnTo}: a redirect, not an error page`);
     t.equal(res.headers.get('location'), '/', `${returnTo}: to the start page of this site`);
@@ -126,7 +132,10 @@ t.test('pages send a nonce-based Content-Security-Policy, and every script they 
   t.not(loginNonce, nonce, 'a new nonce for every response');
   const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1]);
   t.ok(inline.length > 0, 'the page has inline scripts (hydration data)');
-  t.ok(inline.every((attrs) => /\bnonce="[^"]+"/.test(attrs)), 'each inline script carries a nonce');
+  t.ok(
+    inline.every((attrs) => /\bnonce="[^"]+"/.test(attrs)),
+    'each inline script carries a nonce',
+  );
   // The page hydrated under that policy: a client-side interaction works.
   t.ok(await page.$('[data-testid=user-email]'), 'the page rendered and hydrated');
 });

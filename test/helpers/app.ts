@@ -44,10 +44,19 @@ export async function createTestApp(t: Test, options: { env?: Record<string, str
   const database = await createTestDatabase();
   const config = testConfig(options.env);
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   if (options.seed !== false) await seedDemo(database.db, DEMO_PASSWORD, undefined, config.passwordHashCost);
   // The production logger options (redaction, URL masking), writing into `logs`.
-  const app = await buildApp({ config, db: database.db, logger: pino(loggerOptions(config.logLevel) as pino.LoggerOptions, sink) as never });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    logger: pino(loggerOptions(config.logLevel) as pino.LoggerOptions, sink) as never,
+  });
   await app.ready();
   t.teardown(async () => {
     await app.close();
@@ -57,7 +66,11 @@ export async function createTestApp(t: Test, options: { env?: Record<string, str
   const orgs = Object.fromEntries(orgRows.map((o) => [o.slug, o.id])) as TestContext['orgs'];
   const tokens = new Map<string, string>();
   return {
-    app, config, database, logs, orgs,
+    app,
+    config,
+    database,
+    logs,
+    orgs,
     async bearer(email, password = DEMO_PASSWORD) {
       const cached = tokens.get(email);
       if (cached) return cached;

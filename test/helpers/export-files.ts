@@ -31,7 +31,14 @@ export function unzip(archive: Buffer): Map<string, Buffer> {
     if (archive.readUInt32LE(localHeader) !== 0x04034b50) throw new Error(`${name}: bad local header signature`);
     const dataStart = localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
     const raw = archive.subarray(dataStart, dataStart + compressedSize);
-    const data = method === 0 ? Buffer.from(raw) : method === 8 ? inflateRawSync(raw) : (() => { throw new Error(`${name}: compression method ${method}`); })();
+    const data =
+      method === 0
+        ? Buffer.from(raw)
+        : method === 8
+          ? inflateRawSync(raw)
+          : (() => {
+              throw new Error(`${name}: compression method ${method}`);
+            })();
     if (data.length !== size) throw new Error(`${name}: ${data.length} bytes, the directory says ${size}`);
     files.set(name, data);
     at += 46 + nameLength + extraLength + commentLength;
@@ -48,7 +55,11 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
     } else if (c === '"') {
       quoted = true;
     } else if (c === ',') {
@@ -88,7 +99,9 @@ export async function pdfText(pdf: Buffer, options: { layout?: boolean } = {}): 
   try {
     const file = path.join(dir, 'report.pdf');
     writeFileSync(file, pdf);
-    const { stdout } = await promisify(execFile)('pdftotext', [...(options.layout ? ['-layout'] : []), file, '-'], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)('pdftotext', [...(options.layout ? ['-layout'] : []), file, '-'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,11 @@ import type { TestContext } from './app.js';
 
 /** A `sync:scheduled` job as stored, whichever backend holds it. */
 export interface StoredJob {
-  id: string; data: SyncJobData; repeatInterval: string; repeatTimezone: string | null; nextRunAt: Date | null;
+  id: string;
+  data: SyncJobData;
+  repeatInterval: string;
+  repeatTimezone: string | null;
+  nextRunAt: Date | null;
   /** When a worker last finished running the job (Agenda sets it after the handler, i.e. the fire, returned). */
   lastFinishedAt: Date | null;
 }
@@ -40,16 +44,34 @@ const postgres: JobStoreUnderTest = {
         const db = ctx.database.db.kysely;
         return {
           async jobs(syncId) {
-            const { rows } = await sql<{ id: string; data: SyncJobData; repeat_interval: string; repeat_timezone: string | null; next_run_at: Date | null; last_finished_at: Date | null }>`
+            const { rows } = await sql<{
+              id: string;
+              data: SyncJobData;
+              repeat_interval: string;
+              repeat_timezone: string | null;
+              next_run_at: Date | null;
+              last_finished_at: Date | null;
+            }>`
               SELECT id, data, repeat_interval, repeat_timezone, next_run_at, last_finished_at FROM agenda_jobs
               WHERE name = ${SYNC_JOB} ${syncId ? sql`AND data->>'syncId' = ${syncId}` : sql``} ORDER BY created_at`.execute(db);
-            return rows.map((r) => ({ id: r.id, data: r.data, repeatInterval: r.repeat_interval, repeatTimezone: r.repeat_timezone, nextRunAt: r.next_run_at, lastFinishedAt: r.last_finished_at }));
+            return rows.map((r) => ({
+              id: r.id,
+              data: r.data,
+              repeatInterval: r.repeat_interval,
+              repeatTimezone: r.repeat_timezone,
+              nextRunAt: r.next_run_at,
+              lastFinishedAt: r.last_finished_at,
+            }));
           },
           async makeDue(syncId) {
-            await sql`UPDATE agenda_jobs SET next_run_at = now() - interval '1 second' WHERE name = ${SYNC_JOB} AND data->>'syncId' = ${syncId}`.execute(db);
+            await sql`UPDATE agenda_jobs SET next_run_at = now() - interval '1 second' WHERE name = ${SYNC_JOB} AND data->>'syncId' = ${syncId}`.execute(
+              db,
+            );
           },
           async retarget(syncId, otherSyncId) {
-            await sql`UPDATE agenda_jobs SET data = data || jsonb_build_object('syncId', ${otherSyncId}::text) WHERE name = ${SYNC_JOB} AND data->>'syncId' = ${syncId}`.execute(db);
+            await sql`UPDATE agenda_jobs SET data = data || jsonb_build_object('syncId', ${otherSyncId}::text) WHERE name = ${SYNC_JOB} AND data->>'syncId' = ${syncId}`.execute(
+              db,
+            );
           },
         };
       },
@@ -78,8 +100,18 @@ const mongo: JobStoreUnderTest = {
       env: { AGENDA_BACKEND: 'mongo', MONGODB_URL: url },
       view: () => ({
         async jobs(syncId) {
-          const docs = await jobs.find({ name: SYNC_JOB, ...(syncId ? { 'data.syncId': syncId } : {}) }).sort({ _id: 1 }).toArray();
-          return docs.map((d) => ({ id: d._id.toHexString(), data: d.data, repeatInterval: d.repeatInterval, repeatTimezone: d.repeatTimezone ?? null, nextRunAt: d.nextRunAt ?? null, lastFinishedAt: d.lastFinishedAt ?? null }));
+          const docs = await jobs
+            .find({ name: SYNC_JOB, ...(syncId ? { 'data.syncId': syncId } : {}) })
+            .sort({ _id: 1 })
+            .toArray();
+          return docs.map((d) => ({
+            id: d._id.toHexString(),
+            data: d.data,
+            repeatInterval: d.repeatInterval,
+            repeatTimezone: d.repeatTimezone ?? null,
+            nextRunAt: d.nextRunAt ?? null,
+            lastFinishedAt: d.lastFinishedAt ?? null,
+          }));
         },
         async makeDue(syncId) {
           await jobs.updateOne({ name: SYNC_JOB, 'data.syncId': syncId }, { $set: { nextRunAt: new Date(Date.now() - 1000) } });

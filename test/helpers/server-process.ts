@@ -13,7 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * Every setting Linkyard reads, plus npm's own variables (an outer `npm test` sets them): left out of a
  * server's environment so that the developer's shell cannot change what a test starts.
  */
-const LINKYARD_SETTINGS = /^(NODE_ENV|HOST|PORT|PUBLIC_URL|ROLE|DATABASE_URL|DATA_DIR|MIGRATE_ON_START|SEED_DEMO_ON_START|DEMO_PASSWORD|JWT_.+|ACCESS_TOKEN_TTL_SECONDS|REFRESH_TOKEN_TTL_SECONDS|ENCRYPTION_KEY.*|PASSWORD_HASH_COST|REDIS_URL|RATE_LIMIT_.+|TRUST_PROXY|BODY_LIMIT_BYTES|ADMIN_UI|LOG_LEVEL|ALLOW_PRIVATE_NETWORK_TARGETS|SSO_.+|AGENDA_BACKEND|MONGODB_URL|WORKER_.+|npm_.+)$/;
+const LINKYARD_SETTINGS =
+  /^(NODE_ENV|HOST|PORT|PUBLIC_URL|ROLE|DATABASE_URL|DATA_DIR|MIGRATE_ON_START|SEED_DEMO_ON_START|DEMO_PASSWORD|JWT_.+|ACCESS_TOKEN_TTL_SECONDS|REFRESH_TOKEN_TTL_SECONDS|ENCRYPTION_KEY.*|PASSWORD_HASH_COST|REDIS_URL|RATE_LIMIT_.+|TRUST_PROXY|BODY_LIMIT_BYTES|ADMIN_UI|LOG_LEVEL|ALLOW_PRIVATE_NETWORK_TARGETS|SSO_.+|AGENDA_BACKEND|MONGODB_URL|WORKER_.+|npm_.+)$/;
 
 /** The test process's environment without any Linkyard setting, with `set` on top. */
 export function serverEnv(set: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -36,9 +37,10 @@ export interface ServerProcess {
 
 export function startServer(options: { env: NodeJS.ProcessEnv; via?: 'node' | 'npm'; args?: string[] }): ServerProcess {
   const args = options.args ?? [];
-  const [command, commandArgs] = options.via === 'npm'
-    ? ['npm', ['start', ...(args.length ? ['--', ...args] : [])]]
-    : [process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args]];
+  const [command, commandArgs] =
+    options.via === 'npm'
+      ? ['npm', ['start', ...(args.length ? ['--', ...args] : [])]]
+      : [process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args]];
   // Its own process group, so teardown reaches whatever the command started (npm, a shell, tsx, node).
   const child = spawn(command, commandArgs, { cwd: root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';

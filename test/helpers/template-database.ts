@@ -26,7 +26,11 @@ export function templateName(): string {
   const hash = createHash('sha256');
   const dir = path.join(root, 'db/migrations');
   for (const file of readdirSync(dir).sort()) {
-    hash.update(file).update('\0').update(readFileSync(path.join(dir, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(dir, file)))
+      .update('\0');
   }
   hash.update(readFileSync(path.join(root, 'db/migrate.ts')));
   cachedName = TEMPLATE_PREFIX + hash.digest('hex').slice(0, 16);

@@ -7,10 +7,18 @@ t.test('every registered route declares its access', async (t) => {
   const undeclared = app.routeAccess.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`);
   t.same(undeclared, [], 'routes without a declared permission');
   const publicRoutes = app.routeAccess.filter((r) => r.access === 'public' && r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`);
-  t.same(publicRoutes.sort(), [
-    'POST /api/auth/accept-invitation', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/refresh',
-    'GET /api/oauth/callback', 'HEAD /api/oauth/callback',
-  ].sort(), 'the only public API routes are sign-in and the OAuth callback (review this list when adding one)');
+  t.same(
+    publicRoutes.sort(),
+    [
+      'POST /api/auth/accept-invitation',
+      'POST /api/auth/login',
+      'POST /api/auth/logout',
+      'POST /api/auth/refresh',
+      'GET /api/oauth/callback',
+      'HEAD /api/oauth/callback',
+    ].sort(),
+    'the only public API routes are sign-in and the OAuth callback (review this list when adding one)',
+  );
 });
 
 type Who = 'anonymous' | 'viewer' | 'admin' | 'super' | 'owner' | 'stranger';
@@ -30,38 +38,103 @@ const EMAIL: Record<Exclude<Who, 'anonymous'>, string> = {
 t.test('role matrix', async (t) => {
   const ctx = await createTestApp(t);
   const acme = ctx.orgs.acme;
-  const viewerId = (await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'viewer@acme.test').executeTakeFirstOrThrow()).id;
+  const viewerId = (
+    await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'viewer@acme.test').executeTakeFirstOrThrow()
+  ).id;
 
-  const rows: { name: string; method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object; expect: Record<Who, number> }[] = [
-    { name: 'read org', method: 'GET', url: `/api/orgs/${acme}`,
-      expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 404 } },
-    { name: 'rename org', method: 'PATCH', url: `/api/orgs/${acme}`, payload: { name: 'Acme' },
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 200, owner: 200, stranger: 404 } },
-    { name: 'suspend org (no-op status)', method: 'PATCH', url: `/api/orgs/${acme}`, payload: { status: 'active' },
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 404 } },
-    { name: 'list members', method: 'GET', url: `/api/orgs/${acme}/members`,
-      expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 404 } },
-    { name: 'add member (duplicate → 409 once allowed)', method: 'POST', url: `/api/orgs/${acme}/members`, payload: { email: 'viewer@acme.test', role: 'viewer' },
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 409, owner: 403, stranger: 404 } },
-    { name: 'change role', method: 'PATCH', url: `/api/orgs/${acme}/members/${viewerId}`, payload: { role: 'viewer' },
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 200, owner: 403, stranger: 404 } },
-    { name: 'remove member (unknown user → 404 once allowed)', method: 'DELETE', url: `/api/orgs/${acme}/members/00000000-0000-4000-8000-000000000000`,
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 404, owner: 403, stranger: 404 } },
-    { name: 'org audit', method: 'GET', url: `/api/orgs/${acme}/audit`,
-      expect: { anonymous: 401, viewer: 403, admin: 200, super: 200, owner: 200, stranger: 404 } },
-    { name: 'create org (bad slug → 400 once allowed)', method: 'POST', url: '/api/orgs', payload: { name: 'X', slug: 'Not A Slug', superAdminEmail: 'x@x.test' },
-      expect: { anonymous: 401, viewer: 400, admin: 400, super: 400, owner: 400, stranger: 400 } },
-    { name: 'create org (valid, duplicate slug → 409 once allowed)', method: 'POST', url: '/api/orgs', payload: { name: 'Acme 2', slug: 'acme', superAdminEmail: 'x@x.test' },
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 409, stranger: 403 } },
-    { name: 'tenants overview', method: 'GET', url: '/api/platform/tenants',
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 } },
-    { name: 'platform audit', method: 'GET', url: '/api/platform/audit',
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 } },
-    { name: 'verify audit chain', method: 'GET', url: '/api/platform/audit/verify',
-      expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 } },
-    { name: 'my orgs', method: 'GET', url: '/api/orgs',
-      expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 200 } },
-  ];
+  const rows: { name: string; method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object; expect: Record<Who, number> }[] =
+    [
+      {
+        name: 'read org',
+        method: 'GET',
+        url: `/api/orgs/${acme}`,
+        expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'rename org',
+        method: 'PATCH',
+        url: `/api/orgs/${acme}`,
+        payload: { name: 'Acme' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'suspend org (no-op status)',
+        method: 'PATCH',
+        url: `/api/orgs/${acme}`,
+        payload: { status: 'active' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'list members',
+        method: 'GET',
+        url: `/api/orgs/${acme}/members`,
+        expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'add member (duplicate → 409 once allowed)',
+        method: 'POST',
+        url: `/api/orgs/${acme}/members`,
+        payload: { email: 'viewer@acme.test', role: 'viewer' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 409, owner: 403, stranger: 404 },
+      },
+      {
+        name: 'change role',
+        method: 'PATCH',
+        url: `/api/orgs/${acme}/members/${viewerId}`,
+        payload: { role: 'viewer' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 200, owner: 403, stranger: 404 },
+      },
+      {
+        name: 'remove member (unknown user → 404 once allowed)',
+        method: 'DELETE',
+        url: `/api/orgs/${acme}/members/00000000-0000-4000-8000-000000000000`,
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 404, owner: 403, stranger: 404 },
+      },
+      {
+        name: 'org audit',
+        method: 'GET',
+        url: `/api/orgs/${acme}/audit`,
+        expect: { anonymous: 401, viewer: 403, admin: 200, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'create org (bad slug → 400 once allowed)',
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { name: 'X', slug: 'Not A Slug', superAdminEmail: 'x@x.test' },
+        expect: { anonymous: 401, viewer: 400, admin: 400, super: 400, owner: 400, stranger: 400 },
+      },
+      {
+        name: 'create org (valid, duplicate slug → 409 once allowed)',
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { name: 'Acme 2', slug: 'acme', superAdminEmail: 'x@x.test' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 409, stranger: 403 },
+      },
+      {
+        name: 'tenants overview',
+        method: 'GET',
+        url: '/api/platform/tenants',
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 },
+      },
+      {
+        name: 'platform audit',
+        method: 'GET',
+        url: '/api/platform/audit',
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 },
+      },
+      {
+        name: 'verify audit chain',
+        method: 'GET',
+        url: '/api/platform/audit/verify',
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 },
+      },
+      {
+        name: 'my orgs',
+        method: 'GET',
+        url: '/api/orgs',
+        expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 200 },
+      },
+    ];
 
   for (const row of rows) {
     for (const who of Object.keys(row.expect) as Who[]) {
@@ -75,8 +148,13 @@ t.test('role matrix', async (t) => {
 t.test('another organization is 404 for everything under it, however the id is written', async (t) => {
   const ctx = await createTestApp(t);
   const auth = { authorization: await ctx.bearer('super@acme.test') };
-  for (const url of [`/api/orgs/${ctx.orgs.globex}`, `/api/orgs/${ctx.orgs.globex}/members`, `/api/orgs/${ctx.orgs.globex}/audit`,
-    `/api/orgs/${ctx.orgs.globex.toUpperCase()}/members`, '/api/orgs/00000000-0000-4000-8000-000000000000/members']) {
+  for (const url of [
+    `/api/orgs/${ctx.orgs.globex}`,
+    `/api/orgs/${ctx.orgs.globex}/members`,
+    `/api/orgs/${ctx.orgs.globex}/audit`,
+    `/api/orgs/${ctx.orgs.globex.toUpperCase()}/members`,
+    '/api/orgs/00000000-0000-4000-8000-000000000000/members',
+  ]) {
     const res = await ctx.app.inject({ url, headers: auth });
     t.equal(res.statusCode, 404, url);
     t.equal(res.json().message, 'Organization not found');
@@ -98,10 +176,15 @@ t.test('a suspended organization: members get 403 everywhere, the Platform Owner
     t.match(res.json().message, /suspended/);
   }
   t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: owner })).statusCode, 200, 'owner still reads');
-  t.equal((await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}`, headers: owner, payload: { status: 'active' } })).statusCode, 200);
+  t.equal(
+    (await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}`, headers: owner, payload: { status: 'active' } })).statusCode,
+    200,
+  );
   t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: superAdmin })).statusCode, 200, 'reactivated');
 
-  const events = (await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: owner })).json().items.map((e: { action: string }) => e.action);
+  const events = (await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: owner }))
+    .json()
+    .items.map((e: { action: string }) => e.action);
   t.ok(events.includes('organization.suspended') && events.includes('organization.reactivated'), 'both audited');
 });
 
@@ -115,16 +198,22 @@ t.test('per-user API rate limit answers 429 with Retry-After', async (t) => {
   t.equal((await ctx.app.inject({ url: '/api/auth/me', headers: other })).statusCode, 200, 'other users are not affected');
 });
 
-t.test('access changes take effect on the very next request (the gate\'s cache is dropped)', async (t) => {
+t.test("access changes take effect on the very next request (the gate's cache is dropped)", async (t) => {
   const ctx = await createTestApp(t);
   const acme = ctx.orgs.acme;
   const sup = { authorization: await ctx.bearer('super@acme.test') };
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const adminId = (await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow()).id;
+  const adminId = (
+    await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow()
+  ).id;
 
   t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: admin })).statusCode, 200, 'admin reads the audit log');
   await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}/members/${adminId}`, headers: sup, payload: { role: 'viewer' } });
   t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: admin })).statusCode, 403, 'demoted: refused at once');
   await ctx.app.inject({ method: 'DELETE', url: `/api/orgs/${acme}/members/${adminId}`, headers: sup });
-  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: admin })).statusCode, 404, 'removed: the organization is gone for them at once');
+  t.equal(
+    (await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: admin })).statusCode,
+    404,
+    'removed: the organization is gone for them at once',
+  );
 });

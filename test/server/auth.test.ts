@@ -1,7 +1,11 @@
 import t from 'tap';
 import { createTestApp, DEMO_PASSWORD } from '../helpers/app.js';
 
-const login = (email: string, password = DEMO_PASSWORD) => ({ method: 'POST' as const, url: '/api/auth/login', payload: { email, password } });
+const login = (email: string, password = DEMO_PASSWORD) => ({
+  method: 'POST' as const,
+  url: '/api/auth/login',
+  payload: { email, password },
+});
 
 function cookieValue(setCookie: string | string[] | undefined, name: string): string | undefined {
   const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
@@ -17,12 +21,21 @@ t.test('sign-in, profile, cookies and uniform failures', async (t) => {
   const body = ok.json();
   t.equal(body.user.email, 'admin@acme.test');
   t.equal(body.user.platformRole, null);
-  t.same(body.memberships.map((m: { organizationSlug: string; role: string }) => [m.organizationSlug, m.role]), [['acme', 'admin']]);
+  t.same(
+    body.memberships.map((m: { organizationSlug: string; role: string }) => [m.organizationSlug, m.role]),
+    [['acme', 'admin']],
+  );
   t.equal(body.expiresIn, 900);
   t.notOk('refreshToken' in body, 'the refresh token travels only in its httpOnly cookie');
   const setCookie = ok.headers['set-cookie'] as string[];
-  t.match(setCookie.find((c) => c.startsWith('ly_access=')), /HttpOnly/);
-  t.match(setCookie.find((c) => c.startsWith('ly_refresh=')), /Path=\/; .*HttpOnly.*SameSite=Strict/);
+  t.match(
+    setCookie.find((c) => c.startsWith('ly_access=')),
+    /HttpOnly/,
+  );
+  t.match(
+    setCookie.find((c) => c.startsWith('ly_refresh=')),
+    /Path=\/; .*HttpOnly.*SameSite=Strict/,
+  );
 
   const viaCookie = await app.inject({ url: '/api/auth/me', cookies: { ly_access: cookieValue(setCookie, 'ly_access')! } });
   t.equal(viaCookie.statusCode, 200, 'the access cookie authenticates');
@@ -57,7 +70,11 @@ t.test('access tokens: pinned algorithm, issuer and audience', async (t) => {
 
   // A token signed with the right key but for another audience is refused.
   const foreign = app.jwt.sign({ sub: claims.sub, sid: claims.sid }, { aud: 'someone-else' } as never);
-  t.equal((await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${foreign}` } })).statusCode, 401, 'wrong audience refused');
+  t.equal(
+    (await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${foreign}` } })).statusCode,
+    401,
+    'wrong audience refused',
+  );
 });
 
 t.test('refresh tokens rotate; a reused one revokes the whole family', async (t) => {
@@ -67,7 +84,12 @@ t.test('refresh tokens rotate; a reused one revokes the whole family', async (t)
   const access1 = first.json().accessToken;
 
   // A browser sends its Origin with every POST; the API refuses cookie-authenticated writes without ours.
-  const second = await app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { ly_refresh: r1 }, headers: { origin: 'http://localhost' } });
+  const second = await app.inject({
+    method: 'POST',
+    url: '/api/auth/refresh',
+    cookies: { ly_refresh: r1 },
+    headers: { origin: 'http://localhost' },
+  });
   t.equal(second.statusCode, 200, 'refresh with the cookie works');
   const r2 = cookieValue(second.headers['set-cookie'], 'ly_refresh')!;
   t.not(r2, r1, 'a new refresh token each time');
@@ -134,8 +156,12 @@ t.test('login is rate-limited per account and per IP', async (t) => {
 
 t.test('access tokens must carry every claim, and their session must belong to their user', async (t) => {
   const { app, config } = await createTestApp(t);
-  const admin = JSON.parse(Buffer.from((await app.inject(login('admin@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString());
-  const viewer = JSON.parse(Buffer.from((await app.inject(login('viewer@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString());
+  const admin = JSON.parse(
+    Buffer.from((await app.inject(login('admin@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString(),
+  );
+  const viewer = JSON.parse(
+    Buffer.from((await app.inject(login('viewer@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString(),
+  );
   // HS256 with the real key, so only the claims decide.
   const { createHmac } = await import('node:crypto');
   const sign = (payload: Record<string, unknown>) => {
@@ -162,8 +188,11 @@ t.test('an unknown email costs the same password hashing as a real account', asy
   for (const cost of [10, 15]) {
     const real = scryptParamsOf(await hashPassword('correct horse battery', cost), cost)!;
     const unknown = scryptParamsOf(null, cost)!;
-    t.same({ N: unknown.N, r: unknown.r, p: unknown.p, keyLength: unknown.key.length }, { N: real.N, r: real.r, p: real.p, keyLength: real.key.length },
-      `cost ${cost}: the dummy check does the work of a real one`);
+    t.same(
+      { N: unknown.N, r: unknown.r, p: unknown.p, keyLength: unknown.key.length },
+      { N: real.N, r: real.r, p: real.p, keyLength: real.key.length },
+      `cost ${cost}: the dummy check does the work of a real one`,
+    );
   }
   // Wired through login: with a cost beyond what scrypt's memory cap allows, the unknown-email path fails
   // as a real hash would (so it really runs at the configured cost, not a cheap fixed one).
@@ -172,25 +201,48 @@ t.test('an unknown email costs the same password hashing as a real account', asy
 });
 
 t.test('accept-invitation is limited per token and per IP, not in one bucket shared by everyone', async (t) => {
-  const { app, orgs, bearer } = await createTestApp(t, { env: { RATE_LIMIT_LOGIN_ACCOUNT_PER_MINUTE: '5', RATE_LIMIT_LOGIN_IP_PER_MINUTE: '20' } });
+  const { app, orgs, bearer } = await createTestApp(t, {
+    env: { RATE_LIMIT_LOGIN_ACCOUNT_PER_MINUTE: '5', RATE_LIMIT_LOGIN_IP_PER_MINUTE: '20' },
+  });
   const invited = await app.inject({
-    method: 'POST', url: `/api/orgs/${orgs.acme}/members`, headers: { authorization: await bearer('super@acme.test') },
+    method: 'POST',
+    url: `/api/orgs/${orgs.acme}/members`,
+    headers: { authorization: await bearer('super@acme.test') },
     payload: { email: 'newcomer@acme.test', role: 'viewer' },
   });
   t.equal(invited.statusCode, 201);
   const token = invited.json().invitation.token;
   // Someone hammers the endpoint with made-up tokens from one address…
   for (let i = 0; i < 8; i++) {
-    await app.inject({ method: 'POST', url: '/api/auth/accept-invitation', remoteAddress: '203.0.113.9', payload: { token: `guess-${i}`, password: 'a-long-enough-password' } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invitation',
+      remoteAddress: '203.0.113.9',
+      payload: { token: `guess-${i}`, password: 'a-long-enough-password' },
+    });
   }
   // …and guessing one token over and over from many addresses is limited on that token.
   const statuses: number[] = [];
   for (let i = 0; i < 7; i++) {
-    statuses.push((await app.inject({ method: 'POST', url: '/api/auth/accept-invitation', remoteAddress: `198.51.100.${i}`, payload: { token: 'same-guess', password: 'a-long-enough-password' } })).statusCode);
+    statuses.push(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/accept-invitation',
+          remoteAddress: `198.51.100.${i}`,
+          payload: { token: 'same-guess', password: 'a-long-enough-password' },
+        })
+      ).statusCode,
+    );
   }
   t.ok(statuses.includes(429), `one token is limited across addresses (${statuses.join(', ')})`);
   // The invited person, elsewhere, still gets in.
-  const accepted = await app.inject({ method: 'POST', url: '/api/auth/accept-invitation', remoteAddress: '192.0.2.44', payload: { token, password: 'a-long-enough-password' } });
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/api/auth/accept-invitation',
+    remoteAddress: '192.0.2.44',
+    payload: { token, password: 'a-long-enough-password' },
+  });
   t.equal(accepted.statusCode, 200, 'the real invitee is not blocked by other callers');
 });
 
@@ -201,10 +253,14 @@ t.test('the admin UI’s session refresh shares only the refresh in flight; a la
   const signedIn = await app.inject(login('admin@acme.test'));
   const refresh = cookieValue(signedIn.headers['set-cookie'], 'ly_refresh')!;
   // A page request whose access cookie has expired: only the refresh cookie comes with it.
-  const pageRequest = (n: number) => ({ id: `page-${n}`, ip: '127.0.0.1', headers: { 'user-agent': 'test' }, cookies: { ly_refresh: refresh } }) as never;
+  const pageRequest = (n: number) =>
+    ({ id: `page-${n}`, ip: '127.0.0.1', headers: { 'user-agent': 'test' }, cookies: { ly_refresh: refresh } }) as never;
 
   // Two requests arriving together share the one refresh.
-  const [a, b] = await Promise.all([bridge(pageRequest(1)).call({ method: 'GET', path: '/api/auth/me' }), bridge(pageRequest(2)).call({ method: 'GET', path: '/api/auth/me' })]);
+  const [a, b] = await Promise.all([
+    bridge(pageRequest(1)).call({ method: 'GET', path: '/api/auth/me' }),
+    bridge(pageRequest(2)).call({ method: 'GET', path: '/api/auth/me' }),
+  ]);
   t.equal(a.status, 200);
   t.equal(b.status, 200, 'concurrent requests share the refresh in flight');
 

@@ -2,7 +2,13 @@ import t from 'tap';
 import { ConfigError, loadConfig } from '../../server/src/config.js';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
-const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/linkyard', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: KEY, PUBLIC_URL: 'https://linkyard.example.com' };
+const prod = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://db/linkyard',
+  JWT_SECRET: 'x'.repeat(40),
+  ENCRYPTION_KEY: KEY,
+  PUBLIC_URL: 'https://linkyard.example.com',
+};
 
 t.test('a valid production config loads', async (t) => {
   const c = loadConfig(prod);
@@ -27,8 +33,14 @@ t.test('bad or missing values name the variable and what is expected', async (t)
     [{ ...prod, REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
     [{ ...prod, NODE_ENV: 'staging' }, /NODE_ENV must be one of development, test, production/],
     [{ ...prod, AGENDA_BACKEND: 'mongo' }, /MONGODB_URL is required when AGENDA_BACKEND=mongo/],
-    [{ ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: 'http://db:27017' }, /MONGODB_URL must be a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/],
-    [{ ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: 'mongodb://' }, /MONGODB_URL must be a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/],
+    [
+      { ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: 'http://db:27017' },
+      /MONGODB_URL must be a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/,
+    ],
+    [
+      { ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: 'mongodb://' },
+      /MONGODB_URL must be a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/,
+    ],
     [{ ...prod, AGENDA_BACKEND: 'redis' }, /AGENDA_BACKEND must be one of postgres, mongo/],
   ];
   for (const [env, message] of cases) {
@@ -39,7 +51,11 @@ t.test('bad or missing values name the variable and what is expected', async (t)
 
 t.test('the Agenda job store: Postgres by default, MongoDB with AGENDA_BACKEND=mongo and a MongoDB connection string', async (t) => {
   t.same(loadConfig(prod).agenda, { backend: 'postgres', mongodbUrl: null });
-  for (const url of ['mongodb://127.0.0.1:27017/linkyard', 'mongodb+srv://cluster0.example.net/linkyard?retryWrites=true', 'mongodb://app:pw@db1:27017,db2:27017,db3:27017/linkyard?replicaSet=rs0&authSource=admin']) {
+  for (const url of [
+    'mongodb://127.0.0.1:27017/linkyard',
+    'mongodb+srv://cluster0.example.net/linkyard?retryWrites=true',
+    'mongodb://app:pw@db1:27017,db2:27017,db3:27017/linkyard?replicaSet=rs0&authSource=admin',
+  ]) {
     t.same(loadConfig({ ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: url }).agenda, { backend: 'mongo', mongodbUrl: url }, url);
   }
   const err = t.throws(() => loadConfig({ ...prod, AGENDA_BACKEND: 'mongo', MONGODB_URL: 'postgres://app:hunter2@db/x' })) as Error;
@@ -59,7 +75,9 @@ t.test('every problem is reported at once, one line each', async (t) => {
     'PORT must be a whole number from 0 to 65535, got "eighty"',
     'WORKER_CONCURRENCY must be a whole number from 1 to 64, got "0"',
   ]);
-  const mixed = t.throws(() => loadConfig({ ...prod, JWT_SECRET: 'short', TRUST_PROXY: 'maybe', LOG_LEVEL: 'loud', SSO_ISSUER: 'https://idp.example.com' })) as ConfigError;
+  const mixed = t.throws(() =>
+    loadConfig({ ...prod, JWT_SECRET: 'short', TRUST_PROXY: 'maybe', LOG_LEVEL: 'loud', SSO_ISSUER: 'https://idp.example.com' }),
+  ) as ConfigError;
   t.equal(mixed.problems.length, 5, mixed.message);
 });
 

@@ -11,11 +11,29 @@ t.test('cookie-authenticated writes need JSON and this site’s Origin; Bearer c
   const { app, orgs, config } = ctx;
   const base = `/api/orgs/${orgs.acme}`;
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const integration = (await app.inject({ method: 'POST', url: `${base}/integrations`, headers: admin, payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' } })).json();
-  const sync = (await app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/syncs`, headers: admin, payload: { resource: 'contacts', mode: 'full', schedule: null } })).json();
+  const integration = (
+    await app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' },
+    })
+  ).json();
+  const sync = (
+    await app.inject({
+      method: 'POST',
+      url: `${base}/integrations/${integration.id}/syncs`,
+      headers: admin,
+      payload: { resource: 'contacts', mode: 'full', schedule: null },
+    })
+  ).json();
   t.ok(sync.id, 'a sync to act on');
 
-  const signedIn = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@acme.test', password: DEMO_PASSWORD } });
+  const signedIn = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: 'admin@acme.test', password: DEMO_PASSWORD },
+  });
   const cookies = Object.fromEntries(signedIn.cookies.map((c) => [c.name, c.value]));
   const ownOrigin = new URL(config.publicUrl).origin;
 
@@ -30,15 +48,35 @@ t.test('cookie-authenticated writes need JSON and this site’s Origin; Bearer c
     `${base}/runs/01900000-0000-7000-8000-000000000000/cancel`,
   ];
   const forgeries = [
-    { what: 'a text/plain form from a sibling host', headers: { origin: 'https://evil.example.com', 'content-type': 'text/plain', 'sec-fetch-site': 'same-site' }, payload: 'x=1' },
-    { what: 'a urlencoded form from another site', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=b' },
+    {
+      what: 'a text/plain form from a sibling host',
+      headers: { origin: 'https://evil.example.com', 'content-type': 'text/plain', 'sec-fetch-site': 'same-site' },
+      payload: 'x=1',
+    },
+    {
+      what: 'a urlencoded form from another site',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=b',
+    },
     { what: 'JSON from another origin', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, payload: '{}' },
     { what: 'a text/plain body from our own origin', headers: { origin: ownOrigin, 'content-type': 'text/plain' }, payload: '{}' },
     { what: 'a write without any Origin', headers: { 'content-type': 'application/json' }, payload: '{}' },
   ];
 
-  const auditCount = async () => (await ctx.database.db.kysely.selectFrom('audit_events').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-  const runCount = async () => (await ctx.database.db.kysely.selectFrom('sync_runs').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const auditCount = async () =>
+    (
+      await ctx.database.db.kysely
+        .selectFrom('audit_events')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+  const runCount = async () =>
+    (
+      await ctx.database.db.kysely
+        .selectFrom('sync_runs')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
   const before = { audit: Number(await auditCount()), runs: Number(await runCount()), status: integration.status };
 
   for (const url of targets) {
@@ -53,9 +91,20 @@ t.test('cookie-authenticated writes need JSON and this site’s Origin; Bearer c
   t.equal(after.status, before.status, 'the integration was not paused');
 
   // The browser's own calls (JSON, our Origin) and Bearer callers work.
-  const own = await app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/pause`, cookies, headers: { origin: ownOrigin, 'content-type': 'application/json' }, payload: '{}' });
+  const own = await app.inject({
+    method: 'POST',
+    url: `${base}/integrations/${integration.id}/pause`,
+    cookies,
+    headers: { origin: ownOrigin, 'content-type': 'application/json' },
+    payload: '{}',
+  });
   t.equal(own.statusCode, 200, 'JSON from this site with the session cookie works');
-  const bodiless = await app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/resume`, cookies, headers: { origin: ownOrigin } });
+  const bodiless = await app.inject({
+    method: 'POST',
+    url: `${base}/integrations/${integration.id}/resume`,
+    cookies,
+    headers: { origin: ownOrigin },
+  });
   t.equal(bodiless.statusCode, 200, 'a bodiless write from this site works');
   const bearer = await app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/pause`, headers: admin });
   t.equal(bearer.statusCode, 200, 'a Bearer caller needs no Origin');

@@ -70,7 +70,10 @@ t.test('openDb locks the embedded folder until close', async (t) => {
   const dir = tempDir(t);
   const db = await openDb({ databaseUrl: null, dataDir: dir });
   t.equal(readFileSync(lockFile(dir), 'utf8'), `${process.pid}\n`);
-  await t.rejects(openDb({ databaseUrl: null, dataDir: dir }), { name: 'DataDirLockedError', message: new RegExp(`data folder ${dir} is in use`) });
+  await t.rejects(openDb({ databaseUrl: null, dataDir: dir }), {
+    name: 'DataDirLockedError',
+    message: new RegExp(`data folder ${dir} is in use`),
+  });
   await db.close();
   t.notOk(existsSync(lockFile(dir)), 'close releases it');
   const again = await openDb({ databaseUrl: null, dataDir: dir });

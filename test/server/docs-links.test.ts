@@ -11,8 +11,15 @@ import { runScript, scriptEnv } from '../helpers/run-script.js';
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DOCUMENTS = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const SCRIPTS = readdirSync(path.join(root, 'scripts')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const DOCUMENTS = [
+  'README.md',
+  ...readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const SCRIPTS = readdirSync(path.join(root, 'scripts'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
 
 /** Markdown without its fenced code blocks (their text is code, not links). */
 const prose = (markdown: string) => markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
@@ -21,7 +28,8 @@ const prose = (markdown: string) => markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?
 function linkTargets(markdown: string): string[] {
   const text = prose(markdown);
   const targets: string[] = [];
-  for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*(<[^>]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g)) targets.push(m[1].replace(/^<|>$/g, ''));
+  for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*(<[^>]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g))
+    targets.push(m[1].replace(/^<|>$/g, ''));
   for (const m of text.matchAll(/^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/gm)) targets.push(m[1].replace(/^<|>$/g, ''));
   for (const m of text.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/g)) targets.push(m[1]);
   return targets;
@@ -49,14 +57,21 @@ function unknownMarkdownNames(fromFile: string, text: string): string[] {
 }
 
 t.test('the link checker itself', async (t) => {
-  t.same(linkTargets('See [a](docs/a.md), ![img](x.png "t"), [b](<with space.md>), [c](#anchor) and [d](https://example.com).\n[ref]: ../out.md\n<a href="y.md">y</a>\n```\n[not](a-link.md)\n```'),
-    ['docs/a.md', 'x.png', 'with space.md', '#anchor', 'https://example.com', '../out.md', 'y.md']);
+  t.same(
+    linkTargets(
+      'See [a](docs/a.md), ![img](x.png "t"), [b](<with space.md>), [c](#anchor) and [d](https://example.com).\n[ref]: ../out.md\n<a href="y.md">y</a>\n```\n[not](a-link.md)\n```',
+    ),
+    ['docs/a.md', 'x.png', 'with space.md', '#anchor', 'https://example.com', '../out.md', 'y.md'],
+  );
   t.equal(brokenTarget('README.md', '../shared/API.md'), 'outside the repository');
   t.equal(brokenTarget('docs/api.md', '../README.md'), null, 'up from docs/ to the root is inside');
   t.equal(brokenTarget('README.md', 'docs/missing.md'), 'no such file in the repository');
   t.equal(brokenTarget('README.md', 'docs/api.md#conventions'), null);
   t.equal(brokenTarget('README.md', 'https://example.com/x.md'), null);
-  t.same(unknownMarkdownNames('README.md', 'described in API.md, see docs/api.md and ../shared/DESIGN.md'), ['API.md', '../shared/DESIGN.md']);
+  t.same(unknownMarkdownNames('README.md', 'described in API.md, see docs/api.md and ../shared/DESIGN.md'), [
+    'API.md',
+    '../shared/DESIGN.md',
+  ]);
 });
 
 for (const doc of DOCUMENTS) {
@@ -72,12 +87,18 @@ for (const doc of DOCUMENTS) {
 
 t.test('docs/: paths to repository files in `code` exist', async (t) => {
   for (const doc of DOCUMENTS.filter((d) => d.startsWith('docs/'))) {
-    const paths = [...prose(readFileSync(path.join(root, doc), 'utf8')).matchAll(/`([\w.-]+(?:\/[\w.-]+)+\.(?:ts|mjs|md|json|ya?ml))`/g)].map((m) => m[1]);
-    t.same(paths.filter((p) => !existsSync(path.join(root, p))), [], `${doc}: ${paths.length} paths checked`);
+    const paths = [
+      ...prose(readFileSync(path.join(root, doc), 'utf8')).matchAll(/`([\w.-]+(?:\/[\w.-]+)+\.(?:ts|mjs|md|json|ya?ml))`/g),
+    ].map((m) => m[1]);
+    t.same(
+      paths.filter((p) => !existsSync(path.join(root, p))),
+      [],
+      `${doc}: ${paths.length} paths checked`,
+    );
   }
 });
 
-t.test('every operator script\'s --help names only files of the repository', async (t) => {
+t.test("every operator script's --help names only files of the repository", async (t) => {
   const env = scriptEnv({ omit: [/^DATABASE_URL$/, /^DATA_DIR$/] });
   const helps = await Promise.all(SCRIPTS.map(async (name) => ({ name, result: await runScript(name, ['--help'], { env }) })));
   t.ok(SCRIPTS.includes('seed') && SCRIPTS.length >= 6, `scripts: ${SCRIPTS.join(', ')}`);

@@ -10,11 +10,13 @@ import { neutraliseCsvCell } from '../../server/src/lib/csv-safety.js';
 import { CsvRowWriter } from '../../server/src/modules/exports/csv-rows.js';
 
 /** csv-writer's text as the response sends it: UTF-8 (a lone surrogate becomes U+FFFD, as in ours). */
-const csvWriterRows = (rows: unknown[][]) => Buffer.from(
-  createArrayCsvStringifier({ header: [], recordDelimiter: '\r\n', alwaysQuote: true })
-    .stringifyRecords(rows.map((row) => row.map(neutraliseCsvCell))),
-  'utf8',
-);
+const csvWriterRows = (rows: unknown[][]) =>
+  Buffer.from(
+    createArrayCsvStringifier({ header: [], recordDelimiter: '\r\n', alwaysQuote: true }).stringifyRecords(
+      rows.map((row) => row.map(neutraliseCsvCell)),
+    ),
+    'utf8',
+  );
 
 function csvRowsBytes(rows: unknown[][]): Buffer {
   const w = new CsvRowWriter();
@@ -26,10 +28,50 @@ function csvRowsBytes(rows: unknown[][]): Buffer {
 }
 
 const TRICKY: unknown[] = [
-  '', null, undefined, 'plain', ' leading and trailing spaces ', '"', '""', 'say "hi"', '"quoted"', 'a,b', ',', 'line\nbreak', 'cr\rhere',
-  'crlf\r\nend', '\r\n', '\n', '=1+1', '+1', '-1', '@SUM(A1)', '\tTab', '\rCR', '=HYPERLINK("http://evil.example","click")', "'already quoted",
-  'héllo wörld', '日本語のテキスト', 'emoji 😀 "and" quotes', '😀', '\u0000nul', 'lone surrogate \ud800 here', '\ufeffBOM inside', 'ends with quote"',
-  '-', '=', '""=""', 0, -1, 3.5, true, false, 12345678901234567890n, { nested: 'value', quote: '"', list: [1, 2] }, ['a', '"b"'], new Date(0),
+  '',
+  null,
+  undefined,
+  'plain',
+  ' leading and trailing spaces ',
+  '"',
+  '""',
+  'say "hi"',
+  '"quoted"',
+  'a,b',
+  ',',
+  'line\nbreak',
+  'cr\rhere',
+  'crlf\r\nend',
+  '\r\n',
+  '\n',
+  '=1+1',
+  '+1',
+  '-1',
+  '@SUM(A1)',
+  '\tTab',
+  '\rCR',
+  '=HYPERLINK("http://evil.example","click")',
+  "'already quoted",
+  'héllo wörld',
+  '日本語のテキスト',
+  'emoji 😀 "and" quotes',
+  '😀',
+  '\u0000nul',
+  'lone surrogate \ud800 here',
+  '\ufeffBOM inside',
+  'ends with quote"',
+  '-',
+  '=',
+  '""=""',
+  0,
+  -1,
+  3.5,
+  true,
+  false,
+  12345678901234567890n,
+  { nested: 'value', quote: '"', list: [1, 2] },
+  ['a', '"b"'],
+  new Date(0),
   '{"email": "person1@example.com", "notes": "Met at conference, \\"follow up\\", next quarter"}',
 ];
 
@@ -56,7 +98,8 @@ t.test('rows of many cells, empty cells in every position, and long cells', asyn
 t.test('pieces: full Buffers of the asked size, a big cell in one of its own, nothing lost at the end', async (t) => {
   const w = new CsvRowWriter(64);
   const rows: unknown[][] = [];
-  for (let i = 0; i < 10; i++) rows.push(['short', 'row'], ['x'.repeat(i * 50)], ['a "quoted" cell that spans pieces', null, '=formula'], [`end ${i}`]);
+  for (let i = 0; i < 10; i++)
+    rows.push(['short', 'row'], ['x'.repeat(i * 50)], ['a "quoted" cell that spans pieces', null, '=formula'], [`end ${i}`]);
   const pieces: Buffer[] = [];
   for (const row of rows) {
     for (const cell of row) w.cell(cell);

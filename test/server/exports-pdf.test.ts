@@ -20,7 +20,13 @@ async function beacon(t: Test): Promise<{ url: string; hits: string[] }> {
     res.end('x');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  t.teardown(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, hits };
 }
 
@@ -68,7 +74,14 @@ t.test('a PDF report with the organization, range, figures, chart, health, failu
   t.ok(/Recent failures .*\+1\+1 provider said no/.test(flat), 'a failure with its reason');
   t.ok(/Showing the newest 500 of 523 rows; export as CSV to get all of them\./.test(flat), 'the logs table is capped with a note');
   t.ok(/<img src="http:\/\/127\.0\.0\.1:\d+\/leak">/.test(flat), 'markup in a log message is shown as text');
-  t.ok(text.replace(/\s+/g, '').includes(`GET/api/orgs/${ctx.orgs.acme}/export?format=csv&entities=integrations,syncs,runs,logs,records,audit&startDate=2026-03-01&endDate=2026-03-03`), 'how to get everything as CSV');
+  t.ok(
+    text
+      .replace(/\s+/g, '')
+      .includes(
+        `GET/api/orgs/${ctx.orgs.acme}/export?format=csv&entities=integrations,syncs,runs,logs,records,audit&startDate=2026-03-01&endDate=2026-03-03`,
+      ),
+    'how to get everything as CSV',
+  );
   const pages = text.split('\f').filter((p) => p.trim());
   t.ok(pages.length > 2, `${pages.length} pages`);
   t.match(pages[0], /Linkyard · Acme \(acme\)/, 'a header on the first page');
@@ -78,14 +91,24 @@ t.test('a PDF report with the organization, range, figures, chart, health, failu
 
   const events = await db.selectFrom('audit_events').selectAll().where('action', '=', 'organization.exported').execute();
   t.equal(events.length, 1);
-  t.same(events[0].metadata, {
-    outcome: 'completed', format: 'pdf', entities: ['integrations', 'syncs', 'runs', 'logs', 'records', 'audit'],
-    startDate: '2026-03-01', endDate: '2026-03-03',
-    rowCounts: { integrations: 0, syncs: 0, runs: 3, logs: 523, records: 3, audit: 0 },
-    truncated: ['logs'],
-  }, 'audited with the rows the report covers and which tables were capped');
+  t.same(
+    events[0].metadata,
+    {
+      outcome: 'completed',
+      format: 'pdf',
+      entities: ['integrations', 'syncs', 'runs', 'logs', 'records', 'audit'],
+      startDate: '2026-03-01',
+      endDate: '2026-03-03',
+      rowCounts: { integrations: 0, syncs: 0, runs: 3, logs: 523, records: 3, audit: 0 },
+      truncated: ['logs'],
+    },
+    'audited with the rows the report covers and which tables were capped',
+  );
 
-  const empty = await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/export?format=pdf&entities=runs&startDate=2020-01-01&endDate=2020-01-01`, headers: { authorization: await ctx.bearer('owner@linkyard.test') } });
+  const empty = await ctx.app.inject({
+    url: `/api/orgs/${ctx.orgs.acme}/export?format=pdf&entities=runs&startDate=2020-01-01&endDate=2020-01-01`,
+    headers: { authorization: await ctx.bearer('owner@linkyard.test') },
+  });
   t.equal(empty.statusCode, 200, 'the platform owner gets a report of an empty range');
   const emptyText = (await pdfText(empty.rawPayload)).replace(/\s+/g, ' ');
   t.ok(/No runs in this range/.test(emptyText), 'an empty chart says so');
@@ -115,7 +138,10 @@ t.test('the report page runs no script and reaches no network, whatever the HTML
   t.match(await pdfText(again), /second/);
 
   const aborted = new AbortController();
-  const rendering = renderer.render({ html: '<p>never</p>', headerTemplate: '<span></span>', footerTemplate: '<span></span>' }, aborted.signal);
+  const rendering = renderer.render(
+    { html: '<p>never</p>', headerTemplate: '<span></span>', footerTemplate: '<span></span>' },
+    aborted.signal,
+  );
   aborted.abort();
   await t.rejects(rendering, { name: 'RenderAborted' }, 'a report whose client went away stops rendering');
 });
@@ -124,7 +150,16 @@ t.test('the html tag escapes every interpolation; only its own markup passes thr
   t.equal(escapeHtml(`<a href="x" onclick='y'>&</a>`), '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   const name = '<script>alert(1)</script>';
   t.equal(html`<td>${name}</td>`.value, '<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
-  t.equal(html`<tr>${[1, 2].map((n) => html`<td>${n}</td>`)}</tr>`.value, '<tr><td>1</td><td>2</td></tr>');
-  t.equal(html`<p title="${'" onmouseover="x'}"></p>`.value, '<p title="&quot; onmouseover=&quot;x"></p>', 'attributes cannot be broken out of');
+  t.equal(
+    html`<tr>
+      ${[1, 2].map((n) => html`<td>${n}</td>`)}
+    </tr>`.value,
+    '<tr><td>1</td><td>2</td></tr>',
+  );
+  t.equal(
+    html`<p title="${'" onmouseover="x'}"></p>`.value,
+    '<p title="&quot; onmouseover=&quot;x"></p>',
+    'attributes cannot be broken out of',
+  );
   t.equal(html`${null}${undefined}${false}`.value, '');
 });

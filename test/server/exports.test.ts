@@ -19,10 +19,16 @@ async function get(ctx: TestContext, as: string, query: string, org: 'acme' | 'g
 }
 
 async function exportEvents(ctx: TestContext) {
-  return ctx.database.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'organization.exported').orderBy('at').orderBy('seq').execute();
+  return ctx.database.db.kysely
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', 'organization.exported')
+    .orderBy('at')
+    .orderBy('seq')
+    .execute();
 }
 
-t.test('JSON: one document keyed by entity, in the API\'s public shapes, audited with row counts', async (t) => {
+t.test("JSON: one document keyed by entity, in the API's public shapes, audited with row counts", async (t) => {
   const ctx = await createTestApp(t);
   const seeded = await seed(ctx);
   const res = await get(ctx, 'admin@acme.test', 'format=json');
@@ -37,52 +43,101 @@ t.test('JSON: one document keyed by entity, in the API\'s public shapes, audited
   t.same(doc.range, { startDate: null, endDate: null });
   t.equal(doc.integrations.length, 2);
   const hub = doc.integrations.find((i: { id: string }) => i.id === seeded.hubspot);
-  t.match(hub, { provider: 'hubspot', authType: 'oauth2', hasClientSecret: true, hasApiKey: false, clientId: 'hub-client', secretHint: `••••${SECRET.slice(-4)}` });
+  t.match(hub, {
+    provider: 'hubspot',
+    authType: 'oauth2',
+    hasClientSecret: true,
+    hasApiKey: false,
+    clientId: 'hub-client',
+    secretHint: `••••${SECRET.slice(-4)}`,
+  });
   const stripe = doc.integrations.find((i: { id: string }) => i.id === seeded.stripe);
   t.match(stripe, { hasApiKey: true, hasClientSecret: false });
-  const apiShape = (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/integrations/${seeded.hubspot}`, headers: { authorization: await ctx.bearer('admin@acme.test') } })).json();
-  t.same(Object.keys(hub).sort(), Object.keys(apiShape).sort(), 'integrations have exactly the API\'s public fields');
+  const apiShape = (
+    await ctx.app.inject({
+      url: `/api/orgs/${ctx.orgs.acme}/integrations/${seeded.hubspot}`,
+      headers: { authorization: await ctx.bearer('admin@acme.test') },
+    })
+  ).json();
+  t.same(Object.keys(hub).sort(), Object.keys(apiShape).sort(), "integrations have exactly the API's public fields");
   t.same(hub, apiShape, 'and the same values');
   t.equal(doc.syncs.length, 1);
   t.same(doc.syncs[0].mappings, [{ source: 'email', target: '-email' }]);
   t.equal(doc.runs.length, 5);
-  t.same(doc.runs.map((r: { startedAt: string }) => r.startedAt), [...seeded.outside.slice(0, 1), ...seeded.inside, seeded.outside[1]], 'oldest first');
-  t.match(doc.runs.find((r: { startedAt: string }) => r.startedAt === seeded.inside[1]), { status: 'failed', durationMs: 1500, stats: { fetched: 11, created: 1, failed: 1 }, error: '+1+1 provider said no' });
+  t.same(
+    doc.runs.map((r: { startedAt: string }) => r.startedAt),
+    [...seeded.outside.slice(0, 1), ...seeded.inside, seeded.outside[1]],
+    'oldest first',
+  );
+  t.match(
+    doc.runs.find((r: { startedAt: string }) => r.startedAt === seeded.inside[1]),
+    { status: 'failed', durationMs: 1500, stats: { fetched: 11, created: 1, failed: 1 }, error: '+1+1 provider said no' },
+  );
   t.equal(doc.logs.length, 6);
   t.same(doc.logs[0].data, { status: 200, note: '@cmd' }, 'log data is JSON, not text');
   t.equal(doc.logs[5].data, null);
   t.equal(doc.records.length, 5);
-  t.ok(doc.records.every((r: { data: { email: string } }) => typeof r.data.email === 'string'), 'record data is JSON');
+  t.ok(
+    doc.records.every((r: { data: { email: string } }) => typeof r.data.email === 'string'),
+    'record data is JSON',
+  );
   t.ok(doc.audit.length >= 3, 'the audit trail (organization created, members, integrations)');
   t.ok(doc.audit.some((a: { action: string }) => a.action === 'integration.created'));
-  t.same(doc.rowCounts, { integrations: 2, syncs: 1, runs: 5, logs: 6, records: 5, audit: doc.audit.length }, 'the document ends with its row counts');
+  t.same(
+    doc.rowCounts,
+    { integrations: 2, syncs: 1, runs: 5, logs: 6, records: 5, audit: doc.audit.length },
+    'the document ends with its row counts',
+  );
   t.notOk(res.body.includes(SECRET) || res.body.includes(API_KEY), 'no secret in the file');
 
   const [event] = await exportEvents(ctx);
   t.ok(event, 'the export was audited');
   t.match(event, { organization_id: ctx.orgs.acme, actor_email: 'admin@acme.test', target_type: 'organization', target_id: ctx.orgs.acme });
   t.same(event.metadata, {
-    outcome: 'completed', format: 'json', entities: [...ENTITIES], startDate: null, endDate: null,
+    outcome: 'completed',
+    format: 'json',
+    entities: [...ENTITIES],
+    startDate: null,
+    endDate: null,
     rowCounts: { integrations: 2, syncs: 1, runs: 5, logs: 6, records: 5, audit: doc.audit.length },
   });
 });
 
-t.test('date range: inclusive UTC days on each entity\'s own time column; an empty range is a valid empty export', async (t) => {
+t.test("date range: inclusive UTC days on each entity's own time column; an empty range is a valid empty export", async (t) => {
   const ctx = await createTestApp(t);
   const seeded = await seed(ctx);
   const doc = JSON.parse((await get(ctx, 'admin@acme.test', 'entities=runs,logs,records&startDate=2026-03-01&endDate=2026-03-03')).body);
   t.same(doc.entities, ['runs', 'logs', 'records']);
   t.same(doc.range, { startDate: '2026-03-01', endDate: '2026-03-03' });
-  t.same(doc.runs.map((r: { startedAt: string }) => r.startedAt), seeded.inside, 'first millisecond of the first day and last of the last day are in; the neighbours are out');
-  t.same(doc.logs.map((l: { at: string }) => l.at), seeded.inside);
+  t.same(
+    doc.runs.map((r: { startedAt: string }) => r.startedAt),
+    seeded.inside,
+    'first millisecond of the first day and last of the last day are in; the neighbours are out',
+  );
+  t.same(
+    doc.logs.map((l: { at: string }) => l.at),
+    seeded.inside,
+  );
   t.same(doc.records.map((r: { updatedAt: string }) => r.updatedAt).sort(), seeded.inside);
 
   const oneDay = JSON.parse((await get(ctx, 'admin@acme.test', 'entities=runs&startDate=2026-03-03&endDate=2026-03-03')).body);
-  t.same(oneDay.runs.map((r: { startedAt: string }) => r.startedAt), [seeded.inside[2]], 'startDate = endDate is one day');
+  t.same(
+    oneDay.runs.map((r: { startedAt: string }) => r.startedAt),
+    [seeded.inside[2]],
+    'startDate = endDate is one day',
+  );
   const from = JSON.parse((await get(ctx, 'admin@acme.test', 'entities=runs&startDate=2026-03-04')).body);
-  t.same(from.runs.map((r: { startedAt: string }) => r.startedAt), [seeded.outside[1]], 'an open end');
+  t.same(
+    from.runs.map((r: { startedAt: string }) => r.startedAt),
+    [seeded.outside[1]],
+    'an open end',
+  );
   const until = JSON.parse((await get(ctx, 'admin@acme.test', 'entities=runs&endDate=2026-02-28')).body);
-  t.same(until.runs.map((r: { startedAt: string }) => r.startedAt), [seeded.outside[0]], 'an open start');
+  t.same(
+    until.runs.map((r: { startedAt: string }) => r.startedAt),
+    [seeded.outside[0]],
+    'an open start',
+  );
 
   const empty = await get(ctx, 'admin@acme.test', 'startDate=2020-01-01&endDate=2020-01-31');
   t.equal(empty.statusCode, 200);
@@ -95,9 +150,20 @@ t.test('date range: inclusive UTC days on each entity\'s own time column; an emp
   t.same(parsed.rows, [], 'an empty CSV still has its header row');
   t.equal(parsed.header[0], 'id');
   const emptyZip = unzip((await get(ctx, 'admin@acme.test', 'format=csv&startDate=2020-01-01&endDate=2020-01-31')).rawPayload);
-  t.same([...emptyZip.keys()], ENTITIES.map((e) => `${e}.csv`), 'an empty ZIP has a header-only CSV per entity');
+  t.same(
+    [...emptyZip.keys()],
+    ENTITIES.map((e) => `${e}.csv`),
+    'an empty ZIP has a header-only CSV per entity',
+  );
   const [lastEvent] = (await exportEvents(ctx)).slice(-1);
-  t.same(lastEvent.metadata, { outcome: 'completed', format: 'csv', entities: [...ENTITIES], startDate: '2020-01-01', endDate: '2020-01-31', rowCounts: Object.fromEntries(ENTITIES.map((e) => [e, 0])) });
+  t.same(lastEvent.metadata, {
+    outcome: 'completed',
+    format: 'csv',
+    entities: [...ENTITIES],
+    startDate: '2020-01-01',
+    endDate: '2020-01-31',
+    rowCounts: Object.fromEntries(ENTITIES.map((e) => [e, 0])),
+  });
 });
 
 t.test('bad input: 400 with a message a person can act on, and nothing audited', async (t) => {
@@ -123,7 +189,11 @@ t.test('bad input: 400 with a message a person can act on, and nothing audited',
   }
   t.equal((await get(ctx, 'admin@acme.test', 'startDate=2024-02-29&endDate=2024-02-29')).statusCode, 200, 'a leap day is a day');
   const events = await exportEvents(ctx);
-  t.same(events.map((e) => (e.metadata as { startDate: string }).startDate), ['2024-02-29'], 'refused exports write no audit event; the one that ran does');
+  t.same(
+    events.map((e) => (e.metadata as { startDate: string }).startDate),
+    ['2024-02-29'],
+    'refused exports write no audit event; the one that ran does',
+  );
 });
 
 t.test('CSV: one file per entity, spreadsheet-ready, every formula neutralised', async (t) => {
@@ -144,19 +214,56 @@ t.test('CSV: one file per entity, spreadsheet-ready, every formula neutralised',
   t.same(files.logs.rows.length, 6);
   t.same(files.records.rows.length, 5);
   t.ok(files.audit.rows.length >= 3);
-  t.same(files.runs.header, ['id', 'integrationId', 'syncId', 'trigger', 'status', 'scheduledFor', 'startedAt', 'finishedAt', 'durationMs', 'fetched', 'created', 'updated', 'unchanged', 'deleted', 'failed', 'error'], 'stats are columns of their own');
-  t.match(files.runs.rows.find((r) => r.startedAt === seeded.inside[1]), { status: 'failed', durationMs: '1500', fetched: '11', failed: '1', unchanged: '2' });
+  t.same(
+    files.runs.header,
+    [
+      'id',
+      'integrationId',
+      'syncId',
+      'trigger',
+      'status',
+      'scheduledFor',
+      'startedAt',
+      'finishedAt',
+      'durationMs',
+      'fetched',
+      'created',
+      'updated',
+      'unchanged',
+      'deleted',
+      'failed',
+      'error',
+    ],
+    'stats are columns of their own',
+  );
+  t.match(
+    files.runs.rows.find((r) => r.startedAt === seeded.inside[1]),
+    { status: 'failed', durationMs: '1500', fetched: '11', failed: '1', unchanged: '2' },
+  );
 
   const hub = files.integrations.rows.find((r) => r.id === seeded.hubspot)!;
   t.equal(hub.name, '\'=HYPERLINK("http://evil.example","click")', 'a formula in a name is neutralised');
   t.equal(hub.hasClientSecret, 'true');
-  t.notOk(files.integrations.header.some((h) => /secret(?!Hint)|token|password|apiKey$/i.test(h.replace('hasClientSecret', '').replace('hasApiKey', '').replace('hasPassword', ''))), 'no secret column');
-  t.same(files.logs.rows.map((r) => r.message).sort(), FORMULAS.map((f) => `'${f}`).sort(), 'log messages starting with = + - @ tab CR are neutralised');
+  t.notOk(
+    files.integrations.header.some((h) =>
+      /secret(?!Hint)|token|password|apiKey$/i.test(h.replace('hasClientSecret', '').replace('hasApiKey', '').replace('hasPassword', '')),
+    ),
+    'no secret column',
+  );
+  t.same(
+    files.logs.rows.map((r) => r.message).sort(),
+    FORMULAS.map((f) => `'${f}`).sort(),
+    'log messages starting with = + - @ tab CR are neutralised',
+  );
   t.same(JSON.parse(files.logs.rows[0].data), { status: 200, note: '@cmd' }, 'nested values are JSON text');
   t.same(files.syncs.rows[0].mappings, '[{"source":"email","target":"-email"}]', 'JSON text that starts with [ is left alone');
-  const record = files.records.rows.find((r) => r.externalId === '\'=1+1#0')!;
+  const record = files.records.rows.find((r) => r.externalId === "'=1+1#0")!;
   t.ok(record, 'a formula in an external id is neutralised');
-  t.same(JSON.parse(record.data), { email: 'p0@example.com', formula: '=cmd|\' /C calc\'!A0', i: 0 }, 'record data is the JSON of the record (its inner values stay as they are, inside one text cell)');
+  t.same(
+    JSON.parse(record.data),
+    { email: 'p0@example.com', formula: "=cmd|' /C calc'!A0", i: 0 },
+    'record data is the JSON of the record (its inner values stay as they are, inside one text cell)',
+  );
   const failed = files.runs.rows.find((r) => r.error.includes('provider said no'))!;
   t.match(failed.error, /^'/, 'a run error starting with a formula character is neutralised');
 
@@ -181,9 +288,21 @@ t.test('CSV of several entities: a ZIP with one CSV per entity', async (t) => {
   t.same([...files.keys()], ['runs.csv', 'logs.csv', 'records.csv'], 'one CSV per entity, in the canonical order');
   t.equal(csvObjects(files.get('runs.csv')!).rows.length, 3);
   t.equal(csvObjects(files.get('logs.csv')!).rows.length, 3);
-  t.same(csvObjects(files.get('records.csv')!).rows.map((r) => r.updatedAt).sort(), ['2026-03-01T00:00:00.000Z', '2026-03-02T12:30:00.000Z', '2026-03-03T23:59:59.999Z']);
+  t.same(
+    csvObjects(files.get('records.csv')!)
+      .rows.map((r) => r.updatedAt)
+      .sort(),
+    ['2026-03-01T00:00:00.000Z', '2026-03-02T12:30:00.000Z', '2026-03-03T23:59:59.999Z'],
+  );
   const [event] = await exportEvents(ctx);
-  t.same(event.metadata, { outcome: 'completed', format: 'csv', entities: ['runs', 'logs', 'records'], startDate: '2026-03-01', endDate: '2026-03-03', rowCounts: { runs: 3, logs: 3, records: 3 } });
+  t.same(event.metadata, {
+    outcome: 'completed',
+    format: 'csv',
+    entities: ['runs', 'logs', 'records'],
+    startDate: '2026-03-01',
+    endDate: '2026-03-03',
+    rowCounts: { runs: 3, logs: 3, records: 3 },
+  });
 });
 
 t.test('who may export: admins and the platform owner; viewers 403; other tenants 404', async (t) => {
@@ -197,19 +316,49 @@ t.test('who may export: admins and the platform owner; viewers 403; other tenant
   t.equal(owner.statusCode, 200, 'the platform owner may, for any organization');
   t.same(JSON.parse(owner.body).entities, [...ENTITIES]);
   t.equal((await get(ctx, 'owner@linkyard.test', 'format=json', 'globex')).statusCode, 200);
-  t.equal((await get(ctx, 'admin@globex.test', 'format=json')).statusCode, 404, 'another organization\'s admin: not found');
+  t.equal((await get(ctx, 'admin@globex.test', 'format=json')).statusCode, 404, "another organization's admin: not found");
   t.equal((await get(ctx, 'admin@acme.test', 'format=json', 'globex')).statusCode, 404);
   t.equal((await ctx.app.inject({ url: exportUrl(ctx, 'format=json') })).statusCode, 401, 'anonymous: 401');
-  t.equal((await ctx.app.inject({ method: 'HEAD', url: exportUrl(ctx, 'format=json'), headers: { authorization: await ctx.bearer('admin@acme.test') } })).statusCode, 404, 'no HEAD route that would run an export for nothing');
+  t.equal(
+    (
+      await ctx.app.inject({
+        method: 'HEAD',
+        url: exportUrl(ctx, 'format=json'),
+        headers: { authorization: await ctx.bearer('admin@acme.test') },
+      })
+    ).statusCode,
+    404,
+    'no HEAD route that would run an export for nothing',
+  );
   const events = await exportEvents(ctx);
-  t.same(events.map((e) => [e.actor_email, e.organization_id]), [
-    ['admin@acme.test', ctx.orgs.acme], ['super@acme.test', ctx.orgs.acme], ['owner@linkyard.test', ctx.orgs.acme], ['owner@linkyard.test', ctx.orgs.globex],
-  ], 'each export is audited in the exported organization\'s trail, with who did it');
+  t.same(
+    events.map((e) => [e.actor_email, e.organization_id]),
+    [
+      ['admin@acme.test', ctx.orgs.acme],
+      ['super@acme.test', ctx.orgs.acme],
+      ['owner@linkyard.test', ctx.orgs.acme],
+      ['owner@linkyard.test', ctx.orgs.globex],
+    ],
+    "each export is audited in the exported organization's trail, with who did it",
+  );
 
-  const suspended = await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${ctx.orgs.globex}`, headers: { authorization: await ctx.bearer('owner@linkyard.test') }, payload: { status: 'suspended' } });
+  const suspended = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/api/orgs/${ctx.orgs.globex}`,
+    headers: { authorization: await ctx.bearer('owner@linkyard.test') },
+    payload: { status: 'suspended' },
+  });
   t.equal(suspended.statusCode, 200, 'globex suspended');
-  t.equal((await get(ctx, 'admin@globex.test', 'format=json', 'globex')).statusCode, 403, 'members of a suspended organization cannot export');
-  t.equal((await get(ctx, 'owner@linkyard.test', 'format=json', 'globex')).statusCode, 200, 'the platform owner still can (read-only audit)');
+  t.equal(
+    (await get(ctx, 'admin@globex.test', 'format=json', 'globex')).statusCode,
+    403,
+    'members of a suspended organization cannot export',
+  );
+  t.equal(
+    (await get(ctx, 'owner@linkyard.test', 'format=json', 'globex')).statusCode,
+    200,
+    'the platform owner still can (read-only audit)',
+  );
 });
 
 t.test('rate limit: a few exports a minute per user, then 429 with Retry-After', async (t) => {
@@ -229,7 +378,9 @@ t.test('OpenAPI: the route, its query parameters and their allowed values are do
   const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
   const op = doc.paths['/api/orgs/{orgId}/export']?.get;
   t.ok(op, 'GET /api/orgs/{orgId}/export is in the document');
-  const params = Object.fromEntries((op.parameters as { name: string; in: string; description?: string; schema: Record<string, unknown> }[]).map((p) => [p.name, p]));
+  const params = Object.fromEntries(
+    (op.parameters as { name: string; in: string; description?: string; schema: Record<string, unknown> }[]).map((p) => [p.name, p]),
+  );
   t.same(params.format.schema.enum, ['json', 'csv', 'pdf']);
   t.match(params.entities.description ?? params.entities.schema.description, /integrations, syncs, runs, logs, records, audit/);
   t.ok(params.startDate && params.endDate);
@@ -251,26 +402,34 @@ t.test('a client that disconnects stops the export: the database is no longer re
   // Count the database reads of records, to see them stop.
   let reads = 0;
   const fetchRecords = EXPORTERS.records.fetch;
-  EXPORTERS.records.fetch = (tx, q) => { reads++; return fetchRecords(tx, q); };
-  t.teardown(() => { EXPORTERS.records.fetch = fetchRecords; });
+  EXPORTERS.records.fetch = (tx, q) => {
+    reads++;
+    return fetchRecords(tx, q);
+  };
+  t.teardown(() => {
+    EXPORTERS.records.fetch = fetchRecords;
+  });
 
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = ctx.app.server.address() as { port: number };
   const authorization = await ctx.bearer('admin@acme.test');
   const received = await new Promise<number>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: `/api/orgs/${ctx.orgs.acme}/export?format=json&entities=records`, headers: { authorization } }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        // A client that reads a little and then goes away, mid-download.
-        if (bytes > 100_000) {
-          req.destroy();
-          resolve(bytes);
-        }
-      });
-      res.on('end', () => reject(new Error('the whole export arrived; it should have been cut off')));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: `/api/orgs/${ctx.orgs.acme}/export?format=json&entities=records`, headers: { authorization } },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          // A client that reads a little and then goes away, mid-download.
+          if (bytes > 100_000) {
+            req.destroy();
+            resolve(bytes);
+          }
+        });
+        res.on('end', () => reject(new Error('the whole export arrived; it should have been cut off')));
+      },
+    );
     req.on('error', () => {});
     req.end();
   });
@@ -288,5 +447,8 @@ t.test('a client that disconnects stops the export: the database is no longer re
   t.equal(reads, readsAtAbort, `no read of the database after the abort (${reads} chunk reads in all)`);
   t.ok(reads * EXPORTERS.records.chunkSize < total, 'far fewer reads than the whole table needs');
   t.equal((await exportEvents(ctx)).length, 1, 'one audit event, not a second one when the stream winds down');
-  t.ok(ctx.logs.some((l) => l.includes('export aborted')), 'the server logged that it stopped');
+  t.ok(
+    ctx.logs.some((l) => l.includes('export aborted')),
+    'the server logged that it stopped',
+  );
 });

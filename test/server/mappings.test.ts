@@ -77,7 +77,10 @@ t.test('source paths: nested names, array indexes, quoted names', async (t) => {
   const record = {
     properties: { firstname: 'Ada', 'x-flag': 'on', $ref: 'r' },
     emails: [{ value: 'ada@example.com' }, { value: 'second@example.com' }],
-    matrix: [[1, 2], [3, 4]],
+    matrix: [
+      [1, 2],
+      [3, 4],
+    ],
     custom_fields: { 'Account Id': 'A-1', 'a.b': 'dotted', '0': 'zero', 'say "hi"': 'quoted' },
     '@odata.etag': 'W/"1"',
     list: ['x'],
@@ -147,7 +150,14 @@ t.test('string transform', async (t) => {
 
 t.test('number transform', async (t) => {
   const m: FieldMapping = { source: 'v', target: 'out', transform: 'number' };
-  const ok: [unknown, number][] = [[42, 42], ['42', 42], [' -1.5e3 ', -1500], ['.5', 0.5], ['+7', 7], [0, 0]];
+  const ok: [unknown, number][] = [
+    [42, 42],
+    ['42', 42],
+    [' -1.5e3 ', -1500],
+    ['.5', 0.5],
+    ['+7', 7],
+    [0, 0],
+  ];
   for (const [v, expected] of ok) t.same(one(m, { v }).output, { out: expected }, String(v));
   for (const v of ['abc', 'NaN', 'Infinity', '0x10', '1,234', '12px', '1e400', true, { n: 1 }, Number.NaN, Number.POSITIVE_INFINITY]) {
     t.match(one(m, { v }).errors, [{ target: 'out', message: /expected a number/ }], String(v));
@@ -159,8 +169,16 @@ t.test('number transform', async (t) => {
 t.test('boolean transform', async (t) => {
   const m: FieldMapping = { source: 'v', target: 'out', transform: 'boolean' };
   const ok: [unknown, boolean][] = [
-    [true, true], [false, false], ['true', true], ['FALSE', false], [' Yes ', true], ['no', false],
-    [1, true], [0, false], ['1', true], ['0', false],
+    [true, true],
+    [false, false],
+    ['true', true],
+    ['FALSE', false],
+    [' Yes ', true],
+    ['no', false],
+    [1, true],
+    [0, false],
+    ['1', true],
+    ['0', false],
   ];
   for (const [v, expected] of ok) t.same(one(m, { v }).output, { out: expected }, JSON.stringify(v));
   for (const v of ['maybe', 2, -1, 'y', [], {}]) {
@@ -225,7 +243,15 @@ t.test('dates already in UTC with milliseconds (Z, +0000, ±00:00) map to the sa
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
     const expected = new Date(min + Math.floor((seed / 2 ** 31) * (max - min))).toISOString();
     const local = expected.slice(0, 23);
-    for (const v of [expected, `${local}+0000`, `${local}-0000`, `${local}+00:00`, `${local}-00:00`, `${local}z`, `${local.replace('T', ' ')}Z`]) {
+    for (const v of [
+      expected,
+      `${local}+0000`,
+      `${local}-0000`,
+      `${local}+00:00`,
+      `${local}-00:00`,
+      `${local}z`,
+      `${local.replace('T', ' ')}Z`,
+    ]) {
       const { output, errors } = one(iso, { v });
       if (output.out !== expected || errors.length) mismatches.push(`${v} → ${String(output.out)}`);
     }
@@ -234,7 +260,13 @@ t.test('dates already in UTC with milliseconds (Z, +0000, ±00:00) map to the sa
   // Same shape, not the same rules skipped: other offsets are applied, impossible dates still fail.
   t.same(one(iso, { v: '2024-03-07T09:30:00.000+0130' }).output, { out: '2024-03-07T08:00:00.000Z' });
   t.same(one(iso, { v: '2024-02-29T00:00:00.000+0000' }).output, { out: '2024-02-29T00:00:00.000Z' });
-  for (const v of ['2023-02-29T00:00:00.000+0000', '2024-04-31T00:00:00.000Z', '2024-03-07T24:00:00.000Z', '2024-03-07T09:60:00.000+00:00', '2024-00-07T09:30:00.000Z']) {
+  for (const v of [
+    '2023-02-29T00:00:00.000+0000',
+    '2024-04-31T00:00:00.000Z',
+    '2024-03-07T24:00:00.000Z',
+    '2024-03-07T09:60:00.000+00:00',
+    '2024-00-07T09:30:00.000Z',
+  ]) {
     t.match(one(iso, { v }).errors, [{ message: /not a valid calendar date/ }], v);
   }
   t.match(one(iso, { v: '2024-03-07T09:30:00.0a0Z' }).errors, [{ message: /expected an ISO 8601 date/ }]);
@@ -243,7 +275,15 @@ t.test('dates already in UTC with milliseconds (Z, +0000, ±00:00) map to the sa
 t.test('formatIsoUtc matches Date#toISOString over years 0000–9999', async (t) => {
   const min = Date.parse('0000-01-01T00:00:00.000Z');
   const max = Date.parse('9999-12-31T23:59:59.999Z');
-  const samples = [min, max, 0, -1, 951_782_400_000 /* 2000-02-29 */, Date.parse('1900-03-01T00:00:00Z'), Date.parse('0004-02-29T12:34:56.789Z')];
+  const samples = [
+    min,
+    max,
+    0,
+    -1,
+    951_782_400_000 /* 2000-02-29 */,
+    Date.parse('1900-03-01T00:00:00Z'),
+    Date.parse('0004-02-29T12:34:56.789Z'),
+  ];
   let seed = 42;
   for (let i = 0; i < 20_000; i++) {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -293,7 +333,11 @@ t.test('default transform and the default property', async (t) => {
   t.same(one(prop, {}).output, { out: 'n/a' }, 'missing');
   t.same(one(prop, { v: null }).output, { out: 'n/a' }, 'null');
   t.same(one(prop, { v: '' }).output, { out: '' }, 'the default property is only for missing and null');
-  t.same(one({ source: 'v', target: 'out', transform: 'number', default: 'unknown' }, {}).output, { out: 'unknown' }, 'the default is written as-is, not transformed');
+  t.same(
+    one({ source: 'v', target: 'out', transform: 'number', default: 'unknown' }, {}).output,
+    { out: 'unknown' },
+    'the default is written as-is, not transformed',
+  );
 });
 
 t.test('required and default', async (t) => {
@@ -309,21 +353,27 @@ t.test('required and default', async (t) => {
   t.same(one({ ...required, default: 'none@example.com' }, {}).output, { email: 'none@example.com' }, 'a default satisfies required');
   t.match(one({ ...required, default: '' }, {}).errors, [{ message: /has no value/ }], 'an empty default does not');
   t.same(one({ ...required, required: false }, {}), { output: { email: null }, errors: [] });
-  t.same(
-    one({ source: 'email', target: 'email', transform: 'default', args: { value: 'x@y.z' }, required: true }, { email: '' }).output,
-    { email: 'x@y.z' },
-  );
-  t.match(one({ target: 'name', transform: 'template', args: { template: '{{a}}' }, required: true }, {}).errors,
-    [{ target: 'name', message: 'is required but has no value' }]);
+  t.same(one({ source: 'email', target: 'email', transform: 'default', args: { value: 'x@y.z' }, required: true }, { email: '' }).output, {
+    email: 'x@y.z',
+  });
+  t.match(one({ target: 'name', transform: 'template', args: { template: '{{a}}' }, required: true }, {}).errors, [
+    { target: 'name', message: 'is required but has no value' },
+  ]);
 
   // errors come in mapping order and do not stop the other fields
-  const { output, errors } = previewMappings([
-    { source: 'a', target: 'a', required: true },
-    { source: 'b', target: 'b', transform: 'number' },
-    { source: 'c', target: 'c' },
-  ], { b: 'x', c: 3 });
+  const { output, errors } = previewMappings(
+    [
+      { source: 'a', target: 'a', required: true },
+      { source: 'b', target: 'b', transform: 'number' },
+      { source: 'c', target: 'c' },
+    ],
+    { b: 'x', c: 3 },
+  );
   t.same(output, { c: 3 });
-  t.same(errors.map((e) => e.target), ['a', 'b']);
+  t.same(
+    errors.map((e) => e.target),
+    ['a', 'b'],
+  );
 });
 
 t.test('constant', async (t) => {
@@ -343,15 +393,22 @@ t.test('template', async (t) => {
   t.same(one(m, { firstName: '  ' }).output, { name: null }, 'a result that trims to nothing → missing');
   t.same(one({ ...m, default: 'Unknown' }, { firstName: '' }).output, { name: 'Unknown' });
   t.same(
-    one({ target: 'label', transform: 'template', args: { template: '#{{id}} {{emails[0].value}} <{{custom["Account Id"]}}> {{ok}}' } },
-      { id: 7, emails: [{ value: 'a@b.c' }], custom: { 'Account Id': 'A-1' }, ok: true }).output,
+    one(
+      { target: 'label', transform: 'template', args: { template: '#{{id}} {{emails[0].value}} <{{custom["Account Id"]}}> {{ok}}' } },
+      { id: 7, emails: [{ value: 'a@b.c' }], custom: { 'Account Id': 'A-1' }, ok: true },
+    ).output,
     { label: '#7 a@b.c <A-1> true' },
   );
   t.match(one(m, { firstName: { a: 1 } }).errors, [{ target: 'name', message: 'placeholder {{firstName}} is an object, not text' }]);
   t.notOk('source' in one(m, { firstName: [] }).errors[0], 'template errors name no source');
-  t.match(one(m, { firstName: 'x'.repeat(MAX_PRODUCED_STRING_LENGTH) }).errors,
-    [{ message: `the template result is longer than ${MAX_PRODUCED_STRING_LENGTH} characters` }]);
-  t.same(one({ target: 'x', transform: 'template', args: { template: '{ {{a}} }' } }, { a: 1 }).output, { x: '{ 1 }' }, 'single braces are literal');
+  t.match(one(m, { firstName: 'x'.repeat(MAX_PRODUCED_STRING_LENGTH) }).errors, [
+    { message: `the template result is longer than ${MAX_PRODUCED_STRING_LENGTH} characters` },
+  ]);
+  t.same(
+    one({ target: 'x', transform: 'template', args: { template: '{ {{a}} }' } }, { a: 1 }).output,
+    { x: '{ 1 }' },
+    'single braces are literal',
+  );
 
   const bad: [string, RegExp][] = [
     ['Hello', /mappings\[0\]\.args\.template has no \{\{placeholders\}\}; use transform "constant"/],
@@ -376,14 +433,20 @@ t.test('value map', async (t) => {
   t.same(one(strict, { v: true }).output, { status: 'yes' });
   t.same(one(strict, { v: 'N' }).output, { status: null }, 'a mapped null is written');
   t.same(one(strict, {}).output, { status: null });
-  t.match(one(strict, { v: 'a' }).errors, [{ target: 'status', source: 'v', message: '"a" is not in the value map and there is no fallback' }]);
+  t.match(one(strict, { v: 'a' }).errors, [
+    { target: 'status', source: 'v', message: '"a" is not in the value map and there is no fallback' },
+  ]);
   t.match(one(strict, { v: 'toString' }).errors, [{ message: /not in the value map/ }], 'inherited names are not entries');
   t.match(one(strict, { v: ['A'] }).errors, [{ message: /got an array/ }]);
 
   const withFallback: FieldMapping = { ...strict, args: { map, fallback: 'other' } };
   t.same(one(withFallback, { v: 'zzz' }).output, { status: 'other' });
   t.same(one(withFallback, { v: 'I' }).output, { status: 'inactive' });
-  t.same(one({ ...strict, args: { map, fallback: null } }, { v: 'zzz' }), { output: { status: null }, errors: [] }, 'a null fallback counts');
+  t.same(
+    one({ ...strict, args: { map, fallback: null } }, { v: 'zzz' }),
+    { output: { status: null }, errors: [] },
+    'a null fallback counts',
+  );
 });
 
 t.test('validation errors name the mapping and field', async (t) => {
@@ -398,38 +461,93 @@ t.test('validation errors name the mapping and field', async (t) => {
     [[{ source: 'a', target: 'a.' }], /is not a valid field name/],
     [[{ source: 'a', target: 'first name' }], /is not a valid field name/],
     [[{ source: 'a', target: 'x'.repeat(101) }], /longer than 100 characters/],
-    [[{ source: 'a', target: 'a' }, { source: 'b', target: 'b' }, { source: 'c', target: 'c', transform: 'splt' }],
-      'mappings[2].transform "splt" is not one of string, number, boolean, date, lowercase, uppercase, trim, split, join, default, constant, template, value_map'],
-    [[{ source: 'a', target: 'a' }, { source: 'b', target: 'b', transform: 'split' }], 'mappings[1].args.separator is required for split'],
-    [[{ source: 'a', target: 'a', transform: 'split', args: { separator: '' } }], /^mappings\[0\]\.args\.separator must be text of 1 to 20 characters/],
+    [
+      [
+        { source: 'a', target: 'a' },
+        { source: 'b', target: 'b' },
+        { source: 'c', target: 'c', transform: 'splt' },
+      ],
+      'mappings[2].transform "splt" is not one of string, number, boolean, date, lowercase, uppercase, trim, split, join, default, constant, template, value_map',
+    ],
+    [
+      [
+        { source: 'a', target: 'a' },
+        { source: 'b', target: 'b', transform: 'split' },
+      ],
+      'mappings[1].args.separator is required for split',
+    ],
+    [
+      [{ source: 'a', target: 'a', transform: 'split', args: { separator: '' } }],
+      /^mappings\[0\]\.args\.separator must be text of 1 to 20 characters/,
+    ],
     [[{ source: 'a', target: 'a', transform: 'join' }], 'mappings[0].args.separator is required for join'],
     [[{ source: 'a', target: 'a', transform: 'join', args: { separator: 5 } }], /args\.separator must be text of 0 to 20/],
-    [[{ source: 'a', target: 'a', transform: 'trim', args: { separator: ',' } }], 'mappings[0].args.separator is not used by transform "trim" (it takes no args)'],
-    [[{ source: 'a', target: 'a', transform: 'value_map', args: { map: {}, separator: ',' } }], /args\.separator is not used by transform "value_map" \(it takes map, fallback\)/],
+    [
+      [{ source: 'a', target: 'a', transform: 'trim', args: { separator: ',' } }],
+      'mappings[0].args.separator is not used by transform "trim" (it takes no args)',
+    ],
+    [
+      [{ source: 'a', target: 'a', transform: 'value_map', args: { map: {}, separator: ',' } }],
+      /args\.separator is not used by transform "value_map" \(it takes map, fallback\)/,
+    ],
     [[{ source: 'a', target: 'a', args: { separator: ',' } }], 'mappings[0].args is set but there is no transform'],
     [[{ source: 'a', target: 'a', transform: 'trim', args: 'x' }], 'mappings[0].args must be an object'],
     [[{ target: 'a' }], /^mappings\[0\]\.source is required/],
     [[{ source: '', target: 'a', transform: 'number' }], /^mappings\[0\]\.source is required/],
     [[{ source: 5, target: 'a' }], /^mappings\[0\]\.source must be a path/],
-    [[{ source: 'a', target: 'a', transform: 'constant', args: { value: 1 } }], /^mappings\[0\]\.source must be empty for transform "constant"/],
-    [[{ source: 'a', target: 'a', transform: 'template', args: { template: '{{a}}' } }], /source must be empty for transform "template" \(placeholders/],
+    [
+      [{ source: 'a', target: 'a', transform: 'constant', args: { value: 1 } }],
+      /^mappings\[0\]\.source must be empty for transform "constant"/,
+    ],
+    [
+      [{ source: 'a', target: 'a', transform: 'template', args: { template: '{{a}}' } }],
+      /source must be empty for transform "template" \(placeholders/,
+    ],
     [[{ target: 'a', transform: 'constant' }], 'mappings[0].args.value is required for constant'],
     [[{ target: 'a', transform: 'constant', args: { value: { nested: true } } }], /^mappings\[0\]\.args\.value must be text/],
     [[{ target: 'a', transform: 'template' }], 'mappings[0].args.template is required for template'],
     [[{ source: 'a', target: 'a', transform: 'value_map' }], 'mappings[0].args.map is required for value_map'],
     [[{ source: 'a', target: 'a', transform: 'value_map', args: { map: [] } }], /args\.map must be an object/],
     [[{ source: 'a', target: 'a', transform: 'value_map', args: { map: {} } }], 'mappings[0].args.map is empty'],
-    [[{ source: 'a', target: 'a', transform: 'value_map', args: { map: { x: { y: 1 } } } }], /^mappings\[0\]\.args\.map\["x"\] must be text/],
+    [
+      [{ source: 'a', target: 'a', transform: 'value_map', args: { map: { x: { y: 1 } } } }],
+      /^mappings\[0\]\.args\.map\["x"\] must be text/,
+    ],
     [[{ source: 'a', target: 'a', transform: 'value_map', args: { map: { x: 1 }, fallback: {} } }], /args\.fallback must be text/],
-    [[{ source: 'a', target: 'a', transform: 'date', args: { inputFormat: 'unix' } }], 'mappings[0].args.inputFormat "unix" is not one of iso, unix_seconds, unix_ms'],
+    [
+      [{ source: 'a', target: 'a', transform: 'date', args: { inputFormat: 'unix' } }],
+      'mappings[0].args.inputFormat "unix" is not one of iso, unix_seconds, unix_ms',
+    ],
     [[{ source: 'a', target: 'a', transform: 'default' }], 'mappings[0].args.value is required for default'],
-    [[{ source: 'a', target: 'a', transform: 'default', args: { value: 1 }, default: 2 }], /default cannot be combined with transform "default"/],
+    [
+      [{ source: 'a', target: 'a', transform: 'default', args: { value: 1 }, default: 2 }],
+      /default cannot be combined with transform "default"/,
+    ],
     [[{ source: 'a', target: 'a', required: 'yes' }], 'mappings[0].required must be true or false'],
     [[{ source: 'a', target: 'a', default: { a: 1 } }], /^mappings\[0\]\.default must be text/],
     [[{ source: 'a', target: 'a', default: 'x'.repeat(1001) }], /^mappings\[0\]\.default must be text \(at most 1000/],
-    [[{ source: 'a', target: 'email' }, { source: 'b', target: 'name' }, { source: 'c', target: 'email' }], 'mappings[2].target "email" is already mapped by mappings[0]'],
-    [[{ source: 'a', target: 'address' }, { source: 'b', target: 'address.city' }], /^mappings\[1\]\.target "address\.city" conflicts with mappings\[0\]\.target "address"/],
-    [[{ source: 'b', target: 'address.city' }, { source: 'a', target: 'address' }], /^mappings\[1\]\.target "address" conflicts with mappings\[0\]/],
+    [
+      [
+        { source: 'a', target: 'email' },
+        { source: 'b', target: 'name' },
+        { source: 'c', target: 'email' },
+      ],
+      'mappings[2].target "email" is already mapped by mappings[0]',
+    ],
+    [
+      [
+        { source: 'a', target: 'address' },
+        { source: 'b', target: 'address.city' },
+      ],
+      /^mappings\[1\]\.target "address\.city" conflicts with mappings\[0\]\.target "address"/,
+    ],
+    [
+      [
+        { source: 'b', target: 'address.city' },
+        { source: 'a', target: 'address' },
+      ],
+      /^mappings\[1\]\.target "address" conflicts with mappings\[0\]/,
+    ],
   ];
   for (const [mappings, expected] of cases) {
     const message = compileError(mappings);
@@ -445,22 +563,38 @@ t.test('validation errors name the mapping and field', async (t) => {
   })();
   t.type(err, BadRequest);
   t.equal((err as BadRequest).statusCode, 400);
-  t.doesNotThrow(() => compileMappings([{ source: 'a', target: 'address.city' }, { source: 'b', target: 'address.zip' }, { source: 'c', target: 'addressee' }]));
+  t.doesNotThrow(() =>
+    compileMappings([
+      { source: 'a', target: 'address.city' },
+      { source: 'b', target: 'address.zip' },
+      { source: 'c', target: 'addressee' },
+    ]),
+  );
 });
 
 t.test('prototype pollution is rejected or harmless', async (t) => {
   for (const target of ['__proto__', 'constructor', 'prototype', 'a.__proto__', 'a.constructor.b', 'x.prototype']) {
     t.match(compileError([{ source: 'a', target }]), /^mappings\[0\]\.target ".*" uses the reserved name/, target);
   }
-  for (const source of ['__proto__', 'constructor.prototype', 'a.__proto__.polluted', 'a["__proto__"]', 'a["\\u005f_proto__"]', 'a[0].constructor']) {
+  for (const source of [
+    '__proto__',
+    'constructor.prototype',
+    'a.__proto__.polluted',
+    'a["__proto__"]',
+    'a["\\u005f_proto__"]',
+    'a[0].constructor',
+  ]) {
     t.match(compileError([{ source, target: 'x' }]), /is not a valid path: it uses the reserved name/, source);
   }
   const hostile = JSON.parse('{"__proto__": {"polluted": "yes"}, "a": {"__proto__": {"polluted": "yes"}}, "list": [{"__proto__": 1}]}');
-  const { output } = previewMappings([
-    { source: 'a', target: 'a' },
-    { source: 'list', target: 'deep.list' },
-    { source: 'missing', target: 'deep.other', default: 'd' },
-  ], hostile);
+  const { output } = previewMappings(
+    [
+      { source: 'a', target: 'a' },
+      { source: 'list', target: 'deep.list' },
+      { source: 'missing', target: 'deep.other', default: 'd' },
+    ],
+    hostile,
+  );
   t.equal(Object.getPrototypeOf(output), Object.prototype);
   t.equal(Object.getPrototypeOf(output.deep), Object.prototype);
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
@@ -510,11 +644,22 @@ t.test('ten mappings of every kind over many records: no errors, the expected ou
     { source: 'properties.vip', target: 'vip', transform: 'boolean', default: false },
     { source: 'createdAt', target: 'createdAt', transform: 'date' },
     { source: 'emails[0].value', target: 'contact.email' },
-    { source: 'status', target: 'contact.status', transform: 'value_map', args: { map: { A: 'active', I: 'inactive' }, fallback: 'unknown' } },
+    {
+      source: 'status',
+      target: 'contact.status',
+      transform: 'value_map',
+      args: { map: { A: 'active', I: 'inactive' }, fallback: 'unknown' },
+    },
   ]);
   const records = Array.from({ length: 10_000 }, (_, i) => ({
     id: i,
-    properties: { firstname: ` First${i} `, lastname: `Last${i}`, email: `USER${i}@Example.com`, age: String(20 + (i % 50)), vip: i % 3 ? 'yes' : 'no' },
+    properties: {
+      firstname: ` First${i} `,
+      lastname: `Last${i}`,
+      email: `USER${i}@Example.com`,
+      age: String(20 + (i % 50)),
+      vip: i % 3 ? 'yes' : 'no',
+    },
     createdAt: `2024-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
     emails: [{ value: `u${i}@example.com` }],
     status: i % 2 ? 'A' : 'X',
@@ -523,7 +668,14 @@ t.test('ten mappings of every kind over many records: no errors, the expected ou
   for (const record of records) errors += compiled.apply(record).errors.length;
   t.equal(errors, 0);
   t.same(compiled.apply(records[5]).output, {
-    externalId: '5', firstName: 'First5', lastName: 'Last5', fullName: 'First5  Last5', email: 'user5@example.com', age: 25,
-    vip: true, createdAt: '2024-03-06T10:00:00.000Z', contact: { email: 'u5@example.com', status: 'active' },
+    externalId: '5',
+    firstName: 'First5',
+    lastName: 'Last5',
+    fullName: 'First5  Last5',
+    email: 'user5@example.com',
+    age: 25,
+    vip: true,
+    createdAt: '2024-03-06T10:00:00.000Z',
+    contact: { email: 'u5@example.com', status: 'active' },
   });
 });

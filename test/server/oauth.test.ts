@@ -27,7 +27,6 @@ const ACCOUNTS = {
 };
 const BINDING = 'ly_oauth_binding';
 
-
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -93,18 +92,41 @@ async function setup(t: Test): Promise<Env> {
 }
 
 async function api(env: Env, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, email: string, payload?: object) {
-  const res = await env.ctx.app.inject({ method, url, headers: { authorization: await env.ctx.bearer(email) }, ...(payload ? { payload } : {}) });
+  const res = await env.ctx.app.inject({
+    method,
+    url,
+    headers: { authorization: await env.ctx.bearer(email) },
+    ...(payload ? { payload } : {}),
+  });
   for (const c of env.canaries) if (res.body.includes(c)) throw new Error(`${method} ${url} returned a secret or token`);
   return res;
 }
 
 function fixtureSettings(env: Env, extra: Record<string, string> = {}) {
-  return { authorizationUrl: env.oidc.url('/auth'), tokenUrl: env.oidc.url('/token'), apiBaseUrl: env.oidc.issuer, listPath: '/me', ...extra };
+  return {
+    authorizationUrl: env.oidc.url('/auth'),
+    tokenUrl: env.oidc.url('/token'),
+    apiBaseUrl: env.oidc.issuer,
+    listPath: '/me',
+    ...extra,
+  };
 }
 
-async function createCustom(env: Env, orgId: string, email: string, name: string, client: { clientId: string; clientSecret: string }, scopes = ['openid', 'email']) {
+async function createCustom(
+  env: Env,
+  orgId: string,
+  email: string,
+  name: string,
+  client: { clientId: string; clientSecret: string },
+  scopes = ['openid', 'email'],
+) {
   const res = await api(env, 'POST', `/api/orgs/${orgId}/integrations`, email, {
-    provider: 'custom', name, clientId: client.clientId, clientSecret: client.clientSecret, scopes, settings: fixtureSettings(env),
+    provider: 'custom',
+    name,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    scopes,
+    settings: fixtureSettings(env),
   });
   if (res.statusCode !== 201) throw new Error(`create ${name}: ${res.statusCode} ${res.body}`);
   return res.json().id as string;
@@ -153,7 +175,13 @@ async function integrationRow(env: Env, id: string) {
 }
 
 async function auditEvents(env: Env, action: string) {
-  return env.ctx.database.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('at', 'desc').orderBy('id', 'desc').execute();
+  return env.ctx.database.db.kysely
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 async function lastAudit(env: Env, action: string) {
@@ -164,23 +192,42 @@ async function lastAudit(env: Env, action: string) {
 async function storedToken(env: Env, orgId: string, id: string, column: 'access_token_encrypted' | 'refresh_token_encrypted') {
   const row = (await connectionRow(env, id))!;
   const cipher = row[column]!;
-  return inScope(env.ctx.database.db, { org: orgId }, (tx) => env.ctx.app.services.vault.decrypt(tx, tokenContext(orgId, id, column), cipher));
+  return inScope(env.ctx.database.db, { org: orgId }, (tx) =>
+    env.ctx.app.services.vault.decrypt(tx, tokenContext(orgId, id, column), cipher),
+  );
 }
 
 async function introspect(env: Env, client: { clientId: string; clientSecret: string }, token: string) {
   const res = await fetch(env.oidc.url('/token/introspection'), {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ token }),
   });
   return (await res.json()) as { active: boolean; client_id?: string; scope?: string };
 }
 
 async function adminContext(env: Env, orgId: string, email: string): Promise<RequestContext> {
-  const user = await env.ctx.database.db.kysely.selectFrom('users').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow();
+  const user = await env.ctx.database.db.kysely
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
   return {
-    actor: { userId: user.id, email: user.email, platformRole: null, orgId, orgStatus: 'active', role: 'admin', ability: defineAbilityFor({ platformRole: null, orgId, role: 'admin' }) },
-    ip: null, userAgent: 'oauth.test', requestId: null,
+    actor: {
+      userId: user.id,
+      email: user.email,
+      platformRole: null,
+      orgId,
+      orgStatus: 'active',
+      role: 'admin',
+      ability: defineAbilityFor({ platformRole: null, orgId, role: 'admin' }),
+    },
+    ip: null,
+    userAgent: 'oauth.test',
+    requestId: null,
   };
 }
 
@@ -219,7 +266,12 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     t.equal(url.searchParams.get('state'), started.body.state);
     t.ok(started.body.state.length >= 32, 'a long random state');
 
-    const row = await db.selectFrom('oauth_states').selectAll().where('integration_id', '=', acmeId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('oauth_states')
+      .selectAll()
+      .where('integration_id', '=', acmeId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     t.equal(row.state_hash, sha256(started.body.state), 'only the SHA-256 of the state is stored');
     t.notOk(JSON.stringify(row).includes(started.body.state), 'the state itself is stored nowhere');
     t.equal(row.browser_binding_hash, sha256(started.binding), 'the binding cookie value is stored hashed');
@@ -240,18 +292,32 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
   t.test('connect refuses what it cannot connect', async (t) => {
     const base = `/api/orgs/${acme}/integrations/${acmeId}/connect`;
     const offSite = [
-      '//evil.example/x', 'https://evil.example/', '/\\evil.example', 'relative/path', '/a b',
+      '//evil.example/x',
+      'https://evil.example/',
+      '/\\evil.example',
+      'relative/path',
+      '/a b',
       // Each of these normalises (WHATWG URL, browsers) into the protocol-relative `//evil.example/…`.
-      '/.//evil.example/x', '/%2e%2e//evil.example', '/a/..//evil.example', '/./%2E//evil.example', '/\t/evil.example/x', '/\n/evil.example',
+      '/.//evil.example/x',
+      '/%2e%2e//evil.example',
+      '/a/..//evil.example',
+      '/./%2E//evil.example',
+      '/\t/evil.example/x',
+      '/\n/evil.example',
       // Same origin, but not a page of the admin UI.
-      '/api/auth/logout', '/docs',
+      '/api/auth/logout',
+      '/docs',
     ];
     for (const returnTo of offSite) {
       const res = await api(env, 'POST', base, 'admin@acme.test', { returnTo });
       t.equal(res.statusCode, 400, `returnTo ${JSON.stringify(returnTo)}`);
       t.match(res.json().message, /returnTo must be a path of the admin UI on this site/);
     }
-    const stripe = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', { provider: 'stripe', name: 'Stripe for connect', apiKey: 'sk_test_connect_123456' });
+    const stripe = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', {
+      provider: 'stripe',
+      name: 'Stripe for connect',
+      apiKey: 'sk_test_connect_123456',
+    });
     const res = await api(env, 'POST', `/api/orgs/${acme}/integrations/${stripe.json().id}/connect`, 'admin@acme.test');
     t.equal(res.statusCode, 400, 'an API-key integration has nothing to connect');
     t.match(res.json().message, /API key, not OAuth 2/);
@@ -289,7 +355,10 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       t.ok(access.length > 10 && refresh.length > 10, `${account}: access and refresh tokens stored`);
       t.notOk(row.access_token_encrypted.includes(access), `${account}: the access token column holds ciphertext`);
       t.notOk(row.refresh_token_encrypted!.includes(refresh), `${account}: the refresh token column holds ciphertext`);
-      t.notOk(JSON.stringify(row).includes(access) || JSON.stringify(row).includes(refresh), `${account}: no plaintext token anywhere in the row`);
+      t.notOk(
+        JSON.stringify(row).includes(access) || JSON.stringify(row).includes(refresh),
+        `${account}: no plaintext token anywhere in the row`,
+      );
       const info = await introspect(env, client, access);
       t.equal(info.active, true);
       t.equal(info.client_id, client.clientId, `${account}: the token was issued to its own client`);
@@ -318,14 +387,21 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
 
   t.test('returnTo is stored normalised, and a stored path that leaves the site is never followed', async (t) => {
     const started = await startConnect(env, globex, globexId, 'admin@globex.test', { returnTo: '/orgs/x/./settings/../apps' });
-    const stored = await db.selectFrom('oauth_states').select('return_to').where('state_hash', '=', sha256(started.body.state)).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('oauth_states')
+      .select('return_to')
+      .where('state_hash', '=', sha256(started.body.state))
+      .executeTakeFirstOrThrow();
     t.equal(stored.return_to, '/orgs/x/apps', 'the normalised path is what is stored');
 
     // A row written before this check existed (or by hand): the callback must not send the browser off-site,
     // even when the state has expired.
     const old = await startConnect(env, globex, globexId, 'admin@globex.test');
-    await db.updateTable('oauth_states').set({ return_to: '/.//evil.example/x', expires_at: new Date(Date.now() - 1000) })
-      .where('state_hash', '=', sha256(old.body.state)).execute();
+    await db
+      .updateTable('oauth_states')
+      .set({ return_to: '/.//evil.example/x', expires_at: new Date(Date.now() - 1000) })
+      .where('state_hash', '=', sha256(old.body.state))
+      .execute();
     const cb = await callback(await authorize(env, old, 'globex'), old.binding);
     t.equal(cb.res.status, 302);
     t.ok(cb.location.startsWith('/') && !cb.location.startsWith('//'), `stays on this site: ${cb.location}`);
@@ -333,7 +409,9 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
   });
 
   t.test('the client credentials come from the database at callback time', async (t) => {
-    const patch = await api(env, 'PATCH', `/api/orgs/${globex}/integrations/${globexId}`, 'admin@globex.test', { clientSecret: WRONG_SECRET });
+    const patch = await api(env, 'PATCH', `/api/orgs/${globex}/integrations/${globexId}`, 'admin@globex.test', {
+      clientSecret: WRONG_SECRET,
+    });
     t.equal(patch.statusCode, 200);
     const before = await connectionRow(env, globexId);
     const codeGrants = oidc.tokenRequests.authorization_code;
@@ -349,7 +427,9 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     t.match(event, { organization_id: globex, target_id: globexId, actor_email: 'admin@globex.test' });
     t.match(event.metadata, { reason: 'token_endpoint_error', providerError: 'invalid_client' });
 
-    await api(env, 'PATCH', `/api/orgs/${globex}/integrations/${globexId}`, 'admin@globex.test', { clientSecret: GLOBEX_CLIENT.clientSecret });
+    await api(env, 'PATCH', `/api/orgs/${globex}/integrations/${globexId}`, 'admin@globex.test', {
+      clientSecret: GLOBEX_CLIENT.clientSecret,
+    });
     await connectFully(env, globex, globexId, 'admin@globex.test', 'globex');
     t.pass('the corrected secret connects again');
   });
@@ -372,7 +452,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
 
   t.test('an access token close to expiry is refreshed before it is handed out', async (t) => {
     const old = await tokens.getAccessToken(acme, acmeId);
-    await db.updateTable('connections').set({ expires_at: new Date(Date.now() + 30_000) }).where('integration_id', '=', acmeId).execute();
+    await db
+      .updateTable('connections')
+      .set({ expires_at: new Date(Date.now() + 30_000) })
+      .where('integration_id', '=', acmeId)
+      .execute();
     const refreshes = oidc.tokenRequests.refresh_token;
     const fresh = await tokens.getAccessToken(acme, acmeId);
     env.canaries.add(fresh);
@@ -383,7 +467,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
   t.test('20 concurrent callers on an expired token cause exactly one upstream refresh', async (t) => {
     for (const forceRefresh of [true, false]) {
       const old = await tokens.getAccessToken(acme, acmeId);
-      await db.updateTable('connections').set({ expires_at: new Date(Date.now() - 60_000) }).where('integration_id', '=', acmeId).execute();
+      await db
+        .updateTable('connections')
+        .set({ expires_at: new Date(Date.now() - 60_000) })
+        .where('integration_id', '=', acmeId)
+        .execute();
       const refreshes = oidc.tokenRequests.refresh_token;
       const results = await Promise.all(Array.from({ length: 20 }, () => tokens.getAccessToken(acme, acmeId, { forceRefresh })));
       for (const r of results) env.canaries.add(r);
@@ -398,7 +486,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     const before = await integrationRow(env, acmeId);
     await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test', { clientSecret: WRONG_SECRET });
     const refreshes = oidc.tokenRequests.refresh_token;
-    await t.rejects(tokens.getAccessToken(acme, acmeId, { forceRefresh: true }), { name: 'IntegrationTokenError', code: 'refresh_failed', message: /invalid_client/ });
+    await t.rejects(tokens.getAccessToken(acme, acmeId, { forceRefresh: true }), {
+      name: 'IntegrationTokenError',
+      code: 'refresh_failed',
+      message: /invalid_client/,
+    });
     t.equal(oidc.tokenRequests.refresh_token, refreshes + 1, 'one attempt');
     const integration = (await api(env, 'GET', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test')).json();
     t.equal(integration.status, 'ERROR');
@@ -415,7 +507,10 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     // but callers that queued behind a failing refresh share its result instead of hammering the provider.
     const queued = oidc.tokenRequests.refresh_token;
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => tokens.getAccessToken(acme, acmeId, { forceRefresh: true })));
-    t.ok(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof IntegrationTokenError), 'all five fail');
+    t.ok(
+      outcomes.every((o) => o.status === 'rejected' && o.reason instanceof IntegrationTokenError),
+      'all five fail',
+    );
     t.equal(oidc.tokenRequests.refresh_token, queued + 1, 'with one upstream attempt');
 
     await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test', { clientSecret: ACME_CLIENT.clientSecret });
@@ -454,7 +549,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       const event = await failedEvent('access_denied');
       t.match(event, { organization_id: acme, target_id: id, actor_email: 'admin@acme.test' });
       t.equal(event.metadata.providerError, 'access_denied');
-      const state = await db.selectFrom('oauth_states').select('used_at').where('state_hash', '=', sha256(started.body.state)).executeTakeFirstOrThrow();
+      const state = await db
+        .selectFrom('oauth_states')
+        .select('used_at')
+        .where('state_hash', '=', sha256(started.body.state))
+        .executeTakeFirstOrThrow();
       t.ok(state.used_at, 'the state is used up');
     });
 
@@ -479,7 +578,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     t.test('expired state', async (t) => {
       const started = await startConnect(env, acme, id, 'admin@acme.test');
       const returned = await authorize(env, started, 'acme');
-      await db.updateTable('oauth_states').set({ expires_at: new Date(Date.now() - 60_000) }).where('state_hash', '=', sha256(started.body.state)).execute();
+      await db
+        .updateTable('oauth_states')
+        .set({ expires_at: new Date(Date.now() - 60_000) })
+        .where('state_hash', '=', sha256(started.body.state))
+        .execute();
       const codeGrants = oidc.tokenRequests.authorization_code;
       const cb = await callback(returned, started.binding);
       t.equal(cb.location.split('?')[0], page);
@@ -493,7 +596,10 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       const started = await startConnect(env, acme, id, 'admin@acme.test');
       const returned = await authorize(env, started, 'acme');
       const codeGrants = oidc.tokenRequests.authorization_code;
-      for (const [what, binding] of [['no cookie', undefined], ['another cookie', 'a-binding-of-some-other-browser']] as const) {
+      for (const [what, binding] of [
+        ['no cookie', undefined],
+        ['another cookie', 'a-binding-of-some-other-browser'],
+      ] as const) {
         const cb = await callback(returned, binding);
         t.match(cb.error, /started in another browser/, what);
         t.notOk(isClearing(cookieOf(cb.res, BINDING)), `${what}: no cookie is cleared`);
@@ -501,7 +607,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       }
       t.equal(oidc.tokenRequests.authorization_code, codeGrants, 'no code exchange');
       await unchanged('another browser');
-      const state = await db.selectFrom('oauth_states').select('used_at').where('state_hash', '=', sha256(started.body.state)).executeTakeFirstOrThrow();
+      const state = await db
+        .selectFrom('oauth_states')
+        .select('used_at')
+        .where('state_hash', '=', sha256(started.body.state))
+        .executeTakeFirstOrThrow();
       t.equal(state.used_at, null, 'the state is not used up');
 
       const legit = await callback(returned, started.binding);
@@ -552,9 +662,19 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       const started = await startConnect(env, acme, id, 'admin@acme.test');
       const returned = await authorize(env, started, 'acme');
       const admin = await db.selectFrom('users').select('id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow();
-      await db.updateTable('memberships').set({ role: 'viewer' }).where('user_id', '=', admin.id).where('organization_id', '=', acme).execute();
+      await db
+        .updateTable('memberships')
+        .set({ role: 'viewer' })
+        .where('user_id', '=', admin.id)
+        .where('organization_id', '=', acme)
+        .execute();
       const cb = await callback(returned, started.binding);
-      await db.updateTable('memberships').set({ role: 'admin' }).where('user_id', '=', admin.id).where('organization_id', '=', acme).execute();
+      await db
+        .updateTable('memberships')
+        .set({ role: 'admin' })
+        .where('user_id', '=', admin.id)
+        .where('organization_id', '=', acme)
+        .execute();
       t.match(cb.error, /may no longer connect/);
       await unchanged('demoted');
       await failedEvent('not_allowed');
@@ -570,9 +690,14 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       let event = await lastAudit(env, 'integration.tested');
       t.match(event.metadata, { ok: true, httpStatus: 200 });
 
-      await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test', { settings: fixtureSettings(env, { listPath: '/no-such-endpoint' }) });
+      await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test', {
+        settings: fixtureSettings(env, { listPath: '/no-such-endpoint' }),
+      });
       const bad = await api(env, 'POST', `/api/orgs/${acme}/integrations/${acmeId}/test`, 'admin@acme.test');
-      t.same(bad.json(), { ok: false, message: "Custom API answered HTTP 404: check the API base URL and paths in the integration's settings" });
+      t.same(bad.json(), {
+        ok: false,
+        message: "Custom API answered HTTP 404: check the API base URL and paths in the integration's settings",
+      });
       event = await lastAudit(env, 'integration.tested');
       t.match(event.metadata, { ok: false, httpStatus: 404 });
       await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test', { settings: fixtureSettings(env) });
@@ -591,7 +716,9 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       const provider = createHttpServer((req, res) => {
         seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, depth: req.headers.depth as string | undefined });
         const okStripe = req.url === '/v1/balance' && req.headers.authorization === `Bearer ${GOOD_KEY}`;
-        const okDav = req.method === 'PROPFIND' && req.headers.authorization === `Basic ${Buffer.from(`me@icloud.example:${PASSWORD}`).toString('base64')}`;
+        const okDav =
+          req.method === 'PROPFIND' &&
+          req.headers.authorization === `Basic ${Buffer.from(`me@icloud.example:${PASSWORD}`).toString('base64')}`;
         res.statusCode = okStripe ? 200 : okDav ? 207 : 401;
         res.setHeader('content-type', 'application/json');
         // A careless provider echoing the credential must not get it into our message.
@@ -600,7 +727,12 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       const providerBase = await listen(provider);
       t.teardown(() => new Promise<void>((resolve) => provider.close(() => resolve())));
 
-      const created = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', { provider: 'stripe', name: 'Stripe test', apiKey: GOOD_KEY, settings: { apiBaseUrl: providerBase } });
+      const created = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', {
+        provider: 'stripe',
+        name: 'Stripe test',
+        apiKey: GOOD_KEY,
+        settings: { apiBaseUrl: providerBase },
+      });
       t.equal(created.statusCode, 201, created.body);
       const stripeId = created.json().id;
       t.equal((await integrationRow(env, stripeId)).status, 'INACTIVE');
@@ -618,7 +750,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       t.equal((await integrationRow(env, stripeId)).verified_at, null, 'the new key is unproven');
 
       const dav = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', {
-        provider: 'apple_calendar', name: 'Calendar test', username: 'me@icloud.example', password: PASSWORD, settings: { calendarUrl: `${providerBase}/dav/` },
+        provider: 'apple_calendar',
+        name: 'Calendar test',
+        username: 'me@icloud.example',
+        password: PASSWORD,
+        settings: { calendarUrl: `${providerBase}/dav/` },
       });
       t.equal(dav.statusCode, 201, dav.body);
       const davOk = await api(env, 'POST', `/api/orgs/${acme}/integrations/${dav.json().id}/test`, 'admin@acme.test');
@@ -640,7 +776,9 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     const heard: { url: string; auth: string | undefined; body: string }[] = [];
     const attacker = createHttpServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         heard.push({ url: req.url!, auth: req.headers.authorization, body });
         res.setHeader('content-type', 'application/json');
@@ -655,7 +793,9 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     await connectFully(env, acme, id, 'admin@acme.test', 'acme');
     const before = await integrationRow(env, id);
     for (const key of ['apiBaseUrl', 'tokenUrl', 'authorizationUrl']) {
-      const res = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${id}`, 'admin@acme.test', { settings: { ...fixtureSettings(env), [key]: `${attackerBase}/x` } });
+      const res = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${id}`, 'admin@acme.test', {
+        settings: { ...fixtureSettings(env), [key]: `${attackerBase}/x` },
+      });
       t.equal(res.statusCode, 400, `${key}: refused without the client secret`);
       t.match(res.json().message, new RegExp(`settings\\.${key}.*client secret \\(clientSecret\\) again`));
     }
@@ -666,7 +806,8 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
 
     // With the secret entered again the change is taken, and the tokens of the old endpoints are dropped.
     const moved = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${id}`, 'admin@acme.test', {
-      settings: { ...fixtureSettings(env), apiBaseUrl: attackerBase }, clientSecret: ACME_CLIENT.clientSecret,
+      settings: { ...fixtureSettings(env), apiBaseUrl: attackerBase },
+      clientSecret: ACME_CLIENT.clientSecret,
     });
     t.equal(moved.statusCode, 200, moved.body);
     t.match(moved.json(), { status: 'INACTIVE', connected: false });
@@ -675,10 +816,17 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     t.equal(tested.json().ok, false, 'nothing to authenticate with until it reconnects');
 
     // API key: the same rule.
-    const stripe = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', { provider: 'stripe', name: 'Stripe destination', apiKey: 'sk_test_destination_0123456789', settings: { apiBaseUrl: env.oidc.issuer } });
+    const stripe = await api(env, 'POST', `/api/orgs/${acme}/integrations`, 'admin@acme.test', {
+      provider: 'stripe',
+      name: 'Stripe destination',
+      apiKey: 'sk_test_destination_0123456789',
+      settings: { apiBaseUrl: env.oidc.issuer },
+    });
     env.canaries.add('sk_test_destination_0123456789');
     const stripeId = stripe.json().id;
-    const refused = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${stripeId}`, 'admin@acme.test', { settings: { apiBaseUrl: attackerBase } });
+    const refused = await api(env, 'PATCH', `/api/orgs/${acme}/integrations/${stripeId}`, 'admin@acme.test', {
+      settings: { apiBaseUrl: attackerBase },
+    });
     t.equal(refused.statusCode, 400, 'apiBaseUrl of an API-key integration: refused without the API key');
     t.match(refused.json().message, /API key \(apiKey\) again/);
     await api(env, 'POST', `/api/orgs/${acme}/integrations/${stripeId}/test`, 'admin@acme.test');
@@ -690,7 +838,11 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
 
   t.test('permissions: viewers get 403 on writes, other organizations 404 on everything', async (t) => {
     const base = `/api/orgs/${acme}/integrations/${acmeId}`;
-    const writes: ['POST', string][] = [['POST', `${base}/connect`], ['POST', `${base}/disconnect`], ['POST', `${base}/test`]];
+    const writes: ['POST', string][] = [
+      ['POST', `${base}/connect`],
+      ['POST', `${base}/disconnect`],
+      ['POST', `${base}/test`],
+    ];
     for (const [method, url] of writes) {
       t.equal((await api(env, method, url, 'viewer@acme.test')).statusCode, 403, `viewer: ${method} ${url}`);
     }
@@ -699,10 +851,19 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
       t.equal((await api(env, method, url, 'admin@globex.test')).statusCode, 404, `other org: ${method} ${url}`);
     }
     const foreign = `/api/orgs/${globex}/integrations/${acmeId}`;
-    for (const [method, suffix] of [['POST', 'connect'], ['POST', 'disconnect'], ['POST', 'test'], ['GET', 'connection']] as const) {
+    for (const [method, suffix] of [
+      ['POST', 'connect'],
+      ['POST', 'disconnect'],
+      ['POST', 'test'],
+      ['GET', 'connection'],
+    ] as const) {
       t.equal((await api(env, method, `${foreign}/${suffix}`, 'admin@globex.test')).statusCode, 404, `foreign id under own org: ${suffix}`);
     }
-    t.equal((await api(env, 'GET', `/api/orgs/${acme}/integrations/00000000-0000-4000-8000-000000000000/connection`, 'admin@acme.test')).statusCode, 404);
+    t.equal(
+      (await api(env, 'GET', `/api/orgs/${acme}/integrations/00000000-0000-4000-8000-000000000000/connection`, 'admin@acme.test'))
+        .statusCode,
+      404,
+    );
     t.equal((await integrationRow(env, acmeId)).status, 'ACTIVE', 'nothing was changed by refused calls');
     t.ok(await connectionRow(env, acmeId));
   });
@@ -714,7 +875,14 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
     const integration = (await api(env, 'GET', `/api/orgs/${acme}/integrations/${acmeId}`, 'admin@acme.test')).json();
     t.match(integration, { status: 'INACTIVE', connected: false });
     const connection = (await api(env, 'GET', `/api/orgs/${acme}/integrations/${acmeId}/connection`, 'admin@acme.test')).json();
-    t.same(connection, { status: 'not_connected', scopes: [], expiresAt: null, externalAccount: null, lastRefreshedAt: null, refreshFailures: 0 });
+    t.same(connection, {
+      status: 'not_connected',
+      scopes: [],
+      expiresAt: null,
+      externalAccount: null,
+      lastRefreshedAt: null,
+      refreshFailures: 0,
+    });
     const event = await lastAudit(env, 'integration.disconnected');
     t.match(event, { organization_id: acme, target_id: acmeId, actor_email: 'admin@acme.test' });
     t.match(event.metadata, { revocation: 'not_supported', from: 'ACTIVE', to: 'INACTIVE' });
@@ -722,11 +890,13 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
   });
 
   t.test('disconnect revokes at the provider when the definition has a revocation endpoint (RFC 7009)', async (t) => {
-    const withRevocation = (revocationUrl: string) => (key: string): ProviderDefinition | undefined => {
-      const definition = getProvider(key);
-      if (!definition || definition.authType !== 'oauth2' || key !== 'custom') return definition;
-      return { ...definition, oauth: { ...definition.oauth, revocationUrl } };
-    };
+    const withRevocation =
+      (revocationUrl: string) =>
+      (key: string): ProviderDefinition | undefined => {
+        const definition = getProvider(key);
+        if (!definition || definition.authType !== 'oauth2' || key !== 'custom') return definition;
+        return { ...definition, oauth: { ...definition.oauth, revocationUrl } };
+      };
     const deps = { db: ctx.database.db, config: ctx.config, vault: ctx.app.services.vault, http: ctx.app.services.http, tokens };
     const adminCtx = await adminContext(env, globex, 'admin@globex.test');
 

@@ -6,25 +6,52 @@ import { createTestApp } from '../helpers/app.js';
  * docs/api.md lists as served must be in the document, with its security and error shape.
  */
 const CONTRACT = [
-  'GET /healthz', 'GET /readyz',
-  'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/auth/logout', 'GET /api/auth/me',
-  'GET /api/orgs', 'POST /api/orgs', 'GET /api/orgs/{orgId}', 'PATCH /api/orgs/{orgId}',
-  'GET /api/orgs/{orgId}/members', 'POST /api/orgs/{orgId}/members',
-  'PATCH /api/orgs/{orgId}/members/{userId}', 'DELETE /api/orgs/{orgId}/members/{userId}',
+  'GET /healthz',
+  'GET /readyz',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /api/auth/logout',
+  'GET /api/auth/me',
+  'GET /api/orgs',
+  'POST /api/orgs',
+  'GET /api/orgs/{orgId}',
+  'PATCH /api/orgs/{orgId}',
+  'GET /api/orgs/{orgId}/members',
+  'POST /api/orgs/{orgId}/members',
+  'PATCH /api/orgs/{orgId}/members/{userId}',
+  'DELETE /api/orgs/{orgId}/members/{userId}',
   'GET /api/providers',
-  'GET /api/orgs/{orgId}/integrations', 'POST /api/orgs/{orgId}/integrations',
-  'GET /api/orgs/{orgId}/integrations/{id}', 'PATCH /api/orgs/{orgId}/integrations/{id}', 'DELETE /api/orgs/{orgId}/integrations/{id}',
-  'POST /api/orgs/{orgId}/integrations/{id}/pause', 'POST /api/orgs/{orgId}/integrations/{id}/resume',
-  'POST /api/orgs/{orgId}/integrations/{id}/connect', 'GET /api/oauth/callback',
-  'POST /api/orgs/{orgId}/integrations/{id}/disconnect', 'GET /api/orgs/{orgId}/integrations/{id}/connection',
+  'GET /api/orgs/{orgId}/integrations',
+  'POST /api/orgs/{orgId}/integrations',
+  'GET /api/orgs/{orgId}/integrations/{id}',
+  'PATCH /api/orgs/{orgId}/integrations/{id}',
+  'DELETE /api/orgs/{orgId}/integrations/{id}',
+  'POST /api/orgs/{orgId}/integrations/{id}/pause',
+  'POST /api/orgs/{orgId}/integrations/{id}/resume',
+  'POST /api/orgs/{orgId}/integrations/{id}/connect',
+  'GET /api/oauth/callback',
+  'POST /api/orgs/{orgId}/integrations/{id}/disconnect',
+  'GET /api/orgs/{orgId}/integrations/{id}/connection',
   'POST /api/orgs/{orgId}/integrations/{id}/test',
-  'GET /api/orgs/{orgId}/integrations/{id}/syncs', 'POST /api/orgs/{orgId}/integrations/{id}/syncs',
-  'GET /api/orgs/{orgId}/syncs/{syncId}', 'PATCH /api/orgs/{orgId}/syncs/{syncId}', 'DELETE /api/orgs/{orgId}/syncs/{syncId}',
-  'POST /api/orgs/{orgId}/syncs/{syncId}/mappings/preview', 'POST /api/orgs/{orgId}/syncs/{syncId}/runs',
-  'POST /api/orgs/{orgId}/integrations/{id}/sync', 'POST /api/orgs/{orgId}/sync-all',
-  'GET /api/orgs/{orgId}/runs', 'GET /api/orgs/{orgId}/runs/{runId}', 'POST /api/orgs/{orgId}/runs/{runId}/cancel',
-  'GET /api/orgs/{orgId}/runs/{runId}/logs', 'GET /api/orgs/{orgId}/logs', 'GET /api/orgs/{orgId}/integrations/{id}/records',
-  'GET /api/orgs/{orgId}/audit', 'GET /api/platform/tenants', 'GET /api/platform/audit', 'GET /api/platform/audit/verify',
+  'GET /api/orgs/{orgId}/integrations/{id}/syncs',
+  'POST /api/orgs/{orgId}/integrations/{id}/syncs',
+  'GET /api/orgs/{orgId}/syncs/{syncId}',
+  'PATCH /api/orgs/{orgId}/syncs/{syncId}',
+  'DELETE /api/orgs/{orgId}/syncs/{syncId}',
+  'POST /api/orgs/{orgId}/syncs/{syncId}/mappings/preview',
+  'POST /api/orgs/{orgId}/syncs/{syncId}/runs',
+  'POST /api/orgs/{orgId}/integrations/{id}/sync',
+  'POST /api/orgs/{orgId}/sync-all',
+  'GET /api/orgs/{orgId}/runs',
+  'GET /api/orgs/{orgId}/runs/{runId}',
+  'POST /api/orgs/{orgId}/runs/{runId}/cancel',
+  'GET /api/orgs/{orgId}/runs/{runId}/logs',
+  'GET /api/orgs/{orgId}/logs',
+  'GET /api/orgs/{orgId}/integrations/{id}/records',
+  'GET /api/orgs/{orgId}/audit',
+  'GET /api/platform/tenants',
+  'GET /api/platform/audit',
+  'GET /api/platform/audit/verify',
   'GET /api/orgs/{orgId}/export',
 ];
 
@@ -34,8 +61,11 @@ t.test('every endpoint of the contract is in /openapi.json, and /docs serves the
   t.equal(res.statusCode, 200);
   const doc = res.json();
   t.equal(doc.openapi, '3.1.0');
-  const documented = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>)
-    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+  const documented = new Set(
+    Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    ),
+  );
   const missing = CONTRACT.filter((e) => !documented.has(e));
   t.same(missing, [], 'endpoints of docs/api.md missing from the OpenAPI document');
   const members = doc.paths['/api/orgs/{orgId}/members'].get;

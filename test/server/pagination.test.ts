@@ -10,9 +10,21 @@ t.test('runs and syncs created in one transaction are each listed once across pa
   const ctx = await createTestApp(t);
   const base = `/api/orgs/${ctx.orgs.acme}`;
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const integration = (await ctx.app.inject({ method: 'POST', url: `${base}/integrations`, headers: admin, payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' } })).json();
+  const integration = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' },
+    })
+  ).json();
   for (let i = 0; i < 5; i++) {
-    const res = await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/syncs`, headers: admin, payload: { resource: 'contacts', mode: 'full', schedule: null } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations/${integration.id}/syncs`,
+      headers: admin,
+      payload: { resource: 'contacts', mode: 'full', schedule: null },
+    });
     t.equal(res.statusCode, 201, res.body);
   }
   // Five syncs with one creation time (as a bulk import would write them), then five runs queued in one transaction.
@@ -25,7 +37,9 @@ t.test('runs and syncs created in one transaction are each listed once across pa
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = (await ctx.app.inject({ url: `${url}${url.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: admin })).json();
+      const page: { items: { id: string }[]; nextCursor: string | null } = (
+        await ctx.app.inject({ url: `${url}${url.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: admin })
+      ).json();
       ids.push(...page.items.map((x) => x.id));
       cursor = page.nextCursor;
     } while (cursor && ids.length < 50);

@@ -71,7 +71,10 @@ function harness(
   return { ctx, logs, sleeps, unauthorized };
 }
 
-function fakeHarness(fake: FakeProvider, overrides: Partial<RestConnectorContext> & { onUnauthorized?: () => Promise<void> } = {}): Harness {
+function fakeHarness(
+  fake: FakeProvider,
+  overrides: Partial<RestConnectorContext> & { onUnauthorized?: () => Promise<void> } = {},
+): Harness {
   return harness(fake, () => fake.authHeaders(), { pageSize: 50, ...overrides });
 }
 
@@ -81,7 +84,12 @@ interface Listing {
   last: Page;
 }
 
-async function collect(ctx: RestConnectorContext, mode: 'full' | 'incremental', cursor: ConnectorCursor | null, stopAfter?: number): Promise<Listing> {
+async function collect(
+  ctx: RestConnectorContext,
+  mode: 'full' | 'incremental',
+  cursor: ConnectorCursor | null,
+  stopAfter?: number,
+): Promise<Listing> {
   const pages: Page[] = [];
   for await (const page of listPages(ctx, { mode, cursor })) {
     pages.push(page);
@@ -107,7 +115,8 @@ function fakeOptions(kind: FakeProviderKind): FakeProviderOptions {
 
 /** How each definition carries the incremental bound, checked on the first request of an incremental run. */
 const BOUND_CHECKS: Record<FakeProviderKind, (request: FakeProvider['requests'][number]) => boolean> = {
-  hubspot: (r) => r.method === 'POST' && r.path.endsWith('/search') && typeof readJsonPointer(r.body, '/filterGroups/0/filters/0/value') === 'string',
+  hubspot: (r) =>
+    r.method === 'POST' && r.path.endsWith('/search') && typeof readJsonPointer(r.body, '/filterGroups/0/filters/0/value') === 'string',
   salesforce: (r) => /WHERE SystemModstamp >= \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z ORDER BY/.test(r.query.q ?? ''),
   stripe: (r) => /^\d+$/.test(r.query['created[gte]'] ?? ''),
   github: (r) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(r.query.since ?? ''),
@@ -145,11 +154,17 @@ for (const kind of FAKE_PROVIDER_KINDS) {
         });
       }
       t.equal(mismatches, 0, 'each record carries its own id and normalised updatedAt');
-      t.ok(pages.slice(0, -1).every((page) => !page.done && page.cursor.page), 'earlier pages are not done and carry a position');
+      t.ok(
+        pages.slice(0, -1).every((page) => !page.done && page.cursor.page),
+        'earlier pages are not done and carry a position',
+      );
       t.equal(last.done, true);
       t.equal(last.cursor.page, null, 'the final cursor has no position');
       if (fake.resource.updatedAtPath !== null) {
-        const newest = fake.records.map((r) => r.updatedAt!).sort().at(-1);
+        const newest = fake.records
+          .map((r) => r.updatedAt!)
+          .sort()
+          .at(-1);
         t.equal(last.cursor.since, newest, 'the high-water mark is the newest updatedAt');
         t.equal(last.cursor.highWater, newest);
       } else {
@@ -183,7 +198,14 @@ for (const kind of FAKE_PROVIDER_KINDS) {
       if (kind === 'stripe') {
         t.ok(last.cursor.since! >= before.since!, 'the mark moves to the listing start');
       } else {
-        t.equal(last.cursor.since, changed.map((r) => r.updatedAt!).sort().at(-1), 'the mark moves to the newest change');
+        t.equal(
+          last.cursor.since,
+          changed
+            .map((r) => r.updatedAt!)
+            .sort()
+            .at(-1),
+          'the mark moves to the newest change',
+        );
         t.ok(last.cursor.since! > before.since!);
       }
       if (kind === 'google_calendar') t.not(last.cursor.syncToken, before.syncToken, 'a new sync token');
@@ -223,7 +245,10 @@ for (const kind of FAKE_PROVIDER_KINDS) {
       const retried = requestLogs(logs).filter((entry) => entry.data!.status === 429);
       t.equal(retried.length, 1);
       t.equal(retried[0].level, 'warn');
-      t.ok(requestLogs(logs).some((entry) => entry.data!.attempt === 2 && entry.data!.status === 200), 'the retry is logged as attempt 2');
+      t.ok(
+        requestLogs(logs).some((entry) => entry.data!.attempt === 2 && entry.data!.status === 200),
+        'the retry is logged as attempt 2',
+      );
     });
 
     await t.test('5xx: backs off exponentially and succeeds', async (t) => {
@@ -238,7 +263,9 @@ for (const kind of FAKE_PROVIDER_KINDS) {
     await t.test('5xx: gives up after maxAttempts with a typed error', async (t) => {
       fake.resetRequests();
       fake.failNext(500, { times: 10 });
-      const { ctx, sleeps } = fakeHarness(fake, { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, random: () => 1, sleep: async (ms) => void sleeps.push(ms) } });
+      const { ctx, sleeps } = fakeHarness(fake, {
+        retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, random: () => 1, sleep: async (ms) => void sleeps.push(ms) },
+      });
       const err = await collect(ctx, 'full', null).catch((e: unknown) => e);
       t.type(err, ProviderRequestError);
       const e = err as ProviderRequestError;
@@ -252,7 +279,12 @@ for (const kind of FAKE_PROVIDER_KINDS) {
       t.same(sleeps, [10, 20]);
       fake.resetRequests();
       // Drain the remaining injected failures so later tests start clean.
-      await collect(fakeHarness(fake, { retry: { maxAttempts: 10, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => {} } }).ctx, 'full', null, 1);
+      await collect(
+        fakeHarness(fake, { retry: { maxAttempts: 10, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => {} } }).ctx,
+        'full',
+        null,
+        1,
+      );
     });
 
     await t.test('401: refreshes once through onUnauthorized, then retries', async (t) => {
@@ -305,7 +337,10 @@ t.test('hubspot: incremental search resumes with the same bound and restarts pas
   const ids = [...part.ids, ...rest.ids];
   t.same(new Set(ids), new Set([...touched.map((r) => r.id), fake.records.find((r) => r.updatedAt === full.last.cursor.since)!.id]));
   t.equal(rest.last.cursor.since, touched.at(-1)!.updatedAt);
-  t.ok(fake.requests.every((r) => r.method === 'POST' && typeof readJsonPointer(r.body, '/limit') === 'number'), 'POST body with a numeric limit');
+  t.ok(
+    fake.requests.every((r) => r.method === 'POST' && typeof readJsonPointer(r.body, '/limit') === 'number'),
+    'POST body with a numeric limit',
+  );
   t.notOk(logs.some((e) => /querying again/.test(e.message)));
 
   // 250 changes more, 100 per page, but one query can reach only 150: the listing re-queries from its high-water mark.
@@ -315,8 +350,14 @@ t.test('hubspot: incremental search resumes with the same bound and restarts pas
   const changed = fake2.touch(50).concat(fake2.add(200));
   const h = fakeHarness(fake2, { pageSize: 100 });
   const inc = await collect(h.ctx, 'incremental', stored(base.last.cursor));
-  t.ok(h.logs.some((e) => e.level === 'info' && /querying again from/.test(e.message)), 'the re-query is logged');
-  t.ok(changed.every((r) => inc.ids.includes(r.id)), 'every change is listed despite the cap');
+  t.ok(
+    h.logs.some((e) => e.level === 'info' && /querying again from/.test(e.message)),
+    'the re-query is logged',
+  );
+  t.ok(
+    changed.every((r) => inc.ids.includes(r.id)),
+    'every change is listed despite the cap',
+  );
   t.equal(inc.last.cursor.since, changed.at(-1)!.updatedAt);
 });
 
@@ -346,7 +387,10 @@ t.test('jira: projects page by startAt/maxResults/total; pageSize is clamped to 
   t.equal(listing.ids.length, 23);
   t.equal(new Set(listing.ids).size, 23);
   t.equal(listing.pages.length, 5, 'stops when startAt reaches total, without an empty page');
-  t.same(fake.requests.map((r) => r.query.startAt), ['0', '5', '10', '15', '20']);
+  t.same(
+    fake.requests.map((r) => r.query.startAt),
+    ['0', '5', '10', '15', '20'],
+  );
   t.equal(listing.last.cursor.page, null);
 
   const noIncremental = harness({ ...fake, resource: projects }, () => fake.authHeaders(), { pageSize: 5 });
@@ -387,20 +431,23 @@ t.test('stripe: Retry-After as an HTTP date, and one longer than the connector w
   t.equal(err.retryAfterMs, 3_600_000);
 });
 
-t.test('a full run given an unfinished incremental position lists everything; mode incremental without a mark lists everything', async (t) => {
-  const fake = await startFakeProvider('github', { records: 120 });
-  t.teardown(() => fake.close());
-  const full = await collect(fakeHarness(fake).ctx, 'full', null);
-  fake.touch(80);
-  const partial = await collect(fakeHarness(fake).ctx, 'incremental', stored(full.last.cursor), 1);
-  t.notOk(partial.last.done);
-  const h = fakeHarness(fake);
-  const again = await collect(h.ctx, 'full', stored(partial.last.cursor));
-  t.equal(again.ids.length, 120);
-  t.ok(h.logs.some((e) => e.level === 'warn' && /Discarding the stored position/.test(e.message)));
-  const first = await collect(fakeHarness(fake).ctx, 'incremental', null);
-  t.equal(first.ids.length, 120, 'the first incremental run establishes the mark');
-});
+t.test(
+  'a full run given an unfinished incremental position lists everything; mode incremental without a mark lists everything',
+  async (t) => {
+    const fake = await startFakeProvider('github', { records: 120 });
+    t.teardown(() => fake.close());
+    const full = await collect(fakeHarness(fake).ctx, 'full', null);
+    fake.touch(80);
+    const partial = await collect(fakeHarness(fake).ctx, 'incremental', stored(full.last.cursor), 1);
+    t.notOk(partial.last.done);
+    const h = fakeHarness(fake);
+    const again = await collect(h.ctx, 'full', stored(partial.last.cursor));
+    t.equal(again.ids.length, 120);
+    t.ok(h.logs.some((e) => e.level === 'warn' && /Discarding the stored position/.test(e.message)));
+    const first = await collect(fakeHarness(fake).ctx, 'incremental', null);
+    t.equal(first.ids.length, 120, 'the first incremental run establishes the mark');
+  },
+);
 
 t.test('an aborted signal stops the listing', async (t) => {
   const fake = await startFakeProvider('stripe', { records: 200 });
@@ -431,7 +478,9 @@ interface Seen {
   body: unknown;
 }
 
-async function programmable(handler: (req: Seen, n: number, base: string) => Reply): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+async function programmable(
+  handler: (req: Seen, n: number, base: string) => Reply,
+): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   let base = '';
   const server = http.createServer((req, res) => {
@@ -439,7 +488,11 @@ async function programmable(handler: (req: Seen, n: number, base: string) => Rep
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString();
-      const request: Seen = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://x'), body: raw ? JSON.parse(raw) : undefined };
+      const request: Seen = {
+        method: req.method ?? 'GET',
+        url: new URL(req.url ?? '/', 'http://x'),
+        body: raw ? JSON.parse(raw) : undefined,
+      };
       seen.push(request);
       const reply = handler(request, seen.length, base);
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
@@ -460,7 +513,10 @@ async function programmable(handler: (req: Seen, n: number, base: string) => Rep
   };
 }
 
-function definitionWith(resource: Partial<ResourceDefinition> & Pick<ResourceDefinition, 'pagination'>, extra: Partial<ProviderDefinition> = {}) {
+function definitionWith(
+  resource: Partial<ResourceDefinition> & Pick<ResourceDefinition, 'pagination'>,
+  extra: Partial<ProviderDefinition> = {},
+) {
   const full: ResourceDefinition = {
     key: 'items',
     name: 'Items',
@@ -486,8 +542,16 @@ function definitionWith(resource: Partial<ResourceDefinition> & Pick<ResourceDef
   return { definition, resource: full };
 }
 
-function programmableHarness(server: { url: string }, spec: ReturnType<typeof definitionWith>, overrides: Partial<RestConnectorContext> = {}) {
-  return harness({ ...spec, templateValues: { apiBaseUrl: server.url } }, () => ({ authorization: 'Bearer s3cr3t-token-value' }), overrides);
+function programmableHarness(
+  server: { url: string },
+  spec: ReturnType<typeof definitionWith>,
+  overrides: Partial<RestConnectorContext> = {},
+) {
+  return harness(
+    { ...spec, templateValues: { apiBaseUrl: server.url } },
+    () => ({ authorization: 'Bearer s3cr3t-token-value' }),
+    overrides,
+  );
 }
 
 const items = (from: number, to: number, at = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()) =>
@@ -498,7 +562,11 @@ t.test('POST GraphQL-style cursor paging: pointer parameters, hasMore, numeric p
     const after = readJsonPointer(req.body, '/variables/after') as string | null | undefined;
     const start = after ? Number(after) : 0;
     return {
-      body: { data: { things: { nodes: items(start, Math.min(start + 4, 10)), pageInfo: { hasNextPage: start + 4 < 10, endCursor: String(start + 4) } } } },
+      body: {
+        data: {
+          things: { nodes: items(start, Math.min(start + 4, 10)), pageInfo: { hasNextPage: start + 4 < 10, endCursor: String(start + 4) } },
+        },
+      },
     };
   });
   t.teardown(() => server.close());
@@ -507,7 +575,13 @@ t.test('POST GraphQL-style cursor paging: pointer parameters, hasMore, numeric p
       method: 'POST',
       listPath: '/graphql',
       defaultParams: { query: 'query List($first: Int!, $after: String) { things { nodes { id } } }' },
-      pagination: { style: 'cursor_body', param: '/variables/after', cursorFrom: 'response', cursorPath: '/data/things/pageInfo/endCursor', hasMorePath: '/data/things/pageInfo/hasNextPage' },
+      pagination: {
+        style: 'cursor_body',
+        param: '/variables/after',
+        cursorFrom: 'response',
+        cursorPath: '/data/things/pageInfo/endCursor',
+        hasMorePath: '/data/things/pageInfo/hasNextPage',
+      },
       pageSize: { param: '/variables/first', default: 4, max: 50 },
       recordsPath: '/data/things/nodes',
       updatedAtPath: '/updated',
@@ -517,11 +591,19 @@ t.test('POST GraphQL-style cursor paging: pointer parameters, hasMore, numeric p
   const { ctx } = programmableHarness(server, spec);
   const listing = await collect(ctx, 'full', null);
   t.same(listing.ids, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], 'numeric ids as strings, in order');
-  t.same(server.seen.map((r) => readJsonPointer(r.body, '/variables/first')), [4, 4, 4]);
-  t.same(server.seen.map((r) => readJsonPointer(r.body, '/variables/after') ?? null), [null, '4', '8']);
+  t.same(
+    server.seen.map((r) => readJsonPointer(r.body, '/variables/first')),
+    [4, 4, 4],
+  );
+  t.same(
+    server.seen.map((r) => readJsonPointer(r.body, '/variables/after') ?? null),
+    [null, '4', '8'],
+  );
   t.equal(listing.last.cursor.since, '2024-01-01T00:09:00.000Z');
 
-  const failing = await programmable(() => ({ body: { data: null, errors: [{ message: 'Field "things" is not accessible', extensions: { code: 'FORBIDDEN' } }] } }));
+  const failing = await programmable(() => ({
+    body: { data: null, errors: [{ message: 'Field "things" is not accessible', extensions: { code: 'FORBIDDEN' } }] },
+  }));
   t.teardown(() => failing.close());
   const err = (await collect(programmableHarness(failing, spec).ctx, 'full', null).catch((e: unknown) => e)) as ProviderRequestError;
   t.type(err, ProviderRequestError);
@@ -530,7 +612,11 @@ t.test('POST GraphQL-style cursor paging: pointer parameters, hasMore, numeric p
 });
 
 t.test('records without an id are skipped with a warning', async (t) => {
-  const server = await programmable(() => ({ body: { items: [{ id: 1, updated: '2024-01-01T00:00:00Z' }, { name: 'no id' }, { id: '', updated: null }, { id: 'x', updated: 'garbage' }] } }));
+  const server = await programmable(() => ({
+    body: {
+      items: [{ id: 1, updated: '2024-01-01T00:00:00Z' }, { name: 'no id' }, { id: '', updated: null }, { id: 'x', updated: 'garbage' }],
+    },
+  }));
   t.teardown(() => server.close());
   const { ctx, logs } = programmableHarness(server, definitionWith({ pagination: { style: 'none' } }));
   const listing = await collect(ctx, 'full', null);
@@ -539,25 +625,43 @@ t.test('records without an id are skipped with a warning', async (t) => {
   t.ok(logs.some((e) => e.level === 'warn' && e.data?.skipped === 2));
 });
 
-t.test('ids and modification times at nested, escaped pointers; UTC timestamps in any spelling read as normaliseTimestamp reads them', async (t) => {
-  const stamps = [
-    '2024-02-29T10:00:00.000+0000',
-    '2024-02-29T10:00:00.000-00:00',
-    '2024-02-29T10:00:00.000Z',
-    '2024-02-29T10:00:00.000+0130',
-    '1969-12-31T23:59:59.999Z', // before 1970: not a modification time
-    '9999-12-31T00:00:00.001Z', // past the latest accepted
-    '2023-02-29T00:00:00.000+0000', // no such day: whatever Date.parse makes of it, as before
-    ' 2024-02-29T10:00:00.000Z',
-  ];
-  const server = await programmable(() => ({ body: { items: stamps.map((at, i) => ({ meta: { 'a/b': { id: i } }, 'x~y': at })) } }));
-  t.teardown(() => server.close());
-  const { ctx } = programmableHarness(server, definitionWith({ pagination: { style: 'none' }, idPath: '/meta/a~1b/id', updatedAtPath: '/x~0y' }));
-  const listing = await collect(ctx, 'full', null);
-  t.same(listing.ids, stamps.map((_, i) => String(i)));
-  t.same(listing.last.updatedAt, stamps.map((at) => normaliseTimestamp(at)));
-  t.same(listing.last.updatedAt.slice(0, 5), ['2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z', '2024-02-29T08:30:00.000Z', null]);
-});
+t.test(
+  'ids and modification times at nested, escaped pointers; UTC timestamps in any spelling read as normaliseTimestamp reads them',
+  async (t) => {
+    const stamps = [
+      '2024-02-29T10:00:00.000+0000',
+      '2024-02-29T10:00:00.000-00:00',
+      '2024-02-29T10:00:00.000Z',
+      '2024-02-29T10:00:00.000+0130',
+      '1969-12-31T23:59:59.999Z', // before 1970: not a modification time
+      '9999-12-31T00:00:00.001Z', // past the latest accepted
+      '2023-02-29T00:00:00.000+0000', // no such day: whatever Date.parse makes of it, as before
+      ' 2024-02-29T10:00:00.000Z',
+    ];
+    const server = await programmable(() => ({ body: { items: stamps.map((at, i) => ({ meta: { 'a/b': { id: i } }, 'x~y': at })) } }));
+    t.teardown(() => server.close());
+    const { ctx } = programmableHarness(
+      server,
+      definitionWith({ pagination: { style: 'none' }, idPath: '/meta/a~1b/id', updatedAtPath: '/x~0y' }),
+    );
+    const listing = await collect(ctx, 'full', null);
+    t.same(
+      listing.ids,
+      stamps.map((_, i) => String(i)),
+    );
+    t.same(
+      listing.last.updatedAt,
+      stamps.map((at) => normaliseTimestamp(at)),
+    );
+    t.same(listing.last.updatedAt.slice(0, 5), [
+      '2024-02-29T10:00:00.000Z',
+      '2024-02-29T10:00:00.000Z',
+      '2024-02-29T10:00:00.000Z',
+      '2024-02-29T08:30:00.000Z',
+      null,
+    ]);
+  },
+);
 
 t.test('pagination safety: empty pages end, repeated cursors and runaway listings are stopped, off-origin links refused', async (t) => {
   const saysMore = await programmable((_req, n) => ({ body: { items: n === 1 ? items(0, 3) : [], next: `c${n}`, more: true } }));
@@ -585,7 +689,11 @@ t.test('pagination safety: empty pages end, repeated cursors and runaway listing
 
   const offsite = await programmable(() => ({ body: { items: items(0, 1), next: 'http://169.254.169.254/latest/meta-data' } }));
   t.teardown(() => offsite.close());
-  const refused = await collect(programmableHarness(offsite, definitionWith({ pagination: { style: 'next_url_body', nextUrlPath: '/next' } })).ctx, 'full', null).catch((e: unknown) => e);
+  const refused = await collect(
+    programmableHarness(offsite, definitionWith({ pagination: { style: 'next_url_body', nextUrlPath: '/next' } })).ctx,
+    'full',
+    null,
+  ).catch((e: unknown) => e);
   t.match(refused, { code: 'unsafe_next_url' });
   t.equal(offsite.seen.length, 1);
 });
@@ -594,10 +702,15 @@ t.test('4xx errors: typed, short, with the provider message and without echoed s
   const long = 'x'.repeat(500);
   const server = await programmable(() => ({
     status: 403,
-    body: { error: { message: `Token s3cr3t-token-value lacks scope read:items; Bearer s3cr3t-token-value ${long}`, type: 'permission_error' }, debug: { internal: 'stack trace' } },
+    body: {
+      error: { message: `Token s3cr3t-token-value lacks scope read:items; Bearer s3cr3t-token-value ${long}`, type: 'permission_error' },
+      debug: { internal: 'stack trace' },
+    },
   }));
   t.teardown(() => server.close());
-  const err = (await collect(programmableHarness(server, definitionWith({ pagination: { style: 'none' } })).ctx, 'full', null).catch((e: unknown) => e)) as ProviderRequestError;
+  const err = (await collect(programmableHarness(server, definitionWith({ pagination: { style: 'none' } })).ctx, 'full', null).catch(
+    (e: unknown) => e,
+  )) as ProviderRequestError;
   t.type(err, ProviderRequestError);
   t.equal(err.status, 403);
   t.equal(err.retryable, false);
@@ -609,7 +722,9 @@ t.test('4xx errors: typed, short, with the provider message and without echoed s
 
   const html = await programmable(() => ({ status: 200, body: '<html>oops</html>' }));
   t.teardown(() => html.close());
-  const notJson = await collect(programmableHarness(html, definitionWith({ pagination: { style: 'none' } })).ctx, 'full', null).catch((e: unknown) => e);
+  const notJson = await collect(programmableHarness(html, definitionWith({ pagination: { style: 'none' } })).ctx, 'full', null).catch(
+    (e: unknown) => e,
+  );
   t.match(notJson, { code: 'invalid_response' });
 });
 
@@ -660,19 +775,36 @@ t.test('offset styles: query_offset expressions, page_number with last-page flag
   });
   const q = await collect(programmableHarness(server, quickbooksLike).ctx, 'full', null);
   t.same(q.ids, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
-  t.same(server.seen.map((r) => /STARTPOSITION (\d+)/.exec(r.url.searchParams.get('query')!)![1]), ['1', '5', '9']);
+  t.same(
+    server.seen.map((r) => /STARTPOSITION (\d+)/.exec(r.url.searchParams.get('query')!)![1]),
+    ['1', '5', '9'],
+  );
 
   server.seen.length = 0;
-  const clickupLike = definitionWith({ listPath: '/pages', pagination: { style: 'page_number', param: 'page', firstPage: 0, lastPagePath: '/last_page' } });
+  const clickupLike = definitionWith({
+    listPath: '/pages',
+    pagination: { style: 'page_number', param: 'page', firstPage: 0, lastPagePath: '/last_page' },
+  });
   const p = await collect(programmableHarness(server, clickupLike).ctx, 'full', null);
   t.equal(p.ids.length, 9);
-  t.same(server.seen.map((r) => r.url.searchParams.get('page')), ['0', '1', '2']);
+  t.same(
+    server.seen.map((r) => r.url.searchParams.get('page')),
+    ['0', '1', '2'],
+  );
 
   server.seen.length = 0;
-  const offsets = definitionWith({ listPath: '/offset', pagination: { style: 'offset_total', offsetParam: 'offset' }, pageSize: { param: 'count', default: 4, max: 4 } });
+  const offsets = definitionWith({
+    listPath: '/offset',
+    pagination: { style: 'offset_total', offsetParam: 'offset' },
+    pageSize: { param: 'count', default: 4, max: 4 },
+  });
   const o = await collect(programmableHarness(server, offsets).ctx, 'full', null);
   t.equal(o.ids.length, 10);
-  t.same(server.seen.map((r) => r.url.searchParams.get('offset')), ['0', '4', '8'], 'a short page ends it');
+  t.same(
+    server.seen.map((r) => r.url.searchParams.get('offset')),
+    ['0', '4', '8'],
+    'a short page ends it',
+  );
 });
 
 t.test('cursor-only continuation (Zendesk export) and continue paths with sync tokens (Dropbox)', async (t) => {
@@ -685,7 +817,13 @@ t.test('cursor-only continuation (Zendesk export) and continue paths with sync t
   const exportSpec = definitionWith({
     key: 'tickets',
     listPath: '/tickets.json',
-    pagination: { style: 'cursor_body', param: 'page[after]', cursorFrom: 'response', cursorPath: '/meta/after_cursor', hasMorePath: '/meta/has_more' },
+    pagination: {
+      style: 'cursor_body',
+      param: 'page[after]',
+      cursorFrom: 'response',
+      cursorPath: '/meta/after_cursor',
+      hasMorePath: '/meta/has_more',
+    },
     recordsPath: '/tickets',
     incremental: {
       style: 'endpoint',
@@ -693,7 +831,14 @@ t.test('cursor-only continuation (Zendesk export) and continue paths with sync t
       path: '/incremental/tickets/cursor.json',
       sinceParam: 'start_time',
       format: 'unix_seconds',
-      pagination: { style: 'cursor_body', param: 'cursor', cursorFrom: 'response', cursorPath: '/after_cursor', endPath: '/end_of_stream', cursorOnly: true },
+      pagination: {
+        style: 'cursor_body',
+        param: 'cursor',
+        cursorFrom: 'response',
+        cursorPath: '/after_cursor',
+        endPath: '/end_of_stream',
+        cursorOnly: true,
+      },
       pageSize: { param: 'per_page', default: 1000, max: 1000 },
       lookbackSeconds: 120,
     },
@@ -722,7 +867,14 @@ t.test('cursor-only continuation (Zendesk export) and continue paths with sync t
     method: 'POST',
     listPath: '/2/files/list_folder',
     defaultParams: { path: '', recursive: true },
-    pagination: { style: 'cursor_body', param: 'cursor', cursorFrom: 'response', cursorPath: '/cursor', hasMorePath: '/has_more', continuePath: '/2/files/list_folder/continue' },
+    pagination: {
+      style: 'cursor_body',
+      param: 'cursor',
+      cursorFrom: 'response',
+      cursorPath: '/cursor',
+      hasMorePath: '/has_more',
+      continuePath: '/2/files/list_folder/continue',
+    },
     pageSize: { param: 'limit', default: 2000, max: 2000 },
     recordsPath: '/entries',
     updatedAtPath: '/updated',
@@ -731,10 +883,13 @@ t.test('cursor-only continuation (Zendesk export) and continue paths with sync t
   const full = await collect(programmableHarness(dropbox, dropboxSpec).ctx, 'full', null);
   t.same(full.ids, ['0', '1', '2']);
   t.equal(full.last.cursor.syncToken, 'c3', 'the last cursor is the sync token');
-  t.same(dropbox.seen.map((r) => [r.url.pathname, r.body]), [
-    ['/2/files/list_folder', { path: '', recursive: true, limit: 2000 }],
-    ['/2/files/list_folder/continue', { cursor: 'c2' }],
-  ]);
+  t.same(
+    dropbox.seen.map((r) => [r.url.pathname, r.body]),
+    [
+      ['/2/files/list_folder', { path: '', recursive: true, limit: 2000 }],
+      ['/2/files/list_folder/continue', { cursor: 'c2' }],
+    ],
+  );
   const changes = await collect(programmableHarness(dropbox, dropboxSpec).ctx, 'incremental', stored(full.last.cursor));
   t.same(changes.ids, ['7']);
   t.same(dropbox.seen.at(-1)!.body, { cursor: 'c3' }, 'the changes request sends only the token');
@@ -751,13 +906,22 @@ t.test('stop_at_older: a newest-first listing stops at the first record not newe
     };
   });
   t.teardown(() => server.close());
-  const spec = definitionWith({ listPath: '/pulls', pagination: { style: 'link_header' }, recordsPath: '', incremental: { style: 'stop_at_older' } });
+  const spec = definitionWith({
+    listPath: '/pulls',
+    pagination: { style: 'link_header' },
+    recordsPath: '',
+    incremental: { style: 'stop_at_older' },
+  });
   const full = await collect(programmableHarness(server, spec).ctx, 'full', null);
   t.equal(full.ids.length, 100);
   t.equal(full.last.cursor.since, at(0), 'the newest record is the mark');
   server.seen.length = 0;
   const inc = await collect(programmableHarness(server, spec).ctx, 'incremental', { since: at(25) });
-  t.same(inc.ids, items(0, 25).map((r) => String(r.id)), 'only records newer than the mark');
+  t.same(
+    inc.ids,
+    items(0, 25).map((r) => String(r.id)),
+    'only records newer than the mark',
+  );
   t.equal(server.seen.length, 3, 'no page after the cut-off is fetched');
   t.equal(inc.last.done, true);
   t.equal(inc.last.cursor.since, at(0));
@@ -784,11 +948,17 @@ t.test('rate-limit headers: a spent budget waits for the reset before the next p
 });
 
 t.test('helpers: Link headers, next-URL resolution, timestamps and since formats', async (t) => {
-  t.equal(linkHeaderNext('<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"'), 'https://api.github.com/x?page=2');
+  t.equal(
+    linkHeaderNext('<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"'),
+    'https://api.github.com/x?page=2',
+  );
   t.equal(linkHeaderNext('<https://a.test/1>; rel="prev first", <https://a.test/3>; rel=next'), 'https://a.test/3');
   t.equal(linkHeaderNext('<https://a.test/5>; rel="last"'), null);
   t.equal(linkHeaderNext(undefined), null);
-  t.equal(resolveNextUrl('/services/data/v60.0/query/01g-2000', 'https://x.my.salesforce.com'), 'https://x.my.salesforce.com/services/data/v60.0/query/01g-2000');
+  t.equal(
+    resolveNextUrl('/services/data/v60.0/query/01g-2000', 'https://x.my.salesforce.com'),
+    'https://x.my.salesforce.com/services/data/v60.0/query/01g-2000',
+  );
   t.equal(resolveNextUrl('/ex/jira/1/rest/x?p=2', 'https://api.atlassian.com/ex/jira/1'), 'https://api.atlassian.com/ex/jira/1/rest/x?p=2');
   t.equal(resolveNextUrl('/rest/x?p=2', 'https://api.atlassian.com/ex/jira/1'), 'https://api.atlassian.com/ex/jira/1/rest/x?p=2');
   t.throws(() => resolveNextUrl('https://evil.test/x', 'https://api.example.com'), { code: 'unsafe_next_url' });
@@ -809,4 +979,3 @@ t.test('helpers: Link headers, next-URL resolution, timestamps and since formats
   t.equal(formatSince(since, 'date', 24 * 3600), '2024-04-30');
   t.equal(formatSince(since, 'jql_relative_minutes', 0, Date.parse(since) + 89.5 * 60_000), '-91m', 'rounded up, plus a minute');
 });
-

@@ -7,7 +7,7 @@ import { createTestApp } from '../helpers/app.js';
  * Row-level security is the last of the three tenancy checks: even a query with no WHERE clause,
  * run as the application role, sees only the organization set for its transaction.
  */
-t.test('tenant tables show only the rows of the transaction\'s organization', async (t) => {
+t.test("tenant tables show only the rows of the transaction's organization", async (t) => {
   const ctx = await createTestApp(t);
   const { db } = ctx.database;
   const { acme, globex } = ctx.orgs;
@@ -48,12 +48,16 @@ t.test('tenant tables show only the rows of the transaction\'s organization', as
   // Writing a row into another organization is refused by the policy's WITH CHECK.
   const userId = (await db.kysely.selectFrom('users').select('id').where('email', '=', 'super@globex.test').executeTakeFirstOrThrow()).id;
   await t.rejects(
-    inScope(db, { org: acme }, (tx) => tx.insertInto('memberships').values({ organization_id: globex, user_id: userId, role: 'viewer' }).execute()),
+    inScope(db, { org: acme }, (tx) =>
+      tx.insertInto('memberships').values({ organization_id: globex, user_id: userId, role: 'viewer' }).execute(),
+    ),
     /row-level security/,
     'insert into another organization is refused',
   );
-  const updated = await inScope(db, { org: acme }, (tx) => tx.updateTable('memberships').set({ role: 'viewer' }).where('organization_id', '=', globex).executeTakeFirst());
-  t.equal(Number(updated.numUpdatedRows), 0, 'update of another organization\'s rows touches nothing');
+  const updated = await inScope(db, { org: acme }, (tx) =>
+    tx.updateTable('memberships').set({ role: 'viewer' }).where('organization_id', '=', globex).executeTakeFirst(),
+  );
+  t.equal(Number(updated.numUpdatedRows), 0, "update of another organization's rows touches nothing");
 
   // Settings are transaction-local: the next transaction on the same pooled connection starts clean.
   await inScope(db, { org: acme }, async () => {});
@@ -65,7 +69,10 @@ t.test('tenant tables show only the rows of the transaction\'s organization', as
 
   // The user scope sees the caller's own memberships across organizations, and nobody else's.
   const own = await inScope(db, { user: userId }, (tx) => tx.selectFrom('memberships').select('organization_id').execute());
-  t.same(own.map((r) => r.organization_id), [globex]);
+  t.same(
+    own.map((r) => r.organization_id),
+    [globex],
+  );
 });
 
 t.test('audit events are append-only, even for the table owner', async (t) => {

@@ -160,7 +160,17 @@ t.test('address classification', async (t) => {
     t.match(nonPublicReason(address), reason, `${address} is refused`);
     t.notOk(isPublicAddress(address), address);
   }
-  for (const address of ['8.8.8.8', '1.1.1.1', '93.184.216.34', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '2a00:1450:4001::200e', '64:ff9b::808:808', '2002:808:808::1']) {
+  for (const address of [
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.216.34',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '2a00:1450:4001::200e',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ]) {
     t.equal(nonPublicReason(address), null, `${address} is public`);
   }
 });
@@ -217,15 +227,23 @@ t.test('a host name is judged on the address it resolves to, inside the socket l
   t.teardown(() => server.close());
 
   // localhost through the real system resolver: refused at DNS time, with the address named.
-  const real = await client(t).request({ url: `http://localhost:${server.port}/` }).catch((e: unknown) => e);
+  const real = await client(t)
+    .request({ url: `http://localhost:${server.port}/` })
+    .catch((e: unknown) => e);
   t.type(real, BlockedDestinationError);
   t.match((real as BlockedDestinationError).address, /^(127\.0\.0\.1|::1)$/, 'the resolved address was checked');
   t.match((real as BlockedDestinationError).message, /localhost \(resolved to (127\.0\.0\.1|::1)\): loopback address/);
 
   // A public-looking name whose DNS answer is internal (DNS rebinding / attacker-controlled DNS).
   const calls: string[] = [];
-  const http = client(t, { resolve: fakeDns({ 'rebind.test': '127.0.0.1', 'meta.test': '169.254.169.254', 'mixed.test': ['8.8.8.8', '10.0.0.7'] }, calls) });
-  for (const [name, reason] of [['rebind.test', /loopback/], ['meta.test', /metadata/], ['mixed.test', /private/]] as const) {
+  const http = client(t, {
+    resolve: fakeDns({ 'rebind.test': '127.0.0.1', 'meta.test': '169.254.169.254', 'mixed.test': ['8.8.8.8', '10.0.0.7'] }, calls),
+  });
+  for (const [name, reason] of [
+    ['rebind.test', /loopback/],
+    ['meta.test', /metadata/],
+    ['mixed.test', /private/],
+  ] as const) {
     const err = await http.request({ url: `http://${name}:${server.port}/?access_token=SECRET123` }).catch((e: unknown) => e);
     t.type(err, BlockedDestinationError, `${name} is refused`);
     const e = err as BlockedDestinationError;
@@ -249,7 +267,11 @@ t.test('the guarded lookup hands the socket exactly the addresses it checked', a
     new Promise<{ err: unknown; address: unknown; family?: number }>((resolve) =>
       lookup('rebind.test', { all }, ((err: unknown, address: unknown, family?: number) => resolve({ err, address, family })) as never),
     );
-  t.same(await ask(true), { err: null, address: [{ address: '8.8.8.8', family: 4 }], family: undefined }, 'first answer: allowed, and it is what the socket gets');
+  t.same(
+    await ask(true),
+    { err: null, address: [{ address: '8.8.8.8', family: 4 }], family: undefined },
+    'first answer: allowed, and it is what the socket gets',
+  );
   const second = await ask(false);
   t.type(second.err, BlockedDestinationError, 'second answer: the loopback address is refused, not connected to');
   t.same(await ask(false), { err: null, address: '8.8.8.8', family: 4 });
@@ -329,9 +351,14 @@ t.test('a redirect from an allowed origin to an internal address is refused', as
     addressPolicy: allowingOnly([['allowed.test', '127.0.0.1']]),
   });
   for (let i = 0; i < targets.length; i++) {
-    const err = await http.request({ url: `http://allowed.test:${allowed.port}/start?to=${i}`, headers: { authorization: 'Bearer X' } }).catch((e: unknown) => e);
+    const err = await http
+      .request({ url: `http://allowed.test:${allowed.port}/start?to=${i}`, headers: { authorization: 'Bearer X' } })
+      .catch((e: unknown) => e);
     t.type(err, BlockedDestinationError, `redirect to ${targets[i]} is refused`);
-    t.match((err as Error).message, new RegExp(new URL(targets[i]).hostname === 'evil.test' ? 'evil\\.test' : 'loopback|metadata|IPv4-mapped'));
+    t.match(
+      (err as Error).message,
+      new RegExp(new URL(targets[i]).hostname === 'evil.test' ? 'evil\\.test' : 'loopback|metadata|IPv4-mapped'),
+    );
   }
   t.equal(allowed.requests.length, targets.length, 'the allowed first hop was really sent');
   t.equal(internal.connections, 0, 'the internal server never saw a connection');
@@ -351,7 +378,10 @@ t.test('credentials are stripped when a redirect changes origin, kept on the sam
 
   const http = client(t, {
     resolve: fakeDns({ 'a.test': '127.0.0.1', 'b.test': '127.0.0.1' }),
-    addressPolicy: allowingOnly([['a.test', '127.0.0.1'], ['b.test', '127.0.0.1']]),
+    addressPolicy: allowingOnly([
+      ['a.test', '127.0.0.1'],
+      ['b.test', '127.0.0.1'],
+    ]),
     sensitiveHeaders: ['X-Api-Key'],
   });
   const headers = { authorization: 'Bearer s3cr3t', cookie: 'sid=1', 'x-api-key': 'k', 'x-trace': 't' };
@@ -382,7 +412,12 @@ t.test('303 and POST-after-302 continue as a bodiless GET', async (t) => {
   t.teardown(() => server.close());
   const http = client(t, { allowPrivateNetworkTargets: true });
   for (const path of ['/see-other', '/found']) {
-    const res = await http.request({ method: 'POST', url: `http://127.0.0.1:${server.port}${path}`, headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await http.request({
+      method: 'POST',
+      url: `http://127.0.0.1:${server.port}${path}`,
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     t.equal(res.method, 'GET');
     const last = server.requests.at(-1)!;
     t.equal(last.method, 'GET', `${path}: followed with GET`);
@@ -427,14 +462,19 @@ t.test('timeouts and abort', async (t) => {
   t.type(hang, RequestTimeoutError, 'no response: the overall deadline fires');
   t.equal((hang as RequestTimeoutError).phase, 'request');
   t.equal((hang as RequestTimeoutError).code, 'REQUEST_TIMEOUT');
-  t.equal((hang as RequestTimeoutError).timeoutMs, 150, 'the request\'s own deadline, not the client\'s default');
+  t.equal((hang as RequestTimeoutError).timeoutMs, 150, "the request's own deadline, not the client's default");
 
   const drip = await http.request({ url: `http://127.0.0.1:${server.port}/drip`, timeoutMs: 150 }).catch((e: unknown) => e);
   t.type(drip, RequestTimeoutError, 'a body that never ends: the same deadline fires');
   t.equal((drip as RequestTimeoutError).timeoutMs, 150);
 
   // DNS that never answers: the connect deadline (DNS + TCP + TLS) fires before the overall one.
-  const stuck = client(t, { resolve: () => new Promise(() => {}), addressPolicy: () => ({ allowed: true }), connectTimeoutMs: 100, timeoutMs: 5_000 });
+  const stuck = client(t, {
+    resolve: () => new Promise(() => {}),
+    addressPolicy: () => ({ allowed: true }),
+    connectTimeoutMs: 100,
+    timeoutMs: 5_000,
+  });
   const conn = await stuck.request({ url: 'http://never.test/' }).catch((e: unknown) => e);
   t.type(conn, RequestTimeoutError);
   t.equal((conn as RequestTimeoutError).phase, 'connect');
@@ -470,10 +510,18 @@ t.test('response size is capped', async (t) => {
   const declared = await http.request({ url: `http://127.0.0.1:${server.port}/declared` }).catch((e: unknown) => e);
   t.type(declared, ResponseTooLargeError, 'refused from Content-Length');
   t.match((declared as Error).message, /larger than the 1000-byte limit/);
-  t.type(await http.request({ url: `http://127.0.0.1:${server.port}/chunked` }).catch((e: unknown) => e), ResponseTooLargeError, 'refused while streaming');
+  t.type(
+    await http.request({ url: `http://127.0.0.1:${server.port}/chunked` }).catch((e: unknown) => e),
+    ResponseTooLargeError,
+    'refused while streaming',
+  );
   const exact = await http.request({ url: `http://127.0.0.1:${server.port}/exact` });
   t.equal(exact.body.length, 1_000, 'a body exactly at the limit is fine');
-  t.type(await http.request({ url: `http://127.0.0.1:${server.port}/exact`, maxResponseBytes: 10 }).catch((e: unknown) => e), ResponseTooLargeError, 'per-request cap');
+  t.type(
+    await http.request({ url: `http://127.0.0.1:${server.port}/exact`, maxResponseBytes: 10 }).catch((e: unknown) => e),
+    ResponseTooLargeError,
+    'per-request cap',
+  );
 });
 
 t.test('bodies, JSON and the fetch adapter', async (t) => {
@@ -484,7 +532,12 @@ t.test('bodies, JSON and the fetch adapter', async (t) => {
   });
   t.teardown(() => server.close());
   const http = client(t, { allowPrivateNetworkTargets: true, userAgent: 'linkyard-test' });
-  const res = await http.request({ method: 'post', url: `http://127.0.0.1:${server.port}/echo`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ a: '1', b: 'two' }) });
+  const res = await http.request({
+    method: 'post',
+    url: `http://127.0.0.1:${server.port}/echo`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ a: '1', b: 'two' }),
+  });
   t.same(res.json(), { method: 'POST', body: 'a=1&b=two', type: 'application/x-www-form-urlencoded', ua: 'linkyard-test' });
 
   const html = await http.request({ url: `http://127.0.0.1:${server.port}/html?code=XYZ` });
@@ -499,13 +552,21 @@ t.test('bodies, JSON and the fetch adapter', async (t) => {
   t.notMatch((err as Error).message, /token=abc|XYZ/, 'neither the body nor query secrets are quoted');
   t.equal((err as InvalidJsonError).url, `http://127.0.0.1:${server.port}/html?code=[redacted]`);
 
-  const fetched = await http.fetch(`http://127.0.0.1:${server.port}/f`, { method: 'POST', headers: new Headers({ 'content-type': 'text/plain' }), body: 'hi' });
+  const fetched = await http.fetch(`http://127.0.0.1:${server.port}/f`, {
+    method: 'POST',
+    headers: new Headers({ 'content-type': 'text/plain' }),
+    body: 'hi',
+  });
   t.equal(fetched.status, 200);
   t.same(await fetched.json(), { method: 'POST', body: 'hi', type: 'text/plain', ua: 'linkyard-test' });
   t.equal(fetched.url, `http://127.0.0.1:${server.port}/f`);
 
   const strict = client(t);
-  t.type(await strict.fetch(`http://127.0.0.1:${server.port}/f`).catch((e: unknown) => e), BlockedDestinationError, 'the fetch adapter is guarded too');
+  t.type(
+    await strict.fetch(`http://127.0.0.1:${server.port}/f`).catch((e: unknown) => e),
+    BlockedDestinationError,
+    'the fetch adapter is guarded too',
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -513,10 +574,15 @@ t.test('bodies, JSON and the fetch adapter', async (t) => {
 
 t.test('redactUrl masks credentials and keeps the rest', async (t) => {
   t.equal(
-    redactUrl('https://api.example.com/v1/items?access_token=abc&page=2&api_key=k&client_secret=s&code=c&password=p&signature=sig&key=1&token=t'),
+    redactUrl(
+      'https://api.example.com/v1/items?access_token=abc&page=2&api_key=k&client_secret=s&code=c&password=p&signature=sig&key=1&token=t',
+    ),
     'https://api.example.com/v1/items?access_token=[redacted]&page=2&api_key=[redacted]&client_secret=[redacted]&code=[redacted]&password=[redacted]&signature=[redacted]&key=[redacted]&token=[redacted]',
   );
-  t.equal(redactUrl('https://x.test/cb?X-Amz-Signature=abc&hapikey=h&refresh_token=r&cursor=5'), 'https://x.test/cb?X-Amz-Signature=[redacted]&hapikey=[redacted]&refresh_token=[redacted]&cursor=5');
+  t.equal(
+    redactUrl('https://x.test/cb?X-Amz-Signature=abc&hapikey=h&refresh_token=r&cursor=5'),
+    'https://x.test/cb?X-Amz-Signature=[redacted]&hapikey=[redacted]&refresh_token=[redacted]&cursor=5',
+  );
   t.equal(redactUrl('https://x.test/cb#access_token=abc&state=s'), 'https://x.test/cb#access_token=[redacted]&state=s');
   t.equal(redactUrl('https://user:pw@x.test/a?q=1'), 'https://[redacted]@x.test/a?q=1');
   t.equal(redactUrl(new URL('https://x.test/a?API_KEY=1')), 'https://x.test/a?API_KEY=[redacted]');
@@ -553,12 +619,23 @@ t.test('withRetries honours Retry-After on 429 and 503', async (t) => {
   const r = recorder();
   const s = script(reply(429, { 'retry-after': '2' }), reply(503, { 'Retry-After': 'Wed, 01 Jan 2025 00:00:05 GMT' }), reply(200));
   const res = await withRetries(s.fn, {
-    maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 10_000,
-    sleep: r.sleep, onRetry: r.onRetry, now: () => Date.parse('Wed, 01 Jan 2025 00:00:00 GMT'), random: () => 0.999,
+    maxAttempts: 5,
+    baseDelayMs: 100,
+    maxDelayMs: 10_000,
+    sleep: r.sleep,
+    onRetry: r.onRetry,
+    now: () => Date.parse('Wed, 01 Jan 2025 00:00:00 GMT'),
+    random: () => 0.999,
   });
   t.equal(res.status, 200);
   t.same(r.delays, [2_000, 5_000], 'waited exactly what Retry-After said (seconds, then HTTP date)');
-  t.same(r.infos.map((i) => [i.attempt, i.status, i.retryAfterMs]), [[1, 429, 2_000], [2, 503, 5_000]]);
+  t.same(
+    r.infos.map((i) => [i.attempt, i.status, i.retryAfterMs]),
+    [
+      [1, 429, 2_000],
+      [2, 503, 5_000],
+    ],
+  );
 
   t.equal(parseRetryAfter('0'), 0);
   t.equal(parseRetryAfter(' 7 '), 7_000);
@@ -570,21 +647,46 @@ t.test('withRetries honours Retry-After on 429 and 503', async (t) => {
 t.test('withRetries backs off exponentially with full jitter, bounded', async (t) => {
   const r = recorder();
   const s = script(reply(500));
-  const res = await withRetries(s.fn, { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 500, sleep: r.sleep, onRetry: r.onRetry, random: () => 0.5 });
+  const res = await withRetries(s.fn, {
+    maxAttempts: 5,
+    baseDelayMs: 100,
+    maxDelayMs: 500,
+    sleep: r.sleep,
+    onRetry: r.onRetry,
+    random: () => 0.5,
+  });
   t.equal(res.status, 500, 'after the last attempt the last response is returned to the caller');
   t.equal(s.calls(), 5, 'exactly maxAttempts attempts');
   t.same(r.delays, [50, 100, 200, 250], 'random × min(max, base·2^(n-1)): 100, 200, 400, then capped at 500');
 
   const top = recorder();
-  await withRetries(script(reply(502), reply(200)).fn, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 500, sleep: top.sleep, random: () => 0.999999 });
+  await withRetries(script(reply(502), reply(200)).fn, {
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 500,
+    sleep: top.sleep,
+    random: () => 0.999999,
+  });
   t.ok(top.delays[0] < 100 && top.delays[0] >= 99, 'full jitter stays below the cap');
 
   const zero = recorder();
-  await withRetries(script(reply(429), reply(200)).fn, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 500, sleep: zero.sleep, random: () => 0 });
+  await withRetries(script(reply(429), reply(200)).fn, {
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 500,
+    sleep: zero.sleep,
+    random: () => 0,
+  });
   t.same(zero.delays, [0], '429 without Retry-After backs off too (jitter may pick 0)');
 
   const r500 = recorder();
-  await withRetries(script(reply(500, { 'retry-after': '60' }), reply(200)).fn, { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, sleep: r500.sleep, random: () => 0.5 });
+  await withRetries(script(reply(500, { 'retry-after': '60' }), reply(200)).fn, {
+    maxAttempts: 2,
+    baseDelayMs: 100,
+    maxDelayMs: 500,
+    sleep: r500.sleep,
+    random: () => 0.5,
+  });
   t.same(r500.delays, [50], 'Retry-After is only honoured on 429/503; a 500 uses backoff');
 });
 
@@ -607,13 +709,22 @@ t.test('withRetries and thrown errors', async (t) => {
   const reset = new NetworkError('api.example.com', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
   const r = recorder();
   const s = script(reset, new RequestTimeoutError('request', 100, 'api.example.com'), reply(200));
-  const res = await withRetries(s.fn, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, sleep: r.sleep, onRetry: r.onRetry, random: () => 1 });
+  const res = await withRetries(s.fn, {
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    sleep: r.sleep,
+    onRetry: r.onRetry,
+    random: () => 1,
+  });
   t.equal(res.status, 200);
   t.same(r.delays, [100, 200], 'network errors and timeouts are retried with backoff');
   t.equal(r.infos[0].error, reset);
 
   const exhausted = script(reset);
-  const err = await withRetries(exhausted.fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} }).catch((e: unknown) => e);
+  const err = await withRetries(exhausted.fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} }).catch(
+    (e: unknown) => e,
+  );
   t.equal(err, reset, 'the last error is rethrown when attempts run out');
   t.equal(exhausted.calls(), 3);
 
@@ -624,7 +735,11 @@ t.test('withRetries and thrown errors', async (t) => {
     new TypeError('bug'),
   ]) {
     const f = script(fatal, reply(200));
-    t.equal(await withRetries(f.fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} }).catch((e: unknown) => e), fatal, `${fatal.constructor.name} is not retried`);
+    t.equal(
+      await withRetries(f.fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} }).catch((e: unknown) => e),
+      fatal,
+      `${fatal.constructor.name} is not retried`,
+    );
     t.equal(f.calls(), 1);
   }
 
@@ -636,8 +751,16 @@ t.test('withRetries and thrown errors', async (t) => {
 
   const controller = new AbortController();
   controller.abort(new Error('stop'));
-  t.match(await withRetries(script(reply(500)).fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, signal: controller.signal }).catch((e: unknown) => e), { message: 'stop' });
-  t.rejects(withRetries(async () => 1, { maxAttempts: 0, baseDelayMs: 1, maxDelayMs: 1 }), RangeError);
+  t.match(
+    await withRetries(script(reply(500)).fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    ),
+    { message: 'stop' },
+  );
+  t.rejects(
+    withRetries(async () => 1, { maxAttempts: 0, baseDelayMs: 1, maxDelayMs: 1 }),
+    RangeError,
+  );
 });
 
 t.test('withRetries around the real client', async (t) => {
@@ -652,11 +775,19 @@ t.test('withRetries around the real client', async (t) => {
   const http = client(t, { allowPrivateNetworkTargets: true });
   const r = recorder();
   const res = await withRetries(() => http.request({ url: `http://127.0.0.1:${server.port}/items?api_key=K` }), {
-    maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2_000, sleep: r.sleep, onRetry: r.onRetry, random: () => 0.25,
+    maxAttempts: 4,
+    baseDelayMs: 200,
+    maxDelayMs: 2_000,
+    sleep: r.sleep,
+    onRetry: r.onRetry,
+    random: () => 0.25,
   });
   t.same(res.json(), { ok: true });
   t.same(r.delays, [1_000, 100]);
-  t.same(r.infos.map((i) => i.status), [429, 502]);
+  t.same(
+    r.infos.map((i) => i.status),
+    [429, 502],
+  );
   t.equal(res.redactedUrl, `http://127.0.0.1:${server.port}/items?api_key=[redacted]`, 'loggable URL');
   t.equal(res.method, 'GET');
 });

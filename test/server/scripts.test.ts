@@ -22,7 +22,12 @@ t.setTimeout(300_000);
 
 const baseEnv = scriptEnv({
   omit: ['DATABASE_URL', 'DATA_DIR', 'DEMO_PASSWORD', 'PLATFORM_OWNER_PASSWORD', 'PORT', 'SSO_ISSUER', 'PASSWORD_HASH_COST'],
-  set: { NODE_ENV: 'test', JWT_SECRET: 'scripts-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: TEST_KEY, PASSWORD_HASH_COST: '10' },
+  set: {
+    NODE_ENV: 'test',
+    JWT_SECRET: 'scripts-test-secret-that-is-at-least-32-chars',
+    ENCRYPTION_KEY: TEST_KEY,
+    PASSWORD_HASH_COST: '10',
+  },
 });
 
 // On disk: the scripts open the PGlite directory themselves (onDisk is ignored on Postgres).
@@ -38,20 +43,26 @@ const run = (script: string, args: string[] = [], options: { env?: NodeJS.Proces
 const noStack = (t: Test, r: ScriptResult) => t.notMatch(r.stdout + r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
 
 t.test('without a database: help, bad arguments, configuration errors, refusals', async (t) => {
-  const [migrateHelp, seedHelp, ownerHelp, verifyHelp, badCommand, passwordArg, badKey, badPort, production, shortPassword] = await Promise.all([
-    run('migrate', ['--help']),
-    run('seed', ['-h']),
-    run('create-platform-owner', ['--help']),
-    run('verify-audit-log', ['--help']),
-    run('migrate', ['sideways']),
-    run('create-platform-owner', ['--email', 'ops@example.test', '--password', OWNER_PASSWORD]),
-    run('migrate', ['status'], { env: { ENCRYPTION_KEY: 'not-a-key' } }),
-    run('verify-audit-log', [], { env: { PORT: '99999' } }),
-    run('seed', ['--demo'], { env: { NODE_ENV: 'production' } }),
-    run('create-platform-owner', ['--email', 'short@example.test', '--name', 'Short', '--password-stdin'], { input: 'tooshort1\n' }),
-  ]);
+  const [migrateHelp, seedHelp, ownerHelp, verifyHelp, badCommand, passwordArg, badKey, badPort, production, shortPassword] =
+    await Promise.all([
+      run('migrate', ['--help']),
+      run('seed', ['-h']),
+      run('create-platform-owner', ['--help']),
+      run('verify-audit-log', ['--help']),
+      run('migrate', ['sideways']),
+      run('create-platform-owner', ['--email', 'ops@example.test', '--password', OWNER_PASSWORD]),
+      run('migrate', ['status'], { env: { ENCRYPTION_KEY: 'not-a-key' } }),
+      run('verify-audit-log', [], { env: { PORT: '99999' } }),
+      run('seed', ['--demo'], { env: { NODE_ENV: 'production' } }),
+      run('create-platform-owner', ['--email', 'short@example.test', '--name', 'Short', '--password-stdin'], { input: 'tooshort1\n' }),
+    ]);
 
-  for (const [name, r] of [['migrate', migrateHelp], ['seed', seedHelp], ['create-platform-owner', ownerHelp], ['verify-audit-log', verifyHelp]] as const) {
+  for (const [name, r] of [
+    ['migrate', migrateHelp],
+    ['seed', seedHelp],
+    ['create-platform-owner', ownerHelp],
+    ['verify-audit-log', verifyHelp],
+  ] as const) {
     t.equal(r.code, 0, `${name} --help exits 0`);
     t.match(r.stdout, new RegExp(`^Usage: npm run ${name}`), `${name} --help prints its usage`);
     t.match(r.stdout, /Exit codes:/);
@@ -98,7 +109,11 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
   t.match(up.stdout, /Summary: applied \d+ migrations?; the database is up to date\./);
 
   const applied = await run('migrate', ['status']);
-  t.match(applied.stdout, new RegExp(`^\\s+applied\\s+${FIRST}\\s+\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d`, 'm'), 'status shows when it was applied');
+  t.match(
+    applied.stdout,
+    new RegExp(`^\\s+applied\\s+${FIRST}\\s+\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d`, 'm'),
+    'status shows when it was applied',
+  );
   t.match(applied.stdout, /Summary: \d+ applied, 0 pending\./);
 
   const again = await run('migrate');
@@ -119,13 +134,20 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
   t.match(seeded.stdout, /organization acme: created/);
   const reseeded = await run('seed', ['--demo']);
   t.equal(reseeded.code, 0, reseeded.stderr);
-  t.match(reseeded.stdout, /Summary: nothing to create; the demo data is already present \(0 users, 0 organizations, 0 memberships created\)\./);
+  t.match(
+    reseeded.stdout,
+    /Summary: nothing to create; the demo data is already present \(0 users, 0 organizations, 0 memberships created\)\./,
+  );
   t.match(reseeded.stdout, /organization acme: exists/);
 
-  const created = await run('create-platform-owner', ['--email', 'ops@example.test', '--name', 'Ops Team', '--password-stdin'], { input: `${OWNER_PASSWORD}\n` });
+  const created = await run('create-platform-owner', ['--email', 'ops@example.test', '--name', 'Ops Team', '--password-stdin'], {
+    input: `${OWNER_PASSWORD}\n`,
+  });
   t.equal(created.code, 0, created.stderr);
   t.match(created.stdout, /Summary: created ops@example.test as a Platform Owner\./);
-  const repeated = await run('create-platform-owner', ['--email', 'OPS@example.test', '--password-stdin'], { input: `${OWNER_PASSWORD}\n` });
+  const repeated = await run('create-platform-owner', ['--email', 'OPS@example.test', '--password-stdin'], {
+    input: `${OWNER_PASSWORD}\n`,
+  });
   t.equal(repeated.code, 0, repeated.stderr);
   t.match(repeated.stdout, /Summary: nothing to do; OPS@example.test is already a Platform Owner\./, 'a second run changes nothing');
   const promoted = await run('create-platform-owner', ['--email', 'admin@acme.test'], { env: { PLATFORM_OWNER_PASSWORD: OWNER_PASSWORD } });
@@ -139,34 +161,57 @@ t.test('against a fresh database: migrate, seed, create-platform-owner, verify-a
       SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM organizations) AS organizations,
              (SELECT count(*)::int FROM memberships) AS memberships,
              (SELECT count(*)::int FROM users WHERE platform_role = 'platform_owner') AS owners`.execute(db.kysely);
-    t.same(counts.rows[0], { users: 7, organizations: 2, memberships: 5, owners: 3 }, 'the second seed created no rows; one user created, one promoted');
-    const ops = await db.kysely.selectFrom('users').select(['name', 'password_hash']).where('email', '=', 'ops@example.test').executeTakeFirstOrThrow();
+    t.same(
+      counts.rows[0],
+      { users: 7, organizations: 2, memberships: 5, owners: 3 },
+      'the second seed created no rows; one user created, one promoted',
+    );
+    const ops = await db.kysely
+      .selectFrom('users')
+      .select(['name', 'password_hash'])
+      .where('email', '=', 'ops@example.test')
+      .executeTakeFirstOrThrow();
     t.equal(ops.name, 'Ops Team');
     t.match(ops.password_hash, /^scrypt\$1024\$/, 'the password is stored hashed, at the configured cost');
-    t.notOk(await db.kysely.selectFrom('users').select('id').where('email', '=', 'short@example.test').executeTakeFirst(), 'the refused user was not created');
-    return db.kysely.selectFrom('audit_events').select(['id', 'action', 'target_id', 'metadata', 'user_agent', 'organization_id'])
-      .where('chain_key', '=', 'platform').orderBy('seq').execute();
+    t.notOk(
+      await db.kysely.selectFrom('users').select('id').where('email', '=', 'short@example.test').executeTakeFirst(),
+      'the refused user was not created',
+    );
+    return db.kysely
+      .selectFrom('audit_events')
+      .select(['id', 'action', 'target_id', 'metadata', 'user_agent', 'organization_id'])
+      .where('chain_key', '=', 'platform')
+      .orderBy('seq')
+      .execute();
   });
-  t.same(platformEvents.map((e) => [e.action, e.organization_id, e.user_agent]), [
-    ['platform_owner.created', null, 'create-platform-owner'],
-    ['platform_owner.promoted', null, 'create-platform-owner'],
-  ], 'creation and promotion are audited on the platform chain, the idempotent run is not');
+  t.same(
+    platformEvents.map((e) => [e.action, e.organization_id, e.user_agent]),
+    [
+      ['platform_owner.created', null, 'create-platform-owner'],
+      ['platform_owner.promoted', null, 'create-platform-owner'],
+    ],
+    'creation and promotion are audited on the platform chain, the idempotent run is not',
+  );
   t.notMatch(JSON.stringify(platformEvents), OWNER_PASSWORD);
 
   const verified = await run('verify-audit-log');
   t.equal(verified.code, 0, verified.stderr);
   t.match(verified.stdout, /^OK: 9 events verified$/m, '7 seed events and 2 platform events');
 
-  t.test('a tampered audit event is reported', { skip: database.url ? false : 'needs superuser access to bypass the append-only trigger: Postgres only (set TEST_DATABASE_URL)' }, async (t) => {
-    const target = platformEvents[0].id;
-    await database.db.kysely.transaction().execute(async (tx) => {
-      // The superuser way around the append-only trigger, as an attacker with database access would.
-      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
-      await sql`UPDATE audit_events SET metadata = '{"email":"attacker@example.test"}' WHERE id = ${target}`.execute(tx);
-    });
-    const broken = await run('verify-audit-log');
-    t.equal(broken.code, 3, 'a broken chain exits 3');
-    t.match(broken.stdout, new RegExp(`^BROKEN at event ${target}: event ${target} was modified after it was written$`, 'm'));
-    noStack(t, broken);
-  });
+  t.test(
+    'a tampered audit event is reported',
+    { skip: database.url ? false : 'needs superuser access to bypass the append-only trigger: Postgres only (set TEST_DATABASE_URL)' },
+    async (t) => {
+      const target = platformEvents[0].id;
+      await database.db.kysely.transaction().execute(async (tx) => {
+        // The superuser way around the append-only trigger, as an attacker with database access would.
+        await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+        await sql`UPDATE audit_events SET metadata = '{"email":"attacker@example.test"}' WHERE id = ${target}`.execute(tx);
+      });
+      const broken = await run('verify-audit-log');
+      t.equal(broken.code, 3, 'a broken chain exits 3');
+      t.match(broken.stdout, new RegExp(`^BROKEN at event ${target}: event ${target} was modified after it was written$`, 'm'));
+      noStack(t, broken);
+    },
+  );
 });

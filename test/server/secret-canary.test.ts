@@ -83,7 +83,11 @@ const basic = (user: string, password: string) => Buffer.from(`${user}:${passwor
 const clientBasic = (id: string, secret: string) => basic(encodeURIComponent(id), encodeURIComponent(secret));
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 
-interface Hit { canary: string; needle: string; context: string }
+interface Hit {
+  canary: string;
+  needle: string;
+  context: string;
+}
 
 function findCanaries(text: string, skip?: (c: Canary) => boolean, extra: (n: string) => string[] = () => []): Hit[] {
   const hits: Hit[] = [];
@@ -92,7 +96,11 @@ function findCanaries(text: string, skip?: (c: Canary) => boolean, extra: (n: st
     for (const needle of canary.needles.flatMap((n) => [n, ...extra(n)])) {
       const at = text.indexOf(needle);
       if (at >= 0) {
-        hits.push({ canary: canary.label, needle: needle.slice(0, 12) + '…', context: text.slice(Math.max(0, at - 80), at + needle.length + 40) });
+        hits.push({
+          canary: canary.label,
+          needle: needle.slice(0, 12) + '…',
+          context: text.slice(Math.max(0, at - 80), at + needle.length + 40),
+        });
         break;
       }
     }
@@ -131,16 +139,16 @@ function cookieValue(setCookie: string, name: string): string | undefined {
   return value ? decodeURIComponent(value) : undefined;
 }
 
-
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-const closeServer = (server: Server) => new Promise<void>((resolve) => {
-  server.close(() => resolve());
-  server.closeAllConnections();
-});
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 
 /* ------------------------------------------------------------------------------------------ */
 /* The test                                                                                    */
@@ -194,8 +202,11 @@ t.test('secrets set through the API never appear in a response, a log line or an
     const body = Buffer.concat(chunks).toString('utf8');
     if (tokenEndpointMode === 'echo') {
       const form = new URLSearchParams(body);
-      const echoed = req.url!.includes('revocation') ? form.get('token')
-        : form.get('grant_type') === 'refresh_token' ? form.get('refresh_token') : clientSecretOf(req.headers.authorization ?? null);
+      const echoed = req.url!.includes('revocation')
+        ? form.get('token')
+        : form.get('grant_type') === 'refresh_token'
+          ? form.get('refresh_token')
+          : clientSecretOf(req.headers.authorization ?? null);
       const response = { error: echoed, error_description: `rejected ${req.headers.authorization} ${body}` };
       wire.push({ authorization: req.headers.authorization ?? null, form, status: 400, response });
       res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -203,7 +214,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
       return;
     }
     const headers: Record<string, string> = {};
-    for (const h of ['authorization', 'content-type', 'accept']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
+    for (const h of ['authorization', 'content-type', 'accept'])
+      if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
     const upstream = await fetch(oidc.url(req.url!), { method: req.method, headers, ...(req.method === 'POST' ? { body } : {}) });
     const text = await upstream.text();
     let json: Record<string, unknown> = {};
@@ -212,8 +224,16 @@ t.test('secrets set through the API never appear in a response, a log line or an
     } catch {
       // not JSON: nothing issued
     }
-    wire.push({ authorization: req.headers.authorization ?? null, form: new URLSearchParams(body), status: upstream.status, response: json });
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' });
+    wire.push({
+      authorization: req.headers.authorization ?? null,
+      form: new URLSearchParams(body),
+      status: upstream.status,
+      response: json,
+    });
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      'cache-control': 'no-store',
+    });
     res.end(text);
   });
   const proxyBase = await listen(tokenProxy);
@@ -223,7 +243,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
     for (const w of wire) {
       // The exact Authorization header sent (oauth4webapi escapes even "-"): a log of it must be caught too.
       const sentWith = canaries.find((c) => c.value === clientSecretOf(w.authorization));
-      if (sentWith && w.authorization && !sentWith.needles.includes(w.authorization.slice(6))) sentWith.needles.push(w.authorization.slice(6));
+      if (sentWith && w.authorization && !sentWith.needles.includes(w.authorization.slice(6)))
+        sentWith.needles.push(w.authorization.slice(6));
       for (const key of ['access_token', 'refresh_token', 'id_token'] as const) {
         if (typeof w.response[key] === 'string') addCanary(`OAuth ${key} issued by the provider`, w.response[key] as string);
       }
@@ -238,7 +259,15 @@ t.test('secrets set through the API never appear in a response, a log line or an
   const providerApi = createHttpServer((req, res) => {
     if (req.url?.startsWith('/v1/customers') && req.headers.authorization === `Bearer ${apiKeyReplaced.value}`) {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ data: [{ id: 'cus_1', email: 'a@example.com' }, { id: 'cus_2', email: 'b@example.com' }], has_more: false }));
+      res.end(
+        JSON.stringify({
+          data: [
+            { id: 'cus_1', email: 'a@example.com' },
+            { id: 'cus_2', email: 'b@example.com' },
+          ],
+          has_more: false,
+        }),
+      );
       return;
     }
     const okStripe = req.url === '/v1/balance' && req.headers.authorization === `Bearer ${apiKey.value}`;
@@ -256,7 +285,12 @@ t.test('secrets set through the API never appear in a response, a log line or an
   const config = testConfig({ LOG_LEVEL: 'trace', PUBLIC_URL: base, ALLOW_PRIVATE_NETWORK_TARGETS: 'true' });
   t.equal(config.logLevel, 'trace');
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   await seedDemo(database.db, DEMO_PASSWORD, undefined, config.passwordHashCost);
   const logger = pino(loggerOptions(config.logLevel) as pino.LoggerOptions, sink);
   const app = await buildApp({ config, db: database.db, logger: logger as never });
@@ -274,12 +308,27 @@ t.test('secrets set through the API never appear in a response, a log line or an
   // ---- request helpers: every response is captured ----
   const bearers = new Map<string, string>();
   type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  async function call(method: Method, url: string, opts: { as?: string; payload?: unknown; headers?: Record<string, string>; what?: string } = {}) {
+  async function call(
+    method: Method,
+    url: string,
+    opts: { as?: string; payload?: unknown; headers?: Record<string, string>; what?: string } = {},
+  ) {
     const headers: Record<string, string> = { ...opts.headers };
-    if (opts.as) headers.authorization = bearers.get(opts.as) ?? (() => { throw new Error(`not signed in: ${opts.as}`); })();
+    if (opts.as)
+      headers.authorization =
+        bearers.get(opts.as) ??
+        (() => {
+          throw new Error(`not signed in: ${opts.as}`);
+        })();
     const res = await app.inject({
-      method, url, headers,
-      ...(opts.payload === undefined ? {} : typeof opts.payload === 'string' ? { payload: opts.payload } : { payload: opts.payload as object }),
+      method,
+      url,
+      headers,
+      ...(opts.payload === undefined
+        ? {}
+        : typeof opts.payload === 'string'
+          ? { payload: opts.payload }
+          : { payload: opts.payload as object }),
     });
     const setCookies = ([] as string[]).concat((res.headers['set-cookie'] as string | string[] | undefined) ?? []);
     const c = capture(opts.what ?? `${method} ${url} as ${opts.as ?? 'anonymous'}`, res.statusCode, res.headers, setCookies, res.body);
@@ -313,7 +362,11 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   const integrationsUrl = `/api/orgs/${acme}/integrations`;
   const fixtureSettings = {
-    authorizationUrl: oidc.url('/auth'), tokenUrl: `${proxyBase}/token`, revocationUrl: `${proxyBase}/token/revocation`, apiBaseUrl: oidc.issuer, listPath: '/me',
+    authorizationUrl: oidc.url('/auth'),
+    tokenUrl: `${proxyBase}/token`,
+    revocationUrl: `${proxyBase}/token/revocation`,
+    apiBaseUrl: oidc.issuer,
+    listPath: '/me',
   };
   const storedSecret = async (id: string) => {
     const row = await db.selectFrom('integrations').select('secret_encrypted').where('id', '=', id).executeTakeFirstOrThrow();
@@ -326,7 +379,10 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   /** connect → the OAuth server (automatic login and consent) → the callback, as the browser would. */
   async function connect(id: string) {
-    const started = await fetchCapture(`connect ${id}`, `${base}${integrationsUrl}/${id}/connect`, { method: 'POST', headers: { authorization: bearers.get(ADMIN)! } });
+    const started = await fetchCapture(`connect ${id}`, `${base}${integrationsUrl}/${id}/connect`, {
+      method: 'POST',
+      headers: { authorization: bearers.get(ADMIN)! },
+    });
     if (started.res.status !== 200) throw new Error(`connect: ${started.res.status} ${started.body}`);
     const { state, authorizationUrl } = JSON.parse(started.body) as { state: string; authorizationUrl: string };
     const stateCanary = addCanary('OAuth state', state);
@@ -336,9 +392,18 @@ t.test('secrets set through the API never appear in a response, a log line or an
     const returned = await followAuthorization(authorizationUrl);
     addCanary('authorization code', returned.searchParams.get('code')!);
     const stateRow = await db.selectFrom('oauth_states').selectAll().where('state_hash', '=', sha256(state)).executeTakeFirstOrThrow();
-    const verifier = await inScope(database.db, { org: acme }, (tx) => app.services.vault.decrypt(tx, {
-      organizationId: acme, table: 'oauth_states', column: 'code_verifier_encrypted', rowId: stateRow.id,
-    }, stateRow.code_verifier_encrypted));
+    const verifier = await inScope(database.db, { org: acme }, (tx) =>
+      app.services.vault.decrypt(
+        tx,
+        {
+          organizationId: acme,
+          table: 'oauth_states',
+          column: 'code_verifier_encrypted',
+          rowId: stateRow.id,
+        },
+        stateRow.code_verifier_encrypted,
+      ),
+    );
     addCanary('PKCE code verifier', verifier);
     const cb = await fetchCapture('OAuth callback', returned.href, { headers: { cookie: `ly_oauth_binding=${binding}` } });
     learnFromWire();
@@ -348,7 +413,15 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   // ---- 1. secrets in: an OAuth app whose first secret is wrong, then replaced ----
   const created = await call('POST', integrationsUrl, {
-    as: ADMIN, payload: { provider: 'custom', name: 'Canary OAuth', clientId: CLIENT_ID, clientSecret: clientSecretCreated.value, scopes: ['openid', 'email'], settings: fixtureSettings },
+    as: ADMIN,
+    payload: {
+      provider: 'custom',
+      name: 'Canary OAuth',
+      clientId: CLIENT_ID,
+      clientSecret: clientSecretCreated.value,
+      scopes: ['openid', 'email'],
+      settings: fixtureSettings,
+    },
   });
   t.equal(created.res.statusCode, 201, created.res.body);
   const oauthId = created.json().id as string;
@@ -356,7 +429,10 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   const failed = await connect(oauthId);
   t.match(failed.error, /invalid_client/, 'a connect with the wrong client secret fails with a readable error');
-  t.ok(wire.some((w) => clientSecretOf(w.authorization) === clientSecretCreated.value), 'the first secret really went to the token endpoint');
+  t.ok(
+    wire.some((w) => clientSecretOf(w.authorization) === clientSecretCreated.value),
+    'the first secret really went to the token endpoint',
+  );
 
   const patched = await call('PATCH', `${integrationsUrl}/${oauthId}`, { as: ADMIN, payload: { clientSecret: clientSecretPatched.value } });
   t.equal(patched.res.statusCode, 200, patched.res.body);
@@ -366,12 +442,26 @@ t.test('secrets set through the API never appear in a response, a log line or an
   t.equal(ok.connected, '1', `connected (${ok.error ?? ''})`);
   const accessCanary = canaries.find((c) => c.label === 'OAuth access_token issued by the provider');
   t.ok(accessCanary, 'the provider issued an access token');
-  t.ok(canaries.some((c) => c.label === 'OAuth refresh_token issued by the provider'), 'and a refresh token');
-  t.ok(canaries.some((c) => c.label === 'OAuth id_token issued by the provider'), 'and an ID token');
-  t.equal(wire.filter((w) => w.form.get('code_verifier') === ok.verifier).length, 1, 'the decrypted PKCE verifier is the one sent to the token endpoint');
+  t.ok(
+    canaries.some((c) => c.label === 'OAuth refresh_token issued by the provider'),
+    'and a refresh token',
+  );
+  t.ok(
+    canaries.some((c) => c.label === 'OAuth id_token issued by the provider'),
+    'and an ID token',
+  );
+  t.equal(
+    wire.filter((w) => w.form.get('code_verifier') === ok.verifier).length,
+    1,
+    'the decrypted PKCE verifier is the one sent to the token endpoint',
+  );
   const issued = wire.filter((w) => w.form.get('grant_type') === 'authorization_code' && w.status === 200).at(-1)!.response;
   t.equal(await storedToken(oauthId, 'access_token_encrypted'), issued.access_token, 'the stored access token decrypts to the issued one');
-  t.equal(await storedToken(oauthId, 'refresh_token_encrypted'), issued.refresh_token, 'the stored refresh token decrypts to the issued one');
+  t.equal(
+    await storedToken(oauthId, 'refresh_token_encrypted'),
+    issued.refresh_token,
+    'the stored refresh token decrypts to the issued one',
+  );
 
   // ---- 2. the OAuth integration at work: connection, credential test, refreshes (good and failing) ----
   t.equal((await call('GET', `${integrationsUrl}/${oauthId}/connection`, { as: ROLES.viewer })).json().status, 'connected');
@@ -380,11 +470,18 @@ t.test('secrets set through the API never appear in a response, a log line or an
   const tokens = app.services.tokens;
   const refreshed = await tokens.getAccessToken(acme, oauthId, { forceRefresh: true });
   learnFromWire();
-  t.ok(canaries.some((c) => c.value === refreshed), 'a forced refresh got a new access token from the provider');
+  t.ok(
+    canaries.some((c) => c.value === refreshed),
+    'a forced refresh got a new access token from the provider',
+  );
   t.equal((await call('POST', `${integrationsUrl}/${oauthId}/test`, { as: ADMIN })).json().ok, true);
 
   await call('PATCH', `${integrationsUrl}/${oauthId}`, { as: ADMIN, payload: { clientSecret: clientSecretWrong.value } });
-  await t.rejects(tokens.getAccessToken(acme, oauthId, { forceRefresh: true }), { code: 'refresh_failed' }, 'a refresh with the wrong secret fails');
+  await t.rejects(
+    tokens.getAccessToken(acme, oauthId, { forceRefresh: true }),
+    { code: 'refresh_failed' },
+    'a refresh with the wrong secret fails',
+  );
   const broken = await call('GET', `${integrationsUrl}/${oauthId}`, { as: ROLES.viewer });
   t.match(broken.json(), { status: 'ERROR', lastError: /invalid_client/ }, 'the failure is reported');
   await call('POST', `${integrationsUrl}/${oauthId}/test`, { as: ADMIN });
@@ -395,7 +492,11 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   // A careless token endpoint that echoes the credential it got as its error code (refresh token, client secret).
   tokenEndpointMode = 'echo';
-  await t.rejects(tokens.getAccessToken(acme, oauthId, { forceRefresh: true }), { code: 'refresh_failed' }, 'a refresh at an echoing endpoint fails');
+  await t.rejects(
+    tokens.getAccessToken(acme, oauthId, { forceRefresh: true }),
+    { code: 'refresh_failed' },
+    'a refresh at an echoing endpoint fails',
+  );
   await call('GET', `${integrationsUrl}/${oauthId}`, { as: ROLES.viewer });
   await call('GET', `${integrationsUrl}/${oauthId}/connection`, { as: ROLES.viewer });
   await call('POST', `${integrationsUrl}/${oauthId}/test`, { as: ADMIN });
@@ -407,18 +508,31 @@ t.test('secrets set through the API never appear in a response, a log line or an
   t.equal((await call('GET', `${integrationsUrl}/${oauthId}`, { as: ADMIN })).json().status, 'ACTIVE', 'recovered again');
 
   // ---- 3. an API key and an app password, tested against a provider that echoes them back ----
-  const stripe = await call('POST', integrationsUrl, { as: ADMIN, payload: { provider: 'stripe', name: 'Canary Stripe', apiKey: apiKey.value, settings: { apiBaseUrl: providerBase } } });
+  const stripe = await call('POST', integrationsUrl, {
+    as: ADMIN,
+    payload: { provider: 'stripe', name: 'Canary Stripe', apiKey: apiKey.value, settings: { apiBaseUrl: providerBase } },
+  });
   t.equal(stripe.res.statusCode, 201, stripe.res.body);
   const stripeId = stripe.json().id as string;
   t.equal((await call('POST', `${integrationsUrl}/${stripeId}/test`, { as: ADMIN })).json().ok, true);
   t.equal(await storedSecret(stripeId), apiKey.value, 'the API key is stored (decrypts to the canary)');
   await call('PATCH', `${integrationsUrl}/${stripeId}`, { as: ADMIN, payload: { apiKey: apiKeyReplaced.value } });
-  t.same((await call('POST', `${integrationsUrl}/${stripeId}/test`, { as: ADMIN })).json(), { ok: false, message: 'Stripe rejected the credentials (HTTP 401)' });
+  t.same((await call('POST', `${integrationsUrl}/${stripeId}/test`, { as: ADMIN })).json(), {
+    ok: false,
+    message: 'Stripe rejected the credentials (HTTP 401)',
+  });
   await call('POST', `${integrationsUrl}/${stripeId}/pause`, { as: ADMIN });
   await call('POST', `${integrationsUrl}/${stripeId}/resume`, { as: ADMIN });
 
   const apple = await call('POST', integrationsUrl, {
-    as: ADMIN, payload: { provider: 'apple_calendar', name: 'Canary Calendar', username: APPLE_USER, password: applePassword.value, settings: { calendarUrl: `${providerBase}/dav/` } },
+    as: ADMIN,
+    payload: {
+      provider: 'apple_calendar',
+      name: 'Canary Calendar',
+      username: APPLE_USER,
+      password: applePassword.value,
+      settings: { calendarUrl: `${providerBase}/dav/` },
+    },
   });
   t.equal(apple.res.statusCode, 201, apple.res.body);
   const appleId = apple.json().id as string;
@@ -427,18 +541,60 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   // ---- 4. secrets in requests that are refused ----
   const refused: [string, Method, string, unknown, number][] = [
-    ['unknown property next to an API key', 'POST', integrationsUrl, { provider: 'stripe', name: 'x', apiKey: rejectedApiKey.value, bogus: rejectedApiKey.value }, 400],
-    ['API key for an OAuth provider', 'POST', integrationsUrl, { provider: 'hubspot', name: 'x', clientId: 'a', clientSecret: rejectedSecret.value, apiKey: rejectedApiKey.value }, 400],
-    ['client secret for an API-key provider', 'POST', integrationsUrl, { provider: 'stripe', name: 'x', clientSecret: rejectedSecret.value }, 400],
-    ['unknown provider', 'POST', integrationsUrl, { provider: 'myspace', name: 'x', clientId: 'a', clientSecret: rejectedSecret.value }, 400],
+    [
+      'unknown property next to an API key',
+      'POST',
+      integrationsUrl,
+      { provider: 'stripe', name: 'x', apiKey: rejectedApiKey.value, bogus: rejectedApiKey.value },
+      400,
+    ],
+    [
+      'API key for an OAuth provider',
+      'POST',
+      integrationsUrl,
+      { provider: 'hubspot', name: 'x', clientId: 'a', clientSecret: rejectedSecret.value, apiKey: rejectedApiKey.value },
+      400,
+    ],
+    [
+      'client secret for an API-key provider',
+      'POST',
+      integrationsUrl,
+      { provider: 'stripe', name: 'x', clientSecret: rejectedSecret.value },
+      400,
+    ],
+    [
+      'unknown provider',
+      'POST',
+      integrationsUrl,
+      { provider: 'myspace', name: 'x', clientId: 'a', clientSecret: rejectedSecret.value },
+      400,
+    ],
     ['duplicate name', 'POST', integrationsUrl, { provider: 'stripe', name: 'canary stripe', apiKey: rejectedApiKey.value }, 409],
-    ['secret over the length limit', 'PATCH', `${integrationsUrl}/${stripeId}`, { apiKey: `${rejectedApiKey.value}${'x'.repeat(4096)}` }, 400],
+    [
+      'secret over the length limit',
+      'PATCH',
+      `${integrationsUrl}/${stripeId}`,
+      { apiKey: `${rejectedApiKey.value}${'x'.repeat(4096)}` },
+      400,
+    ],
     ['secret of the wrong type', 'PATCH', `${integrationsUrl}/${stripeId}`, { apiKey: { value: rejectedApiKey.value } }, 400],
     ['client secret on an API-key integration', 'PATCH', `${integrationsUrl}/${stripeId}`, { clientSecret: rejectedSecret.value }, 400],
     ['malformed JSON', 'POST', integrationsUrl, `{"provider":"stripe","apiKey":"${rejectedApiKey.value}",`, 400],
-    ['secret in a bad setting', 'PATCH', `${integrationsUrl}/${stripeId}`, { settings: { apiBaseUrl: `https://user:${rejectedSecret.value}@example.com` } }, 400],
+    [
+      'secret in a bad setting',
+      'PATCH',
+      `${integrationsUrl}/${stripeId}`,
+      { settings: { apiBaseUrl: `https://user:${rejectedSecret.value}@example.com` } },
+      400,
+    ],
     ['wrong sign-in password', 'POST', '/api/auth/login', { email: ADMIN, password: wrongLoginPassword.value }, 401],
-    ['unknown invitation token', 'POST', '/api/auth/accept-invitation', { token: bogusInvitation.value, password: invitedPassword.value }, 400],
+    [
+      'unknown invitation token',
+      'POST',
+      '/api/auth/accept-invitation',
+      { token: bogusInvitation.value, password: invitedPassword.value },
+      400,
+    ],
     ['unknown refresh token', 'POST', '/api/auth/refresh', { refreshToken: bogusRefresh.value }, 401],
   ];
   for (const [what, method, url, payload, status] of refused) {
@@ -448,34 +604,66 @@ t.test('secrets set through the API never appear in a response, a log line or an
     t.equal(res.res.statusCode, status, `${what} → ${status} (${res.json().message})`);
   }
   // A viewer's write is refused before anything is read.
-  t.equal((await call('PATCH', `${integrationsUrl}/${stripeId}`, { as: ROLES.viewer, payload: { apiKey: rejectedApiKey.value } })).res.statusCode, 403);
+  t.equal(
+    (await call('PATCH', `${integrationsUrl}/${stripeId}`, { as: ROLES.viewer, payload: { apiKey: rejectedApiKey.value } })).res.statusCode,
+    403,
+  );
   // Callbacks nobody started, with credential-looking parameters.
   await fetchCapture('callback with an unknown state', `${callbackUri}?code=${bogusCode.value}&state=${bogusState.value}`, {});
   await fetchCapture('callback without a state', `${callbackUri}?code=${bogusCode.value}`, {});
 
   // ---- 5. invitations, and sessions: refresh by cookie and by body, then reuse ----
-  const invited = await call('POST', `/api/orgs/${acme}/members`, { as: ROLES.super, payload: { email: 'canary.member@acme.test', role: 'viewer' } });
+  const invited = await call('POST', `/api/orgs/${acme}/members`, {
+    as: ROLES.super,
+    payload: { email: 'canary.member@acme.test', role: 'viewer' },
+  });
   t.equal(invited.res.statusCode, 201, invited.res.body);
   const invitation = addCanary('invitation token (new member)', invited.json().invitation.token);
   allow(invitation, invited.c, 'body');
-  const newOrg = await call('POST', '/api/orgs', { as: ROLES.owner, payload: { name: 'Canary Co', slug: 'canary-co', superAdminEmail: 'boss@canary.test' } });
+  const newOrg = await call('POST', '/api/orgs', {
+    as: ROLES.owner,
+    payload: { name: 'Canary Co', slug: 'canary-co', superAdminEmail: 'boss@canary.test' },
+  });
   t.equal(newOrg.res.statusCode, 201, newOrg.res.body);
   allow(addCanary('invitation token (new organization)', newOrg.json().superAdmin.invitation.token), newOrg.c, 'body');
-  const accepted = await call('POST', '/api/auth/accept-invitation', { payload: { token: invitation.value, password: invitedPassword.value }, what: 'accept invitation' });
+  const accepted = await call('POST', '/api/auth/accept-invitation', {
+    payload: { token: invitation.value, password: invitedPassword.value },
+    what: 'accept invitation',
+  });
   t.equal(accepted.res.statusCode, 200, accepted.res.body);
   sessionFrom('invited member', accepted.c, accepted.json());
-  t.equal((await call('POST', '/api/auth/accept-invitation', { payload: { token: invitation.value, password: invitedPassword.value }, what: 'accept invitation again' })).res.statusCode, 400, 'an invitation works once');
-  bearers.set('canary.member@acme.test', `Bearer ${(await signIn('canary.member@acme.test', invitedPassword.value, 'invited member, signing in')).accessToken}`);
+  t.equal(
+    (
+      await call('POST', '/api/auth/accept-invitation', {
+        payload: { token: invitation.value, password: invitedPassword.value },
+        what: 'accept invitation again',
+      })
+    ).res.statusCode,
+    400,
+    'an invitation works once',
+  );
+  bearers.set(
+    'canary.member@acme.test',
+    `Bearer ${(await signIn('canary.member@acme.test', invitedPassword.value, 'invited member, signing in')).accessToken}`,
+  );
 
   const session = await signIn(ADMIN, DEMO_PASSWORD, 'admin, second session');
   // A browser sends its Origin; cookie-authenticated writes without this site's are refused (CSRF).
-  const byCookie = await call('POST', '/api/auth/refresh', { headers: { cookie: `ly_refresh=${session.refreshToken}`, origin: 'http://localhost' }, what: 'refresh by cookie' });
+  const byCookie = await call('POST', '/api/auth/refresh', {
+    headers: { cookie: `ly_refresh=${session.refreshToken}`, origin: 'http://localhost' },
+    what: 'refresh by cookie',
+  });
   t.equal(byCookie.res.statusCode, 200, byCookie.res.body);
   const second = sessionFrom('admin, refreshed by cookie', byCookie.c, byCookie.json());
   const byBody = await call('POST', '/api/auth/refresh', { payload: { refreshToken: second.refreshToken }, what: 'refresh by body' });
   t.equal(byBody.res.statusCode, 200, byBody.res.body);
   sessionFrom('admin, refreshed by body', byBody.c, byBody.json());
-  t.equal((await call('POST', '/api/auth/refresh', { payload: { refreshToken: session.refreshToken }, what: 'refresh token reuse' })).res.statusCode, 401, 'reuse is refused');
+  t.equal(
+    (await call('POST', '/api/auth/refresh', { payload: { refreshToken: session.refreshToken }, what: 'refresh token reuse' })).res
+      .statusCode,
+    401,
+    'reuse is refused',
+  );
 
   // ---- 5b. sync runs (their logs are API responses too), when the syncs module is registered ----
   const hasRoute = (method: string, url: string) => app.routeAccess.some((r) => r.method === method && r.url === url);
@@ -503,7 +691,10 @@ t.test('secrets set through the API never appear in a response, a log line or an
     t.ok(oauthRun, `an OAuth sync run with the access token (${oauthRun.status}${oauthRun.error ? `: ${oauthRun.error}` : ''})`);
     const syncLogs = await call('GET', `/api/orgs/${acme}/logs?limit=200`, { as: ADMIN });
     t.equal(syncLogs.res.statusCode, 200);
-    t.ok(syncLogs.json().items.length > 0, `the runs wrote ${syncLogs.json().items.length} sync log entries (searched with every response)`);
+    t.ok(
+      syncLogs.json().items.length > 0,
+      `the runs wrote ${syncLogs.json().items.length} sync log entries (searched with every response)`,
+    );
   } else {
     t.comment('no syncs module registered: sync runs not exercised');
   }
@@ -518,8 +709,14 @@ t.test('secrets set through the API never appear in a response, a log line or an
   };
   await exportAs(ADMIN, 'format=json', (b) => b.toString('utf8'));
   await exportAs(ADMIN, 'format=csv&entities=integrations', (b) => b.toString('utf8'));
-  const zipped = await exportAs(ROLES.owner, 'format=csv', (b) => [...unzip(b)].map(([name, data]) => `${name}\n${data.toString('utf8')}`).join('\n'));
-  t.same([...unzip(zipped.rawPayload).keys()], ['integrations.csv', 'syncs.csv', 'runs.csv', 'logs.csv', 'records.csv', 'audit.csv'], 'the ZIP holds every entity');
+  const zipped = await exportAs(ROLES.owner, 'format=csv', (b) =>
+    [...unzip(b)].map(([name, data]) => `${name}\n${data.toString('utf8')}`).join('\n'),
+  );
+  t.same(
+    [...unzip(zipped.rawPayload).keys()],
+    ['integrations.csv', 'syncs.csv', 'runs.csv', 'logs.csv', 'records.csv', 'audit.csv'],
+    'the ZIP holds every entity',
+  );
   await exportAs(ROLES.super, 'format=pdf', (b) => pdfText(b));
   t.ok(captures.at(-1)!.body.includes('Canary Stripe'), 'the PDF text was extracted (and is searched)');
 
@@ -528,14 +725,21 @@ t.test('secrets set through the API never appear in a response, a log line or an
   // Syncs and runs, when their tables exist (read generically: the walk does not depend on their module).
   const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
   const idsOf = async (table: string) => {
-    const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = ${table}`.execute(db);
+    const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = ${table}`.execute(
+      db,
+    );
     if (!exists.rows[0].n) return [];
-    return (await sql<{ id: string }>`SELECT id FROM ${sql.table(table)} WHERE organization_id = ${acme}`.execute(db)).rows.map((r) => r.id);
+    return (await sql<{ id: string }>`SELECT id FROM ${sql.table(table)} WHERE organization_id = ${acme}`.execute(db)).rows.map(
+      (r) => r.id,
+    );
   };
   const syncIds = await idsOf('syncs');
   const runIds = await idsOf('sync_runs');
   const gets = app.routeAccess.filter((r) => r.method === 'GET' && !r.url.startsWith('/docs/static') && r.url !== '/api/oauth/callback');
-  t.ok(gets.some((r) => r.url === '/openapi.json') && gets.some((r) => r.url === '/api/platform/audit'), 'the route table lists the routes we walk');
+  t.ok(
+    gets.some((r) => r.url === '/openapi.json') && gets.some((r) => r.url === '/api/platform/audit'),
+    'the route table lists the routes we walk',
+  );
   const expand = (url: string): string[] => {
     let urls = [url];
     const sub = (param: string, values: string[]) => {
@@ -543,7 +747,10 @@ t.test('secrets set through the API never appear in a response, a log line or an
     };
     sub('orgId', [acme, globex]);
     sub('id', [oauthId, stripeId, appleId]);
-    sub('userId', members.map((m) => m.user_id));
+    sub(
+      'userId',
+      members.map((m) => m.user_id),
+    );
     sub('syncId', syncIds.length ? syncIds : [NO_SUCH_ID]);
     sub('runId', runIds.length ? runIds : [NO_SUCH_ID]);
     // A new route with another parameter must be taught here, so that no GET route escapes the walk.
@@ -577,16 +784,29 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   // ---- 7. the raw database while connected: ciphertext only ----
   const dumpWhileConnected = await dumpDatabase();
-  t.ok(dumpWhileConnected.counts.connections >= 1 && dumpWhileConnected.counts.oauth_states >= 1 && dumpWhileConnected.counts.integrations >= 3, 'the dump covers the secret tables');
+  t.ok(
+    dumpWhileConnected.counts.connections >= 1 &&
+      dumpWhileConnected.counts.oauth_states >= 1 &&
+      dumpWhileConnected.counts.integrations >= 3,
+    'the dump covers the secret tables',
+  );
 
   // ---- 8. disconnect (revocation at an echoing endpoint, then for real), sign out, and walk again ----
   tokenEndpointMode = 'echo';
-  t.equal((await call('POST', `${integrationsUrl}/${oauthId}/disconnect`, { as: ADMIN })).res.statusCode, 204, 'disconnected although revocation failed');
+  t.equal(
+    (await call('POST', `${integrationsUrl}/${oauthId}/disconnect`, { as: ADMIN })).res.statusCode,
+    204,
+    'disconnected although revocation failed',
+  );
   tokenEndpointMode = 'pass';
   t.equal((await connect(oauthId)).connected, '1', 'connected again');
   const revocations = wire.filter((w) => w.form.has('token_type_hint')).length;
   t.equal((await call('POST', `${integrationsUrl}/${oauthId}/disconnect`, { as: ADMIN })).res.statusCode, 204);
-  t.equal(wire.filter((w) => w.form.has('token_type_hint') && w.status === 200).length - revocations >= 1, true, 'the tokens were revoked at the provider');
+  t.equal(
+    wire.filter((w) => w.form.has('token_type_hint') && w.status === 200).length - revocations >= 1,
+    true,
+    'the tokens were revoked at the provider',
+  );
   t.equal((await call('GET', `${integrationsUrl}/${oauthId}/connection`, { as: ADMIN })).json().status, 'not_connected');
   t.equal((await call('POST', `${integrationsUrl}/${oauthId}/test`, { as: ADMIN })).json().ok, false);
   t.equal((await call('DELETE', `${integrationsUrl}/${appleId}`, { as: ADMIN })).res.statusCode, 204);
@@ -603,17 +823,35 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   t.test('the search can find a leak (positive controls)', async (t) => {
     for (const c of canaries) {
-      t.ok(findCanaries(`x ${c.value} y`).some((h) => h.canary === c.label), `full value of ${c.label}`);
-      for (const needle of c.needles) t.ok(findCanaries(`…${needle}…`).some((h) => h.canary === c.label), `needle ${needle.slice(0, 8)}… of ${c.label}`);
-      if (c.value.length >= 32) t.ok(c.needles.some((n) => n.length <= c.value.length / 2), `${c.label}: a fragment is searched for too`);
+      t.ok(
+        findCanaries(`x ${c.value} y`).some((h) => h.canary === c.label),
+        `full value of ${c.label}`,
+      );
+      for (const needle of c.needles)
+        t.ok(
+          findCanaries(`…${needle}…`).some((h) => h.canary === c.label),
+          `needle ${needle.slice(0, 8)}… of ${c.label}`,
+        );
+      if (c.value.length >= 32)
+        t.ok(
+          c.needles.some((n) => n.length <= c.value.length / 2),
+          `${c.label}: a fragment is searched for too`,
+        );
     }
-    t.ok(findCanaries(JSON.stringify({ msg: 'oops', headers: { authorization: `Basic ${basic(APPLE_USER, applePassword.value)}` } })).length, 'a Basic header of the app password');
+    t.ok(
+      findCanaries(JSON.stringify({ msg: 'oops', headers: { authorization: `Basic ${basic(APPLE_USER, applePassword.value)}` } })).length,
+      'a Basic header of the app password',
+    );
   });
 
   t.test('no canary in any API response (body or headers)', async (t) => {
     const leaks: string[] = [];
     for (const c of captures) {
-      for (const [part, text] of [['body', c.body], ['headers', c.headers], ['setCookie', c.setCookie]] as const) {
+      for (const [part, text] of [
+        ['body', c.body],
+        ['headers', c.headers],
+        ['setCookie', c.setCookie],
+      ] as const) {
         for (const hit of findCanaries(text, (canary) => canary.allowed.has(`${c.id}:${part}`))) {
           leaks.push(`${hit.canary} in the ${part} of "${c.what}" (${c.status}): …${hit.context}…`);
         }
@@ -622,12 +860,18 @@ t.test('secrets set through the API never appear in a response, a log line or an
     t.same(leaks, [], 'leaks in responses');
     const openapi = captures.find((c) => c.what.startsWith('connected: GET /openapi.json'));
     t.equal(openapi?.status, 200, '/openapi.json was searched');
-    t.ok(captures.some((c) => c.what.startsWith('connected: GET /api/platform/audit as') && c.status === 200), 'platform audit pages were searched');
+    t.ok(
+      captures.some((c) => c.what.startsWith('connected: GET /api/platform/audit as') && c.status === 200),
+      'platform audit pages were searched',
+    );
   });
 
   t.test('no canary in any log line', async (t) => {
     t.ok(logs.length > captures.length, `${logs.length} log lines captured at trace level`);
-    t.ok(logs.some((l) => l.includes('state=[redacted]')), 'callback URLs were logged, masked');
+    t.ok(
+      logs.some((l) => l.includes('state=[redacted]')),
+      'callback URLs were logged, masked',
+    );
     const leaks = logs.flatMap((line, i) => findCanaries(line).map((h) => `${h.canary} in log line ${i}: …${h.context}…`));
     t.same(leaks, [], 'leaks in log lines');
   });
@@ -636,7 +880,17 @@ t.test('secrets set through the API never appear in a response, a log line or an
     const rows = await sql<{ j: string }>`SELECT row_to_json(a)::text AS j FROM audit_events a`.execute(db);
     t.ok(rows.rows.length > 30, `${rows.rows.length} audit events`);
     const actions = new Set(rows.rows.map((r) => (JSON.parse(r.j) as { action: string }).action));
-    for (const a of ['integration.created', 'integration.updated', 'integration.connected', 'integration.connect_failed', 'integration.token_refresh_failed', 'integration.tested', 'integration.disconnected', 'integration.token_refresh_recovered', 'auth.refresh_token_reused']) {
+    for (const a of [
+      'integration.created',
+      'integration.updated',
+      'integration.connected',
+      'integration.connect_failed',
+      'integration.token_refresh_failed',
+      'integration.tested',
+      'integration.disconnected',
+      'integration.token_refresh_recovered',
+      'auth.refresh_token_reused',
+    ]) {
       t.ok(actions.has(a), `${a} was audited (and searched)`);
     }
     const leaks = rows.rows.flatMap((r) => findCanaries(r.j).map((h) => `${h.canary} in audit event: …${h.context}…`));
@@ -645,7 +899,11 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   t.test('no canary in plaintext anywhere in the database', async (t) => {
     for (const dump of [dumpWhileConnected, dumpAtEnd]) {
-      t.same(dump.leaks, [], `plaintext in the ${dump === dumpAtEnd ? 'final' : 'connected'} dump (${Object.keys(dump.counts).length} tables)`);
+      t.same(
+        dump.leaks,
+        [],
+        `plaintext in the ${dump === dumpAtEnd ? 'final' : 'connected'} dump (${Object.keys(dump.counts).length} tables)`,
+      );
     }
   });
 
@@ -660,7 +918,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
     for (const { s, n } of tables.rows) {
       const rows = await sql<{ j: string }>`SELECT row_to_json(x)::text AS j FROM ${sql.id(s, n)} x`.execute(db);
       counts[n] = rows.rows.length;
-      for (const r of rows.rows) for (const h of findCanaries(r.j, undefined, encodings)) leaks.push(`${h.canary} in ${s}.${n}: …${h.context}…`);
+      for (const r of rows.rows)
+        for (const h of findCanaries(r.j, undefined, encodings)) leaks.push(`${h.canary} in ${s}.${n}: …${h.context}…`);
     }
     return { counts, leaks };
   }

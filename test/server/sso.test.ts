@@ -21,7 +21,6 @@ const ACCOUNTS = {
   invited: { id: 'idp-invited', email: 'invitee@acme.test', emailVerified: true, name: 'Ivy Invitee' },
 };
 
-
 /** A one-host cookie jar for the app's origin (name → value; paths ignored, expired cookies dropped). */
 class CookieJar {
   readonly cookies = new Map<string, string>();
@@ -133,7 +132,13 @@ async function signInVia(env: SsoEnv, accountId: string) {
 
 async function me(env: SsoEnv, jar: CookieJar) {
   const res = await fetch(`${env.base}/api/auth/me`, { headers: { cookie: jar.header() } });
-  return { status: res.status, body: (await res.json()) as { user?: { email: string; platformRole: string | null }; memberships?: { organizationSlug: string; role: string }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      user?: { email: string; platformRole: string | null };
+      memberships?: { organizationSlug: string; role: string }[];
+    },
+  };
 }
 
 async function ssoLoginEvents(env: SsoEnv) {
@@ -142,7 +147,13 @@ async function ssoLoginEvents(env: SsoEnv) {
     headers: { authorization: await env.ctx.bearer('owner@linkyard.test') },
   });
   if (res.statusCode !== 200) throw new Error(`audit list answered ${res.statusCode}: ${res.body}`);
-  const items = res.json().items as { action: string; actor: { id: string | null; email: string | null }; target: { type: string; id: string | null }; metadata: Record<string, unknown>; organizationId: string | null }[];
+  const items = res.json().items as {
+    action: string;
+    actor: { id: string | null; email: string | null };
+    target: { type: string; id: string | null };
+    metadata: Record<string, unknown>;
+    organizationId: string | null;
+  }[];
   return items.filter((e) => e.metadata.method === 'sso');
 }
 
@@ -155,7 +166,11 @@ function assertRefused(t: Test, res: Response, what: string) {
 
 t.test('platform SSO through a real OpenID Provider', async (t) => {
   const env = await startSsoApp(t);
-  const superUser = await env.ctx.database.db.kysely.selectFrom('users').select(['id']).where('email', '=', 'super@acme.test').executeTakeFirstOrThrow();
+  const superUser = await env.ctx.database.db.kysely
+    .selectFrom('users')
+    .select(['id'])
+    .where('email', '=', 'super@acme.test')
+    .executeTakeFirstOrThrow();
 
   t.test('both SSO routes are declared public (route accounting)', async (t) => {
     for (const url of ['/api/auth/sso/start', '/api/auth/sso/callback']) {
@@ -211,10 +226,16 @@ t.test('platform SSO through a real OpenID Provider', async (t) => {
     t.equal(who.status, 200, 'the session cookie authenticates /api/auth/me');
     t.equal(who.body.user?.email, 'super@acme.test');
     t.equal(who.body.user?.platformRole, null);
-    t.same(who.body.memberships?.map((m) => [m.organizationSlug, m.role]), [['acme', 'super_admin']]);
+    t.same(
+      who.body.memberships?.map((m) => [m.organizationSlug, m.role]),
+      [['acme', 'super_admin']],
+    );
 
     // The refresh cookie is a real session too.
-    const refreshed = await fetch(`${env.base}/api/auth/refresh`, { method: 'POST', headers: { cookie: `ly_refresh=${jar.cookies.get('ly_refresh')}`, origin: env.base } });
+    const refreshed = await fetch(`${env.base}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: `ly_refresh=${jar.cookies.get('ly_refresh')}`, origin: env.base },
+    });
     t.equal(refreshed.status, 200, 'the refresh cookie rotates');
     await refreshed.arrayBuffer();
   });
@@ -242,7 +263,11 @@ t.test('platform SSO through a real OpenID Provider', async (t) => {
   });
 
   t.test('a matching verified email of a disabled user is refused', async (t) => {
-    await env.ctx.database.db.kysely.updateTable('users').set({ status: 'disabled' }).where('email', '=', ACCOUNTS.disabled.email).execute();
+    await env.ctx.database.db.kysely
+      .updateTable('users')
+      .set({ status: 'disabled' })
+      .where('email', '=', ACCOUNTS.disabled.email)
+      .execute();
     const { callback } = await signInVia(env, ACCOUNTS.disabled.id);
     assertRefused(t, callback, 'disabled user');
   });
@@ -323,5 +348,8 @@ t.test('SSO routes do not exist when SSO is not configured', async (t) => {
   t.equal(start.statusCode, 404);
   const callback = await ctx.app.inject({ url: '/api/auth/sso/callback?code=x&state=y' });
   t.equal(callback.statusCode, 404);
-  t.notOk(ctx.app.routeAccess.some((r) => r.url.startsWith('/api/auth/sso/')), 'no SSO route is registered');
+  t.notOk(
+    ctx.app.routeAccess.some((r) => r.url.startsWith('/api/auth/sso/')),
+    'no SSO route is registered',
+  );
 });

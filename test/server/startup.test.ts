@@ -35,7 +35,15 @@ function embedded(dataDir: string, via: 'node' | 'npm' = 'node', args: string[] 
   const server = startServer({
     via,
     args,
-    env: serverEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', ADMIN_UI: 'off', SEED_DEMO_ON_START: 'false', LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '10' }),
+    env: serverEnv({
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ADMIN_UI: 'off',
+      SEED_DEMO_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+      PASSWORD_HASH_COST: '10',
+    }),
   });
   started.push(server);
   return server;
@@ -43,21 +51,35 @@ function embedded(dataDir: string, via: 'node' | 'npm' = 'node', args: string[] 
 
 function production(set: NodeJS.ProcessEnv): ServerProcess {
   const server = startServer({
-    env: serverEnv({ NODE_ENV: 'production', JWT_SECRET: 'startup-test-secret-that-is-at-least-32-chars', ENCRYPTION_KEY: KEY, PUBLIC_URL: 'https://linkyard.example.com', ADMIN_UI: 'off', PORT: '0', LOG_LEVEL: 'warn', ...set }),
+    env: serverEnv({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'startup-test-secret-that-is-at-least-32-chars',
+      ENCRYPTION_KEY: KEY,
+      PUBLIC_URL: 'https://linkyard.example.com',
+      ADMIN_UI: 'off',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...set,
+    }),
   });
   started.push(server);
   return server;
 }
 
 const listening = (s: ServerProcess, what: string) =>
-  waitUntil(() => {
-    if (s.exit()) throw new Error(`${what} exited (${JSON.stringify(s.exit())}) instead of listening:\n${s.stdout()}\n${s.stderr()}`);
-    return s.url() !== null;
-  }, `${what} to listen`, START_TIMEOUT);
+  waitUntil(
+    () => {
+      if (s.exit()) throw new Error(`${what} exited (${JSON.stringify(s.exit())}) instead of listening:\n${s.stdout()}\n${s.stderr()}`);
+      return s.url() !== null;
+    },
+    `${what} to listen`,
+    START_TIMEOUT,
+  );
 const exited = (s: ServerProcess, what: string, timeoutMs?: number) => waitUntil(() => s.exit() !== null, `${what} to exit`, timeoutMs);
 
 const lockPath = (dataDir: string) => path.join(dataDir, 'linkyard.lock');
-const lockPid = (dataDir: string) => (existsSync(lockPath(dataDir)) ? Number(readFileSync(lockPath(dataDir), 'utf8').split('\n')[0]) : null);
+const lockPid = (dataDir: string) =>
+  existsSync(lockPath(dataDir)) ? Number(readFileSync(lockPath(dataDir), 'utf8').split('\n')[0]) : null;
 
 /** A PID no process has: that of a child that has exited. */
 function deadPid(): number {
@@ -69,18 +91,20 @@ t.test('one process per embedded data folder: a second server or script exits at
   const dataDir = tempDir(t);
   const first = embedded(dataDir);
   await listening(first, 'the first server');
-  t.equal(lockPid(dataDir), first.pid, 'the lock file holds the running server\'s PID');
+  t.equal(lockPid(dataDir), first.pid, "the lock file holds the running server's PID");
 
   const second = embedded(dataDir);
   await exited(second, 'the second server');
   t.not(second.exit()!.code, 0, 'the second server exits non-zero');
   t.equal(second.url(), null, 'the second server never listened');
   t.match(second.stderr(), dataDir, 'the message names the data folder');
-  t.match(second.stderr(), new RegExp(`\\b${first.pid}\\b`), 'the message names the running process\'s PID');
+  t.match(second.stderr(), new RegExp(`\\b${first.pid}\\b`), "the message names the running process's PID");
   t.match(second.stderr(), /in use/);
 
   // Operator scripts open the same embedded database through openDb, and are refused the same way.
-  const script = await runScript('migrate', ['status'], { env: serverEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }) });
+  const script = await runScript('migrate', ['status'], {
+    env: serverEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+  });
   t.equal(script.code, 1, 'a script on the folder in use exits 1');
   t.match(script.stderr, dataDir);
   t.match(script.stderr, new RegExp(`\\b${first.pid}\\b`));
@@ -98,7 +122,7 @@ t.test('a lock left by a dead process is taken over', async (t) => {
   writeFileSync(lockPath(dataDir), `${stale}\n`);
   const server = embedded(dataDir);
   await listening(server, 'the server');
-  t.equal(lockPid(dataDir), server.pid, 'the lock now holds the new server\'s PID');
+  t.equal(lockPid(dataDir), server.pid, "the lock now holds the new server's PID");
   process.kill(server.pid, 'SIGTERM');
   await exited(server, 'the server');
   t.notOk(existsSync(lockPath(dataDir)));
@@ -166,7 +190,10 @@ t.test('a DATABASE_URL that does not connect stops start-up at once, naming DATA
   const missing = production({ DATABASE_URL: u.toString() });
   await exited(missing, 'the server with a missing database');
   t.not(missing.exit()!.code, 0);
-  t.match(missing.stderr(), /DATABASE_URL: could not connect to postgres:\/\/[^@\s]*@[^\s]+\/does_not_exist_xyz: database "does_not_exist_xyz" does not exist/);
+  t.match(
+    missing.stderr(),
+    /DATABASE_URL: could not connect to postgres:\/\/[^@\s]*@[^\s]+\/does_not_exist_xyz: database "does_not_exist_xyz" does not exist/,
+  );
   t.notMatch(missing.stdout() + missing.stderr(), 'hunter2-secret', 'the password is never printed');
 });
 
@@ -180,7 +207,10 @@ t.test('the connection check gives up on a server that never answers; messages n
     name: 'DatabaseConnectError',
     message: new RegExp(`^DATABASE_URL: could not connect to postgres://app@127\\.0\\.0\\.1:${port}/linkyard: no answer within`),
   });
-  t.equal(redactDatabaseUrl('postgresql://app:pw@db.internal:6432/linkyard?sslmode=require&password=pw2'), 'postgresql://app@db.internal:6432/linkyard');
+  t.equal(
+    redactDatabaseUrl('postgresql://app:pw@db.internal:6432/linkyard?sslmode=require&password=pw2'),
+    'postgresql://app@db.internal:6432/linkyard',
+  );
   t.equal(redactDatabaseUrl('postgres://db/linkyard'), 'postgres://db/linkyard');
 });
 
@@ -192,7 +222,14 @@ t.test('configuration problems are reported all at once', async (t) => {
   t.equal(server.exit()!.code, 1);
   const stderr = server.stderr();
   for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL', 'PUBLIC_URL']) t.match(stderr, name, `names ${name}`);
-  t.equal(stderr.trim().split('\n').filter((l) => /^Configuration error: /.test(l)).length, 4, 'one line per problem');
+  t.equal(
+    stderr
+      .trim()
+      .split('\n')
+      .filter((l) => /^Configuration error: /.test(l)).length,
+    4,
+    'one line per problem',
+  );
 
   t.equal(badScheme.exit()!.code, 1);
   t.match(badScheme.stderr(), /^Configuration error: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection string/m);

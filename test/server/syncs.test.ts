@@ -5,10 +5,14 @@ import { nextRunTimes } from '../../server/src/modules/syncs/schedule.js';
 async function setup(t: Parameters<typeof createTestApp>[0]) {
   const ctx = await createTestApp(t);
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const integration = (await ctx.app.inject({
-    method: 'POST', url: `/api/orgs/${ctx.orgs.acme}/integrations`, headers: admin,
-    payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' },
-  })).json();
+  const integration = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/orgs/${ctx.orgs.acme}/integrations`,
+      headers: admin,
+      payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' },
+    })
+  ).json();
   return { ctx, admin, integration, base: `/api/orgs/${ctx.orgs.acme}` };
 }
 
@@ -18,7 +22,9 @@ const createSync = (ctx: TestContext, base: string, integrationId: string, heade
 t.test('syncs: create with schedule and mappings, read, update, delete', async (t) => {
   const { ctx, admin, integration, base } = await setup(t);
   const created = await createSync(ctx, base, integration.id, admin, {
-    resource: 'contacts', mode: 'incremental', schedule: { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
+    resource: 'contacts',
+    mode: 'incremental',
+    schedule: { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
     mappings: [
       { source: 'properties.email', target: 'email', transform: 'lowercase', required: true },
       { target: 'fullName', transform: 'template', args: { template: '{{properties.firstname}} {{properties.lastname}}' } },
@@ -30,7 +36,7 @@ t.test('syncs: create with schedule and mappings, read, update, delete', async (
   t.equal(sync.mappings.length, 2);
   const next = new Date(sync.nextRunAt);
   const berlinHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hour12: false }).format(next));
-  t.equal(berlinHour, 9, 'nextRunAt is 09:00 in the sync\'s timezone');
+  t.equal(berlinHour, 9, "nextRunAt is 09:00 in the sync's timezone");
   t.ok(next.getTime() > Date.now());
 
   const viewer = { authorization: await ctx.bearer('viewer@acme.test') };
@@ -39,28 +45,47 @@ t.test('syncs: create with schedule and mappings, read, update, delete', async (
 
   const disabled = await ctx.app.inject({ method: 'PATCH', url: `${base}/syncs/${sync.id}`, headers: admin, payload: { enabled: false } });
   t.equal(disabled.json().nextRunAt, null, 'a disabled sync has no next run');
-  const manual = await ctx.app.inject({ method: 'PATCH', url: `${base}/syncs/${sync.id}`, headers: admin, payload: { enabled: true, schedule: null } });
+  const manual = await ctx.app.inject({
+    method: 'PATCH',
+    url: `${base}/syncs/${sync.id}`,
+    headers: admin,
+    payload: { enabled: true, schedule: null },
+  });
   t.match(manual.json(), { schedule: null, nextRunAt: null, enabled: true }, 'schedule null = manual only');
 
   const preview = await ctx.app.inject({
-    method: 'POST', url: `${base}/syncs/${sync.id}/mappings/preview`, headers: viewer,
+    method: 'POST',
+    url: `${base}/syncs/${sync.id}/mappings/preview`,
+    headers: viewer,
     payload: { record: { properties: { email: 'Ada@Example.COM', firstname: 'Ada', lastname: 'Lovelace' } } },
   });
   t.equal(preview.statusCode, 200, preview.body);
   t.same(preview.json(), { output: { email: 'ada@example.com', fullName: 'Ada Lovelace' }, errors: [] });
-  const missing = (await ctx.app.inject({
-    method: 'POST', url: `${base}/syncs/${sync.id}/mappings/preview`, headers: viewer,
-    payload: { record: { properties: { firstname: 'Ada' } } },
-  })).json();
+  const missing = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/syncs/${sync.id}/mappings/preview`,
+      headers: viewer,
+      payload: { record: { properties: { firstname: 'Ada' } } },
+    })
+  ).json();
   t.equal(missing.errors.length, 1, 'a required field that is missing is a per-field error');
   t.equal(missing.errors[0].target, 'email');
 
-  t.equal((await ctx.app.inject({ method: 'DELETE', url: `${base}/syncs/${sync.id}`, headers: viewer })).statusCode, 403, 'viewer cannot delete');
+  t.equal(
+    (await ctx.app.inject({ method: 'DELETE', url: `${base}/syncs/${sync.id}`, headers: viewer })).statusCode,
+    403,
+    'viewer cannot delete',
+  );
   t.equal((await ctx.app.inject({ method: 'DELETE', url: `${base}/syncs/${sync.id}`, headers: admin })).statusCode, 204);
   t.equal((await ctx.app.inject({ url: `${base}/syncs/${sync.id}`, headers: admin })).statusCode, 404);
 
   const globex = { authorization: await ctx.bearer('admin@globex.test') };
-  t.equal((await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.globex}/integrations/${integration.id}/syncs`, headers: globex })).statusCode, 404, 'another org sees no syncs of this integration');
+  t.equal(
+    (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.globex}/integrations/${integration.id}/syncs`, headers: globex })).statusCode,
+    404,
+    'another org sees no syncs of this integration',
+  );
 });
 
 t.test('syncs: invalid cron, unknown timezone, unknown resource → 400 saying what is wrong', async (t) => {
@@ -79,15 +104,42 @@ t.test('syncs: invalid cron, unknown timezone, unknown resource → 400 saying w
     t.equal(res.statusCode, 400, `${JSON.stringify(payload)}: ${res.json().message}`);
     t.match(res.json().message, message);
   }
-  const stripe = (await ctx.app.inject({ method: 'POST', url: `${base}/integrations`, headers: admin, payload: { provider: 'stripe', name: 'S', apiKey: 'sk_test_1234567890' } })).json();
-  const github = (await ctx.app.inject({ method: 'POST', url: `${base}/integrations`, headers: admin, payload: { provider: 'github', name: 'G', clientId: 'c', clientSecret: 'ssssssssssss' } })).json();
-  t.equal((await createSync(ctx, base, stripe.id, admin, { resource: 'customers', mode: 'incremental' })).statusCode, 201, 'incremental where the provider supports it');
+  const stripe = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'stripe', name: 'S', apiKey: 'sk_test_1234567890' },
+    })
+  ).json();
+  const github = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'github', name: 'G', clientId: 'c', clientSecret: 'ssssssssssss' },
+    })
+  ).json();
+  t.equal(
+    (await createSync(ctx, base, stripe.id, admin, { resource: 'customers', mode: 'incremental' })).statusCode,
+    201,
+    'incremental where the provider supports it',
+  );
   t.ok(github.id);
-  const preview = await ctx.app.inject({ url: `${base}/schedule-preview?cron=${encodeURIComponent('0 9 * * *')}&timezone=America/New_York&count=3`, headers: admin });
+  const preview = await ctx.app.inject({
+    url: `${base}/schedule-preview?cron=${encodeURIComponent('0 9 * * *')}&timezone=America/New_York&count=3`,
+    headers: admin,
+  });
   t.equal(preview.json().nextRuns.length, 3, 'schedule preview lists the next runs');
-  const badPreview = await ctx.app.inject({ url: `${base}/schedule-preview?cron=${encodeURIComponent('0 25 * * *')}&timezone=UTC`, headers: admin });
+  const badPreview = await ctx.app.inject({
+    url: `${base}/schedule-preview?cron=${encodeURIComponent('0 25 * * *')}&timezone=UTC`,
+    headers: admin,
+  });
   t.equal(badPreview.statusCode, 400);
-  const count = await ctx.database.db.kysely.selectFrom('syncs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const count = await ctx.database.db.kysely
+    .selectFrom('syncs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   t.equal(Number(count.n), 1, 'no invalid sync was stored');
 });
 
@@ -100,12 +152,28 @@ t.test('daylight saving: a daily 09:00 schedule fires once per local day across 
       const from = new Date(`${day}T00:00:00Z`);
       from.setUTCDate(from.getUTCDate() - 3);
       const runs = nextRunTimes({ cron: '0 9 * * *', timezone }, from, 7);
-      const local = runs.map((d) => new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d));
+      const local = runs.map((d) =>
+        new Intl.DateTimeFormat('en-CA', {
+          timeZone: timezone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: false,
+        }).format(d),
+      );
       const days = local.map((s) => s.slice(0, 10));
       t.equal(new Set(days).size, 7, `${timezone} around ${day}: 7 runs on 7 different local days`);
-      t.ok(local.every((s) => s.endsWith('09:00')), `${timezone} around ${day}: always 09:00 local (${local.join(' | ')})`);
+      t.ok(
+        local.every((s) => s.endsWith('09:00')),
+        `${timezone} around ${day}: always 09:00 local (${local.join(' | ')})`,
+      );
       const gaps = runs.slice(1).map((d, i) => (d.getTime() - runs[i].getTime()) / 3_600_000);
-      t.ok(gaps.some((h) => h === 23 || h === 25), `${timezone} around ${day}: one 23 h or 25 h gap marks the change (${gaps.join(', ')})`);
+      t.ok(
+        gaps.some((h) => h === 23 || h === 25),
+        `${timezone} around ${day}: one 23 h or 25 h gap marks the change (${gaps.join(', ')})`,
+      );
     }
   }
 });

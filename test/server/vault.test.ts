@@ -3,8 +3,16 @@ import t from 'tap';
 import { openDb, type Db } from '../../db/client.js';
 import { loadConfig } from '../../server/src/config.js';
 import {
-  createVault, DataKeyUnwrapError, isCiphertext, MasterKeyUnavailableError, masterKeyVersion, SecretDecryptionError,
-  secretHint, VaultError, type SecretContext, type Vault,
+  createVault,
+  DataKeyUnwrapError,
+  isCiphertext,
+  MasterKeyUnavailableError,
+  masterKeyVersion,
+  SecretDecryptionError,
+  secretHint,
+  VaultError,
+  type SecretContext,
+  type Vault,
 } from '../../server/src/lib/crypto/index.js';
 import { inScope } from '../../server/src/lib/db-scope.js';
 import { verifyAuditChains } from '../../server/src/modules/audit/audit.service.js';
@@ -36,14 +44,22 @@ const acme = (await ensureOrganization(db, { slug: 'acme', name: 'Acme' })).id;
 const globex = (await ensureOrganization(db, { slug: 'globex', name: 'Globex' })).id;
 
 const ctxFor = (organizationId: string, over: Partial<SecretContext> = {}): SecretContext => ({
-  organizationId, table: 'integrations', column: 'client_secret', rowId: '0190a3c2-0000-7000-8000-000000000001', ...over,
+  organizationId,
+  table: 'integrations',
+  column: 'client_secret',
+  rowId: '0190a3c2-0000-7000-8000-000000000001',
+  ...over,
 });
 const enc = (vault: Vault, ctx: SecretContext, plaintext: string, database: Db = db) =>
   inScope(database, { org: ctx.organizationId }, (tx) => vault.encrypt(tx, ctx, plaintext));
 const dec = (vault: Vault, ctx: SecretContext, ciphertext: string, database: Db = db) =>
   inScope(database, { org: ctx.organizationId }, (tx) => vault.decrypt(tx, ctx, ciphertext));
 const keyRow = (id: string, database: Db = db) =>
-  database.kysely.selectFrom('organizations').select(['data_key_wrapped', 'data_key_version']).where('id', '=', id).executeTakeFirstOrThrow();
+  database.kysely
+    .selectFrom('organizations')
+    .select(['data_key_wrapped', 'data_key_version'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 const keyIdOf = (ciphertext: string) => ciphertext.split('.')[1];
 
 /** Every ciphertext written so far, with its context and plaintext: the rotation checks read them all back. */
@@ -56,7 +72,11 @@ async function write(vault: Vault, ctx: SecretContext, plaintext: string) {
 
 t.test('master keys, configuration and hints', async (t) => {
   const bytes = randomBytes(32);
-  t.equal(masterKeyVersion(bytes.toString('hex')), masterKeyVersion(bytes.toString('base64')), 'the version depends on the key, not its encoding');
+  t.equal(
+    masterKeyVersion(bytes.toString('hex')),
+    masterKeyVersion(bytes.toString('base64')),
+    'the version depends on the key, not its encoding',
+  );
   t.equal(masterKeyVersion(bytes.toString('base64url')), masterKeyVersion(bytes));
   t.not(V_A, V_B, 'different keys, different versions');
   t.ok(Number.isInteger(V_A) && V_A >= 0 && V_A < 2 ** 31, 'a version fits organizations.data_key_version (integer)');
@@ -69,9 +89,28 @@ t.test('master keys, configuration and hints', async (t) => {
 
   const base = { NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: KEY_B, DATA_DIR: '/tmp/linkyard-test-unused' };
   t.same(loadConfig(base).encryptionKeysPrevious, [], 'no previous keys by default');
-  t.same(loadConfig({ ...base, ENCRYPTION_KEY_PREVIOUS: ` ${KEY_A} ,${KEY_C},` }).encryptionKeysPrevious, [KEY_A, KEY_C], 'comma-separated, trimmed');
-  t.throws(() => loadConfig({ ...base, ENCRYPTION_KEY_PREVIOUS: `${KEY_A},nope` }), { name: 'ConfigError', message: /ENCRYPTION_KEY_PREVIOUS .*entry 2 is not/ });
-  t.notMatch(String((() => { try { loadConfig({ ...base, ENCRYPTION_KEY_PREVIOUS: `${KEY_A},nope` }); } catch (e) { return (e as Error).message; } })()), KEY_A, 'the error does not echo keys');
+  t.same(
+    loadConfig({ ...base, ENCRYPTION_KEY_PREVIOUS: ` ${KEY_A} ,${KEY_C},` }).encryptionKeysPrevious,
+    [KEY_A, KEY_C],
+    'comma-separated, trimmed',
+  );
+  t.throws(() => loadConfig({ ...base, ENCRYPTION_KEY_PREVIOUS: `${KEY_A},nope` }), {
+    name: 'ConfigError',
+    message: /ENCRYPTION_KEY_PREVIOUS .*entry 2 is not/,
+  });
+  t.notMatch(
+    String(
+      (() => {
+        try {
+          loadConfig({ ...base, ENCRYPTION_KEY_PREVIOUS: `${KEY_A},nope` });
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })(),
+    ),
+    KEY_A,
+    'the error does not echo keys',
+  );
 
   t.equal(secretHint('sk_live_51HxYzAbCdEfGh1234'), '••••1234', 'long secrets show their last 4 characters');
   t.equal(secretHint('short-secret'), '••••cret', '12 characters is the shortest with a hint');
@@ -93,7 +132,12 @@ t.test('round trip; each organization has its own data key', async (t) => {
   t.not(again, c1, 'a fresh IV every time: equal plaintexts do not give equal ciphertexts');
   t.equal(keyIdOf(again), keyIdOf(c1), 'same organization, same data key');
 
-  for (const p of ['', 'ü∑ – 🔑 unicode', 'x'.repeat(20_000), '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\n"}']) {
+  for (const p of [
+    '',
+    'ü∑ – 🔑 unicode',
+    'x'.repeat(20_000),
+    '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\n"}',
+  ]) {
     const c = await write(vault, ctxFor(acme, { column: 'api_key', rowId: randomBytes(8).toString('hex') }), p);
     t.equal(await dec(vault, written.at(-1)!.ctx, c), p, `round trip of ${p.length} characters`);
   }
@@ -118,7 +162,10 @@ t.test('round trip; each organization has its own data key', async (t) => {
       t.notOk(text.includes(Buffer.from(w.plaintext).toString(form).slice(0, 16)), `nor its ${form}`);
     }
   }
-  t.notOk(Buffer.from(a.data_key_wrapped!).toString('hex').includes(Buffer.from(KEY_A, 'base64').toString('hex').slice(0, 16)), 'the master key is not stored');
+  t.notOk(
+    Buffer.from(a.data_key_wrapped!).toString('hex').includes(Buffer.from(KEY_A, 'base64').toString('hex').slice(0, 16)),
+    'the master key is not stored',
+  );
 
   const fresh = createVault({ currentKey: KEY_A });
   t.equal(await dec(fresh, ctxFor(acme), c1), plaintext, 'another process (a fresh vault) reads it from the stored key');
@@ -140,8 +187,16 @@ t.test('a value moved to another row, column, table or organization, or altered,
   await rejects(dec(vault, { ...ctx, organizationId: globex }, c), 'data_key_mismatch', 'another organization');
   // An attacker who also rewrites the header to name globex's data key gets no further.
   const globexKeyId = keyIdOf(written.find((w) => w.ctx.organizationId === globex)!.ciphertext);
-  await rejects(dec(vault, { ...ctx, organizationId: globex }, c.replace(keyIdOf(c), globexKeyId)), 'authentication_failed', 'another organization, header rewritten');
-  await rejects(dec(createVault({ currentKey: KEY_A }), { ...ctx, organizationId: globex }, c), 'data_key_mismatch', 'another organization, uncached');
+  await rejects(
+    dec(vault, { ...ctx, organizationId: globex }, c.replace(keyIdOf(c), globexKeyId)),
+    'authentication_failed',
+    'another organization, header rewritten',
+  );
+  await rejects(
+    dec(createVault({ currentKey: KEY_A }), { ...ctx, organizationId: globex }, c),
+    'data_key_mismatch',
+    'another organization, uncached',
+  );
 
   const [v, keyId, iv, body] = c.split('.');
   const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
@@ -155,9 +210,16 @@ t.test('a value moved to another row, column, table or organization, or altered,
   await rejects(dec(vault, ctx, 'hubspot-client-secret-abcdef'), 'malformed_ciphertext', 'a plaintext stored by mistake');
   await rejects(dec(vault, ctx, ''), 'malformed_ciphertext', 'empty');
 
-  await t.rejects(enc(vault, { ...ctx, table: 'Robert"); DROP TABLE' }, 'x'), { name: 'VaultError', code: 'invalid_argument' }, 'contexts are validated');
+  await t.rejects(
+    enc(vault, { ...ctx, table: 'Robert"); DROP TABLE' }, 'x'),
+    { name: 'VaultError', code: 'invalid_argument' },
+    'contexts are validated',
+  );
   await t.rejects(enc(vault, { ...ctx, rowId: '' }, 'x'), { code: 'invalid_argument' });
-  await t.rejects(inScope(db, { org: acme }, (tx) => vault.encrypt(tx, { ...ctx, organizationId: 'acme' }, 'x')), { code: 'invalid_argument' });
+  await t.rejects(
+    inScope(db, { org: acme }, (tx) => vault.encrypt(tx, { ...ctx, organizationId: 'acme' }, 'x')),
+    { code: 'invalid_argument' },
+  );
 
   // Run in the wrong scope, the organization row is invisible (row-level security) and nothing is created.
   const other = (await ensureOrganization(db, { slug: 'wrong-scope', name: 'Wrong Scope' })).id;
@@ -206,11 +268,14 @@ t.test('a data key created by a transaction that rolled back is never used', asy
   const org = (await ensureOrganization(db, { slug: 'hooli', name: 'Hooli' })).id;
   const vault = createVault({ currentKey: KEY_A });
   let doomed = '';
-  await t.rejects(inScope(db, { org }, async (tx) => {
-    doomed = await vault.encrypt(tx, ctxFor(org), 'never-committed-secret');
-    t.equal(await vault.decrypt(tx, ctxFor(org), doomed), 'never-committed-secret', 'readable inside its own transaction');
-    throw new Error('rolled back');
-  }), /rolled back/);
+  await t.rejects(
+    inScope(db, { org }, async (tx) => {
+      doomed = await vault.encrypt(tx, ctxFor(org), 'never-committed-secret');
+      t.equal(await vault.decrypt(tx, ctxFor(org), doomed), 'never-committed-secret', 'readable inside its own transaction');
+      throw new Error('rolled back');
+    }),
+    /rolled back/,
+  );
   t.equal((await keyRow(org)).data_key_wrapped, null, 'the key went with the rollback');
 
   const kept = await write(vault, ctxFor(org), 'committed-secret');
@@ -235,8 +300,11 @@ t.test('data keys are cached per process, and the stored wrapped key is authenti
     await t.rejects(dec(vault, c.ctx, c.ciphertext), { code: 'data_key_unwrap_failed' }, 'after forgetKeys the row is read again');
 
     await db.kysely.updateTable('organizations').set({ data_key_wrapped: globexWrapped }).where('id', '=', acme).execute();
-    await t.rejects(dec(createVault({ currentKey: KEY_A }), c.ctx, c.ciphertext), { code: 'data_key_unwrap_failed', message: /copied from another organization/ },
-      'a wrapped key copied from another organization does not unwrap');
+    await t.rejects(
+      dec(createVault({ currentKey: KEY_A }), c.ctx, c.ciphertext),
+      { code: 'data_key_unwrap_failed', message: /copied from another organization/ },
+      'a wrapped key copied from another organization does not unwrap',
+    );
   } finally {
     await restore();
   }
@@ -262,7 +330,8 @@ t.test('master key rotation: previous keys, the rotation core, and retiring the 
     const rows = await db.kysely.selectFrom('organizations').select(['id', 'data_key_version']).execute();
     return Object.fromEntries(rows.map((r) => [r.id, r.data_key_version]));
   };
-  const rewrapEvents = () => db.kysely.selectFrom('audit_events').selectAll().where('action', '=', REWRAP_AUDIT_ACTION).orderBy('organization_id').execute();
+  const rewrapEvents = () =>
+    db.kysely.selectFrom('audit_events').selectAll().where('action', '=', REWRAP_AUDIT_ACTION).orderBy('organization_id').execute();
 
   await readsAll(createVault({ currentKey: KEY_A }), 'under key A');
 
@@ -292,31 +361,42 @@ t.test('master key rotation: previous keys, the rotation core, and retiring the 
 
   const dryLines: string[] = [];
   const dry = await rotateEncryptionKeys(db, bWithA, { dryRun: true, onProgress: (l) => dryLines.push(l), progressEvery: 2 });
-  t.match(dry, { dryRun: true, currentKeyVersion: V_B, organizations: Object.keys(before).length, ...expected }, 'the dry run reports what it would do');
+  t.match(
+    dry,
+    { dryRun: true, currentKeyVersion: V_B, organizations: Object.keys(before).length, ...expected },
+    'the dry run reports what it would do',
+  );
   t.same(dry.failed, []);
   t.same(await versions(), before, 'and changes nothing');
   t.equal((await rewrapEvents()).length, 0, 'nor audits anything');
   t.equal(dryLines.length, Math.ceil(dry.organizations / 2), 'a progress line every 2 organizations, and one at the end');
-  t.match(dryLines.at(-1), new RegExp(`^${dry.organizations} of ${dry.organizations} organizations \\(${expected.rewrapped} would re-wrap, `));
+  t.match(
+    dryLines.at(-1),
+    new RegExp(`^${dry.organizations} of ${dry.organizations} organizations \\(${expected.rewrapped} would re-wrap, `),
+  );
 
   const wrappedBefore = Buffer.from((await keyRow(acme)).data_key_wrapped!);
   const run = await rotateEncryptionKeys(db, bWithA);
   t.match(run, { dryRun: false, ...expected }, 'the rotation re-wraps every key under A');
   t.same(run.failed, []);
   const after = await versions();
-  for (const [id, v] of Object.entries(after)) t.equal(v, before[id] === null ? null : V_B, `organization ${id} is under key B (or has no key)`);
+  for (const [id, v] of Object.entries(after))
+    t.equal(v, before[id] === null ? null : V_B, `organization ${id} is under key B (or has no key)`);
   t.notSame(Buffer.from((await keyRow(acme)).data_key_wrapped!), wrappedBefore, 'the wrapped bytes changed');
 
   const events = await rewrapEvents();
   t.equal(events.length, expected.rewrapped, 'one audit event per re-wrapped organization');
   for (const e of events) {
-    t.equal(e.chain_key, e.organization_id, 'in the organization\'s own chain');
+    t.equal(e.chain_key, e.organization_id, "in the organization's own chain");
     t.equal(e.target_id, e.organization_id);
     t.same(e.metadata, { fromKeyVersion: V_A, toKeyVersion: V_B });
     t.equal(e.actor_id, null);
     t.equal(e.user_agent, 'rotate-encryption-key');
   }
-  t.notOk(events.some((e) => e.organization_id === newcomer), 'keys already current are not audited');
+  t.notOk(
+    events.some((e) => e.organization_id === newcomer),
+    'keys already current are not audited',
+  );
   t.match(await verifyAuditChains(db), { ok: true }, 'the audit chains still verify');
 
   const again = await rotateEncryptionKeys(db, bWithA);
@@ -336,7 +416,11 @@ t.test('master key rotation: previous keys, the rotation core, and retiring the 
   t.match(lost.message, new RegExp(`version ${V_B}, which is not configured \\(configured: ${onlyC.keyVersions.join(', ')}\\)`));
 
   const failing = await rotateEncryptionKeys(db, onlyC);
-  t.equal(failing.failed.length, expected.rewrapped + expected.current, 'rotating without the key that wrapped them fails per organization');
+  t.equal(
+    failing.failed.length,
+    expected.rewrapped + expected.current,
+    'rotating without the key that wrapped them fails per organization',
+  );
   t.equal(failing.rewrapped, 0);
   t.match(failing.failed[0], { organizationId: String, slug: String, reason: /not configured/ });
   t.same(await versions(), after, 'and changes nothing');
@@ -361,8 +445,12 @@ t.test('rotate-encryption-key as an operator runs it', async (t) => {
   const env = scriptEnv({
     omit: [/^ENCRYPTION_KEY/, 'DATABASE_URL'],
     set: {
-      NODE_ENV: 'test', JWT_SECRET: 'vault-test-secret-that-is-at-least-32-chars', DATA_DIR: scriptDb.dataDir,
-      ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEY_PREVIOUS: KEY_A, ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+      NODE_ENV: 'test',
+      JWT_SECRET: 'vault-test-secret-that-is-at-least-32-chars',
+      DATA_DIR: scriptDb.dataDir,
+      ENCRYPTION_KEY: KEY_B,
+      ENCRYPTION_KEY_PREVIOUS: KEY_A,
+      ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
     },
   });
   const run = (args: string[]) => runScript('rotate-encryption-key', args, { env });
@@ -375,7 +463,10 @@ t.test('rotate-encryption-key as an operator runs it', async (t) => {
 
   const dry = await run(['--dry-run']);
   t.equal(dry.code, 0, dry.stderr);
-  t.match(dry.stdout, /Dry run \(nothing changed\): would re-wrap 3 data keys, 0 already current, 1 organization without a data key yet, 0 failed\./);
+  t.match(
+    dry.stdout,
+    /Dry run \(nothing changed\): would re-wrap 3 data keys, 0 already current, 1 organization without a data key yet, 0 failed\./,
+  );
 
   const real = await run([]);
   t.equal(real.code, 0, real.stderr);
@@ -391,7 +482,15 @@ t.test('rotate-encryption-key as an operator runs it', async (t) => {
     sdb = reopened;
   }
   const rows = await sdb.kysely.selectFrom('organizations').select(['slug', 'data_key_version']).orderBy('slug').execute();
-  t.same(rows.map((r) => [r.slug, r.data_key_version]), [['no-secrets', null], ['one', V_B], ['three', V_B], ['two', V_B]]);
+  t.same(
+    rows.map((r) => [r.slug, r.data_key_version]),
+    [
+      ['no-secrets', null],
+      ['one', V_B],
+      ['three', V_B],
+      ['two', V_B],
+    ],
+  );
   const onlyB = createVault({ currentKey: KEY_B });
   for (const s of secrets) t.equal(await dec(onlyB, s.ctx, s.ciphertext, sdb), s.plaintext, 'readable with key A removed');
   const audited = await sdb.kysely.selectFrom('audit_events').select('organization_id').where('action', '=', REWRAP_AUDIT_ACTION).execute();

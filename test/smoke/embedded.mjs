@@ -21,11 +21,19 @@ function start() {
     const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${out}`)), 120_000);
     const onData = (d) => {
       out += d;
-      if (out.includes('admin@globex.test') && out.includes(base)) { clearTimeout(timer); resolve(out); }
+      if (out.includes('admin@globex.test') && out.includes(base)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
   });
   return { child, ready };
 }
@@ -36,7 +44,11 @@ async function stop(child) {
   await exited;
   // The server process may outlive npm by a moment: wait until the port is free.
   for (let i = 0; i < 100; i++) {
-    try { await fetch(`${base}/healthz`); } catch { return; }
+    try {
+      await fetch(`${base}/healthz`);
+    } catch {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('server still answers 10 s after SIGTERM');
@@ -67,7 +79,14 @@ try {
   server = start();
   const output = await server.ready;
   check(output.includes('owner@linkyard.test') && output.includes('viewer@acme.test'), 'start-up prints the URL and the demo logins');
-  for (const email of ['owner@linkyard.test', 'super@acme.test', 'admin@acme.test', 'viewer@acme.test', 'super@globex.test', 'admin@globex.test']) {
+  for (const email of [
+    'owner@linkyard.test',
+    'super@acme.test',
+    'admin@acme.test',
+    'viewer@acme.test',
+    'super@globex.test',
+    'admin@globex.test',
+  ]) {
     await login(email);
   }
   check(true, 'every demo user signs in');
@@ -76,14 +95,21 @@ try {
   const loginPage = await fetch(`${base}/login`);
   check(loginPage.status === 200 && (await loginPage.text()).includes('Sign in to Linkyard'), 'the admin UI renders its sign-in page');
   const form = await fetch(`${base}/login`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
     body: new URLSearchParams({ email: 'admin@acme.test', password: 'linkyard-demo' }),
   });
-  const cookies = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookies = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const home = await fetch(`${base}/`, { headers: { cookie: cookies }, redirect: 'follow' });
   const html = await home.text();
-  check(form.status === 302 && home.url.includes('/integrations') && html.includes('HubSpot CRM'), 'signing in through the UI opens the integrations page with the demo integrations');
+  check(
+    form.status === 302 && home.url.includes('/integrations') && html.includes('HubSpot CRM'),
+    'signing in through the UI opens the integrations page with the demo integrations',
+  );
   const owner = await login('owner@linkyard.test');
   const created = await call('POST', '/api/orgs', owner, { name: 'Smoke Test', slug: 'smoke-test', superAdminEmail: 'smoke@example.test' });
   check(created.status === 201, 'the platform owner creates an organization');
@@ -93,12 +119,18 @@ try {
   await server.ready;
   const orgs = await call('GET', '/api/orgs', await login('owner@linkyard.test'));
   const slugs = orgs.body.items.map((o) => o.slug).sort();
-  check(JSON.stringify(slugs) === JSON.stringify(['acme', 'globex', 'smoke-test']), `after a restart the data is still there (${slugs.join(', ')})`);
+  check(
+    JSON.stringify(slugs) === JSON.stringify(['acme', 'globex', 'smoke-test']),
+    `after a restart the data is still there (${slugs.join(', ')})`,
+  );
   await stop(server.child);
   console.log('embedded smoke test: 6 passed, 0 failed');
 } catch (err) {
   console.error(`not ok - ${err.message}`);
-  if (server) try { process.kill(-server.child.pid, 'SIGKILL'); } catch {}
+  if (server)
+    try {
+      process.kill(-server.child.pid, 'SIGKILL');
+    } catch {}
   process.exitCode = 1;
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,21 @@ import { Button } from './ui';
  * A button that asks before it posts: it opens a modal `<dialog>` (focus moves into it, Escape cancels,
  * focus returns to the button) whose confirm button submits `fields` with the given fetcher.
  */
-export function ConfirmAction({ fetcher, action, fields, label, title, description, confirmLabel, tone = 'danger', buttonVariant = 'secondary', disabled, pendingLabel, busy: busyProp, ariaLabel }: {
+export function ConfirmAction({
+  fetcher,
+  action,
+  fields,
+  label,
+  title,
+  description,
+  confirmLabel,
+  tone = 'danger',
+  buttonVariant = 'secondary',
+  disabled,
+  pendingLabel,
+  busy: busyProp,
+  ariaLabel,
+}: {
   fetcher: FetcherWithComponents<unknown>;
   /** The route to post to; the current route when left out. */
   action?: string;
@@ -29,18 +43,36 @@ export function ConfirmAction({ fetcher, action, fields, label, title, descripti
   const busy = busyProp ?? fetcher.state !== 'idle';
   return (
     <>
-      <Button type="button" variant={buttonVariant} disabled={disabled || busy} aria-haspopup="dialog" aria-label={ariaLabel}
-        onClick={() => dialog.current?.showModal()}>
+      <Button
+        type="button"
+        variant={buttonVariant}
+        disabled={disabled || busy}
+        aria-haspopup="dialog"
+        aria-label={ariaLabel}
+        onClick={() => dialog.current?.showModal()}
+      >
         {busy && pendingLabel ? pendingLabel : label}
       </Button>
-      <dialog ref={dialog} aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}
-        className="m-auto w-full max-w-md whitespace-normal rounded-lg bg-white p-0 text-left shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-desc`}
+        className="m-auto w-full max-w-md whitespace-normal rounded-lg bg-white p-0 text-left shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
+      >
         <fetcher.Form method="post" action={action} onSubmit={() => dialog.current?.close()} className="p-5">
-          {Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-          <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">{title}</h2>
-          <div id={`${id}-desc`} className="mt-2 whitespace-normal text-sm text-slate-600">{description}</div>
+          {Object.entries(fields).map(([k, v]) => (
+            <input key={k} type="hidden" name={k} value={v} />
+          ))}
+          <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
+            {title}
+          </h2>
+          <div id={`${id}-desc`} className="mt-2 whitespace-normal text-sm text-slate-600">
+            {description}
+          </div>
           <div className="mt-5 flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()} autoFocus>Cancel</Button>
+            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
+              Cancel
+            </Button>
             <Button variant={tone}>{confirmLabel}</Button>
           </div>
         </fetcher.Form>

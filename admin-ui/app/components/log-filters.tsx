@@ -12,15 +12,33 @@ const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the filter form shows (as typed, so a shared URL refills the form exactly). */
-export interface LogFilterValues { level: string; q: string; from: string; to: string; integrationId: string }
+export interface LogFilterValues {
+  level: string;
+  q: string;
+  from: string;
+  to: string;
+  integrationId: string;
+}
 
 /** The API query for those filters: times typed as UTC wall-clock (`2025-06-03T14:05`) become ISO timestamps. */
-export interface LogFilterQuery { level?: LogLevel; q?: string; from?: string; to?: string; integrationId?: string }
+export interface LogFilterQuery {
+  level?: LogLevel;
+  q?: string;
+  from?: string;
+  to?: string;
+  integrationId?: string;
+}
 
 /** Reads the filters of a logs URL; values the API would refuse become field errors instead of a 400 page. */
 export function parseLogFilters(search: URLSearchParams) {
   const get = (k: string) => (search.get(k) ?? '').trim();
-  const values: LogFilterValues = { level: get('level'), q: get('q').slice(0, 200), from: get('from'), to: get('to'), integrationId: get('integrationId') };
+  const values: LogFilterValues = {
+    level: get('level'),
+    q: get('q').slice(0, 200),
+    from: get('from'),
+    to: get('to'),
+    integrationId: get('integrationId'),
+  };
   const errors: Partial<Record<keyof LogFilterValues, string>> = {};
   const query: LogFilterQuery = {};
   if (values.level && LEVELS.includes(values.level as LogLevel)) query.level = values.level as LogLevel;
@@ -67,7 +85,14 @@ const LABEL = 'block text-xs font-medium text-slate-600';
  * The logs filter form: a GET form, so every filtered view is a shareable URL. Run-scoped logs only filter by
  * level (the API's run log has no text or time filter); the organization page adds an integration filter.
  */
-export function LogFilters({ values, errors = {}, integrations, runId, clearHref, filtered }: {
+export function LogFilters({
+  values,
+  errors = {},
+  integrations,
+  runId,
+  clearHref,
+  filtered,
+}: {
   values: LogFilterValues;
   errors?: Partial<Record<keyof LogFilterValues, string>>;
   /** Shown as an integration filter when given (organization logs). */
@@ -77,49 +102,82 @@ export function LogFilters({ values, errors = {}, integrations, runId, clearHref
   clearHref: string;
   filtered: boolean;
 }) {
-  const err = (k: keyof LogFilterValues) => errors[k]
-    ? <p id={`log-${k}-error`} role="alert" className="mt-1 text-xs text-red-700">{errors[k]}</p> : null;
+  const err = (k: keyof LogFilterValues) =>
+    errors[k] ? (
+      <p id={`log-${k}-error`} role="alert" className="mt-1 text-xs text-red-700">
+        {errors[k]}
+      </p>
+    ) : null;
   const described = (k: keyof LogFilterValues) => (errors[k] ? { 'aria-invalid': true, 'aria-describedby': `log-${k}-error` } : {});
   return (
-    <Form method="get" role="search" aria-label="Filter logs" className="mb-4 flex flex-wrap items-start gap-3 rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
+    <Form
+      method="get"
+      role="search"
+      aria-label="Filter logs"
+      className="mb-4 flex flex-wrap items-start gap-3 rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200"
+    >
       {runId && <input type="hidden" name="runId" value={runId} />}
       {integrations && (
         <div className="w-52">
-          <label htmlFor="log-integration" className={LABEL}>Integration</label>
+          <label htmlFor="log-integration" className={LABEL}>
+            Integration
+          </label>
           <Select id="log-integration" name="integrationId" defaultValue={values.integrationId} {...described('integrationId')}>
             <option value="">All integrations</option>
-            {integrations.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
+            {integrations.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
           </Select>
           {err('integrationId')}
         </div>
       )}
       <div className="w-48">
-        <label htmlFor="log-level" className={LABEL}>Level</label>
+        <label htmlFor="log-level" className={LABEL}>
+          Level
+        </label>
         <Select id="log-level" name="level" defaultValue={values.level}>
-          {LOG_LEVELS.map((l) => <option key={l.value} value={l.value}>{l.label}</option>)}
+          {LOG_LEVELS.map((l) => (
+            <option key={l.value} value={l.value}>
+              {l.label}
+            </option>
+          ))}
         </Select>
       </div>
       {!runId && (
         <>
           <div className="min-w-40 flex-1">
-            <label htmlFor="log-q" className={LABEL}>Text</label>
+            <label htmlFor="log-q" className={LABEL}>
+              Text
+            </label>
             <Input id="log-q" name="q" type="search" maxLength={200} placeholder="Message contains…" defaultValue={values.q} />
           </div>
           <div className="w-48">
-            <label htmlFor="log-from" className={LABEL}>From (UTC)</label>
+            <label htmlFor="log-from" className={LABEL}>
+              From (UTC)
+            </label>
             <Input id="log-from" name="from" type="datetime-local" defaultValue={values.from} {...described('from')} />
             {err('from')}
           </div>
           <div className="w-48">
-            <label htmlFor="log-to" className={LABEL}>To (UTC)</label>
+            <label htmlFor="log-to" className={LABEL}>
+              To (UTC)
+            </label>
             <Input id="log-to" name="to" type="datetime-local" defaultValue={values.to} {...described('to')} />
             {err('to')}
           </div>
         </>
       )}
       <div className="flex items-center gap-2 self-end pb-px">
-        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">Apply</button>
-        {filtered && <Link to={clearHref} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">Clear</Link>}
+        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
+          Apply
+        </button>
+        {filtered && (
+          <Link to={clearHref} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+            Clear
+          </Link>
+        )}
       </div>
     </Form>
   );

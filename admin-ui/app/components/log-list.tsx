@@ -28,8 +28,16 @@ export function useAutoRefresh(active: boolean, intervalMs = LIVE_INTERVAL_MS) {
 /** "Live" pill shown while the page refreshes itself. */
 export function LiveIndicator({ active, label = 'Live' }: { active: boolean; label?: string }) {
   return (
-    <span role="status" aria-live="polite" data-live={active ? 'on' : 'off'}
-      className={active ? 'inline-flex items-center gap-1.5 rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-medium text-sky-700 ring-1 ring-inset ring-sky-600/20' : 'sr-only'}>
+    <span
+      role="status"
+      aria-live="polite"
+      data-live={active ? 'on' : 'off'}
+      className={
+        active
+          ? 'inline-flex items-center gap-1.5 rounded-full bg-sky-50 px-2.5 py-0.5 text-xs font-medium text-sky-700 ring-1 ring-inset ring-sky-600/20'
+          : 'sr-only'
+      }
+    >
       {active ? (
         <>
           <span className="relative flex size-2" aria-hidden>
@@ -38,7 +46,9 @@ export function LiveIndicator({ active, label = 'Live' }: { active: boolean; lab
           </span>
           {label} · refreshing every {LIVE_INTERVAL_MS / 1000} s
         </>
-      ) : 'Not refreshing: no run is active'}
+      ) : (
+        'Not refreshing: no run is active'
+      )}
     </span>
   );
 }
@@ -50,13 +60,26 @@ export function LogData({ data }: { data: Record<string, unknown> }) {
   const method = typeof data.method === 'string' ? data.method : null;
   const url = typeof data.url === 'string' ? data.url : null;
   if (method || url) {
-    chips.push({ key: 'request', node: <span className="font-mono"><span className="font-semibold">{method}</span>{method && url ? ' ' : ''}{url && <span className="break-all">{url}</span>}</span> });
+    chips.push({
+      key: 'request',
+      node: (
+        <span className="font-mono">
+          <span className="font-semibold">{method}</span>
+          {method && url ? ' ' : ''}
+          {url && <span className="break-all">{url}</span>}
+        </span>
+      ),
+    });
   }
   for (const [k, v] of Object.entries(data)) {
     if (k === 'method' || k === 'url') continue;
     if (k === 'status') {
       const code = typeof v === 'number' ? v : null;
-      chips.push({ key: k, node: code === null ? 'no response' : `HTTP ${code}`, tone: code === null || code >= 500 ? 'red' : code >= 400 ? 'amber' : code >= 300 ? 'slate' : 'green' });
+      chips.push({
+        key: k,
+        node: code === null ? 'no response' : `HTTP ${code}`,
+        tone: code === null || code >= 500 ? 'red' : code >= 400 ? 'amber' : code >= 300 ? 'slate' : 'green',
+      });
     } else if ((k === 'durationMs' || k === 'delayMs' || k === 'retryAfterMs') && typeof v === 'number') {
       chips.push({ key: k, node: `${k === 'durationMs' ? '' : k === 'delayMs' ? 'wait ' : 'retry after '}${formatDuration(v)}` });
     } else if (k === 'attempt' && typeof v === 'number') {
@@ -65,7 +88,9 @@ export function LogData({ data }: { data: Record<string, unknown> }) {
       const s = v as Record<string, unknown>;
       const order = ['fetched', 'created', 'updated', 'unchanged', 'deleted', 'failed'];
       const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
-      const parts = Object.entries(s).filter(([, n]) => typeof n === 'number').sort(([a], [b]) => rank(a) - rank(b))
+      const parts = Object.entries(s)
+        .filter(([, n]) => typeof n === 'number')
+        .sort(([a], [b]) => rank(a) - rank(b))
         .map(([name, n]) => `${formatNumber(n as number)} ${name}`);
       chips.push({ key: k, node: parts.join(' · ') });
     } else if (v !== null && v !== undefined) {
@@ -74,20 +99,33 @@ export function LogData({ data }: { data: Record<string, unknown> }) {
   }
   for (const [k, v] of rest.slice(0, 4)) {
     const text = typeof v === 'string' ? v : JSON.stringify(v);
-    chips.push({ key: k, node: <><span className="text-slate-500">{k}:</span> {text.length > 80 ? `${text.slice(0, 77)}…` : text}</> });
+    chips.push({
+      key: k,
+      node: (
+        <>
+          <span className="text-slate-500">{k}:</span> {text.length > 80 ? `${text.slice(0, 77)}…` : text}
+        </>
+      ),
+    });
   }
   const TONES: Record<string, string> = {
-    red: 'bg-red-50 text-red-700 ring-red-600/20', amber: 'bg-amber-50 text-amber-800 ring-amber-600/20',
-    green: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20', slate: 'bg-slate-50 text-slate-700 ring-slate-500/20',
+    red: 'bg-red-50 text-red-700 ring-red-600/20',
+    amber: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+    green: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+    slate: 'bg-slate-50 text-slate-700 ring-slate-500/20',
   };
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs" data-log-data>
       {chips.map((c) => (
-        <span key={c.key} data-chip={c.key} className={`max-w-full rounded px-1.5 py-0.5 ring-1 ring-inset ${TONES[c.tone ?? 'slate']}`}>{c.node}</span>
+        <span key={c.key} data-chip={c.key} className={`max-w-full rounded px-1.5 py-0.5 ring-1 ring-inset ${TONES[c.tone ?? 'slate']}`}>
+          {c.node}
+        </span>
       ))}
       <details className="open:w-full">
         <summary className="inline cursor-pointer rounded text-slate-500 hover:text-slate-700">JSON</summary>
-        <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-relaxed text-slate-100">{JSON.stringify(data, null, 2)}</pre>
+        <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-relaxed text-slate-100">
+          {JSON.stringify(data, null, 2)}
+        </pre>
       </details>
     </div>
   );
@@ -97,7 +135,12 @@ export function LogData({ data }: { data: Record<string, unknown> }) {
  * Log lines with time (UTC), level, message and compact data. `runHref` adds a link to each line's run;
  * `integration` names the line's integration (organization-wide logs).
  */
-export function LogList({ logs, runHref, integration, timeOnly = false }: {
+export function LogList({
+  logs,
+  runHref,
+  integration,
+  timeOnly = false,
+}: {
   logs: LogLine[];
   runHref?: (log: LogLine) => string;
   integration?: (log: LogLine) => { name: string; href: string } | null;
@@ -105,23 +148,40 @@ export function LogList({ logs, runHref, integration, timeOnly = false }: {
   timeOnly?: boolean;
 }) {
   return (
-    <ol className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200" aria-label="Log lines" data-log-list>
+    <ol
+      className="divide-y divide-slate-100 overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
+      aria-label="Log lines"
+      data-log-list
+    >
       {logs.map((log) => {
         const i = integration?.(log) ?? null;
         return (
-          <li key={log.id} data-log-level={log.level}
-            className={`grid grid-cols-[9.5rem_4.25rem_minmax(0,1fr)_auto] items-start gap-3 px-4 py-2 text-sm ${log.level === 'error' ? 'bg-red-50/40' : log.level === 'warn' ? 'bg-amber-50/30' : ''}`}>
+          <li
+            key={log.id}
+            data-log-level={log.level}
+            className={`grid grid-cols-[9.5rem_4.25rem_minmax(0,1fr)_auto] items-start gap-3 px-4 py-2 text-sm ${log.level === 'error' ? 'bg-red-50/40' : log.level === 'warn' ? 'bg-amber-50/30' : ''}`}
+          >
             <time dateTime={log.at} className="pt-0.5 font-mono text-xs tabular-nums text-slate-500" title={formatDateTime(log.at, true)}>
               {timeOnly ? timeOfDay(log.at) : formatDateTime(log.at, true).replace(/, \d{4},/, ',')}
             </time>
-            <span><StatusBadge status={log.level} /></span>
+            <span>
+              <StatusBadge status={log.level} />
+            </span>
             <div className="min-w-0">
               <p className="break-words text-slate-800">{log.message}</p>
               {log.data && Object.keys(log.data).length > 0 && <LogData data={log.data} />}
             </div>
             <div className="flex flex-col items-end gap-0.5 whitespace-nowrap pt-0.5 text-xs">
-              {i && <Link to={i.href} className="font-medium text-slate-700 hover:text-brand-700">{i.name}</Link>}
-              {runHref && <Link to={runHref(log)} className="text-brand-700 hover:underline">Run logs →</Link>}
+              {i && (
+                <Link to={i.href} className="font-medium text-slate-700 hover:text-brand-700">
+                  {i.name}
+                </Link>
+              )}
+              {runHref && (
+                <Link to={runHref(log)} className="text-brand-700 hover:underline">
+                  Run logs →
+                </Link>
+              )}
             </div>
           </li>
         );
@@ -130,7 +190,13 @@ export function LogList({ logs, runHref, integration, timeOnly = false }: {
   );
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+const clock = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
 function timeOfDay(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '—' : `${clock.format(d)}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;

@@ -7,7 +7,12 @@ import { MappingEditor, MappingTable } from './mapping-editor';
 const MAPPINGS: Mapping[] = [
   { source: 'email', target: 'email', transform: 'lowercase', required: true },
   { source: '', target: 'fullName', transform: 'template', args: { template: '{{firstName}} {{lastName}}' } },
-  { source: 'lifecycleStage', target: 'stage', transform: 'value_map', args: { map: { lead: 'Lead', customer: 'Customer' }, fallback: 'Other' } },
+  {
+    source: 'lifecycleStage',
+    target: 'stage',
+    transform: 'value_map',
+    args: { map: { lead: 'Lead', customer: 'Customer' }, fallback: 'Other' },
+  },
   { source: 'tags', target: 'tags', transform: 'split', args: { separator: ';' } },
   { source: 'plan', target: 'plan', default: 'free' },
 ];
@@ -64,9 +69,12 @@ describe('MappingEditor', () => {
 
   it('shows validation errors next to their field, and preview errors on their row', () => {
     const withErrors = renderToStaticMarkup(
-      <MappingEditor rows={rows} onChange={noop}
+      <MappingEditor
+        rows={rows}
+        onChange={noop}
         errors={{ [rows[1].id]: { target: 'Row 2: target "1x" is not a valid field name' } }}
-        previewErrors={{ [rows[0].id]: 'is required but the source "email" has no value' }} />,
+        previewErrors={{ [rows[0].id]: 'is required but the source "email" has no value' }}
+      />,
     );
     expect(withErrors).toMatch(/<input[^>]*id="m-row-2-target"[^>]*aria-invalid="true"[^>]*aria-describedby="m-row-2-target-error"/);
     expect(withErrors).toMatch(/id="m-row-2-target-error" role="alert">Row 2: target &quot;1x&quot; is not a valid field name/);

@@ -1,21 +1,40 @@
 import type { ReactNode } from 'react';
 import {
-  addPair, addRow, DATE_INPUT_FORMATS, describeTransform, moveRow, removePair, removeRow, SOURCELESS, TRANSFORMS,
-  updatePair, updateRow, type DateInputFormat, type MappingRow, type RowErrors, type RowField,
+  addPair,
+  addRow,
+  DATE_INPUT_FORMATS,
+  describeTransform,
+  moveRow,
+  removePair,
+  removeRow,
+  SOURCELESS,
+  TRANSFORMS,
+  updatePair,
+  updateRow,
+  type DateInputFormat,
+  type MappingRow,
+  type RowErrors,
+  type RowField,
 } from '~/lib/mappings';
 import type { Mapping } from '~/lib/types';
 import { Button, Input, Select } from './ui';
 
 const LABEL = 'block text-xs font-medium text-slate-600';
 const ERROR = 'mt-1 text-xs text-red-700';
-const ICON_BUTTON = 'inline-flex size-7 items-center justify-center rounded-md text-slate-500 ring-1 ring-inset ring-slate-200 hover:bg-slate-100 hover:text-slate-800 disabled:cursor-not-allowed disabled:opacity-40';
+const ICON_BUTTON =
+  'inline-flex size-7 items-center justify-center rounded-md text-slate-500 ring-1 ring-inset ring-slate-200 hover:bg-slate-100 hover:text-slate-800 disabled:cursor-not-allowed disabled:opacity-40';
 
 /**
  * The ordered mapping rows: source path → target field, transform with its args, required, default.
  * Controlled: `onChange` gets the new rows. `errors` are the API's validation messages placed on rows,
  * `previewErrors` the preview's per-field errors (by row id).
  */
-export function MappingEditor({ rows, onChange, errors = {}, previewErrors = {} }: {
+export function MappingEditor({
+  rows,
+  onChange,
+  errors = {},
+  previewErrors = {},
+}: {
   rows: MappingRow[];
   onChange: (rows: MappingRow[]) => void;
   errors?: RowErrors;
@@ -25,21 +44,38 @@ export function MappingEditor({ rows, onChange, errors = {}, previewErrors = {} 
     <div data-mapping-editor>
       <ol className="space-y-3">
         {rows.map((row, index) => (
-          <MappingRowEditor key={row.id} row={row} index={index} count={rows.length} errors={errors[row.id] ?? {}}
+          <MappingRowEditor
+            key={row.id}
+            row={row}
+            index={index}
+            count={rows.length}
+            errors={errors[row.id] ?? {}}
             previewError={previewErrors[row.id]}
             onPatch={(patch) => onChange(updateRow(rows, row.id, patch))}
             onMove={(by) => onChange(moveRow(rows, row.id, by))}
-            onRemove={() => onChange(removeRow(rows, row.id))} />
+            onRemove={() => onChange(removeRow(rows, row.id))}
+          />
         ))}
       </ol>
       <div className="mt-3">
-        <Button type="button" variant="secondary" onClick={() => onChange(addRow(rows))}>+ Add field</Button>
+        <Button type="button" variant="secondary" onClick={() => onChange(addRow(rows))}>
+          + Add field
+        </Button>
       </div>
     </div>
   );
 }
 
-function MappingRowEditor({ row, index, count, errors, previewError, onPatch, onMove, onRemove }: {
+function MappingRowEditor({
+  row,
+  index,
+  count,
+  errors,
+  previewError,
+  onPatch,
+  onMove,
+  onRemove,
+}: {
   row: MappingRow;
   index: number;
   count: number;
@@ -53,38 +89,105 @@ function MappingRowEditor({ row, index, count, errors, previewError, onPatch, on
   const n = index + 1;
   const sourceless = SOURCELESS.includes(row.transform);
   const hasError = Object.keys(errors).length > 0;
-  const fieldError = (field: RowField) => errors[field] ? <p className={ERROR} id={`${id}-${field}-error`} role="alert">{errors[field]}</p> : null;
+  const fieldError = (field: RowField) =>
+    errors[field] ? (
+      <p className={ERROR} id={`${id}-${field}-error`} role="alert">
+        {errors[field]}
+      </p>
+    ) : null;
   const described = (field: RowField) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-error` } : {});
 
   return (
-    <li data-mapping-row={n} aria-label={`Field ${n}`}
-      className={`rounded-lg bg-white p-3 ring-1 ring-inset ${hasError ? 'ring-red-300' : 'ring-slate-200'}`}>
+    <li
+      data-mapping-row={n}
+      aria-label={`Field ${n}`}
+      className={`rounded-lg bg-white p-3 ring-1 ring-inset ${hasError ? 'ring-red-300' : 'ring-slate-200'}`}
+    >
       <div className="grid grid-cols-[1.5rem_minmax(0,1fr)_minmax(0,1fr)_10rem_auto] items-start gap-3">
-        <span className="pt-6 text-right text-xs font-semibold tabular-nums text-slate-400" aria-hidden>{n}</span>
+        <span className="pt-6 text-right text-xs font-semibold tabular-nums text-slate-400" aria-hidden>
+          {n}
+        </span>
         <div>
-          <label htmlFor={`${id}-source`} className={LABEL}>Source path<span className="sr-only"> (field {n})</span></label>
-          <Input id={`${id}-source`} className="mt-1 font-mono" value={sourceless ? '' : row.source} disabled={sourceless} spellCheck={false}
-            placeholder={sourceless ? `none for ${row.transform}` : 'properties.email'} onChange={(e) => onPatch({ source: e.target.value })} {...described('source')} />
+          <label htmlFor={`${id}-source`} className={LABEL}>
+            Source path<span className="sr-only"> (field {n})</span>
+          </label>
+          <Input
+            id={`${id}-source`}
+            className="mt-1 font-mono"
+            value={sourceless ? '' : row.source}
+            disabled={sourceless}
+            spellCheck={false}
+            placeholder={sourceless ? `none for ${row.transform}` : 'properties.email'}
+            onChange={(e) => onPatch({ source: e.target.value })}
+            {...described('source')}
+          />
           {fieldError('source')}
         </div>
         <div>
-          <label htmlFor={`${id}-target`} className={LABEL}>Target field<span className="sr-only"> (field {n})</span></label>
-          <Input id={`${id}-target`} className="mt-1 font-mono" value={row.target} spellCheck={false} placeholder="email"
-            onChange={(e) => onPatch({ target: e.target.value })} {...described('target')} />
+          <label htmlFor={`${id}-target`} className={LABEL}>
+            Target field<span className="sr-only"> (field {n})</span>
+          </label>
+          <Input
+            id={`${id}-target`}
+            className="mt-1 font-mono"
+            value={row.target}
+            spellCheck={false}
+            placeholder="email"
+            onChange={(e) => onPatch({ target: e.target.value })}
+            {...described('target')}
+          />
           {fieldError('target')}
         </div>
         <div>
-          <label htmlFor={`${id}-transform`} className={LABEL}>Transform<span className="sr-only"> (field {n})</span></label>
-          <Select id={`${id}-transform`} className="mt-1" value={row.transform} onChange={(e) => onPatch({ transform: e.target.value as MappingRow['transform'] })} {...described('transform')}>
+          <label htmlFor={`${id}-transform`} className={LABEL}>
+            Transform<span className="sr-only"> (field {n})</span>
+          </label>
+          <Select
+            id={`${id}-transform`}
+            className="mt-1"
+            value={row.transform}
+            onChange={(e) => onPatch({ transform: e.target.value as MappingRow['transform'] })}
+            {...described('transform')}
+          >
             <option value="">None (as is)</option>
-            {TRANSFORMS.map((t) => <option key={t.key} value={t.key}>{t.label}</option>)}
+            {TRANSFORMS.map((t) => (
+              <option key={t.key} value={t.key}>
+                {t.label}
+              </option>
+            ))}
           </Select>
           {fieldError('transform')}
         </div>
         <div className="flex gap-1 pt-6">
-          <button type="button" className={ICON_BUTTON} onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move field ${n} up`} title="Move up">↑</button>
-          <button type="button" className={ICON_BUTTON} onClick={() => onMove(1)} disabled={index === count - 1} aria-label={`Move field ${n} down`} title="Move down">↓</button>
-          <button type="button" className={`${ICON_BUTTON} hover:bg-red-50 hover:text-red-700`} onClick={onRemove} aria-label={`Remove field ${n}`} title="Remove">✕</button>
+          <button
+            type="button"
+            className={ICON_BUTTON}
+            onClick={() => onMove(-1)}
+            disabled={index === 0}
+            aria-label={`Move field ${n} up`}
+            title="Move up"
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className={ICON_BUTTON}
+            onClick={() => onMove(1)}
+            disabled={index === count - 1}
+            aria-label={`Move field ${n} down`}
+            title="Move down"
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            className={`${ICON_BUTTON} hover:bg-red-50 hover:text-red-700`}
+            onClick={onRemove}
+            aria-label={`Remove field ${n}`}
+            title="Remove"
+          >
+            ✕
+          </button>
         </div>
       </div>
 
@@ -97,23 +200,46 @@ function MappingRowEditor({ row, index, count, errors, previewError, onPatch, on
         <div>
           {row.transform !== 'default' && row.transform !== 'constant' ? (
             <>
-              <label htmlFor={`${id}-default`} className={LABEL}>Default value<span className="sr-only"> (field {n})</span></label>
-              <Input id={`${id}-default`} className="mt-1" value={row.defaultValue} placeholder="none"
-                onChange={(e) => onPatch({ defaultValue: e.target.value })} {...described('default')} />
+              <label htmlFor={`${id}-default`} className={LABEL}>
+                Default value<span className="sr-only"> (field {n})</span>
+              </label>
+              <Input
+                id={`${id}-default`}
+                className="mt-1"
+                value={row.defaultValue}
+                placeholder="none"
+                onChange={(e) => onPatch({ defaultValue: e.target.value })}
+                {...described('default')}
+              />
               {fieldError('default')}
             </>
           ) : null}
         </div>
         <label className="flex items-center gap-2 pt-6 text-sm text-slate-700">
-          <input type="checkbox" checked={row.required} onChange={(e) => onPatch({ required: e.target.checked })}
-            className="size-4 rounded border-slate-300 text-brand-600 focus:ring-brand-600" />
+          <input
+            type="checkbox"
+            checked={row.required}
+            onChange={(e) => onPatch({ required: e.target.checked })}
+            className="size-4 rounded border-slate-300 text-brand-600 focus:ring-brand-600"
+          />
           Required<span className="sr-only"> (field {n})</span>
         </label>
       </div>
-      {errors.row && <p className={`${ERROR} ml-9`} role="alert">{errors.row}</p>}
-      {errors.required && <p className={`${ERROR} ml-9`} role="alert">{errors.required}</p>}
+      {errors.row && (
+        <p className={`${ERROR} ml-9`} role="alert">
+          {errors.row}
+        </p>
+      )}
+      {errors.required && (
+        <p className={`${ERROR} ml-9`} role="alert">
+          {errors.required}
+        </p>
+      )}
       {previewError && (
-        <p className="ml-9 mt-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-800 ring-1 ring-inset ring-amber-600/20" data-preview-error>
+        <p
+          className="ml-9 mt-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-800 ring-1 ring-inset ring-amber-600/20"
+          data-preview-error
+        >
           Preview: {row.target || `field ${n}`} {previewError}
         </p>
       )}
@@ -125,7 +251,10 @@ function MappingRowEditor({ row, index, count, errors, previewError, onPatch, on
 function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: number; onPatch: (patch: Partial<MappingRow>) => void }) {
   const hint = TRANSFORMS.find((t) => t.key === row.transform)?.hint;
   const label = (htmlFor: string, text: string): ReactNode => (
-    <label htmlFor={htmlFor} className={LABEL}>{text}<span className="sr-only"> (field {n})</span></label>
+    <label htmlFor={htmlFor} className={LABEL}>
+      {text}
+      <span className="sr-only"> (field {n})</span>
+    </label>
   );
   switch (row.transform) {
     case 'split':
@@ -133,16 +262,28 @@ function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: n
       return (
         <div className="w-48">
           {label(`${id}-separator`, 'Separator')}
-          <Input id={`${id}-separator`} className="mt-1 font-mono" value={row.separator} onChange={(e) => onPatch({ separator: e.target.value })} />
-          <p className="mt-1 text-xs text-slate-500">{row.transform === 'split' ? 'Text → list at each separator' : 'List → text; may be empty'}</p>
+          <Input
+            id={`${id}-separator`}
+            className="mt-1 font-mono"
+            value={row.separator}
+            onChange={(e) => onPatch({ separator: e.target.value })}
+          />
+          <p className="mt-1 text-xs text-slate-500">
+            {row.transform === 'split' ? 'Text → list at each separator' : 'List → text; may be empty'}
+          </p>
         </div>
       );
     case 'template':
       return (
         <div>
           {label(`${id}-template`, 'Template')}
-          <Input id={`${id}-template`} className="mt-1 font-mono" value={row.template} placeholder="{{firstName}} {{lastName}}"
-            onChange={(e) => onPatch({ template: e.target.value })} />
+          <Input
+            id={`${id}-template`}
+            className="mt-1 font-mono"
+            value={row.template}
+            placeholder="{{firstName}} {{lastName}}"
+            onChange={(e) => onPatch({ template: e.target.value })}
+          />
           <p className="mt-1 text-xs text-slate-500">Placeholders are source paths in {'{{ }}'}</p>
         </div>
       );
@@ -159,31 +300,76 @@ function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: n
       return (
         <div className="w-56">
           {label(`${id}-format`, 'Source format')}
-          <Select id={`${id}-format`} className="mt-1" value={row.inputFormat} onChange={(e) => onPatch({ inputFormat: e.target.value as DateInputFormat })}>
-            {DATE_INPUT_FORMATS.map((f) => <option key={f.key} value={f.key}>{f.label}</option>)}
+          <Select
+            id={`${id}-format`}
+            className="mt-1"
+            value={row.inputFormat}
+            onChange={(e) => onPatch({ inputFormat: e.target.value as DateInputFormat })}
+          >
+            {DATE_INPUT_FORMATS.map((f) => (
+              <option key={f.key} value={f.key}>
+                {f.label}
+              </option>
+            ))}
           </Select>
         </div>
       );
     case 'value_map':
       return (
         <fieldset>
-          <legend className={LABEL}>Value map<span className="sr-only"> (field {n})</span></legend>
+          <legend className={LABEL}>
+            Value map<span className="sr-only"> (field {n})</span>
+          </legend>
           <div className="mt-1 space-y-1.5">
             {row.pairs.map((pair, i) => (
               <div key={i} className="flex items-center gap-2">
-                <label htmlFor={`${id}-from-${i}`} className="sr-only">Provider value {i + 1}</label>
-                <Input id={`${id}-from-${i}`} value={pair.from} placeholder="provider value" onChange={(e) => onPatch({ pairs: updatePair(row, i, { from: e.target.value }) })} />
-                <span aria-hidden className="text-slate-400">→</span>
-                <label htmlFor={`${id}-to-${i}`} className="sr-only">Your value {i + 1}</label>
-                <Input id={`${id}-to-${i}`} value={pair.to} placeholder="your value" onChange={(e) => onPatch({ pairs: updatePair(row, i, { to: e.target.value }) })} />
-                <button type="button" className={ICON_BUTTON} aria-label={`Remove value ${i + 1}`} onClick={() => onPatch({ pairs: removePair(row, i) })}>✕</button>
+                <label htmlFor={`${id}-from-${i}`} className="sr-only">
+                  Provider value {i + 1}
+                </label>
+                <Input
+                  id={`${id}-from-${i}`}
+                  value={pair.from}
+                  placeholder="provider value"
+                  onChange={(e) => onPatch({ pairs: updatePair(row, i, { from: e.target.value }) })}
+                />
+                <span aria-hidden className="text-slate-400">
+                  →
+                </span>
+                <label htmlFor={`${id}-to-${i}`} className="sr-only">
+                  Your value {i + 1}
+                </label>
+                <Input
+                  id={`${id}-to-${i}`}
+                  value={pair.to}
+                  placeholder="your value"
+                  onChange={(e) => onPatch({ pairs: updatePair(row, i, { to: e.target.value }) })}
+                />
+                <button
+                  type="button"
+                  className={ICON_BUTTON}
+                  aria-label={`Remove value ${i + 1}`}
+                  onClick={() => onPatch({ pairs: removePair(row, i) })}
+                >
+                  ✕
+                </button>
               </div>
             ))}
           </div>
           <div className="mt-2 flex flex-wrap items-center gap-3">
-            <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => onPatch({ pairs: addPair(row) })}>+ Add value</Button>
-            <label htmlFor={`${id}-fallback`} className="text-xs font-medium text-slate-600">Otherwise</label>
-            <div className="w-48"><Input id={`${id}-fallback`} value={row.fallback} placeholder="error (no fallback)" onChange={(e) => onPatch({ fallback: e.target.value })} /></div>
+            <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => onPatch({ pairs: addPair(row) })}>
+              + Add value
+            </Button>
+            <label htmlFor={`${id}-fallback`} className="text-xs font-medium text-slate-600">
+              Otherwise
+            </label>
+            <div className="w-48">
+              <Input
+                id={`${id}-fallback`}
+                value={row.fallback}
+                placeholder="error (no fallback)"
+                onChange={(e) => onPatch({ fallback: e.target.value })}
+              />
+            </div>
           </div>
         </fieldset>
       );
@@ -200,7 +386,9 @@ export function MappingTable({ mappings }: { mappings: Mapping[] }) {
         <thead className="bg-slate-50">
           <tr>
             {['#', 'Source path', 'Target field', 'Transform', 'Required', 'Default'].map((h) => (
-              <th key={h} scope="col" className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{h}</th>
+              <th key={h} scope="col" className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                {h}
+              </th>
             ))}
           </tr>
         </thead>
@@ -210,7 +398,9 @@ export function MappingTable({ mappings }: { mappings: Mapping[] }) {
               <td className="px-3 py-2 tabular-nums text-slate-400">{i + 1}</td>
               <td className="px-3 py-2 font-mono text-slate-700">{m.source || <span className="text-slate-400">—</span>}</td>
               <td className="px-3 py-2 font-mono text-slate-900">{m.target}</td>
-              <td className="max-w-sm truncate px-3 py-2 text-slate-700" title={describeTransform(m)}>{describeTransform(m)}</td>
+              <td className="max-w-sm truncate px-3 py-2 text-slate-700" title={describeTransform(m)}>
+                {describeTransform(m)}
+              </td>
               <td className="px-3 py-2 text-slate-700">{m.required ? 'Yes' : 'No'}</td>
               <td className="px-3 py-2 font-mono text-slate-700">{m.default === undefined ? '—' : JSON.stringify(m.default)}</td>
             </tr>

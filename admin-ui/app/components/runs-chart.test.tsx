@@ -8,8 +8,14 @@ function makeRun(over: Omit<Partial<Run>, 'stats'> & { stats?: Partial<Run['stat
   const startedAt = new Date(Date.UTC(2025, 5, 3, 12, i * 10)).toISOString();
   return {
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    integrationId: 'i', syncId: 's', trigger: 'schedule', status: 'succeeded',
-    scheduledFor: startedAt, startedAt, finishedAt: startedAt, error: null,
+    integrationId: 'i',
+    syncId: 's',
+    trigger: 'schedule',
+    status: 'succeeded',
+    scheduledFor: startedAt,
+    startedAt,
+    finishedAt: startedAt,
+    error: null,
     ...over,
     durationMs: over.durationMs === undefined ? 1000 : over.durationMs,
     stats: { fetched: 10, created: 0, updated: 0, unchanged: 10, deleted: 0, failed: 0, ...over.stats },
@@ -38,7 +44,9 @@ describe('RunsChart', () => {
 
   it('renders an accessible SVG with a summary', () => {
     expect(html).toContain('role="img"');
-    expect(html).toContain('aria-label="Last 3 runs: 2 succeeded, 1 failed. Durations from 1.0 s to 4.0 s, median 2.0 s. Records: 2 created, 1 updated, 0 deleted."');
+    expect(html).toContain(
+      'aria-label="Last 3 runs: 2 succeeded, 1 failed. Durations from 1.0 s to 4.0 s, median 2.0 s. Records: 2 created, 1 updated, 0 deleted."',
+    );
     expect(html).toContain('viewBox="0 0 960 292"');
   });
 
@@ -77,8 +85,14 @@ describe('RunsChart', () => {
     // every other run at this width, so the labels do not overlap; always the newest
     expect(times).toEqual(['Jun 3, 12:00', 'Jun 3, 12:20']);
     const wide = renderToStaticMarkup(<RunsChart runs={Array.from({ length: 30 }, (_, i) => makeRun({}, i))} now={0} />);
-    expect([...wide.matchAll(/data-label="time"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(
-      ['Jun 3, 12:40', 'Jun 3, 13:30', 'Jun 3, 14:20', 'Jun 3, 15:10', 'Jun 3, 16:00', 'Jun 3, 16:50']);
+    expect([...wide.matchAll(/data-label="time"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
+      'Jun 3, 12:40',
+      'Jun 3, 13:30',
+      'Jun 3, 14:20',
+      'Jun 3, 15:10',
+      'Jun 3, 16:00',
+      'Jun 3, 16:50',
+    ]);
     expect(html).toContain('Duration</text>');
     expect(html).toContain('Records changed</text>');
   });
@@ -92,11 +106,16 @@ describe('RunsChart', () => {
   });
 
   it('shows running and queued runs in their own colour', () => {
-    const live = renderToStaticMarkup(<RunsChart now={Date.parse('2025-06-03T12:00:05.000Z')} runs={[
-      makeRun({ durationMs: 10_000 }, 0),
-      { ...makeRun({ durationMs: null, status: 'running' }, 0), id: 'r' },
-      { ...makeRun({ durationMs: null, status: 'queued', startedAt: null }, 0), id: 'q' },
-    ]} />);
+    const live = renderToStaticMarkup(
+      <RunsChart
+        now={Date.parse('2025-06-03T12:00:05.000Z')}
+        runs={[
+          makeRun({ durationMs: 10_000 }, 0),
+          { ...makeRun({ durationMs: null, status: 'running' }, 0), id: 'r' },
+          { ...makeRun({ durationMs: null, status: 'queued', startedAt: null }, 0), id: 'q' },
+        ]}
+      />,
+    );
     const bars = attrs(live, 'data-bar="duration"');
     expect(bars).toHaveLength(2);
     expect(bars[1]!.fill).toBe(CHART_COLOURS.active);

@@ -14,7 +14,12 @@ const FONT = { fontSize: 13, fill: CHART_COLOURS.axis } as const;
  */
 export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; now: number; width?: number; caption?: string }) {
   if (runs.length === 0) {
-    return <EmptyState title="No runs to chart yet" description="Bars for each run's duration and records appear here once the syncs have run." />;
+    return (
+      <EmptyState
+        title="No runs to chart yet"
+        description="Bars for each run's duration and records appear here once the syncs have run."
+      />
+    );
   }
   const chart = layoutRunsChart(runs, { width, now });
   const summary = summarizeRuns(runs);
@@ -24,23 +29,52 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
 
   return (
     <figure className="m-0" data-testid="runs-chart">
-      <svg viewBox={`0 0 ${chart.width} ${chart.height}`} width="100%" role="img" aria-label={summary}
-        className="block h-auto w-full" fontFamily="inherit" data-bars={chart.bars.length}>
+      <svg
+        viewBox={`0 0 ${chart.width} ${chart.height}`}
+        width="100%"
+        role="img"
+        aria-label={summary}
+        className="block h-auto w-full"
+        fontFamily="inherit"
+        data-bars={chart.bars.length}
+      >
         {/* Duration panel */}
-        <text x={plot.left} y={duration.top - 10} {...FONT} fontWeight={600} fill="#334155">Duration</text>
+        <text x={plot.left} y={duration.top - 10} {...FONT} fontWeight={600} fill="#334155">
+          Duration
+        </text>
         {duration.ticks.map((t) => (
           <g key={`d${t.value}`} data-tick="duration">
-            <line x1={plot.left} x2={plot.right} y1={t.y} y2={t.y} stroke={CHART_COLOURS.grid} strokeDasharray={t.value === 0 ? undefined : '3 3'} />
-            <text x={plot.left - 8} y={t.y} dy="0.32em" textAnchor="end" {...FONT}>{t.label}</text>
+            <line
+              x1={plot.left}
+              x2={plot.right}
+              y1={t.y}
+              y2={t.y}
+              stroke={CHART_COLOURS.grid}
+              strokeDasharray={t.value === 0 ? undefined : '3 3'}
+            />
+            <text x={plot.left - 8} y={t.y} dy="0.32em" textAnchor="end" {...FONT}>
+              {t.label}
+            </text>
           </g>
         ))}
 
         {/* Records panel */}
-        <text x={plot.left} y={records.top - 10} {...FONT} fontWeight={600} fill="#334155">Records changed</text>
+        <text x={plot.left} y={records.top - 10} {...FONT} fontWeight={600} fill="#334155">
+          Records changed
+        </text>
         {records.ticks.map((t) => (
           <g key={`r${t.value}`} data-tick="records">
-            <line x1={plot.left} x2={plot.right} y1={t.y} y2={t.y} stroke={CHART_COLOURS.grid} strokeDasharray={t.value === 0 ? undefined : '3 3'} />
-            <text x={plot.left - 8} y={t.y} dy="0.32em" textAnchor="end" {...FONT}>{t.label}</text>
+            <line
+              x1={plot.left}
+              x2={plot.right}
+              y1={t.y}
+              y2={t.y}
+              stroke={CHART_COLOURS.grid}
+              strokeDasharray={t.value === 0 ? undefined : '3 3'}
+            />
+            <text x={plot.left - 8} y={t.y} dy="0.32em" textAnchor="end" {...FONT}>
+              {t.label}
+            </text>
           </g>
         ))}
 
@@ -48,9 +82,24 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
           <g key={b.run.id} data-run-id={b.run.id} data-status={b.run.status} className="group">
             <title>{b.title}</title>
             {/* The whole column answers the hover, not just the (maybe tiny) bars. */}
-            <rect x={b.x - 2} y={duration.top} width={b.width + 4} height={records.bottom - duration.top} fill="transparent" className="group-hover:fill-slate-100" />
+            <rect
+              x={b.x - 2}
+              y={duration.top}
+              width={b.width + 4}
+              height={records.bottom - duration.top}
+              fill="transparent"
+              className="group-hover:fill-slate-100"
+            />
             {b.durationHeight > 0 && (
-              <rect data-bar="duration" x={b.x} y={b.durationY} width={b.width} height={b.durationHeight} rx={Math.min(2, b.width / 4)} fill={b.fill} />
+              <rect
+                data-bar="duration"
+                x={b.x}
+                y={b.durationY}
+                width={b.width}
+                height={b.durationHeight}
+                rx={Math.min(2, b.width / 4)}
+                fill={b.fill}
+              />
             )}
             {b.run.status === 'queued' && (
               <rect data-bar="queued" x={b.x} y={duration.bottom - 2} width={b.width} height={2} fill={CHART_COLOURS.active} />
@@ -65,9 +114,13 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
         ))}
 
         {chart.xLabels.map((l) => (
-          <text key={`${l.x}`} data-label="time" x={l.x} y={records.bottom + 22} textAnchor={l.anchor} {...FONT}>{l.label}</text>
+          <text key={`${l.x}`} data-label="time" x={l.x} y={records.bottom + 22} textAnchor={l.anchor} {...FONT}>
+            {l.label}
+          </text>
         ))}
-        <text x={plot.right} y={chart.height - 4} textAnchor="end" {...FONT} fontSize={12}>Run start (UTC)</text>
+        <text x={plot.right} y={chart.height - 4} textAnchor="end" {...FONT} fontSize={12}>
+          Run start (UTC)
+        </text>
       </svg>
       <figcaption className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600">
         {caption && <span className="mr-2 font-medium text-slate-700">{caption}</span>}

@@ -11,7 +11,12 @@ const REFRESH_MS = 30_000;
  * Sync status of an organization: a compact pill for the header, or a full panel with counts by status and
  * "Sync all". It loads its own data and refreshes every 30 seconds (also when the tab comes back into view).
  */
-export function SyncStatus({ orgId, variant, initial, canSync = false }: {
+export function SyncStatus({
+  orgId,
+  variant,
+  initial,
+  canSync = false,
+}: {
   orgId: string;
   variant: 'compact' | 'full';
   initial?: SyncStatusSummary | null;
@@ -24,14 +29,18 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
   useEffect(() => {
     // A page that loaded the figures with its own data passes them as `initial`: no second request at mount.
     if (!initial && status.state === 'idle' && !status.data) status.load(href);
-    const timer = setInterval(() => { if (document.visibilityState === 'visible') status.load(href); }, REFRESH_MS);
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') status.load(href);
+    }, REFRESH_MS);
     return () => clearInterval(timer);
     // `status` changes identity on every load; the interval only needs the URL.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [href]);
-  useEffect(() => { if (syncAll.data) status.load(href); /* show the queued runs at once */ }, [syncAll.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (syncAll.data) status.load(href); /* show the queued runs at once */
+  }, [syncAll.data]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const summary = status.data ? status.data.summary : initial ?? null;
+  const summary = status.data ? status.data.summary : (initial ?? null);
   // Not loaded yet: a placeholder in the header; not readable (answered null): nothing.
   if (!summary) return variant === 'compact' && !status.data ? <span className="text-xs text-slate-400">…</span> : null;
   const active = summary.runningRuns + summary.queuedRuns;
@@ -39,11 +48,22 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
 
   if (variant === 'compact') {
     return (
-      <a href={`/orgs/${orgId}/integrations`} data-testid="sync-status-compact" title="Sync status (refreshes every 30 s)"
-        className="hidden items-center gap-2 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-200 sm:inline-flex">
-        <span className={`size-2 rounded-full ${byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`} aria-hidden />
+      <a
+        href={`/orgs/${orgId}/integrations`}
+        data-testid="sync-status-compact"
+        title="Sync status (refreshes every 30 s)"
+        className="hidden items-center gap-2 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-200 sm:inline-flex"
+      >
+        <span
+          className={`size-2 rounded-full ${byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`}
+          aria-hidden
+        />
         {active ? `${active} syncing` : 'Idle'}
-        {byStatus.ERROR > 0 && <span className="text-red-700">· {byStatus.ERROR} error{byStatus.ERROR > 1 ? 's' : ''}</span>}
+        {byStatus.ERROR > 0 && (
+          <span className="text-red-700">
+            · {byStatus.ERROR} error{byStatus.ERROR > 1 ? 's' : ''}
+          </span>
+        )}
       </a>
     );
   }
@@ -58,7 +78,11 @@ export function SyncStatus({ orgId, variant, initial, canSync = false }: {
     { label: 'Failed runs (24 h)', value: summary.failedRuns24h, tone: summary.failedRuns24h ? 'text-red-700' : 'text-slate-900' },
   ];
   return (
-    <section data-testid="sync-status-full" aria-label="Sync status" className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <section
+      data-testid="sync-status-full"
+      aria-label="Sync status"
+      className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="grid flex-1 grid-cols-4 gap-3 lg:grid-cols-7">
           {tiles.map((t) => (

@@ -19,8 +19,12 @@ export function IntegrationCounts({ byStatus }: { byStatus: Record<IntegrationSt
   return (
     <span className="flex flex-wrap gap-1">
       {shown.map((s) => (
-        <span key={s} data-count-status={s} title={`${byStatus[s]} ${s.toLowerCase()}`}
-          className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset ${TONE[s]}`}>
+        <span
+          key={s}
+          data-count-status={s}
+          title={`${byStatus[s]} ${s.toLowerCase()}`}
+          className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset ${TONE[s]}`}
+        >
           <span className="tabular-nums font-semibold">{byStatus[s]}</span> {s}
         </span>
       ))}
@@ -39,13 +43,18 @@ export function HealthIndicator({ tenant }: { tenant: Pick<Tenant, 'integrations
   const h = HEALTH[tenantHealth(tenant)];
   return (
     <span className={`inline-flex items-center gap-1.5 text-xs font-medium ${h.text}`}>
-      <span className={`size-2 rounded-full ${h.dot}`} aria-hidden />{h.label}
+      <span className={`size-2 rounded-full ${h.dot}`} aria-hidden />
+      {h.label}
     </span>
   );
 }
 
 /** Suspend or reactivate an organization, after a confirmation that says what it does. */
-export function SuspendToggle({ fetcher, org, action }: {
+export function SuspendToggle({
+  fetcher,
+  org,
+  action,
+}: {
   fetcher: FetcherWithComponents<unknown>;
   org: { id: string; name: string; status: 'active' | 'suspended' };
   action?: string;
@@ -53,15 +62,23 @@ export function SuspendToggle({ fetcher, org, action }: {
   const suspend = org.status === 'active';
   const busy = fetcher.state !== 'idle' && fetcher.formData?.get('orgId') === org.id;
   return (
-    <ConfirmAction fetcher={fetcher} action={action} busy={busy}
+    <ConfirmAction
+      fetcher={fetcher}
+      action={action}
+      busy={busy}
       fields={{ intent: 'status', orgId: org.id, name: org.name, status: suspend ? 'suspended' : 'active' }}
-      label={suspend ? 'Suspend' : 'Reactivate'} ariaLabel={`${suspend ? 'Suspend' : 'Reactivate'} ${org.name}`}
+      label={suspend ? 'Suspend' : 'Reactivate'}
+      ariaLabel={`${suspend ? 'Suspend' : 'Reactivate'} ${org.name}`}
       pendingLabel={suspend ? 'Suspending…' : 'Reactivating…'}
-      buttonVariant={suspend ? 'secondary' : 'primary'} tone={suspend ? 'danger' : 'primary'}
+      buttonVariant={suspend ? 'secondary' : 'primary'}
+      tone={suspend ? 'danger' : 'primary'}
       title={suspend ? `Suspend ${org.name}?` : `Reactivate ${org.name}?`}
       confirmLabel={suspend ? 'Suspend organization' : 'Reactivate organization'}
-      description={suspend
-        ? 'Its members get “not allowed” on every page and API call, and its scheduled syncs stop firing. Nothing is deleted; you can reactivate it at any time.'
-        : 'Its members can sign in and work again, and its scheduled syncs resume.'} />
+      description={
+        suspend
+          ? 'Its members get “not allowed” on every page and API call, and its scheduled syncs stop firing. Nothing is deleted; you can reactivate it at any time.'
+          : 'Its members can sign in and work again, and its scheduled syncs resume.'
+      }
+    />
   );
 }

@@ -9,7 +9,8 @@ const BUTTON = {
   danger: 'bg-red-600 text-white hover:bg-red-700 shadow-sm',
   ghost: 'text-slate-600 hover:bg-slate-100',
 } as const;
-const BUTTON_BASE = 'inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-semibold transition disabled:cursor-not-allowed disabled:opacity-50';
+const BUTTON_BASE =
+  'inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-semibold transition disabled:cursor-not-allowed disabled:opacity-50';
 
 export function Button({ variant = 'primary', className, ...props }: ComponentProps<'button'> & { variant?: keyof typeof BUTTON }) {
   return <button type="submit" {...props} className={cx(BUTTON_BASE, BUTTON[variant], className)} />;
@@ -41,14 +42,30 @@ const STATUS_STYLES: Record<string, string> = {
 /** A status (integration, run, log level, organization) as a coloured pill with its text. */
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <span data-status={status} className={cx('inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', STATUS_STYLES[status] ?? STATUS_STYLES.INACTIVE)}>
+    <span
+      data-status={status}
+      className={cx(
+        'inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset',
+        STATUS_STYLES[status] ?? STATUS_STYLES.INACTIVE,
+      )}
+    >
       {(status === 'SYNCING' || status === 'running') && <span className="size-1.5 animate-pulse rounded-full bg-sky-500" aria-hidden />}
       {status}
     </span>
   );
 }
 
-export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={cx('rounded-lg bg-white shadow-sm ring-1 ring-slate-200', className)}>
       {(title || actions) && (
@@ -85,10 +102,15 @@ export function EmptyState({ title, description, action }: { title: string; desc
 }
 
 export function ErrorNote({ children }: { children: ReactNode }) {
-  return <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800 ring-1 ring-inset ring-red-600/20">{children}</div>;
+  return (
+    <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800 ring-1 ring-inset ring-red-600/20">
+      {children}
+    </div>
+  );
 }
 
-const INPUT = 'block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 disabled:bg-slate-50 disabled:text-slate-500';
+const INPUT =
+  'block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 disabled:bg-slate-50 disabled:text-slate-500';
 
 export function Input({ className, ...props }: ComponentProps<'input'>) {
   return <input {...props} className={cx(INPUT, className)} />;
@@ -103,13 +125,32 @@ export function Textarea({ className, ...props }: ComponentProps<'textarea'>) {
 }
 
 /** A labelled form field with its hint and its error right under it. */
-export function Field({ label, htmlFor, hint, error, children }: { label: string; htmlFor: string; hint?: ReactNode; error?: string; children: ReactNode }) {
+export function Field({
+  label,
+  htmlFor,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  hint?: ReactNode;
+  error?: string;
+  children: ReactNode;
+}) {
   return (
     <div>
-      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">{label}</label>
+      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
       <div className="mt-1">{children}</div>
-      {error ? <p className="mt-1 text-sm text-red-700" id={`${htmlFor}-error`} role="alert">{error}</p>
-        : hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+      {error ? (
+        <p className="mt-1 text-sm text-red-700" id={`${htmlFor}-error`} role="alert">
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="mt-1 text-xs text-slate-500">{hint}</p>
+      ) : null}
     </div>
   );
 }
@@ -118,9 +159,14 @@ export function Field({ label, htmlFor, hint, error, children }: { label: string
 export function Toast({ outcome }: { outcome: { ok: boolean; message: string } | null | undefined }) {
   if (!outcome) return null;
   return (
-    <div role={outcome.ok ? 'status' : 'alert'} data-toast={outcome.ok ? 'success' : 'error'}
-      className={cx('fixed bottom-5 right-5 z-50 max-w-sm rounded-lg px-4 py-3 text-sm shadow-lg ring-1',
-        outcome.ok ? 'bg-slate-900 text-white ring-slate-900' : 'bg-red-50 text-red-800 ring-red-600/30')}>
+    <div
+      role={outcome.ok ? 'status' : 'alert'}
+      data-toast={outcome.ok ? 'success' : 'error'}
+      className={cx(
+        'fixed bottom-5 right-5 z-50 max-w-sm rounded-lg px-4 py-3 text-sm shadow-lg ring-1',
+        outcome.ok ? 'bg-slate-900 text-white ring-slate-900' : 'bg-red-50 text-red-800 ring-red-600/30',
+      )}
+    >
       {outcome.message}
     </div>
   );
@@ -133,7 +179,13 @@ export function Table({ head, children, empty }: { head: ReactNode[]; children: 
     <div className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
-          <tr>{head.map((h, i) => <th key={i} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{h}</th>)}</tr>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">{children}</tbody>
       </table>
@@ -142,26 +194,69 @@ export function Table({ head, children, empty }: { head: ReactNode[]; children: 
   );
 }
 
-export const Td = ({ className, ...props }: ComponentProps<'td'>) => <td {...props} className={cx('whitespace-nowrap px-4 py-2.5 text-slate-700', className)} />;
+export const Td = ({ className, ...props }: ComponentProps<'td'>) => (
+  <td {...props} className={cx('whitespace-nowrap px-4 py-2.5 text-slate-700', className)} />
+);
 
-const AVATAR_COLOURS = ['bg-indigo-600', 'bg-emerald-600', 'bg-sky-600', 'bg-rose-600', 'bg-amber-600', 'bg-violet-600', 'bg-teal-600', 'bg-fuchsia-600'];
+const AVATAR_COLOURS = [
+  'bg-indigo-600',
+  'bg-emerald-600',
+  'bg-sky-600',
+  'bg-rose-600',
+  'bg-amber-600',
+  'bg-violet-600',
+  'bg-teal-600',
+  'bg-fuchsia-600',
+];
 
 /** A provider's initials on a stable colour (logos are trademarks we do not ship). */
 export function ProviderAvatar({ providerKey, name, size = 'md' }: { providerKey: string; name: string; size?: 'sm' | 'md' | 'lg' }) {
-  const initials = name.split(/[\s_-]+/).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase()).join('');
+  const initials = name
+    .split(/[\s_-]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
   let hash = 0;
   for (const ch of providerKey) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   const sizes = { sm: 'size-7 text-[11px]', md: 'size-9 text-xs', lg: 'size-12 text-sm' };
-  return <span aria-hidden className={cx('inline-flex shrink-0 items-center justify-center rounded-md font-bold text-white', sizes[size], AVATAR_COLOURS[hash % AVATAR_COLOURS.length])}>{initials}</span>;
+  return (
+    <span
+      aria-hidden
+      className={cx(
+        'inline-flex shrink-0 items-center justify-center rounded-md font-bold text-white',
+        sizes[size],
+        AVATAR_COLOURS[hash % AVATAR_COLOURS.length],
+      )}
+    >
+      {initials}
+    </span>
+  );
 }
 
 /** "Next page" link for cursor-paginated lists. */
-export function Pager({ nextCursor, makeHref, resetHref }: { nextCursor: string | null; makeHref: (cursor: string) => string; resetHref?: string | null }) {
+export function Pager({
+  nextCursor,
+  makeHref,
+  resetHref,
+}: {
+  nextCursor: string | null;
+  makeHref: (cursor: string) => string;
+  resetHref?: string | null;
+}) {
   if (!nextCursor && !resetHref) return null;
   return (
     <nav className="mt-4 flex justify-end gap-2" aria-label="Pagination">
-      {resetHref && <LinkButton variant="secondary" to={resetHref}>First page</LinkButton>}
-      {nextCursor && <LinkButton variant="secondary" to={makeHref(nextCursor)}>Next page →</LinkButton>}
+      {resetHref && (
+        <LinkButton variant="secondary" to={resetHref}>
+          First page
+        </LinkButton>
+      )}
+      {nextCursor && (
+        <LinkButton variant="secondary" to={makeHref(nextCursor)}>
+          Next page →
+        </LinkButton>
+      )}
     </nav>
   );
 }

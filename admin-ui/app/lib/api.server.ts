@@ -10,7 +10,11 @@ export interface ApiErrorBody {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly requestId?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly requestId?: string,
+  ) {
     super(message);
   }
 }
@@ -68,16 +72,10 @@ export function redirectToLogin(request: Request) {
 }
 
 export type ActionOutcome =
-  | { ok: true; message: string; intent?: string }
-  | { ok: false; message: string; intent?: string; fieldErrors?: Record<string, string> };
+  { ok: true; message: string; intent?: string } | { ok: false; message: string; intent?: string; fieldErrors?: Record<string, string> };
 
 /** Turns an API result into what an action returns for its form (success message or readable error). */
-export function outcome(
-  request: Request,
-  res: Awaited<ReturnType<typeof callApi>>,
-  success: string,
-  intent?: string,
-): ActionOutcome {
+export function outcome(request: Request, res: Awaited<ReturnType<typeof callApi>>, success: string, intent?: string): ActionOutcome {
   if (res.ok) return { ok: true, message: success, intent };
   if (res.status === 401) throw redirectToLogin(request);
   const prefix = res.status === 403 ? 'Not allowed: ' : res.status === 429 ? 'Too many requests: ' : '';

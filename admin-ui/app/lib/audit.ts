@@ -73,7 +73,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function parseAuditFilters(search: URLSearchParams): AuditFilters {
   const get = (k: string) => (search.get(k) ?? '').trim();
-  const values: AuditFilterValues = { action: get('action'), actorId: get('actorId'), from: get('from'), to: get('to'), orgId: get('orgId') };
+  const values: AuditFilterValues = {
+    action: get('action'),
+    actorId: get('actorId'),
+    from: get('from'),
+    to: get('to'),
+    orgId: get('orgId'),
+  };
   const errors: AuditFilters['errors'] = {};
   const query: Record<string, string> = {};
   if (values.action) {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CHART_COLOURS, CHART_GEOMETRY, formatCountTick, labelExtent, formatDurationTick, formatTimeLabel, layoutRunsChart, linearScale, niceTicks, runDuration, summarizeRuns,
+  CHART_COLOURS,
+  CHART_GEOMETRY,
+  formatCountTick,
+  labelExtent,
+  formatDurationTick,
+  formatTimeLabel,
+  layoutRunsChart,
+  linearScale,
+  niceTicks,
+  runDuration,
+  summarizeRuns,
 } from './chart';
 import type { Run } from './types';
 
@@ -9,8 +19,14 @@ function makeRun(over: Omit<Partial<Run>, 'stats'> & { stats?: Partial<Run['stat
   const durationMs = over.durationMs === undefined ? 1000 : over.durationMs;
   return {
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    integrationId: 'i', syncId: 's', trigger: 'schedule', status: 'succeeded',
-    scheduledFor: startedAt, startedAt, finishedAt: startedAt, error: null,
+    integrationId: 'i',
+    syncId: 's',
+    trigger: 'schedule',
+    status: 'succeeded',
+    scheduledFor: startedAt,
+    startedAt,
+    finishedAt: startedAt,
+    error: null,
     ...over,
     durationMs,
     stats: { fetched: 10, created: 0, updated: 0, unchanged: 10, deleted: 0, failed: 0, ...over.stats },
@@ -88,7 +104,11 @@ describe('layoutRunsChart', () => {
   it('stacks created, updated and deleted on their own integer axis', () => {
     expect(chart.records.ticks.map((t) => t.value)).toEqual([0, 5, 10]);
     const segs = chart.bars[0]!.segments;
-    expect(segs.map((s) => [s.key, s.value])).toEqual([['created', 4], ['updated', 2], ['deleted', 1]]);
+    expect(segs.map((s) => [s.key, s.value])).toEqual([
+      ['created', 4],
+      ['updated', 2],
+      ['deleted', 1],
+    ]);
     // contiguous from the baseline upwards
     expect(segs[0]!.y + segs[0]!.height).toBeCloseTo(chart.records.bottom, 1);
     expect(segs[1]!.y + segs[1]!.height).toBeCloseTo(segs[0]!.y, 1);
@@ -108,7 +128,10 @@ describe('layoutRunsChart', () => {
   it('never lets time labels overlap or leave the plot', () => {
     for (const n of [1, 2, 3, 5, 8, 13, 21, 30]) {
       for (const width of [600, 960, 1100]) {
-        const c = layoutRunsChart(Array.from({ length: n }, (_, i) => makeRun({}, i)), { width, now: 0 });
+        const c = layoutRunsChart(
+          Array.from({ length: n }, (_, i) => makeRun({}, i)),
+          { width, now: 0 },
+        );
         const extents = c.xLabels.map(labelExtent);
         expect(c.xLabels.length).toBeGreaterThan(0);
         expect(extents[0]![0]).toBeGreaterThanOrEqual(c.plot.left - 0.01);
@@ -144,6 +167,8 @@ describe('summarizeRuns', () => {
       'Last 4 runs: 2 succeeded, 1 failed, 1 running. Durations from 1.0 s to 9.5 s, median 3.0 s. Records: 3 created, 3 updated, 1 deleted.',
     );
     expect(summarizeRuns([])).toBe('No runs yet.');
-    expect(summarizeRuns([makeRun({ durationMs: 250 }, 0)])).toBe('Last 1 run: 1 succeeded. Durations from 250 ms to 250 ms, median 250 ms. Records: 0 created, 0 updated, 0 deleted.');
+    expect(summarizeRuns([makeRun({ durationMs: 250 }, 0)])).toBe(
+      'Last 1 run: 1 succeeded. Durations from 250 ms to 250 ms, median 250 ms. Records: 0 created, 0 updated, 0 deleted.',
+    );
   });
 });

@@ -43,7 +43,14 @@ export function formatCountTick(n: number): string {
 
 const trim = (v: number) => Number(v.toFixed(1)).toString();
 
-const timeLabel = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+const timeLabel = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
 /** "Jun 3, 14:05" in UTC, like every other time in the UI. */
 export function formatTimeLabel(iso: string | null): string {
   if (!iso) return '—';
@@ -77,7 +84,13 @@ export function runDuration(run: Pick<Run, 'durationMs' | 'startedAt' | 'status'
   return 0;
 }
 
-export interface ChartSegment { key: 'created' | 'updated' | 'deleted'; value: number; y: number; height: number; fill: string }
+export interface ChartSegment {
+  key: 'created' | 'updated' | 'deleted';
+  value: number;
+  y: number;
+  height: number;
+  fill: string;
+}
 
 export interface ChartBar {
   run: Run;
@@ -96,7 +109,11 @@ export interface ChartBar {
   title: string;
 }
 
-export interface Tick { value: number; y: number; label: string }
+export interface Tick {
+  value: number;
+  y: number;
+  label: string;
+}
 
 export interface ChartLayout {
   width: number;
@@ -199,7 +216,11 @@ export function layoutRunsChart(runs: Run[], options: ChartOptions = {}): ChartL
   const xLabels = bars
     .map((b, i) => ({ i, x: b.cx, label: formatTimeLabel(b.run.startedAt ?? b.run.scheduledFor) }))
     .filter(({ i }) => (runs.length - 1 - i) % every === 0)
-    .map(({ x, label }) => ({ x, label, anchor: x + half > plot.right ? 'end' as const : x - half < plot.left ? 'start' as const : 'middle' as const }));
+    .map(({ x, label }) => ({
+      x,
+      label,
+      anchor: x + half > plot.right ? ('end' as const) : x - half < plot.left ? ('start' as const) : ('middle' as const),
+    }));
 
   return {
     width,
@@ -231,7 +252,8 @@ function durationText(ms: number): string {
 function barTitle(run: Run, duration: number): string {
   const s = run.stats;
   const when = formatTimeLabel(run.startedAt ?? run.scheduledFor);
-  const took = run.status === 'queued' ? 'not started' : run.status === 'running' ? `running for ${durationText(duration)}` : durationText(duration);
+  const took =
+    run.status === 'queued' ? 'not started' : run.status === 'running' ? `running for ${durationText(duration)}` : durationText(duration);
   const lines = [
     `${run.status} · ${run.trigger} · ${when} UTC`,
     `Duration: ${took}`,
@@ -247,8 +269,14 @@ export function summarizeRuns(runs: Run[]): string {
   const byStatus = new Map<RunStatus, number>();
   for (const r of runs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
   const order: RunStatus[] = ['succeeded', 'failed', 'cancelled', 'running', 'queued'];
-  const statusText = order.filter((s) => byStatus.has(s)).map((s) => `${byStatus.get(s)} ${s}`).join(', ');
-  const finished = runs.filter((r) => r.durationMs !== null).map((r) => r.durationMs!).sort((a, b) => a - b);
+  const statusText = order
+    .filter((s) => byStatus.has(s))
+    .map((s) => `${byStatus.get(s)} ${s}`)
+    .join(', ');
+  const finished = runs
+    .filter((r) => r.durationMs !== null)
+    .map((r) => r.durationMs!)
+    .sort((a, b) => a - b);
   const durationPart = finished.length
     ? ` Durations from ${durationText(finished[0]!)} to ${durationText(finished[finished.length - 1]!)}, median ${durationText(median(finished))}.`
     : '';

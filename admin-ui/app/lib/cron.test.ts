@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { changePreset, describeCron, describeSchedule, draftFromSchedule, formatInZone, groupTimezones, presetToCron, scheduleFromDraft, type CronDraft } from './cron';
+import {
+  changePreset,
+  describeCron,
+  describeSchedule,
+  draftFromSchedule,
+  formatInZone,
+  groupTimezones,
+  presetToCron,
+  scheduleFromDraft,
+  type CronDraft,
+} from './cron';
 
 const draft = (patch: Partial<CronDraft>): CronDraft => ({ preset: 'daily', time: '09:00', day: 1, cron: '', timezone: 'UTC', ...patch });
 
@@ -20,7 +30,10 @@ describe('presets → cron', () => {
   });
 
   it('a schedule carries the chosen timezone', () => {
-    expect(scheduleFromDraft(draft({ preset: 'weekdays', time: '09:00', timezone: 'Europe/Berlin' }))).toEqual({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
+    expect(scheduleFromDraft(draft({ preset: 'weekdays', time: '09:00', timezone: 'Europe/Berlin' }))).toEqual({
+      cron: '0 9 * * 1-5',
+      timezone: 'Europe/Berlin',
+    });
   });
 
   it('an invalid time gives no expression rather than a wrong one', () => {
@@ -31,7 +44,11 @@ describe('presets → cron', () => {
 
 describe('cron → preset', () => {
   it('recognises the presets in stored schedules', () => {
-    expect(draftFromSchedule({ cron: '0 8 * * *', timezone: 'Europe/Berlin' })).toMatchObject({ preset: 'daily', time: '08:00', timezone: 'Europe/Berlin' });
+    expect(draftFromSchedule({ cron: '0 8 * * *', timezone: 'Europe/Berlin' })).toMatchObject({
+      preset: 'daily',
+      time: '08:00',
+      timezone: 'Europe/Berlin',
+    });
     expect(draftFromSchedule({ cron: '30 6 * * 1-5', timezone: 'UTC' })).toMatchObject({ preset: 'weekdays', time: '06:30' });
     expect(draftFromSchedule({ cron: '0 9 * * 3', timezone: 'UTC' })).toMatchObject({ preset: 'weekly', time: '09:00', day: 3 });
     expect(draftFromSchedule({ cron: '*/15 * * * *', timezone: 'UTC' })).toMatchObject({ preset: 'every15' });
@@ -47,7 +64,13 @@ describe('cron → preset', () => {
   });
 
   it('round-trips every preset', () => {
-    for (const d of [draft({ preset: 'hourly' }), draft({ preset: 'every15' }), draft({ preset: 'daily', time: '23:59' }), draft({ preset: 'weekdays', time: '07:05' }), draft({ preset: 'weekly', day: 6, time: '12:00' })]) {
+    for (const d of [
+      draft({ preset: 'hourly' }),
+      draft({ preset: 'every15' }),
+      draft({ preset: 'daily', time: '23:59' }),
+      draft({ preset: 'weekdays', time: '07:05' }),
+      draft({ preset: 'weekly', day: 6, time: '12:00' }),
+    ]) {
       const back = draftFromSchedule(scheduleFromDraft(d));
       expect(back.preset).toBe(d.preset);
       expect(presetToCron(back)).toBe(presetToCron(d));

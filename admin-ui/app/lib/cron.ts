@@ -4,7 +4,10 @@
  * describe. Expressions have 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first.
  */
 
-export interface Schedule { cron: string; timezone: string }
+export interface Schedule {
+  cron: string;
+  timezone: string;
+}
 
 export type PresetKind = 'every15' | 'hourly' | 'daily' | 'weekdays' | 'weekly' | 'manual' | 'custom';
 
@@ -19,7 +22,20 @@ export const PRESETS: { kind: PresetKind; label: string }[] = [
 ];
 
 export const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** What the cron editor edits; `cron` is the custom expression's text. */
 export interface CronDraft {
@@ -47,13 +63,20 @@ export function parseTime(time: string): { hour: number; minute: number } | null
 export function presetToCron(draft: Pick<CronDraft, 'preset' | 'time' | 'day' | 'cron'>): string | null {
   const t = parseTime(draft.time);
   switch (draft.preset) {
-    case 'every15': return '*/15 * * * *';
-    case 'hourly': return '0 * * * *';
-    case 'daily': return t && `${t.minute} ${t.hour} * * *`;
-    case 'weekdays': return t && `${t.minute} ${t.hour} * * 1-5`;
-    case 'weekly': return t && `${t.minute} ${t.hour} * * ${draft.day}`;
-    case 'manual': return null;
-    case 'custom': return normaliseCron(draft.cron);
+    case 'every15':
+      return '*/15 * * * *';
+    case 'hourly':
+      return '0 * * * *';
+    case 'daily':
+      return t && `${t.minute} ${t.hour} * * *`;
+    case 'weekdays':
+      return t && `${t.minute} ${t.hour} * * 1-5`;
+    case 'weekly':
+      return t && `${t.minute} ${t.hour} * * ${draft.day}`;
+    case 'manual':
+      return null;
+    case 'custom':
+      return normaliseCron(draft.cron);
   }
 }
 
@@ -92,14 +115,28 @@ export function changePreset(draft: CronDraft, preset: PresetKind): CronDraft {
 // ---------------------------------------------------------------------------------------------------------
 // description
 
-type Field =
-  | { kind: 'any' }
-  | { kind: 'step'; start: number; step: number }
-  | { kind: 'list'; values: number[] };
+type Field = { kind: 'any' } | { kind: 'step'; start: number; step: number } | { kind: 'list'; values: number[] };
 
 const NAMES: Record<string, number> = {
-  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  sun: 0,
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 function parseNumber(text: string, min: number, max: number): number | null {
@@ -195,7 +232,10 @@ function describeTime(sec: Field, min: Field, hour: Field): TimeText | null {
     const m = min.values[0];
     if (hour.kind === 'list') {
       if (isRange(hour.values) && hour.values.length > 4) {
-        return { kind: 'frequency', text: `every hour from ${clock(hour.values[0], m)} to ${clock(hour.values[hour.values.length - 1], m)}` };
+        return {
+          kind: 'frequency',
+          text: `every hour from ${clock(hour.values[0], m)} to ${clock(hour.values[hour.values.length - 1], m)}`,
+        };
       }
       return { kind: 'at', text: listText(hour.values.map((h) => clock(h, m))) };
     }
@@ -212,10 +252,14 @@ function describeTime(sec: Field, min: Field, hour: Field): TimeText | null {
   let every: string;
   if (min.kind === 'any') every = 'every minute';
   else if (min.kind === 'step' && min.start === 0) every = `every ${plural(min.step, 'minute')}`;
-  else if (min.kind === 'list' && hour.kind === 'any') return { kind: 'frequency', text: `every hour at ${listText(min.values.map((m) => `:${pad(m)}`))}` };
+  else if (min.kind === 'list' && hour.kind === 'any')
+    return { kind: 'frequency', text: `every hour at ${listText(min.values.map((m) => `:${pad(m)}`))}` };
   else return null;
   if (hour.kind === 'any') return { kind: 'frequency', text: every };
-  if (hour.kind === 'list' && (hour.values.length === 1 || isRange(hour.values) || hour.values.length === 2 && hour.values[1] === hour.values[0] + 1)) {
+  if (
+    hour.kind === 'list' &&
+    (hour.values.length === 1 || isRange(hour.values) || (hour.values.length === 2 && hour.values[1] === hour.values[0] + 1))
+  ) {
     const first = hour.values[0];
     const last = hour.values[hour.values.length - 1];
     return { kind: 'frequency', text: `${every} between ${pad(first)}:00 and ${pad(last)}:59` };
@@ -245,9 +289,10 @@ function describeDate(dom: Field, mon: Field, dow: Exclude<Field, { kind: 'step'
   if (d.join() === '0,6') return { every: `Every Saturday and Sunday${inMonths}`, qualifier: `on weekends${inMonths}` };
   if (d.length === 7) return { every: `Every day${inMonths}`, qualifier: `every day${inMonths}` };
   const ordered = [...d.filter((x) => x !== 0), ...d.filter((x) => x === 0)]; // Monday first, Sunday last
-  const names = isRange(ordered) && ordered.length > 2
-    ? `${DAY_NAMES[ordered[0]]} to ${DAY_NAMES[ordered[ordered.length - 1]]}`
-    : listText(ordered.map((x) => DAY_NAMES[x]));
+  const names =
+    isRange(ordered) && ordered.length > 2
+      ? `${DAY_NAMES[ordered[0]]} to ${DAY_NAMES[ordered[ordered.length - 1]]}`
+      : listText(ordered.map((x) => DAY_NAMES[x]));
   const isSpan = isRange(ordered) && ordered.length > 2;
   return {
     every: `Every ${names}${inMonths}`,
@@ -277,8 +322,14 @@ export function formatInZone(iso: string, timezone: string): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone, weekday: 'short', month: 'short', day: 'numeric',
-      hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset',
+      timeZone: timezone,
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
     }).formatToParts(date);
   } catch {
     return iso;

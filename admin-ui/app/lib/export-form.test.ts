@@ -39,7 +39,9 @@ describe('export form rules', () => {
 
   it('builds the API download URL with a comma-separated entity list', () => {
     expect(exportUrl('org-1', valid)).toBe('/api/orgs/org-1/export?format=csv&entities=runs,logs&startDate=2026-01-01&endDate=2026-01-31');
-    expect(exportUrl('org-1', { ...valid, format: 'json', startDate: '', endDate: '' })).toBe('/api/orgs/org-1/export?format=json&entities=runs,logs');
+    expect(exportUrl('org-1', { ...valid, format: 'json', startDate: '', endDate: '' })).toBe(
+      '/api/orgs/org-1/export?format=json&entities=runs,logs',
+    );
   });
 
   it('makes "last N days" ranges of UTC days ending today', () => {

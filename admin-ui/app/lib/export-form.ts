@@ -16,17 +16,20 @@ export const FORMAT_INFO: Record<ExportFormat, { label: string; summary: string;
   json: {
     label: 'JSON',
     summary: 'One document, keyed by entity',
-    contains: 'Every selected entity in a single .json file — for backups and scripts. Nested values (settings, stats, mappings, record data) are kept as they are.',
+    contains:
+      'Every selected entity in a single .json file — for backups and scripts. Nested values (settings, stats, mappings, record data) are kept as they are.',
   },
   csv: {
     label: 'CSV',
     summary: 'Spreadsheet-ready tables',
-    contains: 'One entity gives one .csv file; several give a .zip with one CSV per entity. Cells that look like formulas are neutralised, so they open safely in Excel or Sheets.',
+    contains:
+      'One entity gives one .csv file; several give a .zip with one CSV per entity. Cells that look like formulas are neutralised, so they open safely in Excel or Sheets.',
   },
   pdf: {
     label: 'PDF',
     summary: 'A report to share',
-    contains: 'The organization, date range and generation time, summary figures, a chart of runs per day by status, integrations with their health, recent failures with reasons, then the selected tables (long tables are capped — use CSV to get every row).',
+    contains:
+      'The organization, date range and generation time, summary figures, a chart of runs per day by status, integrations with their health, recent failures with reasons, then the selected tables (long tables are capped — use CSV to get every row).',
   },
 };
 
@@ -83,8 +86,11 @@ export function readExportForm(fields: URLSearchParams | FormData): ExportFormVa
     const v = fields.get(name);
     return typeof v === 'string' ? v.trim() : '';
   };
-  const chosen = fields.getAll('entities').flatMap((v) => (typeof v === 'string' ? v.split(',') : []))
-    .map((v) => v.trim()).filter(Boolean);
+  const chosen = fields
+    .getAll('entities')
+    .flatMap((v) => (typeof v === 'string' ? v.split(',') : []))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return {
     format: (text('format') || 'json') as ExportFormat,
     // Canonical order, no duplicates; unknown names last.

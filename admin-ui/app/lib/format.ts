@@ -2,8 +2,24 @@
  * Dates are shown in UTC on every page: the server renders them without knowing the browser's time zone,
  * and the same text must come out on the server and in the browser. Schedules show their own time zone.
  */
-const dateTime = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
-const fullDateTime = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+const dateTime = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+const fullDateTime = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
 
 export function formatDateTime(iso: string | null | undefined, full = false): string {
   if (!iso) return '—';
@@ -17,7 +33,12 @@ export function formatRelative(iso: string | null | undefined, now: number): str
   if (!iso) return '—';
   const diff = new Date(iso).getTime() - now;
   const abs = Math.abs(diff);
-  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
   for (const [ms, unit] of units) {
     if (abs >= ms) {
       const n = Math.round(abs / ms);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkScopes, fieldOfApiMessage, htmlPattern, parseScopes, readCredentials, readIntegrationForm, settingFields } from './integration-form';
+import {
+  checkScopes,
+  fieldOfApiMessage,
+  htmlPattern,
+  parseScopes,
+  readCredentials,
+  readIntegrationForm,
+  settingFields,
+} from './integration-form';
 import type { Provider } from './types';
 
 // The patterns provider definitions use (server/src/providers/definitions/shared.ts, github.ts).
@@ -8,9 +16,16 @@ const URL_SETTING = '^https?://[^\\s/?#@]+(/\\S*)?$';
 const NAME = '^[A-Za-z0-9_.-]{1,100}$';
 
 const provider = (over: Partial<Provider> = {}): Provider => ({
-  key: 'zendesk', name: 'Zendesk', category: 'Support', authType: 'oauth2', defaultScopes: ['read'], pkce: false,
+  key: 'zendesk',
+  name: 'Zendesk',
+  category: 'Support',
+  authType: 'oauth2',
+  defaultScopes: ['read'],
+  pkce: false,
   settings: [{ key: 'subdomain', label: 'Subdomain', required: true, pattern: HOST_LABEL, example: 'acme' }],
-  overrideSettings: ['apiBaseUrl', 'authorizationUrl', 'tokenUrl'], resources: [], ...over,
+  overrideSettings: ['apiBaseUrl', 'authorizationUrl', 'tokenUrl'],
+  resources: [],
+  ...over,
 });
 
 const form = (entries: Record<string, string>) => {
@@ -37,18 +52,39 @@ describe('readIntegrationForm', () => {
     const bad = readIntegrationForm(provider(), form({ name: ' ', scopes: 'read' }), 'create');
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(['clientId', 'clientSecret', 'name', 'settings.subdomain']);
 
-    const ok = readIntegrationForm(provider(), form({
-      name: ' Support ', clientId: 'cid', clientSecret: 's3cret', scopes: 'read, write\nread', 'settings.subdomain': 'acme',
-    }), 'create');
+    const ok = readIntegrationForm(
+      provider(),
+      form({
+        name: ' Support ',
+        clientId: 'cid',
+        clientSecret: 's3cret',
+        scopes: 'read, write\nread',
+        'settings.subdomain': 'acme',
+      }),
+      'create',
+    );
     expect(ok.fieldErrors).toEqual({});
-    expect(ok.body).toEqual({ name: 'Support', clientId: 'cid', clientSecret: 's3cret', scopes: ['read', 'write'], settings: { subdomain: 'acme' } });
+    expect(ok.body).toEqual({
+      name: 'Support',
+      clientId: 'cid',
+      clientSecret: 's3cret',
+      scopes: ['read', 'write'],
+      settings: { subdomain: 'acme' },
+    });
     expect(ok.values).not.toHaveProperty('clientSecret');
   });
 
   it('checks setting patterns and URL overrides', () => {
-    const res = readIntegrationForm(provider({ authType: 'api_key' }), form({
-      name: 'x', apiKey: 'k', 'settings.subdomain': 'Not A Host', 'settings.apiBaseUrl': 'ftp://x',
-    }), 'create');
+    const res = readIntegrationForm(
+      provider({ authType: 'api_key' }),
+      form({
+        name: 'x',
+        apiKey: 'k',
+        'settings.subdomain': 'Not A Host',
+        'settings.apiBaseUrl': 'ftp://x',
+      }),
+      'create',
+    );
     expect(res.fieldErrors['settings.subdomain']).toMatch(/not valid.*acme/);
     expect(res.fieldErrors['settings.apiBaseUrl']).toMatch(/not valid/);
   });
@@ -59,7 +95,9 @@ describe('readIntegrationForm', () => {
   });
 
   it('does not require a setting that has a default', () => {
-    const fields = settingFields(provider({ settings: [{ key: 'calendarUrl', label: 'CalDAV URL', required: true, default: 'https://x' }] }));
+    const fields = settingFields(
+      provider({ settings: [{ key: 'calendarUrl', label: 'CalDAV URL', required: true, default: 'https://x' }] }),
+    );
     expect(fields[0]!.rule.required).toBe(false);
   });
 });

@@ -41,15 +41,39 @@ const OVERRIDE_URL_PATTERN = '^https?://[^\\s/?#@]+(/\\S*)?$';
 
 const CREDENTIALS: Record<AuthType, CredentialField[]> = {
   oauth2: [
-    { key: 'clientId', label: 'Client ID', secret: false, autoComplete: 'off', rule: { label: 'Client ID', required: true, maxLength: 500 } },
-    { key: 'clientSecret', label: 'Client secret', secret: true, autoComplete: 'new-password', rule: { label: 'Client secret', required: true, maxLength: SECRET_MAX } },
+    {
+      key: 'clientId',
+      label: 'Client ID',
+      secret: false,
+      autoComplete: 'off',
+      rule: { label: 'Client ID', required: true, maxLength: 500 },
+    },
+    {
+      key: 'clientSecret',
+      label: 'Client secret',
+      secret: true,
+      autoComplete: 'new-password',
+      rule: { label: 'Client secret', required: true, maxLength: SECRET_MAX },
+    },
   ],
   api_key: [
-    { key: 'apiKey', label: 'API key', secret: true, autoComplete: 'new-password', rule: { label: 'API key', required: true, maxLength: SECRET_MAX } },
+    {
+      key: 'apiKey',
+      label: 'API key',
+      secret: true,
+      autoComplete: 'new-password',
+      rule: { label: 'API key', required: true, maxLength: SECRET_MAX },
+    },
   ],
   basic: [
     { key: 'username', label: 'Username', secret: false, autoComplete: 'off', rule: { label: 'Username', required: true, maxLength: 320 } },
-    { key: 'password', label: 'Password', secret: true, autoComplete: 'new-password', rule: { label: 'Password', required: true, maxLength: SECRET_MAX } },
+    {
+      key: 'password',
+      label: 'Password',
+      secret: true,
+      autoComplete: 'new-password',
+      rule: { label: 'Password', required: true, maxLength: SECRET_MAX },
+    },
   ],
 };
 
@@ -83,19 +107,37 @@ export function settingFields(provider: Pick<Provider, 'settings' | 'overrideSet
 
 function ownSetting(s: ProviderSetting): SettingField {
   return {
-    key: s.key, field: `settings.${s.key}`, label: s.label, description: s.description, example: s.example, default: s.default,
+    key: s.key,
+    field: `settings.${s.key}`,
+    label: s.label,
+    description: s.description,
+    example: s.example,
+    default: s.default,
     advanced: false,
     // A setting with a default is never required: the default applies when it is left empty.
-    rule: { label: s.label, required: s.required && s.default === undefined, maxLength: SETTING_MAX, pattern: s.pattern, example: s.example },
+    rule: {
+      label: s.label,
+      required: s.required && s.default === undefined,
+      maxLength: SETTING_MAX,
+      pattern: s.pattern,
+      example: s.example,
+    },
   };
 }
 
-const OVERRIDE_LABELS: Record<string, string> = { apiBaseUrl: 'API base URL', authorizationUrl: 'Authorization URL', tokenUrl: 'Token URL' };
+const OVERRIDE_LABELS: Record<string, string> = {
+  apiBaseUrl: 'API base URL',
+  authorizationUrl: 'Authorization URL',
+  tokenUrl: 'Token URL',
+};
 
 function overrideSetting(key: string): SettingField {
   const label = OVERRIDE_LABELS[key] ?? key;
   return {
-    key, field: `settings.${key}`, label, advanced: true,
+    key,
+    field: `settings.${key}`,
+    label,
+    advanced: true,
     description: 'Only for a sandbox or a self-hosted edition; leave empty to use the provider’s own.',
     rule: { label, required: false, maxLength: SETTING_MAX, pattern: OVERRIDE_URL_PATTERN, example: 'https://…' },
   };
@@ -202,13 +244,17 @@ export function readIntegrationForm(provider: Provider, form: FormData, mode: Fo
     else if (value) target(value);
   };
 
-  take('name', NAME_RULE, (v) => { body.name = v; });
+  take('name', NAME_RULE, (v) => {
+    body.name = v;
+  });
 
   if (mode === 'create') {
     Object.assign(body, readCredentials(provider.authType, form, 'create', fieldErrors, values));
   } else if (provider.authType === 'oauth2') {
     const clientId = credentialFields('oauth2')[0]!;
-    take(clientId.key, clientId.rule, (v) => { body.clientId = v; });
+    take(clientId.key, clientId.rule, (v) => {
+      body.clientId = v;
+    });
   }
 
   if (provider.authType === 'oauth2') {
@@ -220,7 +266,10 @@ export function readIntegrationForm(provider: Provider, form: FormData, mode: Fo
   }
 
   const settings: Record<string, string> = {};
-  for (const setting of settingFields(provider)) take(setting.field, setting.rule, (v) => { settings[setting.key] = v; });
+  for (const setting of settingFields(provider))
+    take(setting.field, setting.rule, (v) => {
+      settings[setting.key] = v;
+    });
   // On create, settings are only sent when there are some; on update the whole object replaces the old one.
   if (mode === 'update' || Object.keys(settings).length) body.settings = settings;
 
@@ -232,7 +281,13 @@ export function readIntegrationForm(provider: Provider, form: FormData, mode: Fo
  * client id is edited with the general settings there): the new secret is required, except for basic
  * authentication, where the username may change alone and an empty password keeps the stored one.
  */
-export function readCredentials(authType: AuthType, form: FormData, mode: 'create' | 'replace', fieldErrors: FieldErrors, values: Record<string, string> = {}) {
+export function readCredentials(
+  authType: AuthType,
+  form: FormData,
+  mode: 'create' | 'replace',
+  fieldErrors: FieldErrors,
+  values: Record<string, string> = {},
+) {
   const body: Partial<Record<CredentialKey, string>> = {};
   for (const field of credentialFields(authType)) {
     if (mode === 'replace' && field.key === 'clientId') continue;

@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addPair, addRow, canonicalJson, emptyRow, literalToText, mappingsFromRows, moveRow, parseLiteral, previewErrorsByRow,
-  removePair, removeRow, rowErrorFromMessage, rowsFromMappings, sampleFromMappings, updateRow,
+  addPair,
+  addRow,
+  canonicalJson,
+  emptyRow,
+  literalToText,
+  mappingsFromRows,
+  moveRow,
+  parseLiteral,
+  previewErrorsByRow,
+  removePair,
+  removeRow,
+  rowErrorFromMessage,
+  rowsFromMappings,
+  sampleFromMappings,
+  updateRow,
 } from './mappings';
 import type { Mapping } from './types';
 
 const DEMO: Mapping[] = [
   { source: 'email', target: 'email', transform: 'lowercase', required: true },
   { source: '', target: 'fullName', transform: 'template', args: { template: '{{firstName}} {{lastName}}' } },
-  { source: 'lifecycleStage', target: 'stage', transform: 'value_map', args: { map: { lead: 'Lead', customer: 'Customer' }, fallback: 'Other' } },
+  {
+    source: 'lifecycleStage',
+    target: 'stage',
+    transform: 'value_map',
+    args: { map: { lead: 'Lead', customer: 'Customer' }, fallback: 'Other' },
+  },
   { source: 'tags', target: 'tags', transform: 'split', args: { separator: ';' }, default: [] },
   { source: 'createdAt', target: 'created', transform: 'date', args: { inputFormat: 'unix_seconds' } },
   { source: '', target: 'origin', transform: 'constant', args: { value: 42 } },
@@ -34,7 +52,18 @@ describe('rows ↔ API mappings', () => {
   });
 
   it('builds the value map from its pairs, skipping blank pairs, with the fallback', () => {
-    const row = { ...emptyRow('row-1'), source: 's', target: 't', transform: 'value_map' as const, pairs: [{ from: 'a', to: '1' }, { from: '', to: '' }, { from: 'b', to: 'B' }], fallback: 'null' };
+    const row = {
+      ...emptyRow('row-1'),
+      source: 's',
+      target: 't',
+      transform: 'value_map' as const,
+      pairs: [
+        { from: 'a', to: '1' },
+        { from: '', to: '' },
+        { from: 'b', to: 'B' },
+      ],
+      fallback: 'null',
+    };
     expect(mappingsFromRows([row])[0].args).toEqual({ map: { a: 1, b: 'B' }, fallback: null });
   });
 
@@ -119,15 +148,22 @@ describe('errors', () => {
   });
 
   it('puts preview errors on the row writing that target', () => {
-    expect(previewErrorsByRow([{ target: 'email', message: 'is required but the source "email" has no value' }], rows))
-      .toEqual({ [rows[0].id]: 'is required but the source "email" has no value' });
+    expect(previewErrorsByRow([{ target: 'email', message: 'is required but the source "email" has no value' }], rows)).toEqual({
+      [rows[0].id]: 'is required but the source "email" has no value',
+    });
   });
 });
 
 describe('sample records', () => {
   it('fills every source path and template placeholder', () => {
     const sample = sampleFromMappings([...DEMO, { source: 'properties.city', target: 'city' }]);
-    expect(sample).toMatchObject({ email: expect.any(String), firstName: 'Ada', lastName: 'Lovelace', lifecycleStage: 'lead', properties: { city: 'example' } });
+    expect(sample).toMatchObject({
+      email: expect.any(String),
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      lifecycleStage: 'lead',
+      properties: { city: 'example' },
+    });
   });
   it('gives a small example without mappings', () => {
     expect(Object.keys(sampleFromMappings([]))).toContain('email');

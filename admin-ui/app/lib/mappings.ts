@@ -31,7 +31,10 @@ export type DateInputFormat = (typeof DATE_INPUT_FORMATS)[number]['key'];
 /** Transforms that take no source path (the value comes from the args). */
 export const SOURCELESS: readonly string[] = ['constant', 'template'];
 
-export interface MapPair { from: string; to: string }
+export interface MapPair {
+  from: string;
+  to: string;
+}
 
 /** One editable row. Values the user types as literals (constant, default, map values) are kept as text. */
 export interface MappingRow {
@@ -52,7 +55,20 @@ export interface MappingRow {
 }
 
 export function emptyRow(id: string): MappingRow {
-  return { id, source: '', target: '', transform: '', separator: ',', template: '', value: '', inputFormat: 'iso', pairs: [{ from: '', to: '' }], fallback: '', required: false, defaultValue: '' };
+  return {
+    id,
+    source: '',
+    target: '',
+    transform: '',
+    separator: ',',
+    template: '',
+    value: '',
+    inputFormat: 'iso',
+    pairs: [{ from: '', to: '' }],
+    fallback: '',
+    required: false,
+    defaultValue: '',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -109,17 +125,22 @@ export function rowsFromMappings(mappings: readonly Mapping[]): MappingRow[] {
 export function argsOf(row: MappingRow): Record<string, unknown> | undefined {
   switch (row.transform) {
     case 'split':
-    case 'join': return { separator: row.separator };
-    case 'template': return { template: row.template };
+    case 'join':
+      return { separator: row.separator };
+    case 'template':
+      return { template: row.template };
     case 'constant':
-    case 'default': return { value: parseLiteral(row.value) };
-    case 'date': return row.inputFormat === 'iso' ? undefined : { inputFormat: row.inputFormat };
+    case 'default':
+      return { value: parseLiteral(row.value) };
+    case 'date':
+      return row.inputFormat === 'iso' ? undefined : { inputFormat: row.inputFormat };
     case 'value_map': {
       const map: Record<string, unknown> = {};
       for (const pair of row.pairs) if (pair.from !== '' || pair.to !== '') map[pair.from] = parseLiteral(pair.to);
       return { map, ...(row.fallback !== '' ? { fallback: parseLiteral(row.fallback) } : {}) };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -131,7 +152,8 @@ export function mappingsFromRows(rows: readonly MappingRow[]): Mapping[] {
     const args = argsOf(row);
     if (args) mapping.args = args;
     if (row.required) mapping.required = true;
-    if (row.defaultValue !== '' && row.transform !== 'default' && row.transform !== 'constant') mapping.default = parseLiteral(row.defaultValue);
+    if (row.defaultValue !== '' && row.transform !== 'default' && row.transform !== 'constant')
+      mapping.default = parseLiteral(row.defaultValue);
     return mapping;
   });
 }
@@ -193,13 +215,19 @@ export type RowErrors = Record<string, Partial<Record<RowField, string>>>;
  * mappings compiler) or `body.mappings.2.target must match pattern …` (from the request schema).
  * Returns null when the message names no row.
  */
-export function rowErrorFromMessage(message: string, rows: readonly MappingRow[]): { rowId: string; field: RowField; message: string } | null {
+export function rowErrorFromMessage(
+  message: string,
+  rows: readonly MappingRow[],
+): { rowId: string; field: RowField; message: string } | null {
   const m = /mappings(?:\[(\d+)\]|\.(\d+))(?:\.([A-Za-z]+))?/.exec(message);
   if (!m) return null;
   const row = rows[Number(m[1] ?? m[2])];
   if (!row) return null;
   const name = m[3];
-  const field: RowField = name === 'source' || name === 'target' || name === 'transform' || name === 'args' || name === 'required' || name === 'default' ? name : 'row';
+  const field: RowField =
+    name === 'source' || name === 'target' || name === 'transform' || name === 'args' || name === 'required' || name === 'default'
+      ? name
+      : 'row';
   return { rowId: row.id, field, message: humaniseMessage(message, Number(m[1] ?? m[2])) };
 }
 
@@ -218,7 +246,10 @@ export function toRowErrors(entry: ReturnType<typeof rowErrorFromMessage>): RowE
 }
 
 /** Preview errors (by target field) placed on the rows writing that target. */
-export function previewErrorsByRow(errors: readonly { target: string; message: string }[], rows: readonly MappingRow[]): Record<string, string> {
+export function previewErrorsByRow(
+  errors: readonly { target: string; message: string }[],
+  rows: readonly MappingRow[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of errors) {
     const row = rows.find((r) => r.target.trim() === e.target);
@@ -234,17 +265,24 @@ export function describeTransform(mapping: Mapping): string {
   const args = (mapping.args ?? {}) as Record<string, unknown>;
   switch (mapping.transform) {
     case 'split':
-    case 'join': return `${label} at ${JSON.stringify(args.separator ?? '')}`;
-    case 'template': return `${label}: ${String(args.template ?? '')}`;
+    case 'join':
+      return `${label} at ${JSON.stringify(args.separator ?? '')}`;
+    case 'template':
+      return `${label}: ${String(args.template ?? '')}`;
     case 'constant':
-    case 'default': return `${label}: ${JSON.stringify(args.value)}`;
-    case 'date': return `${label} (${String(args.inputFormat ?? 'iso')})`;
+    case 'default':
+      return `${label}: ${JSON.stringify(args.value)}`;
+    case 'date':
+      return `${label} (${String(args.inputFormat ?? 'iso')})`;
     case 'value_map': {
       const map = (args.map ?? {}) as Record<string, unknown>;
-      const pairs = Object.entries(map).map(([k, v]) => `${k} → ${JSON.stringify(v)}`).join(', ');
+      const pairs = Object.entries(map)
+        .map(([k, v]) => `${k} → ${JSON.stringify(v)}`)
+        .join(', ');
       return `${label}: ${pairs}${args.fallback !== undefined ? `; else ${JSON.stringify(args.fallback)}` : ''}`;
     }
-    default: return label;
+    default:
+      return label;
   }
 }
 
@@ -300,7 +338,9 @@ function getPath(target: Record<string, unknown>, path: string): unknown {
 
 /** JSON with object keys sorted, to compare mappings whatever order the database gave their args. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

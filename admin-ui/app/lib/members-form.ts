@@ -14,7 +14,11 @@ export interface Member {
 }
 
 /** Given once, to the person who invited: what the invitee accepts to become a member. */
-export interface Invitation { id: string; token: string; expiresAt: string }
+export interface Invitation {
+  id: string;
+  token: string;
+  expiresAt: string;
+}
 
 export const ROLES: { value: Role; label: string; description: string }[] = [
   { value: 'viewer', label: 'Viewer', description: 'Reads integrations, syncs, runs, logs and records' },
@@ -24,7 +28,11 @@ export const ROLES: { value: Role; label: string; description: string }[] = [
 
 export const isRole = (value: unknown): value is Role => ROLES.some((r) => r.value === value);
 
-export interface AddMemberValues { email: string; name: string; role: string }
+export interface AddMemberValues {
+  email: string;
+  name: string;
+  role: string;
+}
 export type AddMemberErrors = Partial<Record<keyof AddMemberValues, string>>;
 
 // Deliberately loose (the API has the final word): something@something.tld, no spaces.

@@ -4,15 +4,25 @@ import { callApi, outcome, type ActionOutcome } from './api.server';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Suspends or reactivates an organization (PATCH /api/orgs/:orgId { status }); the API allows the Platform Owner only. */
-export async function changeTenantStatus(request: Request, context: AppLoadContext, form: FormData): Promise<ActionOutcome & { orgId?: string }> {
+export async function changeTenantStatus(
+  request: Request,
+  context: AppLoadContext,
+  form: FormData,
+): Promise<ActionOutcome & { orgId?: string }> {
   const orgId = String(form.get('orgId') ?? '');
   const status = form.get('status');
   const name = String(form.get('name') ?? 'The organization');
   if (!UUID.test(orgId)) return { ok: false, intent: 'status', message: 'This organization could not be identified; reload the page.' };
-  if (status !== 'active' && status !== 'suspended') return { ok: false, intent: 'status', orgId, message: 'Choose suspend or reactivate.' };
+  if (status !== 'active' && status !== 'suspended')
+    return { ok: false, intent: 'status', orgId, message: 'Choose suspend or reactivate.' };
   const res = await callApi(context, 'PATCH', `/api/orgs/${orgId}`, { status });
   return {
-    ...outcome(request, res, status === 'suspended' ? `${name} is suspended: its members are refused and its schedules stop` : `${name} is active again`, 'status'),
+    ...outcome(
+      request,
+      res,
+      status === 'suspended' ? `${name} is suspended: its members are refused and its schedules stop` : `${name} is active again`,
+      'status',
+    ),
     orgId,
   };
 }

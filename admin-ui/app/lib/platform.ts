@@ -15,12 +15,20 @@ export interface Tenant {
   lastActivityAt: string | null;
 }
 
-export interface VerifyResult { ok: boolean; checked: number; firstBrokenEventId: string | null }
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBrokenEventId: string | null;
+}
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export interface CreateOrgValues { name: string; slug: string; superAdminEmail: string }
+export interface CreateOrgValues {
+  name: string;
+  slug: string;
+  superAdminEmail: string;
+}
 export type CreateOrgErrors = Partial<Record<keyof CreateOrgValues, string>>;
 
 export function validateCreateOrg(v: CreateOrgValues): CreateOrgErrors {
@@ -47,9 +55,13 @@ export function readCreateOrg(form: FormData): CreateOrgValues {
 /** A slug suggested from a name: "Acme Corp." → "acme-corp". */
 export function slugify(name: string): string {
   return name
-    .normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
-    .slice(0, 63).replace(/-+$/, '');
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }
 
 /** Share of runs that failed, as "12%" ("—" with no runs). */

@@ -4,7 +4,11 @@ import { fieldCount, summarizeRecord } from './record-summary';
 describe('summarizeRecord', () => {
   it('takes the first scalar fields and skips nested and empty ones', () => {
     const data = { id: 7, address: { city: 'Oslo' }, name: 'Acme', note: '', vip: true, extra: 'x' };
-    expect(summarizeRecord(data)).toEqual([{ key: 'id', value: '7' }, { key: 'name', value: 'Acme' }, { key: 'vip', value: 'true' }]);
+    expect(summarizeRecord(data)).toEqual([
+      { key: 'id', value: '7' },
+      { key: 'name', value: 'Acme' },
+      { key: 'vip', value: 'true' },
+    ]);
   });
 
   it('cuts long values and ignores non-objects', () => {

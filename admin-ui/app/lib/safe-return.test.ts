@@ -10,9 +10,18 @@ describe('safeReturnTo (the sign-in page’s ?returnTo=)', () => {
   it.each([
     // What URLSearchParams hands over for ?returnTo=/%09/evil.example/x: browsers drop the tab → //evil.example/x
     '/\t/evil.example/x',
-    '/\n/evil.example/x', '/\r/evil.example/x', '/\r\nSet-Cookie: x=1',
-    '//evil.example/x', '/\\evil.example', '/.//evil.example/x', '/%2e%2e//evil.example', '/a/..//evil.example',
-    'https://evil.example/', 'javascript:alert(1)', 'orgs/1', '',
+    '/\n/evil.example/x',
+    '/\r/evil.example/x',
+    '/\r\nSet-Cookie: x=1',
+    '//evil.example/x',
+    '/\\evil.example',
+    '/.//evil.example/x',
+    '/%2e%2e//evil.example',
+    '/a/..//evil.example',
+    'https://evil.example/',
+    'javascript:alert(1)',
+    'orgs/1',
+    '',
     '/api/auth/logout',
   ])('sends %j to the start page instead', (value) => {
     expect(safeReturnTo(value)).toBe('/');

@@ -8,9 +8,18 @@ export interface Me {
   memberships: { organizationId: string; organizationSlug: string; organizationName: string; role: Role }[];
 }
 
-export interface Org { id: string; slug: string; name: string; status: 'active' | 'suspended'; role: Role | null }
+export interface Org {
+  id: string;
+  slug: string;
+  name: string;
+  status: 'active' | 'suspended';
+  role: Role | null;
+}
 
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export interface Provider {
   key: string;
@@ -86,7 +95,14 @@ export interface Sync {
   updatedAt: string;
 }
 
-export interface RunStats { fetched: number; created: number; updated: number; unchanged: number; deleted: number; failed: number }
+export interface RunStats {
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: number;
+}
 
 export interface Run {
   id: string;

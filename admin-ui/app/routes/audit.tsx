@@ -13,9 +13,16 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const filters = parseAuditFilters(url.searchParams);
   const [page, members] = await Promise.all([
-    loadApi<Page<AuditEvent>>(request, context, apiPath(`/api/orgs/${params.orgId}/audit`, {
-      ...filters.query, orgId: undefined, limit: 50, cursor: url.searchParams.get('cursor'),
-    })),
+    loadApi<Page<AuditEvent>>(
+      request,
+      context,
+      apiPath(`/api/orgs/${params.orgId}/audit`, {
+        ...filters.query,
+        orgId: undefined,
+        limit: 50,
+        cursor: url.searchParams.get('cursor'),
+      }),
+    ),
     // Only for the actor filter's names: the page works without it.
     callApi<Page<Member>>(context, 'GET', apiPath(`/api/orgs/${params.orgId}/members`, { limit: 200 })),
   ]);
@@ -46,15 +53,27 @@ export default function Audit({ loaderData, params }: Route.ComponentProps) {
 
   return (
     <>
-      <PageHeader title="Audit log"
-        description={`Who did what in ${org.name}, newest first. Events are chained by hash, so any change to the trail is detectable. Times are UTC.`} />
+      <PageHeader
+        title="Audit log"
+        description={`Who did what in ${org.name}, newest first. Events are chained by hash, so any change to the trail is detectable. Times are UTC.`}
+      />
       <AuditFilterForm values={filters.values} errors={filters.errors} actors={actors} resetHref={base} active={filters.active} />
       {page.items.length === 0 ? (
         filters.active ? (
-          <EmptyState title="No events match these filters" description="Try another action, actor or date range."
-            action={<LinkButton variant="secondary" to={base}>Clear filters</LinkButton>} />
+          <EmptyState
+            title="No events match these filters"
+            description="Try another action, actor or date range."
+            action={
+              <LinkButton variant="secondary" to={base}>
+                Clear filters
+              </LinkButton>
+            }
+          />
         ) : (
-          <EmptyState title="No audit events yet" description="Sign-ins, changes to integrations, syncs and members, and exports will show up here." />
+          <EmptyState
+            title="No audit events yet"
+            description="Sign-ins, changes to integrations, syncs and members, and exports will show up here."
+          />
         )
       ) : (
         <AuditTable events={page.items} />

@@ -27,9 +27,16 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   };
   const runs = `/api/orgs/${params.orgId}/runs`;
   const [page, recent] = await Promise.all([
-    loadApi<Page<Run>>(request, context, apiPath(runs, {
-      integrationId: params.integrationId, ...filters, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor'),
-    })),
+    loadApi<Page<Run>>(
+      request,
+      context,
+      apiPath(runs, {
+        integrationId: params.integrationId,
+        ...filters,
+        limit: PAGE_SIZE,
+        cursor: url.searchParams.get('cursor'),
+      }),
+    ),
     // The chart shows the latest runs whatever their status, of the chosen sync if any.
     loadApi<Page<Run>>(request, context, apiPath(runs, { integrationId: params.integrationId, syncId: filters.syncId, limit: CHART_RUNS })),
   ]);
@@ -49,9 +56,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     throw data({ message: 'Unknown action' }, { status: 400 });
   }
   const res = await callApi<Run>(context, 'POST', `/api/orgs/${params.orgId}/runs/${runId}/cancel`);
-  const message = res.ok && res.data.status !== 'cancelled'
-    ? 'Cancel requested: the run stops after its current batch.'
-    : 'Run cancelled.';
+  const message = res.ok && res.data.status !== 'cancelled' ? 'Cancel requested: the run stops after its current batch.' : 'Run cancelled.';
   return { ...outcome(request, res, message, 'cancel'), runId } satisfies ActionOutcome & { runId: string };
 }
 
@@ -78,39 +83,83 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
   return (
     <div className="space-y-6">
       <Card
-        title={<span className="flex items-center gap-3">Recent runs <LiveIndicator active={live} /></span>}
-        actions={<span className="text-xs text-slate-500">Last {CHART_RUNS} runs{chosenSync ? ` of ${resourceName(chosenSync.resource)}` : ''} · hover a bar for details</span>}>
+        title={
+          <span className="flex items-center gap-3">
+            Recent runs <LiveIndicator active={live} />
+          </span>
+        }
+        actions={
+          <span className="text-xs text-slate-500">
+            Last {CHART_RUNS} runs{chosenSync ? ` of ${resourceName(chosenSync.resource)}` : ''} · hover a bar for details
+          </span>
+        }
+      >
         <RunsChart runs={recent} now={now} />
       </Card>
 
       <section aria-labelledby="runs-heading">
         <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
-          <h2 id="runs-heading" className="text-base font-semibold text-slate-900">Runs</h2>
+          <h2 id="runs-heading" className="text-base font-semibold text-slate-900">
+            Runs
+          </h2>
           <Form method="get" role="search" aria-label="Filter runs" className="flex flex-wrap items-end gap-3">
             <div>
-              <label htmlFor="run-status" className="block text-xs font-medium text-slate-600">Status</label>
+              <label htmlFor="run-status" className="block text-xs font-medium text-slate-600">
+                Status
+              </label>
               <Select id="run-status" name="status" defaultValue={filters.status}>
                 <option value="">Any status</option>
-                {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
               </Select>
             </div>
             <div>
-              <label htmlFor="run-sync" className="block text-xs font-medium text-slate-600">Sync</label>
+              <label htmlFor="run-sync" className="block text-xs font-medium text-slate-600">
+                Sync
+              </label>
               <Select id="run-sync" name="syncId" defaultValue={filters.syncId}>
                 <option value="">All syncs</option>
-                {syncs.map((s) => <option key={s.id} value={s.id}>{resourceName(s.resource)} ({s.mode})</option>)}
+                {syncs.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {resourceName(s.resource)} ({s.mode})
+                  </option>
+                ))}
               </Select>
             </div>
             <Button variant="secondary">Apply</Button>
-            {filtered && <LinkButton variant="ghost" to={here}>Clear</LinkButton>}
+            {filtered && (
+              <LinkButton variant="ghost" to={here}>
+                Clear
+              </LinkButton>
+            )}
           </Form>
         </div>
 
         {page.items.length === 0 ? (
-          filtered
-            ? <EmptyState title="No runs match these filters" description="Try another status or sync." action={<LinkButton variant="secondary" to={here}>Clear filters</LinkButton>} />
-            : <EmptyState title="No runs yet" description="Runs appear here when a schedule fires, a webhook arrives or someone presses Sync now."
-                action={<LinkButton variant="secondary" to={`${base}/syncs`}>Syncs & schedules</LinkButton>} />
+          filtered ? (
+            <EmptyState
+              title="No runs match these filters"
+              description="Try another status or sync."
+              action={
+                <LinkButton variant="secondary" to={here}>
+                  Clear filters
+                </LinkButton>
+              }
+            />
+          ) : (
+            <EmptyState
+              title="No runs yet"
+              description="Runs appear here when a schedule fires, a webhook arrives or someone presses Sync now."
+              action={
+                <LinkButton variant="secondary" to={`${base}/syncs`}>
+                  Syncs & schedules
+                </LinkButton>
+              }
+            />
+          )
         ) : (
           <Table head={['Status', 'Resource', 'Started', 'Fetched', 'Created', 'Updated', 'Deleted', 'Failed', 'Logs']}>
             {page.items.map((run) => {
@@ -124,11 +173,21 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                     </Td>
                     <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-400">deleted sync</span>}</Td>
                     <Td className="px-3 py-2">
-                      {run.startedAt ? <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
-                        : <span className="text-slate-500">{run.status === 'queued' ? 'Queued' : '—'}</span>}
+                      {run.startedAt ? (
+                        <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
+                      ) : (
+                        <span className="text-slate-500">{run.status === 'queued' ? 'Queued' : '—'}</span>
+                      )}
                       <div className="mt-0.5 text-xs tabular-nums text-slate-500">
-                        {run.status === 'running' && run.startedAt ? <span className="text-sky-700">running for {formatDuration(now - Date.parse(run.startedAt))}</span>
-                          : run.durationMs !== null ? `took ${formatDuration(run.durationMs)}` : run.status === 'queued' ? 'waiting for a worker' : ''}
+                        {run.status === 'running' && run.startedAt ? (
+                          <span className="text-sky-700">running for {formatDuration(now - Date.parse(run.startedAt))}</span>
+                        ) : run.durationMs !== null ? (
+                          `took ${formatDuration(run.durationMs)}`
+                        ) : run.status === 'queued' ? (
+                          'waiting for a worker'
+                        ) : (
+                          ''
+                        )}
                       </div>
                     </Td>
                     <Num n={run.stats.fetched} />
@@ -138,8 +197,11 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                     <Num n={run.stats.failed} bad />
                     <Td className="px-3">
                       <div className="flex items-center gap-2">
-                        <Link to={`${base}/logs?runId=${run.id}`} className="text-sm font-medium text-brand-700 hover:underline"
-                          aria-label={`Logs of the ${run.status} run started ${formatDateTime(run.startedAt ?? run.scheduledFor)}`}>
+                        <Link
+                          to={`${base}/logs?runId=${run.id}`}
+                          className="text-sm font-medium text-brand-700 hover:underline"
+                          aria-label={`Logs of the ${run.status} run started ${formatDateTime(run.startedAt ?? run.scheduledFor)}`}
+                        >
                           Logs →
                         </Link>
                         {permissions.edit && isActiveRun(run.status) && <CancelRun runId={run.id} />}
@@ -160,8 +222,11 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
             })}
           </Table>
         )}
-        <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
-          makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`} />
+        <Pager
+          nextCursor={page.nextCursor}
+          resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
+          makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`}
+        />
       </section>
       <CancelToast />
     </div>
@@ -182,7 +247,9 @@ function CancelRun({ runId }: { runId: string }) {
     <fetcher.Form method="post">
       <input type="hidden" name="intent" value="cancel" />
       <input type="hidden" name="runId" value={runId} />
-      <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} aria-label="Cancel this run">{busy ? 'Cancelling…' : 'Cancel'}</Button>
+      <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} aria-label="Cancel this run">
+        {busy ? 'Cancelling…' : 'Cancel'}
+      </Button>
     </fetcher.Form>
   );
 }
@@ -198,8 +265,12 @@ export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {
   return (
     <div className="space-y-4">
       <title>{`History: ${title} · Linkyard`}</title>
-      <ErrorNote><strong>{title}.</strong> {message}</ErrorNote>
-      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations/${params.integrationId}/history`}>Reload history without filters</LinkButton>
+      <ErrorNote>
+        <strong>{title}.</strong> {message}
+      </ErrorNote>
+      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations/${params.integrationId}/history`}>
+        Reload history without filters
+      </LinkButton>
     </div>
   );
 }

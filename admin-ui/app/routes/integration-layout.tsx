@@ -40,8 +40,12 @@ export default function IntegrationLayout({ loaderData, params }: Route.Componen
   return (
     <div>
       <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to={`/orgs/${params.orgId}/integrations`} className="hover:text-slate-700">Integrations</Link>
-        <span className="mx-2" aria-hidden>/</span>
+        <Link to={`/orgs/${params.orgId}/integrations`} className="hover:text-slate-700">
+          Integrations
+        </Link>
+        <span className="mx-2" aria-hidden>
+          /
+        </span>
         <span className="text-slate-700">{integration.name}</span>
       </nav>
       <div className="mb-5 flex items-center gap-4">
@@ -51,13 +55,22 @@ export default function IntegrationLayout({ loaderData, params }: Route.Componen
             <h1 className="text-2xl font-bold tracking-tight text-slate-900">{integration.name}</h1>
             <StatusBadge status={integration.status} />
           </div>
-          <p className="text-sm text-slate-500">{provider?.name ?? integration.provider}{provider ? ` · ${provider.category}` : ''}</p>
+          <p className="text-sm text-slate-500">
+            {provider?.name ?? integration.provider}
+            {provider ? ` · ${provider.category}` : ''}
+          </p>
         </div>
       </div>
       <nav className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200" aria-label="Integration">
         {TABS.map((t) => (
-          <NavLink key={t.label} to={t.to ? `${base}/${t.to}` : base} end={t.end}
-            className={({ isActive }) => `-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:text-slate-700'}`}>
+          <NavLink
+            key={t.label}
+            to={t.to ? `${base}/${t.to}` : base}
+            end={t.end}
+            className={({ isActive }) =>
+              `-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:text-slate-700'}`
+            }
+          >
             {t.label}
           </NavLink>
         ))}

@@ -25,16 +25,29 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     if (!UUID.test(runId)) throw data({ message: 'There is no run with this id.' }, { status: 404 });
     const [run, page] = await Promise.all([
       loadApi<Run>(request, context, `${org}/runs/${runId}`),
-      loadApi<Page<LogLine>>(request, context, apiPath(`${org}/runs/${runId}/logs`, { level: filters.query.level, limit: RUN_PAGE_SIZE, cursor })),
+      loadApi<Page<LogLine>>(
+        request,
+        context,
+        apiPath(`${org}/runs/${runId}/logs`, { level: filters.query.level, limit: RUN_PAGE_SIZE, cursor }),
+      ),
     ]);
     if (run.integrationId !== params.integrationId) throw data({ message: 'This run belongs to another integration.' }, { status: 404 });
     return { run, activeRun: isActiveRun(run.status) ? run : null, page, ...filters, now: Date.now() };
   }
 
   const [page, running, queued] = await Promise.all([
-    filters.hasErrors ? empty : loadApi<Page<LogLine>>(request, context, apiPath(`${org}/logs`, {
-      ...filters.query, integrationId: params.integrationId, limit: PAGE_SIZE, cursor,
-    })),
+    filters.hasErrors
+      ? empty
+      : loadApi<Page<LogLine>>(
+          request,
+          context,
+          apiPath(`${org}/logs`, {
+            ...filters.query,
+            integrationId: params.integrationId,
+            limit: PAGE_SIZE,
+            cursor,
+          }),
+        ),
     loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { integrationId: params.integrationId, status: 'running', limit: 1 })),
     loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { integrationId: params.integrationId, status: 'queued', limit: 1 })),
   ]);
@@ -64,7 +77,14 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
   return (
     <div className="space-y-4">
       {run ? (
-        <RunSummary run={run} resource={resourceName(run.syncId)} now={loaderData.now} allLogsHref={here} historyHref={`${base}/history`} live={live} />
+        <RunSummary
+          run={run}
+          resource={resourceName(run.syncId)}
+          now={loaderData.now}
+          allLogsHref={here}
+          historyHref={`${base}/history`}
+          live={live}
+        />
       ) : (
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
@@ -82,32 +102,79 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
         </div>
       )}
 
-      <LogFilters values={values} errors={errors} runId={run?.id ?? null} filtered={Boolean(run ? values.level : filtered)}
-        clearHref={run ? `${here}?runId=${run.id}` : here} />
+      <LogFilters
+        values={values}
+        errors={errors}
+        runId={run?.id ?? null}
+        filtered={Boolean(run ? values.level : filtered)}
+        clearHref={run ? `${here}?runId=${run.id}` : here}
+      />
 
       {page.items.length === 0 ? (
         run ? (
-          values.level
-            ? <EmptyState title="No lines at this level" description="This run logged nothing at this level or above." action={<LinkButton variant="secondary" to={`${here}?runId=${run.id}`}>Show all levels</LinkButton>} />
-            : <EmptyState title={isActiveRun(run.status) ? 'Waiting for the first lines…' : 'This run logged nothing'} description={isActiveRun(run.status) ? 'Lines appear here as the run writes them.' : undefined} />
+          values.level ? (
+            <EmptyState
+              title="No lines at this level"
+              description="This run logged nothing at this level or above."
+              action={
+                <LinkButton variant="secondary" to={`${here}?runId=${run.id}`}>
+                  Show all levels
+                </LinkButton>
+              }
+            />
+          ) : (
+            <EmptyState
+              title={isActiveRun(run.status) ? 'Waiting for the first lines…' : 'This run logged nothing'}
+              description={isActiveRun(run.status) ? 'Lines appear here as the run writes them.' : undefined}
+            />
+          )
         ) : filtered ? (
-          <EmptyState title={Object.keys(errors).length ? 'Fix the filters to see logs' : 'No log lines match these filters'}
-            description="Try another level, a shorter text or a wider time range." action={<LinkButton variant="secondary" to={here}>Clear filters</LinkButton>} />
+          <EmptyState
+            title={Object.keys(errors).length ? 'Fix the filters to see logs' : 'No log lines match these filters'}
+            description="Try another level, a shorter text or a wider time range."
+            action={
+              <LinkButton variant="secondary" to={here}>
+                Clear filters
+              </LinkButton>
+            }
+          />
         ) : (
-          <EmptyState title="No logs yet" description="Each sync run writes its progress and any errors here."
-            action={<LinkButton variant="secondary" to={`${base}/history`}>See the run history</LinkButton>} />
+          <EmptyState
+            title="No logs yet"
+            description="Each sync run writes its progress and any errors here."
+            action={
+              <LinkButton variant="secondary" to={`${base}/history`}>
+                See the run history
+              </LinkButton>
+            }
+          />
         )
       ) : (
         <LogList logs={page.items} timeOnly={Boolean(run)} runHref={run ? undefined : (log) => `${here}?runId=${log.runId}`} />
       )}
-      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
-        makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`} />
+      <Pager
+        nextCursor={page.nextCursor}
+        resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
+        makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`}
+      />
     </div>
   );
 }
 
-function RunSummary({ run, resource, now, allLogsHref, historyHref, live }: {
-  run: Run; resource: string; now: number; allLogsHref: string; historyHref: string; live: boolean;
+function RunSummary({
+  run,
+  resource,
+  now,
+  allLogsHref,
+  historyHref,
+  live,
+}: {
+  run: Run;
+  resource: string;
+  now: number;
+  allLogsHref: string;
+  historyHref: string;
+  live: boolean;
 }) {
   const s = run.stats;
   const duration = run.durationMs ?? (run.status === 'running' && run.startedAt ? now - Date.parse(run.startedAt) : null);
@@ -118,33 +185,63 @@ function RunSummary({ run, resource, now, allLogsHref, historyHref, live }: {
     ['Finished', run.finishedAt ? formatDateTime(run.finishedAt, true) : isActiveRun(run.status) ? 'Still going' : '—'],
     ['Duration', `${formatDuration(duration)}${run.status === 'running' ? ' so far' : ''}`],
   ];
-  const counts: [string, number][] = [['fetched', s.fetched], ['created', s.created], ['updated', s.updated], ['unchanged', s.unchanged], ['deleted', s.deleted], ['failed', s.failed]];
+  const counts: [string, number][] = [
+    ['fetched', s.fetched],
+    ['created', s.created],
+    ['updated', s.updated],
+    ['unchanged', s.unchanged],
+    ['deleted', s.deleted],
+    ['failed', s.failed],
+  ];
   return (
-    <section aria-labelledby="run-heading" className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" data-run-summary={run.status}>
+    <section
+      aria-labelledby="run-heading"
+      className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+      data-run-summary={run.status}
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex items-center gap-3">
-          <h2 id="run-heading" className="text-base font-semibold text-slate-900">Run of {resource}</h2>
+          <h2 id="run-heading" className="text-base font-semibold text-slate-900">
+            Run of {resource}
+          </h2>
           <StatusBadge status={run.status} />
           <LiveIndicator active={live} />
         </div>
         <nav aria-label="Run" className="flex items-center gap-4 text-sm">
-          <Link to={historyHref} className="font-medium text-slate-600 hover:text-slate-900">← History</Link>
-          <Link to={allLogsHref} className="font-medium text-brand-700 hover:underline">All logs of this integration</Link>
+          <Link to={historyHref} className="font-medium text-slate-600 hover:text-slate-900">
+            ← History
+          </Link>
+          <Link to={allLogsHref} className="font-medium text-brand-700 hover:underline">
+            All logs of this integration
+          </Link>
         </nav>
       </div>
       <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-5">
         {facts.map(([k, v]) => (
-          <div key={k}><dt className="text-xs text-slate-500">{k}</dt><dd className="text-slate-800">{v}</dd></div>
+          <div key={k}>
+            <dt className="text-xs text-slate-500">{k}</dt>
+            <dd className="text-slate-800">{v}</dd>
+          </div>
         ))}
       </dl>
       <dl className="mt-3 flex flex-wrap gap-2 text-xs" aria-label="Records">
         {counts.map(([k, n]) => (
-          <div key={k} className={`flex gap-1 rounded px-2 py-1 ring-1 ring-inset ${k === 'failed' && n > 0 ? 'bg-red-50 text-red-700 ring-red-600/20' : 'bg-slate-50 text-slate-700 ring-slate-200'}`}>
-            <dd className="font-semibold tabular-nums">{formatNumber(n)}</dd><dt>{k}</dt>
+          <div
+            key={k}
+            className={`flex gap-1 rounded px-2 py-1 ring-1 ring-inset ${k === 'failed' && n > 0 ? 'bg-red-50 text-red-700 ring-red-600/20' : 'bg-slate-50 text-slate-700 ring-slate-200'}`}
+          >
+            <dd className="font-semibold tabular-nums">{formatNumber(n)}</dd>
+            <dt>{k}</dt>
           </div>
         ))}
       </dl>
-      {run.error && <div className="mt-3"><ErrorNote><strong>Error:</strong> {run.error}</ErrorNote></div>}
+      {run.error && (
+        <div className="mt-3">
+          <ErrorNote>
+            <strong>Error:</strong> {run.error}
+          </ErrorNote>
+        </div>
+      )}
     </section>
   );
 }
@@ -154,8 +251,12 @@ export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {
   return (
     <div className="space-y-4">
       <title>{`Logs: ${title} · Linkyard`}</title>
-      <ErrorNote><strong>{title}.</strong> {message}</ErrorNote>
-      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations/${params.integrationId}/logs`}>All logs of this integration</LinkButton>
+      <ErrorNote>
+        <strong>{title}.</strong> {message}
+      </ErrorNote>
+      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations/${params.integrationId}/logs`}>
+        All logs of this integration
+      </LinkButton>
     </div>
   );
 }

@@ -3,8 +3,16 @@ import { Link, useFetcher } from 'react-router';
 import type { Route } from './+types/integration-mappings';
 import { apiPath, callApi, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
 import {
-  addRow, canonicalJson, mappingsFromRows, previewErrorsByRow, rowErrorFromMessage, rowsFromMappings, sampleFromMappings,
-  SOURCELESS, toRowErrors, type MappingRow,
+  addRow,
+  canonicalJson,
+  mappingsFromRows,
+  previewErrorsByRow,
+  rowErrorFromMessage,
+  rowsFromMappings,
+  sampleFromMappings,
+  SOURCELESS,
+  toRowErrors,
+  type MappingRow,
 } from '~/lib/mappings';
 import type { Mapping, Page, Provider, Sync } from '~/lib/types';
 import { MappingEditor, MappingTable } from '~/components/mapping-editor';
@@ -12,11 +20,22 @@ import { Button, EmptyState, ErrorNote, LinkButton, Textarea, Toast } from '~/co
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 
-interface PreviewResult { output: Record<string, unknown>; errors: { target: string; source?: string; message: string }[] }
-type PreviewOutcome = { kind: 'preview'; ok: true; result: PreviewResult } | { kind: 'preview'; ok: false; message: string; invalidRecord?: boolean };
+interface PreviewResult {
+  output: Record<string, unknown>;
+  errors: { target: string; source?: string; message: string }[];
+}
+type PreviewOutcome =
+  { kind: 'preview'; ok: true; result: PreviewResult } | { kind: 'preview'; ok: false; message: string; invalidRecord?: boolean };
 type SaveOutcome = ActionOutcome & { kind: 'save' };
 
-const FALLBACK_SAMPLE = { id: '1001', email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Lovelace', status: 'active', createdAt: '2024-03-07T09:30:00Z' };
+const FALLBACK_SAMPLE = {
+  id: '1001',
+  email: 'Ada.Lovelace@Example.com',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  status: 'active',
+  createdAt: '2024-03-07T09:30:00Z',
+};
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -31,7 +50,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   let sample: unknown = null;
   let sampleSource: 'record' | 'mappings' | 'example' = 'example';
   if (sync.mappings.length === 0) {
-    const records = await callApi<Page<{ data: unknown }>>(context, 'GET', apiPath(`${base}/records`, { resource: sync.resource, limit: 1 }));
+    const records = await callApi<Page<{ data: unknown }>>(
+      context,
+      'GET',
+      apiPath(`${base}/records`, { resource: sync.resource, limit: 1 }),
+    );
     const first = records.ok ? records.data.items[0]?.data : undefined;
     if (first && typeof first === 'object' && !Array.isArray(first)) {
       sample = first;
@@ -42,7 +65,9 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     sampleSource = 'mappings';
   }
   sample ??= FALLBACK_SAMPLE;
-  const res = await callApi<PreviewResult>(context, 'POST', `/api/orgs/${params.orgId}/syncs/${sync.id}/mappings/preview`, { record: sample });
+  const res = await callApi<PreviewResult>(context, 'POST', `/api/orgs/${params.orgId}/syncs/${sync.id}/mappings/preview`, {
+    record: sample,
+  });
   if (!res.ok && res.status === 401) throw redirectToLogin(request);
   return {
     sync,
@@ -64,7 +89,12 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       return { kind: 'preview', ok: false, invalidRecord: true, message: `The sample record is not valid JSON: ${(err as Error).message}` };
     }
     if (!record || typeof record !== 'object' || Array.isArray(record)) {
-      return { kind: 'preview', ok: false, invalidRecord: true, message: 'The sample record must be a JSON object, like { "email": "ada@example.com" }.' };
+      return {
+        kind: 'preview',
+        ok: false,
+        invalidRecord: true,
+        message: 'The sample record must be a JSON object, like { "email": "ada@example.com" }.',
+      };
     }
     const res = await callApi<PreviewResult>(context, 'POST', `${syncPath}/mappings/preview`, { record, mappings: body.mappings ?? [] });
     if (res.ok) return { kind: 'preview', ok: true, result: res.data };
@@ -74,7 +104,9 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
   if (body.intent === 'save') {
     const mappings = body.mappings ?? [];
     const res = await callApi(context, 'PATCH', syncPath, { mappings });
-    const done = mappings.length ? `Mappings saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.` : 'Mappings removed: records are stored as they come.';
+    const done = mappings.length
+      ? `Mappings saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.`
+      : 'Mappings removed: records are stored as they come.';
     return { kind: 'save', ...outcome(request, res, done, 'save') };
   }
   return { kind: 'save', ok: false, message: 'Unknown action.' };
@@ -98,9 +130,11 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
 
   if (!sync) {
     return (
-      <EmptyState title="No syncs to map yet"
+      <EmptyState
+        title="No syncs to map yet"
         description="Field mappings belong to a sync. Add a sync of one resource first, then choose which fields to keep and how to transform them."
-        action={<LinkButton to={`${base}/syncs`}>Go to Syncs & schedules</LinkButton>} />
+        action={<LinkButton to={`${base}/syncs`}>Go to Syncs & schedules</LinkButton>}
+      />
     );
   }
   return (
@@ -108,13 +142,19 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h2 className="text-lg font-semibold text-slate-900">Field mappings</h2>
-          <p className="text-sm text-slate-600">Turn each {provider?.name ?? ''} record into your record: fields in this order, with optional transforms.</p>
+          <p className="text-sm text-slate-600">
+            Turn each {provider?.name ?? ''} record into your record: fields in this order, with optional transforms.
+          </p>
         </div>
         {syncs.length > 1 && (
           <nav aria-label="Sync" className="flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
             {syncs.map((s) => (
-              <Link key={s.id} to={`?syncId=${s.id}`} aria-current={s.id === sync.id ? 'page' : undefined}
-                className={`rounded-md px-3 py-1 text-sm font-medium ${s.id === sync.id ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`}>
+              <Link
+                key={s.id}
+                to={`?syncId=${s.id}`}
+                aria-current={s.id === sync.id ? 'page' : undefined}
+                className={`rounded-md px-3 py-1 text-sm font-medium ${s.id === sync.id ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`}
+              >
                 {resourceName(provider, s.resource)} <span className="text-xs font-normal text-slate-500">· {s.mode}</span>
               </Link>
             ))}
@@ -122,13 +162,27 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
         )}
       </div>
       {loaderData.missing && <ErrorNote>That sync no longer exists; showing the {resourceName(provider, sync.resource)} sync.</ErrorNote>}
-      <MappingsForm key={sync.id} sync={sync} resource={resourceName(provider, sync.resource)} canEdit={permissions.edit}
-        sample={loaderData.sample} sampleSource={loaderData.sampleSource} initialPreview={loaderData.preview} />
+      <MappingsForm
+        key={sync.id}
+        sync={sync}
+        resource={resourceName(provider, sync.resource)}
+        canEdit={permissions.edit}
+        sample={loaderData.sample}
+        sampleSource={loaderData.sampleSource}
+        initialPreview={loaderData.preview}
+      />
     </div>
   );
 }
 
-function MappingsForm({ sync, resource, canEdit, sample, sampleSource, initialPreview }: {
+function MappingsForm({
+  sync,
+  resource,
+  canEdit,
+  sample,
+  sampleSource,
+  initialPreview,
+}: {
   sync: Sync;
   resource: string;
   canEdit: boolean;
@@ -153,10 +207,15 @@ function MappingsForm({ sync, resource, canEdit, sample, sampleSource, initialPr
   const [edited, setEdited] = useState(false);
   useEffect(() => {
     if (!edited) return;
-    const t = setTimeout(() => previewFetcher.submit(
-      asJson({ intent: 'preview', syncId: sync.id, record, mappings: mappingsFromRows(previewRows) }),
-      { method: 'post', encType: 'application/json', defaultShouldRevalidate: false },
-    ), 400);
+    const t = setTimeout(
+      () =>
+        previewFetcher.submit(asJson({ intent: 'preview', syncId: sync.id, record, mappings: mappingsFromRows(previewRows) }), {
+          method: 'post',
+          encType: 'application/json',
+          defaultShouldRevalidate: false,
+        }),
+      400,
+    );
     return () => clearTimeout(t);
   }, [mappingsKey, record]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -182,32 +241,61 @@ function MappingsForm({ sync, resource, canEdit, sample, sampleSource, initialPr
   const rowErrors = toRowErrors(placed);
   const previewErrors = result ? previewErrorsByRow(result.errors, rows) : {};
 
-  const change = (next: MappingRow[]) => { setRows(next); setEdited(true); };
+  const change = (next: MappingRow[]) => {
+    setRows(next);
+    setEdited(true);
+  };
   const saving = saveFetcher.state !== 'idle';
-  const save = () => saveFetcher.submit(asJson({ intent: 'save', syncId: sync.id, mappings }), { method: 'post', encType: 'application/json' });
+  const save = () =>
+    saveFetcher.submit(asJson({ intent: 'save', syncId: sync.id, mappings }), { method: 'post', encType: 'application/json' });
 
   return (
     <div className="space-y-5">
       <section aria-labelledby="mappings-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
           <h3 id="mappings-heading" className="text-sm font-semibold text-slate-900">
-            {resource} → your records <span className="ml-1 font-normal text-slate-500">{rows.length} field{rows.length === 1 ? '' : 's'}</span>
+            {resource} → your records{' '}
+            <span className="ml-1 font-normal text-slate-500">
+              {rows.length} field{rows.length === 1 ? '' : 's'}
+            </span>
           </h3>
           {canEdit && (
             <div className="flex items-center gap-3">
               {dirty && <span className="text-xs text-amber-700">Unsaved changes</span>}
-              {dirty && <Button type="button" variant="ghost" onClick={() => change(rowsFromMappings(sync.mappings))}>Discard</Button>}
-              <Button type="button" onClick={save} disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save mappings'}</Button>
+              {dirty && (
+                <Button type="button" variant="ghost" onClick={() => change(rowsFromMappings(sync.mappings))}>
+                  Discard
+                </Button>
+              )}
+              <Button type="button" onClick={save} disabled={!dirty || saving}>
+                {saving ? 'Saving…' : 'Save mappings'}
+              </Button>
             </div>
           )}
         </header>
         <div className="p-5">
-          {validation && !placed && <div className="mb-4"><ErrorNote>{validation}</ErrorNote></div>}
-          {validation && placed && <p className="sr-only" role="alert">{placed.message}</p>}
+          {validation && !placed && (
+            <div className="mb-4">
+              <ErrorNote>{validation}</ErrorNote>
+            </div>
+          )}
+          {validation && placed && (
+            <p className="sr-only" role="alert">
+              {placed.message}
+            </p>
+          )}
           {rows.length === 0 ? (
-            <EmptyState title="No mappings: records as they come"
+            <EmptyState
+              title="No mappings: records as they come"
               description={`Without mappings each record of ${resource} is stored exactly as the provider sends it, with all its fields. Add fields to keep only what you need, rename them and transform their values.`}
-              action={canEdit ? <Button type="button" onClick={() => change(addRow(rows))}>Add the first field</Button> : undefined} />
+              action={
+                canEdit ? (
+                  <Button type="button" onClick={() => change(addRow(rows))}>
+                    Add the first field
+                  </Button>
+                ) : undefined
+              }
+            />
           ) : canEdit ? (
             <MappingEditor rows={rows} onChange={change} errors={rowErrors} previewErrors={previewErrors} />
           ) : (
@@ -218,35 +306,71 @@ function MappingsForm({ sync, resource, canEdit, sample, sampleSource, initialPr
 
       <section aria-labelledby="preview-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
-          <h3 id="preview-heading" className="text-sm font-semibold text-slate-900">Preview</h3>
-          <span className="text-xs text-slate-500" aria-live="polite">{previewFetcher.state !== 'idle' ? 'Updating…' : canEdit && dirty ? 'Showing your unsaved mappings' : 'Showing the saved mappings'}</span>
+          <h3 id="preview-heading" className="text-sm font-semibold text-slate-900">
+            Preview
+          </h3>
+          <span className="text-xs text-slate-500" aria-live="polite">
+            {previewFetcher.state !== 'idle'
+              ? 'Updating…'
+              : canEdit && dirty
+                ? 'Showing your unsaved mappings'
+                : 'Showing the saved mappings'}
+          </span>
         </header>
         <div className="grid gap-5 p-5 lg:grid-cols-2">
           <div>
-            <label htmlFor="sample-record" className="block text-sm font-medium text-slate-700">Sample record (JSON)</label>
-            <Textarea id="sample-record" rows={14} value={record} spellCheck={false} className="mt-1 text-xs"
-              aria-invalid={previewMessage?.invalidRecord ? true : undefined} aria-describedby="sample-record-hint"
-              onChange={(e) => { setRecord(e.target.value); setEdited(true); }} />
-            {previewMessage?.invalidRecord
-              ? <p id="sample-record-hint" className="mt-1 text-sm text-red-700" role="alert">{previewMessage.message}</p>
-              : <p id="sample-record-hint" className="mt-1 text-xs text-slate-500">
-                  {sampleSource === 'record' ? `The first synced record of ${resource}. Edit it to try other values.`
-                    : sampleSource === 'mappings' ? 'An example built from the source paths of the mappings. Paste a real record to try it.'
+            <label htmlFor="sample-record" className="block text-sm font-medium text-slate-700">
+              Sample record (JSON)
+            </label>
+            <Textarea
+              id="sample-record"
+              rows={14}
+              value={record}
+              spellCheck={false}
+              className="mt-1 text-xs"
+              aria-invalid={previewMessage?.invalidRecord ? true : undefined}
+              aria-describedby="sample-record-hint"
+              onChange={(e) => {
+                setRecord(e.target.value);
+                setEdited(true);
+              }}
+            />
+            {previewMessage?.invalidRecord ? (
+              <p id="sample-record-hint" className="mt-1 text-sm text-red-700" role="alert">
+                {previewMessage.message}
+              </p>
+            ) : (
+              <p id="sample-record-hint" className="mt-1 text-xs text-slate-500">
+                {sampleSource === 'record'
+                  ? `The first synced record of ${resource}. Edit it to try other values.`
+                  : sampleSource === 'mappings'
+                    ? 'An example built from the source paths of the mappings. Paste a real record to try it.'
                     : 'A small example: paste a real record from the provider to try your mappings.'}
-                </p>}
+              </p>
+            )}
           </div>
           <div>
             <h4 className="text-sm font-medium text-slate-700">Output</h4>
             {result ? (
               <>
-                <pre className="mt-1 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100" data-preview-output>
+                <pre
+                  className="mt-1 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100"
+                  data-preview-output
+                >
                   {JSON.stringify(result.output, null, 2)}
                 </pre>
                 {result.errors.length > 0 ? (
                   <ul className="mt-3 space-y-1" aria-label="Field errors" data-preview-errors>
                     {result.errors.map((e, i) => (
                       <li key={i} className="rounded bg-red-50 px-2.5 py-1.5 text-xs text-red-800 ring-1 ring-inset ring-red-600/20">
-                        <code className="font-semibold">{e.target}</code>{e.source ? <> (from <code>{e.source}</code>)</> : null}: {e.message}
+                        <code className="font-semibold">{e.target}</code>
+                        {e.source ? (
+                          <>
+                            {' '}
+                            (from <code>{e.source}</code>)
+                          </>
+                        ) : null}
+                        : {e.message}
                       </li>
                     ))}
                   </ul>

@@ -41,11 +41,16 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     if (res.status === 401) throw redirectToLogin(request);
     const field = fieldOfApiMessage(res.status, res.message);
     const message = res.status === 403 ? `Not allowed: ${res.message}` : res.message;
-    return data<ActionResult>(field ? { message: null, fieldErrors: { [field]: message }, values } : { message, fieldErrors: {}, values }, { status: res.status });
+    return data<ActionResult>(field ? { message: null, fieldErrors: { [field]: message }, values } : { message, fieldErrors: {}, values }, {
+      status: res.status,
+    });
   }
-  setFlash(context, provider.authType === 'oauth2'
-    ? `${res.data.name} was created. Connect it to ${provider.name} to start syncing.`
-    : `${res.data.name} was created. Test the connection or run a sync to activate it.`);
+  setFlash(
+    context,
+    provider.authType === 'oauth2'
+      ? `${res.data.name} was created. Connect it to ${provider.name} to start syncing.`
+      : `${res.data.name} was created. Test the connection or run a sync to activate it.`,
+  );
   throw redirect(`/orgs/${params.orgId}/integrations/${res.data.id}`);
 }
 
@@ -61,35 +66,64 @@ export default function IntegrationNewForm({ loaderData, actionData, params }: R
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to={base} className="hover:text-slate-700">Integrations</Link>
-        <span className="mx-2" aria-hidden>/</span>
-        <Link to={`${base}/new`} className="hover:text-slate-700">Add integration</Link>
-        <span className="mx-2" aria-hidden>/</span>
+        <Link to={base} className="hover:text-slate-700">
+          Integrations
+        </Link>
+        <span className="mx-2" aria-hidden>
+          /
+        </span>
+        <Link to={`${base}/new`} className="hover:text-slate-700">
+          Add integration
+        </Link>
+        <span className="mx-2" aria-hidden>
+          /
+        </span>
         <span className="text-slate-700">{provider.name}</span>
       </nav>
       <div className="mb-6 flex items-center gap-4">
         <ProviderAvatar providerKey={provider.key} name={provider.name} size="lg" />
         <div>
           <h1 className="text-2xl font-bold tracking-tight text-slate-900">Add {provider.name}</h1>
-          <p className="text-sm text-slate-500">{categoryLabel(provider.category)} · {AUTH_TYPE_LABELS[provider.authType]}</p>
+          <p className="text-sm text-slate-500">
+            {categoryLabel(provider.category)} · {AUTH_TYPE_LABELS[provider.authType]}
+          </p>
         </div>
       </div>
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card>
-          {readOnly && <div className="mb-5"><ErrorNote>Only admins can add integrations. Ask an admin of this organization.</ErrorNote></div>}
+          {readOnly && (
+            <div className="mb-5">
+              <ErrorNote>Only admins can add integrations. Ask an admin of this organization.</ErrorNote>
+            </div>
+          )}
           <Form method="post" className="space-y-5" aria-label={`Add ${provider.name}`}>
             {actionData?.message && <ErrorNote>{actionData.message}</ErrorNote>}
             <fieldset disabled={readOnly || busy} className="space-y-5">
-              <RuleInput name="name" label="Name" rule={nameRule} error={errors.name} defaultValue={values.name ?? provider.name}
-                hint="How this integration is listed; unique in the organization." />
+              <RuleInput
+                name="name"
+                label="Name"
+                rule={nameRule}
+                error={errors.name}
+                defaultValue={values.name ?? provider.name}
+                hint="How this integration is listed; unique in the organization."
+              />
               <Section title="Credentials" description={credentialsHelp(provider)}>
                 {credentialFields(provider.authType).map((f) => (
-                  <CredentialInput key={f.key} field={f} error={errors[f.key]} defaultValue={values[f.key]}
-                    hint={f.secret ? 'Stored encrypted; it is never shown again.' : undefined} />
+                  <CredentialInput
+                    key={f.key}
+                    field={f}
+                    error={errors[f.key]}
+                    defaultValue={values[f.key]}
+                    hint={f.secret ? 'Stored encrypted; it is never shown again.' : undefined}
+                  />
                 ))}
                 {provider.authType === 'oauth2' && (
-                  <ScopesField defaultValue={values.scopes ?? provider.defaultScopes.join(' ')} defaultScopes={provider.defaultScopes} error={errors.scopes} />
+                  <ScopesField
+                    defaultValue={values.scopes ?? provider.defaultScopes.join(' ')}
+                    defaultScopes={provider.defaultScopes}
+                    error={errors.scopes}
+                  />
                 )}
               </Section>
               {provider.settings.length + provider.overrideSettings.length > 0 && (
@@ -99,8 +133,14 @@ export default function IntegrationNewForm({ loaderData, actionData, params }: R
               )}
             </fieldset>
             <div className="flex items-center justify-end gap-2 border-t border-slate-100 pt-5">
-              <LinkButton variant="ghost" to={`${base}/new`}>Back to the catalog</LinkButton>
-              {!readOnly && <Button disabled={busy}>{busy ? 'Creating…' : provider.authType === 'oauth2' ? 'Create, then connect' : 'Create integration'}</Button>}
+              <LinkButton variant="ghost" to={`${base}/new`}>
+                Back to the catalog
+              </LinkButton>
+              {!readOnly && (
+                <Button disabled={busy}>
+                  {busy ? 'Creating…' : provider.authType === 'oauth2' ? 'Create, then connect' : 'Create integration'}
+                </Button>
+              )}
             </div>
           </Form>
         </Card>
@@ -125,7 +165,9 @@ export default function IntegrationNewForm({ loaderData, actionData, params }: R
                   </li>
                 ))}
               </ul>
-            ) : <p className="text-sm text-slate-500">No predefined resources.</p>}
+            ) : (
+              <p className="text-sm text-slate-500">No predefined resources.</p>
+            )}
           </Card>
         </aside>
       </div>
@@ -147,7 +189,8 @@ function Section({ title, description, children }: { title: string; description?
 }
 
 function credentialsHelp(provider: Provider): string {
-  if (provider.authType === 'oauth2') return `From the OAuth app you registered with ${provider.name}. You connect your account after creating the integration.`;
+  if (provider.authType === 'oauth2')
+    return `From the OAuth app you registered with ${provider.name}. You connect your account after creating the integration.`;
   if (provider.authType === 'api_key') return `An API key from your ${provider.name} account settings.`;
   return `The ${provider.name} account Linkyard signs in with.`;
 }

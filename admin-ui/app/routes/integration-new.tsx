@@ -34,8 +34,12 @@ export default function IntegrationNew({ loaderData, params }: Route.ComponentPr
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to={base} className="hover:text-slate-700">Integrations</Link>
-        <span className="mx-2" aria-hidden>/</span>
+        <Link to={base} className="hover:text-slate-700">
+          Integrations
+        </Link>
+        <span className="mx-2" aria-hidden>
+          /
+        </span>
         <span className="text-slate-700">Add integration</span>
       </nav>
       <PageHeader title="Add an integration" description="Pick the service to connect. You will enter its credentials on the next step." />
@@ -47,14 +51,29 @@ export default function IntegrationNew({ loaderData, params }: Route.ComponentPr
 
       <div className="mb-5 flex flex-wrap items-center gap-x-4 gap-y-3">
         <Form method="get" role="search" className="w-72" onSubmit={(e) => e.preventDefault()}>
-          <label htmlFor="provider-search" className="sr-only">Search providers</label>
-          <Input id="provider-search" name="q" type="search" placeholder="Search providers…" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+          <label htmlFor="provider-search" className="sr-only">
+            Search providers
+          </label>
+          <Input
+            id="provider-search"
+            name="q"
+            type="search"
+            placeholder="Search providers…"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            autoComplete="off"
+          />
           {category && <input type="hidden" name="category" value={category} />}
         </Form>
         <nav aria-label="Categories" className="flex flex-wrap gap-1.5">
           {[{ key: '', label: 'All', count: providers.length }, ...categoriesOf(providers)].map((c) => (
-            <Link key={c.key} to={categoryHref(c.key)} preventScrollReset aria-current={c.key === category ? 'page' : undefined}
-              className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset ${c.key === category ? 'bg-brand-600 text-white ring-brand-600' : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50'}`}>
+            <Link
+              key={c.key}
+              to={categoryHref(c.key)}
+              preventScrollReset
+              aria-current={c.key === category ? 'page' : undefined}
+              className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset ${c.key === category ? 'bg-brand-600 text-white ring-brand-600' : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50'}`}
+            >
               {c.label} <span className={c.key === category ? 'text-brand-100' : 'text-slate-400'}>{c.count}</span>
             </Link>
           ))}
@@ -62,11 +81,22 @@ export default function IntegrationNew({ loaderData, params }: Route.ComponentPr
       </div>
 
       {shown.length === 0 ? (
-        <EmptyState title="No provider matches" description={`Nothing in ${category ? categoryLabel(category) : 'the catalog'} matches “${q}”. The Custom OAuth 2 API provider connects any other service.`}
-          action={<LinkButton variant="secondary" to={`${base}/new`} onClick={() => setQ('')}>Show all providers</LinkButton>} />
+        <EmptyState
+          title="No provider matches"
+          description={`Nothing in ${category ? categoryLabel(category) : 'the catalog'} matches “${q}”. The Custom OAuth 2 API provider connects any other service.`}
+          action={
+            <LinkButton variant="secondary" to={`${base}/new`} onClick={() => setQ('')}>
+              Show all providers
+            </LinkButton>
+          }
+        />
       ) : (
         <ul className="grid grid-cols-2 gap-3 lg:grid-cols-3 xl:grid-cols-4" aria-label="Providers">
-          {shown.map((p) => <li key={p.key}><ProviderCard provider={p} href={permissions.edit ? `${base}/new/${p.key}` : null} /></li>)}
+          {shown.map((p) => (
+            <li key={p.key}>
+              <ProviderCard provider={p} href={permissions.edit ? `${base}/new/${p.key}` : null} />
+            </li>
+          ))}
         </ul>
       )}
     </>
@@ -87,15 +117,30 @@ function ProviderCard({ provider, href }: { provider: Provider; href: string | n
         {provider.resources.length ? `Syncs ${provider.resources.map((r) => r.name.toLowerCase()).join(', ')}` : 'No resources to sync'}
       </p>
       <div className="mt-3 flex items-center justify-between">
-        <span className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">{AUTH_TYPE_LABELS[provider.authType]}</span>
-        {href && <span className="text-xs font-medium text-brand-700 opacity-0 transition group-hover:opacity-100 group-focus-visible:opacity-100" aria-hidden>Set up →</span>}
+        <span className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">
+          {AUTH_TYPE_LABELS[provider.authType]}
+        </span>
+        {href && (
+          <span
+            className="text-xs font-medium text-brand-700 opacity-0 transition group-hover:opacity-100 group-focus-visible:opacity-100"
+            aria-hidden
+          >
+            Set up →
+          </span>
+        )}
       </div>
     </>
   );
   const frame = 'group block h-full rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200';
-  return href
-    ? <Link to={href} className={`${frame} transition hover:ring-brand-500 hover:shadow-md`} data-provider={provider.key}>{body}</Link>
-    : <div className={frame} data-provider={provider.key}>{body}</div>;
+  return href ? (
+    <Link to={href} className={`${frame} transition hover:ring-brand-500 hover:shadow-md`} data-provider={provider.key}>
+      {body}
+    </Link>
+  ) : (
+    <div className={frame} data-provider={provider.key}>
+      {body}
+    </div>
+  );
 }
 
 export function ErrorBoundary() {

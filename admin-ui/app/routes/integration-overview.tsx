@@ -12,7 +12,11 @@ import { Button, Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td
 import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const connection = await loadApi<Connection>(request, context, `/api/orgs/${params.orgId}/integrations/${params.integrationId}/connection`);
+  const connection = await loadApi<Connection>(
+    request,
+    context,
+    `/api/orgs/${params.orgId}/integrations/${params.integrationId}/connection`,
+  );
   return { connection };
 }
 
@@ -34,16 +38,28 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       return outcome(request, res, '', intent);
     }
     case 'disconnect':
-      return outcome(request, await callApi(context, 'POST', `${base}/disconnect`), 'Disconnected: the tokens were revoked and forgotten.', intent);
+      return outcome(
+        request,
+        await callApi(context, 'POST', `${base}/disconnect`),
+        'Disconnected: the tokens were revoked and forgotten.',
+        intent,
+      );
     case 'test': {
       const res = await callApi<{ ok: boolean; message: string }>(context, 'POST', `${base}/test`);
-      if (res.ok) return { ok: res.data.ok, message: res.data.ok ? `Connection works. ${res.data.message}` : `Test failed: ${res.data.message}`, intent };
+      if (res.ok)
+        return {
+          ok: res.data.ok,
+          message: res.data.ok ? `Connection works. ${res.data.message}` : `Test failed: ${res.data.message}`,
+          intent,
+        };
       return outcome(request, res, '', intent);
     }
     case 'sync': {
       const res = await callApi<{ total: number; queued: number }>(context, 'POST', `${base}/sync`);
       const message = res.ok
-        ? res.data.total === 0 ? 'This integration has no enabled syncs to run.' : `Queued ${res.data.queued} of ${res.data.total} syncs.`
+        ? res.data.total === 0
+          ? 'This integration has no enabled syncs to run.'
+          : `Queued ${res.data.queued} of ${res.data.total} syncs.`
         : '';
       return outcome(request, res, message, intent);
     }
@@ -70,32 +86,65 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
 
   return (
     <div className="space-y-6">
-      {callback === 'connected' && <SuccessNote>Connected to {provider?.name ?? integration.provider}. Syncs run on their schedules from now on.</SuccessNote>}
-      {callback && callback !== 'connected' && <ErrorNote><strong className="font-semibold">Connecting failed:</strong> {callback}</ErrorNote>}
+      {callback === 'connected' && (
+        <SuccessNote>Connected to {provider?.name ?? integration.provider}. Syncs run on their schedules from now on.</SuccessNote>
+      )}
+      {callback && callback !== 'connected' && (
+        <ErrorNote>
+          <strong className="font-semibold">Connecting failed:</strong> {callback}
+        </ErrorNote>
+      )}
 
       {needsConnect && permissions.edit && !callback && (
-        <section className="flex flex-wrap items-center justify-between gap-4 rounded-lg bg-brand-50 px-5 py-4 ring-1 ring-inset ring-brand-500/30" aria-label="Connect">
+        <section
+          className="flex flex-wrap items-center justify-between gap-4 rounded-lg bg-brand-50 px-5 py-4 ring-1 ring-inset ring-brand-500/30"
+          aria-label="Connect"
+        >
           <div>
             <h2 className="font-semibold text-brand-700">Connect {provider?.name ?? 'the provider'}</h2>
-            <p className="text-sm text-slate-600">You will sign in at {provider?.name ?? 'the provider'} and grant access; then syncs can run.</p>
+            <p className="text-sm text-slate-600">
+              You will sign in at {provider?.name ?? 'the provider'} and grant access; then syncs can run.
+            </p>
           </div>
-          <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" className="px-5 py-2 text-base">Connect</ActionButton>
+          <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" className="px-5 py-2 text-base">
+            Connect
+          </ActionButton>
         </section>
       )}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <Card title="Status" actions={permissions.edit && (
-            <ActionButton intent="sync" pending={pending} busyLabel="Queuing…" variant="secondary"
-              disabled={integration.status === 'PAUSED' || enabledSyncs === 0}
-              title={integration.status === 'PAUSED' ? 'Resume the integration to sync' : enabledSyncs === 0 ? 'No enabled syncs' : undefined}>
-              Sync now
-            </ActionButton>
-          )}>
+          <Card
+            title="Status"
+            actions={
+              permissions.edit && (
+                <ActionButton
+                  intent="sync"
+                  pending={pending}
+                  busyLabel="Queuing…"
+                  variant="secondary"
+                  disabled={integration.status === 'PAUSED' || enabledSyncs === 0}
+                  title={
+                    integration.status === 'PAUSED' ? 'Resume the integration to sync' : enabledSyncs === 0 ? 'No enabled syncs' : undefined
+                  }
+                >
+                  Sync now
+                </ActionButton>
+              )
+            }
+          >
             <dl className="grid grid-cols-2 gap-x-6 gap-y-4 text-sm md:grid-cols-4">
-              <Fact label="Status"><StatusBadge status={integration.status} /></Fact>
-              <Fact label="Last sync">{formatDateTime(integration.lastSyncAt)}<Sub>{integration.lastSyncAt && formatRelative(integration.lastSyncAt, now)}</Sub></Fact>
-              <Fact label="Next sync">{integration.status === 'PAUSED' ? 'Paused' : formatDateTime(integration.nextSyncAt)}<Sub>{integration.status !== 'PAUSED' && integration.nextSyncAt && formatRelative(integration.nextSyncAt, now)}</Sub></Fact>
+              <Fact label="Status">
+                <StatusBadge status={integration.status} />
+              </Fact>
+              <Fact label="Last sync">
+                {formatDateTime(integration.lastSyncAt)}
+                <Sub>{integration.lastSyncAt && formatRelative(integration.lastSyncAt, now)}</Sub>
+              </Fact>
+              <Fact label="Next sync">
+                {integration.status === 'PAUSED' ? 'Paused' : formatDateTime(integration.nextSyncAt)}
+                <Sub>{integration.status !== 'PAUSED' && integration.nextSyncAt && formatRelative(integration.nextSyncAt, now)}</Sub>
+              </Fact>
               <Fact label="Errors in a row">{integration.errorCount}</Fact>
             </dl>
             {integration.lastError && (
@@ -105,9 +154,16 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
                     <h3 className="text-sm font-semibold text-red-800">Last error</h3>
                     <p className="mt-1 break-words font-mono text-xs text-red-800">{integration.lastError}</p>
                   </div>
-                  {permissions.edit && (oauth
-                    ? <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" variant="secondary">Reconnect</ActionButton>
-                    : <LinkButton variant="secondary" to={`${base}/settings`}>Replace credentials</LinkButton>)}
+                  {permissions.edit &&
+                    (oauth ? (
+                      <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" variant="secondary">
+                        Reconnect
+                      </ActionButton>
+                    ) : (
+                      <LinkButton variant="secondary" to={`${base}/settings`}>
+                        Replace credentials
+                      </LinkButton>
+                    ))}
                 </div>
               </div>
             )}
@@ -115,8 +171,11 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
           <SyncsSummary syncs={syncs} provider={provider} base={base} now={now} />
         </div>
 
-        {oauth ? <ConnectionCard connection={connection} canEdit={permissions.edit} pending={pending} now={now} />
-          : <CredentialsCard integration={integration} canEdit={permissions.edit} pending={pending} base={base} />}
+        {oauth ? (
+          <ConnectionCard connection={connection} canEdit={permissions.edit} pending={pending} now={now} />
+        ) : (
+          <CredentialsCard integration={integration} canEdit={permissions.edit} pending={pending} base={base} />
+        )}
       </div>
       <Toast outcome={actionData} />
     </div>
@@ -128,26 +187,50 @@ function ConnectionCard({ connection, canEdit, pending, now }: { connection: Con
   return (
     <Card title="Connection" actions={<StatusBadge status={CONNECTION_BADGE[connection.status]} />}>
       <p className="text-sm text-slate-600">{CONNECTION_TEXT[connection.status]}</p>
-      {connection.status !== 'not_connected' && <dl className="mt-4 space-y-3 text-sm">
-        <Fact label="Account">{connection.externalAccount ?? '—'}</Fact>
-        <Fact label="Granted scopes">
-          {connection.scopes.length ? (
-            <ul className="mt-0.5 flex flex-wrap gap-1">{connection.scopes.map((s) => <li key={s} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{s}</li>)}</ul>
-          ) : '—'}
-        </Fact>
-        <Fact label="Access token expires">{formatDateTime(connection.expiresAt)}<Sub>{connection.expiresAt && formatRelative(connection.expiresAt, now)}</Sub></Fact>
-        <Fact label="Last refreshed">{formatDateTime(connection.lastRefreshedAt)}</Fact>
-        <Fact label="Refresh failures"><span className={connection.refreshFailures ? 'font-semibold text-red-700' : ''}>{connection.refreshFailures}</span></Fact>
-      </dl>}
+      {connection.status !== 'not_connected' && (
+        <dl className="mt-4 space-y-3 text-sm">
+          <Fact label="Account">{connection.externalAccount ?? '—'}</Fact>
+          <Fact label="Granted scopes">
+            {connection.scopes.length ? (
+              <ul className="mt-0.5 flex flex-wrap gap-1">
+                {connection.scopes.map((s) => (
+                  <li key={s} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+                    {s}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              '—'
+            )}
+          </Fact>
+          <Fact label="Access token expires">
+            {formatDateTime(connection.expiresAt)}
+            <Sub>{connection.expiresAt && formatRelative(connection.expiresAt, now)}</Sub>
+          </Fact>
+          <Fact label="Last refreshed">{formatDateTime(connection.lastRefreshedAt)}</Fact>
+          <Fact label="Refresh failures">
+            <span className={connection.refreshFailures ? 'font-semibold text-red-700' : ''}>{connection.refreshFailures}</span>
+          </Fact>
+        </dl>
+      )}
       {canEdit && (
         <div className="mt-5 flex flex-wrap gap-2 border-t border-slate-100 pt-4">
           <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" variant={connected ? 'secondary' : 'primary'}>
             {connection.status === 'not_connected' ? 'Connect' : 'Reconnect'}
           </ActionButton>
-          {connected && <ActionButton intent="test" pending={pending} busyLabel="Testing…" variant="secondary">Test connection</ActionButton>}
+          {connected && (
+            <ActionButton intent="test" pending={pending} busyLabel="Testing…" variant="secondary">
+              Test connection
+            </ActionButton>
+          )}
           {connection.status !== 'not_connected' && (
-            <ActionButton intent="disconnect" pending={pending} busyLabel="Disconnecting…" variant="ghost"
-              confirm="Disconnect? Linkyard revokes the tokens and stops syncing until you connect again.">
+            <ActionButton
+              intent="disconnect"
+              pending={pending}
+              busyLabel="Disconnecting…"
+              variant="ghost"
+              confirm="Disconnect? Linkyard revokes the tokens and stops syncing until you connect again."
+            >
               Disconnect
             </ActionButton>
           )}
@@ -157,7 +240,17 @@ function ConnectionCard({ connection, canEdit, pending, now }: { connection: Con
   );
 }
 
-function CredentialsCard({ integration, canEdit, pending, base }: { integration: Integration; canEdit: boolean; pending: string; base: string }) {
+function CredentialsCard({
+  integration,
+  canEdit,
+  pending,
+  base,
+}: {
+  integration: Integration;
+  canEdit: boolean;
+  pending: string;
+  base: string;
+}) {
   const basic = integration.authType === 'basic';
   const secretSet = basic ? integration.hasPassword : integration.hasApiKey;
   return (
@@ -166,16 +259,26 @@ function CredentialsCard({ integration, canEdit, pending, base }: { integration:
         <Fact label="Authentication">{basic ? 'Username and password' : 'API key'}</Fact>
         {basic && <Fact label="Username">{integration.username ?? '—'}</Fact>}
         <Fact label={basic ? 'Password' : 'API key'}>
-          {secretSet === false ? <span className="text-red-700">Not set</span> : <>Set{integration.secretHint ? <span className="ml-1 font-mono text-slate-500">{integration.secretHint}</span> : null}</>}
+          {secretSet === false ? (
+            <span className="text-red-700">Not set</span>
+          ) : (
+            <>Set{integration.secretHint ? <span className="ml-1 font-mono text-slate-500">{integration.secretHint}</span> : null}</>
+          )}
         </Fact>
       </dl>
       <p className="mt-4 text-xs text-slate-500">
-        {integration.status === 'INACTIVE' ? 'Test the connection to activate this integration; its first successful sync does that too.' : 'Secrets are write-only: replace them on the Settings tab.'}
+        {integration.status === 'INACTIVE'
+          ? 'Test the connection to activate this integration; its first successful sync does that too.'
+          : 'Secrets are write-only: replace them on the Settings tab.'}
       </p>
       {canEdit && (
         <div className="mt-4 flex flex-wrap gap-2 border-t border-slate-100 pt-4">
-          <ActionButton intent="test" pending={pending} busyLabel="Testing…">Test connection</ActionButton>
-          <LinkButton variant="secondary" to={`${base}/settings`}>Replace credentials</LinkButton>
+          <ActionButton intent="test" pending={pending} busyLabel="Testing…">
+            Test connection
+          </ActionButton>
+          <LinkButton variant="secondary" to={`${base}/settings`}>
+            Replace credentials
+          </LinkButton>
         </div>
       )}
     </Card>
@@ -187,33 +290,71 @@ function SyncsSummary({ syncs, provider, base, now }: { syncs: Sync[]; provider:
   if (syncs.length === 0) {
     return (
       <Card title="Syncs">
-        <EmptyState title="No syncs yet" description="Choose which resources to sync and when on the Syncs & schedules tab."
-          action={<LinkButton variant="secondary" to={`${base}/syncs`}>Set up syncs</LinkButton>} />
+        <EmptyState
+          title="No syncs yet"
+          description="Choose which resources to sync and when on the Syncs & schedules tab."
+          action={
+            <LinkButton variant="secondary" to={`${base}/syncs`}>
+              Set up syncs
+            </LinkButton>
+          }
+        />
       </Card>
     );
   }
   return (
     <section aria-labelledby="syncs-heading">
       <div className="mb-2 flex items-center justify-between">
-        <h2 id="syncs-heading" className="text-sm font-semibold text-slate-900">Syncs</h2>
-        <Link to={`${base}/syncs`} className="text-sm font-medium text-brand-700 hover:underline">Manage schedules →</Link>
+        <h2 id="syncs-heading" className="text-sm font-semibold text-slate-900">
+          Syncs
+        </h2>
+        <Link to={`${base}/syncs`} className="text-sm font-medium text-brand-700 hover:underline">
+          Manage schedules →
+        </Link>
       </div>
       <Table head={['Resource', 'Schedule', 'Next run', 'Last run', '']}>
         {syncs.map((s) => (
           <tr key={s.id} data-sync={s.resource}>
             <Td>
               <div className="font-medium text-slate-900">{resourceName(s.resource)}</div>
-              <div className="text-xs text-slate-500">{s.mode === 'incremental' ? 'Incremental' : 'Full'}{s.enabled ? '' : ' · disabled'}</div>
+              <div className="text-xs text-slate-500">
+                {s.mode === 'incremental' ? 'Incremental' : 'Full'}
+                {s.enabled ? '' : ' · disabled'}
+              </div>
             </Td>
-            <Td>{s.schedule ? <><code className="text-xs">{s.schedule.cron}</code><div className="text-xs text-slate-500">{s.schedule.timezone}</div></> : <span className="text-slate-400">Manual only</span>}</Td>
-            <Td>{s.enabled && s.nextRunAt ? <>{formatDateTime(s.nextRunAt)}<Sub>{formatRelative(s.nextRunAt, now)}</Sub></> : '—'}</Td>
+            <Td>
+              {s.schedule ? (
+                <>
+                  <code className="text-xs">{s.schedule.cron}</code>
+                  <div className="text-xs text-slate-500">{s.schedule.timezone}</div>
+                </>
+              ) : (
+                <span className="text-slate-400">Manual only</span>
+              )}
+            </Td>
+            <Td>
+              {s.enabled && s.nextRunAt ? (
+                <>
+                  {formatDateTime(s.nextRunAt)}
+                  <Sub>{formatRelative(s.nextRunAt, now)}</Sub>
+                </>
+              ) : (
+                '—'
+              )}
+            </Td>
             <Td>{formatDateTime(s.lastRunAt)}</Td>
             <Td className="whitespace-normal text-xs">
               {/* One line at 1280 px; wraps instead of overflowing in the narrower column at 1024 px. */}
               <div className="flex flex-wrap justify-end gap-x-3 gap-y-1 font-medium text-brand-700">
-                <Link to={`${base}/mappings?syncId=${s.id}`} className="hover:underline">Mappings</Link>
-                <Link to={`${base}/history?syncId=${s.id}`} className="hover:underline">History</Link>
-                <Link to={`${base}/records?resource=${encodeURIComponent(s.resource)}`} className="hover:underline">Records</Link>
+                <Link to={`${base}/mappings?syncId=${s.id}`} className="hover:underline">
+                  Mappings
+                </Link>
+                <Link to={`${base}/history?syncId=${s.id}`} className="hover:underline">
+                  History
+                </Link>
+                <Link to={`${base}/records?resource=${encodeURIComponent(s.resource)}`} className="hover:underline">
+                  Records
+                </Link>
               </div>
             </Td>
           </tr>
@@ -223,7 +364,12 @@ function SyncsSummary({ syncs, provider, base, now }: { syncs: Sync[]; provider:
   );
 }
 
-const CONNECTION_BADGE: Record<Connection['status'], string> = { connected: 'ACTIVE', expired: 'PAUSED', error: 'ERROR', not_connected: 'INACTIVE' };
+const CONNECTION_BADGE: Record<Connection['status'], string> = {
+  connected: 'ACTIVE',
+  expired: 'PAUSED',
+  error: 'ERROR',
+  not_connected: 'INACTIVE',
+};
 const CONNECTION_TEXT: Record<Connection['status'], string> = {
   connected: 'Tokens are stored and renewed automatically.',
   expired: 'The access token expired and cannot be renewed: reconnect.',
@@ -232,13 +378,31 @@ const CONNECTION_TEXT: Record<Connection['status'], string> = {
 };
 
 /** A submit button of this page's action form; shows its busy label while its own intent is running. */
-function ActionButton({ intent, pending, busyLabel, confirm, children, ...props }: {
-  intent: string; pending: string; busyLabel: string; confirm?: string; children: ReactNode;
+function ActionButton({
+  intent,
+  pending,
+  busyLabel,
+  confirm,
+  children,
+  ...props
+}: {
+  intent: string;
+  pending: string;
+  busyLabel: string;
+  confirm?: string;
+  children: ReactNode;
 } & Omit<React.ComponentProps<typeof Button>, 'name' | 'value'>) {
   return (
     // An explicit action: the default one repeats the page's query (?connected=1, ?error=…), which the server
     // and the browser encode differently (a hydration mismatch), and the callback message should not outlive it.
-    <Form method="post" action="?index" className="contents" onSubmit={(e) => { if (confirm && !window.confirm(confirm)) e.preventDefault(); }}>
+    <Form
+      method="post"
+      action="?index"
+      className="contents"
+      onSubmit={(e) => {
+        if (confirm && !window.confirm(confirm)) e.preventDefault();
+      }}
+    >
       <Button {...props} name="intent" value={intent} disabled={props.disabled || pending !== ''}>
         {pending === intent ? busyLabel : children}
       </Button>
@@ -258,7 +422,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 const Sub = ({ children }: { children: ReactNode }) => (children ? <div className="text-xs text-slate-500">{children}</div> : null);
 
 function SuccessNote({ children }: { children: ReactNode }) {
-  return <div role="status" className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-600/20">{children}</div>;
+  return (
+    <div role="status" className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-600/20">
+      {children}
+    </div>
+  );
 }
 
 export function ErrorBoundary() {

@@ -14,9 +14,15 @@ const PAGE_SIZE = 25;
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const resource = url.searchParams.get('resource') ?? '';
-  const page = await loadApi<Page<SyncedRecord>>(request, context, apiPath(`/api/orgs/${params.orgId}/integrations/${params.integrationId}/records`, {
-    resource, cursor: url.searchParams.get('cursor'), limit: PAGE_SIZE,
-  }));
+  const page = await loadApi<Page<SyncedRecord>>(
+    request,
+    context,
+    apiPath(`/api/orgs/${params.orgId}/integrations/${params.integrationId}/records`, {
+      resource,
+      cursor: url.searchParams.get('cursor'),
+      limit: PAGE_SIZE,
+    }),
+  );
   return { page, resource };
 }
 
@@ -41,39 +47,79 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
         <Form method="get" action={`${base}/records`} className="flex items-end gap-2" onChange={(e) => submit(e.currentTarget)}>
           <div>
-            <label htmlFor="records-resource" className="text-xs font-medium text-slate-600">Resource</label>
+            <label htmlFor="records-resource" className="text-xs font-medium text-slate-600">
+              Resource
+            </label>
             <Select id="records-resource" name="resource" defaultValue={resource} className="min-w-52">
               <option value="">All resources</option>
-              {resources.map((r) => <option key={r.key} value={r.key}>{r.name}</option>)}
+              {resources.map((r) => (
+                <option key={r.key} value={r.key}>
+                  {r.name}
+                </option>
+              ))}
             </Select>
           </div>
-          <button type="submit" className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Show</button>
+          <button
+            type="submit"
+            className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+          >
+            Show
+          </button>
         </Form>
-        <p className="text-xs text-slate-500">The latest version of each record Linkyard synced. Click a row’s data to see all of it. Times in UTC.</p>
+        <p className="text-xs text-slate-500">
+          The latest version of each record Linkyard synced. Click a row’s data to see all of it. Times in UTC.
+        </p>
       </div>
 
       {page.items.length === 0 ? (
-        <EmptyState title={resource ? `No ${resourceName(resource).toLowerCase()} synced yet` : 'No records synced yet'}
-          description={syncs.length === 0 ? 'Set up a sync for this integration; its records show up here after the first run.'
-            : 'Records show up here after a sync run fetches them. Run a sync from the Overview tab or wait for the schedule.'}
-          action={<LinkButton variant="secondary" to={syncs.length === 0 ? `${base}/syncs` : base}>{syncs.length === 0 ? 'Set up syncs' : 'Go to Overview'}</LinkButton>} />
+        <EmptyState
+          title={resource ? `No ${resourceName(resource).toLowerCase()} synced yet` : 'No records synced yet'}
+          description={
+            syncs.length === 0
+              ? 'Set up a sync for this integration; its records show up here after the first run.'
+              : 'Records show up here after a sync run fetches them. Run a sync from the Overview tab or wait for the schedule.'
+          }
+          action={
+            <LinkButton variant="secondary" to={syncs.length === 0 ? `${base}/syncs` : base}>
+              {syncs.length === 0 ? 'Set up syncs' : 'Go to Overview'}
+            </LinkButton>
+          }
+        />
       ) : (
-        <Table head={[<span key="id" className="whitespace-nowrap">External ID</span>, ...(resource ? [] : ['Resource']), 'Updated', 'Data']}>
+        <Table
+          head={[
+            <span key="id" className="whitespace-nowrap">
+              External ID
+            </span>,
+            ...(resource ? [] : ['Resource']),
+            'Updated',
+            'Data',
+          ]}
+        >
           {page.items.map((r) => (
             <tr key={`${r.resource}:${r.externalId}`} className="align-top" data-record={r.externalId}>
-              <Td><span className="block max-w-56 truncate font-mono text-slate-900" title={r.externalId}>{r.externalId}</span></Td>
+              <Td>
+                <span className="block max-w-56 truncate font-mono text-slate-900" title={r.externalId}>
+                  {r.externalId}
+                </span>
+              </Td>
               {!resource && <Td>{resourceName(r.resource)}</Td>}
               <Td>
                 {formatDateTime(r.sourceUpdatedAt ?? r.updatedAt)}
                 {r.deletedAt && <div className="text-xs font-medium text-red-700">Deleted at the source</div>}
               </Td>
-              <Td className="w-full whitespace-normal"><RecordData data={r.data} /></Td>
+              <Td className="w-full whitespace-normal">
+                <RecordData data={r.data} />
+              </Td>
             </tr>
           ))}
         </Table>
       )}
-      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? `${base}/records${resource ? `?resource=${encodeURIComponent(resource)}` : ''}` : null}
-        makeHref={(cursor) => `${base}/records?${new URLSearchParams({ ...(resource ? { resource } : {}), cursor })}`} />
+      <Pager
+        nextCursor={page.nextCursor}
+        resetHref={search.get('cursor') ? `${base}/records${resource ? `?resource=${encodeURIComponent(resource)}` : ''}` : null}
+        makeHref={(cursor) => `${base}/records?${new URLSearchParams({ ...(resource ? { resource } : {}), cursor })}`}
+      />
     </div>
   );
 }
@@ -83,13 +129,28 @@ function RecordData({ data }: { data: unknown }) {
   return (
     <details className="group max-w-2xl">
       <summary className="cursor-pointer list-none rounded text-sm [&::-webkit-details-marker]:hidden">
-        <span className="mr-2 inline-block text-slate-400 transition group-open:rotate-90" aria-hidden>▸</span>
-        {summary.length ? summary.map((f, i) => (
-          <span key={f.key}>{i > 0 && <span className="mx-1.5 text-slate-300" aria-hidden>·</span>}<span className="text-slate-500">{f.key}:</span> <span className="text-slate-800">{f.value}</span></span>
-        )) : <span className="text-slate-500">{fieldCount(data)} fields</span>}
+        <span className="mr-2 inline-block text-slate-400 transition group-open:rotate-90" aria-hidden>
+          ▸
+        </span>
+        {summary.length ? (
+          summary.map((f, i) => (
+            <span key={f.key}>
+              {i > 0 && (
+                <span className="mx-1.5 text-slate-300" aria-hidden>
+                  ·
+                </span>
+              )}
+              <span className="text-slate-500">{f.key}:</span> <span className="text-slate-800">{f.value}</span>
+            </span>
+          ))
+        ) : (
+          <span className="text-slate-500">{fieldCount(data)} fields</span>
+        )}
         <span className="sr-only"> (show JSON)</span>
       </summary>
-      <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">{JSON.stringify(data, null, 2)}</pre>
+      <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
+        {JSON.stringify(data, null, 2)}
+      </pre>
     </details>
   );
 }

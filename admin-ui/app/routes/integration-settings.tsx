@@ -3,7 +3,15 @@ import { data, Form, redirect, useNavigation, type AppLoadContext } from 'react-
 import type { Route } from './+types/integration-settings';
 import { callApi, loadApi, outcome, redirectToLogin } from '~/lib/api.server';
 import { setFlash } from '~/lib/flash.server';
-import { credentialFields, fieldOfApiMessage, nameRule, readCredentials, readIntegrationForm, settingFields, type FieldErrors } from '~/lib/integration-form';
+import {
+  credentialFields,
+  fieldOfApiMessage,
+  nameRule,
+  readCredentials,
+  readIntegrationForm,
+  settingFields,
+  type FieldErrors,
+} from '~/lib/integration-form';
 import type { Integration, Provider } from '~/lib/types';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
@@ -65,10 +73,20 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   if (Object.keys(fieldErrors).length) return fail(intent, 'Check the highlighted fields.', fieldErrors, values);
 
   const res = await callApi<Integration>(context, 'PATCH', path, body);
-  if (res.ok) return { ok: true, message: intent === 'save' ? 'Settings saved.' : 'Credentials replaced. The old secret is gone.', intent } satisfies SettingsResult;
+  if (res.ok)
+    return {
+      ok: true,
+      message: intent === 'save' ? 'Settings saved.' : 'Credentials replaced. The old secret is gone.',
+      intent,
+    } satisfies SettingsResult;
   if (res.status === 401) throw redirectToLogin(request);
   const field = fieldOfApiMessage(res.status, res.message);
-  return fail(intent, field ? 'The API refused a value: see the highlighted field.' : outcome(request, res, '', intent).message, field ? { [field]: res.message } : {}, values);
+  return fail(
+    intent,
+    field ? 'The API refused a value: see the highlighted field.' : outcome(request, res, '', intent).message,
+    field ? { [field]: res.message } : {},
+    values,
+  );
 }
 
 function fail(intent: string, message: string, fieldErrors: FieldErrors = {}, values: Record<string, string> = {}): SettingsResult {
@@ -81,22 +99,40 @@ export default function IntegrationSettings({ actionData }: Route.ComponentProps
   const navigation = useNavigation();
   const pending = navigation.state === 'submitting' ? String(navigation.formData?.get('intent') ?? '') : '';
   const result = actionData as SettingsResult | undefined;
-  const errorsOf = (intent: string) => (result && !result.ok && result.intent === intent ? result.fieldErrors ?? {} : {});
-  const valuesOf = (intent: string) => (result && !result.ok && result.intent === intent ? result.values ?? {} : {});
+  const errorsOf = (intent: string) => (result && !result.ok && result.intent === intent ? (result.fieldErrors ?? {}) : {});
+  const valuesOf = (intent: string) => (result && !result.ok && result.intent === intent ? (result.values ?? {}) : {});
   const readOnly = !permissions.edit;
 
-  if (!provider) return <ErrorNote>The provider “{integration.provider}” is no longer in the catalog, so its settings cannot be edited.</ErrorNote>;
+  if (!provider)
+    return <ErrorNote>The provider “{integration.provider}” is no longer in the catalog, so its settings cannot be edited.</ErrorNote>;
 
   return (
     <div className="space-y-6">
-      {readOnly && <p className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/20">Read-only: only admins can change an integration’s settings.</p>}
+      {readOnly && (
+        <p className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/20">
+          Read-only: only admins can change an integration’s settings.
+        </p>
+      )}
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           {/* Remounted after every save, so the fields show what is stored (and an emptied secret field). */}
-          <GeneralForm key={`general-${integration.updatedAt}`} integration={integration} provider={provider} readOnly={readOnly}
-            busy={pending === 'save'} errors={errorsOf('save')} submitted={valuesOf('save')} />
-          <CredentialsForm key={`credentials-${integration.updatedAt}`} integration={integration} readOnly={readOnly}
-            busy={pending === 'credentials'} errors={errorsOf('credentials')} submitted={valuesOf('credentials')} />
+          <GeneralForm
+            key={`general-${integration.updatedAt}`}
+            integration={integration}
+            provider={provider}
+            readOnly={readOnly}
+            busy={pending === 'save'}
+            errors={errorsOf('save')}
+            submitted={valuesOf('save')}
+          />
+          <CredentialsForm
+            key={`credentials-${integration.updatedAt}`}
+            integration={integration}
+            readOnly={readOnly}
+            busy={pending === 'credentials'}
+            errors={errorsOf('credentials')}
+            submitted={valuesOf('credentials')}
+          />
         </div>
         {!readOnly && (
           <div className="space-y-6">
@@ -110,10 +146,26 @@ export default function IntegrationSettings({ actionData }: Route.ComponentProps
   );
 }
 
-function GeneralForm({ integration, provider, readOnly, busy, errors, submitted }: {
-  integration: Integration; provider: Provider; readOnly: boolean; busy: boolean; errors: FieldErrors; submitted: Record<string, string>;
+function GeneralForm({
+  integration,
+  provider,
+  readOnly,
+  busy,
+  errors,
+  submitted,
+}: {
+  integration: Integration;
+  provider: Provider;
+  readOnly: boolean;
+  busy: boolean;
+  errors: FieldErrors;
+  submitted: Record<string, string>;
 }) {
-  const stored: Record<string, string> = { name: integration.name, clientId: integration.clientId ?? '', scopes: integration.scopes.join(' ') };
+  const stored: Record<string, string> = {
+    name: integration.name,
+    clientId: integration.clientId ?? '',
+    scopes: integration.scopes.join(' '),
+  };
   for (const s of settingFields(provider)) {
     const value = integration.settings[s.key];
     if (typeof value === 'string') stored[s.field] = value;
@@ -133,37 +185,78 @@ function GeneralForm({ integration, provider, readOnly, busy, errors, submitted 
           )}
           <SettingsFields provider={provider} values={values} errors={errors} />
         </fieldset>
-        {!readOnly && <FormFooter hint="Changed scopes apply the next time you connect."><Button name="intent" value="save" disabled={busy}>{busy ? 'Saving…' : 'Save changes'}</Button></FormFooter>}
+        {!readOnly && (
+          <FormFooter hint="Changed scopes apply the next time you connect.">
+            <Button name="intent" value="save" disabled={busy}>
+              {busy ? 'Saving…' : 'Save changes'}
+            </Button>
+          </FormFooter>
+        )}
       </Form>
     </Card>
   );
 }
 
-function CredentialsForm({ integration, readOnly, busy, errors, submitted }: {
-  integration: Integration; readOnly: boolean; busy: boolean; errors: FieldErrors; submitted: Record<string, string>;
+function CredentialsForm({
+  integration,
+  readOnly,
+  busy,
+  errors,
+  submitted,
+}: {
+  integration: Integration;
+  readOnly: boolean;
+  busy: boolean;
+  errors: FieldErrors;
+  submitted: Record<string, string>;
 }) {
   const fields = credentialFields(integration.authType).filter((f) => f.key !== 'clientId');
-  const secretSet = { oauth2: integration.hasClientSecret, api_key: integration.hasApiKey, basic: integration.hasPassword }[integration.authType];
+  const secretSet = { oauth2: integration.hasClientSecret, api_key: integration.hasApiKey, basic: integration.hasPassword }[
+    integration.authType
+  ];
   const secret = fields.find((f) => f.secret)!;
   return (
     <Card title="Credentials">
       <p className="mb-4 flex items-center gap-2 text-sm text-slate-600" data-testid="secret-state">
         <span className={`size-2 rounded-full ${secretSet === false ? 'bg-red-500' : 'bg-emerald-500'}`} aria-hidden />
-        {secretSet === false ? `No ${inSentence(secret.label)} is set.`
-          : <span>{/^[aeiou]/i.test(secret.label) ? 'An' : 'A'} {inSentence(secret.label)} is set{integration.secretHint ? <>, ending in <code className="text-slate-500">{integration.secretHint}</code></> : null}. It is never shown; you can only replace it.</span>}
+        {secretSet === false ? (
+          `No ${inSentence(secret.label)} is set.`
+        ) : (
+          <span>
+            {/^[aeiou]/i.test(secret.label) ? 'An' : 'A'} {inSentence(secret.label)} is set
+            {integration.secretHint ? (
+              <>
+                , ending in <code className="text-slate-500">{integration.secretHint}</code>
+              </>
+            ) : null}
+            . It is never shown; you can only replace it.
+          </span>
+        )}
       </p>
       {!readOnly && (
         <Form method="post" className="space-y-5" autoComplete="off">
           <fieldset disabled={busy} className="space-y-5">
             {fields.map((f) => (
-              <CredentialInput key={f.key} field={{ ...f, label: f.secret ? `Replace ${inSentence(f.label)}` : f.label }} error={errors[f.key]}
-                defaultValue={submitted[f.key] ?? (f.key === 'username' ? integration.username ?? '' : undefined)}
+              <CredentialInput
+                key={f.key}
+                field={{ ...f, label: f.secret ? `Replace ${inSentence(f.label)}` : f.label }}
+                error={errors[f.key]}
+                defaultValue={submitted[f.key] ?? (f.key === 'username' ? (integration.username ?? '') : undefined)}
                 required={!f.secret || integration.authType !== 'basic'}
-                hint={f.secret ? (integration.authType === 'basic' ? 'Leave empty to keep the current password.' : 'The new value replaces the stored one at once.') : undefined} />
+                hint={
+                  f.secret
+                    ? integration.authType === 'basic'
+                      ? 'Leave empty to keep the current password.'
+                      : 'The new value replaces the stored one at once.'
+                    : undefined
+                }
+              />
             ))}
           </fieldset>
           <FormFooter hint={integration.authType === 'oauth2' ? undefined : 'New credentials are verified by the next test or sync.'}>
-            <Button name="intent" value="credentials" variant="secondary" disabled={busy}>{busy ? 'Replacing…' : 'Replace credentials'}</Button>
+            <Button name="intent" value="credentials" variant="secondary" disabled={busy}>
+              {busy ? 'Replacing…' : 'Replace credentials'}
+            </Button>
           </FormFooter>
         </Form>
       )}
@@ -177,8 +270,12 @@ function PauseCard({ integration, busy }: { integration: Integration; busy: bool
     <Card title="Schedules">
       <Form method="post" className="space-y-4">
         <div className="text-sm text-slate-600">
-          <div className="mb-1.5"><StatusBadge status={integration.status} /></div>
-          {paused ? 'Paused: no scheduled syncs run until you resume.' : 'Pausing stops every scheduled sync of this integration; nothing is deleted.'}
+          <div className="mb-1.5">
+            <StatusBadge status={integration.status} />
+          </div>
+          {paused
+            ? 'Paused: no scheduled syncs run until you resume.'
+            : 'Pausing stops every scheduled sync of this integration; nothing is deleted.'}
         </div>
         <Button name="intent" value={paused ? 'resume' : 'pause'} variant={paused ? 'primary' : 'secondary'} disabled={busy}>
           {busy ? (paused ? 'Resuming…' : 'Pausing…') : paused ? 'Resume' : 'Pause'}
@@ -196,12 +293,26 @@ function DeleteCard({ integration, busy, error }: { integration: Integration; bu
   const id = fieldId('confirm');
   return (
     <section className="rounded-lg bg-white shadow-sm ring-1 ring-red-200" aria-labelledby="danger-heading">
-      <header className="border-b border-red-100 px-5 py-3"><h2 id="danger-heading" className="text-sm font-semibold text-red-700">Delete integration</h2></header>
+      <header className="border-b border-red-100 px-5 py-3">
+        <h2 id="danger-heading" className="text-sm font-semibold text-red-700">
+          Delete integration
+        </h2>
+      </header>
       <Form method="post" className="space-y-4 p-5">
-        <p className="text-sm text-slate-600">Deletes the integration, its connection, syncs, mappings, run history and synced records. This cannot be undone.</p>
+        <p className="text-sm text-slate-600">
+          Deletes the integration, its connection, syncs, mappings, run history and synced records. This cannot be undone.
+        </p>
         <Field label={`Type “${integration.name}” to confirm`} htmlFor={id} error={error}>
-          <Input id={id} name="confirm" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false}
-            aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+          <Input
+            id={id}
+            name="confirm"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : undefined}
+          />
         </Field>
         <div className="flex justify-end">
           <Button name="intent" value="delete" variant="danger" disabled={busy || (hydrated && typed.trim() !== integration.name)}>

@@ -2,7 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useFetcher, type FetcherWithComponents } from 'react-router';
 import type { Route } from './+types/integration-syncs';
 import { apiPath, callApi, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
-import { draftFromSchedule, formatInZone, normaliseCron, scheduleFromDraft, supportedTimezones, type CronDraft, type Schedule } from '~/lib/cron';
+import {
+  draftFromSchedule,
+  formatInZone,
+  normaliseCron,
+  scheduleFromDraft,
+  supportedTimezones,
+  type CronDraft,
+  type Schedule,
+} from '~/lib/cron';
 import { formatDateTime, formatRelative } from '~/lib/format';
 import type { Provider, Sync } from '~/lib/types';
 import { CronEditor, scheduleErrorField, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
@@ -12,9 +20,18 @@ import { useOrg } from './org-layout';
 
 type AppContext = Route.LoaderArgs['context'];
 
-async function schedulePreview(request: Request, context: AppContext, orgId: string, cron: string, timezone: string): Promise<SchedulePreviewState> {
-  const res = await callApi<{ cron: string; timezone: string; nextRuns: string[] }>(context, 'GET',
-    apiPath(`/api/orgs/${orgId}/schedule-preview`, { cron, timezone, count: 5 }));
+async function schedulePreview(
+  request: Request,
+  context: AppContext,
+  orgId: string,
+  cron: string,
+  timezone: string,
+): Promise<SchedulePreviewState> {
+  const res = await callApi<{ cron: string; timezone: string; nextRuns: string[] }>(
+    context,
+    'GET',
+    apiPath(`/api/orgs/${orgId}/schedule-preview`, { cron, timezone, count: 5 }),
+  );
   if (res.ok) return { ok: true, cron, timezone, nextRuns: res.data.nextRuns };
   if (res.status === 401) throw redirectToLogin(request);
   return { ok: false, cron, timezone, message: res.message };
@@ -29,13 +46,26 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const cron = url.searchParams.get('cron');
   const timezone = url.searchParams.get('timezone');
   if (cron !== null && timezone !== null) {
-    return { preview: await schedulePreview(request, context, params.orgId, cron, timezone), initial: {} as Record<string, SchedulePreviewState>, timezones: [] as string[], now: Date.now() };
+    return {
+      preview: await schedulePreview(request, context, params.orgId, cron, timezone),
+      initial: {} as Record<string, SchedulePreviewState>,
+      timezones: [] as string[],
+      now: Date.now(),
+    };
   }
-  const syncs = await loadApi<{ items: Sync[] }>(request, context, `/api/orgs/${params.orgId}/integrations/${params.integrationId}/syncs?limit=200`);
+  const syncs = await loadApi<{ items: Sync[] }>(
+    request,
+    context,
+    `/api/orgs/${params.orgId}/integrations/${params.integrationId}/syncs?limit=200`,
+  );
   const initial: Record<string, SchedulePreviewState> = {};
-  await Promise.all(syncs.items.filter((s) => s.schedule).map(async (s) => {
-    initial[s.id] = await schedulePreview(request, context, params.orgId, s.schedule!.cron, s.schedule!.timezone);
-  }));
+  await Promise.all(
+    syncs.items
+      .filter((s) => s.schedule)
+      .map(async (s) => {
+        initial[s.id] = await schedulePreview(request, context, params.orgId, s.schedule!.cron, s.schedule!.timezone);
+      }),
+  );
   return { preview: null, initial, timezones: supportedTimezones(), now: Date.now() };
 }
 
@@ -51,9 +81,19 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       const resource = String(form.get('resource') ?? '');
       const mode = String(form.get('mode') ?? 'full');
       if (!resource) return { ok: false, intent, message: 'Choose a resource to sync.', fieldErrors: { resource: 'Choose a resource' } };
-      const res = await callApi<Sync>(context, 'POST', `/api/orgs/${params.orgId}/integrations/${params.integrationId}/syncs`, { resource, mode, enabled: true });
+      const res = await callApi<Sync>(context, 'POST', `/api/orgs/${params.orgId}/integrations/${params.integrationId}/syncs`, {
+        resource,
+        mode,
+        enabled: true,
+      });
       const out = outcome(request, res, `Sync added. It runs only when started until you give it a schedule.`, intent);
-      return { ...out, syncId: res.ok ? res.data.id : undefined, ...(!out.ok && res.status === 400 ? { fieldErrors: { [/mode|incremental/i.test(out.message) ? 'mode' : 'resource']: out.message } } : {}) };
+      return {
+        ...out,
+        syncId: res.ok ? res.data.id : undefined,
+        ...(!out.ok && res.status === 400
+          ? { fieldErrors: { [/mode|incremental/i.test(out.message) ? 'mode' : 'resource']: out.message } }
+          : {}),
+      };
     }
     case 'save': {
       const manual = form.get('schedule') === 'manual';
@@ -64,7 +104,8 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       const res = await callApi<Sync>(context, 'PATCH', syncPath, body);
       const out = outcome(request, res, manual ? 'Schedule removed: the sync runs only when started.' : 'Schedule saved.', intent);
       if (!out.ok && res.status === 400) {
-        const field = /mode|incremental/i.test(out.message) && !/cron|timezone/i.test(out.message) ? 'mode' : scheduleErrorField(out.message);
+        const field =
+          /mode|incremental/i.test(out.message) && !/cron|timezone/i.test(out.message) ? 'mode' : scheduleErrorField(out.message);
         return { ...out, syncId, fieldErrors: { [field]: out.message } };
       }
       return { ...out, syncId };
@@ -72,12 +113,20 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     case 'toggle': {
       const enabled = form.get('enabled') === 'true';
       const res = await callApi(context, 'PATCH', syncPath, { enabled });
-      return { ...outcome(request, res, enabled ? 'Sync enabled: its schedule runs again.' : 'Sync disabled: its schedule is paused.', intent), syncId };
+      return {
+        ...outcome(request, res, enabled ? 'Sync enabled: its schedule runs again.' : 'Sync disabled: its schedule is paused.', intent),
+        syncId,
+      };
     }
     case 'run': {
       const res = await callApi(context, 'POST', `${syncPath}/runs`, {});
       if (!res.ok && res.status === 409) {
-        return { ok: false, intent, syncId, message: /already/i.test(res.message) ? `Already running: ${res.message}. Follow it in History.` : res.message };
+        return {
+          ok: false,
+          intent,
+          syncId,
+          message: /already/i.test(res.message) ? `Already running: ${res.message}. Follow it in History.` : res.message,
+        };
       }
       return { ...outcome(request, res, 'Run queued. Follow it in History.', intent), syncId };
     }
@@ -123,7 +172,10 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h2 className="text-lg font-semibold text-slate-900">Syncs & schedules</h2>
-          <p className="text-sm text-slate-600">Each sync copies one {provider?.name ?? integration.provider} resource on its own schedule. Times are in the schedule's timezone.</p>
+          <p className="text-sm text-slate-600">
+            Each sync copies one {provider?.name ?? integration.provider} resource on its own schedule. Times are in the schedule's
+            timezone.
+          </p>
         </div>
       </div>
       {integration.status === 'PAUSED' && (
@@ -133,28 +185,49 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
       )}
 
       {syncs.length === 0 ? (
-        <EmptyState title="No syncs yet"
-          description={`A sync copies one resource (such as ${provider?.resources.slice(0, 2).map((r) => r.name).join(' or ') || 'contacts'}) from ${provider?.name ?? 'the provider'} on a schedule you choose.`}
-          action={!permissions.edit ? <span className="text-sm text-slate-500">Ask an admin to add one.</span> : undefined} />
+        <EmptyState
+          title="No syncs yet"
+          description={`A sync copies one resource (such as ${
+            provider?.resources
+              .slice(0, 2)
+              .map((r) => r.name)
+              .join(' or ') || 'contacts'
+          }) from ${provider?.name ?? 'the provider'} on a schedule you choose.`}
+          action={!permissions.edit ? <span className="text-sm text-slate-500">Ask an admin to add one.</span> : undefined}
+        />
       ) : (
         syncs.map((sync) => (
-          <SyncCard key={sync.id} sync={sync} provider={provider} canEdit={permissions.edit}
-            initialPreview={loaderData.initial[sync.id] ?? null} timezones={loaderData.timezones} fallbackTz={fallbackTz}
-            now={loaderData.now} deleteFetcher={deleteFetcher} onOutcome={show} historyHref={historyHref} />
+          <SyncCard
+            key={sync.id}
+            sync={sync}
+            provider={provider}
+            canEdit={permissions.edit}
+            initialPreview={loaderData.initial[sync.id] ?? null}
+            timezones={loaderData.timezones}
+            fallbackTz={fallbackTz}
+            now={loaderData.now}
+            deleteFetcher={deleteFetcher}
+            onOutcome={show}
+            historyHref={historyHref}
+          />
         ))
       )}
 
       {permissions.edit && provider && <AddSync provider={provider} syncs={syncs} fetcher={createFetcher} />}
-      {!provider && <ErrorNote>The provider "{integration.provider}" is no longer in the catalog; its resources cannot be listed.</ErrorNote>}
+      {!provider && (
+        <ErrorNote>The provider "{integration.provider}" is no longer in the catalog; its resources cannot be listed.</ErrorNote>
+      )}
       <Toast key={toast?.n} outcome={toast} />
     </div>
   );
 }
 
 function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync[]; fetcher: FetcherWithComponents<SyncOutcome> }) {
-  const [resource, setResource] = useState(provider.resources.find((r) => !syncs.some((s) => s.resource === r.key))?.key ?? provider.resources[0]?.key ?? '');
+  const [resource, setResource] = useState(
+    provider.resources.find((r) => !syncs.some((s) => s.resource === r.key))?.key ?? provider.resources[0]?.key ?? '',
+  );
   const info = provider.resources.find((r) => r.key === resource);
-  const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors ?? {} : {};
+  const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
   const busy = fetcher.state !== 'idle';
   return (
     <Card title="Add sync">
@@ -164,17 +237,26 @@ function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync
           <Field label="Resource" htmlFor="new-resource" error={errors.resource}>
             <Select id="new-resource" name="resource" value={resource} onChange={(e) => setResource(e.target.value)}>
               {provider.resources.map((r) => (
-                <option key={r.key} value={r.key}>{r.name}{syncs.some((s) => s.resource === r.key) ? ' (has a sync)' : ''}</option>
+                <option key={r.key} value={r.key}>
+                  {r.name}
+                  {syncs.some((s) => s.resource === r.key) ? ' (has a sync)' : ''}
+                </option>
               ))}
             </Select>
           </Field>
         </div>
         <div className="w-64">
-          <Field label="Mode" htmlFor="new-mode" error={errors.mode}
-            hint={info?.incremental === false ? `${info.name}: full syncs only` : 'Incremental fetches only changes'}>
+          <Field
+            label="Mode"
+            htmlFor="new-mode"
+            error={errors.mode}
+            hint={info?.incremental === false ? `${info.name}: full syncs only` : 'Incremental fetches only changes'}
+          >
             <Select id="new-mode" name="mode" defaultValue="full">
               <option value="full">Full (all records)</option>
-              <option value="incremental" disabled={info?.incremental === false}>Incremental (changes only)</option>
+              <option value="incremental" disabled={info?.incremental === false}>
+                Incremental (changes only)
+              </option>
             </Select>
           </Field>
         </div>
@@ -189,7 +271,18 @@ function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync
 const sameSchedule = (a: Schedule | null, b: Schedule | null) =>
   a === b || (!!a && !!b && normaliseCron(a.cron) === normaliseCron(b.cron) && a.timezone === b.timezone);
 
-function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallbackTz, now, deleteFetcher, onOutcome, historyHref }: {
+function SyncCard({
+  sync,
+  provider,
+  canEdit,
+  initialPreview,
+  timezones,
+  fallbackTz,
+  now,
+  deleteFetcher,
+  onOutcome,
+  historyHref,
+}: {
   sync: Sync;
   provider: Provider | null;
   canEdit: boolean;
@@ -215,11 +308,13 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
   useEffect(() => onOutcome(toggle.data), [toggle.data]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => onOutcome(run.data), [run.data]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
-    setSaveErrors(save.data && !save.data.ok ? save.data.fieldErrors ?? {} : {});
+    setSaveErrors(save.data && !save.data.ok ? (save.data.fieldErrors ?? {}) : {});
     // A saved custom expression that is a preset shows as that preset from now on.
     if (save.data?.ok) setDraft((d) => ({ ...draftFromSchedule(scheduleFromDraft(d), d.timezone), timezone: d.timezone }));
   }, [save.data]);
-  useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
 
   const schedule = scheduleFromDraft(draft);
   const scheduleKey = schedule ? `${schedule.cron}|${schedule.timezone}` : '';
@@ -231,8 +326,12 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
   }, [scheduleKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const fetched = previewFetcher.data?.preview ?? null;
-  const preview = schedule && sameSchedule(schedule, sync.schedule) ? initialPreview
-    : fetched && schedule && sameSchedule(schedule, fetched) ? fetched : null;
+  const preview =
+    schedule && sameSchedule(schedule, sync.schedule)
+      ? initialPreview
+      : fetched && schedule && sameSchedule(schedule, fetched)
+        ? fetched
+        : null;
   const pending = previewFetcher.state !== 'idle' || (!!schedule && !!schedule.cron && !preview);
   const dirty = !sameSchedule(schedule, sync.schedule) || mode !== sync.mode;
   const name = resourceName(provider, sync.resource);
@@ -245,46 +344,87 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
         <input type="hidden" name="intent" value="toggle" />
         <input type="hidden" name="syncId" value={sync.id} />
         <input type="hidden" name="enabled" value={String(!sync.enabled)} />
-        <button type="submit" role="switch" aria-checked={sync.enabled} disabled={toggle.state !== 'idle'}
-          className="group inline-flex items-center gap-2 rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-60">
-          <span aria-hidden className={`relative inline-flex h-5 w-9 shrink-0 rounded-full transition ${sync.enabled ? 'bg-brand-600' : 'bg-slate-300'}`}>
+        <button
+          type="submit"
+          role="switch"
+          aria-checked={sync.enabled}
+          disabled={toggle.state !== 'idle'}
+          className="group inline-flex items-center gap-2 rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-60"
+        >
+          <span
+            aria-hidden
+            className={`relative inline-flex h-5 w-9 shrink-0 rounded-full transition ${sync.enabled ? 'bg-brand-600' : 'bg-slate-300'}`}
+          >
             <span className={`absolute top-0.5 size-4 rounded-full bg-white shadow transition ${sync.enabled ? 'left-4.5' : 'left-0.5'}`} />
           </span>
           {sync.enabled ? 'Enabled' : 'Disabled'}
-          <span className="sr-only">: {sync.enabled ? 'disable' : 'enable'} the {name} sync</span>
+          <span className="sr-only">
+            : {sync.enabled ? 'disable' : 'enable'} the {name} sync
+          </span>
         </button>
       </toggle.Form>
       <run.Form method="post">
         <input type="hidden" name="intent" value="run" />
         <input type="hidden" name="syncId" value={sync.id} />
-        <Button variant="secondary" disabled={run.state !== 'idle'}>{run.state !== 'idle' ? 'Queuing…' : 'Run now'}</Button>
+        <Button variant="secondary" disabled={run.state !== 'idle'}>
+          {run.state !== 'idle' ? 'Queuing…' : 'Run now'}
+        </Button>
       </run.Form>
-      <Button type="button" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setConfirming(true)} aria-expanded={confirming}>
+      <Button
+        type="button"
+        variant="ghost"
+        className="text-red-700 hover:bg-red-50"
+        onClick={() => setConfirming(true)}
+        aria-expanded={confirming}
+      >
         Delete<span className="sr-only"> the {name} sync</span>
       </Button>
     </>
   );
 
   return (
-    <Card className="overflow-hidden" actions={actions}
+    <Card
+      className="overflow-hidden"
+      actions={actions}
       title={
         <span className="flex flex-wrap items-center gap-2">
           <span className="text-base">{name}</span>
           <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">{sync.resource}</code>
-          <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-500/20">{sync.mode}</span>
-          {!canEdit && <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${sync.enabled ? 'bg-emerald-50 text-emerald-700 ring-emerald-600/20' : 'bg-slate-100 text-slate-600 ring-slate-500/20'}`}>{sync.enabled ? 'Enabled' : 'Disabled'}</span>}
+          <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-500/20">
+            {sync.mode}
+          </span>
+          {!canEdit && (
+            <span
+              className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${sync.enabled ? 'bg-emerald-50 text-emerald-700 ring-emerald-600/20' : 'bg-slate-100 text-slate-600 ring-slate-500/20'}`}
+            >
+              {sync.enabled ? 'Enabled' : 'Disabled'}
+            </span>
+          )}
         </span>
-      }>
+      }
+    >
       {confirming && (
-        <div role="alertdialog" aria-labelledby={`${id}-confirm`} className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-md bg-red-50 px-4 py-3 ring-1 ring-inset ring-red-600/20"
-          onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(false); }}>
-          <p id={`${id}-confirm`} className="text-sm text-red-800">Delete the <strong>{name}</strong> sync with its run history and logs? This cannot be undone.</p>
+        <div
+          role="alertdialog"
+          aria-labelledby={`${id}-confirm`}
+          className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-md bg-red-50 px-4 py-3 ring-1 ring-inset ring-red-600/20"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setConfirming(false);
+          }}
+        >
+          <p id={`${id}-confirm`} className="text-sm text-red-800">
+            Delete the <strong>{name}</strong> sync with its run history and logs? This cannot be undone.
+          </p>
           <div className="flex gap-2">
-            <Button type="button" variant="secondary" ref={confirmRef} onClick={() => setConfirming(false)}>Cancel</Button>
+            <Button type="button" variant="secondary" ref={confirmRef} onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
             <deleteFetcher.Form method="post">
               <input type="hidden" name="intent" value="delete" />
               <input type="hidden" name="syncId" value={sync.id} />
-              <Button variant="danger" disabled={deleteFetcher.state !== 'idle'}>{deleteFetcher.state !== 'idle' ? 'Deleting…' : 'Delete sync'}</Button>
+              <Button variant="danger" disabled={deleteFetcher.state !== 'idle'}>
+                {deleteFetcher.state !== 'idle' ? 'Deleting…' : 'Delete sync'}
+              </Button>
             </deleteFetcher.Form>
           </div>
         </div>
@@ -299,22 +439,48 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
               <input type="hidden" name="schedule" value={schedule ? 'cron' : 'manual'} />
               <input type="hidden" name="cron" value={schedule?.cron ?? ''} />
               <input type="hidden" name="timezone" value={schedule?.timezone ?? ''} />
-              <CronEditor id={id} draft={draft} onChange={(d) => { setDraft(d); setSaveErrors({}); }} timezones={timezones}
-                preview={preview} pending={pending} errors={saveErrors} />
+              <CronEditor
+                id={id}
+                draft={draft}
+                onChange={(d) => {
+                  setDraft(d);
+                  setSaveErrors({});
+                }}
+                timezones={timezones}
+                preview={preview}
+                pending={pending}
+                errors={saveErrors}
+              />
               <div className="flex flex-wrap items-end gap-4 border-t border-slate-100 pt-4">
                 <div className="w-64">
-                  <Field label="Mode" htmlFor={`${id}-mode`} error={saveErrors.mode}
-                    hint={resourceInfo?.incremental === false ? 'This resource supports full syncs only' : undefined}>
+                  <Field
+                    label="Mode"
+                    htmlFor={`${id}-mode`}
+                    error={saveErrors.mode}
+                    hint={resourceInfo?.incremental === false ? 'This resource supports full syncs only' : undefined}
+                  >
                     <Select id={`${id}-mode`} name="mode" value={mode} onChange={(e) => setMode(e.target.value as Sync['mode'])}>
                       <option value="full">Full (all records)</option>
-                      <option value="incremental" disabled={resourceInfo?.incremental === false}>Incremental (changes only)</option>
+                      <option value="incremental" disabled={resourceInfo?.incremental === false}>
+                        Incremental (changes only)
+                      </option>
                     </Select>
                   </Field>
                 </div>
                 <div className="ml-auto flex items-center gap-3">
                   {dirty && <span className="text-xs text-amber-700">Unsaved changes</span>}
                   {dirty && (
-                    <Button type="button" variant="ghost" onClick={() => { setDraft(draftFromSchedule(sync.schedule, fallbackTz)); setMode(sync.mode); setSaveErrors({}); }}>Reset</Button>
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      onClick={() => {
+                        setDraft(draftFromSchedule(sync.schedule, fallbackTz));
+                        setMode(sync.mode);
+                        setSaveErrors({});
+                      }}
+                    >
+                      Reset
+                    </Button>
                   )}
                   <Button disabled={!dirty || save.state !== 'idle'}>{save.state !== 'idle' ? 'Saving…' : 'Save schedule'}</Button>
                 </div>
@@ -322,7 +488,12 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
             </save.Form>
           ) : (
             <div className="space-y-3">
-              {sync.schedule && <p className="text-xs text-slate-500">Cron: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{sync.schedule.cron}</code> · {sync.schedule.timezone}</p>}
+              {sync.schedule && (
+                <p className="text-xs text-slate-500">
+                  Cron: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{sync.schedule.cron}</code> ·{' '}
+                  {sync.schedule.timezone}
+                </p>
+              )}
               <SchedulePreviewPanel id={id} schedule={sync.schedule} preview={initialPreview} />
             </div>
           )}
@@ -332,24 +503,44 @@ function SyncCard({ sync, provider, canEdit, initialPreview, timezones, fallback
           <div>
             <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Next run</dt>
             <dd className="mt-0.5 text-slate-800">
-              {!sync.enabled ? <span className="text-slate-500">Disabled</span>
-                : !sync.nextRunAt ? <span className="text-slate-500">{sync.schedule ? 'Not scheduled' : 'Manual only'}</span>
-                : <>{sync.schedule ? formatInZone(sync.nextRunAt, sync.schedule.timezone) : formatDateTime(sync.nextRunAt)}<span className="block text-xs text-slate-500">{formatRelative(sync.nextRunAt, now)}</span></>}
+              {!sync.enabled ? (
+                <span className="text-slate-500">Disabled</span>
+              ) : !sync.nextRunAt ? (
+                <span className="text-slate-500">{sync.schedule ? 'Not scheduled' : 'Manual only'}</span>
+              ) : (
+                <>
+                  {sync.schedule ? formatInZone(sync.nextRunAt, sync.schedule.timezone) : formatDateTime(sync.nextRunAt)}
+                  <span className="block text-xs text-slate-500">{formatRelative(sync.nextRunAt, now)}</span>
+                </>
+              )}
             </dd>
           </div>
           <div>
             <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Last run</dt>
             <dd className="mt-0.5 text-slate-800">
-              {sync.lastRunAt ? <>{formatDateTime(sync.lastRunAt)}<span className="block text-xs text-slate-500">{formatRelative(sync.lastRunAt, now)}</span></> : <span className="text-slate-500">Never</span>}
+              {sync.lastRunAt ? (
+                <>
+                  {formatDateTime(sync.lastRunAt)}
+                  <span className="block text-xs text-slate-500">{formatRelative(sync.lastRunAt, now)}</span>
+                </>
+              ) : (
+                <span className="text-slate-500">Never</span>
+              )}
             </dd>
           </div>
           <div>
             <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Mode</dt>
-            <dd className="mt-0.5 text-slate-800">{sync.mode === 'full' ? 'Full: all records each run' : 'Incremental: changes since the last run'}</dd>
+            <dd className="mt-0.5 text-slate-800">
+              {sync.mode === 'full' ? 'Full: all records each run' : 'Incremental: changes since the last run'}
+            </dd>
           </div>
           <div className="flex gap-3 pt-1 text-sm">
-            <Link to={historyHref} className="font-medium text-brand-700 hover:underline">History →</Link>
-            <Link to={`../mappings?syncId=${sync.id}`} relative="path" className="font-medium text-brand-700 hover:underline">Mappings →</Link>
+            <Link to={historyHref} className="font-medium text-brand-700 hover:underline">
+              History →
+            </Link>
+            <Link to={`../mappings?syncId=${sync.id}`} relative="path" className="font-medium text-brand-700 hover:underline">
+              Mappings →
+            </Link>
           </div>
         </dl>
       </div>

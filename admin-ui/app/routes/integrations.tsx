@@ -18,10 +18,16 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     provider: url.searchParams.get('provider') ?? '',
   };
   const [page, providers, status] = await Promise.all([
-    loadApi<Page<Integration>>(request, context, apiPath(`/api/orgs/${params.orgId}/integrations`, {
-      ...filters, status: STATUSES.includes(filters.status as IntegrationStatus) ? filters.status : undefined,
-      limit: 50, cursor: url.searchParams.get('cursor'),
-    })),
+    loadApi<Page<Integration>>(
+      request,
+      context,
+      apiPath(`/api/orgs/${params.orgId}/integrations`, {
+        ...filters,
+        status: STATUSES.includes(filters.status as IntegrationStatus) ? filters.status : undefined,
+        limit: 50,
+        cursor: url.searchParams.get('cursor'),
+      }),
+    ),
     loadApi<{ items: Provider[] }>(request, context, '/api/providers'),
     loadSyncStatus(context, params.orgId),
   ]);
@@ -40,40 +46,80 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
 
   return (
     <>
-      <PageHeader title="Integrations" description="Connections to your SaaS providers, their status and schedules."
-        actions={permissions.edit && <LinkButton to={`${base}/new`}>Add integration</LinkButton>} />
+      <PageHeader
+        title="Integrations"
+        description="Connections to your SaaS providers, their status and schedules."
+        actions={permissions.edit && <LinkButton to={`${base}/new`}>Add integration</LinkButton>}
+      />
       <SyncStatus orgId={params.orgId} variant="full" initial={status} canSync={permissions.edit} />
 
       <Form method="get" className="mb-4 flex flex-wrap items-end gap-3" role="search">
         <div className="w-64">
-          <label htmlFor="q" className="text-xs font-medium text-slate-600">Search</label>
+          <label htmlFor="q" className="text-xs font-medium text-slate-600">
+            Search
+          </label>
           <Input id="q" name="q" type="search" placeholder="Name…" defaultValue={filters.q} />
         </div>
         <div>
-          <label htmlFor="status" className="text-xs font-medium text-slate-600">Status</label>
+          <label htmlFor="status" className="text-xs font-medium text-slate-600">
+            Status
+          </label>
           <Select id="status" name="status" defaultValue={filters.status}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </Select>
         </div>
         <div>
-          <label htmlFor="provider" className="text-xs font-medium text-slate-600">Provider</label>
+          <label htmlFor="provider" className="text-xs font-medium text-slate-600">
+            Provider
+          </label>
           <Select id="provider" name="provider" defaultValue={filters.provider}>
             <option value="">Any provider</option>
-            {providers.map((p) => <option key={p.key} value={p.key}>{p.name}</option>)}
+            {providers.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.name}
+              </option>
+            ))}
           </Select>
         </div>
-        <LinkButton variant="ghost" to={base} className={filtered ? '' : 'invisible'}>Clear</LinkButton>
-        <button type="submit" className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Apply</button>
+        <LinkButton variant="ghost" to={base} className={filtered ? '' : 'invisible'}>
+          Clear
+        </LinkButton>
+        <button
+          type="submit"
+          className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+        >
+          Apply
+        </button>
       </Form>
 
       {page.items.length === 0 ? (
         filtered ? (
-          <EmptyState title="No integrations match these filters" description="Try another status, provider or search." action={<LinkButton variant="secondary" to={base}>Clear filters</LinkButton>} />
+          <EmptyState
+            title="No integrations match these filters"
+            description="Try another status, provider or search."
+            action={
+              <LinkButton variant="secondary" to={base}>
+                Clear filters
+              </LinkButton>
+            }
+          />
         ) : (
-          <EmptyState title="No integrations yet"
+          <EmptyState
+            title="No integrations yet"
             description="Connect Salesforce, HubSpot, Slack, Stripe, Google Calendar and more, then sync their data on your own schedule."
-            action={permissions.edit ? <LinkButton to={`${base}/new`}>Add your first integration</LinkButton> : <span className="text-sm text-slate-500">Ask an admin to add one.</span>} />
+            action={
+              permissions.edit ? (
+                <LinkButton to={`${base}/new`}>Add your first integration</LinkButton>
+              ) : (
+                <span className="text-sm text-slate-500">Ask an admin to add one.</span>
+              )
+            }
+          />
         )
       ) : (
         <Table head={['Integration', 'Status', 'Last sync', 'Next sync', '']}>
@@ -83,24 +129,37 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
                 <div className="flex items-center gap-3">
                   <ProviderAvatar providerKey={i.provider} name={providerName(i.provider)} />
                   <div>
-                    <Link to={`${base}/${i.id}`} className="font-medium text-slate-900 hover:text-brand-700">{i.name}</Link>
+                    <Link to={`${base}/${i.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                      {i.name}
+                    </Link>
                     <div className="text-xs text-slate-500">{providerName(i.provider)}</div>
                   </div>
                 </div>
               </Td>
               <Td>
                 <StatusBadge status={i.status} />
-                {i.status === 'ERROR' && i.lastError && <div className="mt-1 max-w-xs truncate text-xs text-red-700" title={i.lastError}>{i.lastError}</div>}
+                {i.status === 'ERROR' && i.lastError && (
+                  <div className="mt-1 max-w-xs truncate text-xs text-red-700" title={i.lastError}>
+                    {i.lastError}
+                  </div>
+                )}
               </Td>
               <Td>{formatDateTime(i.lastSyncAt)}</Td>
               <Td>{i.status === 'PAUSED' ? <span className="text-slate-400">Paused</span> : formatDateTime(i.nextSyncAt)}</Td>
-              <Td className="text-right"><Link to={`${base}/${i.id}`} className="text-sm font-medium text-brand-700 hover:underline">Open<span className="sr-only"> {i.name}</span> →</Link></Td>
+              <Td className="text-right">
+                <Link to={`${base}/${i.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+                  Open<span className="sr-only"> {i.name}</span> →
+                </Link>
+              </Td>
             </tr>
           ))}
         </Table>
       )}
-      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? `${base}?${withoutCursor(search)}` : null}
-        makeHref={(cursor) => `${base}?${withCursor(search, cursor)}`} />
+      <Pager
+        nextCursor={page.nextCursor}
+        resetHref={search.get('cursor') ? `${base}?${withoutCursor(search)}` : null}
+        makeHref={(cursor) => `${base}?${withCursor(search, cursor)}`}
+      />
     </>
   );
 }

@@ -47,20 +47,43 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
             {actionData?.message && <ErrorNote>{actionData.message}</ErrorNote>}
             {loaderData.ssoError && <ErrorNote>{loaderData.ssoError}</ErrorNote>}
             <Field label="Email" htmlFor="email" error={actionData?.fieldErrors.email}>
-              <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={actionData?.email} autoFocus
-                aria-invalid={Boolean(actionData?.fieldErrors.email)} />
+              <Input
+                id="email"
+                name="email"
+                type="email"
+                autoComplete="username"
+                required
+                defaultValue={actionData?.email}
+                autoFocus
+                aria-invalid={Boolean(actionData?.fieldErrors.email)}
+              />
             </Field>
             <Field label="Password" htmlFor="password" error={actionData?.fieldErrors.password}>
-              <Input id="password" name="password" type="password" autoComplete="current-password" required
-                aria-invalid={Boolean(actionData?.fieldErrors.password)} />
+              <Input
+                id="password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                aria-invalid={Boolean(actionData?.fieldErrors.password)}
+              />
             </Field>
-            <Button className="w-full" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</Button>
+            <Button className="w-full" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </Button>
           </Form>
           {loaderData.demo && <DemoLogins demo={loaderData.demo} />}
           {loaderData.sso && (
             <>
-              <div className="my-4 flex items-center gap-3 text-xs text-slate-400"><span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" /></div>
-              <a href="/api/auth/sso/start" className="flex w-full items-center justify-center rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+              <div className="my-4 flex items-center gap-3 text-xs text-slate-400">
+                <span className="h-px flex-1 bg-slate-200" />
+                or
+                <span className="h-px flex-1 bg-slate-200" />
+              </div>
+              <a
+                href="/api/auth/sso/start"
+                className="flex w-full items-center justify-center rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+              >
                 Continue with {loaderData.sso.name}
               </a>
             </>
@@ -84,15 +107,27 @@ function DemoLogins({ demo }: { demo: { logins: { email: string; role: string }[
   };
   return (
     <section aria-labelledby="demo-logins" className="mt-5 border-t border-slate-100 pt-4">
-      <h2 id="demo-logins" className="text-xs font-semibold uppercase tracking-wide text-slate-500">Demo logins</h2>
+      <h2 id="demo-logins" className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+        Demo logins
+      </h2>
       <p className="mt-1 text-xs text-slate-500">
-        {demo.password ? <>Password <code className="font-mono text-slate-700">{demo.password}</code>. </> : 'Password: the value of DEMO_PASSWORD. '}
+        {demo.password ? (
+          <>
+            Password <code className="font-mono text-slate-700">{demo.password}</code>.{' '}
+          </>
+        ) : (
+          'Password: the value of DEMO_PASSWORD. '
+        )}
         Shown because demo data is enabled (never in production).
       </p>
       <ul className="mt-2 space-y-1">
         {demo.logins.map((l) => (
           <li key={l.email}>
-            <button type="button" onClick={() => fill(l.email)} className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-50">
+            <button
+              type="button"
+              onClick={() => fill(l.email)}
+              className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-50"
+            >
               <span className="font-medium text-slate-800">{l.email}</span>
               <span className="text-xs text-slate-500">{l.role}</span>
             </button>

@@ -3,7 +3,16 @@ import { useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/members';
 import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, roleLabel } from '~/lib/format';
-import { isRole, readAddMember, ROLES, validateAddMember, type AddMemberErrors, type AddMemberValues, type Invitation, type Member } from '~/lib/members-form';
+import {
+  isRole,
+  readAddMember,
+  ROLES,
+  validateAddMember,
+  type AddMemberErrors,
+  type AddMemberValues,
+  type Invitation,
+  type Member,
+} from '~/lib/members-form';
 import type { Page, Role } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
@@ -15,9 +24,14 @@ import { InvitationNotice } from '~/components/invitation-notice';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
-  const page = await loadApi<Page<Member>>(request, context, apiPath(`/api/orgs/${params.orgId}/members`, {
-    limit: 100, cursor: url.searchParams.get('cursor'),
-  }));
+  const page = await loadApi<Page<Member>>(
+    request,
+    context,
+    apiPath(`/api/orgs/${params.orgId}/members`, {
+      limit: 100,
+      cursor: url.searchParams.get('cursor'),
+    }),
+  );
   return { page };
 }
 
@@ -38,12 +52,15 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     const fieldErrors = validateAddMember(values);
     if (Object.keys(fieldErrors).length) return { ok: false, intent, message: 'Check the highlighted fields.', fieldErrors, values };
     const res = await callApi<{ email: string; invitation: Invitation }>(context, 'POST', base, {
-      email: values.email, role: values.role, ...(values.name ? { name: values.name } : {}),
+      email: values.email,
+      role: values.role,
+      ...(values.name ? { name: values.name } : {}),
     });
     if (res.ok) {
       const { invitation } = res.data;
       return {
-        ok: true, intent,
+        ok: true,
+        intent,
         message: `Invited ${values.email} as ${roleLabel(values.role)}`,
         // The token goes to this Super Admin's browser once, in this answer; it is never logged or stored here.
         invited: { email: values.email, invitation },
@@ -51,13 +68,15 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     }
     const out = outcome(request, res, '', intent);
     // The API's 400s name the field ("body/email must match format…"); put them next to it.
-    const field = !res.ok && res.status === 400 ? (['email', 'name', 'role'] as const).find((f) => res.message.includes(`/${f}`)) : undefined;
+    const field =
+      !res.ok && res.status === 400 ? (['email', 'name', 'role'] as const).find((f) => res.message.includes(`/${f}`)) : undefined;
     return { ...out, values, fieldErrors: field ? { [field]: out.message } : undefined };
   }
 
   const userId = String(form.get('userId') ?? '');
   const email = String(form.get('email') ?? 'the member');
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) return { ok: false, intent, userId, message: 'This member could not be identified; reload the page.' };
+  if (!/^[0-9a-f-]{36}$/i.test(userId))
+    return { ok: false, intent, userId, message: 'This member could not be identified; reload the page.' };
   if (intent === 'role') {
     const role = form.get('role');
     if (!isRole(role)) return { ok: false, intent, userId, message: 'Choose a role.' };
@@ -85,24 +104,50 @@ export default function Members({ loaderData, params }: Route.ComponentProps) {
 
   return (
     <>
-      <PageHeader title="Members & roles"
-        description={manage
-          ? `People who can use ${org.name}, and what each may do.`
-          : `People who can use ${org.name}. Only a Super Admin can add members or change roles.`} />
+      <PageHeader
+        title="Members & roles"
+        description={
+          manage
+            ? `People who can use ${org.name}, and what each may do.`
+            : `People who can use ${org.name}. Only a Super Admin can add members or change roles.`
+        }
+      />
 
       {manage && <AddMember />}
 
       {page.items.length === 0 ? (
         <EmptyState title="No members on this page" description="This organization has no members to show." />
       ) : (
-        <Table head={manage ? ['Member', 'Role', 'Joined', <span key="a" className="sr-only">Actions</span>] : ['Member', 'Role', 'Joined']}>
+        <Table
+          head={
+            manage
+              ? [
+                  'Member',
+                  'Role',
+                  'Joined',
+                  <span key="a" className="sr-only">
+                    Actions
+                  </span>,
+                ]
+              : ['Member', 'Role', 'Joined']
+          }
+        >
           {page.items.map((m) => (
-            <MemberRow key={m.userId} member={m} manage={manage} isSelf={m.userId === me.user.id}
-              lastSuperAdmin={m.role === 'super_admin' && superAdmins === 1 && !page.nextCursor && !search.get('cursor')} />
+            <MemberRow
+              key={m.userId}
+              member={m}
+              manage={manage}
+              isSelf={m.userId === me.user.id}
+              lastSuperAdmin={m.role === 'super_admin' && superAdmins === 1 && !page.nextCursor && !search.get('cursor')}
+            />
           ))}
         </Table>
       )}
-      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? base : null} makeHref={(c) => `${base}?cursor=${encodeURIComponent(c)}`} />
+      <Pager
+        nextCursor={page.nextCursor}
+        resetHref={search.get('cursor') ? base : null}
+        makeHref={(c) => `${base}?cursor=${encodeURIComponent(c)}`}
+      />
 
       <details className="mt-6 rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
         <summary className="cursor-pointer font-medium text-slate-700">What each role may do</summary>
@@ -143,42 +188,78 @@ function AddMember() {
 
   return (
     <Card title="Add a member" className="mb-6">
-      <fetcher.Form method="post" ref={formRef} noValidate
+      <fetcher.Form
+        method="post"
+        ref={formRef}
+        noValidate
         onSubmit={(e) => {
           const errs = validateAddMember(readAddMember(new FormData(e.currentTarget)));
           setClientErrors(errs);
           if (Object.keys(errs).length) e.preventDefault();
         }}
-        className="grid grid-cols-1 items-start gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,1.5fr)_minmax(0,1fr)_auto]">
+        className="grid grid-cols-1 items-start gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,1.5fr)_minmax(0,1fr)_auto]"
+      >
         <input type="hidden" name="intent" value="add" />
         <Field label="Email" htmlFor="member-email" error={errors.email} hint="They get an invitation and join when they accept it.">
-          <Input id="member-email" name="email" type="email" autoComplete="off" required placeholder="name@example.com"
+          <Input
+            id="member-email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            placeholder="name@example.com"
             defaultValue={result?.ok === false ? result.values?.email : undefined}
-            aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? 'member-email-error' : undefined} />
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={errors.email ? 'member-email-error' : undefined}
+          />
         </Field>
         <Field label="Name (optional)" htmlFor="member-name" error={errors.name} hint="Used for new users only.">
-          <Input id="member-name" name="name" autoComplete="off" maxLength={120}
+          <Input
+            id="member-name"
+            name="name"
+            autoComplete="off"
+            maxLength={120}
             defaultValue={result?.ok === false ? result.values?.name : undefined}
-            aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? 'member-name-error' : undefined} />
+            aria-invalid={errors.name ? true : undefined}
+            aria-describedby={errors.name ? 'member-name-error' : undefined}
+          />
         </Field>
         <Field label="Role" htmlFor="member-role" error={errors.role}>
           <Select id="member-role" name="role" defaultValue={result?.ok === false ? result.values?.role || 'viewer' : 'viewer'}>
-            {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
           </Select>
         </Field>
         <div className="md:pt-6">
-          <Button disabled={busy} className="w-full md:w-auto">{busy ? 'Adding…' : 'Add member'}</Button>
+          <Button disabled={busy} className="w-full md:w-auto">
+            {busy ? 'Adding…' : 'Add member'}
+          </Button>
         </div>
       </fetcher.Form>
-      {result?.ok === false && !result.fieldErrors && <p role="alert" className="mt-3 text-sm text-red-700">{result.message}</p>}
-      {result?.ok && result.invited && (
-        <InvitationNotice invited={result.invited} onDone={() => setDismissed(fetcher.data ?? null)} />
+      {result?.ok === false && !result.fieldErrors && (
+        <p role="alert" className="mt-3 text-sm text-red-700">
+          {result.message}
+        </p>
       )}
+      {result?.ok && result.invited && <InvitationNotice invited={result.invited} onDone={() => setDismissed(fetcher.data ?? null)} />}
     </Card>
   );
 }
 
-function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member; manage: boolean; isSelf: boolean; lastSuperAdmin: boolean }) {
+function MemberRow({
+  member,
+  manage,
+  isSelf,
+  lastSuperAdmin,
+}: {
+  member: Member;
+  manage: boolean;
+  isSelf: boolean;
+  lastSuperAdmin: boolean;
+}) {
   // One fetcher per kind of change, shared by the rows (the page shows their toasts); each row shows the
   // error of its own member.
   const roleFetcher = useFetcher<MemberOutcome>({ key: 'member-role' });
@@ -190,67 +271,92 @@ function MemberRow({ member, manage, isSelf, lastSuperAdmin }: { member: Member;
   const result = [roleFetcher, removeFetcher].find((f) => mine(f) && f.state === 'idle' && f.data && !f.data.ok)?.data;
   // A refused change puts the select back to the role the member still has.
   useEffect(() => {
-    if (roleFetcher.state === 'idle' && roleFetcher.data && !roleFetcher.data.ok && roleFetcher.data.userId === member.userId) setRole(member.role);
+    if (roleFetcher.state === 'idle' && roleFetcher.data && !roleFetcher.data.ok && roleFetcher.data.userId === member.userId)
+      setRole(member.role);
   }, [roleFetcher.state, roleFetcher.data, member.userId, member.role]);
   const selectId = `role-${member.userId}`;
   const savingRole = roleFetcher.state !== 'idle' && mine(roleFetcher);
 
   return (
     <>
-    <tr data-member={member.email} className={result ? 'align-top border-b-0 [&>td]:pb-1' : 'align-top'}>
-      <Td className="whitespace-normal!">
-        <div className="font-medium text-slate-900">
-          {member.name}
-          {isSelf && <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700">You</span>}
-          {member.status === 'invited' && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">Invited</span>}
-          {member.status === 'disabled' && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600">Disabled</span>}
-        </div>
-        <div className="text-slate-500">{member.email}</div>
-      </Td>
-      <Td>
-        {manage ? (
-          <roleFetcher.Form method="post" className="flex items-center gap-2">
-            <input type="hidden" name="intent" value="role" />
-            <input type="hidden" name="userId" value={member.userId} />
-            <input type="hidden" name="email" value={member.email} />
-            <label htmlFor={selectId} className="sr-only">Role of {member.email}</label>
-            <div className="w-40">
-              <Select id={selectId} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-                {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
-              </Select>
-            </div>
-            <Button variant="secondary" disabled={savingRole || role === member.role}>{savingRole ? 'Saving…' : 'Save'}</Button>
-          </roleFetcher.Form>
-        ) : (
-          <span className="font-medium text-slate-800">{roleLabel(member.role)}</span>
-        )}
-        {manage && isSelf && role !== member.role && member.role === 'super_admin' && (
-          <p className="mt-1 text-xs text-amber-800">You will no longer be able to manage members.</p>
-        )}
-        {manage && lastSuperAdmin && role === member.role && <p className="mt-1 text-xs text-slate-500">The only Super Admin</p>}
-      </Td>
-      <Td>{formatDateTime(member.joinedAt)}</Td>
-      {manage && (
-        <Td className="text-right">
-          <ConfirmAction fetcher={removeFetcher as never} fields={{ intent: 'remove', userId: member.userId, email: member.email }}
-            busy={removeFetcher.state !== 'idle' && mine(removeFetcher)}
-            label="Remove" ariaLabel={`Remove ${member.email}`} pendingLabel="Removing…"
-            title={isSelf ? 'Remove yourself?' : `Remove ${member.email}?`} confirmLabel="Remove member"
-            description={isSelf
-              ? 'You will lose access to this organization at once. Another Super Admin would have to add you back.'
-              : <>They lose access to this organization at once. Their account stays, and you can add them again later.</>} />
+      <tr data-member={member.email} className={result ? 'align-top border-b-0 [&>td]:pb-1' : 'align-top'}>
+        <Td className="whitespace-normal!">
+          <div className="font-medium text-slate-900">
+            {member.name}
+            {isSelf && <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700">You</span>}
+            {member.status === 'invited' && (
+              <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">
+                Invited
+              </span>
+            )}
+            {member.status === 'disabled' && (
+              <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600">Disabled</span>
+            )}
+          </div>
+          <div className="text-slate-500">{member.email}</div>
         </Td>
-      )}
-    </tr>
-    {result && (
-      <tr>
-        <td colSpan={manage ? 4 : 3} className="px-4 pb-2.5">
-          <p role="alert" data-row-error className="rounded bg-red-50 px-3 py-1.5 text-sm text-red-800 ring-1 ring-inset ring-red-600/20">
-            {member.email}: {result.message}
-          </p>
-        </td>
+        <Td>
+          {manage ? (
+            <roleFetcher.Form method="post" className="flex items-center gap-2">
+              <input type="hidden" name="intent" value="role" />
+              <input type="hidden" name="userId" value={member.userId} />
+              <input type="hidden" name="email" value={member.email} />
+              <label htmlFor={selectId} className="sr-only">
+                Role of {member.email}
+              </label>
+              <div className="w-40">
+                <Select id={selectId} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+                  {ROLES.map((r) => (
+                    <option key={r.value} value={r.value}>
+                      {r.label}
+                    </option>
+                  ))}
+                </Select>
+              </div>
+              <Button variant="secondary" disabled={savingRole || role === member.role}>
+                {savingRole ? 'Saving…' : 'Save'}
+              </Button>
+            </roleFetcher.Form>
+          ) : (
+            <span className="font-medium text-slate-800">{roleLabel(member.role)}</span>
+          )}
+          {manage && isSelf && role !== member.role && member.role === 'super_admin' && (
+            <p className="mt-1 text-xs text-amber-800">You will no longer be able to manage members.</p>
+          )}
+          {manage && lastSuperAdmin && role === member.role && <p className="mt-1 text-xs text-slate-500">The only Super Admin</p>}
+        </Td>
+        <Td>{formatDateTime(member.joinedAt)}</Td>
+        {manage && (
+          <Td className="text-right">
+            <ConfirmAction
+              fetcher={removeFetcher as never}
+              fields={{ intent: 'remove', userId: member.userId, email: member.email }}
+              busy={removeFetcher.state !== 'idle' && mine(removeFetcher)}
+              label="Remove"
+              ariaLabel={`Remove ${member.email}`}
+              pendingLabel="Removing…"
+              title={isSelf ? 'Remove yourself?' : `Remove ${member.email}?`}
+              confirmLabel="Remove member"
+              description={
+                isSelf ? (
+                  'You will lose access to this organization at once. Another Super Admin would have to add you back.'
+                ) : (
+                  <>They lose access to this organization at once. Their account stays, and you can add them again later.</>
+                )
+              }
+            />
+          </Td>
+        )}
       </tr>
-    )}
+      {result && (
+        <tr>
+          <td colSpan={manage ? 4 : 3} className="px-4 pb-2.5">
+            <p role="alert" data-row-error className="rounded bg-red-50 px-3 py-1.5 text-sm text-red-800 ring-1 ring-inset ring-red-600/20">
+              {member.email}: {result.message}
+            </p>
+          </td>
+        </tr>
+      )}
     </>
   );
 }

@@ -50,15 +50,26 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
           <div className="flex items-center gap-3 pt-4">
             <h2 className="text-lg font-semibold text-slate-900">{org.name}</h2>
             {org.status === 'suspended' && <StatusBadge status="suspended" />}
-            {platformOwner && !role && <span className="rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-600/20">Read-only: viewing as Platform Owner</span>}
+            {platformOwner && !role && (
+              <span className="rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-600/20">
+                Read-only: viewing as Platform Owner
+              </span>
+            )}
           </div>
           <nav className="-mb-px mt-2 flex gap-5 overflow-x-auto" aria-label="Organization">
-            {tabs.filter((t) => t.show).map((t) => (
-              <NavLink key={t.to} to={t.to}
-                className={({ isActive }) => `whitespace-nowrap border-b-2 px-1 py-2.5 text-sm font-medium ${isActive ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-700'}`}>
-                {t.label}
-              </NavLink>
-            ))}
+            {tabs
+              .filter((t) => t.show)
+              .map((t) => (
+                <NavLink
+                  key={t.to}
+                  to={t.to}
+                  className={({ isActive }) =>
+                    `whitespace-nowrap border-b-2 px-1 py-2.5 text-sm font-medium ${isActive ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-700'}`
+                  }
+                >
+                  {t.label}
+                </NavLink>
+              ))}
           </nav>
         </div>
       </div>

@@ -14,11 +14,24 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const filters = parseLogFilters(url.searchParams);
   const org = `/api/orgs/${params.orgId}`;
   const [page, integrations, running, queued] = await Promise.all([
-    filters.hasErrors ? { items: [], nextCursor: null } satisfies Page<LogLine>
-      : loadApi<Page<LogLine>>(request, context, apiPath(`${org}/logs`, { ...filters.query, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor') })),
+    filters.hasErrors
+      ? ({ items: [], nextCursor: null } satisfies Page<LogLine>)
+      : loadApi<Page<LogLine>>(
+          request,
+          context,
+          apiPath(`${org}/logs`, { ...filters.query, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor') }),
+        ),
     loadApi<Page<Integration>>(request, context, apiPath(`${org}/integrations`, { limit: 200 })),
-    loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { integrationId: filters.query.integrationId, status: 'running', limit: 1 })),
-    loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { integrationId: filters.query.integrationId, status: 'queued', limit: 1 })),
+    loadApi<Page<Run>>(
+      request,
+      context,
+      apiPath(`${org}/runs`, { integrationId: filters.query.integrationId, status: 'running', limit: 1 }),
+    ),
+    loadApi<Page<Run>>(
+      request,
+      context,
+      apiPath(`${org}/runs`, { integrationId: filters.query.integrationId, status: 'queued', limit: 1 }),
+    ),
   ]);
   return {
     page,
@@ -40,24 +53,49 @@ export default function OrgLogs({ loaderData, params }: Route.ComponentProps) {
 
   return (
     <>
-      <PageHeader title="Logs" description="Sync log lines of every integration in this organization, newest first. Times in UTC."
-        actions={<LiveIndicator active={live} />} />
+      <PageHeader
+        title="Logs"
+        description="Sync log lines of every integration in this organization, newest first. Times in UTC."
+        actions={<LiveIndicator active={live} />}
+      />
       <LogFilters values={values} errors={errors} integrations={integrations} filtered={filtered} clearHref={here} />
       {page.items.length === 0 ? (
         filtered ? (
-          <EmptyState title={Object.keys(errors).length ? 'Fix the filters to see logs' : 'No log lines match these filters'}
-            description="Try another integration or level, a shorter text or a wider time range." action={<LinkButton variant="secondary" to={here}>Clear filters</LinkButton>} />
+          <EmptyState
+            title={Object.keys(errors).length ? 'Fix the filters to see logs' : 'No log lines match these filters'}
+            description="Try another integration or level, a shorter text or a wider time range."
+            action={
+              <LinkButton variant="secondary" to={here}>
+                Clear filters
+              </LinkButton>
+            }
+          />
         ) : (
-          <EmptyState title="No logs yet" description="Sync runs write their progress and errors here once integrations start syncing."
-            action={<LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations`}>Go to integrations</LinkButton>} />
+          <EmptyState
+            title="No logs yet"
+            description="Sync runs write their progress and errors here once integrations start syncing."
+            action={
+              <LinkButton variant="secondary" to={`/orgs/${params.orgId}/integrations`}>
+                Go to integrations
+              </LinkButton>
+            }
+          />
         )
       ) : (
-        <LogList logs={page.items}
-          integration={(log) => ({ name: names.get(log.integrationId) ?? 'Deleted integration', href: `${integrationBase(log.integrationId)}/logs` })}
-          runHref={(log) => `${integrationBase(log.integrationId)}/logs?runId=${log.runId}`} />
+        <LogList
+          logs={page.items}
+          integration={(log) => ({
+            name: names.get(log.integrationId) ?? 'Deleted integration',
+            href: `${integrationBase(log.integrationId)}/logs`,
+          })}
+          runHref={(log) => `${integrationBase(log.integrationId)}/logs?runId=${log.runId}`}
+        />
       )}
-      <Pager nextCursor={page.nextCursor} resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
-        makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`} />
+      <Pager
+        nextCursor={page.nextCursor}
+        resetHref={search.get('cursor') ? `${here}${withoutCursor(search)}` : null}
+        makeHref={(cursor) => `${here}?${withCursor(search, cursor)}`}
+      />
     </>
   );
 }
@@ -67,8 +105,12 @@ export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {
   return (
     <div className="space-y-4">
       <title>{`Logs: ${title} · Linkyard`}</title>
-      <ErrorNote><strong>{title}.</strong> {message}</ErrorNote>
-      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/logs`}>Logs without filters</LinkButton>
+      <ErrorNote>
+        <strong>{title}.</strong> {message}
+      </ErrorNote>
+      <LinkButton variant="secondary" to={`/orgs/${params.orgId}/logs`}>
+        Logs without filters
+      </LinkButton>
     </div>
   );
 }

@@ -46,9 +46,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Ac
   return { ok: false, message: 'Unknown action.' };
 }
 
-export const meta: Route.MetaFunction = ({ data }) => [
-  { title: `${data?.organization.name ?? 'Tenant'} · Platform console · Linkyard` },
-];
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.organization.name ?? 'Tenant'} · Platform console · Linkyard` }];
 
 export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
   const { tenant, organization: org, integrations, runs, failures, audit, members, now } = loaderData;
@@ -58,20 +56,36 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
   const integrationName = (id: string) => integrations.items.find((i) => i.id === id)?.name ?? 'Deleted integration';
   const statusError = statusFetcher.state === 'idle' && statusFetcher.data && !statusFetcher.data.ok ? statusFetcher.data.message : null;
 
-  const tiles = tenant ? [
-    { label: 'Members', value: formatNumber(tenant.members) },
-    { label: 'Integrations', value: formatNumber(tenant.integrations) },
-    { label: 'Runs (24 h)', value: formatNumber(tenant.runs24h) },
-    { label: 'Failed (24 h)', value: `${formatNumber(tenant.failedRuns24h)}${tenant.runs24h ? ` · ${failureRate(tenant.runs24h, tenant.failedRuns24h)}` : ''}`, bad: tenant.failedRuns24h > 0 },
-    { label: 'Last activity', value: tenant.lastActivityAt ? formatRelative(tenant.lastActivityAt, now) : 'Never', title: formatDateTime(tenant.lastActivityAt, true) },
-  ] : [];
+  const tiles = tenant
+    ? [
+        { label: 'Members', value: formatNumber(tenant.members) },
+        { label: 'Integrations', value: formatNumber(tenant.integrations) },
+        { label: 'Runs (24 h)', value: formatNumber(tenant.runs24h) },
+        {
+          label: 'Failed (24 h)',
+          value: `${formatNumber(tenant.failedRuns24h)}${tenant.runs24h ? ` · ${failureRate(tenant.runs24h, tenant.failedRuns24h)}` : ''}`,
+          bad: tenant.failedRuns24h > 0,
+        },
+        {
+          label: 'Last activity',
+          value: tenant.lastActivityAt ? formatRelative(tenant.lastActivityAt, now) : 'Never',
+          title: formatDateTime(tenant.lastActivityAt, true),
+        },
+      ]
+    : [];
 
   return (
     <main className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link to="/platform" className="hover:text-brand-700 hover:underline">Platform console</Link>
-        <span aria-hidden className="mx-1.5">/</span>
-        <span aria-current="page" className="text-slate-700">{org.name}</span>
+        <Link to="/platform" className="hover:text-brand-700 hover:underline">
+          Platform console
+        </Link>
+        <span aria-hidden className="mx-1.5">
+          /
+        </span>
+        <span aria-current="page" className="text-slate-700">
+          {org.name}
+        </span>
       </nav>
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
         <div>
@@ -81,15 +95,22 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
             {tenant && <HealthIndicator tenant={tenant} />}
           </div>
           <p className="mt-1 text-sm text-slate-600">
-            <span className="font-mono">{org.slug}</span> · created {formatDateTime(tenant?.organization.createdAt ?? org.createdAt)} · read-only view
+            <span className="font-mono">{org.slug}</span> · created {formatDateTime(tenant?.organization.createdAt ?? org.createdAt)} ·
+            read-only view
           </p>
         </div>
         <div className="flex items-center gap-2">
-          <LinkButton variant="secondary" to={`${base}/integrations`}>Open organization pages</LinkButton>
+          <LinkButton variant="secondary" to={`${base}/integrations`}>
+            Open organization pages
+          </LinkButton>
           <SuspendToggle fetcher={statusFetcher as never} org={org} />
         </div>
       </div>
-      {statusError && <div className="mb-4"><ErrorNote>{statusError}</ErrorNote></div>}
+      {statusError && (
+        <div className="mb-4">
+          <ErrorNote>{statusError}</ErrorNote>
+        </div>
+      )}
       {org.status === 'suspended' && (
         <p className="mb-4 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/20">
           This organization is suspended: its members are refused on every call and its schedules do not fire.
@@ -111,21 +132,33 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
           </div>
         </section>
       ) : (
-        <div className="mb-6"><ErrorNote>The health figures of this organization are not available.</ErrorNote></div>
+        <div className="mb-6">
+          <ErrorNote>The health figures of this organization are not available.</ErrorNote>
+        </div>
       )}
 
       <div className="mb-6 grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card title={`Integrations (${integrations.items.length}${integrations.nextCursor ? '+' : ''})`}
-          actions={<Link to={`${base}/integrations`} className="text-sm font-medium text-brand-700 hover:underline">All integrations →</Link>}
-          className="[&>div]:p-0">
+        <Card
+          title={`Integrations (${integrations.items.length}${integrations.nextCursor ? '+' : ''})`}
+          actions={
+            <Link to={`${base}/integrations`} className="text-sm font-medium text-brand-700 hover:underline">
+              All integrations →
+            </Link>
+          }
+          className="[&>div]:p-0"
+        >
           {integrations.items.length === 0 ? (
-            <div className="p-5"><EmptyState title="No integrations" description="This organization has not added any integration yet." /></div>
+            <div className="p-5">
+              <EmptyState title="No integrations" description="This organization has not added any integration yet." />
+            </div>
           ) : (
             <ul className="divide-y divide-slate-100">
               {integrations.items.map((i) => (
                 <li key={i.id} className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm">
                   <div className="min-w-0">
-                    <Link to={`${base}/integrations/${i.id}`} className="font-medium text-slate-900 hover:text-brand-700">{i.name}</Link>
+                    <Link to={`${base}/integrations/${i.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                      {i.name}
+                    </Link>
                     <div className="truncate text-xs text-slate-500" title={i.lastError ?? undefined}>
                       {i.provider} · last sync {formatDateTime(i.lastSyncAt)}
                       {i.lastError && <span className="text-red-700"> · {i.lastError}</span>}
@@ -146,10 +179,19 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
               {failures.items.map((r) => (
                 <li key={r.id} className="px-5 py-2.5 text-sm">
                   <div className="flex items-center justify-between gap-2">
-                    <Link to={`${base}/integrations/${r.integrationId}/history`} className="font-medium text-slate-900 hover:text-brand-700">{integrationName(r.integrationId)}</Link>
-                    <time dateTime={r.finishedAt ?? r.startedAt ?? undefined} className="text-xs text-slate-500">{formatDateTime(r.finishedAt ?? r.startedAt ?? r.scheduledFor)}</time>
+                    <Link
+                      to={`${base}/integrations/${r.integrationId}/history`}
+                      className="font-medium text-slate-900 hover:text-brand-700"
+                    >
+                      {integrationName(r.integrationId)}
+                    </Link>
+                    <time dateTime={r.finishedAt ?? r.startedAt ?? undefined} className="text-xs text-slate-500">
+                      {formatDateTime(r.finishedAt ?? r.startedAt ?? r.scheduledFor)}
+                    </time>
                   </div>
-                  <p className="mt-0.5 line-clamp-2 text-xs text-red-700" title={r.error ?? undefined}>{r.error ?? 'No reason recorded'}</p>
+                  <p className="mt-0.5 line-clamp-2 text-xs text-red-700" title={r.error ?? undefined}>
+                    {r.error ?? 'No reason recorded'}
+                  </p>
                 </li>
               ))}
             </ul>
@@ -164,16 +206,24 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
         <Table head={['Integration', 'Status', 'Trigger', 'Started', 'Duration', 'Fetched', 'Changed', 'Failed']}>
           {runs.items.map((r) => (
             <tr key={r.id} data-run-status={r.status}>
-              <Td><Link to={`${base}/integrations/${r.integrationId}/history`} className="font-medium text-slate-900 hover:text-brand-700">{integrationName(r.integrationId)}</Link></Td>
+              <Td>
+                <Link to={`${base}/integrations/${r.integrationId}/history`} className="font-medium text-slate-900 hover:text-brand-700">
+                  {integrationName(r.integrationId)}
+                </Link>
+              </Td>
               <Td>
                 <StatusBadge status={r.status} />
               </Td>
-              <Td><span className="text-slate-500">{r.trigger}</span></Td>
+              <Td>
+                <span className="text-slate-500">{r.trigger}</span>
+              </Td>
               <Td>{formatDateTime(r.startedAt ?? r.scheduledFor)}</Td>
               <Td className="tabular-nums">{formatDuration(r.durationMs)}</Td>
               <Td className="tabular-nums">{formatNumber(r.stats.fetched)}</Td>
               <Td className="tabular-nums">{formatNumber(r.stats.created + r.stats.updated + r.stats.deleted)}</Td>
-              <Td className="tabular-nums"><span className={r.stats.failed ? 'font-semibold text-red-700' : ''}>{formatNumber(r.stats.failed)}</span></Td>
+              <Td className="tabular-nums">
+                <span className={r.stats.failed ? 'font-semibold text-red-700' : ''}>{formatNumber(r.stats.failed)}</span>
+              </Td>
             </tr>
           ))}
         </Table>
@@ -181,24 +231,34 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
 
       <div className="mt-8 mb-3 flex items-end justify-between">
         <h2 className="text-lg font-semibold text-slate-900">Audit events</h2>
-        <Link to={`${base}/audit`} className="text-sm font-medium text-brand-700 hover:underline">Full audit log with filters →</Link>
+        <Link to={`${base}/audit`} className="text-sm font-medium text-brand-700 hover:underline">
+          Full audit log with filters →
+        </Link>
       </div>
-      {audit.items.length === 0 ? (
-        <EmptyState title="No audit events yet" />
-      ) : (
-        <AuditTable events={audit.items} />
-      )}
+      {audit.items.length === 0 ? <EmptyState title="No audit events yet" /> : <AuditTable events={audit.items} />}
 
-      <Card title={`Members (${members.items.length}${members.nextCursor ? '+' : ''})`} className="mt-8"
-        actions={<Link to={`${base}/members`} className="text-sm font-medium text-brand-700 hover:underline">Members page →</Link>}>
+      <Card
+        title={`Members (${members.items.length}${members.nextCursor ? '+' : ''})`}
+        className="mt-8"
+        actions={
+          <Link to={`${base}/members`} className="text-sm font-medium text-brand-700 hover:underline">
+            Members page →
+          </Link>
+        }
+      >
         {members.items.length === 0 ? (
           <p className="text-sm text-slate-500">No members.</p>
         ) : (
           <ul className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm xl:grid-cols-3">
             {members.items.map((m) => (
               <li key={m.userId} className="flex items-center justify-between gap-2">
-                <span className="truncate text-slate-800" title={m.email}>{m.email}</span>
-                <span className="shrink-0 text-xs text-slate-500">{roleLabel(m.role)}{m.status === 'invited' ? ' · invited' : ''}</span>
+                <span className="truncate text-slate-800" title={m.email}>
+                  {m.email}
+                </span>
+                <span className="shrink-0 text-xs text-slate-500">
+                  {roleLabel(m.role)}
+                  {m.status === 'invited' ? ' · invited' : ''}
+                </span>
               </li>
             ))}
           </ul>
@@ -208,7 +268,6 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
     </main>
   );
 }
-
 
 export function ErrorBoundary() {
   return <RouteError page="Platform console" wide forbiddenHint="The platform console is for Platform Owners only." />;

@@ -50,27 +50,49 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
           </Link>
           {orgs.length > 0 && (
             <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex items-center">
-              <label htmlFor="org-switcher" className="sr-only">Organization</label>
-              <select id="org-switcher" value={orgId ?? ''} onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
-                className="max-w-64 rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600">
+              <label htmlFor="org-switcher" className="sr-only">
+                Organization
+              </label>
+              <select
+                id="org-switcher"
+                value={orgId ?? ''}
+                onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
+                className="max-w-64 rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
+              >
                 {!orgId && <option value="">Choose an organization…</option>}
-                {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}{o.status === 'suspended' ? ' (suspended)' : ''}</option>)}
+                {orgs.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                    {o.status === 'suspended' ? ' (suspended)' : ''}
+                  </option>
+                ))}
               </select>
             </form>
           )}
           {platformOwner && (
-            <NavLink to="/platform" className={({ isActive }) => `rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`}>
+            <NavLink
+              to="/platform"
+              className={({ isActive }) =>
+                `rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
+              }
+            >
               Platform console
             </NavLink>
           )}
           <div className="ml-auto flex items-center gap-3">
             {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
             <div className="hidden text-right leading-tight md:block">
-              <div className="text-sm font-medium text-slate-800" data-testid="user-email">{me.user.email}</div>
-              <div className="text-xs text-slate-500" data-testid="user-role">{role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}</div>
+              <div className="text-sm font-medium text-slate-800" data-testid="user-email">
+                {me.user.email}
+              </div>
+              <div className="text-xs text-slate-500" data-testid="user-role">
+                {role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}
+              </div>
             </div>
             <Form method="post" action="/logout">
-              <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">Sign out</button>
+              <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+                Sign out
+              </button>
             </Form>
           </div>
         </div>

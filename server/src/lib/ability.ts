@@ -9,9 +9,7 @@ import { Forbidden } from './errors.js';
  * Conditions bind every tenant permission to the organization in the URL.
  */
 export type Action = 'manage' | 'read' | 'create' | 'update' | 'delete' | 'export' | 'suspend' | 'verify';
-export type SubjectName =
-  | 'Organization' | 'Member' | 'AuditEvent' | 'Platform'
-  | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'all';
+export type SubjectName = 'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'all';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>;
 
 export interface AbilityInput {

@@ -35,7 +35,9 @@ export const CHROMIUM_ARGS = [
 
 export class ChromiumNotFound extends Error {
   constructor(tried: string[]) {
-    super(`Chromium was not found (tried ${tried.join(', ')}). Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to the browser executable.`);
+    super(
+      `Chromium was not found (tried ${tried.join(', ')}). Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to the browser executable.`,
+    );
     this.name = 'ChromiumNotFound';
   }
 }
@@ -95,6 +97,8 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
     throw err;
   }
   // 'disconnected' fires after close() and after a crash alike; the profile goes either way.
-  browser.once('disconnected', () => { void removeProfile(); });
+  browser.once('disconnected', () => {
+    void removeProfile();
+  });
   return browser;
 }

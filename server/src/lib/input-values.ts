@@ -36,7 +36,11 @@ export interface BadValue {
  */
 export function findBadValue(input: unknown, numbersOnly = false): BadValue | null {
   // Each entry links to its parent, so a path is built only for the value that fails.
-  interface Entry { value: unknown; key: string; parent: Entry | null }
+  interface Entry {
+    value: unknown;
+    key: string;
+    parent: Entry | null;
+  }
   const pathOf = (e: Entry): string[] => {
     const path: string[] = [];
     for (let at: Entry | null = e; at?.parent; at = at.parent) path.push(at.key);
@@ -60,7 +64,8 @@ export function findBadValue(input: unknown, numbersOnly = false): BadValue | nu
         const problem = textProblem(key);
         if (problem) return { path: pathOf(entry), problem, inKey: true };
       }
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (value as Record<string, unknown>)[keys[i]], key: keys[i], parent: entry });
+      for (let i = keys.length - 1; i >= 0; i--)
+        stack.push({ value: (value as Record<string, unknown>)[keys[i]], key: keys[i], parent: entry });
     }
   }
   return null;
@@ -74,9 +79,12 @@ export function badValueMessage(where: string, bad: BadValue): string {
       : `${where} has a property name that is not valid Unicode text (it contains an unpaired surrogate)`;
   }
   switch (bad.problem) {
-    case 'nul': return `${where} must not contain NUL characters (\\u0000)`;
-    case 'surrogate': return `${where} must be valid Unicode text (it contains an unpaired surrogate)`;
-    default: return `${where} must be a finite number`;
+    case 'nul':
+      return `${where} must not contain NUL characters (\\u0000)`;
+    case 'surrogate':
+      return `${where} must be valid Unicode text (it contains an unpaired surrogate)`;
+    default:
+      return `${where} must be a finite number`;
   }
 }
 

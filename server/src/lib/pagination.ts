@@ -35,10 +35,19 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function partIsValid(value: unknown, part: CursorPart): boolean {
   switch (part) {
-    case 'uuid': return isUuid(value);
-    case 'timestamp': return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
-    case 'string': return typeof value === 'string' && textProblem(value) === null;
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
+    case 'uuid':
+      return isUuid(value);
+    case 'timestamp':
+      return (
+        typeof value === 'string' &&
+        ISO_TIMESTAMP.test(value) &&
+        !Number.isNaN(Date.parse(value)) &&
+        new Date(value).toISOString() === value
+      );
+    case 'string':
+      return typeof value === 'string' && textProblem(value) === null;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
   }
 }
 
@@ -50,7 +59,8 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
   if (!cursor) return null;
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === shape.length && parts.every((p, i) => partIsValid(p, shape[i]))) return parts as CursorValues<S>;
+    if (Array.isArray(parts) && parts.length === shape.length && parts.every((p, i) => partIsValid(p, shape[i])))
+      return parts as CursorValues<S>;
   } catch {
     // fall through to the error below
   }

@@ -7,15 +7,21 @@ export const Timestamp = Type.String({ format: 'date-time' });
 export const Name = Type.String({ minLength: 1, maxLength: 120 });
 export const Role = Type.Union([Type.Literal('viewer'), Type.Literal('admin'), Type.Literal('super_admin')]);
 
-export const StrictObject = <T extends Record<string, TSchema>>(properties: T) =>
-  Type.Object(properties, { additionalProperties: false });
+export const StrictObject = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
 export const OrgParams = StrictObject({ orgId: Uuid });
 
 export const ErrorResponse = Type.Object(
   {
-    statusCode: Type.Integer(), error: Type.String(), message: Type.String(), requestId: Type.String(),
-    field: Type.Optional(Type.String({ description: 'The input at fault (400): a JSON Pointer into the body (/settings/subdomain), query.<name> or params.<name>' })),
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+    requestId: Type.String(),
+    field: Type.Optional(
+      Type.String({
+        description: 'The input at fault (400): a JSON Pointer into the body (/settings/subdomain), query.<name> or params.<name>',
+      }),
+    ),
   },
   { $id: 'Error' },
 );

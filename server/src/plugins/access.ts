@@ -64,7 +64,13 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       // Read lazily: hooks of encapsulated plugins (e.g. the docs UI) may set the access after this hook.
-      app.routeAccess.push({ method, url: route.url, get access() { return route.config?.access; } });
+      app.routeAccess.push({
+        method,
+        url: route.url,
+        get access() {
+          return route.config?.access;
+        },
+      });
     }
   });
 

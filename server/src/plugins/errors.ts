@@ -36,7 +36,15 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
     }
     if (statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ statusCode, reason: message }, 'request rejected');
-    reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Internal Server Error', message, requestId: request.id, ...(field !== undefined ? { field } : {}) });
+    reply
+      .code(statusCode)
+      .send({
+        statusCode,
+        error: STATUS_CODES[statusCode] ?? 'Internal Server Error',
+        message,
+        requestId: request.id,
+        ...(field !== undefined ? { field } : {}),
+      });
   });
 
   // Text is checked before the schemas run, so `field` points into the document the client sent; numbers
@@ -54,11 +62,22 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No route ${request.method} ${request.url.split('?')[0]}`, requestId: request.id });
+    reply
+      .code(404)
+      .send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: request.id,
+      });
   });
 });
 
-const PARTS = [['params', 'params'], ['querystring', 'query'], ['body', 'body']] as const;
+const PARTS = [
+  ['params', 'params'],
+  ['querystring', 'query'],
+  ['body', 'body'],
+] as const;
 
 function rejectBadValues(request: FastifyRequest, numbersOnly: boolean) {
   for (const [part, property] of PARTS) {
@@ -77,7 +96,12 @@ function fieldOf(part: string, path: string[]): string | undefined {
 function validationField(err: FastifyError): string | undefined {
   const first = err.validation?.[0];
   if (!first) return undefined;
-  const path = first.instancePath ? first.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+  const path = first.instancePath
+    ? first.instancePath
+        .split('/')
+        .slice(1)
+        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+    : [];
   const params = first.params as { missingProperty?: string; additionalProperty?: string };
   if (first.keyword === 'required' && params.missingProperty) path.push(params.missingProperty);
   if (first.keyword === 'additionalProperties' && params.additionalProperty) path.push(params.additionalProperty);

@@ -10,7 +10,12 @@ export default fp(async function openapiPlugin(app: FastifyInstance, { publicUrl
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Linkyard API', version: '0.1.0', description: 'Multi-tenant admin platform for SaaS integrations. Conventions (authentication, errors, lists, secrets): docs/api.md in the Linkyard repository.' },
+      info: {
+        title: 'Linkyard API',
+        version: '0.1.0',
+        description:
+          'Multi-tenant admin platform for SaaS integrations. Conventions (authentication, errors, lists, secrets): docs/api.md in the Linkyard repository.',
+      },
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {
@@ -34,7 +39,8 @@ export default fp(async function openapiPlugin(app: FastifyInstance, { publicUrl
       routePrefix: '/docs',
       // The reference page's own policy (its scripts by hash), not framable; no https upgrade, so it works on plain-http development URLs.
       staticCSP: true,
-      transformStaticCSP: (header: string) => header.replace(' upgrade-insecure-requests;', '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+      transformStaticCSP: (header: string) =>
+        header.replace(' upgrade-insecure-requests;', '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
     });
   });
 });

@@ -60,7 +60,9 @@ export function createSameOriginChecks(publicUrl: string) {
       if (!SESSION_COOKIES.some((name) => cookies[name])) return;
       const origin = request.headers.origin;
       if (origin === undefined || fromOtherSite(request)) {
-        throw new Forbidden('Requests that use the session cookies must come from Linkyard itself (this site’s Origin header); other programs should use an Authorization header');
+        throw new Forbidden(
+          'Requests that use the session cookies must come from Linkyard itself (this site’s Origin header); other programs should use an Authorization header',
+        );
       }
       const contentType = request.headers['content-type'];
       const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;

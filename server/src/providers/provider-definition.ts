@@ -43,8 +43,20 @@ const StringMap = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Typ
 const Params = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Unknown());
 
 export const PROVIDER_CATEGORIES = [
-  'crm', 'payments', 'support', 'communication', 'calendar', 'productivity', 'developer',
-  'analytics', 'accounting', 'marketing', 'ecommerce', 'storage', 'health', 'custom',
+  'crm',
+  'payments',
+  'support',
+  'communication',
+  'calendar',
+  'productivity',
+  'developer',
+  'analytics',
+  'accounting',
+  'marketing',
+  'ecommerce',
+  'storage',
+  'health',
+  'custom',
 ] as const;
 const ProviderCategorySchema = Type.Union(PROVIDER_CATEGORIES.map((category) => Type.Literal(category)));
 export type ProviderCategory = (typeof PROVIDER_CATEGORIES)[number];
@@ -221,10 +233,7 @@ export const PaginationSchema = Type.Union([
   ),
   // Offset and page size are clauses of a query expression (QuickBooks `STARTPOSITION {{offset}} MAXRESULTS {{limit}}`);
   // stops on a short page.
-  Type.Object(
-    { style: Type.Literal('query_offset'), firstOffset: Type.Union([Type.Literal(0), Type.Literal(1)]) },
-    strict,
-  ),
+  Type.Object({ style: Type.Literal('query_offset'), firstOffset: Type.Union([Type.Literal(0), Type.Literal(1)]) }, strict),
   // Google-style opaque page tokens (`pageToken` / `nextPageToken`), also Jira's enhanced search.
   Type.Object({ style: Type.Literal('page_token'), param: ParamName, tokenPath: JsonPointer }, strict),
   // Page numbers with a fixed page size (ClickUp `page` / `last_page`).
@@ -251,10 +260,7 @@ const lookbackSeconds = Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24
  */
 export const IncrementalSchema = Type.Union([
   // One parameter bounds the modification time (GitHub `since`, Stripe `created[gte]`, Linear's filter variable).
-  Type.Object(
-    { style: Type.Literal('since_param'), param: ParamName, format: SinceFormatSchema, lookbackSeconds },
-    strict,
-  ),
+  Type.Object({ style: Type.Literal('since_param'), param: ParamName, format: SinceFormatSchema, lookbackSeconds }, strict),
   // The bound is part of a query language expression that replaces `defaultParams[param]` (SOQL, JQL, Drive `q`).
   Type.Object(
     {

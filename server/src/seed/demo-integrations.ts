@@ -39,45 +39,111 @@ interface DemoIntegration {
 
 const contacts = (i: number) => ({
   id: String(1000 + i),
-  record: { email: `customer${i}@example.com`, firstName: ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara'][i % 5], lastName: ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov'][i % 5], lifecycleStage: i % 3 ? 'lead' : 'customer' },
+  record: {
+    email: `customer${i}@example.com`,
+    firstName: ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara'][i % 5],
+    lastName: ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov'][i % 5],
+    lifecycleStage: i % 3 ? 'lead' : 'customer',
+  },
 });
 
 const DEMO: Record<string, DemoIntegration[]> = {
   acme: [
     {
-      provider: 'hubspot', name: 'HubSpot CRM', status: 'ACTIVE', authType: 'oauth2', connected: true, failureRate: 0.1,
-      syncs: [{
-        resource: 'contacts', mode: 'incremental', cron: '0 8 * * *', timezone: 'Europe/Berlin', sample: contacts,
-        mappings: [
-          { source: 'email', target: 'email', transform: 'lowercase', required: true },
-          { source: '', target: 'fullName', transform: 'template', args: { template: '{{firstName}} {{lastName}}' } },
-          { source: 'lifecycleStage', target: 'stage', transform: 'value_map', args: { map: { lead: 'Lead', customer: 'Customer' }, fallback: 'Other' } },
-        ],
-      }],
+      provider: 'hubspot',
+      name: 'HubSpot CRM',
+      status: 'ACTIVE',
+      authType: 'oauth2',
+      connected: true,
+      failureRate: 0.1,
+      syncs: [
+        {
+          resource: 'contacts',
+          mode: 'incremental',
+          cron: '0 8 * * *',
+          timezone: 'Europe/Berlin',
+          sample: contacts,
+          mappings: [
+            { source: 'email', target: 'email', transform: 'lowercase', required: true },
+            { source: '', target: 'fullName', transform: 'template', args: { template: '{{firstName}} {{lastName}}' } },
+            {
+              source: 'lifecycleStage',
+              target: 'stage',
+              transform: 'value_map',
+              args: { map: { lead: 'Lead', customer: 'Customer' }, fallback: 'Other' },
+            },
+          ],
+        },
+      ],
     },
     {
-      provider: 'stripe', name: 'Stripe Payments', status: 'ACTIVE', authType: 'api_key', connected: false, failureRate: 0,
-      syncs: [{
-        resource: 'customers', mode: 'full', cron: '30 6 * * *', timezone: 'America/New_York', mappings: [],
-        sample: (i) => ({ id: `cus_demo${i}`, record: { id: `cus_demo${i}`, email: `buyer${i}@example.com`, balance: i * 100 } }),
-      }],
+      provider: 'stripe',
+      name: 'Stripe Payments',
+      status: 'ACTIVE',
+      authType: 'api_key',
+      connected: false,
+      failureRate: 0,
+      syncs: [
+        {
+          resource: 'customers',
+          mode: 'full',
+          cron: '30 6 * * *',
+          timezone: 'America/New_York',
+          mappings: [],
+          sample: (i) => ({ id: `cus_demo${i}`, record: { id: `cus_demo${i}`, email: `buyer${i}@example.com`, balance: i * 100 } }),
+        },
+      ],
     },
     {
-      provider: 'jira', name: 'Jira Cloud', status: 'ERROR', authType: 'oauth2', connected: true, failureRate: 1,
-      lastError: 'Token refresh failed: the provider answered invalid_grant. Reconnect the integration.', errorCount: 3,
-      syncs: [{ resource: 'issues', mode: 'incremental', cron: '0 */6 * * *', timezone: 'UTC', mappings: [], sample: (i) => ({ id: `DEMO-${i}`, record: { key: `DEMO-${i}`, summary: `Demo issue ${i}` } }) }],
+      provider: 'jira',
+      name: 'Jira Cloud',
+      status: 'ERROR',
+      authType: 'oauth2',
+      connected: true,
+      failureRate: 1,
+      lastError: 'Token refresh failed: the provider answered invalid_grant. Reconnect the integration.',
+      errorCount: 3,
+      syncs: [
+        {
+          resource: 'issues',
+          mode: 'incremental',
+          cron: '0 */6 * * *',
+          timezone: 'UTC',
+          mappings: [],
+          sample: (i) => ({ id: `DEMO-${i}`, record: { key: `DEMO-${i}`, summary: `Demo issue ${i}` } }),
+        },
+      ],
     },
-    { provider: 'google_calendar', name: 'Team calendar', status: 'INACTIVE', authType: 'oauth2', connected: false, failureRate: 0, syncs: [] },
+    {
+      provider: 'google_calendar',
+      name: 'Team calendar',
+      status: 'INACTIVE',
+      authType: 'oauth2',
+      connected: false,
+      failureRate: 0,
+      syncs: [],
+    },
     { provider: 'slack', name: 'Slack workspace', status: 'PAUSED', authType: 'oauth2', connected: true, failureRate: 0, syncs: [] },
   ],
   globex: [
     {
-      provider: 'salesforce', name: 'Salesforce', status: 'ACTIVE', authType: 'oauth2', connected: true, failureRate: 0.2,
+      provider: 'salesforce',
+      name: 'Salesforce',
+      status: 'ACTIVE',
+      authType: 'oauth2',
+      connected: true,
+      failureRate: 0.2,
       syncs: [{ resource: 'contacts', mode: 'full', cron: '0 2 * * *', timezone: 'America/Chicago', mappings: [], sample: contacts }],
     },
     {
-      provider: 'zendesk', name: 'Zendesk support', status: 'INACTIVE', authType: 'oauth2', connected: false, failureRate: 0,
-      settings: { subdomain: 'globex' }, syncs: [],
+      provider: 'zendesk',
+      name: 'Zendesk support',
+      status: 'INACTIVE',
+      authType: 'oauth2',
+      connected: false,
+      failureRate: 0,
+      settings: { subdomain: 'globex' },
+      syncs: [],
     },
   ],
 };
@@ -88,7 +154,9 @@ const RUNS_PER_DAY = 3;
 export async function seedDemoIntegrations(db: Db, vault: Vault, progress: (line: string) => void = () => {}): Promise<number> {
   let created = 0;
   for (const [slug, integrations] of Object.entries(DEMO)) {
-    const org = await inScope(db, { platform: true }, (tx) => tx.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst());
+    const org = await inScope(db, { platform: true }, (tx) =>
+      tx.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst(),
+    );
     if (!org) continue;
     const count = await inScope(db, { org: org.id }, async (tx) => {
       const existing = await tx.selectFrom('integrations').select('id').where('organization_id', '=', org.id).limit(1).executeTakeFirst();
@@ -106,23 +174,46 @@ async function seedIntegration(tx: Tx, vault: Vault, orgId: string, demo: DemoIn
   const id = uuidv7();
   const secret = `demo-${demo.authType}-secret-not-real`;
   const now = Date.now();
-  await tx.insertInto('integrations').values({
-    id, organization_id: orgId, provider: demo.provider, name: demo.name, status: demo.status, auth_type: demo.authType,
-    client_id: demo.authType === 'oauth2' ? `demo-client-${demo.provider}` : null, username: null,
-    secret_encrypted: await vault.encrypt(tx, secretContext(orgId, id), secret), secret_hint: secretHint(secret),
-    scopes: [], settings: JSON.stringify(demo.settings ?? {}), error_count: demo.errorCount ?? 0, last_error: demo.lastError ?? null,
-    verified_at: demo.authType !== 'oauth2' && demo.status === 'ACTIVE' ? new Date(now - 8 * 86_400_000) : null,
-    last_sync_at: demo.syncs.length ? new Date(now - 3_600_000) : null, updated_at: new Date(),
-  }).execute();
-  if (demo.connected) {
-    await tx.insertInto('connections').values({
-      integration_id: id, organization_id: orgId,
-      access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, id, 'access_token_encrypted'), 'demo-access-token-not-real'),
-      refresh_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, id, 'refresh_token_encrypted'), 'demo-refresh-token-not-real'),
-      token_type: 'bearer', expires_at: new Date(now + 3_600_000), scopes: [], external_account: `demo@${demo.provider}.example`,
-      connection_values: '{}', refresh_failures: demo.status === 'ERROR' ? 1 : 0, last_refresh_error: demo.status === 'ERROR' ? demo.lastError ?? null : null,
+  await tx
+    .insertInto('integrations')
+    .values({
+      id,
+      organization_id: orgId,
+      provider: demo.provider,
+      name: demo.name,
+      status: demo.status,
+      auth_type: demo.authType,
+      client_id: demo.authType === 'oauth2' ? `demo-client-${demo.provider}` : null,
+      username: null,
+      secret_encrypted: await vault.encrypt(tx, secretContext(orgId, id), secret),
+      secret_hint: secretHint(secret),
+      scopes: [],
+      settings: JSON.stringify(demo.settings ?? {}),
+      error_count: demo.errorCount ?? 0,
+      last_error: demo.lastError ?? null,
+      verified_at: demo.authType !== 'oauth2' && demo.status === 'ACTIVE' ? new Date(now - 8 * 86_400_000) : null,
+      last_sync_at: demo.syncs.length ? new Date(now - 3_600_000) : null,
       updated_at: new Date(),
-    }).execute();
+    })
+    .execute();
+  if (demo.connected) {
+    await tx
+      .insertInto('connections')
+      .values({
+        integration_id: id,
+        organization_id: orgId,
+        access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, id, 'access_token_encrypted'), 'demo-access-token-not-real'),
+        refresh_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, id, 'refresh_token_encrypted'), 'demo-refresh-token-not-real'),
+        token_type: 'bearer',
+        expires_at: new Date(now + 3_600_000),
+        scopes: [],
+        external_account: `demo@${demo.provider}.example`,
+        connection_values: '{}',
+        refresh_failures: demo.status === 'ERROR' ? 1 : 0,
+        last_refresh_error: demo.status === 'ERROR' ? (demo.lastError ?? null) : null,
+        updated_at: new Date(),
+      })
+      .execute();
   }
   for (const sync of demo.syncs) await seedSync(tx, orgId, id, demo, sync);
 }
@@ -131,16 +222,41 @@ async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: Demo
   const syncId = uuidv7();
   const schedule = sync.cron ? { cron: sync.cron, timezone: sync.timezone } : null;
   const now = Date.now();
-  await tx.insertInto('syncs').values({
-    id: syncId, organization_id: orgId, integration_id: integrationId, resource: sync.resource, mode: sync.mode,
-    cron: schedule?.cron ?? null, timezone: schedule?.timezone ?? null, enabled: demo.status !== 'PAUSED', cursor: null, filters: '{}',
-    next_run_at: demo.status === 'PAUSED' ? null : nextRunAt(schedule), last_run_at: new Date(now - 3_600_000), updated_at: new Date(),
-  }).execute();
+  await tx
+    .insertInto('syncs')
+    .values({
+      id: syncId,
+      organization_id: orgId,
+      integration_id: integrationId,
+      resource: sync.resource,
+      mode: sync.mode,
+      cron: schedule?.cron ?? null,
+      timezone: schedule?.timezone ?? null,
+      enabled: demo.status !== 'PAUSED',
+      cursor: null,
+      filters: '{}',
+      next_run_at: demo.status === 'PAUSED' ? null : nextRunAt(schedule),
+      last_run_at: new Date(now - 3_600_000),
+      updated_at: new Date(),
+    })
+    .execute();
   if (sync.mappings.length) {
-    await tx.insertInto('field_mappings').values(sync.mappings.map((m, position) => ({
-      sync_id: syncId, organization_id: orgId, position, source: m.source, target: m.target, transform: m.transform ?? null,
-      args: m.args === undefined ? null : JSON.stringify(m.args), required: m.required ?? false, default_value: null,
-    }))).execute();
+    await tx
+      .insertInto('field_mappings')
+      .values(
+        sync.mappings.map((m, position) => ({
+          sync_id: syncId,
+          organization_id: orgId,
+          position,
+          source: m.source,
+          target: m.target,
+          transform: m.transform ?? null,
+          args: m.args === undefined ? null : JSON.stringify(m.args),
+          required: m.required ?? false,
+          default_value: null,
+        })),
+      )
+      .execute();
   }
 
   // A week of history: a few runs a day, oldest first, with a deterministic mix of outcomes.
@@ -157,32 +273,88 @@ async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: Demo
     const durationMs = 800 + ((i * 523) % 9000);
     const runId = uuidv7(startedAt.getTime());
     const error = failed ? (demo.lastError ?? 'HubSpot answered 503 Service Unavailable after 5 attempts') : null;
-    await tx.insertInto('sync_runs').values({
-      id: runId, organization_id: orgId, integration_id: integrationId, sync_id: syncId, trigger: i % 5 === 0 ? 'manual' : 'schedule', status,
-      scheduled_for: i % 5 === 0 ? null : startedAt, started_at: startedAt, finished_at: new Date(startedAt.getTime() + durationMs),
-      fetched, created: createdCount, updated: updatedCount, unchanged: Math.max(0, fetched - createdCount - updatedCount), deleted: failed ? 0 : i % 6 === 0 ? 1 : 0, failed: 0,
-      cursor_before: null, cursor_after: null, resume_cursor: null, error, heartbeat_at: null, created_at: startedAt,
-    }).execute();
+    await tx
+      .insertInto('sync_runs')
+      .values({
+        id: runId,
+        organization_id: orgId,
+        integration_id: integrationId,
+        sync_id: syncId,
+        trigger: i % 5 === 0 ? 'manual' : 'schedule',
+        status,
+        scheduled_for: i % 5 === 0 ? null : startedAt,
+        started_at: startedAt,
+        finished_at: new Date(startedAt.getTime() + durationMs),
+        fetched,
+        created: createdCount,
+        updated: updatedCount,
+        unchanged: Math.max(0, fetched - createdCount - updatedCount),
+        deleted: failed ? 0 : i % 6 === 0 ? 1 : 0,
+        failed: 0,
+        cursor_before: null,
+        cursor_after: null,
+        resume_cursor: null,
+        error,
+        heartbeat_at: null,
+        created_at: startedAt,
+      })
+      .execute();
     const logs: { level: LogLevel; message: string; data?: Record<string, unknown> }[] = [
       { level: 'info', message: `Run started (${sync.mode} sync of ${sync.resource})` },
-      { level: 'info', message: `GET ${sync.resource} page 1`, data: { method: 'GET', status: failed ? 503 : 200, durationMs: 180 + (i % 40) } },
+      {
+        level: 'info',
+        message: `GET ${sync.resource} page 1`,
+        data: { method: 'GET', status: failed ? 503 : 200, durationMs: 180 + (i % 40) },
+      },
       ...(failed
-        ? [{ level: 'warn' as const, message: 'Retrying after 503', data: { attempt: 2 } }, { level: 'error' as const, message: `Run failed — ${error}` }]
-        : [{ level: 'info' as const, message: `Batch saved: ${fetched} fetched, ${createdCount} created, ${updatedCount} updated` }, { level: 'info' as const, message: `Run succeeded: ${fetched} fetched` }]),
+        ? [
+            { level: 'warn' as const, message: 'Retrying after 503', data: { attempt: 2 } },
+            { level: 'error' as const, message: `Run failed — ${error}` },
+          ]
+        : [
+            { level: 'info' as const, message: `Batch saved: ${fetched} fetched, ${createdCount} created, ${updatedCount} updated` },
+            { level: 'info' as const, message: `Run succeeded: ${fetched} fetched` },
+          ]),
     ];
-    await tx.insertInto('sync_logs').values(logs.map((l, n) => ({
-      id: uuidv7(startedAt.getTime() + n), organization_id: orgId, run_id: runId, integration_id: integrationId, sync_id: syncId,
-      at: new Date(startedAt.getTime() + n * 150), level: l.level, message: l.message, data: l.data ? JSON.stringify(l.data) : null,
-    }))).execute();
+    await tx
+      .insertInto('sync_logs')
+      .values(
+        logs.map((l, n) => ({
+          id: uuidv7(startedAt.getTime() + n),
+          organization_id: orgId,
+          run_id: runId,
+          integration_id: integrationId,
+          sync_id: syncId,
+          at: new Date(startedAt.getTime() + n * 150),
+          level: l.level,
+          message: l.message,
+          data: l.data ? JSON.stringify(l.data) : null,
+        })),
+      )
+      .execute();
   }
 
   // Stored as a run would store them: mapped.
   const mapper = compileMappings(sync.mappings as FieldMapping[]);
-  const samples = Array.from({ length: Math.min(records, 25) }, (_, i) => sync.sample(i)).map((s) => ({ id: s.id, data: mapper.apply(s.record).output }));
+  const samples = Array.from({ length: Math.min(records, 25) }, (_, i) => sync.sample(i)).map((s) => ({
+    id: s.id,
+    data: mapper.apply(s.record).output,
+  }));
   if (samples.length) {
-    await tx.insertInto('records').values(samples.map((s) => ({
-      organization_id: orgId, integration_id: integrationId, resource: sync.resource, external_id: s.id, data: JSON.stringify(s.data),
-      content_hash: contentHash(s.data), source_updated_at: new Date(now - 86_400_000), updated_at: new Date(),
-    }))).execute();
+    await tx
+      .insertInto('records')
+      .values(
+        samples.map((s) => ({
+          organization_id: orgId,
+          integration_id: integrationId,
+          resource: sync.resource,
+          external_id: s.id,
+          data: JSON.stringify(s.data),
+          content_hash: contentHash(s.data),
+          source_updated_at: new Date(now - 86_400_000),
+          updated_at: new Date(),
+        })),
+      )
+      .execute();
   }
 }

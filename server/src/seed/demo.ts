@@ -7,8 +7,23 @@ import { ensureMembership, ensureOrganization, ensureUser } from './users.js';
 
 /** The demo data (docs/api.md, Demo data): every demo user signs in with DEMO_PASSWORD. */
 export const DEMO_ORGANIZATIONS = [
-  { slug: 'acme', name: 'Acme', members: [['super@acme.test', 'Sam Super', 'super_admin'], ['admin@acme.test', 'Ada Admin', 'admin'], ['viewer@acme.test', 'Vic Viewer', 'viewer']] },
-  { slug: 'globex', name: 'Globex', members: [['super@globex.test', 'Gina Super', 'super_admin'], ['admin@globex.test', 'Gus Admin', 'admin']] },
+  {
+    slug: 'acme',
+    name: 'Acme',
+    members: [
+      ['super@acme.test', 'Sam Super', 'super_admin'],
+      ['admin@acme.test', 'Ada Admin', 'admin'],
+      ['viewer@acme.test', 'Vic Viewer', 'viewer'],
+    ],
+  },
+  {
+    slug: 'globex',
+    name: 'Globex',
+    members: [
+      ['super@globex.test', 'Gina Super', 'super_admin'],
+      ['admin@globex.test', 'Gus Admin', 'admin'],
+    ],
+  },
 ] as const satisfies readonly { slug: string; name: string; members: readonly (readonly [string, string, MemberRole])[] }[];
 
 export const DEMO_PLATFORM_OWNER = { email: 'owner@linkyard.test', name: 'Olive Owner' };
@@ -39,9 +54,14 @@ export async function seedDemo(
     const o = await ensureOrganization(db, org);
     summary.organizationsCreated += o.created ? 1 : 0;
     if (o.created) {
-      await inScope(db, { org: o.id }, (tx) => recordAudit(tx, systemContext('seed'), {
-        organizationId: o.id, action: 'organization.created', target: { type: 'organization', id: o.id }, metadata: { slug: org.slug, demo: true },
-      }));
+      await inScope(db, { org: o.id }, (tx) =>
+        recordAudit(tx, systemContext('seed'), {
+          organizationId: o.id,
+          action: 'organization.created',
+          target: { type: 'organization', id: o.id },
+          metadata: { slug: org.slug, demo: true },
+        }),
+      );
     }
     for (const [email, name, role] of org.members) {
       const u = await ensureUser(db, { email, name, password, hashCost });
@@ -49,9 +69,14 @@ export async function seedDemo(
       summary.usersCreated += u.created ? 1 : 0;
       summary.membershipsCreated += m.created ? 1 : 0;
       if (m.created) {
-        await inScope(db, { org: o.id }, (tx) => recordAudit(tx, systemContext('seed'), {
-          organizationId: o.id, action: 'member.added', target: { type: 'user', id: u.id }, metadata: { email, role, demo: true },
-        }));
+        await inScope(db, { org: o.id }, (tx) =>
+          recordAudit(tx, systemContext('seed'), {
+            organizationId: o.id,
+            action: 'member.added',
+            target: { type: 'user', id: u.id },
+            metadata: { email, role, demo: true },
+          }),
+        );
       }
     }
     progress(`organization ${org.slug}: ${o.created ? 'created' : 'exists'}, ${org.members.length} members`);

@@ -1,5 +1,14 @@
 import Fastify from 'fastify';
-import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../../db/schema.js';
 import { toPage } from '../../../server/src/lib/pagination.js';
@@ -24,15 +33,29 @@ export async function buildBareApp(options: { databaseUrl: string; poolSize: num
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize });
   pool.on('error', () => {});
   const app = Fastify({ logger: false });
-  app.addHook('onClose', async () => { await pool.end(); });
+  app.addHook('onClose', async () => {
+    await pool.end();
+  });
 
-  type Row = { userId: string; email: string; name: string; role: 'viewer' | 'admin' | 'super_admin'; joinedAt: Date; status: 'active' | 'invited' | 'disabled' };
+  type Row = {
+    userId: string;
+    email: string;
+    name: string;
+    role: 'viewer' | 'admin' | 'super_admin';
+    joinedAt: Date;
+    status: 'active' | 'invited' | 'disabled';
+  };
   app.get<{ Params: { orgId: string } }>(BARE_PATH, { schema: { response: { 200: MemberList } } }, async (request) => {
     const params = [...query.parameters];
     params[orgParam] = request.params.orgId;
     const { rows } = await pool.query<Row>(query.sql, params);
     // The same mapping and page shape as members.service.ts `list` (toView + toPage).
-    return toPage(rows, options.pageSize, (r) => ({ ...r, joinedAt: r.joinedAt.toISOString() }), (r) => [r.email]);
+    return toPage(
+      rows,
+      options.pageSize,
+      (r) => ({ ...r, joinedAt: r.joinedAt.toISOString() }),
+      (r) => [r.email],
+    );
   });
   return { app, sql: query.sql };
 }
@@ -52,7 +75,9 @@ async function compileWith(fn: (k: Kysely<Database>) => Promise<unknown>): Promi
   };
   const driver: Driver = {
     async init() {},
-    async acquireConnection() { return connection; },
+    async acquireConnection() {
+      return connection;
+    },
     async beginTransaction() {},
     async commitTransaction() {},
     async rollbackTransaction() {},

@@ -55,10 +55,21 @@ const PASSWORD = 'linkyard-bench-password';
 const GOALS = { minReqPerSec: 2500, maxP99Ms: 30, minRatio: 0.4 };
 
 type Target = 'authenticated' | 'bare';
-const ORDER: Target[][] = [['authenticated', 'bare'], ['bare', 'authenticated']];
+const ORDER: Target[][] = [
+  ['authenticated', 'bare'],
+  ['bare', 'authenticated'],
+];
 
-interface Ready { appPort: number; barePort: number; bareSql: string }
-interface Mark { eventLoopUtilization: number; cpuMs: number; timings: Record<string, Stat> | null }
+interface Ready {
+  appPort: number;
+  barePort: number;
+  bareSql: string;
+}
+interface Mark {
+  eventLoopUtilization: number;
+  cpuMs: number;
+  timings: Record<string, Stat> | null;
+}
 
 interface Run {
   round: number;
@@ -79,15 +90,23 @@ const bench: Benchmark = {
     const machine = describeMachine();
     const loadBefore = loadavg()[0];
     if (loadBefore > machine.cpus / 2) {
-      ctx.log(`warning: the machine is already busy (1-minute load average ${fmt(loadBefore, 2)} on ${machine.cpus} CPUs); other work will lower the figures — the report says how much CPU other processes used`);
+      ctx.log(
+        `warning: the machine is already busy (1-minute load average ${fmt(loadBefore, 2)} on ${machine.cpus} CPUs); other work will lower the figures — the report says how much CPU other processes used`,
+      );
     }
-    ctx.log(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, Node ${machine.node}, Postgres ${postgresVersion}`);
+    ctx.log(
+      `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, Node ${machine.node}, Postgres ${postgresVersion}`,
+    );
 
     const database = await freshDatabase();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-bench-data-'));
     let server: Child<Ready & { type: string }> | null = null;
     try {
-      ctx.log(`fresh database ${new URL(database.url).pathname.slice(1)} on ${adminUrl().replace(/\/\/[^@/]*@/, '//').replace(/\/[^/]*$/, '')}: migrated; seeding demo data…`);
+      ctx.log(
+        `fresh database ${new URL(database.url).pathname.slice(1)} on ${adminUrl()
+          .replace(/\/\/[^@/]*@/, '//')
+          .replace(/\/[^/]*$/, '')}: migrated; seeding demo data…`,
+      );
       await seedDemo(database.db, PASSWORD);
       const { orgId, members } = await addMembers(database.db, 'acme', EXTRA_MEMBERS);
       ctx.log(`Acme has ${members} members (${members - EXTRA_MEMBERS} demo + ${EXTRA_MEMBERS} added); page size ${PAGE_SIZE}`);
@@ -96,7 +115,9 @@ const bench: Benchmark = {
       server = await startChild<Ready & { type: string }>(path.join(here, 'server.ts'), { cwd: ctx.root, env });
       const { appPort, barePort } = server.ready;
       ctx.log(`server process ${server.process.pid}: app on 127.0.0.1:${appPort}, bare route on 127.0.0.1:${barePort}`);
-      ctx.log(`server config: NODE_ENV=production, LOG_LEVEL=warn, rate limits RATE_LIMIT_USER_PER_MINUTE=RATE_LIMIT_ORG_PER_MINUTE=${RATE_LIMIT} (still counted on every request, never reached), pg pool ${POOL_SIZE} (both)`);
+      ctx.log(
+        `server config: NODE_ENV=production, LOG_LEVEL=warn, rate limits RATE_LIMIT_USER_PER_MINUTE=RATE_LIMIT_ORG_PER_MINUTE=${RATE_LIMIT} (still counted on every request, never reached), pg pool ${POOL_SIZE} (both)`,
+      );
 
       const token = await login(appPort);
       const urls: Record<Target, string> = {
@@ -108,7 +129,10 @@ const bench: Benchmark = {
       ctx.log(`both routes answer the same ${bytes}-byte body`);
 
       const quiet = QUIET_WAIT_S > 0 ? await waitForQuiet(QUIET_WAIT_S, QUIET_BELOW, ctx.log) : { busy: null, waitedSeconds: 0 };
-      if (quiet.busy !== null) ctx.log(`machine ${Math.round(quiet.busy * 100)}% busy with other work before the measurement${quiet.waitedSeconds > 2 ? ` (waited ${quiet.waitedSeconds} s)` : ''}`);
+      if (quiet.busy !== null)
+        ctx.log(
+          `machine ${Math.round(quiet.busy * 100)}% busy with other work before the measurement${quiet.waitedSeconds > 2 ? ` (waited ${quiet.waitedSeconds} s)` : ''}`,
+        );
 
       for (const target of ['authenticated', 'bare'] as Target[]) {
         ctx.log(`warm-up ${target}: ${WARMUP_S} s × ${CONNECTIONS} connections`);
@@ -125,16 +149,28 @@ const bench: Benchmark = {
           if (profileDir) await server.call({ type: 'profile-start' });
           const pidsBefore = await backendPids(database.db);
           const before = cpuSnapshot(server.process.pid!, pidsBefore);
-          const load = await runLoad({ url: urls[target], connections: CONNECTIONS, durationSeconds: DURATION_S, headers: headers[target] });
+          const load = await runLoad({
+            url: urls[target],
+            connections: CONNECTIONS,
+            durationSeconds: DURATION_S,
+            headers: headers[target],
+          });
           const after = cpuSnapshot(server.process.pid!, [...new Set([...pidsBefore, ...(await backendPids(database.db))])]);
           const profile = profileDir
-            ? (await server.call<{ file: string | null }>({ type: 'profile-stop', file: path.join(profileDir, `round${i + 1}-${target}.cpuprofile`) })).file
+            ? (
+                await server.call<{ file: string | null }>({
+                  type: 'profile-stop',
+                  file: path.join(profileDir, `round${i + 1}-${target}.cpuprofile`),
+                })
+              ).file
             : undefined;
           const mark = await server.call<Mark>({ type: 'mark' });
           const run: Run = { round: i + 1, target, load, server: mark, cpu: cpuDelta(before, after), profile };
           runs.push(run);
           const busyElsewhere = run.cpu ? `  other processes ${fmt((run.cpu.other / run.cpu.capacity) * 100, 0)}% of the machine` : '';
-          ctx.log(`round ${i + 1} ${target.padEnd(13)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s  p50 ${fmt(percentile(load.latencies, 50), 1)} ms  p99 ${fmt(percentile(load.latencies, 99), 1)} ms  non-2xx ${load.non2xx}  errors ${load.errors}  server event loop ${fmt(mark.eventLoopUtilization * 100, 0)}% busy${busyElsewhere}`);
+          ctx.log(
+            `round ${i + 1} ${target.padEnd(13)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s  p50 ${fmt(percentile(load.latencies, 50), 1)} ms  p99 ${fmt(percentile(load.latencies, 99), 1)} ms  non-2xx ${load.non2xx}  errors ${load.errors}  server event loop ${fmt(mark.eventLoopUtilization * 100, 0)}% busy${busyElsewhere}`,
+          );
         }
       }
 
@@ -149,7 +185,11 @@ const bench: Benchmark = {
       const extra = {
         Postgres: `${postgresVersion} (local, same machine)`,
         'Load average before the run (1 min)': fmt(loadBefore, 2),
-        ...(quiet.busy !== null ? { 'Machine busy with other work just before measuring': `${fmt(quiet.busy * 100, 0)}%${quiet.waitedSeconds > 2 ? ` (after waiting ${quiet.waitedSeconds} s for it to drop below ${QUIET_BELOW * 100}%)` : ''}` } : {}),
+        ...(quiet.busy !== null
+          ? {
+              'Machine busy with other work just before measuring': `${fmt(quiet.busy * 100, 0)}%${quiet.waitedSeconds > 2 ? ` (after waiting ${quiet.waitedSeconds} s for it to drop below ${QUIET_BELOW * 100}%)` : ''}`,
+            }
+          : {}),
       };
       const markdown = report({ ctx, machine: machineMarkdown(machine, extra), summary, runs, bytes, members });
       const passed = summary.goals.every((g) => g.pass);
@@ -170,7 +210,9 @@ export default bench;
 
 /** Postgres backends connected to the benchmark's database (the server's pools), for CPU accounting. */
 async function backendPids(db: Db): Promise<number[]> {
-  const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(db.kysely);
+  const { rows } = await sql<{
+    pid: number;
+  }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(db.kysely);
   return rows.map((r) => r.pid);
 }
 
@@ -203,16 +245,30 @@ async function addMembers(db: Db, slug: string, count: number): Promise<{ orgId:
   const users = Array.from({ length: count }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');
     return {
-      id: uuidv7(), email: `member${n}@acme.test`, name: `Member ${n} of Acme`, password_hash: passwordHash,
-      platform_role: null, status: 'active' as const, updated_at: new Date(),
+      id: uuidv7(),
+      email: `member${n}@acme.test`,
+      name: `Member ${n} of Acme`,
+      password_hash: passwordHash,
+      platform_role: null,
+      status: 'active' as const,
+      updated_at: new Date(),
     };
   });
   if (count > 0) await db.kysely.insertInto('users').values(users).execute();
-  if (count > 0) await inScope(db, { org: org.id }, (tx) =>
-    tx.insertInto('memberships')
-      .values(users.map((u, i) => ({ organization_id: org.id, user_id: u.id, role: i % 10 === 0 ? ('admin' as const) : ('viewer' as const) })))
-      .execute());
-  const { n } = await db.kysely.selectFrom('memberships').select(sql<number>`count(*)::int`.as('n')).where('organization_id', '=', org.id).executeTakeFirstOrThrow();
+  if (count > 0)
+    await inScope(db, { org: org.id }, (tx) =>
+      tx
+        .insertInto('memberships')
+        .values(
+          users.map((u, i) => ({ organization_id: org.id, user_id: u.id, role: i % 10 === 0 ? ('admin' as const) : ('viewer' as const) })),
+        )
+        .execute(),
+    );
+  const { n } = await db.kysely
+    .selectFrom('memberships')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('organization_id', '=', org.id)
+    .executeTakeFirstOrThrow();
   return { orgId: org.id, members: n };
 }
 
@@ -228,12 +284,14 @@ async function login(port: number): Promise<string> {
 
 /** Both routes must answer the same body, or the comparison is not fair. Returns its size. */
 async function checkSameResponse(urls: Record<Target, string>, headers: Record<Target, Record<string, string>>): Promise<number> {
-  const [a, b] = await Promise.all((['authenticated', 'bare'] as Target[]).map(async (t) => {
-    const res = await fetch(urls[t], { headers: headers[t] });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`${t} route answered ${res.status}: ${text}`);
-    return text;
-  }));
+  const [a, b] = await Promise.all(
+    (['authenticated', 'bare'] as Target[]).map(async (t) => {
+      const res = await fetch(urls[t], { headers: headers[t] });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${t} route answered ${res.status}: ${text}`);
+      return text;
+    }),
+  );
   const body = JSON.parse(a) as { items: unknown[]; nextCursor: string | null };
   if (body.items.length === 0) throw new Error('expected members in the response, got none');
   if (!isDeepStrictEqual(body, JSON.parse(b))) throw new Error('the authenticated and bare routes answer different bodies');
@@ -242,7 +300,9 @@ async function checkSameResponse(urls: Record<Target, string>, headers: Record<T
 
 function assertClean(r: LoadResult, what: string) {
   if (r.non2xx || r.errors || r.timeouts) {
-    throw new Error(`${what}: ${r.non2xx} non-2xx responses (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`);
+    throw new Error(
+      `${what}: ${r.non2xx} non-2xx responses (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`,
+    );
   }
 }
 
@@ -293,9 +353,21 @@ function summarise(runs: Run[]) {
   const bare = of('bare');
   const ratio = authenticated.reqPerSec / bare.reqPerSec;
   const goals = [
-    { goal: `Authenticated throughput ≥ ${fmt(GOALS.minReqPerSec, 0)} req/s`, measured: `${fmt(authenticated.reqPerSec, 0)} req/s`, pass: authenticated.reqPerSec >= GOALS.minReqPerSec },
-    { goal: `Authenticated p99 < ${GOALS.maxP99Ms} ms`, measured: `${fmt(authenticated.p99, 1)} ms`, pass: authenticated.p99 < GOALS.maxP99Ms },
-    { goal: `Authenticated ≥ ${GOALS.minRatio * 100}% of bare throughput (same run)`, measured: `${fmt(ratio * 100, 1)}%`, pass: ratio >= GOALS.minRatio },
+    {
+      goal: `Authenticated throughput ≥ ${fmt(GOALS.minReqPerSec, 0)} req/s`,
+      measured: `${fmt(authenticated.reqPerSec, 0)} req/s`,
+      pass: authenticated.reqPerSec >= GOALS.minReqPerSec,
+    },
+    {
+      goal: `Authenticated p99 < ${GOALS.maxP99Ms} ms`,
+      measured: `${fmt(authenticated.p99, 1)} ms`,
+      pass: authenticated.p99 < GOALS.maxP99Ms,
+    },
+    {
+      goal: `Authenticated ≥ ${GOALS.minRatio * 100}% of bare throughput (same run)`,
+      measured: `${fmt(ratio * 100, 1)}%`,
+      pass: ratio >= GOALS.minRatio,
+    },
     {
       goal: 'No errors, timeouts or non-2xx responses (either route)',
       measured: `${authenticated.errors + bare.errors} errors, ${authenticated.non2xx + bare.non2xx} non-2xx`,
@@ -310,9 +382,25 @@ type Summary = ReturnType<typeof summarise>;
 function printTable(s: Summary, runs: Run[]) {
   const rows = [
     ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
-    ...runs.map((r) => [`round ${r.round}`, r.target, fmt(r.load.reqPerSec, 0), fmt(percentile(r.load.latencies, 50), 1), fmt(percentile(r.load.latencies, 99), 1), String(r.load.requests), String(r.load.non2xx), String(r.load.errors + r.load.timeouts)]),
+    ...runs.map((r) => [
+      `round ${r.round}`,
+      r.target,
+      fmt(r.load.reqPerSec, 0),
+      fmt(percentile(r.load.latencies, 50), 1),
+      fmt(percentile(r.load.latencies, 99), 1),
+      String(r.load.requests),
+      String(r.load.non2xx),
+      String(r.load.errors + r.load.timeouts),
+    ]),
     ...(['authenticated', 'bare'] as Target[]).map((t) => [
-      'both rounds', t, fmt(s[t].reqPerSec, 0), fmt(s[t].p50, 1), fmt(s[t].p99, 1), String(s[t].requests), String(s[t].non2xx), String(s[t].errors),
+      'both rounds',
+      t,
+      fmt(s[t].reqPerSec, 0),
+      fmt(s[t].p50, 1),
+      fmt(s[t].p99, 1),
+      String(s[t].requests),
+      String(s[t].non2xx),
+      String(s[t].errors),
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -325,7 +413,9 @@ function printTable(s: Summary, runs: Run[]) {
   for (const t of ['authenticated', 'bare'] as Target[]) {
     const c = s[t].cpu;
     if (!c) continue;
-    console.log(`CPU per request, ${t.padEnd(13)}: server ${fmt(c.server, 0)} µs, Postgres ${fmt(c.postgres, 0)} µs, load generator ${fmt(c.loadGenerator, 0)} µs; server event loop ${fmt(s[t].elu * 100, 0)}% busy; other processes used ${fmt(c.otherPct, 0)}% of the machine, steal ${fmt(c.stealPct, 0)}%`);
+    console.log(
+      `CPU per request, ${t.padEnd(13)}: server ${fmt(c.server, 0)} µs, Postgres ${fmt(c.postgres, 0)} µs, load generator ${fmt(c.loadGenerator, 0)} µs; server event loop ${fmt(s[t].elu * 100, 0)}% busy; other processes used ${fmt(c.otherPct, 0)}% of the machine, steal ${fmt(c.stealPct, 0)}%`,
+    );
   }
   console.log('');
   for (const g of s.goals) console.log(`${g.pass ? 'PASS' : 'FAIL'}  ${g.goal}: ${g.measured}`);
@@ -337,34 +427,60 @@ function printTimings(runs: Run[]) {
     for (const r of runs.filter((x) => x.target === target)) {
       for (const [k, v] of Object.entries(r.server.timings ?? {})) {
         const m = merged.get(k);
-        if (m) { m.count += v.count; m.totalMs += v.totalMs; m.maxMs = Math.max(m.maxMs, v.maxMs); } else merged.set(k, { ...v });
+        if (m) {
+          m.count += v.count;
+          m.totalMs += v.totalMs;
+          m.maxMs = Math.max(m.maxMs, v.maxMs);
+        } else merged.set(k, { ...v });
       }
     }
     const requests = runs.filter((x) => x.target === target).reduce((n, r) => n + r.load.requests, 0);
     console.log(`\nserver-side wall-clock timings while loading ${target} (${requests} requests):`);
     console.log(`  ${'per request'.padStart(11)}  ${'mean'.padStart(8)}  ${'calls/req'.padStart(9)}  what`);
     for (const [k, v] of [...merged].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
-      console.log(`  ${fmt((v.totalMs / requests) * 1000, 0).padStart(8)} µs  ${fmt((v.totalMs / v.count) * 1000, 0).padStart(5)} µs  ${fmt(v.count / requests, 2).padStart(9)}  ${k}`);
+      console.log(
+        `  ${fmt((v.totalMs / requests) * 1000, 0).padStart(8)} µs  ${fmt((v.totalMs / v.count) * 1000, 0).padStart(5)} µs  ${fmt(v.count / requests, 2).padStart(9)}  ${k}`,
+      );
     }
   }
 }
 
 function printProfiles(runs: Run[], root: string) {
-  const watch = /^(jwtVerify|verify|loadActor|defineAbilityFor|build|enforceLimits|inScope|execStatements|listMembers|list|toPage|serialize|can|createMongoAbility|preHandler|onRequest|query|genReqId|uuidv7|hookRunner|onSendHookRunner)$/;
+  const watch =
+    /^(jwtVerify|verify|loadActor|defineAbilityFor|build|enforceLimits|inScope|execStatements|listMembers|list|toPage|serialize|can|createMongoAbility|preHandler|onRequest|query|genReqId|uuidv7|hookRunner|onSendHookRunner)$/;
   for (const r of runs) {
     if (!r.profile) continue;
     const s = summariseProfile(r.profile, root, watch);
-    console.log(`\nCPU profile, round ${r.round} ${r.target}: ${r.profile} (${fmt(s.totalMs, 0)} ms sampled, ${r.load.requests} requests, ${fmt((s.totalMs * 1000) / r.load.requests, 0)} µs sampled per request incl. idle)`);
+    console.log(
+      `\nCPU profile, round ${r.round} ${r.target}: ${r.profile} (${fmt(s.totalMs, 0)} ms sampled, ${r.load.requests} requests, ${fmt((s.totalMs * 1000) / r.load.requests, 0)} µs sampled per request incl. idle)`,
+    );
     console.log('  self time by owner:');
-    for (const o of s.byOwner.slice(0, 18)) console.log(`    ${fmt(o.pct, 1).padStart(5)}%  ${fmt((o.selfMs * 1000) / r.load.requests, 1).padStart(6)} µs/req  ${o.owner}`);
+    for (const o of s.byOwner.slice(0, 18))
+      console.log(`    ${fmt(o.pct, 1).padStart(5)}%  ${fmt((o.selfMs * 1000) / r.load.requests, 1).padStart(6)} µs/req  ${o.owner}`);
     console.log('  top functions (self):');
-    for (const f of s.topSelf.slice(0, 25)) console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt((f.selfMs * 1000) / r.load.requests, 1).padStart(6)} µs/req  ${f.fn}`);
+    for (const f of s.topSelf.slice(0, 25))
+      console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt((f.selfMs * 1000) / r.load.requests, 1).padStart(6)} µs/req  ${f.fn}`);
     console.log('  inclusive:');
-    for (const f of s.inclusive.slice(0, 25)) console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt((f.totalMs * 1000) / r.load.requests, 1).padStart(6)} µs/req  ${f.fn}`);
+    for (const f of s.inclusive.slice(0, 25))
+      console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt((f.totalMs * 1000) / r.load.requests, 1).padStart(6)} µs/req  ${f.fn}`);
   }
 }
 
-function report({ ctx, machine, summary: s, runs, bytes, members }: { ctx: BenchContext; machine: string; summary: Summary; runs: Run[]; bytes: number; members: number }): string {
+function report({
+  ctx,
+  machine,
+  summary: s,
+  runs,
+  bytes,
+  members,
+}: {
+  ctx: BenchContext;
+  machine: string;
+  summary: Summary;
+  runs: Run[];
+  bytes: number;
+  members: number;
+}): string {
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const row = (name: string, t: TargetSummary) =>
     `| ${name} | ${fmt(t.reqPerSec, 0)} | ${fmt(t.p50, 1)} | ${fmt(t.p99, 1)} | ${fmt(t.requests, 0)} | ${t.non2xx} | ${t.errors} |`;

@@ -48,7 +48,7 @@ export function instrumentPg(timings: Timings) {
   const originalQuery = proto.query;
   proto.query = function (this: unknown, ...args: unknown[]) {
     const config = args[0] as string | { text?: string } | undefined;
-    const text = typeof config === 'string' ? config : config?.text ?? '(query object)';
+    const text = typeof config === 'string' ? config : (config?.text ?? '(query object)');
     const key = `sql  ${label(text)}`;
     const start = performance.now();
     const last = args.length - 1;
@@ -61,7 +61,10 @@ export function instrumentPg(timings: Timings) {
       return originalQuery.apply(this, args);
     }
     const result = originalQuery.apply(this, args) as Promise<unknown> | undefined;
-    result?.then?.(() => timings.record(key, performance.now() - start), () => {});
+    result?.then?.(
+      () => timings.record(key, performance.now() - start),
+      () => {},
+    );
     return result;
   };
 
@@ -77,7 +80,10 @@ export function instrumentPg(timings: Timings) {
       });
     }
     const result = originalConnect.call(this) as Promise<unknown>;
-    result.then(() => timings.record('pool wait for a connection', performance.now() - start), () => {});
+    result.then(
+      () => timings.record('pool wait for a connection', performance.now() - start),
+      () => {},
+    );
     return result;
   };
 }

@@ -50,7 +50,12 @@ async function main() {
       const cpu = process.cpuUsage(lastCpu);
       lastElu = performance.eventLoopUtilization();
       lastCpu = process.cpuUsage();
-      await send({ type: 'mark', eventLoopUtilization: elu.utilization, cpuMs: (cpu.user + cpu.system) / 1000, timings: timings?.take() ?? null });
+      await send({
+        type: 'mark',
+        eventLoopUtilization: elu.utilization,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        timings: timings?.take() ?? null,
+      });
     } else if (msg.type === 'profile-start') {
       await profiler?.start();
       await send({ type: 'profiling' });
@@ -70,6 +75,6 @@ async function main() {
 }
 
 main().catch(async (err) => {
-  await send({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  await send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

@@ -36,12 +36,18 @@ const GOALS = { minRowsPerSec: 200_000, maxPeakRssMiB: 250 };
 const MEASURED_RUNS = 2;
 const MiB = 1024 * 1024;
 
-interface Ready { type: string; port: number; pid: number }
+interface Ready {
+  type: string;
+  port: number;
+  pid: number;
+}
 
 /** VmRSS / VmHWM of a process in MiB (Linux), or null. */
 function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`));
     return line ? Number(line.split(/\s+/)[1]) / 1024 : null;
   } catch {
     return null;
@@ -68,10 +74,21 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
-interface Download { ms: number; bytes: number; lines: number; status: number; contentType: string }
+interface Download {
+  ms: number;
+  bytes: number;
+  lines: number;
+  status: number;
+  contentType: string;
+}
 
 /** Reads a byte stream to its end, counting bytes and CRLF line ends, keeping nothing. */
-function countStream(stream: NodeJS.ReadableStream, started: number, onEnd: (d: Omit<Download, 'status' | 'contentType'>) => void, onError: (e: Error) => void) {
+function countStream(
+  stream: NodeJS.ReadableStream,
+  started: number,
+  onEnd: (d: Omit<Download, 'status' | 'contentType'>) => void,
+  onError: (e: Error) => void,
+) {
   let bytes = 0;
   let lines = 0;
   stream.on('data', (chunk: Buffer) => {
@@ -86,7 +103,12 @@ function download(port: number, url: string, authorization: string): Promise<Dow
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request({ host: '127.0.0.1', port, path: url, headers: { authorization } }, (res) => {
-      countStream(res, started, (d) => resolve({ ...d, status: res.statusCode ?? 0, contentType: String(res.headers['content-type']) }), reject);
+      countStream(
+        res,
+        started,
+        (d) => resolve({ ...d, status: res.statusCode ?? 0, contentType: String(res.headers['content-type']) }),
+        reject,
+      );
     });
     req.on('error', reject);
     req.end();
@@ -106,9 +128,18 @@ const COPY_SQL = (orgId: string) => `COPY (
 function copyReference(databaseUrl: string, orgId: string): Promise<Download> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const psql = spawn('psql', [databaseUrl, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', COPY_SQL(orgId)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const psql = spawn('psql', [databaseUrl, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', COPY_SQL(orgId)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let result: Omit<Download, 'status' | 'contentType'> | null = null;
-    countStream(psql.stdout, started, (d) => { result = d; }, reject);
+    countStream(
+      psql.stdout,
+      started,
+      (d) => {
+        result = d;
+      },
+      reject,
+    );
     psql.on('exit', (code) => {
       if (code !== 0 || !result) reject(new Error(`psql COPY exited with ${code}`));
       else resolve({ ...result, ms: performance.now() - started, status: 0, contentType: 'text/csv (COPY)' });
@@ -121,11 +152,14 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 const bench: Benchmark = {
   name: 'export-csv',
   title: 'CSV export: 1,000,000 records streamed over HTTP',
-  description: 'CSV export of 1,000,000 records over a real HTTP request: rows/s and peak RSS of the server process, vs Postgres COPY TO STDOUT CSV',
+  description:
+    'CSV export of 1,000,000 records over a real HTTP request: rows/s and peak RSS of the server process, vs Postgres COPY TO STDOUT CSV',
   async run(ctx) {
     const postgresVersion = await requirePostgres();
     const machine = describeMachine();
-    ctx.log(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, Node ${machine.node}, Postgres ${postgresVersion}; load ${loadavg()[0].toFixed(2)}`);
+    ctx.log(
+      `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, Node ${machine.node}, Postgres ${postgresVersion}; load ${loadavg()[0].toFixed(2)}`,
+    );
     const database = await freshDatabase();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-bench-export-'));
     let server: Child<Ready> | null = null;
@@ -134,10 +168,22 @@ const bench: Benchmark = {
       const db = database.db.kysely;
       const orgId = (await db.selectFrom('organizations').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow()).id;
       const integrationId = uuidv7();
-      await db.insertInto('integrations').values({
-        id: integrationId, organization_id: orgId, provider: 'hubspot', name: 'HubSpot (export benchmark)', status: 'ACTIVE', auth_type: 'oauth2',
-        client_id: 'bench', username: null, scopes: [], settings: '{}', updated_at: new Date(),
-      }).execute();
+      await db
+        .insertInto('integrations')
+        .values({
+          id: integrationId,
+          organization_id: orgId,
+          provider: 'hubspot',
+          name: 'HubSpot (export benchmark)',
+          status: 'ACTIVE',
+          auth_type: 'oauth2',
+          client_id: 'bench',
+          username: null,
+          scopes: [],
+          settings: '{}',
+          updated_at: new Date(),
+        })
+        .execute();
       const seedStart = performance.now();
       // Contact-like records (about 300 bytes of JSON each), written by Postgres itself.
       await sql`
@@ -150,22 +196,30 @@ const bench: Benchmark = {
                md5(g::text), now() - (g % 1000) * interval '1 minute', now() - interval '30 days', now() - (g % 1000) * interval '1 minute'
           FROM generate_series(1, ${RECORDS}) AS g`.execute(db);
       await sql`VACUUM ANALYZE records`.execute(db);
-      const tableSize = (await sql<{ size: string }>`SELECT pg_size_pretty(pg_total_relation_size('records')) AS size`.execute(db)).rows[0].size;
+      const tableSize = (await sql<{ size: string }>`SELECT pg_size_pretty(pg_total_relation_size('records')) AS size`.execute(db)).rows[0]
+        .size;
       ctx.log(`seeded ${fmt(RECORDS)} records (${tableSize} with indexes) in ${fmt((performance.now() - seedStart) / 1000, 1)} s`);
 
       server = await startChild<Ready>(path.join(here, 'server.ts'), {
         cwd: ctx.root,
         execArgv: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
         env: {
-          NODE_ENV: 'development', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('base64'),
-          ENCRYPTION_KEY: randomBytes(32).toString('base64'), DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1:3000',
+          NODE_ENV: 'development',
+          DATABASE_URL: database.url,
+          JWT_SECRET: randomBytes(32).toString('base64'),
+          ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          PUBLIC_URL: 'http://127.0.0.1:3000',
           // The API alone: the admin UI's dev server (Vite) would be most of the process's memory, and none of the export's.
           ADMIN_UI: 'off',
         },
       });
       const { port, pid } = server.ready;
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
       });
       if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
       const authorization = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
@@ -183,20 +237,26 @@ const bench: Benchmark = {
       for (let i = 0; i < MEASURED_RUNS; i++) {
         const kernelPeak = resetPeakRss(pid);
         let sampledPeakMiB = memoryOf(pid, 'VmRSS') ?? 0;
-        const sampler = setInterval(() => { sampledPeakMiB = Math.max(sampledPeakMiB, memoryOf(pid, 'VmRSS') ?? 0); }, 20);
+        const sampler = setInterval(() => {
+          sampledPeakMiB = Math.max(sampledPeakMiB, memoryOf(pid, 'VmRSS') ?? 0);
+        }, 20);
         const cpu0 = cpuMsOf(pid);
         const d = await download(port, url, authorization);
         clearInterval(sampler);
         const cpu1 = cpuMsOf(pid);
-        const peakRssMiB = Math.max(sampledPeakMiB, kernelPeak ? memoryOf(pid, 'VmHWM') ?? 0 : 0);
+        const peakRssMiB = Math.max(sampledPeakMiB, kernelPeak ? (memoryOf(pid, 'VmHWM') ?? 0) : 0);
         runs.push({ ...d, peakRssMiB, sampledPeakMiB, kernelPeak, cpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null });
-        ctx.log(`run ${i + 1}: ${fmt(d.lines - 1)} rows in ${fmt(d.ms)} ms → ${fmt((d.lines - 1) / (d.ms / 1000))} rows/s; ${fmt(d.bytes / MiB, 1)} MiB; peak RSS ${fmt(peakRssMiB)} MiB`);
+        ctx.log(
+          `run ${i + 1}: ${fmt(d.lines - 1)} rows in ${fmt(d.ms)} ms → ${fmt((d.lines - 1) / (d.ms / 1000))} rows/s; ${fmt(d.bytes / MiB, 1)} MiB; peak RSS ${fmt(peakRssMiB)} MiB`,
+        );
       }
       const refs: Download[] = [];
       for (let i = 0; i < MEASURED_RUNS; i++) {
         const r = await copyReference(database.url, orgId);
         refs.push(r);
-        ctx.log(`reference ${i + 1} (COPY … TO STDOUT CSV via psql): ${fmt(r.lines - 1)} rows in ${fmt(r.ms)} ms → ${fmt((r.lines - 1) / (r.ms / 1000))} rows/s; ${fmt(r.bytes / MiB, 1)} MiB`);
+        ctx.log(
+          `reference ${i + 1} (COPY … TO STDOUT CSV via psql): ${fmt(r.lines - 1)} rows in ${fmt(r.ms)} ms → ${fmt((r.lines - 1) / (r.ms / 1000))} rows/s; ${fmt(r.bytes / MiB, 1)} MiB`,
+        );
       }
 
       const rate = (d: Download) => (d.lines - 1) / (d.ms / 1000);

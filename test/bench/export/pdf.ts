@@ -33,15 +33,21 @@ const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 60);
 const PASSWORD = 'linkyard-bench-password';
 const GOAL_MS = 1500;
 
-interface Ready { type: string; port: number; pid: number }
+interface Ready {
+  type: string;
+  port: number;
+  pid: number;
+}
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 const bench: Benchmark = {
   name: 'export-pdf',
   title: 'PDF report: 1,000 runs with a warm browser',
-  description: 'PDF report of an organization with 1,000 runs (warm Chromium, first render discarded) vs the same HTML through page.setContent + page.pdf alone',
+  description:
+    'PDF report of an organization with 1,000 runs (warm Chromium, first render discarded) vs the same HTML through page.setContent + page.pdf alone',
   async run(ctx) {
     const postgresVersion = await requirePostgres();
     const machine = describeMachine();
@@ -54,30 +60,78 @@ const bench: Benchmark = {
       const db = database.db.kysely;
       const orgId = (await db.selectFrom('organizations').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow()).id;
       // Three integrations with a sync each; 1,000 runs over 30 days, one in eight failing with a reason.
-      const integrations = ['HubSpot CRM', 'Stripe Payments', 'Jira Cloud'].map((name, i) => ({ id: uuidv7(), syncId: uuidv7(), name, provider: ['hubspot', 'stripe', 'jira'][i] }));
+      const integrations = ['HubSpot CRM', 'Stripe Payments', 'Jira Cloud'].map((name, i) => ({
+        id: uuidv7(),
+        syncId: uuidv7(),
+        name,
+        provider: ['hubspot', 'stripe', 'jira'][i],
+      }));
       for (const it of integrations) {
-        await db.insertInto('integrations').values({
-          id: it.id, organization_id: orgId, provider: it.provider, name: it.name, status: 'ACTIVE', auth_type: it.provider === 'stripe' ? 'api_key' : 'oauth2',
-          client_id: null, username: null, scopes: [], settings: '{}', updated_at: new Date(),
-        }).execute();
-        await db.insertInto('syncs').values({
-          id: it.syncId, organization_id: orgId, integration_id: it.id, resource: 'contacts', mode: 'full', cron: '0 * * * *', timezone: 'UTC',
-          enabled: true, cursor: null, filters: '{}', next_run_at: null, last_run_at: null, updated_at: new Date(),
-        }).execute();
+        await db
+          .insertInto('integrations')
+          .values({
+            id: it.id,
+            organization_id: orgId,
+            provider: it.provider,
+            name: it.name,
+            status: 'ACTIVE',
+            auth_type: it.provider === 'stripe' ? 'api_key' : 'oauth2',
+            client_id: null,
+            username: null,
+            scopes: [],
+            settings: '{}',
+            updated_at: new Date(),
+          })
+          .execute();
+        await db
+          .insertInto('syncs')
+          .values({
+            id: it.syncId,
+            organization_id: orgId,
+            integration_id: it.id,
+            resource: 'contacts',
+            mode: 'full',
+            cron: '0 * * * *',
+            timezone: 'UTC',
+            enabled: true,
+            cursor: null,
+            filters: '{}',
+            next_run_at: null,
+            last_run_at: null,
+            updated_at: new Date(),
+          })
+          .execute();
       }
       const end = Date.parse('2026-03-31T00:00:00Z');
       const runs = Array.from({ length: RUNS }, (_, i) => {
         const it = integrations[i % integrations.length];
         const created = new Date(end - DAYS * 86_400_000 + Math.floor((i / RUNS) * DAYS * 86_400_000));
-        const status = i % 8 === 0 ? 'failed' as const : i % 50 === 0 ? 'cancelled' as const : 'succeeded' as const;
+        const status = i % 8 === 0 ? ('failed' as const) : i % 50 === 0 ? ('cancelled' as const) : ('succeeded' as const);
         return {
-          id: uuidv7(created.getTime()), organization_id: orgId, integration_id: it.id, sync_id: it.syncId, trigger: i % 4 ? 'schedule' as const : 'manual' as const, status,
-          scheduled_for: created, started_at: created, finished_at: new Date(created.getTime() + 2000 + (i % 37) * 100),
-          fetched: 100 + (i % 50), created: i % 7, updated: i % 11, unchanged: 80, deleted: 0, failed: status === 'failed' ? 3 : 0,
-          error: status === 'failed' ? 'HubSpot answered 429 Too Many Requests three times; giving up until the next schedule' : null, created_at: created,
+          id: uuidv7(created.getTime()),
+          organization_id: orgId,
+          integration_id: it.id,
+          sync_id: it.syncId,
+          trigger: i % 4 ? ('schedule' as const) : ('manual' as const),
+          status,
+          scheduled_for: created,
+          started_at: created,
+          finished_at: new Date(created.getTime() + 2000 + (i % 37) * 100),
+          fetched: 100 + (i % 50),
+          created: i % 7,
+          updated: i % 11,
+          unchanged: 80,
+          deleted: 0,
+          failed: status === 'failed' ? 3 : 0,
+          error: status === 'failed' ? 'HubSpot answered 429 Too Many Requests three times; giving up until the next schedule' : null,
+          created_at: created,
         };
       });
-      for (let i = 0; i < runs.length; i += 250) await db.insertInto('sync_runs').values(runs.slice(i, i + 250)).execute();
+      for (let i = 0; i < runs.length; i += 250)
+        await db
+          .insertInto('sync_runs')
+          .values(runs.slice(i, i + 250))
+          .execute();
       const startDate = new Date(end - DAYS * 86_400_000).toISOString().slice(0, 10);
       const endDate = new Date(end - 86_400_000).toISOString().slice(0, 10);
       ctx.log(`seeded ${RUNS} runs over ${DAYS} days (${startDate} … ${endDate}) for 3 integrations`);
@@ -85,13 +139,22 @@ const bench: Benchmark = {
       server = await startChild<Ready>(path.join(here, 'server.ts'), {
         cwd: ctx.root,
         env: {
-          NODE_ENV: 'development', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('base64'),
-          ENCRYPTION_KEY: randomBytes(32).toString('base64'), DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1:3000',
+          NODE_ENV: 'development',
+          DATABASE_URL: database.url,
+          JWT_SECRET: randomBytes(32).toString('base64'),
+          ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          PUBLIC_URL: 'http://127.0.0.1:3000',
           ADMIN_UI: 'off',
         },
       });
       const base = `http://127.0.0.1:${server.ready.port}`;
-      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }) });
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
+      });
       if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
       const authorization = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
       const url = `${base}/api/orgs/${orgId}/export?format=pdf&entities=runs&startDate=${startDate}&endDate=${endDate}`;
@@ -107,18 +170,31 @@ const bench: Benchmark = {
       ctx.log(`first render (launches Chromium; discarded): ${fmt(cold.ms)} ms, ${fmt(cold.bytes / 1024)} KiB`);
 
       // The reference: the same document through a bare page of a warm browser of our own.
-      const organization = (await db.selectFrom('organizations').select(['id', 'slug', 'name']).where('id', '=', orgId).executeTakeFirstOrThrow());
+      const organization = await db
+        .selectFrom('organizations')
+        .select(['id', 'slug', 'name'])
+        .where('id', '=', orgId)
+        .executeTakeFirstOrThrow();
       const report = await buildReport(database.db, {
-        organization, format: 'pdf', entities: ['runs'], startDate, endDate,
+        organization,
+        format: 'pdf',
+        entities: ['runs'],
+        startDate,
+        endDate,
         range: { from: new Date(`${startDate}T00:00:00Z`), to: new Date(Date.parse(`${endDate}T00:00:00Z`) + 86_400_000) },
-        generatedAt: new Date(), generatedBy: 'admin@acme.test',
+        generatedAt: new Date(),
+        generatedBy: 'admin@acme.test',
       });
       const browser = await launchChromium();
       const bare = async () => {
         const started = performance.now();
         const page = await browser.newPage();
         await page.setContent(report.document.html, { waitUntil: 'load' });
-        const pdf = await page.pdf({ ...REPORT_PDF_OPTIONS, headerTemplate: report.document.headerTemplate, footerTemplate: report.document.footerTemplate });
+        const pdf = await page.pdf({
+          ...REPORT_PDF_OPTIONS,
+          headerTemplate: report.document.headerTemplate,
+          footerTemplate: report.document.footerTemplate,
+        });
         await page.close();
         return { ms: performance.now() - started, bytes: pdf.length };
       };

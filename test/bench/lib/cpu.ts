@@ -67,7 +67,9 @@ export function cpuDelta(a: CpuSnapshot | null, b: CpuSnapshot | null): CpuUse |
   const loadGenerator = b.loadGenerator - a.loadGenerator;
   const busy = b.machine.busy - a.machine.busy;
   return {
-    server, postgres, loadGenerator,
+    server,
+    postgres,
+    loadGenerator,
     other: Math.max(0, busy - server - postgres - loadGenerator),
     capacity: b.machine.total - a.machine.total,
     steal: b.machine.steal - a.machine.steal,
@@ -94,7 +96,9 @@ export async function waitForQuiet(maxSeconds: number, threshold: number, log: (
   const start = Date.now();
   let busy = await machineBusy(2000);
   if (busy !== null && busy > threshold) {
-    log(`machine is ${Math.round(busy * 100)}% busy with other work; waiting for it to drop below ${Math.round(threshold * 100)}% (up to ${maxSeconds} s, BENCH_QUIET_WAIT)`);
+    log(
+      `machine is ${Math.round(busy * 100)}% busy with other work; waiting for it to drop below ${Math.round(threshold * 100)}% (up to ${maxSeconds} s, BENCH_QUIET_WAIT)`,
+    );
   }
   while (busy !== null && busy > threshold && Date.now() - start < maxSeconds * 1000) busy = await machineBusy(3000);
   return { busy, waitedSeconds: Math.round((Date.now() - start) / 1000) };

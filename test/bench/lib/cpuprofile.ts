@@ -1,8 +1,22 @@
 import { readFileSync } from 'node:fs';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 export interface ProfileSummary {
   totalMs: number;
@@ -27,8 +41,7 @@ function owner(frame: CallFrame, root: string): string {
   return path.startsWith(root) ? path.slice(root.length + 1) : path;
 }
 
-const fnKey = (frame: CallFrame, root: string) =>
-  `${frame.functionName || '(anonymous)'} ${owner(frame, root)}:${frame.lineNumber + 1}`;
+const fnKey = (frame: CallFrame, root: string) => `${frame.functionName || '(anonymous)'} ${owner(frame, root)}:${frame.lineNumber + 1}`;
 
 /** Self and inclusive time from a V8 .cpuprofile; `watch` names functions to report inclusively. */
 export function summariseProfile(file: string, root: string, watch: RegExp): ProfileSummary {
@@ -64,7 +77,9 @@ export function summariseProfile(file: string, root: string, watch: RegExp): Pro
   return {
     totalMs: total,
     byOwner: sorted(selfByOwner).map(([o, ms]) => ({ owner: o, selfMs: ms, pct: pct(ms) })),
-    topSelf: sorted(selfByFn).slice(0, 40).map(([fn, ms]) => ({ fn, selfMs: ms, pct: pct(ms) })),
+    topSelf: sorted(selfByFn)
+      .slice(0, 40)
+      .map(([fn, ms]) => ({ fn, selfMs: ms, pct: pct(ms) })),
     inclusive: sorted(inclusive).map(([fn, ms]) => ({ fn, totalMs: ms, pct: pct(ms) })),
   };
 }
@@ -74,7 +89,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const [file, watch] = process.argv.slice(2);
   const s = summariseProfile(file, process.cwd(), new RegExp(watch ?? '^$'));
   console.log(`total sampled: ${s.totalMs.toFixed(0)} ms\n\nself time by owner:`);
-  for (const r of s.byOwner.slice(0, 30)) console.log(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.selfMs.toFixed(0).padStart(7)} ms  ${r.owner}`);
+  for (const r of s.byOwner.slice(0, 30))
+    console.log(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.selfMs.toFixed(0).padStart(7)} ms  ${r.owner}`);
   console.log('\ntop functions (self):');
   for (const r of s.topSelf) console.log(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.selfMs.toFixed(0).padStart(7)} ms  ${r.fn}`);
   if (s.inclusive.length) {

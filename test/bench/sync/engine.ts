@@ -63,7 +63,9 @@ const MiB = 1024 * 1024;
 
 function vmHwmMiB(): number | null {
   try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
     return line ? Number(line.split(/\s+/)[1]) / 1024 : null;
   } catch {
     return null;
@@ -97,7 +99,11 @@ async function main() {
   };
 
   async function setup(msg: { apiBaseUrl: string; token: string; password: string }): Promise<SetupReply> {
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@acme.test', password: msg.password } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'admin@acme.test', password: msg.password },
+    });
     if (login.statusCode !== 200) throw new Error(`login as admin@acme.test failed: ${login.statusCode} ${login.body}`);
     bearer = `Bearer ${login.json().accessToken}`;
 
@@ -105,20 +111,31 @@ async function main() {
     // is the one without a browser. The token is the fake's; `apiBaseUrl` overrides the instance URL (an https
     // instance URL is still required, as Salesforce would report it), pointing the definition at the fake.
     const connection = (name: string, account: string) => ({
-      organization: 'acme', provider: PROVIDER, name, externalAccount: account, accessToken: msg.token,
-      settings: { apiBaseUrl: msg.apiBaseUrl }, connectionValues: { instanceUrl: 'https://bench.my.salesforce.com' },
+      organization: 'acme',
+      provider: PROVIDER,
+      name,
+      externalAccount: account,
+      accessToken: msg.token,
+      settings: { apiBaseUrl: msg.apiBaseUrl },
+      connectionValues: { instanceUrl: 'https://bench.my.salesforce.com' },
     });
-    const file = parseLegacyFile(JSON.stringify([
-      connection('Salesforce (sync benchmark)', 'bench@acme.test'),
-      connection('Salesforce (raw reference)', 'reference@acme.test'),
-    ]));
+    const file = parseLegacyFile(
+      JSON.stringify([
+        connection('Salesforce (sync benchmark)', 'bench@acme.test'),
+        connection('Salesforce (raw reference)', 'reference@acme.test'),
+      ]),
+    );
     const summary = await importLegacyIntegrations(db, app.services.vault, file, { allowHttp: true, source: 'sync-benchmark' });
     const ids = summary.outcomes.map((o) => (o.outcome === 'created' && o.status === 'ACTIVE' ? o.integrationId : null));
     if (ids.some((id) => id === null)) throw new Error(`importing the benchmark connections failed: ${JSON.stringify(summary.outcomes)}`);
     const [integrationId, referenceIntegrationId] = ids as string[];
 
     const orgId = (await db.kysely.selectFrom('organizations').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow()).id;
-    const sync = await api('POST', `/api/orgs/${orgId}/integrations/${integrationId}/syncs`, { resource: RESOURCE, mode: 'full', mappings: MAPPINGS });
+    const sync = await api('POST', `/api/orgs/${orgId}/integrations/${integrationId}/syncs`, {
+      resource: RESOURCE,
+      mode: 'full',
+      mappings: MAPPINGS,
+    });
     return { type: 'setup', orgId, integrationId, referenceIntegrationId, syncId: sync.id };
   }
 
@@ -186,13 +203,13 @@ async function main() {
         process.exit(0);
       }
     } catch (err) {
-      await send({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      await send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
   });
   await send({ type: 'ready', pid: process.pid });
 }
 
 main().catch(async (err) => {
-  await send({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  await send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

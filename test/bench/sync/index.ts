@@ -47,8 +47,17 @@ const PASSWORD = 'linkyard-bench-password';
 const ENGINE_APP_NAME = 'linkyard-sync-engine';
 const GOALS = { minRecordsPerSec: 20_000, minRatio: 0.5, minMappedPerSec: 100_000 / 1.5 };
 
-interface ProviderReady { type: string; apiBaseUrl: string; token: string; records: number; warmMs: number }
-interface EngineReady { type: string; pid: number }
+interface ProviderReady {
+  type: string;
+  apiBaseUrl: string;
+  token: string;
+  records: number;
+  warmMs: number;
+}
+interface EngineReady {
+  type: string;
+  pid: number;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // CPU accounting from /proc: each process of the benchmark, the Postgres backends serving it, and the rest.
@@ -126,7 +135,15 @@ class CpuWatch {
   }
 }
 
-interface CpuUse { engine: number; fake: number; postgres: number; postgresBackground: number; bench: number; other: number; capacity: number }
+interface CpuUse {
+  engine: number;
+  fake: number;
+  postgres: number;
+  postgresBackground: number;
+  bench: number;
+  other: number;
+  capacity: number;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -139,7 +156,13 @@ interface Phase {
 }
 
 interface MappedRows {
-  ids: string[][]; data: string[][]; hashes: string[][]; updatedAt: (string | null)[][]; count: number; providerBytes: number; mappedBytes: number;
+  ids: string[][];
+  data: string[][];
+  hashes: string[][];
+  updatedAt: (string | null)[][];
+  count: number;
+  providerBytes: number;
+  mappedBytes: number;
   /** The provider's records as listed, per page, for the mapping-only phase; dropped after it. */
   records: unknown[][] | null;
 }
@@ -147,13 +170,16 @@ interface MappedRows {
 const bench: Benchmark = {
   name: 'sync',
   title: 'Sync throughput: 100,000 records end to end',
-  description: 'full sync of 100,000 fake-provider records (1,000/page, 10 mappings) through the run executor vs a raw unnest upsert of the same rows',
+  description:
+    'full sync of 100,000 fake-provider records (1,000/page, 10 mappings) through the run executor vs a raw unnest upsert of the same rows',
   async run(ctx) {
     const diagnostics = process.env.BENCH_TIMINGS === '1' || process.env.BENCH_PROFILE === '1';
     const postgresVersion = await requirePostgres();
     const machine = describeMachine();
     const loadBefore = loadavg()[0];
-    ctx.log(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, Node ${machine.node}, Postgres ${postgresVersion}; 1-minute load average ${fmt(loadBefore, 2)}`);
+    ctx.log(
+      `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, Node ${machine.node}, Postgres ${postgresVersion}; 1-minute load average ${fmt(loadBefore, 2)}`,
+    );
 
     const database = await freshDatabase();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-bench-sync-'));
@@ -164,48 +190,70 @@ const bench: Benchmark = {
     let rawConnected = false;
     try {
       const dbName = new URL(database.url).pathname.slice(1);
-      ctx.log(`fresh database ${dbName} on ${adminUrl().replace(/\/\/[^@/]*@/, '//').replace(/\/[^/]*$/, '')}: migrated; seeding demo data…`);
+      ctx.log(
+        `fresh database ${dbName} on ${adminUrl()
+          .replace(/\/\/[^@/]*@/, '//')
+          .replace(/\/[^/]*$/, '')}: migrated; seeding demo data…`,
+      );
       await seedDemo(database.db, PASSWORD);
       const pgSettings = await postgresSettings(database.db);
 
       const fakeStart = performance.now();
       fake = await startChild<ProviderReady>(path.join(here, 'provider.ts'), { cwd: ctx.root, startTimeoutMs: 180_000 });
-      ctx.log(`fake provider process ${fake.process.pid}: ${PROVIDER} with ${fmt(fake.ready.records, 0)} records, ${PAGE_SIZE} per page, pre-serialised in ${fmt(fake.ready.warmMs, 0)} ms (started in ${fmt(performance.now() - fakeStart, 0)} ms)`);
+      ctx.log(
+        `fake provider process ${fake.process.pid}: ${PROVIDER} with ${fmt(fake.ready.records, 0)} records, ${PAGE_SIZE} per page, pre-serialised in ${fmt(fake.ready.warmMs, 0)} ms (started in ${fmt(performance.now() - fakeStart, 0)} ms)`,
+      );
 
       engine = await startChild<EngineReady>(path.join(here, 'engine.ts'), { cwd: ctx.root, env: engineEnv(database.url, dataDir) });
-      const setup = await call<SetupReply>(engine, { type: 'setup', apiBaseUrl: fake.ready.apiBaseUrl, token: fake.ready.token, password: PASSWORD });
-      ctx.log(`engine process ${engine.process.pid}: app built; integration ${setup.integrationId} imported (OAuth token, apiBaseUrl → fake); full sync ${setup.syncId} of ${RESOURCE} with ${MAPPINGS.length} mappings created through the API`);
+      const setup = await call<SetupReply>(engine, {
+        type: 'setup',
+        apiBaseUrl: fake.ready.apiBaseUrl,
+        token: fake.ready.token,
+        password: PASSWORD,
+      });
+      ctx.log(
+        `engine process ${engine.process.pid}: app built; integration ${setup.integrationId} imported (OAuth token, apiBaseUrl → fake); full sync ${setup.syncId} of ${RESOURCE} with ${MAPPINGS.length} mappings created through the API`,
+      );
 
       // The reference's rows: the same listing through the same connector and mappings, outside any measurement.
       // This also pre-warms the fake's request path.
       const prepStart = performance.now();
       const rows = await mappedRows(fake.ready.apiBaseUrl, fake.ready.token);
-      ctx.log(`reference rows: ${fmt(rows.count, 0)} records listed and mapped once (${rows.ids.length} pages) in ${fmt(performance.now() - prepStart, 0)} ms, outside the measurements`);
+      ctx.log(
+        `reference rows: ${fmt(rows.count, 0)} records listed and mapped once (${rows.ids.length} pages) in ${fmt(performance.now() - prepStart, 0)} ms, outside the measurements`,
+      );
       if (rows.count !== RECORDS) throw new Error(`the fake listed ${rows.count} records, expected ${RECORDS}`);
 
       await raw.connect();
       rawConnected = true;
       const rawPid = (await raw.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      const watch = () => new CpuWatch(async () => {
-        const { rows: procs } = await sql<{ pid: number; application_name: string; datname: string | null; backend_type: string }>`
+      const watch = () =>
+        new CpuWatch(async () => {
+          const { rows: procs } = await sql<{ pid: number; application_name: string; datname: string | null; backend_type: string }>`
           SELECT pid, application_name, datname, backend_type FROM pg_stat_activity
            WHERE (datname = current_database() AND (application_name = ${ENGINE_APP_NAME} OR pid = ${rawPid}))
-              OR backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum worker', 'autovacuum launcher')`.execute(database.db.kysely);
-        return [
-          [engine!.process.pid!, 'engine'],
-          [fake!.process.pid!, 'fake'],
-          ...procs.map((p): [number, Group] => [p.pid, p.datname === dbName || p.backend_type === 'client backend' ? 'postgres' : 'postgresBackground']),
-        ];
-      });
+              OR backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum worker', 'autovacuum launcher')`.execute(
+            database.db.kysely,
+          );
+          return [
+            [engine!.process.pid!, 'engine'],
+            [fake!.process.pid!, 'fake'],
+            ...procs.map((p): [number, Group] => [
+              p.pid,
+              p.datname === dbName || p.backend_type === 'client backend' ? 'postgres' : 'postgresBackground',
+            ]),
+          ];
+        });
 
       const phases: Phase[] = [];
       let canCheckpoint = true;
       const measure = async <T>(name: string, n: number, fn: () => Promise<T>): Promise<{ phase: Phase; result: T }> => {
         // Every phase starts with no dirty buffers to flush (needs superuser or pg_checkpoint; skipped without).
-        if (canCheckpoint) await sql`CHECKPOINT`.execute(database.db.kysely).catch((err: Error) => {
-          canCheckpoint = false;
-          ctx.log(`CHECKPOINT refused (${err.message}); phases run without it`);
-        });
+        if (canCheckpoint)
+          await sql`CHECKPOINT`.execute(database.db.kysely).catch((err: Error) => {
+            canCheckpoint = false;
+            ctx.log(`CHECKPOINT refused (${err.message}); phases run without it`);
+          });
         const quiet = QUIET_WAIT_S > 0 ? await waitForQuiet(QUIET_WAIT_S, QUIET_BELOW, ctx.log) : { busy: null, waitedSeconds: 0 };
         const w = watch();
         await w.start();
@@ -215,7 +263,9 @@ const bench: Benchmark = {
         const cpu = await w.stop();
         const phase = { name, rows: n, wallMs, cpu, quiet: quiet.busy };
         phases.push(phase);
-        ctx.log(`${name}: ${fmt(n, 0)} rows in ${fmt(wallMs / 1000, 2)} s = ${fmt(n / (wallMs / 1000), 0)} rows/s${cpu ? `  (CPU: engine ${fmt(cpu.engine / 1000, 2)} s, fake ${fmt(cpu.fake / 1000, 2)} s, Postgres ${fmt(cpu.postgres / 1000, 2)} s + background ${fmt(cpu.postgresBackground / 1000, 2)} s, this process ${fmt(cpu.bench / 1000, 2)} s; other work ${fmt((cpu.other / cpu.capacity) * 100, 0)}% of the machine)` : ''}`);
+        ctx.log(
+          `${name}: ${fmt(n, 0)} rows in ${fmt(wallMs / 1000, 2)} s = ${fmt(n / (wallMs / 1000), 0)} rows/s${cpu ? `  (CPU: engine ${fmt(cpu.engine / 1000, 2)} s, fake ${fmt(cpu.fake / 1000, 2)} s, Postgres ${fmt(cpu.postgres / 1000, 2)} s + background ${fmt(cpu.postgresBackground / 1000, 2)} s, this process ${fmt(cpu.bench / 1000, 2)} s; other work ${fmt((cpu.other / cpu.capacity) * 100, 0)}% of the machine)` : ''}`,
+        );
         return { phase, result };
       };
 
@@ -226,32 +276,52 @@ const bench: Benchmark = {
 
       const rawRunId = uuidv7();
       const rawInsert = await measure('raw unnest upsert, insert (reference)', rows.count, () =>
-        rawUpsert(raw, rows, { orgId: setup.orgId, integrationId: setup.referenceIntegrationId, runId: rawRunId }));
+        rawUpsert(raw, rows, { orgId: setup.orgId, integrationId: setup.referenceIntegrationId, runId: rawRunId }),
+      );
 
       const file = (n: number) => (profileDir ? path.join(profileDir, `engine-run${n}.cpuprofile`) : undefined);
-      const run1 = await measure('engine run 1 (all new)', RECORDS, () => call<RunReply>(engine!, { type: 'run', orgId: setup.orgId, syncId: setup.syncId, profileFile: file(1) }));
+      const run1 = await measure('engine run 1 (all new)', RECORDS, () =>
+        call<RunReply>(engine!, { type: 'run', orgId: setup.orgId, syncId: setup.syncId, profileFile: file(1) }),
+      );
       run1.phase.wallMs = run1.result.wallMs; // the engine's own clock: from the POST to the executor finishing the run
       const check1 = await verify(database.db, setup, run1.result, 1);
 
-      const run2 = await measure('engine run 2 (all unchanged)', RECORDS, () => call<RunReply>(engine!, { type: 'run', orgId: setup.orgId, syncId: setup.syncId, profileFile: file(2) }));
+      const run2 = await measure('engine run 2 (all unchanged)', RECORDS, () =>
+        call<RunReply>(engine!, { type: 'run', orgId: setup.orgId, syncId: setup.syncId, profileFile: file(2) }),
+      );
       run2.phase.wallMs = run2.result.wallMs;
       const check2 = await verify(database.db, setup, run2.result, 2);
 
       const rawUpdate = await measure('raw unnest upsert, all conflicts (reference for run 2)', rows.count, () =>
-        rawUpsert(raw, rows, { orgId: setup.orgId, integrationId: setup.referenceIntegrationId, runId: rawRunId }));
+        rawUpsert(raw, rows, { orgId: setup.orgId, integrationId: setup.referenceIntegrationId, runId: rawRunId }),
+      );
 
       const same = await sameRows(database.db, setup);
       const fakeCounters = await fake.call<{ requests: number; byStatus: Record<string, number> }>({ type: 'counters' });
-      const checks = [...check1, ...check2, {
-        what: `engine rows = reference rows (external id, data, content hash, source updated-at), ${fmt(RECORDS, 0)} of ${fmt(RECORDS, 0)}`,
-        pass: same === RECORDS, measured: fmt(same, 0),
-      }];
+      const checks = [
+        ...check1,
+        ...check2,
+        {
+          what: `engine rows = reference rows (external id, data, content hash, source updated-at), ${fmt(RECORDS, 0)} of ${fmt(RECORDS, 0)}`,
+          pass: same === RECORDS,
+          measured: fmt(same, 0),
+        },
+      ];
       for (const c of checks) ctx.log(`${c.pass ? 'ok  ' : 'FAIL'} ${c.what}${c.pass ? '' : ` (got ${c.measured})`}`);
 
       const result: Result = {
-        rawInsert: rawInsert.phase, rawUpdate: rawUpdate.phase, run1: run1.phase, run2: run2.phase, mapping: mapping.phase,
-        reply1: run1.result, reply2: run2.result, checks, fakeRequests: fakeCounters.requests, fakeStatuses: fakeCounters.byStatus,
-        providerBytesPerRecord: rows.providerBytes / rows.count, mappedBytesPerRecord: rows.mappedBytes / rows.count,
+        rawInsert: rawInsert.phase,
+        rawUpdate: rawUpdate.phase,
+        run1: run1.phase,
+        run2: run2.phase,
+        mapping: mapping.phase,
+        reply1: run1.result,
+        reply2: run2.result,
+        checks,
+        fakeRequests: fakeCounters.requests,
+        fakeStatuses: fakeCounters.byStatus,
+        providerBytesPerRecord: rows.providerBytes / rows.count,
+        mappedBytesPerRecord: rows.mappedBytes / rows.count,
       };
       const summary = summarise(result);
       printSummary(summary, result);
@@ -314,7 +384,10 @@ async function postgresSettings(db: Db): Promise<string> {
   const names = ['shared_buffers', 'synchronous_commit', 'wal_level', 'max_wal_size', 'autovacuum', 'jit', 'plan_cache_mode'];
   const { rows } = await sql<{ name: string; setting: string; unit: string | null }>`
     SELECT name, current_setting(name) AS setting, unit FROM pg_settings WHERE name = ANY(${names}::text[])`.execute(db.kysely);
-  return rows.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name)).map((r) => `${r.name}=${r.setting}`).join(', ');
+  return rows
+    .sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name))
+    .map((r) => `${r.name}=${r.setting}`)
+    .join(', ');
 }
 
 /** Lists the fake once through the production connector and maps every record with the sync's mappings. */
@@ -326,7 +399,16 @@ async function mappedRows(apiBaseUrl: string, token: string): Promise<MappedRows
   const out: MappedRows = { ids: [], data: [], hashes: [], updatedAt: [], count: 0, providerBytes: 0, mappedBytes: 0, records: [] };
   try {
     const pages = listPages(
-      { definition, resource, templateValues: { apiBaseUrl }, credentials: async () => ({ authorization: `Bearer ${token}` }), onUnauthorized: async () => {}, http, log: () => {}, allowHttp: true },
+      {
+        definition,
+        resource,
+        templateValues: { apiBaseUrl },
+        credentials: async () => ({ authorization: `Bearer ${token}` }),
+        onUnauthorized: async () => {},
+        http,
+        log: () => {},
+        allowHttp: true,
+      },
       { mode: 'full', cursor: null },
     );
     for await (const page of pages) {
@@ -368,7 +450,11 @@ async function mapAll(pages: unknown[][]): Promise<void> {
 }
 
 /** The reference: one prepared INSERT … SELECT FROM unnest … ON CONFLICT per page, each its own transaction. */
-async function rawUpsert(client: pg.Client, rows: MappedRows, target: { orgId: string; integrationId: string; runId: string }): Promise<void> {
+async function rawUpsert(
+  client: pg.Client,
+  rows: MappedRows,
+  target: { orgId: string; integrationId: string; runId: string },
+): Promise<void> {
   for (let p = 0; p < rows.ids.length; p++) {
     await client.query({
       name: 'raw_upsert',
@@ -378,21 +464,39 @@ async function rawUpsert(client: pg.Client, rows: MappedRows, target: { orgId: s
   }
 }
 
-interface Check { what: string; pass: boolean; measured: string }
+interface Check {
+  what: string;
+  pass: boolean;
+  measured: string;
+}
 
 async function verify(db: Db, setup: SetupReply, reply: RunReply, n: 1 | 2): Promise<Check[]> {
   const { rows } = await sql<{ live: number; all: number }>`
     SELECT count(*) FILTER (WHERE deleted_at IS NULL)::int AS live, count(*)::int AS all
       FROM records WHERE integration_id = ${setup.integrationId} AND resource = ${RESOURCE}`.execute(db.kysely);
   const s = reply.run.stats;
-  const expected = n === 1
-    ? { fetched: RECORDS, created: RECORDS, updated: 0, unchanged: 0, deleted: 0, failed: 0 }
-    : { fetched: RECORDS, created: 0, updated: 0, unchanged: RECORDS, deleted: 0, failed: 0 };
-  const statsText = (x: typeof s) => `fetched ${x.fetched}, created ${x.created}, updated ${x.updated}, unchanged ${x.unchanged}, deleted ${x.deleted}, failed ${x.failed}`;
+  const expected =
+    n === 1
+      ? { fetched: RECORDS, created: RECORDS, updated: 0, unchanged: 0, deleted: 0, failed: 0 }
+      : { fetched: RECORDS, created: 0, updated: 0, unchanged: RECORDS, deleted: 0, failed: 0 };
+  const statsText = (x: typeof s) =>
+    `fetched ${x.fetched}, created ${x.created}, updated ${x.updated}, unchanged ${x.unchanged}, deleted ${x.deleted}, failed ${x.failed}`;
   return [
-    { what: `run ${n} succeeded`, pass: reply.run.status === 'succeeded', measured: `${reply.run.status}${reply.run.error ? `: ${reply.run.error}` : ''}` },
-    { what: `run ${n} stats: ${statsText(expected)}`, pass: Object.entries(expected).every(([k, v]) => s[k as keyof typeof s] === v), measured: statsText(s) },
-    { what: `after run ${n}: ${fmt(RECORDS, 0)} rows in records for the integration, none deleted`, pass: rows[0].live === RECORDS && rows[0].all === RECORDS, measured: `${rows[0].live} live of ${rows[0].all}` },
+    {
+      what: `run ${n} succeeded`,
+      pass: reply.run.status === 'succeeded',
+      measured: `${reply.run.status}${reply.run.error ? `: ${reply.run.error}` : ''}`,
+    },
+    {
+      what: `run ${n} stats: ${statsText(expected)}`,
+      pass: Object.entries(expected).every(([k, v]) => s[k as keyof typeof s] === v),
+      measured: statsText(s),
+    },
+    {
+      what: `after run ${n}: ${fmt(RECORDS, 0)} rows in records for the integration, none deleted`,
+      pass: rows[0].live === RECORDS && rows[0].all === RECORDS,
+      measured: `${rows[0].live} live of ${rows[0].all}`,
+    },
   ];
 }
 
@@ -402,7 +506,9 @@ async function sameRows(db: Db, setup: SetupReply): Promise<number> {
     SELECT count(*)::int AS n FROM records e JOIN records r
         ON r.integration_id = ${setup.referenceIntegrationId} AND r.resource = e.resource AND r.external_id = e.external_id
      WHERE e.integration_id = ${setup.integrationId} AND e.resource = ${RESOURCE}
-       AND e.data = r.data AND e.content_hash = r.content_hash AND e.source_updated_at IS NOT DISTINCT FROM r.source_updated_at`.execute(db.kysely);
+       AND e.data = r.data AND e.content_hash = r.content_hash AND e.source_updated_at IS NOT DISTINCT FROM r.source_updated_at`.execute(
+    db.kysely,
+  );
   return rows[0].n;
 }
 
@@ -436,10 +542,26 @@ function summarise(r: Result) {
   const mapped = perSec(r.mapping);
   const verified = r.checks.every((c) => c.pass);
   const goals = [
-    { goal: `Engine throughput, run 1 (all new) ≥ ${fmt(GOALS.minRecordsPerSec, 0)} records/s`, measured: `${fmt(engine1, 0)} records/s`, pass: engine1 >= GOALS.minRecordsPerSec },
-    { goal: `Engine ÷ raw unnest upsert (same rows, same run) ≥ ${GOALS.minRatio}`, measured: fmt(ratio, 2), pass: ratio >= GOALS.minRatio },
-    { goal: `Mapping alone (10 mappings, in process) ≥ ${fmt(GOALS.minMappedPerSec, 0)} records/s (100,000 in under 1.5 s)`, measured: `${fmt(mapped, 0)} records/s`, pass: mapped >= GOALS.minMappedPerSec },
-    { goal: 'Result verified (run stats, row counts, engine rows = reference rows)', measured: verified ? 'all checks pass' : `${r.checks.filter((c) => !c.pass).length} check(s) failed`, pass: verified },
+    {
+      goal: `Engine throughput, run 1 (all new) ≥ ${fmt(GOALS.minRecordsPerSec, 0)} records/s`,
+      measured: `${fmt(engine1, 0)} records/s`,
+      pass: engine1 >= GOALS.minRecordsPerSec,
+    },
+    {
+      goal: `Engine ÷ raw unnest upsert (same rows, same run) ≥ ${GOALS.minRatio}`,
+      measured: fmt(ratio, 2),
+      pass: ratio >= GOALS.minRatio,
+    },
+    {
+      goal: `Mapping alone (10 mappings, in process) ≥ ${fmt(GOALS.minMappedPerSec, 0)} records/s (100,000 in under 1.5 s)`,
+      measured: `${fmt(mapped, 0)} records/s`,
+      pass: mapped >= GOALS.minMappedPerSec,
+    },
+    {
+      goal: 'Result verified (run stats, row counts, engine rows = reference rows)',
+      measured: verified ? 'all checks pass' : `${r.checks.filter((c) => !c.pass).length} check(s) failed`,
+      pass: verified,
+    },
   ];
   return { engine1, engine2, rawInsert, rawUpdate, ratio, ratio2, mapped, goals };
 }
@@ -448,13 +570,17 @@ type Summary = ReturnType<typeof summarise>;
 
 function printSummary(s: Summary, r: Result) {
   console.log('');
-  console.log(`engine run 1 (all new):        ${fmt(s.engine1, 0).padStart(7)} records/s  (${fmt(r.run1.wallMs / 1000, 2)} s; run's own duration ${fmt((r.reply1.run.durationMs ?? NaN) / 1000, 2)} s)`);
+  console.log(
+    `engine run 1 (all new):        ${fmt(s.engine1, 0).padStart(7)} records/s  (${fmt(r.run1.wallMs / 1000, 2)} s; run's own duration ${fmt((r.reply1.run.durationMs ?? NaN) / 1000, 2)} s)`,
+  );
   console.log(`raw unnest upsert (insert):    ${fmt(s.rawInsert, 0).padStart(7)} rows/s     (${fmt(r.rawInsert.wallMs / 1000, 2)} s)`);
   console.log(`ratio engine / raw:            ${fmt(s.ratio, 3)}`);
   console.log(`engine run 2 (all unchanged):  ${fmt(s.engine2, 0).padStart(7)} records/s  (${fmt(r.run2.wallMs / 1000, 2)} s)`);
   console.log(`raw unnest upsert (conflicts): ${fmt(s.rawUpdate, 0).padStart(7)} rows/s     (${fmt(r.rawUpdate.wallMs / 1000, 2)} s)`);
   console.log(`ratio run 2 / raw conflicts:   ${fmt(s.ratio2, 3)}`);
-  console.log(`mapping alone:                 ${fmt(s.mapped, 0).padStart(7)} records/s  (${fmt(r.mapping.wallMs, 0)} ms for ${fmt(r.mapping.rows, 0)} records × ${MAPPINGS.length} mappings)`);
+  console.log(
+    `mapping alone:                 ${fmt(s.mapped, 0).padStart(7)} records/s  (${fmt(r.mapping.wallMs, 0)} ms for ${fmt(r.mapping.rows, 0)} records × ${MAPPINGS.length} mappings)`,
+  );
   console.log(`engine peak RSS: run 1 ${fmt(peakRss(r.reply1), 0)} MiB, run 2 ${fmt(peakRss(r.reply2), 0)} MiB`);
   console.log('');
   for (const g of s.goals) console.log(`${g.pass ? 'PASS' : 'FAIL'}  ${g.goal}: ${g.measured}`);
@@ -463,7 +589,10 @@ function printSummary(s: Summary, r: Result) {
 const peakRss = (r: RunReply) => r.peakRssKernelMiB ?? r.peakRssSampledMiB;
 
 function printTimings(r: Result) {
-  for (const [name, reply] of [['run 1', r.reply1], ['run 2', r.reply2]] as const) {
+  for (const [name, reply] of [
+    ['run 1', r.reply1],
+    ['run 2', r.reply2],
+  ] as const) {
     if (!reply.timings) continue;
     console.log(`\nengine SQL wall-clock during ${name} (${fmt(reply.wallMs, 0)} ms in all):`);
     console.log(`  ${'total ms'.padStart(9)}  ${'calls'.padStart(6)}  ${'mean ms'.padStart(8)}  statement`);
@@ -472,22 +601,29 @@ function printTimings(r: Result) {
       if (!k.startsWith('pool')) sum += v.totalMs;
       console.log(`  ${fmt(v.totalMs, 0).padStart(9)}  ${String(v.count).padStart(6)}  ${fmt(v.totalMs / v.count, 2).padStart(8)}  ${k}`);
     }
-    console.log(`  SQL round trips ${fmt(sum, 0)} ms of ${fmt(reply.wallMs, 0)} ms (${fmt((sum / reply.wallMs) * 100, 0)}%); the rest is fetching, parsing, mapping and hashing in the engine`);
+    console.log(
+      `  SQL round trips ${fmt(sum, 0)} ms of ${fmt(reply.wallMs, 0)} ms (${fmt((sum / reply.wallMs) * 100, 0)}%); the rest is fetching, parsing, mapping and hashing in the engine`,
+    );
   }
 }
 
 function printProfiles(replies: RunReply[], root: string) {
-  const watch = /^(execute|listPages|send|request|sendHop|json|applyFields|apply|upsertRecords|pageRowsJson|contentHash|canonicalJson|writeLogs|inScope|parse|stringify|readJsonPointer|modificationTime|normaliseTimestamp|compileQuery|executeQuery|query|finish|markUnseenDeleted)$/;
+  const watch =
+    /^(execute|listPages|send|request|sendHop|json|applyFields|apply|upsertRecords|pageRowsJson|contentHash|canonicalJson|writeLogs|inScope|parse|stringify|readJsonPointer|modificationTime|normaliseTimestamp|compileQuery|executeQuery|query|finish|markUnseenDeleted)$/;
   replies.forEach((reply, i) => {
     if (!reply.profile) return;
     const s = summariseProfile(reply.profile, root, watch);
-    console.log(`\nCPU profile of engine run ${i + 1}: ${reply.profile} (${fmt(s.totalMs, 0)} ms sampled over ${fmt(reply.wallMs, 0)} ms of wall time)`);
+    console.log(
+      `\nCPU profile of engine run ${i + 1}: ${reply.profile} (${fmt(s.totalMs, 0)} ms sampled over ${fmt(reply.wallMs, 0)} ms of wall time)`,
+    );
     console.log('  self time by owner:');
-    for (const o of s.byOwner.slice(0, 18)) console.log(`    ${fmt(o.pct, 1).padStart(5)}%  ${fmt(o.selfMs, 0).padStart(6)} ms  ${o.owner}`);
+    for (const o of s.byOwner.slice(0, 18))
+      console.log(`    ${fmt(o.pct, 1).padStart(5)}%  ${fmt(o.selfMs, 0).padStart(6)} ms  ${o.owner}`);
     console.log('  top functions (self):');
     for (const f of s.topSelf.slice(0, 30)) console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt(f.selfMs, 0).padStart(6)} ms  ${f.fn}`);
     console.log('  inclusive:');
-    for (const f of s.inclusive.slice(0, 30)) console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt(f.totalMs, 0).padStart(6)} ms  ${f.fn}`);
+    for (const f of s.inclusive.slice(0, 30))
+      console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${fmt(f.totalMs, 0).padStart(6)} ms  ${f.fn}`);
   });
 }
 
@@ -501,7 +637,19 @@ function cpuRow(p: Phase) {
   return `| ${p.name} | ${sec(p.wallMs)} | ${perRecord(c.engine + c.bench)} | ${perRecord(c.postgres)} | ${perRecord(c.postgresBackground)} | ${perRecord(c.fake)} | ${fmt((c.other / c.capacity) * 100, 0)}% |`;
 }
 
-function report({ ctx, machine, summary: s, result: r, phases }: { ctx: BenchContext; machine: string; summary: Summary; result: Result; phases: Phase[] }): string {
+function report({
+  ctx,
+  machine,
+  summary: s,
+  result: r,
+  phases,
+}: {
+  ctx: BenchContext;
+  machine: string;
+  summary: Summary;
+  result: Result;
+  phases: Phase[];
+}): string {
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const mappingList = MAPPINGS.map((m) => `\`${m.target}\` ${m.transform ?? 'copy'}`).join(', ');
   const rss = (x: RunReply) => `${fmt(peakRss(x), 0)} MiB (${fmt(x.rssBeforeMiB, 0)} MiB before the run)`;
@@ -534,7 +682,11 @@ ${machine}
 | Processes | engine (the app: \`buildApp\`, its run executor, one Node process) ≠ fake provider (own Node process, records pre-serialised) ≠ benchmark (raw reference, CPU accounting); Postgres local |
 | Engine config | \`NODE_ENV=development\` with \`ALLOW_PRIVATE_NETWORK_TARGETS=true\` (production refuses http://127.0.0.1; nothing else on the sync path differs), \`LOG_LEVEL=warn\`, pg pool 10 (openDb default) |
 | Order | mapping only → raw insert → engine run 1 (all new) → engine run 2 (same data, all unchanged) → raw upsert again (all conflicts); \`CHECKPOINT\` before each, and a wait for the machine to be quiet (BENCH_QUIET_WAIT) |
-| Provider requests | ${fmt(r.fakeRequests, 0)} in all (one listing for the reference rows, one per engine run), statuses ${Object.entries(r.fakeStatuses).map(([k, v]) => `${k}: ${fmt(v, 0)}`).join(', ')} |
+| Provider requests | ${fmt(r.fakeRequests, 0)} in all (one listing for the reference rows, one per engine run), statuses ${Object.entries(
+    r.fakeStatuses,
+  )
+    .map(([k, v]) => `${k}: ${fmt(v, 0)}`)
+    .join(', ')} |
 
 **Results:**
 

@@ -35,6 +35,6 @@ async function main() {
 }
 
 main().catch(async (err) => {
-  await send({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  await send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

@@ -37,7 +37,12 @@ export const MAPPINGS: FieldMapping[] = [
   { source: 'CreatedDate', target: 'createdAt', transform: 'date' },
   { source: 'SystemModstamp', target: 'modifiedAt', transform: 'date' },
   { source: 'LastName', target: 'contactNumber', transform: 'number' },
-  { source: 'attributes.type', target: 'kind', transform: 'value_map', args: { map: { Contact: 'contact', Lead: 'lead' }, fallback: 'other' } },
+  {
+    source: 'attributes.type',
+    target: 'kind',
+    transform: 'value_map',
+    args: { map: { Contact: 'contact', Lead: 'lead' }, fallback: 'other' },
+  },
   { source: 'Title', target: 'title', transform: 'uppercase', default: 'UNKNOWN' },
 ];
 

@@ -52,34 +52,70 @@ const bench: Benchmark = {
     const database = await freshDatabase();
     try {
       await seedDemo(database.db, PASSWORD, undefined, 10);
-      const org = await inScope(database.db, { platform: true }, (tx) => tx.selectFrom('organizations').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow());
+      const org = await inScope(database.db, { platform: true }, (tx) =>
+        tx.selectFrom('organizations').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow(),
+      );
       ctx.log(`seeding ${INTEGRATIONS} integrations…`);
       const now = Date.now();
-      await inScope(database.db, { platform: true }, (tx) => tx.insertInto('integrations').values(Array.from({ length: INTEGRATIONS }, (_, i) => {
-        const status = STATUSES[i % STATUSES.length];
-        return {
-          id: uuidv7(), organization_id: org.id, provider: PROVIDERS[i % PROVIDERS.length], name: `Integration ${String(i + 1).padStart(3, '0')}`,
-          status, auth_type: 'oauth2' as const, client_id: `client-${i}`, username: null, secret_encrypted: null, secret_hint: null,
-          scopes: ['read'], settings: {}, last_error: status === 'ERROR' ? 'Token refresh failed: the provider answered invalid_grant' : null,
-          verified_at: null, last_sync_at: status === 'INACTIVE' ? null : new Date(now - (i % 90) * 60_000),
-          next_sync_at: status === 'PAUSED' || status === 'INACTIVE' ? null : new Date(now + (i % 60) * 60_000), updated_at: new Date(now),
-        };
-      })).execute());
+      await inScope(database.db, { platform: true }, (tx) =>
+        tx
+          .insertInto('integrations')
+          .values(
+            Array.from({ length: INTEGRATIONS }, (_, i) => {
+              const status = STATUSES[i % STATUSES.length];
+              return {
+                id: uuidv7(),
+                organization_id: org.id,
+                provider: PROVIDERS[i % PROVIDERS.length],
+                name: `Integration ${String(i + 1).padStart(3, '0')}`,
+                status,
+                auth_type: 'oauth2' as const,
+                client_id: `client-${i}`,
+                username: null,
+                secret_encrypted: null,
+                secret_hint: null,
+                scopes: ['read'],
+                settings: {},
+                last_error: status === 'ERROR' ? 'Token refresh failed: the provider answered invalid_grant' : null,
+                verified_at: null,
+                last_sync_at: status === 'INACTIVE' ? null : new Date(now - (i % 90) * 60_000),
+                next_sync_at: status === 'PAUSED' || status === 'INACTIVE' ? null : new Date(now + (i % 60) * 60_000),
+                updated_at: new Date(now),
+              };
+            }),
+          )
+          .execute(),
+      );
 
       const server = await startChild<{ port: number }>(path.join(here, 'server.ts'), {
         cwd: ctx.root,
         env: {
-          NODE_ENV: 'production', DATABASE_URL: database.url, ADMIN_UI: 'build', PUBLIC_URL: 'https://linkyard.bench.example',
-          JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-          LOG_LEVEL: 'warn', RATE_LIMIT_USER_PER_MINUTE: '10000000', RATE_LIMIT_ORG_PER_MINUTE: '10000000', PASSWORD_HASH_COST: '14',
-          MIGRATE_ON_START: 'false', ROLE: 'api',
+          NODE_ENV: 'production',
+          DATABASE_URL: database.url,
+          ADMIN_UI: 'build',
+          PUBLIC_URL: 'https://linkyard.bench.example',
+          JWT_SECRET: 'bench-secret-that-is-at-least-32-characters',
+          ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+          LOG_LEVEL: 'warn',
+          RATE_LIMIT_USER_PER_MINUTE: '10000000',
+          RATE_LIMIT_ORG_PER_MINUTE: '10000000',
+          PASSWORD_HASH_COST: '14',
+          MIGRATE_ON_START: 'false',
+          ROLE: 'api',
         },
       });
       try {
         const base = `http://127.0.0.1:${server.ready.port}`;
-        const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }) });
+        const login = await fetch(`${base}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
+        });
         if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
-        const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+        const cookie = login.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ');
 
         const targets = {
           page: `${base}/orgs/${org.id}/integrations`,
@@ -88,7 +124,8 @@ const bench: Benchmark = {
         const check = await fetch(targets.page, { headers: { cookie } });
         const html = await check.text();
         const rows = (html.match(/data-integration=/g) ?? []).length;
-        if (check.status !== 200 || rows !== 50) throw new Error(`the page did not render its first 50 integrations (status ${check.status}, ${rows} rows)`);
+        if (check.status !== 200 || rows !== 50)
+          throw new Error(`the page did not render its first 50 integrations (status ${check.status}, ${rows} rows)`);
 
         const measure = async (url: string, n: number) => {
           const samples = new Float64Array(n);
@@ -118,7 +155,12 @@ const bench: Benchmark = {
         const all = (xs: Float64Array[]) => Float64Array.from(xs.flatMap((x) => [...x]));
         const p = all(page);
         const a = all(api);
-        const stats = (s: Float64Array) => ({ p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: percentile(s, 100) });
+        const stats = (s: Float64Array) => ({
+          p50: percentile(s, 50),
+          p90: percentile(s, 90),
+          p99: percentile(s, 99),
+          max: percentile(s, 100),
+        });
         const ps = stats(p);
         const as = stats(a);
         const passed = ps.p50 <= GOALS.maxP50Ms && ps.p99 <= GOALS.maxP99Ms;

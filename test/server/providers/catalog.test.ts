@@ -19,9 +19,31 @@ import {
 } from '../../../server/src/providers/provider-definition.js';
 
 const EXPECTED_KEYS = [
-  'salesforce', 'hubspot', 'quickbooks', 'stripe', 'google_analytics', 'zendesk', 'jira', 'mailchimp', 'slack',
-  'microsoft_teams', 'shopify', 'google_calendar', 'google_drive', 'google_meet', 'outlook', 'notion', 'clickup',
-  'linear', 'todoist', 'github', 'dropbox', 'fitbit', 'apple_calendar', 'fastmail', 'custom',
+  'salesforce',
+  'hubspot',
+  'quickbooks',
+  'stripe',
+  'google_analytics',
+  'zendesk',
+  'jira',
+  'mailchimp',
+  'slack',
+  'microsoft_teams',
+  'shopify',
+  'google_calendar',
+  'google_drive',
+  'google_meet',
+  'outlook',
+  'notion',
+  'clickup',
+  'linear',
+  'todoist',
+  'github',
+  'dropbox',
+  'fitbit',
+  'apple_calendar',
+  'fastmail',
+  'custom',
 ];
 
 /**
@@ -105,7 +127,10 @@ t.test('the catalog holds exactly the providers users named, once each, ordered 
   t.same([...PROVIDER_KEYS].sort(), [...EXPECTED_KEYS].sort());
   t.equal(new Set(PROVIDER_KEYS).size, PROVIDER_KEYS.length, 'keys are unique');
   const names = PROVIDERS.map((provider) => provider.name);
-  t.same(names, [...names].sort((a, b) => a.localeCompare(b, 'en')));
+  t.same(
+    names,
+    [...names].sort((a, b) => a.localeCompare(b, 'en')),
+  );
   for (const key of EXPECTED_KEYS) t.equal(getProvider(key)?.key, key);
   t.equal(getProvider('myspace'), undefined);
   t.equal(getProvider('__proto__'), undefined);
@@ -240,10 +265,7 @@ t.test('page sizes and pagination are usable', async (t) => {
 });
 
 t.test('renderTemplate', async (t) => {
-  t.equal(
-    renderTemplate('https://{{subdomain}}.zendesk.com/api/v2', { subdomain: 'acme' }),
-    'https://acme.zendesk.com/api/v2',
-  );
+  t.equal(renderTemplate('https://{{subdomain}}.zendesk.com/api/v2', { subdomain: 'acme' }), 'https://acme.zendesk.com/api/v2');
   t.equal(
     renderTemplate('/calendars/{{calendarId}}/events', { calendarId: 'team@group.calendar.google.com' }),
     '/calendars/team%40group.calendar.google.com/events',
@@ -268,10 +290,7 @@ t.test('renderTemplate', async (t) => {
 });
 
 t.test('renderExpression inserts values verbatim for the HTTP client to encode', async (t) => {
-  t.equal(
-    renderExpression("modifiedTime >= '{{since}}'", { since: '2024-05-01T12:00:00Z' }),
-    "modifiedTime >= '2024-05-01T12:00:00Z'",
-  );
+  t.equal(renderExpression("modifiedTime >= '{{since}}'", { since: '2024-05-01T12:00:00Z' }), "modifiedTime >= '2024-05-01T12:00:00Z'");
   t.throws(() => renderExpression('updated >= {{since}}', {}), MissingTemplateValueError);
 });
 

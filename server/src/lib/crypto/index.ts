@@ -2,6 +2,4 @@
 export { createVault, secretHint, type RewrapResult, type SecretContext, type Vault, type VaultOptions } from './vault.js';
 export { isCiphertext } from './secret-box.js';
 export { decodeMasterKey, masterKeyVersion } from './master-keys.js';
-export {
-  DataKeyUnwrapError, MasterKeyUnavailableError, SecretDecryptionError, VaultError, type VaultErrorCode,
-} from './vault-errors.js';
+export { DataKeyUnwrapError, MasterKeyUnavailableError, SecretDecryptionError, VaultError, type VaultErrorCode } from './vault-errors.js';

@@ -31,7 +31,10 @@ export function decodeMasterKey(value: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(v)) bytes = Buffer.from(v, 'hex');
   else if (/^[A-Za-z0-9+/_-]+=*$/.test(v)) bytes = Buffer.from(v, 'base64');
   if (!bytes || bytes.length !== 32) {
-    throw new VaultError('A master key must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)', 'invalid_argument');
+    throw new VaultError(
+      'A master key must be 32 bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)',
+      'invalid_argument',
+    );
   }
   return bytes;
 }
@@ -100,7 +103,10 @@ export function createMasterKeyRing(currentKey: string, previousKeys: readonly s
         decipher.setAuthTag(tag);
         return Buffer.concat([decipher.update(sealed), decipher.final()]);
       } catch {
-        throw new DataKeyUnwrapError(organizationId, `it does not authenticate under master key version ${version} (altered, or copied from another organization)`);
+        throw new DataKeyUnwrapError(
+          organizationId,
+          `it does not authenticate under master key version ${version} (altered, or copied from another organization)`,
+        );
       }
     },
   };

@@ -56,7 +56,8 @@ export function assertSecretContext(ctx: SecretContext): void {
   if (!isUuid(ctx.organizationId)) throw bad('organizationId must be a UUID');
   if (typeof ctx.table !== 'string' || !IDENTIFIER_RE.test(ctx.table)) throw bad('table must be a lowercase SQL identifier');
   if (typeof ctx.column !== 'string' || !IDENTIFIER_RE.test(ctx.column)) throw bad('column must be a lowercase SQL identifier');
-  if (typeof ctx.rowId !== 'string' || ctx.rowId.length === 0 || ctx.rowId.length > 200) throw bad('rowId must be a non-empty string of at most 200 characters');
+  if (typeof ctx.rowId !== 'string' || ctx.rowId.length === 0 || ctx.rowId.length > 200)
+    throw bad('rowId must be a non-empty string of at most 200 characters');
 }
 
 function describe(ctx: SecretContext): string {
@@ -75,12 +76,18 @@ export function isCiphertext(value: unknown): value is string {
 export function parseCiphertext(ciphertext: string, ctx: SecretContext): ParsedCiphertext {
   const m = typeof ciphertext === 'string' ? CIPHERTEXT_RE.exec(ciphertext) : null;
   if (!m) {
-    throw new SecretDecryptionError(`Secret ${describe(ctx)} is not a ciphertext this vault can read (unknown format or truncated)`, 'malformed_ciphertext');
+    throw new SecretDecryptionError(
+      `Secret ${describe(ctx)} is not a ciphertext this vault can read (unknown format or truncated)`,
+      'malformed_ciphertext',
+    );
   }
   const iv = Buffer.from(m[2], 'base64url');
   const sealed = Buffer.from(m[3], 'base64url');
   if (iv.length !== IV_BYTES || sealed.length < TAG_BYTES) {
-    throw new SecretDecryptionError(`Secret ${describe(ctx)} is not a ciphertext this vault can read (bad lengths)`, 'malformed_ciphertext');
+    throw new SecretDecryptionError(
+      `Secret ${describe(ctx)} is not a ciphertext this vault can read (bad lengths)`,
+      'malformed_ciphertext',
+    );
   }
   return { dataKeyId: m[1], iv, sealed };
 }

@@ -25,7 +25,10 @@ export type VaultErrorCode =
   | 'invalid_argument';
 
 export class VaultError extends Error {
-  constructor(message: string, readonly code: VaultErrorCode) {
+  constructor(
+    message: string,
+    readonly code: VaultErrorCode,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -40,7 +43,11 @@ export class SecretDecryptionError extends VaultError {
 
 /** The organization's data key is wrapped by a master key version this process was not given. */
 export class MasterKeyUnavailableError extends VaultError {
-  constructor(readonly organizationId: string, readonly keyVersion: number, readonly configuredVersions: readonly number[]) {
+  constructor(
+    readonly organizationId: string,
+    readonly keyVersion: number,
+    readonly configuredVersions: readonly number[],
+  ) {
     super(
       `The data key of organization ${organizationId} is wrapped by master key version ${keyVersion}, which is not configured ` +
         `(configured: ${configuredVersions.join(', ')}). Add that key to ENCRYPTION_KEY_PREVIOUS, then run rotate-encryption-key.`,
@@ -51,7 +58,10 @@ export class MasterKeyUnavailableError extends VaultError {
 
 /** The wrapped data key is damaged or does not belong to this organization. */
 export class DataKeyUnwrapError extends VaultError {
-  constructor(readonly organizationId: string, reason: string) {
+  constructor(
+    readonly organizationId: string,
+    reason: string,
+  ) {
     super(`The stored data key of organization ${organizationId} cannot be unwrapped: ${reason}`, 'data_key_unwrap_failed');
   }
 }

@@ -122,7 +122,8 @@ export function createVault(options: VaultOptions): Vault {
       }
       key.fill(0);
       row = await readKeyRow(tx, organizationId, false);
-      if (!row.data_key_wrapped) throw new VaultError(`Organization ${organizationId} lost its data key while it was being created`, 'no_data_key');
+      if (!row.data_key_wrapped)
+        throw new VaultError(`Organization ${organizationId} lost its data key while it was being created`, 'no_data_key');
     }
     const loaded = unwrapRow(organizationId, { data_key_wrapped: row.data_key_wrapped, data_key_version: row.data_key_version });
     return { ...loaded, cacheable: !createdIn.get(tx)?.has(organizationId) };
@@ -183,7 +184,11 @@ export function createVault(options: VaultOptions): Vault {
         if (fromKeyVersion === toKeyVersion) return { outcome: 'current', fromKeyVersion, toKeyVersion };
         if (!opts.dryRun) {
           const { wrapped, version } = ring.wrap(organizationId, key);
-          await tx.updateTable('organizations').set({ data_key_wrapped: wrapped, data_key_version: version }).where('id', '=', organizationId).execute();
+          await tx
+            .updateTable('organizations')
+            .set({ data_key_wrapped: wrapped, data_key_version: version })
+            .where('id', '=', organizationId)
+            .execute();
           // The data key is unchanged, so a cached copy would still be right; dropping it keeps
           // plaintext keys out of memory once the operator is done with them.
           cache.delete(organizationId);

@@ -247,7 +247,12 @@ export function createSafeHttpClient(options: SafeHttpClientOptions): SafeHttpCl
           if (settled) return;
           settled = true;
           cleanup();
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks, received) });
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: res.headers,
+            body: Buffer.concat(chunks, received),
+          });
         });
       });
 
@@ -339,7 +344,11 @@ export function createSafeHttpClient(options: SafeHttpClientOptions): SafeHttpCl
       else if (value !== undefined) out.set(name, value);
     }
     const nullBody = [101, 103, 204, 205, 304].includes(res.status) || res.method === 'HEAD';
-    const response = new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status, statusText: res.statusText, headers: out });
+    const response = new Response(nullBody ? null : new Uint8Array(res.body), {
+      status: res.status,
+      statusText: res.statusText,
+      headers: out,
+    });
     Object.defineProperty(response, 'url', { value: res.url });
     return response;
   }

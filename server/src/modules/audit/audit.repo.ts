@@ -29,7 +29,10 @@ export async function lockChainHead(tx: Tx, chainKey: string, organizationId: st
 }
 
 export async function insertEvent(tx: Tx, row: Omit<AuditEventRow, 'metadata'> & { metadata: Record<string, unknown> }) {
-  await tx.insertInto('audit_events').values({ ...row, metadata: JSON.stringify(row.metadata) }).execute();
+  await tx
+    .insertInto('audit_events')
+    .values({ ...row, metadata: JSON.stringify(row.metadata) })
+    .execute();
   await tx
     .updateTable('audit_chain_heads')
     .set({ last_seq: row.seq, last_hash: row.hash })
@@ -48,7 +51,11 @@ export function listEvents(tx: Tx, f: AuditFilters) {
     const { at, id } = f.before;
     q = q.where(sql<boolean>`(at, id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
+  return q
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export function listChainHeads(tx: Tx) {

@@ -42,9 +42,7 @@ const SECRET_KEY = /secret|token|password|api_?key|authorization|cookie|credenti
 function scrub(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(scrub);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : scrub(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : scrub(v)]));
   }
   return value;
 }
@@ -66,7 +64,7 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     action: entry.action,
     targetType: entry.target.type,
     targetId: entry.target.id,
-    metadata: (scrub(entry.metadata ?? {}) as Record<string, unknown>),
+    metadata: scrub(entry.metadata ?? {}) as Record<string, unknown>,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
   };
@@ -169,10 +167,18 @@ export async function verifyAuditChains(db: Db, onProgress?: (checked: number) =
           if (Number(row.seq) !== prevSeq + 1) return broken(`sequence gap before event ${row.id} in chain ${head.chain_key}`);
           if (row.prev_hash !== prevHash) return broken(`event ${row.id} does not follow the previous event's hash`);
           const expected = eventHash(row.prev_hash, {
-            id: row.id, organizationId: row.organization_id, seq: Number(row.seq), at: row.at,
-            actorId: row.actor_id, actorEmail: row.actor_email, action: row.action,
-            targetType: row.target_type, targetId: row.target_id, metadata: row.metadata,
-            ip: row.ip, userAgent: row.user_agent,
+            id: row.id,
+            organizationId: row.organization_id,
+            seq: Number(row.seq),
+            at: row.at,
+            actorId: row.actor_id,
+            actorEmail: row.actor_email,
+            action: row.action,
+            targetType: row.target_type,
+            targetId: row.target_id,
+            metadata: row.metadata,
+            ip: row.ip,
+            userAgent: row.user_agent,
           });
           if (expected !== row.hash) return broken(`event ${row.id} was modified after it was written`);
           prevHash = row.hash;
@@ -183,7 +189,12 @@ export async function verifyAuditChains(db: Db, onProgress?: (checked: number) =
         if (batch.length < 1000) break;
       }
       if (Number(head.last_seq) !== prevSeq || head.last_hash !== prevHash) {
-        return { ok: false, checked, firstBrokenEventId: lastId, reason: `chain ${head.chain_key} ends before its recorded head (events were removed)` };
+        return {
+          ok: false,
+          checked,
+          firstBrokenEventId: lastId,
+          reason: `chain ${head.chain_key} ends before its recorded head (events were removed)`,
+        };
       }
     }
     return { ok: true, checked, firstBrokenEventId: null, reason: null };

@@ -8,7 +8,11 @@ import type { Tx } from '../../lib/db-scope.js';
 type Conn = Kysely<Database>;
 
 export function findUserByEmail(db: Conn, email: string) {
-  return db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export function findUserById(db: Conn, id: string) {
@@ -25,9 +29,18 @@ export async function activateWithPassword(db: Conn, id: string, passwordHash: s
 }
 
 export async function insertActiveUser(db: Conn, u: { id: string; email: string; name: string; passwordHash: string }) {
-  await db.insertInto('users').values({
-    id: u.id, email: u.email, name: u.name, password_hash: u.passwordHash, platform_role: null, status: 'active', updated_at: new Date(),
-  }).execute();
+  await db
+    .insertInto('users')
+    .values({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      password_hash: u.passwordHash,
+      platform_role: null,
+      status: 'active',
+      updated_at: new Date(),
+    })
+    .execute();
 }
 
 /**

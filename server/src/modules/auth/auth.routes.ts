@@ -19,7 +19,11 @@ export function setSessionCookies(reply: FastifyReply, config: Config, s: Signed
   const secure = config.publicUrl.startsWith('https://');
   reply.setCookie(ACCESS_COOKIE, s.accessToken, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: s.expiresIn });
   reply.setCookie(REFRESH_COOKIE, s.refreshToken, {
-    httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.refreshTokenTtlSeconds,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: config.refreshTokenTtlSeconds,
   });
 }
 
@@ -51,76 +55,99 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
   });
   const limitInvitation = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, invitationPerToken]);
 
-  app.post('/api/auth/login', {
-    config: { access: 'public' },
-    preHandler: limitLogin,
-    schema: {
-      tags: ['auth'], summary: 'Sign in with email and password',
-      body: LoginBody,
-      response: { 200: SignedIn, ...commonErrors },
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: 'public' },
+      preHandler: limitLogin,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password',
+        body: LoginBody,
+        response: { 200: SignedIn, ...commonErrors },
+      },
     },
-  }, async (request, reply) => {
-    const result = await auth.login(request.body.email, request.body.password, request.ctx);
-    setSessionCookies(reply, config, result);
-    return signedInBody(result);
-  });
-
-  app.post('/api/auth/refresh', {
-    config: { access: 'public' },
-    preValidation: emptyBodyAllowed,
-    schema: {
-      tags: ['auth'], summary: 'Exchange a refresh token (cookie or body) for new tokens; each refresh token works once',
-      body: RefreshBody,
-      response: { 200: SignedIn, ...commonErrors },
-    },
-  }, async (request, reply) => {
-    const token = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
-    if (!token) throw new Unauthorized('No refresh token; sign in again');
-    try {
-      const result = await auth.refresh(token, request.ctx);
+    async (request, reply) => {
+      const result = await auth.login(request.body.email, request.body.password, request.ctx);
       setSessionCookies(reply, config, result);
-      return { ...signedInBody(result) };
-    } catch (err) {
-      clearSessionCookies(reply);
-      throw err;
-    }
-  });
-
-  app.post('/api/auth/logout', {
-    config: { access: 'public' },
-    preValidation: emptyBodyAllowed,
-    schema: { tags: ['auth'], summary: 'Sign out: revokes the session and clears the cookies', body: RefreshBody },
-  }, async (request, reply) => {
-    let sessionFamilyId: string | undefined;
-    let userId: string | undefined;
-    try {
-      ({ sid: sessionFamilyId, sub: userId } = await request.jwtVerify<{ sid: string; sub: string }>());
-    } catch {
-      // An expired access token still lets the refresh token identify the session.
-    }
-    await auth.logout({ sessionFamilyId, userId, refreshToken: request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE] });
-    clearSessionCookies(reply);
-    return reply.code(204).send();
-  });
-
-  app.get('/api/auth/me', {
-    config: { access: 'authenticated' },
-    schema: { tags: ['auth'], summary: 'The signed-in user and their organizations', response: { 200: Profile, ...commonErrors } },
-  }, async (request) => auth.profile(request.actor!.userId));
-
-  app.post('/api/auth/accept-invitation', {
-    config: { access: 'public' },
-    preHandler: limitInvitation,
-    schema: {
-      tags: ['auth'], summary: 'Set a password with the invitation token from POST /members, and sign in',
-      body: AcceptInvitationBody,
-      response: { 200: SignedIn, ...commonErrors },
+      return signedInBody(result);
     },
-  }, async (request, reply) => {
-    const result = await auth.acceptInvitation(request.body.token, request.body.password, request.body.name, request.ctx);
-    setSessionCookies(reply, config, result);
-    return signedInBody(result);
-  });
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      config: { access: 'public' },
+      preValidation: emptyBodyAllowed,
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token (cookie or body) for new tokens; each refresh token works once',
+        body: RefreshBody,
+        response: { 200: SignedIn, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const token = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+      if (!token) throw new Unauthorized('No refresh token; sign in again');
+      try {
+        const result = await auth.refresh(token, request.ctx);
+        setSessionCookies(reply, config, result);
+        return { ...signedInBody(result) };
+      } catch (err) {
+        clearSessionCookies(reply);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { access: 'public' },
+      preValidation: emptyBodyAllowed,
+      schema: { tags: ['auth'], summary: 'Sign out: revokes the session and clears the cookies', body: RefreshBody },
+    },
+    async (request, reply) => {
+      let sessionFamilyId: string | undefined;
+      let userId: string | undefined;
+      try {
+        ({ sid: sessionFamilyId, sub: userId } = await request.jwtVerify<{ sid: string; sub: string }>());
+      } catch {
+        // An expired access token still lets the refresh token identify the session.
+      }
+      await auth.logout({ sessionFamilyId, userId, refreshToken: request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE] });
+      clearSessionCookies(reply);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'The signed-in user and their organizations', response: { 200: Profile, ...commonErrors } },
+    },
+    async (request) => auth.profile(request.actor!.userId),
+  );
+
+  app.post(
+    '/api/auth/accept-invitation',
+    {
+      config: { access: 'public' },
+      preHandler: limitInvitation,
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a password with the invitation token from POST /members, and sign in',
+        body: AcceptInvitationBody,
+        response: { 200: SignedIn, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.acceptInvitation(request.body.token, request.body.password, request.body.name, request.ctx);
+      setSessionCookies(reply, config, result);
+      return signedInBody(result);
+    },
+  );
 };
 
 /** Cookie-based callers (the admin UI) send no body at all; validate it as an empty object. */

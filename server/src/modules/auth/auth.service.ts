@@ -55,9 +55,17 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
     const tokens = await issueTokens(userId, familyId, ctx);
     const p = await profile(userId);
     await inScope(db, { platform: true }, (tx) =>
-      recordAudit(tx, { ...ctx, actor: actorStub(p.user) }, {
-        organizationId: null, action: 'auth.login', target: { type: 'user', id: userId }, metadata: { method },
-      }));
+      recordAudit(
+        tx,
+        { ...ctx, actor: actorStub(p.user) },
+        {
+          organizationId: null,
+          action: 'auth.login',
+          target: { type: 'user', id: userId },
+          metadata: { method },
+        },
+      ),
+    );
     return { ...p, ...tokens };
   }
 
@@ -87,9 +95,12 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
         accessCache.forgetUser(session.user_id);
         await inScope(db, { platform: true }, (tx) =>
           recordAudit(tx, ctx, {
-            organizationId: null, action: 'auth.refresh_token_reused', target: { type: 'user', id: session.user_id },
+            organizationId: null,
+            action: 'auth.refresh_token_reused',
+            target: { type: 'user', id: session.user_id },
             metadata: { sessionFamily: session.family_id },
-          }));
+          }),
+        );
         throw new Unauthorized('Refresh token was already used; every session from that sign-in has been signed out');
       }
       if (session.expires_at.getTime() <= Date.now()) throw new Unauthorized('Session expired; sign in again');
@@ -132,7 +143,14 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
  * password, or an active one proven by its current password), the membership, the invitation marked accepted,
  * and the audit event. Returns the user's id.
  */
-async function joinByInvitation(tx: Tx, config: Config, token: string, password: string, name: string | undefined, ctx: RequestContext): Promise<string> {
+async function joinByInvitation(
+  tx: Tx,
+  config: Config,
+  token: string,
+  password: string,
+  name: string | undefined,
+  ctx: RequestContext,
+): Promise<string> {
   const invitation = await invitationsRepo.lockInvitationByToken(tx, sha256(token));
   if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
     throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
@@ -142,7 +160,10 @@ async function joinByInvitation(tx: Tx, config: Config, token: string, password:
   if (!existing) {
     userId = uuidv7();
     await repo.insertActiveUser(tx, {
-      id: userId, email: invitation.email, name: name ?? invitation.name ?? invitation.email.split('@')[0], passwordHash: await hashPassword(password, config.passwordHashCost),
+      id: userId,
+      email: invitation.email,
+      name: name ?? invitation.name ?? invitation.email.split('@')[0],
+      passwordHash: await hashPassword(password, config.passwordHashCost),
     });
   } else if (existing.status === 'invited') {
     userId = existing.id;
@@ -154,10 +175,16 @@ async function joinByInvitation(tx: Tx, config: Config, token: string, password:
   }
   await membersRepo.insertMembershipIfAbsent(tx, invitation.organization_id, userId, invitation.role);
   await invitationsRepo.markAccepted(tx, invitation.id, userId);
-  await recordAudit(tx, { ...ctx, actor: actorStub({ id: userId, email: invitation.email }) }, {
-    organizationId: invitation.organization_id, action: 'member.joined', target: { type: 'user', id: userId },
-    metadata: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
-  });
+  await recordAudit(
+    tx,
+    { ...ctx, actor: actorStub({ id: userId, email: invitation.email }) },
+    {
+      organizationId: invitation.organization_id,
+      action: 'member.joined',
+      target: { type: 'user', id: userId },
+      metadata: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
+    },
+  );
   return userId;
 }
 

@@ -31,26 +31,34 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: C
 
   // Declared here rather than through the plugin's `startRedirectPath`, so the route carries its
   // access declaration when it is registered (the route-accounting list is filled at that moment).
-  app.get('/api/auth/sso/start', {
-    config: { access: 'public' },
-    schema: { tags: ['auth'], summary: `Start single sign-on (${sso.name}): redirects to the identity provider` },
-  }, async (request, reply) => reply.redirect(await app.platformSso.generateAuthorizationUri(request, reply), 302));
+  app.get(
+    '/api/auth/sso/start',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: `Start single sign-on (${sso.name}): redirects to the identity provider` },
+    },
+    async (request, reply) => reply.redirect(await app.platformSso.generateAuthorizationUri(request, reply), 302),
+  );
 
-  app.get('/api/auth/sso/callback', {
-    config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Single sign-on callback: signs in and redirects to the admin UI', hide: false },
-  }, async (request, reply) => {
-    try {
-      // Passing `reply` clears the state and verifier cookies whatever happens next: they are single-use.
-      const { token } = await app.platformSso.getAccessTokenFromAuthorizationCodeFlow(request, reply);
-      const info = (await app.platformSso.userinfo(token.access_token)) as { email?: string; email_verified?: boolean };
-      if (!info.email) throw new Error('identity provider returned no email');
-      const signedIn = await auth.ssoLogin(info.email, info.email_verified === true, request.ctx);
-      setSessionCookies(reply, config, signedIn);
-      return reply.redirect('/', 302);
-    } catch (err) {
-      request.log.info({ reason: (err as Error).message }, 'sso sign-in refused');
-      return reply.redirect(`/login?error=${encodeURIComponent('Single sign-on failed: no active account matches this identity')}`, 302);
-    }
-  });
+  app.get(
+    '/api/auth/sso/callback',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'Single sign-on callback: signs in and redirects to the admin UI', hide: false },
+    },
+    async (request, reply) => {
+      try {
+        // Passing `reply` clears the state and verifier cookies whatever happens next: they are single-use.
+        const { token } = await app.platformSso.getAccessTokenFromAuthorizationCodeFlow(request, reply);
+        const info = (await app.platformSso.userinfo(token.access_token)) as { email?: string; email_verified?: boolean };
+        if (!info.email) throw new Error('identity provider returned no email');
+        const signedIn = await auth.ssoLogin(info.email, info.email_verified === true, request.ctx);
+        setSessionCookies(reply, config, signedIn);
+        return reply.redirect('/', 302);
+      } catch (err) {
+        request.log.info({ reason: (err as Error).message }, 'sso sign-in refused');
+        return reply.redirect(`/login?error=${encodeURIComponent('Single sign-on failed: no active account matches this identity')}`, 302);
+      }
+    },
+  );
 };

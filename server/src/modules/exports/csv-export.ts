@@ -59,7 +59,10 @@ export function csvZip(db: Db, run: ExportRun): Readable {
   const { entities } = run.plan;
   entities.forEach((entity, i) => {
     zip.addReadStreamLazy(`${entity}.csv`, { mtime: run.plan.generatedAt, compress: true }, (cb) => {
-      current = Readable.from(csvEntity(db, run, entity, i === entities.length - 1), { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK });
+      current = Readable.from(csvEntity(db, run, entity, i === entities.length - 1), {
+        objectMode: false,
+        highWaterMark: STREAM_HIGH_WATER_MARK,
+      });
       // yazl does not watch lazily opened streams: a failing entity must fail the whole download.
       current.once('error', (err) => output.destroy(err));
       cb(null, current);

@@ -30,8 +30,10 @@ const NONE: readonly Buffer[] = Object.freeze([]);
  * every Node release. Falls back to the public method should it ever go away.
  */
 const utf8Write: (this: Buffer, text: string, offset: number) => number =
-  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, text: string, offset: number) => number }).utf8Write
-  ?? function write(this: Buffer, text: string, offset: number) { return this.write(text, offset, 'utf8'); };
+  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, text: string, offset: number) => number }).utf8Write ??
+  function write(this: Buffer, text: string, offset: number) {
+    return this.write(text, offset, 'utf8');
+  };
 
 export class CsvRowWriter {
   private buf: Buffer;
@@ -89,8 +91,18 @@ export class CsvRowWriter {
   pgUtcTimestampCell(text: string | null): void {
     const n = text === null ? 0 : text.length;
     // The common shape: YYYY-MM-DD HH:MM:SS with an optional fraction of 1–6 digits, ending in a digit.
-    if (text === null || n < 19 || n > 26 || text.charCodeAt(10) !== 32 || text.charCodeAt(4) !== 45 || text.charCodeAt(13) !== 58
-      || (n > 19 && text.charCodeAt(19) !== 46) || n === 20 || text.charCodeAt(n - 1) < 48 || text.charCodeAt(n - 1) > 57) {
+    if (
+      text === null ||
+      n < 19 ||
+      n > 26 ||
+      text.charCodeAt(10) !== 32 ||
+      text.charCodeAt(4) !== 45 ||
+      text.charCodeAt(13) !== 58 ||
+      (n > 19 && text.charCodeAt(19) !== 46) ||
+      n === 20 ||
+      text.charCodeAt(n - 1) < 48 ||
+      text.charCodeAt(n - 1) > 57
+    ) {
       this.cell(isoFromPgUtc(text));
       return;
     }

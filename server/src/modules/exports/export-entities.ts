@@ -41,77 +41,221 @@ const timeKey = (r: { key_at: string; id: string }): repo.TimeKey => ({ at: r.ke
 
 function integrationView(r: repo.IntegrationExportRow): IntegrationView {
   return {
-    id: r.id, organizationId: r.organization_id, provider: r.provider, name: r.name, status: r.status, authType: r.auth_type,
+    id: r.id,
+    organizationId: r.organization_id,
+    provider: r.provider,
+    name: r.name,
+    status: r.status,
+    authType: r.auth_type,
     clientId: r.client_id,
     hasClientSecret: r.has_secret && r.auth_type === 'oauth2',
     hasApiKey: r.has_secret && r.auth_type === 'api_key',
     hasPassword: r.has_secret && r.auth_type === 'basic',
-    username: r.username, secretHint: r.has_secret ? r.secret_hint : null, connected: r.connected, scopes: r.scopes, settings: r.settings,
-    errorCount: r.error_count, lastError: r.last_error, lastSyncAt: iso(r.last_sync_at), nextSyncAt: iso(r.next_sync_at),
-    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    username: r.username,
+    secretHint: r.has_secret ? r.secret_hint : null,
+    connected: r.connected,
+    scopes: r.scopes,
+    settings: r.settings,
+    errorCount: r.error_count,
+    lastError: r.last_error,
+    lastSyncAt: iso(r.last_sync_at),
+    nextSyncAt: iso(r.next_sync_at),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   };
 }
 
 const integrations: EntityExporter<repo.IntegrationExportRow, repo.TimeKey> = {
-  name: 'integrations', subject: 'Integration', timeColumn: 'created', chunkSize: 1000,
-  fetch: repo.integrationsChunk, keyOf: timeKey,
+  name: 'integrations',
+  subject: 'Integration',
+  timeColumn: 'created',
+  chunkSize: 1000,
+  fetch: repo.integrationsChunk,
+  keyOf: timeKey,
   json: (r) => JSON.stringify(integrationView(r)),
-  columns: ['id', 'name', 'provider', 'status', 'authType', 'clientId', 'hasClientSecret', 'hasApiKey', 'hasPassword', 'username', 'secretHint',
-    'connected', 'scopes', 'settings', 'errorCount', 'lastError', 'lastSyncAt', 'nextSyncAt', 'createdAt', 'updatedAt'],
+  columns: [
+    'id',
+    'name',
+    'provider',
+    'status',
+    'authType',
+    'clientId',
+    'hasClientSecret',
+    'hasApiKey',
+    'hasPassword',
+    'username',
+    'secretHint',
+    'connected',
+    'scopes',
+    'settings',
+    'errorCount',
+    'lastError',
+    'lastSyncAt',
+    'nextSyncAt',
+    'createdAt',
+    'updatedAt',
+  ],
   cells: (r) => {
     const v = integrationView(r);
-    return [v.id, v.name, v.provider, v.status, v.authType, v.clientId, v.hasClientSecret, v.hasApiKey, v.hasPassword, v.username, v.secretHint,
-      v.connected, v.scopes.join(' '), JSON.stringify(v.settings), v.errorCount, v.lastError, v.lastSyncAt, v.nextSyncAt, v.createdAt, v.updatedAt];
+    return [
+      v.id,
+      v.name,
+      v.provider,
+      v.status,
+      v.authType,
+      v.clientId,
+      v.hasClientSecret,
+      v.hasApiKey,
+      v.hasPassword,
+      v.username,
+      v.secretHint,
+      v.connected,
+      v.scopes.join(' '),
+      JSON.stringify(v.settings),
+      v.errorCount,
+      v.lastError,
+      v.lastSyncAt,
+      v.nextSyncAt,
+      v.createdAt,
+      v.updatedAt,
+    ];
   },
 };
 
 function syncView(s: repo.SyncExportRow): SyncView {
   return {
-    id: s.id, integrationId: s.integration_id, resource: s.resource, mode: s.mode,
+    id: s.id,
+    integrationId: s.integration_id,
+    resource: s.resource,
+    mode: s.mode,
     schedule: s.cron && s.timezone ? { cron: s.cron, timezone: s.timezone } : null,
     enabled: s.enabled,
-    mappings: s.mappings.map((m) => ({
-      source: m.source, target: m.target,
-      ...(m.transform ? { transform: m.transform } : {}),
-      ...(m.args != null ? { args: m.args } : {}),
-      ...(m.required ? { required: true } : {}),
-      ...(m.default_value != null ? { default: m.default_value } : {}),
-    }) as FieldMapping),
-    nextRunAt: iso(s.next_run_at), lastRunAt: iso(s.last_run_at), createdAt: s.created_at.toISOString(), updatedAt: s.updated_at.toISOString(),
+    mappings: s.mappings.map(
+      (m) =>
+        ({
+          source: m.source,
+          target: m.target,
+          ...(m.transform ? { transform: m.transform } : {}),
+          ...(m.args != null ? { args: m.args } : {}),
+          ...(m.required ? { required: true } : {}),
+          ...(m.default_value != null ? { default: m.default_value } : {}),
+        }) as FieldMapping,
+    ),
+    nextRunAt: iso(s.next_run_at),
+    lastRunAt: iso(s.last_run_at),
+    createdAt: s.created_at.toISOString(),
+    updatedAt: s.updated_at.toISOString(),
   };
 }
 
 const syncs: EntityExporter<repo.SyncExportRow, repo.TimeKey> = {
-  name: 'syncs', subject: 'Sync', timeColumn: 'created', chunkSize: 1000,
-  fetch: repo.syncsChunk, keyOf: timeKey,
+  name: 'syncs',
+  subject: 'Sync',
+  timeColumn: 'created',
+  chunkSize: 1000,
+  fetch: repo.syncsChunk,
+  keyOf: timeKey,
   json: (r) => JSON.stringify(syncView(r)),
-  columns: ['id', 'integrationId', 'resource', 'mode', 'cron', 'timezone', 'enabled', 'mappings', 'nextRunAt', 'lastRunAt', 'createdAt', 'updatedAt'],
+  columns: [
+    'id',
+    'integrationId',
+    'resource',
+    'mode',
+    'cron',
+    'timezone',
+    'enabled',
+    'mappings',
+    'nextRunAt',
+    'lastRunAt',
+    'createdAt',
+    'updatedAt',
+  ],
   cells: (r) => {
     const v = syncView(r);
-    return [v.id, v.integrationId, v.resource, v.mode, v.schedule?.cron, v.schedule?.timezone, v.enabled,
-      v.mappings.length ? JSON.stringify(v.mappings) : '', v.nextRunAt, v.lastRunAt, v.createdAt, v.updatedAt];
+    return [
+      v.id,
+      v.integrationId,
+      v.resource,
+      v.mode,
+      v.schedule?.cron,
+      v.schedule?.timezone,
+      v.enabled,
+      v.mappings.length ? JSON.stringify(v.mappings) : '',
+      v.nextRunAt,
+      v.lastRunAt,
+      v.createdAt,
+      v.updatedAt,
+    ];
   },
 };
 
 const runs: EntityExporter<repo.RunExportRow, repo.TimeKey> = {
-  name: 'runs', subject: 'Run', timeColumn: 'created (queued)', chunkSize: 2000,
-  fetch: repo.runsChunk, keyOf: timeKey,
+  name: 'runs',
+  subject: 'Run',
+  timeColumn: 'created (queued)',
+  chunkSize: 2000,
+  fetch: repo.runsChunk,
+  keyOf: timeKey,
   json: (r) => JSON.stringify(toRunView(r)),
-  columns: ['id', 'integrationId', 'syncId', 'trigger', 'status', 'scheduledFor', 'startedAt', 'finishedAt', 'durationMs',
-    'fetched', 'created', 'updated', 'unchanged', 'deleted', 'failed', 'error'],
+  columns: [
+    'id',
+    'integrationId',
+    'syncId',
+    'trigger',
+    'status',
+    'scheduledFor',
+    'startedAt',
+    'finishedAt',
+    'durationMs',
+    'fetched',
+    'created',
+    'updated',
+    'unchanged',
+    'deleted',
+    'failed',
+    'error',
+  ],
   cells: (r) => {
     const v: RunView = toRunView(r);
-    return [v.id, v.integrationId, v.syncId, v.trigger, v.status, v.scheduledFor, v.startedAt, v.finishedAt, v.durationMs,
-      v.stats.fetched, v.stats.created, v.stats.updated, v.stats.unchanged, v.stats.deleted, v.stats.failed, v.error];
+    return [
+      v.id,
+      v.integrationId,
+      v.syncId,
+      v.trigger,
+      v.status,
+      v.scheduledFor,
+      v.startedAt,
+      v.finishedAt,
+      v.durationMs,
+      v.stats.fetched,
+      v.stats.created,
+      v.stats.updated,
+      v.stats.unchanged,
+      v.stats.deleted,
+      v.stats.failed,
+      v.error,
+    ];
   },
 };
 
 const logs: EntityExporter<repo.LogExportRow, repo.TimeKey> = {
-  name: 'logs', subject: 'Log', timeColumn: 'logged', chunkSize: 2000,
-  fetch: repo.logsChunk, keyOf: timeKey,
+  name: 'logs',
+  subject: 'Log',
+  timeColumn: 'logged',
+  chunkSize: 2000,
+  fetch: repo.logsChunk,
+  keyOf: timeKey,
   // The data column is JSON text straight from Postgres: spliced in, never parsed and re-serialised.
   json: (r) => {
-    const view: Omit<LogView, 'data'> = { id: r.id, runId: r.run_id, integrationId: r.integration_id, syncId: r.sync_id, at: r.at.toISOString(), level: r.level, message: r.message };
+    const view: Omit<LogView, 'data'> = {
+      id: r.id,
+      runId: r.run_id,
+      integrationId: r.integration_id,
+      syncId: r.sync_id,
+      at: r.at.toISOString(),
+      level: r.level,
+      message: r.message,
+    };
     return `${JSON.stringify(view).slice(0, -1)},"data":${r.data_json ?? 'null'}}`;
   },
   columns: ['id', 'at', 'level', 'message', 'runId', 'integrationId', 'syncId', 'data'],
@@ -119,15 +263,27 @@ const logs: EntityExporter<repo.LogExportRow, repo.TimeKey> = {
 };
 
 const records: EntityExporter<repo.RecordExportRow, repo.RecordKey> = {
-  name: 'records', subject: 'Record', timeColumn: 'last changed', chunkSize: 5000,
+  name: 'records',
+  subject: 'Record',
+  timeColumn: 'last changed',
+  chunkSize: 5000,
   fetch: repo.recordsChunk,
   keyOf: (r) => ({ integrationId: r.integration_id, resource: r.resource, externalId: r.external_id }),
-  json: (r) => `{"integrationId":"${r.integration_id}","resource":${JSON.stringify(r.resource)},"externalId":${JSON.stringify(r.external_id)},`
-    + `"data":${r.data_json},"sourceUpdatedAt":${quoted(isoFromPgUtc(r.source_updated_at))},"firstSeenAt":${quoted(isoFromPgUtc(r.first_seen_at))},`
-    + `"updatedAt":${quoted(isoFromPgUtc(r.updated_at))},"deletedAt":${quoted(isoFromPgUtc(r.deleted_at))}}`,
+  json: (r) =>
+    `{"integrationId":"${r.integration_id}","resource":${JSON.stringify(r.resource)},"externalId":${JSON.stringify(r.external_id)},` +
+    `"data":${r.data_json},"sourceUpdatedAt":${quoted(isoFromPgUtc(r.source_updated_at))},"firstSeenAt":${quoted(isoFromPgUtc(r.first_seen_at))},` +
+    `"updatedAt":${quoted(isoFromPgUtc(r.updated_at))},"deletedAt":${quoted(isoFromPgUtc(r.deleted_at))}}`,
   columns: ['integrationId', 'resource', 'externalId', 'data', 'sourceUpdatedAt', 'firstSeenAt', 'updatedAt', 'deletedAt'],
-  cells: (r) => [r.integration_id, r.resource, r.external_id, r.data_json,
-    isoFromPgUtc(r.source_updated_at), isoFromPgUtc(r.first_seen_at), isoFromPgUtc(r.updated_at), isoFromPgUtc(r.deleted_at)],
+  cells: (r) => [
+    r.integration_id,
+    r.resource,
+    r.external_id,
+    r.data_json,
+    isoFromPgUtc(r.source_updated_at),
+    isoFromPgUtc(r.first_seen_at),
+    isoFromPgUtc(r.updated_at),
+    isoFromPgUtc(r.deleted_at),
+  ],
   writeCsv: (r, w) => {
     w.cell(r.integration_id);
     w.cell(r.resource);
@@ -145,17 +301,37 @@ const quoted = (isoText: string | null) => (isoText === null ? 'null' : `"${isoT
 
 function auditView(r: repo.AuditExportRow): AuditEventView {
   return {
-    id: r.id, organizationId: r.organization_id, at: r.at.toISOString(), actor: { id: r.actor_id, email: r.actor_email },
-    action: r.action, target: { type: r.target_type, id: r.target_id }, metadata: r.metadata, ip: r.ip,
+    id: r.id,
+    organizationId: r.organization_id,
+    at: r.at.toISOString(),
+    actor: { id: r.actor_id, email: r.actor_email },
+    action: r.action,
+    target: { type: r.target_type, id: r.target_id },
+    metadata: r.metadata,
+    ip: r.ip,
   };
 }
 
 const audit: EntityExporter<repo.AuditExportRow, repo.TimeKey> = {
-  name: 'audit', subject: 'AuditEvent', timeColumn: 'recorded', chunkSize: 2000,
-  fetch: repo.auditChunk, keyOf: timeKey,
+  name: 'audit',
+  subject: 'AuditEvent',
+  timeColumn: 'recorded',
+  chunkSize: 2000,
+  fetch: repo.auditChunk,
+  keyOf: timeKey,
   json: (r) => JSON.stringify(auditView(r)),
   columns: ['id', 'at', 'actorId', 'actorEmail', 'action', 'targetType', 'targetId', 'metadata', 'ip'],
-  cells: (r) => [r.id, r.at.toISOString(), r.actor_id, r.actor_email, r.action, r.target_type, r.target_id, JSON.stringify(r.metadata), r.ip],
+  cells: (r) => [
+    r.id,
+    r.at.toISOString(),
+    r.actor_id,
+    r.actor_email,
+    r.action,
+    r.target_type,
+    r.target_id,
+    JSON.stringify(r.metadata),
+    r.ip,
+  ],
 };
 
 export const EXPORTERS: Record<EntityName, EntityExporter> = { integrations, syncs, runs, logs, records, audit };

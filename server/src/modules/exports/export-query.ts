@@ -39,11 +39,16 @@ export function parseDay(name: string, value: string): Date {
 }
 
 export function parseEntities(value: string): EntityName[] {
-  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new BadRequest(`entities must name at least one of: ${ENTITY_NAMES.join(', ')}`);
   const unknown = names.filter((n) => !(ENTITY_NAMES as readonly string[]).includes(n));
   if (unknown.length) {
-    throw new BadRequest(`entities: ${unknown.map((n) => `"${n.slice(0, 40)}"`).join(', ')} ${unknown.length === 1 ? 'is not an entity' : 'are not entities'}; choose from: ${ENTITY_NAMES.join(', ')}`);
+    throw new BadRequest(
+      `entities: ${unknown.map((n) => `"${n.slice(0, 40)}"`).join(', ')} ${unknown.length === 1 ? 'is not an entity' : 'are not entities'}; choose from: ${ENTITY_NAMES.join(', ')}`,
+    );
   }
   // Files list entities in one canonical order, whatever order they were asked in.
   return ENTITY_NAMES.filter((n) => names.includes(n));

@@ -3,7 +3,6 @@ import { inScope } from '../../lib/db-scope.js';
 import type { EntityExporter, EntityName } from './export-entities.js';
 import type { TimeRange } from './exports.repo.js';
 
-
 /** Readable byte streams hold ~64 KiB before asking the producer to wait: this is the backpressure. */
 export const STREAM_HIGH_WATER_MARK = 64 * 1024;
 
@@ -80,7 +79,12 @@ export class ExportRun {
  * Stops at the next chunk boundary once the run's signal is aborted. A chunk's array is emptied when the
  * caller asks for the next one: use its rows within the loop's iteration.
  */
-export async function* readChunks<Row, Key>(db: Db, exporter: EntityExporter<Row, Key>, plan: ExportPlan, signal: AbortSignal): AsyncGenerator<Row[]> {
+export async function* readChunks<Row, Key>(
+  db: Db,
+  exporter: EntityExporter<Row, Key>,
+  plan: ExportPlan,
+  signal: AbortSignal,
+): AsyncGenerator<Row[]> {
   const orgId = plan.organization.id;
   const fetch = (after: Key | null) =>
     inScope(db, { org: orgId }, (tx) => exporter.fetch(tx, { orgId, range: plan.range, after, limit: exporter.chunkSize }));

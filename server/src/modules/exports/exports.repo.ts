@@ -58,11 +58,27 @@ export interface ChunkQuery<K> {
 
 export function integrationsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
   const order = q.order ?? 'asc';
-  return tx.selectFrom('integrations as i')
+  return tx
+    .selectFrom('integrations as i')
     .leftJoin('connections as c', 'c.integration_id', 'i.id')
     .select([
-      'i.id', 'i.organization_id', 'i.provider', 'i.name', 'i.status', 'i.auth_type', 'i.client_id', 'i.username', 'i.secret_hint',
-      'i.scopes', 'i.settings', 'i.error_count', 'i.last_error', 'i.last_sync_at', 'i.next_sync_at', 'i.created_at', 'i.updated_at',
+      'i.id',
+      'i.organization_id',
+      'i.provider',
+      'i.name',
+      'i.status',
+      'i.auth_type',
+      'i.client_id',
+      'i.username',
+      'i.secret_hint',
+      'i.scopes',
+      'i.settings',
+      'i.error_count',
+      'i.last_error',
+      'i.last_sync_at',
+      'i.next_sync_at',
+      'i.created_at',
+      'i.updated_at',
     ])
     .select([
       sql<boolean>`i.secret_encrypted IS NOT NULL`.as('has_secret'),
@@ -72,7 +88,8 @@ export function integrationsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
     .where('i.organization_id', '=', q.orgId)
     .where(inRange('i.created_at', q.range))
     .where(afterTimeKey('i.created_at', 'i.id', q.after, order))
-    .orderBy('i.created_at', order).orderBy('i.id', order)
+    .orderBy('i.created_at', order)
+    .orderBy('i.id', order)
     .limit(q.limit)
     .execute();
 }
@@ -82,19 +99,42 @@ export type IntegrationExportRow = Awaited<ReturnType<typeof integrationsChunk>>
 
 export async function syncsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
   const order = q.order ?? 'asc';
-  const syncs = await tx.selectFrom('syncs')
-    .select(['id', 'integration_id', 'resource', 'mode', 'cron', 'timezone', 'enabled', 'next_run_at', 'last_run_at', 'created_at', 'updated_at'])
+  const syncs = await tx
+    .selectFrom('syncs')
+    .select([
+      'id',
+      'integration_id',
+      'resource',
+      'mode',
+      'cron',
+      'timezone',
+      'enabled',
+      'next_run_at',
+      'last_run_at',
+      'created_at',
+      'updated_at',
+    ])
     .select(microIso('created_at').as('key_at'))
     .where('organization_id', '=', q.orgId)
     .where(inRange('created_at', q.range))
     .where(afterTimeKey('created_at', 'id', q.after, order))
-    .orderBy('created_at', order).orderBy('id', order)
+    .orderBy('created_at', order)
+    .orderBy('id', order)
     .limit(q.limit)
     .execute();
   const mappings = syncs.length
-    ? await tx.selectFrom('field_mappings').selectAll()
-      .where('organization_id', '=', q.orgId).where('sync_id', 'in', syncs.map((s) => s.id))
-      .orderBy('sync_id').orderBy('position').execute()
+    ? await tx
+        .selectFrom('field_mappings')
+        .selectAll()
+        .where('organization_id', '=', q.orgId)
+        .where(
+          'sync_id',
+          'in',
+          syncs.map((s) => s.id),
+        )
+        .orderBy('sync_id')
+        .orderBy('position')
+        .execute()
     : [];
   return syncs.map((s) => ({ ...s, mappings: mappings.filter((m) => m.sync_id === s.id) }));
 }
@@ -104,12 +144,15 @@ export type SyncExportRow = Awaited<ReturnType<typeof syncsChunk>>[number];
 
 export function runsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
   const order = q.order ?? 'asc';
-  return tx.selectFrom('sync_runs').selectAll()
+  return tx
+    .selectFrom('sync_runs')
+    .selectAll()
     .select(microIso('created_at').as('key_at'))
     .where('organization_id', '=', q.orgId)
     .where(inRange('created_at', q.range))
     .where(afterTimeKey('created_at', 'id', q.after, order))
-    .orderBy('created_at', order).orderBy('id', order)
+    .orderBy('created_at', order)
+    .orderBy('id', order)
     .limit(q.limit)
     .execute();
 }
@@ -119,13 +162,15 @@ export type RunExportRow = Awaited<ReturnType<typeof runsChunk>>[number];
 
 export function logsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
   const order = q.order ?? 'asc';
-  return tx.selectFrom('sync_logs')
+  return tx
+    .selectFrom('sync_logs')
     .select(['id', 'run_id', 'integration_id', 'sync_id', 'at', 'level', 'message'])
     .select([sql<string | null>`data::text`.as('data_json'), microIso('at').as('key_at')])
     .where('organization_id', '=', q.orgId)
     .where(inRange('at', q.range))
     .where(afterTimeKey('at', 'id', q.after, order))
-    .orderBy('at', order).orderBy('id', order)
+    .orderBy('at', order)
+    .orderBy('id', order)
     .limit(q.limit)
     .execute();
 }
@@ -140,7 +185,8 @@ export interface RecordKey {
 }
 
 export function recordsChunk(tx: Tx, q: ChunkQuery<RecordKey>) {
-  let query = tx.selectFrom('records')
+  let query = tx
+    .selectFrom('records')
     .select(['integration_id', 'resource', 'external_id'])
     .select([
       sql<string>`data::text`.as('data_json'),
@@ -152,7 +198,9 @@ export function recordsChunk(tx: Tx, q: ChunkQuery<RecordKey>) {
     .where('organization_id', '=', q.orgId)
     .where(inRange('updated_at', q.range));
   if (q.after) {
-    query = query.where(sql<boolean>`(integration_id, resource, external_id) > (${q.after.integrationId}::uuid, ${q.after.resource}, ${q.after.externalId})`);
+    query = query.where(
+      sql<boolean>`(integration_id, resource, external_id) > (${q.after.integrationId}::uuid, ${q.after.resource}, ${q.after.externalId})`,
+    );
   }
   return query.orderBy('integration_id').orderBy('resource').orderBy('external_id').limit(q.limit).execute();
 }
@@ -162,13 +210,15 @@ export type RecordExportRow = Awaited<ReturnType<typeof recordsChunk>>[number];
 
 export function auditChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
   const order = q.order ?? 'asc';
-  return tx.selectFrom('audit_events')
+  return tx
+    .selectFrom('audit_events')
     .select(['id', 'organization_id', 'at', 'actor_id', 'actor_email', 'action', 'target_type', 'target_id', 'metadata', 'ip'])
     .select(microIso('at').as('key_at'))
     .where('organization_id', '=', q.orgId)
     .where(inRange('at', q.range))
     .where(afterTimeKey('at', 'id', q.after, order))
-    .orderBy('at', order).orderBy('id', order)
+    .orderBy('at', order)
+    .orderBy('id', order)
     .limit(q.limit)
     .execute();
 }
@@ -181,8 +231,12 @@ export function findOrganization(tx: Tx, orgId: string) {
 }
 
 const TIME_COLUMN = {
-  integrations: ['integrations', 'created_at'], syncs: ['syncs', 'created_at'], runs: ['sync_runs', 'created_at'],
-  logs: ['sync_logs', 'at'], records: ['records', 'updated_at'], audit: ['audit_events', 'at'],
+  integrations: ['integrations', 'created_at'],
+  syncs: ['syncs', 'created_at'],
+  runs: ['sync_runs', 'created_at'],
+  logs: ['sync_logs', 'at'],
+  records: ['records', 'updated_at'],
+  audit: ['audit_events', 'at'],
 } as const;
 
 export async function countInRange(tx: Tx, orgId: string, entity: keyof typeof TIME_COLUMN, range: TimeRange): Promise<number> {
@@ -204,8 +258,17 @@ export async function runsPerDay(tx: Tx, orgId: string, range: TimeRange) {
 /** Every integration with its run outcomes in the range: the report's health table. */
 export async function integrationHealth(tx: Tx, orgId: string, range: TimeRange) {
   const { rows } = await sql<{
-    id: string; name: string; provider: string; status: string; error_count: number; last_error: string | null; last_sync_at: Date | null;
-    runs: number; succeeded: number; failed: number; last_run_at: Date | null;
+    id: string;
+    name: string;
+    provider: string;
+    status: string;
+    error_count: number;
+    last_error: string | null;
+    last_sync_at: Date | null;
+    runs: number;
+    succeeded: number;
+    failed: number;
+    last_run_at: Date | null;
   }>`
     SELECT i.id, i.name, i.provider, i.status, i.error_count, i.last_error, i.last_sync_at,
            count(r.id)::int AS runs,
@@ -220,20 +283,25 @@ export async function integrationHealth(tx: Tx, orgId: string, range: TimeRange)
 }
 
 export function recentFailures(tx: Tx, orgId: string, range: TimeRange, limit: number) {
-  return tx.selectFrom('sync_runs as r')
+  return tx
+    .selectFrom('sync_runs as r')
     .innerJoin('integrations as i', 'i.id', 'r.integration_id')
     .innerJoin('syncs as s', 's.id', 'r.sync_id')
     .select(['r.id', 'r.created_at', 'r.finished_at', 'r.trigger', 'r.error', 'i.name as integration_name', 's.resource'])
-    .where('r.organization_id', '=', orgId).where('r.status', '=', 'failed')
+    .where('r.organization_id', '=', orgId)
+    .where('r.status', '=', 'failed')
     .where(inRange('r.created_at', range))
-    .orderBy('r.created_at', 'desc').orderBy('r.id', 'desc')
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
     .limit(limit)
     .execute();
 }
 
 export async function logLevelCounts(tx: Tx, orgId: string, range: TimeRange) {
   const { rows } = await sql<{ level: string; n: number }>`
-    SELECT level, count(*)::int AS n FROM sync_logs WHERE organization_id = ${orgId} AND ${inRange('at', range)} GROUP BY level`.execute(tx);
+    SELECT level, count(*)::int AS n FROM sync_logs WHERE organization_id = ${orgId} AND ${inRange('at', range)} GROUP BY level`.execute(
+    tx,
+  );
   return Object.fromEntries(rows.map((r) => [r.level, r.n])) as Record<string, number>;
 }
 

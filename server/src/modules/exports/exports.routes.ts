@@ -12,27 +12,40 @@ export const EXPORTS_PER_USER_PER_MINUTE = 10;
 const Day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description, examples: ['2026-01-31'] });
 
 export const ExportQuerySchema = StrictObject({
-  format: Type.Optional(Type.Unsafe<'json' | 'csv' | 'pdf'>({
-    type: 'string', enum: ['json', 'csv', 'pdf'], default: 'json',
-    description: 'json: one document keyed by entity; csv: one CSV, or a ZIP of one CSV per entity when several are chosen; pdf: a report',
-  })),
-  entities: Type.Optional(Type.String({
-    maxLength: 200,
-    description: `Comma-separated, any of: ${ENTITY_NAMES.join(', ')}. Default: every entity the caller may read.`,
-    examples: ['runs,logs'],
-  })),
+  format: Type.Optional(
+    Type.Unsafe<'json' | 'csv' | 'pdf'>({
+      type: 'string',
+      enum: ['json', 'csv', 'pdf'],
+      default: 'json',
+      description:
+        'json: one document keyed by entity; csv: one CSV, or a ZIP of one CSV per entity when several are chosen; pdf: a report',
+    }),
+  ),
+  entities: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: `Comma-separated, any of: ${ENTITY_NAMES.join(', ')}. Default: every entity the caller may read.`,
+      examples: ['runs,logs'],
+    }),
+  ),
   startDate: Type.Optional(Day('First UTC day included (YYYY-MM-DD)')),
   endDate: Type.Optional(Day('Last UTC day included (YYYY-MM-DD)')),
 });
 
-const File = (description: string) => ({ description, content: {
-  'application/json': { schema: Type.String() },
-  'text/csv': { schema: Type.String() },
-  'application/zip': { schema: Type.String({ format: 'binary' }) },
-  'application/pdf': { schema: Type.String({ format: 'binary' }) },
-} });
+const File = (description: string) => ({
+  description,
+  content: {
+    'application/json': { schema: Type.String() },
+    'text/csv': { schema: Type.String() },
+    'application/zip': { schema: Type.String({ format: 'binary' }) },
+    'application/pdf': { schema: Type.String({ format: 'binary' }) },
+  },
+});
 
-export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService; perUserPerMinute?: number }> = async (app, { exports, perUserPerMinute }) => {
+export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService; perUserPerMinute?: number }> = async (
+  app,
+  { exports, perUserPerMinute },
+) => {
   const limiter = app.createRateLimit({
     keyGenerator: (req) => `export:${(req as FastifyRequest).actor?.userId}`,
     max: perUserPerMinute ?? EXPORTS_PER_USER_PER_MINUTE,
@@ -40,38 +53,47 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService;
   });
   app.addHook('onClose', async () => exports.close());
 
-  app.get('/api/orgs/:orgId/export', {
-    // A HEAD would run the whole export to throw the body away.
-    exposeHeadRoute: false,
-    config: { access: { action: 'export', subject: 'Organization' } },
-    schema: {
-      tags: ['exports'],
-      summary: "Download the organization's data as JSON, CSV (a ZIP for several entities) or a PDF report",
-      description: 'Streamed as an attachment. Dates are inclusive UTC days on each entity\'s own time column (integrations and syncs: created; runs: queued; logs: logged; records: last changed; audit: recorded). Every export is audited. Rate-limited per user.',
-      params: OrgParams,
-      querystring: ExportQuerySchema,
-      response: { 200: File('The export file (Content-Disposition: attachment)'), ...commonErrors },
+  app.get(
+    '/api/orgs/:orgId/export',
+    {
+      // A HEAD would run the whole export to throw the body away.
+      exposeHeadRoute: false,
+      config: { access: { action: 'export', subject: 'Organization' } },
+      schema: {
+        tags: ['exports'],
+        summary: "Download the organization's data as JSON, CSV (a ZIP for several entities) or a PDF report",
+        description:
+          "Streamed as an attachment. Dates are inclusive UTC days on each entity's own time column (integrations and syncs: created; runs: queued; logs: logged; records: last changed; audit: recorded). Every export is audited. Rate-limited per user.",
+        params: OrgParams,
+        querystring: ExportQuerySchema,
+        response: { 200: File('The export file (Content-Disposition: attachment)'), ...commonErrors },
+      },
     },
-  }, async (request, reply) => {
-    await enforceLimits(request, [limiter]);
-    // The client may go away mid-download: the response closes before it finished.
-    const clientGone = new AbortController();
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) clientGone.abort(); });
-    let download;
-    try {
-      download = await exports.start(request.ctx, request.params.orgId, request.query, clientGone.signal);
-    } catch (err) {
-      if (clientGone.signal.aborted) {
-        request.log.info('export abandoned: the client went away before it was ready');
-        return reply.hijack();
+    async (request, reply) => {
+      await enforceLimits(request, [limiter]);
+      // The client may go away mid-download: the response closes before it finished.
+      const clientGone = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) clientGone.abort();
+      });
+      let download;
+      try {
+        download = await exports.start(request.ctx, request.params.orgId, request.query, clientGone.signal);
+      } catch (err) {
+        if (clientGone.signal.aborted) {
+          request.log.info('export abandoned: the client went away before it was ready');
+          return reply.hijack();
+        }
+        throw err;
       }
-      throw err;
-    }
-    return reply
-      .header('content-type', download.contentType)
-      .header('content-disposition', `attachment; filename="${download.filename}"`)
-      .header('cache-control', 'no-store')
-      // A stream or a Buffer goes out as bytes; the 200 schema only documents the media types.
-      .send(download.body as never);
-  });
+      return (
+        reply
+          .header('content-type', download.contentType)
+          .header('content-disposition', `attachment; filename="${download.filename}"`)
+          .header('cache-control', 'no-store')
+          // A stream or a Buffer goes out as bytes; the 200 schema only documents the media types.
+          .send(download.body as never)
+      );
+    },
+  );
 };

@@ -28,23 +28,41 @@ export interface ExportDownload {
 
 export const EXPORT_AUDIT_ACTION = 'organization.exported';
 
-const CONTENT_TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', zip: 'application/zip', pdf: 'application/pdf' };
+const CONTENT_TYPES = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  zip: 'application/zip',
+  pdf: 'application/pdf',
+};
 
 export function createExportsService(db: Db, logger: FastifyBaseLogger, renderer: PdfRenderer = createPdfRenderer()) {
   async function audit(ctx: RequestContext, run: ExportRun, outcome: ExportOutcome, error?: unknown): Promise<void> {
     const { plan } = run;
-    const log = { orgId: plan.organization.id, format: plan.format, entities: plan.entities, rowCounts: run.counts, requestId: ctx.requestId };
+    const log = {
+      orgId: plan.organization.id,
+      format: plan.format,
+      entities: plan.entities,
+      rowCounts: run.counts,
+      requestId: ctx.requestId,
+    };
     if (outcome === 'aborted') logger.info(log, 'export aborted: the client went away; stopped reading');
     if (outcome === 'failed') logger.error({ ...log, err: error }, 'export failed');
-    await inScope(db, { org: plan.organization.id }, (tx) => recordAudit(tx, ctx, {
-      organizationId: plan.organization.id,
-      action: EXPORT_AUDIT_ACTION,
-      target: { type: 'organization', id: plan.organization.id },
-      metadata: {
-        outcome, format: plan.format, entities: plan.entities, startDate: plan.startDate, endDate: plan.endDate,
-        rowCounts: run.counts, ...run.details,
-      },
-    }));
+    await inScope(db, { org: plan.organization.id }, (tx) =>
+      recordAudit(tx, ctx, {
+        organizationId: plan.organization.id,
+        action: EXPORT_AUDIT_ACTION,
+        target: { type: 'organization', id: plan.organization.id },
+        metadata: {
+          outcome,
+          format: plan.format,
+          entities: plan.entities,
+          startDate: plan.startDate,
+          endDate: plan.endDate,
+          rowCounts: run.counts,
+          ...run.details,
+        },
+      }),
+    );
   }
 
   /** Ends the run when its stream ends early: the client went away (aborted) or a writer failed. */
@@ -73,8 +91,14 @@ export function createExportsService(db: Db, logger: FastifyBaseLogger, renderer
       const organization = await inScope(db, { org: orgId }, (tx) => repo.findOrganization(tx, orgId));
       if (!organization) throw new NotFound('Organization');
       const plan: ExportPlan = {
-        organization, format: selection.format, entities, startDate: selection.startDate, endDate: selection.endDate,
-        range: selection.range, generatedAt: new Date(), generatedBy: ctx.actor?.email ?? null,
+        organization,
+        format: selection.format,
+        entities,
+        startDate: selection.startDate,
+        endDate: selection.endDate,
+        range: selection.range,
+        generatedAt: new Date(),
+        generatedBy: ctx.actor?.email ?? null,
       };
       const run = new ExportRun(plan, (r, outcome, error) => audit(ctx, r, outcome, error));
       const onClientGone = () => {
@@ -82,7 +106,8 @@ export function createExportsService(db: Db, logger: FastifyBaseLogger, renderer
       };
       signal.addEventListener('abort', onClientGone, { once: true });
 
-      const name = (ext: string) => `linkyard-${organization.slug.replace(/[^a-z0-9-]/gi, '')}-${plan.startDate ?? 'beginning'}-${plan.endDate ?? plan.generatedAt.toISOString().slice(0, 10)}.${ext}`;
+      const name = (ext: string) =>
+        `linkyard-${organization.slug.replace(/[^a-z0-9-]/gi, '')}-${plan.startDate ?? 'beginning'}-${plan.endDate ?? plan.generatedAt.toISOString().slice(0, 10)}.${ext}`;
 
       if (plan.format === 'pdf') {
         try {
@@ -93,7 +118,8 @@ export function createExportsService(db: Db, logger: FastifyBaseLogger, renderer
           await run.end('completed');
           return { filename: name('pdf'), contentType: CONTENT_TYPES.pdf, body: pdf };
         } catch (err) {
-          if (!run.ended) await run.end('failed', err).catch((auditErr) => logger.error({ err: auditErr }, 'could not audit a failed export'));
+          if (!run.ended)
+            await run.end('failed', err).catch((auditErr) => logger.error({ err: auditErr }, 'could not audit a failed export'));
           throw err;
         } finally {
           signal.removeEventListener('abort', onClientGone);

@@ -9,9 +9,11 @@ import { readChunks, ROWS_PER_PIECE, type ExportRun } from './export-run.js';
  */
 export async function* jsonExport(db: Db, run: ExportRun): AsyncGenerator<string> {
   const { plan } = run;
-  yield `{"organization":${JSON.stringify(plan.organization)},`
-    + `"range":${JSON.stringify({ startDate: plan.startDate, endDate: plan.endDate })},`
-    + `"generatedAt":"${plan.generatedAt.toISOString()}","entities":${JSON.stringify(plan.entities)}`;
+  yield (
+    `{"organization":${JSON.stringify(plan.organization)},` +
+    `"range":${JSON.stringify({ startDate: plan.startDate, endDate: plan.endDate })},` +
+    `"generatedAt":"${plan.generatedAt.toISOString()}","entities":${JSON.stringify(plan.entities)}`
+  );
   for (const entity of plan.entities) {
     const exporter = EXPORTERS[entity];
     let separator = '\n';

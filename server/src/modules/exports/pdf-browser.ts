@@ -56,8 +56,13 @@ export function createPdfRenderer(options: { launch?: () => Promise<Browser>; ma
       const launching = launch();
       browser = launching;
       launching.then(
-        (b) => b.once('disconnected', () => { if (browser === launching) browser = null; }),
-        () => { if (browser === launching) browser = null; },
+        (b) =>
+          b.once('disconnected', () => {
+            if (browser === launching) browser = null;
+          }),
+        () => {
+          if (browser === launching) browser = null;
+        },
       );
     }
     return browser;
@@ -65,7 +70,9 @@ export function createPdfRenderer(options: { launch?: () => Promise<Browser>; ma
 
   async function renderPage(doc: PdfDocument, signal?: AbortSignal): Promise<Buffer> {
     let context: BrowserContext | null = null;
-    const onAbort = () => { void context?.close().catch(() => {}); };
+    const onAbort = () => {
+      void context?.close().catch(() => {});
+    };
     try {
       if (signal?.aborted) throw new RenderAborted();
       context = await (await getBrowser()).createBrowserContext();
@@ -103,7 +110,11 @@ export function createPdfRenderer(options: { launch?: () => Promise<Browser>; ma
       closed = true;
       const current = browser;
       browser = null;
-      if (current) await current.then((b) => b.close(), () => {});
+      if (current)
+        await current.then(
+          (b) => b.close(),
+          () => {},
+        );
     },
   };
 }

@@ -37,7 +37,8 @@ export async function buildReport(db: Db, plan: ExportPlan): Promise<ReportConte
   const { range } = plan;
   return inScope(db, { org: orgId }, async (tx) => {
     const totals: Partial<Record<EntityName, number>> = {};
-    for (const entity of new Set<EntityName>([...plan.entities, 'runs', 'records', 'logs'])) totals[entity] = await repo.countInRange(tx, orgId, entity, range);
+    for (const entity of new Set<EntityName>([...plan.entities, 'runs', 'records', 'logs']))
+      totals[entity] = await repo.countInRange(tx, orgId, entity, range);
     const perDay = await repo.runsPerDay(tx, orgId, range);
     const health = await repo.integrationHealth(tx, orgId, range);
     const failures = await repo.recentFailures(tx, orgId, range, FAILURE_ROWS);
@@ -64,19 +65,49 @@ export async function buildReport(db: Db, plan: ExportPlan): Promise<ReportConte
       generatedAt: `${plan.generatedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
       generatedBy: plan.generatedBy,
       figures: [
-        { label: 'Integrations', value: fmt(health.length), detail: `${health.filter((i) => i.status === 'ACTIVE').length} active · ${health.filter((i) => i.status === 'ERROR').length} in error` },
+        {
+          label: 'Integrations',
+          value: fmt(health.length),
+          detail: `${health.filter((i) => i.status === 'ACTIVE').length} active · ${health.filter((i) => i.status === 'ERROR').length} in error`,
+        },
         { label: 'Runs', value: fmt(runTotal), detail: `${fmt(status.succeeded)} succeeded · ${fmt(status.failed)} failed` },
         { label: 'Success rate', value: pct(status.succeeded, status.succeeded + status.failed), detail: 'of finished runs' },
         { label: 'Failed runs', value: fmt(status.failed) },
         { label: 'Records changed', value: fmt(totals.records ?? 0) },
-        { label: 'Log entries', value: fmt(totals.logs ?? 0), detail: `${fmt(levels.error ?? 0)} errors · ${fmt(levels.warn ?? 0)} warnings` },
+        {
+          label: 'Log entries',
+          value: fmt(totals.logs ?? 0),
+          detail: `${fmt(levels.error ?? 0)} errors · ${fmt(levels.warn ?? 0)} warnings`,
+        },
         ...(totals.audit !== undefined ? [{ label: 'Audit events', value: fmt(totals.audit) }] : []),
       ],
       chart: chartBuckets(plan, perDay),
       health: {
         title: 'Integrations and their health',
-        columns: ['Integration', 'Provider', 'Status', 'Runs in range', 'Succeeded', 'Failed', 'Success rate', 'Errors (consecutive)', 'Last sync', 'Last error'],
-        rows: health.map((i) => [i.name, i.provider, i.status, i.runs, i.succeeded, i.failed, pct(i.succeeded, i.succeeded + i.failed), i.error_count, when(i.last_sync_at), clip(i.last_error)]),
+        columns: [
+          'Integration',
+          'Provider',
+          'Status',
+          'Runs in range',
+          'Succeeded',
+          'Failed',
+          'Success rate',
+          'Errors (consecutive)',
+          'Last sync',
+          'Last error',
+        ],
+        rows: health.map((i) => [
+          i.name,
+          i.provider,
+          i.status,
+          i.runs,
+          i.succeeded,
+          i.failed,
+          pct(i.succeeded, i.succeeded + i.failed),
+          i.error_count,
+          when(i.last_sync_at),
+          clip(i.last_error),
+        ]),
         total: health.length,
         cappedNote: 'Every integration as it is now; runs are counted within the range.',
       },
@@ -88,8 +119,9 @@ export async function buildReport(db: Db, plan: ExportPlan): Promise<ReportConte
         cappedNote: status.failed > failures.length ? `The ${failures.length} most recent of ${fmt(status.failed)} failed runs.` : null,
       },
       tables,
-      csvUrl: `/api/orgs/${orgId}/export?format=csv&entities=${plan.entities.join(',')}`
-        + `${plan.startDate ? `&startDate=${plan.startDate}` : ''}${plan.endDate ? `&endDate=${plan.endDate}` : ''}`,
+      csvUrl:
+        `/api/orgs/${orgId}/export?format=csv&entities=${plan.entities.join(',')}` +
+        `${plan.startDate ? `&startDate=${plan.startDate}` : ''}${plan.endDate ? `&endDate=${plan.endDate}` : ''}`,
     };
     return { document: reportDocument(data), totals: Object.fromEntries(plan.entities.map((e) => [e, totals[e] ?? 0])), truncated };
   });
@@ -135,46 +167,90 @@ export function chartBuckets(plan: ExportPlan, perDay: { day: string; status: st
     const counts = buckets.get(bucketOf(Date.parse(`${row.day}T00:00:00Z`)));
     if (counts) counts[row.status as ChartStatus] += row.n;
   }
-  return { unit, buckets: [...buckets].map(([label, counts]) => ({ label: unit === 'week' ? `wk ${label.slice(5)}` : unit === 'day' ? label.slice(5) : label, counts })) };
+  return {
+    unit,
+    buckets: [...buckets].map(([label, counts]) => ({
+      label: unit === 'week' ? `wk ${label.slice(5)}` : unit === 'day' ? label.slice(5) : label,
+      counts,
+    })),
+  };
 }
 
-interface Names { integration(id: string): string; resource(syncId: string): string }
+interface Names {
+  integration(id: string): string;
+  resource(syncId: string): string;
+}
 
 async function entityTable(tx: Tx, plan: ExportPlan, entity: EntityName, total: number, names: Names): Promise<ReportTable> {
   const q = { orgId: plan.organization.id, range: plan.range, after: null, limit: TABLE_ROW_CAP, order: 'desc' as const };
-  const capped = (what: string, shown: number) => (total > shown ? `Showing the ${what} ${fmt(shown)} of ${fmt(total)} rows; export as CSV to get all of them.` : null);
+  const capped = (what: string, shown: number) =>
+    total > shown ? `Showing the ${what} ${fmt(shown)} of ${fmt(total)} rows; export as CSV to get all of them.` : null;
   switch (entity) {
     case 'integrations': {
       const rows = await repo.integrationsChunk(tx, q);
       return {
-        title: 'Integrations', total, cappedNote: capped('newest', rows.length),
+        title: 'Integrations',
+        total,
+        cappedNote: capped('newest', rows.length),
         columns: ['Name', 'Provider', 'Status', 'Auth', 'Connected', 'Scopes', 'Created'],
-        rows: rows.map((r) => [r.name, r.provider, r.status, r.auth_type, r.connected ? 'yes' : 'no', clip(r.scopes.join(' '), 120), when(r.created_at)]),
+        rows: rows.map((r) => [
+          r.name,
+          r.provider,
+          r.status,
+          r.auth_type,
+          r.connected ? 'yes' : 'no',
+          clip(r.scopes.join(' '), 120),
+          when(r.created_at),
+        ]),
       };
     }
     case 'syncs': {
       const rows = await repo.syncsChunk(tx, q);
       return {
-        title: 'Syncs', total, cappedNote: capped('newest', rows.length),
+        title: 'Syncs',
+        total,
+        cappedNote: capped('newest', rows.length),
         columns: ['Integration', 'Resource', 'Mode', 'Schedule', 'Enabled', 'Mappings', 'Last run', 'Next run'],
-        rows: rows.map((s) => [names.integration(s.integration_id), s.resource, s.mode, s.cron ? `${s.cron} (${s.timezone})` : 'manual',
-          s.enabled ? 'yes' : 'no', s.mappings.length, when(s.last_run_at), when(s.next_run_at)]),
+        rows: rows.map((s) => [
+          names.integration(s.integration_id),
+          s.resource,
+          s.mode,
+          s.cron ? `${s.cron} (${s.timezone})` : 'manual',
+          s.enabled ? 'yes' : 'no',
+          s.mappings.length,
+          when(s.last_run_at),
+          when(s.next_run_at),
+        ]),
       };
     }
     case 'runs': {
       const rows = await repo.runsChunk(tx, q);
       return {
-        title: 'Runs', total, cappedNote: capped('newest', rows.length),
+        title: 'Runs',
+        total,
+        cappedNote: capped('newest', rows.length),
         columns: ['Queued', 'Integration', 'Resource', 'Trigger', 'Status', 'Duration', 'Fetched', 'Created', 'Updated', 'Failed', 'Error'],
-        rows: rows.map((r) => [when(r.created_at), names.integration(r.integration_id), names.resource(r.sync_id), r.trigger, r.status,
+        rows: rows.map((r) => [
+          when(r.created_at),
+          names.integration(r.integration_id),
+          names.resource(r.sync_id),
+          r.trigger,
+          r.status,
           r.started_at && r.finished_at ? `${((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)} s` : '',
-          r.fetched, r.created, r.updated, r.failed, clip(r.error, 160)]),
+          r.fetched,
+          r.created,
+          r.updated,
+          r.failed,
+          clip(r.error, 160),
+        ]),
       };
     }
     case 'logs': {
       const rows = await repo.logsChunk(tx, q);
       return {
-        title: 'Logs', total, cappedNote: capped('newest', rows.length),
+        title: 'Logs',
+        total,
+        cappedNote: capped('newest', rows.length),
         columns: ['Time', 'Level', 'Integration', 'Message'],
         rows: rows.map((l) => [when(l.at), l.level, names.integration(l.integration_id), clip(l.message, 400)]),
       };
@@ -182,17 +258,34 @@ async function entityTable(tx: Tx, plan: ExportPlan, entity: EntityName, total: 
     case 'records': {
       const rows = await repo.recordsChunk(tx, { ...q, order: 'asc' });
       return {
-        title: 'Records', total, cappedNote: capped('first', rows.length),
+        title: 'Records',
+        total,
+        cappedNote: capped('first', rows.length),
         columns: ['Integration', 'Resource', 'External id', 'Updated', 'Deleted', 'Data'],
-        rows: rows.map((r) => [names.integration(r.integration_id), r.resource, r.external_id, when(r.updated_at), when(r.deleted_at), clip(r.data_json, 200)]),
+        rows: rows.map((r) => [
+          names.integration(r.integration_id),
+          r.resource,
+          r.external_id,
+          when(r.updated_at),
+          when(r.deleted_at),
+          clip(r.data_json, 200),
+        ]),
       };
     }
     case 'audit': {
       const rows = await repo.auditChunk(tx, q);
       return {
-        title: 'Audit trail', total, cappedNote: capped('newest', rows.length),
+        title: 'Audit trail',
+        total,
+        cappedNote: capped('newest', rows.length),
         columns: ['Time', 'Actor', 'Action', 'Target', 'IP'],
-        rows: rows.map((a) => [when(a.at), a.actor_email ?? 'system', a.action, `${a.target_type}${a.target_id ? ` ${a.target_id}` : ''}`, a.ip]),
+        rows: rows.map((a) => [
+          when(a.at),
+          a.actor_email ?? 'system',
+          a.action,
+          `${a.target_type}${a.target_id ? ` ${a.target_id}` : ''}`,
+          a.ip,
+        ]),
       };
     }
   }

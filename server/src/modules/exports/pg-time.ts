@@ -11,14 +11,27 @@ export function isoFromPgUtc(text: string | null): string | null {
   if (text === null) return null;
   const space = text.indexOf(' ');
   const n = text.length;
-  if (space >= 4 && n >= space + 9 && text.charCodeAt(space + 3) === 58 && text.charCodeAt(space + 6) === 58 && text.charCodeAt(space - 6) === 45) {
+  if (
+    space >= 4 &&
+    n >= space + 9 &&
+    text.charCodeAt(space + 3) === 58 &&
+    text.charCodeAt(space + 6) === 58 &&
+    text.charCodeAt(space - 6) === 45
+  ) {
     const end = space + 9;
     let ms = '.000Z';
     if (n > end && text.charCodeAt(end) === 46) {
       let f = end + 1;
       while (f < n && f < end + 4 && text.charCodeAt(f) >= 48 && text.charCodeAt(f) <= 57) f++;
       const digits = f - end - 1;
-      ms = digits === 3 ? `${text.slice(end, end + 4)}Z` : digits === 2 ? `${text.slice(end, end + 3)}0Z` : digits === 1 ? `${text.slice(end, end + 2)}00Z` : ms;
+      ms =
+        digits === 3
+          ? `${text.slice(end, end + 4)}Z`
+          : digits === 2
+            ? `${text.slice(end, end + 3)}0Z`
+            : digits === 1
+              ? `${text.slice(end, end + 2)}00Z`
+              : ms;
     }
     return `${text.slice(0, space)}T${text.slice(space + 1, end)}${ms}`;
   }

@@ -29,7 +29,9 @@ function render(value: Interpolation): string {
 
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let out = strings[0];
-  values.forEach((v, i) => { out += render(v) + strings[i + 1]; });
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
   return new SafeHtml(out);
 }
 
@@ -38,7 +40,11 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 export const RUN_STATUSES = ['succeeded', 'failed', 'cancelled', 'running', 'queued'] as const;
 export type ChartStatus = (typeof RUN_STATUSES)[number];
 const STATUS_COLORS: Record<ChartStatus, string> = {
-  succeeded: '#2f9e44', failed: '#e03131', cancelled: '#868e96', running: '#1c7ed6', queued: '#f59f00',
+  succeeded: '#2f9e44',
+  failed: '#e03131',
+  cancelled: '#868e96',
+  running: '#1c7ed6',
+  queued: '#f59f00',
 };
 
 export interface ReportTable {
@@ -90,47 +96,80 @@ export function runsChart(chart: ReportData['chart']): SafeHtml {
   const labelEvery = Math.ceil(buckets.length / 16);
   const y = (v: number) => top + plotH - (v / max) * plotH;
 
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => html`
-    <line x1="${left}" x2="${width - right}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="#dee2e6" stroke-width="1"/>
-    <text x="${left - 6}" y="${y(max * f) + 4}" text-anchor="end" font-size="11" fill="#495057">${fmt(Math.round(max * f))}</text>`);
+  const grid = [0, 0.25, 0.5, 0.75, 1].map(
+    (f) =>
+      html` <line x1="${left}" x2="${width - right}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="#dee2e6" stroke-width="1" />
+        <text x="${left - 6}" y="${y(max * f) + 4}" text-anchor="end" font-size="11" fill="#495057">${fmt(Math.round(max * f))}</text>`,
+  );
   const bars = buckets.map((b, i) => {
     let base = 0;
     const x = left + i * slot + (slot - barW) / 2;
     const segments = RUN_STATUSES.filter((st) => b.counts[st] > 0).map((st) => {
       const h = (b.counts[st] / max) * plotH;
       base += b.counts[st];
-      return html`<rect x="${x.toFixed(2)}" y="${y(base).toFixed(2)}" width="${barW.toFixed(2)}" height="${h.toFixed(2)}" fill="${STATUS_COLORS[st]}"/>`;
+      return html`<rect
+        x="${x.toFixed(2)}"
+        y="${y(base).toFixed(2)}"
+        width="${barW.toFixed(2)}"
+        height="${h.toFixed(2)}"
+        fill="${STATUS_COLORS[st]}"
+      />`;
     });
-    const label = i % labelEvery === 0
-      ? html`<text x="${(x + barW / 2).toFixed(2)}" y="${top + plotH + 16}" text-anchor="middle" font-size="10" fill="#495057">${b.label}</text>`
-      : null;
+    const label =
+      i % labelEvery === 0
+        ? html`<text x="${(x + barW / 2).toFixed(2)}" y="${top + plotH + 16}" text-anchor="middle" font-size="10" fill="#495057"
+            >${b.label}</text
+          >`
+        : null;
     return html`${segments}${label}`;
   });
-  const legend = RUN_STATUSES.map((st, i) => html`
-    <rect x="${left + i * 110}" y="6" width="12" height="12" fill="${STATUS_COLORS[st]}"/>
-    <text x="${left + i * 110 + 17}" y="16" font-size="12" fill="#212529">${st}</text>`);
+  const legend = RUN_STATUSES.map(
+    (st, i) =>
+      html` <rect x="${left + i * 110}" y="6" width="12" height="12" fill="${STATUS_COLORS[st]}" />
+        <text x="${left + i * 110 + 17}" y="16" font-size="12" fill="#212529">${st}</text>`,
+  );
   const empty = totals.every((n) => n === 0)
-    ? html`<text x="${left + plotW / 2}" y="${top + plotH / 2}" text-anchor="middle" font-size="14" fill="#868e96">No runs in this range</text>`
+    ? html`<text x="${left + plotW / 2}" y="${top + plotH / 2}" text-anchor="middle" font-size="14" fill="#868e96"
+        >No runs in this range</text
+      >`
     : null;
-  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Runs per ${chart.unit} by status">
+  return html`<svg
+    xmlns="http://www.w3.org/2000/svg"
+    viewBox="0 0 ${width} ${height}"
+    width="100%"
+    role="img"
+    aria-label="Runs per ${chart.unit} by status"
+  >
     ${legend}${grid}${bars}${empty}
-    <line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#868e96" stroke-width="1"/>
+    <line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#868e96" stroke-width="1" />
   </svg>`;
 }
 
 function table(t: ReportTable): SafeHtml {
   const body = t.rows.length
-    ? t.rows.map((row) => html`<tr>${row.map((cell) => html`<td>${typeof cell === 'number' ? fmt(cell) : cell}</td>`)}</tr>`)
-    : html`<tr><td colspan="${t.columns.length}" class="empty">Nothing in this range.</td></tr>`;
-  return html`
-    <section class="table-section">
-      <h2>${t.title} <span class="count">${fmt(t.total)} ${t.total === 1 ? 'row' : 'rows'}</span></h2>
-      ${t.cappedNote ? html`<p class="note">${t.cappedNote}</p>` : null}
-      <table>
-        <thead><tr>${t.columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
-        <tbody>${body}</tbody>
-      </table>
-    </section>`;
+    ? t.rows.map(
+        (row) =>
+          html`<tr>
+            ${row.map((cell) => html`<td>${typeof cell === 'number' ? fmt(cell) : cell}</td>`)}
+          </tr>`,
+      )
+    : html`<tr>
+        <td colspan="${t.columns.length}" class="empty">Nothing in this range.</td>
+      </tr>`;
+  return html` <section class="table-section">
+    <h2>${t.title} <span class="count">${fmt(t.total)} ${t.total === 1 ? 'row' : 'rows'}</span></h2>
+    ${t.cappedNote ? html`<p class="note">${t.cappedNote}</p>` : null}
+    <table>
+      <thead>
+        <tr>
+          ${t.columns.map((c) => html`<th>${c}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${body}
+      </tbody>
+    </table>
+  </section>`;
 }
 
 const STYLE = `
@@ -158,26 +197,46 @@ const STYLE = `
 export function reportDocument(data: ReportData): PdfDocument {
   const title = `${data.organization.name} (${data.organization.slug})`;
   const body = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Linkyard report: ${title}</title><style>${new SafeHtml(STYLE)}</style></head>
-<body>
-  <h1>${data.organization.name}</h1>
-  <p class="meta">Organization <strong>${data.organization.slug}</strong> · Range: <strong>${data.rangeLabel}</strong> (UTC days, inclusive)
-    · Generated ${data.generatedAt}${data.generatedBy ? html` by ${data.generatedBy}` : null}</p>
-  <h2>Summary</h2>
-  <table class="figures">${data.figures.map((f) => html`
-    <tr><th>${f.label}</th><td class="value">${f.value}</td><td class="detail">${f.detail ?? ''}</td></tr>`)}
-  </table>
-  <h2>Runs per ${data.chart.unit} by status</h2>
-  <div class="chart">${runsChart(data.chart)}</div>
-  ${table(data.health)}
-  ${table(data.failures)}
-  ${data.tables.map(table)}
-  <p class="note">To get every row, export as CSV: choose CSV in the Exports panel, or download <code class="url">GET ${data.csvUrl}</code></p>
-</body></html>`;
-  const small = 'font-size:8px;color:#495057;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:"DejaVu Sans",Arial,sans-serif;';
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Linkyard report: ${title}</title>
+        <style>
+          ${new SafeHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        <h1>${data.organization.name}</h1>
+        <p class="meta">
+          Organization <strong>${data.organization.slug}</strong> · Range: <strong>${data.rangeLabel}</strong> (UTC days, inclusive) ·
+          Generated ${data.generatedAt}${data.generatedBy ? html` by ${data.generatedBy}` : null}
+        </p>
+        <h2>Summary</h2>
+        <table class="figures">
+          ${data.figures.map(
+            (f) =>
+              html` <tr>
+                <th>${f.label}</th>
+                <td class="value">${f.value}</td>
+                <td class="detail">${f.detail ?? ''}</td>
+              </tr>`,
+          )}
+        </table>
+        <h2>Runs per ${data.chart.unit} by status</h2>
+        <div class="chart">${runsChart(data.chart)}</div>
+        ${table(data.health)} ${table(data.failures)} ${data.tables.map(table)}
+        <p class="note">
+          To get every row, export as CSV: choose CSV in the Exports panel, or download <code class="url">GET ${data.csvUrl}</code>
+        </p>
+      </body>
+    </html>`;
+  const small =
+    'font-size:8px;color:#495057;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:"DejaVu Sans",Arial,sans-serif;';
   return {
     html: body.value,
     headerTemplate: html`<div style="${small}"><span>Linkyard · ${title}</span><span>${data.rangeLabel}</span></div>`.value,
-    footerTemplate: html`<div style="${small}"><span>Generated ${data.generatedAt}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`.value,
+    footerTemplate: html`<div style="${small}">
+      <span>Generated ${data.generatedAt}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>
+    </div>`.value,
   };
 }

@@ -37,7 +37,9 @@ export function checkCredentials(provider: ProviderDefinition, input: Credential
   const accepted = allowed[provider.authType];
   for (const field of ['clientId', 'clientSecret', 'apiKey', 'username', 'password'] as const) {
     if (input[field] !== undefined && !accepted.includes(field)) {
-      throw new BadRequest(`${field} is not used by ${provider.name} (${provider.authType} authentication takes ${accepted.join(' and ')})`);
+      throw new BadRequest(
+        `${field} is not used by ${provider.name} (${provider.authType} authentication takes ${accepted.join(' and ')})`,
+      );
     }
   }
   if (creating) {
@@ -52,7 +54,8 @@ export function checkCredentials(provider: ProviderDefinition, input: Credential
  */
 export function credentialDestinationSettings(provider: ProviderDefinition): string[] {
   const templates = [provider.apiBaseUrl];
-  if (provider.authType === 'oauth2') templates.push(provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.oauth.revocationUrl ?? '');
+  if (provider.authType === 'oauth2')
+    templates.push(provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.oauth.revocationUrl ?? '');
   const declared = new Set(provider.settings.map((s) => s.key));
   const fromTemplates = templates.flatMap(templatePlaceholders).filter((key) => declared.has(key));
   return [...new Set<string>([...OVERRIDE_SETTINGS, ...fromTemplates])];
@@ -63,7 +66,10 @@ export function credentialDestinationSettings(provider: ProviderDefinition): str
  * must carry the secret again in the same request (else 400); returns the destination settings that change.
  */
 export function checkCredentialDestinationChange(
-  provider: ProviderDefinition, before: Record<string, unknown>, after: Record<string, string>, secretGiven: boolean,
+  provider: ProviderDefinition,
+  before: Record<string, unknown>,
+  after: Record<string, string>,
+  secretGiven: boolean,
 ): string[] {
   const value = (settings: Record<string, unknown>, key: string) => (typeof settings[key] === 'string' ? settings[key] : '');
   const changed = credentialDestinationSettings(provider).filter((key) => value(before, key) !== value(after, key));
@@ -71,7 +77,7 @@ export function checkCredentialDestinationChange(
     const secretField = SECRET_FIELD[provider.authType];
     throw new BadRequest(
       `Changing ${changed.map((k) => `settings.${k}`).join(' and ')} changes where this integration's credentials are sent: ` +
-      `enter the ${SECRET_LABEL[secretField]} (${secretField}) again in the same request`,
+        `enter the ${SECRET_LABEL[secretField]} (${secretField}) again in the same request`,
     );
   }
   return changed;
@@ -103,12 +109,16 @@ export function checkSettings(provider: ProviderDefinition, settings: Record<str
     const value = settings[setting.key];
     if (value === undefined || value === '') {
       if (setting.required && setting.default === undefined) {
-        throw new BadRequest(`settings.${setting.key} (${setting.label}) is required for ${provider.name}${setting.example ? `, e.g. "${setting.example}"` : ''}`);
+        throw new BadRequest(
+          `settings.${setting.key} (${setting.label}) is required for ${provider.name}${setting.example ? `, e.g. "${setting.example}"` : ''}`,
+        );
       }
       continue;
     }
     if (setting.pattern && !new RegExp(setting.pattern).test(value)) {
-      throw new BadRequest(`settings.${setting.key} (${setting.label}) is not valid${setting.example ? `; expected something like "${setting.example}"` : ''}`);
+      throw new BadRequest(
+        `settings.${setting.key} (${setting.label}) is not valid${setting.example ? `; expected something like "${setting.example}"` : ''}`,
+      );
     }
   }
   for (const key of OVERRIDE_SETTINGS) {
@@ -120,7 +130,8 @@ export function checkSettings(provider: ProviderDefinition, settings: Record<str
     } catch {
       throw new BadRequest(`settings.${key} must be an absolute URL`);
     }
-    if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) throw new BadRequest(`settings.${key} must be an https:// URL`);
+    if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:'))
+      throw new BadRequest(`settings.${key} must be an https:// URL`);
     if (url.username || url.password) throw new BadRequest(`settings.${key} must not contain credentials`);
   }
   return settings;

@@ -25,7 +25,11 @@ export function listIntegrations(tx: Tx, orgId: string, f: IntegrationFilters) {
   if (f.status) q = q.where('i.status', '=', f.status);
   if (f.q) q = q.where('i.name', 'ilike', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.after) q = q.where(sql<boolean>`(lower(i.name), i.id) > (lower(${f.after.name}), ${f.after.id}::uuid)`);
-  return q.orderBy(sql`lower(i.name)`).orderBy('i.id').limit(f.limit + 1).execute();
+  return q
+    .orderBy(sql`lower(i.name)`)
+    .orderBy('i.id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export function findIntegration(tx: Tx, orgId: string, id: string) {
@@ -42,7 +46,12 @@ export async function insertIntegration(tx: Tx, row: Insertable<IntegrationsTabl
 }
 
 export async function updateIntegration(tx: Tx, orgId: string, id: string, patch: Updateable<IntegrationsTable>) {
-  await tx.updateTable('integrations').set({ ...patch, updated_at: new Date() }).where('organization_id', '=', orgId).where('id', '=', id).execute();
+  await tx
+    .updateTable('integrations')
+    .set({ ...patch, updated_at: new Date() })
+    .where('organization_id', '=', orgId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteIntegration(tx: Tx, orgId: string, id: string) {
@@ -55,7 +64,11 @@ export async function deleteConnection(tx: Tx, orgId: string, integrationId: str
 }
 
 export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string) {
-  let q = tx.selectFrom('integrations').select('id').where('organization_id', '=', orgId).where(sql`lower(name)`, '=', name.toLowerCase());
+  let q = tx
+    .selectFrom('integrations')
+    .select('id')
+    .where('organization_id', '=', orgId)
+    .where(sql`lower(name)`, '=', name.toLowerCase());
   if (exceptId) q = q.where('id', '!=', exceptId);
   return q.executeTakeFirst();
 }

@@ -9,47 +9,107 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
   const conflict = { 409: Type.Ref(ErrorResponse) };
   const base = '/api/orgs/:orgId/integrations';
 
-  app.get(base, {
-    config: { access: { action: 'read', subject: 'Integration' } },
-    schema: { tags, summary: 'Integrations of the organization (filters: provider, status, q)', params: OrgParams, querystring: S.ListIntegrationsQuery, response: { 200: S.IntegrationList, ...commonErrors } },
-  }, async (request) => integrations.list(request.ctx, request.params.orgId, request.query));
-
-  app.post(base, {
-    config: { access: { action: 'create', subject: 'Integration' } },
-    schema: {
-      tags, summary: 'Create an integration with its own credentials (status INACTIVE until connected or tested)',
-      params: OrgParams, body: S.CreateIntegrationBody, response: { 201: S.Integration, ...commonErrors, ...conflict },
+  app.get(
+    base,
+    {
+      config: { access: { action: 'read', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Integrations of the organization (filters: provider, status, q)',
+        params: OrgParams,
+        querystring: S.ListIntegrationsQuery,
+        response: { 200: S.IntegrationList, ...commonErrors },
+      },
     },
-  }, async (request, reply) => reply.code(201).send(await integrations.create(request.ctx, request.params.orgId, request.body)));
+    async (request) => integrations.list(request.ctx, request.params.orgId, request.query),
+  );
 
-  app.get(`${base}/:id`, {
-    config: { access: { action: 'read', subject: 'Integration' } },
-    schema: { tags, summary: 'One integration (secrets are never returned)', params: S.IntegrationParams, response: { 200: S.Integration, ...commonErrors } },
-  }, async (request) => integrations.get(request.ctx, request.params.orgId, request.params.id));
-
-  app.patch(`${base}/:id`, {
-    config: { access: { action: 'update', subject: 'Integration' } },
-    schema: {
-      tags, summary: 'Update name, credentials (write-only: a new secret replaces the old), scopes or settings',
-      params: S.IntegrationParams, body: S.UpdateIntegrationBody, response: { 200: S.Integration, ...commonErrors, ...conflict },
+  app.post(
+    base,
+    {
+      config: { access: { action: 'create', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Create an integration with its own credentials (status INACTIVE until connected or tested)',
+        params: OrgParams,
+        body: S.CreateIntegrationBody,
+        response: { 201: S.Integration, ...commonErrors, ...conflict },
+      },
     },
-  }, async (request) => integrations.update(request.ctx, request.params.orgId, request.params.id, request.body));
+    async (request, reply) => reply.code(201).send(await integrations.create(request.ctx, request.params.orgId, request.body)),
+  );
 
-  app.delete(`${base}/:id`, {
-    config: { access: { action: 'delete', subject: 'Integration' } },
-    schema: { tags, summary: 'Delete an integration with its connection', params: S.IntegrationParams, response: { 204: Type.Null(), ...commonErrors } },
-  }, async (request, reply) => {
-    await integrations.remove(request.ctx, request.params.orgId, request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.get(
+    `${base}/:id`,
+    {
+      config: { access: { action: 'read', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'One integration (secrets are never returned)',
+        params: S.IntegrationParams,
+        response: { 200: S.Integration, ...commonErrors },
+      },
+    },
+    async (request) => integrations.get(request.ctx, request.params.orgId, request.params.id),
+  );
 
-  app.post(`${base}/:id/pause`, {
-    config: { access: { action: 'update', subject: 'Integration' } },
-    schema: { tags, summary: 'Pause: schedules stop firing until resumed', params: S.IntegrationParams, response: { 200: S.Integration, ...commonErrors } },
-  }, async (request) => integrations.pause(request.ctx, request.params.orgId, request.params.id));
+  app.patch(
+    `${base}/:id`,
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Update name, credentials (write-only: a new secret replaces the old), scopes or settings',
+        params: S.IntegrationParams,
+        body: S.UpdateIntegrationBody,
+        response: { 200: S.Integration, ...commonErrors, ...conflict },
+      },
+    },
+    async (request) => integrations.update(request.ctx, request.params.orgId, request.params.id, request.body),
+  );
 
-  app.post(`${base}/:id/resume`, {
-    config: { access: { action: 'update', subject: 'Integration' } },
-    schema: { tags, summary: 'Resume a paused integration', params: S.IntegrationParams, response: { 200: S.Integration, ...commonErrors, ...conflict } },
-  }, async (request) => integrations.resume(request.ctx, request.params.orgId, request.params.id));
+  app.delete(
+    `${base}/:id`,
+    {
+      config: { access: { action: 'delete', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Delete an integration with its connection',
+        params: S.IntegrationParams,
+        response: { 204: Type.Null(), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await integrations.remove(request.ctx, request.params.orgId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    `${base}/:id/pause`,
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Pause: schedules stop firing until resumed',
+        params: S.IntegrationParams,
+        response: { 200: S.Integration, ...commonErrors },
+      },
+    },
+    async (request) => integrations.pause(request.ctx, request.params.orgId, request.params.id),
+  );
+
+  app.post(
+    `${base}/:id/resume`,
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Resume a paused integration',
+        params: S.IntegrationParams,
+        response: { 200: S.Integration, ...commonErrors, ...conflict },
+      },
+    },
+    async (request) => integrations.resume(request.ctx, request.params.orgId, request.params.id),
+  );
 };

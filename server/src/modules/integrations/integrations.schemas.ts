@@ -3,13 +3,19 @@ import { ListOf, Name, StrictObject, Timestamp, Uuid } from '../../lib/schemas.j
 import { PageQuery } from '../../lib/pagination.js';
 
 export const IntegrationStatus = Type.Union([
-  Type.Literal('INACTIVE'), Type.Literal('ACTIVE'), Type.Literal('ERROR'), Type.Literal('SYNCING'), Type.Literal('PAUSED'),
+  Type.Literal('INACTIVE'),
+  Type.Literal('ACTIVE'),
+  Type.Literal('ERROR'),
+  Type.Literal('SYNCING'),
+  Type.Literal('PAUSED'),
 ]);
 
 const ProviderKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'A provider key from GET /api/providers' });
 /** Write-only secrets: accepted in requests, never present in a response schema. */
 const Secret = Type.String({ minLength: 1, maxLength: 4096 });
-const Settings = Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,63}$' }), Type.String({ maxLength: 500 }), { maxProperties: 30 });
+const Settings = Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,63}$' }), Type.String({ maxLength: 500 }), {
+  maxProperties: 30,
+});
 const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 });
 
 export const Integration = Type.Object({

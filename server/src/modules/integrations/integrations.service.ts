@@ -10,7 +10,15 @@ import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { checkCredentialDestinationChange, checkCredentials, checkScopes, checkSettings, providerOrBadRequest, SECRET_FIELD, type CredentialInput } from './integration-input.js';
+import {
+  checkCredentialDestinationChange,
+  checkCredentials,
+  checkScopes,
+  checkSettings,
+  providerOrBadRequest,
+  SECRET_FIELD,
+  type CredentialInput,
+} from './integration-input.js';
 import * as repo from './integrations.repo.js';
 
 export interface IntegrationView {
@@ -80,12 +88,18 @@ export function toIntegrationView(r: Row): IntegrationView {
 
 /** Where an integration's secret lives, as the vault binds it: a copy elsewhere does not decrypt. */
 export const secretContext = (orgId: string, integrationId: string) => ({
-  organizationId: orgId, table: 'integrations', column: 'secret_encrypted', rowId: integrationId,
+  organizationId: orgId,
+  table: 'integrations',
+  column: 'secret_encrypted',
+  rowId: integrationId,
 });
 
 /** Where a connection token's ciphertext lives; connect, refresh and the legacy import all seal with it. */
 export const tokenContext = (orgId: string, integrationId: string, column: 'access_token_encrypted' | 'refresh_token_encrypted') => ({
-  organizationId: orgId, table: 'connections', column, rowId: integrationId,
+  organizationId: orgId,
+  table: 'connections',
+  column,
+  rowId: integrationId,
 });
 
 /** The status an integration has when nothing is wrong: ready once it can authenticate. */
@@ -117,7 +131,12 @@ function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promi
  * drops OAuth tokens (the integration reconnects) and leaves new API-key or basic credentials unproven.
  */
 async function updateInTx(
-  tx: Tx, ctx: RequestContext, orgId: string, id: string, input: UpdateIntegrationInput, { vault, allowHttp }: { vault: Vault; allowHttp: boolean },
+  tx: Tx,
+  ctx: RequestContext,
+  orgId: string,
+  id: string,
+  input: UpdateIntegrationInput,
+  { vault, allowHttp }: { vault: Vault; allowHttp: boolean },
 ): Promise<IntegrationView> {
   const row = await repo.lockIntegration(tx, orgId, id);
   if (!row) throw new NotFound('Integration');
@@ -128,7 +147,8 @@ async function updateInTx(
   }
   const secret = input.clientSecret ?? input.apiKey ?? input.password;
   const settings = input.settings === undefined ? undefined : checkSettings(provider, input.settings, allowHttp);
-  const destinationChanged = settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
+  const destinationChanged =
+    settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
   // Tokens issued for the old endpoints are not sent to the new ones: the integration reconnects.
   const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && !!(await repo.hasConnection(tx, id));
   if (dropTokens) await repo.deleteConnection(tx, orgId, id);
@@ -147,8 +167,14 @@ async function updateInTx(
   await repo.updateIntegration(tx, orgId, id, patch);
   const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type]);
   await recordAudit(tx, ctx, {
-    organizationId: orgId, action: 'integration.updated', target: { type: 'integration', id },
-    metadata: { changed, secretReplaced: secret !== undefined, ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}) },
+    organizationId: orgId,
+    action: 'integration.updated',
+    target: { type: 'integration', id },
+    metadata: {
+      changed,
+      secretReplaced: secret !== undefined,
+      ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}),
+    },
   });
   return toIntegrationView(await load(tx, orgId, id));
 }
@@ -159,12 +185,23 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
   const writeSecret = (tx: Tx, orgId: string, id: string, secret: string) => sealedSecret(vault, tx, orgId, id, secret);
 
   return {
-    async list(ctx: RequestContext, orgId: string, q: { provider?: string; status?: IntegrationStatus; q?: string; limit?: number; cursor?: string }): Promise<Page<IntegrationView>> {
+    async list(
+      ctx: RequestContext,
+      orgId: string,
+      q: { provider?: string; status?: IntegrationStatus; q?: string; limit?: number; cursor?: string },
+    ): Promise<Page<IntegrationView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'uuid']);
       const rows = await inScope(db, { org: orgId }, (tx) =>
-        repo.listIntegrations(tx, orgId, { provider: q.provider, status: q.status, q: q.q, limit, after: c ? { name: c[0] as string, id: c[1] as string } : undefined }));
+        repo.listIntegrations(tx, orgId, {
+          provider: q.provider,
+          status: q.status,
+          q: q.q,
+          limit,
+          after: c ? { name: c[0] as string, id: c[1] as string } : undefined,
+        }),
+      );
       return toPage(rows, limit, toIntegrationView, (r) => [r.name, r.id]);
     },
 
@@ -180,26 +217,41 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
       const settings = checkSettings(provider, input.settings ?? {}, allowHttp);
       const scopes = checkScopes(input.scopes ?? (provider.authType === 'oauth2' ? [...provider.oauth.defaultScopes] : []));
       const id = uuidv7();
-      return conflictOnDuplicateName(input.name, () => inScope(db, { org: orgId }, async (tx) => {
-        if (await repo.nameTaken(tx, orgId, input.name)) throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
-        const secret = input.clientSecret ?? input.apiKey ?? input.password;
-        await repo.insertIntegration(tx, {
-          id, organization_id: orgId, provider: provider.key, name: input.name, status: 'INACTIVE', auth_type: provider.authType,
-          client_id: input.clientId ?? null, username: input.username ?? null,
-          ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
-          scopes, settings: JSON.stringify(settings), updated_at: new Date(),
-        });
-        await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'integration.created', target: { type: 'integration', id },
-          metadata: { provider: provider.key, name: input.name, scopes, settingKeys: Object.keys(settings) },
-        });
-        return toIntegrationView(await load(tx, orgId, id));
-      }));
+      return conflictOnDuplicateName(input.name, () =>
+        inScope(db, { org: orgId }, async (tx) => {
+          if (await repo.nameTaken(tx, orgId, input.name))
+            throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
+          const secret = input.clientSecret ?? input.apiKey ?? input.password;
+          await repo.insertIntegration(tx, {
+            id,
+            organization_id: orgId,
+            provider: provider.key,
+            name: input.name,
+            status: 'INACTIVE',
+            auth_type: provider.authType,
+            client_id: input.clientId ?? null,
+            username: input.username ?? null,
+            ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
+            scopes,
+            settings: JSON.stringify(settings),
+            updated_at: new Date(),
+          });
+          await recordAudit(tx, ctx, {
+            organizationId: orgId,
+            action: 'integration.created',
+            target: { type: 'integration', id },
+            metadata: { provider: provider.key, name: input.name, scopes, settingKeys: Object.keys(settings) },
+          });
+          return toIntegrationView(await load(tx, orgId, id));
+        }),
+      );
     },
 
     async update(ctx: RequestContext, orgId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
       assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
-      return conflictOnDuplicateName(input.name ?? '', () => inScope(db, { org: orgId }, (tx) => updateInTx(tx, ctx, orgId, id, input, { vault, allowHttp })));
+      return conflictOnDuplicateName(input.name ?? '', () =>
+        inScope(db, { org: orgId }, (tx) => updateInTx(tx, ctx, orgId, id, input, { vault, allowHttp })),
+      );
     },
 
     async remove(ctx: RequestContext, orgId: string, id: string): Promise<void> {
@@ -208,7 +260,9 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
         const row = await load(tx, orgId, id);
         await repo.deleteIntegration(tx, orgId, id);
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'integration.deleted', target: { type: 'integration', id },
+          organizationId: orgId,
+          action: 'integration.deleted',
+          target: { type: 'integration', id },
           metadata: { provider: row.provider, name: row.name },
         });
       });
@@ -228,7 +282,12 @@ function createPauseAndResume(db: Db, scheduler: ScheduleSink) {
         const row = await load(tx, orgId, id);
         if (row.status !== 'PAUSED') {
           await repo.updateIntegration(tx, orgId, id, { status: 'PAUSED' });
-          await recordAudit(tx, ctx, { organizationId: orgId, action: 'integration.paused', target: { type: 'integration', id }, metadata: { from: row.status } });
+          await recordAudit(tx, ctx, {
+            organizationId: orgId,
+            action: 'integration.paused',
+            target: { type: 'integration', id },
+            metadata: { from: row.status },
+          });
         }
       });
       await scheduler.integrationChanged(orgId, id);
@@ -243,7 +302,12 @@ function createPauseAndResume(db: Db, scheduler: ScheduleSink) {
         if (row.status !== 'PAUSED') throw new Conflict(`Integration is ${row.status}, not PAUSED`);
         const status = idleStatus(row, row.connected);
         await repo.updateIntegration(tx, orgId, id, { status });
-        await recordAudit(tx, ctx, { organizationId: orgId, action: 'integration.resumed', target: { type: 'integration', id }, metadata: { to: status } });
+        await recordAudit(tx, ctx, {
+          organizationId: orgId,
+          action: 'integration.resumed',
+          target: { type: 'integration', id },
+          metadata: { to: status },
+        });
       });
       await scheduler.integrationChanged(orgId, id);
       return toIntegrationView(await inScope(db, { org: orgId }, (tx) => load(tx, orgId, id)));

@@ -18,7 +18,12 @@ export function parseExpiry(raw: unknown, problems: string[], field = 'expiresAt
   if (isPlainObject(raw) && '$date' in raw) {
     const d = raw.$date;
     if (typeof d === 'string') return parseExpiry(d, problems, field);
-    const ms = typeof d === 'number' ? d : isPlainObject(d) && typeof d.$numberLong === 'string' && /^-?\d+$/.test(d.$numberLong) ? Number(d.$numberLong) : NaN;
+    const ms =
+      typeof d === 'number'
+        ? d
+        : isPlainObject(d) && typeof d.$numberLong === 'string' && /^-?\d+$/.test(d.$numberLong)
+          ? Number(d.$numberLong)
+          : NaN;
     if (Number.isFinite(ms) && ms > 0) return new Date(ms);
     problems.push(`${field} {"$date": …} must hold an ISO date or milliseconds`);
     return null;
@@ -43,16 +48,23 @@ export function parseExpiry(raw: unknown, problems: string[], field = 'expiresAt
   const m = ISO_DATE_TIME.exec(s);
   if (!m) {
     const noZone = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/i.test(s);
-    problems.push(noZone
-      ? `${field} ${quote(s)} has no time zone; add one (e.g. "2024-05-01T12:00:00Z")`
-      : `${field} ${quote(s)} is not an ISO 8601 date-time (e.g. "2024-05-01T12:00:00Z") or Unix seconds`);
+    problems.push(
+      noZone
+        ? `${field} ${quote(s)} has no time zone; add one (e.g. "2024-05-01T12:00:00Z")`
+        : `${field} ${quote(s)} is not an ISO 8601 date-time (e.g. "2024-05-01T12:00:00Z") or Unix seconds`,
+    );
     return null;
   }
   const [year, month, day, hour, minute, second = '0'] = m.slice(1, 7).map((x) => x ?? '0');
   const fields = [year, month, day, hour, minute, second].map(Number);
   const utc = new Date(Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]));
-  const roundTrips = utc.getUTCFullYear() === fields[0] && utc.getUTCMonth() === fields[1] - 1 && utc.getUTCDate() === fields[2]
-    && utc.getUTCHours() === fields[3] && utc.getUTCMinutes() === fields[4] && utc.getUTCSeconds() === fields[5];
+  const roundTrips =
+    utc.getUTCFullYear() === fields[0] &&
+    utc.getUTCMonth() === fields[1] - 1 &&
+    utc.getUTCDate() === fields[2] &&
+    utc.getUTCHours() === fields[3] &&
+    utc.getUTCMinutes() === fields[4] &&
+    utc.getUTCSeconds() === fields[5];
   const date = new Date(s.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   if (!roundTrips || Number.isNaN(date.getTime())) {
     problems.push(`${field} ${quote(s)} is not a real date`);

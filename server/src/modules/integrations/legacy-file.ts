@@ -80,7 +80,10 @@ function parseJson(source: string, offset: number, lines: number[]): { value?: u
     }
     if (/^Unexpected end of JSON input/.test(message)) return { error: 'not valid JSON: it ends too early' };
     // "Unexpected token 'x', "<snippet>" is not valid JSON": keep the part before the snippet.
-    const head = message.split(/, "/)[0].replace(/\s*is not valid JSON.*$/s, '').slice(0, 60);
+    const head = message
+      .split(/, "/)[0]
+      .replace(/\s*is not valid JSON.*$/s, '')
+      .slice(0, 60);
     return { error: `not valid JSON: ${head}` };
   }
 }
@@ -99,12 +102,15 @@ function parseJsonLines(text: string, lines: number[]): LegacyEntry[] {
     // One JSON value spread over several lines is not JSON Lines: say so once instead of a bad row per line.
     const whole = parseJson(text, 0, lines);
     if (!whole.error) {
-      const arrays = whole.value && typeof whole.value === 'object' && !Array.isArray(whole.value)
-        ? Object.entries(whole.value).filter(([, v]) => Array.isArray(v)).map(([k]) => `"${k}"`)
-        : [];
+      const arrays =
+        whole.value && typeof whole.value === 'object' && !Array.isArray(whole.value)
+          ? Object.entries(whole.value)
+              .filter(([, v]) => Array.isArray(v))
+              .map(([k]) => `"${k}"`)
+          : [];
       throw new LegacyFileError(
-        'expected a JSON array of rows or JSON Lines (one row per line), but the file holds a single JSON value over several lines'
-        + (arrays.length ? `; if the rows are in its ${arrays.join(' or ')} array, save that array on its own` : ''),
+        'expected a JSON array of rows or JSON Lines (one row per line), but the file holds a single JSON value over several lines' +
+          (arrays.length ? `; if the rows are in its ${arrays.join(' or ')} array, save that array on its own` : ''),
       );
     }
   }
@@ -141,13 +147,20 @@ function parseArray(text: string, open: number, lines: number[]): LegacyEntry[] 
     }
     if (i >= text.length) {
       const where = start < text.length ? `; the last element starts on line ${position(lines, start).line}` : '';
-      throw new LegacyFileError(`the JSON array opened on line ${openedAt} is never closed (a missing "]" or "}", or an unterminated string${where})`);
+      throw new LegacyFileError(
+        `the JSON array opened on line ${openedAt} is never closed (a missing "]" or "}", or an unterminated string${where})`,
+      );
     }
     const source = text.slice(start, i).trimEnd();
     const closing = text[i] === ']';
     if (source === '') {
       // `[]` and a trailing comma before `]` hold no row; `,,` is an element that is missing.
-      if (!closing) entries.push({ line: position(lines, start).line, element: entries.length + 1, error: 'empty array element (two commas in a row)' });
+      if (!closing)
+        entries.push({
+          line: position(lines, start).line,
+          element: entries.length + 1,
+          error: 'empty array element (two commas in a row)',
+        });
     } else {
       entries.push({ line: position(lines, start).line, element: entries.length + 1, ...parseJson(source, start, lines) });
     }

@@ -43,14 +43,27 @@ export const IMPORT_ACTOR = 'import-legacy-integrations';
 
 export type RowOutcome =
   | {
-    line: number; element?: number; outcome: 'created';
-    integrationId: string; organization: string; provider: string; name: string;
-    status: Extract<IntegrationStatus, 'ACTIVE' | 'ERROR'>;
-    /** Why the integration must be reconnected (status ERROR). */
-    lastError: string | null;
-    hasOAuthApp: boolean;
-  }
-  | { line: number; element?: number; outcome: 'already_imported'; integrationId: string; organization: string; provider: string; name: string }
+      line: number;
+      element?: number;
+      outcome: 'created';
+      integrationId: string;
+      organization: string;
+      provider: string;
+      name: string;
+      status: Extract<IntegrationStatus, 'ACTIVE' | 'ERROR'>;
+      /** Why the integration must be reconnected (status ERROR). */
+      lastError: string | null;
+      hasOAuthApp: boolean;
+    }
+  | {
+      line: number;
+      element?: number;
+      outcome: 'already_imported';
+      integrationId: string;
+      organization: string;
+      provider: string;
+      name: string;
+    }
   | { line: number; element?: number; outcome: 'bad'; reason: string };
 
 export interface LegacyImportSummary {
@@ -85,7 +98,11 @@ export interface LegacyImportOptions extends ValidationOptions {
 
 /** An error that is not the row's fault (the database went away): the run stops here. */
 export class ImportStoppedError extends Error {
-  constructor(readonly line: number, readonly summary: LegacyImportSummary, readonly cause: unknown) {
+  constructor(
+    readonly line: number,
+    readonly summary: LegacyImportSummary,
+    readonly cause: unknown,
+  ) {
     super(`stopped at line ${line}: ${messageOf(cause)}`);
     // The CLI's error reporting recognises database errors by their code.
     (this as { code?: unknown }).code = (cause as { code?: unknown } | null)?.code;
@@ -99,13 +116,27 @@ class DryRunRollback extends Error {
   }
 }
 
-export async function importLegacyIntegrations(db: Db, vault: Vault, file: LegacyFile, options: LegacyImportOptions = {}): Promise<LegacyImportSummary> {
+export async function importLegacyIntegrations(
+  db: Db,
+  vault: Vault,
+  file: LegacyFile,
+  options: LegacyImportOptions = {},
+): Promise<LegacyImportSummary> {
   const dryRun = !!options.dryRun;
   const now = options.now ?? new Date();
   const every = options.progressEvery ?? 100;
   const ctx = systemContext(IMPORT_ACTOR);
   const summary: LegacyImportSummary = {
-    dryRun, format: file.format, rows: 0, created: 0, alreadyImported: 0, bad: 0, needReconnecting: 0, withoutOAuthApp: 0, ignoredFields: {}, outcomes: [],
+    dryRun,
+    format: file.format,
+    rows: 0,
+    created: 0,
+    alreadyImported: 0,
+    bad: 0,
+    needReconnecting: 0,
+    withoutOAuthApp: 0,
+    ignoredFields: {},
+    outcomes: [],
   };
   const orgs = new Map<string, Org | null>();
   // Rows of this run, so a dry run (whose writes are rolled back) reports in-file clashes like a real run.
@@ -115,7 +146,8 @@ export async function importLegacyIntegrations(db: Db, vault: Vault, file: Legac
   const findOrg = async (slug: string): Promise<Org | null> => {
     if (!orgs.has(slug)) {
       const org = await inScope(db, { platform: true }, (tx) =>
-        tx.selectFrom('organizations').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst());
+        tx.selectFrom('organizations').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst(),
+      );
       orgs.set(slug, org ?? null);
     }
     return orgs.get(slug)!;
@@ -130,7 +162,8 @@ export async function importLegacyIntegrations(db: Db, vault: Vault, file: Legac
     } else if (outcome.outcome === 'already_imported') summary.alreadyImported++;
     else summary.bad++;
     options.onRow?.(outcome);
-    if (summary.rows % every === 0 || summary.rows === file.entries.length) options.onProgress?.(progressLine(summary, file.entries.length));
+    if (summary.rows % every === 0 || summary.rows === file.entries.length)
+      options.onProgress?.(progressLine(summary, file.entries.length));
   };
 
   for (const entry of file.entries) {
@@ -144,8 +177,9 @@ export async function importLegacyIntegrations(db: Db, vault: Vault, file: Legac
     const checked = validateLegacyRow(entry.value, options);
     for (const f of checked.ignoredFields) summary.ignoredFields[f] = (summary.ignoredFields[f] ?? 0) + 1;
     const problems = [...checked.problems];
-    const slug = checked.row?.organization
-      ?? (isPlainObject(entry.value) && typeof entry.value.organization === 'string' ? entry.value.organization.trim().toLowerCase() : null);
+    const slug =
+      checked.row?.organization ??
+      (isPlainObject(entry.value) && typeof entry.value.organization === 'string' ? entry.value.organization.trim().toLowerCase() : null);
     const org = slug && /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await findOrg(slug) : null;
     if (slug && !org) problems.push(`unknown organization ${quote(slug)}`);
     const row = checked.row;
@@ -182,14 +216,28 @@ export async function importLegacyIntegrations(db: Db, vault: Vault, file: Legac
       }
     }
     if (result.outcome === 'already_imported') {
-      record({ ...at, outcome: 'already_imported', integrationId: result.integrationId, organization: org.slug, provider: row.provider.key, name: result.name });
+      record({
+        ...at,
+        outcome: 'already_imported',
+        integrationId: result.integrationId,
+        organization: org.slug,
+        provider: row.provider.key,
+        name: result.name,
+      });
       continue;
     }
     keysSeen.set(key, entry.line);
     namesSeen.set(nameKey, entry.line);
     record({
-      ...at, outcome: 'created', integrationId: result.integrationId, organization: org.slug, provider: row.provider.key, name: row.name,
-      status: result.status, lastError: result.lastError, hasOAuthApp: row.clientSecret !== null,
+      ...at,
+      outcome: 'created',
+      integrationId: result.integrationId,
+      organization: org.slug,
+      provider: row.provider.key,
+      name: row.name,
+      status: result.status,
+      lastError: result.lastError,
+      hasOAuthApp: row.clientSecret !== null,
     });
   }
   return summary;

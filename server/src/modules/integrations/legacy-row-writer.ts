@@ -26,7 +26,10 @@ export type WriteResult =
   | { outcome: 'already_imported'; integrationId: string; name: string };
 
 /** An organization of the import, looked up by the row's slug. */
-export interface Org { id: string; slug: string }
+export interface Org {
+  id: string;
+  slug: string;
+}
 
 /** Why an imported connection cannot work until it is reconnected, or null when it can. */
 export function reconnectReason(row: LegacyRow, now: Date): string | null {
@@ -44,7 +47,12 @@ export function reconnectReason(row: LegacyRow, now: Date): string | null {
 
 /** Writes the row in `tx`, or finds it already imported; a name already taken rejects the row. */
 export async function writeRow(
-  tx: Tx, vault: Vault, ctx: ReturnType<typeof systemContext>, org: Org, row: LegacyRow, key: string,
+  tx: Tx,
+  vault: Vault,
+  ctx: ReturnType<typeof systemContext>,
+  org: Org,
+  row: LegacyRow,
+  key: string,
   meta: { now: Date; source?: string; line: number },
 ): Promise<WriteResult> {
   // Serialises runs that import the same key at once, so the check below stays true until commit.
@@ -68,24 +76,37 @@ export async function writeRow(
   const status = lastError ? 'ERROR' : 'ACTIVE';
   const integrationScopes = row.scopes ?? (row.provider.authType === 'oauth2' ? [...row.provider.oauth.defaultScopes] : []);
   await repo.insertIntegration(tx, {
-    id, organization_id: org.id, provider: row.provider.key, name: row.name, status, auth_type: 'oauth2',
-    client_id: row.clientId, username: null,
+    id,
+    organization_id: org.id,
+    provider: row.provider.key,
+    name: row.name,
+    status,
+    auth_type: 'oauth2',
+    client_id: row.clientId,
+    username: null,
     secret_encrypted: row.clientSecret !== null ? await vault.encrypt(tx, secretContext(org.id, id), row.clientSecret) : null,
     secret_hint: row.clientSecret !== null ? secretHint(row.clientSecret) : null,
-    scopes: integrationScopes, settings: JSON.stringify(row.settings), last_error: lastError, updated_at: new Date(),
-  });
-  await tx.insertInto('connections').values({
-    integration_id: id,
-    organization_id: org.id,
-    access_token_encrypted: await vault.encrypt(tx, tokenContext(org.id, id, 'access_token_encrypted'), row.accessToken),
-    refresh_token_encrypted: row.refreshToken !== null ? await vault.encrypt(tx, tokenContext(org.id, id, 'refresh_token_encrypted'), row.refreshToken) : null,
-    token_type: row.tokenType,
-    expires_at: row.expiresAt,
-    scopes: row.scopes ?? [],
-    external_account: row.externalAccount,
-    connection_values: JSON.stringify(row.connectionValues),
+    scopes: integrationScopes,
+    settings: JSON.stringify(row.settings),
+    last_error: lastError,
     updated_at: new Date(),
-  }).execute();
+  });
+  await tx
+    .insertInto('connections')
+    .values({
+      integration_id: id,
+      organization_id: org.id,
+      access_token_encrypted: await vault.encrypt(tx, tokenContext(org.id, id, 'access_token_encrypted'), row.accessToken),
+      refresh_token_encrypted:
+        row.refreshToken !== null ? await vault.encrypt(tx, tokenContext(org.id, id, 'refresh_token_encrypted'), row.refreshToken) : null,
+      token_type: row.tokenType,
+      expires_at: row.expiresAt,
+      scopes: row.scopes ?? [],
+      external_account: row.externalAccount,
+      connection_values: JSON.stringify(row.connectionValues),
+      updated_at: new Date(),
+    })
+    .execute();
   // Names of metadata keys avoid the audit scrubber's secret words: these are facts, not secrets.
   await recordAudit(tx, ctx, {
     organizationId: org.id,

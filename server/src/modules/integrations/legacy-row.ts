@@ -36,8 +36,20 @@ export interface LegacyRow {
 
 /** Field names of the format, and the names older exports use for some of them (seeds: TeamLabs). */
 const CANONICAL = [
-  'organization', 'provider', 'name', 'externalAccount', 'accessToken', 'refreshToken', 'expiresAt', 'tokenType',
-  'scopes', 'clientId', 'clientSecret', 'settings', 'connectionValues', 'legacyId',
+  'organization',
+  'provider',
+  'name',
+  'externalAccount',
+  'accessToken',
+  'refreshToken',
+  'expiresAt',
+  'tokenType',
+  'scopes',
+  'clientId',
+  'clientSecret',
+  'settings',
+  'connectionValues',
+  'legacyId',
 ] as const;
 const ALIASES: Record<string, (typeof CANONICAL)[number]> = {
   integrationType: 'provider',
@@ -56,7 +68,11 @@ const PROVIDER_ALIASES: Record<string, string> = {
   teams: 'microsoft_teams',
 };
 
-const normalizeProvider = (value: string) => value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const normalizeProvider = (value: string) =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 const providersByName = new Map(PROVIDERS.map((p) => [normalizeProvider(p.name), p]));
 
 /** Accepts a provider key in any case, with dashes or spaces ("GOOGLE_CALENDAR", "google-calendar", "Google Calendar"). */
@@ -102,7 +118,7 @@ export function validateLegacyRow(value: unknown, options: ValidationOptions = {
   const clientId = r.text('clientId', 500, false);
   const clientSecret = r.token('clientSecret', MAX_SECRET, false);
   if ((r.present('clientId') || r.present('clientSecret')) && !(r.present('clientId') && r.present('clientSecret'))) {
-    problems.push('clientId and clientSecret go together: give both (the organization\'s own OAuth app) or neither');
+    problems.push("clientId and clientSecret go together: give both (the organization's own OAuth app) or neither");
   }
   const expiresAt = r.present('expiresAt') ? parseExpiry(r.v.expiresAt, problems) : null;
   const tokenType = readTokenType(r);
@@ -117,8 +133,19 @@ export function validateLegacyRow(value: unknown, options: ValidationOptions = {
     problems,
     ignoredFields,
     row: {
-      organization, provider, externalAccount, accessToken, refreshToken, expiresAt, tokenType, scopes, clientId, clientSecret,
-      settings, connectionValues, legacyId,
+      organization,
+      provider,
+      externalAccount,
+      accessToken,
+      refreshToken,
+      expiresAt,
+      tokenType,
+      scopes,
+      clientId,
+      clientSecret,
+      settings,
+      connectionValues,
+      legacyId,
       name: name ?? defaultName(provider, externalAccount),
     },
   };
@@ -131,7 +158,8 @@ function foldAliases(value: Record<string, unknown>, problems: string[]): Record
   for (const [alias, field] of Object.entries(ALIASES)) {
     if (value[alias] === undefined || value[alias] === null) continue;
     if (v[field] === undefined || v[field] === null) v[field] = value[alias];
-    else if (JSON.stringify(v[field]) !== JSON.stringify(value[alias])) problems.push(`${field} and ${alias} are both given and differ; keep one`);
+    else if (JSON.stringify(v[field]) !== JSON.stringify(value[alias]))
+      problems.push(`${field} and ${alias} are both given and differ; keep one`);
   }
   return v;
 }
@@ -174,7 +202,8 @@ class RowReader {
     const raw = this.v[field];
     if (typeof raw !== 'string' || raw === '') this.problems.push(`${field} must be a non-empty string`);
     else if (raw.length > max) this.problems.push(`${field} is longer than ${max} characters`);
-    else if (/\s/.test(raw) || CONTROL.test(raw)) this.problems.push(`${field} contains whitespace or control characters (no real token does: check the export)`);
+    else if (/\s/.test(raw) || CONTROL.test(raw))
+      this.problems.push(`${field} contains whitespace or control characters (no real token does: check the export)`);
     else return raw;
     return null;
   }
@@ -183,7 +212,9 @@ class RowReader {
 /** The Linkyard organization slug (lower case); the old system's organizationId is refused with a hint. */
 function readOrganization(r: RowReader, value: Record<string, unknown>): string | null {
   if (!r.present('organization') && value.organizationId !== undefined) {
-    r.problems.push('organization (the Linkyard organization slug, e.g. "acme") is required; organizationId of the old system is not used, map it to a slug first');
+    r.problems.push(
+      'organization (the Linkyard organization slug, e.g. "acme") is required; organizationId of the old system is not used, map it to a slug first',
+    );
     return null;
   }
   const organization = r.text('organization', 63, true);
@@ -200,7 +231,9 @@ function readProvider(r: RowReader): ProviderDefinition | undefined {
     return undefined;
   }
   if (provider.authType !== 'oauth2') {
-    r.problems.push(`${provider.name} uses ${provider.authType === 'api_key' ? 'an API key' : 'a username and app password'}, not OAuth tokens: add it in the admin UI instead`);
+    r.problems.push(
+      `${provider.name} uses ${provider.authType === 'api_key' ? 'an API key' : 'a username and app password'}, not OAuth tokens: add it in the admin UI instead`,
+    );
     return undefined;
   }
   return provider;
@@ -210,7 +243,9 @@ function readProvider(r: RowReader): ProviderDefinition | undefined {
 function readExternalAccount(value: Record<string, unknown>, problems: string[]): string | null {
   const accountField = ACCOUNT_FIELDS.find((f) => value[f] !== undefined && value[f] !== null && value[f] !== '');
   if (!accountField) {
-    problems.push('externalAccount (the provider account the tokens belong to, e.g. an email) is required: it is how a re-run recognises rows already imported');
+    problems.push(
+      'externalAccount (the provider account the tokens belong to, e.g. an email) is required: it is how a re-run recognises rows already imported',
+    );
     return null;
   }
   const raw = value[accountField];
@@ -256,7 +291,10 @@ function readScopes(r: RowReader): string[] | null {
 function readLegacyId(r: RowReader): string | null {
   if (!r.present('legacyId')) return null;
   const raw = r.v.legacyId;
-  if ((typeof raw === 'string' && raw.trim() !== '' && raw.length <= 200 && !CONTROL.test(raw)) || (typeof raw === 'number' && Number.isFinite(raw))) {
+  if (
+    (typeof raw === 'string' && raw.trim() !== '' && raw.length <= 200 && !CONTROL.test(raw)) ||
+    (typeof raw === 'number' && Number.isFinite(raw))
+  ) {
     return String(raw).trim();
   }
   r.problems.push('legacyId must be a string of at most 200 characters or a number');
@@ -266,7 +304,8 @@ function readLegacyId(r: RowReader): string | null {
 /** The provider's settings, checked as the admin UI checks them (known keys, override URLs). */
 function readSettings(r: RowReader, provider: ProviderDefinition | undefined, allowHttp: boolean): Record<string, string> {
   if (r.present('settings') && !isPlainObject(r.v.settings)) r.problems.push('settings must be an object of strings');
-  else if (r.present('settings') && Object.keys(r.v.settings as object).length > MAX_SETTINGS) r.problems.push(`settings has more than ${MAX_SETTINGS} entries`);
+  else if (r.present('settings') && Object.keys(r.v.settings as object).length > MAX_SETTINGS)
+    r.problems.push(`settings has more than ${MAX_SETTINGS} entries`);
   else if (provider) {
     const raw = (r.v.settings ?? {}) as Record<string, unknown>;
     const bad = Object.entries(raw).find(([, s]) => typeof s !== 'string' || s.length > 500);
@@ -294,7 +333,9 @@ function readConnectionValues(r: RowReader, provider: ProviderDefinition | undef
   for (const [key, raw] of Object.entries(r.v.connectionValues as Record<string, unknown>)) {
     const def = declared.get(key);
     if (!def) {
-      r.problems.push(`connectionValues.${key} is not a connection value of ${provider.name} (${declared.size ? `known: ${[...declared.keys()].join(', ')}` : 'it has none'})`);
+      r.problems.push(
+        `connectionValues.${key} is not a connection value of ${provider.name} (${declared.size ? `known: ${[...declared.keys()].join(', ')}` : 'it has none'})`,
+      );
     } else if (typeof raw !== 'string' || raw === '' || raw.length > 500) {
       r.problems.push(`connectionValues.${key} must be a non-empty string of at most 500 characters`);
     } else if (def.pattern && !new RegExp(def.pattern).test(raw)) {
@@ -306,6 +347,11 @@ function readConnectionValues(r: RowReader, provider: ProviderDefinition | undef
 
 function defaultName(provider: ProviderDefinition, account: string): string {
   const room = MAX_NAME - provider.name.length - 3;
-  const shown = Array.from(account).length > room ? `${Array.from(account).slice(0, room - 1).join('')}…` : account;
+  const shown =
+    Array.from(account).length > room
+      ? `${Array.from(account)
+          .slice(0, room - 1)
+          .join('')}…`
+      : account;
   return `${provider.name} (${shown})`;
 }

@@ -13,7 +13,16 @@ import type { OAuthProviderDefinition } from '../../providers/provider-definitio
 import { recordAudit } from '../audit/audit.service.js';
 import * as integrationsRepo from '../integrations/integrations.repo.js';
 import { secretContext } from '../integrations/integrations.service.js';
-import { describeOAuthError, expiryOf, grantedScopes, issuerFor, oauthParties, RECOGNIZED_TOKEN_TYPES, requestOptions, safeErrorCode } from './oauth-client.js';
+import {
+  describeOAuthError,
+  expiryOf,
+  grantedScopes,
+  issuerFor,
+  oauthParties,
+  RECOGNIZED_TOKEN_TYPES,
+  requestOptions,
+  safeErrorCode,
+} from './oauth-client.js';
 import { ConnectFailure, FAILURE_MESSAGES, type FailureReason } from './oauth-connect-failures.js';
 import * as repo from './oauth.repo.js';
 import { loadIntegration, oauthDefinitionOf, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
@@ -57,7 +66,12 @@ function starterContext(ctx: RequestContext, orgId: string, starter: Starter): R
   return {
     ...ctx,
     actor: {
-      userId: starter.id, email: starter.email, platformRole: starter.platform_role, orgId, orgStatus: starter.org_status, role: starter.role,
+      userId: starter.id,
+      email: starter.email,
+      platformRole: starter.platform_role,
+      orgId,
+      orgStatus: starter.org_status,
+      role: starter.role,
       ability: defineAbilityFor({ platformRole: starter.platform_role, orgId, role: starter.role }),
     },
   };
@@ -66,7 +80,8 @@ function starterContext(ctx: RequestContext, orgId: string, starter: Starter): R
 /** Who the connected account is, when the token response (or a validated ID token) says. */
 function externalAccountOf(result: oauth.TokenEndpointResponse, idClaims: oauth.IDToken | undefined): string | null {
   const candidates: unknown[] = [
-    idClaims?.email, idClaims?.sub,
+    idClaims?.email,
+    idClaims?.sub,
     ...['/team/name', '/workspace_name', '/account_id', '/user_id', '/email', '/user/email', '/id'].map((p) => readJsonPointer(result, p)),
   ];
   for (const c of candidates) {
@@ -75,16 +90,28 @@ function externalAccountOf(result: oauth.TokenEndpointResponse, idClaims: oauth.
   return null;
 }
 
-async function auditConnectFailure(tx: Tx, ctx: RequestContext, orgId: string | null, integrationId: string | null, reason: FailureReason, metadata: Record<string, unknown>) {
+async function auditConnectFailure(
+  tx: Tx,
+  ctx: RequestContext,
+  orgId: string | null,
+  integrationId: string | null,
+  reason: FailureReason,
+  metadata: Record<string, unknown>,
+) {
   await recordAudit(tx, ctx, {
-    organizationId: orgId, action: 'integration.connect_failed', target: { type: 'integration', id: integrationId },
+    organizationId: orgId,
+    action: 'integration.connect_failed',
+    target: { type: 'integration', id: integrationId },
     metadata: { reason, ...metadata },
   });
 }
 
 /** A callback that identifies no flow: audited on the platform chain, back to the admin UI's home. */
 async function platformFailure(
-  { db }: OAuthServiceSetup, ctx: RequestContext, reason: FailureReason, metadata: Record<string, unknown> = {},
+  { db }: OAuthServiceSetup,
+  ctx: RequestContext,
+  reason: FailureReason,
+  metadata: Record<string, unknown> = {},
 ): Promise<CallbackOutcome> {
   await inScope(db, { platform: true }, (tx) => auditConnectFailure(tx, ctx, null, null, reason, metadata));
   return { ok: false, reason, location: withQueryParam('/', 'error', FAILURE_MESSAGES[reason]!), clearBinding: false };
@@ -107,9 +134,18 @@ function flowOf(row: StateRow): Flow {
   const integrationId = row.integration_id;
   const page = row.return_to ?? integrationPage(orgId, integrationId);
   return {
-    row, orgId, integrationId, page,
-    fail: (reason, message, clearBinding) =>
-      ({ ok: false, reason, location: withQueryParam(page, 'error', message), clearBinding, organizationId: orgId, integrationId }),
+    row,
+    orgId,
+    integrationId,
+    page,
+    fail: (reason, message, clearBinding) => ({
+      ok: false,
+      reason,
+      location: withQueryParam(page, 'error', message),
+      clearBinding,
+      organizationId: orgId,
+      integrationId,
+    }),
   };
 }
 
@@ -130,7 +166,13 @@ type Claimed = { kind: 'failed'; outcome: CallbackOutcome } | ReadyToExchange;
  * is audited in the same transaction.
  */
 async function claimFlow(
-  { providers, vault }: OAuthServiceSetup, tx: Tx, ctx: RequestContext, flow: Flow, params: URLSearchParams, providerError: string | null, now: Date,
+  { providers, vault }: OAuthServiceSetup,
+  tx: Tx,
+  ctx: RequestContext,
+  flow: Flow,
+  params: URLSearchParams,
+  providerError: string | null,
+  now: Date,
 ): Promise<Claimed> {
   const { row, orgId, integrationId } = flow;
   if (!(await repo.claimState(tx, orgId, row.id, now))) {
@@ -146,21 +188,28 @@ async function claimFlow(
   const error = params.get('error');
   if (error !== null) {
     const reason = error === 'access_denied' ? 'access_denied' : 'provider_error';
-    const message = reason === 'access_denied'
-      ? FAILURE_MESSAGES.access_denied!
-      : `The provider answered with an error${providerError ? ` (${providerError})` : ''}, so nothing was connected.`;
+    const message =
+      reason === 'access_denied'
+        ? FAILURE_MESSAGES.access_denied!
+        : `The provider answered with an error${providerError ? ` (${providerError})` : ''}, so nothing was connected.`;
     // The description is the provider's free text: kept (bounded) in the audit trail, never echoed in the redirect.
     return ended(reason, message, { providerError, providerDescription: params.get('error_description')?.slice(0, 300) ?? null });
   }
   if (!params.get('code')) return ended('missing_code', FAILURE_MESSAGES.missing_code!);
-  const mayConnect = starter && starter.status === 'active' && starter.org_status === 'active'
-    && (starter.role === 'admin' || starter.role === 'super_admin');
+  const mayConnect =
+    starter &&
+    starter.status === 'active' &&
+    starter.org_status === 'active' &&
+    (starter.role === 'admin' || starter.role === 'super_admin');
   if (!mayConnect) return ended('not_allowed', FAILURE_MESSAGES.not_allowed!);
   const integration = await loadIntegration(tx, orgId, integrationId);
   const definition = oauthDefinitionOf(providers, integration);
   if (!integration.client_id || !integration.secret_encrypted) return ended('integration_changed', FAILURE_MESSAGES.integration_changed!);
   return {
-    kind: 'exchange', actorCtx, definition, integration,
+    kind: 'exchange',
+    actorCtx,
+    definition,
+    integration,
     clientSecret: await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted),
     verifier: await vault.decrypt(tx, verifierContext(orgId, row.id), row.code_verifier_encrypted),
   };
@@ -168,7 +217,11 @@ async function claimFlow(
 
 /** The exchange: the code for tokens (with the issuer check), then the connection values. Network calls, outside any transaction. */
 async function exchangeCode(
-  setup: OAuthServiceSetup, flow: Flow, claimed: ReadyToExchange, params: URLSearchParams, state: string,
+  setup: OAuthServiceSetup,
+  flow: Flow,
+  claimed: ReadyToExchange,
+  params: URLSearchParams,
+  state: string,
 ): Promise<{ result: oauth.TokenEndpointResponse; connectionValues: Record<string, string> }> {
   const { config, http, allowHttp } = setup;
   const { definition, integration, clientSecret, verifier } = claimed;
@@ -181,7 +234,12 @@ async function exchangeCode(
   const { as, client, clientAuth } = oauthParties(definition, endpoints, integration.client_id!, clientSecret, iss ?? expectedOrigin);
   const validated = oauth.validateAuthResponse(as, client, params, state);
   const response = await oauth.authorizationCodeGrantRequest(
-    as, client, clientAuth, validated, flow.row.redirect_uri, definition.oauth.pkce ? verifier : oauth.nopkce,
+    as,
+    client,
+    clientAuth,
+    validated,
+    flow.row.redirect_uri,
+    definition.oauth.pkce ? verifier : oauth.nopkce,
     requestOptions(http, config, EXCHANGE_TIMEOUT_MS),
   );
   // Plain OAuth 2 (no ID token required); an ID token, when the scopes ask for one, is still validated.
@@ -192,22 +250,32 @@ async function exchangeCode(
 
 /** A failed exchange: audited with the reason and a message that names no secret. */
 async function exchangeFailure(
-  { db }: OAuthServiceSetup, flow: Flow, claimed: ReadyToExchange, params: URLSearchParams, err: unknown,
+  { db }: OAuthServiceSetup,
+  flow: Flow,
+  claimed: ReadyToExchange,
+  params: URLSearchParams,
+  err: unknown,
 ): Promise<CallbackOutcome> {
   const failure = err instanceof ConnectFailure ? err : null;
   const described = failure ? null : describeOAuthError(err, 'token', [claimed.clientSecret, claimed.verifier, params.get('code')]);
   const reason = failure?.reason ?? described!.reason;
   const message = failure?.message ?? `Connecting failed: ${described!.message}.`;
-  await inScope(db, { org: flow.orgId }, (tx) => auditConnectFailure(tx, claimed.actorCtx, flow.orgId, flow.integrationId, reason, {
-    providerError: failure?.providerError ?? described?.providerError ?? null, message,
-  }));
+  await inScope(db, { org: flow.orgId }, (tx) =>
+    auditConnectFailure(tx, claimed.actorCtx, flow.orgId, flow.integrationId, reason, {
+      providerError: failure?.providerError ?? described?.providerError ?? null,
+      message,
+    }),
+  );
   return flow.fail(reason, message, true);
 }
 
 /** Values the definition says to learn while connecting (token response, callback query, discovery call). */
 async function learnConnectionValues(
   { http, allowHttp }: OAuthServiceSetup,
-  definition: OAuthProviderDefinition, settings: Record<string, unknown>, result: oauth.TokenEndpointResponse, params: URLSearchParams,
+  definition: OAuthProviderDefinition,
+  settings: Record<string, unknown>,
+  result: oauth.TokenEndpointResponse,
+  params: URLSearchParams,
 ): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const cv of definition.connectionValues ?? []) {
@@ -217,14 +285,27 @@ async function learnConnectionValues(
     else {
       const url = renderUrl(cv.url, templateValues(definition, settings, values), `${cv.key} discovery URL`, allowHttp);
       const token = result.access_token;
-      const headers = cv.credentialHeader ? { [cv.credentialHeader.name]: `${cv.credentialHeader.prefix}${token}` } : { authorization: `Bearer ${token}` };
-      const res = await http.request({ method: 'GET', url, headers: { accept: 'application/json', ...headers }, timeoutMs: TEST_TIMEOUT_MS });
-      if (res.status < 200 || res.status > 299) throw new ConnectFailure('connection_value', `Looking up ${cv.key} at the provider failed (HTTP ${res.status}), so nothing was connected.`);
+      const headers = cv.credentialHeader
+        ? { [cv.credentialHeader.name]: `${cv.credentialHeader.prefix}${token}` }
+        : { authorization: `Bearer ${token}` };
+      const res = await http.request({
+        method: 'GET',
+        url,
+        headers: { accept: 'application/json', ...headers },
+        timeoutMs: TEST_TIMEOUT_MS,
+      });
+      if (res.status < 200 || res.status > 299)
+        throw new ConnectFailure(
+          'connection_value',
+          `Looking up ${cv.key} at the provider failed (HTTP ${res.status}), so nothing was connected.`,
+        );
       raw = readJsonPointer(res.json(), cv.path);
     }
     if (typeof raw === 'number') raw = String(raw);
-    if (typeof raw !== 'string' || raw === '') throw new ConnectFailure('connection_value', `The provider did not return ${cv.key}, so nothing was connected.`);
-    if (cv.pattern && !new RegExp(cv.pattern).test(raw)) throw new ConnectFailure('connection_value', `The provider returned an unexpected ${cv.key}, so nothing was connected.`);
+    if (typeof raw !== 'string' || raw === '')
+      throw new ConnectFailure('connection_value', `The provider did not return ${cv.key}, so nothing was connected.`);
+    if (cv.pattern && !new RegExp(cv.pattern).test(raw))
+      throw new ConnectFailure('connection_value', `The provider returned an unexpected ${cv.key}, so nothing was connected.`);
     values[cv.key] = raw;
   }
   return values;
@@ -235,7 +316,11 @@ async function learnConnectionValues(
  * it, in one transaction; false when the integration was deleted while the user was at the provider.
  */
 async function storeConnection(
-  { db, vault }: OAuthServiceSetup, flow: Flow, claimed: ReadyToExchange, result: oauth.TokenEndpointResponse, connectionValues: Record<string, string>,
+  { db, vault }: OAuthServiceSetup,
+  flow: Flow,
+  claimed: ReadyToExchange,
+  result: oauth.TokenEndpointResponse,
+  connectionValues: Record<string, string>,
 ): Promise<boolean> {
   const { orgId, integrationId } = flow;
   const idClaims = oauth.getValidatedIdTokenClaims(result);
@@ -248,25 +333,41 @@ async function storeConnection(
     if (!current) return false; // deleted while the user was at the provider
     const previous = await repo.findConnection(tx, orgId, integrationId);
     await repo.upsertConnection(tx, {
-      integration_id: integrationId, organization_id: orgId,
+      integration_id: integrationId,
+      organization_id: orgId,
       access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'access_token_encrypted'), result.access_token),
-      refresh_token_encrypted: typeof result.refresh_token === 'string' && result.refresh_token !== ''
-        ? await vault.encrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token)
-        : null,
+      refresh_token_encrypted:
+        typeof result.refresh_token === 'string' && result.refresh_token !== ''
+          ? await vault.encrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token)
+          : null,
       token_type: result.token_type ?? null,
-      expires_at: expiresAt, scopes, external_account: externalAccount,
+      expires_at: expiresAt,
+      scopes,
+      external_account: externalAccount,
       connection_values: JSON.stringify(connectionValues),
-      connected_at: connectedAt, last_refreshed_at: null, refresh_count: 0, refresh_failures: 0, last_refresh_error: null,
+      connected_at: connectedAt,
+      last_refreshed_at: null,
+      refresh_count: 0,
+      refresh_failures: 0,
+      last_refresh_error: null,
       updated_at: connectedAt,
     });
     // A paused integration stays paused (resuming makes it ACTIVE); anything else is ready now.
     const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'ACTIVE';
     await integrationsRepo.updateIntegration(tx, orgId, integrationId, { status, error_count: 0, last_error: null });
     await recordAudit(tx, claimed.actorCtx, {
-      organizationId: orgId, action: 'integration.connected', target: { type: 'integration', id: integrationId },
+      organizationId: orgId,
+      action: 'integration.connected',
+      target: { type: 'integration', id: integrationId },
       metadata: {
-        provider: current.provider, scopes, expiresAt: expiresAt?.toISOString() ?? null, externalAccount,
-        refreshable: result.refresh_token !== undefined, pkce: claimed.definition.oauth.pkce, reconnect: previous !== undefined, status,
+        provider: current.provider,
+        scopes,
+        expiresAt: expiresAt?.toISOString() ?? null,
+        externalAccount,
+        refreshable: result.refresh_token !== undefined,
+        pkce: claimed.definition.oauth.pkce,
+        reconnect: previous !== undefined,
+        status,
       },
     });
     return true;
@@ -284,7 +385,11 @@ export function createCallbackHandler(setup: OAuthServiceSetup) {
    * claim on, the attempt is over whatever happens (the provider's code is single-use as well).
    * Every failure changes nothing but the state's `used_at` (once claimed) and writes one audit event.
    */
-  return async function callback(params: URLSearchParams, browserBinding: string | undefined, ctx: RequestContext): Promise<CallbackOutcome> {
+  return async function callback(
+    params: URLSearchParams,
+    browserBinding: string | undefined,
+    ctx: RequestContext,
+  ): Promise<CallbackOutcome> {
     const state = params.get('state');
     const providerError = safeErrorCode(params.get('error'));
     if (!state) return platformFailure(setup, ctx, 'missing_state', { providerError });
@@ -295,7 +400,9 @@ export function createCallbackHandler(setup: OAuthServiceSetup) {
     const { orgId, integrationId } = flow;
     const bound = sameHash(browserBinding, row.browser_binding_hash);
     const failEarly = async (reason: FailureReason, clearBinding: boolean) => {
-      await inScope(db, { org: orgId }, (tx) => auditConnectFailure(tx, ctx, orgId, integrationId, reason, { startedBy: row.user_id, providerError }));
+      await inScope(db, { org: orgId }, (tx) =>
+        auditConnectFailure(tx, ctx, orgId, integrationId, reason, { startedBy: row.user_id, providerError }),
+      );
       return flow.fail(reason, FAILURE_MESSAGES[reason]!, clearBinding);
     };
     const now = new Date();
@@ -312,7 +419,13 @@ export function createCallbackHandler(setup: OAuthServiceSetup) {
       return exchangeFailure(setup, flow, claimed, params, err);
     }
     const stored = await storeConnection(setup, flow, claimed, exchanged.result, exchanged.connectionValues);
-    if (!stored) return { ok: false, reason: 'unknown_state', location: withQueryParam('/', 'error', FAILURE_MESSAGES.unknown_state!), clearBinding: true };
+    if (!stored)
+      return {
+        ok: false,
+        reason: 'unknown_state',
+        location: withQueryParam('/', 'error', FAILURE_MESSAGES.unknown_state!),
+        clearBinding: true,
+      };
     return { ok: true, location: withQueryParam(flow.page, 'connected', '1'), clearBinding: true, organizationId: orgId, integrationId };
   };
 }

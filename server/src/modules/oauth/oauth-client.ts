@@ -40,9 +40,10 @@ export function oauthParties(
       ...(endpoints.revocationUrl ? { revocation_endpoint: endpoints.revocationUrl } : {}),
     },
     client: { client_id: clientId },
-    clientAuth: definition.oauth.tokenAuthMethod === 'client_secret_post'
-      ? oauth.ClientSecretPost(clientSecret)
-      : oauth.ClientSecretBasic(clientSecret),
+    clientAuth:
+      definition.oauth.tokenAuthMethod === 'client_secret_post'
+        ? oauth.ClientSecretPost(clientSecret)
+        : oauth.ClientSecretBasic(clientSecret),
   };
 }
 
@@ -50,7 +51,13 @@ export function oauthParties(
 export function requestOptions(http: SafeHttpClient, config: Config, timeoutMs: number) {
   return {
     [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) =>
-      http.fetch(url, { method: init.method, headers: init.headers, body: init.body as URLSearchParams | string | undefined, redirect: 'manual', signal: init.signal ?? null }),
+      http.fetch(url, {
+        method: init.method,
+        headers: init.headers,
+        body: init.body as URLSearchParams | string | undefined,
+        redirect: 'manual',
+        signal: init.signal ?? null,
+      }),
     // oauth4webapi refuses plain http endpoints. Only development and tests (ALLOW_PRIVATE_NETWORK_TARGETS,
     // which config.ts forbids in production) point providers at http://localhost fixtures.
     [oauth.allowInsecureRequests]: config.allowPrivateNetworkTargets,
@@ -108,15 +115,19 @@ const PROVIDER_ERROR_HINTS: Record<string, string> = {
  * (client secret, refresh token, code, verifier), and a "code" that echoes one of them is dropped.
  */
 export function describeOAuthError(
-  err: unknown, endpoint: 'token' | 'revocation' = 'token', sent: readonly (string | null | undefined)[] = [],
+  err: unknown,
+  endpoint: 'token' | 'revocation' = 'token',
+  sent: readonly (string | null | undefined)[] = [],
 ): DescribedOAuthError {
   const where = endpoint === 'token' ? 'token endpoint' : 'revocation endpoint';
-  const echoesSent = (code: string | null) => code !== null && sent.some((s) => typeof s === 'string' && s.length >= 4
-    && (code.includes(s) || (code.length >= 8 && s.includes(code))));
+  const echoesSent = (code: string | null) =>
+    code !== null &&
+    sent.some((s) => typeof s === 'string' && s.length >= 4 && (code.includes(s) || (code.length >= 8 && s.includes(code))));
   if (err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError) {
-    const reported = err instanceof oauth.ResponseBodyError
-      ? safeErrorCode(err.error)
-      : safeErrorCode(err.cause.find((c) => c.parameters.error)?.parameters.error) ?? (err.status === 401 ? 'invalid_client' : null);
+    const reported =
+      err instanceof oauth.ResponseBodyError
+        ? safeErrorCode(err.error)
+        : (safeErrorCode(err.cause.find((c) => c.parameters.error)?.parameters.error) ?? (err.status === 401 ? 'invalid_client' : null));
     const code = echoesSent(reported) ? null : reported;
     const hint = code ? PROVIDER_ERROR_HINTS[code] : undefined;
     return {
@@ -128,17 +139,32 @@ export function describeOAuthError(
   }
   if (err instanceof SafeHttpError) {
     // Safe-HTTP messages name the host and the reason only (see safe-http/errors.ts).
-    return { reason: 'provider_unreachable', message: `Could not reach the provider's ${where}: ${err.message}`, providerError: null, retryable: err.code !== 'BLOCKED_DESTINATION' && err.code !== 'INVALID_URL' };
+    return {
+      reason: 'provider_unreachable',
+      message: `Could not reach the provider's ${where}: ${err.message}`,
+      providerError: null,
+      retryable: err.code !== 'BLOCKED_DESTINATION' && err.code !== 'INVALID_URL',
+    };
   }
   if (err instanceof ProviderUrlError) {
     return { reason: 'provider_url', message: err.message, providerError: null, retryable: false };
   }
   if (err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError) {
     // oauth4webapi's messages describe which check failed ("response" body "access_token" property must be…).
-    return { reason: 'invalid_token_response', message: `The provider's ${where} answered with a response that failed validation: ${err.message}`, providerError: null, retryable: false };
+    return {
+      reason: 'invalid_token_response',
+      message: `The provider's ${where} answered with a response that failed validation: ${err.message}`,
+      providerError: null,
+      retryable: false,
+    };
   }
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return { reason: 'provider_unreachable', message: `The provider's ${where} did not answer in time`, providerError: null, retryable: true };
+    return {
+      reason: 'provider_unreachable',
+      message: `The provider's ${where} did not answer in time`,
+      providerError: null,
+      retryable: true,
+    };
   }
   return { reason: 'oauth_error', message: `The request to the provider's ${where} failed`, providerError: null, retryable: false };
 }

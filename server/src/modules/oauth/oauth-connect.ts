@@ -54,11 +54,17 @@ export function createConnectStart({ db, vault, providers, allowHttp, redirectUr
       const stateId = uuidv7(now.getTime());
       await repo.deleteStaleStates(tx, orgId, id, new Date(now.getTime() - 24 * 3600_000));
       await repo.insertState(tx, {
-        id: stateId, organization_id: orgId, integration_id: id, user_id: ctx.actor!.userId,
-        state_hash: sha256(state), browser_binding_hash: sha256(browserBinding),
+        id: stateId,
+        organization_id: orgId,
+        integration_id: id,
+        user_id: ctx.actor!.userId,
+        state_hash: sha256(state),
+        browser_binding_hash: sha256(browserBinding),
         // Kept even for providers without PKCE: the column is required and the value costs nothing.
         code_verifier_encrypted: await vault.encrypt(tx, verifierContext(orgId, stateId), verifier),
-        redirect_uri: redirectUri, return_to: returnTo, expires_at: new Date(now.getTime() + STATE_TTL_SECONDS * 1000),
+        redirect_uri: redirectUri,
+        return_to: returnTo,
+        expires_at: new Date(now.getTime() + STATE_TTL_SECONDS * 1000),
       });
 
       const url = new URL(endpoints.authorizationUrl);
@@ -75,7 +81,9 @@ export function createConnectStart({ db, vault, providers, allowHttp, redirectUr
         url.searchParams.set('code_challenge_method', 'S256');
       }
       await recordAudit(tx, ctx, {
-        organizationId: orgId, action: 'integration.connect_started', target: { type: 'integration', id },
+        organizationId: orgId,
+        action: 'integration.connect_started',
+        target: { type: 'integration', id },
         metadata: { provider: row.provider, scopes: row.scopes, pkce: definition.oauth.pkce, returnTo },
       });
       return { authorizationUrl: url.href, state, browserBinding, expiresInSeconds: STATE_TTL_SECONDS };

@@ -78,9 +78,13 @@ export function createConnectionActions({ db, config, vault, http, providers, al
         } catch (err) {
           if (!(err instanceof ProviderUrlError)) throw err;
         }
-        if (!endpoints?.revocationUrl || !integration.client_id || !integration.secret_encrypted) return { revocation: 'not_supported' as const };
+        if (!endpoints?.revocationUrl || !integration.client_id || !integration.secret_encrypted)
+          return { revocation: 'not_supported' as const };
         return {
-          revocation: 'pending' as const, definition, endpoints, clientId: integration.client_id,
+          revocation: 'pending' as const,
+          definition,
+          endpoints,
+          clientId: integration.client_id,
           clientSecret: await vault.decrypt(tx, secretContext(orgId, id), integration.secret_encrypted),
           accessToken: await vault.decrypt(tx, tokenContext(orgId, id, 'access_token_encrypted'), conn.access_token_encrypted),
           refreshToken: conn.refresh_token_encrypted
@@ -100,12 +104,17 @@ export function createConnectionActions({ db, config, vault, http, providers, al
         for (const [token, hint] of tokensToRevoke) {
           try {
             const response = await oauth.revocationRequest(as, client, clientAuth, token, {
-              ...requestOptions(http, config, TEST_TIMEOUT_MS), additionalParameters: { token_type_hint: hint },
+              ...requestOptions(http, config, TEST_TIMEOUT_MS),
+              additionalParameters: { token_type_hint: hint },
             });
             await oauth.processRevocationResponse(response);
           } catch (err) {
             revocation = 'failed';
-            revocationError = describeOAuthError(err, 'revocation', [material.clientSecret, material.accessToken, material.refreshToken]).message;
+            revocationError = describeOAuthError(err, 'revocation', [
+              material.clientSecret,
+              material.accessToken,
+              material.refreshToken,
+            ]).message;
             break;
           }
         }
@@ -120,7 +129,9 @@ export function createConnectionActions({ db, config, vault, http, providers, al
         const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'INACTIVE';
         await integrationsRepo.updateIntegration(tx, orgId, id, { status });
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'integration.disconnected', target: { type: 'integration', id },
+          organizationId: orgId,
+          action: 'integration.disconnected',
+          target: { type: 'integration', id },
           metadata: { provider: current.provider, revocation, revocationError, from: current.status, to: status },
         });
       });

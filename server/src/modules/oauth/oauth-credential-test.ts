@@ -63,16 +63,22 @@ function loadForTest({ db, vault, providers }: OAuthServiceSetup, orgId: string,
   return inScope(db, { org: orgId }, async (tx) => {
     const integration = await loadIntegration(tx, orgId, id);
     const definition = definitionOf(providers, integration);
-    const secret = integration.auth_type !== 'oauth2' && integration.secret_encrypted
-      ? await vault.decrypt(tx, secretContext(orgId, id), integration.secret_encrypted)
-      : null;
+    const secret =
+      integration.auth_type !== 'oauth2' && integration.secret_encrypted
+        ? await vault.decrypt(tx, secretContext(orgId, id), integration.secret_encrypted)
+        : null;
     return { integration, definition, secret };
   });
 }
 
 /** The test call with the integration's credentials; every credential used is added to `secrets`. */
 async function sendTest(
-  setup: OAuthServiceSetup, ctx: RequestContext, orgId: string, id: string, loaded: Loaded, secrets: string[],
+  setup: OAuthServiceSetup,
+  ctx: RequestContext,
+  orgId: string,
+  id: string,
+  loaded: Loaded,
+  secrets: string[],
 ): Promise<SafeHttpResponse> {
   const { tokens } = setup;
   const { integration, definition, secret } = loaded;
@@ -88,20 +94,43 @@ async function sendTest(
     return res;
   }
   if (!secret) {
-    throw new ProviderUrlError(`${definition.name} needs ${definition.authType === 'api_key' ? 'an API key' : 'a password'} before it can be tested`);
+    throw new ProviderUrlError(
+      `${definition.name} needs ${definition.authType === 'api_key' ? 'an API key' : 'a password'} before it can be tested`,
+    );
   }
-  return callTest(setup, loaded, definition.authType === 'api_key' ? bearerHeaders(definition, secret) : basicHeaders(integration.username ?? '', secret), {});
+  return callTest(
+    setup,
+    loaded,
+    definition.authType === 'api_key' ? bearerHeaders(definition, secret) : basicHeaders(integration.username ?? '', secret),
+    {},
+  );
 }
 
 async function callTest(
-  { http, allowHttp }: OAuthServiceSetup, { integration, definition }: Loaded, headers: Record<string, string>, connectionValues: Record<string, string>,
+  { http, allowHttp }: OAuthServiceSetup,
+  { integration, definition }: Loaded,
+  headers: Record<string, string>,
+  connectionValues: Record<string, string>,
 ): Promise<SafeHttpResponse> {
   const settings = integration.settings as Record<string, unknown>;
-  const url = apiUrl(apiBaseUrl(definition, settings, connectionValues, allowHttp), definition.test.path, templateValues(definition, settings, connectionValues), allowHttp);
+  const url = apiUrl(
+    apiBaseUrl(definition, settings, connectionValues, allowHttp),
+    definition.test.path,
+    templateValues(definition, settings, connectionValues),
+    allowHttp,
+  );
   const method = definition.test.method;
-  const body = definition.test.body === undefined ? undefined : typeof definition.test.body === 'string' ? definition.test.body : JSON.stringify(definition.test.body);
+  const body =
+    definition.test.body === undefined
+      ? undefined
+      : typeof definition.test.body === 'string'
+        ? definition.test.body
+        : JSON.stringify(definition.test.body);
   return http.request({
-    method, url, timeoutMs: TEST_TIMEOUT_MS, body,
+    method,
+    url,
+    timeoutMs: TEST_TIMEOUT_MS,
+    body,
     headers: {
       accept: method === 'PROPFIND' ? 'application/xml, text/xml' : 'application/json',
       ...(method === 'PROPFIND' ? { depth: '0' } : {}),
@@ -119,13 +148,15 @@ function describeAnswer({ definition }: Loaded, res: SafeHttpResponse): TestOutc
   const durationMs = Math.round(res.durationMs);
   const outcome = (ok: boolean, message: string): TestOutcome => ({ ok, message, status, durationMs });
   if (status >= 200 && status < 300) {
-    const reported = definition.errorPath ? (() => {
-      try {
-        return readJsonPointer(res.json(), definition.errorPath!);
-      } catch {
-        return undefined;
-      }
-    })() : undefined;
+    const reported = definition.errorPath
+      ? (() => {
+          try {
+            return readJsonPointer(res.json(), definition.errorPath!);
+          } catch {
+            return undefined;
+          }
+        })()
+      : undefined;
     if (reported !== undefined && reported !== null && reported !== false) {
       const code = safeErrorCode(reported);
       return outcome(false, `${name} answered HTTP ${status} but reported an error${code ? ` (${code})` : ''}`);
@@ -152,7 +183,9 @@ async function recordTest({ db }: OAuthServiceSetup, ctx: RequestContext, orgId:
       });
     }
     await recordAudit(tx, ctx, {
-      organizationId: orgId, action: 'integration.tested', target: { type: 'integration', id },
+      organizationId: orgId,
+      action: 'integration.tested',
+      target: { type: 'integration', id },
       metadata: { ok, httpStatus: status, durationMs, message, ...(to ? { from: current.status, to } : {}) },
     });
   });

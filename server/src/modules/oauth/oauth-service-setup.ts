@@ -53,7 +53,9 @@ export function oauthDefinitionOf(providers: ProviderLookup, row: IntegrationRow
   const definition = definitionOf(providers, row);
   if (definition.authType !== 'oauth2') {
     const how = definition.authType === 'api_key' ? 'an API key' : 'a username and password';
-    throw new BadRequest(`${definition.name} authenticates with ${how}, not OAuth 2: there is nothing to connect (use POST …/test to check the credentials)`);
+    throw new BadRequest(
+      `${definition.name} authenticates with ${how}, not OAuth 2: there is nothing to connect (use POST …/test to check the credentials)`,
+    );
   }
   return definition;
 }

@@ -22,7 +22,10 @@ export function sameHash(value: string | undefined, expectedHash: string): boole
 
 /** Vault context of the PKCE verifier, bound to its state row. */
 export const verifierContext = (orgId: string, stateId: string) => ({
-  organizationId: orgId, table: 'oauth_states', column: 'code_verifier_encrypted', rowId: stateId,
+  organizationId: orgId,
+  table: 'oauth_states',
+  column: 'code_verifier_encrypted',
+  rowId: stateId,
 });
 
 /** Where the browser returns when the flow was started without `returnTo`. */
@@ -35,7 +38,9 @@ export const integrationPage = (orgId: string, integrationId: string) => `/orgs/
 export function checkReturnTo(value: string): string {
   const path = safeReturnPath(value);
   if (path === null) {
-    throw new BadRequest('returnTo must be a path of the admin UI on this site, starting with a single "/" (e.g. "/orgs/…/integrations/…")');
+    throw new BadRequest(
+      'returnTo must be a path of the admin UI on this site, starting with a single "/" (e.g. "/orgs/…/integrations/…")',
+    );
   }
   return path;
 }

@@ -10,8 +10,11 @@ export async function insertState(tx: Tx, row: Insertable<OauthStatesTable>) {
 
 /** Housekeeping on each connect: states expired for a while are useless, even as replay evidence. */
 export async function deleteStaleStates(tx: Tx, orgId: string, integrationId: string, expiredBefore: Date) {
-  await tx.deleteFrom('oauth_states')
-    .where('organization_id', '=', orgId).where('integration_id', '=', integrationId).where('expires_at', '<', expiredBefore)
+  await tx
+    .deleteFrom('oauth_states')
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .where('expires_at', '<', expiredBefore)
     .execute();
 }
 
@@ -24,15 +27,21 @@ export function findStateByHash(tx: Tx, stateHash: string) {
  * simultaneous callbacks with the same state cannot both proceed.
  */
 export function claimState(tx: Tx, orgId: string, id: string, now: Date) {
-  return tx.updateTable('oauth_states').set({ used_at: now })
-    .where('organization_id', '=', orgId).where('id', '=', id)
-    .where('used_at', 'is', null).where('expires_at', '>', now)
-    .returningAll().executeTakeFirst();
+  return tx
+    .updateTable('oauth_states')
+    .set({ used_at: now })
+    .where('organization_id', '=', orgId)
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** The user who started a flow, with their current role in the organization and its status. */
 export function findStarter(tx: Tx, orgId: string, userId: string) {
-  return tx.selectFrom('users as u')
+  return tx
+    .selectFrom('users as u')
     .leftJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.organization_id', '=', orgId))
     .leftJoin('organizations as o', (j) => j.on('o.id', '=', orgId))
     .select(['u.id', 'u.email', 'u.status', 'u.platform_role', 'm.role', 'o.status as org_status'])
@@ -41,8 +50,12 @@ export function findStarter(tx: Tx, orgId: string, userId: string) {
 }
 
 export function findConnection(tx: Tx, orgId: string, integrationId: string) {
-  return tx.selectFrom('connections').selectAll()
-    .where('organization_id', '=', orgId).where('integration_id', '=', integrationId).executeTakeFirst();
+  return tx
+    .selectFrom('connections')
+    .selectAll()
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .executeTakeFirst();
 }
 
 /**
@@ -50,32 +63,55 @@ export function findConnection(tx: Tx, orgId: string, integrationId: string) {
  * after the one before it committed.
  */
 export function lockConnection(tx: Tx, orgId: string, integrationId: string) {
-  return tx.selectFrom('connections').selectAll()
-    .where('organization_id', '=', orgId).where('integration_id', '=', integrationId).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('connections')
+    .selectAll()
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** A new connection, or a reconnect replacing every token and counter of the old one. */
 export async function upsertConnection(tx: Tx, row: Insertable<ConnectionsTable>) {
   const { integration_id: _id, organization_id: _org, ...rest } = row;
-  await tx.insertInto('connections').values(row)
+  await tx
+    .insertInto('connections')
+    .values(row)
     .onConflict((oc) => oc.column('integration_id').doUpdateSet(rest))
     .execute();
 }
 
 export async function updateConnection(tx: Tx, orgId: string, integrationId: string, patch: UpdateObject<Database, 'connections'>) {
-  await tx.updateTable('connections').set({ ...patch, updated_at: new Date() })
-    .where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
+  await tx
+    .updateTable('connections')
+    .set({ ...patch, updated_at: new Date() })
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .execute();
 }
 
 export async function recordRefreshFailure(tx: Tx, orgId: string, integrationId: string, error: string, at: Date) {
-  await tx.updateTable('connections')
+  await tx
+    .updateTable('connections')
     .set({ refresh_failures: sql`refresh_failures + 1`, last_refresh_error: error, updated_at: at })
-    .where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .execute();
 }
 
 /** A failure that needs attention: the integration's error counter goes up and it shows the reason. */
-export async function recordIntegrationError(tx: Tx, orgId: string, integrationId: string, error: string, status: IntegrationStatus | null) {
-  await tx.updateTable('integrations')
+export async function recordIntegrationError(
+  tx: Tx,
+  orgId: string,
+  integrationId: string,
+  error: string,
+  status: IntegrationStatus | null,
+) {
+  await tx
+    .updateTable('integrations')
     .set({ ...(status ? { status } : {}), error_count: sql<number>`error_count + 1`, last_error: error, updated_at: new Date() })
-    .where('organization_id', '=', orgId).where('id', '=', integrationId).execute();
+    .where('organization_id', '=', orgId)
+    .where('id', '=', integrationId)
+    .execute();
 }

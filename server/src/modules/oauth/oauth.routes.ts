@@ -21,85 +21,131 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: BINDING_PATH };
   // The callback is public and writes an audit event for every refusal: limit it per IP like sign-in.
-  const callbackPerIp = app.createRateLimit({ keyGenerator: (req) => `oauth-callback:${req.ip}`, max: config.rateLimit.loginPerIpPerMinute, timeWindow: 60_000 });
-
-  app.post(`${base}/connect`, {
-    config: { access: { action: 'update', subject: 'Integration' } },
-    schema: {
-      tags,
-      summary: 'Start connecting an OAuth 2 integration: returns the provider URL to send the browser to (PKCE S256, 10-minute single-use state bound to this browser by a cookie)',
-      params: IntegrationParams, body: S.ConnectBody, response: { 200: S.ConnectResponse, ...commonErrors },
-    },
-    // The body is optional: a POST without one means "no returnTo".
-    preValidation: async (request) => {
-      if (request.body === undefined || request.body === null) request.body = {};
-    },
-  }, async (request, reply) => {
-    const started = await oauth.connect(request.ctx, request.params.orgId, request.params.id, request.body ?? {});
-    reply.setCookie(BINDING_COOKIE, started.browserBinding, { ...cookieOptions, maxAge: started.expiresInSeconds });
-    reply.header('cache-control', 'no-store');
-    return { authorizationUrl: started.authorizationUrl, state: started.state };
+  const callbackPerIp = app.createRateLimit({
+    keyGenerator: (req) => `oauth-callback:${req.ip}`,
+    max: config.rateLimit.loginPerIpPerMinute,
+    timeWindow: 60_000,
   });
 
-  app.get('/api/oauth/callback', {
-    config: { access: 'public' },
-    schema: {
-      tags,
-      summary: "The OAuth provider's redirect: connects the integration and redirects to its page in the admin UI (?connected=1, or ?error=… with a readable message)",
-      querystring: S.CallbackQuery,
-      response: { 302: Type.Null({ description: 'Redirect to the admin UI' }), 400: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) },
+  app.post(
+    `${base}/connect`,
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary:
+          'Start connecting an OAuth 2 integration: returns the provider URL to send the browser to (PKCE S256, 10-minute single-use state bound to this browser by a cookie)',
+        params: IntegrationParams,
+        body: S.ConnectBody,
+        response: { 200: S.ConnectResponse, ...commonErrors },
+      },
+      // The body is optional: a POST without one means "no returnTo".
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
     },
-  }, async (request, reply) => {
-    await enforceLimits(request, [callbackPerIp]);
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
-      for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') params.append(key, v);
-    }
-    let outcome;
-    try {
-      outcome = await oauth.callback(params, request.cookies[BINDING_COOKIE], request.ctx);
-    } catch (err) {
-      request.log.error({ err }, 'oauth callback failed');
-      outcome = {
-        ok: false, clearBinding: false,
-        location: `/?error=${encodeURIComponent(`Connecting failed on our side; quote request id ${request.id} when reporting it.`)}`,
-      };
-    }
-    if (!outcome.ok) {
-      request.log.info({ reason: outcome.reason, organizationId: outcome.organizationId, integrationId: outcome.integrationId }, 'oauth connect refused');
-    }
-    if (outcome.clearBinding) reply.clearCookie(BINDING_COOKIE, cookieOptions);
-    reply.header('cache-control', 'no-store');
-    return reply.redirect(outcome.location, 302);
-  });
+    async (request, reply) => {
+      const started = await oauth.connect(request.ctx, request.params.orgId, request.params.id, request.body ?? {});
+      reply.setCookie(BINDING_COOKIE, started.browserBinding, { ...cookieOptions, maxAge: started.expiresInSeconds });
+      reply.header('cache-control', 'no-store');
+      return { authorizationUrl: started.authorizationUrl, state: started.state };
+    },
+  );
 
-  app.post(`${base}/disconnect`, {
-    config: { access: { action: 'update', subject: 'Integration' } },
-    schema: {
-      tags, summary: 'Disconnect: revoke the tokens at the provider when it supports RFC 7009 (best effort), forget them, status INACTIVE',
-      params: IntegrationParams, response: { 204: Type.Null(), ...commonErrors },
+  app.get(
+    '/api/oauth/callback',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          "The OAuth provider's redirect: connects the integration and redirects to its page in the admin UI (?connected=1, or ?error=… with a readable message)",
+        querystring: S.CallbackQuery,
+        response: {
+          302: Type.Null({ description: 'Redirect to the admin UI' }),
+          400: Type.Ref(ErrorResponse),
+          429: Type.Ref(ErrorResponse),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const result = await oauth.disconnect(request.ctx, request.params.orgId, request.params.id);
-    if (result.revocation === 'failed') {
-      request.log.warn({ integrationId: request.params.id, reason: result.revocationError }, 'token revocation failed; disconnected anyway');
-    }
-    return reply.code(204).send(null);
-  });
+    async (request, reply) => {
+      await enforceLimits(request, [callbackPerIp]);
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
+        for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') params.append(key, v);
+      }
+      let outcome;
+      try {
+        outcome = await oauth.callback(params, request.cookies[BINDING_COOKIE], request.ctx);
+      } catch (err) {
+        request.log.error({ err }, 'oauth callback failed');
+        outcome = {
+          ok: false,
+          clearBinding: false,
+          location: `/?error=${encodeURIComponent(`Connecting failed on our side; quote request id ${request.id} when reporting it.`)}`,
+        };
+      }
+      if (!outcome.ok) {
+        request.log.info(
+          { reason: outcome.reason, organizationId: outcome.organizationId, integrationId: outcome.integrationId },
+          'oauth connect refused',
+        );
+      }
+      if (outcome.clearBinding) reply.clearCookie(BINDING_COOKIE, cookieOptions);
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(outcome.location, 302);
+    },
+  );
 
-  app.get(`${base}/connection`, {
-    config: { access: { action: 'read', subject: 'Integration' } },
-    schema: {
-      tags, summary: 'The OAuth connection: status, granted scopes, expiry, connected account, refresh history (never tokens)',
-      params: IntegrationParams, response: { 200: S.Connection, ...commonErrors },
+  app.post(
+    `${base}/disconnect`,
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'Disconnect: revoke the tokens at the provider when it supports RFC 7009 (best effort), forget them, status INACTIVE',
+        params: IntegrationParams,
+        response: { 204: Type.Null(), ...commonErrors },
+      },
     },
-  }, async (request) => oauth.connection(request.ctx, request.params.orgId, request.params.id));
+    async (request, reply) => {
+      const result = await oauth.disconnect(request.ctx, request.params.orgId, request.params.id);
+      if (result.revocation === 'failed') {
+        request.log.warn(
+          { integrationId: request.params.id, reason: result.revocationError },
+          'token revocation failed; disconnected anyway',
+        );
+      }
+      return reply.code(204).send(null);
+    },
+  );
 
-  app.post(`${base}/test`, {
-    config: { access: { action: 'update', subject: 'Integration' } },
-    schema: {
-      tags, summary: "One cheap call to the provider with the stored credentials; success marks API-key and basic integrations verified (ACTIVE)",
-      params: IntegrationParams, response: { 200: S.TestResult, ...commonErrors },
+  app.get(
+    `${base}/connection`,
+    {
+      config: { access: { action: 'read', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary: 'The OAuth connection: status, granted scopes, expiry, connected account, refresh history (never tokens)',
+        params: IntegrationParams,
+        response: { 200: S.Connection, ...commonErrors },
+      },
     },
-  }, async (request) => oauth.test(request.ctx, request.params.orgId, request.params.id));
+    async (request) => oauth.connection(request.ctx, request.params.orgId, request.params.id),
+  );
+
+  app.post(
+    `${base}/test`,
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        tags,
+        summary:
+          'One cheap call to the provider with the stored credentials; success marks API-key and basic integrations verified (ACTIVE)',
+        params: IntegrationParams,
+        response: { 200: S.TestResult, ...commonErrors },
+      },
+    },
+    async (request) => oauth.test(request.ctx, request.params.orgId, request.params.id),
+  );
 };

@@ -2,11 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { StrictObject, Timestamp } from '../../lib/schemas.js';
 
 export const ConnectBody = StrictObject({
-  returnTo: Type.Optional(Type.String({
-    minLength: 1,
-    maxLength: 500,
-    description: 'Relative path in the admin UI to return to after the provider (starts with one "/"); default: the integration page',
-  })),
+  returnTo: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'Relative path in the admin UI to return to after the provider (starts with one "/"); default: the integration page',
+    }),
+  ),
 });
 
 export const ConnectResponse = Type.Object({
@@ -30,11 +32,13 @@ export const CallbackQuery = Type.Object(
   { additionalProperties: true },
 );
 
-export const ConnectionStatus = Type.Union([
-  Type.Literal('connected'), Type.Literal('expired'), Type.Literal('not_connected'), Type.Literal('error'),
-], {
-  description: 'connected: tokens usable (renewed automatically when a refresh token exists) · expired: the access token expired and cannot be renewed (no refresh token) · error: the last refresh failed · not_connected: no tokens. expired and error need a reconnect.',
-});
+export const ConnectionStatus = Type.Union(
+  [Type.Literal('connected'), Type.Literal('expired'), Type.Literal('not_connected'), Type.Literal('error')],
+  {
+    description:
+      'connected: tokens usable (renewed automatically when a refresh token exists) · expired: the access token expired and cannot be renewed (no refresh token) · error: the last refresh failed · not_connected: no tokens. expired and error need a reconnect.',
+  },
+);
 
 export const Connection = Type.Object({
   status: ConnectionStatus,

@@ -19,7 +19,11 @@ import { resolveSetup, type OAuthServiceDeps } from './oauth-service-setup.js';
 export type { CallbackOutcome } from './oauth-callback.js';
 export type { ConnectStarted } from './oauth-connect.js';
 export {
-  connectionStatusOf, type ConnectionStatus, type ConnectionView, type DisconnectResult, type RevocationOutcome,
+  connectionStatusOf,
+  type ConnectionStatus,
+  type ConnectionView,
+  type DisconnectResult,
+  type RevocationOutcome,
 } from './oauth-connection.js';
 export type { OAuthServiceDeps } from './oauth-service-setup.js';
 export { checkReturnTo, integrationPage, STATE_TTL_SECONDS } from './oauth-state.js';

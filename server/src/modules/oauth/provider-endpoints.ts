@@ -1,9 +1,5 @@
 import { MissingTemplateValueError, renderTemplate } from '../../providers/catalog.js';
-import {
-  OVERRIDE_SETTINGS,
-  type OAuthProviderDefinition,
-  type ProviderDefinition,
-} from '../../providers/provider-definition.js';
+import { OVERRIDE_SETTINGS, type OAuthProviderDefinition, type ProviderDefinition } from '../../providers/provider-definition.js';
 
 /**
  * Where an integration's provider lives: OAuth endpoints, API base URL and the request headers that carry

@@ -42,7 +42,11 @@ export type TokenErrorCode = 'not_oauth' | 'not_connected' | 'reconnect_required
  * has to reconnect (refresh token revoked).
  */
 export class IntegrationTokenError extends AppError {
-  constructor(readonly code: TokenErrorCode, message: string, readonly retryable = false) {
+  constructor(
+    readonly code: TokenErrorCode,
+    message: string,
+    readonly retryable = false,
+  ) {
     super(409, 'Conflict', message);
   }
 }
@@ -78,9 +82,7 @@ export function connectionValuesOf(row: Pick<ConnectionRow, 'connection_values'>
   return Object.fromEntries(Object.entries(raw ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-type Outcome =
-  | { kind: 'ok'; credentials: IntegrationCredentials }
-  | { kind: 'failed'; error: IntegrationTokenError };
+type Outcome = { kind: 'ok'; credentials: IntegrationCredentials } | { kind: 'failed'; error: IntegrationTokenError };
 
 const validFor = (row: ConnectionRow, now: Date) =>
   row.expires_at === null || row.expires_at.getTime() - now.getTime() > REFRESH_MARGIN_SECONDS * 1000;
@@ -104,11 +106,26 @@ async function credentialsOf(vault: Vault, tx: Tx, orgId: string, row: Connectio
 }
 
 /** ERROR with the reason (PAUSED stays PAUSED), counters up, audited; all inside the locked transaction. */
-async function failRefresh(tx: Tx, ctx: RequestContext, integration: IntegrationRow, error: IntegrationTokenError, at: Date, providerError: string | null): Promise<Outcome> {
+async function failRefresh(
+  tx: Tx,
+  ctx: RequestContext,
+  integration: IntegrationRow,
+  error: IntegrationTokenError,
+  at: Date,
+  providerError: string | null,
+): Promise<Outcome> {
   await repo.recordRefreshFailure(tx, integration.organization_id, integration.id, error.message, at);
-  await repo.recordIntegrationError(tx, integration.organization_id, integration.id, error.message, integration.status === 'PAUSED' ? null : 'ERROR');
+  await repo.recordIntegrationError(
+    tx,
+    integration.organization_id,
+    integration.id,
+    error.message,
+    integration.status === 'PAUSED' ? null : 'ERROR',
+  );
   await recordAudit(tx, ctx, {
-    organizationId: integration.organization_id, action: 'integration.token_refresh_failed', target: { type: 'integration', id: integration.id },
+    organizationId: integration.organization_id,
+    action: 'integration.token_refresh_failed',
+    target: { type: 'integration', id: integration.id },
     metadata: { reason: error.code, providerError, retryable: error.retryable, message: error.message },
   });
   return { kind: 'failed', error };
@@ -117,22 +134,30 @@ async function failRefresh(tx: Tx, ctx: RequestContext, integration: Integration
 /** Why this connection cannot be refreshed at all (no refresh token, no client credentials), or null. */
 function cannotRefresh(integration: IntegrationRow, row: ConnectionRow): IntegrationTokenError | null {
   if (!row.refresh_token_encrypted) {
-    return new IntegrationTokenError('reconnect_required', `The access token of ${integration.name} has expired or was rejected, and the provider issued no refresh token; reconnect the integration`);
+    return new IntegrationTokenError(
+      'reconnect_required',
+      `The access token of ${integration.name} has expired or was rejected, and the provider issued no refresh token; reconnect the integration`,
+    );
   }
   if (!integration.client_id || !integration.secret_encrypted) {
-    return new IntegrationTokenError('reconnect_required', `${integration.name} has no client credentials to refresh its token with; set them and reconnect`);
+    return new IntegrationTokenError(
+      'reconnect_required',
+      `${integration.name} has no client credentials to refresh its token with; set them and reconnect`,
+    );
   }
   return null;
 }
 
 type GrantOutcome =
-  | { ok: true; result: oauth.TokenEndpointResponse }
-  | { ok: false; error: IntegrationTokenError; providerError: string | null };
+  { ok: true; result: oauth.TokenEndpointResponse } | { ok: false; error: IntegrationTokenError; providerError: string | null };
 
 /** The refresh-token grant at the provider's token endpoint (the one network call under the lock). */
 async function refreshGrant(
   { config, vault, http }: Pick<TokenManagerDeps, 'config' | 'vault' | 'http'>,
-  tx: Tx, definition: OAuthProviderDefinition, integration: IntegrationRow, row: ConnectionRow,
+  tx: Tx,
+  definition: OAuthProviderDefinition,
+  integration: IntegrationRow,
+  row: ConnectionRow,
 ): Promise<GrantOutcome> {
   const orgId = integration.organization_id;
   const integrationId = integration.id;
@@ -140,16 +165,38 @@ async function refreshGrant(
   const sent: string[] = [];
   try {
     const clientSecret = await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted!);
-    const refreshToken = await vault.decrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), row.refresh_token_encrypted!);
+    const refreshToken = await vault.decrypt(
+      tx,
+      tokenContext(orgId, integrationId, 'refresh_token_encrypted'),
+      row.refresh_token_encrypted!,
+    );
     sent.push(clientSecret, refreshToken);
-    const endpoints = oauthEndpoints(definition, integration.settings as Record<string, unknown>, connectionValuesOf(row), config.allowPrivateNetworkTargets);
+    const endpoints = oauthEndpoints(
+      definition,
+      integration.settings as Record<string, unknown>,
+      connectionValuesOf(row),
+      config.allowPrivateNetworkTargets,
+    );
     const { as, client, clientAuth } = oauthParties(definition, endpoints, integration.client_id!, clientSecret);
-    const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, requestOptions(http, config, REFRESH_TIMEOUT_MS));
-    return { ok: true, result: await oauth.processRefreshTokenResponse(as, client, response, { recognizedTokenTypes: RECOGNIZED_TOKEN_TYPES }) };
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuth,
+      refreshToken,
+      requestOptions(http, config, REFRESH_TIMEOUT_MS),
+    );
+    return {
+      ok: true,
+      result: await oauth.processRefreshTokenResponse(as, client, response, { recognizedTokenTypes: RECOGNIZED_TOKEN_TYPES }),
+    };
   } catch (err) {
     const described = describeOAuthError(err, 'token', sent);
     const reconnect = described.providerError === 'invalid_grant' ? '; reconnect the integration' : '';
-    const error = new IntegrationTokenError('refresh_failed', `Refreshing the access token of ${integration.name} failed: ${described.message}${reconnect}`, described.retryable);
+    const error = new IntegrationTokenError(
+      'refresh_failed',
+      `Refreshing the access token of ${integration.name} failed: ${described.message}${reconnect}`,
+      described.retryable,
+    );
     return { ok: false, error, providerError: described.providerError };
   }
 }
@@ -159,7 +206,12 @@ async function refreshGrant(
  * its refresh had failed is ACTIVE again (audited). Returns the credentials now stored.
  */
 async function storeRefreshed(
-  vault: Vault, tx: Tx, ctx: RequestContext, integration: IntegrationRow, row: ConnectionRow, result: oauth.TokenEndpointResponse,
+  vault: Vault,
+  tx: Tx,
+  ctx: RequestContext,
+  integration: IntegrationRow,
+  row: ConnectionRow,
+  result: oauth.TokenEndpointResponse,
 ): Promise<IntegrationCredentials> {
   const orgId = integration.organization_id;
   const integrationId = integration.id;
@@ -169,7 +221,13 @@ async function storeRefreshed(
     access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'access_token_encrypted'), accessToken),
     // Providers that rotate refresh tokens send a new one; the old one may already be dead.
     ...(typeof result.refresh_token === 'string' && result.refresh_token !== ''
-      ? { refresh_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token) }
+      ? {
+          refresh_token_encrypted: await vault.encrypt(
+            tx,
+            tokenContext(orgId, integrationId, 'refresh_token_encrypted'),
+            result.refresh_token,
+          ),
+        }
       : {}),
     token_type: result.token_type ?? row.token_type,
     expires_at: expiryOf(result, refreshedAt),
@@ -184,7 +242,9 @@ async function storeRefreshed(
   if (integration.status === 'ERROR' && row.last_refresh_error !== null && integration.last_error === row.last_refresh_error) {
     await integrationsRepo.updateIntegration(tx, orgId, integrationId, { status: 'ACTIVE', last_error: null, error_count: 0 });
     await recordAudit(tx, ctx, {
-      organizationId: orgId, action: 'integration.token_refresh_recovered', target: { type: 'integration', id: integrationId },
+      organizationId: orgId,
+      action: 'integration.token_refresh_recovered',
+      target: { type: 'integration', id: integrationId },
       metadata: { to: 'ACTIVE' },
     });
   }
@@ -195,7 +255,13 @@ async function storeRefreshed(
 export function createTokenManager({ db, config, vault, http, providers = getProvider }: TokenManagerDeps) {
   const oauthDefinition = (integration: IntegrationRow) => oauthDefinitionOf(providers, integration);
 
-  async function refreshUnderLock(orgId: string, integrationId: string, forced: boolean, startedAt: Date, ctx: RequestContext): Promise<IntegrationCredentials> {
+  async function refreshUnderLock(
+    orgId: string,
+    integrationId: string,
+    forced: boolean,
+    startedAt: Date,
+    ctx: RequestContext,
+  ): Promise<IntegrationCredentials> {
     const outcome = await inScope(db, { org: orgId }, async (tx): Promise<Outcome> => {
       // Lock first, then read the integration: its status and credentials are then current for this refresh.
       const row = await repo.lockConnection(tx, orgId, integrationId);
@@ -206,7 +272,8 @@ export function createTokenManager({ db, config, vault, http, providers = getPro
 
       // Another caller finished while this one waited for the lock: share its result.
       const now = new Date();
-      if (row.last_refreshed_at && row.last_refreshed_at >= startedAt) return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
+      if (row.last_refreshed_at && row.last_refreshed_at >= startedAt)
+        return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
       if (row.last_refresh_error !== null && row.updated_at >= startedAt) {
         return { kind: 'failed', error: new IntegrationTokenError('refresh_failed', row.last_refresh_error) };
       }

@@ -2,32 +2,66 @@ import { sql } from 'kysely';
 import type { MemberRole } from '../../../../db/schema.js';
 import type { Tx } from '../../lib/db-scope.js';
 
-export function insertInvitation(tx: Tx, i: {
-  id: string; organizationId: string; email: string; name: string | null; role: MemberRole; tokenHash: string; expiresAt: Date; invitedBy: string | null;
-}) {
-  return tx.insertInto('invitations').values({
-    id: i.id, organization_id: i.organizationId, email: i.email, name: i.name, role: i.role,
-    token_hash: i.tokenHash, expires_at: i.expiresAt, invited_by: i.invitedBy,
-  }).execute();
+export function insertInvitation(
+  tx: Tx,
+  i: {
+    id: string;
+    organizationId: string;
+    email: string;
+    name: string | null;
+    role: MemberRole;
+    tokenHash: string;
+    expiresAt: Date;
+    invitedBy: string | null;
+  },
+) {
+  return tx
+    .insertInto('invitations')
+    .values({
+      id: i.id,
+      organization_id: i.organizationId,
+      email: i.email,
+      name: i.name,
+      role: i.role,
+      token_hash: i.tokenHash,
+      expires_at: i.expiresAt,
+      invited_by: i.invitedBy,
+    })
+    .execute();
 }
 
 /** The organization's invitation to this email that nobody has accepted yet (expired or not). */
 export function findPendingInvitation(tx: Tx, orgId: string, email: string) {
-  return tx.selectFrom('invitations').select(['id', 'expires_at'])
-    .where('organization_id', '=', orgId).where(sql`lower(email)`, '=', email.toLowerCase()).where('accepted_at', 'is', null)
+  return tx
+    .selectFrom('invitations')
+    .select(['id', 'expires_at'])
+    .where('organization_id', '=', orgId)
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('accepted_at', 'is', null)
     .executeTakeFirst();
 }
 
 export function deleteInvitation(tx: Tx, orgId: string, id: string) {
-  return tx.deleteFrom('invitations').where('organization_id', '=', orgId).where('id', '=', id).where('accepted_at', 'is', null).executeTakeFirst();
+  return tx
+    .deleteFrom('invitations')
+    .where('organization_id', '=', orgId)
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** Pending invitations, newest first (id is a UUID v7, so it orders by creation). */
 export function listPendingInvitations(tx: Tx, orgId: string, beforeId: string | undefined, limit: number) {
-  let q = tx.selectFrom('invitations').select(['id', 'email', 'name', 'role', 'expires_at', 'created_at', 'invited_by'])
-    .where('organization_id', '=', orgId).where('accepted_at', 'is', null);
+  let q = tx
+    .selectFrom('invitations')
+    .select(['id', 'email', 'name', 'role', 'expires_at', 'created_at', 'invited_by'])
+    .where('organization_id', '=', orgId)
+    .where('accepted_at', 'is', null);
   if (beforeId) q = q.where('id', '<', beforeId);
-  return q.orderBy('id', 'desc').limit(limit + 1).execute();
+  return q
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
 /** Claims an invitation by its token for acceptance (platform scope: the caller is not a member yet). */

@@ -9,7 +9,10 @@ export function listMembers(tx: Tx, orgId: string, afterEmail: string | undefine
     .select(['m.user_id as userId', 'u.email', 'u.name', 'm.role', 'm.created_at as joinedAt', 'u.status'])
     .where('m.organization_id', '=', orgId);
   if (afterEmail) q = q.where(sql`lower(u.email)`, '>', afterEmail.toLowerCase());
-  return q.orderBy(sql`lower(u.email)`).limit(limit + 1).execute();
+  return q
+    .orderBy(sql`lower(u.email)`)
+    .limit(limit + 1)
+    .execute();
 }
 
 export function findMember(tx: Tx, orgId: string, userId: string) {
@@ -44,8 +47,11 @@ export function findMemberByEmail(tx: Tx, orgId: string, email: string) {
 
 /** Accepting an invitation to an organization one already belongs to keeps the role one has. */
 export async function insertMembershipIfAbsent(tx: Tx, orgId: string, userId: string, role: MemberRole) {
-  await tx.insertInto('memberships').values({ organization_id: orgId, user_id: userId, role })
-    .onConflict((oc) => oc.columns(['organization_id', 'user_id']).doNothing()).execute();
+  await tx
+    .insertInto('memberships')
+    .values({ organization_id: orgId, user_id: userId, role })
+    .onConflict((oc) => oc.columns(['organization_id', 'user_id']).doNothing())
+    .execute();
 }
 
 export async function updateMembershipRole(tx: Tx, orgId: string, userId: string, role: MemberRole) {

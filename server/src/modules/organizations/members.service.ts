@@ -49,14 +49,25 @@ const toView = (r: MemberRow): MemberView => ({ ...r, joinedAt: r.joinedAt.toISO
  * nobody becomes a member before accepting (POST /api/auth/accept-invitation). A pending invitation to the same
  * email is replaced (its token stops working).
  */
-export async function inviteToOrganization(tx: Tx, orgId: string, input: { email: string; name?: string; role: MemberRole }, invitedBy: string | null): Promise<Invitation> {
+export async function inviteToOrganization(
+  tx: Tx,
+  orgId: string,
+  input: { email: string; name?: string; role: MemberRole },
+  invitedBy: string | null,
+): Promise<Invitation> {
   const pending = await invitationsRepo.findPendingInvitation(tx, orgId, input.email);
   if (pending) await invitationsRepo.deleteInvitation(tx, orgId, pending.id);
   const token = newOpaqueToken();
   const invitation = { id: uuidv7(), token, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) };
   await invitationsRepo.insertInvitation(tx, {
-    id: invitation.id, organizationId: orgId, email: input.email, name: input.name ?? null, role: input.role,
-    tokenHash: sha256(token), expiresAt: invitation.expiresAt, invitedBy,
+    id: invitation.id,
+    organizationId: orgId,
+    email: input.email,
+    name: input.name ?? null,
+    role: input.role,
+    tokenHash: sha256(token),
+    expiresAt: invitation.expiresAt,
+    invitedBy,
   });
   return { ...invitation, expiresAt: invitation.expiresAt.toISOString() };
 }
@@ -91,25 +102,42 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
     async add(ctx: RequestContext, orgId: string, input: { email: string; name?: string; role: MemberRole }) {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId, role: input.role }));
       return inScope(db, { org: orgId }, async (tx) => {
-        if (await repo.findMemberByEmail(tx, orgId, input.email)) throw new Conflict(`${input.email} is already a member of this organization`);
+        if (await repo.findMemberByEmail(tx, orgId, input.email))
+          throw new Conflict(`${input.email} is already a member of this organization`);
         const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor!.userId);
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'member.invited', target: { type: 'invitation', id: invitation.id },
+          organizationId: orgId,
+          action: 'member.invited',
+          target: { type: 'invitation', id: invitation.id },
           metadata: { email: input.email, role: input.role },
         });
         return { email: input.email, role: input.role, status: 'invited' as const, invitation };
       });
     },
 
-    async listInvitations(ctx: RequestContext, orgId: string, q: { limit?: number; cursor?: string }): Promise<Page<PendingInvitationView>> {
+    async listInvitations(
+      ctx: RequestContext,
+      orgId: string,
+      q: { limit?: number; cursor?: string },
+    ): Promise<Page<PendingInvitationView>> {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const before = decodeCursor(q.cursor, ['uuid'])?.[0] as string | undefined;
       const rows = await inScope(db, { org: orgId }, (tx) => invitationsRepo.listPendingInvitations(tx, orgId, before, limit));
       const now = Date.now();
-      return toPage(rows, limit, (r) => ({
-        id: r.id, email: r.email, role: r.role, expiresAt: r.expires_at.toISOString(), createdAt: r.created_at.toISOString(), expired: r.expires_at.getTime() <= now,
-      }), (r) => [r.id]);
+      return toPage(
+        rows,
+        limit,
+        (r) => ({
+          id: r.id,
+          email: r.email,
+          role: r.role,
+          expiresAt: r.expires_at.toISOString(),
+          createdAt: r.created_at.toISOString(),
+          expired: r.expires_at.getTime() <= now,
+        }),
+        (r) => [r.id],
+      );
     },
 
     async revokeInvitation(ctx: RequestContext, orgId: string, invitationId: string): Promise<void> {
@@ -117,25 +145,35 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
       await inScope(db, { org: orgId }, async (tx) => {
         const deleted = await invitationsRepo.deleteInvitation(tx, orgId, invitationId);
         if (!deleted.numDeletedRows) throw new NotFound('Invitation');
-        await recordAudit(tx, ctx, { organizationId: orgId, action: 'member.invitation_revoked', target: { type: 'invitation', id: invitationId }, metadata: {} });
+        await recordAudit(tx, ctx, {
+          organizationId: orgId,
+          action: 'member.invitation_revoked',
+          target: { type: 'invitation', id: invitationId },
+          metadata: {},
+        });
       });
     },
 
     async changeRole(ctx: RequestContext, orgId: string, userId: string, role: MemberRole): Promise<MemberView> {
       assertCan(ctx.actor!.ability, 'update', subject('Member', { organizationId: orgId, role }));
       // After the commit, so no request can cache the old role in between.
-      return afterCommit(() => accessCache.forgetUser(userId), inScope(db, { org: orgId }, async (tx) => {
-        const member = await repo.findMember(tx, orgId, userId);
-        if (!member) throw new NotFound('Member');
-        if (member.role === role) return toView(member);
-        if (role !== 'super_admin') await assertNotLastSuperAdmin(tx, orgId, member);
-        await repo.updateMembershipRole(tx, orgId, userId, role);
-        await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'member.role_changed', target: { type: 'user', id: userId },
-          metadata: { email: member.email, from: member.role, to: role },
-        });
-        return toView({ ...member, role });
-      }));
+      return afterCommit(
+        () => accessCache.forgetUser(userId),
+        inScope(db, { org: orgId }, async (tx) => {
+          const member = await repo.findMember(tx, orgId, userId);
+          if (!member) throw new NotFound('Member');
+          if (member.role === role) return toView(member);
+          if (role !== 'super_admin') await assertNotLastSuperAdmin(tx, orgId, member);
+          await repo.updateMembershipRole(tx, orgId, userId, role);
+          await recordAudit(tx, ctx, {
+            organizationId: orgId,
+            action: 'member.role_changed',
+            target: { type: 'user', id: userId },
+            metadata: { email: member.email, from: member.role, to: role },
+          });
+          return toView({ ...member, role });
+        }),
+      );
     },
 
     async remove(ctx: RequestContext, orgId: string, userId: string): Promise<void> {
@@ -146,7 +184,9 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
         await assertNotLastSuperAdmin(tx, orgId, member);
         await repo.deleteMembership(tx, orgId, userId);
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'member.removed', target: { type: 'user', id: userId },
+          organizationId: orgId,
+          action: 'member.removed',
+          target: { type: 'user', id: userId },
           metadata: { email: member.email, role: member.role },
         });
       });

@@ -18,7 +18,10 @@ export function listOrganizations(tx: Tx, f: OrgListFilter) {
     .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role']);
   if (f.memberUserId) q = q.where('m.user_id', 'is not', null);
   if (f.afterSlug) q = q.where('o.slug', '>', f.afterSlug);
-  return q.orderBy('o.slug').limit(f.limit + 1).execute();
+  return q
+    .orderBy('o.slug')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export function findOrganization(tx: Tx, id: string, callerId: string) {
@@ -35,11 +38,18 @@ export function slugTaken(tx: Tx, slug: string) {
 }
 
 export async function insertOrganization(tx: Tx, org: { id: string; slug: string; name: string }) {
-  await tx.insertInto('organizations').values({ ...org, status: 'active', updated_at: new Date() }).execute();
+  await tx
+    .insertInto('organizations')
+    .values({ ...org, status: 'active', updated_at: new Date() })
+    .execute();
 }
 
 export async function updateOrganization(tx: Tx, id: string, patch: { name?: string; status?: OrgStatus }) {
-  await tx.updateTable('organizations').set({ ...patch, updated_at: new Date() }).where('id', '=', id).execute();
+  await tx
+    .updateTable('organizations')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Row lock on the organization: serializes member changes so "last super admin" checks hold. */

@@ -12,75 +12,151 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{ organizations: Org
   const tags = ['organizations'];
   const conflict = { 409: Type.Ref(ErrorResponse) };
 
-  app.get('/api/orgs', {
-    config: { access: 'authenticated' },
-    schema: { tags, summary: 'Organizations the caller belongs to (Platform Owner: all)', querystring: S.ListQuery, response: { 200: S.OrganizationList, ...commonErrors } },
-  }, async (request) => organizations.list(request.ctx, request.query));
-
-  app.post('/api/orgs', {
-    config: { access: { action: 'create', subject: 'Organization' } },
-    schema: {
-      tags, summary: 'Create an organization and its first Super Admin (Platform Owner)',
-      body: S.CreateOrganizationBody, response: { 201: S.CreatedOrganization, ...commonErrors, ...conflict },
+  app.get(
+    '/api/orgs',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Organizations the caller belongs to (Platform Owner: all)',
+        querystring: S.ListQuery,
+        response: { 200: S.OrganizationList, ...commonErrors },
+      },
     },
-  }, async (request, reply) => reply.code(201).send(await organizations.create(request.ctx, request.body)));
+    async (request) => organizations.list(request.ctx, request.query),
+  );
 
-  app.get('/api/orgs/:orgId', {
-    config: { access: { action: 'read', subject: 'Organization' } },
-    schema: { tags, summary: 'One organization', params: S.OrgParams, response: { 200: S.Organization, ...commonErrors } },
-  }, async (request) => organizations.get(request.ctx, request.params.orgId));
-
-  app.patch('/api/orgs/:orgId', {
-    // Field-level rules (rename vs suspend) are checked by the service.
-    config: { access: { action: 'update', subject: 'Organization' } },
-    schema: {
-      tags, summary: 'Rename (Super Admin, Platform Owner) or suspend/reactivate (Platform Owner)',
-      params: S.OrgParams, body: S.UpdateOrganizationBody, response: { 200: S.Organization, ...commonErrors },
+  app.post(
+    '/api/orgs',
+    {
+      config: { access: { action: 'create', subject: 'Organization' } },
+      schema: {
+        tags,
+        summary: 'Create an organization and its first Super Admin (Platform Owner)',
+        body: S.CreateOrganizationBody,
+        response: { 201: S.CreatedOrganization, ...commonErrors, ...conflict },
+      },
     },
-  }, async (request) => organizations.update(request.ctx, request.params.orgId, request.body));
+    async (request, reply) => reply.code(201).send(await organizations.create(request.ctx, request.body)),
+  );
 
-  app.get('/api/orgs/:orgId/members', {
-    config: { access: { action: 'read', subject: 'Member' } },
-    schema: { tags, summary: 'Members and their roles', params: S.OrgParams, querystring: S.ListQuery, response: { 200: S.MemberList, ...commonErrors } },
-  }, async (request) => members.list(request.ctx, request.params.orgId, request.query));
-
-  app.post('/api/orgs/:orgId/members', {
-    config: { access: { action: 'create', subject: 'Member' } },
-    schema: {
-      tags, summary: 'Invite a person (Super Admin): they become a member when they accept the one-time invitation token, whether or not they already have an account',
-      params: S.OrgParams, body: S.AddMemberBody, response: { 201: S.AddedMember, ...commonErrors, ...conflict },
+  app.get(
+    '/api/orgs/:orgId',
+    {
+      config: { access: { action: 'read', subject: 'Organization' } },
+      schema: { tags, summary: 'One organization', params: S.OrgParams, response: { 200: S.Organization, ...commonErrors } },
     },
-  }, async (request, reply) => reply.code(201).send(await members.add(request.ctx, request.params.orgId, request.body)));
+    async (request) => organizations.get(request.ctx, request.params.orgId),
+  );
 
-  app.get('/api/orgs/:orgId/invitations', {
-    config: { access: { action: 'create', subject: 'Member' } },
-    schema: { tags, summary: 'Pending invitations, newest first (Super Admin)', params: S.OrgParams, querystring: S.ListQuery, response: { 200: S.PendingInvitationList, ...commonErrors } },
-  }, async (request) => members.listInvitations(request.ctx, request.params.orgId, request.query));
-
-  app.delete('/api/orgs/:orgId/invitations/:invitationId', {
-    config: { access: { action: 'delete', subject: 'Member' } },
-    schema: { tags, summary: 'Revoke a pending invitation: its token stops working (Super Admin)', params: S.InvitationParams, response: { 204: Type.Null(), ...commonErrors } },
-  }, async (request, reply) => {
-    await members.revokeInvitation(request.ctx, request.params.orgId, request.params.invitationId);
-    return reply.code(204).send(null);
-  });
-
-  app.patch('/api/orgs/:orgId/members/:userId', {
-    config: { access: { action: 'update', subject: 'Member' } },
-    schema: {
-      tags, summary: 'Change a member\'s role (Super Admin); the last Super Admin cannot be demoted',
-      params: S.MemberParams, body: S.ChangeRoleBody, response: { 200: S.Member, ...commonErrors, ...conflict },
+  app.patch(
+    '/api/orgs/:orgId',
+    {
+      // Field-level rules (rename vs suspend) are checked by the service.
+      config: { access: { action: 'update', subject: 'Organization' } },
+      schema: {
+        tags,
+        summary: 'Rename (Super Admin, Platform Owner) or suspend/reactivate (Platform Owner)',
+        params: S.OrgParams,
+        body: S.UpdateOrganizationBody,
+        response: { 200: S.Organization, ...commonErrors },
+      },
     },
-  }, async (request) => members.changeRole(request.ctx, request.params.orgId, request.params.userId, request.body.role));
+    async (request) => organizations.update(request.ctx, request.params.orgId, request.body),
+  );
 
-  app.delete('/api/orgs/:orgId/members/:userId', {
-    config: { access: { action: 'delete', subject: 'Member' } },
-    schema: {
-      tags, summary: 'Remove a member (Super Admin); the last Super Admin cannot be removed',
-      params: S.MemberParams, response: { 204: Type.Null(), ...commonErrors, ...conflict },
+  app.get(
+    '/api/orgs/:orgId/members',
+    {
+      config: { access: { action: 'read', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: 'Members and their roles',
+        params: S.OrgParams,
+        querystring: S.ListQuery,
+        response: { 200: S.MemberList, ...commonErrors },
+      },
     },
-  }, async (request, reply) => {
-    await members.remove(request.ctx, request.params.orgId, request.params.userId);
-    return reply.code(204).send(null);
-  });
+    async (request) => members.list(request.ctx, request.params.orgId, request.query),
+  );
+
+  app.post(
+    '/api/orgs/:orgId/members',
+    {
+      config: { access: { action: 'create', subject: 'Member' } },
+      schema: {
+        tags,
+        summary:
+          'Invite a person (Super Admin): they become a member when they accept the one-time invitation token, whether or not they already have an account',
+        params: S.OrgParams,
+        body: S.AddMemberBody,
+        response: { 201: S.AddedMember, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await members.add(request.ctx, request.params.orgId, request.body)),
+  );
+
+  app.get(
+    '/api/orgs/:orgId/invitations',
+    {
+      config: { access: { action: 'create', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: 'Pending invitations, newest first (Super Admin)',
+        params: S.OrgParams,
+        querystring: S.ListQuery,
+        response: { 200: S.PendingInvitationList, ...commonErrors },
+      },
+    },
+    async (request) => members.listInvitations(request.ctx, request.params.orgId, request.query),
+  );
+
+  app.delete(
+    '/api/orgs/:orgId/invitations/:invitationId',
+    {
+      config: { access: { action: 'delete', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: 'Revoke a pending invitation: its token stops working (Super Admin)',
+        params: S.InvitationParams,
+        response: { 204: Type.Null(), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await members.revokeInvitation(request.ctx, request.params.orgId, request.params.invitationId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/orgs/:orgId/members/:userId',
+    {
+      config: { access: { action: 'update', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: "Change a member's role (Super Admin); the last Super Admin cannot be demoted",
+        params: S.MemberParams,
+        body: S.ChangeRoleBody,
+        response: { 200: S.Member, ...commonErrors, ...conflict },
+      },
+    },
+    async (request) => members.changeRole(request.ctx, request.params.orgId, request.params.userId, request.body.role),
+  );
+
+  app.delete(
+    '/api/orgs/:orgId/members/:userId',
+    {
+      config: { access: { action: 'delete', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: 'Remove a member (Super Admin); the last Super Admin cannot be removed',
+        params: S.MemberParams,
+        response: { 204: Type.Null(), ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      await members.remove(request.ctx, request.params.orgId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -19,7 +19,10 @@ export const Organization = Type.Object({
 
 export const Invitation = Type.Object({
   id: Uuid,
-  token: Type.String({ description: 'One-time invitation token; shown only in this response. The person POSTs it to /api/auth/accept-invitation (with a new password, or their current one if they already have an account).' }),
+  token: Type.String({
+    description:
+      'One-time invitation token; shown only in this response. The person POSTs it to /api/auth/accept-invitation (with a new password, or their current one if they already have an account).',
+  }),
   expiresAt: Timestamp,
 });
 

@@ -25,7 +25,12 @@ export interface OrganizationView {
 
 type OrgRow = NonNullable<Awaited<ReturnType<typeof repo.findOrganization>>>;
 const toView = (r: OrgRow): OrganizationView => ({
-  id: r.id, slug: r.slug, name: r.name, status: r.status, role: r.role, createdAt: r.created_at.toISOString(),
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  status: r.status,
+  role: r.role,
+  createdAt: r.created_at.toISOString(),
 });
 
 export function createOrganizationsService(db: Db, accessCache: AccessCache, scheduler: ScheduleSink = noScheduling) {
@@ -38,7 +43,8 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
       const rows = seesAll
         ? await inScope(db, { platform: true }, (tx) => repo.listOrganizations(tx, { callerId: actor.userId, afterSlug, limit }))
         : await inScope(db, { user: actor.userId }, (tx) =>
-            repo.listOrganizations(tx, { memberUserId: actor.userId, callerId: actor.userId, afterSlug, limit }));
+            repo.listOrganizations(tx, { memberUserId: actor.userId, callerId: actor.userId, afterSlug, limit }),
+          );
       return toPage(rows, limit, toView, (r) => [r.slug]);
     },
 
@@ -59,7 +65,9 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
           // The first Super Admin is invited like anyone else: they become one by accepting.
           const invitation = await inviteToOrganization(tx, id, { email: input.superAdminEmail, role: 'super_admin' }, ctx.actor!.userId);
           await recordAudit(tx, ctx, {
-            organizationId: id, action: 'organization.created', target: { type: 'organization', id },
+            organizationId: id,
+            action: 'organization.created',
+            target: { type: 'organization', id },
             metadata: { slug: input.slug, name: input.name, superAdminEmail: input.superAdminEmail },
           });
           const row = (await repo.findOrganization(tx, id, ctx.actor!.userId))!;
@@ -84,7 +92,9 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
         await repo.updateOrganization(tx, orgId, patch);
         if (patch.name !== undefined && patch.name !== before.name) {
           await recordAudit(tx, ctx, {
-            organizationId: orgId, action: 'organization.renamed', target: { type: 'organization', id: orgId },
+            organizationId: orgId,
+            action: 'organization.renamed',
+            target: { type: 'organization', id: orgId },
             metadata: { from: before.name, to: patch.name },
           });
         }

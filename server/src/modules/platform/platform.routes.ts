@@ -10,7 +10,11 @@ const Tenant = Type.Object({
   members: Type.Integer(),
   integrations: Type.Integer(),
   integrationsByStatus: Type.Object({
-    INACTIVE: Type.Integer(), ACTIVE: Type.Integer(), ERROR: Type.Integer(), SYNCING: Type.Integer(), PAUSED: Type.Integer(),
+    INACTIVE: Type.Integer(),
+    ACTIVE: Type.Integer(),
+    ERROR: Type.Integer(),
+    SYNCING: Type.Integer(),
+    PAUSED: Type.Integer(),
   }),
   runs24h: Type.Integer({ description: 'Sync runs created in the last 24 hours' }),
   failedRuns24h: Type.Integer({ description: 'Of those, the ones that failed' }),
@@ -18,11 +22,17 @@ const Tenant = Type.Object({
 });
 
 export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformService }> = async (app, { platform }) => {
-  app.get('/api/platform/tenants', {
-    config: { access: { action: 'read', subject: 'Platform' } },
-    schema: {
-      tags: ['platform'], summary: 'Every organization with its health (Platform Owner)',
-      querystring: StrictObject(PageQuery), response: { 200: ListOf(Tenant), ...commonErrors },
+  app.get(
+    '/api/platform/tenants',
+    {
+      config: { access: { action: 'read', subject: 'Platform' } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Every organization with its health (Platform Owner)',
+        querystring: StrictObject(PageQuery),
+        response: { 200: ListOf(Tenant), ...commonErrors },
+      },
     },
-  }, async (request) => platform.tenants(request.ctx, request.query));
+    async (request) => platform.tenants(request.ctx, request.query),
+  );
 };

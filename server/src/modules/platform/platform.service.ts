@@ -15,15 +15,20 @@ export function createPlatformService(db: Db) {
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
       const rows = await inScope(db, { platform: true }, (tx) => repo.tenantOverview(tx, after, limit));
-      return toPage(rows, limit, (r) => ({
-        organization: { id: r.id, slug: r.slug, name: r.name, status: r.status, createdAt: r.created_at.toISOString() },
-        members: r.members,
-        integrations: Object.values(r.integrations_by_status ?? {}).reduce((a, b) => a + b, 0),
-        integrationsByStatus: { ...EMPTY_STATUS_COUNTS, ...(r.integrations_by_status ?? {}) },
-        runs24h: r.runs_24h,
-        failedRuns24h: r.failed_runs_24h,
-        lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
-      }), (r) => [r.slug]);
+      return toPage(
+        rows,
+        limit,
+        (r) => ({
+          organization: { id: r.id, slug: r.slug, name: r.name, status: r.status, createdAt: r.created_at.toISOString() },
+          members: r.members,
+          integrations: Object.values(r.integrations_by_status ?? {}).reduce((a, b) => a + b, 0),
+          integrationsByStatus: { ...EMPTY_STATUS_COUNTS, ...(r.integrations_by_status ?? {}) },
+          runs24h: r.runs_24h,
+          failedRuns24h: r.failed_runs_24h,
+          lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
+        }),
+        (r) => [r.slug],
+      );
     },
   };
 }

@@ -11,11 +11,17 @@ const ProviderSummary = Type.Object({
   authType: Type.Union([Type.Literal('oauth2'), Type.Literal('api_key'), Type.Literal('basic')]),
   defaultScopes: Type.Array(Type.String()),
   pkce: Type.Boolean(),
-  settings: Type.Array(Type.Object({
-    key: Type.String(), label: Type.String(), required: Type.Boolean(),
-    default: Type.Optional(Type.String()), pattern: Type.Optional(Type.String()),
-    description: Type.Optional(Type.String()), example: Type.Optional(Type.String()),
-  })),
+  settings: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      label: Type.String(),
+      required: Type.Boolean(),
+      default: Type.Optional(Type.String()),
+      pattern: Type.Optional(Type.String()),
+      description: Type.Optional(Type.String()),
+      example: Type.Optional(Type.String()),
+    }),
+  ),
   overrideSettings: Type.Array(Type.String()),
   resources: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), incremental: Type.Boolean() })),
 });
@@ -36,11 +42,16 @@ const catalog = {
 };
 
 export const providersRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/providers', {
-    config: { access: 'authenticated' },
-    schema: {
-      tags: ['integrations'], summary: 'Every provider Linkyard can connect to',
-      response: { 200: Type.Object({ items: Type.Array(ProviderSummary) }), ...commonErrors },
+  app.get(
+    '/api/providers',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['integrations'],
+        summary: 'Every provider Linkyard can connect to',
+        response: { 200: Type.Object({ items: Type.Array(ProviderSummary) }), ...commonErrors },
+      },
     },
-  }, async () => catalog);
+    async () => catalog,
+  );
 };

@@ -20,7 +20,11 @@ export function listRuns(tx: Tx, orgId: string, f: RunFilters) {
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<=', f.to);
   if (f.before) q = q.where(sql<boolean>`(created_at, id) < (${f.before.createdAt}::timestamptz, ${f.before.id}::uuid)`);
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export function findRun(tx: Tx, orgId: string, runId: string) {
@@ -33,21 +37,33 @@ export function findRun(tx: Tx, orgId: string, runId: string) {
  * savepoint, and the surrounding transaction stays usable.
  */
 export async function insertRunIfFree(tx: Tx, row: Insertable<SyncRunsTable>): Promise<boolean> {
-  const inserted = await tx.insertInto('sync_runs').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  const inserted = await tx
+    .insertInto('sync_runs')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return inserted !== undefined;
 }
 
 export async function cancelQueued(tx: Tx, orgId: string, runId: string) {
-  const r = await tx.updateTable('sync_runs')
+  const r = await tx
+    .updateTable('sync_runs')
     .set({ status: 'cancelled', finished_at: new Date(), error: 'Cancelled before it started' })
-    .where('organization_id', '=', orgId).where('id', '=', runId).where('status', '=', 'queued')
+    .where('organization_id', '=', orgId)
+    .where('id', '=', runId)
+    .where('status', '=', 'queued')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function requestCancel(tx: Tx, orgId: string, runId: string) {
-  const r = await tx.updateTable('sync_runs').set({ cancel_requested: true })
-    .where('organization_id', '=', orgId).where('id', '=', runId).where('status', '=', 'running')
+  const r = await tx
+    .updateTable('sync_runs')
+    .set({ cancel_requested: true })
+    .where('organization_id', '=', orgId)
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -61,8 +77,12 @@ const claimedNow = () => ({ status: 'running' as const, started_at: sql<Date>`co
 
 /** Claims one run if nobody is working on it (see `claimable`): running, started (once), heartbeat now. */
 export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date): Promise<SyncRunRow | undefined> {
-  return tx.updateTable('sync_runs').set(claimedNow())
-    .where('organization_id', '=', orgId).where('id', '=', runId).where(claimable(staleBefore))
+  return tx
+    .updateTable('sync_runs')
+    .set(claimedNow())
+    .where('organization_id', '=', orgId)
+    .where('id', '=', runId)
+    .where(claimable(staleBefore))
     .returningAll()
     .executeTakeFirst();
 }
@@ -76,23 +96,37 @@ export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date
  */
 export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date): Promise<SyncRunRow[]> {
   return tx
-    .with((cte) => cte('picked').materialized(), (q) => q.selectFrom('sync_runs').select('id').where(claimable(staleBefore))
-      .orderBy('created_at').limit(limit).forUpdate().skipLocked())
-    .updateTable('sync_runs').set(claimedNow())
-    .from('picked').whereRef('sync_runs.id', '=', 'picked.id')
+    .with(
+      (cte) => cte('picked').materialized(),
+      (q) =>
+        q.selectFrom('sync_runs').select('id').where(claimable(staleBefore)).orderBy('created_at').limit(limit).forUpdate().skipLocked(),
+    )
+    .updateTable('sync_runs')
+    .set(claimedNow())
+    .from('picked')
+    .whereRef('sync_runs.id', '=', 'picked.id')
     .returningAll('sync_runs')
     .execute();
 }
 
 /** Renews a running run's heartbeat (a run that has ended keeps its last one). */
 export async function touchHeartbeat(tx: Tx, orgId: string, runId: string): Promise<void> {
-  await tx.updateTable('sync_runs').set({ heartbeat_at: new Date() })
-    .where('organization_id', '=', orgId).where('id', '=', runId).where('status', '=', 'running').execute();
+  await tx
+    .updateTable('sync_runs')
+    .set({ heartbeat_at: new Date() })
+    .where('organization_id', '=', orgId)
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .execute();
 }
 
 /** Stores the sync's cursor as the run found it (`cursor_before`). */
 export async function setCursorBefore(tx: Tx, runId: string, cursor: unknown): Promise<void> {
-  await tx.updateTable('sync_runs').set({ cursor_before: JSON.stringify(cursor ?? null) }).where('id', '=', runId).execute();
+  await tx
+    .updateTable('sync_runs')
+    .set({ cursor_before: JSON.stringify(cursor ?? null) })
+    .where('id', '=', runId)
+    .execute();
 }
 
 /** What one committed page adds to its run. */
@@ -108,7 +142,8 @@ export interface PageProgress {
 
 /** Adds a committed page's counts to the run, stores its resume cursor and heartbeat; returns whether a user asked to cancel. */
 export async function addPageProgress(tx: Tx, runId: string, p: PageProgress): Promise<boolean> {
-  const current = await tx.updateTable('sync_runs')
+  const current = await tx
+    .updateTable('sync_runs')
     .set((eb) => ({
       fetched: eb('fetched', '+', p.fetched),
       created: eb('created', '+', p.created),
@@ -118,7 +153,9 @@ export async function addPageProgress(tx: Tx, runId: string, p: PageProgress): P
       resume_cursor: JSON.stringify(p.resumeCursor ?? null),
       heartbeat_at: new Date(),
     }))
-    .where('id', '=', runId).returning(['cancel_requested']).executeTakeFirstOrThrow();
+    .where('id', '=', runId)
+    .returning(['cancel_requested'])
+    .executeTakeFirstOrThrow();
   return current.cancel_requested;
 }
 
@@ -134,18 +171,28 @@ export interface RunEnd {
 
 /** Ends the run; returns the row with its final stats. */
 export function finishRun(tx: Tx, runId: string, end: RunEnd): Promise<SyncRunRow> {
-  return tx.updateTable('sync_runs')
+  return tx
+    .updateTable('sync_runs')
     .set((eb) => ({
-      status: end.status, finished_at: end.finishedAt, error: end.error, deleted: eb('deleted', '+', end.deleted),
+      status: end.status,
+      finished_at: end.finishedAt,
+      error: end.error,
+      deleted: eb('deleted', '+', end.deleted),
       ...(end.cursorAfter !== undefined ? { cursor_after: JSON.stringify(end.cursorAfter), resume_cursor: null } : {}),
     }))
-    .where('id', '=', runId).returningAll().executeTakeFirstOrThrow();
+    .where('id', '=', runId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Whether another run of the integration is running (it stays SYNCING when this one ends). */
 export async function otherRunRunning(tx: Tx, integrationId: string, exceptRunId: string): Promise<boolean> {
-  const other = await tx.selectFrom('sync_runs').select('id')
-    .where('integration_id', '=', integrationId).where('status', '=', 'running').where('id', '!=', exceptRunId)
+  const other = await tx
+    .selectFrom('sync_runs')
+    .select('id')
+    .where('integration_id', '=', integrationId)
+    .where('status', '=', 'running')
+    .where('id', '!=', exceptRunId)
     .executeTakeFirst();
   return other !== undefined;
 }
@@ -184,20 +231,38 @@ export async function insertLogs(tx: Tx, rows: Insertable<SyncLogsTable>[]) {
   if (rows.length) await tx.insertInto('sync_logs').values(rows).execute();
 }
 
-export function listRecords(tx: Tx, orgId: string, integrationId: string, resource: string | undefined, after: { resource: string; externalId: string } | undefined, limit: number, includeDeleted: boolean) {
-  let q = tx.selectFrom('records').select(['external_id', 'resource', 'data', 'source_updated_at', 'updated_at', 'deleted_at'])
-    .where('organization_id', '=', orgId).where('integration_id', '=', integrationId);
+export function listRecords(
+  tx: Tx,
+  orgId: string,
+  integrationId: string,
+  resource: string | undefined,
+  after: { resource: string; externalId: string } | undefined,
+  limit: number,
+  includeDeleted: boolean,
+) {
+  let q = tx
+    .selectFrom('records')
+    .select(['external_id', 'resource', 'data', 'source_updated_at', 'updated_at', 'deleted_at'])
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId);
   if (resource) q = q.where('resource', '=', resource);
   if (!includeDeleted) q = q.where('deleted_at', 'is', null);
   if (after) q = q.where(sql<boolean>`(resource, external_id) > (${after.resource}, ${after.externalId})`);
-  return q.orderBy('resource').orderBy('external_id').limit(limit + 1).execute();
+  return q
+    .orderBy('resource')
+    .orderBy('external_id')
+    .limit(limit + 1)
+    .execute();
 }
 
 /** Enabled syncs whose integration is not paused, for "sync now" of one integration or the org. */
 export function runnableSyncs(tx: Tx, orgId: string, integrationId?: string) {
-  let q = tx.selectFrom('syncs as s').innerJoin('integrations as i', 'i.id', 's.integration_id')
+  let q = tx
+    .selectFrom('syncs as s')
+    .innerJoin('integrations as i', 'i.id', 's.integration_id')
     .select(['s.id', 's.integration_id', 'i.status'])
-    .where('s.organization_id', '=', orgId).where('s.enabled', '=', true);
+    .where('s.organization_id', '=', orgId)
+    .where('s.enabled', '=', true);
   if (integrationId) q = q.where('s.integration_id', '=', integrationId);
   return q.execute();
 }
@@ -209,13 +274,25 @@ export function runnableSyncs(tx: Tx, orgId: string, integrationId?: string) {
  */
 export async function syncStatus(tx: Tx, orgId: string) {
   const [byStatus, active, recent] = await Promise.all([
-    tx.selectFrom('integrations').select(['status', sql<number>`count(*)::int`.as('n'), sql<Date | null>`max(last_sync_at)`.as('last_sync_at')])
-      .where('organization_id', '=', orgId).groupBy('status').execute(),
-    tx.selectFrom('syncs').innerJoin('sync_runs', (j) => j.onRef('sync_runs.sync_id', '=', 'syncs.id').on('sync_runs.status', 'in', ['queued', 'running']))
+    tx
+      .selectFrom('integrations')
+      .select(['status', sql<number>`count(*)::int`.as('n'), sql<Date | null>`max(last_sync_at)`.as('last_sync_at')])
+      .where('organization_id', '=', orgId)
+      .groupBy('status')
+      .execute(),
+    tx
+      .selectFrom('syncs')
+      .innerJoin('sync_runs', (j) => j.onRef('sync_runs.sync_id', '=', 'syncs.id').on('sync_runs.status', 'in', ['queued', 'running']))
       .select(['sync_runs.status', sql<number>`count(*)::int`.as('n')])
-      .where('syncs.organization_id', '=', orgId).groupBy('sync_runs.status').execute(),
-    tx.selectFrom('sync_runs').select(sql<number>`count(*)::int`.as('n'))
-      .where('organization_id', '=', orgId).where('created_at', '>', sql<Date>`now() - interval '24 hours'`).where('status', '=', 'failed')
+      .where('syncs.organization_id', '=', orgId)
+      .groupBy('sync_runs.status')
+      .execute(),
+    tx
+      .selectFrom('sync_runs')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('organization_id', '=', orgId)
+      .where('created_at', '>', sql<Date>`now() - interval '24 hours'`)
+      .where('status', '=', 'failed')
       .executeTakeFirstOrThrow(),
   ]);
   return { byStatus, active, failedRuns24h: recent.n };

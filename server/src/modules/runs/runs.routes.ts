@@ -10,53 +10,142 @@ export const runsRoutes: FastifyPluginAsyncTypebox<{ runs: RunsService }> = asyn
   const tags = ['runs'];
   const conflict = { 409: Type.Ref(ErrorResponse) };
 
-  app.post('/api/orgs/:orgId/syncs/:syncId/runs', {
-    config: { access: { action: 'create', subject: 'Run' } },
-    schema: { tags, summary: 'Run a sync now (409 when a run is already queued or running)', params: SyncParams, response: { 202: S.RunQueued, ...commonErrors, ...conflict } },
-  }, async (request, reply) => reply.code(202).send(await runs.runSync(request.ctx, request.params.orgId, request.params.syncId)));
+  app.post(
+    '/api/orgs/:orgId/syncs/:syncId/runs',
+    {
+      config: { access: { action: 'create', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: 'Run a sync now (409 when a run is already queued or running)',
+        params: SyncParams,
+        response: { 202: S.RunQueued, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await runs.runSync(request.ctx, request.params.orgId, request.params.syncId)),
+  );
 
-  app.post('/api/orgs/:orgId/integrations/:id/sync', {
-    config: { access: { action: 'create', subject: 'Run' } },
-    schema: { tags, summary: 'Run every enabled sync of the integration now', params: IntegrationParams, response: { 202: S.RunsQueued, ...commonErrors } },
-  }, async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId, request.params.id)));
+  app.post(
+    '/api/orgs/:orgId/integrations/:id/sync',
+    {
+      config: { access: { action: 'create', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: 'Run every enabled sync of the integration now',
+        params: IntegrationParams,
+        response: { 202: S.RunsQueued, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId, request.params.id)),
+  );
 
-  app.post('/api/orgs/:orgId/sync-all', {
-    config: { access: { action: 'create', subject: 'Run' } },
-    schema: { tags, summary: 'Run every enabled sync of the organization now (paused integrations are skipped)', params: OrgParams, response: { 202: S.RunsQueued, ...commonErrors } },
-  }, async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId)));
+  app.post(
+    '/api/orgs/:orgId/sync-all',
+    {
+      config: { access: { action: 'create', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: 'Run every enabled sync of the organization now (paused integrations are skipped)',
+        params: OrgParams,
+        response: { 202: S.RunsQueued, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId)),
+  );
 
-  app.get('/api/orgs/:orgId/sync-status', {
-    config: { access: { action: 'read', subject: 'Run' } },
-    schema: { tags, summary: 'Sync status at a glance: integrations by status, runs queued and running, failures in the last 24 hours', params: OrgParams, response: { 200: S.SyncStatus, ...commonErrors } },
-  }, async (request) => runs.syncStatus(request.ctx, request.params.orgId));
+  app.get(
+    '/api/orgs/:orgId/sync-status',
+    {
+      config: { access: { action: 'read', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: 'Sync status at a glance: integrations by status, runs queued and running, failures in the last 24 hours',
+        params: OrgParams,
+        response: { 200: S.SyncStatus, ...commonErrors },
+      },
+    },
+    async (request) => runs.syncStatus(request.ctx, request.params.orgId),
+  );
 
-  app.get('/api/orgs/:orgId/runs', {
-    config: { access: { action: 'read', subject: 'Run' } },
-    schema: { tags, summary: 'Sync history, newest first', params: OrgParams, querystring: S.RunsQuery, response: { 200: S.RunList, ...commonErrors } },
-  }, async (request) => runs.list(request.ctx, request.params.orgId, request.query));
+  app.get(
+    '/api/orgs/:orgId/runs',
+    {
+      config: { access: { action: 'read', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: 'Sync history, newest first',
+        params: OrgParams,
+        querystring: S.RunsQuery,
+        response: { 200: S.RunList, ...commonErrors },
+      },
+    },
+    async (request) => runs.list(request.ctx, request.params.orgId, request.query),
+  );
 
-  app.get('/api/orgs/:orgId/runs/:runId', {
-    config: { access: { action: 'read', subject: 'Run' } },
-    schema: { tags, summary: 'One run with its stats', params: S.RunParams, response: { 200: S.Run, ...commonErrors } },
-  }, async (request) => runs.get(request.ctx, request.params.orgId, request.params.runId));
+  app.get(
+    '/api/orgs/:orgId/runs/:runId',
+    {
+      config: { access: { action: 'read', subject: 'Run' } },
+      schema: { tags, summary: 'One run with its stats', params: S.RunParams, response: { 200: S.Run, ...commonErrors } },
+    },
+    async (request) => runs.get(request.ctx, request.params.orgId, request.params.runId),
+  );
 
-  app.post('/api/orgs/:orgId/runs/:runId/cancel', {
-    config: { access: { action: 'update', subject: 'Run' } },
-    schema: { tags, summary: 'Cancel a queued run, or ask a running one to stop after its current batch', params: S.RunParams, response: { 200: S.Run, ...commonErrors, ...conflict } },
-  }, async (request) => runs.cancel(request.ctx, request.params.orgId, request.params.runId));
+  app.post(
+    '/api/orgs/:orgId/runs/:runId/cancel',
+    {
+      config: { access: { action: 'update', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: 'Cancel a queued run, or ask a running one to stop after its current batch',
+        params: S.RunParams,
+        response: { 200: S.Run, ...commonErrors, ...conflict },
+      },
+    },
+    async (request) => runs.cancel(request.ctx, request.params.orgId, request.params.runId),
+  );
 
-  app.get('/api/orgs/:orgId/runs/:runId/logs', {
-    config: { access: { action: 'read', subject: 'Log' } },
-    schema: { tags, summary: "A run's log, oldest first (filter: level and above)", params: S.RunParams, querystring: S.RunLogsQuery, response: { 200: S.LogList, ...commonErrors } },
-  }, async (request) => runs.logs(request.ctx, request.params.orgId, { ...request.query, runId: request.params.runId }));
+  app.get(
+    '/api/orgs/:orgId/runs/:runId/logs',
+    {
+      config: { access: { action: 'read', subject: 'Log' } },
+      schema: {
+        tags,
+        summary: "A run's log, oldest first (filter: level and above)",
+        params: S.RunParams,
+        querystring: S.RunLogsQuery,
+        response: { 200: S.LogList, ...commonErrors },
+      },
+    },
+    async (request) => runs.logs(request.ctx, request.params.orgId, { ...request.query, runId: request.params.runId }),
+  );
 
-  app.get('/api/orgs/:orgId/logs', {
-    config: { access: { action: 'read', subject: 'Log' } },
-    schema: { tags, summary: "The organization's sync logs, newest first (filters: integration, level, text, time)", params: OrgParams, querystring: S.OrgLogsQuery, response: { 200: S.LogList, ...commonErrors } },
-  }, async (request) => runs.logs(request.ctx, request.params.orgId, request.query));
+  app.get(
+    '/api/orgs/:orgId/logs',
+    {
+      config: { access: { action: 'read', subject: 'Log' } },
+      schema: {
+        tags,
+        summary: "The organization's sync logs, newest first (filters: integration, level, text, time)",
+        params: OrgParams,
+        querystring: S.OrgLogsQuery,
+        response: { 200: S.LogList, ...commonErrors },
+      },
+    },
+    async (request) => runs.logs(request.ctx, request.params.orgId, request.query),
+  );
 
-  app.get('/api/orgs/:orgId/integrations/:id/records', {
-    config: { access: { action: 'read', subject: 'Record' } },
-    schema: { tags, summary: 'Synced records of an integration (filter: resource)', params: IntegrationParams, querystring: S.RecordsQuery, response: { 200: S.RecordList, ...commonErrors } },
-  }, async (request) => runs.records(request.ctx, request.params.orgId, request.params.id, request.query));
+  app.get(
+    '/api/orgs/:orgId/integrations/:id/records',
+    {
+      config: { access: { action: 'read', subject: 'Record' } },
+      schema: {
+        tags,
+        summary: 'Synced records of an integration (filter: resource)',
+        params: IntegrationParams,
+        querystring: S.RecordsQuery,
+        response: { 200: S.RecordList, ...commonErrors },
+      },
+    },
+    async (request) => runs.records(request.ctx, request.params.orgId, request.params.id, request.query),
+  );
 };

@@ -3,7 +3,11 @@ import { ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
 import { PageQuery } from '../../lib/pagination.js';
 
 const RunStatus = Type.Union([
-  Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled'),
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
 ]);
 const Level = Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]);
 
@@ -18,8 +22,12 @@ export const Run = Type.Object({
   finishedAt: Type.Union([Timestamp, Type.Null()]),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   stats: Type.Object({
-    fetched: Type.Integer(), created: Type.Integer(), updated: Type.Integer(),
-    unchanged: Type.Integer(), deleted: Type.Integer(), failed: Type.Integer(),
+    fetched: Type.Integer(),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    deleted: Type.Integer(),
+    failed: Type.Integer(),
   }),
   error: Type.Union([Type.String(), Type.Null()]),
 });
@@ -36,7 +44,13 @@ export const RunsQuery = StrictObject({
 });
 
 export const Log = Type.Object({
-  id: Uuid, runId: Uuid, integrationId: Uuid, syncId: Uuid, at: Timestamp, level: Level, message: Type.String(),
+  id: Uuid,
+  runId: Uuid,
+  integrationId: Uuid,
+  syncId: Uuid,
+  at: Timestamp,
+  level: Level,
+  message: Type.String(),
   data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
 });
 export const LogList = ListOf(Log);
@@ -51,8 +65,12 @@ export const OrgLogsQuery = StrictObject({
 });
 
 export const SyncRecord = Type.Object({
-  externalId: Type.String(), resource: Type.String(), data: Type.Unknown(),
-  sourceUpdatedAt: Type.Union([Timestamp, Type.Null()]), updatedAt: Timestamp, deletedAt: Type.Union([Timestamp, Type.Null()]),
+  externalId: Type.String(),
+  resource: Type.String(),
+  data: Type.Unknown(),
+  sourceUpdatedAt: Type.Union([Timestamp, Type.Null()]),
+  updatedAt: Timestamp,
+  deletedAt: Type.Union([Timestamp, Type.Null()]),
 });
 export const RecordList = ListOf(SyncRecord);
 export const RecordsQuery = StrictObject({
@@ -66,7 +84,13 @@ export const RunsQueued = Type.Object({ total: Type.Integer(), queued: Type.Inte
 
 const StatusCount = Type.Integer({ minimum: 0 });
 export const SyncStatus = Type.Object({
-  integrationsByStatus: Type.Object({ ACTIVE: StatusCount, INACTIVE: StatusCount, ERROR: StatusCount, SYNCING: StatusCount, PAUSED: StatusCount }),
+  integrationsByStatus: Type.Object({
+    ACTIVE: StatusCount,
+    INACTIVE: StatusCount,
+    ERROR: StatusCount,
+    SYNCING: StatusCount,
+    PAUSED: StatusCount,
+  }),
   runningRuns: StatusCount,
   queuedRuns: StatusCount,
   failedRuns24h: StatusCount,

@@ -60,18 +60,36 @@ export function toRunView(r: SyncRunRow): RunView {
 }
 
 const toLogView = (l: SyncLogRow): LogView => ({
-  id: l.id, runId: l.run_id, integrationId: l.integration_id, syncId: l.sync_id, at: l.at.toISOString(),
-  level: l.level, message: l.message, data: (l.data as Record<string, unknown> | null) ?? null,
+  id: l.id,
+  runId: l.run_id,
+  integrationId: l.integration_id,
+  syncId: l.sync_id,
+  at: l.at.toISOString(),
+  level: l.level,
+  message: l.message,
+  data: (l.data as Record<string, unknown> | null) ?? null,
 });
 
 /**
  * Queues a run unless one is already active for the sync (or, for a scheduled run, the slot has its
  * run). The unique indexes are the guarantee; a refused insert is reported as `null`.
  */
-export async function queueRun(tx: Tx, orgId: string, sync: { id: string; integration_id: string }, trigger: RunTrigger, scheduledFor: Date | null): Promise<string | null> {
+export async function queueRun(
+  tx: Tx,
+  orgId: string,
+  sync: { id: string; integration_id: string },
+  trigger: RunTrigger,
+  scheduledFor: Date | null,
+): Promise<string | null> {
   const id = uuidv7();
   const inserted = await repo.insertRunIfFree(tx, {
-    id, organization_id: orgId, integration_id: sync.integration_id, sync_id: sync.id, trigger, status: 'queued', scheduled_for: scheduledFor,
+    id,
+    organization_id: orgId,
+    integration_id: sync.integration_id,
+    sync_id: sync.id,
+    trigger,
+    status: 'queued',
+    scheduled_for: scheduledFor,
   });
   return inserted ? id : null;
 }
@@ -93,7 +111,12 @@ function createRunCommands(db: Db, dispatcher: RunDispatcher) {
         if (integration?.status === 'PAUSED') throw new Conflict('The integration is paused; resume it to run its syncs');
         const id = await queueRun(tx, orgId, sync, 'manual', null);
         if (!id) throw new Conflict('A run of this sync is already queued or running');
-        await recordAudit(tx, ctx, { organizationId: orgId, action: 'sync.run_requested', target: { type: 'sync', id: syncId }, metadata: { runId: id } });
+        await recordAudit(tx, ctx, {
+          organizationId: orgId,
+          action: 'sync.run_requested',
+          target: { type: 'sync', id: syncId },
+          metadata: { runId: id },
+        });
         return id;
       });
       dispatcher.dispatch(orgId, runId);
@@ -113,7 +136,8 @@ function createRunCommands(db: Db, dispatcher: RunDispatcher) {
           if (id) ids.push(id);
         }
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: integrationId ? 'integration.sync_requested' : 'organization.sync_all_requested',
+          organizationId: orgId,
+          action: integrationId ? 'integration.sync_requested' : 'organization.sync_all_requested',
           target: integrationId ? { type: 'integration', id: integrationId } : { type: 'organization', id: orgId },
           metadata: { total: syncs.length, queued: ids.length },
         });
@@ -129,13 +153,19 @@ function createRunCommands(db: Db, dispatcher: RunDispatcher) {
         const run = await repo.findRun(tx, orgId, runId);
         if (!run) throw new NotFound('Run');
         if (!(await repo.cancelQueued(tx, orgId, runId)) && !(await repo.requestCancel(tx, orgId, runId))) {
-          throw new Conflict(`The run has already ${run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : 'been cancelled'}`);
+          throw new Conflict(
+            `The run has already ${run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : 'been cancelled'}`,
+          );
         }
-        await recordAudit(tx, ctx, { organizationId: orgId, action: 'run.cancel_requested', target: { type: 'run', id: runId }, metadata: { status: run.status } });
+        await recordAudit(tx, ctx, {
+          organizationId: orgId,
+          action: 'run.cancel_requested',
+          target: { type: 'run', id: runId },
+          metadata: { status: run.status },
+        });
         return toRunView((await repo.findRun(tx, orgId, runId))!);
       });
     },
-
   };
 }
 
@@ -153,18 +183,34 @@ function createRunQueries(db: Db) {
         if (row.last_sync_at && (!lastSyncAt || row.last_sync_at > lastSyncAt)) lastSyncAt = row.last_sync_at;
       }
       const count = (status: string) => active.find((a) => a.status === status)?.n ?? 0;
-      return { integrationsByStatus, runningRuns: count('running'), queuedRuns: count('queued'), failedRuns24h, lastSyncAt: lastSyncAt?.toISOString() ?? null };
+      return {
+        integrationsByStatus,
+        runningRuns: count('running'),
+        queuedRuns: count('queued'),
+        failedRuns24h,
+        lastSyncAt: lastSyncAt?.toISOString() ?? null,
+      };
     },
 
-    async list(ctx: RequestContext, orgId: string, q: { integrationId?: string; syncId?: string; status?: RunStatus; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<RunView>> {
+    async list(
+      ctx: RequestContext,
+      orgId: string,
+      q: { integrationId?: string; syncId?: string; status?: RunStatus; from?: string; to?: string; limit?: number; cursor?: string },
+    ): Promise<Page<RunView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
-      const rows = await inScope(db, { org: orgId }, (tx) => repo.listRuns(tx, orgId, {
-        integrationId: q.integrationId, syncId: q.syncId, status: q.status,
-        from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
-        before: c ? { createdAt: c[0] as string, id: c[1] as string } : undefined, limit,
-      }));
+      const rows = await inScope(db, { org: orgId }, (tx) =>
+        repo.listRuns(tx, orgId, {
+          integrationId: q.integrationId,
+          syncId: q.syncId,
+          status: q.status,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+          before: c ? { createdAt: c[0] as string, id: c[1] as string } : undefined,
+          limit,
+        }),
+      );
       return toPage(rows, limit, toRunView, (r) => [r.created_at.toISOString(), r.id]);
     },
 
@@ -175,7 +221,20 @@ function createRunQueries(db: Db) {
       return toRunView(run);
     },
 
-    async logs(ctx: RequestContext, orgId: string, q: { runId?: string; integrationId?: string; level?: LogLevel; q?: string; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<LogView>> {
+    async logs(
+      ctx: RequestContext,
+      orgId: string,
+      q: {
+        runId?: string;
+        integrationId?: string;
+        level?: LogLevel;
+        q?: string;
+        from?: string;
+        to?: string;
+        limit?: number;
+        cursor?: string;
+      },
+    ): Promise<Page<LogView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Log', { organizationId: orgId }));
       const limit = q.limit ?? 100;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
@@ -183,26 +242,53 @@ function createRunQueries(db: Db) {
       const rows = await inScope(db, { org: orgId }, async (tx) => {
         if (q.runId && !(await repo.findRun(tx, orgId, q.runId))) throw new NotFound('Run');
         return repo.listLogs(tx, orgId, {
-          runId: q.runId, integrationId: q.integrationId, level: q.level, q: q.q,
-          from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
-          ...(q.runId ? { after: position } : { before: position }), limit,
+          runId: q.runId,
+          integrationId: q.integrationId,
+          level: q.level,
+          q: q.q,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+          ...(q.runId ? { after: position } : { before: position }),
+          limit,
         });
       });
       return toPage(rows, limit, toLogView, (l) => [l.at.toISOString(), l.id]);
     },
 
-    async records(ctx: RequestContext, orgId: string, integrationId: string, q: { resource?: string; includeDeleted?: boolean; limit?: number; cursor?: string }) {
+    async records(
+      ctx: RequestContext,
+      orgId: string,
+      integrationId: string,
+      q: { resource?: string; includeDeleted?: boolean; limit?: number; cursor?: string },
+    ) {
       assertCan(ctx.actor!.ability, 'read', subject('Record', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'string']);
       const rows = await inScope(db, { org: orgId }, async (tx) => {
         if (!(await integrationsRepo.findIntegration(tx, orgId, integrationId))) throw new NotFound('Integration');
-        return repo.listRecords(tx, orgId, integrationId, q.resource, c ? { resource: c[0] as string, externalId: c[1] as string } : undefined, limit, q.includeDeleted ?? false);
+        return repo.listRecords(
+          tx,
+          orgId,
+          integrationId,
+          q.resource,
+          c ? { resource: c[0] as string, externalId: c[1] as string } : undefined,
+          limit,
+          q.includeDeleted ?? false,
+        );
       });
-      return toPage(rows, limit, (r) => ({
-        externalId: r.external_id, resource: r.resource, data: r.data, sourceUpdatedAt: iso(r.source_updated_at),
-        updatedAt: r.updated_at.toISOString(), deletedAt: iso(r.deleted_at),
-      }), (r) => [r.resource, r.external_id]);
+      return toPage(
+        rows,
+        limit,
+        (r) => ({
+          externalId: r.external_id,
+          resource: r.resource,
+          data: r.data,
+          sourceUpdatedAt: iso(r.source_updated_at),
+          updatedAt: r.updated_at.toISOString(),
+          deletedAt: iso(r.deleted_at),
+        }),
+        (r) => [r.resource, r.external_id],
+      );
     },
   };
 }

@@ -72,10 +72,13 @@ async function createMongoJobStore(url: string, logger: FastifyBaseLogger): Prom
   const client = new MongoClient(url, { appName: 'linkyard' }); // connects on first use
   const mongo = client.db();
   const backend = new MongoBackend({ mongo, collection: AGENDA_TABLE, ensureIndex: true });
-  const oneJobPerSync = () => mongo.collection(AGENDA_TABLE).createIndex(
-    { name: 1, 'data.syncId': 1 },
-    { name: MONGO_ONE_JOB_PER_SYNC_INDEX, unique: true, partialFilterExpression: { name: 'sync:scheduled' } },
-  );
+  const oneJobPerSync = () =>
+    mongo
+      .collection(AGENDA_TABLE)
+      .createIndex(
+        { name: 1, 'data.syncId': 1 },
+        { name: MONGO_ONE_JOB_PER_SYNC_INDEX, unique: true, partialFilterExpression: { name: 'sync:scheduled' } },
+      );
   return { backend: retryingConnect(backend, logger, oneJobPerSync), notifies: false, close: () => client.close() };
 }
 
@@ -85,7 +88,10 @@ async function importMongoBackend() {
     return await import('@agendajs/mongo-backend');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    throw new Error(`AGENDA_BACKEND=mongo needs the optional packages ${MONGO_PACKAGES}, which are not installed: npm install ${MONGO_PACKAGES} (or unset AGENDA_BACKEND to keep jobs in Postgres)`, { cause: err });
+    throw new Error(
+      `AGENDA_BACKEND=mongo needs the optional packages ${MONGO_PACKAGES}, which are not installed: npm install ${MONGO_PACKAGES} (or unset AGENDA_BACKEND to keep jobs in Postgres)`,
+      { cause: err },
+    );
   }
 }
 
@@ -94,13 +100,23 @@ async function importMongoBackend() {
  * that would end the process); this keeps trying instead, so a database that is briefly away at start
  * delays the scheduler rather than killing the worker. `prepare` runs once connected (MongoDB's indexes).
  */
-function retryingConnect(backend: AgendaBackend, logger: FastifyBaseLogger, prepare: () => Promise<unknown> = async () => {}): AgendaBackend {
+function retryingConnect(
+  backend: AgendaBackend,
+  logger: FastifyBaseLogger,
+  prepare: () => Promise<unknown> = async () => {},
+): AgendaBackend {
   const channel = backend.notificationChannel && withoutJobStateEvents(backend.notificationChannel);
   return {
     name: backend.name,
-    get repository() { return backend.repository; },
-    get notificationChannel() { return channel; },
-    get logger() { return backend.logger; },
+    get repository() {
+      return backend.repository;
+    },
+    get notificationChannel() {
+      return channel;
+    },
+    get logger() {
+      return backend.logger;
+    },
     ownsConnection: false,
     async connect() {
       for (let attempt = 1; ; attempt++) {
@@ -126,6 +142,7 @@ function retryingConnect(backend: AgendaBackend, logger: FastifyBaseLogger, prep
  */
 function withoutJobStateEvents(channel: NotificationChannel): NotificationChannel {
   return new Proxy(channel, {
-    get: (target, property, receiver) => (property === 'publishState' || property === 'subscribeState' ? undefined : Reflect.get(target, property, receiver)),
+    get: (target, property, receiver) =>
+      property === 'publishState' || property === 'subscribeState' ? undefined : Reflect.get(target, property, receiver),
   });
 }

@@ -18,7 +18,13 @@ export function kyselyBackedPool(db: Db): pg.Pool {
   const query = async (text: string, params: readonly unknown[] = []) => {
     const result = await db.kysely.executeQuery(CompiledQuery.raw(text, [...params]));
     const rows = result.rows as Record<string, unknown>[];
-    return { rows, rowCount: result.numAffectedRows !== undefined ? Number(result.numAffectedRows) : rows.length, command: '', oid: 0, fields: [] };
+    return {
+      rows,
+      rowCount: result.numAffectedRows !== undefined ? Number(result.numAffectedRows) : rows.length,
+      command: '',
+      oid: 0,
+      fields: [],
+    };
   };
   const client = { query, release: () => {} };
   const pool = {

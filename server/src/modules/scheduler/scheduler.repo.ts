@@ -5,10 +5,21 @@ export type ScheduleFilter = { syncId: string } | { syncIds: string[] } | { inte
 
 /** Everything that decides whether a sync's schedule fires: its own fields, its integration's status and its organization's. */
 export function scheduleStates(tx: Tx, filter: ScheduleFilter) {
-  let q = tx.selectFrom('syncs as s')
+  let q = tx
+    .selectFrom('syncs as s')
     .innerJoin('integrations as i', 'i.id', 's.integration_id')
     .innerJoin('organizations as o', 'o.id', 's.organization_id')
-    .select(['s.id', 's.organization_id', 's.integration_id', 's.cron', 's.timezone', 's.enabled', 's.next_run_at', 'i.status as integration_status', 'o.status as org_status']);
+    .select([
+      's.id',
+      's.organization_id',
+      's.integration_id',
+      's.cron',
+      's.timezone',
+      's.enabled',
+      's.next_run_at',
+      'i.status as integration_status',
+      'o.status as org_status',
+    ]);
   if (filter !== 'all') {
     if ('syncId' in filter) q = q.where('s.id', '=', filter.syncId);
     // One array parameter, so the statement text (and its prepared plan) is the same for any number of syncs.
@@ -44,12 +55,21 @@ export async function setNextRunAts(tx: Tx, next: { syncId: string; at: Date | n
 export async function refreshNextSyncAt(tx: Tx, integrationIds: string[] | 'all') {
   if (integrationIds.length === 0) return;
   const earliest = sql<Date | null>`(SELECT min(s.next_run_at) FROM syncs s WHERE s.integration_id = integrations.id)`;
-  let q = tx.updateTable('integrations').set({ next_sync_at: earliest }).where(sql<boolean>`next_sync_at IS DISTINCT FROM ${earliest}`);
+  let q = tx
+    .updateTable('integrations')
+    .set({ next_sync_at: earliest })
+    .where(sql<boolean>`next_sync_at IS DISTINCT FROM ${earliest}`);
   if (integrationIds !== 'all') q = q.where(sql<boolean>`id = any(${integrationIds}::uuid[])`);
   await q.execute();
 }
 
-export interface ScheduledRun { id: string; organization_id: string; integration_id: string; sync_id: string; scheduled_for: Date }
+export interface ScheduledRun {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  sync_id: string;
+  scheduled_for: Date;
+}
 
 /**
  * Queues scheduled runs in one statement; returns the ids inserted. A run the unique indexes refuse
@@ -71,8 +91,11 @@ export async function insertScheduledRuns(tx: Tx, runs: ScheduledRun[]): Promise
 /** The active (queued or running) run of each of these syncs that has one. */
 export async function activeRuns(tx: Tx, syncIds: string[]): Promise<Map<string, string>> {
   if (syncIds.length === 0) return new Map();
-  const rows = await tx.selectFrom('sync_runs').select(['id', 'sync_id'])
-    .where(sql<boolean>`sync_id = any(${syncIds}::uuid[])`).where('status', 'in', ['queued', 'running'])
+  const rows = await tx
+    .selectFrom('sync_runs')
+    .select(['id', 'sync_id'])
+    .where(sql<boolean>`sync_id = any(${syncIds}::uuid[])`)
+    .where('status', 'in', ['queued', 'running'])
     .execute();
   return new Map(rows.map((r) => [r.sync_id, r.id]));
 }

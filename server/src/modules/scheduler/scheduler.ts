@@ -46,8 +46,15 @@ const MAX_FIRE_BATCH = 64;
 /** `run:execute` handlers only wake the run pool. */
 const WAKE_CONCURRENCY = 4;
 
-export interface SyncJobData { orgId: string; integrationId: string; syncId: string }
-export interface RunJobData { orgId: string; runId: string }
+export interface SyncJobData {
+  orgId: string;
+  integrationId: string;
+  syncId: string;
+}
+export interface RunJobData {
+  orgId: string;
+  runId: string;
+}
 
 export type FireOutcome =
   /** A run was queued for the slot and handed to the run pool. */
@@ -95,14 +102,24 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
         defaultLockLifetime: lockLifetimeMs,
       });
       a.on('error', (err: Error) => log.warn({ err: err.message }, 'job store error'));
-      a.define<SyncJobData>(SYNC_JOB, (job) => onSyncJob(job), { concurrency: FIRE_CONCURRENCY, lockLimit: fireLockLimit(config.worker.pollMs), lockLifetime: lockLifetimeMs });
-      a.define<RunJobData>(RUN_JOB, (job) => onRunJob(job), { concurrency: WAKE_CONCURRENCY, lockLifetime: lockLifetimeMs, removeOnComplete: true });
+      a.define<SyncJobData>(SYNC_JOB, (job) => onSyncJob(job), {
+        concurrency: FIRE_CONCURRENCY,
+        lockLimit: fireLockLimit(config.worker.pollMs),
+        lockLifetime: lockLifetimeMs,
+      });
+      a.define<RunJobData>(RUN_JOB, (job) => onRunJob(job), {
+        concurrency: WAKE_CONCURRENCY,
+        lockLifetime: lockLifetimeMs,
+        removeOnComplete: true,
+      });
       a.define(RECONCILE_JOB, () => reconcile('all'), { concurrency: 1, lockLifetime: 10 * 60_000 });
       await a.ready;
       // An enqueue-only process must connect the notification channel, or workers see its jobs only at
       // their next poll (docs/architecture.md, Scheduler rules); Agenda itself connects it only in start().
       if (config.role === 'api' && store.notifies) {
-        await store.backend.notificationChannel?.connect().catch((err: Error) => log.warn({ err: err.message }, 'job notifications unavailable; workers will poll'));
+        await store.backend.notificationChannel
+          ?.connect()
+          .catch((err: Error) => log.warn({ err: err.message }, 'job notifications unavailable; workers will poll'));
       }
       return a;
     })();
@@ -112,14 +129,20 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   // ---- keeping agenda_jobs in line with the database ----------------------------------------------
 
   const sameJob = (j: JobWithState<SyncJobData>, s: repo.ScheduleState, w: Schedule) =>
-    j.repeatInterval === w.cron && (j.repeatTimezone ?? null) === w.timezone && !j.disabled && j.nextRunAt != null &&
-    j.data?.orgId === s.organization_id && j.data?.integrationId === s.integration_id;
+    j.repeatInterval === w.cron &&
+    (j.repeatTimezone ?? null) === w.timezone &&
+    !j.disabled &&
+    j.nextRunAt != null &&
+    j.data?.orgId === s.organization_id &&
+    j.data?.integrationId === s.integration_id;
 
   async function upsertSyncJob(a: Agenda, s: repo.ScheduleState, w: Schedule) {
-    const save = () => a.create<SyncJobData>(SYNC_JOB, { orgId: s.organization_id, integrationId: s.integration_id, syncId: s.id })
-      .repeatEvery(w.cron, { timezone: w.timezone, skipImmediate: true })
-      .unique({ 'data.syncId': s.id })
-      .save();
+    const save = () =>
+      a
+        .create<SyncJobData>(SYNC_JOB, { orgId: s.organization_id, integrationId: s.integration_id, syncId: s.id })
+        .repeatEvery(w.cron, { timezone: w.timezone, skipImmediate: true })
+        .unique({ 'data.syncId': s.id })
+        .save();
     try {
       return await save();
     } catch (err) {
@@ -139,10 +162,22 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   async function reconcile(scope: { orgId: string; syncId?: string; integrationId?: string } | 'all'): Promise<void> {
     const a = await agenda();
     const dbScope: Scope = scope === 'all' ? { platform: true } : { org: scope.orgId };
-    const filter: repo.ScheduleFilter = scope === 'all' ? 'all'
-      : scope.syncId ? { syncId: scope.syncId } : scope.integrationId ? { integrationId: scope.integrationId } : { orgId: scope.orgId };
-    const jobData = scope === 'all' ? undefined
-      : scope.syncId ? { syncId: scope.syncId } : scope.integrationId ? { integrationId: scope.integrationId } : { orgId: scope.orgId };
+    const filter: repo.ScheduleFilter =
+      scope === 'all'
+        ? 'all'
+        : scope.syncId
+          ? { syncId: scope.syncId }
+          : scope.integrationId
+            ? { integrationId: scope.integrationId }
+            : { orgId: scope.orgId };
+    const jobData =
+      scope === 'all'
+        ? undefined
+        : scope.syncId
+          ? { syncId: scope.syncId }
+          : scope.integrationId
+            ? { integrationId: scope.integrationId }
+            : { orgId: scope.orgId };
     const states = await inScope(db, dbScope, (tx) => repo.scheduleStates(tx, filter));
     const { jobs } = await a.queryJobs({ name: SYNC_JOB, ...(jobData ? { data: jobData } : {}) });
     const jobsBySync = new Map<string, JobWithState<SyncJobData>[]>();
@@ -174,7 +209,10 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     const changed = states.filter((s) => (s.next_run_at?.getTime() ?? null) !== (nextRuns.get(s.id)?.getTime() ?? null));
     await inScope(db, dbScope, async (tx) => {
       for (const s of changed) await repo.setNextRunAt(tx, s.id, nextRuns.get(s.id) ?? null);
-      const integrations = scope === 'all' ? 'all' : [...new Set([...states.map((s) => s.integration_id), ...(scope.integrationId ? [scope.integrationId] : [])])];
+      const integrations =
+        scope === 'all'
+          ? 'all'
+          : [...new Set([...states.map((s) => s.integration_id), ...(scope.integrationId ? [scope.integrationId] : [])])];
       await repo.refreshNextSyncAt(tx, integrations);
     });
   }
@@ -191,7 +229,8 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
 
   const sink: ScheduleSink = {
     syncChanged: (orgId, syncId) => safely('syncChanged', { orgId, syncId }, () => reconcile({ orgId, syncId })),
-    integrationChanged: (orgId, integrationId) => safely('integrationChanged', { orgId, integrationId }, () => reconcile({ orgId, integrationId })),
+    integrationChanged: (orgId, integrationId) =>
+      safely('integrationChanged', { orgId, integrationId }, () => reconcile({ orgId, integrationId })),
     organizationChanged: (orgId) => safely('organizationChanged', { orgId }, () => reconcile({ orgId })),
   };
 
@@ -222,7 +261,14 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     | { kind: 'stale'; schedule: Schedule }
     | { kind: 'queued'; runId: string; slot: Date }
     | { kind: 'taken'; slot: Date; active: string | null };
-  interface PendingFire { orgId: string; syncId: string; firedAt: Date; job?: Job<SyncJobData>; resolve: (d: Decision) => void; reject: (err: unknown) => void }
+  interface PendingFire {
+    orgId: string;
+    syncId: string;
+    firedAt: Date;
+    job?: Job<SyncJobData>;
+    resolve: (d: Decision) => void;
+    reject: (err: unknown) => void;
+  }
   const pendingFires: PendingFire[] = [];
   let flushing = false;
 
@@ -248,7 +294,8 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
       try {
         decided = await decideFires(batch);
       } catch (err) {
-        if (batch.length > 1) log.warn({ err: (err as Error).message, fires: batch.length }, 'a batch of fires failed; deciding them one by one');
+        if (batch.length > 1)
+          log.warn({ err: (err as Error).message, fires: batch.length }, 'a batch of fires failed; deciding them one by one');
         decided = [];
         for (const f of batch) {
           try {
@@ -291,7 +338,10 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
         runs.push({ id: runId, organization_id: f.orgId, integration_id: state.integration_id, sync_id: f.syncId, scheduled_for: slot });
         decided.push({ kind: 'queued', runId, slot });
       }
-      await repo.setNextRunAts(tx, [...nextRuns].map(([syncId, at]) => ({ syncId, at })));
+      await repo.setNextRunAts(
+        tx,
+        [...nextRuns].map(([syncId, at]) => ({ syncId, at })),
+      );
       await repo.refreshNextSyncAt(tx, [...integrations]);
       const inserted = await repo.insertScheduledRuns(tx, runs);
       const taken = decided.flatMap((d, i) => (d.kind === 'queued' && !inserted.has(d.runId) ? [i] : []));
@@ -354,7 +404,9 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   /** API-only processes cannot execute runs: they hand them to the workers through the job store. */
   const dispatcher: RunDispatcher = {
     dispatch(orgId, runId) {
-      enqueueRun(orgId, runId).catch((err) => log.error({ err, orgId, runId }, 'workers could not be notified of a queued run; they find it at their next poll'));
+      enqueueRun(orgId, runId).catch((err) =>
+        log.error({ err, orgId, runId }, 'workers could not be notified of a queued run; they find it at their next poll'),
+      );
     },
   };
 

@@ -22,7 +22,9 @@ export function slotOf(schedule: Schedule, firedAt: Date, toleranceMs = SLOT_TOL
   const hit = recent.get(key);
   if (hit && hit.slot <= at && at < hit.next) return new Date(hit.slot);
   // prev() is strictly before currentDate, hence the extra millisecond: a fire exactly on time is that slot.
-  const slot = CronExpressionParser.parse(schedule.cron, { tz: schedule.timezone, currentDate: new Date(at + 1), strict: false }).prev().toDate();
+  const slot = CronExpressionParser.parse(schedule.cron, { tz: schedule.timezone, currentDate: new Date(at + 1), strict: false })
+    .prev()
+    .toDate();
   const next = CronExpressionParser.parse(schedule.cron, { tz: schedule.timezone, currentDate: slot, strict: false }).next().toDate();
   if (recent.size >= RECENT_MAX) recent.clear();
   recent.set(key, { slot: slot.getTime(), next: next.getTime() });

@@ -41,7 +41,6 @@ import {
 // Callers import the connector and its errors from one place.
 export * from './caldav-protocol.js';
 
-
 export interface CalDavContext {
   /** The integration's `calendarUrl` setting, or the definition's default. */
   baseUrl: string;
@@ -96,27 +95,35 @@ export interface CalDavPage {
 
 const xmlHead = '<?xml version="1.0" encoding="utf-8"?>\n';
 
-const PRINCIPAL_PROPFIND = `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>` +
+const PRINCIPAL_PROPFIND =
+  `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>` +
   '<d:current-user-principal/><c:calendar-home-set/><d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/>' +
   '<c:supported-calendar-component-set/></d:prop></d:propfind>';
 
 const HOME_SET_PROPFIND = `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><c:calendar-home-set/></d:prop></d:propfind>`;
 
-const CALENDARS_PROPFIND = `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>` +
+const CALENDARS_PROPFIND =
+  `${xmlHead}<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>` +
   '<d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/><c:supported-calendar-component-set/></d:prop></d:propfind>';
 
 function calendarQuery(from: Date, to: Date): string {
-  return `${xmlHead}<c:calendar-query xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>` +
+  return (
+    `${xmlHead}<c:calendar-query xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>` +
     `<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">` +
     `<c:time-range start="${formatUtcBasic(from.getTime())}" end="${formatUtcBasic(to.getTime())}"/>` +
-    '</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>';
+    '</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>'
+  );
 }
 
-const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&${({ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+const escapeXml = (text: string) =>
+  text.replace(/[<>&"']/g, (c) => `&${({ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
 
 function calendarMultiget(hrefs: string[]): string {
-  return `${xmlHead}<c:calendar-multiget xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>` +
-    hrefs.map((h) => `<d:href>${escapeXml(new URL(h).pathname)}</d:href>`).join('') + '</c:calendar-multiget>';
+  return (
+    `${xmlHead}<c:calendar-multiget xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>` +
+    hrefs.map((h) => `<d:href>${escapeXml(new URL(h).pathname)}</d:href>`).join('') +
+    '</c:calendar-multiget>'
+  );
 }
 
 function redacted(url: string): string {
@@ -139,38 +146,55 @@ function assertAllowedTarget(ctx: CalDavContext, target: string): void {
   };
   const isIp = /^[\d.]+$|^\[/.test(base.hostname);
   const parent = parentOf(base.hostname);
-  const sibling = !isIp && url.protocol === 'https:' && base.protocol === 'https:' &&
-    (url.hostname === parent || url.hostname.endsWith(`.${parent}`));
+  const sibling =
+    !isIp && url.protocol === 'https:' && base.protocol === 'https:' && (url.hostname === parent || url.hostname.endsWith(`.${parent}`));
   if (!sibling) {
-    throw new CalDavError('protocol', `The CalDAV server pointed to ${url.host}, which is not under ${base.host}; refused`, { url: redacted(target) });
+    throw new CalDavError('protocol', `The CalDAV server pointed to ${url.host}, which is not under ${base.host}; refused`, {
+      url: redacted(target),
+    });
   }
 }
 
-async function davRequest(ctx: CalDavContext, method: 'PROPFIND' | 'REPORT', url: string, depth: '0' | '1', body: string): Promise<DavResponse[]> {
+async function davRequest(
+  ctx: CalDavContext,
+  method: 'PROPFIND' | 'REPORT',
+  url: string,
+  depth: '0' | '1',
+  body: string,
+): Promise<DavResponse[]> {
   assertAllowedTarget(ctx, url);
-  const send = () => ctx.http.request({
-    method,
-    url,
-    body,
-    signal: ctx.signal,
-    headers: {
-      ...basicHeaders(ctx.username, ctx.password),
-      'content-type': 'application/xml; charset=utf-8',
-      accept: 'application/xml, text/xml',
-      depth,
-    },
-  });
+  const send = () =>
+    ctx.http.request({
+      method,
+      url,
+      body,
+      signal: ctx.signal,
+      headers: {
+        ...basicHeaders(ctx.username, ctx.password),
+        'content-type': 'application/xml; charset=utf-8',
+        accept: 'application/xml, text/xml',
+        depth,
+      },
+    });
   const res: SafeHttpResponse = ctx.retry
     ? await withRetries(send, {
-      ...ctx.retry,
-      signal: ctx.signal,
-      onRetry: (info) => {
-        ctx.log({ level: 'warn', message: 'CalDAV request failed; retrying', data: { method, url: redacted(url), attempt: info.attempt, status: info.status, delayMs: info.delayMs } });
-        ctx.retry?.onRetry?.(info);
-      },
-    })
+        ...ctx.retry,
+        signal: ctx.signal,
+        onRetry: (info) => {
+          ctx.log({
+            level: 'warn',
+            message: 'CalDAV request failed; retrying',
+            data: { method, url: redacted(url), attempt: info.attempt, status: info.status, delayMs: info.delayMs },
+          });
+          ctx.retry?.onRetry?.(info);
+        },
+      })
     : await send();
-  ctx.log({ level: 'debug', message: 'CalDAV request', data: { method: res.method, url: res.redactedUrl, status: res.status, durationMs: res.durationMs } });
+  ctx.log({
+    level: 'debug',
+    message: 'CalDAV request',
+    data: { method: res.method, url: res.redactedUrl, status: res.status, durationMs: res.durationMs },
+  });
   const where = res.redactedUrl;
   if (res.status === 207) return parseMultistatus(res.body, res.url);
   const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
@@ -184,7 +208,11 @@ async function davRequest(ctx: CalDavContext, method: 'PROPFIND' | 'REPORT', url
     // Some servers answer 200 with a multistatus body; anything else is not a WebDAV answer.
     const type = String(res.headers['content-type'] ?? '');
     if (/xml/i.test(type)) return parseMultistatus(res.body, res.url);
-    throw new CalDavError('protocol', `${method} ${redacted(url)} answered HTTP ${res.status} without a multistatus body; is this a CalDAV URL?`, details);
+    throw new CalDavError(
+      'protocol',
+      `${method} ${redacted(url)} answered HTTP ${res.status} without a multistatus body; is this a CalDAV URL?`,
+      details,
+    );
   }
   throw new CalDavError('http_error', `${method} ${redacted(url)} answered HTTP ${res.status}`, details);
 }
@@ -277,7 +305,11 @@ export async function discoverCalendars(ctx: CalDavContext): Promise<CalendarInf
     if (!base) throw new CalDavError('protocol', 'The CalDAV server named no principal or calendar home for these credentials');
     homeSets = [base.href]; // no principal support: the base URL is the calendar home
   }
-  ctx.log({ level: 'debug', message: 'CalDAV calendar home', data: { principal: principalUrl && redacted(principalUrl), homeSets: homeSets.map(redacted) } });
+  ctx.log({
+    level: 'debug',
+    message: 'CalDAV calendar home',
+    data: { principal: principalUrl && redacted(principalUrl), homeSets: homeSets.map(redacted) },
+  });
 
   const calendars = new Map<string, CalendarInfo>();
   for (const home of homeSets) {
@@ -363,10 +395,19 @@ export function objectsToRecords(
     try {
       events = parseEvents(object.data, (w) => warnings.push(w));
     } catch (err) {
-      ctx.log({ level: 'warn', message: 'CalDAV event could not be parsed; skipped', data: { href: redacted(object.href), error: (err as Error).message } });
+      ctx.log({
+        level: 'warn',
+        message: 'CalDAV event could not be parsed; skipped',
+        data: { href: redacted(object.href), error: (err as Error).message },
+      });
       continue;
     }
-    if (warnings.length > 0) ctx.log({ level: 'debug', message: 'iCalendar repaired while parsing', data: { href: redacted(object.href), warnings: warnings.slice(0, 10) } });
+    if (warnings.length > 0)
+      ctx.log({
+        level: 'debug',
+        message: 'iCalendar repaired while parsing',
+        data: { href: redacted(object.href), warnings: warnings.slice(0, 10) },
+      });
     for (const event of events) {
       let uid = event.uid;
       if (!uid) {
@@ -374,10 +415,20 @@ export function objectsToRecords(
         ctx.log({ level: 'warn', message: 'VEVENT without UID; using its URL as the id', data: { href: redacted(object.href) } });
       }
       // A server returns a whole series when any instance matches; an override outside the window is not in it.
-      if (window && event.recurrenceId !== null && !event.recurring && !overlaps(event.startMs, event.endMs, window.from.getTime(), window.to.getTime())) continue;
+      if (
+        window &&
+        event.recurrenceId !== null &&
+        !event.recurring &&
+        !overlaps(event.startMs, event.endMs, window.from.getTime(), window.to.getTime())
+      )
+        continue;
       const externalId = event.recurrenceId ? `${uid}#${event.recurrenceId}` : uid;
       if (records.has(externalId)) {
-        ctx.log({ level: 'warn', message: 'Duplicate CalDAV event id in one calendar; keeping the first', data: { href: redacted(object.href) } });
+        ctx.log({
+          level: 'warn',
+          message: 'Duplicate CalDAV event id in one calendar; keeping the first',
+          data: { href: redacted(object.href) },
+        });
         continue;
       }
       records.set(externalId, {

@@ -5,7 +5,8 @@
 // ------------------------------------------------------------------------------------------------------------
 // Errors
 
-export type CalDavErrorCode = 'unauthorized' | 'forbidden' | 'not_found' | 'rate_limited' | 'server_error' | 'http_error' | 'protocol' | 'invalid_request';
+export type CalDavErrorCode =
+  'unauthorized' | 'forbidden' | 'not_found' | 'rate_limited' | 'server_error' | 'http_error' | 'protocol' | 'invalid_request';
 
 export class CalDavError extends Error {
   /** HTTP status, when the failure was an HTTP answer (read by `withRetries`). */
@@ -93,7 +94,10 @@ function indexAfter(s: string, terminator: string, from: number, what: string): 
 
 /** A reader for the small XML subset WebDAV servers send: elements, attributes, namespaces, text, CDATA; no DTDs. */
 export function parseXml(body: Uint8Array | string): XmlElement {
-  const s = typeof body === 'string' ? Buffer.from(body, 'utf8').toString('latin1') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  const s =
+    typeof body === 'string'
+      ? Buffer.from(body, 'utf8').toString('latin1')
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
   const stack: XmlFrame[] = [];
   let root: XmlElement | null = null;
   let i = 0;

@@ -96,7 +96,14 @@ const MESSAGE_POINTERS = [
 ];
 /** Short machine codes worth adding when present. */
 const CODE_POINTERS = [
-  '/error/code', '/error/type', '/errorCode', '/0/errorCode', '/code', '/category', '/errors/0/extensions/code', '/extensions/code',
+  '/error/code',
+  '/error/type',
+  '/errorCode',
+  '/0/errorCode',
+  '/code',
+  '/category',
+  '/errors/0/extensions/code',
+  '/extensions/code',
 ];
 const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_MESSAGE = 200;
@@ -109,7 +116,10 @@ const CREDENTIAL_PATTERNS: [RegExp, string][] = [
 
 /** Strips control characters, masks the given secrets and credential-shaped text, and truncates. */
 export function sanitiseProviderText(text: string, secrets: Iterable<string>): string {
-  let out = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  let out = text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
   for (const [pattern, replacement] of CREDENTIAL_PATTERNS) out = out.replace(pattern, replacement);
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE - 1)}…` : out;

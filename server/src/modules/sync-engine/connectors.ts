@@ -49,16 +49,25 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
       const credentials = await tokens.getCredentials(orgId, integration.id);
       return {
         headers: async () => bearerHeaders(definition, await tokens.getAccessToken(orgId, integration.id)),
-        onUnauthorized: async () => { await tokens.getAccessToken(orgId, integration.id, { forceRefresh: true }); },
+        onUnauthorized: async () => {
+          await tokens.getAccessToken(orgId, integration.id, { forceRefresh: true });
+        },
         connectionValues: credentials.connectionValues,
       };
     }
     const secret = await storedSecret(orgId, integration);
-    const headers = definition.authType === 'api_key' ? bearerHeaders(definition, secret) : basicHeaders(integration.username ?? '', secret);
+    const headers =
+      definition.authType === 'api_key' ? bearerHeaders(definition, secret) : basicHeaders(integration.username ?? '', secret);
     return {
       headers: async () => headers,
       // A rejected API key or password does not get better by retrying.
-      onUnauthorized: async () => { throw new ConnectorError('http_status', `${definition.name} refused the stored credentials (401); replace them in the integration's settings`, false); },
+      onUnauthorized: async () => {
+        throw new ConnectorError(
+          'http_status',
+          `${definition.name} refused the stored credentials (401); replace them in the integration's settings`,
+          false,
+        );
+      },
       connectionValues: {},
     };
   }
@@ -66,7 +75,8 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
   return async ({ orgId, integration, sync, mode, cursor, log, signal }) => {
     const definition = getProvider(integration.provider);
     const resource = definition?.resources.find((r) => r.key === sync.resource);
-    if (!definition || !resource) throw new ConnectorError('unsupported', `Unknown provider resource ${integration.provider}.${sync.resource}`, false);
+    if (!definition || !resource)
+      throw new ConnectorError('unsupported', `Unknown provider resource ${integration.provider}.${sync.resource}`, false);
     if (definition.connector === 'caldav') {
       // Calendars have no "changed since" listing: every run reads a window around today.
       const now = Date.now();
@@ -75,17 +85,29 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
         baseUrl: apiBaseUrl(definition, integration.settings, {}, allowHttp),
         username: integration.username ?? '',
         password: await storedSecret(orgId, integration),
-        http, log, signal,
+        http,
+        log,
+        signal,
         retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 },
       };
-      return listEventPages(ctx, { window, cursor: (cursor as CalDavCursor | null)?.calendarIndex !== undefined ? (cursor as CalDavCursor) : null });
+      return listEventPages(ctx, {
+        window,
+        cursor: (cursor as CalDavCursor | null)?.calendarIndex !== undefined ? (cursor as CalDavCursor) : null,
+      });
     }
     const auth = await authFor(orgId, integration, definition);
     const values = { ...resource.pathDefaults, ...templateValues(definition, integration.settings, auth.connectionValues) };
     return listPages(
       {
-        definition, resource, templateValues: values, credentials: auth.headers, onUnauthorized: auth.onUnauthorized,
-        http, log, signal, allowHttp,
+        definition,
+        resource,
+        templateValues: values,
+        credentials: auth.headers,
+        onUnauthorized: auth.onUnauthorized,
+        http,
+        log,
+        signal,
+        allowHttp,
       },
       { mode, cursor: (cursor as ConnectorCursor | null) ?? null },
     );

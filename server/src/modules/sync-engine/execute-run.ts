@@ -61,11 +61,18 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
       await renew(hooks); // the caller's lock now postdates the claim's heartbeat
       const mapper = compileMappings(claimed.mappings.map(toFieldMapping));
       const resumed = run.resume_cursor != null;
-      log({ level: 'info', message: resumed ? 'Run resumed after the last committed page' : `Run started (${sync.mode} sync of ${resource})` });
+      log({
+        level: 'info',
+        message: resumed ? 'Run resumed after the last committed page' : `Run started (${sync.mode} sync of ${resource})`,
+      });
       const source = await openSource({
-        orgId: run.organization_id, integration, sync, mode: sync.mode,
+        orgId: run.organization_id,
+        integration,
+        sync,
+        mode: sync.mode,
         cursor: run.resume_cursor ?? (sync.mode === 'incremental' ? sync.cursor : null),
-        log, signal: abort.signal,
+        log,
+        signal: abort.signal,
       });
       const commit = async (page: SourcePage) => {
         const cancelled = await store.commitPage(run, { integrationId: integration.id, resource }, mapPage(mapper, page, log), pending);
@@ -73,7 +80,14 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
         if (cancelled) throw new RunCancelled('Cancelled by a user');
       };
       const { lastCursor, complete } = await commitEveryPage(source, commit);
-      await store.finish(run, { status: 'succeeded', cursorAfter: lastCursor, fullComplete: sync.mode === 'full' && complete, resource, integrationId: integration.id, pending });
+      await store.finish(run, {
+        status: 'succeeded',
+        cursorAfter: lastCursor,
+        fullComplete: sync.mode === 'full' && complete,
+        resource,
+        integrationId: integration.id,
+        pending,
+      });
     } catch (err) {
       abort.abort(); // stops a page fetch still in flight
       const cancelled = err instanceof RunCancelled;
@@ -154,7 +168,10 @@ export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry:
     if (errors.length) {
       failed++;
       if (failed <= LOGGED_FAILURES_PER_PAGE) {
-        log({ level: 'warn', message: `Record ${page.externalIds[i]} skipped: ${errors.map((e) => `${e.target}: ${e.message}`).join('; ')}` });
+        log({
+          level: 'warn',
+          message: `Record ${page.externalIds[i]} skipped: ${errors.map((e) => `${e.target}: ${e.message}`).join('; ')}`,
+        });
       }
       return;
     }
@@ -166,9 +183,12 @@ export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry:
 /** A stored field mapping as the mapping compiler takes it. */
 function toFieldMapping(m: Selectable<FieldMappingsTable>): FieldMapping {
   return {
-    source: m.source, target: m.target,
-    ...(m.transform ? { transform: m.transform } : {}), ...(m.args != null ? { args: m.args } : {}),
-    ...(m.required ? { required: true } : {}), ...(m.default_value != null ? { default: m.default_value } : {}),
+    source: m.source,
+    target: m.target,
+    ...(m.transform ? { transform: m.transform } : {}),
+    ...(m.args != null ? { args: m.args } : {}),
+    ...(m.required ? { required: true } : {}),
+    ...(m.default_value != null ? { default: m.default_value } : {}),
   } as FieldMapping;
 }
 

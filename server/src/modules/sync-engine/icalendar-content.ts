@@ -141,7 +141,13 @@ export function parseICalendar(input: string | Uint8Array): ICalParseResult {
       if (at < 0) {
         warnings.push(`line ${index + 1}: END:${name} without BEGIN; ignored`);
       } else {
-        if (at !== stack.length - 1) warnings.push(`line ${index + 1}: END:${name} closes unterminated ${stack.slice(at + 1).map((c) => c.name).join(', ')}`);
+        if (at !== stack.length - 1)
+          warnings.push(
+            `line ${index + 1}: END:${name} closes unterminated ${stack
+              .slice(at + 1)
+              .map((c) => c.name)
+              .join(', ')}`,
+          );
         stack.length = at;
       }
       last = null;

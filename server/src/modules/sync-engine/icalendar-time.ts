@@ -2,7 +2,16 @@
  * A date-time property value (DTSTART, DTEND, RECURRENCE-ID, EXDATE) resolved with its TZID to a date,
  * a UTC instant, a zoned instant or a floating local time; its record form, and duration arithmetic on it.
  */
-import { DAY_MS, fieldsToMs, formatDate, formatLocal, formatUtc, type LocalDateTime, msToFields, parseDateTimeValue } from './icalendar-datetime.js';
+import {
+  DAY_MS,
+  fieldsToMs,
+  formatDate,
+  formatLocal,
+  formatUtc,
+  type LocalDateTime,
+  msToFields,
+  parseDateTimeValue,
+} from './icalendar-datetime.js';
 import { localToUtc, type ZoneResolver } from './icalendar-zones.js';
 
 /** A DTSTART/DTEND/RECURRENCE-ID/EXDATE value, resolved. */
@@ -13,7 +22,12 @@ export type ICalTime =
   | { kind: 'floating'; fields: LocalDateTime; tzid?: string };
 
 /** One value (properties such as EXDATE may hold a comma-separated list: call once per item). */
-export function resolveTime(value: string, params: Record<string, string[]>, zones: ZoneResolver, warn?: (message: string) => void): ICalTime | null {
+export function resolveTime(
+  value: string,
+  params: Record<string, string[]>,
+  zones: ZoneResolver,
+  warn?: (message: string) => void,
+): ICalTime | null {
   const forceDate = params.VALUE?.[0]?.toUpperCase() === 'DATE';
   const parsed = parseDateTimeValue(value, forceDate);
   if (!parsed) return null;

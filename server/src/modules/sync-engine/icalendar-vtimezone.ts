@@ -19,15 +19,29 @@ export function parseRrule(value: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of value.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim().toUpperCase()] = part.slice(eq + 1).trim().toUpperCase();
+    if (eq > 0)
+      out[part.slice(0, eq).trim().toUpperCase()] = part
+        .slice(eq + 1)
+        .trim()
+        .toUpperCase();
   }
   return out;
 }
 
 /** Day of month for a BYDAY entry (`-1SU`, `2SU`, `SU`) in a month, optionally constrained by BYMONTHDAY. */
-function ruleDay(year: number, month: number, byday: string | undefined, bymonthday: string | undefined, fallbackDay: number): number | null {
+function ruleDay(
+  year: number,
+  month: number,
+  byday: string | undefined,
+  bymonthday: string | undefined,
+  fallbackDay: number,
+): number | null {
   const last = daysInMonth(year, month);
-  const monthDays = bymonthday?.split(',').map(Number).filter((n) => Number.isInteger(n) && n !== 0).map((n) => (n > 0 ? n : last + n + 1));
+  const monthDays = bymonthday
+    ?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n !== 0)
+    .map((n) => (n > 0 ? n : last + n + 1));
   if (!byday) return monthDays?.[0] ?? Math.min(fallbackDay, last);
   const m = /^([+-]?\d{1,2})?(SU|MO|TU|WE|TH|FR|SA)$/.exec(byday.split(',')[0]);
   if (!m) return null;
@@ -109,7 +123,8 @@ export function vtimezoneOffset(observances: Observance[], utcMs: number): numbe
   for (const o of observances) {
     // Onsets are wall-clock times in the offset in force before them (TZOFFSETFROM).
     const onset = latestOnset(o, utcMs + o.offsetFrom);
-    if (onset !== null && (best === null || onset - o.offsetFrom > best.onsetUtc)) best = { onsetUtc: onset - o.offsetFrom, offset: o.offsetTo };
+    if (onset !== null && (best === null || onset - o.offsetFrom > best.onsetUtc))
+      best = { onsetUtc: onset - o.offsetFrom, offset: o.offsetTo };
   }
   if (best) return best.offset;
   // Before every onset: the earliest observance's "from" offset was in force.

@@ -47,7 +47,14 @@ export function zoneOffsetMs(zone: string, ms: number): number {
   for (const part of formatter.formatToParts(new Date(at))) parts[part.type] = part.value;
   let year = Number(parts.year);
   if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
-  const local = fieldsToMs({ year, month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second) });
+  const local = fieldsToMs({
+    year,
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  });
   return local - at;
 }
 
@@ -101,8 +108,8 @@ export class ZoneResolver {
     const zone = ianaFromTzid(tzid);
     if (zone) return { zone, via: 'iana', offsetAt: (t) => zoneOffsetMs(zone, t) };
     const key = tzid.trim();
-    const observances = this.vtimezones.get(key) ??
-      [...this.vtimezones.entries()].find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+    const observances =
+      this.vtimezones.get(key) ?? [...this.vtimezones.entries()].find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
     if (!observances || observances.length === 0) return null;
     return { zone: key, via: 'vtimezone', offsetAt: (utcMs) => vtimezoneOffset(observances, utcMs) ?? 0 };
   }

@@ -26,11 +26,27 @@ import { addDuration, formatTime, type ICalTime, resolveTime, timeToMs } from '.
 import { ZoneResolver } from './icalendar-zones.js';
 
 export {
-  param, parseContentLine, parseICalendar, prop, splitTextList, unescapeText, unfoldLines,
-  type ICalComponent, type ICalParseResult, type ICalProperty,
+  param,
+  parseContentLine,
+  parseICalendar,
+  prop,
+  splitTextList,
+  unescapeText,
+  unfoldLines,
+  type ICalComponent,
+  type ICalParseResult,
+  type ICalProperty,
 } from './icalendar-content.js';
 export {
-  fieldsToMs, formatDate, formatLocal, formatUtc, formatUtcBasic, msToFields, parseDateTimeValue, parseDuration, parseUtcOffset,
+  fieldsToMs,
+  formatDate,
+  formatLocal,
+  formatUtc,
+  formatUtcBasic,
+  msToFields,
+  parseDateTimeValue,
+  parseDuration,
+  parseUtcOffset,
   type LocalDateTime,
 } from './icalendar-datetime.js';
 export { addDuration, formatTime, resolveTime, timeToMs, type ICalTime } from './icalendar-time.js';
@@ -141,17 +157,27 @@ export function parseEvent(vevent: ICalComponent, zones: ZoneResolver, warn: (me
     start: start ? formatTime(start) : null,
     end: end ? formatTime(end) : null,
     allDay: start?.kind === 'date',
-    timezone: !start ? null : start.kind === 'utc' ? 'UTC' : start.kind === 'zoned' ? start.zone : start.kind === 'floating' ? start.tzid ?? null : null,
+    timezone: !start
+      ? null
+      : start.kind === 'utc'
+        ? 'UTC'
+        : start.kind === 'zoned'
+          ? start.zone
+          : start.kind === 'floating'
+            ? (start.tzid ?? null)
+            : null,
     rrule,
     exdates,
     status: prop(vevent, 'STATUS')?.value.trim().toUpperCase() || null,
     organizer: organizerProp ? address(organizerProp) : null,
-    attendees: vevent.properties.filter((p) => p.name === 'ATTENDEE').map((p) => ({
-      ...address(p),
-      role: param(p, 'ROLE')?.toUpperCase() ?? null,
-      partstat: param(p, 'PARTSTAT')?.toUpperCase() ?? null,
-      rsvp: param(p, 'RSVP')?.toUpperCase() === 'TRUE',
-    })),
+    attendees: vevent.properties
+      .filter((p) => p.name === 'ATTENDEE')
+      .map((p) => ({
+        ...address(p),
+        role: param(p, 'ROLE')?.toUpperCase() ?? null,
+        partstat: param(p, 'PARTSTAT')?.toUpperCase() ?? null,
+        rsvp: param(p, 'RSVP')?.toUpperCase() === 'TRUE',
+      })),
     lastModified: utcOf(prop(vevent, 'LAST-MODIFIED'), zones) ?? utcOf(prop(vevent, 'DTSTAMP'), zones),
     sequence: Number.isFinite(sequence) ? sequence : 0,
     startMs: start ? timeToMs(start) : null,

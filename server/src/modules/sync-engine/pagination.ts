@@ -73,7 +73,11 @@ export function resolveNextUrl(next: string, apiBase: string): string {
     if (/^[a-z][a-z0-9+.-]*:/i.test(next) || next.startsWith('//')) resolved = new URL(next);
     else if (next.startsWith('/')) {
       const basePath = base.pathname.replace(/\/+$/, '');
-      resolved = new URL(basePath === '' || next.startsWith(`${basePath}/`) || next === basePath ? `${base.origin}${next}` : `${base.origin}${basePath}${next}`);
+      resolved = new URL(
+        basePath === '' || next.startsWith(`${basePath}/`) || next === basePath
+          ? `${base.origin}${next}`
+          : `${base.origin}${basePath}${next}`,
+      );
     } else resolved = new URL(next, apiBase.endsWith('/') ? apiBase : `${apiBase}/`);
   } catch {
     throw new PaginationError('unsafe_next_url', 'The provider returned a next-page link that is not a valid URL');
@@ -137,7 +141,7 @@ export function nextPosition(pagination: Pagination, page: PageFacts): NextPosit
       return next === null ? null : { url: resolveNextUrl(next, page.apiBase) };
     }
     case 'offset_total': {
-      const offset = ('offset' in page.position ? page.position.offset : pagination.firstOffset ?? 0) + rawRecords.length;
+      const offset = ('offset' in page.position ? page.position.offset : (pagination.firstOffset ?? 0)) + rawRecords.length;
       const total = pagination.totalPath === undefined ? undefined : readJsonPointer(body, pagination.totalPath);
       if (typeof total === 'number' && Number.isFinite(total)) {
         // Offsets counted from 1 reach the end one past the total.

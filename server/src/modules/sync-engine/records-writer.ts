@@ -81,7 +81,9 @@ function pageRowsJson(records: Iterable<RecordInput>): string {
   for (const r of records) {
     const data = canonicalJson(r.data);
     // Hashes are base64url, so they need no escaping.
-    parts.push(`[${jsonText(r.externalId)},"${hashCanonicalText(data)}",${r.sourceUpdatedAt === null ? 'null' : jsonText(r.sourceUpdatedAt)},${data}]`);
+    parts.push(
+      `[${jsonText(r.externalId)},"${hashCanonicalText(data)}",${r.sourceUpdatedAt === null ? 'null' : jsonText(r.sourceUpdatedAt)},${data}]`,
+    );
   }
   return `[${parts.join(',')}]`;
 }
@@ -98,7 +100,8 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /** After a complete full run: every live record of the resource this run did not see is gone upstream. */
 export async function markUnseenDeleted(tx: Tx, target: { integrationId: string; resource: string; runId: string }): Promise<number> {
-  const r = await tx.updateTable('records')
+  const r = await tx
+    .updateTable('records')
     .set({ deleted_at: new Date(), updated_at: new Date() })
     .where('integration_id', '=', target.integrationId)
     .where('resource', '=', target.resource)

@@ -79,6 +79,9 @@ export interface ListPagesOptions {
   cursor: ConnectorCursor | null;
 }
 
-export const DEFAULT_RETRY: Readonly<Required<Pick<ConnectorRetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>> =
-  Object.freeze({ maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 });
+export const DEFAULT_RETRY: Readonly<Required<Pick<ConnectorRetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>> = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+});
 export const DEFAULT_MAX_PAGES = 100_000;

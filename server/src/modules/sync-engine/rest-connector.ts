@@ -89,7 +89,14 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
     const body = decodeBody(definition, request, response, transport.secrets);
     const rawRecords = recordList(definition, resource, request, response, body);
     marks.latestToken = syncTokenOf(resource, body) ?? marks.latestToken;
-    let next = nextPosition(shape.pagination, { body, headers: response.headers, rawRecords, position: position.next, pageSize, apiBase: endpoint.apiBase });
+    let next = nextPosition(shape.pagination, {
+      body,
+      headers: response.headers,
+      rawRecords,
+      position: position.next,
+      pageSize,
+      apiBase: endpoint.apiBase,
+    });
     const page = readRecords(rawRecords, readers, stopAtOf(resource, position), marks.highWater);
     marks.highWater = page.highWater;
     if (page.skipped > 0) {

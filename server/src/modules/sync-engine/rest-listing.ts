@@ -115,7 +115,7 @@ export function shapeOf(resource: ResourceDefinition, position: ListingPosition)
 }
 
 export function lookbackOf(incremental: Incremental | undefined): number {
-  return incremental && 'lookbackSeconds' in incremental ? incremental.lookbackSeconds ?? 0 : 0;
+  return incremental && 'lookbackSeconds' in incremental ? (incremental.lookbackSeconds ?? 0) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,7 +156,10 @@ export function freshPosition(
 export function sinceListing(resource: ResourceDefinition, sinceIso: string, now: () => number): ListingPosition {
   const incremental = resource.incremental;
   return incremental && incremental.style !== 'sync_token' && incremental.style !== 'stop_at_older'
-    ? freshPosition(resource, 'since', now, { sinceIso, sinceValue: formatSince(sinceIso, incremental.format, lookbackOf(incremental), now()) })
+    ? freshPosition(resource, 'since', now, {
+        sinceIso,
+        sinceValue: formatSince(sinceIso, incremental.format, lookbackOf(incremental), now()),
+      })
     : freshPosition(resource, 'since', now, { sinceIso, sinceValue: sinceIso });
 }
 
@@ -172,11 +175,22 @@ export interface ListingStart {
  * full run only a full listing), else a changes listing from the stored sync token, a since listing from the stored
  * high-water mark, or a full listing.
  */
-export function startListing(resource: ResourceDefinition, mode: 'full' | 'incremental', cursor: ConnectorCursor | null, now: () => number): ListingStart {
+export function startListing(
+  resource: ResourceDefinition,
+  mode: 'full' | 'incremental',
+  cursor: ConnectorCursor | null,
+  now: () => number,
+): ListingStart {
   const input = cursor ?? {};
   const startSince = normaliseTimestamp(input.since ?? null);
   const startToken = typeof input.syncToken === 'string' && input.syncToken !== '' ? input.syncToken : null;
-  const marks: ListingMarks = { startSince, startToken, highWater: normaliseTimestamp(input.highWater ?? null), latestToken: null, restartedFull: false };
+  const marks: ListingMarks = {
+    startSince,
+    startToken,
+    highWater: normaliseTimestamp(input.highWater ?? null),
+    latestToken: null,
+    restartedFull: false,
+  };
   const notes: ConnectorLogEntry[] = [];
   const data = { resource: resource.key };
   const stored = input.page;
@@ -204,8 +218,10 @@ export function startListing(resource: ResourceDefinition, mode: 'full' | 'incre
     notes.push({ level: 'warn', message: `Resource "${resource.key}" has no incremental listing; listing everything`, data });
   }
   let position: ListingPosition;
-  if (mode === 'incremental' && incremental?.style === 'sync_token' && startToken) position = freshPosition(resource, 'changes', now, { token: startToken });
-  else if (mode === 'incremental' && incremental && incremental.style !== 'sync_token' && startSince) position = sinceListing(resource, startSince, now);
+  if (mode === 'incremental' && incremental?.style === 'sync_token' && startToken)
+    position = freshPosition(resource, 'changes', now, { token: startToken });
+  else if (mode === 'incremental' && incremental && incremental.style !== 'sync_token' && startSince)
+    position = sinceListing(resource, startSince, now);
   else position = freshPosition(resource, 'full', now);
   return { position, marks, notes };
 }
@@ -236,7 +252,11 @@ export function restartAfterRefusal(
     return {
       position: { ...freshPosition(resource, 'full', now), pages: position.pages },
       tokenExpired: true,
-      note: { level: 'warn', message: `${definition.name} no longer accepts the sync token; listing everything instead`, data: { resource: resource.key } },
+      note: {
+        level: 'warn',
+        message: `${definition.name} no longer accepts the sync token; listing everything instead`,
+        data: { resource: resource.key },
+      },
     };
   }
   const { highWater } = marks;
@@ -264,7 +284,7 @@ export function restartAfterRefusal(
 
 /** stop_at_older listings end at the first record not newer than their bound; other listings read every record. */
 export function stopAtOf(resource: ResourceDefinition, position: ListingPosition): string | null {
-  return position.kind === 'since' && resource.incremental?.style === 'stop_at_older' ? position.sinceIso ?? null : null;
+  return position.kind === 'since' && resource.incremental?.style === 'stop_at_older' ? (position.sinceIso ?? null) : null;
 }
 
 /**
@@ -274,7 +294,10 @@ export function stopAtOf(resource: ResourceDefinition, position: ListingPosition
 export function rememberNextPosition(seen: Set<string>, next: NextPosition, current: NextPosition, providerName: string): void {
   const key = JSON.stringify(next);
   if (seen.has(key) || key === JSON.stringify(current)) {
-    throw new PaginationError('cursor_repeated', `${providerName} returned the same next-page position twice; the listing was stopped to avoid a loop`);
+    throw new PaginationError(
+      'cursor_repeated',
+      `${providerName} returned the same next-page position twice; the listing was stopped to avoid a loop`,
+    );
   }
   seen.add(key);
 }
@@ -285,11 +308,14 @@ export function resumeCursor(position: ListingPosition, marks: ListingMarks): Co
 }
 
 /** The cursor yielded with the last page: no listing in progress, and the next incremental run's starting point. */
-export function finalCursor(resource: ResourceDefinition, position: ListingPosition, marks: ListingMarks, now: () => number): ConnectorCursor {
+export function finalCursor(
+  resource: ResourceDefinition,
+  position: ListingPosition,
+  marks: ListingMarks,
+  now: () => number,
+): ConnectorCursor {
   const mark =
-    resource.updatedAtPath === null
-      ? new Date(Date.parse(position.startedAt) - START_TIME_SAFETY_MS).toISOString()
-      : marks.highWater;
+    resource.updatedAtPath === null ? new Date(Date.parse(position.startedAt) - START_TIME_SAFETY_MS).toISOString() : marks.highWater;
   // Never ahead of our own clock: a record stamped in the future must not hide later changes.
   const clock = new Date(now()).toISOString();
   const since = laterOf(mark !== null && mark > clock ? clock : mark, marks.startSince);

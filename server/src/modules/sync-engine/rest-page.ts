@@ -13,7 +13,12 @@ import { normaliseTimestamp } from './timestamps.js';
  */
 
 /** The body of a 2xx answer; a body that is not JSON, or that reports an error at `errorPath`, is a ProviderRequestError. */
-export function decodeBody(definition: ProviderDefinition, request: BuiltRequest, response: SafeHttpResponse, secrets: Iterable<string>): unknown {
+export function decodeBody(
+  definition: ProviderDefinition,
+  request: BuiltRequest,
+  response: SafeHttpResponse,
+  secrets: Iterable<string>,
+): unknown {
   let body: unknown;
   try {
     body = response.json();
@@ -135,9 +140,14 @@ export function readRecords(rawRecords: unknown[], readers: RecordReaders, stopA
 export function compilePointer(pointer: string): (document: unknown) => unknown {
   if (pointer === '') return (document) => document;
   if (!pointer.startsWith('/')) throw new Error(`Not a JSON Pointer: "${pointer}"`);
-  const steps = pointer.slice(1).split('/').map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const steps = pointer
+    .slice(1)
+    .split('/')
+    .map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'));
   const step = (current: unknown, name: string): unknown =>
-    current !== null && typeof current === 'object' && Object.hasOwn(current, name) ? (current as Record<string, unknown>)[name] : undefined;
+    current !== null && typeof current === 'object' && Object.hasOwn(current, name)
+      ? (current as Record<string, unknown>)[name]
+      : undefined;
   if (steps.length === 1) {
     const [name] = steps;
     return (document) => step(document, name);

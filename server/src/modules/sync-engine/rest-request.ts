@@ -54,7 +54,12 @@ export interface ApiEndpoint {
 }
 
 /** The request for the page at `position` of a listing of this shape. */
-export function buildRequest(endpoint: ApiEndpoint, shape: ListingShape, position: ListingPosition, pageSize: number | undefined): BuiltRequest {
+export function buildRequest(
+  endpoint: ApiEndpoint,
+  shape: ListingShape,
+  position: ListingPosition,
+  pageSize: number | undefined,
+): BuiltRequest {
   const next = position.next;
   const { pagination } = shape;
   if ('url' in next) {
@@ -103,5 +108,7 @@ function firstParams(shape: ListingShape, position: ListingPosition, pageSize: n
 
 function encodeRequest(endpoint: ApiEndpoint, method: 'GET' | 'POST', path: string, params: Record<string, unknown>): BuiltRequest {
   const url = apiUrl(endpoint.apiBase, path, endpoint.values, endpoint.allowHttp);
-  return method === 'GET' ? { method: 'GET', url: withQuery(url, queryString(params)) } : { method: 'POST', url, body: JSON.stringify(params) };
+  return method === 'GET'
+    ? { method: 'GET', url: withQuery(url, queryString(params)) }
+    : { method: 'POST', url, body: JSON.stringify(params) };
 }

@@ -67,7 +67,13 @@ export function createRestTransport(ctx: RestConnectorContext, log: ConnectorLog
         throw new ProviderRequestError(
           'network',
           `Could not reach ${definition.name}: ${err.message}`,
-          { status: null, method: request.method, url: err.url ?? urlForMessage(request.url), retryable: isRetryableError(err), attempts: attempts.count },
+          {
+            status: null,
+            method: request.method,
+            url: err.url ?? urlForMessage(request.url),
+            retryable: isRetryableError(err),
+            attempts: attempts.count,
+          },
           { cause: err },
         );
       }
@@ -159,8 +165,12 @@ export function withResetAsRetryAfter(definition: ProviderDefinition, res: SafeH
   const waitMs = customValue !== undefined ? undefined : resetWaitMs(definition, res, now);
   const retryAfter =
     customValue !== undefined
-      ? Array.isArray(customValue) ? customValue[0] : customValue
-      : waitMs !== undefined ? String(Math.ceil(waitMs / 1000)) : undefined;
+      ? Array.isArray(customValue)
+        ? customValue[0]
+        : customValue
+      : waitMs !== undefined
+        ? String(Math.ceil(waitMs / 1000))
+        : undefined;
   return retryAfter === undefined ? res : { ...res, headers: { ...res.headers, 'retry-after': retryAfter } };
 }
 
@@ -228,6 +238,14 @@ export function statusError(
   return new ProviderRequestError(
     'http_status',
     `${definition.name} answered HTTP ${status} to ${request.method} ${urlForMessage(res.redactedUrl)}${hint}${providerMessage ? `: ${providerMessage}` : ''}`,
-    { status, method: request.method, url: res.redactedUrl, retryable, providerMessage, attempts, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+    {
+      status,
+      method: request.method,
+      url: res.redactedUrl,
+      retryable,
+      providerMessage,
+      attempts,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
   );
 }

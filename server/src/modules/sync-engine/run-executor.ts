@@ -35,7 +35,10 @@ export function createRunExecutor({ db, openSource, logger, concurrency = 4, sta
   const heartbeatMs = Math.max(1000, Math.floor(staleRunMs / 4));
   const { execute, executeClaimed } = createRunExecution({ store, openSource, logger, heartbeatMs });
   const pool = createRunPool({
-    concurrency, logger, claimOldest: store.claimOldest, executeClaimed,
+    concurrency,
+    logger,
+    claimOldest: store.claimOldest,
+    executeClaimed,
     execute: (orgId, runId) => execute(orgId, runId),
   });
   return {

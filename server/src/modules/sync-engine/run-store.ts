@@ -24,12 +24,26 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
    * One page, in one transaction: its records, the run's counters and resume cursor, and the pending log entries
    * (drained) followed by the batch line. Returns whether a user asked to cancel the run.
    */
-  async function commitPage(run: SyncRunRow, target: { integrationId: string; resource: string }, page: CommittedPage, pending: SourceLogEntry[]): Promise<boolean> {
+  async function commitPage(
+    run: SyncRunRow,
+    target: { integrationId: string; resource: string },
+    page: CommittedPage,
+    pending: SourceLogEntry[],
+  ): Promise<boolean> {
     const orgId = run.organization_id;
     return inScope(db, { org: orgId }, async (tx) => {
-      const counts = await upsertRecords(tx, { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id }, page.batch);
+      const counts = await upsertRecords(
+        tx,
+        { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id },
+        page.batch,
+      );
       const cancelRequested = await runsRepo.addPageProgress(tx, run.id, {
-        fetched: page.fetched, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: page.failed, resumeCursor: page.cursor,
+        fetched: page.fetched,
+        created: counts.created,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        failed: page.failed,
+        resumeCursor: page.cursor,
       });
       pending.push({
         level: 'info',
@@ -48,15 +62,32 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
     const orgId = run.organization_id;
     await inScope(db, { org: orgId }, async (tx) => {
       const succeeded = outcome.status === 'succeeded';
-      const deleted = succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
-        ? await markUnseenDeleted(tx, { integrationId: outcome.integrationId, resource: outcome.resource, runId: run.id })
-        : 0;
+      const deleted =
+        succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
+          ? await markUnseenDeleted(tx, { integrationId: outcome.integrationId, resource: outcome.resource, runId: run.id })
+          : 0;
       const now = new Date();
-      const cursorAfter = succeeded ? outcome.cursorAfter ?? null : undefined;
-      const s = await runsRepo.finishRun(tx, run.id, { status: outcome.status, finishedAt: now, error: outcome.error ?? null, deleted, cursorAfter });
-      const stats = { fetched: s.fetched, created: s.created, updated: s.updated, unchanged: s.unchanged, deleted: s.deleted, failed: s.failed };
+      const cursorAfter = succeeded ? (outcome.cursorAfter ?? null) : undefined;
+      const s = await runsRepo.finishRun(tx, run.id, {
+        status: outcome.status,
+        finishedAt: now,
+        error: outcome.error ?? null,
+        deleted,
+        cursorAfter,
+      });
+      const stats = {
+        fetched: s.fetched,
+        created: s.created,
+        updated: s.updated,
+        unchanged: s.unchanged,
+        deleted: s.deleted,
+        failed: s.failed,
+      };
       const summary = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${outcome.error ? ` — ${outcome.error}` : ''}`;
-      await writeLogs(tx, run, [...(outcome.pending ?? []), { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats } }]);
+      await writeLogs(tx, run, [
+        ...(outcome.pending ?? []),
+        { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats } },
+      ]);
 
       await syncsRepo.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
       const integration = await integrationsRepo.lockIntegration(tx, orgId, run.integration_id);
@@ -79,9 +110,11 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
       inScope(db, { platform: true }, (tx) => runsRepo.claimOldestRuns(tx, limit, staleBefore())),
 
     /** Prepares a run claimed with claimOldest. */
-    prepare: (run: SyncRunRow): Promise<ClaimedRun> => inScope(db, { org: run.organization_id }, (tx) => prepareRun(tx, run.organization_id, run)),
+    prepare: (run: SyncRunRow): Promise<ClaimedRun> =>
+      inScope(db, { org: run.organization_id }, (tx) => prepareRun(tx, run.organization_id, run)),
 
-    heartbeat: (orgId: string, runId: string): Promise<void> => inScope(db, { org: orgId }, (tx) => runsRepo.touchHeartbeat(tx, orgId, runId)),
+    heartbeat: (orgId: string, runId: string): Promise<void> =>
+      inScope(db, { org: orgId }, (tx) => runsRepo.touchHeartbeat(tx, orgId, runId)),
 
     commitPage,
     finish,
@@ -138,18 +171,32 @@ export function integrationAfterRun(
 ) {
   if (outcome.status === 'failed') {
     const errors = integration.error_count + 1;
-    const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : errors >= FAILURES_BEFORE_ERROR ? 'ERROR' : stillSyncing ? 'SYNCING' : 'ACTIVE';
+    const status: IntegrationStatus =
+      integration.status === 'PAUSED' ? 'PAUSED' : errors >= FAILURES_BEFORE_ERROR ? 'ERROR' : stillSyncing ? 'SYNCING' : 'ACTIVE';
     return { error_count: errors, last_error: outcome.error ?? 'Sync failed', status };
   }
   const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : stillSyncing ? 'SYNCING' : 'ACTIVE';
-  return { status, ...(outcome.status === 'succeeded' ? { last_sync_at: now, error_count: 0, verified_at: integration.verified_at ?? now } : {}) };
+  return {
+    status,
+    ...(outcome.status === 'succeeded' ? { last_sync_at: now, error_count: 0, verified_at: integration.verified_at ?? now } : {}),
+  };
 }
 
 /** Appends log entries to the run's log, one millisecond apart so they keep their order. */
 async function writeLogs(tx: Tx, run: SyncRunRow, entries: SourceLogEntry[]): Promise<void> {
   const base = Date.now();
-  await runsRepo.insertLogs(tx, entries.map((e, i) => ({
-    id: uuidv7(base + i), organization_id: run.organization_id, run_id: run.id, integration_id: run.integration_id, sync_id: run.sync_id,
-    at: new Date(base + i), level: e.level as LogLevel, message: e.message.slice(0, 2000), data: e.data ? JSON.stringify(e.data) : null,
-  })));
+  await runsRepo.insertLogs(
+    tx,
+    entries.map((e, i) => ({
+      id: uuidv7(base + i),
+      organization_id: run.organization_id,
+      run_id: run.id,
+      integration_id: run.integration_id,
+      sync_id: run.sync_id,
+      at: new Date(base + i),
+      level: e.level as LogLevel,
+      message: e.message.slice(0, 2000),
+      data: e.data ? JSON.stringify(e.data) : null,
+    })),
+  );
 }

@@ -8,7 +8,11 @@
 export const DAY_MS = 86_400_000;
 
 export function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -82,8 +86,12 @@ export function utcMillisecondIso(text: string): string | null {
     return null;
   }
   if (
-    text.charCodeAt(4) !== MINUS || text.charCodeAt(7) !== MINUS || text.charCodeAt(10) !== 84 /* T */ ||
-    text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON || text.charCodeAt(19) !== 46 /* . */ ||
+    text.charCodeAt(4) !== MINUS ||
+    text.charCodeAt(7) !== MINUS ||
+    text.charCodeAt(10) !== 84 /* T */ ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON ||
+    text.charCodeAt(19) !== 46 /* . */ ||
     digitsAt(text, 20, 3) < 0
   ) {
     return null;

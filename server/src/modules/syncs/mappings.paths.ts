@@ -36,12 +36,15 @@ export function parsePath(path: string): PathSegment[] {
         try {
           name = JSON.parse(inner);
         } catch {
-          throw new PathSyntaxError(`has a malformed quoted name ${inner} at position ${i} (write it as a JSON string, e.g. ["Account Id"])`);
+          throw new PathSyntaxError(
+            `has a malformed quoted name ${inner} at position ${i} (write it as a JSON string, e.g. ["Account Id"])`,
+          );
         }
         if (typeof name !== 'string' || name === '') throw new PathSyntaxError(`has an empty quoted name at position ${i}`);
         segments.push(checkName(name));
       } else {
-        if (!INDEX.test(inner)) throw new PathSyntaxError(`has "[${inner}]" at position ${i}; use [0], [1], … for array items or ["name"] for names`);
+        if (!INDEX.test(inner))
+          throw new PathSyntaxError(`has "[${inner}]" at position ${i}; use [0], [1], … for array items or ["name"] for names`);
         segments.push(Number(inner));
       }
       i = close + 1;
@@ -49,13 +52,16 @@ export function parsePath(path: string): PathSegment[] {
       let j = i + 1;
       while (j < path.length && NAME_CHAR.test(path[j])) j++;
       const name = path.slice(i, j);
-      if (ALL_DIGITS.test(name)) throw new PathSyntaxError(`has ".${name}" at position ${i}; write [${name}] for an array item or ["${name}"] for a name`);
+      if (ALL_DIGITS.test(name))
+        throw new PathSyntaxError(`has ".${name}" at position ${i}; write [${name}] for an array item or ["${name}"] for a name`);
       segments.push(checkName(name));
       i = j;
     } else {
-      throw new PathSyntaxError(afterDot || i === 0
-        ? `expects a name at position ${i}, found "${c}" (quote unusual names: ["my name"])`
-        : `has an unexpected "${c}" at position ${i}`);
+      throw new PathSyntaxError(
+        afterDot || i === 0
+          ? `expects a name at position ${i}, found "${c}" (quote unusual names: ["my name"])`
+          : `has an unexpected "${c}" at position ${i}`,
+      );
     }
     afterDot = false;
     if (i < path.length) {

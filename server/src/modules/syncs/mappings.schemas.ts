@@ -8,8 +8,19 @@ import { StrictObject } from '../../lib/schemas.js';
  * messages naming the mapping index and field. The syntax itself is documented there.
  */
 export const TRANSFORMS = [
-  'string', 'number', 'boolean', 'date', 'lowercase', 'uppercase', 'trim',
-  'split', 'join', 'default', 'constant', 'template', 'value_map',
+  'string',
+  'number',
+  'boolean',
+  'date',
+  'lowercase',
+  'uppercase',
+  'trim',
+  'split',
+  'join',
+  'default',
+  'constant',
+  'template',
+  'value_map',
 ] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
 
@@ -36,12 +47,7 @@ export const RESERVED_SEGMENTS = ['__proto__', 'constructor', 'prototype'] as co
 export const TARGET_PATTERN =
   '^(?!(?:.*\\.)?(?:__proto__|constructor|prototype)(?:\\.|$))[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*$';
 
-const LiteralScalar = Type.Union([
-  Type.String({ maxLength: MAX_LITERAL_STRING_LENGTH }),
-  Type.Number(),
-  Type.Boolean(),
-  Type.Null(),
-]);
+const LiteralScalar = Type.Union([Type.String({ maxLength: MAX_LITERAL_STRING_LENGTH }), Type.Number(), Type.Boolean(), Type.Null()]);
 /** A value written by the mapping itself (constant, default, value-map entries): a scalar or a short list of scalars. */
 const literal = (description?: string) =>
   Type.Union([LiteralScalar, Type.Array(LiteralScalar, { maxItems: MAX_LITERAL_ARRAY_ITEMS })], description ? { description } : {});
@@ -52,25 +58,39 @@ export type MappingLiteral = Static<typeof MappingLiteral>;
 export const MappingArgsSchema = StrictObject({
   separator: Type.Optional(Type.String({ maxLength: MAX_SEPARATOR_LENGTH, description: 'split (1+ characters) and join' })),
   value: Type.Optional(literal('constant and default')),
-  template: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TEMPLATE_LENGTH, description: 'template, e.g. "{{firstName}} {{lastName}}"' })),
-  map: Type.Optional(Type.Record(Type.String(), literal(), {
-    minProperties: 1,
-    maxProperties: MAX_VALUE_MAP_ENTRIES,
-    propertyNames: { maxLength: MAX_VALUE_MAP_KEY_LENGTH },
-    description: 'value_map: provider value → organization value',
-  })),
+  template: Type.Optional(
+    Type.String({ minLength: 1, maxLength: MAX_TEMPLATE_LENGTH, description: 'template, e.g. "{{firstName}} {{lastName}}"' }),
+  ),
+  map: Type.Optional(
+    Type.Record(Type.String(), literal(), {
+      minProperties: 1,
+      maxProperties: MAX_VALUE_MAP_ENTRIES,
+      propertyNames: { maxLength: MAX_VALUE_MAP_KEY_LENGTH },
+      description: 'value_map: provider value → organization value',
+    }),
+  ),
   fallback: Type.Optional(literal('value_map: used for values not in map')),
-  inputFormat: Type.Optional(Type.Union(DATE_INPUT_FORMATS.map((f) => Type.Literal(f)), { description: 'date: how the source is written (default iso)' })),
+  inputFormat: Type.Optional(
+    Type.Union(
+      DATE_INPUT_FORMATS.map((f) => Type.Literal(f)),
+      { description: 'date: how the source is written (default iso)' },
+    ),
+  ),
 });
 export type MappingArgs = Static<typeof MappingArgsSchema>;
 
 export const FieldMappingSchema = StrictObject({
-  source: Type.Optional(Type.String({
-    maxLength: MAX_SOURCE_LENGTH,
-    description: 'Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template',
-  })),
+  source: Type.Optional(
+    Type.String({
+      maxLength: MAX_SOURCE_LENGTH,
+      description:
+        'Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template',
+    }),
+  ),
   target: Type.String({
-    minLength: 1, maxLength: MAX_TARGET_LENGTH, pattern: TARGET_PATTERN,
+    minLength: 1,
+    maxLength: MAX_TARGET_LENGTH,
+    pattern: TARGET_PATTERN,
     description: "The organization's field; dots create nested objects (address.city)",
   }),
   transform: Type.Optional(Type.Union(TRANSFORMS.map((t) => Type.Literal(t)))),

@@ -1,12 +1,4 @@
-import {
-  DAY_MS,
-  YEAR_10000_MS,
-  YEAR_ZERO_MS,
-  daysFromCivil,
-  daysInMonth,
-  formatIsoUtc,
-  utcMillisecondIso,
-} from './mappings.dates.js';
+import { DAY_MS, YEAR_10000_MS, YEAR_ZERO_MS, daysFromCivil, daysInMonth, formatIsoUtc, utcMillisecondIso } from './mappings.dates.js';
 import type { DateInputFormat } from './mappings.schemas.js';
 import type { Getter } from './mappings.paths.js';
 
@@ -35,11 +27,16 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   switch (typeof value) {
-    case 'string': return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-    case 'number': return `the number ${value}`;
-    case 'boolean': return `the boolean ${value}`;
-    case 'object': return 'an object';
-    default: return `a ${typeof value}`;
+    case 'string':
+      return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    case 'number':
+      return `the number ${value}`;
+    case 'boolean':
+      return `the boolean ${value}`;
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof value}`;
   }
 }
 
@@ -80,10 +77,12 @@ export const toBoolean: Transform = (value) => {
   return new Failure(`expected true/false, yes/no or 1/0, got ${describe(value)}`);
 };
 
-export const toText: Transform = (value) => scalarText(value) ?? new Failure(`expected text, a number or a boolean, got ${describe(value)}`);
-export const textOnly = (fn: (text: string) => string): Transform => (value) =>
-  typeof value === 'string' ? fn(value) : new Failure(`expected text, got ${describe(value)}`);
-
+export const toText: Transform = (value) =>
+  scalarText(value) ?? new Failure(`expected text, a number or a boolean, got ${describe(value)}`);
+export const textOnly =
+  (fn: (text: string) => string): Transform =>
+  (value) =>
+    typeof value === 'string' ? fn(value) : new Failure(`expected text, got ${describe(value)}`);
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
@@ -96,7 +95,9 @@ function isoOutput(ms: number, value: unknown, hint: string): Produced {
 
 function parseIsoDate(value: unknown): Produced {
   if (typeof value !== 'string') {
-    return new Failure(`expected an ISO 8601 date, got ${describe(value)}${typeof value === 'number' ? ' (set args.inputFormat to "unix_seconds" or "unix_ms" for timestamps)' : ''}`);
+    return new Failure(
+      `expected an ISO 8601 date, got ${describe(value)}${typeof value === 'number' ? ' (set args.inputFormat to "unix_seconds" or "unix_ms" for timestamps)' : ''}`,
+    );
   }
   const utc = utcMillisecondIso(value);
   if (utc !== null) return utc;
@@ -105,8 +106,12 @@ function parseIsoDate(value: unknown): Produced {
     if (value.trim() === '') return MISSING;
     return new Failure(`expected an ISO 8601 date such as 2024-03-07 or 2024-03-07T09:30:00Z, got ${describe(value)}`);
   }
-  const year = +m[1], month = +m[2], day = +m[3];
-  const hour = m[4] ? +m[4] : 0, minute = m[5] ? +m[5] : 0, second = m[6] ? +m[6] : 0;
+  const year = +m[1],
+    month = +m[2],
+    day = +m[3];
+  const hour = m[4] ? +m[4] : 0,
+    minute = m[5] ? +m[5] : 0,
+    second = m[6] ? +m[6] : 0;
   const millis = m[7] ? +(m[7] + '00').slice(0, 3) : 0;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return new Failure(`${describe(value)} is not a valid calendar date or time`);
@@ -115,7 +120,8 @@ function parseIsoDate(value: unknown): Produced {
   const zone = m[8];
   if (zone && zone !== 'Z' && zone !== 'z') {
     const digits = zone.slice(1).replace(':', '');
-    const oh = +digits.slice(0, 2), om = digits.length > 2 ? +digits.slice(2, 4) : 0;
+    const oh = +digits.slice(0, 2),
+      om = digits.length > 2 ? +digits.slice(2, 4) : 0;
     if (oh > 23 || om > 59) return new Failure(`${describe(value)} has an invalid UTC offset`);
     offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
@@ -135,7 +141,8 @@ export function dateTransform(format: DateInputFormat): Transform {
       if (text === '') return MISSING;
       n = DECIMAL.test(text) ? Number(text) : NaN;
     } else n = NaN;
-    if (!Number.isFinite(n)) return new Failure(`expected a Unix timestamp in ${format === 'unix_ms' ? 'milliseconds' : 'seconds'}, got ${describe(value)}`);
+    if (!Number.isFinite(n))
+      return new Failure(`expected a Unix timestamp in ${format === 'unix_ms' ? 'milliseconds' : 'seconds'}, got ${describe(value)}`);
     return isoOutput(Math.round(n * scale), value, hint);
   };
 }
@@ -166,7 +173,8 @@ export function joinTransform(separator: string): Transform {
       if (text === undefined) return new Failure(`item ${i} is ${describe(item)}; join takes text, numbers and booleans`);
       out = first ? text : out + separator + text;
       first = false;
-      if (out.length > MAX_PRODUCED_STRING_LENGTH) return new Failure(`the joined text is longer than ${MAX_PRODUCED_STRING_LENGTH} characters`);
+      if (out.length > MAX_PRODUCED_STRING_LENGTH)
+        return new Failure(`the joined text is longer than ${MAX_PRODUCED_STRING_LENGTH} characters`);
     }
     return out;
   };
@@ -187,8 +195,7 @@ export function valueMapTransform(map: Map<string, unknown>, fallback: { value: 
   };
 }
 
-export const defaultTransform: Transform = (value) =>
-  isBlank(value) || (Array.isArray(value) && value.length === 0) ? MISSING : value;
+export const defaultTransform: Transform = (value) => (isBlank(value) || (Array.isArray(value) && value.length === 0) ? MISSING : value);
 
 export interface TemplatePart {
   literal: string;
@@ -210,10 +217,10 @@ export function renderTemplate(parts: readonly TemplatePart[]): (record: unknown
           out += text;
         }
       }
-      if (out.length > MAX_PRODUCED_STRING_LENGTH) return new Failure(`the template result is longer than ${MAX_PRODUCED_STRING_LENGTH} characters`);
+      if (out.length > MAX_PRODUCED_STRING_LENGTH)
+        return new Failure(`the template result is longer than ${MAX_PRODUCED_STRING_LENGTH} characters`);
     }
     const result = anyValue ? out.trim() : '';
     return result === '' ? MISSING : result;
   };
 }
-

@@ -139,8 +139,12 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function isLiteralScalar(value: unknown): boolean {
-  return value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) ||
-    (typeof value === 'string' && value.length <= MAX_LITERAL_STRING_LENGTH);
+  return (
+    value === null ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    (typeof value === 'string' && value.length <= MAX_LITERAL_STRING_LENGTH)
+  );
 }
 function isLiteral(value: unknown): boolean {
   return isLiteralScalar(value) || (Array.isArray(value) && value.length <= MAX_LITERAL_ARRAY_ITEMS && value.every(isLiteralScalar));
@@ -191,7 +195,8 @@ function compileField(mapping: FieldMapping, index: number): CompiledField {
   }
   if (required !== undefined && typeof required !== 'boolean') fail('required', 'must be true or false');
   if (defaultValue !== undefined && !isLiteral(defaultValue)) fail('default', LITERAL_RULE);
-  if (transform === 'default' && defaultValue !== undefined) fail('default', 'cannot be combined with transform "default"; put the value in args.value');
+  if (transform === 'default' && defaultValue !== undefined)
+    fail('default', 'cannot be combined with transform "default"; put the value in args.value');
   const get = compileSource(source, transform, fail);
   const argValues = checkArgs(transform, args, fail);
 
@@ -224,7 +229,11 @@ function checkTarget(target: unknown, fail: Fail): string[] {
 function compileSource(source: unknown, transform: TransformName | undefined, fail: Fail): Getter | undefined {
   if (source !== undefined && typeof source !== 'string') fail('source', 'must be a path such as properties.email');
   if (transform === 'constant' || transform === 'template') {
-    if (source) fail('source', `must be empty for transform "${transform}" (${transform === 'template' ? 'placeholders in args.template name the source fields' : 'the value comes from args.value'})`);
+    if (source)
+      fail(
+        'source',
+        `must be empty for transform "${transform}" (${transform === 'template' ? 'placeholders in args.template name the source fields' : 'the value comes from args.value'})`,
+      );
     return undefined;
   }
   if (!source) fail('source', 'is required (a path into the provider record such as properties.email or emails[0].value)');
@@ -244,7 +253,10 @@ function checkArgs(transform: TransformName | undefined, args: unknown, fail: Fa
   for (const key of argKeys) {
     if (!spec.required.includes(key) && !spec.optional.includes(key)) {
       const takes = [...spec.required, ...spec.optional];
-      fail(`args.${key}`, `is not used by transform "${transform}"${takes.length ? ` (it takes ${takes.join(', ')})` : ' (it takes no args)'}`);
+      fail(
+        `args.${key}`,
+        `is not used by transform "${transform}"${takes.length ? ` (it takes ${takes.join(', ')})` : ' (it takes no args)'}`,
+      );
     }
   }
   for (const key of spec.required) {
@@ -255,7 +267,10 @@ function checkArgs(transform: TransformName | undefined, args: unknown, fail: Fa
 
 /** What the mapping writes for a record: the source transformed, a rendered template, or a constant. */
 function compileProducer(
-  transform: TransformName | undefined, argValues: Record<string, unknown>, get: Getter | undefined, fail: Fail,
+  transform: TransformName | undefined,
+  argValues: Record<string, unknown>,
+  get: Getter | undefined,
+  fail: Fail,
 ): (record: unknown) => Produced {
   if (transform === 'template') return renderTemplate(checkedTemplate(argValues, fail));
   if (transform === 'constant') {
@@ -277,14 +292,24 @@ function compileProducer(
 }
 
 /** The transform of a mapping that reads a source, with its args checked. */
-function compileTransform(transform: Exclude<TransformName, 'template' | 'constant'>, argValues: Record<string, unknown>, fail: Fail): Transform {
+function compileTransform(
+  transform: Exclude<TransformName, 'template' | 'constant'>,
+  argValues: Record<string, unknown>,
+  fail: Fail,
+): Transform {
   switch (transform) {
-    case 'string': return toText;
-    case 'number': return toNumber;
-    case 'boolean': return toBoolean;
-    case 'lowercase': return textOnly((s) => s.toLowerCase());
-    case 'uppercase': return textOnly((s) => s.toUpperCase());
-    case 'trim': return textOnly((s) => s.trim());
+    case 'string':
+      return toText;
+    case 'number':
+      return toNumber;
+    case 'boolean':
+      return toBoolean;
+    case 'lowercase':
+      return textOnly((s) => s.toLowerCase());
+    case 'uppercase':
+      return textOnly((s) => s.toUpperCase());
+    case 'trim':
+      return textOnly((s) => s.trim());
     case 'date': {
       const format = argValues.inputFormat ?? 'iso';
       if (!(DATE_INPUT_FORMATS as readonly unknown[]).includes(format)) {
@@ -314,7 +339,8 @@ function checkedValueMap(argValues: Record<string, unknown>, fail: Fail): Transf
   if (!isPlainObject(map)) fail('args.map', 'must be an object like { "provider value": "organization value" }');
   const entries = Object.entries(map as Record<string, unknown>);
   if (entries.length === 0) fail('args.map', 'is empty');
-  if (entries.length > MAX_VALUE_MAP_ENTRIES) fail('args.map', `has ${entries.length} entries; at most ${MAX_VALUE_MAP_ENTRIES} are allowed`);
+  if (entries.length > MAX_VALUE_MAP_ENTRIES)
+    fail('args.map', `has ${entries.length} entries; at most ${MAX_VALUE_MAP_ENTRIES} are allowed`);
   for (const [key, value] of entries) {
     if (key.length > MAX_VALUE_MAP_KEY_LENGTH) fail('args.map', `has a key longer than ${MAX_VALUE_MAP_KEY_LENGTH} characters`);
     if (!isLiteral(value)) fail(`args.map[${JSON.stringify(key)}]`, LITERAL_RULE);
@@ -365,7 +391,9 @@ function parseTemplate(template: string, fail: (message: string) => never): Temp
 
 function checkTargetUnique(target: string, index: number, values: Map<string, number>, parents: Map<string, number>): void {
   const conflict = (other: number, otherTarget: string): never => {
-    throw new BadRequest(`mappings[${index}].target "${target}" conflicts with mappings[${other}].target "${otherTarget}": a field cannot hold both a value and nested fields`);
+    throw new BadRequest(
+      `mappings[${index}].target "${target}" conflicts with mappings[${other}].target "${otherTarget}": a field cannot hold both a value and nested fields`,
+    );
   };
   const same = values.get(target);
   if (same !== undefined) throw new BadRequest(`mappings[${index}].target "${target}" is already mapped by mappings[${same}]`);
@@ -407,9 +435,11 @@ function applyFields(fields: readonly CompiledField[], record: unknown): Mapping
     const field = fields[i];
     let value = field.produce(record);
     if (value instanceof Failure) {
-      errors.push(field.source === undefined
-        ? { target: field.target, message: value.message }
-        : { target: field.target, source: field.source, message: value.message });
+      errors.push(
+        field.source === undefined
+          ? { target: field.target, message: value.message }
+          : { target: field.target, source: field.source, message: value.message },
+      );
       continue;
     }
     let missing = false;
@@ -419,7 +449,9 @@ function applyFields(fields: readonly CompiledField[], record: unknown): Mapping
     }
     if (field.required && isEmptyResult(value)) {
       const message = missing
-        ? field.source === undefined ? 'is required but has no value' : `is required but the source "${field.source}" has no value`
+        ? field.source === undefined
+          ? 'is required but has no value'
+          : `is required but the source "${field.source}" has no value`
         : 'is required but the value is empty';
       errors.push(field.source === undefined ? { target: field.target, message } : { target: field.target, source: field.source, message });
       continue;

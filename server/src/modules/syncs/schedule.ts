@@ -26,10 +26,14 @@ export function validateSchedule(schedule: Schedule): Schedule {
   const cron = schedule.cron.trim().replace(/\s+/g, ' ');
   const fields = cron.split(' ').length;
   if (fields !== 5 && fields !== 6) {
-    throw new BadRequest(`schedule.cron must have 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; "${cron}" has ${fields}`);
+    throw new BadRequest(
+      `schedule.cron must have 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; "${cron}" has ${fields}`,
+    );
   }
   if (!isValidTimezone(schedule.timezone)) {
-    throw new BadRequest(`schedule.timezone "${schedule.timezone}" is not an IANA timezone (e.g. "Europe/Berlin", "America/New_York", "UTC")`);
+    throw new BadRequest(
+      `schedule.timezone "${schedule.timezone}" is not an IANA timezone (e.g. "Europe/Berlin", "America/New_York", "UTC")`,
+    );
   }
   let next: Date[];
   try {
@@ -52,5 +56,5 @@ export function nextRunTimes(schedule: Schedule, from: Date, count: number): Dat
 }
 
 export function nextRunAt(schedule: Schedule | null, from = new Date()): Date | null {
-  return schedule ? nextRunTimes(schedule, from, 1)[0] ?? null : null;
+  return schedule ? (nextRunTimes(schedule, from, 1)[0] ?? null) : null;
 }

@@ -2,10 +2,20 @@ import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { FieldMappingsTable, SyncsTable } from '../../../../db/schema.js';
 
-export function listSyncs(tx: Tx, orgId: string, integrationId: string, after: { createdAt: string; id: string } | undefined, limit: number) {
+export function listSyncs(
+  tx: Tx,
+  orgId: string,
+  integrationId: string,
+  after: { createdAt: string; id: string } | undefined,
+  limit: number,
+) {
   let q = tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('integration_id', '=', integrationId);
   if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
-  return q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
 }
 
 export function findSync(tx: Tx, orgId: string, syncId: string) {
@@ -21,14 +31,21 @@ export async function insertSync(tx: Tx, row: Insertable<SyncsTable>) {
 }
 
 export async function updateSync(tx: Tx, orgId: string, syncId: string, patch: Updateable<SyncsTable>) {
-  await tx.updateTable('syncs').set({ ...patch, updated_at: new Date() }).where('organization_id', '=', orgId).where('id', '=', syncId).execute();
+  await tx
+    .updateTable('syncs')
+    .set({ ...patch, updated_at: new Date() })
+    .where('organization_id', '=', orgId)
+    .where('id', '=', syncId)
+    .execute();
 }
 
 /** Records a finished run on its sync: when it ran and, for a succeeded run, the cursor the next run starts from. */
 export async function recordRunOnSync(tx: Tx, syncId: string, ranAt: Date, cursorAfter?: unknown): Promise<void> {
-  await tx.updateTable('syncs')
+  await tx
+    .updateTable('syncs')
     .set({ last_run_at: ranAt, ...(cursorAfter !== undefined ? { cursor: JSON.stringify(cursorAfter) } : {}) })
-    .where('id', '=', syncId).execute();
+    .where('id', '=', syncId)
+    .execute();
 }
 
 export async function deleteSync(tx: Tx, orgId: string, syncId: string) {
@@ -40,9 +57,18 @@ export function mappingsOf(tx: Tx, syncIds: string[]) {
   return tx.selectFrom('field_mappings').selectAll().where('sync_id', 'in', syncIds).orderBy('sync_id').orderBy('position').execute();
 }
 
-export async function replaceMappings(tx: Tx, orgId: string, syncId: string, rows: Omit<Insertable<FieldMappingsTable>, 'sync_id' | 'organization_id'>[]) {
+export async function replaceMappings(
+  tx: Tx,
+  orgId: string,
+  syncId: string,
+  rows: Omit<Insertable<FieldMappingsTable>, 'sync_id' | 'organization_id'>[],
+) {
   await tx.deleteFrom('field_mappings').where('sync_id', '=', syncId).execute();
-  if (rows.length) await tx.insertInto('field_mappings').values(rows.map((r) => ({ ...r, sync_id: syncId, organization_id: orgId }))).execute();
+  if (rows.length)
+    await tx
+      .insertInto('field_mappings')
+      .values(rows.map((r) => ({ ...r, sync_id: syncId, organization_id: orgId })))
+      .execute();
 }
 
 /** Syncs of an integration with a schedule, for rescheduling on pause/resume/delete. */

@@ -115,9 +115,23 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       return inScope(db, { org: orgId }, async (tx) => {
         await integrationOf(tx, orgId, integrationId);
-        const rows = await repo.listSyncs(tx, orgId, integrationId, c ? { createdAt: c[0] as string, id: c[1] as string } : undefined, limit);
-        const mappings = await repo.mappingsOf(tx, rows.map((r) => r.id));
-        return toPage(rows, limit, (r) => toView(r, mappings), (r) => [r.created_at.toISOString(), r.id]);
+        const rows = await repo.listSyncs(
+          tx,
+          orgId,
+          integrationId,
+          c ? { createdAt: c[0] as string, id: c[1] as string } : undefined,
+          limit,
+        );
+        const mappings = await repo.mappingsOf(
+          tx,
+          rows.map((r) => r.id),
+        );
+        return toPage(
+          rows,
+          limit,
+          (r) => toView(r, mappings),
+          (r) => [r.created_at.toISOString(), r.id],
+        );
       });
     },
 
@@ -138,13 +152,24 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
         checkResourceAndMode(integration.provider, input.resource, mode);
         const enabled = input.enabled ?? true;
         await repo.insertSync(tx, {
-          id, organization_id: orgId, integration_id: integrationId, resource: input.resource, mode,
-          cron: schedule?.cron ?? null, timezone: schedule?.timezone ?? null, enabled, cursor: null,
-          filters: '{}', next_run_at: fires(enabled, integration.status) ? nextRunAt(schedule) : null, updated_at: new Date(),
+          id,
+          organization_id: orgId,
+          integration_id: integrationId,
+          resource: input.resource,
+          mode,
+          cron: schedule?.cron ?? null,
+          timezone: schedule?.timezone ?? null,
+          enabled,
+          cursor: null,
+          filters: '{}',
+          next_run_at: fires(enabled, integration.status) ? nextRunAt(schedule) : null,
+          updated_at: new Date(),
         });
         await repo.replaceMappings(tx, orgId, id, mappingRows(mappings));
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'sync.created', target: { type: 'sync', id },
+          organizationId: orgId,
+          action: 'sync.created',
+          target: { type: 'sync', id },
           metadata: { integrationId, resource: input.resource, mode, schedule, enabled, mappings: mappings.length },
         });
         return view(tx, orgId, id);
@@ -176,7 +201,9 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
         });
         if (input.mappings) await repo.replaceMappings(tx, orgId, syncId, mappingRows(input.mappings));
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'sync.updated', target: { type: 'sync', id: syncId },
+          organizationId: orgId,
+          action: 'sync.updated',
+          target: { type: 'sync', id: syncId },
           metadata: { changed: Object.keys(input), schedule: nextSchedule, enabled, mode },
         });
         return view(tx, orgId, syncId);
@@ -192,7 +219,9 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
         if (!sync) throw new NotFound('Sync');
         await repo.deleteSync(tx, orgId, syncId);
         await recordAudit(tx, ctx, {
-          organizationId: orgId, action: 'sync.deleted', target: { type: 'sync', id: syncId },
+          organizationId: orgId,
+          action: 'sync.deleted',
+          target: { type: 'sync', id: syncId },
           metadata: { integrationId: sync.integration_id, resource: sync.resource },
         });
       });

@@ -34,8 +34,9 @@ export function createApiBridge(app: FastifyInstance, publicUrl: string) {
   function sharedRefresh(refreshToken: string, request: FastifyRequest): Promise<UiApiResult> {
     let pending = refreshesInFlight.get(refreshToken);
     if (!pending) {
-      pending = inject(request, { method: 'POST', path: '/api/auth/refresh' }, `${REFRESH_COOKIE}=${refreshToken}`)
-        .finally(() => refreshesInFlight.delete(refreshToken));
+      pending = inject(request, { method: 'POST', path: '/api/auth/refresh' }, `${REFRESH_COOKIE}=${refreshToken}`).finally(() =>
+        refreshesInFlight.delete(refreshToken),
+      );
       refreshesInFlight.set(refreshToken, pending);
     }
     return pending;

@@ -44,7 +44,9 @@ export default async function adminUiPlugin(app: FastifyInstance, { config, demo
     app.addHook('onClose', async () => dev!.close());
   } else {
     if (!existsSync(SERVER_BUILD)) {
-      throw new Error('ADMIN_UI=build but admin-ui has not been built: run `npm run build:ui` (or start with ADMIN_UI=vite, or ADMIN_UI=off for the API only)');
+      throw new Error(
+        'ADMIN_UI=build but admin-ui has not been built: run `npm run build:ui` (or start with ADMIN_UI=vite, or ADMIN_UI=off for the API only)',
+      );
     }
     const { createUiHandler } = await import(pathToFileURL(path.join(ADMIN_UI_DIR, 'server/handler.mjs')).href);
     const build = await import(pathToFileURL(SERVER_BUILD).href);
@@ -56,9 +58,7 @@ export default async function adminUiPlugin(app: FastifyInstance, { config, demo
   const apiFor = createApiBridge(app, config.publicUrl);
   // Outside production, with demo data on, the sign-in page lists the demo logins (as `npm start` prints them).
   // The password is shown only when it is the documented default, never a DEMO_PASSWORD someone chose.
-  const demo = config.seedDemoOnStart
-    ? { logins: demoLogins, password: process.env.DEMO_PASSWORD ? null : config.demoPassword }
-    : null;
+  const demo = config.seedDemoOnStart ? { logins: demoLogins, password: process.env.DEMO_PASSWORD ? null : config.demoPassword } : null;
   // A form posted from another site must not act with this browser's session (defence in depth beside SameSite cookies).
   const { refuseCrossSiteForms } = createSameOriginChecks(config.publicUrl);
 
@@ -102,7 +102,9 @@ export default async function adminUiPlugin(app: FastifyInstance, { config, demo
           // React Router turns loader and render errors into error pages; this is the machinery itself failing.
           request.log.error({ err }, 'admin UI request failed');
           if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          reply.raw.end('Something went wrong. Reload the page; if it keeps happening, tell your administrator the request id ' + request.id);
+          reply.raw.end(
+            'Something went wrong. Reload the page; if it keeps happening, tell your administrator the request id ' + request.id,
+          );
         }
       },
     });

@@ -23,13 +23,15 @@ export function toWebRequest(request: FastifyRequest, reply: FastifyReply, bodyL
   const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, signal: controller.signal };
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     let seen = 0;
-    const limited = request.raw.pipe(new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        seen += chunk.length;
-        if (seen > bodyLimit) done(new BadRequest(`The form is larger than ${bodyLimit} bytes`));
-        else done(null, chunk);
-      },
-    }));
+    const limited = request.raw.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          seen += chunk.length;
+          if (seen > bodyLimit) done(new BadRequest(`The form is larger than ${bodyLimit} bytes`));
+          else done(null, chunk);
+        },
+      }),
+    );
     init.body = Readable.toWeb(limited) as ReadableStream;
     init.duplex = 'half';
   }
@@ -37,7 +39,12 @@ export function toWebRequest(request: FastifyRequest, reply: FastifyReply, bodyL
 }
 
 /** Writes a Fetch API `Response` to Node's response, streaming the body with backpressure. */
-export async function sendWebResponse(raw: ServerResponse, response: Response, extraHeaders: Record<string, string | number | string[]>, extraCookies: string[]) {
+export async function sendWebResponse(
+  raw: ServerResponse,
+  response: Response,
+  extraHeaders: Record<string, string | number | string[]>,
+  extraCookies: string[],
+) {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(extraHeaders)) headers[name] = typeof value === 'number' ? String(value) : value;
   response.headers.forEach((value, name) => {
@@ -52,8 +59,14 @@ export async function sendWebResponse(raw: ServerResponse, response: Response, e
   }
   const body = Readable.fromWeb(response.body as never);
   await new Promise<void>((resolve) => {
-    body.on('error', () => { raw.destroy(); resolve(); });
-    raw.on('close', () => { body.destroy(); resolve(); });
+    body.on('error', () => {
+      raw.destroy();
+      resolve();
+    });
+    raw.on('close', () => {
+      body.destroy();
+      resolve();
+    });
     body.pipe(raw);
   });
 }

@@ -17,9 +17,7 @@ export const definition: ProviderDefinition = {
     tokenAuthMethod: 'client_secret_post',
   },
   // Tasks are listed per Workspace: the first one the user authorized.
-  connectionValues: [
-    { key: 'teamId', source: 'discovery', url: `${API}/team`, path: '/teams/0/id', pattern: '^[0-9]{1,20}$' },
-  ],
+  connectionValues: [{ key: 'teamId', source: 'discovery', url: `${API}/team`, path: '/teams/0/id', pattern: '^[0-9]{1,20}$' }],
   connector: 'rest',
   apiBaseUrl: API,
   settings: [],

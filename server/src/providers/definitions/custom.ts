@@ -31,8 +31,12 @@ export const definition: ProviderDefinition = {
     urlSetting('tokenUrl', 'Token URL', 'https://auth.example.com/oauth/token'),
     urlSetting('apiBaseUrl', 'API base URL', 'https://api.example.com/v1'),
     {
-      key: 'revocationUrl', label: 'Revocation URL (RFC 7009)', required: false, pattern: URL_SETTING_PATTERN,
-      description: 'Optional: where tokens are revoked on disconnect.', example: 'https://auth.example.com/oauth/revoke',
+      key: 'revocationUrl',
+      label: 'Revocation URL (RFC 7009)',
+      required: false,
+      pattern: URL_SETTING_PATTERN,
+      description: 'Optional: where tokens are revoked on disconnect.',
+      example: 'https://auth.example.com/oauth/revoke',
     },
     {
       key: 'listPath',

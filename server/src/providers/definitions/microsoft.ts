@@ -1,10 +1,4 @@
-import type {
-  Incremental,
-  OAuthConfig,
-  Pagination,
-  ProviderDefinition,
-  ProviderSetting,
-} from '../provider-definition.js';
+import type { Incremental, OAuthConfig, Pagination, ProviderDefinition, ProviderSetting } from '../provider-definition.js';
 
 const GRAPH = 'https://graph.microsoft.com/v1.0';
 const ODATA_NEXT_LINK: Pagination = { style: 'next_url_body', nextUrlPath: '/@odata.nextLink' };
@@ -102,8 +96,19 @@ export const outlook: ProviderDefinition = {
       defaultParams: {
         // Bodies are large and rarely mapped; the preview is enough for most mappings.
         $select: [
-          'id', 'subject', 'bodyPreview', 'from', 'toRecipients', 'ccRecipients', 'receivedDateTime', 'sentDateTime',
-          'lastModifiedDateTime', 'isRead', 'hasAttachments', 'conversationId', 'webLink',
+          'id',
+          'subject',
+          'bodyPreview',
+          'from',
+          'toRecipients',
+          'ccRecipients',
+          'receivedDateTime',
+          'sentDateTime',
+          'lastModifiedDateTime',
+          'isRead',
+          'hasAttachments',
+          'conversationId',
+          'webLink',
         ].join(','),
       },
       pagination: ODATA_NEXT_LINK,

@@ -40,8 +40,7 @@ export function graphqlConnection(options: GraphqlConnectionOptions): ResourceDe
   const declarations = ['$first: Int!', '$after: String', variables].filter(Boolean).join(', ');
   const argumentList = ['first: $first', 'after: $after', args].filter(Boolean).join(', ');
   const document =
-    `query List(${declarations}) { ${connection}(${argumentList}) ` +
-    `{ nodes { ${fields} } pageInfo { hasNextPage endCursor } } }`;
+    `query List(${declarations}) { ${connection}(${argumentList}) ` + `{ nodes { ${fields} } pageInfo { hasNextPage endCursor } } }`;
   const pageInfo = `/data/${connection}/pageInfo`;
   return {
     key,

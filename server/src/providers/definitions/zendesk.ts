@@ -79,9 +79,5 @@ export const definition: ProviderDefinition = {
   ],
   test: { method: 'GET', path: '/users/me.json' },
   rateLimitHeaders: { remaining: 'x-rate-limit-remaining', retryAfter: 'retry-after' },
-  resources: [
-    exportedCollection('tickets', 'Tickets'),
-    exportedCollection('users', 'Users'),
-    collection('organizations', 'Organizations'),
-  ],
+  resources: [exportedCollection('tickets', 'Tickets'), exportedCollection('users', 'Users'), collection('organizations', 'Organizations')],
 };
