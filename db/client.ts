@@ -36,6 +36,7 @@ class PreparingClient extends pg.Client {
   private readonly statementNames = new Map<string, string>();
 
   // pg's overloads are too many to restate; this only rewrites (text, values) calls.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg.Client.query's own overloads
   override query(...args: any[]): any {
     const [text, values] = args;
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
@@ -46,6 +47,7 @@ class PreparingClient extends pg.Client {
       }
       if (name) return super.query({ name, text, values }, ...args.slice(2));
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- passed through unchanged
     return super.query(...(args as [any]));
   }
 }

@@ -335,7 +335,7 @@ t.test(
       },
       {
         externalId: 'é漢😀',
-        data: { nested: { deeper: { deepest: [[], {}, [1, 'two', false]] } }, big: 12345678901234567890, tiny: 5e-324 },
+        data: { nested: { deeper: { deepest: [[], {}, [1, 'two', false]] } }, big: 12345678901234567000, tiny: 5e-324 },
         sourceUpdatedAt: '1999-12-31T23:59:59.999Z',
       },
     ];

@@ -130,7 +130,9 @@ try {
   if (server)
     try {
       process.kill(-server.child.pid, 'SIGKILL');
-    } catch {}
+    } catch {
+      // already gone
+    }
   process.exitCode = 1;
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

@@ -36,15 +36,13 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
     }
     if (statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ statusCode, reason: message }, 'request rejected');
-    reply
-      .code(statusCode)
-      .send({
-        statusCode,
-        error: STATUS_CODES[statusCode] ?? 'Internal Server Error',
-        message,
-        requestId: request.id,
-        ...(field !== undefined ? { field } : {}),
-      });
+    reply.code(statusCode).send({
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Internal Server Error',
+      message,
+      requestId: request.id,
+      ...(field !== undefined ? { field } : {}),
+    });
   });
 
   // Text is checked before the schemas run, so `field` points into the document the client sent; numbers
@@ -62,14 +60,12 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `No route ${request.method} ${request.url.split('?')[0]}`,
-        requestId: request.id,
-      });
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      requestId: request.id,
+    });
   });
 });
 

@@ -24,6 +24,7 @@ export async function requirePostgres(url = adminUrl()): Promise<string> {
       `Postgres is required for benchmarks and did not answer at ${safe} (${err instanceof Error ? err.message : String(err)}).\n` +
         '  Start a local PostgreSQL on 127.0.0.1:5432 with user "postgres" and trust authentication,\n' +
         '  or point BENCH_DATABASE_URL at a server where this user may CREATE DATABASE and CREATE ROLE.',
+      { cause: err },
     );
   } finally {
     await client.end().catch(() => {});

@@ -195,7 +195,8 @@ export function createSafeHttpClient(options: SafeHttpClientOptions): SafeHttpCl
     return new Promise<HopResult>((resolve, reject) => {
       if (ctx.signal.aborted) return reject(ctx.signal.reason);
       let settled = false;
-      let connectTimer: NodeJS.Timeout | undefined;
+      // Started before the request exists; `fail` is only reached once the timer fires.
+      const connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
       const lib = url.protocol === 'https:' ? https : http;
       const req = lib.request({
         protocol: url.protocol,
@@ -223,7 +224,6 @@ export function createSafeHttpClient(options: SafeHttpClientOptions): SafeHttpCl
       const onAbort = () => fail(ctx.signal.reason);
       ctx.signal.addEventListener('abort', onAbort, { once: true });
 
-      connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
       req.on('socket', (socket: Socket) => {
         if (!socket.connecting) return clearTimeout(connectTimer); // reused keep-alive socket
         socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));

@@ -17,6 +17,7 @@ import { isoFromPgUtc } from './pg-time.js';
 export const ENTITY_NAMES = ['integrations', 'syncs', 'runs', 'logs', 'records', 'audit'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds exporters of different row types
 export interface EntityExporter<Row = any, Key = any> {
   name: EntityName;
   /** The permission needed to read the entity (exports never show more than the caller may read). */

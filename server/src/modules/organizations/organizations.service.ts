@@ -9,7 +9,6 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { inviteToOrganization } from './members.service.js';
-import * as membersRepo from './members.repo.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
 

@@ -24,17 +24,13 @@ import {
   CalDavAuthError,
   xmlText,
   xmlBytes,
-  parseXml,
   DAV_NS,
   CALDAV_NS,
   CALSERVER_NS,
   xmlChildren,
-  xmlChild,
   propKey,
   parseMultistatus,
   hrefsIn,
-  type CalDavErrorCode,
-  type XmlElement,
   type DavResponse,
 } from './caldav-protocol.js';
 
@@ -250,7 +246,7 @@ function sameResource(a: string, b: string): boolean {
 function calendarInfo(r: DavResponse): CalendarInfo {
   const displayName = xmlText(get(r, DAV_NS, 'displayname')).trim();
   const ctag = xmlText(get(r, CALSERVER_NS, 'getctag')).trim() || xmlText(get(r, DAV_NS, 'sync-token')).trim();
-  let fallbackName = '';
+  let fallbackName: string;
   try {
     fallbackName = decodeURIComponent(new URL(r.href).pathname.split('/').filter(Boolean).pop() ?? '');
   } catch {

@@ -11,7 +11,7 @@ const zoneFormatters = new Map<string, Intl.DateTimeFormat | null>();
 
 function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
   if (!zoneFormatters.has(zone)) {
-    let formatter: Intl.DateTimeFormat | null = null;
+    let formatter: Intl.DateTimeFormat | null;
     try {
       formatter = new Intl.DateTimeFormat('en-US', {
         timeZone: zone,
