@@ -29,6 +29,38 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // A function longer than a screen or two hides its steps: split it into named helpers (or a route plugin into
+    // resource groups) so each piece can be read, and reviewed, on its own.
+    files: ['server/src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Temporary: until the services helper splits them.
+    files: [
+      'server/src/modules/scheduler/scheduler.ts',
+      'server/src/modules/syncs/syncs.service.ts',
+      'server/src/modules/runs/runs.service.ts',
+      'server/src/modules/organizations/members.service.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
+    // Temporary: being split into named helpers (issue 11); each entry goes as its file is split.
+    files: [
+      'server/src/lib/crypto/vault.ts',
+      'server/src/lib/safe-http/client.ts',
+      'server/src/modules/auth/auth.routes.ts',
+      'server/src/modules/exports/pdf-report.ts',
+      'server/src/modules/integrations/integrations.routes.ts',
+      'server/src/modules/integrations/legacy-import.ts',
+      'server/src/modules/oauth/oauth.routes.ts',
+      'server/src/modules/organizations/organizations.routes.ts',
+      'server/src/modules/runs/runs.routes.ts',
+      'server/src/seed/demo-integrations.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
     files: ['admin-ui/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
