@@ -42,5 +42,8 @@ if (args.length === 0) {
   console.log('\n# Admin UI production build');
   if ((await run('npm', ['--prefix', 'admin-ui', 'run', 'build', '--', '--logLevel', 'warn'])) !== 0) process.exit(1);
 }
-// Server tests, then end-to-end tests in Chromium (tap runs the files two at a time).
-process.exit(await run('npx', ['tap', ...(args.length ? args : ['test/server/**/*.test.ts', 'test/e2e/**/*.test.ts'])]));
+// The server's unit tests (test/unit: no database, no server, no child process), its integration tests (test/integration),
+// then the end-to-end tests in Chromium (tap runs the files two at a time).
+process.exit(
+  await run('npx', ['tap', ...(args.length ? args : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'])]),
+);

@@ -297,7 +297,7 @@ CRLF line ends, formula neutralisation) and every chunk goes through row-level s
 
 Why memory is bounded (it does not grow with the number of rows): keyset-paginated chunks of 5,000 rows, each read in its
 own short transaction while the previous one is written (at most two in memory), written as CSV bytes straight into
-64 KiB Buffers (csv-writer's quoting rules, byte for byte: test/server/exports-csv-rows.test.ts) handed to a stream that
+64 KiB Buffers (csv-writer's quoting rules, byte for byte: test/unit/modules/exports/csv-rows.test.ts) handed to a stream that
 waits for the socket to drain (backpressure). Each chunk's array is emptied once written, so its rows die in V8's young
 generation instead of being promoted (an old array kept them alive until the next full collection): the heap no
 longer grows between full collections. Profile a run with \`BENCH_EXPORT_PROFILE=<dir>\` (the report is then left alone).

@@ -5,7 +5,7 @@
  * → mappings → records-writer upsert, one transaction per page with the run's counters, cursor and logs) —
  * against a raw `unnest` upsert of the same 100,000 mapped rows into the same table, in the same run.
  * Also timed on its own: the sync's ten mappings applied to the same 100,000 records in this process (no I/O),
- * with the goal test/server/mappings.test.ts used to assert as a wall-clock limit (100,000 in under 1.5 s).
+ * with the goal test/unit/modules/syncs/mappings.test.ts used to assert as a wall-clock limit (100,000 in under 1.5 s).
  *
  * Three processes besides Postgres: this one (orchestration, the raw reference, CPU accounting), the engine
  * (./engine.ts: the app) and the fake provider (./provider.ts), so the fake's CPU is never the engine's.
@@ -667,7 +667,7 @@ cursor and logs) → deletion check → final stats. Time: from the POST to the 
 (records/s = ${fmt(RECORDS, 0)} ÷ seconds).
 **Mapping alone:** the same ${MAPPINGS.length} mappings, compiled afresh, applied to the same ${fmt(RECORDS, 0)} listed records in the
 benchmark process, with no fetching, parsing, hashing or writing (the mapping-throughput goal lives here rather than
-as a wall-clock assertion in test/server/mappings.test.ts).
+as a wall-clock assertion in test/unit/modules/syncs/mappings.test.ts).
 **Reference (same run, same database):** a raw \`INSERT … SELECT FROM unnest(…) ON CONFLICT …\` of the same
 ${fmt(RECORDS, 0)} mapped rows (listed and mapped beforehand, outside the measurement; data JSON and content
 hashes precomputed) into the same table and columns, ${fmt(PAGE_SIZE, 0)} rows per statement, with records-writer's

@@ -4,7 +4,7 @@ import { isoFromPgUtc } from './pg-time.js';
 /**
  * CSV data rows written straight into UTF-8 Buffers, byte for byte what csv-writer's
  * `createArrayCsvStringifier({ alwaysQuote: true, recordDelimiter: '\r\n' })` gives for the same
- * neutralised cells (test/server/exports-csv-rows.test.ts compares the two): an empty cell (null,
+ * neutralised cells (test/unit/modules/exports/csv-rows.test.ts compares the two): an empty cell (null,
  * undefined, '') is written as nothing, every other cell is quoted with its `"` doubled, cells are
  * separated by `,` and rows end with CRLF. csv-writer still writes each file's header row.
  *

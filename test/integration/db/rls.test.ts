@@ -1,0 +1,84 @@
+import t from 'tap';
+import { sql } from 'kysely';
+import { inScope } from '../../../server/src/lib/db-scope.js';
+import { createTestApp } from '../../helpers/app.js';
+
+/**
+ * Row-level security is the last of the three tenancy checks: even a query with no WHERE clause,
+ * run as the application role, sees only the organization set for its transaction.
+ */
+t.test("tenant tables show only the rows of the transaction's organization", async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  const { acme, globex } = ctx.orgs;
+
+  const countsIn = (scope: Parameters<typeof inScope>[1]) =>
+    inScope(db, scope, async (tx) => {
+      const r = await sql<{ orgs: number; members: number; audit: number; acme_members: number }>`
+        SELECT (SELECT count(*)::int FROM organizations) AS orgs,
+               (SELECT count(*)::int FROM memberships) AS members,
+               (SELECT count(*)::int FROM audit_events) AS audit,
+               (SELECT count(*)::int FROM memberships WHERE organization_id = ${acme}) AS acme_members`.execute(tx);
+      return r.rows[0];
+    });
+
+  const inAcme = await countsIn({ org: acme });
+  t.equal(inAcme.orgs, 1, 'acme sees its organization only');
+  t.equal(inAcme.members, 3, 'acme sees its 3 memberships');
+  t.equal(inAcme.acme_members, 3);
+  t.ok(inAcme.audit > 0);
+
+  const inGlobex = await countsIn({ org: globex });
+  t.equal(inGlobex.orgs, 1);
+  t.equal(inGlobex.members, 2, 'globex sees its 2 memberships');
+  t.equal(inGlobex.acme_members, 0, 'asking for acme rows by id from globex context returns none');
+
+  // No tenant context at all: the application role sees nothing.
+  const none = await db.kysely.connection().execute(async (conn) => {
+    await db.execStatements(conn, ['BEGIN', 'SET LOCAL ROLE linkyard_app']);
+    const r = await sql<{ orgs: number; members: number; audit: number }>`
+      SELECT (SELECT count(*)::int FROM organizations) AS orgs,
+             (SELECT count(*)::int FROM memberships) AS members,
+             (SELECT count(*)::int FROM audit_events) AS audit`.execute(conn);
+    await db.execStatements(conn, ['ROLLBACK']);
+    return r.rows[0];
+  });
+  t.same(none, { orgs: 0, members: 0, audit: 0 }, 'without tenant context no tenant row is visible');
+
+  // Writing a row into another organization is refused by the policy's WITH CHECK.
+  const userId = (await db.kysely.selectFrom('users').select('id').where('email', '=', 'super@globex.test').executeTakeFirstOrThrow()).id;
+  await t.rejects(
+    inScope(db, { org: acme }, (tx) =>
+      tx.insertInto('memberships').values({ organization_id: globex, user_id: userId, role: 'viewer' }).execute(),
+    ),
+    /row-level security/,
+    'insert into another organization is refused',
+  );
+  const updated = await inScope(db, { org: acme }, (tx) =>
+    tx.updateTable('memberships').set({ role: 'viewer' }).where('organization_id', '=', globex).executeTakeFirst(),
+  );
+  t.equal(Number(updated.numUpdatedRows), 0, "update of another organization's rows touches nothing");
+
+  // Settings are transaction-local: the next transaction on the same pooled connection starts clean.
+  await inScope(db, { org: acme }, async () => {});
+  const after = await db.kysely.connection().execute(async (conn) => {
+    const r = await sql<{ v: string | null }>`SELECT current_setting('linkyard.org_id', true) AS v`.execute(conn);
+    return r.rows[0].v;
+  });
+  t.ok(after === null || after === '', 'no organization setting survives the transaction');
+
+  // The user scope sees the caller's own memberships across organizations, and nobody else's.
+  const own = await inScope(db, { user: userId }, (tx) => tx.selectFrom('memberships').select('organization_id').execute());
+  t.same(
+    own.map((r) => r.organization_id),
+    [globex],
+  );
+});
+
+t.test('audit events are append-only, even for the table owner', async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  await t.rejects(sql`UPDATE audit_events SET action = 'x'`.execute(db.kysely), /append-only/, 'UPDATE refused');
+  await t.rejects(sql`DELETE FROM audit_events`.execute(db.kysely), /append-only/, 'DELETE refused');
+  await t.rejects(sql`TRUNCATE audit_events`.execute(db.kysely), /append-only/, 'TRUNCATE refused');
+});

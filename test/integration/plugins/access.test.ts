@@ -1,0 +1,219 @@
+import t from 'tap';
+import { createTestApp } from '../../helpers/app.js';
+
+t.test('every registered route declares its access', async (t) => {
+  const { app } = await createTestApp(t, { seed: false });
+  t.ok(app.routeAccess.length > 10, 'routes were recorded');
+  const undeclared = app.routeAccess.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`);
+  t.same(undeclared, [], 'routes without a declared permission');
+  const publicRoutes = app.routeAccess.filter((r) => r.access === 'public' && r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`);
+  t.same(
+    publicRoutes.sort(),
+    [
+      'POST /api/auth/accept-invitation',
+      'POST /api/auth/login',
+      'POST /api/auth/logout',
+      'POST /api/auth/refresh',
+      'GET /api/oauth/callback',
+      'HEAD /api/oauth/callback',
+    ].sort(),
+    'the only public API routes are sign-in and the OAuth callback (review this list when adding one)',
+  );
+});
+
+type Who = 'anonymous' | 'viewer' | 'admin' | 'super' | 'owner' | 'stranger';
+const EMAIL: Record<Exclude<Who, 'anonymous'>, string> = {
+  viewer: 'viewer@acme.test',
+  admin: 'admin@acme.test',
+  super: 'super@acme.test',
+  owner: 'owner@linkyard.test',
+  stranger: 'super@globex.test', // Super Admin of another organization
+};
+
+/**
+ * Role × route × own/other organization. Each row: a request against Acme and the status each
+ * caller gets. Writes that would succeed use payloads that are valid but leave the data usable for
+ * the next rows (renaming to the same name, re-setting a role to what it is).
+ */
+t.test('role matrix', async (t) => {
+  const ctx = await createTestApp(t);
+  const acme = ctx.orgs.acme;
+  const viewerId = (
+    await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'viewer@acme.test').executeTakeFirstOrThrow()
+  ).id;
+
+  const rows: { name: string; method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object; expect: Record<Who, number> }[] =
+    [
+      {
+        name: 'read org',
+        method: 'GET',
+        url: `/api/orgs/${acme}`,
+        expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'rename org',
+        method: 'PATCH',
+        url: `/api/orgs/${acme}`,
+        payload: { name: 'Acme' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'suspend org (no-op status)',
+        method: 'PATCH',
+        url: `/api/orgs/${acme}`,
+        payload: { status: 'active' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'list members',
+        method: 'GET',
+        url: `/api/orgs/${acme}/members`,
+        expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'add member (duplicate → 409 once allowed)',
+        method: 'POST',
+        url: `/api/orgs/${acme}/members`,
+        payload: { email: 'viewer@acme.test', role: 'viewer' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 409, owner: 403, stranger: 404 },
+      },
+      {
+        name: 'change role',
+        method: 'PATCH',
+        url: `/api/orgs/${acme}/members/${viewerId}`,
+        payload: { role: 'viewer' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 200, owner: 403, stranger: 404 },
+      },
+      {
+        name: 'remove member (unknown user → 404 once allowed)',
+        method: 'DELETE',
+        url: `/api/orgs/${acme}/members/00000000-0000-4000-8000-000000000000`,
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 404, owner: 403, stranger: 404 },
+      },
+      {
+        name: 'org audit',
+        method: 'GET',
+        url: `/api/orgs/${acme}/audit`,
+        expect: { anonymous: 401, viewer: 403, admin: 200, super: 200, owner: 200, stranger: 404 },
+      },
+      {
+        name: 'create org (bad slug → 400 once allowed)',
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { name: 'X', slug: 'Not A Slug', superAdminEmail: 'x@x.test' },
+        expect: { anonymous: 401, viewer: 400, admin: 400, super: 400, owner: 400, stranger: 400 },
+      },
+      {
+        name: 'create org (valid, duplicate slug → 409 once allowed)',
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { name: 'Acme 2', slug: 'acme', superAdminEmail: 'x@x.test' },
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 409, stranger: 403 },
+      },
+      {
+        name: 'tenants overview',
+        method: 'GET',
+        url: '/api/platform/tenants',
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 },
+      },
+      {
+        name: 'platform audit',
+        method: 'GET',
+        url: '/api/platform/audit',
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 },
+      },
+      {
+        name: 'verify audit chain',
+        method: 'GET',
+        url: '/api/platform/audit/verify',
+        expect: { anonymous: 401, viewer: 403, admin: 403, super: 403, owner: 200, stranger: 403 },
+      },
+      {
+        name: 'my orgs',
+        method: 'GET',
+        url: '/api/orgs',
+        expect: { anonymous: 401, viewer: 200, admin: 200, super: 200, owner: 200, stranger: 200 },
+      },
+    ];
+
+  for (const row of rows) {
+    for (const who of Object.keys(row.expect) as Who[]) {
+      const headers = who === 'anonymous' ? {} : { authorization: await ctx.bearer(EMAIL[who]) };
+      const res = await ctx.app.inject({ method: row.method, url: row.url, payload: row.payload, headers });
+      t.equal(res.statusCode, row.expect[who], `${row.name} as ${who} → ${row.expect[who]} (${res.body.slice(0, 120)})`);
+    }
+  }
+});
+
+t.test('another organization is 404 for everything under it, however the id is written', async (t) => {
+  const ctx = await createTestApp(t);
+  const auth = { authorization: await ctx.bearer('super@acme.test') };
+  for (const url of [
+    `/api/orgs/${ctx.orgs.globex}`,
+    `/api/orgs/${ctx.orgs.globex}/members`,
+    `/api/orgs/${ctx.orgs.globex}/audit`,
+    `/api/orgs/${ctx.orgs.globex.toUpperCase()}/members`,
+    '/api/orgs/00000000-0000-4000-8000-000000000000/members',
+  ]) {
+    const res = await ctx.app.inject({ url, headers: auth });
+    t.equal(res.statusCode, 404, url);
+    t.equal(res.json().message, 'Organization not found');
+  }
+});
+
+t.test('a suspended organization: members get 403 everywhere, the Platform Owner still reads and reactivates', async (t) => {
+  const ctx = await createTestApp(t);
+  const acme = ctx.orgs.acme;
+  const owner = { authorization: await ctx.bearer('owner@linkyard.test') };
+  const superAdmin = { authorization: await ctx.bearer('super@acme.test') };
+
+  const suspend = await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}`, headers: owner, payload: { status: 'suspended' } });
+  t.equal(suspend.statusCode, 200);
+  t.equal(suspend.json().status, 'suspended');
+  for (const url of [`/api/orgs/${acme}`, `/api/orgs/${acme}/members`, `/api/orgs/${acme}/audit`]) {
+    const res = await ctx.app.inject({ url, headers: superAdmin });
+    t.equal(res.statusCode, 403, `member: ${url}`);
+    t.match(res.json().message, /suspended/);
+  }
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: owner })).statusCode, 200, 'owner still reads');
+  t.equal(
+    (await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}`, headers: owner, payload: { status: 'active' } })).statusCode,
+    200,
+  );
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: superAdmin })).statusCode, 200, 'reactivated');
+
+  const events = (await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: owner }))
+    .json()
+    .items.map((e: { action: string }) => e.action);
+  t.ok(events.includes('organization.suspended') && events.includes('organization.reactivated'), 'both audited');
+});
+
+t.test('per-user API rate limit answers 429 with Retry-After', async (t) => {
+  const ctx = await createTestApp(t, { env: { RATE_LIMIT_USER_PER_MINUTE: '5' } });
+  const auth = { authorization: await ctx.bearer('viewer@acme.test') };
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await ctx.app.inject({ url: '/api/auth/me', headers: auth })).statusCode);
+  t.same(statuses, [200, 200, 200, 200, 200, 429]);
+  const other = { authorization: await ctx.bearer('admin@acme.test') };
+  t.equal((await ctx.app.inject({ url: '/api/auth/me', headers: other })).statusCode, 200, 'other users are not affected');
+});
+
+t.test("access changes take effect on the very next request (the gate's cache is dropped)", async (t) => {
+  const ctx = await createTestApp(t);
+  const acme = ctx.orgs.acme;
+  const sup = { authorization: await ctx.bearer('super@acme.test') };
+  const admin = { authorization: await ctx.bearer('admin@acme.test') };
+  const adminId = (
+    await ctx.database.db.kysely.selectFrom('users').select('id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow()
+  ).id;
+
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: admin })).statusCode, 200, 'admin reads the audit log');
+  await ctx.app.inject({ method: 'PATCH', url: `/api/orgs/${acme}/members/${adminId}`, headers: sup, payload: { role: 'viewer' } });
+  t.equal((await ctx.app.inject({ url: `/api/orgs/${acme}/audit`, headers: admin })).statusCode, 403, 'demoted: refused at once');
+  await ctx.app.inject({ method: 'DELETE', url: `/api/orgs/${acme}/members/${adminId}`, headers: sup });
+  t.equal(
+    (await ctx.app.inject({ url: `/api/orgs/${acme}/members`, headers: admin })).statusCode,
+    404,
+    'removed: the organization is gone for them at once',
+  );
+});
