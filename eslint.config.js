@@ -49,13 +49,8 @@ export default tseslint.config(
     files: [
       'server/src/lib/crypto/vault.ts',
       'server/src/lib/safe-http/client.ts',
-      'server/src/modules/auth/auth.routes.ts',
       'server/src/modules/exports/pdf-report.ts',
-      'server/src/modules/integrations/integrations.routes.ts',
       'server/src/modules/integrations/legacy-import.ts',
-      'server/src/modules/oauth/oauth.routes.ts',
-      'server/src/modules/organizations/organizations.routes.ts',
-      'server/src/modules/runs/runs.routes.ts',
       'server/src/seed/demo-integrations.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },

@@ -34,6 +34,12 @@ function clearSessionCookies(reply: FastifyReply) {
 
 const signedInBody = ({ refreshToken: _omitted, ...rest }: SignedInResult) => rest;
 
+type PreHandler = (request: FastifyRequest) => Promise<void>;
+
+/**
+ * The auth module's routes: signing in and out, then accepting an invitation. Both sign a person in with a
+ * secret they type, so both count against the same per-IP limit (created once, here, so they share it).
+ */
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config }> = async (app, { auth, config }) => {
   const loginPerIp = app.createRateLimit({
     keyGenerator: (req) => `login-ip:${req.ip}`,
@@ -55,6 +61,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
   });
   const limitInvitation = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, invitationPerToken]);
 
+  await app.register(sessionRoutes, { auth, config, limitLogin });
+  await app.register(invitationRoutes, { auth, config, limitInvitation });
+};
+
+/** A session: signing in with a password, refreshing its tokens, signing out, and who is signed in. */
+const sessionRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config; limitLogin: PreHandler }> = async (
+  app,
+  { auth, config, limitLogin },
+) => {
   app.post(
     '/api/auth/login',
     {
@@ -129,7 +144,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     },
     async (request) => auth.profile(request.actor!.userId),
   );
+};
 
+/** Accepting an invitation: the invited person sets a password with its one-time token and is signed in. */
+const invitationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config; limitInvitation: PreHandler }> = async (
+  app,
+  { auth, config, limitInvitation },
+) => {
   app.post(
     '/api/auth/accept-invitation',
     {

@@ -4,11 +4,18 @@ import { commonErrors, ErrorResponse, OrgParams } from '../../lib/schemas.js';
 import type { IntegrationsService } from './integrations.service.js';
 import * as S from './integrations.schemas.js';
 
-export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService }> = async (app, { integrations }) => {
-  const tags = ['integrations'];
-  const conflict = { 409: Type.Ref(ErrorResponse) };
-  const base = '/api/orgs/:orgId/integrations';
+const tags = ['integrations'];
+const conflict = { 409: Type.Ref(ErrorResponse) };
+const base = '/api/orgs/:orgId/integrations';
 
+/** The integrations module's routes: the integration resource, then pausing and resuming its schedules. */
+export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService }> = async (app, { integrations }) => {
+  await app.register(integrationResourceRoutes, { integrations });
+  await app.register(pauseRoutes, { integrations });
+};
+
+/** Listing, creating, reading, updating and deleting integrations. */
+const integrationResourceRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService }> = async (app, { integrations }) => {
   app.get(
     base,
     {
@@ -84,7 +91,10 @@ export const integrationsRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
       return reply.code(204).send(null);
     },
   );
+};
 
+/** Pausing an integration stops its schedules firing; resuming starts them again. */
+const pauseRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService }> = async (app, { integrations }) => {
   app.post(
     `${base}/:id/pause`,
     {

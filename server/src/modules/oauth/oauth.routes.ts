@@ -15,9 +15,20 @@ import * as S from './oauth.schemas.js';
 export const BINDING_COOKIE = 'ly_oauth_binding';
 const BINDING_PATH = '/api/oauth';
 
+const tags = ['integrations'];
+const base = '/api/orgs/:orgId/integrations/:id';
+
+/** The OAuth module's routes: connecting an integration (start and provider callback), then its connection once made. */
 export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; config: Config }> = async (app, { oauth, config }) => {
-  const tags = ['integrations'];
-  const base = '/api/orgs/:orgId/integrations/:id';
+  await app.register(connectRoutes, { oauth, config });
+  await app.register(connectionRoutes, { oauth });
+};
+
+/**
+ * The authorization-code flow: the start, which binds the attempt to this browser with a cookie, and the
+ * provider's redirect back, which checks that binding.
+ */
+const connectRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; config: Config }> = async (app, { oauth, config }) => {
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: BINDING_PATH };
   // The callback is public and writes an audit event for every refusal: limit it per IP like sign-in.
@@ -96,7 +107,10 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; confi
       return reply.redirect(outcome.location, 302);
     },
   );
+};
 
+/** A connected integration: disconnecting it, reading its connection, and testing its credentials. */
+const connectionRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService }> = async (app, { oauth }) => {
   app.post(
     `${base}/disconnect`,
     {

@@ -5,13 +5,20 @@ import type { OrganizationsService } from './organizations.service.js';
 import type { MembersService } from './members.service.js';
 import * as S from './organizations.schemas.js';
 
+const tags = ['organizations'];
+const conflict = { 409: Type.Ref(ErrorResponse) };
+
+/** The organizations module's routes: the organizations themselves, then who belongs to them. */
 export const organizationsRoutes: FastifyPluginAsyncTypebox<{ organizations: OrganizationsService; members: MembersService }> = async (
   app,
   { organizations, members },
 ) => {
-  const tags = ['organizations'];
-  const conflict = { 409: Type.Ref(ErrorResponse) };
+  await app.register(organizationRoutes, { organizations });
+  await app.register(memberRoutes, { members });
+};
 
+/** Listing, creating, reading and updating organizations. */
+const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: OrganizationsService }> = async (app, { organizations }) => {
   app.get(
     '/api/orgs',
     {
@@ -64,7 +71,10 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{ organizations: Org
     },
     async (request) => organizations.update(request.ctx, request.params.orgId, request.body),
   );
+};
 
+/** Membership: the members and their roles, and the pending invitations through which people join. */
+const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = async (app, { members }) => {
   app.get(
     '/api/orgs/:orgId/members',
     {

@@ -6,10 +6,21 @@ import { SyncParams } from '../syncs/syncs.schemas.js';
 import type { RunsService } from './runs.service.js';
 import * as S from './runs.schemas.js';
 
-export const runsRoutes: FastifyPluginAsyncTypebox<{ runs: RunsService }> = async (app, { runs }) => {
-  const tags = ['runs'];
-  const conflict = { 409: Type.Ref(ErrorResponse) };
+const tags = ['runs'];
+const conflict = { 409: Type.Ref(ErrorResponse) };
 
+type RunsRoutes = FastifyPluginAsyncTypebox<{ runs: RunsService }>;
+
+/** The runs module's routes: starting runs, following them, their logs, and the records they synced. */
+export const runsRoutes: RunsRoutes = async (app, { runs }) => {
+  await app.register(runNowRoutes, { runs });
+  await app.register(runHistoryRoutes, { runs });
+  await app.register(logRoutes, { runs });
+  await app.register(recordRoutes, { runs });
+};
+
+/** Queueing runs on demand: one sync, every sync of an integration, or every sync of the organization. */
+const runNowRoutes: RunsRoutes = async (app, { runs }) => {
   app.post(
     '/api/orgs/:orgId/syncs/:syncId/runs',
     {
@@ -51,7 +62,10 @@ export const runsRoutes: FastifyPluginAsyncTypebox<{ runs: RunsService }> = asyn
     },
     async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId)),
   );
+};
 
+/** The organization's runs: status at a glance, the history, one run, and cancelling it. */
+const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
   app.get(
     '/api/orgs/:orgId/sync-status',
     {
@@ -103,7 +117,10 @@ export const runsRoutes: FastifyPluginAsyncTypebox<{ runs: RunsService }> = asyn
     },
     async (request) => runs.cancel(request.ctx, request.params.orgId, request.params.runId),
   );
+};
 
+/** Sync logs: one run's, or the whole organization's. */
+const logRoutes: RunsRoutes = async (app, { runs }) => {
   app.get(
     '/api/orgs/:orgId/runs/:runId/logs',
     {
@@ -133,7 +150,10 @@ export const runsRoutes: FastifyPluginAsyncTypebox<{ runs: RunsService }> = asyn
     },
     async (request) => runs.logs(request.ctx, request.params.orgId, request.query),
   );
+};
 
+/** The records runs have synced, read back per integration. */
+const recordRoutes: RunsRoutes = async (app, { runs }) => {
   app.get(
     '/api/orgs/:orgId/integrations/:id/records',
     {
