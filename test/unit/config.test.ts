@@ -50,6 +50,15 @@ t.test('bad or missing values name the variable and what is expected', async (t)
   }
 });
 
+t.test('an empty variable reads as unset; booleans also take yes/no and 1/0', async (t) => {
+  const c = loadConfig({ ...prod, PORT: '', LOG_LEVEL: '', TRUST_PROXY: 'yes', MIGRATE_ON_START: '1' });
+  t.equal(c.port, 3000);
+  t.equal(c.logLevel, 'info');
+  t.equal(c.trustProxy, true);
+  t.equal(c.migrateOnStart, true);
+  t.equal(loadConfig({ ...prod, NODE_ENV: 'test', DATABASE_URL: '', SEED_DEMO_ON_START: 'No' }).seedDemoOnStart, false);
+});
+
 t.test('the Agenda job store: Postgres by default, MongoDB with AGENDA_BACKEND=mongo and a MongoDB connection string', async (t) => {
   t.same(loadConfig(prod).agenda, { backend: 'postgres', mongodbUrl: null });
   for (const url of [
