@@ -39,8 +39,10 @@ export class NotFound extends AppError {
   }
 }
 export class Conflict extends AppError {
-  constructor(message: string) {
+  /** `field`: the input that collides (a duplicate name), so a form can show the message next to it. */
+  constructor(message: string, field?: string) {
     super(409, 'Conflict', message);
+    if (field !== undefined) this.field = field;
   }
 }
 export class TooManyRequests extends AppError {

@@ -1,4 +1,5 @@
 import { BadRequest } from '../../lib/errors.js';
+import { jsonPointer } from '../../lib/input-values.js';
 import { getProvider } from '../../providers/catalog.js';
 import { OVERRIDE_SETTINGS, type ProviderDefinition } from '../../providers/provider-definition.js';
 import { templatePlaceholders } from '../../providers/template.js';
@@ -39,12 +40,13 @@ export function checkCredentials(provider: ProviderDefinition, input: Credential
     if (input[field] !== undefined && !accepted.includes(field)) {
       throw new BadRequest(
         `${field} is not used by ${provider.name} (${provider.authType} authentication takes ${accepted.join(' and ')})`,
+        `/${field}`,
       );
     }
   }
   if (creating) {
     const missing = accepted.filter((f) => input[f] === undefined);
-    if (missing.length) throw new BadRequest(`${provider.name} needs ${missing.join(' and ')}`);
+    if (missing.length) throw new BadRequest(`${provider.name} needs ${missing.join(' and ')}`, `/${missing[0]}`);
   }
 }
 
@@ -78,6 +80,7 @@ export function checkCredentialDestinationChange(
     throw new BadRequest(
       `Changing ${changed.map((k) => `settings.${k}`).join(' and ')} changes where this integration's credentials are sent: ` +
         `enter the ${SECRET_LABEL[secretField]} (${secretField}) again in the same request`,
+      `/${secretField}`,
     );
   }
   return changed;
@@ -86,10 +89,14 @@ export function checkCredentialDestinationChange(
 const SECRET_LABEL = { clientSecret: 'client secret', apiKey: 'API key', password: 'password' } as const;
 
 export function checkScopes(scopes: string[]): string[] {
-  const bad = scopes.find((s) => !SCOPE_TOKEN.test(s));
-  if (bad !== undefined) throw new BadRequest(`scope "${bad}" is not a valid OAuth scope (no spaces, quotes or backslashes)`);
+  const bad = scopes.findIndex((s) => !SCOPE_TOKEN.test(s));
+  if (bad !== -1)
+    throw new BadRequest(`scope "${scopes[bad]}" is not a valid OAuth scope (no spaces, quotes or backslashes)`, `/scopes/${bad}`);
   return [...new Set(scopes)];
 }
+
+/** The `field` of an error about one setting (a JSON Pointer into the request body). */
+const settingField = (key: string) => jsonPointer(['settings', key]);
 
 /**
  * Settings: only the provider's own keys plus the URL overrides; required ones present; each value
@@ -101,9 +108,9 @@ export function checkSettings(provider: ProviderDefinition, settings: Record<str
   for (const [key, value] of Object.entries(settings)) {
     if (!declared.has(key) && !(OVERRIDE_SETTINGS as readonly string[]).includes(key)) {
       const known = [...declared.keys(), ...OVERRIDE_SETTINGS].join(', ');
-      throw new BadRequest(`settings.${key} is not a setting of ${provider.name} (known settings: ${known})`);
+      throw new BadRequest(`settings.${key} is not a setting of ${provider.name} (known settings: ${known})`, settingField(key));
     }
-    if (typeof value !== 'string') throw new BadRequest(`settings.${key} must be a string`);
+    if (typeof value !== 'string') throw new BadRequest(`settings.${key} must be a string`, settingField(key));
   }
   for (const setting of provider.settings) {
     const value = settings[setting.key];
@@ -111,6 +118,7 @@ export function checkSettings(provider: ProviderDefinition, settings: Record<str
       if (setting.required && setting.default === undefined) {
         throw new BadRequest(
           `settings.${setting.key} (${setting.label}) is required for ${provider.name}${setting.example ? `, e.g. "${setting.example}"` : ''}`,
+          settingField(setting.key),
         );
       }
       continue;
@@ -118,6 +126,7 @@ export function checkSettings(provider: ProviderDefinition, settings: Record<str
     if (setting.pattern && !new RegExp(setting.pattern).test(value)) {
       throw new BadRequest(
         `settings.${setting.key} (${setting.label}) is not valid${setting.example ? `; expected something like "${setting.example}"` : ''}`,
+        settingField(setting.key),
       );
     }
   }
@@ -128,11 +137,11 @@ export function checkSettings(provider: ProviderDefinition, settings: Record<str
     try {
       url = new URL(value);
     } catch {
-      throw new BadRequest(`settings.${key} must be an absolute URL`);
+      throw new BadRequest(`settings.${key} must be an absolute URL`, settingField(key));
     }
     if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:'))
-      throw new BadRequest(`settings.${key} must be an https:// URL`);
-    if (url.username || url.password) throw new BadRequest(`settings.${key} must not contain credentials`);
+      throw new BadRequest(`settings.${key} must be an https:// URL`, settingField(key));
+    if (url.username || url.password) throw new BadRequest(`settings.${key} must not contain credentials`, settingField(key));
   }
   return settings;
 }

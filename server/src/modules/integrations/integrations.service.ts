@@ -121,7 +121,7 @@ async function sealedSecret(vault: Vault, tx: Tx, orgId: string, id: string, sec
 /** A concurrent insert or rename can still hit the unique name index after the check: the same Conflict. */
 function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promise<T> {
   return work().catch((err) => {
-    if (isUniqueViolation(err)) throw new Conflict(`An integration named "${name}" already exists in this organization`);
+    if (isUniqueViolation(err)) throw new Conflict(`An integration named "${name}" already exists in this organization`, '/name');
     throw err;
   });
 }
@@ -143,7 +143,7 @@ async function updateInTx(
   const provider = providerOrBadRequest(row.provider);
   checkCredentials(provider, input, false);
   if (input.name !== undefined && input.name !== row.name && (await repo.nameTaken(tx, orgId, input.name, id))) {
-    throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
+    throw new Conflict(`An integration named "${input.name}" already exists in this organization`, '/name');
   }
   const secret = input.clientSecret ?? input.apiKey ?? input.password;
   const settings = input.settings === undefined ? undefined : checkSettings(provider, input.settings, allowHttp);
@@ -220,7 +220,7 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
       return conflictOnDuplicateName(input.name, () =>
         inScope(db, { org: orgId }, async (tx) => {
           if (await repo.nameTaken(tx, orgId, input.name))
-            throw new Conflict(`An integration named "${input.name}" already exists in this organization`);
+            throw new Conflict(`An integration named "${input.name}" already exists in this organization`, '/name');
           const secret = input.clientSecret ?? input.apiKey ?? input.password;
           await repo.insertIntegration(tx, {
             id,

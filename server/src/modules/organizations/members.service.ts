@@ -103,7 +103,7 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId, role: input.role }));
       return inScope(db, { org: orgId }, async (tx) => {
         if (await repo.findMemberByEmail(tx, orgId, input.email))
-          throw new Conflict(`${input.email} is already a member of this organization`);
+          throw new Conflict(`${input.email} is already a member of this organization`, '/email');
         const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor!.userId);
         await recordAudit(tx, ctx, {
           organizationId: orgId,

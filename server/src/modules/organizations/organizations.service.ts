@@ -59,7 +59,7 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
       const id = uuidv7();
       try {
         return await inScope(db, { platform: true }, async (tx) => {
-          if (await repo.slugTaken(tx, input.slug)) throw new Conflict(`The slug "${input.slug}" is already taken`);
+          if (await repo.slugTaken(tx, input.slug)) throw new Conflict(`The slug "${input.slug}" is already taken`, '/slug');
           await repo.insertOrganization(tx, { id, slug: input.slug, name: input.name });
           // The first Super Admin is invited like anyone else: they become one by accepting.
           const invitation = await inviteToOrganization(tx, id, { email: input.superAdminEmail, role: 'super_admin' }, ctx.actor!.userId);
@@ -73,7 +73,7 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
           return { ...toView(row), superAdmin: { email: input.superAdminEmail, invitation } };
         });
       } catch (err) {
-        if (isUniqueViolation(err)) throw new Conflict(`The slug "${input.slug}" is already taken`);
+        if (isUniqueViolation(err)) throw new Conflict(`The slug "${input.slug}" is already taken`, '/slug');
         throw err;
       }
     },

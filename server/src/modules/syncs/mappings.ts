@@ -1,4 +1,5 @@
 import { BadRequest } from '../../lib/errors.js';
+import { jsonPointer } from '../../lib/input-values.js';
 import {
   DATE_INPUT_FORMATS,
   MAX_LITERAL_ARRAY_ITEMS,
@@ -156,8 +157,9 @@ const LITERAL_RULE = `must be text (at most ${MAX_LITERAL_STRING_LENGTH} charact
  * field (`mappings[2].transform "splt" is not one of …`). No mappings: the record's own fields pass through.
  */
 export function compileMappings(mappings: readonly FieldMapping[]): CompiledMappings {
-  if (!Array.isArray(mappings)) throw new BadRequest('mappings must be an array');
-  if (mappings.length > MAX_MAPPINGS) throw new BadRequest(`mappings has ${mappings.length} entries; at most ${MAX_MAPPINGS} are allowed`);
+  if (!Array.isArray(mappings)) throw new BadRequest('mappings must be an array', '/mappings');
+  if (mappings.length > MAX_MAPPINGS)
+    throw new BadRequest(`mappings has ${mappings.length} entries; at most ${MAX_MAPPINGS} are allowed`, '/mappings');
   if (mappings.length === 0) return { targets: [], apply: passthrough };
 
   const fields: CompiledField[] = [];
@@ -178,11 +180,20 @@ export function previewMappings(mappings: readonly FieldMapping[], record: unkno
 
 type Fail = (field: string | undefined, message: string) => never;
 
+/**
+ * The error's `field` for a mapping's property as the messages name it (`args.separator`, `args.map["x"]`):
+ * a JSON Pointer into the request body, `/mappings/2/args/separator`; a value map's key stays with `args/map`.
+ */
+function mappingField(index: number, property: string | undefined): string {
+  const path = property ? property.replace(/\[.*$/, '').split('.') : [];
+  return jsonPointer(['mappings', String(index), ...path]);
+}
+
 /** Validates one mapping (the first problem throws, naming the mapping and field) and compiles it. */
 function compileField(mapping: FieldMapping, index: number): CompiledField {
   const at = (field?: string) => `mappings[${index}]${field ? `.${field}` : ''}`;
   const fail: Fail = (field, message) => {
-    throw new BadRequest(`${at(field)} ${message}`);
+    throw new BadRequest(`${at(field)} ${message}`, mappingField(index, field));
   };
   if (!isPlainObject(mapping)) fail(undefined, 'must be an object like { "source": "email", "target": "email" }');
   for (const key of Object.keys(mapping)) {
@@ -393,10 +404,12 @@ function checkTargetUnique(target: string, index: number, values: Map<string, nu
   const conflict = (other: number, otherTarget: string): never => {
     throw new BadRequest(
       `mappings[${index}].target "${target}" conflicts with mappings[${other}].target "${otherTarget}": a field cannot hold both a value and nested fields`,
+      mappingField(index, 'target'),
     );
   };
   const same = values.get(target);
-  if (same !== undefined) throw new BadRequest(`mappings[${index}].target "${target}" is already mapped by mappings[${same}]`);
+  if (same !== undefined)
+    throw new BadRequest(`mappings[${index}].target "${target}" is already mapped by mappings[${same}]`, mappingField(index, 'target'));
   const child = parents.get(target);
   if (child !== undefined) conflict(child, `${target}.…`);
   let dot = target.indexOf('.');

@@ -21,28 +21,33 @@ export function isValidTimezone(timezone: string): boolean {
   }
 }
 
-/** Throws a 400 that says what is wrong with the schedule, or returns it normalised. */
-export function validateSchedule(schedule: Schedule): Schedule {
+/**
+ * Throws a 400 that says what is wrong with the schedule, or returns it normalised. `fieldOf` names the
+ * input at fault in the error's `field`: by default the body's `schedule` object.
+ */
+export function validateSchedule(schedule: Schedule, fieldOf: (key: keyof Schedule) => string = (key) => `/schedule/${key}`): Schedule {
   const cron = schedule.cron.trim().replace(/\s+/g, ' ');
   const fields = cron.split(' ').length;
   if (fields !== 5 && fields !== 6) {
     throw new BadRequest(
       `schedule.cron must have 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; "${cron}" has ${fields}`,
+      fieldOf('cron'),
     );
   }
   if (!isValidTimezone(schedule.timezone)) {
     throw new BadRequest(
       `schedule.timezone "${schedule.timezone}" is not an IANA timezone (e.g. "Europe/Berlin", "America/New_York", "UTC")`,
+      fieldOf('timezone'),
     );
   }
   let next: Date[];
   try {
     next = nextRunTimes({ cron, timezone: schedule.timezone }, new Date(), 2);
   } catch (err) {
-    throw new BadRequest(`schedule.cron "${cron}" is not a valid cron expression: ${(err as Error).message}`);
+    throw new BadRequest(`schedule.cron "${cron}" is not a valid cron expression: ${(err as Error).message}`, fieldOf('cron'));
   }
   if (next.length === 2 && next[1].getTime() - next[0].getTime() < MIN_INTERVAL_MS) {
-    throw new BadRequest('schedule.cron fires more than once a minute; the shortest interval is one minute');
+    throw new BadRequest('schedule.cron fires more than once a minute; the shortest interval is one minute', fieldOf('cron'));
   }
   return { cron, timezone: schedule.timezone };
 }

@@ -99,10 +99,13 @@ function checkResourceAndMode(providerKey: string, resourceKey: string, mode: Sy
   const resource = provider?.resources.find((r) => r.key === resourceKey);
   if (!provider || !resource) {
     const known = provider?.resources.map((r) => r.key).join(', ') ?? '';
-    throw new BadRequest(`resource "${resourceKey}" is not a resource of ${provider?.name ?? providerKey} (available: ${known})`);
+    throw new BadRequest(
+      `resource "${resourceKey}" is not a resource of ${provider?.name ?? providerKey} (available: ${known})`,
+      '/resource',
+    );
   }
   if (mode === 'incremental' && !resource.incremental) {
-    throw new BadRequest(`${provider.name} ${resource.name} support only full syncs (the provider offers no way to list changes)`);
+    throw new BadRequest(`${provider.name} ${resource.name} support only full syncs (the provider offers no way to list changes)`, '/mode');
   }
 }
 
@@ -244,7 +247,7 @@ function createPreviews(db: Db) {
 
     /** The next run times of a schedule, for the cron editor; validates like create does. */
     schedulePreview(schedule: Schedule, count: number) {
-      const valid = validateSchedule(schedule);
+      const valid = validateSchedule(schedule, (key) => `query.${key}`);
       return { ...valid, nextRuns: nextRunTimes(valid, new Date(), count).map((d) => d.toISOString()) };
     },
   };
