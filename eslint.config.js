@@ -59,11 +59,6 @@ export default tseslint.config(
     files: ['admin-ui/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      // The React Compiler's render-purity rules: warnings until the forms are reworked around the API's error `field`.
-      'react-hooks/set-state-in-effect': 'warn',
-      'react-hooks/refs': 'warn',
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
 );

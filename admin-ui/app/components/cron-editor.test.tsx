@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { draftFromSchedule } from '~/lib/cron';
-import { CronEditor, scheduleErrorField, SchedulePreviewPanel, type SchedulePreviewState } from './cron-editor';
+import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from './cron-editor';
 
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York'];
 const noop = () => {};
@@ -49,6 +49,7 @@ describe('CronEditor', () => {
       cron: '0 9 * *',
       timezone: 'UTC',
       message: 'schedule.cron must have 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; "0 9 * *" has 4',
+      field: 'cron',
     };
     const html = renderToStaticMarkup(<CronEditor id="s" draft={draft} onChange={noop} timezones={ZONES} preview={preview} />);
     expect(html).toMatch(/<input[^>]*id="s-cron"[^>]*aria-invalid="true"[^>]*aria-describedby="s-cron-error"/);
@@ -64,6 +65,7 @@ describe('CronEditor', () => {
       cron: '0 8 * * *',
       timezone: 'Mars/Base',
       message: 'schedule.timezone "Mars/Base" is not an IANA timezone',
+      field: 'timezone',
     };
     const html = renderToStaticMarkup(<CronEditor id="s" draft={draft} onChange={noop} timezones={ZONES} preview={preview} />);
     expect(html).toMatch(/id="s-timezone-error" role="alert">schedule.timezone &quot;Mars\/Base&quot; is not an IANA timezone/);
@@ -108,13 +110,5 @@ describe('CronEditor', () => {
       <SchedulePreviewPanel id="p" schedule={{ cron: '0 9 * * *', timezone: 'UTC' }} preview={stale} pending />,
     );
     expect(html).not.toContain('data-next-runs');
-  });
-});
-
-describe('scheduleErrorField', () => {
-  it('routes API messages to the right input', () => {
-    expect(scheduleErrorField('schedule.timezone "X" is not an IANA timezone (e.g. "Europe/Berlin")')).toBe('timezone');
-    expect(scheduleErrorField('schedule.cron "x" is not a valid cron expression')).toBe('cron');
-    expect(scheduleErrorField('schedule.cron fires more than once a minute; the shortest interval is one minute')).toBe('cron');
   });
 });

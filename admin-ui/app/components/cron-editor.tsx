@@ -12,14 +12,13 @@ import {
 } from '~/lib/cron';
 import { Field, Input, Select } from './ui';
 
-/** What the schedule-preview API said about the current expression. */
+/**
+ * What the schedule-preview API said about the current expression; a refusal names the input at fault
+ * (the error's `field`), else it is about the expression.
+ */
 export type SchedulePreviewState =
-  { ok: true; cron: string; timezone: string; nextRuns: string[] } | { ok: false; cron: string; timezone: string; message: string };
-
-/** Which input an API message about a schedule belongs to. */
-export function scheduleErrorField(message: string): 'timezone' | 'cron' {
-  return /timezone/i.test(message) && !/cron/i.test(message) ? 'timezone' : 'cron';
-}
+  | { ok: true; cron: string; timezone: string; nextRuns: string[] }
+  | { ok: false; cron: string; timezone: string; message: string; field?: 'cron' | 'timezone' };
 
 /**
  * The cron editor: a preset (or a custom expression), a time and a day where the preset needs them, the
@@ -45,9 +44,11 @@ export function CronEditor({
   errors?: { cron?: string; timezone?: string };
 }) {
   const schedule = scheduleFromDraft(draft);
-  const previewError = preview && !preview.ok ? preview.message : undefined;
-  const cronError = errors.cron ?? (previewError && scheduleErrorField(previewError) === 'cron' ? previewError : undefined);
-  const tzError = errors.timezone ?? (previewError && scheduleErrorField(previewError) === 'timezone' ? previewError : undefined);
+  const previewError = preview && !preview.ok ? preview : null;
+  const previewOn = (field: 'cron' | 'timezone') =>
+    previewError && (previewError.field ?? 'cron') === field ? previewError.message : undefined;
+  const cronError = errors.cron ?? previewOn('cron');
+  const tzError = errors.timezone ?? previewOn('timezone');
   const needsTime = draft.preset === 'daily' || draft.preset === 'weekdays' || draft.preset === 'weekly';
   const zones = timezones.includes(draft.timezone) ? timezones : [draft.timezone, ...timezones];
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import { Link, useRevalidator } from 'react-router';
 import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
 import type { LogLine, RunStatus } from '~/lib/types';
@@ -14,13 +14,13 @@ export const isActiveRun = (status: RunStatus) => status === 'queued' || status 
  */
 export function useAutoRefresh(active: boolean, intervalMs = LIVE_INTERVAL_MS) {
   const revalidator = useRevalidator();
-  const latest = useRef(revalidator);
-  latest.current = revalidator;
+  // An effect event: each tick sees the revalidator of the latest render without restarting the interval.
+  const tick = useEffectEvent(() => {
+    if (document.visibilityState === 'visible' && revalidator.state === 'idle') void revalidator.revalidate();
+  });
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible' && latest.current.state === 'idle') void latest.current.revalidate();
-    }, intervalMs);
+    const timer = setInterval(() => tick(), intervalMs);
     return () => clearInterval(timer);
   }, [active, intervalMs]);
 }

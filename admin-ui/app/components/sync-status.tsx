@@ -4,6 +4,7 @@ import type { SyncStatusSummary } from '~/lib/sync-status.server';
 import type { ActionOutcome } from '~/lib/api.server';
 import { formatDateTime } from '~/lib/format';
 import { Button, Toast } from './ui';
+import { useToast } from './use-toast';
 
 const REFRESH_MS = 30_000;
 
@@ -39,6 +40,7 @@ export function SyncStatus({
   useEffect(() => {
     if (syncAll.data) status.load(href); /* show the queued runs at once */
   }, [syncAll.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  const toast = useToast([syncAll.data]);
 
   const summary = status.data ? status.data.summary : (initial ?? null);
   // Not loaded yet: a placeholder in the header; not readable (answered null): nothing.
@@ -101,7 +103,7 @@ export function SyncStatus({
           <span className="text-xs text-slate-500">Last sync {formatDateTime(summary.lastSyncAt)}</span>
         </div>
       </div>
-      <Toast outcome={syncAll.data} />
+      <Toast outcome={toast} />
     </section>
   );
 }

@@ -1,13 +1,6 @@
 import { data, redirect, type AppLoadContext } from 'react-router';
 import type { ApiCall } from './context';
-
-/** The API's error body (docs/api.md: `{ statusCode, error, message, requestId }`). */
-export interface ApiErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  requestId?: string;
-}
+import { fieldErrorsOf, formErrorOf, type ApiErrorBody, type FormFields } from './form-errors';
 
 export class ApiError extends Error {
   constructor(
@@ -49,6 +42,7 @@ export async function callApi<T = unknown>(context: AppLoadContext, method: ApiC
     status: res.status,
     message: err.message ?? `The server answered ${res.status}`,
     requestId: err.requestId,
+    field: err.field,
     retryAfter: typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined,
   };
 }
@@ -81,4 +75,21 @@ export function outcome(request: Request, res: Awaited<ReturnType<typeof callApi
   const prefix = res.status === 403 ? 'Not allowed: ' : res.status === 429 ? 'Too many requests: ' : '';
   const wait = res.retryAfter ? ` Try again in ${res.retryAfter} s.` : '';
   return { ok: false, message: `${prefix}${res.message}${wait}`, intent };
+}
+
+/**
+ * `outcome` for a form: a refusal about one of the form's inputs (the error's `field`) comes back in
+ * `fieldErrors`, to be shown next to that input; any other stays the form's message.
+ */
+export function formOutcome(
+  request: Request,
+  res: Awaited<ReturnType<typeof callApi>>,
+  success: string,
+  fields: FormFields,
+  intent?: string,
+): ActionOutcome {
+  const out = outcome(request, res, success, intent);
+  if (res.ok || out.ok) return out;
+  const fieldErrors = fieldErrorsOf(formErrorOf(res, fields));
+  return Object.keys(fieldErrors).length ? { ...out, fieldErrors } : out;
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkScopes,
-  fieldOfApiMessage,
+  credentialFormFields,
+  integrationFormFields,
   htmlPattern,
   parseScopes,
   readCredentials,
   readIntegrationForm,
   settingFields,
 } from './integration-form';
+import { formErrorOf } from './form-errors';
 import type { Provider } from './types';
 
 // The patterns provider definitions use (server/src/providers/definitions/shared.ts, github.ts).
@@ -127,11 +129,32 @@ describe('scopes', () => {
   });
 });
 
-describe('fieldOfApiMessage', () => {
-  it('maps API messages to form fields', () => {
-    expect(fieldOfApiMessage(409, 'An integration named "X" already exists in this organization')).toBe('name');
-    expect(fieldOfApiMessage(400, 'settings.shop (Shop) is required for Shopify')).toBe('settings.shop');
-    expect(fieldOfApiMessage(400, 'scope "a b" is not a valid OAuth scope')).toBe('scopes');
-    expect(fieldOfApiMessage(400, 'Something else')).toBeNull();
+describe('integrationFormFields', () => {
+  const shopify = {
+    authType: 'oauth2' as const,
+    settings: [{ key: 'shop', label: 'Shop', required: true }],
+    overrideSettings: ['apiBaseUrl'],
+  };
+
+  it('names the inputs API errors can land on, as the API body paths', () => {
+    expect(integrationFormFields(shopify, 'create')).toEqual([
+      'name',
+      'clientId',
+      'clientSecret',
+      'scopes',
+      'settings.shop',
+      'settings.apiBaseUrl',
+    ]);
+    expect(integrationFormFields(shopify, 'update')).toEqual(['name', 'clientId', 'scopes', 'settings.shop', 'settings.apiBaseUrl']);
+    expect(credentialFormFields('basic')).toEqual(['username', 'password']);
+  });
+
+  it('places API errors by their field', () => {
+    const fields = integrationFormFields(shopify, 'create');
+    expect(formErrorOf({ message: 'x', field: '/settings/shop' }, fields).field).toBe('settings.shop');
+    expect(formErrorOf({ message: 'x', field: '/scopes/2' }, fields).field).toBe('scopes');
+    expect(formErrorOf({ message: 'x', field: '/name' }, fields).field).toBe('name');
+    // The settings page's general section has no secret: the error stays the form's.
+    expect(formErrorOf({ message: 'x', field: '/clientSecret' }, integrationFormFields(shopify, 'update')).field).toBeNull();
   });
 });

@@ -303,16 +303,18 @@ export function readCredentials(
 }
 
 /**
- * The form field an API error message is about, so it shows next to that field: the API names the field
- * first ("settings.shop (Shop) is required…", "scope "x" is not…", "An integration named … already exists").
+ * The inputs of the add-integration form ("create") or of the settings page's general section ("update"),
+ * by name; their names are the API body's paths (`settings.shop`), so the API's errors land on them.
  */
-export function fieldOfApiMessage(status: number, message: string): string | null {
-  if (status === 409 && /integration named/i.test(message)) return 'name';
-  const setting = message.match(/^settings\.([a-zA-Z][a-zA-Z0-9]*)/);
-  if (setting) return `settings.${setting[1]}`;
-  if (/^scope /.test(message)) return 'scopes';
-  const credential = message.match(/^(clientId|clientSecret|apiKey|username|password)\b/);
-  if (credential) return credential[1]!;
-  if (/^(body\/)?name\b/.test(message)) return 'name';
-  return null;
+export function integrationFormFields(provider: Pick<Provider, 'authType' | 'settings' | 'overrideSettings'>, mode: FormMode): string[] {
+  const oauth = provider.authType === 'oauth2';
+  const credentials = mode === 'create' ? credentialFields(provider.authType).map((f) => f.key) : oauth ? ['clientId'] : [];
+  return ['name', ...credentials, ...(oauth ? ['scopes'] : []), ...settingFields(provider).map((s) => s.field)];
+}
+
+/** The inputs of the settings page's credentials section: the credentials but the client id. */
+export function credentialFormFields(authType: AuthType): string[] {
+  return credentialFields(authType)
+    .filter((f) => f.key !== 'clientId')
+    .map((f) => f.key);
 }

@@ -11,7 +11,7 @@ import {
   previewErrorsByRow,
   removePair,
   removeRow,
-  rowErrorFromMessage,
+  rowErrorOf,
   rowsFromMappings,
   sampleFromMappings,
   updateRow,
@@ -130,21 +130,31 @@ describe('editing rows', () => {
 describe('errors', () => {
   const rows = rowsFromMappings(DEMO.slice(0, 3));
 
-  it('places a compiler message on its row and field', () => {
-    const e = rowErrorFromMessage('mappings[1].args.template has an empty placeholder {{}} at position 0', rows);
+  it("places a compiler error on its row and field by the error's field", () => {
+    const e = rowErrorOf(
+      { message: 'mappings[1].args.template has an empty placeholder {{}} at position 0', field: '/mappings/1/args/template' },
+      rows,
+    );
     expect(e).toEqual({ rowId: rows[1].id, field: 'args', message: 'Row 2: args.template has an empty placeholder {{}} at position 0' });
   });
 
-  it('places a request-schema message on its row and field, readably', () => {
-    const e = rowErrorFromMessage('body.mappings.2.target must match pattern "^(?!x)[A-Z]$"', rows);
+  it('places a request-schema error on its row and field, readably', () => {
+    const e = rowErrorOf({ message: 'body.mappings.2.target must match pattern "^(?!x)[A-Z]$"', field: '/mappings/2/target' }, rows);
     expect(e?.rowId).toBe(rows[2].id);
     expect(e?.field).toBe('target');
     expect(e?.message).toMatch(/^Row 3: target must be a field name/);
   });
 
-  it('returns null for a message about no row', () => {
-    expect(rowErrorFromMessage('Sync not found', rows)).toBeNull();
-    expect(rowErrorFromMessage('mappings[9].target is required', rows)).toBeNull();
+  it('puts an error about a whole mapping on its row', () => {
+    expect(rowErrorOf({ message: 'mappings[0] must be an object', field: '/mappings/0' }, rows)?.field).toBe('row');
+  });
+
+  it('returns null for an error about no row', () => {
+    expect(rowErrorOf({ message: 'Sync not found' }, rows)).toBeNull();
+    expect(rowErrorOf({ message: 'mappings[9].target is required', field: '/mappings/9/target' }, rows)).toBeNull();
+    expect(rowErrorOf({ message: 'too many', field: '/mappings' }, rows)).toBeNull();
+    // The wording alone places nothing.
+    expect(rowErrorOf({ message: 'mappings[1].target is required' }, rows)).toBeNull();
   });
 
   it('puts preview errors on the row writing that target', () => {

@@ -2,6 +2,7 @@
  * Field-mapping rows as the editor holds them, and their conversion to and from the API's mapping objects
  * (server/src/modules/syncs/mappings.ts). The API validates; these helpers only shape what the user typed.
  */
+import { fieldPath } from './form-errors';
 import type { Mapping } from './types';
 
 export const TRANSFORMS = [
@@ -210,28 +211,25 @@ export type RowField = 'source' | 'target' | 'transform' | 'args' | 'required' |
 /** Errors by row id, then by field. */
 export type RowErrors = Record<string, Partial<Record<RowField, string>>>;
 
+const ROW_FIELDS: readonly RowField[] = ['source', 'target', 'transform', 'args', 'required', 'default'];
+
 /**
- * Places an API validation message on its row and field: `mappings[2].args.separator must be …` (from the
- * mappings compiler) or `body.mappings.2.target must match pattern …` (from the request schema).
- * Returns null when the message names no row.
+ * Places an API error on its row and field by the error's `field` (`/mappings/2/args/separator`: row 3, its
+ * args), `rows` being the rows in the order they were sent. Returns null when the error is about no row.
  */
-export function rowErrorFromMessage(
-  message: string,
+export function rowErrorOf(
+  error: { message: string; field?: string | null },
   rows: readonly MappingRow[],
 ): { rowId: string; field: RowField; message: string } | null {
-  const m = /mappings(?:\[(\d+)\]|\.(\d+))(?:\.([A-Za-z]+))?/.exec(message);
-  if (!m) return null;
-  const row = rows[Number(m[1] ?? m[2])];
+  const [list, index, property] = fieldPath(error.field);
+  if (list !== 'mappings' || index === undefined || !/^\d+$/.test(index)) return null;
+  const row = rows[Number(index)];
   if (!row) return null;
-  const name = m[3];
-  const field: RowField =
-    name === 'source' || name === 'target' || name === 'transform' || name === 'args' || name === 'required' || name === 'default'
-      ? name
-      : 'row';
-  return { rowId: row.id, field, message: humaniseMessage(message, Number(m[1] ?? m[2])) };
+  const field = ROW_FIELDS.find((f) => f === property) ?? 'row';
+  return { rowId: row.id, field, message: humaniseMessage(error.message, Number(index)) };
 }
 
-/** `mappings[2].target "x" is …` → `Row 3: target "x" is …`. */
+/** The message worded for the row it is shown on: `mappings[2].target "x" is …` → `Row 3: target "x" is …`. */
 function humaniseMessage(message: string, index: number): string {
   return message
     .replace(/^(body\.)?mappings(\[\d+\]|\.\d+)\.?/, `Row ${index + 1}: `)
@@ -241,7 +239,7 @@ function humaniseMessage(message: string, index: number): string {
     .replace(/must NOT have fewer than 1 characters/, 'is required');
 }
 
-export function toRowErrors(entry: ReturnType<typeof rowErrorFromMessage>): RowErrors {
+export function toRowErrors(entry: ReturnType<typeof rowErrorOf>): RowErrors {
   return entry ? { [entry.rowId]: { [entry.field]: entry.message } } : {};
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { redirectDocument } from 'react-router';
 import type { Route } from './+types/exports';
 import {
@@ -16,6 +16,7 @@ import {
 } from '~/lib/export-form';
 import { useOrg } from './org-layout';
 import { Button, Card, EmptyState, Input, PageHeader, Toast } from '~/components/ui';
+import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
 
 const DEFAULTS: ExportFormValues = { format: 'json', entities: [...EXPORT_ENTITIES], startDate: '', endDate: '' };
@@ -48,11 +49,7 @@ export default function Exports({ loaderData, params }: Route.ComponentProps) {
   const [values, setValues] = useState<ExportFormValues>(loaderData.values);
   const [errors, setErrors] = useState<ExportFormErrors>(loaderData.errors);
   const [started, setStarted] = useState<{ ok: true; message: string } | null>(null);
-  useEffect(() => {
-    if (!started) return;
-    const timer = setTimeout(() => setStarted(null), 8000);
-    return () => clearTimeout(timer);
-  }, [started]);
+  const toast = useToast([started]);
 
   if (!permissions.export) {
     return (
@@ -305,7 +302,7 @@ export default function Exports({ loaderData, params }: Route.ComponentProps) {
           </Card>
         </aside>
       </form>
-      <Toast outcome={started} />
+      <Toast outcome={toast} />
     </>
   );
 }

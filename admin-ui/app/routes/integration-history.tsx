@@ -11,7 +11,7 @@ import { RunsChart } from '~/components/runs-chart';
 import { isActiveRun, LiveIndicator, useAutoRefresh } from '~/components/log-list';
 import { UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { Button, Card, EmptyState, ErrorNote, LinkButton, Pager, Select, StatusBadge, Table, Td, Toast } from '~/components/ui';
-import { useTransientOutcome } from '~/components/use-transient-outcome';
+import { useToast } from '~/components/use-toast';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const PAGE_SIZE = 25;
@@ -257,7 +257,7 @@ function CancelRun({ runId }: { runId: string }) {
 /** The last cancel's outcome as a toast, for a few seconds. */
 function CancelToast() {
   const fetcher = useFetcher<typeof action>({ key: CANCEL_FETCHER });
-  return <Toast outcome={useTransientOutcome([fetcher.data])} />;
+  return <Toast outcome={useToast([fetcher.data])} />;
 }
 
 export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {

@@ -7,7 +7,7 @@ import {
   canonicalJson,
   mappingsFromRows,
   previewErrorsByRow,
-  rowErrorFromMessage,
+  rowErrorOf,
   rowsFromMappings,
   sampleFromMappings,
   SOURCELESS,
@@ -17,6 +17,7 @@ import {
 import type { Mapping, Page, Provider, Sync } from '~/lib/types';
 import { MappingEditor, MappingTable } from '~/components/mapping-editor';
 import { Button, EmptyState, ErrorNote, LinkButton, Textarea, Toast } from '~/components/ui';
+import { useToast } from '~/components/use-toast';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 
@@ -24,9 +25,12 @@ interface PreviewResult {
   output: Record<string, unknown>;
   errors: { target: string; source?: string; message: string }[];
 }
+/** A refusal carries the API error's `field`, which names the row and property at fault. */
 type PreviewOutcome =
-  { kind: 'preview'; ok: true; result: PreviewResult } | { kind: 'preview'; ok: false; message: string; invalidRecord?: boolean };
-type SaveOutcome = ActionOutcome & { kind: 'save' };
+  | { kind: 'preview'; ok: true; result: PreviewResult }
+  | { kind: 'preview'; ok: false; message: string; field?: string; invalidRecord?: boolean };
+/** `submitted`: the mappings saved (canonical JSON), so a refusal is shown only while the rows are still those. */
+type SaveOutcome = ActionOutcome & { kind: 'save'; field?: string; submitted?: string };
 
 const FALLBACK_SAMPLE = {
   id: '1001',
@@ -99,7 +103,7 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     const res = await callApi<PreviewResult>(context, 'POST', `${syncPath}/mappings/preview`, { record, mappings: body.mappings ?? [] });
     if (res.ok) return { kind: 'preview', ok: true, result: res.data };
     if (res.status === 401) throw redirectToLogin(request);
-    return { kind: 'preview', ok: false, message: res.message };
+    return { kind: 'preview', ok: false, message: res.message, field: res.field };
   }
   if (body.intent === 'save') {
     const mappings = body.mappings ?? [];
@@ -107,7 +111,11 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     const done = mappings.length
       ? `Mappings saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.`
       : 'Mappings removed: records are stored as they come.';
-    return { kind: 'save', ...outcome(request, res, done, 'save') };
+    return {
+      kind: 'save',
+      ...outcome(request, res, done, 'save'),
+      ...(res.ok ? {} : { field: res.field, submitted: canonicalJson(mappings) }),
+    };
   }
   return { kind: 'save', ok: false, message: 'Unknown action.' };
 }
@@ -194,7 +202,7 @@ function MappingsForm({
   const [record, setRecord] = useState(sample);
   const previewFetcher = useFetcher<PreviewOutcome>();
   const saveFetcher = useFetcher<SaveOutcome>();
-  const [toast, setToast] = useState<{ ok: boolean; message: string; n: number } | null>(null);
+  const toast = useToast([saveFetcher.data]);
 
   const mappings = useMemo(() => mappingsFromRows(rows), [rows]);
   const mappingsKey = canonicalJson(mappings);
@@ -219,25 +227,13 @@ function MappingsForm({
     return () => clearTimeout(t);
   }, [mappingsKey, record]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const [saveErrorFor, setSaveErrorFor] = useState<string | null>(null);
-  useEffect(() => {
-    if (!saveFetcher.data) return;
-    setToast({ ok: saveFetcher.data.ok, message: saveFetcher.data.message, n: Date.now() });
-    setSaveErrorFor(saveFetcher.data.ok ? null : mappingsKey);
-  }, [saveFetcher.data]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    if (!toast) return;
-    const t = setTimeout(() => setToast(null), 6000);
-    return () => clearTimeout(t);
-  }, [toast]);
-
   const previewData = previewFetcher.data;
   const result: PreviewResult | null = previewData ? (previewData.ok ? previewData.result : null) : initialPreview;
   const previewMessage = previewData && !previewData.ok ? previewData : null;
-  // The API's validation message, placed on its row: from saving (until the rows change) or from the preview.
-  const saveMessage = saveFetcher.data && !saveFetcher.data.ok && saveErrorFor === mappingsKey ? saveFetcher.data.message : null;
-  const validation = saveMessage ?? (previewMessage && !previewMessage.invalidRecord ? previewMessage.message : null);
-  const placed = validation ? rowErrorFromMessage(validation, saveMessage ? rows : previewRows) : null;
+  // The API's refusal, placed on its row by its field: from saving (while the rows are the ones saved) or from the preview.
+  const saveError = saveFetcher.data && !saveFetcher.data.ok && saveFetcher.data.submitted === mappingsKey ? saveFetcher.data : null;
+  const validation = saveError ?? (previewMessage && !previewMessage.invalidRecord ? previewMessage : null);
+  const placed = validation ? rowErrorOf(validation, saveError ? rows : previewRows) : null;
   const rowErrors = toRowErrors(placed);
   const previewErrors = result ? previewErrorsByRow(result.errors, rows) : {};
 
@@ -276,7 +272,7 @@ function MappingsForm({
         <div className="p-5">
           {validation && !placed && (
             <div className="mb-4">
-              <ErrorNote>{validation}</ErrorNote>
+              <ErrorNote>{validation.message}</ErrorNote>
             </div>
           )}
           {validation && placed && (
@@ -386,7 +382,7 @@ function MappingsForm({
           </div>
         </div>
       </section>
-      <Toast key={toast?.n} outcome={toast} />
+      <Toast outcome={toast} />
     </div>
   );
 }

@@ -2,7 +2,8 @@ import { data, Form, Link, redirect, useNavigation } from 'react-router';
 import type { Route } from './+types/integration-new-form';
 import { callApi, loadApi, redirectToLogin } from '~/lib/api.server';
 import { setFlash } from '~/lib/flash.server';
-import { credentialFields, fieldOfApiMessage, nameRule, readIntegrationForm, type FieldErrors } from '~/lib/integration-form';
+import { formErrorOf } from '~/lib/form-errors';
+import { credentialFields, integrationFormFields, nameRule, readIntegrationForm, type FieldErrors } from '~/lib/integration-form';
 import { AUTH_TYPE_LABELS, categoryLabel } from '~/lib/provider-catalog';
 import type { Integration, Provider } from '~/lib/types';
 import { useOrg } from './org-layout';
@@ -39,11 +40,13 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const res = await callApi<Integration>(context, 'POST', `/api/orgs/${params.orgId}/integrations`, { provider: provider.key, ...body });
   if (!res.ok) {
     if (res.status === 401) throw redirectToLogin(request);
-    const field = fieldOfApiMessage(res.status, res.message);
-    const message = res.status === 403 ? `Not allowed: ${res.message}` : res.message;
-    return data<ActionResult>(field ? { message: null, fieldErrors: { [field]: message }, values } : { message, fieldErrors: {}, values }, {
-      status: res.status,
-    });
+    const { field, message } = formErrorOf(res, integrationFormFields(provider, 'create'));
+    return data<ActionResult>(
+      field
+        ? { message: null, fieldErrors: { [field]: message }, values }
+        : { message: res.status === 403 ? `Not allowed: ${message}` : message, fieldErrors: {}, values },
+      { status: res.status },
+    );
   }
   setFlash(
     context,

@@ -9,6 +9,7 @@ import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td, Toast } from '~/components/ui';
+import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
@@ -83,6 +84,7 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
   const enabledSyncs = syncs.filter((s) => s.enabled).length;
   // The OAuth callback's result, until the next action on this page replaces it.
   const callback = actionData ? null : search.get('connected') === '1' ? 'connected' : search.get('error');
+  const toast = useToast([actionData]);
 
   return (
     <div className="space-y-6">
@@ -177,7 +179,7 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
           <CredentialsCard integration={integration} canEdit={permissions.edit} pending={pending} base={base} />
         )}
       </div>
-      <Toast outcome={actionData} />
+      <Toast outcome={toast} />
     </div>
   );
 }

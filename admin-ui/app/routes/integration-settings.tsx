@@ -1,11 +1,13 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import { data, Form, redirect, useNavigation, type AppLoadContext } from 'react-router';
 import type { Route } from './+types/integration-settings';
 import { callApi, loadApi, outcome, redirectToLogin } from '~/lib/api.server';
 import { setFlash } from '~/lib/flash.server';
+import { formErrorOf } from '~/lib/form-errors';
 import {
   credentialFields,
-  fieldOfApiMessage,
+  credentialFormFields,
+  integrationFormFields,
   nameRule,
   readCredentials,
   readIntegrationForm,
@@ -17,6 +19,7 @@ import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 import { CredentialInput, fieldId, RuleInput, ScopesField, SettingsFields } from '~/components/integration-fields';
 import { Button, Card, ErrorNote, Field, Input, StatusBadge, Toast } from '~/components/ui';
+import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
 
 export const meta: Route.MetaFunction = ({ matches }) => {
@@ -80,11 +83,14 @@ export async function action({ request, context, params }: Route.ActionArgs) {
       intent,
     } satisfies SettingsResult;
   if (res.status === 401) throw redirectToLogin(request);
-  const field = fieldOfApiMessage(res.status, res.message);
+  const { field, message } = formErrorOf(
+    res,
+    intent === 'save' ? integrationFormFields(provider, 'update') : credentialFormFields(provider.authType),
+  );
   return fail(
     intent,
     field ? 'The API refused a value: see the highlighted field.' : outcome(request, res, '', intent).message,
-    field ? { [field]: res.message } : {},
+    field ? { [field]: message } : {},
     values,
   );
 }
@@ -102,6 +108,7 @@ export default function IntegrationSettings({ actionData }: Route.ComponentProps
   const errorsOf = (intent: string) => (result && !result.ok && result.intent === intent ? (result.fieldErrors ?? {}) : {});
   const valuesOf = (intent: string) => (result && !result.ok && result.intent === intent ? (result.values ?? {}) : {});
   const readOnly = !permissions.edit;
+  const toast = useToast([result]);
 
   if (!provider)
     return <ErrorNote>The provider “{integration.provider}” is no longer in the catalog, so its settings cannot be edited.</ErrorNote>;
@@ -141,7 +148,7 @@ export default function IntegrationSettings({ actionData }: Route.ComponentProps
           </div>
         )}
       </div>
-      <Toast outcome={result} />
+      <Toast outcome={toast} />
     </div>
   );
 }
@@ -288,8 +295,7 @@ function PauseCard({ integration, busy }: { integration: Integration; busy: bool
 function DeleteCard({ integration, busy, error }: { integration: Integration; busy: boolean; error?: string }) {
   const [typed, setTyped] = useState('');
   // Until hydration the button stays enabled, so the form works without JavaScript (the action checks the name).
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const id = fieldId('confirm');
   return (
     <section className="rounded-lg bg-white shadow-sm ring-1 ring-red-200" aria-labelledby="danger-heading">
@@ -321,6 +327,17 @@ function DeleteCard({ integration, busy, error }: { integration: Integration; bu
         </div>
       </Form>
     </section>
+  );
+}
+
+const noSubscription = () => () => {};
+
+/** False in the server's HTML and during hydration, true once React runs in the browser. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
   );
 }
 

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useFetcher, type FetcherWithComponents } from 'react-router';
 import type { Route } from './+types/integration-syncs';
-import { apiPath, callApi, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
+import { apiPath, callApi, formOutcome, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
+import { formErrorOf } from '~/lib/form-errors';
 import {
   draftFromSchedule,
   formatInZone,
@@ -13,8 +14,9 @@ import {
 } from '~/lib/cron';
 import { formatDateTime, formatRelative } from '~/lib/format';
 import type { Provider, Sync } from '~/lib/types';
-import { CronEditor, scheduleErrorField, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
+import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
 import { Button, Card, EmptyState, ErrorNote, Field, Select, Toast } from '~/components/ui';
+import { useToast } from '~/components/use-toast';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 
@@ -34,7 +36,8 @@ async function schedulePreview(
   );
   if (res.ok) return { ok: true, cron, timezone, nextRuns: res.data.nextRuns };
   if (res.status === 401) throw redirectToLogin(request);
-  return { ok: false, cron, timezone, message: res.message };
+  const { field, message } = formErrorOf(res, { 'query.cron': 'cron', 'query.timezone': 'timezone' });
+  return { ok: false, cron, timezone, message, ...(field === 'cron' || field === 'timezone' ? { field } : {}) };
 }
 
 /**
@@ -86,14 +89,14 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
         mode,
         enabled: true,
       });
-      const out = outcome(request, res, `Sync added. It runs only when started until you give it a schedule.`, intent);
-      return {
-        ...out,
-        syncId: res.ok ? res.data.id : undefined,
-        ...(!out.ok && res.status === 400
-          ? { fieldErrors: { [/mode|incremental/i.test(out.message) ? 'mode' : 'resource']: out.message } }
-          : {}),
-      };
+      const out = formOutcome(
+        request,
+        res,
+        `Sync added. It runs only when started until you give it a schedule.`,
+        ['resource', 'mode'],
+        intent,
+      );
+      return { ...out, syncId: res.ok ? res.data.id : undefined };
     }
     case 'save': {
       const manual = form.get('schedule') === 'manual';
@@ -102,13 +105,11 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       const mode = form.get('mode');
       if (mode === 'full' || mode === 'incremental') body.mode = mode;
       const res = await callApi<Sync>(context, 'PATCH', syncPath, body);
-      const out = outcome(request, res, manual ? 'Schedule removed: the sync runs only when started.' : 'Schedule saved.', intent);
-      if (!out.ok && res.status === 400) {
-        const field =
-          /mode|incremental/i.test(out.message) && !/cron|timezone/i.test(out.message) ? 'mode' : scheduleErrorField(out.message);
-        return { ...out, syncId, fieldErrors: { [field]: out.message } };
-      }
-      return { ...out, syncId };
+      const done = manual ? 'Schedule removed: the sync runs only when started.' : 'Schedule saved.';
+      return {
+        ...formOutcome(request, res, done, { 'schedule.cron': 'cron', 'schedule.timezone': 'timezone', mode: 'mode' }, intent),
+        syncId,
+      };
     }
     case 'toggle': {
       const enabled = form.get('enabled') === 'true';
@@ -151,18 +152,8 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
   const { permissions } = useOrg();
   const createFetcher = useFetcher<SyncOutcome>();
   const deleteFetcher = useFetcher<SyncOutcome>();
-  const [toast, setToast] = useState<{ ok: boolean; message: string; n: number } | null>(null);
-  const counter = useRef(0);
-  const show = (o: { ok: boolean; message: string } | undefined) => {
-    if (o) setToast({ ok: o.ok, message: o.message, n: ++counter.current });
-  };
-  useEffect(() => show(createFetcher.data), [createFetcher.data]);
-  useEffect(() => show(deleteFetcher.data), [deleteFetcher.data]);
-  useEffect(() => {
-    if (!toast) return;
-    const t = setTimeout(() => setToast(null), 6000);
-    return () => clearTimeout(t);
-  }, [toast]);
+  // Each sync's card shows the outcomes of its own changes.
+  const toast = useToast([createFetcher.data, deleteFetcher.data]);
 
   const fallbackTz = syncs.find((s) => s.schedule)?.schedule?.timezone ?? 'UTC';
   const historyHref = `/orgs/${params.orgId}/integrations/${params.integrationId}/history`;
@@ -207,7 +198,6 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
             fallbackTz={fallbackTz}
             now={loaderData.now}
             deleteFetcher={deleteFetcher}
-            onOutcome={show}
             historyHref={historyHref}
           />
         ))
@@ -217,7 +207,7 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
       {!provider && (
         <ErrorNote>The provider "{integration.provider}" is no longer in the catalog; its resources cannot be listed.</ErrorNote>
       )}
-      <Toast key={toast?.n} outcome={toast} />
+      <Toast outcome={toast} />
     </div>
   );
 }
@@ -280,7 +270,6 @@ function SyncCard({
   fallbackTz,
   now,
   deleteFetcher,
-  onOutcome,
   historyHref,
 }: {
   sync: Sync;
@@ -291,7 +280,6 @@ function SyncCard({
   fallbackTz: string;
   now: number;
   deleteFetcher: FetcherWithComponents<SyncOutcome>;
-  onOutcome: (o: SyncOutcome | undefined) => void;
   historyHref: string;
 }) {
   const save = useFetcher<SyncOutcome>();
@@ -302,16 +290,19 @@ function SyncCard({
   const [mode, setMode] = useState(sync.mode);
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const [saveErrors, setSaveErrors] = useState<{ cron?: string; timezone?: string; mode?: string }>({});
-
-  useEffect(() => onOutcome(save.data), [save.data]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => onOutcome(toggle.data), [toggle.data]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => onOutcome(run.data), [run.data]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    setSaveErrors(save.data && !save.data.ok ? (save.data.fieldErrors ?? {}) : {});
-    // A saved custom expression that is a preset shows as that preset from now on.
+  const toast = useToast([save.data, toggle.data, run.data]);
+  // The last save's field errors show until the schedule is edited, reset or submitted again.
+  const [dismissed, setDismissed] = useState<SyncOutcome | undefined>(undefined);
+  const saveErrors: { cron?: string; timezone?: string; mode?: string } =
+    save.data && !save.data.ok && save.data !== dismissed ? (save.data.fieldErrors ?? {}) : {};
+  const clearSaveErrors = () => setDismissed(save.data);
+  // A saved custom expression that is a preset shows as that preset from now on (adjusted during render,
+  // when the save's answer arrives).
+  const [answered, setAnswered] = useState(save.data);
+  if (save.data !== answered) {
+    setAnswered(save.data);
     if (save.data?.ok) setDraft((d) => ({ ...draftFromSchedule(scheduleFromDraft(d), d.timezone), timezone: d.timezone }));
-  }, [save.data]);
+  }
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
   }, [confirming]);
@@ -433,7 +424,7 @@ function SyncCard({
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
         <div>
           {canEdit ? (
-            <save.Form method="post" className="space-y-4" onSubmit={() => setSaveErrors({})}>
+            <save.Form method="post" className="space-y-4" onSubmit={clearSaveErrors}>
               <input type="hidden" name="intent" value="save" />
               <input type="hidden" name="syncId" value={sync.id} />
               <input type="hidden" name="schedule" value={schedule ? 'cron' : 'manual'} />
@@ -444,7 +435,7 @@ function SyncCard({
                 draft={draft}
                 onChange={(d) => {
                   setDraft(d);
-                  setSaveErrors({});
+                  clearSaveErrors();
                 }}
                 timezones={timezones}
                 preview={preview}
@@ -476,7 +467,7 @@ function SyncCard({
                       onClick={() => {
                         setDraft(draftFromSchedule(sync.schedule, fallbackTz));
                         setMode(sync.mode);
-                        setSaveErrors({});
+                        clearSaveErrors();
                       }}
                     >
                       Reset
@@ -544,6 +535,7 @@ function SyncCard({
           </div>
         </dl>
       </div>
+      <Toast outcome={toast} />
     </Card>
   );
 }

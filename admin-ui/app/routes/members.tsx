@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/members';
-import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { apiPath, callApi, formOutcome, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, roleLabel } from '~/lib/format';
 import {
   isRole,
@@ -17,7 +17,7 @@ import type { Page, Role } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
-import { useTransientOutcome } from '~/components/use-transient-outcome';
+import { useToast } from '~/components/use-toast';
 import { ConfirmAction } from '~/components/confirm-action';
 import { RouteError } from '~/components/route-error';
 import { InvitationNotice } from '~/components/invitation-notice';
@@ -66,11 +66,7 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
         invited: { email: values.email, invitation },
       };
     }
-    const out = outcome(request, res, '', intent);
-    // The API's 400s name the field ("body/email must match format…"); put them next to it.
-    const field =
-      !res.ok && res.status === 400 ? (['email', 'name', 'role'] as const).find((f) => res.message.includes(`/${f}`)) : undefined;
-    return { ...out, values, fieldErrors: field ? { [field]: out.message } : undefined };
+    return { ...formOutcome(request, res, '', ['email', 'name', 'role'], intent), values };
   }
 
   const userId = String(form.get('userId') ?? '');
@@ -170,27 +166,30 @@ function useLatestSuccess(keys: string[]): MemberOutcome | null {
   const a = useFetcher<MemberOutcome>({ key: keys[0] }).data;
   const b = useFetcher<MemberOutcome>({ key: keys[1] }).data;
   const c = useFetcher<MemberOutcome>({ key: keys[2] }).data;
-  return useTransientOutcome([a, b, c], { successOnly: true });
+  return useToast([a, b, c], { successOnly: true });
 }
 
 function AddMember() {
   const fetcher = useFetcher<MemberOutcome>({ key: 'add-member' });
-  const formRef = useRef<HTMLFormElement>(null);
   const [clientErrors, setClientErrors] = useState<AddMemberErrors>({});
   const [dismissed, setDismissed] = useState<MemberOutcome | null>(null);
   const result = fetcher.data && fetcher.data !== dismissed ? fetcher.data : null;
   const errors: AddMemberErrors = { ...(result?.ok === false ? result.fieldErrors : {}), ...clientErrors };
   const busy = fetcher.state !== 'idle';
 
-  useEffect(() => {
-    if (fetcher.state === 'idle' && fetcher.data?.ok) formRef.current?.reset();
-  }, [fetcher.state, fetcher.data]);
+  // An invitation sent empties the form: a new `key` remounts its inputs.
+  const [answered, setAnswered] = useState(fetcher.data);
+  const [formKey, setFormKey] = useState(0);
+  if (fetcher.data !== answered) {
+    setAnswered(fetcher.data);
+    if (fetcher.data?.ok) setFormKey((k) => k + 1);
+  }
 
   return (
     <Card title="Add a member" className="mb-6">
       <fetcher.Form
+        key={formKey}
         method="post"
-        ref={formRef}
         noValidate
         onSubmit={(e) => {
           const errs = validateAddMember(readAddMember(new FormData(e.currentTarget)));
@@ -265,15 +264,16 @@ function MemberRow({
   const roleFetcher = useFetcher<MemberOutcome>({ key: 'member-role' });
   const removeFetcher = useFetcher<MemberOutcome>({ key: 'member-remove' });
   const [role, setRole] = useState<Role>(member.role);
-  // After a save (or a refused one), follow what the server now says.
-  useEffect(() => setRole(member.role), [member.role]);
   const mine = (f: typeof roleFetcher) => (f.formData ? f.formData.get('userId') === member.userId : f.data?.userId === member.userId);
   const result = [roleFetcher, removeFetcher].find((f) => mine(f) && f.state === 'idle' && f.data && !f.data.ok)?.data;
-  // A refused change puts the select back to the role the member still has.
-  useEffect(() => {
-    if (roleFetcher.state === 'idle' && roleFetcher.data && !roleFetcher.data.ok && roleFetcher.data.userId === member.userId)
-      setRole(member.role);
-  }, [roleFetcher.state, roleFetcher.data, member.userId, member.role]);
+  // After a save the select follows the role the server now has; after a refused change it goes back to the
+  // role the member still has. Both adjust the state during render, when the role or the refusal is new.
+  const refusal = roleFetcher.state === 'idle' && roleFetcher.data && !roleFetcher.data.ok && mine(roleFetcher) ? roleFetcher.data : null;
+  const [seen, setSeen] = useState({ role: member.role, refusal });
+  if (seen.role !== member.role || seen.refusal !== refusal) {
+    setSeen({ role: member.role, refusal });
+    if (seen.role !== member.role || refusal) setRole(member.role);
+  }
   const selectId = `role-${member.userId}`;
   const savingRole = roleFetcher.state !== 'idle' && mine(roleFetcher);
 

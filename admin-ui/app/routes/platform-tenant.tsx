@@ -11,7 +11,7 @@ import { AuditTable } from '~/components/audit-table';
 import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td, Toast } from '~/components/ui';
-import { useTransientOutcome } from '~/components/use-transient-outcome';
+import { useToast } from '~/components/use-toast';
 
 /** The tenant's health row: the tenants list has no single-tenant route, so page through it (by slug). */
 async function findTenant(request: Request, context: Route.LoaderArgs['context'], orgId: string): Promise<Tenant | null> {
@@ -51,7 +51,7 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.organiz
 export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
   const { tenant, organization: org, integrations, runs, failures, audit, members, now } = loaderData;
   const statusFetcher = useFetcher<ActionOutcome>({ key: 'tenant-status' });
-  const toast = useTransientOutcome([statusFetcher.data], { successOnly: true });
+  const toast = useToast([statusFetcher.data], { successOnly: true });
   const base = `/orgs/${org.id}`;
   const integrationName = (id: string) => integrations.items.find((i) => i.id === id)?.name ?? 'Deleted integration';
   const statusError = statusFetcher.state === 'idle' && statusFetcher.data && !statusFetcher.data.ok ? statusFetcher.data.message : null;

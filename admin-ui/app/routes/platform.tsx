@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/platform';
-import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { apiPath, callApi, formOutcome, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
 import { parseAuditFilters, type AuditEvent } from '~/lib/audit';
 import { formatDateTime, formatNumber, formatRelative } from '~/lib/format';
 import type { Invitation } from '~/lib/members-form';
@@ -36,7 +36,7 @@ import {
   Td,
   Toast,
 } from '~/components/ui';
-import { useTransientOutcome } from '~/components/use-transient-outcome';
+import { useToast } from '~/components/use-toast';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -112,15 +112,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Pl
         created: { id: res.data.id, name: res.data.name, invited: { email: superAdmin.email, invitation: superAdmin.invitation } },
       };
     }
-    const out = outcome(request, res, '', intent);
-    // 409 is the slug; the API's 400s name their field ("body/slug must match pattern…").
-    const field =
-      res.status === 409
-        ? 'slug'
-        : res.status === 400
-          ? (['name', 'slug', 'superAdminEmail'] as const).find((f) => res.message.includes(`/${f}`))
-          : undefined;
-    return { ...out, values, fieldErrors: field ? { [field]: out.message } : undefined };
+    return { ...formOutcome(request, res, '', ['name', 'slug', 'superAdminEmail'], intent), values };
   }
   return { ok: false, intent, message: 'Unknown action.' };
 }
@@ -133,7 +125,8 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
   const statusFetcher = useFetcher<PlatformOutcome>({ key: 'tenant-status' });
   const verifyFetcher = useFetcher<PlatformOutcome>({ key: 'verify-chain' });
   const createFetcher = useFetcher<PlatformOutcome>({ key: 'create-org' });
-  const toast = useToast([statusFetcher.data, verifyFetcher.data, createFetcher.data]);
+  // Errors show next to what they are about; successes make the toast.
+  const toast = useToast([statusFetcher.data, verifyFetcher.data, createFetcher.data], { successOnly: true });
   const items = tenants.items;
   const totals = items.reduce(
     (t, x) => ({
@@ -386,7 +379,6 @@ function VerifyPanel({ result }: { result: VerifyResult }) {
 
 function CreateOrganization() {
   const fetcher = useFetcher<PlatformOutcome>({ key: 'create-org' });
-  const formRef = useRef<HTMLFormElement>(null);
   const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
   const [clientErrors, setClientErrors] = useState<CreateOrgErrors>({});
@@ -395,13 +387,17 @@ function CreateOrganization() {
   const errors: CreateOrgErrors = { ...(result?.ok === false ? result.fieldErrors : {}), ...clientErrors };
   const busy = fetcher.state !== 'idle';
 
-  useEffect(() => {
-    if (fetcher.state === 'idle' && fetcher.data?.ok) {
-      formRef.current?.reset();
+  // A new organization empties the form: a new `key` remounts its inputs, and the slug starts over.
+  const [answered, setAnswered] = useState(fetcher.data);
+  const [formKey, setFormKey] = useState(0);
+  if (fetcher.data !== answered) {
+    setAnswered(fetcher.data);
+    if (fetcher.data?.ok) {
+      setFormKey((k) => k + 1);
       setSlug('');
       setSlugTouched(false);
     }
-  }, [fetcher.state, fetcher.data]);
+  }
 
   const invalid = (name: keyof CreateOrgErrors) => ({
     'aria-invalid': errors[name] ? true : undefined,
@@ -411,8 +407,8 @@ function CreateOrganization() {
   return (
     <Card title="Create an organization" className="mt-8">
       <fetcher.Form
+        key={formKey}
         method="post"
-        ref={formRef}
         noValidate
         onSubmit={(e) => {
           const errs = validateCreateOrg(readCreateOrg(new FormData(e.currentTarget)));
@@ -496,11 +492,6 @@ function CreateOrganization() {
       )}
     </Card>
   );
-}
-
-/** The latest successful outcome among these, for a toast that hides itself after a few seconds. */
-function useToast(outcomes: (PlatformOutcome | undefined)[]) {
-  return useTransientOutcome(outcomes, { successOnly: true });
 }
 
 export function ErrorBoundary() {

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Form, Link, NavLink, Outlet, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/signed-in-layout';
@@ -7,6 +8,7 @@ import { roleLabel } from '~/lib/format';
 import type { Me, Org } from '~/lib/types';
 import { SyncStatus } from '~/components/sync-status';
 import { Toast } from '~/components/ui';
+import { useToast } from '~/components/use-toast';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const [me, orgs] = await Promise.all([
@@ -34,7 +36,10 @@ export function shouldRevalidate({ currentUrl, nextUrl, formMethod, defaultShoul
 }
 
 export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
-  const { me, orgs, flash } = loaderData;
+  const { me, orgs } = loaderData;
+  // Each load is its own message: the same text after two redirects shows twice.
+  const flash = useMemo(() => (loaderData.flash ? { ok: true, message: loaderData.flash } : null), [loaderData]);
+  const toast = useToast([flash]);
   const { orgId } = useParams();
   const navigate = useNavigate();
   const current = orgs.find((o) => o.id === orgId);
@@ -98,7 +103,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
         </div>
       </header>
       <Outlet />
-      <Toast outcome={flash ? { ok: true, message: flash } : null} />
+      <Toast outcome={toast} />
     </div>
   );
 }
