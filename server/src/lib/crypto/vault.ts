@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Tx } from '../db-scope.js';
 import { DataKeyCache, type CachedDataKey } from './data-key-cache.js';
 import { createMasterKeyRing, DATA_KEY_BYTES } from './master-keys.js';
+import { readKeyRow, replaceWrappedKey, storeFirstKey } from './organization-key-row.js';
 import { assertSecretContext, dataKeyId, open, parseCiphertext, seal, type SecretContext } from './secret-box.js';
 import { SecretDecryptionError, VaultError } from './vault-errors.js';
 
@@ -80,19 +81,6 @@ export function createVault(options: VaultOptions): Vault {
   // Organizations whose data key the transaction created: not committed, so not cacheable.
   const createdIn = new WeakMap<Tx, Set<string>>();
 
-  async function readKeyRow(tx: Tx, organizationId: string, forUpdate: boolean) {
-    let q = tx.selectFrom('organizations').select(['data_key_wrapped', 'data_key_version']).where('id', '=', organizationId);
-    if (forUpdate) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    if (!row) {
-      throw new VaultError(
-        `Organization ${organizationId} is not visible in this transaction (run vault calls in inScope(db, { org: ${organizationId} }))`,
-        'organization_not_visible',
-      );
-    }
-    return row;
-  }
-
   function unwrapRow(organizationId: string, row: { data_key_wrapped: Uint8Array; data_key_version: number | null }) {
     const key = ring.unwrap(organizationId, row.data_key_wrapped, row.data_key_version);
     return { key, keyId: dataKeyId(key), masterKeyVersion: row.data_key_version! };
@@ -100,28 +88,20 @@ export function createVault(options: VaultOptions): Vault {
 
   /** The organization's committed-or-own data key, loaded from its row (created when `create` and absent). */
   async function loadDataKey(tx: Tx, organizationId: string, create: boolean): Promise<(CachedDataKey & { cacheable: boolean }) | null> {
-    let row = await readKeyRow(tx, organizationId, false);
+    let row = await readKeyRow(tx, organizationId, { forUpdate: false });
     if (!row.data_key_wrapped) {
       if (!create) return null;
       const key = randomBytes(DATA_KEY_BYTES);
       const { wrapped, version } = ring.wrap(organizationId, key);
-      // Concurrent first uses race here: the row lock makes the others wait, then find the column
-      // set and update nothing, so exactly one key is stored and the losers read it below.
-      const won = await tx
-        .updateTable('organizations')
-        .set({ data_key_wrapped: wrapped, data_key_version: version })
-        .where('id', '=', organizationId)
-        .where('data_key_wrapped', 'is', null)
-        .returning('id')
-        .executeTakeFirst();
-      if (won) {
+      // A concurrent first use may win the race: then this key is dropped and the stored one read below.
+      if (await storeFirstKey(tx, organizationId, { wrapped, version })) {
         let set = createdIn.get(tx);
         if (!set) createdIn.set(tx, (set = new Set()));
         set.add(organizationId);
         return { key, keyId: dataKeyId(key), masterKeyVersion: version, cacheable: false };
       }
       key.fill(0);
-      row = await readKeyRow(tx, organizationId, false);
+      row = await readKeyRow(tx, organizationId, { forUpdate: false });
       if (!row.data_key_wrapped)
         throw new VaultError(`Organization ${organizationId} lost its data key while it was being created`, 'no_data_key');
     }
@@ -175,7 +155,7 @@ export function createVault(options: VaultOptions): Vault {
 
     async rewrapOrganizationKey(tx, organizationId, opts = {}) {
       const toKeyVersion = ring.currentVersion;
-      const row = await readKeyRow(tx, organizationId, !opts.dryRun);
+      const row = await readKeyRow(tx, organizationId, { forUpdate: !opts.dryRun });
       if (!row.data_key_wrapped) return { outcome: 'no_key', fromKeyVersion: null, toKeyVersion };
       const fromKeyVersion = row.data_key_version;
       // Unwrapping first proves the key is readable, even when it is already current.
@@ -183,12 +163,7 @@ export function createVault(options: VaultOptions): Vault {
       try {
         if (fromKeyVersion === toKeyVersion) return { outcome: 'current', fromKeyVersion, toKeyVersion };
         if (!opts.dryRun) {
-          const { wrapped, version } = ring.wrap(organizationId, key);
-          await tx
-            .updateTable('organizations')
-            .set({ data_key_wrapped: wrapped, data_key_version: version })
-            .where('id', '=', organizationId)
-            .execute();
+          await replaceWrappedKey(tx, organizationId, ring.wrap(organizationId, key));
           // The data key is unchanged, so a cached copy would still be right; dropping it keeps
           // plaintext keys out of memory once the operator is done with them.
           cache.delete(organizationId);

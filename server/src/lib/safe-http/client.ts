@@ -132,7 +132,27 @@ interface HopResult {
   body: Buffer;
 }
 
+/** The client's options with their defaults applied. */
+interface ClientSettings {
+  requireHttps: boolean;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxRedirects: number;
+  maxResponseBytes: number;
+  userAgent: string;
+  policy: AddressPolicy;
+  /** Header names (lower case) dropped when a redirect changes origin. */
+  sensitive: Set<string>;
+}
+
+/** How sockets are opened: every one resolves its host through the guarded lookup. */
+interface Transport {
+  lookup: LookupFunction;
+  agents: { 'http:': http.Agent; 'https:': https.Agent };
+}
+
 interface HopContext {
+  transport: Transport;
   signal: AbortSignal;
   connectTimeoutMs: number;
   maxResponseBytes: number;
@@ -151,216 +171,260 @@ function toBuffer(body: SafeHttpBody | undefined | null): Buffer | undefined {
 }
 
 export function createSafeHttpClient(options: SafeHttpClientOptions): SafeHttpClient {
-  const requireHttps = options.requireHttps ?? DEFAULTS.requireHttps;
-  const defaultTimeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-  const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
-  const defaultMaxBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
-  const userAgent = options.userAgent ?? DEFAULTS.userAgent;
-  const policy = options.addressPolicy ?? (options.allowPrivateNetworkTargets ? allowAllAddresses : publicAddressesOnly);
-  const sensitive = new Set([...CREDENTIAL_HEADERS, ...(options.sensitiveHeaders ?? []).map((h) => h.toLowerCase())]);
-
+  const settings = settingsOf(options);
   // The one place names become addresses: every socket the agents open resolves through this.
-  const lookup: LookupFunction = createGuardedLookup(options.resolve ?? systemResolver, policy);
+  const lookup: LookupFunction = createGuardedLookup(options.resolve ?? systemResolver, settings.policy);
   const keepAlive = options.keepAlive ?? true;
-  const agents = {
-    'http:': new http.Agent({ keepAlive, lookup }),
-    'https:': new https.Agent({ keepAlive, lookup }),
+  const transport: Transport = {
+    lookup,
+    agents: {
+      'http:': new http.Agent({ keepAlive, lookup }),
+      'https:': new https.Agent({ keepAlive, lookup }),
+    },
   };
-
-  /** Scheme and IP-literal checks; host names are checked by `lookup` on the addresses actually used. */
-  function checkDestination(url: URL): void {
-    const host = hostOf(url);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new BlockedDestinationError(host || url.protocol, `the ${url.protocol.slice(0, -1)}: scheme is not allowed; use https://`);
-    }
-    if (requireHttps && url.protocol === 'http:') {
-      throw new BlockedDestinationError(host, 'plain http:// is not allowed; use https://');
-    }
-    if (url.username || url.password) {
-      throw new InvalidUrlError(`URLs with embedded credentials are not accepted (host ${host}); send credentials in headers`);
-    }
-    // The WHATWG parser already turned 2130706433, 0x7f000001, 017700000001 and 127.1 into 127.0.0.1 and
-    // [::ffff:127.0.0.1] into ::ffff:7f00:1. Node's net.connect skips `lookup` for IP literals, so they are
-    // judged here, with the very string the socket will connect to.
-    const family = isIP(host);
-    if (family !== 0) {
-      const verdict = policy({ hostname: host, address: host, family: family as 4 | 6 });
-      if (!verdict.allowed) throw new BlockedDestinationError(host, verdict.reason);
-    }
-  }
-
-  function sendHop(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, ctx: HopContext): Promise<HopResult> {
-    const host = hostOf(url);
-    return new Promise<HopResult>((resolve, reject) => {
-      if (ctx.signal.aborted) return reject(ctx.signal.reason);
-      let settled = false;
-      // Started before the request exists; `fail` is only reached once the timer fires.
-      const connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
-      const lib = url.protocol === 'https:' ? https : http;
-      const req = lib.request({
-        protocol: url.protocol,
-        hostname: host,
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        method,
-        headers,
-        agent: agents[url.protocol as 'http:' | 'https:'],
-        lookup,
-      });
-
-      const cleanup = () => {
-        clearTimeout(connectTimer);
-        ctx.signal.removeEventListener('abort', onAbort);
-      };
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        cleanup();
-        reject(err instanceof SafeHttpError ? err : new NetworkError(host, err));
-        req.destroy();
-      };
-      req.on('error', fail); // first: destroying the request below emits 'error'
-      const onAbort = () => fail(ctx.signal.reason);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-
-      req.on('socket', (socket: Socket) => {
-        if (!socket.connecting) return clearTimeout(connectTimer); // reused keep-alive socket
-        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
-      });
-
-      req.on('response', (res: IncomingMessage) => {
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > ctx.maxResponseBytes) {
-          return fail(new ResponseTooLargeError(ctx.maxResponseBytes, host));
-        }
-        const chunks: Buffer[] = [];
-        let received = 0;
-        res.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > ctx.maxResponseBytes) return fail(new ResponseTooLargeError(ctx.maxResponseBytes, host));
-          chunks.push(chunk);
-        });
-        res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          cleanup();
-          resolve({
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            body: Buffer.concat(chunks, received),
-          });
-        });
-      });
-
-      req.end(body);
-    });
-  }
-
-  async function request(input: SafeHttpRequest): Promise<SafeHttpResponse> {
-    const started = performance.now();
-    const timeoutMs = input.timeoutMs ?? defaultTimeoutMs;
-    let method = (input.method ?? 'GET').toUpperCase();
-    let current: URL;
-    try {
-      current = new URL(String(input.url));
-    } catch {
-      throw new InvalidUrlError('The URL is not a valid absolute URL');
-    }
-
-    const headers: OutgoingHttpHeaders = { 'user-agent': userAgent, 'accept-encoding': 'identity' };
-    for (const [name, value] of Object.entries(input.headers ?? {})) {
-      const key = name.toLowerCase();
-      if (value !== undefined && !CLIENT_HEADERS.has(key)) headers[key] = value as string | number | string[];
-    }
-    let body = toBuffer(input.body);
-
-    // One deadline for the whole call; the caller's signal and the deadline both abort the current hop.
-    const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(new RequestTimeoutError('request', timeoutMs, hostOf(current))), timeoutMs);
-    const onCallerAbort = () => controller.abort(new RequestAbortedError(hostOf(current), input.signal?.reason));
-    if (input.signal?.aborted) onCallerAbort();
-    else input.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
-    const ctx: HopContext = {
-      signal: controller.signal,
-      connectTimeoutMs: Math.min(connectTimeoutMs, timeoutMs),
-      maxResponseBytes: input.maxResponseBytes ?? defaultMaxBytes,
-    };
-    try {
-      for (let redirects = 0; ; redirects++) {
-        checkDestination(current);
-        const hop = await sendHop(current, method, { ...headers, ...(body ? { 'content-length': body.length } : {}) }, body, ctx);
-        const location = hop.headers.location;
-        if (input.redirect === 'manual' || !REDIRECT_STATUSES.has(hop.status) || !location) {
-          return buildResponse(hop, current, method, redirects, performance.now() - started);
-        }
-        if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects, hostOf(current));
-
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch {
-          throw new InvalidUrlError(`${hostOf(current)} redirected to an invalid Location`);
-        }
-        // Fetch semantics: 303 (and 301/302 after POST) continue as a bodiless GET; 307/308 keep method and body.
-        if ((hop.status === 303 && method !== 'HEAD') || ((hop.status === 301 || hop.status === 302) && method === 'POST')) {
-          method = 'GET';
-          body = undefined;
-          for (const h of BODY_HEADERS) delete headers[h];
-        }
-        if (next.origin !== current.origin) for (const h of sensitive) delete headers[h];
-        current = next;
-      }
-    } catch (err) {
-      const e = err instanceof SafeHttpError ? err : new NetworkError(hostOf(current), err);
-      e.method ??= method;
-      e.url ??= redactUrl(current);
-      e.durationMs ??= Math.round(performance.now() - started);
-      throw e;
-    } finally {
-      clearTimeout(deadline);
-      input.signal?.removeEventListener('abort', onCallerAbort);
-    }
-  }
-
-  async function safeFetch(url: string | URL, init: SafeFetchInit = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
-    new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => (headers[name] = value));
-    const res = await request({
-      url,
-      method: init.method,
-      headers,
-      body: init.body ?? undefined,
-      signal: init.signal ?? undefined,
-      redirect: init.redirect,
-    });
-    const out = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (Array.isArray(value)) for (const v of value) out.append(name, v);
-      else if (value !== undefined) out.set(name, value);
-    }
-    const nullBody = [101, 103, 204, 205, 304].includes(res.status) || res.method === 'HEAD';
-    const response = new Response(nullBody ? null : new Uint8Array(res.body), {
-      status: res.status,
-      statusText: res.statusText,
-      headers: out,
-    });
-    Object.defineProperty(response, 'url', { value: res.url });
-    return response;
-  }
+  const request = (input: SafeHttpRequest) => requestFollowingRedirects(input, settings, transport);
 
   return {
     request,
-    fetch: safeFetch,
+    fetch: (url, init) => fetchThrough(request, url, init),
     close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      transport.agents['http:'].destroy();
+      transport.agents['https:'].destroy();
     },
   };
+}
+
+function settingsOf(options: SafeHttpClientOptions): ClientSettings {
+  return {
+    requireHttps: options.requireHttps ?? DEFAULTS.requireHttps,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    maxRedirects: options.maxRedirects ?? DEFAULTS.maxRedirects,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+    userAgent: options.userAgent ?? DEFAULTS.userAgent,
+    policy: options.addressPolicy ?? (options.allowPrivateNetworkTargets ? allowAllAddresses : publicAddressesOnly),
+    sensitive: new Set([...CREDENTIAL_HEADERS, ...(options.sensitiveHeaders ?? []).map((h) => h.toLowerCase())]),
+  };
+}
+
+/**
+ * One `request()`: every hop is checked and sent in turn until a response that is not a redirect to follow.
+ * Any failure is thrown as a SafeHttpError carrying the method, redacted URL and duration of the hop it ended on.
+ */
+async function requestFollowingRedirects(
+  input: SafeHttpRequest,
+  settings: ClientSettings,
+  transport: Transport,
+): Promise<SafeHttpResponse> {
+  const started = performance.now();
+  const timeoutMs = input.timeoutMs ?? settings.timeoutMs;
+  let method = (input.method ?? 'GET').toUpperCase();
+  let current = parseUrl(input.url);
+  const headers = requestHeaders(input, settings.userAgent);
+  let body = toBuffer(input.body);
+
+  const deadline = callDeadline(input.signal, timeoutMs, () => hostOf(current));
+  const ctx: HopContext = {
+    transport,
+    signal: deadline.signal,
+    connectTimeoutMs: Math.min(settings.connectTimeoutMs, timeoutMs),
+    maxResponseBytes: input.maxResponseBytes ?? settings.maxResponseBytes,
+  };
+  try {
+    for (let redirects = 0; ; redirects++) {
+      checkDestination(current, settings);
+      const hop = await sendHop(current, method, { ...headers, ...(body ? { 'content-length': body.length } : {}) }, body, ctx);
+      const location = hop.headers.location;
+      if (input.redirect === 'manual' || !REDIRECT_STATUSES.has(hop.status) || !location) {
+        return buildResponse(hop, current, method, redirects, performance.now() - started);
+      }
+      if (redirects >= settings.maxRedirects) throw new TooManyRedirectsError(settings.maxRedirects, hostOf(current));
+
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new InvalidUrlError(`${hostOf(current)} redirected to an invalid Location`);
+      }
+      // Fetch semantics: 303 (and 301/302 after POST) continue as a bodiless GET; 307/308 keep method and body.
+      if ((hop.status === 303 && method !== 'HEAD') || ((hop.status === 301 || hop.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        for (const h of BODY_HEADERS) delete headers[h];
+      }
+      if (next.origin !== current.origin) for (const h of settings.sensitive) delete headers[h];
+      current = next;
+    }
+  } catch (err) {
+    const e = err instanceof SafeHttpError ? err : new NetworkError(hostOf(current), err);
+    e.method ??= method;
+    e.url ??= redactUrl(current);
+    e.durationMs ??= Math.round(performance.now() - started);
+    throw e;
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function parseUrl(url: string | URL): URL {
+  try {
+    return new URL(String(url));
+  } catch {
+    throw new InvalidUrlError('The URL is not a valid absolute URL');
+  }
+}
+
+/** The caller's headers in lower case, over the client's defaults; the headers the client computes are dropped. */
+function requestHeaders(input: SafeHttpRequest, userAgent: string): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { 'user-agent': userAgent, 'accept-encoding': 'identity' };
+  for (const [name, value] of Object.entries(input.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (value !== undefined && !CLIENT_HEADERS.has(key)) headers[key] = value as string | number | string[];
+  }
+  return headers;
+}
+
+/**
+ * One deadline for the whole call; the caller's signal and the deadline both abort the current hop. `currentHost`
+ * names the host of the hop in flight when either fires.
+ */
+function callDeadline(callerSignal: AbortSignal | undefined, timeoutMs: number, currentHost: () => string) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new RequestTimeoutError('request', timeoutMs, currentHost())), timeoutMs);
+  const onCallerAbort = () => controller.abort(new RequestAbortedError(currentHost(), callerSignal?.reason));
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+/** Scheme and IP-literal checks; host names are checked by the guarded lookup on the addresses actually used. */
+function checkDestination(url: URL, { requireHttps, policy }: Pick<ClientSettings, 'requireHttps' | 'policy'>): void {
+  const host = hostOf(url);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new BlockedDestinationError(host || url.protocol, `the ${url.protocol.slice(0, -1)}: scheme is not allowed; use https://`);
+  }
+  if (requireHttps && url.protocol === 'http:') {
+    throw new BlockedDestinationError(host, 'plain http:// is not allowed; use https://');
+  }
+  if (url.username || url.password) {
+    throw new InvalidUrlError(`URLs with embedded credentials are not accepted (host ${host}); send credentials in headers`);
+  }
+  // The WHATWG parser already turned 2130706433, 0x7f000001, 017700000001 and 127.1 into 127.0.0.1 and
+  // [::ffff:127.0.0.1] into ::ffff:7f00:1. Node's net.connect skips `lookup` for IP literals, so they are
+  // judged here, with the very string the socket will connect to.
+  const family = isIP(host);
+  if (family !== 0) {
+    const verdict = policy({ hostname: host, address: host, family: family as 4 | 6 });
+    if (!verdict.allowed) throw new BlockedDestinationError(host, verdict.reason);
+  }
+}
+
+/** One request and its whole response body, within the connect deadline, the size cap and the call's signal. */
+function sendHop(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, ctx: HopContext): Promise<HopResult> {
+  const host = hostOf(url);
+  return new Promise<HopResult>((resolve, reject) => {
+    if (ctx.signal.aborted) return reject(ctx.signal.reason);
+    let settled = false;
+    // Started before the request exists; `fail` is only reached once the timer fires.
+    const connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request({
+      protocol: url.protocol,
+      hostname: host,
+      port: url.port || undefined,
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers,
+      agent: ctx.transport.agents[url.protocol as 'http:' | 'https:'],
+      lookup: ctx.transport.lookup,
+    });
+
+    const cleanup = () => {
+      clearTimeout(connectTimer);
+      ctx.signal.removeEventListener('abort', onAbort);
+    };
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      reject(err instanceof SafeHttpError ? err : new NetworkError(host, err));
+      req.destroy();
+    };
+    req.on('error', fail); // first: destroying the request below emits 'error'
+    const onAbort = () => fail(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+    req.on('socket', (socket: Socket) => {
+      if (!socket.connecting) return clearTimeout(connectTimer); // reused keep-alive socket
+      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+    });
+
+    req.on('response', (res: IncomingMessage) => {
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > ctx.maxResponseBytes) {
+        return fail(new ResponseTooLargeError(ctx.maxResponseBytes, host));
+      }
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > ctx.maxResponseBytes) return fail(new ResponseTooLargeError(ctx.maxResponseBytes, host));
+        chunks.push(chunk);
+      });
+      res.on('error', fail);
+      res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          headers: res.headers,
+          body: Buffer.concat(chunks, received),
+        });
+      });
+    });
+
+    req.end(body);
+  });
+}
+
+/** `request` behind a `fetch`-shaped signature, answering a WHATWG Response. */
+async function fetchThrough(
+  request: (input: SafeHttpRequest) => Promise<SafeHttpResponse>,
+  url: string | URL,
+  init: SafeFetchInit = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => (headers[name] = value));
+  const res = await request({
+    url,
+    method: init.method,
+    headers,
+    body: init.body ?? undefined,
+    signal: init.signal ?? undefined,
+    redirect: init.redirect,
+  });
+  const out = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (Array.isArray(value)) for (const v of value) out.append(name, v);
+    else if (value !== undefined) out.set(name, value);
+  }
+  const nullBody = [101, 103, 204, 205, 304].includes(res.status) || res.method === 'HEAD';
+  const response = new Response(nullBody ? null : new Uint8Array(res.body), {
+    status: res.status,
+    statusText: res.statusText,
+    headers: out,
+  });
+  Object.defineProperty(response, 'url', { value: res.url });
+  return response;
 }
 
 function buildResponse(hop: HopResult, url: URL, method: string, redirectCount: number, durationMs: number): SafeHttpResponse {
