@@ -54,6 +54,29 @@ t.test('the platform owner verifies the audit chain', async (t) => {
   t.match(await textOf(owner, 'main'), /intact/i);
 });
 
+t.test("a refused organization shows the API's message next to the input it names, then a valid one empties the form", async (t) => {
+  const owner = await e2e.signedIn('owner@linkyard.test');
+  await visit(owner, `${base}/platform`);
+  await owner.locator('#org-name').fill('Acme Again');
+  await owner.locator('#org-slug').fill('acme');
+  await owner.locator('#org-superAdminEmail').fill('boss@acme-again.test');
+  await owner.locator('::-p-text(Create organization)').click();
+  // The API's 409 names the slug in its `field`; the form puts the message there, not above the form.
+  t.match(await textOf(owner, '#org-slug-error'), /slug "acme" is already taken/);
+  t.equal(await owner.$eval('#org-slug', (el) => el.getAttribute('aria-invalid')), 'true', 'the slug is marked invalid');
+  t.equal(await owner.$eval('#org-slug', (el) => el.getAttribute('aria-describedby')), 'org-slug-error', 'and described by its error');
+  t.equal(await owner.$('#org-name-error'), null, 'the other inputs are not');
+  t.equal(await owner.$eval('#org-name', (el) => (el as HTMLInputElement).value), 'Acme Again', 'what was typed stays');
+
+  await owner.locator('#org-slug').fill('acme-again');
+  await owner.locator('::-p-text(Create organization)').click();
+  await owner.waitForSelector('[data-toast=success]');
+  t.match(await textOf(owner, '[data-toast=success]'), /Created Acme Again/);
+  await owner.waitForFunction(() => (document.querySelector('#org-name') as HTMLInputElement | null)?.value === '');
+  t.equal(await owner.$eval('#org-slug', (el) => (el as HTMLInputElement).value), '', 'a created organization empties the form');
+  t.equal(await owner.$('#org-slug-error'), null, 'and its error is gone');
+});
+
 t.test('an organization admin cannot open the platform console', async (t) => {
   const admin = await e2e.signedIn('admin@acme.test');
   await visit(admin, `${base}/platform`);
