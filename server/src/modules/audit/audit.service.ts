@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import type { RequestContext } from '../../lib/context.js';
@@ -8,33 +9,21 @@ import type { AuditEventRow } from '../../../../db/schema.js';
 import { NotFound } from '../../lib/errors.js';
 import { chainKeyFor, eventHash, GENESIS_HASH } from './audit-chain.js';
 import * as repo from './audit.repo.js';
+import type * as S from './audit.schemas.js';
+import type { AuditAction } from './audit.schemas.js';
 
 export interface AuditEntry {
   organizationId: string | null;
-  action: string;
+  action: AuditAction;
   target: { type: string; id: string | null };
   metadata?: Record<string, unknown>;
 }
 
-export interface AuditEventView {
-  id: string;
-  organizationId: string | null;
-  at: string;
-  actor: { id: string | null; email: string | null };
-  action: string;
-  target: { type: string; id: string | null };
-  metadata: Record<string, unknown>;
-  ip: string | null;
-}
-
-export interface AuditQuery {
-  action?: string;
-  actorId?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-  cursor?: string;
-}
+/** The API's shapes (audit.schemas.ts is the one definition). */
+export type AuditEventView = Static<typeof S.AuditEvent>;
+export type AuditQuery = Static<typeof S.OrgAuditQuery>;
+export type PlatformAuditQuery = Static<typeof S.PlatformAuditQuery>;
+export type { AuditAction };
 
 // Defence in depth: callers never pass secrets, and if one slips through it is not written.
 const SECRET_KEY = /secret|token|password|api_?key|authorization|cookie|credential/i;
@@ -93,7 +82,8 @@ function toView(row: AuditEventRow): AuditEventView {
     organizationId: row.organization_id,
     at: row.at.toISOString(),
     actor: { id: row.actor_id, email: row.actor_email },
-    action: row.action,
+    // Rows are written by recordAudit, which takes only AuditAction values.
+    action: row.action as AuditAction,
     target: { type: row.target_type, id: row.target_id },
     metadata: row.metadata,
     ip: row.ip,
@@ -126,7 +116,7 @@ export function createAuditService(db: Db) {
     },
 
     /** Every organization's trail and the platform's own events (Platform Owner). */
-    async listAll(ctx: RequestContext, q: AuditQuery & { orgId?: string }): Promise<Page<AuditEventView>> {
+    async listAll(ctx: RequestContext, q: PlatformAuditQuery): Promise<Page<AuditEventView>> {
       assertCan(ctx.actor!.ability, 'read', 'AuditEvent');
       const f = parseFilters(q);
       const rows = await inScope(db, { platform: true }, (tx) => repo.listEvents(tx, { ...f, organizationId: q.orgId }));
@@ -140,13 +130,8 @@ export function createAuditService(db: Db) {
   };
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenEventId: string | null;
-  /** Human-readable reason for the first break (scripts print it). */
-  reason: string | null;
-}
+/** The API's answer, plus a human-readable reason for the first break (scripts print it; the API leaves it out). */
+export type VerifyResult = Static<typeof S.VerifyResult> & { reason: string | null };
 
 /**
  * Walks every chain from genesis: each event must follow its predecessor's hash and sequence and

@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { Database, MemberRole, SessionsTable } from '../../../../db/schema.js';
+import type { Static } from '@sinclair/typebox';
+import type { Database, SessionsTable } from '../../../../db/schema.js';
 import type { ActorRow } from '../../lib/context.js';
 import type { Tx } from '../../lib/db-scope.js';
+import type { MembershipView as MembershipViewSchema } from './auth.schemas.js';
 
 /** Users and sessions are platform-level identity tables (no tenant rows), read with the owner connection. */
 type Conn = Kysely<Database>;
@@ -61,12 +63,7 @@ export async function loadActor(db: Conn, userId: string, sessionFamilyId: strin
   return result.rows[0];
 }
 
-export interface MembershipView {
-  organizationId: string;
-  organizationSlug: string;
-  organizationName: string;
-  role: MemberRole;
-}
+export type MembershipView = Static<typeof MembershipViewSchema>;
 
 /** The caller's memberships (run in the caller's user scope, so RLS shows only their own rows). */
 export function listMembershipsOfUser(tx: Tx, userId: string): Promise<MembershipView[]> {

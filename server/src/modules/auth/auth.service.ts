@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import type { AccessClaims, ActorRow, RequestContext } from '../../lib/context.js';
@@ -10,14 +11,10 @@ import type { AccessCache } from '../../lib/access-cache.js';
 import * as invitationsRepo from '../organizations/invitations.repo.js';
 import * as membersRepo from '../organizations/members.repo.js';
 import * as repo from './auth.repo.js';
+import type * as S from './auth.schemas.js';
 
-export interface SignedIn {
-  user: { id: string; email: string; name: string; platformRole: 'platform_owner' | null };
-  memberships: repo.MembershipView[];
-  accessToken: string;
-  expiresIn: number;
-  refreshToken: string;
-}
+/** The API's answer (auth.schemas.ts), plus the refresh token, which goes only into its httpOnly cookie. */
+export type SignedIn = Static<typeof S.SignedIn> & { refreshToken: string };
 
 const INVALID_LOGIN = 'Invalid email or password';
 

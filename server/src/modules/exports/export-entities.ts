@@ -4,7 +4,7 @@ import type { IntegrationView } from '../integrations/integrations.service.js';
 import { toRunView, type LogView, type RunView } from '../runs/runs.service.js';
 import type { FieldMapping } from '../syncs/mappings.js';
 import type { SyncView } from '../syncs/syncs.service.js';
-import type { AuditEventView } from '../audit/audit.service.js';
+import type { AuditAction, AuditEventView } from '../audit/audit.service.js';
 import * as repo from './exports.repo.js';
 import type { CsvRowWriter } from './csv-rows.js';
 import { isoFromPgUtc } from './pg-time.js';
@@ -306,7 +306,8 @@ function auditView(r: repo.AuditExportRow): AuditEventView {
     organizationId: r.organization_id,
     at: r.at.toISOString(),
     actor: { id: r.actor_id, email: r.actor_email },
-    action: r.action,
+    // Rows are written by recordAudit, which takes only AuditAction values.
+    action: r.action as AuditAction,
     target: { type: r.target_type, id: r.target_id },
     metadata: r.metadata,
     ip: r.ip,

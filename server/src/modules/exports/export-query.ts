@@ -1,19 +1,16 @@
+import type { Static } from '@sinclair/typebox';
 import { BadRequest } from '../../lib/errors.js';
 import { ENTITY_NAMES, type EntityName } from './export-entities.js';
 import type { ExportFormat } from './export-run.js';
 import type { TimeRange } from './exports.repo.js';
+import type * as S from './exports.schemas.js';
 
 /**
  * The export's query string, checked beyond what the route schema can say: known entity names, real
  * calendar days (2026-02-30 is not one), and a range that does not end before it starts. Every problem
  * is a 400 whose message says what to change.
  */
-export interface ExportQuery {
-  format?: ExportFormat;
-  entities?: string;
-  startDate?: string;
-  endDate?: string;
-}
+export type ExportQuery = Static<typeof S.ExportQuery>;
 
 export interface ExportSelection {
   format: ExportFormat;

@@ -2,35 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { enforceLimits } from '../../lib/rate-limits.js';
-import { commonErrors, OrgParams, StrictObject } from '../../lib/schemas.js';
-import { ENTITY_NAMES } from './export-entities.js';
+import { commonErrors, OrgParams } from '../../lib/schemas.js';
 import type { ExportsService } from './exports.service.js';
+import * as S from './exports.schemas.js';
 
 /** Exports are heavy (a full table scan, or a browser render): a few a minute per person is plenty. */
 export const EXPORTS_PER_USER_PER_MINUTE = 10;
-
-const Day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description, examples: ['2026-01-31'] });
-
-export const ExportQuerySchema = StrictObject({
-  format: Type.Optional(
-    Type.Unsafe<'json' | 'csv' | 'pdf'>({
-      type: 'string',
-      enum: ['json', 'csv', 'pdf'],
-      default: 'json',
-      description:
-        'json: one document keyed by entity; csv: one CSV, or a ZIP of one CSV per entity when several are chosen; pdf: a report',
-    }),
-  ),
-  entities: Type.Optional(
-    Type.String({
-      maxLength: 200,
-      description: `Comma-separated, any of: ${ENTITY_NAMES.join(', ')}. Default: every entity the caller may read.`,
-      examples: ['runs,logs'],
-    }),
-  ),
-  startDate: Type.Optional(Day('First UTC day included (YYYY-MM-DD)')),
-  endDate: Type.Optional(Day('Last UTC day included (YYYY-MM-DD)')),
-});
 
 const File = (description: string) => ({
   description,
@@ -65,7 +42,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService;
         description:
           "Streamed as an attachment. Dates are inclusive UTC days on each entity's own time column (integrations and syncs: created; runs: queued; logs: logged; records: last changed; audit: recorded). Every export is audited. Rate-limited per user.",
         params: OrgParams,
-        querystring: ExportQuerySchema,
+        querystring: S.ExportQuery,
         response: { 200: File('The export file (Content-Disposition: attachment)'), ...commonErrors },
       },
     },

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { IntegrationRow, IntegrationStatus } from '../../../../db/schema.js';
 import type { Config } from '../../config.js';
@@ -17,43 +18,15 @@ import {
   checkSettings,
   providerOrBadRequest,
   SECRET_FIELD,
-  type CredentialInput,
 } from './integration-input.js';
 import * as repo from './integrations.repo.js';
+import type * as S from './integrations.schemas.js';
 
-export interface IntegrationView {
-  id: string;
-  organizationId: string;
-  provider: string;
-  name: string;
-  status: IntegrationStatus;
-  authType: 'oauth2' | 'api_key' | 'basic';
-  clientId: string | null;
-  hasClientSecret: boolean;
-  hasApiKey: boolean;
-  hasPassword: boolean;
-  username: string | null;
-  /** At most the last 4 characters of the stored secret, e.g. "••••x7Qa". */
-  secretHint: string | null;
-  connected: boolean;
-  scopes: string[];
-  settings: Record<string, unknown>;
-  errorCount: number;
-  lastError: string | null;
-  lastSyncAt: string | null;
-  nextSyncAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CreateIntegrationInput extends CredentialInput {
-  provider: string;
-  name: string;
-  scopes?: string[];
-  settings?: Record<string, string>;
-}
-
-export type UpdateIntegrationInput = Omit<Partial<CreateIntegrationInput>, 'provider'>;
+/** An integration as the API shows it (integrations.schemas.ts is the one definition): never a secret, at most its hint. */
+export type IntegrationView = Static<typeof S.Integration>;
+export type CreateIntegrationInput = Static<typeof S.CreateIntegrationBody>;
+export type UpdateIntegrationInput = Static<typeof S.UpdateIntegrationBody>;
+export type ListIntegrationsQuery = Static<typeof S.ListIntegrationsQuery>;
 
 type Row = IntegrationRow & { connected: boolean };
 
@@ -185,11 +158,7 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
   const writeSecret = (tx: Tx, orgId: string, id: string, secret: string) => sealedSecret(vault, tx, orgId, id, secret);
 
   return {
-    async list(
-      ctx: RequestContext,
-      orgId: string,
-      q: { provider?: string; status?: IntegrationStatus; q?: string; limit?: number; cursor?: string },
-    ): Promise<Page<IntegrationView>> {
+    async list(ctx: RequestContext, orgId: string, q: ListIntegrationsQuery): Promise<Page<IntegrationView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'uuid']);

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import type { Static } from '@sinclair/typebox';
 import type { IntegrationRow } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
@@ -16,14 +17,14 @@ import * as repo from './oauth.repo.js';
 import { loadIntegration, oauthDefinitionOf, type OAuthServiceSetup } from './oauth-service-setup.js';
 import { checkReturnTo, sha256, STATE_TTL_SECONDS, verifierContext } from './oauth-state.js';
 import { oauthEndpoints, ProviderUrlError, type OAuthEndpoints } from './provider-endpoints.js';
+import type * as S from './oauth.schemas.js';
 
-export interface ConnectStarted {
-  authorizationUrl: string;
-  state: string;
+/** The API's answer (oauth.schemas.ts `ConnectResponse`) and what the route keeps out of it. */
+export type ConnectStarted = Static<typeof S.ConnectResponse> & {
   /** Goes into the httpOnly binding cookie of the browser that asked; only its hash is stored. */
   browserBinding: string;
   expiresInSeconds: number;
-}
+};
 
 export function createConnectStart({ db, vault, providers, allowHttp, redirectUri }: OAuthServiceSetup) {
   function endpointsOrBadRequest(definition: OAuthProviderDefinition, row: IntegrationRow): OAuthEndpoints {

@@ -3,6 +3,7 @@
  * the tokens are revoked at the provider where it supports RFC 7009 (best effort), then forgotten.
  */
 import * as oauth from 'oauth4webapi';
+import type { Static } from '@sinclair/typebox';
 import type { ConnectionRow, IntegrationStatus } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
@@ -16,17 +17,11 @@ import * as repo from './oauth.repo.js';
 import { loadIntegration, oauthDefinitionOf, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
 import { oauthEndpoints, ProviderUrlError, type OAuthEndpoints } from './provider-endpoints.js';
 import { connectionValuesOf, tokenContext } from './token-manager.js';
+import type * as S from './oauth.schemas.js';
 
-export type ConnectionStatus = 'connected' | 'expired' | 'not_connected' | 'error';
-
-export interface ConnectionView {
-  status: ConnectionStatus;
-  scopes: string[];
-  expiresAt: string | null;
-  externalAccount: string | null;
-  lastRefreshedAt: string | null;
-  refreshFailures: number;
-}
+/** The API's shapes (oauth.schemas.ts is the one definition). */
+export type ConnectionStatus = Static<typeof S.ConnectionStatus>;
+export type ConnectionView = Static<typeof S.Connection>;
 
 export type RevocationOutcome = 'revoked' | 'not_supported' | 'not_connected' | 'failed';
 

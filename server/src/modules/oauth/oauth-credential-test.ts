@@ -2,6 +2,7 @@
  * The credential test of every auth type: one cheap authenticated call (the provider definition's `test`)
  * with the stored credentials, whose outcome is audited and, for API keys and passwords, verifies them.
  */
+import type { Static } from '@sinclair/typebox';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
@@ -16,14 +17,13 @@ import { safeErrorCode } from './oauth-client.js';
 import { definitionOf, loadIntegration, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
 import { apiBaseUrl, apiUrl, basicHeaders, bearerHeaders, ProviderUrlError, templateValues } from './provider-endpoints.js';
 import { IntegrationTokenError } from './token-manager.js';
+import type * as S from './oauth.schemas.js';
 
 /** What a credential test found: the provider's status and time when it answered, and the message shown. */
-interface TestOutcome {
-  ok: boolean;
-  message: string;
+type TestOutcome = Static<typeof S.TestResult> & {
   status: number | null;
   durationMs: number | null;
-}
+};
 
 type Loaded = Awaited<ReturnType<typeof loadForTest>>;
 

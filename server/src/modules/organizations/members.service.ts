@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { MemberRole } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
@@ -11,34 +12,18 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as invitationsRepo from './invitations.repo.js';
 import * as repo from './members.repo.js';
+import type * as S from './organizations.schemas.js';
 import { lockOrganization } from './organizations.repo.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string;
-  role: MemberRole;
-  joinedAt: string;
-  status: 'active' | 'invited' | 'disabled';
-}
-
+/** The API's shapes (organizations.schemas.ts is the one definition). */
+export type MemberView = Static<typeof S.Member>;
 /** Shown once, to the Super Admin who invited: what the person needs to accept (POST /api/auth/accept-invitation). */
-export interface Invitation {
-  id: string;
-  token: string;
-  expiresAt: string;
-}
-
-export interface PendingInvitationView {
-  id: string;
-  email: string;
-  role: MemberRole;
-  expiresAt: string;
-  createdAt: string;
-  expired: boolean;
-}
+export type Invitation = Static<typeof S.Invitation>;
+export type PendingInvitationView = Static<typeof S.PendingInvitation>;
+export type AddMemberInput = Static<typeof S.AddMemberBody>;
+type ListQuery = Static<typeof S.ListQuery>;
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof repo.findMember>>>;
 const toView = (r: MemberRow): MemberView => ({ ...r, joinedAt: r.joinedAt.toISOString() });
@@ -49,12 +34,7 @@ const toView = (r: MemberRow): MemberView => ({ ...r, joinedAt: r.joinedAt.toISO
  * nobody becomes a member before accepting (POST /api/auth/accept-invitation). A pending invitation to the same
  * email is replaced (its token stops working).
  */
-export async function inviteToOrganization(
-  tx: Tx,
-  orgId: string,
-  input: { email: string; name?: string; role: MemberRole },
-  invitedBy: string | null,
-): Promise<Invitation> {
+export async function inviteToOrganization(tx: Tx, orgId: string, input: AddMemberInput, invitedBy: string | null): Promise<Invitation> {
   const pending = await invitationsRepo.findPendingInvitation(tx, orgId, input.email);
   if (pending) await invitationsRepo.deleteInvitation(tx, orgId, pending.id);
   const token = newOpaqueToken();
@@ -90,7 +70,7 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
   }
 
   return {
-    async list(ctx: RequestContext, orgId: string, q: { limit?: number; cursor?: string }): Promise<Page<MemberView>> {
+    async list(ctx: RequestContext, orgId: string, q: ListQuery): Promise<Page<MemberView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Member', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
@@ -99,7 +79,7 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
     },
 
     /** Adding a person is inviting them: they become a member when they accept. */
-    async add(ctx: RequestContext, orgId: string, input: { email: string; name?: string; role: MemberRole }) {
+    async add(ctx: RequestContext, orgId: string, input: AddMemberInput) {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId, role: input.role }));
       return inScope(db, { org: orgId }, async (tx) => {
         if (await repo.findMemberByEmail(tx, orgId, input.email))
@@ -115,11 +95,7 @@ export function createMembersService(db: Db, accessCache: AccessCache) {
       });
     },
 
-    async listInvitations(
-      ctx: RequestContext,
-      orgId: string,
-      q: { limit?: number; cursor?: string },
-    ): Promise<Page<PendingInvitationView>> {
+    async listInvitations(ctx: RequestContext, orgId: string, q: ListQuery): Promise<Page<PendingInvitationView>> {
       assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const before = decodeCursor(q.cursor, ['uuid'])?.[0] as string | undefined;

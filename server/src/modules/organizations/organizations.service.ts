@@ -1,5 +1,5 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import type { MemberRole, OrgStatus } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
@@ -11,16 +11,13 @@ import { recordAudit } from '../audit/audit.service.js';
 import { inviteToOrganization } from './members.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
+import type * as S from './organizations.schemas.js';
 
-export interface OrganizationView {
-  id: string;
-  slug: string;
-  name: string;
-  status: OrgStatus;
-  /** The caller's role in it; null when the Platform Owner views an organization it is not a member of. */
-  role: MemberRole | null;
-  createdAt: string;
-}
+/** The API's shapes (organizations.schemas.ts is the one definition). */
+export type OrganizationView = Static<typeof S.Organization>;
+export type CreateOrganizationInput = Static<typeof S.CreateOrganizationBody>;
+export type UpdateOrganizationInput = Static<typeof S.UpdateOrganizationBody>;
+type ListQuery = Static<typeof S.ListQuery>;
 
 type OrgRow = NonNullable<Awaited<ReturnType<typeof repo.findOrganization>>>;
 const toView = (r: OrgRow): OrganizationView => ({
@@ -34,7 +31,7 @@ const toView = (r: OrgRow): OrganizationView => ({
 
 export function createOrganizationsService(db: Db, accessCache: AccessCache, scheduler: ScheduleSink = noScheduling) {
   return {
-    async list(ctx: RequestContext, q: { limit?: number; cursor?: string }): Promise<Page<OrganizationView>> {
+    async list(ctx: RequestContext, q: ListQuery): Promise<Page<OrganizationView>> {
       const actor = ctx.actor!;
       const limit = q.limit ?? 50;
       const afterSlug = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
@@ -54,7 +51,7 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
       return toView({ ...row, role: ctx.actor!.role });
     },
 
-    async create(ctx: RequestContext, input: { name: string; slug: string; superAdminEmail: string }) {
+    async create(ctx: RequestContext, input: CreateOrganizationInput) {
       assertCan(ctx.actor!.ability, 'create', 'Organization');
       const id = uuidv7();
       try {
@@ -79,7 +76,7 @@ export function createOrganizationsService(db: Db, accessCache: AccessCache, sch
     },
 
     /** Super Admin renames; the Platform Owner renames, suspends and reactivates. */
-    async update(ctx: RequestContext, orgId: string, patch: { name?: string; status?: OrgStatus }): Promise<OrganizationView> {
+    async update(ctx: RequestContext, orgId: string, patch: UpdateOrganizationInput): Promise<OrganizationView> {
       const ability = ctx.actor!.ability;
       if (patch.name === undefined && patch.status === undefined) throw new BadRequest('Nothing to change: send name or status');
       const target = subject('Organization', { id: orgId });

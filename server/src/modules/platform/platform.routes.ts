@@ -1,25 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { commonErrors, ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
-import { PageQuery } from '../../lib/pagination.js';
-import { OrgStatus } from '../organizations/organizations.schemas.js';
+import { commonErrors } from '../../lib/schemas.js';
 import type { PlatformService } from './platform.service.js';
-
-const Tenant = Type.Object({
-  organization: Type.Object({ id: Uuid, slug: Type.String(), name: Type.String(), status: OrgStatus, createdAt: Timestamp }),
-  members: Type.Integer(),
-  integrations: Type.Integer(),
-  integrationsByStatus: Type.Object({
-    INACTIVE: Type.Integer(),
-    ACTIVE: Type.Integer(),
-    ERROR: Type.Integer(),
-    SYNCING: Type.Integer(),
-    PAUSED: Type.Integer(),
-  }),
-  runs24h: Type.Integer({ description: 'Sync runs created in the last 24 hours' }),
-  failedRuns24h: Type.Integer({ description: 'Of those, the ones that failed' }),
-  lastActivityAt: Type.Union([Timestamp, Type.Null()]),
-});
+import * as S from './platform.schemas.js';
 
 export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformService }> = async (app, { platform }) => {
   app.get(
@@ -29,8 +11,8 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       schema: {
         tags: ['platform'],
         summary: 'Every organization with its health (Platform Owner)',
-        querystring: StrictObject(PageQuery),
-        response: { 200: ListOf(Tenant), ...commonErrors },
+        querystring: S.TenantsQuery,
+        response: { 200: S.TenantList, ...commonErrors },
       },
     },
     async (request) => platform.tenants(request.ctx, request.query),

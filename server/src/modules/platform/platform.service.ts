@@ -1,16 +1,22 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import { assertCan } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
-import { decodeCursor, toPage } from '../../lib/pagination.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import * as repo from './platform.repo.js';
+import type * as S from './platform.schemas.js';
+
+/** The API's shapes (platform.schemas.ts is the one definition). */
+export type TenantView = Static<typeof S.Tenant>;
+export type TenantsQuery = Static<typeof S.TenantsQuery>;
 
 const EMPTY_STATUS_COUNTS = { INACTIVE: 0, ACTIVE: 0, ERROR: 0, SYNCING: 0, PAUSED: 0 };
 
 export function createPlatformService(db: Db) {
   return {
     /** Health of every tenant (Platform Owner): members, integrations by status, runs and failures in 24 h. */
-    async tenants(ctx: RequestContext, q: { limit?: number; cursor?: string }) {
+    async tenants(ctx: RequestContext, q: TenantsQuery): Promise<Page<TenantView>> {
       assertCan(ctx.actor!.ability, 'read', 'Platform');
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;

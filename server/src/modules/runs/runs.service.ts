@@ -1,5 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import type { LogLevel, RunStatus, RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
+import type { RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
@@ -10,31 +11,16 @@ import { recordAudit } from '../audit/audit.service.js';
 import * as integrationsRepo from '../integrations/integrations.repo.js';
 import * as syncsRepo from '../syncs/syncs.repo.js';
 import * as repo from './runs.repo.js';
+import type * as S from './runs.schemas.js';
 
-export interface RunView {
-  id: string;
-  integrationId: string;
-  syncId: string;
-  trigger: RunTrigger;
-  status: RunStatus;
-  scheduledFor: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  stats: { fetched: number; created: number; updated: number; unchanged: number; deleted: number; failed: number };
-  error: string | null;
-}
-
-export interface LogView {
-  id: string;
-  runId: string;
-  integrationId: string;
-  syncId: string;
-  at: string;
-  level: LogLevel;
-  message: string;
-  data: Record<string, unknown> | null;
-}
+/** The API's shapes (runs.schemas.ts is the one definition). */
+export type RunView = Static<typeof S.Run>;
+export type LogView = Static<typeof S.Log>;
+export type RecordView = Static<typeof S.SyncRecord>;
+export type RunsQuery = Static<typeof S.RunsQuery>;
+/** The organization's log lines, or (with `runId`) one run's, oldest first. */
+export type LogsQuery = Static<typeof S.OrgLogsQuery> & { runId?: string };
+export type RecordsQuery = Static<typeof S.RecordsQuery>;
 
 /** Starts queued runs once their row is committed (in this process, or through the job queue). */
 export interface RunDispatcher {
@@ -192,11 +178,7 @@ function createRunQueries(db: Db) {
       };
     },
 
-    async list(
-      ctx: RequestContext,
-      orgId: string,
-      q: { integrationId?: string; syncId?: string; status?: RunStatus; from?: string; to?: string; limit?: number; cursor?: string },
-    ): Promise<Page<RunView>> {
+    async list(ctx: RequestContext, orgId: string, q: RunsQuery): Promise<Page<RunView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
@@ -221,20 +203,7 @@ function createRunQueries(db: Db) {
       return toRunView(run);
     },
 
-    async logs(
-      ctx: RequestContext,
-      orgId: string,
-      q: {
-        runId?: string;
-        integrationId?: string;
-        level?: LogLevel;
-        q?: string;
-        from?: string;
-        to?: string;
-        limit?: number;
-        cursor?: string;
-      },
-    ): Promise<Page<LogView>> {
+    async logs(ctx: RequestContext, orgId: string, q: LogsQuery): Promise<Page<LogView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Log', { organizationId: orgId }));
       const limit = q.limit ?? 100;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
@@ -255,12 +224,7 @@ function createRunQueries(db: Db) {
       return toPage(rows, limit, toLogView, (l) => [l.at.toISOString(), l.id]);
     },
 
-    async records(
-      ctx: RequestContext,
-      orgId: string,
-      integrationId: string,
-      q: { resource?: string; includeDeleted?: boolean; limit?: number; cursor?: string },
-    ) {
+    async records(ctx: RequestContext, orgId: string, integrationId: string, q: RecordsQuery): Promise<Page<RecordView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Record', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'string']);

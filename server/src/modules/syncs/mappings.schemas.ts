@@ -112,7 +112,3 @@ export type MappingError = Static<typeof MappingErrorSchema>;
 export const MappingPreviewBody = StrictObject({
   record: Type.Record(Type.String(), Type.Unknown(), { description: 'A sample provider record' }),
 });
-export const MappingPreviewResponse = Type.Object({
-  output: Type.Record(Type.String(), Type.Unknown()),
-  errors: Type.Array(MappingErrorSchema),
-});

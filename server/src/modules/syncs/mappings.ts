@@ -39,7 +39,7 @@ import {
   type Transform,
 } from './mappings.transforms.js';
 
-export { FieldMappingSchema, FieldMappingsSchema, TRANSFORMS } from './mappings.schemas.js';
+export { FieldMappingSchema, FieldMappingsSchema, MappingErrorSchema, TRANSFORMS } from './mappings.schemas.js';
 export type { FieldMapping, MappingError, TransformName } from './mappings.schemas.js';
 export { MAX_PATH_SEGMENTS, compileGetter, parsePath, type PathSegment } from './mappings.paths.js';
 export { MAX_PRODUCED_STRING_LENGTH, MAX_SPLIT_ITEMS } from './mappings.transforms.js';

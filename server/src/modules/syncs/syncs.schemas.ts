@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
 import { PageQuery } from '../../lib/pagination.js';
-import { FieldMappingSchema } from './mappings.js';
+import { FieldMappingSchema, FieldMappingsSchema, MappingErrorSchema } from './mappings.js';
 
 export const ScheduleSchema = StrictObject({
   cron: Type.String({ minLength: 1, maxLength: 120, description: '5 fields, or 6 with seconds first, e.g. "0 9 * * 1-5"' }),
@@ -9,7 +9,6 @@ export const ScheduleSchema = StrictObject({
 });
 
 const Mode = Type.Union([Type.Literal('full'), Type.Literal('incremental')]);
-const Mappings = Type.Array(FieldMappingSchema, { maxItems: 200 });
 
 export const Sync = Type.Object({
   id: Uuid,
@@ -31,14 +30,14 @@ export const CreateSyncBody = StrictObject({
   mode: Type.Optional(Mode),
   schedule: Type.Optional(Type.Union([ScheduleSchema, Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
-  mappings: Type.Optional(Mappings),
+  mappings: Type.Optional(FieldMappingsSchema),
 });
 
 export const UpdateSyncBody = StrictObject({
   mode: Type.Optional(Mode),
   schedule: Type.Optional(Type.Union([ScheduleSchema, Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
-  mappings: Type.Optional(Mappings),
+  mappings: Type.Optional(FieldMappingsSchema),
 });
 
 export const SyncParams = StrictObject({ orgId: Uuid, syncId: Uuid });
@@ -46,11 +45,11 @@ export const ListSyncsQuery = StrictObject(PageQuery);
 
 export const PreviewBody = StrictObject({
   record: Type.Unknown({ description: 'A sample provider record (JSON object)' }),
-  mappings: Type.Optional(Mappings),
+  mappings: Type.Optional(FieldMappingsSchema),
 });
 export const PreviewResult = Type.Object({
   output: Type.Record(Type.String(), Type.Unknown()),
-  errors: Type.Array(Type.Object({ target: Type.String(), source: Type.Optional(Type.String()), message: Type.String() })),
+  errors: Type.Array(MappingErrorSchema),
 });
 
 export const ScheduleQuery = StrictObject({

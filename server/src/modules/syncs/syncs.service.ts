@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { SyncMode, SyncRow } from '../../../../db/schema.js';
 import { assertCan, subject } from '../../lib/ability.js';
@@ -13,28 +14,13 @@ import * as integrationsRepo from '../integrations/integrations.repo.js';
 import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
 import { nextRunAt, nextRunTimes, validateSchedule, type Schedule } from './schedule.js';
 import * as repo from './syncs.repo.js';
+import type * as S from './syncs.schemas.js';
 
-export interface SyncView {
-  id: string;
-  integrationId: string;
-  resource: string;
-  mode: SyncMode;
-  schedule: Schedule | null;
-  enabled: boolean;
-  mappings: FieldMapping[];
-  nextRunAt: string | null;
-  lastRunAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SyncInput {
-  resource?: string;
-  mode?: SyncMode;
-  schedule?: Schedule | null;
-  enabled?: boolean;
-  mappings?: FieldMapping[];
-}
+/** The API's shapes (syncs.schemas.ts is the one definition). */
+export type SyncView = Static<typeof S.Sync>;
+export type CreateSyncInput = Static<typeof S.CreateSyncBody>;
+export type UpdateSyncInput = Static<typeof S.UpdateSyncBody>;
+export type ListSyncsQuery = Static<typeof S.ListSyncsQuery>;
 
 type MappingRow = Awaited<ReturnType<typeof repo.mappingsOf>>[number];
 
@@ -112,7 +98,7 @@ function checkResourceAndMode(providerKey: string, resourceKey: string, mode: Sy
 /** Sync definitions (resource, mode, schedule, mappings): created, changed and deleted with an audit event each. */
 export function createSyncsService(db: Db, scheduler: ScheduleSink = noScheduling) {
   return {
-    async list(ctx: RequestContext, orgId: string, integrationId: string, q: { limit?: number; cursor?: string }): Promise<Page<SyncView>> {
+    async list(ctx: RequestContext, orgId: string, integrationId: string, q: ListSyncsQuery): Promise<Page<SyncView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
@@ -143,7 +129,7 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
       return inScope(db, { org: orgId }, (tx) => view(tx, orgId, syncId));
     },
 
-    async create(ctx: RequestContext, orgId: string, integrationId: string, input: SyncInput & { resource: string }): Promise<SyncView> {
+    async create(ctx: RequestContext, orgId: string, integrationId: string, input: CreateSyncInput): Promise<SyncView> {
       assertCan(ctx.actor!.ability, 'create', subject('Sync', { organizationId: orgId }));
       const mode = input.mode ?? 'full';
       const schedule = input.schedule ? validateSchedule(input.schedule) : null;
@@ -181,7 +167,7 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
       return created;
     },
 
-    async update(ctx: RequestContext, orgId: string, syncId: string, input: SyncInput): Promise<SyncView> {
+    async update(ctx: RequestContext, orgId: string, syncId: string, input: UpdateSyncInput): Promise<SyncView> {
       assertCan(ctx.actor!.ability, 'update', subject('Sync', { organizationId: orgId }));
       const schedule = input.schedule ? validateSchedule(input.schedule) : input.schedule;
       if (input.mappings) compileMappings(input.mappings);
