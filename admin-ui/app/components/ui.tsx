@@ -155,6 +155,11 @@ export function Field({
   );
 }
 
+/** The attributes tying an input to the error its `Field` shows (`${htmlFor}-error`); none without an error. */
+export function errorAttributes(htmlFor: string, error: string | undefined) {
+  return error ? { 'aria-invalid': true, 'aria-describedby': `${htmlFor}-error` } : {};
+}
+
 /** A success or error message after a mutation. `role=status` so screen readers announce it. */
 export function Toast({ outcome }: { outcome: { ok: boolean; message: string } | null | undefined }) {
   if (!outcome) return null;

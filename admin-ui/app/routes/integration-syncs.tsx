@@ -15,7 +15,7 @@ import {
 import { formatDateTime, formatRelative } from '~/lib/format';
 import type { Provider, Sync } from '~/lib/types';
 import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
-import { Button, Card, EmptyState, ErrorNote, Field, Select, Toast } from '~/components/ui';
+import { Button, Card, EmptyState, ErrorNote, errorAttributes, Field, Select, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
@@ -225,7 +225,13 @@ function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync
         <input type="hidden" name="intent" value="create" />
         <div className="w-64">
           <Field label="Resource" htmlFor="new-resource" error={errors.resource}>
-            <Select id="new-resource" name="resource" value={resource} onChange={(e) => setResource(e.target.value)}>
+            <Select
+              id="new-resource"
+              name="resource"
+              value={resource}
+              onChange={(e) => setResource(e.target.value)}
+              {...errorAttributes('new-resource', errors.resource)}
+            >
               {provider.resources.map((r) => (
                 <option key={r.key} value={r.key}>
                   {r.name}
@@ -242,7 +248,7 @@ function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync
             error={errors.mode}
             hint={info?.incremental === false ? `${info.name}: full syncs only` : 'Incremental fetches only changes'}
           >
-            <Select id="new-mode" name="mode" defaultValue="full">
+            <Select id="new-mode" name="mode" defaultValue="full" {...errorAttributes('new-mode', errors.mode)}>
               <option value="full">Full (all records)</option>
               <option value="incremental" disabled={info?.incremental === false}>
                 Incremental (changes only)
@@ -450,7 +456,13 @@ function SyncCard({
                     error={saveErrors.mode}
                     hint={resourceInfo?.incremental === false ? 'This resource supports full syncs only' : undefined}
                   >
-                    <Select id={`${id}-mode`} name="mode" value={mode} onChange={(e) => setMode(e.target.value as Sync['mode'])}>
+                    <Select
+                      id={`${id}-mode`}
+                      name="mode"
+                      value={mode}
+                      onChange={(e) => setMode(e.target.value as Sync['mode'])}
+                      {...errorAttributes(`${id}-mode`, saveErrors.mode)}
+                    >
                       <option value="full">Full (all records)</option>
                       <option value="incremental" disabled={resourceInfo?.incremental === false}>
                         Incremental (changes only)

@@ -16,7 +16,7 @@ import {
 import type { Page, Role } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
-import { Button, Card, EmptyState, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
+import { Button, Card, EmptyState, errorAttributes, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { ConfirmAction } from '~/components/confirm-action';
 import { RouteError } from '~/components/route-error';
@@ -224,7 +224,12 @@ function AddMember() {
           />
         </Field>
         <Field label="Role" htmlFor="member-role" error={errors.role}>
-          <Select id="member-role" name="role" defaultValue={result?.ok === false ? result.values?.role || 'viewer' : 'viewer'}>
+          <Select
+            id="member-role"
+            name="role"
+            defaultValue={result?.ok === false ? result.values?.role || 'viewer' : 'viewer'}
+            {...errorAttributes('member-role', errors.role)}
+          >
             {ROLES.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
