@@ -52,6 +52,16 @@ export function runScript(name: string, args: string[], options: { env: NodeJS.P
   });
 }
 
+/** Where a script finds `database`: its folder, and on Postgres its connection string. */
+export function databaseEnv(database: TestDatabase): NodeJS.ProcessEnv {
+  return { DATA_DIR: database.dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}) };
+}
+
+/** PGlite admits one process per directory: this process lets go of it so that scripts can open it (Postgres: nothing to do). */
+export async function handOverToScripts(database: TestDatabase): Promise<void> {
+  if (!database.url) await database.db.close();
+}
+
 /**
  * A direct handle on a database that scripts use too: the test's own on Postgres; on PGlite, which admits
  * one process per directory, a short-lived one opened between script runs.

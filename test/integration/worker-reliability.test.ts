@@ -1,14 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../server/src/app.js';
 import { createTestApp, DEMO_PASSWORD, testConfig, type TestContext } from '../helpers/app.js';
 import { usingPostgres } from '../helpers/database.js';
 import { waitUntil } from '../helpers/wait-until.js';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
 
 /**
@@ -20,7 +16,6 @@ import { startFakeProvider, type FakeProvider } from '../fixtures/providers/inde
 
 const POSTGRES_ONLY = !usingPostgres() && 'worker processes share a Postgres database; PGlite serves a single process';
 const LOCK_LIFETIME_S = 5;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const YEARLY = { cron: '0 0 1 1 *', timezone: 'UTC' };
 
 t.setTimeout(240_000);
@@ -32,68 +27,21 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   return value as T;
 }
 
-interface Worker {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** A worker process on the test database; its environment is the one createTestApp's config uses (same keys). */
-async function startWorker(t: Test, databaseUrl: string): Promise<Worker> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // tap's own variables and its process-info loader (NODE_OPTIONS) are not the worker's business.
-    if (/^(TAP|_TAPJS)/.test(k) || k === 'NODE_OPTIONS' || k.startsWith('TEST_') || k === 'DATABASE_URL') continue;
-    env[k] = v;
-  }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-worker-'));
+/** A worker process on the test database; its keys are the ones createTestApp's config uses. */
+async function startWorker(t: Test, databaseUrl: string): Promise<WorkerProcess> {
   const config = testConfig();
-  // `node --import tsx` rather than the tsx binary, which runs the server in a child process of its own:
-  // the signals (SIGKILL above all) must reach the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--role', 'worker'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...env,
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: '0',
+  const worker = await startWorkerProcess({
+    databaseUrl,
+    set: {
       JWT_SECRET: config.jwtSecret,
       ENCRYPTION_KEY: config.encryptionKey,
-      ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
-      MIGRATE_ON_START: 'false',
-      LOG_LEVEL: 'warn',
       WORKER_LOCK_LIFETIME_SECONDS: String(LOCK_LIFETIME_S),
       WORKER_POLL_SECONDS: '1',
       WORKER_CONCURRENCY: '4',
     },
   });
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  await Promise.race([
-    waitFor('the worker to start', 60_000, async () => out.includes('Linkyard worker is running')),
-    exited.then((code) => {
-      throw new Error(`worker exited with ${code}:\n${out}`);
-    }),
-  ]);
-  return { child, output: () => out, exited };
+  t.teardown(() => worker.stop());
+  return worker;
 }
 
 async function stripeIntegration(

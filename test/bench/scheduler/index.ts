@@ -15,15 +15,14 @@
  * BENCH_WORKER_LOCK_LIFETIME_SECONDS (30, the default), BENCH_ORGS (100), BENCH_SYNCS_PER_ORG (10),
  * BENCH_LEAD (40), BENCH_TIMEOUT seconds after T (900), BENCH_DATABASE_URL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { buildApp } from '../../../server/src/app.js';
 import { seedDemo } from '../../../server/src/seed/demo.js';
 import { testConfig } from '../../helpers/app.js';
 import { startFakeProvider } from '../../fixtures/providers/index.js';
+import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
 import { adminUrl, freshDatabase, requirePostgres } from '../lib/postgres.js';
 import { FIRE_CONCURRENCY, fireLockLimit } from '../../../server/src/modules/scheduler/scheduler.js';
@@ -61,67 +60,20 @@ function pct(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-interface Worker {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  dataDir: string;
-}
-
-async function startWorker(root: string, databaseUrl: string, jwtSecret: string, encryptionKey: string): Promise<Worker> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(TAP|_TAPJS|BENCH_|TEST_)/.test(k) || k === 'NODE_OPTIONS' || k === 'DATABASE_URL') continue;
-    env[k] = v;
-  }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-bench-worker-'));
-  const profile = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/src/main.ts', '--role', 'worker'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...env,
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: '0',
+function startWorker(databaseUrl: string, jwtSecret: string, encryptionKey: string): Promise<WorkerProcess> {
+  return startWorkerProcess({
+    databaseUrl,
+    nodeArgs: CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
+    startTimeoutMs: 90_000,
+    set: {
       JWT_SECRET: jwtSecret,
       ENCRYPTION_KEY: encryptionKey,
-      ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
       PUBLIC_URL: 'https://linkyard.bench.invalid',
-      MIGRATE_ON_START: 'false',
-      LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: String(CONCURRENCY),
       WORKER_POLL_SECONDS: String(POLL_S),
       WORKER_LOCK_LIFETIME_SECONDS: String(LOCK_S),
     },
   });
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 90_000;
-  while (!out.includes('Linkyard worker is running')) {
-    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`worker did not start in 90 s:\n${out}`);
-    await sleep(100);
-  }
-  return { child, output: () => out, exited, dataDir };
-}
-
-async function stopWorker(w: Worker) {
-  if (w.child.exitCode === null && w.child.signalCode === null) {
-    w.child.kill('SIGTERM');
-    const timer = setTimeout(() => w.child.kill('SIGKILL'), 15_000);
-    await w.exited;
-    clearTimeout(timer);
-  }
-  rmSync(w.dataDir, { recursive: true, force: true });
 }
 
 const bench: Benchmark = {
@@ -137,7 +89,7 @@ const bench: Benchmark = {
     );
     const fake = await startFakeProvider('stripe', { records: 1 });
     const database = await freshDatabase();
-    const workers: Worker[] = [];
+    const workers: WorkerProcess[] = [];
     const config = testConfig({ ROLE: 'api', DATABASE_URL: database.url, ALLOW_PRIVATE_NETWORK_TARGETS: 'true', LOG_LEVEL: 'warn' });
     let api: Awaited<ReturnType<typeof buildApp>> | null = null;
     try {
@@ -205,9 +157,7 @@ const bench: Benchmark = {
         `${total} syncs created in ${fmt((Date.now() - setupStart) / 1000, 1)} s; starting ${WORKERS} workers (WORKER_CONCURRENCY=${CONCURRENCY}, WORKER_POLL_SECONDS=${POLL_S}, WORKER_LOCK_LIFETIME_SECONDS=${LOCK_S})…`,
       );
       workers.push(
-        ...(await Promise.all(
-          Array.from({ length: WORKERS }, () => startWorker(ctx.root, database.url, config.jwtSecret, config.encryptionKey)),
-        )),
+        ...(await Promise.all(Array.from({ length: WORKERS }, () => startWorker(database.url, config.jwtSecret, config.encryptionKey)))),
       );
       ctx.log(`workers ${workers.map((w) => w.child.pid).join(', ')} running`);
 
@@ -438,7 +388,7 @@ interval ahead of time, so the first fires start at the slot. Runs of this versi
       ctx.log(`waited ${fmt(waitedS, 1)} s after the slot`);
       return { markdown, passed: goals.every((g) => g.pass), skipReport: CPU_PROF_DIR !== null };
     } finally {
-      await Promise.all(workers.map((w) => stopWorker(w).catch(() => w.child.kill('SIGKILL'))));
+      await Promise.all(workers.map((w) => w.stop(15_000).catch(() => w.child.kill('SIGKILL'))));
       if (api) await api.close().catch(() => {});
       await database.close();
       await fake.close();

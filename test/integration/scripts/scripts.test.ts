@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { createTestDatabase } from '../../helpers/database.js';
-import { runScript, scriptEnv, withDirectDb, type ScriptResult } from '../../helpers/run-script.js';
+import { databaseEnv, handOverToScripts, runScript, scriptEnv, withDirectDb, type ScriptResult } from '../../helpers/run-script.js';
 import { migrations } from '../../../db/migrations/index.js';
 
 // The newest migration is the one `down` reverts; the first is listed by `status` like every other.
@@ -33,9 +33,9 @@ const baseEnv = scriptEnv({
 // On disk: the scripts open the PGlite directory themselves (onDisk is ignored on Postgres).
 const database = await createTestDatabase({ migrate: false, onDisk: true });
 t.teardown(() => database.close());
-const dbEnv: NodeJS.ProcessEnv = { DATA_DIR: database.dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}) };
+const dbEnv = databaseEnv(database);
 // PGlite admits one process per directory: the scripts get it, and this process opens it only between them.
-if (!database.url) await database.db.close();
+await handOverToScripts(database);
 
 const run = (script: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
   runScript(script, args, { env: { ...baseEnv, ...dbEnv, ...options.env }, input: options.input });

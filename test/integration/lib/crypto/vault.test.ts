@@ -19,7 +19,7 @@ import { verifyAuditChains } from '../../../../server/src/modules/audit/audit.se
 import { ensureOrganization } from '../../../../server/src/seed/users.js';
 import { REWRAP_AUDIT_ACTION, rotateEncryptionKeys } from '../../../../scripts/rotate-encryption-key.js';
 import { createTestDatabase, usingPostgres } from '../../../helpers/database.js';
-import { runScript, scriptEnv } from '../../../helpers/run-script.js';
+import { databaseEnv, handOverToScripts, runScript, scriptEnv } from '../../../helpers/run-script.js';
 
 /**
  * The credential vault (server/src/lib/crypto) on the real database: envelope encryption with one
@@ -440,17 +440,16 @@ t.test('rotate-encryption-key as an operator runs it', async (t) => {
     const ctx = ctxFor(org, { table: 'connections', column: 'refresh_token' });
     secrets.push({ ctx, ciphertext: await enc(vaultA, ctx, `refresh-token-of-${org}`, sdb), plaintext: `refresh-token-of-${org}` });
   }
-  if (!scriptDb.url) await sdb.close();
+  await handOverToScripts(scriptDb);
 
   const env = scriptEnv({
     omit: [/^ENCRYPTION_KEY/, 'DATABASE_URL'],
     set: {
       NODE_ENV: 'test',
       JWT_SECRET: 'vault-test-secret-that-is-at-least-32-chars',
-      DATA_DIR: scriptDb.dataDir,
       ENCRYPTION_KEY: KEY_B,
       ENCRYPTION_KEY_PREVIOUS: KEY_A,
-      ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+      ...databaseEnv(scriptDb),
     },
   });
   const run = (args: string[]) => runScript('rotate-encryption-key', args, { env });

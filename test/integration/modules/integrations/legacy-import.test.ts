@@ -23,7 +23,7 @@ import { tokenContext } from '../../../../server/src/modules/integrations/integr
 import { secretContext } from '../../../../server/src/modules/integrations/integrations.service.js';
 import { seedDemo } from '../../../../server/src/seed/demo.js';
 import { createTestDatabase } from '../../../helpers/database.js';
-import { runScript, scriptEnv, withDirectDb } from '../../../helpers/run-script.js';
+import { databaseEnv, handOverToScripts, runScript, scriptEnv, withDirectDb } from '../../../helpers/run-script.js';
 
 /**
  * The legacy import (server/src/modules/integrations/legacy-import.ts) on the real database: file
@@ -660,7 +660,7 @@ t.test('the import-legacy-integrations script', async (t) => {
   const scriptDb = await createTestDatabase({ onDisk: true });
   t.teardown(() => scriptDb.close());
   await seedDemo(scriptDb.db, 'legacy-import-demo-password', undefined, 10);
-  if (!scriptDb.url) await scriptDb.db.close();
+  await handOverToScripts(scriptDb);
   const tmp = mkdtempSync(path.join(tmpdir(), 'linkyard-legacy-'));
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
   const broken = path.join(tmp, 'broken.json');
@@ -672,8 +672,7 @@ t.test('the import-legacy-integrations script', async (t) => {
       NODE_ENV: 'test',
       JWT_SECRET: 'legacy-import-test-secret-at-least-32-chars',
       ENCRYPTION_KEY: KEY,
-      DATA_DIR: scriptDb.dataDir,
-      ...(scriptDb.url ? { DATABASE_URL: scriptDb.url } : {}),
+      ...databaseEnv(scriptDb),
     },
   });
   const script = (...args: string[]) => runScript('import-legacy-integrations', args, { env });
