@@ -1,5 +1,6 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+// @vitest-environment happy-dom
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
 import { moveRow, rowsFromMappings } from '~/lib/mappings';
 import type { Mapping } from '~/lib/types';
 import { MappingEditor, MappingTable } from './mapping-editor';
@@ -17,58 +18,76 @@ const MAPPINGS: Mapping[] = [
   { source: 'plan', target: 'plan', default: 'free' },
 ];
 const noop = () => {};
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const text = (element: HTMLElement) => (element.textContent ?? '').replace(/\s+/g, ' ');
+/** The input or select labelled `label` (the label's text before its screen-reader suffix " (field n)"). */
+const field = <T extends HTMLElement = HTMLInputElement>(label: string, n: number) => screen.getByLabelText<T>(`${label} (field ${n})`);
+const targets = () => screen.getAllByLabelText<HTMLInputElement>(/^Target field/).map((i) => i.value);
+
+afterEach(cleanup);
 
 describe('MappingEditor', () => {
   const rows = rowsFromMappings(MAPPINGS);
-  const html = renderToStaticMarkup(<MappingEditor rows={rows} onChange={noop} />);
 
   it('renders one row per mapping, in order, with its values', () => {
-    expect(html.match(/data-mapping-row=/g)).toHaveLength(5);
-    const targets = [...html.matchAll(/id="m-row-\d+-target"[^>]*value="([^"]*)"/g)].map((m) => m[1]);
-    expect(targets).toEqual(['email', 'fullName', 'stage', 'tags', 'plan']);
-    expect(html).toMatch(/<option value="lowercase" selected="">Lowercase<\/option>/);
-    expect(html).toMatch(/type="checkbox"[^>]*checked=""/);
+    render(<MappingEditor rows={rows} onChange={noop} />);
+    const items = screen.getAllByRole('listitem');
+    expect(items).toHaveLength(5);
+    expect(items.map((li) => li.getAttribute('aria-label'))).toEqual(['Field 1', 'Field 2', 'Field 3', 'Field 4', 'Field 5']);
+    expect(targets()).toEqual(['email', 'fullName', 'stage', 'tags', 'plan']);
+    const transform = field<HTMLSelectElement>('Transform', 1);
+    expect(transform.value).toBe('lowercase');
+    expect(transform.selectedOptions[0]?.textContent).toBe('Lowercase');
+    expect(within(items[0]!).getByRole('checkbox', { name: 'Required (field 1)' })).toHaveProperty('checked', true);
   });
 
   it('labels every input', () => {
-    const ids = [...html.matchAll(/<(?:input|select)[^>]*\sid="([^"]+)"/g)].map((m) => m[1]);
-    expect(ids.length).toBeGreaterThan(10);
-    for (const id of ids) expect(html).toContain(`for="${id}"`);
-    expect(html).toContain('Source path');
-    expect(html).toContain('Target field');
-    expect(html).toContain('Default value');
+    const { container } = render(<MappingEditor rows={rows} onChange={noop} />);
+    const controls = [...container.querySelectorAll<HTMLElement>('input, select')];
+    expect(controls.length).toBeGreaterThan(10);
+    for (const control of controls) {
+      const labels = (control as HTMLInputElement).labels;
+      expect(labels?.length, `${control.id || control.outerHTML} has a label`).toBeGreaterThan(0);
+    }
+    expect(screen.getAllByText('Source path')).toHaveLength(5);
+    expect(screen.getAllByText('Target field')).toHaveLength(5);
+    expect(screen.getAllByText('Default value').length).toBeGreaterThan(0);
   });
 
   it('shows the args input of each transform', () => {
-    expect(html).toMatch(/id="m-row-2-template"[^>]*value="\{\{firstName\}\} \{\{lastName\}\}"/);
-    expect(html).toMatch(/id="m-row-3-from-0"[^>]*value="lead"/);
-    expect(html).toMatch(/id="m-row-3-to-1"[^>]*value="Customer"/);
-    expect(html).toMatch(/id="m-row-3-fallback"[^>]*value="Other"/);
-    expect(html).toMatch(/id="m-row-4-separator"[^>]*value=";"/);
-    expect(html).toMatch(/id="m-row-5-default"[^>]*value="free"/);
+    render(<MappingEditor rows={rows} onChange={noop} />);
+    expect(field('Template', 2).value).toBe('{{firstName}} {{lastName}}');
+    expect(field('Template', 2).id).toBe('m-row-2-template');
+    expect(screen.getByLabelText<HTMLInputElement>('Provider value 1').value).toBe('lead');
+    expect(screen.getByLabelText<HTMLInputElement>('Your value 2').value).toBe('Customer');
+    expect(screen.getByLabelText<HTMLInputElement>('Otherwise').value).toBe('Other');
+    expect(field('Separator', 4).value).toBe(';');
+    expect(field('Default value', 5).value).toBe('free');
   });
 
   it('disables the source of a template (it has none)', () => {
-    expect(html).toMatch(/<input[^>]*id="m-row-2-source"[^>]*disabled=""/);
+    render(<MappingEditor rows={rows} onChange={noop} />);
+    expect(field('Source path', 2).disabled).toBe(true);
+    expect(field('Source path', 1).disabled).toBe(false);
   });
 
   it('has keyboard-usable move and remove buttons, with the ends disabled', () => {
-    expect(html).toMatch(/<button type="button"[^>]*disabled=""[^>]*aria-label="Move field 1 up"/);
-    expect(html).toMatch(/<button type="button"[^>]*disabled=""[^>]*aria-label="Move field 5 down"/);
-    expect(html).toMatch(/<button type="button"(?![^>]*disabled="")[^>]*aria-label="Move field 2 up"/);
-    expect(html).toContain('aria-label="Remove field 3"');
-    expect(html).toContain('+ Add field');
+    render(<MappingEditor rows={rows} onChange={noop} />);
+    const button = (name: string) => screen.getByRole<HTMLButtonElement>('button', { name });
+    expect(button('Move field 1 up').disabled).toBe(true);
+    expect(button('Move field 5 down').disabled).toBe(true);
+    expect(button('Move field 2 up').disabled).toBe(false);
+    expect(button('Move field 2 up').type).toBe('button');
+    expect(button('Remove field 3').type).toBe('button');
+    expect(button('+ Add field')).toBeTruthy();
   });
 
   it('renders moved rows in their new order', () => {
-    const moved = renderToStaticMarkup(<MappingEditor rows={moveRow(rows, rows[4].id, -1)} onChange={noop} />);
-    const targets = [...moved.matchAll(/id="m-row-\d+-target"[^>]*value="([^"]*)"/g)].map((m) => m[1]);
-    expect(targets).toEqual(['email', 'fullName', 'stage', 'plan', 'tags']);
+    render(<MappingEditor rows={moveRow(rows, rows[4].id, -1)} onChange={noop} />);
+    expect(targets()).toEqual(['email', 'fullName', 'stage', 'plan', 'tags']);
   });
 
   it('shows validation errors next to their field, and preview errors on their row', () => {
-    const withErrors = renderToStaticMarkup(
+    render(
       <MappingEditor
         rows={rows}
         onChange={noop}
@@ -76,18 +95,27 @@ describe('MappingEditor', () => {
         previewErrors={{ [rows[0].id]: 'is required but the source "email" has no value' }}
       />,
     );
-    expect(withErrors).toMatch(/<input[^>]*id="m-row-2-target"[^>]*aria-invalid="true"[^>]*aria-describedby="m-row-2-target-error"/);
-    expect(withErrors).toMatch(/id="m-row-2-target-error" role="alert">Row 2: target &quot;1x&quot; is not a valid field name/);
-    expect(text(withErrors)).toContain('Preview: email is required but the source "email" has no value'.replace(/"/g, '&quot;'));
+    const target = field('Target field', 2);
+    expect(target.id).toBe('m-row-2-target');
+    expect(target.getAttribute('aria-invalid')).toBe('true');
+    expect(target.getAttribute('aria-describedby')).toBe('m-row-2-target-error');
+    const alert = screen.getByRole('alert');
+    expect(alert.id).toBe('m-row-2-target-error');
+    expect(alert.textContent).toBe('Row 2: target "1x" is not a valid field name');
+    const [first] = screen.getAllByRole('listitem');
+    expect(text(first!)).toContain('Preview: email is required but the source "email" has no value');
   });
 });
 
 describe('MappingTable (read-only)', () => {
   it('lists the mappings with their transforms described, without inputs', () => {
-    const html = renderToStaticMarkup(<MappingTable mappings={MAPPINGS} />);
-    expect(html).not.toMatch(/<input|<select|<button/);
-    expect(text(html)).toContain('Template: {{firstName}} {{lastName}}');
-    expect(text(html)).toContain('Value map: lead → &quot;Lead&quot;, customer → &quot;Customer&quot;; else &quot;Other&quot;');
-    expect(text(html)).toContain('Split at &quot;;&quot;');
+    const { container } = render(<MappingTable mappings={MAPPINGS} />);
+    expect(container.querySelectorAll('input, select, button')).toHaveLength(0);
+    expect(screen.queryAllByRole('textbox')).toHaveLength(0);
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+    const table = text(screen.getByRole('table'));
+    expect(table).toContain('Template: {{firstName}} {{lastName}}');
+    expect(table).toContain('Value map: lead → "Lead", customer → "Customer"; else "Other"');
+    expect(table).toContain('Split at ";"');
   });
 });

@@ -1,5 +1,6 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+// @vitest-environment happy-dom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RunsChart } from './runs-chart';
 import { CHART_COLOURS, CHART_GEOMETRY } from '~/lib/chart';
 import type { Run } from '~/lib/types';
@@ -22,17 +23,16 @@ function makeRun(over: Omit<Partial<Run>, 'stats'> & { stats?: Partial<Run['stat
   };
 }
 
-/** Attribute values of every element matching `selector`-ish `<tag … data-x="v" …>` in static markup. */
-function attrs(html: string, marker: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
-  for (const m of html.matchAll(/<(rect|g|text)\b([^>]*)>/g)) {
-    if (!m[2]!.includes(marker)) continue;
-    const a: Record<string, string> = { tag: m[1]! };
-    for (const [, k, v] of m[2]!.matchAll(/([\w-:]+)="([^"]*)"/g)) a[k!] = v!;
-    out.push(a);
-  }
-  return out;
+/** The attributes of every element carrying `marker` (an attribute selector such as `[data-bar="duration"]`), in document order. */
+function attrs(container: HTMLElement, marker: string): Record<string, string>[] {
+  return [...container.querySelectorAll(marker)].map((el) =>
+    Object.fromEntries([['tag', el.tagName.toLowerCase()], ...[...el.attributes].map((a) => [a.name, a.value])]),
+  );
 }
+
+const texts = (container: HTMLElement, selector: string) => [...container.querySelectorAll(selector)].map((el) => el.textContent);
+
+afterEach(cleanup);
 
 describe('RunsChart', () => {
   const runs = [
@@ -40,18 +40,19 @@ describe('RunsChart', () => {
     makeRun({ durationMs: 2000 }, 1),
     makeRun({ durationMs: 4000, status: 'failed', error: 'Provider answered 503' }, 2),
   ];
-  const html = renderToStaticMarkup(<RunsChart runs={runs} now={0} width={960} />);
+  const chart = () => render(<RunsChart runs={runs} now={0} width={960} />).container;
 
   it('renders an accessible SVG with a summary', () => {
-    expect(html).toContain('role="img"');
-    expect(html).toContain(
-      'aria-label="Last 3 runs: 2 succeeded, 1 failed. Durations from 1.0 s to 4.0 s, median 2.0 s. Records: 2 created, 1 updated, 0 deleted."',
-    );
-    expect(html).toContain('viewBox="0 0 960 292"');
+    chart();
+    const svg = screen.getByRole('img', {
+      name: 'Last 3 runs: 2 succeeded, 1 failed. Durations from 1.0 s to 4.0 s, median 2.0 s. Records: 2 created, 1 updated, 0 deleted.',
+    });
+    expect(svg.tagName.toLowerCase()).toBe('svg');
+    expect(svg.getAttribute('viewBox')).toBe('0 0 960 292');
   });
 
   it('draws one duration bar per run, scaled with its duration', () => {
-    const bars = attrs(html, 'data-bar="duration"');
+    const bars = attrs(chart(), '[data-bar="duration"]');
     expect(bars).toHaveLength(3);
     const heights = bars.map((b) => Number(b.height));
     expect(heights[2]).toBe(CHART_GEOMETRY.durationHeight);
@@ -61,15 +62,16 @@ describe('RunsChart', () => {
   });
 
   it('marks failed runs red', () => {
-    const bars = attrs(html, 'data-bar="duration"');
+    const container = chart();
+    const bars = attrs(container, '[data-bar="duration"]');
     expect(bars.map((b) => b.fill)).toEqual([CHART_COLOURS.duration, CHART_COLOURS.duration, CHART_COLOURS.failed]);
-    const groups = attrs(html, 'data-run-id');
+    const groups = attrs(container, '[data-run-id]');
     expect(groups.map((g) => g['data-status'])).toEqual(['succeeded', 'succeeded', 'failed']);
-    expect(attrs(html, 'data-marker="failed"')).toHaveLength(1);
+    expect(attrs(container, '[data-marker="failed"]')).toHaveLength(1);
   });
 
   it('gives every run a tooltip', () => {
-    const titles = [...html.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    const titles = texts(chart(), '[data-run-id] > title');
     expect(titles).toHaveLength(3);
     expect(titles[0]).toContain('succeeded · schedule · Jun 3, 12:00 UTC');
     expect(titles[0]).toContain('Duration: 1.0 s');
@@ -77,15 +79,17 @@ describe('RunsChart', () => {
   });
 
   it('labels the axes with nice ticks and times', () => {
-    const duration = [...html.matchAll(/data-tick="duration">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    expect(duration).toEqual(['0', '1 s', '2 s', '3 s', '4 s']);
-    const records = [...html.matchAll(/data-tick="records">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    expect(records).toEqual(['0', '2', '4']);
-    const times = [...html.matchAll(/data-label="time"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    const container = chart();
+    expect(texts(container, '[data-tick="duration"] text')).toEqual(['0', '1 s', '2 s', '3 s', '4 s']);
+    expect(texts(container, '[data-tick="records"] text')).toEqual(['0', '2', '4']);
     // every other run at this width, so the labels do not overlap; always the newest
-    expect(times).toEqual(['Jun 3, 12:00', 'Jun 3, 12:20']);
-    const wide = renderToStaticMarkup(<RunsChart runs={Array.from({ length: 30 }, (_, i) => makeRun({}, i))} now={0} />);
-    expect([...wide.matchAll(/data-label="time"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
+    expect(texts(container, '[data-label="time"]')).toEqual(['Jun 3, 12:00', 'Jun 3, 12:20']);
+    const svgTexts = texts(container, 'svg > text');
+    expect(svgTexts).toContain('Duration');
+    expect(svgTexts).toContain('Records changed');
+    cleanup();
+    const wide = render(<RunsChart runs={Array.from({ length: 30 }, (_, i) => makeRun({}, i))} now={0} />).container;
+    expect(texts(wide, '[data-label="time"]')).toEqual([
       'Jun 3, 12:40',
       'Jun 3, 13:30',
       'Jun 3, 14:20',
@@ -93,20 +97,28 @@ describe('RunsChart', () => {
       'Jun 3, 16:00',
       'Jun 3, 16:50',
     ]);
-    expect(html).toContain('Duration</text>');
-    expect(html).toContain('Records changed</text>');
   });
 
   it('stacks the record counts and shows a legend', () => {
-    expect(attrs(html, 'data-bar="created"')).toHaveLength(1);
-    expect(attrs(html, 'data-bar="updated"')).toHaveLength(1);
-    expect(attrs(html, 'data-bar="deleted"')).toHaveLength(0);
-    for (const label of ['Duration', 'Failed run', 'Created', 'Updated', 'Deleted']) expect(html).toContain(`data-legend="${label}"`);
-    expect(html).not.toContain('data-legend="Cancelled"');
+    const container = chart();
+    expect(attrs(container, '[data-bar="created"]')).toHaveLength(1);
+    expect(attrs(container, '[data-bar="updated"]')).toHaveLength(1);
+    expect(attrs(container, '[data-bar="deleted"]')).toHaveLength(0);
+    const legend = screen.getByRole('list', { name: 'Legend' });
+    expect([...legend.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'Duration',
+      'Failed run',
+      'Created',
+      'Updated',
+      'Deleted',
+    ]);
+    for (const label of ['Duration', 'Failed run', 'Created', 'Updated', 'Deleted'])
+      expect(container.querySelector(`[data-legend="${label}"]`)).not.toBeNull();
+    expect(container.querySelector('[data-legend="Cancelled"]')).toBeNull();
   });
 
   it('shows running and queued runs in their own colour', () => {
-    const live = renderToStaticMarkup(
+    const live = render(
       <RunsChart
         now={Date.parse('2025-06-03T12:00:05.000Z')}
         runs={[
@@ -115,19 +127,19 @@ describe('RunsChart', () => {
           { ...makeRun({ durationMs: null, status: 'queued', startedAt: null }, 0), id: 'q' },
         ]}
       />,
-    );
-    const bars = attrs(live, 'data-bar="duration"');
+    ).container;
+    const bars = attrs(live, '[data-bar="duration"]');
     expect(bars).toHaveLength(2);
     expect(bars[1]!.fill).toBe(CHART_COLOURS.active);
     expect(Number(bars[1]!.height)).toBeCloseTo(Number(bars[0]!.height) / 2, 1);
-    expect(attrs(live, 'data-bar="queued"')).toHaveLength(1);
-    expect(live).toContain('data-legend="Queued / running"');
+    expect(attrs(live, '[data-bar="queued"]')).toHaveLength(1);
+    expect(live.querySelector('[data-legend="Queued / running"]')?.textContent).toBe('Queued / running');
   });
 
   it('renders an empty state without runs', () => {
-    const empty = renderToStaticMarkup(<RunsChart runs={[]} now={0} />);
-    expect(empty).toContain('data-empty-state');
-    expect(empty).toContain('No runs to chart yet');
-    expect(empty).not.toContain('<svg');
+    const empty = render(<RunsChart runs={[]} now={0} />).container;
+    expect(empty.querySelector('[data-empty-state]')).not.toBeNull();
+    expect(screen.getByText('No runs to chart yet')).toBeTruthy();
+    expect(empty.querySelector('svg')).toBeNull();
   });
 });
