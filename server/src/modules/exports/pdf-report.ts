@@ -181,112 +181,134 @@ interface Names {
   resource(syncId: string): string;
 }
 
+/** At most TABLE_ROW_CAP rows of the range, newest first (records: in key order). */
+type TableQuery = repo.ChunkQuery<never>;
+
+/** An entity's table before its total is known: its title, columns and rows, and which end of the range it shows. */
+interface EntityRows {
+  title: string;
+  shows: 'newest' | 'first';
+  columns: string[];
+  rows: ReportTable['rows'];
+}
+
+/** Each entity's rows and how its table reads them; ids are shown as the names they point at. */
+const ENTITY_ROWS: Record<EntityName, (tx: Tx, q: TableQuery, names: Names) => Promise<EntityRows>> = {
+  integrations: integrationRows,
+  syncs: syncRows,
+  runs: runRows,
+  logs: logRows,
+  records: recordRows,
+  audit: auditRows,
+};
+
 async function entityTable(tx: Tx, plan: ExportPlan, entity: EntityName, total: number, names: Names): Promise<ReportTable> {
-  const q = { orgId: plan.organization.id, range: plan.range, after: null, limit: TABLE_ROW_CAP, order: 'desc' as const };
-  const capped = (what: string, shown: number) =>
-    total > shown ? `Showing the ${what} ${fmt(shown)} of ${fmt(total)} rows; export as CSV to get all of them.` : null;
-  switch (entity) {
-    case 'integrations': {
-      const rows = await repo.integrationsChunk(tx, q);
-      return {
-        title: 'Integrations',
-        total,
-        cappedNote: capped('newest', rows.length),
-        columns: ['Name', 'Provider', 'Status', 'Auth', 'Connected', 'Scopes', 'Created'],
-        rows: rows.map((r) => [
-          r.name,
-          r.provider,
-          r.status,
-          r.auth_type,
-          r.connected ? 'yes' : 'no',
-          clip(r.scopes.join(' '), 120),
-          when(r.created_at),
-        ]),
-      };
-    }
-    case 'syncs': {
-      const rows = await repo.syncsChunk(tx, q);
-      return {
-        title: 'Syncs',
-        total,
-        cappedNote: capped('newest', rows.length),
-        columns: ['Integration', 'Resource', 'Mode', 'Schedule', 'Enabled', 'Mappings', 'Last run', 'Next run'],
-        rows: rows.map((s) => [
-          names.integration(s.integration_id),
-          s.resource,
-          s.mode,
-          s.cron ? `${s.cron} (${s.timezone})` : 'manual',
-          s.enabled ? 'yes' : 'no',
-          s.mappings.length,
-          when(s.last_run_at),
-          when(s.next_run_at),
-        ]),
-      };
-    }
-    case 'runs': {
-      const rows = await repo.runsChunk(tx, q);
-      return {
-        title: 'Runs',
-        total,
-        cappedNote: capped('newest', rows.length),
-        columns: ['Queued', 'Integration', 'Resource', 'Trigger', 'Status', 'Duration', 'Fetched', 'Created', 'Updated', 'Failed', 'Error'],
-        rows: rows.map((r) => [
-          when(r.created_at),
-          names.integration(r.integration_id),
-          names.resource(r.sync_id),
-          r.trigger,
-          r.status,
-          r.started_at && r.finished_at ? `${((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)} s` : '',
-          r.fetched,
-          r.created,
-          r.updated,
-          r.failed,
-          clip(r.error, 160),
-        ]),
-      };
-    }
-    case 'logs': {
-      const rows = await repo.logsChunk(tx, q);
-      return {
-        title: 'Logs',
-        total,
-        cappedNote: capped('newest', rows.length),
-        columns: ['Time', 'Level', 'Integration', 'Message'],
-        rows: rows.map((l) => [when(l.at), l.level, names.integration(l.integration_id), clip(l.message, 400)]),
-      };
-    }
-    case 'records': {
-      const rows = await repo.recordsChunk(tx, { ...q, order: 'asc' });
-      return {
-        title: 'Records',
-        total,
-        cappedNote: capped('first', rows.length),
-        columns: ['Integration', 'Resource', 'External id', 'Updated', 'Deleted', 'Data'],
-        rows: rows.map((r) => [
-          names.integration(r.integration_id),
-          r.resource,
-          r.external_id,
-          when(r.updated_at),
-          when(r.deleted_at),
-          clip(r.data_json, 200),
-        ]),
-      };
-    }
-    case 'audit': {
-      const rows = await repo.auditChunk(tx, q);
-      return {
-        title: 'Audit trail',
-        total,
-        cappedNote: capped('newest', rows.length),
-        columns: ['Time', 'Actor', 'Action', 'Target', 'IP'],
-        rows: rows.map((a) => [
-          when(a.at),
-          a.actor_email ?? 'system',
-          a.action,
-          `${a.target_type}${a.target_id ? ` ${a.target_id}` : ''}`,
-          a.ip,
-        ]),
-      };
-    }
-  }
+  const q: TableQuery = { orgId: plan.organization.id, range: plan.range, after: null, limit: TABLE_ROW_CAP, order: 'desc' };
+  const { title, shows, columns, rows } = await ENTITY_ROWS[entity](tx, q, names);
+  const cappedNote =
+    total > rows.length ? `Showing the ${shows} ${fmt(rows.length)} of ${fmt(total)} rows; export as CSV to get all of them.` : null;
+  return { title, total, cappedNote, columns, rows };
+}
+
+async function integrationRows(tx: Tx, q: TableQuery): Promise<EntityRows> {
+  const rows = await repo.integrationsChunk(tx, q);
+  return {
+    title: 'Integrations',
+    shows: 'newest',
+    columns: ['Name', 'Provider', 'Status', 'Auth', 'Connected', 'Scopes', 'Created'],
+    rows: rows.map((r) => [
+      r.name,
+      r.provider,
+      r.status,
+      r.auth_type,
+      r.connected ? 'yes' : 'no',
+      clip(r.scopes.join(' '), 120),
+      when(r.created_at),
+    ]),
+  };
+}
+
+async function syncRows(tx: Tx, q: TableQuery, names: Names): Promise<EntityRows> {
+  const rows = await repo.syncsChunk(tx, q);
+  return {
+    title: 'Syncs',
+    shows: 'newest',
+    columns: ['Integration', 'Resource', 'Mode', 'Schedule', 'Enabled', 'Mappings', 'Last run', 'Next run'],
+    rows: rows.map((s) => [
+      names.integration(s.integration_id),
+      s.resource,
+      s.mode,
+      s.cron ? `${s.cron} (${s.timezone})` : 'manual',
+      s.enabled ? 'yes' : 'no',
+      s.mappings.length,
+      when(s.last_run_at),
+      when(s.next_run_at),
+    ]),
+  };
+}
+
+async function runRows(tx: Tx, q: TableQuery, names: Names): Promise<EntityRows> {
+  const rows = await repo.runsChunk(tx, q);
+  return {
+    title: 'Runs',
+    shows: 'newest',
+    columns: ['Queued', 'Integration', 'Resource', 'Trigger', 'Status', 'Duration', 'Fetched', 'Created', 'Updated', 'Failed', 'Error'],
+    rows: rows.map((r) => [
+      when(r.created_at),
+      names.integration(r.integration_id),
+      names.resource(r.sync_id),
+      r.trigger,
+      r.status,
+      r.started_at && r.finished_at ? `${((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)} s` : '',
+      r.fetched,
+      r.created,
+      r.updated,
+      r.failed,
+      clip(r.error, 160),
+    ]),
+  };
+}
+
+async function logRows(tx: Tx, q: TableQuery, names: Names): Promise<EntityRows> {
+  const rows = await repo.logsChunk(tx, q);
+  return {
+    title: 'Logs',
+    shows: 'newest',
+    columns: ['Time', 'Level', 'Integration', 'Message'],
+    rows: rows.map((l) => [when(l.at), l.level, names.integration(l.integration_id), clip(l.message, 400)]),
+  };
+}
+
+/** Records are read in key order (integration, resource, external id), not by time: the table shows the first of them. */
+async function recordRows(tx: Tx, q: TableQuery, names: Names): Promise<EntityRows> {
+  const rows = await repo.recordsChunk(tx, { ...q, order: 'asc' });
+  return {
+    title: 'Records',
+    shows: 'first',
+    columns: ['Integration', 'Resource', 'External id', 'Updated', 'Deleted', 'Data'],
+    rows: rows.map((r) => [
+      names.integration(r.integration_id),
+      r.resource,
+      r.external_id,
+      when(r.updated_at),
+      when(r.deleted_at),
+      clip(r.data_json, 200),
+    ]),
+  };
+}
+
+async function auditRows(tx: Tx, q: TableQuery): Promise<EntityRows> {
+  const rows = await repo.auditChunk(tx, q);
+  return {
+    title: 'Audit trail',
+    shows: 'newest',
+    columns: ['Time', 'Actor', 'Action', 'Target', 'IP'],
+    rows: rows.map((a) => [
+      when(a.at),
+      a.actor_email ?? 'system',
+      a.action,
+      `${a.target_type}${a.target_id ? ` ${a.target_id}` : ''}`,
+      a.ip,
+    ]),
+  };
 }
