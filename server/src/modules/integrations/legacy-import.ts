@@ -29,8 +29,9 @@ import type { IntegrationStatus } from '../../../../db/schema.js';
 import { systemContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope } from '../../lib/db-scope.js';
-import type { LegacyFile, LegacyFileFormat } from './legacy-file.js';
-import { validateLegacyRow, type ValidationOptions } from './legacy-row.js';
+import { findOrganizationBySlug } from '../organizations/organizations.repo.js';
+import type { LegacyEntry, LegacyFile, LegacyFileFormat } from './legacy-file.js';
+import { validateLegacyRow, type LegacyRow, type ValidationOptions } from './legacy-row.js';
 import { rowFailure, writeRow, type Org, type WriteResult } from './legacy-row-writer.js';
 import { isPlainObject, messageOf, quote } from './legacy-values.js';
 
@@ -122,38 +123,81 @@ export async function importLegacyIntegrations(
   file: LegacyFile,
   options: LegacyImportOptions = {},
 ): Promise<LegacyImportSummary> {
-  const dryRun = !!options.dryRun;
-  const now = options.now ?? new Date();
-  const every = options.progressEvery ?? 100;
-  const ctx = systemContext(IMPORT_ACTOR);
-  const summary: LegacyImportSummary = {
-    dryRun,
-    format: file.format,
-    rows: 0,
-    created: 0,
-    alreadyImported: 0,
-    bad: 0,
-    needReconnecting: 0,
-    withoutOAuthApp: 0,
-    ignoredFields: {},
-    outcomes: [],
-  };
-  const orgs = new Map<string, Org | null>();
+  const run = new ImportRun(db, vault, file, options);
+  for (const entry of file.entries) run.record(await run.importEntry(entry));
+  return run.summary;
+}
+
+/** A row that passed validation, with its organization and its natural key. */
+interface CheckedRow {
+  row: LegacyRow;
+  org: Org;
+  /** (organization, provider, external account), as the advisory lock and the in-file check use it. */
+  key: string;
+  /** (organization, name): names are unique per organization. */
+  nameKey: string;
+}
+
+/** One run of the import: the summary so far, and what earlier rows of the file have claimed. */
+class ImportRun {
+  readonly summary: LegacyImportSummary;
+  private readonly dryRun: boolean;
+  private readonly now: Date;
+  private readonly ctx = systemContext(IMPORT_ACTOR);
+  private readonly orgs = new Map<string, Org | null>();
   // Rows of this run, so a dry run (whose writes are rolled back) reports in-file clashes like a real run.
-  const keysSeen = new Map<string, number>();
-  const namesSeen = new Map<string, number>();
+  private readonly keysSeen = new Map<string, number>();
+  private readonly namesSeen = new Map<string, number>();
 
-  const findOrg = async (slug: string): Promise<Org | null> => {
-    if (!orgs.has(slug)) {
-      const org = await inScope(db, { platform: true }, (tx) =>
-        tx.selectFrom('organizations').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst(),
-      );
-      orgs.set(slug, org ?? null);
-    }
-    return orgs.get(slug)!;
-  };
+  constructor(
+    private readonly db: Db,
+    private readonly vault: Vault,
+    private readonly file: LegacyFile,
+    private readonly options: LegacyImportOptions,
+  ) {
+    this.dryRun = !!options.dryRun;
+    this.now = options.now ?? new Date();
+    this.summary = {
+      dryRun: this.dryRun,
+      format: file.format,
+      rows: 0,
+      created: 0,
+      alreadyImported: 0,
+      bad: 0,
+      needReconnecting: 0,
+      withoutOAuthApp: 0,
+      ignoredFields: {},
+      outcomes: [],
+    };
+  }
 
-  const record = (outcome: RowOutcome) => {
+  /** Validates one entry of the file and writes it (or rehearses the write, in a dry run). */
+  async importEntry(entry: LegacyEntry): Promise<RowOutcome> {
+    this.summary.rows++;
+    const at = { line: entry.line, ...(entry.element !== undefined ? { element: entry.element } : {}) };
+    const checked = await this.check(entry);
+    if (typeof checked === 'string') return { ...at, outcome: 'bad', reason: checked };
+    const { row, org, key, nameKey } = checked;
+    const result = await this.write(entry, checked);
+    if (typeof result === 'string') return { ...at, outcome: 'bad', reason: result };
+    const named = { integrationId: result.integrationId, organization: org.slug, provider: row.provider.key };
+    if (result.outcome === 'already_imported') return { ...at, outcome: 'already_imported', ...named, name: result.name };
+    this.keysSeen.set(key, entry.line);
+    this.namesSeen.set(nameKey, entry.line);
+    return {
+      ...at,
+      outcome: 'created',
+      ...named,
+      name: row.name,
+      status: result.status,
+      lastError: result.lastError,
+      hasOAuthApp: row.clientSecret !== null,
+    };
+  }
+
+  /** Adds a row's outcome to the summary, and reports it and the progress. */
+  record(outcome: RowOutcome): void {
+    const { summary, options } = this;
     summary.outcomes.push(outcome);
     if (outcome.outcome === 'created') {
       summary.created++;
@@ -162,85 +206,59 @@ export async function importLegacyIntegrations(
     } else if (outcome.outcome === 'already_imported') summary.alreadyImported++;
     else summary.bad++;
     options.onRow?.(outcome);
-    if (summary.rows % every === 0 || summary.rows === file.entries.length)
-      options.onProgress?.(progressLine(summary, file.entries.length));
-  };
+    const total = this.file.entries.length;
+    if (summary.rows % (options.progressEvery ?? 100) === 0 || summary.rows === total) options.onProgress?.(progressLine(summary, total));
+  }
 
-  for (const entry of file.entries) {
-    summary.rows++;
-    const at = { line: entry.line, ...(entry.element !== undefined ? { element: entry.element } : {}) };
-    const bad = (reason: string) => record({ ...at, outcome: 'bad', reason });
-    if (entry.error) {
-      bad(entry.error);
-      continue;
-    }
-    const checked = validateLegacyRow(entry.value, options);
-    for (const f of checked.ignoredFields) summary.ignoredFields[f] = (summary.ignoredFields[f] ?? 0) + 1;
+  /** The row with its organization, or why it is bad: unreadable, invalid, of an unknown organization, or clashing with an earlier row. */
+  private async check(entry: LegacyEntry): Promise<CheckedRow | string> {
+    if (entry.error) return entry.error;
+    const checked = validateLegacyRow(entry.value, this.options);
+    for (const f of checked.ignoredFields) this.summary.ignoredFields[f] = (this.summary.ignoredFields[f] ?? 0) + 1;
     const problems = [...checked.problems];
     const slug =
       checked.row?.organization ??
       (isPlainObject(entry.value) && typeof entry.value.organization === 'string' ? entry.value.organization.trim().toLowerCase() : null);
-    const org = slug && /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await findOrg(slug) : null;
+    const org = slug && /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await this.findOrg(slug) : null;
     if (slug && !org) problems.push(`unknown organization ${quote(slug)}`);
     const row = checked.row;
-    if (problems.length || !row || !org) {
-      bad(problems.join('; '));
-      continue;
-    }
+    if (problems.length || !row || !org) return problems.join('; ');
 
     const key = `${org.id}\n${row.provider.key}\n${row.externalAccount.toLowerCase()}`;
     const nameKey = `${org.id}\n${row.name.toLowerCase()}`;
-    if (keysSeen.has(key)) {
-      bad(`same organization, provider and external account as line ${keysSeen.get(key)}`);
-      continue;
+    if (this.keysSeen.has(key)) return `same organization, provider and external account as line ${this.keysSeen.get(key)}`;
+    if (this.namesSeen.has(nameKey)) {
+      return `name ${quote(row.name)} is already taken by line ${this.namesSeen.get(nameKey)} in ${org.slug}; give this row another "name"`;
     }
-    if (namesSeen.has(nameKey)) {
-      bad(`name ${quote(row.name)} is already taken by line ${namesSeen.get(nameKey)} in ${org.slug}; give this row another "name"`);
-      continue;
-    }
+    return { row, org, key, nameKey };
+  }
 
-    let result: WriteResult;
+  /**
+   * Writes the row in its own transaction (rolled back in a dry run); a failure that is the row's fault is
+   * returned as its reason, any other stops the run.
+   */
+  private async write(entry: LegacyEntry, { row, org, key }: CheckedRow): Promise<WriteResult | string> {
     try {
-      result = await inScope(db, { org: org.id }, async (tx) => {
-        const r = await writeRow(tx, vault, ctx, org, row, key, { now, source: options.source, line: entry.line });
-        if (dryRun) throw new DryRunRollback(r);
+      return await inScope(this.db, { org: org.id }, async (tx) => {
+        const r = await writeRow(tx, this.vault, this.ctx, org, row, key, { now: this.now, source: this.options.source, line: entry.line });
+        if (this.dryRun) throw new DryRunRollback(r);
         return r;
       });
     } catch (err) {
-      if (err instanceof DryRunRollback) result = err.result;
-      else {
-        const reason = rowFailure(err, row, org);
-        if (reason === null) throw new ImportStoppedError(entry.line, summary, err);
-        bad(reason);
-        continue;
-      }
+      if (err instanceof DryRunRollback) return err.result;
+      const reason = rowFailure(err, row, org);
+      if (reason === null) throw new ImportStoppedError(entry.line, this.summary, err);
+      return reason;
     }
-    if (result.outcome === 'already_imported') {
-      record({
-        ...at,
-        outcome: 'already_imported',
-        integrationId: result.integrationId,
-        organization: org.slug,
-        provider: row.provider.key,
-        name: result.name,
-      });
-      continue;
-    }
-    keysSeen.set(key, entry.line);
-    namesSeen.set(nameKey, entry.line);
-    record({
-      ...at,
-      outcome: 'created',
-      integrationId: result.integrationId,
-      organization: org.slug,
-      provider: row.provider.key,
-      name: row.name,
-      status: result.status,
-      lastError: result.lastError,
-      hasOAuthApp: row.clientSecret !== null,
-    });
   }
-  return summary;
+
+  private async findOrg(slug: string): Promise<Org | null> {
+    if (!this.orgs.has(slug)) {
+      const org = await inScope(this.db, { platform: true }, (tx) => findOrganizationBySlug(tx, slug));
+      this.orgs.set(slug, org ?? null);
+    }
+    return this.orgs.get(slug)!;
+  }
 }
 
 export function progressLine(s: LegacyImportSummary, total: number): string {

@@ -33,6 +33,10 @@ export function findOrganization(tx: Tx, id: string, callerId: string) {
     .executeTakeFirst();
 }
 
+export function findOrganizationBySlug(tx: Tx, slug: string) {
+  return tx.selectFrom('organizations').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
+}
+
 export function slugTaken(tx: Tx, slug: string) {
   return tx.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst();
 }
