@@ -1,4 +1,5 @@
 import { Form, Link } from 'react-router';
+import { queryLimits } from '~/lib/api-field-limits.generated';
 import type { LogLevel } from '~/lib/types';
 import { Input, Select } from './ui';
 
@@ -29,12 +30,15 @@ export interface LogFilterQuery {
   integrationId?: string;
 }
 
+/** The longest search text the logs API takes. */
+const Q_MAX = queryLimits['GET /api/orgs/{orgId}/logs'].q.maxLength;
+
 /** Reads the filters of a logs URL; values the API would refuse become field errors instead of a 400 page. */
 export function parseLogFilters(search: URLSearchParams) {
   const get = (k: string) => (search.get(k) ?? '').trim();
   const values: LogFilterValues = {
     level: get('level'),
-    q: get('q').slice(0, 200),
+    q: get('q').slice(0, Q_MAX),
     from: get('from'),
     to: get('to'),
     integrationId: get('integrationId'),
@@ -151,7 +155,7 @@ export function LogFilters({
             <label htmlFor="log-q" className={LABEL}>
               Text
             </label>
-            <Input id="log-q" name="q" type="search" maxLength={200} placeholder="Message contains…" defaultValue={values.q} />
+            <Input id="log-q" name="q" type="search" maxLength={Q_MAX} placeholder="Message contains…" defaultValue={values.q} />
           </div>
           <div className="w-48">
             <label htmlFor="log-from" className={LABEL}>

@@ -1,4 +1,5 @@
 /** Audit events (docs/api.md, Audit and platform): shapes, the filter form's rules and compact metadata. */
+import { queryLimits } from './api-field-limits.generated';
 import { isCalendarDay } from './export-form';
 
 export interface AuditEvent {
@@ -12,41 +13,8 @@ export interface AuditEvent {
   ip: string | null;
 }
 
-/** Actions the platform records, for the filter's list (the API filters on the exact action). */
-export const KNOWN_AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.refresh_token_reused',
-  'integration.created',
-  'integration.updated',
-  'integration.deleted',
-  'integration.connect_started',
-  'integration.connected',
-  'integration.connect_failed',
-  'integration.disconnected',
-  'integration.tested',
-  'integration.paused',
-  'integration.resumed',
-  'integration.sync_requested',
-  'integration.token_refresh_failed',
-  'integration.token_refresh_recovered',
-  'member.invited',
-  'member.joined',
-  'member.invitation_revoked',
-  'member.added',
-  'member.role_changed',
-  'member.removed',
-  'organization.created',
-  'organization.renamed',
-  'organization.suspended',
-  'organization.reactivated',
-  'organization.exported',
-  'organization.sync_all_requested',
-  'run.cancel_requested',
-  'sync.created',
-  'sync.updated',
-  'sync.deleted',
-  'sync.run_requested',
-] as const;
+/** Actions the platform records, for the filter's list: the API's own enum (the API filters on the exact action). */
+export const KNOWN_AUDIT_ACTIONS = queryLimits['GET /api/orgs/{orgId}/audit'].action.enum;
 
 export interface AuditFilterValues {
   action: string;

@@ -1,9 +1,11 @@
 /**
  * The rules of the add-integration and integration-settings forms, written once: the actions check the
  * submitted form with them, and the inputs get the same rules as HTML attributes (required, maxlength,
- * pattern), so the browser and the server agree. They mirror the API's own checks (integrations.schemas.ts,
- * integration-input.ts); the API stays the last word and its 400/409 messages are mapped back to fields.
+ * pattern), so the browser and the server agree. The limits are the API's own (integrations.schemas.ts, read
+ * through the generated api-field-limits); the API stays the last word and its 400/409 errors land on the
+ * inputs their `field` names.
  */
+import { requestBodyLimits } from './api-field-limits.generated';
 import type { Provider, ProviderSetting } from './types';
 
 export type AuthType = Provider['authType'];
@@ -29,11 +31,12 @@ export interface CredentialField {
   rule: TextRule;
 }
 
-const NAME_RULE: TextRule = { label: 'Name', required: true, maxLength: 120 };
-const SECRET_MAX = 4096;
+const LIMITS = requestBodyLimits['POST /api/orgs/{orgId}/integrations'];
+const NAME_RULE: TextRule = { label: 'Name', required: true, maxLength: LIMITS.name.maxLength };
+// A setting's value (integrations.schemas.ts, `Settings`): the generated limits stop at a record's keys.
 const SETTING_MAX = 500;
-const SCOPES_MAX = 100;
-const SCOPE_MAX = 200;
+const SCOPES_MAX = LIMITS.scopes.maxItems;
+const SCOPE_MAX = LIMITS['scopes[]'].maxLength;
 // RFC 6749 §3.3 scope-token: printable ASCII except space, double quote and backslash.
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 // What the API accepts for the URL overrides (absolute, no credentials); it decides on https itself.
@@ -46,14 +49,14 @@ const CREDENTIALS: Record<AuthType, CredentialField[]> = {
       label: 'Client ID',
       secret: false,
       autoComplete: 'off',
-      rule: { label: 'Client ID', required: true, maxLength: 500 },
+      rule: { label: 'Client ID', required: true, maxLength: LIMITS.clientId.maxLength },
     },
     {
       key: 'clientSecret',
       label: 'Client secret',
       secret: true,
       autoComplete: 'new-password',
-      rule: { label: 'Client secret', required: true, maxLength: SECRET_MAX },
+      rule: { label: 'Client secret', required: true, maxLength: LIMITS.clientSecret.maxLength },
     },
   ],
   api_key: [
@@ -62,17 +65,23 @@ const CREDENTIALS: Record<AuthType, CredentialField[]> = {
       label: 'API key',
       secret: true,
       autoComplete: 'new-password',
-      rule: { label: 'API key', required: true, maxLength: SECRET_MAX },
+      rule: { label: 'API key', required: true, maxLength: LIMITS.apiKey.maxLength },
     },
   ],
   basic: [
-    { key: 'username', label: 'Username', secret: false, autoComplete: 'off', rule: { label: 'Username', required: true, maxLength: 320 } },
+    {
+      key: 'username',
+      label: 'Username',
+      secret: false,
+      autoComplete: 'off',
+      rule: { label: 'Username', required: true, maxLength: LIMITS.username.maxLength },
+    },
     {
       key: 'password',
       label: 'Password',
       secret: true,
       autoComplete: 'new-password',
-      rule: { label: 'Password', required: true, maxLength: SECRET_MAX },
+      rule: { label: 'Password', required: true, maxLength: LIMITS.password.maxLength },
     },
   ],
 };

@@ -1,7 +1,9 @@
 /**
  * Members & roles: shapes and the add-member form's rules, checked in the browser and again in the action
- * before the API (which checks a third time, with its own schema: email, name 1–120 characters, role).
+ * before the API (which checks a third time, with its own schema; the limits here are that schema's, read
+ * through the generated api-field-limits).
  */
+import { requestBodyLimits } from './api-field-limits.generated';
 import type { Role } from './types';
 
 export interface Member {
@@ -35,6 +37,9 @@ export interface AddMemberValues {
 }
 export type AddMemberErrors = Partial<Record<keyof AddMemberValues, string>>;
 
+/** The API's limits on the add-member body, for the checks below and the inputs' attributes. */
+export const addMemberLimits = requestBodyLimits['POST /api/orgs/{orgId}/members'];
+
 // Deliberately loose (the API has the final word): something@something.tld, no spaces.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -42,8 +47,10 @@ export function validateAddMember(values: AddMemberValues): AddMemberErrors {
   const errors: AddMemberErrors = {};
   const email = values.email.trim();
   if (!email) errors.email = 'Enter the person’s email address.';
-  else if (email.length > 254 || !EMAIL.test(email)) errors.email = 'Enter a valid email address, like name@example.com.';
-  if (values.name.trim().length > 120) errors.name = 'Keep the name under 120 characters.';
+  else if (email.length > addMemberLimits.email.maxLength || !EMAIL.test(email))
+    errors.email = 'Enter a valid email address, like name@example.com.';
+  if (values.name.trim().length > addMemberLimits.name.maxLength)
+    errors.name = `Keep the name to ${addMemberLimits.name.maxLength} characters or fewer.`;
   if (!isRole(values.role)) errors.role = 'Choose a role.';
   return errors;
 }

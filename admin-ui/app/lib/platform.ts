@@ -1,8 +1,10 @@
 /**
- * Platform console: tenant health shapes and the create-organization form's rules (the API's own: name
- * 1–120 characters; slug of lowercase letters, digits and dashes, 2–63 characters, starting with a letter
- * or digit; a valid email for the first Super Admin). Checked in the browser, in the action, then by the API.
+ * Platform console: tenant health shapes and the create-organization form's rules (the API's own, read
+ * through the generated api-field-limits: a name of limited length; a slug of lowercase letters, digits and
+ * dashes, 2–63 characters, starting with a letter or digit; a valid email for the first Super Admin).
+ * Checked in the browser, in the action, then by the API.
  */
+import { requestBodyLimits } from './api-field-limits.generated';
 import type { IntegrationStatus } from './types';
 
 export interface Tenant {
@@ -21,7 +23,12 @@ export interface VerifyResult {
   firstBrokenEventId: string | null;
 }
 
-export const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** The API's limits on the create-organization body, for the checks below and the inputs' attributes. */
+export const createOrgLimits = requestBodyLimits['POST /api/orgs'];
+
+export const SLUG = new RegExp(createOrgLimits.slug.pattern);
+/** The longest slug `SLUG` matches: the API's schema states it only in the pattern (`{1,62}` after the first character). */
+export const SLUG_MAX_LENGTH = 63;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface CreateOrgValues {
@@ -35,12 +42,14 @@ export function validateCreateOrg(v: CreateOrgValues): CreateOrgErrors {
   const errors: CreateOrgErrors = {};
   const name = v.name.trim();
   if (!name) errors.name = 'Enter the organization’s name.';
-  else if (name.length > 120) errors.name = 'Keep the name under 120 characters.';
+  else if (name.length > createOrgLimits.name.maxLength)
+    errors.name = `Keep the name to ${createOrgLimits.name.maxLength} characters or fewer.`;
   if (!v.slug) errors.slug = 'Enter a slug, e.g. acme-corp.';
   else if (!SLUG.test(v.slug)) errors.slug = 'Use 2–63 lowercase letters, digits and dashes, starting with a letter or digit.';
   const email = v.superAdminEmail.trim();
   if (!email) errors.superAdminEmail = 'Enter the email of the organization’s first Super Admin.';
-  else if (email.length > 254 || !EMAIL.test(email)) errors.superAdminEmail = 'Enter a valid email address, like name@example.com.';
+  else if (email.length > createOrgLimits.superAdminEmail.maxLength || !EMAIL.test(email))
+    errors.superAdminEmail = 'Enter a valid email address, like name@example.com.';
   return errors;
 }
 
@@ -60,7 +69,7 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
+    .slice(0, SLUG_MAX_LENGTH)
     .replace(/-+$/, '');
 }
 

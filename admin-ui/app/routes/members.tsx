@@ -4,6 +4,7 @@ import type { Route } from './+types/members';
 import { apiPath, callApi, formOutcome, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, roleLabel } from '~/lib/format';
 import {
+  addMemberLimits,
   isRole,
   readAddMember,
   ROLES,
@@ -217,7 +218,7 @@ function AddMember() {
             id="member-name"
             name="name"
             autoComplete="off"
-            maxLength={120}
+            maxLength={addMemberLimits.name.maxLength}
             defaultValue={result?.ok === false ? result.values?.name : undefined}
             aria-invalid={errors.name ? true : undefined}
             aria-describedby={errors.name ? 'member-name-error' : undefined}

@@ -6,8 +6,10 @@ import { parseAuditFilters, type AuditEvent } from '~/lib/audit';
 import { formatDateTime, formatNumber, formatRelative } from '~/lib/format';
 import type { Invitation } from '~/lib/members-form';
 import {
+  createOrgLimits,
   failureRate,
   readCreateOrg,
+  SLUG_MAX_LENGTH,
   slugify,
   validateCreateOrg,
   type CreateOrgErrors,
@@ -423,7 +425,7 @@ function CreateOrganization() {
             id="org-name"
             name="name"
             required
-            maxLength={120}
+            maxLength={createOrgLimits.name.maxLength}
             autoComplete="off"
             placeholder="Acme Corp"
             defaultValue={result?.ok === false ? result.values?.name : undefined}
@@ -438,7 +440,7 @@ function CreateOrganization() {
             id="org-slug"
             name="slug"
             required
-            maxLength={63}
+            maxLength={SLUG_MAX_LENGTH}
             autoComplete="off"
             placeholder="acme-corp"
             className="font-mono"
