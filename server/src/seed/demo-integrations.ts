@@ -219,9 +219,23 @@ async function seedIntegration(tx: Tx, vault: Vault, orgId: string, demo: DemoIn
 }
 
 async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: DemoIntegration, sync: DemoSync) {
+  const now = Date.now();
+  const syncId = await insertSync(tx, orgId, integrationId, demo, sync, now);
+  const ids = { orgId, integrationId, syncId };
+  const records = await seedRunHistory(tx, ids, demo, sync, now);
+  await seedRecords(tx, ids, sync, Math.min(records, 25), now);
+}
+
+interface SyncIds {
+  orgId: string;
+  integrationId: string;
+  syncId: string;
+}
+
+/** The sync and its field mappings; a paused integration's sync is disabled and has no next run. */
+async function insertSync(tx: Tx, orgId: string, integrationId: string, demo: DemoIntegration, sync: DemoSync, now: number) {
   const syncId = uuidv7();
   const schedule = sync.cron ? { cron: sync.cron, timezone: sync.timezone } : null;
-  const now = Date.now();
   await tx
     .insertInto('syncs')
     .values({
@@ -258,73 +272,53 @@ async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: Demo
       )
       .execute();
   }
+  return syncId;
+}
 
-  // A week of history: a few runs a day, oldest first, with a deterministic mix of outcomes.
+/** A week of history: a few runs a day, oldest first, each with its log. Returns how many records the runs created. */
+async function seedRunHistory(tx: Tx, ids: SyncIds, demo: DemoIntegration, sync: DemoSync, now: number): Promise<number> {
   let records = 0;
   const runCount = HISTORY_DAYS * RUNS_PER_DAY;
   for (let i = 0; i < runCount; i++) {
     const startedAt = new Date(now - (runCount - i) * (86_400_000 / RUNS_PER_DAY));
-    const failed = (i * 7919) % 100 < demo.failureRate * 100;
-    const status: RunStatus = failed ? 'failed' : 'succeeded';
-    const fetched = failed ? 0 : 40 + ((i * 37) % 60);
-    const createdCount = failed ? 0 : i === 0 ? fetched : (i * 13) % 7;
-    const updatedCount = failed ? 0 : (i * 11) % 9;
-    records += createdCount;
-    const durationMs = 800 + ((i * 523) % 9000);
+    const run = demoRun(i, demo);
+    records += run.created;
     const runId = uuidv7(startedAt.getTime());
-    const error = failed ? (demo.lastError ?? 'HubSpot answered 503 Service Unavailable after 5 attempts') : null;
     await tx
       .insertInto('sync_runs')
       .values({
         id: runId,
-        organization_id: orgId,
-        integration_id: integrationId,
-        sync_id: syncId,
+        organization_id: ids.orgId,
+        integration_id: ids.integrationId,
+        sync_id: ids.syncId,
         trigger: i % 5 === 0 ? 'manual' : 'schedule',
-        status,
+        status: run.status,
         scheduled_for: i % 5 === 0 ? null : startedAt,
         started_at: startedAt,
-        finished_at: new Date(startedAt.getTime() + durationMs),
-        fetched,
-        created: createdCount,
-        updated: updatedCount,
-        unchanged: Math.max(0, fetched - createdCount - updatedCount),
-        deleted: failed ? 0 : i % 6 === 0 ? 1 : 0,
+        finished_at: new Date(startedAt.getTime() + run.durationMs),
+        fetched: run.fetched,
+        created: run.created,
+        updated: run.updated,
+        unchanged: Math.max(0, run.fetched - run.created - run.updated),
+        deleted: run.deleted,
         failed: 0,
         cursor_before: null,
         cursor_after: null,
         resume_cursor: null,
-        error,
+        error: run.error,
         heartbeat_at: null,
         created_at: startedAt,
       })
       .execute();
-    const logs: { level: LogLevel; message: string; data?: Record<string, unknown> }[] = [
-      { level: 'info', message: `Run started (${sync.mode} sync of ${sync.resource})` },
-      {
-        level: 'info',
-        message: `GET ${sync.resource} page 1`,
-        data: { method: 'GET', status: failed ? 503 : 200, durationMs: 180 + (i % 40) },
-      },
-      ...(failed
-        ? [
-            { level: 'warn' as const, message: 'Retrying after 503', data: { attempt: 2 } },
-            { level: 'error' as const, message: `Run failed — ${error}` },
-          ]
-        : [
-            { level: 'info' as const, message: `Batch saved: ${fetched} fetched, ${createdCount} created, ${updatedCount} updated` },
-            { level: 'info' as const, message: `Run succeeded: ${fetched} fetched` },
-          ]),
-    ];
     await tx
       .insertInto('sync_logs')
       .values(
-        logs.map((l, n) => ({
+        demoRunLog(i, sync, run).map((l, n) => ({
           id: uuidv7(startedAt.getTime() + n),
-          organization_id: orgId,
+          organization_id: ids.orgId,
           run_id: runId,
-          integration_id: integrationId,
-          sync_id: syncId,
+          integration_id: ids.integrationId,
+          sync_id: ids.syncId,
           at: new Date(startedAt.getTime() + n * 150),
           level: l.level,
           message: l.message,
@@ -333,10 +327,52 @@ async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: Demo
       )
       .execute();
   }
+  return records;
+}
 
-  // Stored as a run would store them: mapped.
+/** The i-th historical run's outcome: a deterministic mix, failing at about the integration's failure rate. */
+function demoRun(i: number, demo: DemoIntegration) {
+  const failed = (i * 7919) % 100 < demo.failureRate * 100;
+  const status: RunStatus = failed ? 'failed' : 'succeeded';
+  const fetched = failed ? 0 : 40 + ((i * 37) % 60);
+  return {
+    failed,
+    status,
+    fetched,
+    created: failed ? 0 : i === 0 ? fetched : (i * 13) % 7,
+    updated: failed ? 0 : (i * 11) % 9,
+    deleted: failed ? 0 : i % 6 === 0 ? 1 : 0,
+    durationMs: 800 + ((i * 523) % 9000),
+    error: failed ? (demo.lastError ?? 'HubSpot answered 503 Service Unavailable after 5 attempts') : null,
+  };
+}
+
+/** The log lines a run like this one writes: start, the page request, then a retry and failure, or the saved batch. */
+function demoRunLog(i: number, sync: DemoSync, run: ReturnType<typeof demoRun>) {
+  const logs: { level: LogLevel; message: string; data?: Record<string, unknown> }[] = [
+    { level: 'info', message: `Run started (${sync.mode} sync of ${sync.resource})` },
+    {
+      level: 'info',
+      message: `GET ${sync.resource} page 1`,
+      data: { method: 'GET', status: run.failed ? 503 : 200, durationMs: 180 + (i % 40) },
+    },
+    ...(run.failed
+      ? [
+          { level: 'warn' as const, message: 'Retrying after 503', data: { attempt: 2 } },
+          { level: 'error' as const, message: `Run failed — ${run.error}` },
+        ]
+      : [
+          { level: 'info' as const, message: `Batch saved: ${run.fetched} fetched, ${run.created} created, ${run.updated} updated` },
+          { level: 'info' as const, message: `Run succeeded: ${run.fetched} fetched` },
+        ]),
+  ];
+  return logs;
+}
+
+/** `count` sample records of the sync's resource, stored as a run would store them: mapped. */
+async function seedRecords(tx: Tx, ids: SyncIds, sync: DemoSync, count: number, now: number) {
   const mapper = compileMappings(sync.mappings as FieldMapping[]);
-  const samples = Array.from({ length: Math.min(records, 25) }, (_, i) => sync.sample(i)).map((s) => ({
+  const samples = Array.from({ length: count }, (_, i) => sync.sample(i)).map((s) => ({
     id: s.id,
     data: mapper.apply(s.record).output,
   }));
@@ -345,8 +381,8 @@ async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: Demo
       .insertInto('records')
       .values(
         samples.map((s) => ({
-          organization_id: orgId,
-          integration_id: integrationId,
+          organization_id: ids.orgId,
+          integration_id: ids.integrationId,
           resource: sync.resource,
           external_id: s.id,
           data: JSON.stringify(s.data),
