@@ -10,7 +10,10 @@ import {
   type CronDraft,
   type PresetKind,
 } from '~/lib/cron';
+import { requestBodyLimits } from '~/lib/api-field-limits.generated';
 import { Field, Input, Select } from './ui';
+
+const CRON_MAX_LENGTH = requestBodyLimits['PATCH /api/orgs/{orgId}/syncs/{syncId}']['schedule.cron'].maxLength;
 
 /**
  * What the schedule-preview API said about the current expression; a refusal names the input at fault
@@ -119,6 +122,7 @@ export function CronEditor({
           <Input
             id={`${id}-cron`}
             value={draft.cron}
+            maxLength={CRON_MAX_LENGTH}
             spellCheck={false}
             autoComplete="off"
             className="font-mono"

@@ -16,8 +16,12 @@ import {
   type RowErrors,
   type RowField,
 } from '~/lib/mappings';
+import { requestBodyLimits } from '~/lib/api-field-limits.generated';
 import type { Mapping } from '~/lib/types';
 import { Button, Input, Select } from './ui';
+
+/** The API's limits on a mapping's text (syncs.schemas.ts), so the inputs stop where the API would refuse. */
+const LIMITS = requestBodyLimits['PATCH /api/orgs/{orgId}/syncs/{syncId}'];
 
 const LABEL = 'block text-xs font-medium text-slate-600';
 const ERROR = 'mt-1 text-xs text-red-700';
@@ -115,6 +119,7 @@ function MappingRowEditor({
             id={`${id}-source`}
             className="mt-1 font-mono"
             value={sourceless ? '' : row.source}
+            maxLength={LIMITS['mappings[].source'].maxLength}
             disabled={sourceless}
             spellCheck={false}
             placeholder={sourceless ? `none for ${row.transform}` : 'properties.email'}
@@ -131,6 +136,7 @@ function MappingRowEditor({
             id={`${id}-target`}
             className="mt-1 font-mono"
             value={row.target}
+            maxLength={LIMITS['mappings[].target'].maxLength}
             spellCheck={false}
             placeholder="email"
             onChange={(e) => onPatch({ target: e.target.value })}
@@ -266,6 +272,7 @@ function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: n
             id={`${id}-separator`}
             className="mt-1 font-mono"
             value={row.separator}
+            maxLength={LIMITS['mappings[].args.separator'].maxLength}
             onChange={(e) => onPatch({ separator: e.target.value })}
           />
           <p className="mt-1 text-xs text-slate-500">
@@ -281,6 +288,7 @@ function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: n
             id={`${id}-template`}
             className="mt-1 font-mono"
             value={row.template}
+            maxLength={LIMITS['mappings[].args.template'].maxLength}
             placeholder="{{firstName}} {{lastName}}"
             onChange={(e) => onPatch({ template: e.target.value })}
           />
