@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
-import type { IntegrationStatus, IntegrationsTable } from '../../../../db/schema.js';
+import type { ConnectionsTable, IntegrationStatus, IntegrationsTable } from '../../../../db/schema.js';
 
 export interface IntegrationFilters {
   provider?: string;
@@ -75,4 +75,26 @@ export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string
 
 export function hasConnection(tx: Tx, integrationId: string) {
   return tx.selectFrom('connections').select('integration_id').where('integration_id', '=', integrationId).executeTakeFirst();
+}
+
+export async function insertConnection(tx: Tx, row: Insertable<ConnectionsTable>) {
+  await tx.insertInto('connections').values(row).execute();
+}
+
+/** The organization's (oldest) integration of `provider` connected to `externalAccount`, compared case-insensitively. */
+export function findByExternalAccount(tx: Tx, orgId: string, provider: string, externalAccount: string) {
+  return tx
+    .selectFrom('integrations as i')
+    .innerJoin('connections as c', 'c.integration_id', 'i.id')
+    .select(['i.id', 'i.name'])
+    .where('i.organization_id', '=', orgId)
+    .where('i.provider', '=', provider)
+    .where(sql<string>`lower(c.external_account)`, '=', externalAccount.toLowerCase())
+    .orderBy('i.created_at')
+    .executeTakeFirst();
+}
+
+/** Holds a transaction-scoped advisory lock on a legacy import's natural key until commit or rollback. */
+export async function lockLegacyImportKey(tx: Tx, key: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`legacy-import\n${key}`}))`.execute(tx);
 }

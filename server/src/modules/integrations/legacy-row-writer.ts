@@ -4,7 +4,6 @@
  * external account) is already connected is left alone; `rowFailure` tells a row's own fault (skip it)
  * from the environment's (stop the run).
  */
-import { sql } from 'kysely';
 import type { systemContext } from '../../lib/context.js';
 import { secretHint, VaultError, type Vault } from '../../lib/crypto/index.js';
 import type { Tx } from '../../lib/db-scope.js';
@@ -56,16 +55,8 @@ export async function writeRow(
   meta: { now: Date; source?: string; line: number },
 ): Promise<WriteResult> {
   // Serialises runs that import the same key at once, so the check below stays true until commit.
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${`legacy-import\n${key}`}))`.execute(tx);
-  const existing = await tx
-    .selectFrom('integrations as i')
-    .innerJoin('connections as c', 'c.integration_id', 'i.id')
-    .select(['i.id', 'i.name'])
-    .where('i.organization_id', '=', org.id)
-    .where('i.provider', '=', row.provider.key)
-    .where(sql<string>`lower(c.external_account)`, '=', row.externalAccount.toLowerCase())
-    .orderBy('i.created_at')
-    .executeTakeFirst();
+  await repo.lockLegacyImportKey(tx, key);
+  const existing = await repo.findByExternalAccount(tx, org.id, row.provider.key, row.externalAccount);
   if (existing) return { outcome: 'already_imported', integrationId: existing.id, name: existing.name };
   if (await repo.nameTaken(tx, org.id, row.name)) {
     throw new RowRejected(`an integration named ${quote(row.name)} already exists in ${org.slug}; give the row another "name"`);
@@ -91,22 +82,19 @@ export async function writeRow(
     last_error: lastError,
     updated_at: new Date(),
   });
-  await tx
-    .insertInto('connections')
-    .values({
-      integration_id: id,
-      organization_id: org.id,
-      access_token_encrypted: await vault.encrypt(tx, tokenContext(org.id, id, 'access_token_encrypted'), row.accessToken),
-      refresh_token_encrypted:
-        row.refreshToken !== null ? await vault.encrypt(tx, tokenContext(org.id, id, 'refresh_token_encrypted'), row.refreshToken) : null,
-      token_type: row.tokenType,
-      expires_at: row.expiresAt,
-      scopes: row.scopes ?? [],
-      external_account: row.externalAccount,
-      connection_values: JSON.stringify(row.connectionValues),
-      updated_at: new Date(),
-    })
-    .execute();
+  await repo.insertConnection(tx, {
+    integration_id: id,
+    organization_id: org.id,
+    access_token_encrypted: await vault.encrypt(tx, tokenContext(org.id, id, 'access_token_encrypted'), row.accessToken),
+    refresh_token_encrypted:
+      row.refreshToken !== null ? await vault.encrypt(tx, tokenContext(org.id, id, 'refresh_token_encrypted'), row.refreshToken) : null,
+    token_type: row.tokenType,
+    expires_at: row.expiresAt,
+    scopes: row.scopes ?? [],
+    external_account: row.externalAccount,
+    connection_values: JSON.stringify(row.connectionValues),
+    updated_at: new Date(),
+  });
   // Names of metadata keys avoid the audit scrubber's secret words: these are facts, not secrets.
   await recordAudit(tx, ctx, {
     organizationId: org.id,
