@@ -1,6 +1,7 @@
 import { data, redirect, type AppLoadContext } from 'react-router';
 import type { ApiCall } from './context';
-import { fieldErrorsOf, formErrorOf, type ApiErrorBody, type FormFields } from './form-errors';
+import { fieldErrorsOf, formErrorOf, type FormFields } from './form-errors';
+import type { ApiErrorBody } from './types';
 
 export class ApiError extends Error {
   constructor(

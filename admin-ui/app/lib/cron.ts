@@ -4,10 +4,9 @@
  * describe. Expressions have 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first.
  */
 
-export interface Schedule {
-  cron: string;
-  timezone: string;
-}
+import type { Sync } from './types';
+
+export type Schedule = NonNullable<Sync['schedule']>;
 
 export type PresetKind = 'every15' | 'hourly' | 'daily' | 'weekdays' | 'weekly' | 'manual' | 'custom';
 

@@ -4,16 +4,6 @@
  * `params.<name>`. Forms find the input from that path, never from the wording of the message.
  */
 
-/** The API's error body (docs/api.md). */
-export interface ApiErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  requestId?: string;
-  /** The input at fault, when one is. */
-  field?: string;
-}
-
 /** An API error as a form shows it: next to `field` (one of the form's inputs), or above the form when null. */
 export interface FormError {
   field: string | null;

@@ -1,22 +1,8 @@
-/** Shapes of the integration endpoints the overview and records pages read (docs/api.md, Integrations and Records). */
+/** Shapes of the integration endpoints the overview and records pages read (aliases of the generated API types). */
+import type { ResponseBody } from './types';
 
-/** GET …/integrations/:id/connection: the OAuth connection, never its tokens. */
-export interface Connection {
-  /** expired and error need a reconnect. */
-  status: 'connected' | 'expired' | 'error' | 'not_connected';
-  scopes: string[];
-  expiresAt: string | null;
-  externalAccount: string | null;
-  lastRefreshedAt: string | null;
-  refreshFailures: number;
-}
+/** GET …/integrations/:id/connection: the OAuth connection, never its tokens (expired and error need a reconnect). */
+export type Connection = ResponseBody<'/api/orgs/{orgId}/integrations/{id}/connection', 'get'>;
 
 /** One item of GET …/integrations/:id/records. */
-export interface SyncedRecord {
-  externalId: string;
-  resource: string;
-  data: unknown;
-  sourceUpdatedAt: string | null;
-  updatedAt: string;
-  deletedAt?: string | null;
-}
+export type SyncedRecord = ResponseBody<'/api/orgs/{orgId}/integrations/{id}/records', 'get'>['items'][number];

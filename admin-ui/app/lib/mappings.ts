@@ -154,7 +154,8 @@ export function mappingsFromRows(rows: readonly MappingRow[]): Mapping[] {
     if (args) mapping.args = args;
     if (row.required) mapping.required = true;
     if (row.defaultValue !== '' && row.transform !== 'default' && row.transform !== 'constant')
-      mapping.default = parseLiteral(row.defaultValue);
+      // Whatever was typed goes to the API, which says which literal it refuses and why.
+      mapping.default = parseLiteral(row.defaultValue) as Mapping['default'];
     return mapping;
   });
 }

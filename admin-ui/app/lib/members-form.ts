@@ -4,23 +4,12 @@
  * through the generated api-field-limits).
  */
 import { requestBodyLimits } from './api-field-limits.generated';
-import type { Role } from './types';
+import type { ResponseBody, Role } from './types';
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  joinedAt: string;
-  status?: 'active' | 'invited' | 'disabled';
-}
+export type Member = ResponseBody<'/api/orgs/{orgId}/members', 'get'>['items'][number];
 
 /** Given once, to the person who invited: what the invitee accepts to become a member. */
-export interface Invitation {
-  id: string;
-  token: string;
-  expiresAt: string;
-}
+export type Invitation = ResponseBody<'/api/orgs/{orgId}/members', 'post'>['invitation'];
 
 export const ROLES: { value: Role; label: string; description: string }[] = [
   { value: 'viewer', label: 'Viewer', description: 'Reads integrations, syncs, runs, logs and records' },

@@ -5,23 +5,11 @@
  * Checked in the browser, in the action, then by the API.
  */
 import { requestBodyLimits } from './api-field-limits.generated';
-import type { IntegrationStatus } from './types';
+import type { ResponseBody } from './types';
 
-export interface Tenant {
-  organization: { id: string; slug: string; name: string; status: 'active' | 'suspended'; createdAt: string };
-  members: number;
-  integrations: number;
-  integrationsByStatus: Record<IntegrationStatus, number>;
-  runs24h: number;
-  failedRuns24h: number;
-  lastActivityAt: string | null;
-}
+export type Tenant = ResponseBody<'/api/platform/tenants', 'get'>['items'][number];
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenEventId: string | null;
-}
+export type VerifyResult = ResponseBody<'/api/platform/audit/verify', 'get'>;
 
 /** The API's limits on the create-organization body, for the checks below and the inputs' attributes. */
 export const createOrgLimits = requestBodyLimits['POST /api/orgs'];

@@ -1,15 +1,9 @@
 import type { AppLoadContext } from 'react-router';
 import { callApi } from './api.server';
-import type { IntegrationStatus } from './types';
+import type { ResponseBody } from './types';
 
 /** GET /api/orgs/:orgId/sync-status */
-export interface SyncStatusSummary {
-  integrationsByStatus: Record<IntegrationStatus, number>;
-  runningRuns: number;
-  queuedRuns: number;
-  failedRuns24h: number;
-  lastSyncAt: string | null;
-}
+export type SyncStatusSummary = ResponseBody<'/api/orgs/{orgId}/sync-status', 'get'>;
 
 /** The status widget's figures; null when the caller may not read them (the widget then stays hidden). */
 export async function loadSyncStatus(context: AppLoadContext, orgId: string): Promise<SyncStatusSummary | null> {

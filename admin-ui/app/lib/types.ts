@@ -1,136 +1,43 @@
-/** Shapes of the API's responses the UI reads (docs/api.md). */
-export type Role = 'viewer' | 'admin' | 'super_admin';
-export type IntegrationStatus = 'INACTIVE' | 'ACTIVE' | 'ERROR' | 'SYNCING' | 'PAUSED';
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * Shapes of the API's answers the UI reads, named for the routes. None is written here: each is an alias of the
+ * types generated from the API's OpenAPI document (api-types.generated.ts; `npm run generate:api-types`).
+ */
+import type { components, paths } from './api-types.generated';
 
-export interface Me {
-  user: { id: string; email: string; name: string; platformRole: 'platform_owner' | null };
-  memberships: { organizationId: string; organizationSlug: string; organizationName: string; role: Role }[];
-}
+type Json<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
+type Success<R> = R extends { 200: infer A } ? A : R extends { 201: infer A } ? A : R extends { 202: infer A } ? A : never;
 
-export interface Org {
-  id: string;
-  slug: string;
-  name: string;
-  status: 'active' | 'suspended';
-  role: Role | null;
-}
+/** The JSON body of a path's successful answer, e.g. `ResponseBody<'/api/orgs/{orgId}', 'get'>`. */
+export type ResponseBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }
+  ? Json<Success<R>>
+  : never;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** The API's error body (docs/api.md). */
+export type ApiErrorBody = components['schemas']['Error'];
 
-export interface Provider {
-  key: string;
-  name: string;
-  category: string;
-  authType: 'oauth2' | 'api_key' | 'basic';
-  defaultScopes: string[];
-  pkce: boolean;
-  /** Provider-specific, non-secret values an integration takes (`subdomain`, `shop`, …). */
-  settings: ProviderSetting[];
-  /** URL settings every provider accepts for sandboxes and self-hosted editions (apiBaseUrl, …). */
-  overrideSettings: string[];
-  resources: { key: string; name: string; incremental?: boolean }[];
-}
+/** Every list's envelope (`{ items, nextCursor }`) around items of type T. */
+export type Page<T> = Omit<ResponseBody<'/api/orgs', 'get'>, 'items'> & { items: T[] };
 
-export interface ProviderSetting {
-  key: string;
-  label: string;
-  required: boolean;
-  default?: string;
-  /** An anchored JavaScript regular expression the value must match. */
-  pattern?: string;
-  description?: string;
-  example?: string;
-}
+export type Me = ResponseBody<'/api/auth/me', 'get'>;
+export type Org = ResponseBody<'/api/orgs/{orgId}', 'get'>;
+export type Role = NonNullable<Org['role']>;
 
-export interface Integration {
-  id: string;
-  organizationId: string;
-  provider: string;
-  name: string;
-  status: IntegrationStatus;
-  authType: Provider['authType'];
-  clientId: string | null;
-  hasClientSecret: boolean;
-  hasApiKey?: boolean;
-  hasPassword?: boolean;
-  username?: string | null;
-  /** The last characters of the stored secret, when the API gives them ("…a1b2"). */
-  secretHint?: string | null;
-  /** OAuth tokens are stored for this integration. */
-  connected?: boolean;
-  scopes: string[];
-  settings: Record<string, unknown>;
-  errorCount: number;
-  lastError: string | null;
-  lastSyncAt: string | null;
-  nextSyncAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Provider = ResponseBody<'/api/providers', 'get'>['items'][number];
+export type ProviderSetting = Provider['settings'][number];
 
-export interface Mapping {
-  source: string;
-  target: string;
-  transform?: string;
-  args?: unknown;
-  required?: boolean;
-  default?: unknown;
-}
+export type Integration = ResponseBody<'/api/orgs/{orgId}/integrations/{id}', 'get'>;
+export type IntegrationStatus = Integration['status'];
 
-export interface Sync {
-  id: string;
-  integrationId: string;
-  resource: string;
-  mode: 'full' | 'incremental';
-  schedule: { cron: string; timezone: string } | null;
-  enabled: boolean;
-  mappings: Mapping[];
-  nextRunAt: string | null;
-  lastRunAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Sync = ResponseBody<'/api/orgs/{orgId}/syncs/{syncId}', 'get'>;
+export type Mapping = Sync['mappings'][number];
 
-export interface RunStats {
-  fetched: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-}
+export type Run = ResponseBody<'/api/orgs/{orgId}/runs/{runId}', 'get'>;
+export type RunStatus = Run['status'];
+export type RunStats = Run['stats'];
 
-export interface Run {
-  id: string;
-  integrationId: string;
-  syncId: string;
-  trigger: 'schedule' | 'manual' | 'webhook' | 'retry';
-  status: RunStatus;
-  scheduledFor: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  stats: RunStats;
-  error: string | null;
-}
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** A sync log line (runs.schemas.ts `Log`): every line belongs to a run of one sync of one integration. */
-export interface LogLine {
-  id: string;
-  runId: string;
-  integrationId: string;
-  syncId: string;
-  level: LogLevel;
-  message: string;
-  data: Record<string, unknown> | null;
-  at: string;
-}
+/** A sync log line: every line belongs to a run of one sync of one integration. */
+export type LogLine = ResponseBody<'/api/orgs/{orgId}/logs', 'get'>['items'][number];
+export type LogLevel = LogLine['level'];
 
 /** What a role may do in the UI; the API enforces the same rules whatever the UI shows. */
 export function can(role: Role | null, platformOwner: boolean) {

@@ -14,17 +14,14 @@ import {
   toRowErrors,
   type MappingRow,
 } from '~/lib/mappings';
-import type { Mapping, Page, Provider, Sync } from '~/lib/types';
+import type { Mapping, Page, Provider, ResponseBody, Sync } from '~/lib/types';
 import { MappingEditor, MappingTable } from '~/components/mapping-editor';
 import { Button, EmptyState, ErrorNote, LinkButton, Textarea, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 
-interface PreviewResult {
-  output: Record<string, unknown>;
-  errors: { target: string; source?: string; message: string }[];
-}
+type PreviewResult = ResponseBody<'/api/orgs/{orgId}/syncs/{syncId}/mappings/preview', 'post'>;
 /** A refusal carries the API error's `field`, which names the row and property at fault. */
 type PreviewOutcome =
   | { kind: 'preview'; ok: true; result: PreviewResult }

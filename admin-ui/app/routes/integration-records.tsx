@@ -38,7 +38,7 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
   const submit = useSubmit();
   const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
   // The provider's resources, plus any synced resource the catalog no longer lists.
-  const resources = [...(provider?.resources ?? [])];
+  const resources: { key: string; name: string }[] = [...(provider?.resources ?? [])];
   for (const s of syncs) if (!resources.some((r) => r.key === s.resource)) resources.push({ key: s.resource, name: s.resource });
   const resourceName = (key: string) => resources.find((r) => r.key === key)?.name ?? key;
 
