@@ -22,7 +22,7 @@ export interface AuditFilters {
   values: AuditFilterValues;
   errors: Partial<Record<keyof AuditFilterValues, string>>;
   /** Query for the API: only the valid, set filters; `from`/`to` as the start and end of those UTC days. */
-  query: Record<string, string>;
+  query: { action?: AuditAction; actorId?: string; from?: string; to?: string; orgId?: string };
   active: boolean;
 }
 
@@ -42,7 +42,7 @@ export function parseAuditFilters(search: URLSearchParams): AuditFilters {
     orgId: get('orgId'),
   };
   const errors: AuditFilters['errors'] = {};
-  const query: Record<string, string> = {};
+  const query: AuditFilters['query'] = {};
   if (values.action) {
     if (isAuditAction(values.action)) query.action = values.action;
     else errors.action = 'Choose an action from the list.';

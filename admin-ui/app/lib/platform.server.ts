@@ -1,5 +1,5 @@
 import type { AppLoadContext } from 'react-router';
-import { callApi, outcome, type ActionOutcome } from './api.server';
+import { api, outcome, settled, type ActionOutcome } from './api.server';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +15,7 @@ export async function changeTenantStatus(
   if (!UUID.test(orgId)) return { ok: false, intent: 'status', message: 'This organization could not be identified; reload the page.' };
   if (status !== 'active' && status !== 'suspended')
     return { ok: false, intent: 'status', orgId, message: 'Choose suspend or reactivate.' };
-  const res = await callApi(context, 'PATCH', `/api/orgs/${orgId}`, { status });
+  const res = await settled(api(context).PATCH('/api/orgs/{orgId}', { params: { path: { orgId } }, body: { status } }));
   return {
     ...outcome(
       request,

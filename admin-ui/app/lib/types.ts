@@ -12,6 +12,13 @@ export type ResponseBody<P extends keyof paths, M extends keyof paths[P]> = path
   ? Json<Success<R>>
   : never;
 
+/** The JSON body a path's operation takes, e.g. `RequestBody<'/api/orgs/{orgId}/integrations/{id}', 'patch'>`. */
+export type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
+
 /** The API's error body (docs/api.md). */
 export type ApiErrorBody = components['schemas']['Error'];
 

@@ -1,9 +1,7 @@
 import { useSearchParams } from 'react-router';
 import type { Route } from './+types/audit';
-import { apiPath, callApi, loadApi } from '~/lib/api.server';
-import { parseAuditFilters, type AuditEvent } from '~/lib/audit';
-import type { Member } from '~/lib/members-form';
-import type { Page } from '~/lib/types';
+import { api, loaded, settled } from '~/lib/api.server';
+import { parseAuditFilters } from '~/lib/audit';
 import { useOrg } from './org-layout';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { EmptyState, LinkButton, PageHeader, Pager } from '~/components/ui';
@@ -13,18 +11,17 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const filters = parseAuditFilters(url.searchParams);
   const [page, members] = await Promise.all([
-    loadApi<Page<AuditEvent>>(
+    loaded(
       request,
-      context,
-      apiPath(`/api/orgs/${params.orgId}/audit`, {
-        ...filters.query,
-        orgId: undefined,
-        limit: 50,
-        cursor: url.searchParams.get('cursor'),
+      api(context).GET('/api/orgs/{orgId}/audit', {
+        params: {
+          path: { orgId: params.orgId },
+          query: { ...filters.query, orgId: undefined, limit: 50, cursor: url.searchParams.get('cursor') ?? undefined },
+        },
       }),
     ),
     // Only for the actor filter's names: the page works without it.
-    callApi<Page<Member>>(context, 'GET', apiPath(`/api/orgs/${params.orgId}/members`, { limit: 200 })),
+    settled(api(context).GET('/api/orgs/{orgId}/members', { params: { path: { orgId: params.orgId }, query: { limit: 200 } } })),
   ]);
   const actors = new Map<string, string>();
   if (members.ok) for (const m of members.data.items) actors.set(m.userId, m.email);

@@ -1,14 +1,13 @@
 import { redirect } from 'react-router';
 import type { Route } from './+types/home';
-import { loadApi } from '~/lib/api.server';
-import type { Me, Org } from '~/lib/types';
+import { api, loaded } from '~/lib/api.server';
 import { EmptyState } from '~/components/ui';
 
 /** The start page: the platform console for the Platform Owner, else the user's first organization. */
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = await loadApi<Me>(request, context, '/api/auth/me');
+  const me = await loaded(request, api(context).GET('/api/auth/me'));
   if (me.user.platformRole === 'platform_owner') throw redirect('/platform');
-  const orgs = await loadApi<{ items: Org[] }>(request, context, '/api/orgs');
+  const orgs = await loaded(request, api(context).GET('/api/orgs'));
   const first = orgs.items.find((o) => o.status === 'active') ?? orgs.items[0];
   if (first) throw redirect(`/orgs/${first.id}/integrations`);
   return null;

@@ -1,9 +1,9 @@
 import { Fragment } from 'react';
 import { data, Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-history';
-import { apiPath, callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { api, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
-import type { Page, Run, RunStatus } from '~/lib/types';
+import type { RunStatus } from '~/lib/types';
 import { describeError } from '~/root';
 import { useOrg } from './org-layout';
 import { useIntegration } from './integration-layout';
@@ -25,20 +25,30 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     status: STATUSES.includes(status as RunStatus) ? status : '',
     syncId: UUID.test(syncId) ? syncId : '',
   };
-  const runs = `/api/orgs/${params.orgId}/runs`;
+  const path = { orgId: params.orgId };
   const [page, recent] = await Promise.all([
-    loadApi<Page<Run>>(
+    loaded(
       request,
-      context,
-      apiPath(runs, {
-        integrationId: params.integrationId,
-        ...filters,
-        limit: PAGE_SIZE,
-        cursor: url.searchParams.get('cursor'),
+      api(context).GET('/api/orgs/{orgId}/runs', {
+        params: {
+          path,
+          query: {
+            integrationId: params.integrationId,
+            status: (filters.status || undefined) as RunStatus | undefined,
+            syncId: filters.syncId || undefined,
+            limit: PAGE_SIZE,
+            cursor: url.searchParams.get('cursor') ?? undefined,
+          },
+        },
       }),
     ),
     // The chart shows the latest runs whatever their status, of the chosen sync if any.
-    loadApi<Page<Run>>(request, context, apiPath(runs, { integrationId: params.integrationId, syncId: filters.syncId, limit: CHART_RUNS })),
+    loaded(
+      request,
+      api(context).GET('/api/orgs/{orgId}/runs', {
+        params: { path, query: { integrationId: params.integrationId, syncId: filters.syncId || undefined, limit: CHART_RUNS } },
+      }),
+    ),
   ]);
   return {
     page,
@@ -55,7 +65,9 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   if (form.get('intent') !== 'cancel' || !UUID.test(runId)) {
     throw data({ message: 'Unknown action' }, { status: 400 });
   }
-  const res = await callApi<Run>(context, 'POST', `/api/orgs/${params.orgId}/runs/${runId}/cancel`);
+  const res = await settled(
+    api(context).POST('/api/orgs/{orgId}/runs/{runId}/cancel', { params: { path: { orgId: params.orgId, runId } } }),
+  );
   const message = res.ok && res.data.status !== 'cancelled' ? 'Cancel requested: the run stops after its current batch.' : 'Run cancelled.';
   return { ...outcome(request, res, message, 'cancel'), runId } satisfies ActionOutcome & { runId: string };
 }

@@ -1,15 +1,14 @@
 import { Link, NavLink, Outlet, useRouteLoaderData } from 'react-router';
 import type { Route } from './+types/integration-layout';
-import { loadApi } from '~/lib/api.server';
-import type { Integration, Provider, Sync } from '~/lib/types';
+import { api, loaded } from '~/lib/api.server';
 import { ProviderAvatar, StatusBadge } from '~/components/ui';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const base = `/api/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  const path = { orgId: params.orgId, id: params.integrationId };
   const [integration, providers, syncs] = await Promise.all([
-    loadApi<Integration>(request, context, base),
-    loadApi<{ items: Provider[] }>(request, context, '/api/providers'),
-    loadApi<{ items: Sync[] }>(request, context, `${base}/syncs?limit=200`),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/integrations/{id}', { params: { path } })),
+    loaded(request, api(context).GET('/api/providers')),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/integrations/{id}/syncs', { params: { path, query: { limit: 200 } } })),
   ]);
   const provider = providers.items.find((p) => p.key === integration.provider) ?? null;
   return { integration, provider, syncs: syncs.items };

@@ -1,6 +1,6 @@
 import { data, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-logs';
-import { apiPath, loadApi } from '~/lib/api.server';
+import { api, loaded } from '~/lib/api.server';
 import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
 import type { LogLine, Page, Run } from '~/lib/types';
 import { describeError } from '~/root';
@@ -16,19 +16,20 @@ const RUN_PAGE_SIZE = 200;
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const filters = parseLogFilters(url.searchParams);
-  const cursor = url.searchParams.get('cursor');
+  const cursor = url.searchParams.get('cursor') ?? undefined;
   const runId = url.searchParams.get('runId') ?? '';
-  const org = `/api/orgs/${params.orgId}`;
+  const path = { orgId: params.orgId };
   const empty: Page<LogLine> = { items: [], nextCursor: null };
 
   if (runId) {
     if (!UUID.test(runId)) throw data({ message: 'There is no run with this id.' }, { status: 404 });
     const [run, page] = await Promise.all([
-      loadApi<Run>(request, context, `${org}/runs/${runId}`),
-      loadApi<Page<LogLine>>(
+      loaded(request, api(context).GET('/api/orgs/{orgId}/runs/{runId}', { params: { path: { ...path, runId } } })),
+      loaded(
         request,
-        context,
-        apiPath(`${org}/runs/${runId}/logs`, { level: filters.query.level, limit: RUN_PAGE_SIZE, cursor }),
+        api(context).GET('/api/orgs/{orgId}/runs/{runId}/logs', {
+          params: { path: { ...path, runId }, query: { level: filters.query.level, limit: RUN_PAGE_SIZE, cursor } },
+        }),
       ),
     ]);
     if (run.integrationId !== params.integrationId) throw data({ message: 'This run belongs to another integration.' }, { status: 404 });
@@ -38,18 +39,24 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const [page, running, queued] = await Promise.all([
     filters.hasErrors
       ? empty
-      : loadApi<Page<LogLine>>(
+      : loaded(
           request,
-          context,
-          apiPath(`${org}/logs`, {
-            ...filters.query,
-            integrationId: params.integrationId,
-            limit: PAGE_SIZE,
-            cursor,
+          api(context).GET('/api/orgs/{orgId}/logs', {
+            params: { path, query: { ...filters.query, integrationId: params.integrationId, limit: PAGE_SIZE, cursor } },
           }),
         ),
-    loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { integrationId: params.integrationId, status: 'running', limit: 1 })),
-    loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { integrationId: params.integrationId, status: 'queued', limit: 1 })),
+    loaded(
+      request,
+      api(context).GET('/api/orgs/{orgId}/runs', {
+        params: { path, query: { integrationId: params.integrationId, status: 'running', limit: 1 } },
+      }),
+    ),
+    loaded(
+      request,
+      api(context).GET('/api/orgs/{orgId}/runs', {
+        params: { path, query: { integrationId: params.integrationId, status: 'queued', limit: 1 } },
+      }),
+    ),
   ]);
   return { run: null, activeRun: running.items[0] ?? queued.items[0] ?? null, page, ...filters, now: Date.now() };
 }

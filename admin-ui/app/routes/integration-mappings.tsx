@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useFetcher } from 'react-router';
 import type { Route } from './+types/integration-mappings';
-import { apiPath, callApi, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
+import { api, loaded, outcome, redirectToLogin, settled, type ActionOutcome } from '~/lib/api.server';
 import {
   addRow,
   canonicalJson,
@@ -14,7 +14,7 @@ import {
   toRowErrors,
   type MappingRow,
 } from '~/lib/mappings';
-import type { Mapping, Page, Provider, ResponseBody, Sync } from '~/lib/types';
+import type { Mapping, Provider, ResponseBody, Sync } from '~/lib/types';
 import { MappingEditor, MappingTable } from '~/components/mapping-editor';
 import { Button, EmptyState, ErrorNote, LinkButton, Textarea, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
@@ -40,8 +40,11 @@ const FALLBACK_SAMPLE = {
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
-  const base = `/api/orgs/${params.orgId}/integrations/${params.integrationId}`;
-  const syncs = await loadApi<Page<Sync>>(request, context, `${base}/syncs?limit=200`);
+  const path = { orgId: params.orgId, id: params.integrationId };
+  const syncs = await loaded(
+    request,
+    api(context).GET('/api/orgs/{orgId}/integrations/{id}/syncs', { params: { path, query: { limit: 200 } } }),
+  );
   const wanted = url.searchParams.get('syncId');
   const sync = syncs.items.find((s) => s.id === wanted) ?? syncs.items[0] ?? null;
   if (!sync) return { sync: null, missing: Boolean(wanted), sample: '', sampleSource: 'example' as const, preview: null };
@@ -51,10 +54,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   let sample: unknown = null;
   let sampleSource: 'record' | 'mappings' | 'example' = 'example';
   if (sync.mappings.length === 0) {
-    const records = await callApi<Page<{ data: unknown }>>(
-      context,
-      'GET',
-      apiPath(`${base}/records`, { resource: sync.resource, limit: 1 }),
+    const records = await settled(
+      api(context).GET('/api/orgs/{orgId}/integrations/{id}/records', { params: { path, query: { resource: sync.resource, limit: 1 } } }),
     );
     const first = records.ok ? records.data.items[0]?.data : undefined;
     if (first && typeof first === 'object' && !Array.isArray(first)) {
@@ -66,9 +67,12 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     sampleSource = 'mappings';
   }
   sample ??= FALLBACK_SAMPLE;
-  const res = await callApi<PreviewResult>(context, 'POST', `/api/orgs/${params.orgId}/syncs/${sync.id}/mappings/preview`, {
-    record: sample,
-  });
+  const res = await settled(
+    api(context).POST('/api/orgs/{orgId}/syncs/{syncId}/mappings/preview', {
+      params: { path: { orgId: params.orgId, syncId: sync.id } },
+      body: { record: sample },
+    }),
+  );
   if (!res.ok && res.status === 401) throw redirectToLogin(request);
   return {
     sync,
@@ -81,7 +85,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 
 export async function action({ request, context, params }: Route.ActionArgs): Promise<PreviewOutcome | SaveOutcome> {
   const body = (await request.json().catch(() => ({}))) as { intent?: string; syncId?: string; record?: string; mappings?: Mapping[] };
-  const syncPath = `/api/orgs/${params.orgId}/syncs/${encodeURIComponent(body.syncId ?? '')}`;
+  const syncPath = { orgId: params.orgId, syncId: body.syncId ?? '' };
   if (body.intent === 'preview') {
     let record: unknown;
     try {
@@ -97,14 +101,19 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
         message: 'The sample record must be a JSON object, like { "email": "ada@example.com" }.',
       };
     }
-    const res = await callApi<PreviewResult>(context, 'POST', `${syncPath}/mappings/preview`, { record, mappings: body.mappings ?? [] });
+    const res = await settled(
+      api(context).POST('/api/orgs/{orgId}/syncs/{syncId}/mappings/preview', {
+        params: { path: syncPath },
+        body: { record, mappings: body.mappings ?? [] },
+      }),
+    );
     if (res.ok) return { kind: 'preview', ok: true, result: res.data };
     if (res.status === 401) throw redirectToLogin(request);
     return { kind: 'preview', ok: false, message: res.message, field: res.field };
   }
   if (body.intent === 'save') {
     const mappings = body.mappings ?? [];
-    const res = await callApi(context, 'PATCH', syncPath, { mappings });
+    const res = await settled(api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', { params: { path: syncPath }, body: { mappings } }));
     const done = mappings.length
       ? `Mappings saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.`
       : 'Mappings removed: records are stored as they come.';

@@ -1,11 +1,11 @@
 import { data, Form, Link, redirect, useNavigation } from 'react-router';
 import type { Route } from './+types/integration-new-form';
-import { callApi, loadApi, redirectToLogin } from '~/lib/api.server';
+import { api, loaded, redirectToLogin, settled } from '~/lib/api.server';
 import { setFlash } from '~/lib/flash.server';
 import { formErrorOf } from '~/lib/form-errors';
 import { credentialFields, integrationFormFields, nameRule, readIntegrationForm, type FieldErrors } from '~/lib/integration-form';
 import { AUTH_TYPE_LABELS, categoryLabel } from '~/lib/provider-catalog';
-import type { Integration, Provider } from '~/lib/types';
+import type { Provider, RequestBody } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { CopyField } from '~/components/copy-field';
 import { CredentialInput, RuleInput, ScopesField, SettingsFields } from '~/components/integration-fields';
@@ -13,7 +13,7 @@ import { Button, Card, ErrorNote, LinkButton, ProviderAvatar } from '~/component
 import { RouteError } from '~/components/route-error';
 
 async function loadProvider(request: Request, context: Route.LoaderArgs['context'], key: string) {
-  const providers = await loadApi<{ items: Provider[] }>(request, context, '/api/providers');
+  const providers = await loaded(request, api(context).GET('/api/providers'));
   const provider = providers.items.find((p) => p.key === key);
   if (!provider) throw data({ message: `There is no provider "${key}" in the catalog.` }, { status: 404 });
   return provider;
@@ -37,7 +37,13 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   if (Object.keys(fieldErrors).length) {
     return data<ActionResult>({ message: 'Check the highlighted fields.', fieldErrors, values }, { status: 400 });
   }
-  const res = await callApi<Integration>(context, 'POST', `/api/orgs/${params.orgId}/integrations`, { provider: provider.key, ...body });
+  const res = await settled(
+    // The form readers build the body from the provider's fields; the API checks it against its schema.
+    api(context).POST('/api/orgs/{orgId}/integrations', {
+      params: { path: { orgId: params.orgId } },
+      body: { provider: provider.key, ...body } as RequestBody<'/api/orgs/{orgId}/integrations', 'post'>,
+    }),
+  );
   if (!res.ok) {
     if (res.status === 401) throw redirectToLogin(request);
     const { field, message } = formErrorOf(res, integrationFormFields(provider, 'create'));

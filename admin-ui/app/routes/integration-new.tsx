@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Form, Link, useSearchParams, type ShouldRevalidateFunction } from 'react-router';
 import type { Route } from './+types/integration-new';
-import { loadApi } from '~/lib/api.server';
+import { api, loaded } from '~/lib/api.server';
 import { AUTH_TYPE_LABELS, categoriesOf, categoryLabel, filterProviders } from '~/lib/provider-catalog';
 import type { Provider } from '~/lib/types';
 import { useOrg } from './org-layout';
@@ -9,7 +9,7 @@ import { EmptyState, Input, LinkButton, PageHeader, ProviderAvatar } from '~/com
 import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const providers = await loadApi<{ items: Provider[] }>(request, context, '/api/providers');
+  const providers = await loaded(request, api(context).GET('/api/providers'));
   return { providers: providers.items };
 }
 

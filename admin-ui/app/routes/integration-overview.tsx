@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Form, Link, redirect, useNavigation, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-overview';
-import { callApi, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { api, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, formatRelative } from '~/lib/format';
 import type { Connection } from '~/lib/integration-api';
 import type { Integration, Provider, Sync } from '~/lib/types';
@@ -13,10 +13,11 @@ import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const connection = await loadApi<Connection>(
+  const connection = await loaded(
     request,
-    context,
-    `/api/orgs/${params.orgId}/integrations/${params.integrationId}/connection`,
+    api(context).GET('/api/orgs/{orgId}/integrations/{id}/connection', {
+      params: { path: { orgId: params.orgId, id: params.integrationId } },
+    }),
   );
   return { connection };
 }
@@ -28,25 +29,25 @@ export const meta: Route.MetaFunction = ({ matches }) => {
 
 export async function action({ request, context, params }: Route.ActionArgs): Promise<ActionOutcome> {
   const intent = String((await request.formData()).get('intent') ?? '');
-  const base = `/api/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  const path = { orgId: params.orgId, id: params.integrationId };
   switch (intent) {
     case 'connect': {
       // The provider sends the browser back to this page (?connected=1 or ?error=…). The API's response also
       // sets the cookie that binds the attempt to this browser; the bridge passes it on with the redirect.
       const returnTo = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
-      const res = await callApi<{ authorizationUrl: string }>(context, 'POST', `${base}/connect`, { returnTo });
+      const res = await settled(api(context).POST('/api/orgs/{orgId}/integrations/{id}/connect', { params: { path }, body: { returnTo } }));
       if (res.ok) throw redirect(res.data.authorizationUrl);
       return outcome(request, res, '', intent);
     }
     case 'disconnect':
       return outcome(
         request,
-        await callApi(context, 'POST', `${base}/disconnect`),
+        await settled(api(context).POST('/api/orgs/{orgId}/integrations/{id}/disconnect', { params: { path } })),
         'Disconnected: the tokens were revoked and forgotten.',
         intent,
       );
     case 'test': {
-      const res = await callApi<{ ok: boolean; message: string }>(context, 'POST', `${base}/test`);
+      const res = await settled(api(context).POST('/api/orgs/{orgId}/integrations/{id}/test', { params: { path } }));
       if (res.ok)
         return {
           ok: res.data.ok,
@@ -56,7 +57,7 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       return outcome(request, res, '', intent);
     }
     case 'sync': {
-      const res = await callApi<{ total: number; queued: number }>(context, 'POST', `${base}/sync`);
+      const res = await settled(api(context).POST('/api/orgs/{orgId}/integrations/{id}/sync', { params: { path } }));
       const message = res.ok
         ? res.data.total === 0
           ? 'This integration has no enabled syncs to run.'

@@ -1,10 +1,9 @@
 import { Form, useSearchParams, useSubmit } from 'react-router';
 import type { Route } from './+types/integration-records';
-import { apiPath, loadApi } from '~/lib/api.server';
+import { api, loaded } from '~/lib/api.server';
 import { formatDateTime } from '~/lib/format';
-import type { SyncedRecord } from '~/lib/integration-api';
 import { fieldCount, summarizeRecord } from '~/lib/record-summary';
-import type { Integration, Page } from '~/lib/types';
+import type { Integration } from '~/lib/types';
 import { useIntegration } from './integration-layout';
 import { EmptyState, LinkButton, Pager, Select, Table, Td } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
@@ -14,13 +13,13 @@ const PAGE_SIZE = 25;
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const resource = url.searchParams.get('resource') ?? '';
-  const page = await loadApi<Page<SyncedRecord>>(
+  const page = await loaded(
     request,
-    context,
-    apiPath(`/api/orgs/${params.orgId}/integrations/${params.integrationId}/records`, {
-      resource,
-      cursor: url.searchParams.get('cursor'),
-      limit: PAGE_SIZE,
+    api(context).GET('/api/orgs/{orgId}/integrations/{id}/records', {
+      params: {
+        path: { orgId: params.orgId, id: params.integrationId },
+        query: { resource: resource || undefined, cursor: url.searchParams.get('cursor') ?? undefined, limit: PAGE_SIZE },
+      },
     }),
   );
   return { page, resource };

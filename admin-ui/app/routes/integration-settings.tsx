@@ -1,7 +1,7 @@
 import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import { data, Form, redirect, useNavigation, type AppLoadContext } from 'react-router';
 import type { Route } from './+types/integration-settings';
-import { callApi, loadApi, outcome, redirectToLogin } from '~/lib/api.server';
+import { api, loaded, outcome, redirectToLogin, settled } from '~/lib/api.server';
 import { setFlash } from '~/lib/flash.server';
 import { formErrorOf } from '~/lib/form-errors';
 import {
@@ -14,7 +14,7 @@ import {
   settingFields,
   type FieldErrors,
 } from '~/lib/integration-form';
-import type { Integration, Provider } from '~/lib/types';
+import type { Integration, Provider, RequestBody } from '~/lib/types';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 import { CredentialInput, fieldId, RuleInput, ScopesField, SettingsFields } from '~/components/integration-fields';
@@ -31,8 +31,8 @@ type SettingsResult = { ok: boolean; message: string; intent: string; fieldError
 
 async function loadIntegration(request: Request, context: AppLoadContext, orgId: string, id: string) {
   const [integration, providers] = await Promise.all([
-    loadApi<Integration>(request, context, `/api/orgs/${orgId}/integrations/${id}`),
-    loadApi<{ items: Provider[] }>(request, context, '/api/providers'),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/integrations/{id}', { params: { path: { orgId, id } } })),
+    loaded(request, api(context).GET('/api/providers')),
   ]);
   const provider = providers.items.find((p) => p.key === integration.provider);
   if (!provider) throw data({ message: `The provider "${integration.provider}" is no longer in the catalog.` }, { status: 404 });
@@ -42,10 +42,10 @@ async function loadIntegration(request: Request, context: AppLoadContext, orgId:
 export async function action({ request, context, params }: Route.ActionArgs) {
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
-  const path = `/api/orgs/${params.orgId}/integrations/${params.integrationId}`;
+  const path = { orgId: params.orgId, id: params.integrationId };
 
   if (intent === 'pause' || intent === 'resume') {
-    const res = await callApi(context, 'POST', `${path}/${intent}`);
+    const res = await settled(api(context).POST(`/api/orgs/{orgId}/integrations/{id}/${intent}`, { params: { path } }));
     return outcome(request, res, intent === 'pause' ? 'Paused: schedules stop until you resume.' : 'Resumed: schedules run again.', intent);
   }
 
@@ -55,7 +55,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     if (String(form.get('confirm') ?? '').trim() !== integration.name) {
       return fail(intent, 'Type the integration’s name to confirm.', { confirm: `Type “${integration.name}” exactly` });
     }
-    const res = await callApi(context, 'DELETE', path);
+    const res = await settled(api(context).DELETE('/api/orgs/{orgId}/integrations/{id}', { params: { path } }));
     if (!res.ok) return outcome(request, res, '', intent);
     setFlash(context, `${integration.name} was deleted.`);
     throw redirect(`/orgs/${params.orgId}/integrations`);
@@ -75,7 +75,13 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   }
   if (Object.keys(fieldErrors).length) return fail(intent, 'Check the highlighted fields.', fieldErrors, values);
 
-  const res = await callApi<Integration>(context, 'PATCH', path, body);
+  const res = await settled(
+    // The form readers build the body from the provider's fields; the API checks it against its schema.
+    api(context).PATCH('/api/orgs/{orgId}/integrations/{id}', {
+      params: { path },
+      body: body as RequestBody<'/api/orgs/{orgId}/integrations/{id}', 'patch'>,
+    }),
+  );
   if (res.ok)
     return {
       ok: true,

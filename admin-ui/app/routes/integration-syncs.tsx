@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useFetcher, type FetcherWithComponents } from 'react-router';
 import type { Route } from './+types/integration-syncs';
-import { apiPath, callApi, formOutcome, loadApi, outcome, redirectToLogin, type ActionOutcome } from '~/lib/api.server';
+import { api, formOutcome, loaded, outcome, redirectToLogin, settled, type ActionOutcome } from '~/lib/api.server';
 import { formErrorOf } from '~/lib/form-errors';
 import {
   draftFromSchedule,
@@ -13,7 +13,7 @@ import {
   type Schedule,
 } from '~/lib/cron';
 import { formatDateTime, formatRelative } from '~/lib/format';
-import type { Provider, Sync } from '~/lib/types';
+import type { Provider, RequestBody, Sync } from '~/lib/types';
 import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
 import { Button, Card, EmptyState, ErrorNote, errorAttributes, Field, Select, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
@@ -29,10 +29,8 @@ async function schedulePreview(
   cron: string,
   timezone: string,
 ): Promise<SchedulePreviewState> {
-  const res = await callApi<{ cron: string; timezone: string; nextRuns: string[] }>(
-    context,
-    'GET',
-    apiPath(`/api/orgs/${orgId}/schedule-preview`, { cron, timezone, count: 5 }),
+  const res = await settled(
+    api(context).GET('/api/orgs/{orgId}/schedule-preview', { params: { path: { orgId }, query: { cron, timezone, count: 5 } } }),
   );
   if (res.ok) return { ok: true, cron, timezone, nextRuns: res.data.nextRuns };
   if (res.status === 401) throw redirectToLogin(request);
@@ -56,10 +54,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       now: Date.now(),
     };
   }
-  const syncs = await loadApi<{ items: Sync[] }>(
+  const syncs = await loaded(
     request,
-    context,
-    `/api/orgs/${params.orgId}/integrations/${params.integrationId}/syncs?limit=200`,
+    api(context).GET('/api/orgs/{orgId}/integrations/{id}/syncs', {
+      params: { path: { orgId: params.orgId, id: params.integrationId }, query: { limit: 200 } },
+    }),
   );
   const initial: Record<string, SchedulePreviewState> = {};
   await Promise.all(
@@ -78,17 +77,18 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
   const syncId = String(form.get('syncId') ?? '');
-  const syncPath = `/api/orgs/${params.orgId}/syncs/${encodeURIComponent(syncId)}`;
+  const syncPath = { orgId: params.orgId, syncId };
   switch (intent) {
     case 'create': {
       const resource = String(form.get('resource') ?? '');
       const mode = String(form.get('mode') ?? 'full');
       if (!resource) return { ok: false, intent, message: 'Choose a resource to sync.', fieldErrors: { resource: 'Choose a resource' } };
-      const res = await callApi<Sync>(context, 'POST', `/api/orgs/${params.orgId}/integrations/${params.integrationId}/syncs`, {
-        resource,
-        mode,
-        enabled: true,
-      });
+      const res = await settled(
+        api(context).POST('/api/orgs/{orgId}/integrations/{id}/syncs', {
+          params: { path: { orgId: params.orgId, id: params.integrationId } },
+          body: { resource, mode: mode as Sync['mode'], enabled: true },
+        }),
+      );
       const out = formOutcome(
         request,
         res,
@@ -104,7 +104,12 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       const body: Record<string, unknown> = { schedule };
       const mode = form.get('mode');
       if (mode === 'full' || mode === 'incremental') body.mode = mode;
-      const res = await callApi<Sync>(context, 'PATCH', syncPath, body);
+      const res = await settled(
+        api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', {
+          params: { path: syncPath },
+          body: body as RequestBody<'/api/orgs/{orgId}/syncs/{syncId}', 'patch'>,
+        }),
+      );
       const done = manual ? 'Schedule removed: the sync runs only when started.' : 'Schedule saved.';
       return {
         ...formOutcome(request, res, done, { 'schedule.cron': 'cron', 'schedule.timezone': 'timezone', mode: 'mode' }, intent),
@@ -113,14 +118,14 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     }
     case 'toggle': {
       const enabled = form.get('enabled') === 'true';
-      const res = await callApi(context, 'PATCH', syncPath, { enabled });
+      const res = await settled(api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', { params: { path: syncPath }, body: { enabled } }));
       return {
         ...outcome(request, res, enabled ? 'Sync enabled: its schedule runs again.' : 'Sync disabled: its schedule is paused.', intent),
         syncId,
       };
     }
     case 'run': {
-      const res = await callApi(context, 'POST', `${syncPath}/runs`, {});
+      const res = await settled(api(context).POST('/api/orgs/{orgId}/syncs/{syncId}/runs', { params: { path: syncPath } }));
       if (!res.ok && res.status === 409) {
         return {
           ok: false,
@@ -132,7 +137,7 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       return { ...outcome(request, res, 'Run queued. Follow it in History.', intent), syncId };
     }
     case 'delete': {
-      const res = await callApi(context, 'DELETE', syncPath);
+      const res = await settled(api(context).DELETE('/api/orgs/{orgId}/syncs/{syncId}', { params: { path: syncPath } }));
       return { ...outcome(request, res, 'Sync deleted with its history.', intent), syncId };
     }
     default:

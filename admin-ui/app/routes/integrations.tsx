@@ -1,9 +1,9 @@
 import { Form, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integrations';
-import { apiPath, loadApi } from '~/lib/api.server';
+import { api, loaded } from '~/lib/api.server';
 import { loadSyncStatus } from '~/lib/sync-status.server';
 import { formatDateTime } from '~/lib/format';
-import type { Integration, IntegrationStatus, Page, Provider } from '~/lib/types';
+import type { IntegrationStatus } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { SyncStatus } from '~/components/sync-status';
 import { EmptyState, Input, LinkButton, PageHeader, Pager, ProviderAvatar, Select, StatusBadge, Table, Td } from '~/components/ui';
@@ -18,17 +18,21 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     provider: url.searchParams.get('provider') ?? '',
   };
   const [page, providers, status] = await Promise.all([
-    loadApi<Page<Integration>>(
+    loaded(
       request,
-      context,
-      apiPath(`/api/orgs/${params.orgId}/integrations`, {
-        ...filters,
-        status: STATUSES.includes(filters.status as IntegrationStatus) ? filters.status : undefined,
-        limit: 50,
-        cursor: url.searchParams.get('cursor'),
+      api(context).GET('/api/orgs/{orgId}/integrations', {
+        params: {
+          path: { orgId: params.orgId },
+          query: {
+            ...filters,
+            status: STATUSES.find((s) => s === filters.status),
+            limit: 50,
+            cursor: url.searchParams.get('cursor') ?? undefined,
+          },
+        },
       }),
     ),
-    loadApi<{ items: Provider[] }>(request, context, '/api/providers'),
+    loaded(request, api(context).GET('/api/providers')),
     loadSyncStatus(context, params.orgId),
   ]);
   return { page, providers: providers.items, filters, status, now: Date.now() };

@@ -1,6 +1,6 @@
 import { Form, redirect, useNavigation } from 'react-router';
 import type { Route } from './+types/login';
-import { callApi } from '~/lib/api.server';
+import { api, settled } from '~/lib/api.server';
 import { safeReturnTo } from '~/lib/safe-return';
 import { Button, ErrorNote, Field, Input } from '~/components/ui';
 
@@ -9,7 +9,7 @@ export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Linkyard' }]
 export async function loader({ request, context }: Route.LoaderArgs) {
   const url = new URL(request.url);
   // Already signed in: straight to where the user wanted to go.
-  const me = await callApi(context, 'GET', '/api/auth/me');
+  const me = await settled(api(context).GET('/api/auth/me'));
   if (me.ok) throw redirect(safeReturnTo(url.searchParams.get('returnTo')));
   return { sso: context.sso, ssoError: url.searchParams.get('error'), demo: context.demo };
 }
@@ -23,7 +23,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!password) fieldErrors.password = 'Enter your password';
   if (Object.keys(fieldErrors).length) return { message: null, fieldErrors, email };
 
-  const res = await callApi(context, 'POST', '/api/auth/login', { email, password });
+  const res = await settled(api(context).POST('/api/auth/login', { body: { email, password } }));
   if (!res.ok) {
     const message = res.status === 429 ? `Too many sign-in attempts. Try again in ${res.retryAfter ?? 'a few'} seconds.` : res.message;
     return { message, fieldErrors: {} as Record<string, string>, email };

@@ -1,9 +1,9 @@
 import { redirect } from 'react-router';
 import type { Route } from './+types/logout';
-import { callApi } from '~/lib/api.server';
+import { api } from '~/lib/api.server';
 
 export async function action({ context }: Route.ActionArgs) {
-  await callApi(context, 'POST', '/api/auth/logout');
+  await api(context).POST('/api/auth/logout', { body: {} });
   throw redirect('/login');
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/members';
-import { apiPath, callApi, formOutcome, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
+import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, roleLabel } from '~/lib/format';
 import {
   addMemberLimits,
@@ -14,7 +14,7 @@ import {
   type Invitation,
   type Member,
 } from '~/lib/members-form';
-import type { Page, Role } from '~/lib/types';
+import type { Role } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, errorAttributes, Field, Input, PageHeader, Pager, Select, Table, Td, Toast } from '~/components/ui';
@@ -25,12 +25,10 @@ import { InvitationNotice } from '~/components/invitation-notice';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
-  const page = await loadApi<Page<Member>>(
+  const page = await loaded(
     request,
-    context,
-    apiPath(`/api/orgs/${params.orgId}/members`, {
-      limit: 100,
-      cursor: url.searchParams.get('cursor'),
+    api(context).GET('/api/orgs/{orgId}/members', {
+      params: { path: { orgId: params.orgId }, query: { limit: 100, cursor: url.searchParams.get('cursor') ?? undefined } },
     }),
   );
   return { page };
@@ -46,17 +44,18 @@ type MemberOutcome = ActionOutcome & {
 export async function action({ request, context, params }: Route.ActionArgs): Promise<MemberOutcome> {
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
-  const base = `/api/orgs/${params.orgId}/members`;
+  const path = { orgId: params.orgId };
 
   if (intent === 'add') {
     const values = readAddMember(form);
     const fieldErrors = validateAddMember(values);
     if (Object.keys(fieldErrors).length) return { ok: false, intent, message: 'Check the highlighted fields.', fieldErrors, values };
-    const res = await callApi<{ email: string; invitation: Invitation }>(context, 'POST', base, {
-      email: values.email,
-      role: values.role,
-      ...(values.name ? { name: values.name } : {}),
-    });
+    const res = await settled(
+      api(context).POST('/api/orgs/{orgId}/members', {
+        params: { path },
+        body: { email: values.email, role: values.role as Role, ...(values.name ? { name: values.name } : {}) },
+      }),
+    );
     if (res.ok) {
       const { invitation } = res.data;
       return {
@@ -77,11 +76,13 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
   if (intent === 'role') {
     const role = form.get('role');
     if (!isRole(role)) return { ok: false, intent, userId, message: 'Choose a role.' };
-    const res = await callApi(context, 'PATCH', `${base}/${userId}`, { role });
+    const res = await settled(
+      api(context).PATCH('/api/orgs/{orgId}/members/{userId}', { params: { path: { ...path, userId } }, body: { role } }),
+    );
     return { ...outcome(request, res, `${email} is now ${roleLabel(role)}`, intent), userId };
   }
   if (intent === 'remove') {
-    const res = await callApi(context, 'DELETE', `${base}/${userId}`);
+    const res = await settled(api(context).DELETE('/api/orgs/{orgId}/members/{userId}', { params: { path: { ...path, userId } } }));
     return { ...outcome(request, res, `Removed ${email} from the organization`, intent), userId };
   }
   return { ok: false, intent, message: 'Unknown action.' };

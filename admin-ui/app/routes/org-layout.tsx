@@ -1,15 +1,15 @@
 import { NavLink, Outlet, useRouteLoaderData } from 'react-router';
 import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/org-layout';
-import { loadApi } from '~/lib/api.server';
-import { can, type Me, type Org } from '~/lib/types';
+import { api, loaded } from '~/lib/api.server';
+import { can } from '~/lib/types';
 import { StatusBadge } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const [org, me] = await Promise.all([
-    loadApi<Org>(request, context, `/api/orgs/${params.orgId}`),
-    loadApi<Me>(request, context, '/api/auth/me'),
+    loaded(request, api(context).GET('/api/orgs/{orgId}', { params: { path: { orgId: params.orgId } } })),
+    loaded(request, api(context).GET('/api/auth/me')),
   ]);
   const platformOwner = me.user.platformRole === 'platform_owner';
   const membership = me.memberships.find((m) => m.organizationId === params.orgId);

@@ -1,7 +1,7 @@
 import { useSearchParams } from 'react-router';
 import type { Route } from './+types/org-logs';
-import { apiPath, loadApi } from '~/lib/api.server';
-import type { Integration, LogLine, Page, Run } from '~/lib/types';
+import { api, loaded } from '~/lib/api.server';
+import type { LogLine, Page } from '~/lib/types';
 import { describeError } from '~/root';
 import { LiveIndicator, LogList, useAutoRefresh } from '~/components/log-list';
 import { LogFilters, parseLogFilters, withCursor, withoutCursor } from '~/components/log-filters';
@@ -12,25 +12,28 @@ const PAGE_SIZE = 100;
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const filters = parseLogFilters(url.searchParams);
-  const org = `/api/orgs/${params.orgId}`;
+  const path = { orgId: params.orgId };
   const [page, integrations, running, queued] = await Promise.all([
     filters.hasErrors
       ? ({ items: [], nextCursor: null } satisfies Page<LogLine>)
-      : loadApi<Page<LogLine>>(
+      : loaded(
           request,
-          context,
-          apiPath(`${org}/logs`, { ...filters.query, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor') }),
+          api(context).GET('/api/orgs/{orgId}/logs', {
+            params: { path, query: { ...filters.query, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor') ?? undefined } },
+          }),
         ),
-    loadApi<Page<Integration>>(request, context, apiPath(`${org}/integrations`, { limit: 200 })),
-    loadApi<Page<Run>>(
+    loaded(request, api(context).GET('/api/orgs/{orgId}/integrations', { params: { path, query: { limit: 200 } } })),
+    loaded(
       request,
-      context,
-      apiPath(`${org}/runs`, { integrationId: filters.query.integrationId, status: 'running', limit: 1 }),
+      api(context).GET('/api/orgs/{orgId}/runs', {
+        params: { path, query: { integrationId: filters.query.integrationId, status: 'running', limit: 1 } },
+      }),
     ),
-    loadApi<Page<Run>>(
+    loaded(
       request,
-      context,
-      apiPath(`${org}/runs`, { integrationId: filters.query.integrationId, status: 'queued', limit: 1 }),
+      api(context).GET('/api/orgs/{orgId}/runs', {
+        params: { path, query: { integrationId: filters.query.integrationId, status: 'queued', limit: 1 } },
+      }),
     ),
   ]);
   return {

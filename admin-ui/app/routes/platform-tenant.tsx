@@ -1,12 +1,9 @@
 import { Link, useFetcher } from 'react-router';
 import type { Route } from './+types/platform-tenant';
-import { apiPath, loadApi, type ActionOutcome } from '~/lib/api.server';
-import type { AuditEvent } from '~/lib/audit';
+import { api, loaded, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, formatDuration, formatNumber, formatRelative, roleLabel } from '~/lib/format';
-import type { Member } from '~/lib/members-form';
 import { failureRate, type Tenant } from '~/lib/platform';
 import { changeTenantStatus } from '~/lib/platform.server';
-import type { Integration, Org, Page, Run } from '~/lib/types';
 import { AuditTable } from '~/components/audit-table';
 import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
@@ -15,9 +12,9 @@ import { useToast } from '~/components/use-toast';
 
 /** The tenant's health row: the tenants list has no single-tenant route, so page through it (by slug). */
 async function findTenant(request: Request, context: Route.LoaderArgs['context'], orgId: string): Promise<Tenant | null> {
-  let cursor: string | null = null;
+  let cursor: string | undefined;
   for (let i = 0; i < 50; i++) {
-    const page: Page<Tenant> = await loadApi<Page<Tenant>>(request, context, apiPath('/api/platform/tenants', { limit: 200, cursor }));
+    const page = await loaded(request, api(context).GET('/api/platform/tenants', { params: { query: { limit: 200, cursor } } }));
     const found = page.items.find((t) => t.organization.id === orgId);
     if (found || !page.nextCursor) return found ?? null;
     cursor = page.nextCursor;
@@ -26,16 +23,16 @@ async function findTenant(request: Request, context: Route.LoaderArgs['context']
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const org = `/api/orgs/${params.orgId}`;
+  const path = { orgId: params.orgId };
   // First the platform-only call, so anyone but the Platform Owner gets its 403 on the error page.
   const tenant = await findTenant(request, context, params.orgId);
   const [organization, integrations, runs, failures, audit, members] = await Promise.all([
-    loadApi<Org & { createdAt?: string }>(request, context, org),
-    loadApi<Page<Integration>>(request, context, apiPath(`${org}/integrations`, { limit: 100 })),
-    loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { limit: 15 })),
-    loadApi<Page<Run>>(request, context, apiPath(`${org}/runs`, { status: 'failed', limit: 8 })),
-    loadApi<Page<AuditEvent>>(request, context, apiPath(`${org}/audit`, { limit: 15 })),
-    loadApi<Page<Member>>(request, context, apiPath(`${org}/members`, { limit: 200 })),
+    loaded(request, api(context).GET('/api/orgs/{orgId}', { params: { path } })),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/integrations', { params: { path, query: { limit: 100 } } })),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/runs', { params: { path, query: { limit: 15 } } })),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/runs', { params: { path, query: { status: 'failed', limit: 8 } } })),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/audit', { params: { path, query: { limit: 15 } } })),
+    loaded(request, api(context).GET('/api/orgs/{orgId}/members', { params: { path, query: { limit: 200 } } })),
   ]);
   return { tenant, organization, integrations, runs, failures, audit, members, now: Date.now() };
 }

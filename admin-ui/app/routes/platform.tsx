@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/platform';
-import { apiPath, callApi, formOutcome, loadApi, outcome, type ActionOutcome } from '~/lib/api.server';
-import { parseAuditFilters, type AuditEvent } from '~/lib/audit';
+import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
+import { parseAuditFilters } from '~/lib/audit';
 import { formatDateTime, formatNumber, formatRelative } from '~/lib/format';
 import type { Invitation } from '~/lib/members-form';
 import {
@@ -14,11 +14,9 @@ import {
   validateCreateOrg,
   type CreateOrgErrors,
   type CreateOrgValues,
-  type Tenant,
   type VerifyResult,
 } from '~/lib/platform';
 import { changeTenantStatus } from '~/lib/platform.server';
-import type { Page } from '~/lib/types';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { InvitationNotice } from '~/components/invitation-notice';
 import { RouteError } from '~/components/route-error';
@@ -44,21 +42,14 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const filters = parseAuditFilters(url.searchParams);
   // The tenants call comes first: anyone but the Platform Owner gets its 403 on the error page.
-  const tenants = await loadApi<Page<Tenant>>(
+  const tenants = await loaded(
     request,
-    context,
-    apiPath('/api/platform/tenants', {
-      limit: 100,
-      cursor: url.searchParams.get('tenants'),
-    }),
+    api(context).GET('/api/platform/tenants', { params: { query: { limit: 100, cursor: url.searchParams.get('tenants') ?? undefined } } }),
   );
-  const audit = await loadApi<Page<AuditEvent>>(
+  const audit = await loaded(
     request,
-    context,
-    apiPath('/api/platform/audit', {
-      ...filters.query,
-      limit: 25,
-      cursor: url.searchParams.get('cursor'),
+    api(context).GET('/api/platform/audit', {
+      params: { query: { ...filters.query, limit: 25, cursor: url.searchParams.get('cursor') ?? undefined } },
     }),
   );
   const actors = new Map<string, string>();
@@ -85,7 +76,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Pl
   const intent = String(form.get('intent') ?? '');
   if (intent === 'status') return changeTenantStatus(request, context, form);
   if (intent === 'verify') {
-    const res = await callApi<VerifyResult>(context, 'GET', '/api/platform/audit/verify');
+    const res = await settled(api(context).GET('/api/platform/audit/verify'));
     if (!res.ok) return outcome(request, res, '', intent);
     const v = res.data;
     return {
@@ -99,12 +90,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Pl
     const values = readCreateOrg(form);
     const fieldErrors = validateCreateOrg(values);
     if (Object.keys(fieldErrors).length) return { ok: false, intent, message: 'Check the highlighted fields.', values, fieldErrors };
-    const res = await callApi<Tenant['organization'] & { superAdmin: { email: string; invitation: Invitation } }>(
-      context,
-      'POST',
-      '/api/orgs',
-      values,
-    );
+    const res = await settled(api(context).POST('/api/orgs', { body: values }));
     if (res.ok) {
       const { superAdmin } = res.data;
       return {

@@ -2,19 +2,15 @@ import { useMemo } from 'react';
 import { Form, Link, NavLink, Outlet, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/signed-in-layout';
-import { loadApi } from '~/lib/api.server';
+import { api, loaded } from '~/lib/api.server';
 import { takeFlash } from '~/lib/flash.server';
 import { roleLabel } from '~/lib/format';
-import type { Me, Org } from '~/lib/types';
 import { SyncStatus } from '~/components/sync-status';
 import { Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const [me, orgs] = await Promise.all([
-    loadApi<Me>(request, context, '/api/auth/me'),
-    loadApi<{ items: Org[] }>(request, context, '/api/orgs'),
-  ]);
+  const [me, orgs] = await Promise.all([loaded(request, api(context).GET('/api/auth/me')), loaded(request, api(context).GET('/api/orgs'))]);
   return { me, orgs: orgs.items, flash: takeFlash(request, context), now: Date.now() };
 }
 

@@ -1,5 +1,5 @@
 import type { Route } from './+types/sync-status';
-import { callApi, outcome } from '~/lib/api.server';
+import { api, outcome, settled } from '~/lib/api.server';
 import { loadSyncStatus } from '~/lib/sync-status.server';
 
 /** The sync status widget's data (GET, polled every 30 s) and its "Sync all" action (POST). */
@@ -13,7 +13,7 @@ export async function loader({ context, params }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context, params }: Route.ActionArgs) {
-  const res = await callApi<{ total: number; queued: number }>(context, 'POST', `/api/orgs/${params.orgId}/sync-all`);
+  const res = await settled(api(context).POST('/api/orgs/{orgId}/sync-all', { params: { path: { orgId: params.orgId } } }));
   const queued = res.ok ? res.data.queued : 0;
   const total = res.ok ? res.data.total : 0;
   const message = queued === 0 && total > 0 ? `All ${total} syncs are already running or queued` : `Queued ${queued} of ${total} syncs`;
