@@ -49,7 +49,6 @@ export async function buildReport(db: Db, plan: ExportPlan): Promise<ReportConte
 
     const status = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<ChartStatus, number>;
     for (const row of perDay) status[row.status as ChartStatus] += row.n;
-    const runTotal = totals.runs ?? 0;
 
     const tables: ReportTable[] = [];
     const truncated: EntityName[] = [];
@@ -64,67 +63,94 @@ export async function buildReport(db: Db, plan: ExportPlan): Promise<ReportConte
       rangeLabel: rangeLabel(plan),
       generatedAt: `${plan.generatedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
       generatedBy: plan.generatedBy,
-      figures: [
-        {
-          label: 'Integrations',
-          value: fmt(health.length),
-          detail: `${health.filter((i) => i.status === 'ACTIVE').length} active · ${health.filter((i) => i.status === 'ERROR').length} in error`,
-        },
-        { label: 'Runs', value: fmt(runTotal), detail: `${fmt(status.succeeded)} succeeded · ${fmt(status.failed)} failed` },
-        { label: 'Success rate', value: pct(status.succeeded, status.succeeded + status.failed), detail: 'of finished runs' },
-        { label: 'Failed runs', value: fmt(status.failed) },
-        { label: 'Records changed', value: fmt(totals.records ?? 0) },
-        {
-          label: 'Log entries',
-          value: fmt(totals.logs ?? 0),
-          detail: `${fmt(levels.error ?? 0)} errors · ${fmt(levels.warn ?? 0)} warnings`,
-        },
-        ...(totals.audit !== undefined ? [{ label: 'Audit events', value: fmt(totals.audit) }] : []),
-      ],
+      figures: summaryFigures(health, status, totals, levels),
       chart: chartBuckets(plan, perDay),
-      health: {
-        title: 'Integrations and their health',
-        columns: [
-          'Integration',
-          'Provider',
-          'Status',
-          'Runs in range',
-          'Succeeded',
-          'Failed',
-          'Success rate',
-          'Errors (consecutive)',
-          'Last sync',
-          'Last error',
-        ],
-        rows: health.map((i) => [
-          i.name,
-          i.provider,
-          i.status,
-          i.runs,
-          i.succeeded,
-          i.failed,
-          pct(i.succeeded, i.succeeded + i.failed),
-          i.error_count,
-          when(i.last_sync_at),
-          clip(i.last_error),
-        ]),
-        total: health.length,
-        cappedNote: 'Every integration as it is now; runs are counted within the range.',
-      },
-      failures: {
-        title: 'Recent failures',
-        columns: ['Queued', 'Finished', 'Integration', 'Resource', 'Trigger', 'Reason'],
-        rows: failures.map((f) => [when(f.created_at), when(f.finished_at), f.integration_name, f.resource, f.trigger, clip(f.error, 400)]),
-        total: status.failed,
-        cappedNote: status.failed > failures.length ? `The ${failures.length} most recent of ${fmt(status.failed)} failed runs.` : null,
-      },
+      health: healthTable(health),
+      failures: failuresTable(failures, status.failed),
       tables,
-      csvUrl:
-        `/api/orgs/${orgId}/export?format=csv&entities=${plan.entities.join(',')}` +
-        `${plan.startDate ? `&startDate=${plan.startDate}` : ''}${plan.endDate ? `&endDate=${plan.endDate}` : ''}`,
+      csvUrl: csvExportUrl(plan),
     };
     return { document: reportDocument(data), totals: Object.fromEntries(plan.entities.map((e) => [e, totals[e] ?? 0])), truncated };
   });
+}
+
+type Health = Awaited<ReturnType<typeof repo.integrationHealth>>;
+
+/** The figures at the top of the report: integrations, runs and their success rate, records changed, log entries (and audit events when exported). */
+function summaryFigures(
+  health: Health,
+  status: Record<ChartStatus, number>,
+  totals: Partial<Record<EntityName, number>>,
+  levels: Awaited<ReturnType<typeof repo.logLevelCounts>>,
+): ReportData['figures'] {
+  return [
+    {
+      label: 'Integrations',
+      value: fmt(health.length),
+      detail: `${health.filter((i) => i.status === 'ACTIVE').length} active · ${health.filter((i) => i.status === 'ERROR').length} in error`,
+    },
+    { label: 'Runs', value: fmt(totals.runs ?? 0), detail: `${fmt(status.succeeded)} succeeded · ${fmt(status.failed)} failed` },
+    { label: 'Success rate', value: pct(status.succeeded, status.succeeded + status.failed), detail: 'of finished runs' },
+    { label: 'Failed runs', value: fmt(status.failed) },
+    { label: 'Records changed', value: fmt(totals.records ?? 0) },
+    {
+      label: 'Log entries',
+      value: fmt(totals.logs ?? 0),
+      detail: `${fmt(levels.error ?? 0)} errors · ${fmt(levels.warn ?? 0)} warnings`,
+    },
+    ...(totals.audit !== undefined ? [{ label: 'Audit events', value: fmt(totals.audit) }] : []),
+  ];
+}
+
+function healthTable(health: Health): ReportTable {
+  return {
+    title: 'Integrations and their health',
+    columns: [
+      'Integration',
+      'Provider',
+      'Status',
+      'Runs in range',
+      'Succeeded',
+      'Failed',
+      'Success rate',
+      'Errors (consecutive)',
+      'Last sync',
+      'Last error',
+    ],
+    rows: health.map((i) => [
+      i.name,
+      i.provider,
+      i.status,
+      i.runs,
+      i.succeeded,
+      i.failed,
+      pct(i.succeeded, i.succeeded + i.failed),
+      i.error_count,
+      when(i.last_sync_at),
+      clip(i.last_error),
+    ]),
+    total: health.length,
+    cappedNote: 'Every integration as it is now; runs are counted within the range.',
+  };
+}
+
+/** The most recent failed runs (at most FAILURE_ROWS) of the `failedTotal` in range. */
+function failuresTable(failures: Awaited<ReturnType<typeof repo.recentFailures>>, failedTotal: number): ReportTable {
+  return {
+    title: 'Recent failures',
+    columns: ['Queued', 'Finished', 'Integration', 'Resource', 'Trigger', 'Reason'],
+    rows: failures.map((f) => [when(f.created_at), when(f.finished_at), f.integration_name, f.resource, f.trigger, clip(f.error, 400)]),
+    total: failedTotal,
+    cappedNote: failedTotal > failures.length ? `The ${failures.length} most recent of ${fmt(failedTotal)} failed runs.` : null,
+  };
+}
+
+/** The same selection as a CSV export: the report's tables are capped, the CSV is not. */
+function csvExportUrl(plan: ExportPlan): string {
+  return (
+    `/api/orgs/${plan.organization.id}/export?format=csv&entities=${plan.entities.join(',')}` +
+    `${plan.startDate ? `&startDate=${plan.startDate}` : ''}${plan.endDate ? `&endDate=${plan.endDate}` : ''}`
+  );
 }
 
 function rangeLabel(plan: ExportPlan): string {

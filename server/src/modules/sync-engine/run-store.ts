@@ -15,7 +15,8 @@ export const FAILURES_BEFORE_ERROR = 3;
  * What a run records in the database, one transaction per step, in the run's organization scope (claims of
  * any organization's runs: the platform scope): its claim, each page's records together with the run's counters,
  * resume cursor and logs, and its end on the run, the sync and the integration. The only part of the sync engine
- * that reads or writes tables; the SQL is in the repos of the modules that own them (runs, syncs, integrations).
+ * that reads or writes tables; the SQL is in the repos of the modules that own them (runs, syncs, integrations),
+ * and, for the synced records themselves, which only the engine writes, in records-writer.ts.
  */
 export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number }) {
   const staleBefore = () => new Date(Date.now() - staleRunMs);
