@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { AuditEventRow } from '../../../../db/schema.js';
 import { GENESIS_HASH } from './audit-chain.js';
+import type { AuditAction } from './audit.schemas.js';
 
 export interface AuditFilters {
   organizationId?: string;
-  action?: string;
+  action?: AuditAction;
   actorId?: string;
   from?: Date;
   to?: Date;
