@@ -1,7 +1,7 @@
 /**
  * Scheduler benchmark: 1,000 syncs (100 organizations × 10 Stripe integrations, one sync each) all due
  * in the same minute, two real worker processes (`node --import tsx server/src/main.ts --role worker`,
- * as test/integration/worker-reliability.test.ts starts them) on a fresh Postgres database. Reports, from
+ * as test/integration/modules/scheduler/worker-reliability.test.ts starts them) on a fresh Postgres database. Reports, from
  * sync_runs, the dispatch lag (created_at − scheduled_for: when a worker turned the slot into a queued
  * run) and the start lag (started_at − scheduled_for: when a worker's run pool claimed the run and it
  * began), sync jobs fired per worker, and checks one run per (sync, slot).

@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { checkDatabaseConnection, redactDatabaseUrl } from '../../db/client.js';
-import { freePort } from '../helpers/net.js';
-import { runScript } from '../helpers/run-script.js';
-import { answers, isRunning, serverEnv, startServer, type ServerProcess } from '../helpers/server-process.js';
-import { waitUntil } from '../helpers/wait-until.js';
+import { checkDatabaseConnection, redactDatabaseUrl } from '../../../db/client.js';
+import { freePort } from '../../helpers/net.js';
+import { runScript } from '../../helpers/run-script.js';
+import { answers, isRunning, serverEnv, startServer, type ServerProcess } from '../../helpers/server-process.js';
+import { waitUntil } from '../../helpers/wait-until.js';
 
 /**
  * Start-up and shutdown of the real server process: one process per embedded data folder, a helpful

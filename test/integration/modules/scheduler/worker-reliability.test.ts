@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
-import { buildApp } from '../../server/src/app.js';
-import { createTestApp, DEMO_PASSWORD, testConfig, type TestContext } from '../helpers/app.js';
-import { usingPostgres } from '../helpers/database.js';
-import { waitUntil } from '../helpers/wait-until.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
-import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
+import { buildApp } from '../../../../server/src/app.js';
+import { createTestApp, DEMO_PASSWORD, testConfig, type TestContext } from '../../../helpers/app.js';
+import { usingPostgres } from '../../../helpers/database.js';
+import { waitUntil } from '../../../helpers/wait-until.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../helpers/worker-process.js';
+import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
 
 /**
  * Real worker processes (`tsx server/src/main.ts` with ROLE=worker) on the test database, against fake
