@@ -10,8 +10,9 @@
  *   server/src/providers/        the declarative provider catalog: only providers and lib
  *   server/src/config.ts         the configuration: only lib
  *   server/src/modules/<domain>/ routes → services → repos: lib, providers, config, db, and other domains'
- *                                schemas, services and repos, as long as no cycle between folders results
- *                                (no-folder-cycle); never plugins, the seed or the composition root
+ *                                schemas, services and ports (*.port.ts), as long as no cycle between folders
+ *                                results (no-folder-cycle); never another domain's repos (repos-stay-in-their-
+ *                                module), plugins, the seed or the composition root
  *   server/src/seed/             the demo data: modules, lib, db
  *   server/src/plugins/          Fastify plugins: lib, config; whatever they need from a domain (the actor
  *                                lookup, the demo logins) is injected by buildApp, never imported
@@ -81,6 +82,22 @@ module.exports = {
       comment: "Route files are registered by the composition root; another domain imports a domain's *.schemas.ts, never its routes.",
       from: { path: '^server/src/modules/([^/]+)/' },
       to: { path: '^server/src/modules/[^/]+/.+\\.routes\\.ts$', pathNot: '^server/src/modules/$1/' },
+    },
+    {
+      name: 'repos-stay-in-their-module',
+      severity: 'error',
+      comment:
+        "A domain's *.repo.ts is its private SQL. Another domain uses its service, or its narrow port for work inside a " +
+        'transaction of its own (e.g. integrations/integrations.port.ts), so no module depends on the tables and queries of another.',
+      from: { path: '^server/src/modules/([^/]+)/' },
+      to: { path: '^server/src/modules/[^/]+/[^/]+\\.repo\\.ts$', pathNot: '^server/src/modules/$1/' },
+    },
+    {
+      name: 'repos-only-from-their-module',
+      severity: 'error',
+      comment: "Nothing outside server/src/modules imports a domain's *.repo.ts (the seed and scripts go through services and ports).",
+      from: { pathNot: '^server/src/modules/' },
+      to: { path: '^server/src/modules/.+\\.repo\\.ts$' },
     },
     {
       name: 'routes-only-from-the-root',

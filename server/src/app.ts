@@ -13,7 +13,7 @@ import { ACCESS_COOKIE } from './lib/session-cookies.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import adminUiPlugin from './plugins/admin-ui/index.js';
-import { createServices } from './services.js';
+import { createServices, type ApiServices } from './services.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { ssoRoutes } from './modules/auth/sso.routes.js';
@@ -102,7 +102,13 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   // Limits are applied explicitly (per IP on login, per account, per user, per organization) with
   // createRateLimit; the store is Redis when configured so every API instance shares the counters.
   await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'linkyard-rl:' } : {}) });
-  const services = createServices({ db, config, signAccessToken: (claims) => app.jwt.sign(claims), logger: app.log });
+  // An app built from a worker's configuration (tests) still executes runs itself, as `all` does.
+  const services = createServices(config.role === 'api' ? 'api' : 'all', {
+    db,
+    config,
+    signAccessToken: (claims) => app.jwt.sign(claims),
+    logger: app.log,
+  });
   app.decorate('services', services);
 
   // The access plugin goes first so its onRoute hook sees (and accounts for) every later route.
@@ -123,18 +129,16 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(exportsRoutes, { exports: services.exports });
   // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
   await adminUiPlugin(app, { config, demoLogins: DEMO_LOGINS });
-  // onClose hooks run last-registered first: the scheduler drains its running jobs (agenda.drain), runs
-  // in flight in this process finish, then the provider HTTP client closes; main.ts closes the database.
-  app.addHook('onClose', async () => services.http.close());
-  app.addHook('onClose', async () => services.executor.drain());
-  app.addHook('onClose', async () => services.scheduler.close());
+  // The scheduler drains its running jobs (agenda.drain), runs in flight in this process finish, then the provider
+  // HTTP client and the PDF browser close (services.ts); main.ts closes the database.
+  app.addHook('onClose', async () => services.close());
 
   return app;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    services: ReturnType<typeof createServices>;
+    services: ApiServices;
   }
 }
 

@@ -13,22 +13,44 @@ import { createRunExecutor } from './modules/sync-engine/run-executor.js';
 import { createSourceOpener } from './modules/sync-engine/connectors.js';
 import { createOAuthService } from './modules/oauth/oauth.service.js';
 import { createExportsService } from './modules/exports/exports.service.js';
+import { createPdfRenderer } from './modules/exports/pdf-browser.js';
 import { createScheduler } from './modules/scheduler/scheduler.js';
 import { createTokenManager } from './modules/oauth/token-manager.js';
+import { getProvider } from './providers/catalog.js';
 import type { AccessClaims } from './lib/context.js';
 import { createVault } from './lib/crypto/index.js';
-import { createAccessCache } from './lib/access-cache.js';
+import { ACCESS_CACHE_TTL_MS, createAccessCache } from './lib/access-cache.js';
 import { createSafeHttpClient } from './lib/safe-http/index.js';
 
-/** Every domain service, wired once per process; routes, scripts and jobs share them. */
 export interface ServiceDeps {
   db: Db;
   config: Config;
-  signAccessToken: (c: AccessClaims) => string;
   logger: FastifyBaseLogger;
 }
 
-export function createServices({ db, config, signAccessToken, logger }: ServiceDeps) {
+/** What serving the API adds: access tokens are signed by the API's JWT plugin. */
+export interface ApiServiceDeps extends ServiceDeps {
+  signAccessToken: (claims: AccessClaims) => string;
+}
+
+/**
+ * The services of a process, wired once and shared by its routes, jobs and scripts; which ones depends on the
+ * role (ROLE, docs/architecture.md):
+ * - `worker` fires schedules and executes runs: the sync engine and the scheduler, no domain services;
+ * - `api` serves the API and only enqueues: every domain service, no run executor (runs go to the workers);
+ * - `all` is both.
+ * `close()` closes everything the process opened, in order: the scheduler drains its running jobs
+ * (agenda.drain), runs in flight finish, then the provider HTTP client and the PDF browser close.
+ * The caller closes the database.
+ */
+export function createServices(role: 'worker', deps: ServiceDeps): WorkerServices;
+export function createServices(role: 'api' | 'all', deps: ApiServiceDeps): ApiServices;
+export function createServices(role: Config['role'], deps: ServiceDeps | ApiServiceDeps): WorkerServices | ApiServices {
+  return role === 'worker' ? createWorkerServices(deps) : createApiServices(role, deps as ApiServiceDeps);
+}
+
+/** What every role builds: secrets, outbound HTTP and OAuth tokens, and the run executor where runs execute. */
+function createEngine({ db, config, logger }: ServiceDeps, executesRuns: boolean) {
   const vault = createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious });
   // Every call to a provider goes through this client: private addresses refused, timeouts everywhere.
   const http = createSafeHttpClient({
@@ -37,36 +59,63 @@ export function createServices({ db, config, signAccessToken, logger }: ServiceD
     userAgent: 'Linkyard/0.1',
   });
   // Valid OAuth access tokens for provider calls (the sync engine's too): refreshes under a row lock.
-  const tokens = createTokenManager({ db, config, vault, http });
-  const accessCache = createAccessCache();
-  const executor = createRunExecutor({
-    db,
-    logger,
-    concurrency: config.worker.concurrency,
-    staleRunMs: config.worker.lockLifetimeMs,
-    openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }),
-  });
+  const tokens = createTokenManager({ db, config, vault, http, providers: getProvider });
+  const executor = executesRuns
+    ? createRunExecutor({
+        db,
+        logger,
+        concurrency: config.worker.concurrency,
+        staleRunMs: config.worker.lockLifetimeMs,
+        openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }),
+      })
+    : null;
   // Schedules live in Agenda's job store; services tell it after each commit that may change them.
   const scheduler = createScheduler({ db, config, executor, logger });
   return {
-    accessCache,
     vault,
     http,
     tokens,
-    integrations: createIntegrationsService(db, config, vault, scheduler),
-    oauth: createOAuthService({ db, config, vault, http, tokens }),
-    auth: createAuthService(db, config, signAccessToken, accessCache),
-    organizations: createOrganizationsService(db, accessCache, scheduler),
-    members: createMembersService(db, accessCache),
-    audit: createAuditService(db),
-    platform: createPlatformService(db),
-    exports: createExportsService(db, logger),
-    syncs: createSyncsService(db, scheduler),
-    // An API-only process hands queued runs to the workers; a worker (or `all`) executes them itself.
-    runs: createRunsService(db, config.role === 'api' ? scheduler.dispatcher : executor.dispatcher),
     executor,
     scheduler,
+    async close(): Promise<void> {
+      await scheduler.close();
+      await executor?.drain();
+      await http.close();
+    },
   };
 }
 
-export type Services = ReturnType<typeof createServices>;
+function createWorkerServices(deps: ServiceDeps) {
+  const engine = createEngine(deps, true);
+  return { ...engine, executor: engine.executor! };
+}
+
+function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
+  const { db, config, logger, signAccessToken } = deps;
+  const engine = createEngine(deps, role === 'all');
+  const { vault, http, tokens, executor, scheduler } = engine;
+  const accessCache = createAccessCache(ACCESS_CACHE_TTL_MS);
+  const exports = createExportsService({ db, logger, renderer: createPdfRenderer() });
+  return {
+    ...engine,
+    accessCache,
+    integrations: createIntegrationsService({ db, config, vault, scheduler }),
+    oauth: createOAuthService({ db, config, vault, http, tokens, providers: getProvider }),
+    auth: createAuthService({ db, config, signAccessToken, accessCache }),
+    organizations: createOrganizationsService({ db, accessCache, scheduler }),
+    members: createMembersService({ db, accessCache }),
+    audit: createAuditService({ db }),
+    platform: createPlatformService({ db }),
+    exports,
+    syncs: createSyncsService({ db, scheduler }),
+    // An API-only process hands queued runs to the workers; `all` executes them itself.
+    runs: createRunsService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
+    async close(): Promise<void> {
+      await engine.close();
+      await exports.close();
+    },
+  };
+}
+
+export type WorkerServices = ReturnType<typeof createWorkerServices>;
+export type ApiServices = ReturnType<typeof createApiServices>;

@@ -14,18 +14,9 @@ import { createServices } from './services.js';
  */
 export async function startWorker({ config, db }: { config: Config; db: Db }) {
   const server = Fastify({ logger: loggerOptions(config.logLevel) });
-  const services = createServices({
-    db,
-    config,
-    logger: server.log,
-    signAccessToken: () => {
-      throw new Error('a worker signs no access tokens');
-    },
-  });
+  const services = createServices('worker', { db, config, logger: server.log });
   await server.register(healthRoutes, { db });
-  server.addHook('onClose', async () => services.http.close());
-  server.addHook('onClose', async () => services.executor.drain());
-  server.addHook('onClose', async () => services.scheduler.close());
+  server.addHook('onClose', async () => services.close());
   await services.scheduler.start();
   await server.listen({ host: config.host, port: config.port });
   return server;

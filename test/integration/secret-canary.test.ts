@@ -33,7 +33,7 @@ import t from 'tap';
 import { buildApp } from '../../server/src/app.js';
 import { inScope } from '../../server/src/lib/db-scope.js';
 import { loggerOptions } from '../../server/src/lib/logger.js';
-import { secretContext, tokenContext } from '../../server/src/modules/integrations/integrations.service.js';
+import { secretContext, tokenContext } from '../../server/src/modules/integrations/integrations.port.js';
 import { seedDemo } from '../../server/src/seed/demo.js';
 import { followAuthorization, startOidcServer } from '../fixtures/oidc-server.js';
 import { DEMO_PASSWORD, testConfig } from '../helpers/app.js';

@@ -6,8 +6,8 @@ import type { ActorRow } from './context.js';
  * revocation, membership and organization status), keyed by (user, session family, organization).
  *
  * Why: that lookup is one of the four database round trips of every tenant request, and the same
- * caller asks again within milliseconds. Why it is safe: entries live at most `ttlMs` (1 s by
- * default), and every change that narrows access made through this process (logout, refresh-token
+ * caller asks again within milliseconds. Why it is safe: entries live at most `ttlMs` (1 s:
+ * ACCESS_CACHE_TTL_MS), and every change that narrows access made through this process (logout, refresh-token
  * reuse, member role change or removal, suspension) drops the affected entries at once; a change made
  * through another instance takes effect there within the TTL.
  *
@@ -23,6 +23,8 @@ export interface AccessCache {
 }
 
 const MAX_ENTRIES = 10_000;
+/** Long enough to serve a caller's burst of requests, short enough that another instance's change applies at once. */
+export const ACCESS_CACHE_TTL_MS = 1000;
 
 interface Entry {
   row: ActorRow;
@@ -32,7 +34,7 @@ interface Entry {
 
 const disabled: AccessCache = { get: () => undefined, set() {}, forgetUser() {}, forgetOrganization() {} };
 
-export function createAccessCache(ttlMs = 1000): AccessCache {
+export function createAccessCache(ttlMs: number): AccessCache {
   if (ttlMs <= 0) return disabled; // lru-cache reads a ttl of 0 as "never expires"
   const entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: ttlMs });
   const key = (userId: string, sid: string, orgId: string | null) => `${userId}|${sid}|${orgId ?? ''}`;

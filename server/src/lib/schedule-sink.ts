@@ -13,10 +13,3 @@ export interface ScheduleSink {
   integrationChanged(orgId: string, integrationId: string): Promise<void>;
   organizationChanged(orgId: string): Promise<void>;
 }
-
-/** For callers that schedule nothing (scripts); the worker's reconciliation picks their changes up. */
-export const noScheduling: ScheduleSink = {
-  syncChanged: async () => {},
-  integrationChanged: async () => {},
-  organizationChanged: async () => {},
-};

@@ -3,7 +3,7 @@ import type { IntegrationStatus, LogLevel, RunStatus } from '../../../db/schema.
 import { secretHint, type Vault } from '../lib/crypto/index.js';
 import { inScope, type Tx } from '../lib/db-scope.js';
 import { uuidv7 } from '../lib/ids.js';
-import { secretContext, tokenContext } from '../modules/integrations/integrations.service.js';
+import { secretContext, tokenContext } from '../modules/integrations/integrations.port.js';
 import { contentHash } from '../modules/sync-engine/records-writer.js';
 import { nextRunAt } from '../modules/syncs/schedule.js';
 import { compileMappings, type FieldMapping } from '../modules/syncs/mappings.js';

@@ -164,7 +164,7 @@ async function main() {
     const t0 = performance.now();
 
     const started = await api('POST', `/api/orgs/${orgId}/syncs/${syncId}/runs`);
-    await app.services.executor.drain();
+    await app.services.executor!.drain();
 
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);

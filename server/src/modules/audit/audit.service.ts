@@ -105,7 +105,7 @@ function parseFilters(q: AuditQuery) {
 
 const cursorOf = (r: AuditEventRow) => [r.at.toISOString(), r.id];
 
-export function createAuditService(db: Db) {
+export function createAuditService({ db }: { db: Db }) {
   return {
     /** One organization's trail (Admin and above of that org; Platform Owner). */
     async listForOrg(ctx: RequestContext, orgId: string, q: AuditQuery): Promise<Page<AuditEventView>> {

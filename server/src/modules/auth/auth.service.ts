@@ -3,13 +3,12 @@ import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import type { AccessClaims, ActorRow, RequestContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import { BadRequest, Unauthorized } from '../../lib/errors.js';
+import { Unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, newOpaqueToken, sha256, verifyPassword } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
-import * as invitationsRepo from '../organizations/invitations.repo.js';
-import * as membersRepo from '../organizations/members.repo.js';
+import { acceptInvitation, openInvitation } from '../organizations/invitations.js';
 import * as repo from './auth.repo.js';
 import type * as S from './auth.schemas.js';
 
@@ -29,7 +28,16 @@ async function loadProfile(db: Db, userId: string) {
   };
 }
 
-export function createAuthService(db: Db, config: Config, signAccessToken: (claims: AccessClaims) => string, accessCache: AccessCache) {
+export interface AuthServiceDeps {
+  db: Db;
+  config: Pick<Config, 'passwordHashCost' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
+  /** Signs an access token (the API's JWT plugin): only processes that serve the API sign in anyone. */
+  signAccessToken: (claims: AccessClaims) => string;
+  /** Forgotten for a user when their sessions end or their memberships change. */
+  accessCache: AccessCache;
+}
+
+export function createAuthService({ db, config, signAccessToken, accessCache }: AuthServiceDeps) {
   const profile = (userId: string) => loadProfile(db, userId);
 
   async function issueTokens(userId: string, familyId: string, ctx: RequestContext) {
@@ -142,16 +150,13 @@ export function createAuthService(db: Db, config: Config, signAccessToken: (clai
  */
 async function joinByInvitation(
   tx: Tx,
-  config: Config,
+  config: AuthServiceDeps['config'],
   token: string,
   password: string,
   name: string | undefined,
   ctx: RequestContext,
 ): Promise<string> {
-  const invitation = await invitationsRepo.lockInvitationByToken(tx, sha256(token));
-  if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
-    throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
-  }
+  const invitation = await openInvitation(tx, token);
   const existing = await repo.findUserByEmail(tx, invitation.email);
   let userId: string;
   if (!existing) {
@@ -170,8 +175,7 @@ async function joinByInvitation(
   } else {
     throw new Unauthorized(`${invitation.email} already has a Linkyard account: enter its current password to accept this invitation`);
   }
-  await membersRepo.insertMembershipIfAbsent(tx, invitation.organization_id, userId, invitation.role);
-  await invitationsRepo.markAccepted(tx, invitation.id, userId);
+  await acceptInvitation(tx, invitation, userId);
   await recordAudit(
     tx,
     { ...ctx, actor: actorStub({ id: userId, email: invitation.email }) },

@@ -12,7 +12,7 @@ import { parseExportQuery, type ExportQuery } from './export-query.js';
 import { ExportRun, STREAM_HIGH_WATER_MARK, type ExportOutcome, type ExportPlan } from './export-run.js';
 import * as repo from './exports.repo.js';
 import { jsonExport } from './json-export.js';
-import { createPdfRenderer, type PdfRenderer } from './pdf-browser.js';
+import type { PdfRenderer } from './pdf-browser.js';
 import { buildReport } from './pdf-report.js';
 
 /**
@@ -35,7 +35,14 @@ const CONTENT_TYPES = {
   pdf: 'application/pdf',
 };
 
-export function createExportsService(db: Db, logger: FastifyBaseLogger, renderer: PdfRenderer = createPdfRenderer()) {
+export interface ExportsServiceDeps {
+  db: Db;
+  logger: FastifyBaseLogger;
+  /** Renders PDF reports in the shared headless browser; closed with the service. */
+  renderer: PdfRenderer;
+}
+
+export function createExportsService({ db, logger, renderer }: ExportsServiceDeps) {
   async function audit(ctx: RequestContext, run: ExportRun, outcome: ExportOutcome, error?: unknown): Promise<void> {
     const { plan } = run;
     const log = {

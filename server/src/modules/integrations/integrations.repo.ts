@@ -58,9 +58,14 @@ export async function deleteIntegration(tx: Tx, orgId: string, id: string) {
   await tx.deleteFrom('integrations').where('organization_id', '=', orgId).where('id', '=', id).execute();
 }
 
-/** Forgets the integration's OAuth tokens (disconnect, or its credentials now go somewhere else). */
-export async function deleteConnection(tx: Tx, orgId: string, integrationId: string) {
-  await tx.deleteFrom('connections').where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
+/** Forgets the integration's OAuth tokens (disconnect, or its credentials now go somewhere else); returns whether it had any. */
+export async function deleteConnection(tx: Tx, orgId: string, integrationId: string): Promise<boolean> {
+  const deleted = await tx
+    .deleteFrom('connections')
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .executeTakeFirst();
+  return deleted.numDeletedRows > 0n;
 }
 
 export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string) {
@@ -71,10 +76,6 @@ export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string
     .where(sql`lower(name)`, '=', name.toLowerCase());
   if (exceptId) q = q.where('id', '!=', exceptId);
   return q.executeTakeFirst();
-}
-
-export function hasConnection(tx: Tx, integrationId: string) {
-  return tx.selectFrom('connections').select('integration_id').where('integration_id', '=', integrationId).executeTakeFirst();
 }
 
 export async function insertConnection(tx: Tx, row: Insertable<ConnectionsTable>) {

@@ -9,7 +9,7 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
+import type { ScheduleSink } from '../../lib/schedule-sink.js';
 import { recordAudit } from '../audit/audit.service.js';
 import {
   checkCredentialDestinationChange,
@@ -19,6 +19,7 @@ import {
   providerOrBadRequest,
   SECRET_FIELD,
 } from './integration-input.js';
+import { secretContext } from './integrations.port.js';
 import * as repo from './integrations.repo.js';
 import type * as S from './integrations.schemas.js';
 
@@ -58,22 +59,6 @@ export function toIntegrationView(r: Row): IntegrationView {
     updatedAt: r.updated_at.toISOString(),
   };
 }
-
-/** Where an integration's secret lives, as the vault binds it: a copy elsewhere does not decrypt. */
-export const secretContext = (orgId: string, integrationId: string) => ({
-  organizationId: orgId,
-  table: 'integrations',
-  column: 'secret_encrypted',
-  rowId: integrationId,
-});
-
-/** Where a connection token's ciphertext lives; connect, refresh and the legacy import all seal with it. */
-export const tokenContext = (orgId: string, integrationId: string, column: 'access_token_encrypted' | 'refresh_token_encrypted') => ({
-  organizationId: orgId,
-  table: 'connections',
-  column,
-  rowId: integrationId,
-});
 
 /** The status an integration has when nothing is wrong: ready once it can authenticate. */
 function idleStatus(row: { auth_type: string; verified_at: Date | null }, connected: boolean): IntegrationStatus {
@@ -123,8 +108,7 @@ async function updateInTx(
   const destinationChanged =
     settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
   // Tokens issued for the old endpoints are not sent to the new ones: the integration reconnects.
-  const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && !!(await repo.hasConnection(tx, id));
-  if (dropTokens) await repo.deleteConnection(tx, orgId, id);
+  const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && (await repo.deleteConnection(tx, orgId, id));
   const unproven = secret !== undefined && row.auth_type !== 'oauth2';
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -153,7 +137,15 @@ async function updateInTx(
 }
 
 /** Integrations: their definition and credentials (list, get, create, update, remove), and pausing and resuming them. */
-export function createIntegrationsService(db: Db, config: Config, vault: Vault, scheduler: ScheduleSink = noScheduling) {
+export interface IntegrationsServiceDeps {
+  db: Db;
+  config: Pick<Config, 'allowPrivateNetworkTargets'>;
+  vault: Vault;
+  /** Told after each commit that may change which of the integration's syncs fire. */
+  scheduler: ScheduleSink;
+}
+
+export function createIntegrationsService({ db, config, vault, scheduler }: IntegrationsServiceDeps) {
   const allowHttp = config.allowPrivateNetworkTargets;
   const writeSecret = (tx: Tx, orgId: string, id: string, secret: string) => sealedSecret(vault, tx, orgId, id, secret);
 
@@ -238,12 +230,12 @@ export function createIntegrationsService(db: Db, config: Config, vault: Vault, 
       await scheduler.integrationChanged(orgId, id);
     },
 
-    ...createPauseAndResume(db, scheduler),
+    ...createPauseAndResume({ db, scheduler }),
   };
 }
 
 /** Pausing stops an integration's schedules and runs; resuming makes it ready again. Both reschedule after the commit. */
-function createPauseAndResume(db: Db, scheduler: ScheduleSink) {
+function createPauseAndResume({ db, scheduler }: Pick<IntegrationsServiceDeps, 'db' | 'scheduler'>) {
   return {
     async pause(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
       assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));

@@ -29,7 +29,7 @@ import type { IntegrationStatus } from '../../../../db/schema.js';
 import { systemContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope } from '../../lib/db-scope.js';
-import { findOrganizationBySlug } from '../organizations/organizations.repo.js';
+import { findOrganizationBySlug } from '../organizations/organizations.port.js';
 import type { LegacyEntry, LegacyFile, LegacyFileFormat } from './legacy-file.js';
 import { validateLegacyRow, type LegacyRow, type ValidationOptions } from './legacy-row.js';
 import { rowFailure, writeRow, type Org, type WriteResult } from './legacy-row-writer.js';

@@ -10,7 +10,7 @@ import type { Tx } from '../../lib/db-scope.js';
 import { AppError, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { secretContext, tokenContext } from './integrations.service.js';
+import { secretContext, tokenContext } from './integrations.port.js';
 import * as repo from './integrations.repo.js';
 import type { LegacyRow } from './legacy-row.js';
 import { messageOf, quote } from './legacy-values.js';

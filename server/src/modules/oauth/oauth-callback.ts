@@ -11,8 +11,7 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { readJsonPointer } from '../../providers/json-pointer.js';
 import type { OAuthProviderDefinition } from '../../providers/provider-definition.js';
 import { recordAudit } from '../audit/audit.service.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
-import { secretContext } from '../integrations/integrations.service.js';
+import * as integrations from '../integrations/integrations.port.js';
 import {
   describeOAuthError,
   expiryOf,
@@ -29,7 +28,6 @@ import { loadIntegration, oauthDefinitionOf, TEST_TIMEOUT_MS, type OAuthServiceS
 import { withQueryParam } from '../../lib/return-path.js';
 import { integrationPage, sameHash, sha256, verifierContext } from './oauth-state.js';
 import { oauthEndpoints, renderUrl, templateValues, type OAuthEndpoints } from './provider-endpoints.js';
-import { tokenContext } from './token-manager.js';
 
 const EXCHANGE_TIMEOUT_MS = 30_000;
 
@@ -210,7 +208,7 @@ async function claimFlow(
     actorCtx,
     definition,
     integration,
-    clientSecret: await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted),
+    clientSecret: await vault.decrypt(tx, integrations.secretContext(orgId, integrationId), integration.secret_encrypted),
     verifier: await vault.decrypt(tx, verifierContext(orgId, row.id), row.code_verifier_encrypted),
   };
 }
@@ -329,16 +327,20 @@ async function storeConnection(
   const expiresAt = expiryOf(result, connectedAt);
   const externalAccount = externalAccountOf(result, idClaims);
   return inScope(db, { org: orgId }, async (tx) => {
-    const current = await integrationsRepo.lockIntegration(tx, orgId, integrationId);
+    const current = await integrations.lockIntegration(tx, orgId, integrationId);
     if (!current) return false; // deleted while the user was at the provider
     const previous = await repo.findConnection(tx, orgId, integrationId);
     await repo.upsertConnection(tx, {
       integration_id: integrationId,
       organization_id: orgId,
-      access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'access_token_encrypted'), result.access_token),
+      access_token_encrypted: await vault.encrypt(
+        tx,
+        integrations.tokenContext(orgId, integrationId, 'access_token_encrypted'),
+        result.access_token,
+      ),
       refresh_token_encrypted:
         typeof result.refresh_token === 'string' && result.refresh_token !== ''
-          ? await vault.encrypt(tx, tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token)
+          ? await vault.encrypt(tx, integrations.tokenContext(orgId, integrationId, 'refresh_token_encrypted'), result.refresh_token)
           : null,
       token_type: result.token_type ?? null,
       expires_at: expiresAt,
@@ -354,7 +356,7 @@ async function storeConnection(
     });
     // A paused integration stays paused (resuming makes it ACTIVE); anything else is ready now.
     const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'ACTIVE';
-    await integrationsRepo.updateIntegration(tx, orgId, integrationId, { status, error_count: 0, last_error: null });
+    await integrations.updateIntegrationState(tx, orgId, integrationId, { status, error_count: 0, last_error: null });
     await recordAudit(tx, claimed.actorCtx, {
       organizationId: orgId,
       action: 'integration.connected',

@@ -10,13 +10,12 @@ import type { RequestContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { NotFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
-import { secretContext } from '../integrations/integrations.service.js';
+import * as integrations from '../integrations/integrations.port.js';
 import { describeOAuthError, oauthParties, requestOptions } from './oauth-client.js';
 import * as repo from './oauth.repo.js';
 import { loadIntegration, oauthDefinitionOf, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
 import { oauthEndpoints, ProviderUrlError, type OAuthEndpoints } from './provider-endpoints.js';
-import { connectionValuesOf, tokenContext } from './token-manager.js';
+import { connectionValuesOf } from './token-manager.js';
 import type * as S from './oauth.schemas.js';
 
 /** The API's shapes (oauth.schemas.ts is the one definition). */
@@ -80,10 +79,10 @@ export function createConnectionActions({ db, config, vault, http, providers, al
           definition,
           endpoints,
           clientId: integration.client_id,
-          clientSecret: await vault.decrypt(tx, secretContext(orgId, id), integration.secret_encrypted),
-          accessToken: await vault.decrypt(tx, tokenContext(orgId, id, 'access_token_encrypted'), conn.access_token_encrypted),
+          clientSecret: await vault.decrypt(tx, integrations.secretContext(orgId, id), integration.secret_encrypted),
+          accessToken: await vault.decrypt(tx, integrations.tokenContext(orgId, id, 'access_token_encrypted'), conn.access_token_encrypted),
           refreshToken: conn.refresh_token_encrypted
-            ? await vault.decrypt(tx, tokenContext(orgId, id, 'refresh_token_encrypted'), conn.refresh_token_encrypted)
+            ? await vault.decrypt(tx, integrations.tokenContext(orgId, id, 'refresh_token_encrypted'), conn.refresh_token_encrypted)
             : null,
         };
       });
@@ -116,13 +115,13 @@ export function createConnectionActions({ db, config, vault, http, providers, al
       }
 
       await inScope(db, { org: orgId }, async (tx) => {
-        const current = await integrationsRepo.lockIntegration(tx, orgId, id);
+        const current = await integrations.lockIntegration(tx, orgId, id);
         if (!current) throw new NotFound('Integration');
-        await integrationsRepo.deleteConnection(tx, orgId, id);
+        await integrations.deleteConnection(tx, orgId, id);
         // Paused stays paused (resume then finds it not connected and makes it INACTIVE). last_error and
         // error_count stay: they still explain why the integration needs connecting.
         const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'INACTIVE';
-        await integrationsRepo.updateIntegration(tx, orgId, id, { status });
+        await integrations.updateIntegrationState(tx, orgId, id, { status });
         await recordAudit(tx, ctx, {
           organizationId: orgId,
           action: 'integration.disconnected',

@@ -11,8 +11,7 @@ import type { IntegrationStatus } from '../../../../db/schema.js';
 import { SafeHttpError, type SafeHttpResponse } from '../../lib/safe-http/index.js';
 import { readJsonPointer } from '../../providers/json-pointer.js';
 import { recordAudit } from '../audit/audit.service.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
-import { secretContext } from '../integrations/integrations.service.js';
+import * as integrations from '../integrations/integrations.port.js';
 import { safeErrorCode } from './oauth-client.js';
 import { definitionOf, loadIntegration, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
 import { apiBaseUrl, apiUrl, basicHeaders, bearerHeaders, ProviderUrlError, templateValues } from './provider-endpoints.js';
@@ -65,7 +64,7 @@ function loadForTest({ db, vault, providers }: OAuthServiceSetup, orgId: string,
     const definition = definitionOf(providers, integration);
     const secret =
       integration.auth_type !== 'oauth2' && integration.secret_encrypted
-        ? await vault.decrypt(tx, secretContext(orgId, id), integration.secret_encrypted)
+        ? await vault.decrypt(tx, integrations.secretContext(orgId, id), integration.secret_encrypted)
         : null;
     return { integration, definition, secret };
   });
@@ -172,12 +171,12 @@ function describeAnswer({ definition }: Loaded, res: SafeHttpResponse): TestOutc
 async function recordTest({ db }: OAuthServiceSetup, ctx: RequestContext, orgId: string, id: string, outcome: TestOutcome): Promise<void> {
   const { ok, message, status, durationMs } = outcome;
   await inScope(db, { org: orgId }, async (tx) => {
-    const current = await integrationsRepo.lockIntegration(tx, orgId, id);
+    const current = await integrations.lockIntegration(tx, orgId, id);
     if (!current) throw new NotFound('Integration');
     let to: IntegrationStatus | null = null;
     if (ok && current.auth_type !== 'oauth2') {
       to = current.status === 'INACTIVE' || current.status === 'ERROR' ? 'ACTIVE' : null;
-      await integrationsRepo.updateIntegration(tx, orgId, id, {
+      await integrations.updateIntegrationState(tx, orgId, id, {
         verified_at: new Date(),
         ...(to ? { status: to, ...(current.status === 'ERROR' ? { error_count: 0, last_error: null } : {}) } : {}),
       });

@@ -1,17 +1,15 @@
 /**
- * What the parts of the OAuth service share: its dependencies (defaults applied, values derived from the
- * configuration once) and the lookups of an integration and of its provider definition.
+ * What the parts of the OAuth service share: its dependencies (with values derived from the configuration
+ * once) and the lookups of an integration and of its provider definition.
  */
 import type { Db } from '../../../../db/client.js';
 import type { IntegrationRow } from '../../../../db/schema.js';
 import type { Config } from '../../config.js';
 import type { Vault } from '../../lib/crypto/index.js';
-import type { Tx } from '../../lib/db-scope.js';
-import { BadRequest, NotFound } from '../../lib/errors.js';
+import { BadRequest } from '../../lib/errors.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
-import { getProvider } from '../../providers/catalog.js';
 import type { OAuthProviderDefinition, ProviderDefinition } from '../../providers/provider-definition.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
+import * as integrations from '../integrations/integrations.port.js';
 import type { ProviderLookup } from './provider-endpoints.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -24,10 +22,11 @@ export interface OAuthServiceDeps {
   vault: Vault;
   http: SafeHttpClient;
   tokens: TokenManager;
-  providers?: ProviderLookup;
+  /** The provider catalog (tests substitute definitions, e.g. one with a revocation endpoint). */
+  providers: ProviderLookup;
 }
 
-export interface OAuthServiceSetup extends Required<OAuthServiceDeps> {
+export interface OAuthServiceSetup extends OAuthServiceDeps {
   /** ALLOW_PRIVATE_NETWORK_TARGETS: provider URLs may be plain http. */
   allowHttp: boolean;
   /** The callback URL every provider redirects to (registered in the organization's OAuth app). */
@@ -37,7 +36,6 @@ export interface OAuthServiceSetup extends Required<OAuthServiceDeps> {
 export function resolveSetup(deps: OAuthServiceDeps): OAuthServiceSetup {
   return {
     ...deps,
-    providers: deps.providers ?? getProvider,
     allowHttp: deps.config.allowPrivateNetworkTargets,
     redirectUri: `${deps.config.publicUrl}/api/oauth/callback`,
   };
@@ -60,8 +58,4 @@ export function oauthDefinitionOf(providers: ProviderLookup, row: IntegrationRow
   return definition;
 }
 
-export async function loadIntegration(tx: Tx, orgId: string, id: string) {
-  const row = await integrationsRepo.findIntegration(tx, orgId, id);
-  if (!row) throw new NotFound('Integration');
-  return row;
-}
+export const loadIntegration = integrations.requireIntegration;

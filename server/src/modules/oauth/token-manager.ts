@@ -6,13 +6,11 @@ import type { Config } from '../../config.js';
 import { systemContext, type RequestContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import { AppError, NotFound } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
-import { getProvider } from '../../providers/catalog.js';
 import type { OAuthProviderDefinition } from '../../providers/provider-definition.js';
 import { recordAudit } from '../audit/audit.service.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
-import { secretContext, tokenContext } from '../integrations/integrations.service.js';
+import * as integrations from '../integrations/integrations.port.js';
 import { describeOAuthError, expiryOf, grantedScopes, oauthParties, RECOGNIZED_TOKEN_TYPES, requestOptions } from './oauth-client.js';
 import * as repo from './oauth.repo.js';
 import { oauthEndpoints, type ProviderLookup } from './provider-endpoints.js';
@@ -72,10 +70,8 @@ export interface TokenManagerDeps {
   config: Config;
   vault: Vault;
   http: SafeHttpClient;
-  providers?: ProviderLookup;
+  providers: ProviderLookup;
 }
-
-export { tokenContext };
 
 export function connectionValuesOf(row: Pick<ConnectionRow, 'connection_values'>): Record<string, string> {
   const raw = row.connection_values as Record<string, unknown> | null;
@@ -97,7 +93,11 @@ function oauthDefinitionOf(providers: ProviderLookup, integration: IntegrationRo
 
 async function credentialsOf(vault: Vault, tx: Tx, orgId: string, row: ConnectionRow): Promise<IntegrationCredentials> {
   return {
-    accessToken: await vault.decrypt(tx, tokenContext(orgId, row.integration_id, 'access_token_encrypted'), row.access_token_encrypted),
+    accessToken: await vault.decrypt(
+      tx,
+      integrations.tokenContext(orgId, row.integration_id, 'access_token_encrypted'),
+      row.access_token_encrypted,
+    ),
     tokenType: row.token_type,
     expiresAt: row.expires_at,
     scopes: row.scopes,
@@ -164,10 +164,10 @@ async function refreshGrant(
   // The credentials sent: an error "code" echoing one of them stays out of the message, audit and lastError.
   const sent: string[] = [];
   try {
-    const clientSecret = await vault.decrypt(tx, secretContext(orgId, integrationId), integration.secret_encrypted!);
+    const clientSecret = await vault.decrypt(tx, integrations.secretContext(orgId, integrationId), integration.secret_encrypted!);
     const refreshToken = await vault.decrypt(
       tx,
-      tokenContext(orgId, integrationId, 'refresh_token_encrypted'),
+      integrations.tokenContext(orgId, integrationId, 'refresh_token_encrypted'),
       row.refresh_token_encrypted!,
     );
     sent.push(clientSecret, refreshToken);
@@ -218,13 +218,13 @@ async function storeRefreshed(
   const refreshedAt = new Date();
   const accessToken = result.access_token;
   await repo.updateConnection(tx, orgId, integrationId, {
-    access_token_encrypted: await vault.encrypt(tx, tokenContext(orgId, integrationId, 'access_token_encrypted'), accessToken),
+    access_token_encrypted: await vault.encrypt(tx, integrations.tokenContext(orgId, integrationId, 'access_token_encrypted'), accessToken),
     // Providers that rotate refresh tokens send a new one; the old one may already be dead.
     ...(typeof result.refresh_token === 'string' && result.refresh_token !== ''
       ? {
           refresh_token_encrypted: await vault.encrypt(
             tx,
-            tokenContext(orgId, integrationId, 'refresh_token_encrypted'),
+            integrations.tokenContext(orgId, integrationId, 'refresh_token_encrypted'),
             result.refresh_token,
           ),
         }
@@ -240,7 +240,7 @@ async function storeRefreshed(
   // An integration that is in ERROR because its token could not be refreshed is healthy again. An ERROR
   // from something else (a failing sync) is left for that to clear.
   if (integration.status === 'ERROR' && row.last_refresh_error !== null && integration.last_error === row.last_refresh_error) {
-    await integrationsRepo.updateIntegration(tx, orgId, integrationId, { status: 'ACTIVE', last_error: null, error_count: 0 });
+    await integrations.updateIntegrationState(tx, orgId, integrationId, { status: 'ACTIVE', last_error: null, error_count: 0 });
     await recordAudit(tx, ctx, {
       organizationId: orgId,
       action: 'integration.token_refresh_recovered',
@@ -252,7 +252,7 @@ async function storeRefreshed(
   return { ...(await credentialsOf(vault, tx, orgId, stored!)), accessToken };
 }
 
-export function createTokenManager({ db, config, vault, http, providers = getProvider }: TokenManagerDeps) {
+export function createTokenManager({ db, config, vault, http, providers }: TokenManagerDeps) {
   const oauthDefinition = (integration: IntegrationRow) => oauthDefinitionOf(providers, integration);
 
   async function refreshUnderLock(
@@ -265,8 +265,7 @@ export function createTokenManager({ db, config, vault, http, providers = getPro
     const outcome = await inScope(db, { org: orgId }, async (tx): Promise<Outcome> => {
       // Lock first, then read the integration: its status and credentials are then current for this refresh.
       const row = await repo.lockConnection(tx, orgId, integrationId);
-      const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
-      if (!integration) throw new NotFound('Integration');
+      const integration = await integrations.requireIntegration(tx, orgId, integrationId);
       const definition = oauthDefinition(integration);
       if (!row) throw new IntegrationTokenError('not_connected', `${integration.name} is not connected; connect it first`);
 
@@ -293,8 +292,7 @@ export function createTokenManager({ db, config, vault, http, providers = getPro
     const startedAt = new Date();
     const ctx = options.ctx ?? systemContext('linkyard token manager');
     const current = await inScope(db, { org: orgId }, async (tx) => {
-      const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
-      if (!integration) throw new NotFound('Integration');
+      const integration = await integrations.requireIntegration(tx, orgId, integrationId);
       oauthDefinition(integration);
       const row = await repo.findConnection(tx, orgId, integrationId);
       if (!row) throw new IntegrationTokenError('not_connected', `${integration.name} is not connected; connect it first`);

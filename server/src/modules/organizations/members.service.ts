@@ -5,17 +5,14 @@ import { assertCan, subject } from '../../lib/ability.js';
 import type { RequestContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
-import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { newOpaqueToken, sha256 } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
+import { inviteToOrganization } from './invitations.js';
 import * as invitationsRepo from './invitations.repo.js';
 import * as repo from './members.repo.js';
 import type * as S from './organizations.schemas.js';
 import { lockOrganization } from './organizations.repo.js';
-
-const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** The API's shapes (organizations.schemas.ts is the one definition). */
 export type MemberView = Static<typeof S.Member>;
@@ -28,30 +25,6 @@ type ListQuery = Static<typeof S.ListQuery>;
 type MemberRow = NonNullable<Awaited<ReturnType<typeof repo.findMember>>>;
 const toView = (r: MemberRow): MemberView => ({ ...r, joinedAt: r.joinedAt.toISOString() });
 
-/**
- * Invites a person to an organization with a role. Whether the email already has a Linkyard account makes no
- * difference here — same answer, same work — so inviting tells nothing about other organizations' people, and
- * nobody becomes a member before accepting (POST /api/auth/accept-invitation). A pending invitation to the same
- * email is replaced (its token stops working).
- */
-export async function inviteToOrganization(tx: Tx, orgId: string, input: AddMemberInput, invitedBy: string | null): Promise<Invitation> {
-  const pending = await invitationsRepo.findPendingInvitation(tx, orgId, input.email);
-  if (pending) await invitationsRepo.deleteInvitation(tx, orgId, pending.id);
-  const token = newOpaqueToken();
-  const invitation = { id: uuidv7(), token, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) };
-  await invitationsRepo.insertInvitation(tx, {
-    id: invitation.id,
-    organizationId: orgId,
-    email: input.email,
-    name: input.name ?? null,
-    role: input.role,
-    tokenHash: sha256(token),
-    expiresAt: invitation.expiresAt,
-    invitedBy,
-  });
-  return { ...invitation, expiresAt: invitation.expiresAt.toISOString() };
-}
-
 /** Runs `then` once `work` has committed, and passes its result through. */
 async function afterCommit<T>(then: () => void, work: Promise<T>): Promise<T> {
   const result = await work;
@@ -59,7 +32,13 @@ async function afterCommit<T>(then: () => void, work: Promise<T>): Promise<T> {
   return result;
 }
 
-export function createMembersService(db: Db, accessCache: AccessCache) {
+export interface MembersServiceDeps {
+  db: Db;
+  /** Forgotten for a member whose role changes or who leaves, so the change applies at their next request. */
+  accessCache: AccessCache;
+}
+
+export function createMembersService({ db, accessCache }: MembersServiceDeps) {
   /** Refuses changes that would leave the organization without a Super Admin. */
   async function assertNotLastSuperAdmin(tx: Tx, orgId: string, member: MemberRow) {
     if (member.role !== 'super_admin') return;

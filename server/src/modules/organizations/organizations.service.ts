@@ -6,9 +6,9 @@ import { inScope } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
+import type { ScheduleSink } from '../../lib/schedule-sink.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { inviteToOrganization } from './members.service.js';
+import { inviteToOrganization } from './invitations.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
 import type * as S from './organizations.schemas.js';
@@ -29,7 +29,15 @@ const toView = (r: OrgRow): OrganizationView => ({
   createdAt: r.created_at.toISOString(),
 });
 
-export function createOrganizationsService(db: Db, accessCache: AccessCache, scheduler: ScheduleSink = noScheduling) {
+export interface OrganizationsServiceDeps {
+  db: Db;
+  /** Forgotten for an organization that is suspended or reactivated. */
+  accessCache: AccessCache;
+  /** Told after a suspension or reactivation: a suspended organization's schedules do not fire. */
+  scheduler: ScheduleSink;
+}
+
+export function createOrganizationsService({ db, accessCache, scheduler }: OrganizationsServiceDeps) {
   return {
     async list(ctx: RequestContext, q: ListQuery): Promise<Page<OrganizationView>> {
       const actor = ctx.actor!;

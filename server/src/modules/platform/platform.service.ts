@@ -13,7 +13,7 @@ export type TenantsQuery = Static<typeof S.TenantsQuery>;
 
 const EMPTY_STATUS_COUNTS = { INACTIVE: 0, ACTIVE: 0, ERROR: 0, SYNCING: 0, PAUSED: 0 };
 
-export function createPlatformService(db: Db) {
+export function createPlatformService({ db }: { db: Db }) {
   return {
     /** Health of every tenant (Platform Owner): members, integrations by status, runs and failures in 24 h. */
     async tenants(ctx: RequestContext, q: TenantsQuery): Promise<Page<TenantView>> {

@@ -8,8 +8,8 @@ import { Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
-import * as syncsRepo from '../syncs/syncs.repo.js';
+import { findIntegration, requireIntegration } from '../integrations/integrations.port.js';
+import { findSync } from '../syncs/syncs.port.js';
 import * as repo from './runs.repo.js';
 import type * as S from './runs.schemas.js';
 
@@ -81,19 +81,25 @@ export async function queueRun(
 }
 
 /** The runs API: starting and cancelling runs (audited), and reading their history, logs and records. */
-export function createRunsService(db: Db, dispatcher: RunDispatcher) {
-  return { ...createRunCommands(db, dispatcher), ...createRunQueries(db) };
+export interface RunsServiceDeps {
+  db: Db;
+  /** Hands a queued run, once committed, to whoever executes it: this process's run pool, or the workers. */
+  dispatcher: RunDispatcher;
+}
+
+export function createRunsService(deps: RunsServiceDeps) {
+  return { ...createRunCommands(deps), ...createRunQueries(deps) };
 }
 
 /** Queuing runs (then handed to the dispatcher once committed) and cancelling them; each is audited. */
-function createRunCommands(db: Db, dispatcher: RunDispatcher) {
+function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
   return {
     async runSync(ctx: RequestContext, orgId: string, syncId: string): Promise<{ runId: string }> {
       assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
       const runId = await inScope(db, { org: orgId }, async (tx) => {
-        const sync = await syncsRepo.findSync(tx, orgId, syncId);
+        const sync = await findSync(tx, orgId, syncId);
         if (!sync) throw new NotFound('Sync');
-        const integration = await integrationsRepo.findIntegration(tx, orgId, sync.integration_id);
+        const integration = await findIntegration(tx, orgId, sync.integration_id);
         if (integration?.status === 'PAUSED') throw new Conflict('The integration is paused; resume it to run its syncs');
         const id = await queueRun(tx, orgId, sync, 'manual', null);
         if (!id) throw new Conflict('A run of this sync is already queued or running');
@@ -113,7 +119,7 @@ function createRunCommands(db: Db, dispatcher: RunDispatcher) {
     async runMany(ctx: RequestContext, orgId: string, integrationId?: string): Promise<{ total: number; queued: number }> {
       assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
       const runIds = await inScope(db, { org: orgId }, async (tx) => {
-        if (integrationId && !(await integrationsRepo.findIntegration(tx, orgId, integrationId))) throw new NotFound('Integration');
+        if (integrationId) await requireIntegration(tx, orgId, integrationId);
         const syncs = await repo.runnableSyncs(tx, orgId, integrationId);
         const ids: string[] = [];
         for (const s of syncs) {
@@ -156,7 +162,7 @@ function createRunCommands(db: Db, dispatcher: RunDispatcher) {
 }
 
 /** What runs did: the status widget, run history, run and organization logs, and the records synced. */
-function createRunQueries(db: Db) {
+function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
   return {
     /** Integrations by status, runs in flight and recent failures: what the status widget shows. */
     async syncStatus(ctx: RequestContext, orgId: string) {
@@ -229,7 +235,7 @@ function createRunQueries(db: Db) {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'string']);
       const rows = await inScope(db, { org: orgId }, async (tx) => {
-        if (!(await integrationsRepo.findIntegration(tx, orgId, integrationId))) throw new NotFound('Integration');
+        await requireIntegration(tx, orgId, integrationId);
         return repo.listRecords(
           tx,
           orgId,

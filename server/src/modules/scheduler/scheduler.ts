@@ -67,7 +67,8 @@ export type FireOutcome =
 export interface SchedulerDeps {
   db: Db;
   config: Config;
-  executor: RunExecutor;
+  /** Where fired runs execute; null in an API-only process, which only enqueues (its fired runs go to the workers). */
+  executor: RunExecutor | null;
   logger: FastifyBaseLogger;
 }
 
@@ -364,7 +365,7 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
         return { outcome: 'not-scheduled' };
       case 'queued':
         log.info({ orgId, syncId, runId: decided.runId, slot: decided.slot }, 'scheduled run queued');
-        executor.dispatcher.dispatch(orgId, decided.runId);
+        (executor?.dispatcher ?? dispatcher).dispatch(orgId, decided.runId);
         return { outcome: 'queued', runId: decided.runId, slot: decided.slot };
       case 'taken':
         return { outcome: 'skipped', slot: decided.slot, activeRunId: decided.active };
@@ -386,14 +387,14 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
     } catch (err) {
       log.error({ err, orgId, syncId }, 'scheduled sync could not be queued');
     } finally {
-      if (--firesInFlight === 0) executor.wake();
+      if (--firesInFlight === 0) executor?.wake();
     }
   }
 
   /** The run is in sync_runs already; the job only tells this worker's pool to claim it now rather than at its next poll. */
   async function onRunJob(job: Job<RunJobData>) {
     const { orgId, runId } = job.attrs.data;
-    executor.dispatcher.dispatch(orgId, runId);
+    executor?.dispatcher.dispatch(orgId, runId);
   }
 
   async function enqueueRun(orgId: string, runId: string) {
@@ -427,6 +428,7 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
      * at once reconciles every schedule (syncs written by scripts or seeds, or changed while no worker ran).
      */
     async start(): Promise<void> {
+      if (!executor) throw new Error('This process executes no runs (ROLE=api): it cannot work the job queue');
       const a = await agenda();
       executor.startPulling(config.worker.pollMs, () => firesInFlight > 0);
       await a.start();

@@ -5,7 +5,7 @@ import { inScope } from '../../lib/db-scope.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import { getProvider } from '../../providers/catalog.js';
 import type { ProviderDefinition } from '../../providers/provider-definition.js';
-import { secretContext } from '../integrations/integrations.service.js';
+import { secretContext } from '../integrations/integrations.port.js';
 import { basicHeaders, bearerHeaders, templateValues } from '../oauth/provider-endpoints.js';
 import type { TokenManager } from '../oauth/token-manager.js';
 import { ConnectorError } from './connector-errors.js';

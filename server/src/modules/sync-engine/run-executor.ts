@@ -8,20 +8,17 @@ import { createRunStore } from './run-store.js';
 export { FAILURES_BEFORE_ERROR } from './run-store.js';
 export type { ExecuteHooks } from './execute-run.js';
 
-/** A running run whose heartbeat is older than this was abandoned by a dead worker and may be taken over. */
-export const STALE_RUN_MS = 60_000;
-
 export interface RunExecutorDeps {
   db: Db;
   openSource: OpenSource;
   logger: FastifyBaseLogger;
-  /** How many runs one process executes at once. */
-  concurrency?: number;
+  /** How many runs one process executes at once (WORKER_CONCURRENCY). */
+  concurrency: number;
   /**
-   * A running run whose heartbeat is older than this may be taken over (default STALE_RUN_MS). Workers
-   * set it to their job lock lifetime, so a dead worker's run resumes about as soon as its job lock expires.
+   * A running run whose heartbeat is older than this was abandoned by a dead worker and may be taken over.
+   * The job lock lifetime, so a dead worker's run resumes about as soon as its job lock expires.
    */
-  staleRunMs?: number;
+  staleRunMs: number;
 }
 
 /**
@@ -29,7 +26,7 @@ export interface RunExecutorDeps {
  * execute-run.ts executes one (connector → mappings → one transaction per page); run-store.ts is what a run
  * reads and writes in the database, through the runs, syncs and integrations repos.
  */
-export function createRunExecutor({ db, openSource, logger, concurrency = 4, staleRunMs = STALE_RUN_MS }: RunExecutorDeps) {
+export function createRunExecutor({ db, openSource, logger, concurrency, staleRunMs }: RunExecutorDeps) {
   const store = createRunStore({ db, staleRunMs });
   // Beats well inside the stale window, so a slow page (a long Retry-After) never looks like a dead worker.
   const heartbeatMs = Math.max(1000, Math.floor(staleRunMs / 4));

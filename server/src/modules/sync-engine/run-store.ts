@@ -2,9 +2,9 @@ import type { Db } from '../../../../db/client.js';
 import type { IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
-import * as runsRepo from '../runs/runs.repo.js';
-import * as syncsRepo from '../syncs/syncs.repo.js';
+import * as integrations from '../integrations/integrations.port.js';
+import * as runs from '../runs/runs.port.js';
+import * as syncs from '../syncs/syncs.port.js';
 import type { SourceLogEntry } from './page-source.js';
 import { markUnseenDeleted, upsertRecords, type RecordInput } from './records-writer.js';
 
@@ -15,8 +15,8 @@ export const FAILURES_BEFORE_ERROR = 3;
  * What a run records in the database, one transaction per step, in the run's organization scope (claims of
  * any organization's runs: the platform scope): its claim, each page's records together with the run's counters,
  * resume cursor and logs, and its end on the run, the sync and the integration. The only part of the sync engine
- * that reads or writes tables; the SQL is in the repos of the modules that own them (runs, syncs, integrations),
- * and, for the synced records themselves, which only the engine writes, in records-writer.ts.
+ * that reads or writes tables; the SQL is in the modules that own them, reached through their ports (runs, syncs,
+ * integrations), and, for the synced records themselves, which only the engine writes, in records-writer.ts.
  */
 export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number }) {
   const staleBefore = () => new Date(Date.now() - staleRunMs);
@@ -38,7 +38,7 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
         { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id },
         page.batch,
       );
-      const cancelRequested = await runsRepo.addPageProgress(tx, run.id, {
+      const cancelRequested = await runs.addPageProgress(tx, run.id, {
         fetched: page.fetched,
         created: counts.created,
         updated: counts.updated,
@@ -69,7 +69,7 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
           : 0;
       const now = new Date();
       const cursorAfter = succeeded ? (outcome.cursorAfter ?? null) : undefined;
-      const s = await runsRepo.finishRun(tx, run.id, {
+      const s = await runs.finishRun(tx, run.id, {
         status: outcome.status,
         finishedAt: now,
         error: outcome.error ?? null,
@@ -90,11 +90,16 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
         { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats } },
       ]);
 
-      await syncsRepo.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
-      const integration = await integrationsRepo.lockIntegration(tx, orgId, run.integration_id);
+      await syncs.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
+      const integration = await integrations.lockIntegration(tx, orgId, run.integration_id);
       if (!integration) return;
-      const stillSyncing = await runsRepo.otherRunRunning(tx, run.integration_id, run.id);
-      await integrationsRepo.updateIntegration(tx, orgId, run.integration_id, integrationAfterRun(integration, outcome, stillSyncing, now));
+      const stillSyncing = await runs.otherRunRunning(tx, run.integration_id, run.id);
+      await integrations.updateIntegrationState(
+        tx,
+        orgId,
+        run.integration_id,
+        integrationAfterRun(integration, outcome, stillSyncing, now),
+      );
     });
   }
 
@@ -102,20 +107,19 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
     /** Claims a queued run, or a running one abandoned by a dead worker, and prepares it; null when someone else has it. */
     claim: (orgId: string, runId: string): Promise<ClaimedRun | null> =>
       inScope(db, { org: orgId }, async (tx) => {
-        const run = await runsRepo.claimRun(tx, orgId, runId, staleBefore());
+        const run = await runs.claimRun(tx, orgId, runId, staleBefore());
         return run ? prepareRun(tx, orgId, run) : null;
       }),
 
     /** Claims up to `limit` runs of any organization that nobody is working on, oldest first. */
     claimOldest: (limit: number): Promise<SyncRunRow[]> =>
-      inScope(db, { platform: true }, (tx) => runsRepo.claimOldestRuns(tx, limit, staleBefore())),
+      inScope(db, { platform: true }, (tx) => runs.claimOldestRuns(tx, limit, staleBefore())),
 
     /** Prepares a run claimed with claimOldest. */
     prepare: (run: SyncRunRow): Promise<ClaimedRun> =>
       inScope(db, { org: run.organization_id }, (tx) => prepareRun(tx, run.organization_id, run)),
 
-    heartbeat: (orgId: string, runId: string): Promise<void> =>
-      inScope(db, { org: orgId }, (tx) => runsRepo.touchHeartbeat(tx, orgId, runId)),
+    heartbeat: (orgId: string, runId: string): Promise<void> => inScope(db, { org: orgId }, (tx) => runs.touchHeartbeat(tx, orgId, runId)),
 
     commitPage,
     finish,
@@ -127,12 +131,12 @@ export type ClaimedRun = Awaited<ReturnType<typeof prepareRun>>;
 
 /** What a claimed run needs, read in the run's organization scope; marks the integration SYNCING. */
 async function prepareRun(tx: Tx, orgId: string, run: SyncRunRow) {
-  const sync = await syncsRepo.findSync(tx, orgId, run.sync_id);
-  const integration = sync && (await integrationsRepo.findIntegration(tx, orgId, sync.integration_id));
-  const mappings = sync ? await syncsRepo.mappingsOf(tx, [sync.id]) : [];
+  const sync = await syncs.findSync(tx, orgId, run.sync_id);
+  const integration = sync && (await integrations.findIntegration(tx, orgId, sync.integration_id));
+  const mappings = sync ? await syncs.mappingsOf(tx, [sync.id]) : [];
   if (sync && integration && integration.status !== 'PAUSED') {
-    await integrationsRepo.updateIntegration(tx, orgId, integration.id, { status: 'SYNCING' });
-    if (!run.cursor_before) await runsRepo.setCursorBefore(tx, run.id, sync.cursor);
+    await integrations.updateIntegrationState(tx, orgId, integration.id, { status: 'SYNCING' });
+    if (!run.cursor_before) await runs.setCursorBefore(tx, run.id, sync.cursor);
   }
   return { run, sync, integration, mappings };
 }
@@ -186,7 +190,7 @@ export function integrationAfterRun(
 /** Appends log entries to the run's log, one millisecond apart so they keep their order. */
 async function writeLogs(tx: Tx, run: SyncRunRow, entries: SourceLogEntry[]): Promise<void> {
   const base = Date.now();
-  await runsRepo.insertLogs(
+  await runs.insertLogs(
     tx,
     entries.map((e, i) => ({
       id: uuidv7(base + i),

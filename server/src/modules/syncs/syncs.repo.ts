@@ -70,8 +70,3 @@ export async function replaceMappings(
       .values(rows.map((r) => ({ ...r, sync_id: syncId, organization_id: orgId })))
       .execute();
 }
-
-/** Syncs of an integration with a schedule, for rescheduling on pause/resume/delete. */
-export function scheduledSyncsOfIntegration(tx: Tx, orgId: string, integrationId: string) {
-  return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('integration_id', '=', integrationId).execute();
-}

@@ -7,10 +7,10 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { noScheduling, type ScheduleSink } from '../../lib/schedule-sink.js';
+import type { ScheduleSink } from '../../lib/schedule-sink.js';
 import { getProvider } from '../../providers/catalog.js';
 import { recordAudit } from '../audit/audit.service.js';
-import * as integrationsRepo from '../integrations/integrations.repo.js';
+import { requireIntegration } from '../integrations/integrations.port.js';
 import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
 import { nextRunAt, nextRunTimes, validateSchedule, type Schedule } from './schedule.js';
 import * as repo from './syncs.repo.js';
@@ -66,11 +66,7 @@ const mappingRows = (mappings: FieldMapping[]) =>
 const fires = (enabled: boolean, integrationStatus: string) => enabled && integrationStatus !== 'PAUSED';
 
 /** The sync's integration (NotFound when it is not this organization's). */
-async function integrationOf(tx: Tx, orgId: string, integrationId: string) {
-  const integration = await integrationsRepo.findIntegration(tx, orgId, integrationId);
-  if (!integration) throw new NotFound('Integration');
-  return integration;
-}
+const integrationOf = requireIntegration;
 
 /** One sync with its mappings, as the API shows it. */
 async function view(tx: Tx, orgId: string, syncId: string): Promise<SyncView> {
@@ -96,7 +92,13 @@ function checkResourceAndMode(providerKey: string, resourceKey: string, mode: Sy
 }
 
 /** Sync definitions (resource, mode, schedule, mappings): created, changed and deleted with an audit event each. */
-export function createSyncsService(db: Db, scheduler: ScheduleSink = noScheduling) {
+export interface SyncsServiceDeps {
+  db: Db;
+  /** Told after each commit that may change whether and when the sync fires. */
+  scheduler: ScheduleSink;
+}
+
+export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
   return {
     async list(ctx: RequestContext, orgId: string, integrationId: string, q: ListSyncsQuery): Promise<Page<SyncView>> {
       assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
@@ -217,12 +219,12 @@ export function createSyncsService(db: Db, scheduler: ScheduleSink = noSchedulin
       await scheduler.syncChanged(orgId, syncId);
     },
 
-    ...createPreviews(db),
+    ...createPreviews({ db }),
   };
 }
 
 /** Previews for the sync editor: mappings run on a sample record, and a schedule's next run times; they change nothing. */
-function createPreviews(db: Db) {
+function createPreviews({ db }: Pick<SyncsServiceDeps, 'db'>) {
   return {
     /** Runs mappings (the sync's, or ones being edited) on a sample record; changes nothing. */
     async preview(ctx: RequestContext, orgId: string, syncId: string, record: unknown, mappings?: FieldMapping[]) {

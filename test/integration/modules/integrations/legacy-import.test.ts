@@ -19,8 +19,8 @@ import {
   type LegacyImportOptions,
   type RowOutcome,
 } from '../../../../server/src/modules/integrations/legacy-import.js';
-import { tokenContext } from '../../../../server/src/modules/integrations/integrations.service.js';
-import { secretContext } from '../../../../server/src/modules/integrations/integrations.service.js';
+import { tokenContext } from '../../../../server/src/modules/integrations/integrations.port.js';
+import { secretContext } from '../../../../server/src/modules/integrations/integrations.port.js';
 import { seedDemo } from '../../../../server/src/seed/demo.js';
 import { createTestDatabase } from '../../../helpers/database.js';
 import { databaseEnv, handOverToScripts, runScript, scriptEnv, withDirectDb } from '../../../helpers/run-script.js';

@@ -194,7 +194,7 @@ for (const store of jobStores) {
       t.match(outcome, { outcome: 'queued', slot });
       const runs = () => db.selectFrom('sync_runs').selectAll().where('sync_id', '=', sync.id).orderBy('created_at').execute();
       t.ok(['queued', 'running'].includes((await runs())[0].status), 'the fire returns once the run is queued, before it has run');
-      await ctx.app.services.executor.drain();
+      await ctx.app.services.executor!.drain();
       const [run] = await runs();
       t.match(run, { trigger: 'schedule', status: 'succeeded', fetched: 120, created: 120, organization_id: ctx.orgs.acme });
       t.equal(run.scheduled_for!.toISOString(), slot.toISOString(), 'scheduled_for is the slot');
@@ -217,7 +217,7 @@ for (const store of jobStores) {
       const next = new Date(slot.getTime() + 300_000);
       const both = await Promise.all([scheduler.fire(ctx.orgs.acme, sync.id, next), scheduler.fire(ctx.orgs.acme, sync.id, next)]);
       t.same(both.map((o) => o.outcome).sort(), ['queued', 'skipped'], "one handler queues the slot's run, the other finds it taken");
-      await ctx.app.services.executor.drain();
+      await ctx.app.services.executor!.drain();
       const all = await runs();
       t.equal(all.length, 2, 'one run per slot');
       t.same(
@@ -267,7 +267,7 @@ for (const store of jobStores) {
     const [first, second, , again] = outcomes as { runId?: string; activeRunId?: string | null }[];
     t.not(first.runId, second.runId);
     t.equal(again.activeRunId, first.runId, 'the taken slot names the run that has it');
-    await ctx.app.services.executor.drain();
+    await ctx.app.services.executor!.drain();
     const runs = await db
       .selectFrom('sync_runs')
       .select(['sync_id', 'scheduled_for', 'status', 'organization_id'])

@@ -34,7 +34,7 @@ async function stripeSetup(t: Parameters<typeof createTestApp>[0], fake: FakePro
 async function runAndWait(ctx: TestContext, base: string, headers: Record<string, string>, syncId: string) {
   const started = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${syncId}/runs`, headers });
   if (started.statusCode !== 202) throw new Error(`run refused: ${started.statusCode} ${started.body}`);
-  await ctx.app.services.executor.drain();
+  await ctx.app.services.executor!.drain();
   return (await ctx.app.inject({ url: `${base}/runs/${started.json().runId}`, headers })).json();
 }
 
@@ -197,7 +197,7 @@ t.test('sync all and sync one integration queue every enabled sync; paused integ
   });
   const one = await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/sync`, headers: admin });
   t.same(one.json(), { total: 1, queued: 1 }, 'only the enabled sync');
-  await ctx.app.services.executor.drain();
+  await ctx.app.services.executor!.drain();
   await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/pause`, headers: admin });
   const all = await ctx.app.inject({ method: 'POST', url: `${base}/sync-all`, headers: admin });
   t.same(all.json(), { total: 1, queued: 0 }, 'a paused integration is skipped');
@@ -218,7 +218,7 @@ t.test('cancelling a running run stops it after the page in hand, keeping what w
   t.equal(run.status, 'running', 'the run is under way');
   const cancel = await ctx.app.inject({ method: 'POST', url: `${base}/runs/${started.runId}/cancel`, headers: admin });
   t.equal(cancel.statusCode, 200);
-  await ctx.app.services.executor.drain();
+  await ctx.app.services.executor!.drain();
   const final = (await ctx.app.inject({ url: `${base}/runs/${started.runId}`, headers: admin })).json();
   t.equal(final.status, 'cancelled');
   t.ok(final.stats.fetched > 0 && final.stats.fetched < 1000, `stopped part-way (${final.stats.fetched} of 1000)`);

@@ -1,0 +1,53 @@
+/**
+ * What other modules may do with an integration inside a transaction of their own: the sync engine's run
+ * bookkeeping, OAuth's connect, disconnect, credential test and token refresh, and syncs and runs checking the
+ * integration they belong to. Everything else goes through the integrations service; integrations.repo.ts stays
+ * private to this module (.dependency-cruiser.cjs, repos-stay-in-their-module).
+ */
+import type { Updateable } from 'kysely';
+import type { IntegrationsTable } from '../../../../db/schema.js';
+import type { Tx } from '../../lib/db-scope.js';
+import { NotFound } from '../../lib/errors.js';
+import * as repo from './integrations.repo.js';
+
+/** Where an integration's secret lives, as the vault binds it: a copy elsewhere does not decrypt. */
+export const secretContext = (orgId: string, integrationId: string) => ({
+  organizationId: orgId,
+  table: 'integrations',
+  column: 'secret_encrypted',
+  rowId: integrationId,
+});
+
+/** Where a connection token's ciphertext lives; connect, refresh and the legacy import all seal with it. */
+export const tokenContext = (orgId: string, integrationId: string, column: 'access_token_encrypted' | 'refresh_token_encrypted') => ({
+  organizationId: orgId,
+  table: 'connections',
+  column,
+  rowId: integrationId,
+});
+
+/** The integration with whether it is connected, or undefined when it is not this organization's. */
+export const findIntegration = repo.findIntegration;
+
+/** The integration (NotFound when it is not this organization's). */
+export async function requireIntegration(tx: Tx, orgId: string, id: string) {
+  const row = await repo.findIntegration(tx, orgId, id);
+  if (!row) throw new NotFound('Integration');
+  return row;
+}
+
+/** Locks the integration's row for a change of its state (connect, disconnect, a run's end, a credential test). */
+export const lockIntegration = repo.lockIntegration;
+
+/** What others may change on an integration: its health, never its definition or credentials. */
+export type IntegrationStatePatch = Pick<
+  Updateable<IntegrationsTable>,
+  'status' | 'error_count' | 'last_error' | 'last_sync_at' | 'verified_at'
+>;
+
+export function updateIntegrationState(tx: Tx, orgId: string, id: string, patch: IntegrationStatePatch): Promise<void> {
+  return repo.updateIntegration(tx, orgId, id, patch);
+}
+
+/** Forgets the integration's OAuth tokens (disconnect). */
+export const deleteConnection = repo.deleteConnection;
