@@ -1,12 +1,12 @@
 import { AbilityBuilder, createMongoAbility, subject as caslSubject, type MongoAbility } from '@casl/ability';
-import { rulesToAST } from '@casl/ability/extra';
 import type { MemberRole, PlatformRole } from '../../../db/schema.js';
 import { Forbidden } from './errors.js';
 
 /**
- * The one place that says who may do what (docs/architecture.md, Roles). Routes declare an action and subject;
- * services call `assertCan` before writes; list queries turn the rules into SQL with `abilityFilter`.
- * Conditions bind every tenant permission to the organization in the URL.
+ * The one place that says who may do what (docs/architecture.md, Roles). Every route declares an action and
+ * subject, checked by the access plugin against the organization in the URL before the handler runs; services
+ * call `assertCan` only for what is finer than a route can declare (e.g. which fields of an organization).
+ * Row-level security keeps every query inside that organization. Conditions bind every tenant permission to it.
  */
 export type Action = 'manage' | 'read' | 'create' | 'update' | 'delete' | 'export' | 'suspend' | 'verify';
 export type SubjectName = 'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'all';
@@ -75,44 +75,4 @@ export function subject(type: Exclude<SubjectName, 'all'>, attrs: Record<string,
 
 export function assertCan(ability: AppAbility, action: Action, target: SubjectName | Record<string, unknown>, field?: string): void {
   if (!ability.can(action, target as never, field)) throw new Forbidden();
-}
-
-type Condition = { column: string; values: unknown[] };
-
-/**
- * Turns the ability's rules for (action, subject) into column = value conditions for a list query.
- * Returns null when the rules put no condition (e.g. a Platform Owner reading everything), and
- * `false` when nothing is allowed. Only the attributes in `columns` may appear in conditions.
- */
-export function abilityFilter(
-  ability: AppAbility,
-  action: Action,
-  subjectName: SubjectName,
-  columns: Record<string, string>,
-): Condition[] | null | false {
-  if (!ability.can(action, subjectName)) return false;
-  const ast = rulesToAST(ability, action, subjectName) as AstNode | null;
-  if (!ast) return null;
-  // Rules are OR-ed; one unconditional rule means no filter at all.
-  const alternatives = ast.operator === 'or' ? (ast.value as AstNode[]) : [ast];
-  if (alternatives.some((n) => n.operator === 'and' && (n.value as AstNode[]).length === 0)) return null;
-  const conditions = new Map<string, unknown[]>();
-  for (const alt of alternatives) {
-    const leaves = alt.operator === 'and' ? (alt.value as AstNode[]) : [alt];
-    if (leaves.length !== 1) throw new Error(`abilityFilter: unsupported rule shape for ${subjectName}`);
-    const leaf = leaves[0];
-    const column = columns[leaf.field ?? ''];
-    if (!column || (leaf.operator !== 'eq' && leaf.operator !== 'in')) {
-      throw new Error(`abilityFilter: unsupported condition ${leaf.operator} on ${leaf.field} for ${subjectName}`);
-    }
-    const values = leaf.operator === 'in' ? (leaf.value as unknown[]) : [leaf.value];
-    conditions.set(column, [...(conditions.get(column) ?? []), ...values]);
-  }
-  return [...conditions].map(([column, values]) => ({ column, values }));
-}
-
-interface AstNode {
-  operator: string;
-  field?: string;
-  value: unknown;
 }

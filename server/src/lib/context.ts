@@ -44,6 +44,15 @@ export interface RequestContext {
   requestId: string | null;
 }
 
+/**
+ * What services see of a signed-in caller's request: the actor is always there. The access plugin resolved it and
+ * checked the route's declared permission (`config.access`) before the handler ran, so services do not check it
+ * again; they check only what is finer than a route can say (a field, a row, the last Super Admin).
+ */
+export interface AuthedContext extends RequestContext {
+  actor: Actor;
+}
+
 /** Context for operator scripts and background jobs: audited as the system, not a user. */
 export function systemContext(label: string): RequestContext {
   return { actor: null, ip: null, userAgent: label, requestId: null };

@@ -3,7 +3,14 @@ import type { Db } from '../../../db/client.js';
 import type { Database } from '../../../db/schema.js';
 import { isUuid } from './ids.js';
 
-export type Tx = Kysely<Database>;
+declare const scoped: unique symbol;
+
+/**
+ * A transaction opened by `inScope`: as the application role, with row-level security set to one scope. Only
+ * `inScope` makes one, and every repo that reads or writes tenant tables takes one, so the unscoped owner
+ * connection (`db.kysely`, which row-level security does not restrict) cannot be handed to them by mistake.
+ */
+export type Tx = Kysely<Database> & { readonly [scoped]: true };
 
 /**
  * Who a transaction acts for. Row-level security reads these settings:
@@ -24,7 +31,7 @@ export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T
     await db.execStatements(conn, ['BEGIN', settings]);
     let result: T;
     try {
-      result = await fn(conn);
+      result = await fn(conn as Tx);
     } catch (err) {
       await db.execStatements(conn, ['ROLLBACK']).catch(() => {});
       throw err;

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { defineAbilityFor, subject, type Action, type SubjectName } from '../lib/ability.js';
-import type { AccessClaims, Actor, ActorRow, RequestContext } from '../lib/context.js';
+import type { AccessClaims, Actor, ActorRow, AuthedContext, RequestContext } from '../lib/context.js';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 import { enforceLimits } from '../lib/rate-limits.js';
 import { isUuid } from '../lib/ids.js';
@@ -29,6 +29,11 @@ declare module 'fastify' {
      * hook: route handlers pass it on. The actor is null on public routes.
      */
     ctx: RequestContext;
+    /**
+     * The same for a signed-in caller, on every route that is not public: what services that act for a user take.
+     * Reading it on a public route is a programming error (there is no actor).
+     */
+    readonly authedCtx: AuthedContext;
   }
   interface FastifyInstance {
     /** Every route's method, URL and declared access, in registration order. */
@@ -59,6 +64,12 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
   app.decorateRequest('claims', null);
   // Set by the preHandler hook below, before any route handler runs (the only readers).
   app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.decorateRequest('authedCtx', {
+    getter(this: FastifyRequest): AuthedContext {
+      if (!this.ctx?.actor) throw new Error(`${this.method} ${this.routeOptions.url} has no signed-in caller: its route is public`);
+      return this.ctx as AuthedContext;
+    },
+  });
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../../db/schema.js';
+import type { Tx } from '../../../server/src/lib/db-scope.js';
 import { toPage } from '../../../server/src/lib/pagination.js';
 import { listMembers } from '../../../server/src/modules/organizations/members.repo.js';
 import { MemberList } from '../../../server/src/modules/organizations/organizations.schemas.js';
@@ -26,7 +27,8 @@ export const BARE_PATH = '/bare/orgs/:orgId/members';
  */
 export async function buildBareApp(options: { databaseUrl: string; poolSize: number; pageSize: number }) {
   const orgPlaceholder = '00000000-0000-4000-8000-000000000000';
-  const query = await compileWith((k) => listMembers(k, orgPlaceholder, undefined, options.pageSize));
+  // Only compiled (no connection), so the unscoped Kysely stands in for a scoped transaction.
+  const query = await compileWith((k) => listMembers(k as Tx, orgPlaceholder, undefined, options.pageSize));
   const orgParam = query.parameters.indexOf(orgPlaceholder);
   if (orgParam === -1) throw new Error('bare route: listMembers no longer takes the organization as a parameter');
 

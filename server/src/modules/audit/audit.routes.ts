@@ -16,7 +16,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
         response: { 200: S.AuditList, ...commonErrors },
       },
     },
-    async (request) => audit.listForOrg(request.ctx, request.params.orgId, request.query),
+    async (request) => audit.listForOrg(request.authedCtx, request.params.orgId, request.query),
   );
 
   app.get(
@@ -30,7 +30,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
         response: { 200: S.AuditList, ...commonErrors },
       },
     },
-    async (request) => audit.listAll(request.ctx, request.query),
+    async (request) => audit.listAll(request.authedCtx, request.query),
   );
 
   app.get(
@@ -43,6 +43,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
         response: { 200: S.VerifyResult, ...commonErrors },
       },
     },
-    async (request) => audit.verify(request.ctx),
+    async () => audit.verify(),
   );
 };

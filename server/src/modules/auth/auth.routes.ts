@@ -142,7 +142,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Conf
       config: { access: 'authenticated' },
       schema: { tags: ['auth'], summary: 'The signed-in user and their organizations', response: { 200: Profile, ...commonErrors } },
     },
-    async (request) => auth.profile(request.actor!.userId),
+    async (request) => auth.profile(request.authedCtx.actor.userId),
   );
 };
 

@@ -55,7 +55,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService;
       });
       let download;
       try {
-        download = await exports.start(request.ctx, request.params.orgId, request.query, clientGone.signal);
+        download = await exports.start(request.authedCtx, request.params.orgId, request.query, clientGone.signal);
       } catch (err) {
         if (clientGone.signal.aborted) {
           request.log.info('export abandoned: the client went away before it was ready');

@@ -28,7 +28,7 @@ const integrationResourceRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
         response: { 200: S.IntegrationList, ...commonErrors },
       },
     },
-    async (request) => integrations.list(request.ctx, request.params.orgId, request.query),
+    async (request) => integrations.list(request.authedCtx, request.params.orgId, request.query),
   );
 
   app.post(
@@ -43,7 +43,7 @@ const integrationResourceRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
         response: { 201: S.Integration, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => reply.code(201).send(await integrations.create(request.ctx, request.params.orgId, request.body)),
+    async (request, reply) => reply.code(201).send(await integrations.create(request.authedCtx, request.params.orgId, request.body)),
   );
 
   app.get(
@@ -57,7 +57,7 @@ const integrationResourceRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
         response: { 200: S.Integration, ...commonErrors },
       },
     },
-    async (request) => integrations.get(request.ctx, request.params.orgId, request.params.id),
+    async (request) => integrations.get(request.authedCtx, request.params.orgId, request.params.id),
   );
 
   app.patch(
@@ -72,7 +72,7 @@ const integrationResourceRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
         response: { 200: S.Integration, ...commonErrors, ...conflict },
       },
     },
-    async (request) => integrations.update(request.ctx, request.params.orgId, request.params.id, request.body),
+    async (request) => integrations.update(request.authedCtx, request.params.orgId, request.params.id, request.body),
   );
 
   app.delete(
@@ -87,7 +87,7 @@ const integrationResourceRoutes: FastifyPluginAsyncTypebox<{ integrations: Integ
       },
     },
     async (request, reply) => {
-      await integrations.remove(request.ctx, request.params.orgId, request.params.id);
+      await integrations.remove(request.authedCtx, request.params.orgId, request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -106,7 +106,7 @@ const pauseRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService
         response: { 200: S.Integration, ...commonErrors },
       },
     },
-    async (request) => integrations.pause(request.ctx, request.params.orgId, request.params.id),
+    async (request) => integrations.pause(request.authedCtx, request.params.orgId, request.params.id),
   );
 
   app.post(
@@ -120,6 +120,6 @@ const pauseRoutes: FastifyPluginAsyncTypebox<{ integrations: IntegrationsService
         response: { 200: S.Integration, ...commonErrors, ...conflict },
       },
     },
-    async (request) => integrations.resume(request.ctx, request.params.orgId, request.params.id),
+    async (request) => integrations.resume(request.authedCtx, request.params.orgId, request.params.id),
   );
 };

@@ -2,8 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { IntegrationRow, IntegrationStatus } from '../../../../db/schema.js';
 import type { Config } from '../../config.js';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { secretHint, type Vault } from '../../lib/crypto/index.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
@@ -90,7 +89,7 @@ function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promi
  */
 async function updateInTx(
   tx: Tx,
-  ctx: RequestContext,
+  ctx: AuthedContext,
   orgId: string,
   id: string,
   input: UpdateIntegrationInput,
@@ -150,8 +149,7 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
   const writeSecret = (tx: Tx, orgId: string, id: string, secret: string) => sealedSecret(vault, tx, orgId, id, secret);
 
   return {
-    async list(ctx: RequestContext, orgId: string, q: ListIntegrationsQuery): Promise<Page<IntegrationView>> {
-      assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
+    async list(ctx: AuthedContext, orgId: string, q: ListIntegrationsQuery): Promise<Page<IntegrationView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'uuid']);
       const rows = await inScope(db, { org: orgId }, (tx) =>
@@ -166,13 +164,11 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
       return toPage(rows, limit, toIntegrationView, (r) => [r.name, r.id]);
     },
 
-    async get(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
-      assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
+    async get(ctx: AuthedContext, orgId: string, id: string): Promise<IntegrationView> {
       return toIntegrationView(await inScope(db, { org: orgId }, (tx) => load(tx, orgId, id)));
     },
 
-    async create(ctx: RequestContext, orgId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
-      assertCan(ctx.actor!.ability, 'create', subject('Integration', { organizationId: orgId }));
+    async create(ctx: AuthedContext, orgId: string, input: CreateIntegrationInput): Promise<IntegrationView> {
       const provider = providerOrBadRequest(input.provider);
       checkCredentials(provider, input, true);
       const settings = checkSettings(provider, input.settings ?? {}, allowHttp);
@@ -208,15 +204,13 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
       );
     },
 
-    async update(ctx: RequestContext, orgId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
-      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+    async update(ctx: AuthedContext, orgId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
       return conflictOnDuplicateName(input.name ?? '', () =>
         inScope(db, { org: orgId }, (tx) => updateInTx(tx, ctx, orgId, id, input, { vault, allowHttp })),
       );
     },
 
-    async remove(ctx: RequestContext, orgId: string, id: string): Promise<void> {
-      assertCan(ctx.actor!.ability, 'delete', subject('Integration', { organizationId: orgId }));
+    async remove(ctx: AuthedContext, orgId: string, id: string): Promise<void> {
       await inScope(db, { org: orgId }, async (tx) => {
         const row = await load(tx, orgId, id);
         await repo.deleteIntegration(tx, orgId, id);
@@ -237,8 +231,7 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
 /** Pausing stops an integration's schedules and runs; resuming makes it ready again. Both reschedule after the commit. */
 function createPauseAndResume({ db, scheduler }: Pick<IntegrationsServiceDeps, 'db' | 'scheduler'>) {
   return {
-    async pause(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
-      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+    async pause(ctx: AuthedContext, orgId: string, id: string): Promise<IntegrationView> {
       await inScope(db, { org: orgId }, async (tx) => {
         const row = await load(tx, orgId, id);
         if (row.status !== 'PAUSED') {
@@ -256,8 +249,7 @@ function createPauseAndResume({ db, scheduler }: Pick<IntegrationsServiceDeps, '
       return toIntegrationView(await inScope(db, { org: orgId }, (tx) => load(tx, orgId, id)));
     },
 
-    async resume(ctx: RequestContext, orgId: string, id: string): Promise<IntegrationView> {
-      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+    async resume(ctx: AuthedContext, orgId: string, id: string): Promise<IntegrationView> {
       await inScope(db, { org: orgId }, async (tx) => {
         const row = await load(tx, orgId, id);
         if (row.status !== 'PAUSED') throw new Conflict(`Integration is ${row.status}, not PAUSED`);

@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { Static } from '@sinclair/typebox';
 import type { IntegrationRow } from '../../../../db/schema.js';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { BadRequest } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -37,8 +36,7 @@ export function createConnectStart({ db, vault, providers, allowHttp, redirectUr
   }
 
   /** Starts the flow: the URL to send the browser to, and the binding value for its cookie. */
-  return async function connect(ctx: RequestContext, orgId: string, id: string, input: { returnTo?: string }): Promise<ConnectStarted> {
-    assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+  return async function connect(ctx: AuthedContext, orgId: string, id: string, input: { returnTo?: string }): Promise<ConnectStarted> {
     const returnTo = input.returnTo === undefined ? null : checkReturnTo(input.returnTo);
     return inScope(db, { org: orgId }, async (tx) => {
       const row = await loadIntegration(tx, orgId, id);
@@ -58,7 +56,7 @@ export function createConnectStart({ db, vault, providers, allowHttp, redirectUr
         id: stateId,
         organization_id: orgId,
         integration_id: id,
-        user_id: ctx.actor!.userId,
+        user_id: ctx.actor.userId,
         state_hash: sha256(state),
         browser_binding_hash: sha256(browserBinding),
         // Kept even for providers without PKCE: the column is required and the value costs nothing.

@@ -5,8 +5,7 @@
 import * as oauth from 'oauth4webapi';
 import type { Static } from '@sinclair/typebox';
 import type { ConnectionRow, IntegrationStatus } from '../../../../db/schema.js';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { NotFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -39,8 +38,7 @@ export function connectionStatusOf(row: ConnectionRow | undefined, now = new Dat
 
 export function createConnectionActions({ db, config, vault, http, providers, allowHttp }: OAuthServiceSetup) {
   return {
-    async connection(ctx: RequestContext, orgId: string, id: string): Promise<ConnectionView> {
-      assertCan(ctx.actor!.ability, 'read', subject('Integration', { organizationId: orgId }));
+    async connection(ctx: AuthedContext, orgId: string, id: string): Promise<ConnectionView> {
       const row = await inScope(db, { org: orgId }, async (tx) => {
         await loadIntegration(tx, orgId, id);
         return repo.findConnection(tx, orgId, id);
@@ -59,8 +57,7 @@ export function createConnectionActions({ db, config, vault, http, providers, al
      * Revokes at the provider (best effort, outside any transaction), then forgets the tokens. A revocation
      * failure is reported to the caller for logging and recorded in the audit event; it never blocks.
      */
-    async disconnect(ctx: RequestContext, orgId: string, id: string): Promise<DisconnectResult> {
-      assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+    async disconnect(ctx: AuthedContext, orgId: string, id: string): Promise<DisconnectResult> {
       const material = await inScope(db, { org: orgId }, async (tx) => {
         const integration = await loadIntegration(tx, orgId, id);
         const definition = oauthDefinitionOf(providers, integration);

@@ -3,8 +3,7 @@
  * with the stored credentials, whose outcome is audited and, for API keys and passwords, verifies them.
  */
 import type { Static } from '@sinclair/typebox';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { NotFound } from '../../lib/errors.js';
 import type { IntegrationStatus } from '../../../../db/schema.js';
@@ -33,8 +32,7 @@ export function createCredentialTest(setup: OAuthServiceSetup) {
    * retry after a 401). Success proves API-key and basic credentials: verified_at is set and an INACTIVE or
    * ERROR integration becomes ACTIVE.
    */
-  return async function test(ctx: RequestContext, orgId: string, id: string): Promise<{ ok: boolean; message: string }> {
-    assertCan(ctx.actor!.ability, 'update', subject('Integration', { organizationId: orgId }));
+  return async function test(ctx: AuthedContext, orgId: string, id: string): Promise<{ ok: boolean; message: string }> {
     const loaded = await loadForTest(setup, orgId, id);
     const name = loaded.definition.name;
     const secrets: string[] = loaded.secret ? [loaded.secret] : [];
@@ -73,7 +71,7 @@ function loadForTest({ db, vault, providers }: OAuthServiceSetup, orgId: string,
 /** The test call with the integration's credentials; every credential used is added to `secrets`. */
 async function sendTest(
   setup: OAuthServiceSetup,
-  ctx: RequestContext,
+  ctx: AuthedContext,
   orgId: string,
   id: string,
   loaded: Loaded,
@@ -168,7 +166,7 @@ function describeAnswer({ definition }: Loaded, res: SafeHttpResponse): TestOutc
 }
 
 /** Audits the test; a success verifies API-key and basic credentials (an INACTIVE or ERROR integration becomes ACTIVE). */
-async function recordTest({ db }: OAuthServiceSetup, ctx: RequestContext, orgId: string, id: string, outcome: TestOutcome): Promise<void> {
+async function recordTest({ db }: OAuthServiceSetup, ctx: AuthedContext, orgId: string, id: string, outcome: TestOutcome): Promise<void> {
   const { ok, message, status, durationMs } = outcome;
   await inScope(db, { org: orgId }, async (tx) => {
     const current = await integrations.lockIntegration(tx, orgId, id);

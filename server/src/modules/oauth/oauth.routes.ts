@@ -56,7 +56,7 @@ const connectRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; config: Co
       },
     },
     async (request, reply) => {
-      const started = await oauth.connect(request.ctx, request.params.orgId, request.params.id, request.body ?? {});
+      const started = await oauth.connect(request.authedCtx, request.params.orgId, request.params.id, request.body ?? {});
       reply.setCookie(BINDING_COOKIE, started.browserBinding, { ...cookieOptions, maxAge: started.expiresInSeconds });
       reply.header('cache-control', 'no-store');
       return { authorizationUrl: started.authorizationUrl, state: started.state };
@@ -123,7 +123,7 @@ const connectionRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService }> = asy
       },
     },
     async (request, reply) => {
-      const result = await oauth.disconnect(request.ctx, request.params.orgId, request.params.id);
+      const result = await oauth.disconnect(request.authedCtx, request.params.orgId, request.params.id);
       if (result.revocation === 'failed') {
         request.log.warn(
           { integrationId: request.params.id, reason: result.revocationError },
@@ -145,7 +145,7 @@ const connectionRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService }> = asy
         response: { 200: S.Connection, ...commonErrors },
       },
     },
-    async (request) => oauth.connection(request.ctx, request.params.orgId, request.params.id),
+    async (request) => oauth.connection(request.authedCtx, request.params.orgId, request.params.id),
   );
 
   app.post(
@@ -160,6 +160,6 @@ const connectionRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService }> = asy
         response: { 200: S.TestResult, ...commonErrors },
       },
     },
-    async (request) => oauth.test(request.ctx, request.params.orgId, request.params.id),
+    async (request) => oauth.test(request.authedCtx, request.params.orgId, request.params.id),
   );
 };

@@ -1,8 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { MemberRole } from '../../../../db/schema.js';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
@@ -49,8 +48,7 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
   }
 
   return {
-    async list(ctx: RequestContext, orgId: string, q: ListQuery): Promise<Page<MemberView>> {
-      assertCan(ctx.actor!.ability, 'read', subject('Member', { organizationId: orgId }));
+    async list(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<MemberView>> {
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
       const rows = await inScope(db, { org: orgId }, (tx) => repo.listMembers(tx, orgId, after, limit));
@@ -58,12 +56,11 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
     },
 
     /** Adding a person is inviting them: they become a member when they accept. */
-    async add(ctx: RequestContext, orgId: string, input: AddMemberInput) {
-      assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId, role: input.role }));
+    async add(ctx: AuthedContext, orgId: string, input: AddMemberInput) {
       return inScope(db, { org: orgId }, async (tx) => {
         if (await repo.findMemberByEmail(tx, orgId, input.email))
           throw new Conflict(`${input.email} is already a member of this organization`, '/email');
-        const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor!.userId);
+        const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor.userId);
         await recordAudit(tx, ctx, {
           organizationId: orgId,
           action: 'member.invited',
@@ -74,8 +71,7 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
       });
     },
 
-    async listInvitations(ctx: RequestContext, orgId: string, q: ListQuery): Promise<Page<PendingInvitationView>> {
-      assertCan(ctx.actor!.ability, 'create', subject('Member', { organizationId: orgId }));
+    async listInvitations(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<PendingInvitationView>> {
       const limit = q.limit ?? 50;
       const before = decodeCursor(q.cursor, ['uuid'])?.[0] as string | undefined;
       const rows = await inScope(db, { org: orgId }, (tx) => invitationsRepo.listPendingInvitations(tx, orgId, before, limit));
@@ -95,8 +91,7 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
       );
     },
 
-    async revokeInvitation(ctx: RequestContext, orgId: string, invitationId: string): Promise<void> {
-      assertCan(ctx.actor!.ability, 'delete', subject('Member', { organizationId: orgId }));
+    async revokeInvitation(ctx: AuthedContext, orgId: string, invitationId: string): Promise<void> {
       await inScope(db, { org: orgId }, async (tx) => {
         const deleted = await invitationsRepo.deleteInvitation(tx, orgId, invitationId);
         if (!deleted.numDeletedRows) throw new NotFound('Invitation');
@@ -109,8 +104,7 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
       });
     },
 
-    async changeRole(ctx: RequestContext, orgId: string, userId: string, role: MemberRole): Promise<MemberView> {
-      assertCan(ctx.actor!.ability, 'update', subject('Member', { organizationId: orgId, role }));
+    async changeRole(ctx: AuthedContext, orgId: string, userId: string, role: MemberRole): Promise<MemberView> {
       // After the commit, so no request can cache the old role in between.
       return afterCommit(
         () => accessCache.forgetUser(userId),
@@ -131,8 +125,7 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
       );
     },
 
-    async remove(ctx: RequestContext, orgId: string, userId: string): Promise<void> {
-      assertCan(ctx.actor!.ability, 'delete', subject('Member', { organizationId: orgId }));
+    async remove(ctx: AuthedContext, orgId: string, userId: string): Promise<void> {
       await inScope(db, { org: orgId }, async (tx) => {
         const member = await repo.findMember(tx, orgId, userId);
         if (!member) throw new NotFound('Member');

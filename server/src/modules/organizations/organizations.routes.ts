@@ -30,7 +30,7 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
         response: { 200: S.OrganizationList, ...commonErrors },
       },
     },
-    async (request) => organizations.list(request.ctx, request.query),
+    async (request) => organizations.list(request.authedCtx, request.query),
   );
 
   app.post(
@@ -44,7 +44,7 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
         response: { 201: S.CreatedOrganization, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => reply.code(201).send(await organizations.create(request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await organizations.create(request.authedCtx, request.body)),
   );
 
   app.get(
@@ -53,7 +53,7 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
       config: { access: { action: 'read', subject: 'Organization' } },
       schema: { tags, summary: 'One organization', params: S.OrgParams, response: { 200: S.Organization, ...commonErrors } },
     },
-    async (request) => organizations.get(request.ctx, request.params.orgId),
+    async (request) => organizations.get(request.authedCtx, request.params.orgId),
   );
 
   app.patch(
@@ -69,7 +69,7 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
         response: { 200: S.Organization, ...commonErrors },
       },
     },
-    async (request) => organizations.update(request.ctx, request.params.orgId, request.body),
+    async (request) => organizations.update(request.authedCtx, request.params.orgId, request.body),
   );
 };
 
@@ -87,7 +87,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
         response: { 200: S.MemberList, ...commonErrors },
       },
     },
-    async (request) => members.list(request.ctx, request.params.orgId, request.query),
+    async (request) => members.list(request.authedCtx, request.params.orgId, request.query),
   );
 
   app.post(
@@ -103,7 +103,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
         response: { 201: S.AddedMember, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => reply.code(201).send(await members.add(request.ctx, request.params.orgId, request.body)),
+    async (request, reply) => reply.code(201).send(await members.add(request.authedCtx, request.params.orgId, request.body)),
   );
 
   app.get(
@@ -118,7 +118,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
         response: { 200: S.PendingInvitationList, ...commonErrors },
       },
     },
-    async (request) => members.listInvitations(request.ctx, request.params.orgId, request.query),
+    async (request) => members.listInvitations(request.authedCtx, request.params.orgId, request.query),
   );
 
   app.delete(
@@ -133,7 +133,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
       },
     },
     async (request, reply) => {
-      await members.revokeInvitation(request.ctx, request.params.orgId, request.params.invitationId);
+      await members.revokeInvitation(request.authedCtx, request.params.orgId, request.params.invitationId);
       return reply.code(204).send(null);
     },
   );
@@ -150,7 +150,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
         response: { 200: S.Member, ...commonErrors, ...conflict },
       },
     },
-    async (request) => members.changeRole(request.ctx, request.params.orgId, request.params.userId, request.body.role),
+    async (request) => members.changeRole(request.authedCtx, request.params.orgId, request.params.userId, request.body.role),
   );
 
   app.delete(
@@ -165,7 +165,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
       },
     },
     async (request, reply) => {
-      await members.remove(request.ctx, request.params.orgId, request.params.userId);
+      await members.remove(request.authedCtx, request.params.orgId, request.params.userId);
       return reply.code(204).send(null);
     },
   );

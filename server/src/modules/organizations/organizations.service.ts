@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -39,8 +39,8 @@ export interface OrganizationsServiceDeps {
 
 export function createOrganizationsService({ db, accessCache, scheduler }: OrganizationsServiceDeps) {
   return {
-    async list(ctx: RequestContext, q: ListQuery): Promise<Page<OrganizationView>> {
-      const actor = ctx.actor!;
+    async list(ctx: AuthedContext, q: ListQuery): Promise<Page<OrganizationView>> {
+      const actor = ctx.actor;
       const limit = q.limit ?? 50;
       const afterSlug = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
       const seesAll = actor.ability.can('read', 'Organization');
@@ -52,29 +52,27 @@ export function createOrganizationsService({ db, accessCache, scheduler }: Organ
       return toPage(rows, limit, toView, (r) => [r.slug]);
     },
 
-    async get(ctx: RequestContext, orgId: string): Promise<OrganizationView> {
-      assertCan(ctx.actor!.ability, 'read', subject('Organization', { id: orgId }));
-      const row = await inScope(db, { org: orgId }, (tx) => repo.findOrganization(tx, orgId, ctx.actor!.userId));
+    async get(ctx: AuthedContext, orgId: string): Promise<OrganizationView> {
+      const row = await inScope(db, { org: orgId }, (tx) => repo.findOrganization(tx, orgId, ctx.actor.userId));
       if (!row) throw new NotFound('Organization');
-      return toView({ ...row, role: ctx.actor!.role });
+      return toView({ ...row, role: ctx.actor.role });
     },
 
-    async create(ctx: RequestContext, input: CreateOrganizationInput) {
-      assertCan(ctx.actor!.ability, 'create', 'Organization');
+    async create(ctx: AuthedContext, input: CreateOrganizationInput) {
       const id = uuidv7();
       try {
         return await inScope(db, { platform: true }, async (tx) => {
           if (await repo.slugTaken(tx, input.slug)) throw new Conflict(`The slug "${input.slug}" is already taken`, '/slug');
           await repo.insertOrganization(tx, { id, slug: input.slug, name: input.name });
           // The first Super Admin is invited like anyone else: they become one by accepting.
-          const invitation = await inviteToOrganization(tx, id, { email: input.superAdminEmail, role: 'super_admin' }, ctx.actor!.userId);
+          const invitation = await inviteToOrganization(tx, id, { email: input.superAdminEmail, role: 'super_admin' }, ctx.actor.userId);
           await recordAudit(tx, ctx, {
             organizationId: id,
             action: 'organization.created',
             target: { type: 'organization', id },
             metadata: { slug: input.slug, name: input.name, superAdminEmail: input.superAdminEmail },
           });
-          const row = (await repo.findOrganization(tx, id, ctx.actor!.userId))!;
+          const row = (await repo.findOrganization(tx, id, ctx.actor.userId))!;
           return { ...toView(row), superAdmin: { email: input.superAdminEmail, invitation } };
         });
       } catch (err) {
@@ -84,14 +82,14 @@ export function createOrganizationsService({ db, accessCache, scheduler }: Organ
     },
 
     /** Super Admin renames; the Platform Owner renames, suspends and reactivates. */
-    async update(ctx: RequestContext, orgId: string, patch: UpdateOrganizationInput): Promise<OrganizationView> {
-      const ability = ctx.actor!.ability;
+    async update(ctx: AuthedContext, orgId: string, patch: UpdateOrganizationInput): Promise<OrganizationView> {
+      const ability = ctx.actor.ability;
       if (patch.name === undefined && patch.status === undefined) throw new BadRequest('Nothing to change: send name or status');
       const target = subject('Organization', { id: orgId });
       if (patch.name !== undefined) assertCan(ability, 'update', target, 'name');
       if (patch.status !== undefined) assertCan(ability, 'suspend', target);
       const view = await inScope(db, { org: orgId }, async (tx) => {
-        const before = await repo.findOrganization(tx, orgId, ctx.actor!.userId);
+        const before = await repo.findOrganization(tx, orgId, ctx.actor.userId);
         if (!before) throw new NotFound('Organization');
         await repo.updateOrganization(tx, orgId, patch);
         if (patch.name !== undefined && patch.name !== before.name) {
@@ -109,7 +107,7 @@ export function createOrganizationsService({ db, accessCache, scheduler }: Organ
             target: { type: 'organization', id: orgId },
           });
         }
-        return toView({ ...before, ...patch, role: ctx.actor!.role });
+        return toView({ ...before, ...patch, role: ctx.actor.role });
       });
       if (patch.status !== undefined) {
         accessCache.forgetOrganization(orgId);

@@ -15,6 +15,6 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
         response: { 200: S.TenantList, ...commonErrors },
       },
     },
-    async (request) => platform.tenants(request.ctx, request.query),
+    async (request) => platform.tenants(request.authedCtx, request.query),
   );
 };

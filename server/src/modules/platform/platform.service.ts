@@ -1,7 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import { assertCan } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import * as repo from './platform.repo.js';
@@ -16,8 +15,7 @@ const EMPTY_STATUS_COUNTS = { INACTIVE: 0, ACTIVE: 0, ERROR: 0, SYNCING: 0, PAUS
 export function createPlatformService({ db }: { db: Db }) {
   return {
     /** Health of every tenant (Platform Owner): members, integrations by status, runs and failures in 24 h. */
-    async tenants(ctx: RequestContext, q: TenantsQuery): Promise<Page<TenantView>> {
-      assertCan(ctx.actor!.ability, 'read', 'Platform');
+    async tenants(ctx: AuthedContext, q: TenantsQuery): Promise<Page<TenantView>> {
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
       const rows = await inScope(db, { platform: true }, (tx) => repo.tenantOverview(tx, after, limit));

@@ -32,7 +32,7 @@ const runNowRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 202: S.RunQueued, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => reply.code(202).send(await runs.runSync(request.ctx, request.params.orgId, request.params.syncId)),
+    async (request, reply) => reply.code(202).send(await runs.runSync(request.authedCtx, request.params.orgId, request.params.syncId)),
   );
 
   app.post(
@@ -46,7 +46,7 @@ const runNowRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 202: S.RunsQueued, ...commonErrors },
       },
     },
-    async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId, request.params.id)),
+    async (request, reply) => reply.code(202).send(await runs.runMany(request.authedCtx, request.params.orgId, request.params.id)),
   );
 
   app.post(
@@ -60,7 +60,7 @@ const runNowRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 202: S.RunsQueued, ...commonErrors },
       },
     },
-    async (request, reply) => reply.code(202).send(await runs.runMany(request.ctx, request.params.orgId)),
+    async (request, reply) => reply.code(202).send(await runs.runMany(request.authedCtx, request.params.orgId)),
   );
 };
 
@@ -77,7 +77,7 @@ const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 200: S.SyncStatus, ...commonErrors },
       },
     },
-    async (request) => runs.syncStatus(request.ctx, request.params.orgId),
+    async (request) => runs.syncStatus(request.authedCtx, request.params.orgId),
   );
 
   app.get(
@@ -92,7 +92,7 @@ const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 200: S.RunList, ...commonErrors },
       },
     },
-    async (request) => runs.list(request.ctx, request.params.orgId, request.query),
+    async (request) => runs.list(request.authedCtx, request.params.orgId, request.query),
   );
 
   app.get(
@@ -101,7 +101,7 @@ const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
       config: { access: { action: 'read', subject: 'Run' } },
       schema: { tags, summary: 'One run with its stats', params: S.RunParams, response: { 200: S.Run, ...commonErrors } },
     },
-    async (request) => runs.get(request.ctx, request.params.orgId, request.params.runId),
+    async (request) => runs.get(request.authedCtx, request.params.orgId, request.params.runId),
   );
 
   app.post(
@@ -115,7 +115,7 @@ const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 200: S.Run, ...commonErrors, ...conflict },
       },
     },
-    async (request) => runs.cancel(request.ctx, request.params.orgId, request.params.runId),
+    async (request) => runs.cancel(request.authedCtx, request.params.orgId, request.params.runId),
   );
 };
 
@@ -133,7 +133,7 @@ const logRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 200: S.LogList, ...commonErrors },
       },
     },
-    async (request) => runs.logs(request.ctx, request.params.orgId, { ...request.query, runId: request.params.runId }),
+    async (request) => runs.logs(request.authedCtx, request.params.orgId, { ...request.query, runId: request.params.runId }),
   );
 
   app.get(
@@ -148,7 +148,7 @@ const logRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 200: S.LogList, ...commonErrors },
       },
     },
-    async (request) => runs.logs(request.ctx, request.params.orgId, request.query),
+    async (request) => runs.logs(request.authedCtx, request.params.orgId, request.query),
   );
 };
 
@@ -166,6 +166,6 @@ const recordRoutes: RunsRoutes = async (app, { runs }) => {
         response: { 200: S.RecordList, ...commonErrors },
       },
     },
-    async (request) => runs.records(request.ctx, request.params.orgId, request.params.id, request.query),
+    async (request) => runs.records(request.authedCtx, request.params.orgId, request.params.id, request.query),
   );
 };

@@ -1,8 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -94,8 +93,7 @@ export function createRunsService(deps: RunsServiceDeps) {
 /** Queuing runs (then handed to the dispatcher once committed) and cancelling them; each is audited. */
 function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
   return {
-    async runSync(ctx: RequestContext, orgId: string, syncId: string): Promise<{ runId: string }> {
-      assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
+    async runSync(ctx: AuthedContext, orgId: string, syncId: string): Promise<{ runId: string }> {
       const runId = await inScope(db, { org: orgId }, async (tx) => {
         const sync = await findSync(tx, orgId, syncId);
         if (!sync) throw new NotFound('Sync');
@@ -116,8 +114,7 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
     },
 
     /** Queues every enabled sync of one integration, or of the whole organization; paused ones are skipped. */
-    async runMany(ctx: RequestContext, orgId: string, integrationId?: string): Promise<{ total: number; queued: number }> {
-      assertCan(ctx.actor!.ability, 'create', subject('Run', { organizationId: orgId }));
+    async runMany(ctx: AuthedContext, orgId: string, integrationId?: string): Promise<{ total: number; queued: number }> {
       const runIds = await inScope(db, { org: orgId }, async (tx) => {
         if (integrationId) await requireIntegration(tx, orgId, integrationId);
         const syncs = await repo.runnableSyncs(tx, orgId, integrationId);
@@ -139,8 +136,7 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
       return { total: runIds.total, queued: runIds.ids.length };
     },
 
-    async cancel(ctx: RequestContext, orgId: string, runId: string): Promise<RunView> {
-      assertCan(ctx.actor!.ability, 'update', subject('Run', { organizationId: orgId }));
+    async cancel(ctx: AuthedContext, orgId: string, runId: string): Promise<RunView> {
       return inScope(db, { org: orgId }, async (tx) => {
         const run = await repo.findRun(tx, orgId, runId);
         if (!run) throw new NotFound('Run');
@@ -165,8 +161,7 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
 function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
   return {
     /** Integrations by status, runs in flight and recent failures: what the status widget shows. */
-    async syncStatus(ctx: RequestContext, orgId: string) {
-      assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
+    async syncStatus(ctx: AuthedContext, orgId: string) {
       const { byStatus, active, failedRuns24h } = await inScope(db, { org: orgId }, (tx) => repo.syncStatus(tx, orgId));
       const integrationsByStatus = { ACTIVE: 0, INACTIVE: 0, ERROR: 0, SYNCING: 0, PAUSED: 0 };
       let lastSyncAt: Date | null = null;
@@ -184,8 +179,7 @@ function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
       };
     },
 
-    async list(ctx: RequestContext, orgId: string, q: RunsQuery): Promise<Page<RunView>> {
-      assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
+    async list(ctx: AuthedContext, orgId: string, q: RunsQuery): Promise<Page<RunView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const rows = await inScope(db, { org: orgId }, (tx) =>
@@ -202,15 +196,13 @@ function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
       return toPage(rows, limit, toRunView, (r) => [r.created_at.toISOString(), r.id]);
     },
 
-    async get(ctx: RequestContext, orgId: string, runId: string): Promise<RunView> {
-      assertCan(ctx.actor!.ability, 'read', subject('Run', { organizationId: orgId }));
+    async get(ctx: AuthedContext, orgId: string, runId: string): Promise<RunView> {
       const run = await inScope(db, { org: orgId }, (tx) => repo.findRun(tx, orgId, runId));
       if (!run) throw new NotFound('Run');
       return toRunView(run);
     },
 
-    async logs(ctx: RequestContext, orgId: string, q: LogsQuery): Promise<Page<LogView>> {
-      assertCan(ctx.actor!.ability, 'read', subject('Log', { organizationId: orgId }));
+    async logs(ctx: AuthedContext, orgId: string, q: LogsQuery): Promise<Page<LogView>> {
       const limit = q.limit ?? 100;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const position = c ? { at: c[0] as string, id: c[1] as string } : undefined;
@@ -230,8 +222,7 @@ function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
       return toPage(rows, limit, toLogView, (l) => [l.at.toISOString(), l.id]);
     },
 
-    async records(ctx: RequestContext, orgId: string, integrationId: string, q: RecordsQuery): Promise<Page<RecordView>> {
-      assertCan(ctx.actor!.ability, 'read', subject('Record', { organizationId: orgId }));
+    async records(ctx: AuthedContext, orgId: string, integrationId: string, q: RecordsQuery): Promise<Page<RecordView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'string']);
       const rows = await inScope(db, { org: orgId }, async (tx) => {

@@ -20,7 +20,7 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
         response: { 200: S.SyncList, ...commonErrors },
       },
     },
-    async (request) => syncs.list(request.ctx, request.params.orgId, request.params.id, request.query),
+    async (request) => syncs.list(request.authedCtx, request.params.orgId, request.params.id, request.query),
   );
 
   app.post(
@@ -35,7 +35,8 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
         response: { 201: S.Sync, ...commonErrors },
       },
     },
-    async (request, reply) => reply.code(201).send(await syncs.create(request.ctx, request.params.orgId, request.params.id, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await syncs.create(request.authedCtx, request.params.orgId, request.params.id, request.body)),
   );
 
   app.get(
@@ -44,7 +45,7 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
       config: { access: { action: 'read', subject: 'Sync' } },
       schema: { tags, summary: 'One sync with its mappings', params: S.SyncParams, response: { 200: S.Sync, ...commonErrors } },
     },
-    async (request) => syncs.get(request.ctx, request.params.orgId, request.params.syncId),
+    async (request) => syncs.get(request.authedCtx, request.params.orgId, request.params.syncId),
   );
 
   app.patch(
@@ -59,7 +60,7 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
         response: { 200: S.Sync, ...commonErrors },
       },
     },
-    async (request) => syncs.update(request.ctx, request.params.orgId, request.params.syncId, request.body),
+    async (request) => syncs.update(request.authedCtx, request.params.orgId, request.params.syncId, request.body),
   );
 
   app.delete(
@@ -69,7 +70,7 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
       schema: { tags, summary: 'Delete a sync with its history', params: S.SyncParams, response: { 204: Type.Null(), ...commonErrors } },
     },
     async (request, reply) => {
-      await syncs.remove(request.ctx, request.params.orgId, request.params.syncId);
+      await syncs.remove(request.authedCtx, request.params.orgId, request.params.syncId);
       return reply.code(204).send(null);
     },
   );
@@ -86,7 +87,8 @@ export const syncsRoutes: FastifyPluginAsyncTypebox<{ syncs: SyncsService }> = a
         response: { 200: S.PreviewResult, ...commonErrors },
       },
     },
-    async (request) => syncs.preview(request.ctx, request.params.orgId, request.params.syncId, request.body.record, request.body.mappings),
+    async (request) =>
+      syncs.preview(request.authedCtx, request.params.orgId, request.params.syncId, request.body.record, request.body.mappings),
   );
 
   app.get(

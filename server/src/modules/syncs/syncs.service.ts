@@ -1,8 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { SyncMode, SyncRow } from '../../../../db/schema.js';
-import { assertCan, subject } from '../../lib/ability.js';
-import type { RequestContext } from '../../lib/context.js';
+import type { AuthedContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -100,8 +99,7 @@ export interface SyncsServiceDeps {
 
 export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
   return {
-    async list(ctx: RequestContext, orgId: string, integrationId: string, q: ListSyncsQuery): Promise<Page<SyncView>> {
-      assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
+    async list(ctx: AuthedContext, orgId: string, integrationId: string, q: ListSyncsQuery): Promise<Page<SyncView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       return inScope(db, { org: orgId }, async (tx) => {
@@ -126,13 +124,11 @@ export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
       });
     },
 
-    async get(ctx: RequestContext, orgId: string, syncId: string): Promise<SyncView> {
-      assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
+    async get(ctx: AuthedContext, orgId: string, syncId: string): Promise<SyncView> {
       return inScope(db, { org: orgId }, (tx) => view(tx, orgId, syncId));
     },
 
-    async create(ctx: RequestContext, orgId: string, integrationId: string, input: CreateSyncInput): Promise<SyncView> {
-      assertCan(ctx.actor!.ability, 'create', subject('Sync', { organizationId: orgId }));
+    async create(ctx: AuthedContext, orgId: string, integrationId: string, input: CreateSyncInput): Promise<SyncView> {
       const mode = input.mode ?? 'full';
       const schedule = input.schedule ? validateSchedule(input.schedule) : null;
       const mappings = input.mappings ?? [];
@@ -169,8 +165,7 @@ export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
       return created;
     },
 
-    async update(ctx: RequestContext, orgId: string, syncId: string, input: UpdateSyncInput): Promise<SyncView> {
-      assertCan(ctx.actor!.ability, 'update', subject('Sync', { organizationId: orgId }));
+    async update(ctx: AuthedContext, orgId: string, syncId: string, input: UpdateSyncInput): Promise<SyncView> {
       const schedule = input.schedule ? validateSchedule(input.schedule) : input.schedule;
       if (input.mappings) compileMappings(input.mappings);
       const updated = await inScope(db, { org: orgId }, async (tx) => {
@@ -203,8 +198,7 @@ export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
       return updated;
     },
 
-    async remove(ctx: RequestContext, orgId: string, syncId: string): Promise<void> {
-      assertCan(ctx.actor!.ability, 'delete', subject('Sync', { organizationId: orgId }));
+    async remove(ctx: AuthedContext, orgId: string, syncId: string): Promise<void> {
       await inScope(db, { org: orgId }, async (tx) => {
         const sync = await repo.findSync(tx, orgId, syncId);
         if (!sync) throw new NotFound('Sync');
@@ -227,8 +221,7 @@ export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
 function createPreviews({ db }: Pick<SyncsServiceDeps, 'db'>) {
   return {
     /** Runs mappings (the sync's, or ones being edited) on a sample record; changes nothing. */
-    async preview(ctx: RequestContext, orgId: string, syncId: string, record: unknown, mappings?: FieldMapping[]) {
-      assertCan(ctx.actor!.ability, 'read', subject('Sync', { organizationId: orgId }));
+    async preview(ctx: AuthedContext, orgId: string, syncId: string, record: unknown, mappings?: FieldMapping[]) {
       const sync = await inScope(db, { org: orgId }, (tx) => view(tx, orgId, syncId));
       return previewMappings(mappings ?? sync.mappings, record);
     },
