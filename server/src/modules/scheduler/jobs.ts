@@ -1,0 +1,40 @@
+/** The scheduler's jobs in Agenda's job store, and how much of them one worker takes on at once. */
+
+/** One repeating job per sync, keyed (unique) on data.syncId. */
+export const SYNC_JOB = 'sync:scheduled';
+/** One-time job per run queued by an API-only process: it wakes a worker's run pool at once (LISTEN/NOTIFY). */
+export const RUN_JOB = 'run:execute';
+/** Periodic: brings every sync's job in line with the database (repairs a missed after-commit call). */
+export const RECONCILE_JOB = 'schedule:reconcile';
+/** Scheduled by earlier versions to re-enqueue orphaned runs; the run pool's claim does that now (sync-engine/run-pool.ts). */
+export const RETIRED_RECOVER_JOB = 'run:recover';
+
+export const RECONCILE_EVERY = '10 minutes';
+/**
+ * How many `sync:scheduled` jobs one worker fires at once. A fire is one short transaction (queue the
+ * run), so this only bounds the database connections fires take from the runs in flight.
+ */
+export const FIRE_CONCURRENCY = 16;
+/**
+ * How many due `sync:scheduled` jobs one worker locks per poll. Agenda locks new jobs only when it
+ * polls (or is notified), so this caps how many schedules a worker can fire per poll interval: with
+ * the earlier limit of WORKER_CONCURRENCY (8) two workers fired 32 schedules per 10 s (issue 4). A
+ * worker fires some hundreds a second, so it can fire this many before its next poll and long before
+ * the locks expire (≥ 5 s); what is due beyond it is left to the other workers. Duplicates are not a
+ * concern here: the unique index on sync_runs (one run per sync and slot) refuses a second run.
+ */
+export function fireLockLimit(pollMs: number): number {
+  return Math.max(100, Math.round((pollMs / 1000) * 100));
+}
+/** `run:execute` handlers only wake the run pool. */
+export const WAKE_CONCURRENCY = 4;
+
+export interface SyncJobData {
+  orgId: string;
+  integrationId: string;
+  syncId: string;
+}
+export interface RunJobData {
+  orgId: string;
+  runId: string;
+}
