@@ -35,15 +35,6 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] },
   },
   {
-    // Temporary: until the services helper splits them.
-    files: [
-      'server/src/modules/scheduler/scheduler.ts',
-      'server/src/modules/syncs/syncs.service.ts',
-      'server/src/modules/organizations/members.service.ts',
-    ],
-    rules: { 'max-lines-per-function': 'off' },
-  },
-  {
     files: ['admin-ui/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

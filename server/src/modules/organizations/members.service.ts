@@ -37,16 +37,22 @@ export interface MembersServiceDeps {
   accessCache: AccessCache;
 }
 
-export function createMembersService({ db, accessCache }: MembersServiceDeps) {
-  /** Refuses changes that would leave the organization without a Super Admin. */
-  async function assertNotLastSuperAdmin(tx: Tx, orgId: string, member: MemberRow) {
-    if (member.role !== 'super_admin') return;
-    await lockOrganization(tx, orgId);
-    if ((await repo.countSuperAdmins(tx, orgId)) <= 1) {
-      throw new Conflict('This is the last Super Admin of the organization; make someone else Super Admin first');
-    }
+/** Refuses changes that would leave the organization without a Super Admin. */
+async function assertNotLastSuperAdmin(tx: Tx, orgId: string, member: MemberRow) {
+  if (member.role !== 'super_admin') return;
+  await lockOrganization(tx, orgId);
+  if ((await repo.countSuperAdmins(tx, orgId)) <= 1) {
+    throw new Conflict('This is the last Super Admin of the organization; make someone else Super Admin first');
   }
+}
 
+/** An organization's members: listing and inviting them, their pending invitations, and changing or ending their membership. */
+export function createMembersService(deps: MembersServiceDeps) {
+  return { ...createMemberList(deps), ...createInvitationList(deps), ...createMembershipChanges(deps) };
+}
+
+/** Who is a member, and adding one (an invitation). */
+function createMemberList({ db }: Pick<MembersServiceDeps, 'db'>) {
   return {
     async list(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<MemberView>> {
       const limit = q.limit ?? 50;
@@ -70,7 +76,12 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
         return { email: input.email, role: input.role, status: 'invited' as const, invitation };
       });
     },
+  };
+}
 
+/** Pending invitations: listed for the Super Admin, and revoked. */
+function createInvitationList({ db }: Pick<MembersServiceDeps, 'db'>) {
+  return {
     async listInvitations(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<PendingInvitationView>> {
       const limit = q.limit ?? 50;
       const before = decodeCursor(q.cursor, ['uuid'])?.[0] as string | undefined;
@@ -103,7 +114,12 @@ export function createMembersService({ db, accessCache }: MembersServiceDeps) {
         });
       });
     },
+  };
+}
 
+/** A member's role changed or membership ended; the access cache forgets them, so it applies at their next request. */
+function createMembershipChanges({ db, accessCache }: MembersServiceDeps) {
+  return {
     async changeRole(ctx: AuthedContext, orgId: string, userId: string, role: MemberRole): Promise<MemberView> {
       // After the commit, so no request can cache the old role in between.
       return afterCommit(

@@ -87,7 +87,7 @@ export interface RunsServiceDeps {
 }
 
 export function createRunsService(deps: RunsServiceDeps) {
-  return { ...createRunCommands(deps), ...createRunQueries(deps) };
+  return { ...createRunCommands(deps), ...createRunHistory(deps), ...createRunOutput(deps) };
 }
 
 /** Queuing runs (then handed to the dispatcher once committed) and cancelling them; each is audited. */
@@ -157,8 +157,8 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
   };
 }
 
-/** What runs did: the status widget, run history, run and organization logs, and the records synced. */
-function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
+/** What runs did: the status widget and the run history. */
+function createRunHistory({ db }: Pick<RunsServiceDeps, 'db'>) {
   return {
     /** Integrations by status, runs in flight and recent failures: what the status widget shows. */
     async syncStatus(ctx: AuthedContext, orgId: string) {
@@ -201,7 +201,12 @@ function createRunQueries({ db }: Pick<RunsServiceDeps, 'db'>) {
       if (!run) throw new NotFound('Run');
       return toRunView(run);
     },
+  };
+}
 
+/** What runs wrote: run and organization logs, and the records synced. */
+function createRunOutput({ db }: Pick<RunsServiceDeps, 'db'>) {
+  return {
     async logs(ctx: AuthedContext, orgId: string, q: LogsQuery): Promise<Page<LogView>> {
       const limit = q.limit ?? 100;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);

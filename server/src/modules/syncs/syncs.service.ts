@@ -90,14 +90,19 @@ function checkResourceAndMode(providerKey: string, resourceKey: string, mode: Sy
   }
 }
 
-/** Sync definitions (resource, mode, schedule, mappings): created, changed and deleted with an audit event each. */
 export interface SyncsServiceDeps {
   db: Db;
   /** Told after each commit that may change whether and when the sync fires. */
   scheduler: ScheduleSink;
 }
 
-export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
+/** Sync definitions (resource, mode, schedule, mappings): read, and created, changed and deleted with an audit event each. */
+export function createSyncsService(deps: SyncsServiceDeps) {
+  return { ...createSyncQueries(deps), ...createSyncCommands(deps), ...createPreviews(deps) };
+}
+
+/** One sync, or an integration's syncs, each with its mappings. */
+function createSyncQueries({ db }: Pick<SyncsServiceDeps, 'db'>) {
   return {
     async list(ctx: AuthedContext, orgId: string, integrationId: string, q: ListSyncsQuery): Promise<Page<SyncView>> {
       const limit = q.limit ?? 50;
@@ -127,7 +132,12 @@ export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
     async get(ctx: AuthedContext, orgId: string, syncId: string): Promise<SyncView> {
       return inScope(db, { org: orgId }, (tx) => view(tx, orgId, syncId));
     },
+  };
+}
 
+/** Creating, changing and deleting syncs, each audited; the scheduler is told after the commit. */
+function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
+  return {
     async create(ctx: AuthedContext, orgId: string, integrationId: string, input: CreateSyncInput): Promise<SyncView> {
       const mode = input.mode ?? 'full';
       const schedule = input.schedule ? validateSchedule(input.schedule) : null;
@@ -212,8 +222,6 @@ export function createSyncsService({ db, scheduler }: SyncsServiceDeps) {
       });
       await scheduler.syncChanged(orgId, syncId);
     },
-
-    ...createPreviews({ db }),
   };
 }
 
