@@ -49,8 +49,8 @@ export function createServices(role: Config['role'], deps: ServiceDeps | ApiServ
   return role === 'worker' ? createWorkerServices(deps) : createApiServices(role, deps as ApiServiceDeps);
 }
 
-/** What every role builds: secrets, outbound HTTP and OAuth tokens, and the run executor where runs execute. */
-function createEngine({ db, config, logger }: ServiceDeps, executesRuns: boolean) {
+/** What every role builds: secrets, and outbound HTTP with valid OAuth access tokens. */
+function createProviderAccess({ db, config }: ServiceDeps) {
   const vault = createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious });
   // Every call to a provider goes through this client: private addresses refused, timeouts everywhere.
   const http = createSafeHttpClient({
@@ -60,44 +60,49 @@ function createEngine({ db, config, logger }: ServiceDeps, executesRuns: boolean
   });
   // Valid OAuth access tokens for provider calls (the sync engine's too): refreshes under a row lock.
   const tokens = createTokenManager({ db, config, vault, http, providers: getProvider });
-  const executor = executesRuns
-    ? createRunExecutor({
-        db,
-        logger,
-        concurrency: config.worker.concurrency,
-        staleRunMs: config.worker.lockLifetimeMs,
-        openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }),
-      })
-    : null;
-  // Schedules live in Agenda's job store; services tell it after each commit that may change them.
-  const scheduler = createScheduler({ db, config, executor, logger });
+  return { vault, http, tokens };
+}
+
+/** Where runs execute: the worker and `all` roles. */
+function createExecutor({ db, config, logger }: ServiceDeps, { vault, http, tokens }: ReturnType<typeof createProviderAccess>) {
+  return createRunExecutor({
+    db,
+    logger,
+    concurrency: config.worker.concurrency,
+    staleRunMs: config.worker.lockLifetimeMs,
+    openSource: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }),
+  });
+}
+
+function createWorkerServices(deps: ServiceDeps) {
+  const access = createProviderAccess(deps);
+  const executor = createExecutor(deps, access);
+  const scheduler = createScheduler({ ...deps, executor });
   return {
-    vault,
-    http,
-    tokens,
+    ...access,
     executor,
     scheduler,
     async close(): Promise<void> {
       await scheduler.close();
-      await executor?.drain();
-      await http.close();
+      await executor.drain();
+      await access.http.close();
     },
   };
 }
 
-function createWorkerServices(deps: ServiceDeps) {
-  const engine = createEngine(deps, true);
-  return { ...engine, executor: engine.executor! };
-}
-
 function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
   const { db, config, logger, signAccessToken } = deps;
-  const engine = createEngine(deps, role === 'all');
-  const { vault, http, tokens, executor, scheduler } = engine;
+  const access = createProviderAccess(deps);
+  const { vault, http, tokens } = access;
+  const executor = role === 'all' ? createExecutor(deps, access) : null;
+  // Schedules live in Agenda's job store; services tell it after each commit that may change them.
+  const scheduler = createScheduler({ db, config, logger, executor });
   const accessCache = createAccessCache(ACCESS_CACHE_TTL_MS);
   const exports = createExportsService({ db, logger, renderer: createPdfRenderer() });
   return {
-    ...engine,
+    ...access,
+    executor,
+    scheduler,
     accessCache,
     integrations: createIntegrationsService({ db, config, vault, scheduler }),
     oauth: createOAuthService({ db, config, vault, http, tokens, providers: getProvider }),
@@ -111,7 +116,9 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     // An API-only process hands queued runs to the workers; `all` executes them itself.
     runs: createRunsService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
     async close(): Promise<void> {
-      await engine.close();
+      await scheduler.close();
+      await executor?.drain();
+      await http.close();
       await exports.close();
     },
   };
