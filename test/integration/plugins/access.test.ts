@@ -1,4 +1,5 @@
 import t from 'tap';
+import { defineAbilityFor, subject } from '../../../server/src/lib/ability.js';
 import { createTestApp } from '../../helpers/app.js';
 
 t.test('every registered route declares its access', async (t) => {
@@ -141,6 +142,60 @@ t.test('role matrix', async (t) => {
       const headers = who === 'anonymous' ? {} : { authorization: await ctx.bearer(EMAIL[who]) };
       const res = await ctx.app.inject({ method: row.method, url: row.url, payload: row.payload, headers });
       t.equal(res.statusCode, row.expect[who], `${row.name} as ${who} → ${row.expect[who]} (${res.body.slice(0, 120)})`);
+    }
+  }
+});
+
+/**
+ * Services do not check permissions again (docs/architecture.md, Conventions 3): each organization route's
+ * declaration is the check. For every such route and every role, the gate answers 403 exactly when the role's
+ * abilities lack the declared permission. Writes are sent only by roles they are refused to (with a body that
+ * passes validation, which runs before the gate); reads by every role.
+ */
+t.test("every organization route's declared permission is what the gate enforces, for every role", async (t) => {
+  const ctx = await createTestApp(t);
+  const acme = ctx.orgs.acme;
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  const roles = {
+    viewer: { platformRole: null, role: 'viewer' },
+    admin: { platformRole: null, role: 'admin' },
+    super: { platformRole: null, role: 'super_admin' },
+    owner: { platformRole: 'platform_owner', role: null },
+  } as const;
+  // Bodies that pass validation for the writes whose schema requires fields.
+  const bodies: Record<string, object> = {
+    'POST /api/orgs/:orgId/integrations': { provider: 'custom', name: 'Refused' },
+    'POST /api/orgs/:orgId/integrations/:id/syncs': { resource: 'contacts' },
+    'POST /api/orgs/:orgId/syncs/:syncId/mappings/preview': { record: {} },
+    'POST /api/orgs/:orgId/members': { email: 'refused@acme.test', role: 'viewer' },
+    'PATCH /api/orgs/:orgId/members/:userId': { role: 'viewer' },
+  };
+  const routes = ctx.app.routeAccess.filter((r) => r.url.startsWith('/api/orgs/:orgId') && r.method !== 'HEAD');
+  t.ok(routes.length > 30, `${routes.length} organization routes`);
+  for (const route of routes) {
+    const access = route.access;
+    if (typeof access !== 'object') {
+      t.fail(`${route.method} ${route.url} declares ${String(access)}, not a permission`);
+      continue;
+    }
+    const write = route.method !== 'GET';
+    const url = route.url.replace(':orgId', acme).replace(/:\w+/g, unknown);
+    for (const [who, input] of Object.entries(roles)) {
+      const allowed = defineAbilityFor({ ...input, orgId: acme }).can(
+        access.action,
+        subject(access.subject, { organizationId: acme, id: acme }) as never,
+      );
+      if (write && allowed) continue;
+      const email = who === 'owner' ? 'owner@linkyard.test' : `${who}@acme.test`;
+      const res = await ctx.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: { authorization: await ctx.bearer(email) },
+        ...(write && route.method !== 'DELETE' ? { payload: bodies[`${route.method} ${route.url}`] ?? {} } : {}),
+      });
+      const name = `${route.method} ${route.url} (${access.action} ${access.subject}) as ${who}`;
+      if (allowed) t.not(res.statusCode, 403, `${name}: past the gate (${res.statusCode})`);
+      else t.equal(res.statusCode, 403, `${name}: refused (${res.body.slice(0, 120)})`);
     }
   }
 });
