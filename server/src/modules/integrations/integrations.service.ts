@@ -32,7 +32,7 @@ type Row = IntegrationRow & { connected: boolean };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toIntegrationView(r: Row): IntegrationView {
+function toIntegrationView(r: Row): IntegrationView {
   const has = r.secret_encrypted !== null;
   return {
     id: r.id,
@@ -269,4 +269,3 @@ function createPauseAndResume({ db, scheduler }: Pick<IntegrationsServiceDeps, '
 }
 
 export type IntegrationsService = ReturnType<typeof createIntegrationsService>;
-export { idleStatus };

@@ -59,7 +59,7 @@ const toLogView = (l: SyncLogRow): LogView => ({
  * Queues a run unless one is already active for the sync (or, for a scheduled run, the slot has its
  * run). The unique indexes are the guarantee; a refused insert is reported as `null`.
  */
-export async function queueRun(
+async function queueRun(
   tx: Tx,
   orgId: string,
   sync: { id: string; integration_id: string },
