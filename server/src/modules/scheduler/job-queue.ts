@@ -45,7 +45,7 @@ export function createJobQueue({ db, config, log, handlers }: JobQueueDeps) {
   let started = false;
 
   async function open(): Promise<Agenda> {
-    store = await createJobStore(db, config, log);
+    store = await createJobStore({ db, config, logger: log });
     const a = new Agenda({
       backend: store.backend,
       // Written to agenda_jobs.last_modified_by: which process last locked or ran a job.

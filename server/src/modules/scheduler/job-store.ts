@@ -40,7 +40,13 @@ export function isDuplicateJob(err: unknown): boolean {
  * polling. Tables come from our migrations (`ensureSchema: false`: two workers creating the schema at
  * once crash one of them). MongoDB (AGENDA_BACKEND=mongo): see createMongoJobStore.
  */
-export async function createJobStore(db: Db, config: Pick<Config, 'agenda' | 'databaseUrl'>, logger: FastifyBaseLogger): Promise<JobStore> {
+export interface JobStoreDeps {
+  db: Db;
+  config: Pick<Config, 'agenda' | 'databaseUrl'>;
+  logger: FastifyBaseLogger;
+}
+
+export async function createJobStore({ db, config, logger }: JobStoreDeps): Promise<JobStore> {
   if (config.agenda.backend === 'mongo') return createMongoJobStore(config.agenda.mongodbUrl!, logger);
   let pool: pg.Pool;
   let closePool = async () => {};
