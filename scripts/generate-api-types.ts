@@ -19,6 +19,7 @@ import * as prettier from 'prettier';
 import { openDb } from '../db/client.js';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
+import { CliError, runCli, say } from './lib/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TYPES_FILE = path.join(ROOT, 'admin-ui/app/lib/api-types.generated.ts');
@@ -133,8 +134,24 @@ async function format(source: string, file: string): Promise<string> {
   return prettier.format(source, { ...options, filepath: file });
 }
 
-async function main() {
-  const check = process.argv.includes('--check');
+const USAGE = `
+Usage: npm run generate:api-types          write the admin UI's generated API files
+       npm run check:api-types             exit 1 when they differ from what the schemas give (npm run lint runs this)
+       npx tsx scripts/generate-api-types.ts [--check]
+
+Builds the API's OpenAPI document in-process (no database) and writes, from it:
+  admin-ui/app/lib/api-types.generated.ts         paths and components (openapi-typescript)
+  admin-ui/app/lib/api-field-limits.generated.ts  per-field limits of request bodies and query strings
+
+Options:
+  --check     compare instead of writing
+  -h, --help  show this help
+
+Exit codes: 0 written (or up to date), 1 out of date or failed, 2 bad arguments.
+`;
+
+await runCli({ name: 'generate-api-types', usage: USAGE, options: { check: { type: 'boolean' } } }, async ({ values }) => {
+  const check = values.check === true;
   const doc = await buildOpenApiDocument();
   const types = HEADER + astToString(await openapiTS(doc, { alphabetize: false }));
   const outputs = [
@@ -149,13 +166,10 @@ async function main() {
     else await writeFile(file, text);
   }
   if (stale.length > 0) {
-    console.error(
+    throw new CliError(
       `The API's schemas changed but the admin UI's generated types did not: ${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} out of date.\n` +
         'Run `npm run generate:api-types` and commit the result.',
     );
-    process.exit(1);
   }
-  console.log(check ? 'API types are up to date.' : `Wrote ${outputs.map((o) => path.relative(ROOT, o.file)).join(' and ')}.`);
-}
-
-await main();
+  say(check ? 'API types are up to date.' : `Wrote ${outputs.map((o) => path.relative(ROOT, o.file)).join(' and ')}.`);
+});
