@@ -87,86 +87,89 @@ function deadPid(): number {
   return Number(out.trim());
 }
 
-t.test('one process per embedded data folder: a second server or script exits at once, naming the folder and the holder', async (t) => {
-  const dataDir = tempDir(t);
-  const first = embedded(dataDir);
-  await listening(first, 'the first server');
-  t.equal(lockPid(dataDir), first.pid, "the lock file holds the running server's PID");
+// Each of these starts its own servers on its own data folder, and mostly waits for them: they run side by side.
+t.test('embedded data folders', { jobs: 4 }, async (t) => {
+  t.test('one process per embedded data folder: a second server or script exits at once, naming the folder and the holder', async (t) => {
+    const dataDir = tempDir(t);
+    const first = embedded(dataDir);
+    await listening(first, 'the first server');
+    t.equal(lockPid(dataDir), first.pid, "the lock file holds the running server's PID");
 
-  const second = embedded(dataDir);
-  await exited(second, 'the second server');
-  t.not(second.exit()!.code, 0, 'the second server exits non-zero');
-  t.equal(second.url(), null, 'the second server never listened');
-  t.match(second.stderr(), dataDir, 'the message names the data folder');
-  t.match(second.stderr(), new RegExp(`\\b${first.pid}\\b`), "the message names the running process's PID");
-  t.match(second.stderr(), /in use/);
+    const second = embedded(dataDir);
+    await exited(second, 'the second server');
+    t.not(second.exit()!.code, 0, 'the second server exits non-zero');
+    t.equal(second.url(), null, 'the second server never listened');
+    t.match(second.stderr(), dataDir, 'the message names the data folder');
+    t.match(second.stderr(), new RegExp(`\\b${first.pid}\\b`), "the message names the running process's PID");
+    t.match(second.stderr(), /in use/);
 
-  // Operator scripts open the same embedded database through openDb, and are refused the same way.
-  const script = await runScript('migrate', ['status'], {
-    env: serverEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+    // Operator scripts open the same embedded database through openDb, and are refused the same way.
+    const script = await runScript('migrate', ['status'], {
+      env: serverEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+    });
+    t.equal(script.code, 1, 'a script on the folder in use exits 1');
+    t.match(script.stderr, dataDir);
+    t.match(script.stderr, new RegExp(`\\b${first.pid}\\b`));
+
+    t.ok(await answers(first.url()!), 'the first server still serves');
+    process.kill(first.pid, 'SIGTERM');
+    await exited(first, 'the first server');
+    t.equal(first.exit()!.code, 0, 'the first server shuts down cleanly');
+    t.notOk(existsSync(lockPath(dataDir)), 'shutting down releases the lock');
   });
-  t.equal(script.code, 1, 'a script on the folder in use exits 1');
-  t.match(script.stderr, dataDir);
-  t.match(script.stderr, new RegExp(`\\b${first.pid}\\b`));
 
-  t.ok(await answers(first.url()!), 'the first server still serves');
-  process.kill(first.pid, 'SIGTERM');
-  await exited(first, 'the first server');
-  t.equal(first.exit()!.code, 0, 'the first server shuts down cleanly');
-  t.notOk(existsSync(lockPath(dataDir)), 'shutting down releases the lock');
-});
+  t.test('a lock left by a dead process is taken over', async (t) => {
+    const dataDir = tempDir(t);
+    const stale = deadPid();
+    writeFileSync(lockPath(dataDir), `${stale}\n`);
+    const server = embedded(dataDir);
+    await listening(server, 'the server');
+    t.equal(lockPid(dataDir), server.pid, "the lock now holds the new server's PID");
+    process.kill(server.pid, 'SIGTERM');
+    await exited(server, 'the server');
+    t.notOk(existsSync(lockPath(dataDir)));
+  });
 
-t.test('a lock left by a dead process is taken over', async (t) => {
-  const dataDir = tempDir(t);
-  const stale = deadPid();
-  writeFileSync(lockPath(dataDir), `${stale}\n`);
-  const server = embedded(dataDir);
-  await listening(server, 'the server');
-  t.equal(lockPid(dataDir), server.pid, "the lock now holds the new server's PID");
-  process.kill(server.pid, 'SIGTERM');
-  await exited(server, 'the server');
-  t.notOk(existsSync(lockPath(dataDir)));
-});
+  t.test('a damaged embedded database: the message names the folder, says it may be damaged and what to do', async (t) => {
+    const dataDir = tempDir(t);
+    const first = embedded(dataDir);
+    await listening(first, 'the server');
+    process.kill(first.pid, 'SIGTERM');
+    await exited(first, 'the server');
 
-t.test('a damaged embedded database: the message names the folder, says it may be damaged and what to do', async (t) => {
-  const dataDir = tempDir(t);
-  const first = embedded(dataDir);
-  await listening(first, 'the server');
-  process.kill(first.pid, 'SIGTERM');
-  await exited(first, 'the server');
+    // Garbled write-ahead log: PGlite aborts ("Aborted()") when it opens the folder.
+    const wal = path.join(dataDir, 'pglite', 'pg_wal');
+    const segments = readdirSync(wal).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    t.ok(segments.length > 0, 'the folder has WAL segments to garble');
+    for (const f of segments) writeFileSync(path.join(wal, f), Buffer.alloc(statSync(path.join(wal, f)).size, 0x5a));
 
-  // Garbled write-ahead log: PGlite aborts ("Aborted()") when it opens the folder.
-  const wal = path.join(dataDir, 'pglite', 'pg_wal');
-  const segments = readdirSync(wal).filter((f) => /^[0-9A-F]{24}$/.test(f));
-  t.ok(segments.length > 0, 'the folder has WAL segments to garble');
-  for (const f of segments) writeFileSync(path.join(wal, f), Buffer.alloc(statSync(path.join(wal, f)).size, 0x5a));
+    const damaged = embedded(dataDir);
+    await exited(damaged, 'the server on the damaged folder', START_TIMEOUT);
+    const stderr = damaged.stderr();
+    t.not(damaged.exit()!.code, 0, 'it exits non-zero');
+    t.notMatch(stderr, /failed to start: Aborted\(\)/, 'not just "Aborted()"');
+    t.match(stderr, path.join(dataDir, 'pglite'), 'names the database folder');
+    t.match(stderr, /may be damaged/);
+    t.match(stderr, /back (it )?up/i, 'says to back it up');
+    t.match(stderr, /restore/i, 'or to restore a backup');
+    t.notOk(existsSync(lockPath(dataDir)), 'the failed start leaves no lock behind');
+  });
 
-  const damaged = embedded(dataDir);
-  await exited(damaged, 'the server on the damaged folder', START_TIMEOUT);
-  const stderr = damaged.stderr();
-  t.not(damaged.exit()!.code, 0, 'it exits non-zero');
-  t.notMatch(stderr, /failed to start: Aborted\(\)/, 'not just "Aborted()"');
-  t.match(stderr, path.join(dataDir, 'pglite'), 'names the database folder');
-  t.match(stderr, /may be damaged/);
-  t.match(stderr, /back (it )?up/i, 'says to back it up');
-  t.match(stderr, /restore/i, 'or to restore a backup');
-  t.notOk(existsSync(lockPath(dataDir)), 'the failed start leaves no lock behind');
-});
+  t.test('SIGTERM to `npm start` stops the server: the port closes and the data folder is released', async (t) => {
+    const dataDir = tempDir(t);
+    const server = embedded(dataDir, 'npm');
+    await listening(server, '`npm start`');
+    const url = server.url()!;
+    t.ok(await answers(url));
+    const holder = lockPid(dataDir);
+    t.ok(holder, 'the server holds the data folder');
 
-t.test('SIGTERM to `npm start` stops the server: the port closes and the data folder is released', async (t) => {
-  const dataDir = tempDir(t);
-  const server = embedded(dataDir, 'npm');
-  await listening(server, '`npm start`');
-  const url = server.url()!;
-  t.ok(await answers(url));
-  const holder = lockPid(dataDir);
-  t.ok(holder, 'the server holds the data folder');
-
-  process.kill(server.pid, 'SIGTERM'); // npm's PID, as a process manager or a terminal would signal it
-  await waitUntil(async () => !(await answers(url)), 'the port to stop answering');
-  await waitUntil(() => !isRunning(holder!), `the server process (PID ${holder}) to exit`);
-  await waitUntil(() => !existsSync(lockPath(dataDir)), 'the data folder lock to be released');
-  await exited(server, '`npm start`');
+    process.kill(server.pid, 'SIGTERM'); // npm's PID, as a process manager or a terminal would signal it
+    await waitUntil(async () => !(await answers(url)), 'the port to stop answering');
+    await waitUntil(() => !isRunning(holder!), `the server process (PID ${holder}) to exit`);
+    await waitUntil(() => !existsSync(lockPath(dataDir)), 'the data folder lock to be released');
+    await exited(server, '`npm start`');
+  });
 });
 
 t.test('a DATABASE_URL that does not connect stops start-up at once, naming DATABASE_URL and the answer', async (t) => {
