@@ -239,6 +239,20 @@ export interface RecordsTable {
   updated_at: Timestamp;
   last_seen_run_id: string | null;
   deleted_at: Date | null;
+  /** Where the record's latest change sits in its (integration, resource) feed (migration 0009). */
+  feed_position: Generated<number>;
+  /** What that latest change was. */
+  feed_action: Generated<FeedAction>;
+}
+
+export type FeedAction = 'added' | 'updated' | 'deleted';
+
+/** One row per (integration, resource) feed: the lock its writers take before drawing positions (migration 0009). */
+export interface RecordFeedsTable {
+  organization_id: string;
+  integration_id: string;
+  resource: string;
+  last_write_at: Generated<Date>;
 }
 
 export interface Database {
@@ -257,6 +271,7 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_logs: SyncLogsTable;
   records: RecordsTable;
+  record_feeds: RecordFeedsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

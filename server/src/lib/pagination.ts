@@ -53,9 +53,14 @@ function partIsValid(value: unknown, part: CursorPart): boolean {
 
 /**
  * The parts of a cursor, each checked against its declared type and value before any query sees it:
- * a cursor the server did not issue (edited, truncated, made up) is a 400, never a database error.
+ * a cursor the server did not issue (edited, truncated, made up) is a 400, never a database error. `param`
+ * names the query parameter that carried it (the change feed's is `after`).
  */
-export function decodeCursor<const S extends readonly CursorPart[]>(cursor: string | undefined, shape: S): CursorValues<S> | null {
+export function decodeCursor<const S extends readonly CursorPart[]>(
+  cursor: string | undefined,
+  shape: S,
+  param = 'cursor',
+): CursorValues<S> | null {
   if (!cursor) return null;
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -64,7 +69,7 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
   } catch {
     // fall through to the error below
   }
-  throw new BadRequest('cursor is not valid; use the nextCursor value from the previous page', 'query.cursor');
+  throw new BadRequest(`${param} is not valid; use the nextCursor value from the previous page`, `query.${param}`);
 }
 
 /** Fetch limit + 1 rows; the extra row only tells whether another page exists. */

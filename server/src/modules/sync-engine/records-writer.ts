@@ -29,8 +29,9 @@ function hashCanonicalText(text: string): string {
  * id). Duplicates within the batch are removed first (the last one wins, as the provider's latest page
  * does), since ON CONFLICT cannot touch one row twice (and the "touched" test below relies on one upsert
  * per row per transaction, which the executor keeps). Every row gets `last_seen_run_id` so a full run can
- * mark the rows it did not see as deleted; rows whose content hash did not change keep their `updated_at`.
- * A deleted record that reappears is restored.
+ * mark the rows it did not see as deleted; rows whose content hash did not change keep their `updated_at`
+ * and their place in the change feed. A deleted record that reappears is restored, and enters the feed as
+ * `added` again (a follower removed it on `deleted`).
  */
 export async function upsertRecords(
   tx: Tx,
@@ -42,18 +43,22 @@ export async function upsertRecords(
   if (unique.size === 0) return { created: 0, updated: 0, unchanged: 0 };
   const rows = pageRowsJson(unique.values());
   const { organizationId, integrationId, resource, runId } = target;
+  await lockFeed(tx, target);
 
   // One statement, no read of the table first: a preceding lookup of the batch's rows is planned
   // generically once the statement is prepared and then scans the whole resource per batch.
   // The rows arrive as one jsonb array of [external id, content hash, source updated-at, data]: one
   // parameter for Postgres to parse, where parallel text arrays had every record's JSON escaped into
   // an array literal by the driver and parsed twice by Postgres (as array, then as jsonb).
+  // Every row draws a feed position (unchanged rows keep their old one; the drawn value is a harmless gap),
+  // under the feed lock taken above, so positions become visible in the order they were drawn.
   // RETURNING tells the outcome per row: `xmax = 0` only on a freshly inserted row version, and
   // `updated_at` is set to the transaction time only when the content changed (or was restored).
   const result = await sql<{ created: number; updated: number }>`
     WITH upserted AS (
-      INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id)
-      SELECT ${organizationId}, ${integrationId}, ${resource}, t.row->>0, t.row->3, t.row->>1, (t.row->>2)::timestamptz, ${runId}
+      INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id, feed_position, feed_action)
+      SELECT ${organizationId}, ${integrationId}, ${resource}, t.row->>0, t.row->3, t.row->>1, (t.row->>2)::timestamptz, ${runId},
+             nextval('records_feed_position_seq'), 'added'
         FROM jsonb_array_elements(${rows}::jsonb) AS t(row)
       ON CONFLICT (integration_id, resource, external_id) DO UPDATE SET
         data = EXCLUDED.data,
@@ -61,7 +66,10 @@ export async function upsertRecords(
         source_updated_at = EXCLUDED.source_updated_at,
         last_seen_run_id = EXCLUDED.last_seen_run_id,
         deleted_at = NULL,
-        updated_at = CASE WHEN r.content_hash = EXCLUDED.content_hash AND r.deleted_at IS NULL THEN r.updated_at ELSE now() END
+        updated_at = CASE WHEN r.content_hash = EXCLUDED.content_hash AND r.deleted_at IS NULL THEN r.updated_at ELSE now() END,
+        feed_position = CASE WHEN r.content_hash = EXCLUDED.content_hash AND r.deleted_at IS NULL THEN r.feed_position ELSE EXCLUDED.feed_position END,
+        feed_action = CASE WHEN r.content_hash = EXCLUDED.content_hash AND r.deleted_at IS NULL THEN r.feed_action
+                           WHEN r.deleted_at IS NOT NULL THEN 'added' ELSE 'updated' END
       RETURNING (r.xmax = 0) AS inserted, r.updated_at = now() AS touched
     )
     SELECT count(*) FILTER (WHERE inserted)::int AS created,
@@ -99,14 +107,36 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /** After a complete full run: every live record of the resource this run did not see is gone upstream. */
-export async function markUnseenDeleted(tx: Tx, target: { integrationId: string; resource: string; runId: string }): Promise<number> {
+export async function markUnseenDeleted(
+  tx: Tx,
+  target: { organizationId: string; integrationId: string; resource: string; runId: string },
+): Promise<number> {
+  await lockFeed(tx, target);
   const r = await tx
     .updateTable('records')
-    .set({ deleted_at: new Date(), updated_at: new Date() })
+    .set({
+      deleted_at: new Date(),
+      updated_at: new Date(),
+      feed_position: sql<number>`nextval('records_feed_position_seq')`,
+      feed_action: 'deleted',
+    })
     .where('integration_id', '=', target.integrationId)
     .where('resource', '=', target.resource)
     .where('deleted_at', 'is', null)
     .where((eb) => eb.or([eb('last_seen_run_id', 'is', null), eb('last_seen_run_id', '!=', target.runId)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * Takes the feed's lock until this transaction ends; every writer of a feed calls it before drawing positions
+ * (migration 0009-change-feed explains why that makes positions visible in order). The row is created on
+ * the feed's first write; a writer that finds another's uncommitted first row waits for it like for a lock.
+ */
+async function lockFeed(tx: Tx, feed: { organizationId: string; integrationId: string; resource: string }): Promise<void> {
+  await tx
+    .insertInto('record_feeds')
+    .values({ organization_id: feed.organizationId, integration_id: feed.integrationId, resource: feed.resource })
+    .onConflict((oc) => oc.columns(['integration_id', 'resource']).doUpdateSet({ last_write_at: sql<Date>`now()` }))
+    .execute();
 }

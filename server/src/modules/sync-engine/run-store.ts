@@ -65,7 +65,12 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
       const succeeded = outcome.status === 'succeeded';
       const deleted =
         succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
-          ? await markUnseenDeleted(tx, { integrationId: outcome.integrationId, resource: outcome.resource, runId: run.id })
+          ? await markUnseenDeleted(tx, {
+              organizationId: orgId,
+              integrationId: outcome.integrationId,
+              resource: outcome.resource,
+              runId: run.id,
+            })
           : 0;
       const now = new Date();
       const cursorAfter = succeeded ? (outcome.cursorAfter ?? null) : undefined;

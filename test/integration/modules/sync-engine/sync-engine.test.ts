@@ -274,7 +274,7 @@ t.test('record upserts tell created, updated and unchanged apart, dedupe a batch
     'changed content is updated, the rest unchanged',
   );
   const deleted = await inScope(db, { org: orgId }, (tx) =>
-    markUnseenDeleted(tx, { integrationId, resource: 'customers', runId: '01900000-0000-7000-8000-0000000000b3' }),
+    markUnseenDeleted(tx, { organizationId: orgId, integrationId, resource: 'customers', runId: '01900000-0000-7000-8000-0000000000b3' }),
   );
   t.equal(deleted, 10, 'nothing seen by this run: all marked deleted');
   t.same(
