@@ -271,6 +271,11 @@ export const queryLimits = {
     limit: { minimum: 1, maximum: 200 },
     cursor: { minLength: 1, maxLength: 200 },
   },
+  'GET /api/orgs/{orgId}/integrations/{id}/changes': {
+    resource: { minLength: 1, maxLength: 64 },
+    after: { minLength: 1, maxLength: 400 },
+    limit: { minimum: 1, maximum: 1000 },
+  },
   'GET /api/oauth/callback': {
     code: { maxLength: 4096 },
     state: { maxLength: 1024 },

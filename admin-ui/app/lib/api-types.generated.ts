@@ -4823,6 +4823,13 @@ export interface paths {
                 /** Format: date-time */
                 updatedAt: string;
                 deletedAt: string | null;
+                /** @description The record's latest change in the change feed (GET …/changes): added, updated or deleted */
+                action: 'added' | 'updated' | 'deleted';
+                /**
+                 * Format: date-time
+                 * @description When that change was stored: the change feed's modifiedAt (the same instant as updatedAt)
+                 */
+                modifiedAt: string;
               }[];
               nextCursor: string | null;
             };
@@ -4875,6 +4882,26 @@ export interface paths {
         };
       };
     };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/integrations/{id}/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Records changed in one resource's feed since a cursor, oldest change first
+     * @description Follow nextCursor to see every change exactly once, in commit order, even while a run writes the resource; deletions appear as action "deleted". Each call returns the records whose latest change is after `after`, each once with its current state. hasMore says whether to call again at once.
+     */
+    get: operations['listRecordChanges'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5427,4 +5454,112 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  listRecordChanges: {
+    parameters: {
+      query: {
+        /** @description The feed to read: one of the integration's resources (each resource has its own feed), e.g. customers */
+        resource: string;
+        /** @description Where to continue: the nextCursor (or an item's cursor) of an earlier call on the same feed. Without it the feed starts at the beginning. A cursor this server did not issue, or one of another integration or resource, is a 400 with field query.after. */
+        after?: string;
+        /** @description Changes per call (1–1,000, default 100) */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The integration whose records to follow */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Records whose latest change is after `after`, oldest change first, each record once with its current state */
+            items: {
+              /** @description The record's id at the provider */
+              externalId: string;
+              /** @description The resource (feed) the record belongs to */
+              resource: string;
+              /** @description What the record's latest change was: added (new, or back after a deletion), updated (its content changed), deleted (gone upstream). Treat added and updated alike: store the record as given. */
+              action: 'added' | 'updated' | 'deleted';
+              /** @description The record's current mapped content (for a deleted record, its last content) */
+              data: unknown;
+              /**
+               * Format: date-time
+               * @description When Linkyard first stored the record
+               */
+              firstSeenAt: string;
+              /**
+               * Format: date-time
+               * @description When Linkyard stored the latest change (added, updated or deleted)
+               */
+              modifiedAt: string;
+              /** @description When the record was found gone upstream; null while it exists */
+              deletedAt: string | null;
+              /** @description This change's place in the feed: passed as after, the next call starts behind it */
+              cursor: string;
+            }[];
+            /** @description Pass as after on the next call. Always present: the same cursor when nothing has changed since. Save it once the page is processed. */
+            nextCursor: string;
+            /** @description true when more changes are waiting: call again at once; false: you are up to date, poll later */
+            hasMore: boolean;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+}

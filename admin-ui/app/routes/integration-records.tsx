@@ -13,16 +13,22 @@ const PAGE_SIZE = 25;
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const resource = url.searchParams.get('resource') ?? '';
+  const includeDeleted = url.searchParams.get('deleted') === '1';
   const page = await loaded(
     request,
     api(context).GET('/api/orgs/{orgId}/integrations/{id}/records', {
       params: {
         path: { orgId: params.orgId, id: params.integrationId },
-        query: { resource: resource || undefined, cursor: url.searchParams.get('cursor') ?? undefined, limit: PAGE_SIZE },
+        query: {
+          resource: resource || undefined,
+          includeDeleted: includeDeleted || undefined,
+          cursor: url.searchParams.get('cursor') ?? undefined,
+          limit: PAGE_SIZE,
+        },
       },
     }),
   );
-  return { page, resource };
+  return { page, resource, includeDeleted };
 }
 
 export const meta: Route.MetaFunction = ({ matches }) => {
@@ -31,7 +37,7 @@ export const meta: Route.MetaFunction = ({ matches }) => {
 };
 
 export default function IntegrationRecords({ loaderData, params }: Route.ComponentProps) {
-  const { page, resource } = loaderData;
+  const { page, resource, includeDeleted } = loaderData;
   const { provider, syncs } = useIntegration();
   const [search] = useSearchParams();
   const submit = useSubmit();
@@ -40,11 +46,12 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
   const resources: { key: string; name: string }[] = [...(provider?.resources ?? [])];
   for (const s of syncs) if (!resources.some((r) => r.key === s.resource)) resources.push({ key: s.resource, name: s.resource });
   const resourceName = (key: string) => resources.find((r) => r.key === key)?.name ?? key;
+  const filters = new URLSearchParams({ ...(resource ? { resource } : {}), ...(includeDeleted ? { deleted: '1' } : {}) });
 
   return (
     <div>
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
-        <Form method="get" action={`${base}/records`} className="flex items-end gap-2" onChange={(e) => submit(e.currentTarget)}>
+        <Form method="get" action={`${base}/records`} className="flex flex-wrap items-end gap-2" onChange={(e) => submit(e.currentTarget)}>
           <div>
             <label htmlFor="records-resource" className="text-xs font-medium text-slate-600">
               Resource
@@ -58,6 +65,10 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
               ))}
             </Select>
           </div>
+          <label className="flex items-center gap-1.5 pb-1.5 text-sm text-slate-700">
+            <input type="checkbox" name="deleted" value="1" defaultChecked={includeDeleted} className="rounded border-slate-300" />
+            Include deleted
+          </label>
           <button
             type="submit"
             className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
@@ -66,7 +77,8 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
           </button>
         </Form>
         <p className="text-xs text-slate-500">
-          The latest version of each record Linkyard synced. Click a row’s data to see all of it. Times in UTC.
+          The latest version of each record Linkyard synced, with its latest change as the change feed reports it. Click a row’s data to see
+          all of it. Times in UTC.
         </p>
       </div>
 
@@ -91,7 +103,8 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
               External ID
             </span>,
             ...(resource ? [] : ['Resource']),
-            'Updated',
+            'Latest change',
+            'Updated at source',
             'Data',
           ]}
         >
@@ -104,7 +117,11 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
               </Td>
               {!resource && <Td>{resourceName(r.resource)}</Td>}
               <Td>
-                {formatDateTime(r.sourceUpdatedAt ?? r.updatedAt)}
+                <ChangeBadge action={r.action} />
+                <div className="mt-0.5 text-xs text-slate-500">{formatDateTime(r.modifiedAt)}</div>
+              </Td>
+              <Td>
+                {r.sourceUpdatedAt ? formatDateTime(r.sourceUpdatedAt) : <span className="text-slate-400">—</span>}
                 {r.deletedAt && <div className="text-xs font-medium text-red-700">Deleted at the source</div>}
               </Td>
               <Td className="w-full whitespace-normal">
@@ -116,10 +133,28 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
       )}
       <Pager
         nextCursor={page.nextCursor}
-        resetHref={search.get('cursor') ? `${base}/records${resource ? `?resource=${encodeURIComponent(resource)}` : ''}` : null}
-        makeHref={(cursor) => `${base}/records?${new URLSearchParams({ ...(resource ? { resource } : {}), cursor })}`}
+        resetHref={search.get('cursor') ? `${base}/records${filters.size ? `?${filters}` : ''}` : null}
+        makeHref={(cursor) => `${base}/records?${new URLSearchParams([...filters, ['cursor', cursor]])}`}
       />
     </div>
+  );
+}
+
+const CHANGE_STYLES = {
+  added: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  updated: 'bg-sky-50 text-sky-700 ring-sky-600/20',
+  deleted: 'bg-red-50 text-red-700 ring-red-600/20',
+} as const;
+
+/** The record's latest change, as the change feed (GET …/changes) reports it. */
+function ChangeBadge({ action }: { action: keyof typeof CHANGE_STYLES }) {
+  return (
+    <span
+      data-action={action}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${CHANGE_STYLES[action]}`}
+    >
+      {action}
+    </span>
   );
 }
 

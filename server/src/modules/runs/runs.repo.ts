@@ -242,7 +242,7 @@ export function listRecords(
 ) {
   let q = tx
     .selectFrom('records')
-    .select(['external_id', 'resource', 'data', 'source_updated_at', 'updated_at', 'deleted_at'])
+    .select(['external_id', 'resource', 'data', 'source_updated_at', 'updated_at', 'deleted_at', 'feed_action'])
     .where('organization_id', '=', orgId)
     .where('integration_id', '=', integrationId);
   if (resource) q = q.where('resource', '=', resource);

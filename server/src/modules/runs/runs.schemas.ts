@@ -71,6 +71,13 @@ export const SyncRecord = Type.Object({
   sourceUpdatedAt: Type.Union([Timestamp, Type.Null()]),
   updatedAt: Timestamp,
   deletedAt: Type.Union([Timestamp, Type.Null()]),
+  action: Type.Union([Type.Literal('added'), Type.Literal('updated'), Type.Literal('deleted')], {
+    description: "The record's latest change in the change feed (GET …/changes): added, updated or deleted",
+  }),
+  modifiedAt: Type.String({
+    format: 'date-time',
+    description: "When that change was stored: the change feed's modifiedAt (the same instant as updatedAt)",
+  }),
 });
 export const RecordList = ListOf(SyncRecord);
 export const RecordsQuery = StrictObject({

@@ -252,6 +252,8 @@ function createRunOutput({ db }: Pick<RunsServiceDeps, 'db'>) {
           sourceUpdatedAt: iso(r.source_updated_at),
           updatedAt: r.updated_at.toISOString(),
           deletedAt: iso(r.deleted_at),
+          action: r.feed_action,
+          modifiedAt: r.updated_at.toISOString(),
         }),
         (r) => [r.resource, r.external_id],
       );
