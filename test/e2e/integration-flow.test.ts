@@ -188,6 +188,13 @@ t.test('an admin runs a sync and sees it in history and logs', async (t) => {
     .limit(1)
     .executeTakeFirstOrThrow();
   t.match(records.data, { contactEmail: /^[^a-z]*$/ }, 'records were stored through the mapping');
+
+  await visit(page, `${stripeIntegration.page}/records`);
+  const actions = await page.$$eval('main [data-action]', (els) => els.map((e) => e.getAttribute('data-action')));
+  t.ok(
+    actions.length > 0 && actions.every((a) => a === 'added'),
+    "the records browser shows each record's latest change: added by the run",
+  );
 });
 
 t.test('a viewer sees no edit controls, and a forged form post is refused', async (t) => {
