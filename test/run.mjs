@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npm test`: the server's unit and integration tests (alongside them the admin UI's unit tests and build), then the
+// `npm test`: the server's unit and integration tests, the admin UI's unit tests and production build, and the
 // end-to-end tests, against TEST_DATABASE_URL, else the local Postgres on 127.0.0.1:5432 when it answers, else embedded
-// PGlite — so it passes on a machine with nothing installed. `npm test -- <files>` runs just those files.
+// PGlite — so it passes on a machine with nothing installed. `npm test -- <files>` runs just those files with tap.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { compileRepository, removeCompiled } from './compile.mjs';
 
 async function answers(url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -86,15 +87,141 @@ async function uiTestsAndBuild() {
 }
 
 const args = process.argv.slice(2);
-if (args.length) process.exit(await run('npx', ['tap', ...args]));
+// `npm run test:unit` (`--unit`): the unit tests alone, compiled like the whole suite.
+const unitOnly = args.length === 1 && args[0] === '--unit';
+if (args.length && !unitOnly) process.exit(await run('npx', ['tap', ...args]));
 
-// The whole suite. The server's unit tests (test/unit: no database, no server, no child process) and integration
-// tests (test/integration) need no admin UI, so they run while the UI's own tests and production build run beside
-// them; the end-to-end tests in Chromium drive that build, so they come last. tap runs the files two at a time.
-console.log('\n# Server unit and integration tests (tap); the admin UI tests and build run alongside, reported below');
-const [ui, server] = await Promise.all([uiTestsAndBuild(), run('npx', ['tap', 'test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'])]);
-process.stdout.write(ui.output);
-if (ui.code !== 0) process.exit(1);
-console.log('\n# End-to-end tests (tap, Chromium)');
-const e2e = await run('npx', ['tap', 'test/e2e/**/*.test.ts']);
-process.exit(server !== 0 || e2e !== 0 ? 1 : 0);
+// The whole suite. Every test file runs in a process of its own, as under tap, but on JavaScript compiled once for the
+// run (test/compile.mjs) and without tap's runner, whose loaders (TypeScript, mocks, process info) hook every module a
+// process loads: about two seconds of CPU per file of the ~50. Each file is still a tap test that prints TAP and exits
+// non-zero when anything in it fails. The files run two at a time (the machine's two cores: more made it slower), the
+// longest first as measured last time, so that no long file starts last. The server's files need no admin UI, so they
+// start while the UI's tests and build run beside them; the end-to-end files drive that build and join the queue
+// once it is done.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const JOBS = Number(env.TEST_JOBS) || 2;
+/** .taprc's per-file limit, which catches a file that hangs (seconds). */
+const FILE_TIMEOUT_S = Number(/^timeout:\s*(\d+)/m.exec(readFileSync(path.join(root, '.taprc'), 'utf8'))?.[1] ?? 360);
+const TIMES_FILE = path.join(root, '.tap', 'linkyard-file-times.json');
+
+/** Repository-relative paths of the `*.test.ts` files under `dir`. */
+function testFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of readdirSync(path.join(root, d), { withFileTypes: true })) {
+      const rel = `${d}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.test.ts')) found.push(rel);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+function readTimes() {
+  try {
+    return JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Runs one compiled test file; resolves to its result once it exits (killed if it outlives the per-file limit). */
+function runTestFile(build, file) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(build, file.replace(/\.ts$/, '.js'))], {
+      cwd: root,
+      env: { ...env, TAP_TIMEOUT: String(FILE_TIMEOUT_S) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    // tap times the file out itself (TAP_TIMEOUT); this is for a process that does not exit even then.
+    const killer = setTimeout(() => child.kill('SIGKILL'), (FILE_TIMEOUT_S + 30) * 1000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      const ms = performance.now() - started;
+      // A file passes when it exits 0 after printing its plan (a process that dies early may exit 0 without one).
+      const ok = code === 0 && !signal && /^1\.\.\d+/m.test(output);
+      resolve({ file, ok, ms, output, exit: signal ?? code });
+    });
+  });
+}
+
+/** Runs the files JOBS at a time, longest first; `later` join once `ready` resolves (to false: they are skipped). */
+async function runTestFiles(build, files, later, ready) {
+  const times = readTimes();
+  // Files never timed go first: a new file may be long, and a short one costs little at the front.
+  const longestFirst = (list) => list.sort((a, b) => (times[b] ?? Infinity) - (times[a] ?? Infinity) || (a < b ? -1 : 1));
+  const queue = longestFirst([...files]);
+  let laterReady = false;
+  const waiting = [];
+  ready.then((ok) => {
+    if (ok) {
+      queue.push(...later);
+      longestFirst(queue);
+    }
+    laterReady = true;
+    waiting.splice(0).forEach((wake) => wake());
+  });
+  const results = [];
+  let printed = 0;
+  const worker = async () => {
+    for (;;) {
+      const file = queue.shift();
+      if (file === undefined) {
+        if (laterReady) return;
+        await new Promise((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const result = await runTestFile(build, file);
+      results.push(result);
+      report(result, ++printed);
+    }
+  };
+  await Promise.all(Array.from({ length: JOBS }, worker));
+  const newTimes = { ...times, ...Object.fromEntries(results.map((r) => [r.file, Math.round(r.ms)])) };
+  mkdirSync(path.dirname(TIMES_FILE), { recursive: true });
+  writeFileSync(TIMES_FILE, `${JSON.stringify(newTimes, null, 2)}\n`);
+  return results;
+}
+
+/** One line per file that passed; a failed file's whole output (its TAP and whatever it wrote to stderr). */
+function report({ file, ok, ms, output, exit }, n) {
+  if (!ok) {
+    console.log(`# Subtest: ${file}\n${output.replace(/^(?=.)/gm, '    ')}`);
+    console.log(`not ok ${n} - ${file} # time=${ms.toFixed(0)}ms (exit: ${exit})`);
+  } else console.log(`ok ${n} - ${file} # time=${ms.toFixed(0)}ms`);
+}
+
+console.log('\n# Compiling the TypeScript for this run (SWC)');
+const build = await compileRepository(root);
+const cleanUp = () => removeCompiled(build);
+process.on('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+console.log(
+  unitOnly
+    ? '# The unit tests (test/unit), two at a time'
+    : '# Test files, two at a time: unit, integration, and end-to-end once the admin UI is built (its tests and build are reported below)',
+);
+const started = performance.now();
+const ui = unitOnly ? Promise.resolve({ code: 0, output: '' }) : uiTestsAndBuild();
+const e2eFiles = unitOnly ? [] : testFiles('test/e2e');
+const results = await runTestFiles(
+  build,
+  [...testFiles('test/unit'), ...(unitOnly ? [] : testFiles('test/integration'))],
+  e2eFiles,
+  ui.then((r) => r.code === 0),
+);
+const uiResult = await ui;
+process.stdout.write(uiResult.output);
+const failed = results.filter((r) => !r.ok);
+console.log(
+  `\n# ${results.length} test files in ${((performance.now() - started) / 1000).toFixed(0)} s: ${results.length - failed.length} passed, ${failed.length} failed` +
+    (uiResult.code !== 0 ? `; the admin UI's tests or build failed, so the ${e2eFiles.length} end-to-end files did not run` : ''),
+);
+for (const r of failed) console.log(`#   failed: ${r.file}`);
+process.exit(failed.length || uiResult.code !== 0 ? 1 : 0);

@@ -3,12 +3,9 @@
  * what they print and their exit code; plus a database handle for assertions between such runs.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDb, type Db } from '../../db/client.js';
 import type { TestDatabase } from './database.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { entryArgs, root } from './entry-point.js';
 
 export interface ScriptResult {
   code: number | null;
@@ -34,9 +31,9 @@ export function scriptEnv({ omit = [], set = {} }: { omit?: (string | RegExp)[];
 /** Runs `scripts/<name>.ts` from the repository root; `input` is written to its stdin, which is then closed. */
 export function runScript(name: string, args: string[], options: { env: NodeJS.ProcessEnv; input?: string }): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    // `node --import tsx` runs the script in this one process; the tsx binary would start a second node for it
-    // (about half a second more per run, and scripts run dozens of times per suite).
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+    // One node process (`node --import tsx`, or the compiled script under `npm test`): the tsx binary would start a
+    // second node for it (about half a second more per run, and scripts run dozens of times per suite).
+    const child = spawn(process.execPath, [...entryArgs(`scripts/${name}.ts`), ...args], {
       cwd: root,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],

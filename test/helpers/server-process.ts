@@ -3,11 +3,8 @@
  * the way an operator runs it) and watches what it prints, whether it listens, and how it exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { entryArgs, root } from './entry-point.js';
 import { scriptEnv } from './run-script.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * Every setting Linkyard reads, plus npm's own variables (an outer `npm test` sets them): left out of a
@@ -40,7 +37,7 @@ export function startServer(options: { env: NodeJS.ProcessEnv; via?: 'node' | 'n
   const [command, commandArgs] =
     options.via === 'npm'
       ? ['npm', ['start', ...(args.length ? ['--', ...args] : [])]]
-      : [process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args]];
+      : [process.execPath, [...entryArgs('server/src/main.ts'), ...args]];
   // Its own process group, so teardown reaches whatever the command started (npm, a shell, tsx, node).
   const child = spawn(command, commandArgs, { cwd: root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';

@@ -7,9 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { entryArgs, root } from './entry-point.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -25,7 +23,7 @@ export interface WorkerOptions {
   databaseUrl: string;
   /** Settings on top of the test defaults: JWT_SECRET and ENCRYPTION_KEY at least, WORKER_* as the caller needs. */
   set: NodeJS.ProcessEnv;
-  /** Node's own flags before `--import tsx` (e.g. --cpu-prof). */
+  /** Node's own flags before the entry point (e.g. --cpu-prof). */
   nodeArgs?: string[];
   /** How long start-up may take before it counts as failed. */
   startTimeoutMs?: number;
@@ -40,9 +38,9 @@ export async function startWorkerProcess(options: WorkerOptions): Promise<Worker
     env[k] = v;
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-worker-'));
-  // `node --import tsx` rather than the tsx binary, which runs the server in a child process of its own:
-  // the signals (SIGKILL above all) must reach the worker itself.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts', '--role', 'worker'], {
+  // `node --import tsx` (or the compiled entry point under `npm test`) rather than the tsx binary, which runs the
+  // server in a child process of its own: the signals (SIGKILL above all) must reach the worker itself.
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entryArgs('server/src/main.ts'), '--role', 'worker'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
