@@ -1,4 +1,5 @@
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { WebhookDeclarationSchema } from './webhook-definition.js';
 
 /**
  * A provider definition is data: everything the integrations service (OAuth connect, credential test) and the
@@ -396,6 +397,8 @@ const providerFields = {
   test: CredentialTestSchema,
   rateLimitHeaders: Type.Optional(RateLimitHeadersSchema),
   resources: Type.Array(ResourceDefinitionSchema, { minItems: 1, maxItems: 50 }),
+  /** How the provider pushes changes to Linkyard, where it can (webhook-definition.ts). */
+  webhooks: Type.Optional(WebhookDeclarationSchema),
 } satisfies TProperties;
 
 /** Discriminated on `authType`, so `definition.oauth` is typed as present exactly for oauth2 providers. */

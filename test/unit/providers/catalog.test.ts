@@ -315,3 +315,64 @@ t.test('JSON Pointers read responses and write request bodies', async (t) => {
   t.throws(() => writeJsonPointer({}, '/__proto__/polluted', true));
   t.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+t.test('every provider API.md lists under Webhooks in declares how its webhooks are verified, with the source', async (t) => {
+  const named = ['stripe', 'github', 'slack', 'shopify', 'hubspot', 'linear', 'zendesk', 'jira', 'notion', 'todoist', 'clickup'];
+  named.push('dropbox', 'quickbooks', 'fitbit', 'google_calendar', 'microsoft_teams', 'outlook', 'custom');
+  for (const key of named) {
+    const webhooks = getProvider(key)?.webhooks;
+    t.ok(webhooks, `${key} declares webhooks`);
+    t.match(webhooks?.docs, /^https:\/\/[^/\s]+\//, `${key} names the documentation it follows`);
+  }
+  const stripe = getProvider('stripe')?.webhooks?.verification;
+  t.equal(stripe?.scheme === 'hmac' ? stripe.timestamp?.toleranceSeconds : undefined, 300, 'Stripe: five-minute tolerance');
+});
+
+t.test('webhook declarations are coherent with their provider definitions', async (t) => {
+  for (const provider of PROVIDERS) {
+    const webhooks = provider.webhooks;
+    if (!webhooks) continue;
+    const label = provider.key;
+    const resourceKeys = new Set(provider.resources.map((resource) => resource.key));
+    for (const [type, resources] of Object.entries(webhooks.resourcesByEventType ?? {})) {
+      for (const resource of resources) t.ok(resourceKeys.has(resource), `${label}: event ${type} maps to its resource ${resource}`);
+      t.ok(!type.slice(0, -1).includes('*'), `${label}: ${type} has * only at its end`);
+    }
+    for (const { pattern } of webhooks.eventType ?? []) {
+      if (pattern === undefined) continue;
+      // An alternation with the empty pattern always matches, and its match has one slot per capture group.
+      const groups = new RegExp(`${pattern}|`).exec('')!.length - 1;
+      t.ok(groups >= 1, `${label}: event type pattern ${pattern} has a capture group`);
+    }
+    const verification = webhooks.verification;
+    if (verification.scheme === 'hmac') {
+      const signsTimestamp = verification.signedContent.some((part) => part.part === 'timestamp');
+      t.equal(
+        Boolean(verification.timestamp),
+        signsTimestamp || verification.timestamp?.source.from === 'body',
+        `${label}: a checked timestamp is signed`,
+      );
+      if (verification.timestamp?.source.from === 'signature_header') {
+        t.equal(
+          verification.signature.format.style,
+          'key_value_pairs',
+          `${label}: a timestamp in the signature header needs key=value pairs`,
+        );
+      }
+      t.ok(
+        verification.signedContent.some((part) => part.part === 'body'),
+        `${label}: the raw body is signed`,
+      );
+    }
+    for (const handshake of webhooks.handshakes ?? []) {
+      if (handshake.kind === 'verify_query') {
+        t.ok(
+          provider.settings.some((setting) => setting.key === handshake.setting),
+          `${label}: handshake setting ${handshake.setting} exists`,
+        );
+      }
+      if (handshake.kind === 'capture_body')
+        t.equal(verification.scheme, 'hmac', `${label}: a captured token can only sign later deliveries`);
+    }
+  }
+});

@@ -26,6 +26,24 @@ export const definition: ProviderDefinition = {
     remaining: 'x-ratelimit-remaining',
     reset: { header: 'x-ratelimit-reset', format: 'unix_seconds' },
   },
+  // Hex HMAC-SHA256 of the raw body with the secret returned when the webhook was created.
+  webhooks: {
+    docs: 'https://developer.clickup.com/docs/webhooksignature',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Signature', format: { style: 'value' }, encoding: 'hex' },
+    },
+    // ClickUp sends no event id; a webhook's history item id identifies the change it reports.
+    eventId: [
+      { from: 'body', path: '/webhook_id' },
+      { from: 'body', path: '/history_items/0/id' },
+    ],
+    eventType: [{ source: { from: 'body', path: '/event' } }],
+    resourcesByEventType: { 'task*': ['tasks'] },
+  },
   resources: [
     {
       key: 'tasks',

@@ -49,6 +49,27 @@ export const definition: ProviderDefinition = {
     },
   ],
   test: { method: 'GET', path: '{{listPath}}' },
+  // Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+  // base64 bytes of the `whsec_…` secret; several signatures are separated by spaces.
+  webhooks: {
+    docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'base64', stripPrefix: 'whsec_' },
+      signedContent: [
+        { part: 'header', name: 'webhook-id' },
+        { part: 'literal', value: '.' },
+        { part: 'timestamp' },
+        { part: 'literal', value: '.' },
+        { part: 'body' },
+      ],
+      signature: { header: 'webhook-signature', format: { style: 'prefixed_list', separator: ' ', prefix: 'v1,' }, encoding: 'base64' },
+      timestamp: { source: { from: 'header', name: 'webhook-timestamp' }, format: 'unix_seconds', toleranceSeconds: 300 },
+    },
+    eventId: [{ from: 'header', name: 'webhook-id' }],
+    eventType: [{ source: { from: 'body', path: '/type' } }],
+  },
   resources: [
     {
       key: 'records',

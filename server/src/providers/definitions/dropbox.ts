@@ -24,6 +24,20 @@ export const definition: ProviderDefinition = {
   // An RPC endpoint without arguments: POST with no body.
   test: { method: 'POST', path: '/2/users/get_current_account' },
   rateLimitHeaders: { retryAfter: 'retry-after' },
+  // Hex HMAC-SHA256 of the raw body with the app secret. Notifications only name the accounts that changed, carry
+  // no id and repeat for every change, so they are not deduplicated.
+  webhooks: {
+    docs: 'https://www.dropbox.com/developers/reference/webhooks',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Dropbox-Signature', format: { style: 'value' }, encoding: 'hex' },
+    },
+    // Verification request: `GET ?challenge=…`, echoed as text/plain with X-Content-Type-Options: nosniff.
+    handshakes: [{ kind: 'echo_query', method: 'GET', param: 'challenge' }],
+  },
   resources: [
     {
       key: 'files',

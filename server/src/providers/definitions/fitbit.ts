@@ -36,12 +36,46 @@ export const definition: ProviderDefinition = {
   },
   connector: 'rest',
   apiBaseUrl: 'https://api.fitbit.com',
-  settings: [],
+  settings: [
+    {
+      key: 'subscriberVerificationCode',
+      label: 'Subscriber verification code',
+      required: false,
+      description: "The code dev.fitbit.com shows for the subscriber endpoint; Linkyard answers Fitbit's verification request with it.",
+      pattern: '^[A-Za-z0-9_-]{1,200}$',
+    },
+  ],
   test: { method: 'GET', path: '/1/user/-/profile.json' },
   rateLimitHeaders: {
     remaining: 'fitbit-rate-limit-remaining',
     reset: { header: 'fitbit-rate-limit-reset', format: 'seconds_until' },
     retryAfter: 'retry-after',
+  },
+  // Base64 HMAC-SHA1 of the raw body keyed with `client secret + "&"`, then URL-encoded. Notifications are an array
+  // of `{ collectionType, date, ownerId, … }` with no id, and Fitbit expects 204 within five seconds.
+  webhooks: {
+    docs: 'https://dev.fitbit.com/build/reference/web-api/developer-guide/using-subscriptions/',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha1',
+      key: { encoding: 'utf8', suffix: '&' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Fitbit-Signature', format: { style: 'value' }, encoding: 'base64', percentEncoded: true },
+    },
+    // Subscriber verification: `GET ?verify=<code>`, 204 for the code the developer console shows, 404 otherwise.
+    handshakes: [
+      {
+        kind: 'verify_query',
+        method: 'GET',
+        param: 'verify',
+        setting: 'subscriberVerificationCode',
+        matchStatus: 204,
+        mismatchStatus: 404,
+      },
+    ],
+    eventType: [{ source: { from: 'body', path: '/*/collectionType' } }],
+    resourcesByEventType: { activities: ['activities'], sleep: ['sleep'], body: [], foods: [], userRevokedAccess: [] },
+    successStatus: 204,
   },
   resources: [
     logList('activities', 'Activity logs', '/1/user/-/activities/list.json', '/lastModified'),

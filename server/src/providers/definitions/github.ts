@@ -53,6 +53,30 @@ export const definition: ProviderDefinition = {
     reset: { header: 'x-ratelimit-reset', format: 'unix_seconds' },
     retryAfter: 'retry-after',
   },
+  // An HMAC-SHA256 of the raw body with the webhook's secret, hex, after `sha256=`.
+  webhooks: {
+    docs: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Hub-Signature-256', format: { style: 'value', prefix: 'sha256=' }, encoding: 'hex' },
+    },
+    // Delivery headers: https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+    eventId: [{ from: 'header', name: 'X-GitHub-Delivery' }],
+    eventType: [{ source: { from: 'header', name: 'X-GitHub-Event' } }],
+    resourcesByEventType: {
+      issues: ['issues'],
+      issue_comment: ['issues'],
+      pull_request: ['pull_requests'],
+      pull_request_review: ['pull_requests'],
+      pull_request_review_comment: ['pull_requests'],
+      repository: ['repos'],
+      // Sent once when the webhook is created.
+      ping: [],
+    },
+  },
   resources: [
     {
       // Issues across every repository the user can see; pull requests appear here too, marked by `pull_request`.

@@ -58,6 +58,20 @@ export const googleCalendar: ProviderDefinition = {
   apiBaseUrl: 'https://www.googleapis.com/calendar/v3',
   settings: [],
   test: { method: 'GET', path: '/users/me/calendarList?maxResults=1' },
+  // Push notifications are not signed: each carries the channel's token (set when the watch is created, here the
+  // webhook secret) in X-Goog-Channel-Token. The first message of a channel has resource state `sync`.
+  webhooks: {
+    docs: 'https://developers.google.com/workspace/calendar/api/guides/push',
+    verification: { scheme: 'token', token: { from: 'header', name: 'X-Goog-Channel-Token' } },
+    // Message numbers increase within a channel, so the pair identifies a message.
+    eventId: [
+      { from: 'header', name: 'X-Goog-Channel-ID' },
+      { from: 'header', name: 'X-Goog-Message-Number' },
+    ],
+    eventType: [{ source: { from: 'header', name: 'X-Goog-Resource-State' } }],
+    // `exists` and `not_exists` concern the watched collection, which the channel does not name: every sync.
+    resourcesByEventType: { sync: [] },
+  },
   resources: [
     {
       key: 'events',

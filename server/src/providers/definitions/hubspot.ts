@@ -59,6 +59,25 @@ export const definition: ProviderDefinition = {
   settings: [],
   test: { method: 'GET', path: '/account-info/v3/details' },
   rateLimitHeaders: { remaining: 'x-hubspot-ratelimit-remaining' },
+  // v3: base64 HMAC-SHA256 of method + URL + raw body + X-HubSpot-Request-Timestamp (milliseconds) with the app's
+  // client secret; the docs reject timestamps older than five minutes. Linkyard's webhook URLs carry no query string
+  // or percent-escapes, so the URL is signed exactly as registered.
+  webhooks: {
+    docs: 'https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'method' }, { part: 'url' }, { part: 'body' }, { part: 'timestamp' }],
+      signature: { header: 'X-HubSpot-Signature-v3', format: { style: 'value' }, encoding: 'base64' },
+      timestamp: { source: { from: 'header', name: 'X-HubSpot-Request-Timestamp' }, format: 'unix_ms', toleranceSeconds: 300 },
+    },
+    // A delivery is a JSON array of up to 100 events (https://developers.hubspot.com/docs/api/webhooks); a retried
+    // batch starts with the same event.
+    eventId: [{ from: 'body', path: '/0/eventId' }],
+    eventType: [{ source: { from: 'body', path: '/*/subscriptionType' } }],
+    resourcesByEventType: { 'contact.*': ['contacts'], 'company.*': ['companies'], 'deal.*': ['deals'] },
+  },
   resources: [
     // Contacts name the property without the hs_ prefix that companies and deals use.
     crmObject('contacts', 'Contacts', 'lastmodifieddate'),

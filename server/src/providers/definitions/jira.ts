@@ -37,6 +37,22 @@ export const definition: ProviderDefinition = {
     reset: { header: 'x-ratelimit-reset', format: 'iso8601' },
     retryAfter: 'retry-after',
   },
+  // Admin webhooks registered with a secret carry `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`
+  // (WebSub's method=signature form).
+  webhooks: {
+    docs: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Hub-Signature', format: { style: 'value', prefix: 'sha256=' }, encoding: 'hex' },
+    },
+    // The same page: the identifier is the same on every retry of a delivery.
+    eventId: [{ from: 'header', name: 'X-Atlassian-Webhook-Identifier' }],
+    eventType: [{ source: { from: 'body', path: '/webhookEvent' } }],
+    resourcesByEventType: { 'jira:issue_*': ['issues'], 'comment_*': ['issues'], 'project_*': ['projects'] },
+  },
   resources: [
     {
       // The enhanced search (the offset-based /search was removed from Jira Cloud). It rejects unbounded JQL,

@@ -28,6 +28,28 @@ export const definition: ProviderDefinition = {
     remaining: 'x-ratelimit-requests-remaining',
     reset: { header: 'x-ratelimit-requests-reset', format: 'unix_ms' },
   },
+  // Hex HMAC-SHA256 of the raw body with the webhook's signing secret; the docs ask receivers to refuse a
+  // `webhookTimestamp` (milliseconds, inside the signed body) more than a minute from now.
+  webhooks: {
+    docs: 'https://linear.app/developers/webhooks',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'Linear-Signature', format: { style: 'value' }, encoding: 'hex' },
+      timestamp: { source: { from: 'body', path: '/webhookTimestamp' }, format: 'unix_ms', toleranceSeconds: 60 },
+    },
+    eventId: [{ from: 'header', name: 'Linear-Delivery' }],
+    eventType: [{ source: { from: 'body', path: '/type' } }],
+    resourcesByEventType: {
+      Issue: ['issues'],
+      Comment: ['issues'],
+      IssueLabel: ['issues'],
+      Project: ['projects'],
+      ProjectUpdate: ['projects'],
+    },
+  },
   resources: [
     graphqlConnection({
       key: 'issues',

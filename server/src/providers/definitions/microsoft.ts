@@ -1,4 +1,5 @@
 import type { Incremental, OAuthConfig, Pagination, ProviderDefinition, ProviderSetting } from '../provider-definition.js';
+import type { WebhookDeclaration } from '../webhook-definition.js';
 
 const GRAPH = 'https://graph.microsoft.com/v1.0';
 const ODATA_NEXT_LINK: Pagination = { style: 'next_url_body', nextUrlPath: '/@odata.nextLink' };
@@ -40,6 +41,22 @@ const MODIFIED_SINCE: Incremental = {
 };
 
 /** Teams data exists only for work and school accounts. */
+/**
+ * Microsoft Graph change notifications are not signed: each notification in `value` carries the `clientState` given
+ * when the subscription was created (here the webhook secret). Creating a subscription first POSTs
+ * `?validationToken=…`, which must be echoed as text/plain within 10 seconds. Notifications carry no event id.
+ * The event type is the collection named in each notification's `resource` (`Users/{id}/Messages/{id}`).
+ */
+function graphWebhooks(resourcePattern: string, resourcesByEventType: Record<string, string[]>): WebhookDeclaration {
+  return {
+    docs: 'https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks',
+    verification: { scheme: 'token', token: { from: 'body', path: '/value/*/clientState' } },
+    handshakes: [{ kind: 'echo_query', method: 'POST', param: 'validationToken' }],
+    eventType: [{ source: { from: 'body', path: '/value/*/resource' }, pattern: resourcePattern }],
+    resourcesByEventType,
+  };
+}
+
 export const microsoftTeams: ProviderDefinition = {
   key: 'microsoft_teams',
   name: 'Microsoft Teams',
@@ -51,6 +68,8 @@ export const microsoftTeams: ProviderDefinition = {
   settings: [tenantSetting('organizations')],
   test: { method: 'GET', path: '/me' },
   rateLimitHeaders: RATE_LIMIT_HEADERS,
+  // Chat messages (`chats('…')/messages('…')`) and channel messages (`teams('…')/channels('…')/messages('…')`).
+  webhooks: graphWebhooks('^/?([Cc]hats|[Tt]eams)(?:/|\\(|$)', { chats: ['chats'], Chats: ['chats'], teams: ['teams'], Teams: ['teams'] }),
   resources: [
     {
       key: 'teams',
@@ -87,6 +106,12 @@ export const outlook: ProviderDefinition = {
   settings: [tenantSetting('common')],
   test: { method: 'GET', path: '/me' },
   rateLimitHeaders: RATE_LIMIT_HEADERS,
+  webhooks: graphWebhooks('(?:^|/)([Mm]essages|[Ee]vents)(?:/|\\(|$)', {
+    messages: ['messages'],
+    Messages: ['messages'],
+    events: ['events'],
+    Events: ['events'],
+  }),
   resources: [
     {
       key: 'messages',

@@ -54,6 +54,27 @@ export const definition: ProviderDefinition = {
   requestHeaders: { 'Notion-Version': '2022-06-28' },
   test: { method: 'GET', path: '/users/me' },
   rateLimitHeaders: { retryAfter: 'retry-after' },
+  // `sha256=` + hex HMAC-SHA256 of the raw body, keyed with the subscription's verification token. That token arrives
+  // once, unsigned, in the body of the first POST; an admin confirms it in Notion and saves it as the webhook secret.
+  webhooks: {
+    docs: 'https://developers.notion.com/reference/webhooks',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Notion-Signature', format: { style: 'value', prefix: 'sha256=' }, encoding: 'hex' },
+    },
+    handshakes: [{ kind: 'capture_body', field: '/verification_token' }],
+    eventId: [{ from: 'body', path: '/id' }],
+    eventType: [{ source: { from: 'body', path: '/type' } }],
+    resourcesByEventType: {
+      'page.*': ['pages'],
+      'comment.*': ['pages'],
+      'database.*': ['databases'],
+      'data_source.*': ['databases'],
+    },
+  },
   resources: [
     searchFor('pages', 'Pages', 'page'),
     searchFor('databases', 'Databases', 'database'),

@@ -54,6 +54,33 @@ export const definition: ProviderDefinition = {
   // Without it the API answers in XML.
   requestHeaders: { Accept: 'application/json' },
   test: { method: 'GET', path: `${COMPANY}/companyinfo/{{realmId}}` },
+  // Base64 HMAC-SHA256 of the raw body keyed with the app's webhook verifier token.
+  webhooks: {
+    docs: 'https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'intuit-signature', format: { style: 'value' }, encoding: 'base64' },
+    },
+    // Intuit moved payloads to CloudEvents (an array of `{ id, type: "qbo.customer.created.v1", … }`,
+    // https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/data-objects); the legacy
+    // `eventNotifications` payload names entities and has no id. Both are read.
+    eventId: [{ from: 'body', path: '/0/id' }],
+    eventType: [
+      { source: { from: 'body', path: '/*/type' } },
+      { source: { from: 'body', path: '/eventNotifications/*/dataChangeEvent/entities/*/name' } },
+    ],
+    resourcesByEventType: {
+      'qbo.customer.*': ['customers'],
+      'qbo.invoice.*': ['invoices'],
+      'qbo.payment.*': ['payments'],
+      Customer: ['customers'],
+      Invoice: ['invoices'],
+      Payment: ['payments'],
+    },
+  },
   resources: [
     entity('customers', 'Customers', 'Customer'),
     entity('invoices', 'Invoices', 'Invoice'),

@@ -53,6 +53,21 @@ export const definition: ProviderDefinition = {
   errorPath: '/errors',
   test: { method: 'POST', path: GRAPHQL_PATH, body: { query: '{ shop { id name } }' } },
   rateLimitHeaders: { retryAfter: 'retry-after' },
+  // Base64 HMAC-SHA256 of the raw body with the app's client secret.
+  webhooks: {
+    docs: 'https://shopify.dev/docs/apps/build/webhooks/verify-deliveries',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Shopify-Hmac-Sha256', format: { style: 'value' }, encoding: 'base64' },
+    },
+    // The same page: X-Shopify-Webhook-Id stays the same when a delivery is retried.
+    eventId: [{ from: 'header', name: 'X-Shopify-Webhook-Id' }],
+    eventType: [{ source: { from: 'header', name: 'X-Shopify-Topic' } }],
+    resourcesByEventType: { 'products/*': ['products'], 'orders/*': ['orders'], 'customers/*': ['customers'] },
+  },
   resources: [
     graphqlConnection({
       key: 'products',

@@ -28,6 +28,32 @@ export const definition: ProviderDefinition = {
   errorPath: '/error',
   test: { method: 'POST', path: '/auth.test' },
   rateLimitHeaders: { retryAfter: 'retry-after' },
+  // `v0=` + hex HMAC-SHA256 of `v0:{X-Slack-Request-Timestamp}:{raw body}` with the app's signing secret; the docs
+  // reject requests more than five minutes from local time.
+  webhooks: {
+    docs: 'https://api.slack.com/authentication/verifying-requests-from-slack',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'literal', value: 'v0:' }, { part: 'timestamp' }, { part: 'literal', value: ':' }, { part: 'body' }],
+      signature: { header: 'X-Slack-Signature', format: { style: 'value', prefix: 'v0=' }, encoding: 'hex' },
+      timestamp: { source: { from: 'header', name: 'X-Slack-Request-Timestamp' }, format: 'unix_seconds', toleranceSeconds: 300 },
+    },
+    // https://api.slack.com/events/url_verification: signed like any event, answered with its challenge.
+    handshakes: [{ kind: 'echo_body', when: '/type', equals: 'url_verification', field: '/challenge' }],
+    // The Events API envelope: https://api.slack.com/apis/events-api#callback-field
+    eventId: [{ from: 'body', path: '/event_id' }],
+    eventType: [{ source: { from: 'body', path: '/event/type' } }],
+    resourcesByEventType: {
+      'channel_*': ['conversations'],
+      'group_*': ['conversations'],
+      member_joined_channel: ['conversations'],
+      member_left_channel: ['conversations'],
+      team_join: ['users'],
+      user_change: ['users'],
+    },
+  },
   resources: [
     {
       key: 'conversations',

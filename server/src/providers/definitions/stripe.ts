@@ -36,6 +36,33 @@ export const definition: ProviderDefinition = {
   apiBaseUrl: 'https://api.stripe.com',
   settings: [],
   test: { method: 'GET', path: '/v1/balance' },
+  // Stripe signs `{t}.{raw body}` with the endpoint's signing secret (`whsec_…`, used as text) and sends
+  // `t=…,v1=…`, with one v1 per active secret while a secret is rolled. Other schemes are ignored, as the docs ask.
+  webhooks: {
+    docs: 'https://docs.stripe.com/webhooks#verify-manually',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'timestamp' }, { part: 'literal', value: '.' }, { part: 'body' }],
+      signature: {
+        header: 'Stripe-Signature',
+        format: { style: 'key_value_pairs', pairSeparator: ',', keyValueSeparator: '=', key: 'v1' },
+        encoding: 'hex',
+      },
+      // Five minutes, the tolerance of Stripe's own libraries.
+      timestamp: { source: { from: 'signature_header', key: 't' }, format: 'unix_seconds', toleranceSeconds: 300 },
+    },
+    // Event objects: https://docs.stripe.com/api/events/object
+    eventId: [{ from: 'body', path: '/id' }],
+    eventType: [{ source: { from: 'body', path: '/type' } }],
+    resourcesByEventType: {
+      'customer.subscription.*': ['subscriptions'],
+      'customer.*': ['customers'],
+      'charge.*': ['charges'],
+      'invoice.*': ['invoices'],
+    },
+  },
   resources: [
     list('customers', 'Customers'),
     list('charges', 'Charges'),

@@ -21,6 +21,21 @@ export const definition: ProviderDefinition = {
   apiBaseUrl: 'https://api.todoist.com/api/v1',
   settings: [],
   test: { method: 'GET', path: '/user' },
+  // Base64 HMAC-SHA256 of the raw body with the app's client secret.
+  webhooks: {
+    docs: 'https://developer.todoist.com/sync/v9/#webhooks',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'body' }],
+      signature: { header: 'X-Todoist-Hmac-SHA256', format: { style: 'value' }, encoding: 'base64' },
+    },
+    // Reused when a failed delivery is retried.
+    eventId: [{ from: 'header', name: 'X-Todoist-Delivery-ID' }],
+    eventType: [{ source: { from: 'body', path: '/event_name' } }],
+    resourcesByEventType: { 'item:*': ['tasks'], 'note:*': ['tasks'], 'project:*': ['projects'] },
+  },
   resources: [
     {
       key: 'tasks',

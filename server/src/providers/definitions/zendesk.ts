@@ -79,5 +79,29 @@ export const definition: ProviderDefinition = {
   ],
   test: { method: 'GET', path: '/users/me.json' },
   rateLimitHeaders: { remaining: 'x-rate-limit-remaining', retryAfter: 'retry-after' },
+  // base64(HMAC-SHA256(timestamp + body)) with the webhook's signing secret; the timestamp is ISO 8601. The docs
+  // name no tolerance, so Linkyard uses five minutes, like the other timestamped schemes. (A second Zendesk page,
+  // under event connectors, publishes an example signed as body + timestamp; the webhooks page and its code
+  // sample say timestamp + body, which is what this follows.)
+  webhooks: {
+    docs: 'https://developer.zendesk.com/documentation/webhooks/verifying/',
+    verification: {
+      scheme: 'hmac',
+      algorithm: 'sha256',
+      key: { encoding: 'utf8' },
+      signedContent: [{ part: 'timestamp' }, { part: 'body' }],
+      signature: { header: 'X-Zendesk-Webhook-Signature', format: { style: 'value' }, encoding: 'base64' },
+      timestamp: { source: { from: 'header', name: 'X-Zendesk-Webhook-Signature-Timestamp' }, format: 'iso8601', toleranceSeconds: 300 },
+    },
+    // Event-subscription payloads (https://developer.zendesk.com/api-reference/webhooks/event-types/webhook-event-types/);
+    // trigger and automation webhooks have bodies of the admin's making, so they concern every sync.
+    eventId: [{ from: 'body', path: '/id' }],
+    eventType: [{ source: { from: 'body', path: '/type' } }],
+    resourcesByEventType: {
+      'zen:event-type:ticket.*': ['tickets'],
+      'zen:event-type:user.*': ['users'],
+      'zen:event-type:organization.*': ['organizations'],
+    },
+  },
   resources: [exportedCollection('tickets', 'Tickets'), exportedCollection('users', 'Users'), collection('organizations', 'Organizations')],
 };
