@@ -106,6 +106,18 @@ export function handshakeAnswer(
   return answerHandshakes(declaration, viewRequest(request), settings, 'before');
 }
 
+/**
+ * One line naming the scheme, for `GET …/integrations/:id/webhook`'s `signatureScheme` and the admin UI:
+ * "HMAC-SHA256 (hex) in X-Hub-Signature-256", "token in the X-Goog-Channel-Token header".
+ */
+export function describeScheme(declaration: WebhookDeclaration): string {
+  const verification = declaration.verification;
+  if (verification.scheme === 'token') return `token in ${describeSource(verification.token)}`;
+  const algorithm = `HMAC-${verification.algorithm.toUpperCase()}`;
+  const timestamp = verification.timestamp ? `, timestamp within ${verification.timestamp.toleranceSeconds} s` : '';
+  return `${algorithm} (${verification.signature.encoding}) in ${verification.signature.header}${timestamp}`;
+}
+
 function answerHandshakes(
   declaration: WebhookDeclaration,
   view: RequestView,

@@ -28,8 +28,9 @@ export const definition: ProviderDefinition = {
     remaining: 'x-ratelimit-requests-remaining',
     reset: { header: 'x-ratelimit-requests-reset', format: 'unix_ms' },
   },
-  // Hex HMAC-SHA256 of the raw body with the webhook's signing secret; the docs ask receivers to refuse a
-  // `webhookTimestamp` (milliseconds, inside the signed body) more than a minute from now.
+  // Hex HMAC-SHA256 of the raw body with the webhook's signing secret; the docs ask receivers to refuse a stale
+  // `webhookTimestamp` (milliseconds, inside the signed body), and Linear's SDK (`LinearWebhooks.verify`) refuses
+  // one more than a minute from now.
   webhooks: {
     docs: 'https://linear.app/developers/webhooks',
     verification: {

@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { getProvider } from '../../../../server/src/providers/catalog.js';
 import type { WebhookDeclaration } from '../../../../server/src/providers/webhook-definition.js';
 import {
+  describeScheme,
   handshakeAnswer,
   parseTimestamp,
   verifyWebhook,
@@ -701,4 +702,12 @@ t.test('signed timestamps are read in the declared format only', async (t) => {
   ] as const) {
     t.equal(parseTimestamp(text, format), null, `${text} is not ${format}`);
   }
+});
+
+t.test('each scheme has a one-line description for the webhook settings', async (t) => {
+  t.equal(describeScheme(declaration('github')), 'HMAC-SHA256 (hex) in X-Hub-Signature-256');
+  t.equal(describeScheme(declaration('stripe')), 'HMAC-SHA256 (hex) in Stripe-Signature, timestamp within 300 s');
+  t.equal(describeScheme(declaration('fitbit')), 'HMAC-SHA1 (base64) in X-Fitbit-Signature');
+  t.equal(describeScheme(declaration('google_calendar')), 'token in the X-Goog-Channel-Token header');
+  t.equal(describeScheme(declaration('outlook')), 'token in the body field /value/*/clientState');
 });
