@@ -19,6 +19,13 @@ export interface OrganizationsTable {
   /** Per-organization data key, wrapped by the master key (see server/src/lib/crypto). */
   data_key_wrapped: Buffer | null;
   data_key_version: number | null;
+  /** IANA zone new schedules and the admin UI default to. */
+  default_timezone: Generated<string>;
+  /** Days each kind of data is kept; the daily pruning job deletes what is older. */
+  retention_logs_days: Generated<number>;
+  retention_runs_days: Generated<number>;
+  retention_deleted_records_days: Generated<number>;
+  retention_webhook_deliveries_days: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -30,8 +37,30 @@ export interface UsersTable {
   password_hash: string | null;
   platform_role: PlatformRole | null;
   status: UserStatus;
+  /** IANA zone the admin UI shows times in; null follows the browser. */
+  timezone: string | null;
+  /** Two-factor sign-in: the TOTP secret, sealed (lib/crypto/user-secrets.ts); set once enabled. */
+  mfa_secret_encrypted: string | null;
+  /** A secret from mfa/setup awaiting its first code (mfa/enable). */
+  mfa_pending_secret_encrypted: string | null;
+  mfa_enabled_at: Date | null;
+  /** The TOTP time step last accepted: a code is good once. */
+  mfa_last_step: string | null;
+  /** SHA-256 of each unused recovery code. */
+  mfa_recovery_code_hashes: Generated<string[]>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** The second step of a sign-in with two-factor on: the password is proven, a code is awaited. */
+export interface MfaChallengesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: Date;
+  failed_attempts: Generated<number>;
+  used_at: Date | null;
+  created_at: CreatedAt;
 }
 
 export interface MembershipsTable {
@@ -261,6 +290,7 @@ export interface Database {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   sessions: SessionsTable;
+  mfa_challenges: MfaChallengesTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
   integrations: IntegrationsTable;

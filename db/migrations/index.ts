@@ -7,6 +7,7 @@ import * as rlsOncePerQuery from './0005-rls-once-per-query.js';
 import * as invitations from './0006-invitations.js';
 import * as millisecondListKeys from './0007-millisecond-list-keys.js';
 import * as changeFeed from './0009-change-feed.js';
+import * as accounts from './0011-accounts.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-invitations': invitations,
   '0007-millisecond-list-keys': millisecondListKeys,
   '0009-change-feed': changeFeed,
+  '0011-accounts': accounts,
 };

@@ -117,7 +117,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(openapiPlugin, { publicUrl: config.publicUrl });
 
   await app.register(healthRoutes, { db });
-  await app.register(authRoutes, { auth: services.auth, config });
+  await app.register(authRoutes, { auth: services.auth, account: services.account, mfa: services.mfa, config });
   if (config.sso) await app.register(ssoRoutes, { auth: services.auth, config, sso: config.sso });
   await app.register(organizationsRoutes, { organizations: services.organizations, members: services.members });
   await app.register(auditRoutes, { audit: services.audit });

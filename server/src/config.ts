@@ -30,6 +30,8 @@ export interface Config {
   allowPrivateNetworkTargets: boolean;
   sso: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   bodyLimitBytes: number;
+  /** PLATFORM_OWNER_MFA: 'required' gives a Platform Owner their platform powers only once two-factor sign-in is on. */
+  platformOwnerMfa: 'optional' | 'required';
   /** log2 of scrypt's N for new password hashes. */
   passwordHashCost: number;
   /** Apply pending migrations when the server starts (default: outside production). */
@@ -264,6 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateNetworkTargets,
     sso,
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    platformOwnerMfa: r.oneOf('PLATFORM_OWNER_MFA', ['optional', 'required'] as const, 'optional'),
     passwordHashCost: r.int('PASSWORD_HASH_COST', 15, production ? 14 : 10, 20),
     migrateOnStart: r.bool('MIGRATE_ON_START', !production),
     seedDemoOnStart: !production && r.bool('SEED_DEMO_ON_START', true),

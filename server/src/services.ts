@@ -3,6 +3,8 @@ import type { Db } from '../../db/client.js';
 import type { Config } from './config.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createAccountService } from './modules/auth/account.service.js';
+import { createMfaService } from './modules/auth/mfa.service.js';
 import { createMembersService } from './modules/organizations/members.service.js';
 import { createOrganizationsService } from './modules/organizations/organizations.service.js';
 import { createPlatformService } from './modules/platform/platform.service.js';
@@ -19,7 +21,7 @@ import { createScheduler } from './modules/scheduler/scheduler.js';
 import { createTokenManager } from './modules/oauth/token-manager.js';
 import { getProvider } from './providers/catalog.js';
 import type { AccessClaims } from './lib/context.js';
-import { createVault } from './lib/crypto/index.js';
+import { createUserSecretBox, createVault } from './lib/crypto/index.js';
 import { ACCESS_CACHE_TTL_MS, createAccessCache } from './lib/access-cache.js';
 import { createSafeHttpClient } from './lib/safe-http/index.js';
 
@@ -99,6 +101,8 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
   // Schedules live in Agenda's job store; services tell it after each commit that may change them.
   const scheduler = createScheduler({ db, config, logger, executor });
   const accessCache = createAccessCache(ACCESS_CACHE_TTL_MS);
+  // A person's own secrets (two-factor) are sealed under the master key, not an organization's data key.
+  const mfa = createMfaService({ db, box: createUserSecretBox(config.encryptionKey, config.encryptionKeysPrevious), accessCache });
   const exports = createExportsService({ db, logger, renderer: createPdfRenderer() });
   return {
     ...access,
@@ -107,7 +111,9 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     accessCache,
     integrations: createIntegrationsService({ db, config, vault, scheduler }),
     oauth: createOAuthService({ db, config, vault, http, tokens, providers: getProvider }),
-    auth: createAuthService({ db, config, signAccessToken, accessCache }),
+    auth: createAuthService({ db, config, signAccessToken, accessCache, mfa }),
+    account: createAccountService({ db, config, accessCache }),
+    mfa,
     organizations: createOrganizationsService({ db, accessCache, scheduler }),
     members: createMembersService({ db, accessCache }),
     audit: createAuditService({ db }),

@@ -99,98 +99,25 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Sign in with email and password */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Format: email */
-            email: string;
-            password: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              user: {
-                /** Format: uuid */
-                id: string;
-                email: string;
-                name: string;
-                platformRole: 'platform_owner' | null;
-              };
-              memberships: {
-                /** Format: uuid */
-                organizationId: string;
-                organizationSlug: string;
-                organizationName: string;
-                role: 'viewer' | 'admin' | 'super_admin';
-              }[];
-              accessToken: string;
-              /** @description Seconds until the access token expires */
-              expiresIn: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+    /** Sign in with email and password; with two-factor sign-in on, the answer asks for a code (POST /api/auth/login/mfa) */
+    post: operations['login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/login/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    get?: never;
+    put?: never;
+    /** Complete a sign-in with a two-factor code or a recovery code (each recovery code works once) */
+    post: operations['loginMfa'];
     delete?: never;
     options?: never;
     head?: never;
@@ -235,6 +162,12 @@ export interface paths {
                 email: string;
                 name: string;
                 platformRole: 'platform_owner' | null;
+                /** @description The time zone the person chose for showing times; null follows their browser */
+                timezone: string | null;
+                /** @description Whether two-factor sign-in (TOTP) is on for this account */
+                mfaEnabled: boolean;
+                /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
+                mfaRequired: boolean;
               };
               memberships: {
                 /** Format: uuid */
@@ -372,6 +305,12 @@ export interface paths {
                 email: string;
                 name: string;
                 platformRole: 'platform_owner' | null;
+                /** @description The time zone the person chose for showing times; null follows their browser */
+                timezone: string | null;
+                /** @description Whether two-factor sign-in (TOTP) is on for this account */
+                mfaEnabled: boolean;
+                /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
+                mfaRequired: boolean;
               };
               memberships: {
                 /** Format: uuid */
@@ -435,7 +374,8 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change your name or your time zone preference */
+    patch: operations['updateProfile'];
     trace?: never;
   };
   '/api/auth/accept-invitation': {
@@ -459,7 +399,7 @@ export interface paths {
         content: {
           'application/json': {
             token: string;
-            /** @description At least 12 characters */
+            /** @description The new password: at least 12 characters */
             password: string;
             name?: string;
           };
@@ -479,6 +419,12 @@ export interface paths {
                 email: string;
                 name: string;
                 platformRole: 'platform_owner' | null;
+                /** @description The time zone the person chose for showing times; null follows their browser */
+                timezone: string | null;
+                /** @description Whether two-factor sign-in (TOTP) is on for this account */
+                mfaEnabled: boolean;
+                /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
+                mfaRequired: boolean;
               };
               memberships: {
                 /** Format: uuid */
@@ -540,6 +486,74 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change your password (proven by the current one); every other session of yours ends, this one stays */
+    post: operations['changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/mfa/setup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start turning on two-factor sign-in: a new secret for an authenticator app (confirm it with mfa/enable) */
+    post: operations['setUpMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/mfa/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn on two-factor sign-in with a first code from the app; answers single-use recovery codes, shown once */
+    post: operations['enableMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/mfa/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn off two-factor sign-in, proven by a current code or a recovery code */
+    post: operations['disableMfa'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1497,6 +1511,11 @@ export interface paths {
           action?:
             | 'auth.login'
             | 'auth.refresh_token_reused'
+            | 'auth.profile_updated'
+            | 'auth.password_changed'
+            | 'auth.mfa_enabled'
+            | 'auth.mfa_disabled'
+            | 'auth.mfa_failed'
             | 'encryption.data_key_rewrapped'
             | 'integration.created'
             | 'integration.updated'
@@ -1515,6 +1534,7 @@ export interface paths {
             | 'member.invited'
             | 'member.joined'
             | 'member.invitation_revoked'
+            | 'member.invitation_resent'
             | 'member.added'
             | 'member.role_changed'
             | 'member.removed'
@@ -1522,6 +1542,9 @@ export interface paths {
             | 'organization.renamed'
             | 'organization.suspended'
             | 'organization.reactivated'
+            | 'organization.settings_changed'
+            | 'organization.deleted'
+            | 'organization.data_pruned'
             | 'organization.exported'
             | 'organization.sync_all_requested'
             | 'platform_owner.created'
@@ -1566,6 +1589,11 @@ export interface paths {
                 action:
                   | 'auth.login'
                   | 'auth.refresh_token_reused'
+                  | 'auth.profile_updated'
+                  | 'auth.password_changed'
+                  | 'auth.mfa_enabled'
+                  | 'auth.mfa_disabled'
+                  | 'auth.mfa_failed'
                   | 'encryption.data_key_rewrapped'
                   | 'integration.created'
                   | 'integration.updated'
@@ -1584,6 +1612,7 @@ export interface paths {
                   | 'member.invited'
                   | 'member.joined'
                   | 'member.invitation_revoked'
+                  | 'member.invitation_resent'
                   | 'member.added'
                   | 'member.role_changed'
                   | 'member.removed'
@@ -1591,6 +1620,9 @@ export interface paths {
                   | 'organization.renamed'
                   | 'organization.suspended'
                   | 'organization.reactivated'
+                  | 'organization.settings_changed'
+                  | 'organization.deleted'
+                  | 'organization.data_pruned'
                   | 'organization.exported'
                   | 'organization.sync_all_requested'
                   | 'platform_owner.created'
@@ -1682,6 +1714,11 @@ export interface paths {
           action?:
             | 'auth.login'
             | 'auth.refresh_token_reused'
+            | 'auth.profile_updated'
+            | 'auth.password_changed'
+            | 'auth.mfa_enabled'
+            | 'auth.mfa_disabled'
+            | 'auth.mfa_failed'
             | 'encryption.data_key_rewrapped'
             | 'integration.created'
             | 'integration.updated'
@@ -1700,6 +1737,7 @@ export interface paths {
             | 'member.invited'
             | 'member.joined'
             | 'member.invitation_revoked'
+            | 'member.invitation_resent'
             | 'member.added'
             | 'member.role_changed'
             | 'member.removed'
@@ -1707,6 +1745,9 @@ export interface paths {
             | 'organization.renamed'
             | 'organization.suspended'
             | 'organization.reactivated'
+            | 'organization.settings_changed'
+            | 'organization.deleted'
+            | 'organization.data_pruned'
             | 'organization.exported'
             | 'organization.sync_all_requested'
             | 'platform_owner.created'
@@ -1750,6 +1791,11 @@ export interface paths {
                 action:
                   | 'auth.login'
                   | 'auth.refresh_token_reused'
+                  | 'auth.profile_updated'
+                  | 'auth.password_changed'
+                  | 'auth.mfa_enabled'
+                  | 'auth.mfa_disabled'
+                  | 'auth.mfa_failed'
                   | 'encryption.data_key_rewrapped'
                   | 'integration.created'
                   | 'integration.updated'
@@ -1768,6 +1814,7 @@ export interface paths {
                   | 'member.invited'
                   | 'member.joined'
                   | 'member.invitation_revoked'
+                  | 'member.invitation_resent'
                   | 'member.added'
                   | 'member.role_changed'
                   | 'member.removed'
@@ -1775,6 +1822,9 @@ export interface paths {
                   | 'organization.renamed'
                   | 'organization.suspended'
                   | 'organization.reactivated'
+                  | 'organization.settings_changed'
+                  | 'organization.deleted'
+                  | 'organization.data_pruned'
                   | 'organization.exported'
                   | 'organization.sync_all_requested'
                   | 'platform_owner.created'
@@ -5455,6 +5505,613 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          email: string;
+          /** @description The account password */
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | {
+                user: {
+                  /** Format: uuid */
+                  id: string;
+                  email: string;
+                  name: string;
+                  platformRole: 'platform_owner' | null;
+                  /** @description The time zone the person chose for showing times; null follows their browser */
+                  timezone: string | null;
+                  /** @description Whether two-factor sign-in (TOTP) is on for this account */
+                  mfaEnabled: boolean;
+                  /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
+                  mfaRequired: boolean;
+                };
+                memberships: {
+                  /** Format: uuid */
+                  organizationId: string;
+                  organizationSlug: string;
+                  organizationName: string;
+                  role: 'viewer' | 'admin' | 'super_admin';
+                }[];
+                accessToken: string;
+                /** @description Seconds until the access token expires */
+                expiresIn: number;
+              }
+            | {
+                /**
+                 * @description The password was right; a two-factor code completes the sign-in
+                 * @enum {boolean}
+                 */
+                mfaRequired: true;
+                /** @description Send with the code to POST /api/auth/login/mfa; good for a few minutes */
+                mfaToken: string;
+                /** @description Seconds until mfaToken expires */
+                expiresIn: number;
+              };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  loginMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The mfaToken from POST /api/auth/login */
+          mfaToken: string;
+          /** @description The 6-digit code the authenticator app shows now */
+          code?: string;
+          /** @description One of the recovery codes shown when two-factor sign-in was turned on */
+          recoveryCode?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            user: {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+              platformRole: 'platform_owner' | null;
+              /** @description The time zone the person chose for showing times; null follows their browser */
+              timezone: string | null;
+              /** @description Whether two-factor sign-in (TOTP) is on for this account */
+              mfaEnabled: boolean;
+              /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
+              mfaRequired: boolean;
+            };
+            memberships: {
+              /** Format: uuid */
+              organizationId: string;
+              organizationSlug: string;
+              organizationName: string;
+              role: 'viewer' | 'admin' | 'super_admin';
+            }[];
+            accessToken: string;
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Display name, 1–120 characters */
+          name?: string;
+          /** @description Time zone for showing times; null follows the browser */
+          timezone?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Saved */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The password in use now */
+          currentPassword: string;
+          /** @description The new password: at least 12 characters, different from the current one */
+          newPassword: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description How many other sessions were signed out */
+            otherSessionsEnded: number;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setUpMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description otpauth:// URL for an authenticator app (as text or a QR code) */
+            otpauthUrl: string;
+            /** @description The same secret in base32, to type into an app by hand */
+            secret: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  enableMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The 6-digit code the authenticator app shows now */
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Single-use codes that stand in for the authenticator app; shown only in this response */
+            recoveryCodes: string[];
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  disableMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The 6-digit code the authenticator app shows now */
+          code?: string;
+          /** @description One of the recovery codes shown when two-factor sign-in was turned on */
+          recoveryCode?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Turned off */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listRecordChanges: {
     parameters: {
       query: {

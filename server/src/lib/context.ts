@@ -17,6 +17,8 @@ export interface ActorRow {
   email: string;
   status: UserStatus;
   platform_role: PlatformRole | null;
+  /** Two-factor sign-in is on (PLATFORM_OWNER_MFA=required withholds platform powers until it is). */
+  mfa_enabled: boolean;
   session_revoked: boolean;
   org_exists: boolean;
   org_status: 'active' | 'suspended' | null;

@@ -136,7 +136,9 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
     }
     if (!row || row.status !== 'active' || row.session_revoked) throw new Unauthorized('Session expired; sign in again');
 
-    const platformOwner = row.platform_role === 'platform_owner';
+    // PLATFORM_OWNER_MFA=required: a Platform Owner without two-factor sign-in acts as a plain user (who can turn it on).
+    const platformRole = row.platform_role && (config.platformOwnerMfa !== 'required' || row.mfa_enabled) ? row.platform_role : null;
+    const platformOwner = platformRole === 'platform_owner';
     let role = row.role;
     if (orgId) {
       // Not a member (and not the Platform Owner): the organization does not exist for this caller.
@@ -150,11 +152,11 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
     request.actor = {
       userId: claims.sub,
       email: row.email,
-      platformRole: row.platform_role,
+      platformRole,
       orgId,
       orgStatus: row.org_status,
       role,
-      ability: defineAbilityFor({ platformRole: row.platform_role, orgId, role }),
+      ability: defineAbilityFor({ platformRole, orgId, role }),
     };
     request.ctx = contextOf(request, request.actor);
 

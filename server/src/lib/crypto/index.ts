@@ -3,3 +3,4 @@ export { createVault, secretHint, type RewrapResult, type SecretContext, type Va
 export { isCiphertext } from './secret-box.js';
 export { decodeMasterKey, masterKeyVersion } from './master-keys.js';
 export { DataKeyUnwrapError, MasterKeyUnavailableError, SecretDecryptionError, VaultError, type VaultErrorCode } from './vault-errors.js';
+export { createUserSecretBox, type UserSecretBox } from './user-secrets.js';

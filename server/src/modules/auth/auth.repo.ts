@@ -51,7 +51,7 @@ export async function insertActiveUser(db: Conn, u: { id: string; email: string;
  */
 export async function loadActor(db: Conn, userId: string, sessionFamilyId: string, orgId: string | null): Promise<ActorRow | undefined> {
   const result = await sql<ActorRow>`
-    SELECT u.email, u.status, u.platform_role,
+    SELECT u.email, u.status, u.platform_role, u.mfa_enabled_at IS NOT NULL AS mfa_enabled,
            -- The token's session must be one of this user's, and none of its family revoked (logout, reuse).
            NOT EXISTS (SELECT 1 FROM sessions s WHERE s.family_id = ${sessionFamilyId} AND s.user_id = u.id)
              OR EXISTS (SELECT 1 FROM sessions s WHERE s.family_id = ${sessionFamilyId} AND s.revoked_at IS NOT NULL) AS session_revoked,
@@ -103,4 +103,28 @@ export async function revokeFamily(db: Conn, familyId: string): Promise<void> {
     .where('family_id', '=', familyId)
     .where('revoked_at', 'is', null)
     .execute();
+}
+
+export async function updateProfile(db: Conn, id: string, patch: { name?: string; timezone?: string | null }) {
+  await db
+    .updateTable('users')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function updatePasswordHash(db: Conn, id: string, passwordHash: string) {
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Ends every session of the user except the one of `keepFamilyId`; returns how many ended. */
+export async function revokeOtherFamilies(db: Conn, userId: string, keepFamilyId: string): Promise<number> {
+  const r = await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('family_id', '<>', keepFamilyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

@@ -7,7 +7,10 @@ import { enforceLimits } from '../../lib/rate-limits.js';
 import { sha256 } from '../../lib/passwords.js';
 import { commonErrors } from '../../lib/schemas.js';
 import type { AuthService, SignedIn as SignedInResult } from './auth.service.js';
-import { AcceptInvitationBody, LoginBody, Profile, RefreshBody, SignedIn } from './auth.schemas.js';
+import type { AccountService } from './account.service.js';
+import type { MfaService } from './mfa.service.js';
+import { accountRoutes } from './account.routes.js';
+import { AcceptInvitationBody, LoginBody, LoginMfaBody, LoginResult, Profile, RefreshBody, SignedIn } from './auth.schemas.js';
 
 /**
  * Sets the httpOnly cookies the admin UI authenticates with; the body carries the access token for API clients.
@@ -40,7 +43,12 @@ type PreHandler = (request: FastifyRequest) => Promise<void>;
  * The auth module's routes: signing in and out, then accepting an invitation. Both sign a person in with a
  * secret they type, so both count against the same per-IP limit (created once, here, so they share it).
  */
-export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config }> = async (app, { auth, config }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<{
+  auth: AuthService;
+  account: AccountService;
+  mfa: MfaService;
+  config: Config;
+}> = async (app, { auth, account, mfa, config }) => {
   const loginPerIp = app.createRateLimit({
     keyGenerator: (req) => `login-ip:${req.ip}`,
     max: config.rateLimit.loginPerIpPerMinute,
@@ -61,29 +69,62 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
   });
   const limitInvitation = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, invitationPerToken]);
 
-  await app.register(sessionRoutes, { auth, config, limitLogin });
+  // The second step of a sign-in is guessed at by its challenge token: that is what its second limit counts.
+  const mfaPerToken = app.createRateLimit({
+    keyGenerator: (req) => `mfa-token:${sha256(String((req.body as { mfaToken?: string })?.mfaToken ?? ''))}`,
+    max: config.rateLimit.loginPerAccountPerMinute,
+    timeWindow: 60_000,
+  });
+  const limitMfa = (request: FastifyRequest) => enforceLimits(request, [loginPerIp, mfaPerToken]);
+
+  await app.register(sessionRoutes, { auth, config, limitLogin, limitMfa });
   await app.register(invitationRoutes, { auth, config, limitInvitation });
+  await app.register(accountRoutes, { account, mfa });
 };
 
 /** A session: signing in with a password, refreshing its tokens, signing out, and who is signed in. */
-const sessionRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config; limitLogin: PreHandler }> = async (
-  app,
-  { auth, config, limitLogin },
-) => {
+const sessionRoutes: FastifyPluginAsyncTypebox<{
+  auth: AuthService;
+  config: Config;
+  limitLogin: PreHandler;
+  limitMfa: PreHandler;
+}> = async (app, { auth, config, limitLogin, limitMfa }) => {
   app.post(
     '/api/auth/login',
     {
       config: { access: 'public' },
       preHandler: limitLogin,
       schema: {
+        operationId: 'login',
         tags: ['auth'],
-        summary: 'Sign in with email and password',
+        summary: 'Sign in with email and password; with two-factor sign-in on, the answer asks for a code (POST /api/auth/login/mfa)',
         body: LoginBody,
-        response: { 200: SignedIn, ...commonErrors },
+        response: { 200: LoginResult, ...commonErrors },
       },
     },
     async (request, reply) => {
       const result = await auth.login(request.body.email, request.body.password, request.ctx);
+      if ('mfaRequired' in result) return result;
+      setSessionCookies(reply, config, result);
+      return signedInBody(result);
+    },
+  );
+
+  app.post(
+    '/api/auth/login/mfa',
+    {
+      config: { access: 'public' },
+      preHandler: limitMfa,
+      schema: {
+        operationId: 'loginMfa',
+        tags: ['auth'],
+        summary: 'Complete a sign-in with a two-factor code or a recovery code (each recovery code works once)',
+        body: LoginMfaBody,
+        response: { 200: SignedIn, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.loginMfa(request.body, request.ctx);
       setSessionCookies(reply, config, result);
       return signedInBody(result);
     },

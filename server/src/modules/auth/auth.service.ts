@@ -11,6 +11,7 @@ import type { AccessCache } from '../../lib/access-cache.js';
 import { acceptInvitation, openInvitation } from '../organizations/invitations.js';
 import * as repo from './auth.repo.js';
 import type * as S from './auth.schemas.js';
+import type { MfaChallenge, MfaService } from './mfa.service.js';
 
 /** The API's answer (auth.schemas.ts), plus the refresh token, which goes only into its httpOnly cookie. */
 export type SignedIn = Static<typeof S.SignedIn> & { refreshToken: string };
@@ -18,27 +19,38 @@ export type SignedIn = Static<typeof S.SignedIn> & { refreshToken: string };
 const INVALID_LOGIN = 'Invalid email or password';
 
 /** An active user and their memberships (Unauthorized for anyone else). */
-async function loadProfile(db: Db, userId: string) {
+async function loadProfile(db: Db, userId: string, platformOwnerMfa: Config['platformOwnerMfa']): Promise<Static<typeof S.Profile>> {
   const user = await repo.findUserById(db.kysely, userId);
   if (!user || user.status !== 'active') throw new Unauthorized();
   const memberships = await inScope(db, { user: userId }, (tx) => repo.listMembershipsOfUser(tx, userId));
+  const mfaEnabled = user.mfa_enabled_at !== null;
   return {
-    user: { id: user.id, email: user.email, name: user.name, platformRole: user.platform_role },
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      platformRole: user.platform_role,
+      timezone: user.timezone,
+      mfaEnabled,
+      mfaRequired: !mfaEnabled && user.platform_role === 'platform_owner' && platformOwnerMfa === 'required',
+    },
     memberships,
   };
 }
 
 export interface AuthServiceDeps {
   db: Db;
-  config: Pick<Config, 'passwordHashCost' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
+  config: Pick<Config, 'passwordHashCost' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'platformOwnerMfa'>;
   /** Signs an access token (the API's JWT plugin): only processes that serve the API sign in anyone. */
   signAccessToken: (claims: AccessClaims) => string;
   /** Forgotten for a user when their sessions end or their memberships change. */
   accessCache: AccessCache;
+  /** Two-factor sign-in: a sign-in with it on stops at a challenge, completed by loginMfa. */
+  mfa: MfaService;
 }
 
-export function createAuthService({ db, config, signAccessToken, accessCache }: AuthServiceDeps) {
-  const profile = (userId: string) => loadProfile(db, userId);
+export function createAuthService({ db, config, signAccessToken, accessCache, mfa }: AuthServiceDeps) {
+  const profile = (userId: string) => loadProfile(db, userId, config.platformOwnerMfa);
 
   async function issueTokens(userId: string, familyId: string, ctx: RequestContext) {
     const refreshToken = newOpaqueToken();
@@ -55,7 +67,11 @@ export function createAuthService({ db, config, signAccessToken, accessCache }: 
   }
 
   /** Starts a new session family for a user already proven (password or SSO). */
-  async function startSession(userId: string, ctx: RequestContext, method: 'password' | 'sso'): Promise<SignedIn> {
+  async function startSession(
+    userId: string,
+    ctx: RequestContext,
+    method: 'password' | 'sso' | 'totp' | 'recovery_code',
+  ): Promise<SignedIn> {
     const familyId = uuidv7();
     const tokens = await issueTokens(userId, familyId, ctx);
     const p = await profile(userId);
@@ -83,12 +99,19 @@ export function createAuthService({ db, config, signAccessToken, accessCache }: 
       return repo.loadActor(db.kysely, userId, sessionFamilyId, orgId);
     },
 
-    async login(email: string, password: string, ctx: RequestContext): Promise<SignedIn> {
+    /** Signs in with a password; with two-factor on, answers a challenge that loginMfa completes. */
+    async login(email: string, password: string, ctx: RequestContext): Promise<SignedIn | MfaChallenge> {
       const user = await repo.findUserByEmail(db.kysely, email);
       // Always run the hash, so a missing account answers as slowly as a wrong password.
       const ok = await verifyPassword(password, user?.password_hash ?? null, config.passwordHashCost);
       if (!user || !ok || user.status !== 'active') throw new Unauthorized(INVALID_LOGIN);
+      if (user.mfa_enabled_at) return mfa.challenge(user.id);
       return startSession(user.id, ctx, 'password');
+    },
+
+    async loginMfa(input: Static<typeof S.LoginMfaBody>, ctx: RequestContext): Promise<SignedIn> {
+      const { userId, factor } = await mfa.completeChallenge(input.mfaToken, { code: input.code, recoveryCode: input.recoveryCode }, ctx);
+      return startSession(userId, ctx, factor as 'totp' | 'recovery_code');
     },
 
     async refresh(refreshToken: string, ctx: RequestContext): Promise<SignedIn> {

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { BadRequest } from '../../lib/errors.js';
+import { isValidTimezone } from '../../lib/timezones.js';
 
 /**
  * Cron schedules: 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds
@@ -12,14 +13,7 @@ export interface Schedule {
 
 const MIN_INTERVAL_MS = 60_000;
 
-export function isValidTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimezone };
 
 /**
  * Throws a 400 that says what is wrong with the schedule, or returns it normalised. `fieldOf` names the
