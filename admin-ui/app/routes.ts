@@ -5,6 +5,7 @@ export default [
   route('logout', 'routes/logout.tsx'),
   layout('routes/signed-in-layout.tsx', [
     index('routes/home.tsx'),
+    route('profile', 'routes/profile.tsx'),
     route('platform', 'routes/platform.tsx'),
     route('platform/tenants/:orgId', 'routes/platform-tenant.tsx'),
     route('orgs/:orgId', 'routes/org-layout.tsx', [

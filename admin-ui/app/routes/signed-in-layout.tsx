@@ -82,14 +82,21 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
           )}
           <div className="ml-auto flex items-center gap-3">
             {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
-            <div className="hidden text-right leading-tight md:block">
+            <Link
+              to="/profile"
+              className="hidden rounded-md px-1.5 text-right leading-tight hover:bg-slate-100 md:block"
+              title="Your profile"
+            >
               <div className="text-sm font-medium text-slate-800" data-testid="user-email">
                 {me.user.email}
               </div>
               <div className="text-xs text-slate-500" data-testid="user-role">
                 {role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}
               </div>
-            </div>
+            </Link>
+            <Link to="/profile" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 md:hidden">
+              Profile
+            </Link>
             <Form method="post" action="/logout">
               <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
                 Sign out
