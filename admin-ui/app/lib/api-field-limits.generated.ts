@@ -15,6 +15,8 @@ export const requestBodyLimits = {
     password: { minLength: 12, maxLength: 1024 },
     name: { minLength: 1, maxLength: 120 },
   },
+  'POST /api/auth/invitations/preview': { token: { minLength: 1, maxLength: 200 } },
+  'POST /api/auth/invitations/accept': { token: { minLength: 1, maxLength: 200 } },
   'POST /api/auth/password': { currentPassword: { maxLength: 1024 }, newPassword: { maxLength: 1024 } },
   'POST /api/auth/mfa/enable': { code: { maxLength: 20 } },
   'POST /api/auth/mfa/disable': { code: { maxLength: 20 }, recoveryCode: { maxLength: 40 } },

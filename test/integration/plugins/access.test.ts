@@ -14,6 +14,7 @@ t.test('every registered route declares its access', async (t) => {
       'POST /api/auth/accept-invitation',
       'POST /api/auth/login',
       'POST /api/auth/login/mfa',
+      'POST /api/auth/invitations/preview',
       'POST /api/auth/logout',
       'POST /api/auth/refresh',
       'GET /api/oauth/callback',

@@ -10,7 +10,18 @@ import type { AuthService, SignedIn as SignedInResult } from './auth.service.js'
 import type { AccountService } from './account.service.js';
 import type { MfaService } from './mfa.service.js';
 import { accountRoutes } from './account.routes.js';
-import { AcceptInvitationBody, LoginBody, LoginMfaBody, LoginResult, Profile, RefreshBody, SignedIn } from './auth.schemas.js';
+import {
+  AcceptedInvitation,
+  AcceptInvitationBody,
+  InvitationPreview,
+  InvitationTokenBody,
+  LoginBody,
+  LoginMfaBody,
+  LoginResult,
+  Profile,
+  RefreshBody,
+  SignedIn,
+} from './auth.schemas.js';
 
 /**
  * Sets the httpOnly cookies the admin UI authenticates with; the body carries the access token for API clients.
@@ -209,6 +220,39 @@ const invitationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: C
       setSessionCookies(reply, config, result);
       return signedInBody(result);
     },
+  );
+
+  // A POST, so the token stays out of URLs (and logs).
+  app.post(
+    '/api/auth/invitations/preview',
+    {
+      config: { access: 'public' },
+      preHandler: limitInvitation,
+      schema: {
+        operationId: 'previewInvitation',
+        tags: ['auth'],
+        summary: 'What an invitation link is for (organization, email, role), shown on the accept page before accepting',
+        body: InvitationTokenBody,
+        response: { 200: InvitationPreview, ...commonErrors },
+      },
+    },
+    async (request) => auth.previewInvitation(request.body.token),
+  );
+
+  app.post(
+    '/api/auth/invitations/accept',
+    {
+      config: { access: 'authenticated' },
+      preHandler: limitInvitation,
+      schema: {
+        operationId: 'acceptInvitationSignedIn',
+        tags: ['auth'],
+        summary: 'Accept an invitation to your own email while signed in (no password needed)',
+        body: InvitationTokenBody,
+        response: { 200: AcceptedInvitation, ...commonErrors },
+      },
+    },
+    async (request) => auth.acceptInvitationSignedIn(request.authedCtx, request.body.token),
   );
 };
 

@@ -84,3 +84,15 @@ export const LoginMfaBody = StrictObject({
   code: Type.Optional(TotpCode),
   recoveryCode: Type.Optional(RecoveryCode),
 });
+
+export const InvitationTokenBody = StrictObject({
+  token: Type.String({ minLength: 1, maxLength: 200, description: 'The token from the invitation link (/invite/<token>)' }),
+});
+export const InvitationPreview = Type.Object({
+  organizationName: Type.String({ description: 'The organization the person is invited to' }),
+  email: Type.String({ description: 'The email the invitation is for' }),
+  role: Role,
+  expiresAt: Type.String({ format: 'date-time', description: 'Until when the link works' }),
+  hasAccount: Type.Boolean({ description: 'That email has a Linkyard account: accept with its current password (or signed in as it)' }),
+});
+export const AcceptedInvitation = Type.Object({ organizationId: Uuid });

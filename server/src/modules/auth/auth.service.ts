@@ -1,14 +1,14 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
-import type { AccessClaims, ActorRow, RequestContext } from '../../lib/context.js';
+import type { AccessClaims, ActorRow, AuthedContext, RequestContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import { Unauthorized } from '../../lib/errors.js';
+import { Forbidden, Unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, newOpaqueToken, sha256, verifyPassword } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
-import { acceptInvitation, openInvitation } from '../organizations/invitations.js';
+import { acceptInvitation, describeInvitation, openInvitation } from '../organizations/invitations.js';
 import * as repo from './auth.repo.js';
 import type * as S from './auth.schemas.js';
 import type { MfaChallenge, MfaService } from './mfa.service.js';
@@ -153,6 +153,40 @@ export function createAuthService({ db, config, signAccessToken, accessCache, mf
       const userId = await inScope(db, { platform: true }, (tx) => joinByInvitation(tx, config, token, password, name, ctx));
       accessCache.forgetUser(userId);
       return startSession(userId, ctx, 'password');
+    },
+
+    /** What the accept page shows: the organization, the invited email and role, and whether that email has an account. */
+    async previewInvitation(token: string): Promise<Static<typeof S.InvitationPreview>> {
+      return inScope(db, { platform: true }, async (tx) => {
+        const invitation = await describeInvitation(tx, token);
+        const user = await repo.findUserByEmail(tx, invitation.email);
+        return {
+          organizationName: invitation.organization_name,
+          email: invitation.email,
+          role: invitation.role,
+          expiresAt: invitation.expires_at.toISOString(),
+          hasAccount: user?.status === 'active',
+        };
+      });
+    },
+
+    /** A signed-in person accepts an invitation to their own email: no password to type again. */
+    async acceptInvitationSignedIn(ctx: AuthedContext, token: string): Promise<{ organizationId: string }> {
+      const orgId = await inScope(db, { platform: true }, async (tx) => {
+        const invitation = await openInvitation(tx, token);
+        if (invitation.email.toLowerCase() !== ctx.actor.email.toLowerCase())
+          throw new Forbidden(`This invitation is for ${invitation.email}; sign in as ${invitation.email} to accept it`);
+        await acceptInvitation(tx, invitation, ctx.actor.userId);
+        await recordAudit(tx, ctx, {
+          organizationId: invitation.organization_id,
+          action: 'member.joined',
+          target: { type: 'user', id: ctx.actor.userId },
+          metadata: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
+        });
+        return invitation.organization_id;
+      });
+      accessCache.forgetUser(ctx.actor.userId);
+      return { organizationId: orgId };
     },
 
     /** SSO: only an existing, active user whose verified email matches may sign in. */

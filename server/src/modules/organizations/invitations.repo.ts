@@ -72,3 +72,25 @@ export function lockInvitationByToken(tx: Tx, tokenHash: string) {
 export function markAccepted(tx: Tx, id: string, userId: string) {
   return tx.updateTable('invitations').set({ accepted_at: new Date(), accepted_user_id: userId }).where('id', '=', id).execute();
 }
+
+/** A pending invitation's new token and expiry; false when there is no such pending invitation. */
+export async function replaceToken(tx: Tx, orgId: string, id: string, tokenHash: string, expiresAt: Date): Promise<boolean> {
+  const r = await tx
+    .updateTable('invitations')
+    .set({ token_hash: tokenHash, expires_at: expiresAt })
+    .where('organization_id', '=', orgId)
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** An invitation by its token, with its organization's name (platform scope: the reader is not a member yet). */
+export function findInvitationWithOrganization(tx: Tx, tokenHash: string) {
+  return tx
+    .selectFrom('invitations as i')
+    .innerJoin('organizations as o', 'o.id', 'i.organization_id')
+    .select(['i.id', 'i.email', 'i.role', 'i.expires_at', 'i.accepted_at', 'i.organization_id', 'o.name as organization_name'])
+    .where('i.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}

@@ -29,6 +29,7 @@ export async function inviteToOrganization(
   orgId: string,
   input: Static<typeof S.AddMemberBody>,
   invitedBy: string | null,
+  publicUrl: string,
 ): Promise<Invitation> {
   const pending = await invitationsRepo.findPendingInvitation(tx, orgId, input.email);
   if (pending) await invitationsRepo.deleteInvitation(tx, orgId, pending.id);
@@ -44,14 +45,38 @@ export async function inviteToOrganization(
     expiresAt: invitation.expiresAt,
     invitedBy,
   });
-  return { ...invitation, expiresAt: invitation.expiresAt.toISOString() };
+  return { ...invitation, url: invitationUrl(publicUrl, token), expiresAt: invitation.expiresAt.toISOString() };
+}
+
+/** The accept page's address, the link a Super Admin sends: the token is in it, so it is shown once. */
+export const invitationUrl = (publicUrl: string, token: string) => `${publicUrl}/invite/${encodeURIComponent(token)}`;
+
+/**
+ * Issues a pending invitation a new token (and a new expiry); the old token stops working at once. NotFound
+ * when there is no such pending invitation in the organization.
+ */
+export async function reissueInvitation(tx: Tx, orgId: string, invitationId: string, publicUrl: string): Promise<Invitation | null> {
+  const token = newOpaqueToken();
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  const updated = await invitationsRepo.replaceToken(tx, orgId, invitationId, sha256(token), expiresAt);
+  if (!updated) return null;
+  return { id: invitationId, token, url: invitationUrl(publicUrl, token), expiresAt: expiresAt.toISOString() };
+}
+
+/** What the accept page shows before the person accepts: whose invitation, to which organization, as what. */
+export async function describeInvitation(tx: Tx, token: string) {
+  const invitation = await invitationsRepo.findInvitationWithOrganization(tx, sha256(token));
+  if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
+    throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one', '/token');
+  }
+  return invitation;
 }
 
 /** The invitation a token stands for, locked for its acceptance; BadRequest when it is unknown, used or expired. */
 export async function openInvitation(tx: Tx, token: string) {
   const invitation = await invitationsRepo.lockInvitationByToken(tx, sha256(token));
   if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
-    throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one');
+    throw new BadRequest('This invitation is not valid or has expired; ask your administrator for a new one', '/token');
   }
   return invitation;
 }

@@ -7,7 +7,7 @@ import { Conflict, NotFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AccessCache } from '../../lib/access-cache.js';
-import { inviteToOrganization } from './invitations.js';
+import { inviteToOrganization, reissueInvitation } from './invitations.js';
 import * as invitationsRepo from './invitations.repo.js';
 import * as repo from './members.repo.js';
 import type * as S from './organizations.schemas.js';
@@ -33,6 +33,8 @@ async function afterCommit<T>(then: () => void, work: Promise<T>): Promise<T> {
 
 export interface MembersServiceDeps {
   db: Db;
+  /** PUBLIC_URL: invitation links point at its accept page. */
+  publicUrl: string;
   /** Forgotten for a member whose role changes or who leaves, so the change applies at their next request. */
   accessCache: AccessCache;
 }
@@ -52,7 +54,7 @@ export function createMembersService(deps: MembersServiceDeps) {
 }
 
 /** Who is a member, and adding one (an invitation). */
-function createMemberList({ db }: Pick<MembersServiceDeps, 'db'>) {
+function createMemberList({ db, publicUrl }: Pick<MembersServiceDeps, 'db' | 'publicUrl'>) {
   return {
     async list(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<MemberView>> {
       const limit = q.limit ?? 50;
@@ -66,7 +68,7 @@ function createMemberList({ db }: Pick<MembersServiceDeps, 'db'>) {
       return inScope(db, { org: orgId }, async (tx) => {
         if (await repo.findMemberByEmail(tx, orgId, input.email))
           throw new Conflict(`${input.email} is already a member of this organization`, '/email');
-        const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor.userId);
+        const invitation = await inviteToOrganization(tx, orgId, input, ctx.actor.userId, publicUrl);
         await recordAudit(tx, ctx, {
           organizationId: orgId,
           action: 'member.invited',
@@ -79,8 +81,8 @@ function createMemberList({ db }: Pick<MembersServiceDeps, 'db'>) {
   };
 }
 
-/** Pending invitations: listed for the Super Admin, and revoked. */
-function createInvitationList({ db }: Pick<MembersServiceDeps, 'db'>) {
+/** Pending invitations: listed for the Super Admin, sent again with a new link, and revoked. */
+function createInvitationList({ db, publicUrl }: Pick<MembersServiceDeps, 'db' | 'publicUrl'>) {
   return {
     async listInvitations(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<PendingInvitationView>> {
       const limit = q.limit ?? 50;
@@ -100,6 +102,21 @@ function createInvitationList({ db }: Pick<MembersServiceDeps, 'db'>) {
         }),
         (r) => [r.id],
       );
+    },
+
+    /** A new link (and expiry) for a pending invitation; the old link stops working. */
+    async resendInvitation(ctx: AuthedContext, orgId: string, invitationId: string): Promise<Invitation> {
+      return inScope(db, { org: orgId }, async (tx) => {
+        const invitation = await reissueInvitation(tx, orgId, invitationId, publicUrl);
+        if (!invitation) throw new NotFound('Invitation');
+        await recordAudit(tx, ctx, {
+          organizationId: orgId,
+          action: 'member.invitation_resent',
+          target: { type: 'invitation', id: invitationId },
+          metadata: { expiresAt: invitation.expiresAt },
+        });
+        return invitation;
+      });
     },
 
     async revokeInvitation(ctx: AuthedContext, orgId: string, invitationId: string): Promise<void> {

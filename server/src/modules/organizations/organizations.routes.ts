@@ -121,6 +121,21 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
     async (request) => members.listInvitations(request.authedCtx, request.params.orgId, request.query),
   );
 
+  app.post(
+    '/api/orgs/:orgId/invitations/:invitationId/resend',
+    {
+      config: { access: { action: 'create', subject: 'Member' } },
+      schema: {
+        operationId: 'resendInvitation',
+        tags,
+        summary: 'A new invitation link for a pending invitation, valid for 7 days; the old link stops working (Super Admin)',
+        params: S.InvitationParams,
+        response: { 200: S.Invitation, ...commonErrors },
+      },
+    },
+    async (request) => members.resendInvitation(request.authedCtx, request.params.orgId, request.params.invitationId),
+  );
+
   app.delete(
     '/api/orgs/:orgId/invitations/:invitationId',
     {

@@ -23,6 +23,7 @@ export const Invitation = Type.Object({
     description:
       'One-time invitation token; shown only in this response. The person POSTs it to /api/auth/accept-invitation (with a new password, or their current one if they already have an account).',
   }),
+  url: Type.String({ description: 'The invitation link to send the person ($PUBLIC_URL/invite/<token>): it opens the accept page' }),
   expiresAt: Timestamp,
 });
 

@@ -31,13 +31,15 @@ const toView = (r: OrgRow): OrganizationView => ({
 
 export interface OrganizationsServiceDeps {
   db: Db;
+  /** PUBLIC_URL: a new organization's first invitation links to its accept page. */
+  publicUrl: string;
   /** Forgotten for an organization that is suspended or reactivated. */
   accessCache: AccessCache;
   /** Told after a suspension or reactivation: a suspended organization's schedules do not fire. */
   scheduler: ScheduleSink;
 }
 
-export function createOrganizationsService({ db, accessCache, scheduler }: OrganizationsServiceDeps) {
+export function createOrganizationsService({ db, publicUrl, accessCache, scheduler }: OrganizationsServiceDeps) {
   return {
     async list(ctx: AuthedContext, q: ListQuery): Promise<Page<OrganizationView>> {
       const actor = ctx.actor;
@@ -65,7 +67,13 @@ export function createOrganizationsService({ db, accessCache, scheduler }: Organ
           if (await repo.slugTaken(tx, input.slug)) throw new Conflict(`The slug "${input.slug}" is already taken`, '/slug');
           await repo.insertOrganization(tx, { id, slug: input.slug, name: input.name });
           // The first Super Admin is invited like anyone else: they become one by accepting.
-          const invitation = await inviteToOrganization(tx, id, { email: input.superAdminEmail, role: 'super_admin' }, ctx.actor.userId);
+          const invitation = await inviteToOrganization(
+            tx,
+            id,
+            { email: input.superAdminEmail, role: 'super_admin' },
+            ctx.actor.userId,
+            publicUrl,
+          );
           await recordAudit(tx, ctx, {
             organizationId: id,
             action: 'organization.created',
