@@ -144,6 +144,25 @@ export function createAuthService({ db, config, signAccessToken, accessCache, mf
       if (input.userId ?? session?.user_id) accessCache.forgetUser((input.userId ?? session?.user_id)!);
     },
 
+    /** SSO: only an existing, active user whose verified email matches may sign in. */
+    async ssoLogin(email: string, emailVerified: boolean, ctx: RequestContext): Promise<SignedIn> {
+      const user = emailVerified ? await repo.findUserByEmail(db.kysely, email) : undefined;
+      if (!user || user.status !== 'active') {
+        throw new Unauthorized('No active Linkyard account matches this single sign-on identity');
+      }
+      return startSession(user.id, ctx, 'sso');
+    },
+
+    ...createInvitationAcceptance({ db, config, accessCache }, startSession),
+  };
+}
+
+/** Joining an organization through an invitation: seeing what it is for, and accepting it. */
+function createInvitationAcceptance(
+  { db, config, accessCache }: Pick<AuthServiceDeps, 'db' | 'config' | 'accessCache'>,
+  startSession: (userId: string, ctx: RequestContext, method: 'password') => Promise<SignedIn>,
+) {
+  return {
     /**
      * Accepts an invitation (the token came from POST /members or POST /api/orgs) and signs in. Someone new to
      * Linkyard chooses their password here; someone with an account proves it is theirs with their current one.
@@ -187,15 +206,6 @@ export function createAuthService({ db, config, signAccessToken, accessCache, mf
       });
       accessCache.forgetUser(ctx.actor.userId);
       return { organizationId: orgId };
-    },
-
-    /** SSO: only an existing, active user whose verified email matches may sign in. */
-    async ssoLogin(email: string, emailVerified: boolean, ctx: RequestContext): Promise<SignedIn> {
-      const user = emailVerified ? await repo.findUserByEmail(db.kysely, email) : undefined;
-      if (!user || user.status !== 'active') {
-        throw new Unauthorized('No active Linkyard account matches this single sign-on identity');
-      }
-      return startSession(user.id, ctx, 'sso');
     },
   };
 }

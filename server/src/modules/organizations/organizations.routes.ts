@@ -15,6 +15,7 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{ organizations: Org
 ) => {
   await app.register(organizationRoutes, { organizations });
   await app.register(memberRoutes, { members });
+  await app.register(invitationRoutes, { members });
 };
 
 /** Listing, creating, reading and updating organizations. */
@@ -106,6 +107,41 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
     async (request, reply) => reply.code(201).send(await members.add(request.authedCtx, request.params.orgId, request.body)),
   );
 
+  app.patch(
+    '/api/orgs/:orgId/members/:userId',
+    {
+      config: { access: { action: 'update', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: "Change a member's role (Super Admin); the last Super Admin cannot be demoted",
+        params: S.MemberParams,
+        body: S.ChangeRoleBody,
+        response: { 200: S.Member, ...commonErrors, ...conflict },
+      },
+    },
+    async (request) => members.changeRole(request.authedCtx, request.params.orgId, request.params.userId, request.body.role),
+  );
+
+  app.delete(
+    '/api/orgs/:orgId/members/:userId',
+    {
+      config: { access: { action: 'delete', subject: 'Member' } },
+      schema: {
+        tags,
+        summary: 'Remove a member (Super Admin); the last Super Admin cannot be removed',
+        params: S.MemberParams,
+        response: { 204: Type.Null(), ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      await members.remove(request.authedCtx, request.params.orgId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+/** Pending invitations: listed, sent again with a new link, revoked (Super Admin). */
+const invitationRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = async (app, { members }) => {
   app.get(
     '/api/orgs/:orgId/invitations',
     {
@@ -149,38 +185,6 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
     },
     async (request, reply) => {
       await members.revokeInvitation(request.authedCtx, request.params.orgId, request.params.invitationId);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.patch(
-    '/api/orgs/:orgId/members/:userId',
-    {
-      config: { access: { action: 'update', subject: 'Member' } },
-      schema: {
-        tags,
-        summary: "Change a member's role (Super Admin); the last Super Admin cannot be demoted",
-        params: S.MemberParams,
-        body: S.ChangeRoleBody,
-        response: { 200: S.Member, ...commonErrors, ...conflict },
-      },
-    },
-    async (request) => members.changeRole(request.authedCtx, request.params.orgId, request.params.userId, request.body.role),
-  );
-
-  app.delete(
-    '/api/orgs/:orgId/members/:userId',
-    {
-      config: { access: { action: 'delete', subject: 'Member' } },
-      schema: {
-        tags,
-        summary: 'Remove a member (Super Admin); the last Super Admin cannot be removed',
-        params: S.MemberParams,
-        response: { 204: Type.Null(), ...commonErrors, ...conflict },
-      },
-    },
-    async (request, reply) => {
-      await members.remove(request.authedCtx, request.params.orgId, request.params.userId);
       return reply.code(204).send(null);
     },
   );
