@@ -70,20 +70,21 @@ function uiSourceHash() {
   return hash.digest('hex');
 }
 
-/** The admin UI's unit tests, then its production build unless the one on disk was made from these very sources. */
-async function uiTestsAndBuild() {
-  const tests = await runQuietly('npm', ['--prefix', 'admin-ui', 'test', '--', '--reporter=dot']);
-  let output = `\n# Admin UI unit tests (Vitest)\n${tests.output}`;
-  if (tests.code !== 0) return { code: tests.code, output };
+/** The admin UI's production build, unless the one on disk was made from these very sources. */
+async function uiBuild() {
   const sources = uiSourceHash();
   if (existsSync(BUILD_STAMP) && existsSync(path.join(uiRoot, 'build/server/index.js')) && readFileSync(BUILD_STAMP, 'utf8') === sources) {
-    return { code: 0, output: `${output}\n# Admin UI production build: up to date (admin-ui/build was made from these sources)\n` };
+    return { code: 0, output: '\n# Admin UI production build: up to date (admin-ui/build was made from these sources)\n' };
   }
   rmSync(BUILD_STAMP, { force: true });
   const build = await runQuietly('npm', ['--prefix', 'admin-ui', 'run', 'build', '--', '--logLevel', 'warn']);
-  output += `\n# Admin UI production build\n${build.output}`;
   if (build.code === 0) writeFileSync(BUILD_STAMP, sources);
-  return { code: build.code, output };
+  return { code: build.code, output: `\n# Admin UI production build\n${build.output}` };
+}
+
+async function uiTests() {
+  const tests = await runQuietly('npm', ['--prefix', 'admin-ui', 'test', '--', '--reporter=dot']);
+  return { code: tests.code, output: `\n# Admin UI unit tests (Vitest)\n${tests.output}` };
 }
 
 const args = process.argv.slice(2);
@@ -96,8 +97,8 @@ if (args.length && !unitOnly) process.exit(await run('npx', ['tap', ...args]));
 // process loads: about two seconds of CPU per file of the ~50. Each file is still a tap test that prints TAP and exits
 // non-zero when anything in it fails. The files run two at a time (the machine's two cores: more made it slower), the
 // longest first as measured last time, so that no long file starts last. The server's files need no admin UI, so they
-// start while the UI's tests and build run beside them; the end-to-end files drive that build and join the queue
-// once it is done.
+// start while the UI's build and then its unit tests run beside them; the end-to-end files drive that build and join
+// the queue once it is done.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const JOBS = Number(env.TEST_JOBS) || 2;
 /** .taprc's per-file limit, which catches a file that hangs (seconds). */
@@ -213,23 +214,27 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 console.log(
   unitOnly
     ? '# The unit tests (test/unit), two at a time'
-    : '# Test files, two at a time: unit, integration, and end-to-end once the admin UI is built (its tests and build are reported below)',
+    : "# Test files, two at a time: unit, integration, and end-to-end once the admin UI is built (the UI's build and tests are reported below)",
 );
 const started = performance.now();
-const ui = unitOnly ? Promise.resolve({ code: 0, output: '' }) : uiTestsAndBuild();
+// The build first: the end-to-end files wait for it, the UI's unit tests do not need it.
+const skipped = Promise.resolve({ code: 0, output: '' });
+const built = unitOnly ? skipped : uiBuild();
+const uiTested = unitOnly ? skipped : built.then(uiTests);
 const e2eFiles = unitOnly ? [] : testFiles('test/e2e');
 const results = await runTestFiles(
   build,
   [...testFiles('test/unit'), ...(unitOnly ? [] : testFiles('test/integration'))],
   e2eFiles,
-  ui.then((r) => r.code === 0),
+  built.then((r) => r.code === 0),
 );
-const uiResult = await ui;
-process.stdout.write(uiResult.output);
+const ui = await Promise.all([built, uiTested]);
+ui.forEach((r) => process.stdout.write(r.output));
 const failed = results.filter((r) => !r.ok);
 console.log(
   `\n# ${results.length} test files in ${((performance.now() - started) / 1000).toFixed(0)} s: ${results.length - failed.length} passed, ${failed.length} failed` +
-    (uiResult.code !== 0 ? `; the admin UI's tests or build failed, so the ${e2eFiles.length} end-to-end files did not run` : ''),
+    (ui[0].code !== 0 ? `; the admin UI's build failed, so the ${e2eFiles.length} end-to-end files did not run` : '') +
+    (ui[1].code !== 0 ? "; the admin UI's unit tests failed" : ''),
 );
 for (const r of failed) console.log(`#   failed: ${r.file}`);
-process.exit(failed.length || uiResult.code !== 0 ? 1 : 0);
+process.exit(failed.length || ui.some((r) => r.code !== 0) ? 1 : 0);
