@@ -1,5 +1,12 @@
 import t from 'tap';
-import { createTestApp, DEMO_PASSWORD } from '../../../helpers/app.js';
+import { createTestApp, DEMO_PASSWORD, type TestContext } from '../../../helpers/app.js';
+
+/**
+ * One app for the tests that sign in, read, and refresh or revoke sessions of their own; the tests that lower limits,
+ * serve another PUBLIC_URL or count audit events that another test causes too build their own.
+ */
+let shared: Promise<TestContext> | undefined;
+const sharedApp = () => (shared ??= createTestApp(t));
 
 const login = (email: string, password = DEMO_PASSWORD) => ({
   method: 'POST' as const,
@@ -14,7 +21,7 @@ function cookieValue(setCookie: string | string[] | undefined, name: string): st
 }
 
 t.test('sign-in, profile, cookies and uniform failures', async (t) => {
-  const { app } = await createTestApp(t);
+  const { app } = await sharedApp();
 
   const ok = await app.inject(login('Admin@Acme.test'));
   t.equal(ok.statusCode, 200, 'email is case-insensitive');
@@ -56,7 +63,7 @@ t.test('sign-in, profile, cookies and uniform failures', async (t) => {
 });
 
 t.test('access tokens: pinned algorithm, issuer and audience', async (t) => {
-  const { app, config } = await createTestApp(t, { seed: true });
+  const { app, config } = await sharedApp();
   const good = (await app.inject(login('admin@acme.test'))).json();
   const [, payload] = good.accessToken.split('.');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
@@ -78,7 +85,7 @@ t.test('access tokens: pinned algorithm, issuer and audience', async (t) => {
 });
 
 t.test('refresh tokens rotate; a reused one revokes the whole family', async (t) => {
-  const { app } = await createTestApp(t);
+  const { app } = await sharedApp();
   const first = await app.inject(login('admin@acme.test'));
   const r1 = cookieValue(first.headers['set-cookie'], 'ly_refresh')!;
   const access1 = first.json().accessToken;
@@ -126,7 +133,7 @@ t.test('refresh tokens rotate; a reused one revokes the whole family', async (t)
 });
 
 t.test('logout revokes the session and its access token', async (t) => {
-  const { app } = await createTestApp(t);
+  const { app } = await sharedApp();
   const signedIn = await app.inject(login('viewer@acme.test'));
   const access = signedIn.json().accessToken;
   const refresh = cookieValue(signedIn.headers['set-cookie'], 'ly_refresh')!;
@@ -155,7 +162,7 @@ t.test('login is rate-limited per account and per IP', async (t) => {
 });
 
 t.test('access tokens must carry every claim, and their session must belong to their user', async (t) => {
-  const { app, config } = await createTestApp(t);
+  const { app, config } = await sharedApp();
   const admin = JSON.parse(
     Buffer.from((await app.inject(login('admin@acme.test'))).json().accessToken.split('.')[1], 'base64url').toString(),
   );
@@ -275,7 +282,7 @@ t.test('the admin UI’s session refresh shares only the refresh in flight; a la
 });
 
 t.test('security headers: API answers allow no content, HSTS where Linkyard is served over https', async (t) => {
-  const http = await createTestApp(t);
+  const http = await sharedApp();
   const res = await http.app.inject({ url: '/healthz' });
   t.equal(res.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
   t.equal(res.headers['strict-transport-security'], undefined, 'no HSTS on a plain-http URL');
