@@ -12,4 +12,5 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   'export-csv': () => import('./export/csv.js'),
   'export-pdf': () => import('./export/pdf.js'),
   ui: () => import('./ui/index.js'),
+  delivery: () => import('./delivery/index.js'),
 };

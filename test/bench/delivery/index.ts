@@ -1,0 +1,48 @@
+/**
+ * `npm run bench -- delivery`: data flowing out of Linkyard (API.md, "Records change feed", "Webhooks out").
+ * Each section is its own module returning its part of the report; they run in this order and share one
+ * section of BENCHMARKS.md. Add a section (e.g. webhook delivery) with a line in SECTIONS.
+ */
+import { loadavg } from 'node:os';
+import type { Benchmark, BenchContext } from '../types.js';
+import { describeMachine, machineMarkdown } from '../lib/machine.js';
+import { requirePostgres } from '../lib/postgres.js';
+
+export interface DeliverySectionResult {
+  /** Markdown of the section, starting with its own `###` heading. */
+  markdown: string;
+  passed: boolean;
+}
+export type DeliverySection = (ctx: BenchContext) => Promise<DeliverySectionResult>;
+
+const SECTIONS: Record<string, () => Promise<{ default: DeliverySection }>> = {
+  feed: () => import('./feed.js'),
+};
+
+const bench: Benchmark = {
+  name: 'delivery',
+  title: 'Data delivery: change feed',
+  description: 'Change feed read of 100,000 changes in pages of 1,000 over HTTP, vs a raw keyset SELECT of the same rows',
+  async run(ctx) {
+    const postgresVersion = await requirePostgres();
+    const machine = describeMachine();
+    ctx.log(
+      `machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, Postgres ${postgresVersion}; load ${loadavg()[0].toFixed(2)}`,
+    );
+    const parts: DeliverySectionResult[] = [];
+    for (const [name, load] of Object.entries(SECTIONS)) {
+      ctx.log(`section ${name}`);
+      parts.push(await (await load()).default(ctx));
+    }
+    const markdown = `
+Command: \`${ctx.command}\` · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
+
+${machineMarkdown(machine, { Postgres: `${postgresVersion} (local, same machine)` })}
+
+${parts.map((p) => p.markdown.trim()).join('\n\n')}
+`;
+    return { markdown, passed: parts.every((p) => p.passed) };
+  },
+};
+
+export default bench;
