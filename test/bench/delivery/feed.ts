@@ -4,7 +4,8 @@
  * keyset `SELECT` of the same rows and columns, page by page, on a plain `pg` client in the same run.
  *
  * Knobs (environment): BENCH_FEED_RECORDS (default 100,000), BENCH_FEED_PAGE (default 1,000), BENCH_QUIET_WAIT
- * (seconds to wait for the machine to calm down before measuring; default 30, 0 = no wait), BENCH_DATABASE_URL.
+ * (seconds to wait for the machine to calm down before measuring; default 30, 0 = no wait), BENCH_DATABASE_URL,
+ * BENCH_FEED_PROFILE (a directory: the server runs with --cpu-prof writing there; BENCHMARKS.md is then left alone).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +27,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const RECORDS = Number(process.env.BENCH_FEED_RECORDS ?? 100_000);
 const PAGE = Number(process.env.BENCH_FEED_PAGE ?? 1_000);
 const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 30);
+/** Diagnostic: a directory for the server's V8 CPU profile (--cpu-prof); such runs do not replace the report. */
+const PROFILE_DIR = process.env.BENCH_FEED_PROFILE || null;
 const PASSWORD = 'linkyard-bench-password';
 const GOAL_RATIO = 0.7;
 const MEASURED_RUNS = 3;
@@ -141,6 +144,7 @@ export default async function feedSection(ctx: BenchContext): Promise<DeliverySe
     const { orgId, integrationId } = await seedFeed(database, ctx.log);
     server = await startChild(path.join(here, '../export/server.ts'), {
       cwd: ctx.root,
+      execArgv: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
       env: {
         NODE_ENV: 'development',
         DATABASE_URL: database.url,
@@ -216,7 +220,7 @@ ${raw.map((r, i) => `| raw keyset SELECT ${i + 1} | ${fmt(r.pages)} | ${fmt(r.ms
 |---|---|---|---|
 | Feed read ÷ raw keyset SELECT (best runs) | ≥ ${GOAL_RATIO} | **${fmt(ratio, 2)}** (${fmt(rate(bestApi))} ÷ ${fmt(rate(bestRaw))} records/s) | ${passed ? '**PASS**' : '**FAIL**'} |
 `;
-    return { markdown, passed };
+    return { markdown, passed, skipReport: PROFILE_DIR !== null };
   } finally {
     await client.end().catch(() => {});
     await server?.stop().catch(() => {});

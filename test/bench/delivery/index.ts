@@ -12,6 +12,8 @@ export interface DeliverySectionResult {
   /** Markdown of the section, starting with its own `###` heading. */
   markdown: string;
   passed: boolean;
+  /** A diagnostic run (profiling): the report is left alone. */
+  skipReport?: boolean;
 }
 export type DeliverySection = (ctx: BenchContext) => Promise<DeliverySectionResult>;
 
@@ -41,7 +43,7 @@ ${machineMarkdown(machine, { Postgres: `${postgresVersion} (local, same machine)
 
 ${parts.map((p) => p.markdown.trim()).join('\n\n')}
 `;
-    return { markdown, passed: parts.every((p) => p.passed) };
+    return { markdown, passed: parts.every((p) => p.passed), skipReport: parts.some((p) => p.skipReport) };
   },
 };
 

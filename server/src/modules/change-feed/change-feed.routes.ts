@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { commonErrors } from '../../lib/schemas.js';
-import type { ChangeFeedService } from './change-feed.service.js';
+import type { FastifyReply } from 'fastify';
+import type { ChangeFeedService, ChangePageJson } from './change-feed.service.js';
 import * as S from './change-feed.schemas.js';
+
+/**
+ * The page is JSON text already (change-feed.service.ts, ChangePageJson), of the shape the response schema
+ * documents: sent as it is (Fastify does not serialise a string), not parsed and serialised again.
+ */
+const sendJsonText = (reply: FastifyReply, json: ChangePageJson) => reply.type('application/json; charset=utf-8').send(json);
 
 /** The records change feed: how an organization's systems keep a copy of synced records current. */
 export const changeFeedRoutes: FastifyPluginAsyncTypebox<{ changeFeed: ChangeFeedService }> = async (app, { changeFeed }) => {
@@ -20,6 +27,7 @@ export const changeFeedRoutes: FastifyPluginAsyncTypebox<{ changeFeed: ChangeFee
         response: { 200: S.ChangePage, ...commonErrors },
       },
     },
-    async (request) => changeFeed.changes(request.authedCtx, request.params.orgId, request.params.id, request.query),
+    async (request, reply) =>
+      sendJsonText(reply, await changeFeed.changes(request.authedCtx, request.params.orgId, request.params.id, request.query)),
   );
 };

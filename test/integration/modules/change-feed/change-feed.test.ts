@@ -110,8 +110,15 @@ class Follower {
 
 /** The feed as stored: every record of the resource with its position. */
 async function table() {
-  const { rows } = await sql<{ external_id: string; feed_position: number; feed_action: string; data: unknown; deleted_at: Date | null }>`
-    SELECT external_id, feed_position, feed_action, data, deleted_at FROM records
+  const { rows } = await sql<{
+    external_id: string;
+    feed_position: number;
+    feed_action: string;
+    data: unknown;
+    updated_at: Date;
+    deleted_at: Date | null;
+  }>`
+    SELECT external_id, feed_position, feed_action, data, updated_at, deleted_at FROM records
      WHERE integration_id = ${integration.id} AND resource = 'customers' ORDER BY feed_position`.execute(db.kysely);
   return rows;
 }
@@ -127,12 +134,13 @@ function compareWithTable(t: Test, follower: Follower, rows: Awaited<ReturnType<
       positionOf(seen.cursor) !== row.feed_position ||
       seen.action !== row.feed_action ||
       JSON.stringify(seen.data) !== JSON.stringify(row.data) ||
-      (seen.deletedAt !== null) !== (row.deleted_at !== null)
+      seen.modifiedAt !== row.updated_at.toISOString() ||
+      seen.deletedAt !== (row.deleted_at?.toISOString() ?? null)
     )
       different++;
   }
   t.equal(missing, 0, `${what}: no record's latest change was missed`);
-  t.equal(different, 0, `${what}: each record as the table holds it (position, action, content, deletion)`);
+  t.equal(different, 0, `${what}: each record as the table holds it (position, action, content, modification and deletion times)`);
   t.equal(follower.copy.size, rows.length, `${what}: nothing the table does not hold`);
   const increasing = follower.positions.every((p, i) => i === 0 || p > follower.positions[i - 1]);
   t.ok(increasing, `${what}: ${follower.positions.length} changes seen, each once, in feed order (positions strictly increase)`);
@@ -272,6 +280,16 @@ t.test('pages: limit, hasMore and each item cursor continue exactly behind it', 
   t.equal(first.nextCursor, first.items[2].cursor, "nextCursor is the last item's cursor");
   const fromSecond = await readPage(first.items[1].cursor, 2);
   t.equal(fromSecond.items[0].externalId, first.items[2].externalId, "an item's cursor continues right behind it");
+  t.same(
+    Object.keys(first.items[0]).sort(),
+    ['action', 'cursor', 'data', 'deletedAt', 'externalId', 'firstSeenAt', 'modifiedAt', 'resource'],
+    'an item has the fields of the contract, no more',
+  );
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+  t.ok(
+    first.items.every((c) => iso.test(c.firstSeenAt) && iso.test(c.modifiedAt) && (c.deletedAt === null || iso.test(c.deletedAt))),
+    'timestamps are ISO 8601 UTC with milliseconds',
+  );
   t.match(first.items[0], {
     externalId: String,
     resource: 'customers',
