@@ -3,6 +3,7 @@ import { index, layout, route, type RouteConfig } from '@react-router/dev/routes
 export default [
   route('login', 'routes/login.tsx'),
   route('logout', 'routes/logout.tsx'),
+  route('invite/:token', 'routes/invite.tsx'),
   layout('routes/signed-in-layout.tsx', [
     index('routes/home.tsx'),
     route('profile', 'routes/profile.tsx'),

@@ -57,3 +57,29 @@ t.test('two-factor sign-in: enrolment on the profile page, then sign-in with a c
   await fourth.waitForSelector('#code-error');
   t.match(await textOf(fourth, '#code-error'), /not right/, 'a spent recovery code is refused');
 });
+
+t.test('an invitation link accepted by a new person', async (t) => {
+  const admin = await e2e.signedIn('super@acme.test');
+  await visit(admin, `${base}/orgs/${e2e.ctx.orgs.acme}/members`);
+  await admin.locator('#member-email').fill('invitee@example.test');
+  await admin.locator('button ::-p-text(Add member)').click();
+  const link = await textOf(admin, '[data-testid=invitation] code');
+  t.match(link, new RegExp(`^${base}/invite/[A-Za-z0-9_%-]+$`), 'the members page shows the invitation link');
+  await visit(admin, `${base}/orgs/${e2e.ctx.orgs.acme}/members`);
+  t.match(await textOf(admin, '[data-testid=pending-invitations]'), /invitee@example\.test/, 'listed as pending');
+
+  const invitee = await e2e.newPage();
+  await visit(invitee, link);
+  t.match(await textOf(invitee, 'h1'), /Join Acme/);
+  await invitee.locator('#name').fill('Ivy Invitee');
+  await invitee.locator('#password').fill('ivy-invitee-password');
+  await invitee.locator('#confirm').fill('ivy-invitee-password');
+  await Promise.all([invitee.waitForNavigation(), invitee.locator('button[type=submit]').click()]);
+  await invitee.waitForSelector('[data-testid=user-email]');
+  t.equal(await textOf(invitee, '[data-testid=user-email]'), 'invitee@example.test', 'signed in as the new member');
+  t.match(new URL(invitee.url()).pathname, new RegExp(`/orgs/${e2e.ctx.orgs.acme}/integrations$`), 'in the organization');
+
+  const again = await e2e.newPage();
+  await visit(again, link);
+  t.match(await textOf(again, 'main'), /not valid or has expired/, 'the link works once');
+});

@@ -412,31 +412,43 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              user: {
-                /** Format: uuid */
-                id: string;
-                email: string;
-                name: string;
-                platformRole: 'platform_owner' | null;
-                /** @description The time zone the person chose for showing times; null follows their browser */
-                timezone: string | null;
-                /** @description Whether two-factor sign-in (TOTP) is on for this account */
-                mfaEnabled: boolean;
-                /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
-                mfaRequired: boolean;
-              };
-              memberships: {
-                /** Format: uuid */
-                organizationId: string;
-                organizationSlug: string;
-                organizationName: string;
-                role: 'viewer' | 'admin' | 'super_admin';
-              }[];
-              accessToken: string;
-              /** @description Seconds until the access token expires */
-              expiresIn: number;
-            };
+            'application/json':
+              | {
+                  user: {
+                    /** Format: uuid */
+                    id: string;
+                    email: string;
+                    name: string;
+                    platformRole: 'platform_owner' | null;
+                    /** @description The time zone the person chose for showing times; null follows their browser */
+                    timezone: string | null;
+                    /** @description Whether two-factor sign-in (TOTP) is on for this account */
+                    mfaEnabled: boolean;
+                    /** @description Two-factor sign-in is required for this account (PLATFORM_OWNER_MFA=required) and not on yet: platform powers wait for it */
+                    mfaRequired: boolean;
+                  };
+                  memberships: {
+                    /** Format: uuid */
+                    organizationId: string;
+                    organizationSlug: string;
+                    organizationName: string;
+                    role: 'viewer' | 'admin' | 'super_admin';
+                  }[];
+                  accessToken: string;
+                  /** @description Seconds until the access token expires */
+                  expiresIn: number;
+                }
+              | {
+                  /**
+                   * @description The password was right; a two-factor code completes the sign-in
+                   * @enum {boolean}
+                   */
+                  mfaRequired: true;
+                  /** @description Send with the code to POST /api/auth/login/mfa; good for a few minutes */
+                  mfaToken: string;
+                  /** @description Seconds until mfaToken expires */
+                  expiresIn: number;
+                };
           };
         };
         /** @description Default Response */

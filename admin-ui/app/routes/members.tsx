@@ -22,6 +22,7 @@ import { useToast } from '~/components/use-toast';
 import { ConfirmAction } from '~/components/confirm-action';
 import { RouteError } from '~/components/route-error';
 import { InvitationNotice } from '~/components/invitation-notice';
+import { PendingInvitations } from '~/components/pending-invitations';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -31,7 +32,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       params: { path: { orgId: params.orgId }, query: { limit: 100, cursor: url.searchParams.get('cursor') ?? undefined } },
     }),
   );
-  return { page };
+  // Only a Super Admin may see pending invitations; for anyone else the list is simply not there.
+  const invitations = await settled(
+    api(context).GET('/api/orgs/{orgId}/invitations', { params: { path: { orgId: params.orgId }, query: { limit: 100 } } }),
+  );
+  return { page, invitations: invitations.ok ? invitations.data.items : [] };
 }
 
 type MemberOutcome = ActionOutcome & {
@@ -69,6 +74,8 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     return { ...formOutcome(request, res, '', ['email', 'name', 'role'], intent), values };
   }
 
+  if (intent === 'resend' || intent === 'revoke') return invitationAction(request, context, params.orgId, form);
+
   const userId = String(form.get('userId') ?? '');
   const email = String(form.get('email') ?? 'the member');
   if (!/^[0-9a-f-]{36}$/i.test(userId))
@@ -86,6 +93,27 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
     return { ...outcome(request, res, `Removed ${email} from the organization`, intent), userId };
   }
   return { ok: false, intent, message: 'Unknown action.' };
+}
+
+/** A pending invitation sent again (a new link) or revoked. */
+async function invitationAction(
+  request: Request,
+  context: Route.ActionArgs['context'],
+  orgId: string,
+  form: FormData,
+): Promise<MemberOutcome> {
+  const intent = String(form.get('intent'));
+  const invitationId = String(form.get('invitationId') ?? '');
+  const email = String(form.get('email') ?? 'the person');
+  const path = { orgId, invitationId };
+  if (intent === 'resend') {
+    const res = await settled(api(context).POST('/api/orgs/{orgId}/invitations/{invitationId}/resend', { params: { path } }));
+    if (res.ok)
+      return { ok: true, intent, message: `New link for ${email}; the old one no longer works`, invited: { email, invitation: res.data } };
+    return outcome(request, res, '', intent);
+  }
+  const res = await settled(api(context).DELETE('/api/orgs/{orgId}/invitations/{invitationId}', { params: { path } }));
+  return outcome(request, res, `Revoked the invitation of ${email}`, intent);
 }
 
 export const meta: Route.MetaFunction = () => [{ title: 'Members & roles · Linkyard' }];
@@ -112,6 +140,7 @@ export default function Members({ loaderData, params }: Route.ComponentProps) {
       />
 
       {manage && <AddMember />}
+      {manage && <PendingInvitations items={loaderData.invitations} />}
 
       {page.items.length === 0 ? (
         <EmptyState title="No members on this page" description="This organization has no members to show." />
@@ -303,7 +332,7 @@ function MemberRow({
           <div className="text-slate-500">{member.email}</div>
         </Td>
         <Td>
-          {manage ? (
+          {manage && !(isSelf && lastSuperAdmin) ? (
             <roleFetcher.Form method="post" className="flex items-center gap-2">
               <input type="hidden" name="intent" value="role" />
               <input type="hidden" name="userId" value={member.userId} />
@@ -333,7 +362,10 @@ function MemberRow({
           {manage && lastSuperAdmin && role === member.role && <p className="mt-1 text-xs text-slate-500">The only Super Admin</p>}
         </Td>
         <Td>{formatDateTime(member.joinedAt)}</Td>
-        {manage && (
+        {manage && isSelf && lastSuperAdmin && (
+          <Td className="text-right text-xs text-slate-500">Make someone else Super Admin before leaving</Td>
+        )}
+        {manage && !(isSelf && lastSuperAdmin) && (
           <Td className="text-right">
             <ConfirmAction
               fetcher={removeFetcher as never}

@@ -212,11 +212,12 @@ const invitationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: C
         tags: ['auth'],
         summary: 'Set a password with the invitation token from POST /members, and sign in',
         body: AcceptInvitationBody,
-        response: { 200: SignedIn, ...commonErrors },
+        response: { 200: LoginResult, ...commonErrors },
       },
     },
     async (request, reply) => {
       const result = await auth.acceptInvitation(request.body.token, request.body.password, request.body.name, request.ctx);
+      if ('mfaRequired' in result) return result;
       setSessionCookies(reply, config, result);
       return signedInBody(result);
     },

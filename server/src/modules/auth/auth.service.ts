@@ -153,13 +153,13 @@ export function createAuthService({ db, config, signAccessToken, accessCache, mf
       return startSession(user.id, ctx, 'sso');
     },
 
-    ...createInvitationAcceptance({ db, config, accessCache }, startSession),
+    ...createInvitationAcceptance({ db, config, accessCache, mfa }, startSession),
   };
 }
 
 /** Joining an organization through an invitation: seeing what it is for, and accepting it. */
 function createInvitationAcceptance(
-  { db, config, accessCache }: Pick<AuthServiceDeps, 'db' | 'config' | 'accessCache'>,
+  { db, config, accessCache, mfa }: Pick<AuthServiceDeps, 'db' | 'config' | 'accessCache' | 'mfa'>,
   startSession: (userId: string, ctx: RequestContext, method: 'password') => Promise<SignedIn>,
 ) {
   return {
@@ -168,9 +168,17 @@ function createInvitationAcceptance(
      * Linkyard chooses their password here; someone with an account proves it is theirs with their current one.
      * The membership is created now, in the same transaction as its audit event — never before.
      */
-    async acceptInvitation(token: string, password: string, name: string | undefined, ctx: RequestContext): Promise<SignedIn> {
+    async acceptInvitation(
+      token: string,
+      password: string,
+      name: string | undefined,
+      ctx: RequestContext,
+    ): Promise<SignedIn | MfaChallenge> {
       const userId = await inScope(db, { platform: true }, (tx) => joinByInvitation(tx, config, token, password, name, ctx));
       accessCache.forgetUser(userId);
+      // The password proves the account but, with two-factor on, does not sign in alone: the code step follows.
+      const user = await repo.findUserById(db.kysely, userId);
+      if (user?.mfa_enabled_at) return mfa.challenge(userId);
       return startSession(userId, ctx, 'password');
     },
 

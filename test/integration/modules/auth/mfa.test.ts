@@ -137,3 +137,24 @@ t.test('PLATFORM_OWNER_MFA=required: a Platform Owner has no platform powers unt
   t.equal((await ctx.app.inject({ url: '/api/platform/tenants', headers: { authorization } })).statusCode, 200, 'powers return with it on');
   t.equal((await ctx.app.inject({ url: '/api/auth/me', headers: { authorization } })).json().user.mfaRequired, false);
 });
+
+t.test('accepting an invitation with the password does not skip the code step', async (t) => {
+  // super@globex.test turned two-factor on in the test above.
+  const superAcme = { authorization: `Bearer ${(await login('super@acme.test')).json().accessToken}` };
+  const invited = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/orgs/${ctx.orgs.acme}/members`,
+    headers: superAcme,
+    payload: { email: 'super@globex.test', role: 'viewer' },
+  });
+  const token = decodeURIComponent(invited.json().invitation.url.split('/invite/')[1]);
+  const accepted = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/auth/accept-invitation',
+    payload: { token, password: DEMO_PASSWORD },
+  });
+  t.equal(accepted.statusCode, 200);
+  t.match(accepted.json(), { mfaRequired: true, mfaToken: String });
+  t.notOk(accepted.json().accessToken, 'no session from the password alone');
+  t.notOk(accepted.headers['set-cookie'], 'and no cookies');
+});
