@@ -25,7 +25,11 @@ export const requestBodyLimits = {
     slug: { pattern: '^[a-z0-9][a-z0-9-]{1,62}$' },
     superAdminEmail: { minLength: 3, maxLength: 254 },
   },
-  'PATCH /api/orgs/{orgId}': { name: { minLength: 1, maxLength: 120 }, status: { enum: ['active', 'suspended'] } },
+  'PATCH /api/orgs/{orgId}': {
+    name: { minLength: 1, maxLength: 120 },
+    status: { enum: ['active', 'suspended'] },
+    defaultTimezone: { maxLength: 64 },
+  },
   'POST /api/orgs/{orgId}/members': {
     email: { minLength: 3, maxLength: 254 },
     name: { minLength: 1, maxLength: 120 },

@@ -642,6 +642,18 @@ export interface paths {
                 role: ('viewer' | 'admin' | 'super_admin') | null;
                 /** Format: date-time */
                 createdAt: string;
+                /** @description IANA time zone new schedules and the admin UI default to */
+                defaultTimezone: string;
+                retention: {
+                  /** @description Days run log lines are kept before the daily pruning deletes them (1–3650) */
+                  logsDays: number;
+                  /** @description Days finished runs (with their logs) are kept before the daily pruning deletes them (1–3650) */
+                  runsDays: number;
+                  /** @description Days records deleted at the source are kept before the daily pruning deletes them (1–3650) */
+                  deletedRecordsDays: number;
+                  /** @description Days outbound webhook deliveries are kept before the daily pruning deletes them (1–3650) */
+                  webhookDeliveriesDays: number;
+                };
               }[];
               nextCursor: string | null;
             };
@@ -730,6 +742,18 @@ export interface paths {
               role: ('viewer' | 'admin' | 'super_admin') | null;
               /** Format: date-time */
               createdAt: string;
+              /** @description IANA time zone new schedules and the admin UI default to */
+              defaultTimezone: string;
+              retention: {
+                /** @description Days run log lines are kept before the daily pruning deletes them (1–3650) */
+                logsDays: number;
+                /** @description Days finished runs (with their logs) are kept before the daily pruning deletes them (1–3650) */
+                runsDays: number;
+                /** @description Days records deleted at the source are kept before the daily pruning deletes them (1–3650) */
+                deletedRecordsDays: number;
+                /** @description Days outbound webhook deliveries are kept before the daily pruning deletes them (1–3650) */
+                webhookDeliveriesDays: number;
+              };
             } & {
               superAdmin: {
                 email: string;
@@ -843,6 +867,18 @@ export interface paths {
               role: ('viewer' | 'admin' | 'super_admin') | null;
               /** Format: date-time */
               createdAt: string;
+              /** @description IANA time zone new schedules and the admin UI default to */
+              defaultTimezone: string;
+              retention: {
+                /** @description Days run log lines are kept before the daily pruning deletes them (1–3650) */
+                logsDays: number;
+                /** @description Days finished runs (with their logs) are kept before the daily pruning deletes them (1–3650) */
+                runsDays: number;
+                /** @description Days records deleted at the source are kept before the daily pruning deletes them (1–3650) */
+                deletedRecordsDays: number;
+                /** @description Days outbound webhook deliveries are kept before the daily pruning deletes them (1–3650) */
+                webhookDeliveriesDays: number;
+              };
             };
           };
         };
@@ -898,7 +934,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Rename (Super Admin, Platform Owner) or suspend/reactivate (Platform Owner) */
+    /** Rename (Super Admin, Platform Owner), change the default time zone and data retention (Super Admin), or suspend/reactivate (Platform Owner) */
     patch: {
       parameters: {
         query?: never;
@@ -913,6 +949,18 @@ export interface paths {
           'application/json': {
             name?: string;
             status?: 'active' | 'suspended';
+            /** @description IANA time zone, e.g. Europe/Berlin or UTC (Super Admin) */
+            defaultTimezone?: string;
+            retention?: {
+              /** @description Days run log lines are kept before the daily pruning deletes them (1–3650) */
+              logsDays?: number;
+              /** @description Days finished runs (with their logs) are kept before the daily pruning deletes them (1–3650) */
+              runsDays?: number;
+              /** @description Days records deleted at the source are kept before the daily pruning deletes them (1–3650) */
+              deletedRecordsDays?: number;
+              /** @description Days outbound webhook deliveries are kept before the daily pruning deletes them (1–3650) */
+              webhookDeliveriesDays?: number;
+            };
           };
         };
       };
@@ -932,6 +980,18 @@ export interface paths {
               role: ('viewer' | 'admin' | 'super_admin') | null;
               /** Format: date-time */
               createdAt: string;
+              /** @description IANA time zone new schedules and the admin UI default to */
+              defaultTimezone: string;
+              retention: {
+                /** @description Days run log lines are kept before the daily pruning deletes them (1–3650) */
+                logsDays: number;
+                /** @description Days finished runs (with their logs) are kept before the daily pruning deletes them (1–3650) */
+                runsDays: number;
+                /** @description Days records deleted at the source are kept before the daily pruning deletes them (1–3650) */
+                deletedRecordsDays: number;
+                /** @description Days outbound webhook deliveries are kept before the daily pruning deletes them (1–3650) */
+                webhookDeliveriesDays: number;
+              };
             };
           };
         };

@@ -51,7 +51,8 @@ function buildAbility({ platformRole, orgId, role }: AbilityInput): AppAbility {
     }
     if (role === 'super_admin') {
       can(['create', 'update', 'delete'], 'Member', inOrg);
-      can('update', 'Organization', ['name'], { id: orgId });
+      // `settings`: the default time zone and data retention.
+      can('update', 'Organization', ['name', 'settings'], { id: orgId });
     }
   }
 
@@ -62,6 +63,8 @@ function buildAbility({ platformRole, orgId, role }: AbilityInput): AppAbility {
     can('create', 'Organization');
     can('update', 'Organization', ['name', 'status']);
     can('suspend', 'Organization');
+    // Deleting an organization and all its data (its data key first): the Platform Owner only.
+    can('delete', 'Organization');
     can('verify', 'AuditEvent');
   }
 

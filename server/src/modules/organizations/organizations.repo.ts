@@ -2,6 +2,15 @@ import { sql } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { OrgStatus } from '../../../../db/schema.js';
 
+/** An organization's settings, read with it. */
+const SETTINGS = [
+  'o.default_timezone',
+  'o.retention_logs_days',
+  'o.retention_runs_days',
+  'o.retention_deleted_records_days',
+  'o.retention_webhook_deliveries_days',
+] as const;
+
 export interface OrgListFilter {
   /** Only organizations this user belongs to; omitted for the Platform Owner's view of all. */
   memberUserId?: string;
@@ -15,7 +24,7 @@ export function listOrganizations(tx: Tx, f: OrgListFilter) {
   let q = tx
     .selectFrom('organizations as o')
     .leftJoin('memberships as m', (j) => j.onRef('m.organization_id', '=', 'o.id').on('m.user_id', '=', f.callerId))
-    .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role']);
+    .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role', ...SETTINGS]);
   if (f.memberUserId) q = q.where('m.user_id', 'is not', null);
   if (f.afterSlug) q = q.where('o.slug', '>', f.afterSlug);
   return q
@@ -28,7 +37,7 @@ export function findOrganization(tx: Tx, id: string, callerId: string) {
   return tx
     .selectFrom('organizations as o')
     .leftJoin('memberships as m', (j) => j.onRef('m.organization_id', '=', 'o.id').on('m.user_id', '=', callerId))
-    .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role'])
+    .select(['o.id', 'o.slug', 'o.name', 'o.status', 'o.created_at', 'm.role', ...SETTINGS])
     .where('o.id', '=', id)
     .executeTakeFirst();
 }
@@ -48,7 +57,17 @@ export async function insertOrganization(tx: Tx, org: { id: string; slug: string
     .execute();
 }
 
-export async function updateOrganization(tx: Tx, id: string, patch: { name?: string; status?: OrgStatus }) {
+export interface OrganizationPatch {
+  name?: string;
+  status?: OrgStatus;
+  default_timezone?: string;
+  retention_logs_days?: number;
+  retention_runs_days?: number;
+  retention_deleted_records_days?: number;
+  retention_webhook_deliveries_days?: number;
+}
+
+export async function updateOrganization(tx: Tx, id: string, patch: OrganizationPatch) {
   await tx
     .updateTable('organizations')
     .set({ ...patch, updated_at: new Date() })

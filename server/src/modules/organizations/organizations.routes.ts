@@ -64,7 +64,8 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
       config: { access: { action: 'update', subject: 'Organization' } },
       schema: {
         tags,
-        summary: 'Rename (Super Admin, Platform Owner) or suspend/reactivate (Platform Owner)',
+        summary:
+          'Rename (Super Admin, Platform Owner), change the default time zone and data retention (Super Admin), or suspend/reactivate (Platform Owner)',
         params: S.OrgParams,
         body: S.UpdateOrganizationBody,
         response: { 200: S.Organization, ...commonErrors },

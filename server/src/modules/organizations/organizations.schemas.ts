@@ -8,6 +8,14 @@ export const Slug = Type.String({
 });
 export const OrgStatus = Type.Union([Type.Literal('active'), Type.Literal('suspended')]);
 
+const days = (what: string) => Type.Integer({ description: `Days ${what} are kept before the daily pruning deletes them (1–3650)` });
+export const Retention = Type.Object({
+  logsDays: days('run log lines'),
+  runsDays: days('finished runs (with their logs)'),
+  deletedRecordsDays: days('records deleted at the source'),
+  webhookDeliveriesDays: days('outbound webhook deliveries'),
+});
+
 export const Organization = Type.Object({
   id: Uuid,
   slug: Type.String(),
@@ -15,6 +23,8 @@ export const Organization = Type.Object({
   status: OrgStatus,
   role: Type.Union([Role, Type.Null()]),
   createdAt: Timestamp,
+  defaultTimezone: Type.String({ description: 'IANA time zone new schedules and the admin UI default to' }),
+  retention: Retention,
 });
 
 export const Invitation = Type.Object({
@@ -45,7 +55,22 @@ export const CreatedOrganization = Type.Intersect([
     superAdmin: Type.Object({ email: Type.String(), invitation: Invitation }),
   }),
 ]);
-export const UpdateOrganizationBody = StrictObject({ name: Type.Optional(Name), status: Type.Optional(OrgStatus) });
+export const UpdateOrganizationBody = StrictObject({
+  name: Type.Optional(Name),
+  status: Type.Optional(OrgStatus),
+  defaultTimezone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin or UTC (Super Admin)' })),
+  retention: Type.Optional(
+    StrictObject({
+      logsDays: Type.Optional(days('run log lines')),
+      runsDays: Type.Optional(days('finished runs (with their logs)')),
+      deletedRecordsDays: Type.Optional(days('records deleted at the source')),
+      webhookDeliveriesDays: Type.Optional(days('outbound webhook deliveries')),
+    }),
+  ),
+});
+export const DeleteOrganizationBody = StrictObject({
+  confirm: Type.String({ maxLength: 100, description: "The organization's slug, typed to confirm the deletion" }),
+});
 export const OrganizationList = ListOf(Organization);
 export const ListQuery = StrictObject(PageQuery);
 

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import { assertCan, subject } from '../../lib/ability.js';
 import type { AuthedContext } from '../../lib/context.js';
-import { inScope } from '../../lib/db-scope.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
@@ -11,6 +11,8 @@ import { recordAudit } from '../audit/audit.service.js';
 import { inviteToOrganization } from './invitations.js';
 import type { AccessCache } from '../../lib/access-cache.js';
 import * as repo from './organizations.repo.js';
+import type { OrganizationPatch } from './organizations.repo.js';
+import { isValidTimezone } from '../../lib/timezones.js';
 import type * as S from './organizations.schemas.js';
 
 /** The API's shapes (organizations.schemas.ts is the one definition). */
@@ -27,7 +29,51 @@ const toView = (r: OrgRow): OrganizationView => ({
   status: r.status,
   role: r.role,
   createdAt: r.created_at.toISOString(),
+  defaultTimezone: r.default_timezone,
+  retention: {
+    logsDays: r.retention_logs_days,
+    runsDays: r.retention_runs_days,
+    deletedRecordsDays: r.retention_deleted_records_days,
+    webhookDeliveriesDays: r.retention_webhook_deliveries_days,
+  },
 });
+
+const RETENTION_COLUMNS = {
+  logsDays: 'retention_logs_days',
+  runsDays: 'retention_runs_days',
+  deletedRecordsDays: 'retention_deleted_records_days',
+  webhookDeliveriesDays: 'retention_webhook_deliveries_days',
+} as const;
+const RETENTION_LABELS = {
+  logsDays: 'Logs',
+  runsDays: 'Runs',
+  deletedRecordsDays: 'Deleted records',
+  webhookDeliveriesDays: 'Webhook deliveries',
+};
+
+/** The settings part of a patch as columns, each value checked with a message for people; BadRequest names the field. */
+function settingsPatch(patch: UpdateOrganizationInput): OrganizationPatch {
+  const out: OrganizationPatch = {};
+  if (patch.defaultTimezone !== undefined) {
+    if (!isValidTimezone(patch.defaultTimezone))
+      throw new BadRequest(
+        `"${patch.defaultTimezone}" is not a time zone; choose one from the list (e.g. Europe/Berlin or UTC)`,
+        '/defaultTimezone',
+      );
+    out.default_timezone = patch.defaultTimezone;
+  }
+  for (const [key, column] of Object.entries(RETENTION_COLUMNS) as [
+    keyof typeof RETENTION_COLUMNS,
+    (typeof RETENTION_COLUMNS)[keyof typeof RETENTION_COLUMNS],
+  ][]) {
+    const days = patch.retention?.[key];
+    if (days === undefined) continue;
+    if (!Number.isInteger(days) || days < 1 || days > 3650)
+      throw new BadRequest(`${RETENTION_LABELS[key]} must be kept from 1 to 3650 days`, `/retention/${key}`);
+    out[column] = days;
+  }
+  return out;
+}
 
 export interface OrganizationsServiceDeps {
   db: Db;
@@ -37,6 +83,18 @@ export interface OrganizationsServiceDeps {
   accessCache: AccessCache;
   /** Told after a suspension or reactivation: a suspended organization's schedules do not fire. */
   scheduler: ScheduleSink;
+}
+
+/** One audit event for the settings that changed, with what each was and is now. */
+async function auditSettings(tx: Tx, ctx: AuthedContext, before: OrgRow, settings: OrganizationPatch) {
+  const changed = Object.entries(settings).filter(([column, value]) => before[column as keyof OrgRow] !== value);
+  if (!changed.length) return;
+  await recordAudit(tx, ctx, {
+    organizationId: before.id,
+    action: 'organization.settings_changed',
+    target: { type: 'organization', id: before.id },
+    metadata: Object.fromEntries(changed.map(([column, value]) => [column, { from: before[column as keyof OrgRow], to: value }])),
+  });
 }
 
 export function createOrganizationsService({ db, publicUrl, accessCache, scheduler }: OrganizationsServiceDeps) {
@@ -92,14 +150,19 @@ export function createOrganizationsService({ db, publicUrl, accessCache, schedul
     /** Super Admin renames; the Platform Owner renames, suspends and reactivates. */
     async update(ctx: AuthedContext, orgId: string, patch: UpdateOrganizationInput): Promise<OrganizationView> {
       const ability = ctx.actor.ability;
-      if (patch.name === undefined && patch.status === undefined) throw new BadRequest('Nothing to change: send name or status');
+      const changesSettings = patch.defaultTimezone !== undefined || patch.retention !== undefined;
+      if (patch.name === undefined && patch.status === undefined && !changesSettings)
+        throw new BadRequest('Nothing to change: send name, status, defaultTimezone or retention');
       const target = subject('Organization', { id: orgId });
       if (patch.name !== undefined) assertCan(ability, 'update', target, 'name');
       if (patch.status !== undefined) assertCan(ability, 'suspend', target);
+      if (changesSettings) assertCan(ability, 'update', target, 'settings');
+      const settings = settingsPatch(patch);
       const view = await inScope(db, { org: orgId }, async (tx) => {
         const before = await repo.findOrganization(tx, orgId, ctx.actor.userId);
         if (!before) throw new NotFound('Organization');
-        await repo.updateOrganization(tx, orgId, patch);
+        await repo.updateOrganization(tx, orgId, { name: patch.name, status: patch.status, ...settings });
+        await auditSettings(tx, ctx, before, settings);
         if (patch.name !== undefined && patch.name !== before.name) {
           await recordAudit(tx, ctx, {
             organizationId: orgId,
@@ -115,7 +178,13 @@ export function createOrganizationsService({ db, publicUrl, accessCache, schedul
             target: { type: 'organization', id: orgId },
           });
         }
-        return toView({ ...before, ...patch, role: ctx.actor.role });
+        return toView({
+          ...before,
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.status ? { status: patch.status } : {}),
+          ...settings,
+          role: ctx.actor.role,
+        });
       });
       if (patch.status !== undefined) {
         accessCache.forgetOrganization(orgId);

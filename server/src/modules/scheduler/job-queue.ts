@@ -9,6 +9,8 @@ import {
   fireLockLimit,
   RECONCILE_EVERY,
   RECONCILE_JOB,
+  RETENTION_EVERY,
+  RETENTION_JOB,
   RETIRED_RECOVER_JOB,
   RUN_JOB,
   SYNC_JOB,
@@ -25,6 +27,7 @@ export interface JobHandlers {
   onSyncJob(job: Job<SyncJobData>): Promise<void>;
   onRunJob(job: Job<RunJobData>): Promise<void>;
   onReconcileJob(): Promise<void>;
+  onRetentionJob(): Promise<void>;
 }
 
 export interface JobQueueDeps {
@@ -68,6 +71,7 @@ export function createJobQueue({ db, config, log, handlers }: JobQueueDeps) {
       removeOnComplete: true,
     });
     a.define(RECONCILE_JOB, () => handlers.onReconcileJob(), { concurrency: 1, lockLifetime: 10 * 60_000 });
+    a.define(RETENTION_JOB, () => handlers.onRetentionJob(), { concurrency: 1, lockLifetime: 30 * 60_000 });
     await a.ready;
     // An enqueue-only process must connect the notification channel, or workers see its jobs only at
     // their next poll (docs/architecture.md, Scheduler rules); Agenda itself connects it only in start().
@@ -84,12 +88,14 @@ export function createJobQueue({ db, config, log, handlers }: JobQueueDeps) {
   return {
     agenda,
 
-    /** Processes due jobs, keeps the periodic reconciliation scheduled and removes the retired recovery job. */
+    /** Processes due jobs, keeps the periodic reconciliation and the daily pruning scheduled, and removes the retired recovery job. */
     async start(): Promise<void> {
       const a = await agenda();
       await a.start();
       started = true;
       await a.every(RECONCILE_EVERY, RECONCILE_JOB, undefined, { skipImmediate: true });
+      // One job for all workers (every() keeps a single job per name): the first pruning runs a day after start.
+      await a.every(RETENTION_EVERY, RETENTION_JOB, undefined, { skipImmediate: true });
       await a.cancel({ name: RETIRED_RECOVER_JOB }).catch((err) => log.warn({ err }, 'retired recovery job not removed'));
     },
 

@@ -10,6 +10,9 @@ export const RECONCILE_JOB = 'schedule:reconcile';
 export const RETIRED_RECOVER_JOB = 'run:recover';
 
 export const RECONCILE_EVERY = '10 minutes';
+/** Daily: deletes what is past each organization's retention periods (retention module). */
+export const RETENTION_JOB = 'retention:prune';
+export const RETENTION_EVERY = '1 day';
 /**
  * How many `sync:scheduled` jobs one worker fires at once. A fire is one short transaction (queue the
  * run), so this only bounds the database connections fires take from the runs in flight.

@@ -9,6 +9,7 @@ import { createFiring } from './fire.js';
 import { createJobQueue } from './job-queue.js';
 import type { RunJobData, SyncJobData } from './jobs.js';
 import { createReconciler } from './reconcile.js';
+import { createRetentionService } from '../retention/retention.service.js';
 
 export type { FireOutcome } from './fire.js';
 export { FIRE_CONCURRENCY, fireLockLimit, RECONCILE_JOB, RUN_JOB, SYNC_JOB, type RunJobData, type SyncJobData } from './jobs.js';
@@ -36,7 +37,13 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   /** `sync:scheduled` handlers running in this process; the run pool holds its claims while there are any. */
   let firesInFlight = 0;
 
-  const queue = createJobQueue({ db, config, log, handlers: { onSyncJob, onRunJob, onReconcileJob: () => reconcile('all') } });
+  const retention = createRetentionService({ db });
+  const queue = createJobQueue({
+    db,
+    config,
+    log,
+    handlers: { onSyncJob, onRunJob, onReconcileJob: () => reconcile('all'), onRetentionJob },
+  });
   const reconcile = createReconciler({ db, agenda: queue.agenda });
 
   /** API-only processes cannot execute runs: they hand them to the workers through the job store. */
@@ -62,6 +69,12 @@ export function createScheduler({ db, config, executor, logger }: SchedulerDeps)
   }
 
   /** The run is in sync_runs already; the job only tells this worker's pool to claim it now rather than at its next poll. */
+  /** The daily pruning of data past each organization's retention periods. */
+  async function onRetentionJob() {
+    const counts = await retention.prune();
+    log.info({ organizations: Object.keys(counts).length }, 'retention: pruned data past its retention period');
+  }
+
   async function onRunJob(job: Job<RunJobData>) {
     const { orgId, runId } = job.attrs.data;
     executor?.dispatcher.dispatch(orgId, runId);
