@@ -140,6 +140,8 @@ export interface IntegrationsTable {
   /** Vault ciphertext of the auth type's secret: client secret, API key or password. */
   secret_encrypted: string | null;
   secret_hint: string | null;
+  /** Vault ciphertext of the write-only webhook secret that inbound webhooks are verified with. */
+  webhook_secret_encrypted: Generated<string | null>;
   scopes: string[];
   settings: Json;
   error_count: Generated<number>;
@@ -302,6 +304,7 @@ export interface Database {
   sync_logs: SyncLogsTable;
   records: RecordsTable;
   record_feeds: RecordFeedsTable;
+  webhook_events: WebhookEventsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -317,3 +320,26 @@ export type SyncRow = Selectable<SyncsTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncLogRow = Selectable<SyncLogsTable>;
 export type { Generated };
+
+export type WebhookEventStatus = 'accepted' | 'rejected' | 'duplicate' | 'ignored';
+
+/** Inbound webhook deliveries: the event list and the workers' durable queue (migration 0012). */
+export interface WebhookEventsTable {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  provider_event_id: string | null;
+  /** The provider event id while it deduplicates (the first delivery, for 7 days); null otherwise. */
+  dedup_key: string | null;
+  type: string | null;
+  /** The provider's resources the event concerns; null: every enabled sync of the integration. */
+  resources: string[] | null;
+  received_at: CreatedAt;
+  status: WebhookEventStatus;
+  reason: string | null;
+  run_id: string | null;
+  payload: ColumnType<unknown, string | null, string | null>;
+  processed_at: Date | null;
+  process_after: Date | null;
+}
+export type WebhookEventRow = Selectable<WebhookEventsTable>;

@@ -27,6 +27,7 @@ import { runsRoutes } from './modules/runs/runs.routes.js';
 import { changeFeedRoutes } from './modules/change-feed/change-feed.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
+import { webhooksInRoutes } from './modules/webhooks-in/webhooks-in.routes.js';
 import { DEMO_LOGINS } from './seed/demo.js';
 
 /**
@@ -129,6 +130,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(changeFeedRoutes, { changeFeed: services.changeFeed });
   await app.register(oauthRoutes, { oauth: services.oauth, config });
   await app.register(exportsRoutes, { exports: services.exports });
+  await app.register(webhooksInRoutes, { webhooksIn: services.webhooksIn });
   // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
   await adminUiPlugin(app, { config, demoLogins: DEMO_LOGINS });
   // The scheduler drains its running jobs (agenda.drain), runs in flight in this process finish, then the provider

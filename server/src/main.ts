@@ -56,6 +56,7 @@ async function main() {
     // `all` also works the job queue; `api` only enqueues (connecting now fails fast on a bad job store).
     if (config.role === 'all') {
       await app.services.scheduler.start();
+      app.services.webhookEvents.start();
     } else {
       await app.services.scheduler.connect();
       // Demo syncs are written straight to the database: give them their jobs now, not at the workers' next reconciliation.

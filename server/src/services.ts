@@ -18,6 +18,8 @@ import { createOAuthService } from './modules/oauth/oauth.service.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { createPdfRenderer } from './modules/exports/pdf-browser.js';
 import { createScheduler } from './modules/scheduler/scheduler.js';
+import { createWebhookProcessor } from './modules/webhooks-in/webhook-processor.js';
+import { createWebhooksInService } from './modules/webhooks-in/webhooks-in.service.js';
 import { createTokenManager } from './modules/oauth/token-manager.js';
 import { getProvider } from './providers/catalog.js';
 import type { AccessClaims } from './lib/context.js';
@@ -81,11 +83,15 @@ function createWorkerServices(deps: ServiceDeps) {
   const access = createProviderAccess(deps);
   const executor = createExecutor(deps, access);
   const scheduler = createScheduler({ ...deps, executor });
+  // Accepted webhook events, acted on from their queue table (started by worker.ts).
+  const webhookEvents = createWebhookProcessor({ ...deps, dispatcher: executor.dispatcher, pollMs: deps.config.worker.pollMs });
   return {
     ...access,
     executor,
     scheduler,
+    webhookEvents,
     async close(): Promise<void> {
+      await webhookEvents.close();
       await scheduler.close();
       await executor.drain();
       await access.http.close();
@@ -104,6 +110,13 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
   // A person's own secrets (two-factor) are sealed under the master key, not an organization's data key.
   const mfa = createMfaService({ db, box: createUserSecretBox(config.encryptionKey, config.encryptionKeysPrevious), accessCache });
   const exports = createExportsService({ db, logger, renderer: createPdfRenderer() });
+  // `all` acts on accepted webhook events itself once started (main.ts); an API-only process leaves them to the workers.
+  const webhookEvents = createWebhookProcessor({
+    db,
+    logger,
+    dispatcher: executor?.dispatcher ?? scheduler.dispatcher,
+    pollMs: config.worker.pollMs,
+  });
   return {
     ...access,
     executor,
@@ -123,7 +136,10 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     // An API-only process hands queued runs to the workers; `all` executes them itself.
     runs: createRunsService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
     changeFeed: createChangeFeedService({ db }),
+    webhookEvents,
+    webhooksIn: createWebhooksInService({ db, config, vault, onAccepted: () => webhookEvents.wake() }),
     async close(): Promise<void> {
+      await webhookEvents.close();
       await scheduler.close();
       await executor?.drain();
       await http.close();

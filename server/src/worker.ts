@@ -18,6 +18,7 @@ export async function startWorker({ config, db }: { config: Config; db: Db }) {
   await server.register(healthRoutes, { db });
   server.addHook('onClose', async () => services.close());
   await services.scheduler.start();
+  services.webhookEvents.start();
   await server.listen({ host: config.host, port: config.port });
   return server;
 }

@@ -54,6 +54,7 @@ function integrationView(r: repo.IntegrationExportRow): IntegrationView {
     hasPassword: r.has_secret && r.auth_type === 'basic',
     username: r.username,
     secretHint: r.has_secret ? r.secret_hint : null,
+    hasWebhookSecret: r.has_webhook_secret,
     connected: r.connected,
     scopes: r.scopes,
     settings: r.settings,

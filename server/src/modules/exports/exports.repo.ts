@@ -82,6 +82,7 @@ export function integrationsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
     ])
     .select([
       sql<boolean>`i.secret_encrypted IS NOT NULL`.as('has_secret'),
+      sql<boolean>`i.webhook_secret_encrypted IS NOT NULL`.as('has_webhook_secret'),
       sql<boolean>`c.integration_id IS NOT NULL`.as('connected'),
       microIso('i.created_at').as('key_at'),
     ])

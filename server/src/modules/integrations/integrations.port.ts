@@ -18,6 +18,17 @@ export const secretContext = (orgId: string, integrationId: string) => ({
   rowId: integrationId,
 });
 
+/** Where an integration's webhook secret lives (integrations.webhook_secret_encrypted). */
+export const webhookSecretContext = (orgId: string, integrationId: string) => ({
+  organizationId: orgId,
+  table: 'integrations',
+  column: 'webhook_secret_encrypted',
+  rowId: integrationId,
+});
+
+/** The integration a webhook delivery names, in any organization (the endpoint is public): undefined when none. */
+export const findIntegrationForWebhook = repo.findIntegrationForWebhook;
+
 /** Where a connection token's ciphertext lives; connect, refresh and the legacy import all seal with it. */
 export const tokenContext = (orgId: string, integrationId: string, column: 'access_token_encrypted' | 'refresh_token_encrypted') => ({
   organizationId: orgId,

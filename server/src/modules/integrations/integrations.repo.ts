@@ -36,6 +36,18 @@ export function findIntegration(tx: Tx, orgId: string, id: string) {
   return withConnection(tx).where('i.organization_id', '=', orgId).where('i.id', '=', id).executeTakeFirst();
 }
 
+/**
+ * What the public webhook endpoint needs of an integration it knows only by id (platform scope: the caller is not
+ * signed in): its organization, provider, status, settings and sealed webhook secret.
+ */
+export function findIntegrationForWebhook(tx: Tx, id: string) {
+  return tx
+    .selectFrom('integrations')
+    .select(['id', 'organization_id', 'provider', 'status', 'settings', 'webhook_secret_encrypted'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 /** Locks the row for a read-modify-write (status changes, secret replacement). */
 export function lockIntegration(tx: Tx, orgId: string, id: string) {
   return tx.selectFrom('integrations').selectAll().where('organization_id', '=', orgId).where('id', '=', id).forUpdate().executeTakeFirst();

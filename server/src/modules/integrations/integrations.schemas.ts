@@ -31,6 +31,9 @@ export const Integration = Type.Object({
   hasPassword: Type.Boolean(),
   username: Type.Union([Type.String(), Type.Null()]),
   secretHint: Type.Union([Type.String(), Type.Null()]),
+  hasWebhookSecret: Type.Boolean({
+    description: 'Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned',
+  }),
   connected: Type.Boolean(),
   scopes: Type.Array(Type.String()),
   settings: Type.Record(Type.String(), Type.Unknown()),
@@ -58,6 +61,14 @@ const credentialFields = {
   apiKey: Type.Optional(Secret),
   username: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
   password: Type.Optional(Secret),
+  webhookSecret: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      description:
+        "The secret the provider signs its webhooks with (signing secret, client secret, verifier or channel token): write-only, never returned",
+    }),
+  ),
 };
 
 export const CreateIntegrationBody = StrictObject({

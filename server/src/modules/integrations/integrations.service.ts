@@ -18,7 +18,7 @@ import {
   providerOrBadRequest,
   SECRET_FIELD,
 } from './integration-input.js';
-import { secretContext } from './integrations.port.js';
+import { secretContext, webhookSecretContext } from './integrations.port.js';
 import * as repo from './integrations.repo.js';
 import type * as S from './integrations.schemas.js';
 
@@ -47,6 +47,7 @@ function toIntegrationView(r: Row): IntegrationView {
     hasPassword: has && r.auth_type === 'basic',
     username: r.username,
     secretHint: has ? r.secret_hint : null,
+    hasWebhookSecret: r.webhook_secret_encrypted !== null,
     connected: r.connected,
     scopes: r.scopes,
     settings: r.settings,
@@ -73,6 +74,11 @@ async function load(tx: Tx, orgId: string, id: string): Promise<Row> {
 /** The columns that store a secret: sealed by the vault for this integration, and its hint. */
 async function sealedSecret(vault: Vault, tx: Tx, orgId: string, id: string, secret: string) {
   return { secret_encrypted: await vault.encrypt(tx, secretContext(orgId, id), secret), secret_hint: secretHint(secret) };
+}
+
+/** The webhook secret's column, sealed by the vault for this integration (its own context: a copy elsewhere does not decrypt). */
+async function sealedWebhookSecret(vault: Vault, tx: Tx, orgId: string, id: string, secret: string) {
+  return { webhook_secret_encrypted: await vault.encrypt(tx, webhookSecretContext(orgId, id), secret) };
 }
 
 /** A concurrent insert or rename can still hit the unique name index after the check: the same Conflict. */
@@ -116,12 +122,13 @@ async function updateInTx(
     ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
     ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
     ...(secret !== undefined ? await sealedSecret(vault, tx, orgId, id, secret) : {}),
+    ...(input.webhookSecret !== undefined ? await sealedWebhookSecret(vault, tx, orgId, id, input.webhookSecret) : {}),
     // New API-key or basic credentials are unproven until the next test or sync.
     ...(unproven ? { verified_at: null } : {}),
     ...((dropTokens || (unproven && destinationChanged.length > 0)) && row.status !== 'PAUSED' ? { status: 'INACTIVE' as const } : {}),
   };
   await repo.updateIntegration(tx, orgId, id, patch);
-  const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type]);
+  const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type] && k !== 'webhookSecret');
   await recordAudit(tx, ctx, {
     organizationId: orgId,
     action: 'integration.updated',
@@ -129,6 +136,7 @@ async function updateInTx(
     metadata: {
       changed,
       secretReplaced: secret !== undefined,
+      webhookSecretReplaced: input.webhookSecret !== undefined,
       ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}),
     },
   });
@@ -189,6 +197,7 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
             client_id: input.clientId ?? null,
             username: input.username ?? null,
             ...(secret !== undefined ? await writeSecret(tx, orgId, id, secret) : {}),
+            ...(input.webhookSecret !== undefined ? await sealedWebhookSecret(vault, tx, orgId, id, input.webhookSecret) : {}),
             scopes,
             settings: JSON.stringify(settings),
             updated_at: new Date(),

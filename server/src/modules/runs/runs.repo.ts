@@ -46,6 +46,21 @@ export async function insertRunIfFree(tx: Tx, row: Insertable<SyncRunsTable>): P
   return inserted !== undefined;
 }
 
+/**
+ * The sync's active run (queued or running), locked when it is queued so that it cannot start before the caller
+ * commits (a claim skips or waits for a locked row): a webhook event joining it is then seen by the run.
+ */
+export function lockActiveRun(tx: Tx, orgId: string, syncId: string) {
+  return tx
+    .selectFrom('sync_runs')
+    .select(['id', 'status'])
+    .where('organization_id', '=', orgId)
+    .where('sync_id', '=', syncId)
+    .where('status', 'in', ['queued', 'running'])
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export async function cancelQueued(tx: Tx, orgId: string, runId: string) {
   const r = await tx
     .updateTable('sync_runs')

@@ -1,0 +1,142 @@
+import { sql, type Insertable } from 'kysely';
+import type { WebhookEventStatus, WebhookEventsTable } from '../../../../db/schema.js';
+import type { Tx } from '../../lib/db-scope.js';
+
+/** How long a provider event id deduplicates (API.md: a repeat within 7 days is a duplicate). */
+export const DEDUP_WINDOW_DAYS = 7;
+
+type NewEvent = Omit<Insertable<WebhookEventsTable>, 'dedup_key' | 'status'>;
+
+function insert(tx: Tx, row: Insertable<WebhookEventsTable>) {
+  return tx
+    .insertInto('webhook_events')
+    .values(row)
+    .onConflict((oc) => oc.columns(['integration_id', 'dedup_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+}
+
+/**
+ * Stores a verified delivery: `accepted`, or `duplicate` when the same provider event id was accepted in the last
+ * 7 days. The unique (integration, dedup_key) index decides, so two deliveries racing each other are one of each.
+ * A key older than the window is released first, so the repeat is accepted again.
+ */
+export async function insertVerifiedEvent(tx: Tx, row: NewEvent): Promise<WebhookEventStatus> {
+  const eventId = row.provider_event_id ?? null;
+  if (eventId === null) {
+    await insert(tx, { ...row, status: 'accepted', dedup_key: null });
+    return 'accepted';
+  }
+  if (await insert(tx, { ...row, status: 'accepted', dedup_key: eventId })) return 'accepted';
+  const released = await tx
+    .updateTable('webhook_events')
+    .set({ dedup_key: null })
+    .where('integration_id', '=', row.integration_id)
+    .where('dedup_key', '=', eventId)
+    .where('received_at', '<', sql<Date>`now() - make_interval(days => ${DEDUP_WINDOW_DAYS})`)
+    .executeTakeFirst();
+  if (Number(released.numUpdatedRows) > 0 && (await insert(tx, { ...row, status: 'accepted', dedup_key: eventId }))) return 'accepted';
+  await insert(tx, {
+    ...row,
+    status: 'duplicate',
+    dedup_key: null,
+    reason: `A delivery of event ${eventId} was already accepted in the last ${DEDUP_WINDOW_DAYS} days`,
+    processed_at: new Date(),
+  });
+  return 'duplicate';
+}
+
+/** Records a delivery that failed verification (no payload: nothing unverified is kept). */
+export async function insertRejectedEvent(
+  tx: Tx,
+  row: Pick<NewEvent, 'id' | 'organization_id' | 'integration_id'> & { received_at: Date; reason: string },
+) {
+  await tx
+    .insertInto('webhook_events')
+    .values({ ...row, status: 'rejected', processed_at: row.received_at })
+    .execute();
+}
+
+export async function lastReceivedAt(tx: Tx, orgId: string, integrationId: string): Promise<Date | null> {
+  const row = await tx
+    .selectFrom('webhook_events')
+    .select('received_at')
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.received_at ?? null;
+}
+
+export interface EventFilters {
+  status?: WebhookEventStatus;
+  before?: { receivedAt: string; id: string };
+  limit: number;
+}
+
+/** The integration's deliveries, newest first (one range scan of webhook_events_list_idx). */
+export function listEvents(tx: Tx, orgId: string, integrationId: string, f: EventFilters) {
+  let q = tx
+    .selectFrom('webhook_events')
+    .select(['id', 'provider_event_id', 'type', 'received_at', 'status', 'reason', 'run_id', 'processed_at'])
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.before) q = q.where(sql<boolean>`(received_at, id) < (${f.before.receivedAt}::timestamptz, ${f.before.id}::uuid)`);
+  return q
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/**
+ * The oldest accepted event no worker has acted on and none holds, locked until the caller's transaction ends
+ * (SKIP LOCKED: workers never wait for each other, and an event claimed by a worker that dies is free again).
+ */
+export function claimNextEvent(tx: Tx) {
+  return tx
+    .selectFrom('webhook_events')
+    .select(['id', 'organization_id', 'integration_id', 'provider_event_id', 'type', 'resources', 'payload'])
+    .where('status', '=', 'accepted')
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('process_after', 'is', null), eb('process_after', '<=', sql<Date>`now()`)]))
+    .orderBy('received_at')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+/** The enabled syncs the event concerns: every one of the integration's (resources null) or those of the resources. */
+export function affectedSyncs(tx: Tx, orgId: string, integrationId: string, resources: string[] | null) {
+  let q = tx
+    .selectFrom('syncs')
+    .select(['id', 'integration_id'])
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .where('enabled', '=', true);
+  if (resources !== null) {
+    if (resources.length === 0) return Promise.resolve([]);
+    q = q.where('resource', 'in', resources);
+  }
+  return q.orderBy('id').execute();
+}
+
+export async function markProcessed(tx: Tx, id: string, outcome: { status: 'accepted' | 'ignored'; reason?: string; runId: string | null }) {
+  await tx
+    .updateTable('webhook_events')
+    .set({ status: outcome.status, reason: outcome.reason ?? null, run_id: outcome.runId, processed_at: new Date(), process_after: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Leaves the event for a later attempt (a run of an affected sync is running). */
+export async function deferEvent(tx: Tx, id: string, afterMs: number, runId: string | null) {
+  await tx
+    .updateTable('webhook_events')
+    .set({ process_after: new Date(Date.now() + afterMs), run_id: runId })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import { StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
+
+export const DeliveryParams = StrictObject({
+  integrationId: Type.String({ ...Uuid, description: 'The integration the provider delivers to (the id in the registered URL)' }),
+});
+
+export const Received = Type.Object(
+  { received: Type.Literal(true, { description: 'The delivery was verified and stored; it is processed afterwards' }) },
+  { description: 'Answered before any processing' },
+);
+
+export const WebhookParams = StrictObject({
+  orgId: Type.String({ ...Uuid, description: 'The organization' }),
+  id: Type.String({ ...Uuid, description: 'The integration' }),
+});
+
+export const WebhookSettings = Type.Object({
+  url: Type.String({ description: "The URL to register in the provider's console: $PUBLIC_URL/api/webhooks/<integrationId>" }),
+  signatureScheme: Type.String({ description: 'How deliveries are verified, in one line (algorithm, header, timestamp tolerance)' }),
+  hasWebhookSecret: Type.Boolean({ description: 'Whether a webhook secret is set; without one every delivery is answered 404' }),
+  lastReceivedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the last delivery (of any status) arrived' }),
+});
+
+export const WebhookEventStatus = Type.Union(
+  [Type.Literal('accepted'), Type.Literal('rejected'), Type.Literal('duplicate'), Type.Literal('ignored')],
+  {
+    description:
+      'accepted: verified and acted on (or about to be); rejected: failed verification (see reason); duplicate: a repeat of a provider event id seen in the last 7 days; ignored: the integration was paused',
+  },
+);
+
+export const WebhookEvent = Type.Object({
+  id: Type.String({ ...Uuid, description: 'The delivery' }),
+  providerEventId: Type.Union([Type.String(), Type.Null()], { description: "The provider's event id, when it sends one" }),
+  type: Type.Union([Type.String(), Type.Null()], { description: "The provider's event type (e.g. customer.updated)" }),
+  receivedAt: Type.String({ ...Timestamp, description: 'When the delivery arrived' }),
+  status: WebhookEventStatus,
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was rejected or ignored, in a sentence' }),
+  runId: Type.Union([Type.String({ ...Uuid }), Type.Null()], { description: 'The run the event queued or joined' }),
+  processedAt: Type.Union([Timestamp, Type.Null()], { description: 'When a worker acted on it; null while it waits' }),
+});
+
+export const WebhookEventList = Type.Object({
+  items: Type.Array(WebhookEvent, { description: 'Newest first' }),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' }),
+});
+
+export const WebhookEventsQuery = StrictObject({
+  status: Type.Optional(WebhookEventStatus),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Events per page (1–200, default 50)' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The nextCursor of the previous page' })),
+});
