@@ -44,6 +44,7 @@ export const requestBodyLimits = {
     apiKey: { minLength: 1, maxLength: 4096 },
     username: { minLength: 1, maxLength: 320 },
     password: { minLength: 1, maxLength: 4096 },
+    webhookSecret: { minLength: 1, maxLength: 4096 },
     scopes: { maxItems: 100 },
     'scopes[]': { minLength: 1, maxLength: 200 },
   },
@@ -54,6 +55,7 @@ export const requestBodyLimits = {
     apiKey: { minLength: 1, maxLength: 4096 },
     username: { minLength: 1, maxLength: 320 },
     password: { minLength: 1, maxLength: 4096 },
+    webhookSecret: { minLength: 1, maxLength: 4096 },
     scopes: { maxItems: 100 },
     'scopes[]': { minLength: 1, maxLength: 200 },
   },
@@ -318,5 +320,10 @@ export const queryLimits = {
     entities: { maxLength: 200 },
     startDate: { pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
     endDate: { pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+  },
+  'GET /api/orgs/{orgId}/integrations/{id}/webhook-events': {
+    status: { enum: ['accepted', 'rejected', 'duplicate', 'ignored'] },
+    limit: { minimum: 1, maximum: 200 },
+    cursor: { minLength: 1, maxLength: 200 },
   },
 } as const;

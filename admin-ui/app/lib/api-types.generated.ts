@@ -2378,6 +2378,8 @@ export interface paths {
                 hasPassword: boolean;
                 username: string | null;
                 secretHint: string | null;
+                /** @description Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned */
+                hasWebhookSecret: boolean;
                 connected: boolean;
                 scopes: string[];
                 settings: {
@@ -2465,6 +2467,8 @@ export interface paths {
             apiKey?: string;
             username?: string;
             password?: string;
+            /** @description The secret the provider signs its webhooks with (signing secret, client secret, verifier or channel token): write-only, never returned */
+            webhookSecret?: string;
             scopes?: string[];
             settings?: {
               [key: string]: string;
@@ -2494,6 +2498,8 @@ export interface paths {
               hasPassword: boolean;
               username: string | null;
               secretHint: string | null;
+              /** @description Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned */
+              hasWebhookSecret: boolean;
               connected: boolean;
               scopes: string[];
               settings: {
@@ -2613,6 +2619,8 @@ export interface paths {
               hasPassword: boolean;
               username: string | null;
               secretHint: string | null;
+              /** @description Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned */
+              hasWebhookSecret: boolean;
               connected: boolean;
               scopes: string[];
               settings: {
@@ -2767,6 +2775,8 @@ export interface paths {
             apiKey?: string;
             username?: string;
             password?: string;
+            /** @description The secret the provider signs its webhooks with (signing secret, client secret, verifier or channel token): write-only, never returned */
+            webhookSecret?: string;
             scopes?: string[];
             settings?: {
               [key: string]: string;
@@ -2796,6 +2806,8 @@ export interface paths {
               hasPassword: boolean;
               username: string | null;
               secretHint: string | null;
+              /** @description Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned */
+              hasWebhookSecret: boolean;
               connected: boolean;
               scopes: string[];
               settings: {
@@ -2913,6 +2925,8 @@ export interface paths {
               hasPassword: boolean;
               username: string | null;
               secretHint: string | null;
+              /** @description Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned */
+              hasWebhookSecret: boolean;
               connected: boolean;
               scopes: string[];
               settings: {
@@ -3025,6 +3039,8 @@ export interface paths {
               hasPassword: boolean;
               username: string | null;
               secretHint: string | null;
+              /** @description Whether a webhook secret is set (inbound webhooks are verified with it); the secret itself is never returned */
+              hasWebhookSecret: boolean;
               connected: boolean;
               scopes: string[];
               settings: {
@@ -5611,6 +5627,61 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/webhooks/{integrationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A provider's GET handshake (Dropbox's challenge, Fitbit's verification code) */
+    get: operations['answerWebhookChallenge'];
+    put?: never;
+    /**
+     * A provider's webhook delivery, verified by the provider's own signature scheme
+     * @description Verified with the integration's webhookSecret; stored, then answered 202 { received: true } before any processing. A missing or wrong signature, or a timestamp outside the tolerance, is a 401 and changes nothing but the record of the rejected attempt. Unknown integration or no webhook secret: 404. Body over 1 MB: 400.
+     */
+    post: operations['receiveWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/integrations/{id}/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The URL to register in the provider's console, and how deliveries are verified */
+    get: operations['getIntegrationWebhook'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/integrations/{id}/webhook-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The integration's webhook deliveries, newest first (rejected attempts too, rate-limited) */
+    get: operations['listWebhookEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6533,6 +6604,334 @@ export interface operations {
             nextCursor: string;
             /** @description true when more changes are waiting: call again at once; false: you are up to date, poll later */
             hasMore: boolean;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  answerWebhookChallenge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The integration the provider delivers to (the id in the registered URL) */
+        integrationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A handshake answered (the challenge or token echoed, as the provider documents) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
+        };
+      };
+      /** @description Answered before any processing */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The delivery was verified and stored; it is processed afterwards
+             * @enum {boolean}
+             */
+            received: true;
+          };
+        };
+      };
+      /** @description Accepted, for providers that document 204 (Fitbit) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  receiveWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The integration the provider delivers to (the id in the registered URL) */
+        integrationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A handshake answered (the challenge or token echoed, as the provider documents) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
+        };
+      };
+      /** @description Answered before any processing */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The delivery was verified and stored; it is processed afterwards
+             * @enum {boolean}
+             */
+            received: true;
+          };
+        };
+      };
+      /** @description Accepted, for providers that document 204 (Fitbit) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getIntegrationWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The integration */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The URL to register in the provider's console: $PUBLIC_URL/api/webhooks/<integrationId> */
+            url: string;
+            /** @description How deliveries are verified, in one line (algorithm, header, timestamp tolerance) */
+            signatureScheme: string;
+            /** @description Whether a webhook secret is set; without one every delivery is answered 404 */
+            hasWebhookSecret: boolean;
+            /** @description When the last delivery (of any status) arrived */
+            lastReceivedAt: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWebhookEvents: {
+    parameters: {
+      query?: {
+        /** @description accepted: verified and acted on (or about to be); rejected: failed verification (see reason); duplicate: a repeat of a provider event id seen in the last 7 days; ignored: the integration was paused */
+        status?: 'accepted' | 'rejected' | 'duplicate' | 'ignored';
+        /** @description Events per page (1–200, default 50) */
+        limit?: number;
+        /** @description The nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The integration */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Newest first */
+            items: {
+              /**
+               * Format: uuid
+               * @description The delivery
+               */
+              id: string;
+              /** @description The provider's event id, when it sends one */
+              providerEventId: string | null;
+              /** @description The provider's event type (e.g. customer.updated) */
+              type: string | null;
+              /**
+               * Format: date-time
+               * @description When the delivery arrived
+               */
+              receivedAt: string;
+              /** @description accepted: verified and acted on (or about to be); rejected: failed verification (see reason); duplicate: a repeat of a provider event id seen in the last 7 days; ignored: the integration was paused */
+              status: 'accepted' | 'rejected' | 'duplicate' | 'ignored';
+              /** @description Why it was rejected or ignored, in a sentence */
+              reason: string | null;
+              /** @description The run the event queued or joined */
+              runId: string | null;
+              /** @description When a worker acted on it; null while it waits */
+              processedAt: string | null;
+            }[];
+            /** @description Pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
           };
         };
       };

@@ -66,7 +66,7 @@ const credentialFields = {
       minLength: 1,
       maxLength: 4096,
       description:
-        "The secret the provider signs its webhooks with (signing secret, client secret, verifier or channel token): write-only, never returned",
+        'The secret the provider signs its webhooks with (signing secret, client secret, verifier or channel token): write-only, never returned',
     }),
   ),
 };

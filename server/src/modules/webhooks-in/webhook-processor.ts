@@ -39,7 +39,11 @@ async function processOne(tx: Tx): Promise<Outcome | null> {
   const orgId = event.organization_id;
   const integration = await findIntegrationForWebhook(tx, event.integration_id);
   if (integration?.status === 'PAUSED') {
-    await repo.markProcessed(tx, event.id, { status: 'ignored', reason: 'The integration was paused when the event was processed', runId: null });
+    await repo.markProcessed(tx, event.id, {
+      status: 'ignored',
+      reason: 'The integration was paused when the event was processed',
+      runId: null,
+    });
     return { orgId, dispatch: [] };
   }
   const syncs = await repo.affectedSyncs(tx, orgId, event.integration_id, event.resources);

@@ -124,7 +124,11 @@ export function affectedSyncs(tx: Tx, orgId: string, integrationId: string, reso
   return q.orderBy('id').execute();
 }
 
-export async function markProcessed(tx: Tx, id: string, outcome: { status: 'accepted' | 'ignored'; reason?: string; runId: string | null }) {
+export async function markProcessed(
+  tx: Tx,
+  id: string,
+  outcome: { status: 'accepted' | 'ignored'; reason?: string; runId: string | null },
+) {
   await tx
     .updateTable('webhook_events')
     .set({ status: outcome.status, reason: outcome.reason ?? null, run_id: outcome.runId, processed_at: new Date(), process_after: null })

@@ -74,7 +74,7 @@ const deliveryRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { webhooksIn
         tags,
         summary: "A provider's webhook delivery, verified by the provider's own signature scheme",
         description:
-          'Verified with the integration\'s webhookSecret; stored, then answered 202 { received: true } before any processing. A missing or wrong signature, or a timestamp outside the tolerance, is a 401 and changes nothing but the record of the rejected attempt. Unknown integration or no webhook secret: 404. Body over 1 MB: 400.',
+          "Verified with the integration's webhookSecret; stored, then answered 202 { received: true } before any processing. A missing or wrong signature, or a timestamp outside the tolerance, is a 401 and changes nothing but the record of the rejected attempt. Unknown integration or no webhook secret: 404. Body over 1 MB: 400.",
         params: S.DeliveryParams,
         response: deliveryResponses,
       },

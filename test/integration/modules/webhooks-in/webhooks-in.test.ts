@@ -182,7 +182,12 @@ t.test('webhooks in', async (t) => {
     });
     t.equal(unknown.statusCode, 404);
     const noSecret = (
-      await inject({ method: 'POST', url: `${base}/integrations`, headers: admin, payload: { provider: 'stripe', name: 'Stripe 2', apiKey: 'sk_2_123456' } })
+      await inject({
+        method: 'POST',
+        url: `${base}/integrations`,
+        headers: admin,
+        payload: { provider: 'stripe', name: 'Stripe 2', apiKey: 'sk_2_123456' },
+      })
     ).json();
     t.equal(noSecret.hasWebhookSecret, false);
     const res = await inject({
@@ -215,7 +220,11 @@ t.test('webhooks in', async (t) => {
         payload: { provider: 'slack', name: 'Slack', clientId: 'c', clientSecret: 'slack-client-secret', webhookSecret: SLACK_SECRET },
       })
     ).json();
-    const body = JSON.stringify({ token: 'x', challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+    const body = JSON.stringify({
+      token: 'x',
+      challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    });
     const ts = String(Math.floor(Date.now() / 1000));
     const signature = `v0=${createHmac('sha256', SLACK_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
     const res = await inject({
@@ -253,7 +262,9 @@ t.test('webhooks in', async (t) => {
     const page = first.json();
     t.equal(page.items.length, 2);
     t.ok(page.nextCursor);
-    const second = (await inject({ url: `${base}/integrations/${stripe.id}/webhook-events?limit=2&cursor=${page.nextCursor}`, headers: viewer })).json();
+    const second = (
+      await inject({ url: `${base}/integrations/${stripe.id}/webhook-events?limit=2&cursor=${page.nextCursor}`, headers: viewer })
+    ).json();
     t.ok(second.items[0].receivedAt <= page.items[1].receivedAt);
     t.not(second.items[0].id, page.items[1].id);
     const accepted = (await inject({ url: `${base}/integrations/${stripe.id}/webhook-events?status=duplicate`, headers: viewer })).json();
@@ -290,7 +301,11 @@ t.test('webhooks in', async (t) => {
         'not in a log line',
       );
     }
-    const row = await db.selectFrom('integrations').select('webhook_secret_encrypted').where('id', '=', stripe.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('integrations')
+      .select('webhook_secret_encrypted')
+      .where('id', '=', stripe.id)
+      .executeTakeFirstOrThrow();
     t.notOk(row.webhook_secret_encrypted?.includes(STRIPE_SECRET), 'stored sealed');
   });
 });
