@@ -29,5 +29,7 @@ export default [
       route('exports', 'routes/exports.tsx'),
       route('sync-status', 'routes/sync-status.tsx'),
     ]),
+    // Last: any other path, signed in, is a 404 inside this layout.
+    route('*', 'routes/not-found.tsx'),
   ]),
 ] satisfies RouteConfig;

@@ -40,13 +40,13 @@ export function AuditTable({
                     (orgs[e.organizationId] ?? shortId(e.organizationId))
                   )
                 ) : (
-                  <span className="text-slate-400">Platform</span>
+                  <span className="text-slate-500">Platform</span>
                 )}
               </Td>
             )}
             <Td>
               <div className="max-w-48 truncate" title={e.actor.email ?? undefined}>
-                {e.actor.email ?? <span className="text-slate-400">System</span>}
+                {e.actor.email ?? <span className="text-slate-500">System</span>}
               </div>
               {e.ip && <div className="font-mono text-xs text-slate-500">{e.ip}</div>}
             </Td>
@@ -65,7 +65,7 @@ export function AuditTable({
               {summary ? (
                 <details className="group">
                   <summary className="cursor-pointer list-none text-xs text-slate-600 hover:text-slate-900 [&::-webkit-details-marker]:hidden">
-                    <span className="mr-1 inline-block text-slate-400 transition group-open:rotate-90" aria-hidden>
+                    <span className="mr-1 inline-block text-slate-500 transition group-open:rotate-90" aria-hidden>
                       ▸
                     </span>
                     <span className="[overflow-wrap:anywhere]">{summary}</span>
@@ -75,7 +75,7 @@ export function AuditTable({
                   </pre>
                 </details>
               ) : (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500">—</span>
               )}
             </Td>
           </tr>

@@ -174,7 +174,7 @@ export function SchedulePreviewPanel({
       {schedule && (
         <div className="mt-2">
           <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">
-            Next runs {pending && <span className="ml-1 font-normal normal-case text-slate-400">updating…</span>}
+            Next runs {pending && <span className="ml-1 font-normal normal-case text-slate-500">updating…</span>}
           </h4>
           {matches && preview.ok ? (
             <ol className="mt-1 space-y-0.5 text-sm tabular-nums text-slate-700" data-next-runs>
@@ -185,7 +185,7 @@ export function SchedulePreviewPanel({
           ) : matches && !preview.ok ? (
             <p className="mt-1 text-sm text-slate-500">Fix the schedule to see its next runs.</p>
           ) : (
-            <p className="mt-1 text-sm text-slate-400">{pending ? 'Calculating…' : 'Next runs appear here.'}</p>
+            <p className="mt-1 text-sm text-slate-500">{pending ? 'Calculating…' : 'Next runs appear here.'}</p>
           )}
         </div>
       )}

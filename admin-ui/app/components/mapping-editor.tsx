@@ -108,7 +108,7 @@ function MappingRowEditor({
       className={`rounded-lg bg-white p-3 ring-1 ring-inset ${hasError ? 'ring-red-300' : 'ring-slate-200'}`}
     >
       <div className="grid grid-cols-[1.5rem_minmax(0,1fr)_minmax(0,1fr)_10rem_auto] items-start gap-3">
-        <span className="pt-6 text-right text-xs font-semibold tabular-nums text-slate-400" aria-hidden>
+        <span className="pt-6 text-right text-xs font-semibold tabular-nums text-slate-500" aria-hidden>
           {n}
         </span>
         <div>
@@ -340,7 +340,7 @@ function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: n
                   placeholder="provider value"
                   onChange={(e) => onPatch({ pairs: updatePair(row, i, { from: e.target.value }) })}
                 />
-                <span aria-hidden className="text-slate-400">
+                <span aria-hidden className="text-slate-500">
                   →
                 </span>
                 <label htmlFor={`${id}-to-${i}`} className="sr-only">
@@ -403,8 +403,8 @@ export function MappingTable({ mappings }: { mappings: Mapping[] }) {
         <tbody className="divide-y divide-slate-100">
           {mappings.map((m, i) => (
             <tr key={i}>
-              <td className="px-3 py-2 tabular-nums text-slate-400">{i + 1}</td>
-              <td className="px-3 py-2 font-mono text-slate-700">{m.source || <span className="text-slate-400">—</span>}</td>
+              <td className="px-3 py-2 tabular-nums text-slate-500">{i + 1}</td>
+              <td className="px-3 py-2 font-mono text-slate-700">{m.source || <span className="text-slate-500">—</span>}</td>
               <td className="px-3 py-2 font-mono text-slate-900">{m.target}</td>
               <td className="max-w-sm truncate px-3 py-2 text-slate-700" title={describeTransform(m)}>
                 {describeTransform(m)}

@@ -2,17 +2,32 @@ import { CHART_COLOURS, layoutRunsChart, summarizeRuns } from '~/lib/chart';
 import type { Run } from '~/lib/types';
 import { EmptyState } from './ui';
 
-const FONT = { fontSize: 13, fill: CHART_COLOURS.axis } as const;
+// Text and grid take the theme's colours (classes), so the chart reads in the dark theme too.
+const FONT = { fontSize: 13, className: 'fill-slate-500' } as const;
+const HEADING = { fontSize: 13, fontWeight: 600, className: 'fill-slate-700' } as const;
 
 /**
  * Recent runs as an SVG bar chart, rendered on the server (no chart library): duration per run on top
  * (failed runs red, queued/running sky, cancelled grey) and records created/updated/deleted stacked
  * underneath. Each run's column has a <title> tooltip; the whole chart has an aria-label summary, and the
- * runs table next to it carries the same data for assistive technology.
+ * runs table next to it carries the same data for assistive technology. With `runHref`, each column is a link to
+ * its run (logs), reachable with Tab and by a tap, named by its tooltip text.
  *
  * `runs` oldest first; `now` (passed from the loader) measures runs still going, identically on server and browser.
  */
-export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; now: number; width?: number; caption?: string }) {
+export function RunsChart({
+  runs,
+  now,
+  width = 1100,
+  caption,
+  runHref,
+}: {
+  runs: Run[];
+  now: number;
+  width?: number;
+  caption?: string;
+  runHref?: (run: Run) => string;
+}) {
   if (runs.length === 0) {
     return (
       <EmptyState
@@ -32,14 +47,14 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
       <svg
         viewBox={`0 0 ${chart.width} ${chart.height}`}
         width="100%"
-        role="img"
+        role={runHref ? 'group' : 'img'}
         aria-label={summary}
         className="block h-auto w-full"
         fontFamily="inherit"
         data-bars={chart.bars.length}
       >
         {/* Duration panel */}
-        <text x={plot.left} y={duration.top - 10} {...FONT} fontWeight={600} fill="#334155">
+        <text x={plot.left} y={duration.top - 10} {...HEADING}>
           Duration
         </text>
         {duration.ticks.map((t) => (
@@ -49,7 +64,7 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
               x2={plot.right}
               y1={t.y}
               y2={t.y}
-              stroke={CHART_COLOURS.grid}
+              className="stroke-slate-200"
               strokeDasharray={t.value === 0 ? undefined : '3 3'}
             />
             <text x={plot.left - 8} y={t.y} dy="0.32em" textAnchor="end" {...FONT}>
@@ -59,7 +74,7 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
         ))}
 
         {/* Records panel */}
-        <text x={plot.left} y={records.top - 10} {...FONT} fontWeight={600} fill="#334155">
+        <text x={plot.left} y={records.top - 10} {...HEADING}>
           Records changed
         </text>
         {records.ticks.map((t) => (
@@ -69,7 +84,7 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
               x2={plot.right}
               y1={t.y}
               y2={t.y}
-              stroke={CHART_COLOURS.grid}
+              className="stroke-slate-200"
               strokeDasharray={t.value === 0 ? undefined : '3 3'}
             />
             <text x={plot.left - 8} y={t.y} dy="0.32em" textAnchor="end" {...FONT}>
@@ -78,7 +93,8 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
           </g>
         ))}
 
-        {chart.bars.map((b) => (
+        {chart.bars.map((b) => {
+          const column = (
           <g key={b.run.id} data-run-id={b.run.id} data-status={b.run.status} className="group">
             <title>{b.title}</title>
             {/* The whole column answers the hover, not just the (maybe tiny) bars. */}
@@ -88,7 +104,7 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
               width={b.width + 4}
               height={records.bottom - duration.top}
               fill="transparent"
-              className="group-hover:fill-slate-100"
+              className="group-hover:fill-slate-100 group-focus-visible:fill-slate-100"
             />
             {b.durationHeight > 0 && (
               <rect
@@ -111,7 +127,15 @@ export function RunsChart({ runs, now, width = 1100, caption }: { runs: Run[]; n
               <rect data-marker="failed" x={b.x} y={records.bottom + 2} width={b.width} height={3} fill={CHART_COLOURS.failed} />
             )}
           </g>
-        ))}
+          );
+          return runHref ? (
+            <a key={b.run.id} href={runHref(b.run)} aria-label={b.title} className="group" data-run-link={b.run.id}>
+              {column}
+            </a>
+          ) : (
+            column
+          );
+        })}
 
         {chart.xLabels.map((l) => (
           <text key={`${l.x}`} data-label="time" x={l.x} y={records.bottom + 22} textAnchor={l.anchor} {...FONT}>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useFetcher } from 'react-router';
+import { Link, useFetcher } from 'react-router';
 import type { SyncStatusSummary } from '~/lib/sync-status.server';
 import type { ActionOutcome } from '~/lib/api.server';
 import { formatDateTime } from '~/lib/format';
@@ -44,17 +44,20 @@ export function SyncStatus({
 
   const summary = status.data ? status.data.summary : (initial ?? null);
   // Not loaded yet: a placeholder in the header; not readable (answered null): nothing.
-  if (!summary) return variant === 'compact' && !status.data ? <span className="text-xs text-slate-400">…</span> : null;
+  if (!summary) return variant === 'compact' && !status.data ? <span className="text-xs text-slate-500">…</span> : null;
   const active = summary.runningRuns + summary.queuedRuns;
   const byStatus = summary.integrationsByStatus;
 
+  const integrations = `/orgs/${orgId}/integrations`;
   if (variant === 'compact') {
+    // Leads to what needs attention: the integrations in error, else those syncing, else all of them.
+    const filter = byStatus.ERROR ? '?status=ERROR' : active ? '?status=SYNCING' : '';
     return (
-      <a
-        href={`/orgs/${orgId}/integrations`}
+      <Link
+        to={integrations + filter}
         data-testid="sync-status-compact"
         title="Sync status (refreshes every 30 s)"
-        className="hidden items-center gap-2 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-200 sm:inline-flex"
+        className="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-200 sm:gap-2 sm:px-3"
       >
         <span
           className={`size-2 rounded-full ${byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`}
@@ -66,18 +69,24 @@ export function SyncStatus({
             · {byStatus.ERROR} error{byStatus.ERROR > 1 ? 's' : ''}
           </span>
         )}
-      </a>
+      </Link>
     );
   }
 
-  const tiles: { label: string; value: number; tone: string }[] = [
-    { label: 'Active', value: byStatus.ACTIVE, tone: 'text-emerald-700' },
-    { label: 'Syncing', value: byStatus.SYNCING, tone: 'text-sky-700' },
-    { label: 'Errors', value: byStatus.ERROR, tone: 'text-red-700' },
-    { label: 'Paused', value: byStatus.PAUSED, tone: 'text-amber-700' },
-    { label: 'Not connected', value: byStatus.INACTIVE, tone: 'text-slate-600' },
-    { label: 'Runs in flight', value: active, tone: 'text-slate-900' },
-    { label: 'Failed runs (24 h)', value: summary.failedRuns24h, tone: summary.failedRuns24h ? 'text-red-700' : 'text-slate-900' },
+  // Each tile leads to the list it counts: integrations by status, or the organization's error logs.
+  const tiles: { label: string; value: number; tone: string; to: string }[] = [
+    { label: 'Active', value: byStatus.ACTIVE, tone: 'text-emerald-700', to: `${integrations}?status=ACTIVE` },
+    { label: 'Syncing', value: byStatus.SYNCING, tone: 'text-sky-700', to: `${integrations}?status=SYNCING` },
+    { label: 'Errors', value: byStatus.ERROR, tone: 'text-red-700', to: `${integrations}?status=ERROR` },
+    { label: 'Paused', value: byStatus.PAUSED, tone: 'text-amber-700', to: `${integrations}?status=PAUSED` },
+    { label: 'Not connected', value: byStatus.INACTIVE, tone: 'text-slate-600', to: `${integrations}?status=INACTIVE` },
+    { label: 'Runs in flight', value: active, tone: 'text-slate-900', to: `${integrations}?status=SYNCING` },
+    {
+      label: 'Failed runs (24 h)',
+      value: summary.failedRuns24h,
+      tone: summary.failedRuns24h ? 'text-red-700' : 'text-slate-900',
+      to: `/orgs/${orgId}/logs?level=error`,
+    },
   ];
   return (
     <section
@@ -86,14 +95,20 @@ export function SyncStatus({
       className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
     >
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <div className="grid flex-1 grid-cols-4 gap-3 lg:grid-cols-7">
+        <ul className="grid min-w-0 flex-1 grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7">
           {tiles.map((t) => (
-            <div key={t.label}>
-              <div className={`text-2xl font-semibold tabular-nums ${t.tone}`}>{t.value}</div>
-              <div className="text-xs text-slate-500">{t.label}</div>
-            </div>
+            <li key={t.label} className="min-w-0">
+              <Link
+                to={t.to}
+                data-tile={t.label}
+                className="block rounded-md px-2 py-1 hover:bg-slate-50 hover:ring-1 hover:ring-slate-200"
+              >
+                <span className={`block text-2xl font-semibold tabular-nums ${t.tone}`}>{t.value}</span>
+                <span className="block text-xs text-slate-500">{t.label}</span>
+              </Link>
+            </li>
           ))}
-        </div>
+        </ul>
         <div className="flex flex-col items-end gap-1">
           {canSync && (
             <syncAll.Form method="post" action={`/orgs/${orgId}/sync-status`}>

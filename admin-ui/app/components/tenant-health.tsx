@@ -15,7 +15,7 @@ const TONE: Record<IntegrationStatus, string> = {
 /** Integrations by status as small "3 ACTIVE" badges (statuses with none are left out). */
 export function IntegrationCounts({ byStatus }: { byStatus: Record<IntegrationStatus, number> }) {
   const shown = ORDER.filter((s) => byStatus[s] > 0);
-  if (!shown.length) return <span className="text-xs text-slate-400">None</span>;
+  if (!shown.length) return <span className="text-xs text-slate-500">None</span>;
   return (
     <span className="flex flex-wrap gap-1">
       {shown.map((s) => (

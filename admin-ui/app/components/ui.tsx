@@ -204,14 +204,14 @@ export const Td = ({ className, ...props }: ComponentProps<'td'>) => (
 );
 
 const AVATAR_COLOURS = [
-  'bg-indigo-600',
-  'bg-emerald-600',
-  'bg-sky-600',
-  'bg-rose-600',
-  'bg-amber-600',
-  'bg-violet-600',
-  'bg-teal-600',
-  'bg-fuchsia-600',
+  'bg-indigo-700',
+  'bg-emerald-700',
+  'bg-sky-700',
+  'bg-rose-700',
+  'bg-amber-700',
+  'bg-violet-700',
+  'bg-teal-700',
+  'bg-fuchsia-700',
 ];
 
 /** A provider's initials on a stable colour (logos are trademarks we do not ship). */

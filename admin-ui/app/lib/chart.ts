@@ -66,8 +66,6 @@ export const CHART_COLOURS = {
   created: '#10b981', // emerald-500
   updated: '#f59e0b', // amber-500
   deleted: '#475569', // slate-600
-  grid: '#e2e8f0', // slate-200
-  axis: '#64748b', // slate-500
 } as const;
 
 export function durationColour(status: RunStatus): string {

@@ -17,7 +17,7 @@ export const meta: Route.MetaFunction = () => [{ title: 'Linkyard' }];
 
 export default function Home() {
   return (
-    <main className="mx-auto max-w-3xl px-6 py-16">
+    <main id="main" tabIndex={-1} className="mx-auto max-w-3xl px-6 py-16">
       <EmptyState
         title="You are not a member of any organization yet"
         description="Ask a Super Admin of your organization to add you, then sign in again."

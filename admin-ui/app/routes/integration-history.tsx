@@ -106,7 +106,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
           </span>
         }
       >
-        <RunsChart runs={recent} now={now} />
+        <RunsChart runs={recent} now={now} runHref={(run) => `${base}/logs?runId=${run.id}`} />
       </Card>
 
       <section aria-labelledby="runs-heading">
@@ -183,7 +183,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                       <StatusBadge status={run.status} />
                       <div className="mt-0.5 text-xs capitalize text-slate-500">{run.trigger}</div>
                     </Td>
-                    <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-400">deleted sync</span>}</Td>
+                    <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-500">deleted sync</span>}</Td>
                     <Td className="px-3 py-2">
                       {run.startedAt ? (
                         <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
@@ -246,7 +246,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
 }
 
 function Num({ n, bad = false }: { n: number; bad?: boolean }) {
-  return <Td className={`px-3 tabular-nums ${n === 0 ? 'text-slate-400' : bad ? 'font-medium text-red-700' : ''}`}>{formatNumber(n)}</Td>;
+  return <Td className={`px-3 tabular-nums ${n === 0 ? 'text-slate-500' : bad ? 'font-medium text-red-700' : ''}`}>{formatNumber(n)}</Td>;
 }
 
 /** One fetcher key for every row, so the page keeps showing the outcome after the row's button goes away. */

@@ -332,7 +332,7 @@ function SyncsSummary({ syncs, provider, base, now }: { syncs: Sync[]; provider:
                   <div className="text-xs text-slate-500">{s.schedule.timezone}</div>
                 </>
               ) : (
-                <span className="text-slate-400">Manual only</span>
+                <span className="text-slate-500">Manual only</span>
               )}
             </Td>
             <Td>

@@ -163,7 +163,7 @@ function RecordData({ data }: { data: unknown }) {
   return (
     <details className="group max-w-2xl">
       <summary className="cursor-pointer list-none rounded text-sm [&::-webkit-details-marker]:hidden">
-        <span className="mr-2 inline-block text-slate-400 transition group-open:rotate-90" aria-hidden>
+        <span className="mr-2 inline-block text-slate-500 transition group-open:rotate-90" aria-hidden>
           ▸
         </span>
         {summary.length ? (

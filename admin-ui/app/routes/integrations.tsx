@@ -149,7 +149,7 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
                 )}
               </Td>
               <Td>{formatDateTime(i.lastSyncAt)}</Td>
-              <Td>{i.status === 'PAUSED' ? <span className="text-slate-400">Paused</span> : formatDateTime(i.nextSyncAt)}</Td>
+              <Td>{i.status === 'PAUSED' ? <span className="text-slate-500">Paused</span> : formatDateTime(i.nextSyncAt)}</Td>
               <Td className="text-right">
                 <Link to={`${base}/${i.id}`} className="text-sm font-medium text-brand-700 hover:underline">
                   Open<span className="sr-only"> {i.name}</span> →

@@ -67,7 +67,7 @@ async function secondStep(request: Request, context: Route.ActionArgs['context']
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
   const busy = useNavigation().state === 'submitting';
   return (
-    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-50 to-brand-50 px-4">
+    <main id="main" tabIndex={-1} className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-50 to-brand-50 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
           <img src="/favicon.svg" alt="" className="mx-auto size-12" />
@@ -111,7 +111,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
           {loaderData.demo && <DemoLogins demo={loaderData.demo} />}
           {loaderData.sso && (
             <>
-              <div className="my-4 flex items-center gap-3 text-xs text-slate-400">
+              <div className="my-4 flex items-center gap-3 text-xs text-slate-500">
                 <span className="h-px flex-1 bg-slate-200" />
                 or
                 <span className="h-px flex-1 bg-slate-200" />

@@ -73,7 +73,7 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
           </nav>
         </div>
       </div>
-      <main className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
         <Outlet />
       </main>
     </div>

@@ -72,7 +72,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
     : [];
 
   return (
-    <main className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
+    <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
         <Link to="/platform" className="hover:text-brand-700 hover:underline">
           Platform console

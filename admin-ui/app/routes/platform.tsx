@@ -140,7 +140,7 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
   const statusError = statusFetcher.state === 'idle' && statusFetcher.data && !statusFetcher.data.ok ? statusFetcher.data : null;
 
   return (
-    <main className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
+    <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
       <PageHeader
         title="Platform console"
         description="Every organization on Linkyard: health, activity and the audit trail. Read-only, except suspending and creating organizations."
@@ -242,7 +242,7 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
                     {formatRelative(t.lastActivityAt, now)}
                   </time>
                 ) : (
-                  <span className="text-slate-400">Never</span>
+                  <span className="text-slate-500">Never</span>
                 )}
               </Td>
               <Td className="text-right">
@@ -320,7 +320,7 @@ function VerifyPanel({ result }: { result: VerifyResult }) {
       >
         <span
           aria-hidden
-          className="mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full bg-emerald-600 text-xs font-bold text-white"
+          className="mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full bg-emerald-700 text-xs font-bold text-white"
         >
           ✓
         </span>

@@ -6,6 +6,7 @@ import { api, loaded } from '~/lib/api.server';
 import { takeFlash } from '~/lib/flash.server';
 import { roleLabel } from '~/lib/format';
 import { SyncStatus } from '~/components/sync-status';
+import { ThemeToggle } from '~/components/theme-toggle';
 import { Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 
@@ -44,13 +45,13 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
   return (
     <div className="min-h-screen">
       <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 lg:px-6">
-          <Link to="/" className="flex items-center gap-2 font-bold tracking-tight text-slate-900">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-4 lg:px-6">
+          <Link to="/" aria-label="Linkyard: start page" className="flex shrink-0 items-center gap-2 font-bold tracking-tight text-slate-900">
             <img src="/favicon.svg" alt="" className="size-7" />
             <span className="hidden sm:inline">Linkyard</span>
           </Link>
           {orgs.length > 0 && (
-            <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex items-center">
+            <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex min-w-0 items-center">
               <label htmlFor="org-switcher" className="sr-only">
                 Organization
               </label>
@@ -58,7 +59,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
                 id="org-switcher"
                 value={orgId ?? ''}
                 onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
-                className="max-w-64 rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
+                className="w-full min-w-0 max-w-64 truncate rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
               >
                 {!orgId && <option value="">Choose an organization…</option>}
                 {orgs.map((o) => (
@@ -74,13 +75,13 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             <NavLink
               to="/platform"
               className={({ isActive }) =>
-                `rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
+                `shrink-0 rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
               }
             >
-              Platform console
+              Platform<span className="hidden sm:inline"> console</span>
             </NavLink>
           )}
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex shrink-0 items-center gap-2 sm:gap-3">
             {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
             <Link
               to="/profile"
@@ -94,11 +95,12 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
                 {role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}
               </div>
             </Link>
-            <Link to="/profile" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 md:hidden">
+            <Link to="/profile" className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 md:hidden">
               Profile
             </Link>
+            <ThemeToggle />
             <Form method="post" action="/logout">
-              <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+              <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
                 Sign out
               </button>
             </Form>

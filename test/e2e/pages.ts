@@ -1,0 +1,62 @@
+/**
+ * Every page of the admin UI, once: the one list the all-pages end-to-end check (every-page.test.ts: no sideways
+ * scroll at 390 px, no console error, axe-core in light and dark) and `npm run screenshots` both walk. A new page
+ * is one more line here; give it the role that sees the most of it.
+ */
+
+/** The demo records a page's path is built from (ids differ between databases, names do not). */
+export interface PageIds {
+  acme: string;
+  globex: string;
+  /** Acme's "HubSpot CRM": connected, with syncs, mappings and a week of runs. */
+  hubspot: string;
+  /** Acme's "Jira Cloud": in error (expired token). */
+  jira: string;
+}
+
+export interface AppPage {
+  /** File name of its screenshots and what a failure names. */
+  name: string;
+  path: string;
+  /** Who looks at it (a demo login), or null: signed out. */
+  as: string | null;
+  /** The HTTP status the page answers with (a not-found page logs its 404 in the console, as browsers do). */
+  status?: number;
+  /** Shown in the README's gallery. */
+  main?: boolean;
+}
+
+export const OWNER = 'owner@linkyard.test';
+export const SUPER_ADMIN = 'super@acme.test';
+export const VIEWER = 'viewer@acme.test';
+
+export function appPages(ids: PageIds): AppPage[] {
+  const org = `/orgs/${ids.acme}`;
+  const hubspot = `${org}/integrations/${ids.hubspot}`;
+  return [
+    { name: 'sign-in', path: '/login', as: null, main: true },
+    { name: 'integrations', path: `${org}/integrations`, as: SUPER_ADMIN, main: true },
+    { name: 'integrations-viewer', path: `${org}/integrations`, as: VIEWER },
+    { name: 'provider-catalog', path: `${org}/integrations/new`, as: SUPER_ADMIN },
+    { name: 'new-integration', path: `${org}/integrations/new/hubspot`, as: SUPER_ADMIN },
+    { name: 'integration-overview', path: hubspot, as: SUPER_ADMIN, main: true },
+    { name: 'integration-error', path: `${org}/integrations/${ids.jira}`, as: SUPER_ADMIN },
+    { name: 'syncs-and-schedules', path: `${hubspot}/syncs`, as: SUPER_ADMIN, main: true },
+    { name: 'field-mappings', path: `${hubspot}/mappings`, as: SUPER_ADMIN, main: true },
+    { name: 'history', path: `${hubspot}/history`, as: SUPER_ADMIN, main: true },
+    { name: 'integration-logs', path: `${hubspot}/logs`, as: SUPER_ADMIN },
+    { name: 'records', path: `${hubspot}/records`, as: SUPER_ADMIN },
+    { name: 'integration-settings', path: `${hubspot}/settings`, as: SUPER_ADMIN },
+    { name: 'logs', path: `${org}/logs`, as: SUPER_ADMIN, main: true },
+    { name: 'members', path: `${org}/members`, as: SUPER_ADMIN },
+    { name: 'audit-log', path: `${org}/audit`, as: SUPER_ADMIN },
+    { name: 'exports', path: `${org}/exports`, as: SUPER_ADMIN },
+    { name: 'platform-console', path: '/platform', as: OWNER, main: true },
+    { name: 'platform-tenant', path: `/platform/tenants/${ids.globex}`, as: OWNER },
+    { name: 'not-found', path: `${org}/no-such-page`, as: SUPER_ADMIN, status: 404 },
+  ];
+}
+
+/** The widths every page must work at: a phone, a small laptop, a desktop. */
+export const WIDTHS = [390, 1024, 1280] as const;
+export const THEMES = ['light', 'dark'] as const;
