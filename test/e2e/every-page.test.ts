@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import t, { type Test } from 'tap';
 import type { Page } from 'puppeteer-core';
 import { createVault } from '../../server/src/lib/crypto/vault.js';
 import { seedDemoIntegrations } from '../../server/src/seed/demo-integrations.js';
 import { startE2e } from './harness.js';
-import { appPages, type AppPage } from './pages.js';
+import { appPages, SUPER_ADMIN, type AppPage } from './pages.js';
 
 // Every page of pages.ts at 390 px as the role it names: no sideways scroll, no console error, and axe-core finds no
 // serious or critical violation in the light theme nor in the dark one. One tab per role, reused page after page.
@@ -120,3 +121,74 @@ async function check(t: Test, entry: AppPage) {
 for (const entry of pages) {
   t.test(`${entry.name} (${entry.path}) as ${entry.as ?? 'signed out'}`, (t) => check(t, entry));
 }
+
+/** The open "Leave without saving?" dialog, or null. */
+const guardDialog = (page: Page) => page.$('dialog[data-unsaved-dialog][open]');
+
+t.test('unsaved mapping and schedule edits are guarded when leaving the page', async (t) => {
+  const page = await tabFor(SUPER_ADMIN);
+  const hubspot = pages.find((p) => p.name === 'field-mappings')!.path.replace(/\/mappings$/, '');
+  await page.goto(`${base}${hubspot}/mappings`, { waitUntil: 'networkidle0' });
+  const source = '[data-mapping-row="1"] input[id$="-source"]';
+  await page.locator(source).fill('properties.edited');
+
+  await page.locator('nav[aria-label=Integration] ::-p-text(Logs)').click();
+  await page.waitForSelector('dialog[data-unsaved-dialog][open]');
+  t.equal(new URL(page.url()).pathname, `${hubspot}/mappings`, 'the navigation waits for an answer');
+  await page.locator('dialog[open] ::-p-text(Stay on this page)').click();
+  await page.waitForFunction(() => !document.querySelector('dialog[data-unsaved-dialog][open]'));
+  t.equal(await page.$eval(source, (el) => (el as HTMLInputElement).value), 'properties.edited', 'staying keeps the edit');
+
+  // Reloading or closing the tab: the browser's own question (beforeunload), answered "stay".
+  const asked = new Promise<string>((resolve) =>
+    page.once('dialog', (dialog) => {
+      resolve(dialog.type());
+      void dialog.dismiss();
+    }),
+  );
+  void page.reload().catch(() => {});
+  t.equal(await asked, 'beforeunload', 'a reload asks too');
+
+  await page.locator('nav[aria-label=Integration] ::-p-text(Logs)').click();
+  await page.waitForSelector('dialog[data-unsaved-dialog][open]');
+  await page.locator('dialog[open] ::-p-text(Leave without saving)').click();
+  await page.waitForFunction((path) => location.pathname === path, {}, `${hubspot}/logs`);
+  t.pass('leaving goes on to the page');
+
+  await page.goto(`${base}${hubspot}/syncs`, { waitUntil: 'networkidle0' });
+  const mode = await page.$eval('select[name=mode]', (el) => (el as HTMLSelectElement).value);
+  await page.select('select[name=mode]', mode === 'full' ? 'incremental' : 'full');
+  await page.locator('nav[aria-label=Integration] ::-p-text(History)').click();
+  await page.waitForSelector('dialog[data-unsaved-dialog][open]');
+  t.equal(new URL(page.url()).pathname, `${hubspot}/syncs`, 'an unsaved schedule change is guarded too');
+  await page.locator('dialog[open] ::-p-text(Stay on this page)').click();
+  await page.select('select[name=mode]', mode);
+  await page.locator('nav[aria-label=Integration] ::-p-text(History)').click();
+  await page.waitForFunction((path) => location.pathname === path, {}, `${hubspot}/history`);
+  t.pass('undone edits no longer hold the page');
+  t.equal(await guardDialog(page), null, 'and nothing asks');
+});
+
+t.test('scripts and stylesheets go out brotli- or gzip-compressed; the first page needs at most 120 KB of compressed JavaScript', async (t) => {
+  const tab = await tabFor(SUPER_ADMIN);
+  const cookie = (await tab.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  // The page a member lands on after signing in, as the browser gets it: its scripts, preloads and stylesheet.
+  const first = pages.find((p) => p.name === 'integrations')!;
+  const html = (await ctx.app.inject({ url: first.path, headers: { cookie } })).body;
+  const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!))];
+  t.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), 'the page names its scripts and stylesheet');
+  let compressedJs = 0;
+  for (const url of assets) {
+    const plain = (await ctx.app.inject({ url })).rawPayload;
+    const br = await ctx.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const gz = await ctx.app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    if (plain.length < 1024) continue; // too small to gain anything: sent as it is
+    t.equal(br.headers['content-encoding'], 'br', `${url}: brotli when the browser accepts it`);
+    t.equal(gz.headers['content-encoding'], 'gzip', `${url}: gzip otherwise`);
+    t.match(br.headers.vary, /accept-encoding/i, 'caches keep the encodings apart');
+    t.ok(brotliDecompressSync(br.rawPayload).equals(plain) && gunzipSync(gz.rawPayload).equals(plain), 'both decode to the file itself');
+    if (url.endsWith('.js')) compressedJs += br.rawPayload.length;
+  }
+  t.comment(`compressed JavaScript of the first page: ${(compressedJs / 1024).toFixed(1)} KB (brotli)`);
+  t.ok(compressedJs <= 120 * 1024, `the first page's JavaScript is ${(compressedJs / 1024).toFixed(1)} KB compressed (at most 120 KB)`);
+});

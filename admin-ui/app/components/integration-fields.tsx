@@ -31,10 +31,13 @@ export function RuleInput({
   autoComplete = 'off',
   placeholder,
   disabled,
+  autoFocus,
 }: {
   name: string;
   label: string;
   rule: TextRule;
+  /** The first field of a page whose purpose is this form. */
+  autoFocus?: boolean;
   hint?: ReactNode;
   error?: string;
   defaultValue?: string;
@@ -54,6 +57,7 @@ export function RuleInput({
         autoComplete={autoComplete}
         placeholder={placeholder}
         disabled={disabled}
+        autoFocus={autoFocus}
         spellCheck={false}
         {...inputAttributes(rule)}
         aria-invalid={error ? true : undefined}

@@ -107,8 +107,8 @@ function MappingRowEditor({
       aria-label={`Field ${n}`}
       className={`rounded-lg bg-white p-3 ring-1 ring-inset ${hasError ? 'ring-red-300' : 'ring-slate-200'}`}
     >
-      <div className="grid grid-cols-[1.5rem_minmax(0,1fr)_minmax(0,1fr)_10rem_auto] items-start gap-3">
-        <span className="pt-6 text-right text-xs font-semibold tabular-nums text-slate-500" aria-hidden>
+      <div className="grid grid-cols-1 items-start gap-3 sm:grid-cols-[1.5rem_minmax(0,1fr)_minmax(0,1fr)_10rem_auto]">
+        <span className="hidden pt-6 text-right text-xs font-semibold tabular-nums text-slate-500 sm:block" aria-hidden>
           {n}
         </span>
         <div>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Link, useFetcher, type FetcherWithComponents } from 'react-router';
+import { useUnsavedChanges } from './unsaved-changes';
 import type { loader, SyncOutcome } from '~/routes/integration-syncs';
 import { draftFromSchedule, formatInZone, normaliseCron, scheduleFromDraft, type CronDraft, type Schedule } from '~/lib/cron';
 import { formatDateTime, formatRelative } from '~/lib/format';
@@ -82,6 +83,7 @@ export function SyncCard({
         : null;
   const pending = previewFetcher.state !== 'idle' || (!!schedule && !!schedule.cron && !preview);
   const dirty = !sameSchedule(schedule, sync.schedule) || mode !== sync.mode;
+  useUnsavedChanges(dirty);
   const name = resourceName(provider, sync.resource);
   const resourceInfo = provider?.resources.find((r) => r.key === sync.resource);
   const id = `sync-${sync.id}`;
@@ -178,7 +180,7 @@ export function SyncCard({
         </div>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
         <div>
           {canEdit ? (
             <save.Form method="post" className="space-y-4" onSubmit={clearSaveErrors}>
@@ -253,41 +255,43 @@ export function SyncCard({
           )}
         </div>
 
-        <dl className="space-y-3 self-start rounded-md bg-white text-sm lg:border-l lg:border-slate-100 lg:pl-6">
-          <div>
-            <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Next run</dt>
-            <dd className="mt-0.5 text-slate-800">
-              {!sync.enabled ? (
-                <span className="text-slate-500">Disabled</span>
-              ) : !sync.nextRunAt ? (
-                <span className="text-slate-500">{sync.schedule ? 'Not scheduled' : 'Manual only'}</span>
-              ) : (
-                <>
-                  {sync.schedule ? formatInZone(sync.nextRunAt, sync.schedule.timezone) : formatDateTime(sync.nextRunAt)}
-                  <span className="block text-xs text-slate-500">{formatRelative(sync.nextRunAt, now)}</span>
-                </>
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Last run</dt>
-            <dd className="mt-0.5 text-slate-800">
-              {sync.lastRunAt ? (
-                <>
-                  {formatDateTime(sync.lastRunAt)}
-                  <span className="block text-xs text-slate-500">{formatRelative(sync.lastRunAt, now)}</span>
-                </>
-              ) : (
-                <span className="text-slate-500">Never</span>
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Mode</dt>
-            <dd className="mt-0.5 text-slate-800">
-              {sync.mode === 'full' ? 'Full: all records each run' : 'Incremental: changes since the last run'}
-            </dd>
-          </div>
+        <div className="space-y-3 self-start rounded-md bg-white text-sm lg:border-l lg:border-slate-100 lg:pl-6">
+          <dl className="space-y-3">
+            <div>
+              <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Next run</dt>
+              <dd className="mt-0.5 text-slate-800">
+                {!sync.enabled ? (
+                  <span className="text-slate-500">Disabled</span>
+                ) : !sync.nextRunAt ? (
+                  <span className="text-slate-500">{sync.schedule ? 'Not scheduled' : 'Manual only'}</span>
+                ) : (
+                  <>
+                    {sync.schedule ? formatInZone(sync.nextRunAt, sync.schedule.timezone) : formatDateTime(sync.nextRunAt)}
+                    <span className="block text-xs text-slate-500">{formatRelative(sync.nextRunAt, now)}</span>
+                  </>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Last run</dt>
+              <dd className="mt-0.5 text-slate-800">
+                {sync.lastRunAt ? (
+                  <>
+                    {formatDateTime(sync.lastRunAt)}
+                    <span className="block text-xs text-slate-500">{formatRelative(sync.lastRunAt, now)}</span>
+                  </>
+                ) : (
+                  <span className="text-slate-500">Never</span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Mode</dt>
+              <dd className="mt-0.5 text-slate-800">
+                {sync.mode === 'full' ? 'Full: all records each run' : 'Incremental: changes since the last run'}
+              </dd>
+            </div>
+          </dl>
           <div className="flex gap-3 pt-1 text-sm">
             <Link to={historyHref} className="font-medium text-brand-700 hover:underline">
               History →
@@ -296,7 +300,7 @@ export function SyncCard({
               Mappings →
             </Link>
           </div>
-        </dl>
+        </div>
       </div>
       <Toast outcome={toast} />
     </Card>

@@ -63,10 +63,12 @@ export function SyncStatus({
           className={`size-2 rounded-full ${byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`}
           aria-hidden
         />
-        {active ? `${active} syncing` : 'Idle'}
+        {/* On a phone, errors alone when there are any: the header has little room. */}
+        <span className={byStatus.ERROR > 0 ? 'hidden sm:inline' : undefined}>{active ? `${active} syncing` : 'Idle'}</span>
         {byStatus.ERROR > 0 && (
           <span className="text-red-700">
-            · {byStatus.ERROR} error{byStatus.ERROR > 1 ? 's' : ''}
+            <span className="hidden sm:inline">· </span>
+            {byStatus.ERROR} error{byStatus.ERROR > 1 ? 's' : ''}
           </span>
         )}
       </Link>
@@ -94,8 +96,8 @@ export function SyncStatus({
       aria-label="Sync status"
       className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
     >
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <ul className="grid min-w-0 flex-1 grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7">
+      <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-center sm:justify-between">
+        <ul className="grid min-w-0 flex-1 grid-cols-3 gap-1 sm:grid-cols-4 lg:grid-cols-7">
           {tiles.map((t) => (
             <li key={t.label} className="min-w-0">
               <Link
@@ -109,7 +111,7 @@ export function SyncStatus({
             </li>
           ))}
         </ul>
-        <div className="flex flex-col items-end gap-1">
+        <div className="flex flex-row-reverse items-center justify-between gap-1 sm:flex-col sm:items-end">
           {canSync && (
             <syncAll.Form method="post" action={`/orgs/${orgId}/sync-status`}>
               <Button disabled={syncAll.state !== 'idle'}>{syncAll.state !== 'idle' ? 'Queuing…' : 'Sync all'}</Button>

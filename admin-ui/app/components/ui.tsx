@@ -1,4 +1,4 @@
-import type { ComponentProps, ReactNode } from 'react';
+import { Children, cloneElement, Fragment, isValidElement, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
 const cx = (...parts: (string | false | null | undefined)[]) => parts.filter(Boolean).join(' ');
@@ -177,26 +177,49 @@ export function Toast({ outcome }: { outcome: { ok: boolean; message: string } |
   );
 }
 
+/**
+ * A table at 640 px and wider; below that each row is a card of "label: value" lines (no sideways scrolling on a
+ * phone). The labels come from `head`: each cell written directly in a row (`<tr><Td>…`) is given its column's
+ * name as `data-label`, which app.css shows before the value.
+ */
 export function Table({ head, children, empty }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode }) {
+  const labels = head.map((h) => (typeof h === 'string' ? h : ''));
   return (
     // `relative`: screen-reader-only labels inside cells are positioned absolutely; without it they escape the
     // scroll box and make the whole page scroll sideways.
     <div className="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <table className="table-stack min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <th key={i} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
                 {h}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
+        <tbody className="divide-y divide-slate-100">{labelCells(children, labels)}</tbody>
       </table>
       {empty}
     </div>
   );
+}
+
+/** Rows (through fragments and arrays) with each direct cell given its column's label. */
+function labelCells(children: ReactNode, labels: string[]): ReactNode {
+  return Children.map(children, (child) => {
+    if (!isValidElement<{ children?: ReactNode }>(child)) return child;
+    if (child.type === Fragment) return cloneElement(child, {}, labelCells(child.props.children, labels));
+    if (child.type !== 'tr') return child;
+    let column = 0;
+    const cells = Children.map(child.props.children, (cell) => {
+      if (!isValidElement<{ colSpan?: number }>(cell)) return cell;
+      const label = labels[column];
+      column += cell.props.colSpan ?? 1;
+      return label ? cloneElement(cell as ReactElement<Record<string, unknown>>, { 'data-label': label }) : cell;
+    });
+    return cloneElement(child, {}, cells);
+  });
 }
 
 export const Td = ({ className, ...props }: ComponentProps<'td'>) => (

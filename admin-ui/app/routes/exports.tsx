@@ -112,7 +112,7 @@ export default function Exports({ loaderData, params }: Route.ComponentProps) {
           <Card title="Format">
             <fieldset>
               <legend className="sr-only">Format</legend>
-              <div className="grid grid-cols-3 gap-3">
+              <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
                 {EXPORT_FORMATS.map((f) => (
                   <label
                     key={f}

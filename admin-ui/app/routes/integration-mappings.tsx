@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useFetcher } from 'react-router';
+import { useUnsavedChanges } from '~/components/unsaved-changes';
 import type { Route } from './+types/integration-mappings';
 import { api, loaded, outcome, redirectToLogin, settled, type ActionOutcome } from '~/lib/api.server';
 import {
@@ -216,6 +217,7 @@ function MappingsForm({
   const previewRows = useMemo(() => rows.filter((r) => r.source.trim() || r.target.trim() || SOURCELESS.includes(r.transform)), [rows]);
   const saved = canonicalJson(sync.mappings);
   const dirty = mappingsKey !== saved;
+  useUnsavedChanges(dirty);
 
   // Live preview of the unsaved rows on the sample record, a moment after the last keystroke.
   const [edited, setEdited] = useState(false);
@@ -319,7 +321,7 @@ function MappingsForm({
                 : 'Showing the saved mappings'}
           </span>
         </header>
-        <div className="grid gap-5 p-5 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-5 p-5 lg:grid-cols-2">
           <div>
             <label htmlFor="sample-record" className="block text-sm font-medium text-slate-700">
               Sample record (JSON)

@@ -99,7 +99,7 @@ export default function IntegrationNewForm({ loaderData, actionData, params }: R
         </div>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card>
           {readOnly && (
             <div className="mb-5">
@@ -116,6 +116,7 @@ export default function IntegrationNewForm({ loaderData, actionData, params }: R
                 error={errors.name}
                 defaultValue={values.name ?? provider.name}
                 hint="How this integration is listed; unique in the organization."
+                autoFocus={!readOnly}
               />
               <Section title="Credentials" description={credentialsHelp(provider)}>
                 {credentialFields(provider.authType).map((f) => (

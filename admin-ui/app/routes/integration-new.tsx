@@ -74,7 +74,7 @@ export default function IntegrationNew({ loaderData, params }: Route.ComponentPr
               aria-current={c.key === category ? 'page' : undefined}
               className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset ${c.key === category ? 'bg-brand-600 text-white ring-brand-600' : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50'}`}
             >
-              {c.label} <span className={c.key === category ? 'text-brand-100' : 'text-slate-500'}>{c.count}</span>
+              {c.label} <span className={c.key === category ? 'font-normal' : 'text-slate-500'}>{c.count}</span>
             </Link>
           ))}
         </nav>

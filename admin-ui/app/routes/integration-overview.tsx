@@ -115,7 +115,7 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
         </section>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card
             title="Status"

@@ -126,7 +126,7 @@ export default function IntegrationSettings({ actionData }: Route.ComponentProps
           Read-only: only admins can change an integration’s settings.
         </p>
       )}
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           {/* Remounted after every save, so the fields show what is stored (and an emptied secret field). */}
           <GeneralForm

@@ -116,7 +116,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
 
       {tenant ? (
         <section aria-label="Health" className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-          <div className="grid grid-cols-5 gap-3">
+          <div className="grid grid-cols-2 gap-3 sm:grid-cols-5">
             {tiles.map((t) => (
               <div key={t.label} title={t.title}>
                 <div className={`text-2xl font-semibold tabular-nums ${t.bad ? 'text-red-700' : 'text-slate-900'}`}>{t.value}</div>

@@ -7,6 +7,7 @@ import { takeFlash } from '~/lib/flash.server';
 import { roleLabel } from '~/lib/format';
 import { SyncStatus } from '~/components/sync-status';
 import { ThemeToggle } from '~/components/theme-toggle';
+import { UnsavedChangesGuard } from '~/components/unsaved-changes';
 import { Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 
@@ -51,7 +52,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             <span className="hidden sm:inline">Linkyard</span>
           </Link>
           {orgs.length > 0 && (
-            <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex min-w-0 items-center">
+            <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex min-w-0 flex-1 items-center sm:flex-none">
               <label htmlFor="org-switcher" className="sr-only">
                 Organization
               </label>
@@ -107,7 +108,9 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
           </div>
         </div>
       </header>
-      <Outlet />
+      <UnsavedChangesGuard>
+        <Outlet />
+      </UnsavedChangesGuard>
       <Toast outcome={toast} />
     </div>
   );

@@ -1,0 +1,80 @@
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useBlocker } from 'react-router';
+import { Button } from './ui';
+
+/** Reports whether one form (by its id) holds edits that are not saved yet. */
+const ReportContext = createContext<(id: string, dirty: boolean) => void>(() => {});
+
+/**
+ * Guards unsaved edits (mappings, schedules) on the pages below: leaving for another page inside the app asks first
+ * (React Router's useBlocker: one blocker for the whole app, as the router supports only one), and closing or
+ * reloading the tab makes the browser ask (beforeunload). Forms report their state with useUnsavedChanges.
+ */
+export function UnsavedChangesGuard({ children }: { children: ReactNode }) {
+  const [dirtyForms, setDirtyForms] = useState<ReadonlySet<string>>(new Set());
+  const report = useCallback((id: string, dirty: boolean) => {
+    setDirtyForms((forms) => {
+      if (forms.has(id) === dirty) return forms;
+      const next = new Set(forms);
+      if (dirty) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  const unsaved = dirtyForms.size > 0;
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      unsaved && (currentLocation.pathname !== nextLocation.pathname || currentLocation.search !== nextLocation.search),
+  );
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
+
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (blocker.state === 'blocked' && !dialog.current?.open) dialog.current?.showModal();
+    if (blocker.state !== 'blocked' && dialog.current?.open) dialog.current.close();
+  }, [blocker.state]);
+
+  return (
+    <ReportContext.Provider value={report}>
+      {children}
+      <dialog
+        ref={dialog}
+        aria-labelledby="unsaved-title"
+        aria-describedby="unsaved-desc"
+        data-unsaved-dialog
+        onCancel={() => blocker.reset?.()}
+        className="m-auto w-full max-w-md rounded-lg bg-white p-5 text-left shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
+      >
+        <h2 id="unsaved-title" className="text-base font-semibold text-slate-900">
+          Leave without saving?
+        </h2>
+        <p id="unsaved-desc" className="mt-2 text-sm text-slate-600">
+          You have changes on this page that are not saved. If you leave now, they are lost.
+        </p>
+        <div className="mt-5 flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => blocker.reset?.()} autoFocus>
+            Stay on this page
+          </Button>
+          <Button type="button" variant="danger" onClick={() => blocker.proceed?.()}>
+            Leave without saving
+          </Button>
+        </div>
+      </dialog>
+    </ReportContext.Provider>
+  );
+}
+
+/** Tells the guard whether this form has unsaved edits (until it unmounts). */
+export function useUnsavedChanges(dirty: boolean) {
+  const id = useId();
+  const report = useContext(ReportContext);
+  useEffect(() => {
+    report(id, dirty);
+    return () => report(id, false);
+  }, [id, dirty, report]);
+}
