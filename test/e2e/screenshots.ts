@@ -91,10 +91,21 @@ async function main() {
         for (const theme of THEMES) {
           await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
           // Let the colour transitions of the theme switch finish before the picture.
-          await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)));
+          await page.evaluate(() =>
+            Promise.all(
+              document
+                .getAnimations()
+                .filter((a) => a instanceof CSSTransition)
+                .map((a) => a.finished),
+            ),
+          );
           const height = await page.evaluate(() => document.documentElement.scrollHeight);
           const file = path.join(OUT, `${entry.name}-${width}-${theme}.png`);
-          await page.screenshot({ path: file as `${string}.png`, clip: { x: 0, y: 0, width, height: Math.min(height, MAX_HEIGHT) }, captureBeyondViewport: true });
+          await page.screenshot({
+            path: file as `${string}.png`,
+            clip: { x: 0, y: 0, width, height: Math.min(height, MAX_HEIGHT) },
+            captureBeyondViewport: true,
+          });
         }
       }
       console.log(`${entry.name}: ${WIDTHS.length * THEMES.length} screenshots`);

@@ -29,5 +29,11 @@ export function RouteError({
     </div>
   );
   // Pages outside an organization have no <main> around them.
-  return wide ? <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 lg:px-6">{body}</main> : body;
+  return wide ? (
+    <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
+      {body}
+    </main>
+  ) : (
+    body
+  );
 }

@@ -95,38 +95,38 @@ export function RunsChart({
 
         {chart.bars.map((b) => {
           const column = (
-          <g key={b.run.id} data-run-id={b.run.id} data-status={b.run.status} className="group">
-            <title>{b.title}</title>
-            {/* The whole column answers the hover, not just the (maybe tiny) bars. */}
-            <rect
-              x={b.x - 2}
-              y={duration.top}
-              width={b.width + 4}
-              height={records.bottom - duration.top}
-              fill="transparent"
-              className="group-hover:fill-slate-100 group-focus-visible:fill-slate-100"
-            />
-            {b.durationHeight > 0 && (
+            <g key={b.run.id} data-run-id={b.run.id} data-status={b.run.status} className="group">
+              <title>{b.title}</title>
+              {/* The whole column answers the hover, not just the (maybe tiny) bars. */}
               <rect
-                data-bar="duration"
-                x={b.x}
-                y={b.durationY}
-                width={b.width}
-                height={b.durationHeight}
-                rx={Math.min(2, b.width / 4)}
-                fill={b.fill}
+                x={b.x - 2}
+                y={duration.top}
+                width={b.width + 4}
+                height={records.bottom - duration.top}
+                fill="transparent"
+                className="group-hover:fill-slate-100 group-focus-visible:fill-slate-100"
               />
-            )}
-            {b.run.status === 'queued' && (
-              <rect data-bar="queued" x={b.x} y={duration.bottom - 2} width={b.width} height={2} fill={CHART_COLOURS.active} />
-            )}
-            {b.segments.map((s) => (
-              <rect key={s.key} data-bar={s.key} x={b.x} y={s.y} width={b.width} height={s.height} fill={s.fill} />
-            ))}
-            {b.failed && (
-              <rect data-marker="failed" x={b.x} y={records.bottom + 2} width={b.width} height={3} fill={CHART_COLOURS.failed} />
-            )}
-          </g>
+              {b.durationHeight > 0 && (
+                <rect
+                  data-bar="duration"
+                  x={b.x}
+                  y={b.durationY}
+                  width={b.width}
+                  height={b.durationHeight}
+                  rx={Math.min(2, b.width / 4)}
+                  fill={b.fill}
+                />
+              )}
+              {b.run.status === 'queued' && (
+                <rect data-bar="queued" x={b.x} y={duration.bottom - 2} width={b.width} height={2} fill={CHART_COLOURS.active} />
+              )}
+              {b.segments.map((s) => (
+                <rect key={s.key} data-bar={s.key} x={b.x} y={s.y} width={b.width} height={s.height} fill={s.fill} />
+              ))}
+              {b.failed && (
+                <rect data-marker="failed" x={b.x} y={records.bottom + 2} width={b.width} height={3} fill={CHART_COLOURS.failed} />
+              )}
+            </g>
           );
           return runHref ? (
             <a key={b.run.id} href={runHref(b.run)} aria-label={b.title} className="group" data-run-link={b.run.id}>

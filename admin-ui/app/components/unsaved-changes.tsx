@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useState, type ReactNode } from 'react';
 import { useBlocker } from 'react-router';
 import { Button } from './ui';
 
@@ -33,38 +33,37 @@ export function UnsavedChangesGuard({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('beforeunload', warn);
   }, [unsaved]);
 
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    if (blocker.state === 'blocked' && !dialog.current?.open) dialog.current?.showModal();
-    if (blocker.state !== 'blocked' && dialog.current?.open) dialog.current.close();
-  }, [blocker.state]);
-
   return (
     <ReportContext.Provider value={report}>
       {children}
-      <dialog
-        ref={dialog}
-        aria-labelledby="unsaved-title"
-        aria-describedby="unsaved-desc"
-        data-unsaved-dialog
-        onCancel={() => blocker.reset?.()}
-        className="m-auto w-full max-w-md rounded-lg bg-white p-5 text-left shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
-      >
-        <h2 id="unsaved-title" className="text-base font-semibold text-slate-900">
-          Leave without saving?
-        </h2>
-        <p id="unsaved-desc" className="mt-2 text-sm text-slate-600">
-          You have changes on this page that are not saved. If you leave now, they are lost.
-        </p>
-        <div className="mt-5 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => blocker.reset?.()} autoFocus>
-            Stay on this page
-          </Button>
-          <Button type="button" variant="danger" onClick={() => blocker.proceed?.()}>
-            Leave without saving
-          </Button>
-        </div>
-      </dialog>
+      {blocker.state === 'blocked' && (
+        <dialog
+          // Mounted for each blocked navigation, opened as a modal at once (focus inside, the page inert).
+          ref={(dialog) => {
+            if (dialog && !dialog.open) dialog.showModal();
+          }}
+          aria-labelledby="unsaved-title"
+          aria-describedby="unsaved-desc"
+          data-unsaved-dialog
+          onCancel={() => blocker.reset?.()}
+          className="m-auto w-full max-w-md rounded-lg bg-white p-5 text-left shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
+        >
+          <h2 id="unsaved-title" className="text-base font-semibold text-slate-900">
+            Leave without saving?
+          </h2>
+          <p id="unsaved-desc" className="mt-2 text-sm text-slate-600">
+            You have changes on this page that are not saved. If you leave now, they are lost.
+          </p>
+          <div className="mt-5 flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => blocker.reset?.()} autoFocus>
+              Stay on this page
+            </Button>
+            <Button type="button" variant="danger" onClick={() => blocker.proceed?.()}>
+              Leave without saving
+            </Button>
+          </div>
+        </dialog>
+      )}
     </ReportContext.Provider>
   );
 }

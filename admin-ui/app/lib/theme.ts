@@ -17,7 +17,9 @@ export const nextTheme = (theme: Theme): Theme => THEMES[(THEMES.indexOf(theme) 
 
 /** A year-long cookie the server reads to render the chosen theme (no flash of the other one on load). */
 export const themeCookie = (theme: Theme) =>
-  theme === 'system' ? `${THEME_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax` : `${THEME_COOKIE}=${theme}; Path=/; Max-Age=31536000; SameSite=Lax`;
+  theme === 'system'
+    ? `${THEME_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`
+    : `${THEME_COOKIE}=${theme}; Path=/; Max-Age=31536000; SameSite=Lax`;
 
 export const ThemeContext = createContext<{ theme: Theme; setTheme(theme: Theme): void }>({ theme: 'system', setTheme: () => {} });
 export const useTheme = () => useContext(ThemeContext);

@@ -45,13 +45,17 @@ export default function IntegrationLayout({ loaderData, params }: Route.Componen
         <span className="mx-2" aria-hidden>
           /
         </span>
-        <span className="text-slate-700">{integration.name}</span>
+        <span className="inline-block max-w-[60vw] truncate align-bottom text-slate-700" title={integration.name}>
+          {integration.name}
+        </span>
       </nav>
       <div className="mb-5 flex items-center gap-4">
         <ProviderAvatar providerKey={integration.provider} name={provider?.name ?? integration.provider} size="lg" />
-        <div>
-          <div className="flex items-center gap-3">
-            <h1 className="text-2xl font-bold tracking-tight text-slate-900">{integration.name}</h1>
+        <div className="min-w-0">
+          <div className="flex min-w-0 items-center gap-3">
+            <h1 className="min-w-0 truncate text-2xl font-bold tracking-tight text-slate-900" title={integration.name}>
+              {integration.name}
+            </h1>
             <StatusBadge status={integration.status} />
           </div>
           <p className="text-sm text-slate-500">

@@ -132,8 +132,12 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
               <Td>
                 <div className="flex items-center gap-3">
                   <ProviderAvatar providerKey={i.provider} name={providerName(i.provider)} />
-                  <div>
-                    <Link to={`${base}/${i.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                  <div className="min-w-0">
+                    <Link
+                      to={`${base}/${i.id}`}
+                      title={i.name}
+                      className="block max-w-[16rem] truncate font-medium text-slate-900 hover:text-brand-700 lg:max-w-xs"
+                    >
                       {i.name}
                     </Link>
                     <div className="text-xs text-slate-500">{providerName(i.provider)}</div>

@@ -329,7 +329,9 @@ function MemberRow({
               <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600">Disabled</span>
             )}
           </div>
-          <div className="text-slate-500">{member.email}</div>
+          <div className="max-w-[16rem] truncate text-slate-500" title={member.email}>
+            {member.email}
+          </div>
         </Td>
         <Td>
           {manage && !(isSelf && lastSuperAdmin) ? (

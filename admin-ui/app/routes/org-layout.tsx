@@ -1,4 +1,4 @@
-import { NavLink, Outlet, useRouteLoaderData } from 'react-router';
+import { NavLink, Outlet, useLocation, useNavigation, useRouteLoaderData } from 'react-router';
 import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/org-layout';
 import { api, loaded } from '~/lib/api.server';
@@ -36,6 +36,11 @@ export function shouldRevalidate({ currentUrl, nextUrl, formMethod, defaultShoul
 
 export default function OrgLayout({ loaderData }: Route.ComponentProps) {
   const { org, permissions, platformOwner, role } = loaderData;
+  // New filters or a next page of the same list: the old rows are dimmed (and marked busy) until the new ones
+  // arrive, so "Errors only" never sits above unfiltered rows looking done.
+  const navigation = useNavigation();
+  const location = useLocation();
+  const refreshing = navigation.state === 'loading' && navigation.location.pathname === location.pathname;
   const tabs = [
     { to: 'integrations', label: 'Integrations', show: true },
     { to: 'logs', label: 'Logs', show: true },
@@ -47,8 +52,10 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
     <div>
       <div className="border-b border-slate-200 bg-white">
         <div className="mx-auto max-w-7xl px-4 lg:px-6">
-          <div className="flex items-center gap-3 pt-4">
-            <h2 className="text-lg font-semibold text-slate-900">{org.name}</h2>
+          <div className="flex min-w-0 items-center gap-3 pt-4">
+            <h2 className="min-w-0 truncate text-lg font-semibold text-slate-900" title={org.name}>
+              {org.name}
+            </h2>
             {org.status === 'suspended' && <StatusBadge status="suspended" />}
             {platformOwner && !role && (
               <span className="rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-600/20">
@@ -73,7 +80,13 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
           </nav>
         </div>
       </div>
-      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 lg:px-6">
+      <main
+        id="main"
+        tabIndex={-1}
+        aria-busy={refreshing || undefined}
+        data-refreshing={refreshing || undefined}
+        className={`mx-auto max-w-7xl px-4 py-6 transition-opacity lg:px-6 ${refreshing ? 'opacity-60' : ''}`}
+      >
         <Outlet />
       </main>
     </div>

@@ -80,14 +80,16 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
         <span aria-hidden className="mx-1.5">
           /
         </span>
-        <span aria-current="page" className="text-slate-700">
+        <span aria-current="page" className="inline-block max-w-[60vw] truncate align-bottom text-slate-700" title={org.name}>
           {org.name}
         </span>
       </nav>
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <div className="flex items-center gap-3">
-            <h1 className="text-2xl font-bold tracking-tight text-slate-900">{org.name}</h1>
+        <div className="min-w-0 max-w-full">
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="min-w-0 max-w-full truncate text-2xl font-bold tracking-tight text-slate-900" title={org.name}>
+              {org.name}
+            </h1>
             <StatusBadge status={org.status} />
             {tenant && <HealthIndicator tenant={tenant} />}
           </div>

@@ -209,8 +209,12 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
           {items.map((t) => (
             <tr key={t.organization.id} data-tenant={t.organization.slug} className="hover:bg-slate-50">
               <Td>
-                <div className="flex items-center gap-2">
-                  <Link to={`/platform/tenants/${t.organization.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                <div className="flex min-w-0 items-center gap-2">
+                  <Link
+                    to={`/platform/tenants/${t.organization.id}`}
+                    title={t.organization.name}
+                    className="max-w-[14rem] truncate font-medium text-slate-900 hover:text-brand-700 lg:max-w-xs"
+                  >
                     {t.organization.name}
                   </Link>
                   <StatusBadge status={t.organization.status} />

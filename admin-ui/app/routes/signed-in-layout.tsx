@@ -47,7 +47,11 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
     <div className="min-h-screen">
       <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-4 lg:px-6">
-          <Link to="/" aria-label="Linkyard: start page" className="flex shrink-0 items-center gap-2 font-bold tracking-tight text-slate-900">
+          <Link
+            to="/"
+            aria-label="Linkyard: start page"
+            className="flex shrink-0 items-center gap-2 font-bold tracking-tight text-slate-900"
+          >
             <img src="/favicon.svg" alt="" className="size-7" />
             <span className="hidden sm:inline">Linkyard</span>
           </Link>
@@ -101,7 +105,10 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             </Link>
             <ThemeToggle />
             <Form method="post" action="/logout">
-              <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+              <button
+                type="submit"
+                className="whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+              >
                 Sign out
               </button>
             </Form>
