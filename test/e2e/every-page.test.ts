@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import t, { type Test } from 'tap';
-import type { Page } from 'puppeteer-core';
+import type { Dialog, Page } from 'puppeteer-core';
 import { createVault } from '../../server/src/lib/crypto/vault.js';
 import { seedDemoIntegrations } from '../../server/src/seed/demo-integrations.js';
 import { startE2e } from './harness.js';
@@ -136,22 +136,29 @@ t.test('unsaved mapping and schedule edits are guarded when leaving the page', a
   await page.goto(`${base}${hubspot}/mappings`, { waitUntil: 'networkidle0' });
   const source = '[data-mapping-row="1"] input[id$="-source"]';
   await page.locator(source).fill('properties.edited');
+  // The browser's own questions (beforeunload), recorded and answered "leave".
+  const browserAsked: string[] = [];
+  const answer = (dialog: Dialog) => {
+    browserAsked.push(`${dialog.type()} on ${new URL(page.url()).pathname}`);
+    void dialog.accept();
+  };
+  page.on('dialog', answer);
+  t.teardown(() => page.off('dialog', answer));
 
   await page.locator('nav[aria-label=Integration] ::-p-text(Logs)').click();
   await page.waitForSelector('dialog[data-unsaved-dialog][open]');
   t.equal(new URL(page.url()).pathname, `${hubspot}/mappings`, 'the navigation waits for an answer');
-  await page.locator('dialog[open] ::-p-text(Stay on this page)').click();
+  await page.locator('dialog[open] button::-p-text(Stay on this page)').click();
   await page.waitForFunction(() => !document.querySelector('dialog[data-unsaved-dialog]'));
   t.equal(await page.$eval(source, (el) => (el as HTMLInputElement).value), 'properties.edited', 'staying keeps the edit');
 
-  // Leaving, from a fresh load of the page (the browser asks about the unload; yes).
-  page.once('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${base}${hubspot}/mappings`, { waitUntil: 'networkidle0' });
-  await page.locator(source).fill('properties.edited');
+  // Asked again on the next try; this time, leave.
   await page.locator('nav[aria-label=Integration] ::-p-text(Logs)').click();
   await page.waitForSelector('dialog[data-unsaved-dialog][open]');
-  await page.locator('dialog[open] ::-p-text(Leave without saving)').click();
+  await page.locator('dialog[open] button::-p-text(Leave without saving)').click();
   await page.waitForFunction((path) => location.pathname === path, {}, `${hubspot}/logs`);
+  // The URL changes before React has swapped the page: wait for the mappings to be gone.
+  await page.waitForFunction(() => !document.querySelector('[data-mapping-row]'));
   t.pass('leaving goes on to the page');
 
   await page.goto(`${base}${hubspot}/syncs`, { waitUntil: 'networkidle0' });
@@ -160,25 +167,21 @@ t.test('unsaved mapping and schedule edits are guarded when leaving the page', a
   await page.locator('nav[aria-label=Integration] ::-p-text(History)').click();
   await page.waitForSelector('dialog[data-unsaved-dialog][open]');
   t.equal(new URL(page.url()).pathname, `${hubspot}/syncs`, 'an unsaved schedule change is guarded too');
-  await page.locator('dialog[open] ::-p-text(Stay on this page)').click();
+  await page.locator('dialog[open] button::-p-text(Stay on this page)').click();
   await page.waitForFunction(() => !document.querySelector('dialog[data-unsaved-dialog]'));
   await page.select('select[name=mode]', mode);
   await page.locator('nav[aria-label=Integration] ::-p-text(History)').click();
   await page.waitForFunction((path) => location.pathname === path, {}, `${hubspot}/history`);
   t.pass('undone edits no longer hold the page');
+  await page.waitForFunction(() => !document.querySelector('select[name=mode]'));
   t.equal(await guardDialog(page), null, 'and nothing asks');
 
   // Reloading, closing the tab or typing another address: the browser's own question (beforeunload).
   await page.goto(`${base}${hubspot}/mappings`, { waitUntil: 'networkidle0' });
+  t.same(browserAsked, [], 'no question from the browser while nothing was unsaved');
   await page.locator(source).fill('properties.edited');
-  const asked = new Promise<string>((resolve) =>
-    page.once('dialog', (dialog) => {
-      resolve(dialog.type());
-      void dialog.accept();
-    }),
-  );
   await page.goto(`${base}${hubspot}`, { waitUntil: 'networkidle0' });
-  t.equal(await asked, 'beforeunload', 'leaving the app with unsaved edits asks the browser to confirm');
+  t.same(browserAsked, [`beforeunload on ${hubspot}/mappings`], 'leaving the app with unsaved edits asks the browser to confirm');
 });
 
 t.test(

@@ -159,7 +159,7 @@ export function LogList({
           <li
             key={log.id}
             data-log-level={log.level}
-            className={`grid grid-cols-[9.5rem_4.25rem_minmax(0,1fr)_auto] items-start gap-3 px-4 py-2 text-sm ${log.level === 'error' ? 'bg-red-50/40' : log.level === 'warn' ? 'bg-amber-50/30' : ''}`}
+            className={`grid grid-cols-[auto_minmax(0,1fr)_auto] items-start gap-x-3 gap-y-1 px-4 py-2 text-sm sm:grid-cols-[9.5rem_4.25rem_minmax(0,1fr)_auto] sm:gap-3 ${log.level === 'error' ? 'bg-red-50/40' : log.level === 'warn' ? 'bg-amber-50/30' : ''}`}
           >
             <time dateTime={log.at} className="pt-0.5 font-mono text-xs tabular-nums text-slate-500" title={formatDateTime(log.at, true)}>
               {timeOnly ? timeOfDay(log.at) : formatDateTime(log.at, true).replace(/, \d{4},/, ',')}
@@ -167,7 +167,8 @@ export function LogList({
             <span>
               <StatusBadge status={log.level} />
             </span>
-            <div className="min-w-0">
+            {/* On a phone: time, level and links on one line, the message under them at full width. */}
+            <div className="order-last col-span-3 min-w-0 sm:order-none sm:col-span-1">
               <p className="break-words text-slate-800">{log.message}</p>
               {log.data && Object.keys(log.data).length > 0 && <LogData data={log.data} />}
             </div>

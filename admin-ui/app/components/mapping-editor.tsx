@@ -164,7 +164,7 @@ function MappingRowEditor({
           </Select>
           {fieldError('transform')}
         </div>
-        <div className="flex gap-1 pt-6">
+        <div className="flex gap-1 sm:pt-6">
           <button
             type="button"
             className={ICON_BUTTON}
@@ -197,9 +197,9 @@ function MappingRowEditor({
         </div>
       </div>
 
-      <div className="mt-3 grid grid-cols-[1.5rem_minmax(0,1fr)_minmax(0,1fr)_10rem_auto] items-start gap-3">
-        <span aria-hidden />
-        <div className="col-span-2">
+      <div className="mt-3 grid grid-cols-1 items-start gap-3 sm:grid-cols-[1.5rem_minmax(0,1fr)_minmax(0,1fr)_10rem_auto]">
+        <span aria-hidden className="hidden sm:block" />
+        <div className="sm:col-span-2">
           <ArgsEditor row={row} id={id} n={n} onPatch={onPatch} />
           {fieldError('args')}
         </div>
@@ -221,7 +221,7 @@ function MappingRowEditor({
             </>
           ) : null}
         </div>
-        <label className="flex items-center gap-2 pt-6 text-sm text-slate-700">
+        <label className="flex items-center gap-2 text-sm text-slate-700 sm:pt-6">
           <input
             type="checkbox"
             checked={row.required}
@@ -232,18 +232,18 @@ function MappingRowEditor({
         </label>
       </div>
       {errors.row && (
-        <p className={`${ERROR} ml-9`} role="alert">
+        <p className={`${ERROR} sm:ml-9`} role="alert">
           {errors.row}
         </p>
       )}
       {errors.required && (
-        <p className={`${ERROR} ml-9`} role="alert">
+        <p className={`${ERROR} sm:ml-9`} role="alert">
           {errors.required}
         </p>
       )}
       {previewError && (
         <p
-          className="ml-9 mt-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-800 ring-1 ring-inset ring-amber-600/20"
+          className="mt-2 sm:ml-9 rounded bg-amber-50 px-2 py-1 text-xs text-amber-800 ring-1 ring-inset ring-amber-600/20"
           data-preview-error
         >
           Preview: {row.target || `field ${n}`} {previewError}

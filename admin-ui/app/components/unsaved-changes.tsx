@@ -1,5 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useId, useState, type ReactNode } from 'react';
-import { useBlocker } from 'react-router';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, type ReactNode } from 'react';
+import { useBlocker, useLocation } from 'react-router';
 import { Button } from './ui';
 
 /** Reports whether one form (by its id) holds edits that are not saved yet. */
@@ -11,27 +11,29 @@ const ReportContext = createContext<(id: string, dirty: boolean) => void>(() => 
  * reloading the tab makes the browser ask (beforeunload). Forms report their state with useUnsavedChanges.
  */
 export function UnsavedChangesGuard({ children }: { children: ReactNode }) {
-  const [dirtyForms, setDirtyForms] = useState<ReadonlySet<string>>(new Set());
+  // Read when someone navigates or unloads, never rendered: a ref, so a report needs no re-render to count.
+  const dirtyForms = useRef(new Set<string>());
   const report = useCallback((id: string, dirty: boolean) => {
-    setDirtyForms((forms) => {
-      if (forms.has(id) === dirty) return forms;
-      const next = new Set(forms);
-      if (dirty) next.add(id);
-      else next.delete(id);
-      return next;
-    });
+    if (dirty) dirtyForms.current.add(id);
+    else dirtyForms.current.delete(id);
   }, []);
-  const unsaved = dirtyForms.size > 0;
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
-      unsaved && (currentLocation.pathname !== nextLocation.pathname || currentLocation.search !== nextLocation.search),
+      dirtyForms.current.size > 0 && (currentLocation.pathname !== nextLocation.pathname || currentLocation.search !== nextLocation.search),
   );
+  // A page that is left takes its forms' edits with it (a freshly shown form is never dirty), whatever order the
+  // unmounting forms report in.
+  const location = useLocation();
   useEffect(() => {
-    if (!unsaved) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    dirtyForms.current.clear();
+  }, [location.pathname, location.search]);
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (dirtyForms.current.size > 0) event.preventDefault();
+    };
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
-  }, [unsaved]);
+  }, []);
 
   return (
     <ReportContext.Provider value={report}>
