@@ -174,7 +174,7 @@ t.test('an admin runs a sync and sees it in history and logs', async (t) => {
   const history = await textOf(page, 'main');
   t.match(history, /succeeded/);
   t.match(history, /120/, 'fetched 120 records');
-  t.ok(await page.$('svg[role=img]'), 'the runs chart is drawn');
+  t.ok(await page.$('[data-testid=runs-chart] svg'), 'the runs chart is drawn');
 
   await Promise.all([page.waitForNavigation(), page.locator(`a[href$="logs?runId=${run!.id}"]`).click()]);
   const logs = await textOf(page, 'main');

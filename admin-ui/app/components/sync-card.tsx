@@ -83,7 +83,8 @@ export function SyncCard({
         : null;
   const pending = previewFetcher.state !== 'idle' || (!!schedule && !!schedule.cron && !preview);
   const dirty = !sameSchedule(schedule, sync.schedule) || mode !== sync.mode;
-  useUnsavedChanges(dirty);
+  // While a save is on its way (and the page reloads its data after it), the edits are not at risk.
+  useUnsavedChanges(dirty && save.state === 'idle');
   const name = resourceName(provider, sync.resource);
   const resourceInfo = provider?.resources.find((r) => r.key === sync.resource);
   const id = `sync-${sync.id}`;

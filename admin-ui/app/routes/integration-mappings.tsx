@@ -217,7 +217,8 @@ function MappingsForm({
   const previewRows = useMemo(() => rows.filter((r) => r.source.trim() || r.target.trim() || SOURCELESS.includes(r.transform)), [rows]);
   const saved = canonicalJson(sync.mappings);
   const dirty = mappingsKey !== saved;
-  useUnsavedChanges(dirty);
+  // While a save is on its way (and the page reloads its data after it), the edits are not at risk.
+  useUnsavedChanges(dirty && saveFetcher.state === 'idle');
 
   // Live preview of the unsaved rows on the sample record, a moment after the last keystroke.
   const [edited, setEdited] = useState(false);
