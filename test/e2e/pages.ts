@@ -51,6 +51,7 @@ export function appPages(ids: PageIds): AppPage[] {
     { name: 'members', path: `${org}/members`, as: SUPER_ADMIN },
     { name: 'audit-log', path: `${org}/audit`, as: SUPER_ADMIN },
     { name: 'exports', path: `${org}/exports`, as: SUPER_ADMIN },
+    { name: 'profile', path: '/profile', as: SUPER_ADMIN },
     { name: 'platform-console', path: '/platform', as: OWNER, main: true },
     { name: 'platform-tenant', path: `/platform/tenants/${ids.globex}`, as: OWNER },
     { name: 'not-found', path: `${org}/no-such-page`, as: SUPER_ADMIN, status: 404 },

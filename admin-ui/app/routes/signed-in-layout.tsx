@@ -46,7 +46,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
   return (
     <div className="min-h-screen">
       <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-4 lg:px-6">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-1.5 px-4 sm:gap-4 lg:px-6">
           <Link
             to="/"
             aria-label="Linkyard: start page"
@@ -80,13 +80,13 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             <NavLink
               to="/platform"
               className={({ isActive }) =>
-                `shrink-0 rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
+                `shrink-0 rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
               }
             >
               Platform<span className="hidden sm:inline"> console</span>
             </NavLink>
           )}
-          <div className="ml-auto flex shrink-0 items-center gap-2 sm:gap-3">
+          <div className="ml-auto flex shrink-0 items-center gap-1.5 sm:gap-3">
             {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
             <Link
               to="/profile"
