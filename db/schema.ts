@@ -286,6 +286,64 @@ export interface RecordFeedsTable {
   last_write_at: Generated<Date>;
 }
 
+/** An organization's webhook endpoint (API.md, Webhooks out). Secrets are vault ciphertexts. */
+export interface WebhookEndpointsTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  description: Generated<string>;
+  events: string[];
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  secret_encrypted: string;
+  /** The secret before the last rotation; deliveries carry its signature too until it expires. */
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+  /** Since when every attempt to this endpoint failed (null after a success); the endpoint is disabled after the window. */
+  failing_since: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Webhooks out's transactional outbox: one row per event, written in the transaction of the change it reports. */
+export interface WebhookOutboxTable {
+  id: string;
+  organization_id: string;
+  type: string;
+  payload: Json;
+  created_at: CreatedAt;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one endpoint; `next_attempt_at` is also the claim's lease while an attempt is in flight. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  organization_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Date | null;
+  last_attempt_at: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  organization_id: string;
+  delivery_id: string;
+  attempted_at: Date;
+  status_code: number | null;
+  duration_ms: number;
+  /** The first 2 KB of the response body. */
+  response_excerpt: string | null;
+  error: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -304,7 +362,11 @@ export interface Database {
   sync_logs: SyncLogsTable;
   records: RecordsTable;
   record_feeds: RecordFeedsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
+  webhook_outbox: WebhookOutboxTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

@@ -9,6 +9,7 @@ import * as millisecondListKeys from './0007-millisecond-list-keys.js';
 import * as changeFeed from './0009-change-feed.js';
 import * as accounts from './0011-accounts.js';
 import * as webhooksIn from './0012-webhooks-in.js';
+import * as webhooksOut from './0010-webhooks-out.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006-invitations': invitations,
   '0007-millisecond-list-keys': millisecondListKeys,
   '0009-change-feed': changeFeed,
+  '0010-webhooks-out': webhooksOut,
   '0011-accounts': accounts,
   '0012-webhooks-in': webhooksIn,
 };

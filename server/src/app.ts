@@ -28,6 +28,7 @@ import { changeFeedRoutes } from './modules/change-feed/change-feed.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
 import { webhooksInRoutes } from './modules/webhooks-in/webhooks-in.routes.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { DEMO_LOGINS } from './seed/demo.js';
 
 /**
@@ -131,6 +132,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(oauthRoutes, { oauth: services.oauth, config });
   await app.register(exportsRoutes, { exports: services.exports });
   await app.register(webhooksInRoutes, { webhooksIn: services.webhooksIn });
+  await app.register(webhooksRoutes, { webhooks: services.webhooks });
   // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
   await adminUiPlugin(app, { config, demoLogins: DEMO_LOGINS });
   // The scheduler drains its running jobs (agenda.drain), runs in flight in this process finish, then the provider

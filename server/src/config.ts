@@ -53,6 +53,21 @@ export interface Config {
     /** How often a worker looks for due jobs (Postgres also wakes it by LISTEN/NOTIFY). */
     pollMs: number;
   };
+  /** Outbound webhooks (README, Webhooks out): how the delivery worker sends, retries and gives up. */
+  webhooks: {
+    /** How long a receiver has to answer one attempt (WEBHOOK_TIMEOUT, default 10s). */
+    timeoutMs: number;
+    /** The delay before each retry (WEBHOOK_RETRY_SCHEDULE); the number of attempts is one more than its length. */
+    retryDelaysMs: number[];
+    /** An endpoint whose attempts have all failed for this long is disabled (WEBHOOK_DISABLE_AFTER, default 5d). */
+    disableAfterMs: number;
+    /** Deliveries one worker sends at once (WEBHOOK_CONCURRENCY). */
+    concurrency: number;
+    /** Of those, at most this many to one endpoint, so a slow receiver never takes every slot (WEBHOOK_ENDPOINT_CONCURRENCY). */
+    endpointConcurrency: number;
+    /** How often an idle worker looks for due deliveries (WEBHOOK_POLL_INTERVAL, default 200ms). */
+    pollMs: number;
+  };
 }
 
 /**
@@ -117,6 +132,26 @@ class Reader {
     return fallback;
   }
 
+  /** A duration such as 250ms, 5s, 30m, 2h or 5d, in milliseconds. */
+  duration(name: string, fallback: string, minMs: number, maxMs: number): number {
+    return this.durations(name, fallback, minMs, maxMs, 1, 1)[0];
+  }
+
+  /** A comma-separated list of durations (e.g. "5s,5m,30m"), in milliseconds. */
+  durations(name: string, fallback: string, minMs: number, maxMs: number, minCount = 1, maxCount = 100): number[] {
+    const raw = this.raw(name) ?? fallback;
+    const parts = raw.split(',').map((p) => p.trim());
+    const values = parts.map(parseDuration);
+    if (parts.length < minCount || parts.length > maxCount || values.some((v) => v === null || v < minMs || v > maxMs)) {
+      const count = maxCount === 1 ? 'a duration' : `${minCount} to ${maxCount} comma-separated durations`;
+      this.problem(
+        `${name} must be ${count} like 250ms, 5s, 30m, 2h or 5d, each from ${minMs} ms to ${maxMs / 86_400_000} days, got "${raw}"`,
+      );
+      return fallback.split(',').map((p) => parseDuration(p.trim())!);
+    }
+    return values as number[];
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
@@ -158,6 +193,13 @@ class Reader {
     );
     return null;
   }
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  return m ? Math.round(Number(m[1]) * DURATION_UNITS[m[2]]) : null;
 }
 
 /** A 32-byte key, base64 or hex encoded. */
@@ -276,6 +318,15 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: r.int('WORKER_CONCURRENCY', 4, 1, 64),
       lockLifetimeMs: r.int('WORKER_LOCK_LIFETIME_SECONDS', 30, 5, 600) * 1000,
       pollMs: r.int('WORKER_POLL_SECONDS', 5, 1, 300) * 1000,
+    },
+    webhooks: {
+      timeoutMs: r.duration('WEBHOOK_TIMEOUT', '10s', 10, 60_000),
+      // Standard Webhooks' schedule: 8 attempts over about 27.6 hours (jitter added per retry).
+      retryDelaysMs: r.durations('WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h', 1, 7 * 86_400_000),
+      disableAfterMs: r.duration('WEBHOOK_DISABLE_AFTER', '5d', 1, 365 * 86_400_000),
+      concurrency: r.int('WEBHOOK_CONCURRENCY', 64, 1, 1000),
+      endpointConcurrency: r.int('WEBHOOK_ENDPOINT_CONCURRENCY', 16, 1, 1000),
+      pollMs: r.duration('WEBHOOK_POLL_INTERVAL', '200ms', 10, 60_000),
     },
   };
   if (r.problems.length) throw new ConfigError(r.problems);

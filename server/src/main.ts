@@ -57,6 +57,7 @@ async function main() {
     if (config.role === 'all') {
       await app.services.scheduler.start();
       app.services.webhookEvents.start();
+      app.services.deliveries?.start();
     } else {
       await app.services.scheduler.connect();
       // Demo syncs are written straight to the database: give them their jobs now, not at the workers' next reconciliation.

@@ -26,6 +26,8 @@ import type { AccessClaims } from './lib/context.js';
 import { createUserSecretBox, createVault } from './lib/crypto/index.js';
 import { ACCESS_CACHE_TTL_MS, createAccessCache } from './lib/access-cache.js';
 import { createSafeHttpClient } from './lib/safe-http/index.js';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
+import { createDeliveryWorker } from './modules/webhooks/delivery-worker.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -41,8 +43,10 @@ export interface ApiServiceDeps extends ServiceDeps {
 /**
  * The services of a process, wired once and shared by its routes, jobs and scripts; which ones depends on the
  * role (ROLE, docs/architecture.md):
- * - `worker` fires schedules and executes runs: the sync engine and the scheduler, no domain services;
- * - `api` serves the API and only enqueues: every domain service, no run executor (runs go to the workers);
+ * - `worker` fires schedules, executes runs and sends webhook deliveries: the sync engine, the scheduler and the
+ *   delivery worker, no domain services;
+ * - `api` serves the API and only enqueues: every domain service, no run executor or delivery worker (the workers
+ *   run them);
  * - `all` is both.
  * `close()` closes everything the process opened, in order: the scheduler drains its running jobs
  * (agenda.drain), runs in flight finish, then the provider HTTP client and the PDF browser close.
@@ -79,18 +83,44 @@ function createExecutor({ db, config, logger }: ServiceDeps, { vault, http, toke
   });
 }
 
+/**
+ * Where webhook deliveries are sent from: the worker and `all` roles. Its own safe HTTP client, so receivers get the
+ * provider calls' address policy but never a redirect followed, and short connections of their own.
+ */
+function createDeliveries({ db, config, logger }: ServiceDeps, { vault }: ReturnType<typeof createProviderAccess>) {
+  const http = createSafeHttpClient({
+    allowPrivateNetworkTargets: config.allowPrivateNetworkTargets,
+    requireHttps: config.nodeEnv === 'production',
+    timeoutMs: config.webhooks.timeoutMs,
+    connectTimeoutMs: config.webhooks.timeoutMs,
+    maxRedirects: 0,
+    userAgent: 'Linkyard-Webhooks/0.1',
+  });
+  const worker = createDeliveryWorker({ db, vault, http, logger, settings: config.webhooks });
+  return {
+    ...worker,
+    async stop(): Promise<void> {
+      await worker.stop();
+      http.close();
+    },
+  };
+}
+
 function createWorkerServices(deps: ServiceDeps) {
   const access = createProviderAccess(deps);
   const executor = createExecutor(deps, access);
   const scheduler = createScheduler({ ...deps, executor });
   // Accepted webhook events, acted on from their queue table (started by worker.ts).
   const webhookEvents = createWebhookProcessor({ ...deps, dispatcher: executor.dispatcher, pollMs: deps.config.worker.pollMs });
+  const deliveries = createDeliveries(deps, access);
   return {
     ...access,
     executor,
     scheduler,
     webhookEvents,
+    deliveries,
     async close(): Promise<void> {
+      await deliveries.stop();
       await webhookEvents.close();
       await scheduler.close();
       await executor.drain();
@@ -104,6 +134,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
   const access = createProviderAccess(deps);
   const { vault, http, tokens } = access;
   const executor = role === 'all' ? createExecutor(deps, access) : null;
+  const deliveries = role === 'all' ? createDeliveries(deps, access) : null;
   // Schedules live in Agenda's job store; services tell it after each commit that may change them.
   const scheduler = createScheduler({ db, config, logger, executor });
   const accessCache = createAccessCache(ACCESS_CACHE_TTL_MS);
@@ -121,6 +152,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     ...access,
     executor,
     scheduler,
+    deliveries,
     accessCache,
     integrations: createIntegrationsService({ db, config, vault, scheduler }),
     oauth: createOAuthService({ db, config, vault, http, tokens, providers: getProvider }),
@@ -138,7 +170,9 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     changeFeed: createChangeFeedService({ db }),
     webhookEvents,
     webhooksIn: createWebhooksInService({ db, config, vault, onAccepted: () => webhookEvents.wake() }),
+    webhooks: createWebhooksService({ db, vault, config }),
     async close(): Promise<void> {
+      await deliveries?.stop();
       await webhookEvents.close();
       await scheduler.close();
       await executor?.drain();

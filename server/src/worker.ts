@@ -6,7 +6,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { createServices } from './services.js';
 
 /**
- * The `worker` role: fires schedules and executes runs from the shared job store, and serves no API —
+ * The `worker` role: fires schedules and executes runs from the shared job store, sends webhook deliveries, and serves no API —
  * only GET /healthz and /readyz on HOST:PORT, for an orchestrator's liveness and readiness probes
  * (PORT=0 picks a free port, e.g. for several workers on one machine). `close()` drains like the
  * API process does: running jobs first (agenda.drain), then runs in flight, then the HTTP client;
@@ -19,6 +19,7 @@ export async function startWorker({ config, db }: { config: Config; db: Db }) {
   server.addHook('onClose', async () => services.close());
   await services.scheduler.start();
   services.webhookEvents.start();
+  services.deliveries.start();
   await server.listen({ host: config.host, port: config.port });
   return server;
 }

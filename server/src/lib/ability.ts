@@ -9,7 +9,7 @@ import { Forbidden } from './errors.js';
  * Row-level security keeps every query inside that organization. Conditions bind every tenant permission to it.
  */
 export type Action = 'manage' | 'read' | 'create' | 'update' | 'delete' | 'export' | 'suspend' | 'verify';
-export type SubjectName = 'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'all';
+export type SubjectName = 'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'WebhookEndpoint' | 'all';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>;
 
 export interface AbilityInput {
@@ -18,7 +18,7 @@ export interface AbilityInput {
   role: MemberRole | null;
 }
 
-const ORG_DATA: SubjectName[] = ['Integration', 'Sync', 'Run', 'Log', 'Record'];
+const ORG_DATA: SubjectName[] = ['Integration', 'Sync', 'Run', 'Log', 'Record', 'WebhookEndpoint'];
 
 // Abilities depend only on (platform role, organization, role) and are never mutated, so one
 // instance serves every request with the same inputs.

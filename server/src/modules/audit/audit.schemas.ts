@@ -52,6 +52,11 @@ const AUDIT_ACTIONS = [
   'sync.updated',
   'sync.deleted',
   'sync.run_requested',
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.deleted',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.disabled',
 ] as const;
 
 // An enum rather than a union of literals, so OpenAPI (and the types generated from it) show one named list.

@@ -12,6 +12,7 @@ import { readJsonPointer } from '../../providers/json-pointer.js';
 import type { OAuthProviderDefinition } from '../../providers/provider-definition.js';
 import { recordAudit } from '../audit/audit.service.js';
 import * as integrations from '../integrations/integrations.port.js';
+import * as webhooks from '../webhooks/webhooks.port.js';
 import {
   describeOAuthError,
   expiryOf,
@@ -357,6 +358,11 @@ async function storeConnection(
     // A paused integration stays paused (resuming makes it ACTIVE); anything else is ready now.
     const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'ACTIVE';
     await integrations.updateIntegrationState(tx, orgId, integrationId, { status, error_count: 0, last_error: null });
+    await webhooks.recordEvent(tx, orgId, 'integration.connected', {
+      integrationId,
+      provider: current.provider,
+      reason: previous ? 'reconnected' : 'connected',
+    });
     await recordAudit(tx, claimed.actorCtx, {
       organizationId: orgId,
       action: 'integration.connected',

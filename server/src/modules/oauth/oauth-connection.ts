@@ -10,6 +10,7 @@ import { inScope } from '../../lib/db-scope.js';
 import { NotFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import * as integrations from '../integrations/integrations.port.js';
+import * as webhooks from '../webhooks/webhooks.port.js';
 import { describeOAuthError, oauthParties, requestOptions } from './oauth-client.js';
 import * as repo from './oauth.repo.js';
 import { loadIntegration, oauthDefinitionOf, TEST_TIMEOUT_MS, type OAuthServiceSetup } from './oauth-service-setup.js';
@@ -119,6 +120,11 @@ export function createConnectionActions({ db, config, vault, http, providers, al
         // error_count stay: they still explain why the integration needs connecting.
         const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'INACTIVE';
         await integrations.updateIntegrationState(tx, orgId, id, { status });
+        await webhooks.recordEvent(tx, orgId, 'integration.disconnected', {
+          integrationId: id,
+          provider: current.provider,
+          reason: 'Disconnected by a user',
+        });
         await recordAudit(tx, ctx, {
           organizationId: orgId,
           action: 'integration.disconnected',

@@ -11,6 +11,7 @@ import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import type { OAuthProviderDefinition } from '../../providers/provider-definition.js';
 import { recordAudit } from '../audit/audit.service.js';
 import * as integrations from '../integrations/integrations.port.js';
+import * as webhooks from '../webhooks/webhooks.port.js';
 import { describeOAuthError, expiryOf, grantedScopes, oauthParties, RECOGNIZED_TOKEN_TYPES, requestOptions } from './oauth-client.js';
 import * as repo from './oauth.repo.js';
 import { oauthEndpoints, type ProviderLookup } from './provider-endpoints.js';
@@ -122,6 +123,13 @@ async function failRefresh(
     error.message,
     integration.status === 'PAUSED' ? null : 'ERROR',
   );
+  if (integration.status !== 'PAUSED' && integration.status !== 'ERROR') {
+    await webhooks.recordEvent(tx, integration.organization_id, 'integration.error', {
+      integrationId: integration.id,
+      provider: integration.provider,
+      reason: error.message,
+    });
+  }
   await recordAudit(tx, ctx, {
     organizationId: integration.organization_id,
     action: 'integration.token_refresh_failed',

@@ -93,7 +93,13 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
       const cancelled = err instanceof RunCancelled;
       const message = cancelled ? err.message : safeMessage(err);
       if (!cancelled) logger.warn({ runId: run.id, orgId: run.organization_id, err }, 'sync run failed');
-      await store.finish(run, { status: cancelled ? 'cancelled' : 'failed', error: message, pending, integrationId: integration.id });
+      await store.finish(run, {
+        status: cancelled ? 'cancelled' : 'failed',
+        error: message,
+        pending,
+        resource,
+        integrationId: integration.id,
+      });
     } finally {
       stopHeartbeat();
     }

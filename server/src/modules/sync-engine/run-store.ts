@@ -5,6 +5,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
 import * as runs from '../runs/runs.port.js';
 import * as syncs from '../syncs/syncs.port.js';
+import * as webhooks from '../webhooks/webhooks.port.js';
 import type { SourceLogEntry } from './page-source.js';
 import { markUnseenDeleted, upsertRecords, type RecordInput } from './records-writer.js';
 
@@ -96,15 +97,19 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
       ]);
 
       await syncs.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
+      await reportRun(tx, run, outcome, stats);
       const integration = await integrations.lockIntegration(tx, orgId, run.integration_id);
       if (!integration) return;
       const stillSyncing = await runs.otherRunRunning(tx, run.integration_id, run.id);
-      await integrations.updateIntegrationState(
-        tx,
-        orgId,
-        run.integration_id,
-        integrationAfterRun(integration, outcome, stillSyncing, now),
-      );
+      const after = integrationAfterRun(integration, outcome, stillSyncing, now);
+      await integrations.updateIntegrationState(tx, orgId, run.integration_id, after);
+      if (after.status === 'ERROR' && integration.status !== 'ERROR') {
+        await webhooks.recordEvent(tx, orgId, 'integration.error', {
+          integrationId: run.integration_id,
+          provider: integration.provider,
+          reason: outcome.error ?? 'Sync failed',
+        });
+      }
     });
   }
 
@@ -190,6 +195,29 @@ export function integrationAfterRun(
     status,
     ...(outcome.status === 'succeeded' ? { last_sync_at: now, error_count: 0, verified_at: integration.verified_at ?? now } : {}),
   };
+}
+
+/**
+ * The run's end for webhook endpoints, in the transaction that records it (the outbox): sync.succeeded or
+ * sync.failed, and records.changed when the run added, updated or deleted records. A cancelled run reports nothing.
+ */
+async function reportRun(tx: Tx, run: SyncRunRow, outcome: RunOutcome, stats: Record<string, number>): Promise<void> {
+  if (outcome.status === 'cancelled') return;
+  const subject = { runId: run.id, syncId: run.sync_id, integrationId: run.integration_id, resource: outcome.resource ?? '' };
+  await webhooks.recordEvent(tx, run.organization_id, outcome.status === 'succeeded' ? 'sync.succeeded' : 'sync.failed', {
+    ...subject,
+    trigger: run.trigger,
+    stats,
+    error: outcome.error ?? null,
+  });
+  if (stats.created || stats.updated || stats.deleted) {
+    await webhooks.recordEvent(tx, run.organization_id, 'records.changed', {
+      ...subject,
+      added: stats.created,
+      updated: stats.updated,
+      deleted: stats.deleted,
+    });
+  }
 }
 
 /** Appends log entries to the run's log, one millisecond apart so they keep their order. */

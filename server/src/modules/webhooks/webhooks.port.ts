@@ -1,0 +1,62 @@
+/**
+ * The transactional outbox, for the modules whose changes are reported to webhook endpoints (the sync engine's
+ * run results, OAuth's connections). They call `recordEvent` INSIDE the transaction of the change: the event and
+ * its deliveries commit with the change or not at all, so an event is never sent for a change that rolled back,
+ * and never lost for one that committed (the delivery worker sends it, after a crash too).
+ */
+import type { Tx } from '../../lib/db-scope.js';
+import { uuidv7 } from '../../lib/ids.js';
+import * as repo from './webhooks.repo.js';
+import type { WebhookEventType } from './webhooks.schemas.js';
+
+export interface RunFinishedData {
+  runId: string;
+  syncId: string;
+  integrationId: string;
+  resource: string;
+  trigger: string;
+  stats: Record<string, number>;
+  error: string | null;
+}
+
+export interface RecordsChangedData {
+  runId: string;
+  syncId: string;
+  integrationId: string;
+  resource: string;
+  added: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface IntegrationEventData {
+  integrationId: string;
+  provider: string;
+  reason: string | null;
+}
+
+/** The data of each event type the modules emit today (webhook.received and conflict.created come later). */
+export interface WebhookEventData {
+  'sync.succeeded': RunFinishedData;
+  'sync.failed': RunFinishedData;
+  'records.changed': RecordsChangedData;
+  'integration.connected': IntegrationEventData;
+  'integration.disconnected': IntegrationEventData;
+  'integration.error': IntegrationEventData;
+}
+
+/**
+ * Writes the event and a pending delivery to each enabled endpoint of the organization subscribed to its type,
+ * in the caller's transaction (fan-out at write time: the endpoints that receive an event are the ones subscribed
+ * when the change committed, and the worker only ever claims ready deliveries). Returns the event id.
+ */
+export async function recordEvent<T extends keyof WebhookEventData & WebhookEventType>(
+  tx: Tx,
+  orgId: string,
+  type: T,
+  data: WebhookEventData[T],
+): Promise<string> {
+  const id = uuidv7();
+  await repo.insertEventWithDeliveries(tx, { id, organizationId: orgId, type, payload: JSON.stringify(data) });
+  return id;
+}
