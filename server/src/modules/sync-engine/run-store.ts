@@ -103,7 +103,8 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
       const stillSyncing = await runs.otherRunRunning(tx, run.integration_id, run.id);
       const after = integrationAfterRun(integration, outcome, stillSyncing, now);
       await integrations.updateIntegrationState(tx, orgId, run.integration_id, after);
-      if (after.status === 'ERROR' && integration.status !== 'ERROR') {
+      // Into ERROR now: this failure reached the threshold (the status read here is SYNCING while a run is running).
+      if (after.status === 'ERROR' && integration.error_count < FAILURES_BEFORE_ERROR) {
         await webhooks.recordEvent(tx, orgId, 'integration.error', {
           integrationId: run.integration_id,
           provider: integration.provider,

@@ -26,8 +26,11 @@ export interface ReadyDelivery extends repo.ClaimedDeliveryRow {
   secrets: string[];
 }
 
-/** How long a claim keeps other workers off a delivery: the attempt's timeout, and room to record its outcome. */
-const leaseMs = (timeoutMs: number) => timeoutMs + 30_000;
+/**
+ * How long a claim keeps other workers off a delivery: the attempt's timeout twice over (the client's deadline
+ * covers connect and answer), and room to record its outcome. A worker killed mid-attempt delays the delivery by this.
+ */
+const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5_000;
 
 /**
  * The delivery worker (worker and `all` roles): claims due deliveries with FOR UPDATE SKIP LOCKED, sends each as
