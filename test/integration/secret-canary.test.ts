@@ -679,6 +679,14 @@ t.test('secrets set through the API never appear in a response, a log line or an
       }, `run ${runId} to finish`);
       return run;
     };
+    // The runs' results also become webhook deliveries (their bodies are API responses: the delivery detail).
+    if (hasRoute('POST', '/api/orgs/:orgId/webhook-endpoints')) {
+      const hook = await call('POST', `/api/orgs/${acme}/webhook-endpoints`, {
+        as: ADMIN,
+        payload: { url: 'https://example.com/hooks', events: ['sync.succeeded', 'sync.failed', 'records.changed'] },
+      });
+      t.equal(hook.res.statusCode, 201, hook.res.body);
+    }
     const stripeSync = await call('POST', `${integrationsUrl}/${stripeId}/syncs`, { as: ADMIN, payload: { resource: 'customers' } });
     t.equal(stripeSync.res.statusCode, 201, stripeSync.res.body);
     t.equal((await runToEnd(stripeSync.json().id)).status, 'succeeded', 'a Stripe sync run with the API key');
@@ -735,6 +743,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
   };
   const syncIds = await idsOf('syncs');
   const runIds = await idsOf('sync_runs');
+  const endpointIds = await idsOf('webhook_endpoints');
+  const deliveryIds = await idsOf('webhook_deliveries');
   const gets = app.routeAccess.filter((r) => r.method === 'GET' && !r.url.startsWith('/docs/static') && r.url !== '/api/oauth/callback');
   t.ok(
     gets.some((r) => r.url === '/openapi.json') && gets.some((r) => r.url === '/api/platform/audit'),
@@ -755,6 +765,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
     sub('runId', runIds.length ? runIds : [NO_SUCH_ID]);
     // The public webhook endpoint's GET answers handshakes only.
     sub('integrationId', [oauthId, stripeId, appleId]);
+    sub('endpointId', endpointIds.length ? endpointIds : [NO_SUCH_ID]);
+    sub('deliveryId', deliveryIds.length ? deliveryIds : [NO_SUCH_ID]);
     // A new route with another parameter must be taught here, so that no GET route escapes the walk.
     if (urls.some((u) => u.includes('/:'))) throw new Error(`GET ${url}: give the secret-canary walk a value for its path parameter`);
     return urls;

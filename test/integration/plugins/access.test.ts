@@ -171,6 +171,7 @@ t.test("every organization route's declared permission is what the gate enforces
     'POST /api/orgs/:orgId/syncs/:syncId/mappings/preview': { record: {} },
     'POST /api/orgs/:orgId/members': { email: 'refused@acme.test', role: 'viewer' },
     'PATCH /api/orgs/:orgId/members/:userId': { role: 'viewer' },
+    'POST /api/orgs/:orgId/webhook-endpoints': { url: 'https://example.com/hooks', events: ['ping'] },
   };
   const routes = ctx.app.routeAccess.filter((r) => r.url.startsWith('/api/orgs/:orgId') && r.method !== 'HEAD');
   t.ok(routes.length > 30, `${routes.length} organization routes`);
