@@ -1680,7 +1680,12 @@ export interface paths {
             | 'sync.created'
             | 'sync.updated'
             | 'sync.deleted'
-            | 'sync.run_requested';
+            | 'sync.run_requested'
+            | 'webhook_endpoint.created'
+            | 'webhook_endpoint.updated'
+            | 'webhook_endpoint.deleted'
+            | 'webhook_endpoint.secret_rotated'
+            | 'webhook_endpoint.disabled';
           actorId?: string;
           from?: string;
           to?: string;
@@ -1758,7 +1763,12 @@ export interface paths {
                   | 'sync.created'
                   | 'sync.updated'
                   | 'sync.deleted'
-                  | 'sync.run_requested';
+                  | 'sync.run_requested'
+                  | 'webhook_endpoint.created'
+                  | 'webhook_endpoint.updated'
+                  | 'webhook_endpoint.deleted'
+                  | 'webhook_endpoint.secret_rotated'
+                  | 'webhook_endpoint.disabled';
                 target: {
                   type: string;
                   id: string | null;
@@ -1883,7 +1893,12 @@ export interface paths {
             | 'sync.created'
             | 'sync.updated'
             | 'sync.deleted'
-            | 'sync.run_requested';
+            | 'sync.run_requested'
+            | 'webhook_endpoint.created'
+            | 'webhook_endpoint.updated'
+            | 'webhook_endpoint.deleted'
+            | 'webhook_endpoint.secret_rotated'
+            | 'webhook_endpoint.disabled';
           actorId?: string;
           from?: string;
           to?: string;
@@ -1960,7 +1975,12 @@ export interface paths {
                   | 'sync.created'
                   | 'sync.updated'
                   | 'sync.deleted'
-                  | 'sync.run_requested';
+                  | 'sync.run_requested'
+                  | 'webhook_endpoint.created'
+                  | 'webhook_endpoint.updated'
+                  | 'webhook_endpoint.deleted'
+                  | 'webhook_endpoint.secret_rotated'
+                  | 'webhook_endpoint.disabled';
                 target: {
                   type: string;
                   id: string | null;
@@ -5682,6 +5702,128 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/webhook-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's webhook endpoints */
+    get: operations['listWebhookEndpoints'];
+    put?: never;
+    /** Create an endpoint; the answer holds its signing secret, shown this once */
+    post: operations['createWebhookEndpoint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/webhook-endpoints/{endpointId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One webhook endpoint */
+    get: operations['getWebhookEndpoint'];
+    put?: never;
+    post?: never;
+    /** Delete the endpoint with its delivery log */
+    delete: operations['deleteWebhookEndpoint'];
+    options?: never;
+    head?: never;
+    /** Change the URL, description or events, or enable or disable the endpoint */
+    patch: operations['updateWebhookEndpoint'];
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/webhook-endpoints/{endpointId}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** New signing secret (shown this once); for 24 hours deliveries carry signatures of both the old and the new one */
+    post: operations['rotateWebhookEndpointSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/webhook-endpoints/{endpointId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a ping event to this endpoint; follow it in the delivery log */
+    post: operations['testWebhookEndpoint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/webhook-endpoints/{endpointId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The endpoint's delivery log, newest first */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One delivery with its body and every attempt (status, duration, the first 2 KB of the answer) */
+    get: operations['getWebhookDelivery'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the delivery's event again, as a new delivery */
+    post: operations['redeliverWebhookDelivery'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6932,6 +7074,1017 @@ export interface operations {
             }[];
             /** @description Pass as cursor for the next page; null on the last */
             nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWebhookEndpoints: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1–200 (default 50) */
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** @description Where deliveries are POSTed: an https:// URL (http:// only outside production) on a public address */
+              url: string;
+              /** @description What the endpoint is for (free text, shown in the admin UI) */
+              description: string;
+              /** @description The event types delivered to this endpoint */
+              events: (
+                | 'sync.succeeded'
+                | 'sync.failed'
+                | 'records.changed'
+                | 'integration.connected'
+                | 'integration.disconnected'
+                | 'integration.error'
+                | 'webhook.received'
+                | 'conflict.created'
+                | 'ping'
+              )[];
+              /** @description Whether events are delivered (a disabled endpoint keeps its pending deliveries) */
+              enabled: boolean;
+              /** @description Why Linkyard disabled the endpoint (it kept failing); null when enabled, or disabled by a person */
+              disabledReason: string | null;
+              /** @description After a secret rotation: until when deliveries also carry a signature made with the previous secret */
+              secretRotatedUntil: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Where deliveries are POSTed: an https:// URL (http:// only outside production) on a public address */
+          url: string;
+          /** @description What the endpoint is for (free text, shown in the admin UI) */
+          description?: string;
+          /** @description The event types delivered to this endpoint */
+          events: (
+            | 'sync.succeeded'
+            | 'sync.failed'
+            | 'records.changed'
+            | 'integration.connected'
+            | 'integration.disconnected'
+            | 'integration.error'
+            | 'webhook.received'
+            | 'conflict.created'
+            | 'ping'
+          )[];
+          /** @description Whether events are delivered (a disabled endpoint keeps its pending deliveries) */
+          enabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description Where deliveries are POSTed: an https:// URL (http:// only outside production) on a public address */
+            url: string;
+            /** @description What the endpoint is for (free text, shown in the admin UI) */
+            description: string;
+            /** @description The event types delivered to this endpoint */
+            events: (
+              | 'sync.succeeded'
+              | 'sync.failed'
+              | 'records.changed'
+              | 'integration.connected'
+              | 'integration.disconnected'
+              | 'integration.error'
+              | 'webhook.received'
+              | 'conflict.created'
+              | 'ping'
+            )[];
+            /** @description Whether events are delivered (a disabled endpoint keeps its pending deliveries) */
+            enabled: boolean;
+            /** @description Why Linkyard disabled the endpoint (it kept failing); null when enabled, or disabled by a person */
+            disabledReason: string | null;
+            /** @description After a secret rotation: until when deliveries also carry a signature made with the previous secret */
+            secretRotatedUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          } & {
+            /** @description The signing secret: "whsec_" + base64 of 32 random bytes. Shown only in this response; store it now */
+            secret: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description Where deliveries are POSTed: an https:// URL (http:// only outside production) on a public address */
+            url: string;
+            /** @description What the endpoint is for (free text, shown in the admin UI) */
+            description: string;
+            /** @description The event types delivered to this endpoint */
+            events: (
+              | 'sync.succeeded'
+              | 'sync.failed'
+              | 'records.changed'
+              | 'integration.connected'
+              | 'integration.disconnected'
+              | 'integration.error'
+              | 'webhook.received'
+              | 'conflict.created'
+              | 'ping'
+            )[];
+            /** @description Whether events are delivered (a disabled endpoint keeps its pending deliveries) */
+            enabled: boolean;
+            /** @description Why Linkyard disabled the endpoint (it kept failing); null when enabled, or disabled by a person */
+            disabledReason: string | null;
+            /** @description After a secret rotation: until when deliveries also carry a signature made with the previous secret */
+            secretRotatedUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Where deliveries are POSTed: an https:// URL (http:// only outside production) on a public address */
+          url?: string;
+          /** @description What the endpoint is for (free text, shown in the admin UI) */
+          description?: string;
+          /** @description The event types delivered to this endpoint */
+          events?: (
+            | 'sync.succeeded'
+            | 'sync.failed'
+            | 'records.changed'
+            | 'integration.connected'
+            | 'integration.disconnected'
+            | 'integration.error'
+            | 'webhook.received'
+            | 'conflict.created'
+            | 'ping'
+          )[];
+          /** @description false stops deliveries; true resumes them and clears disabledReason */
+          enabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @description Where deliveries are POSTed: an https:// URL (http:// only outside production) on a public address */
+            url: string;
+            /** @description What the endpoint is for (free text, shown in the admin UI) */
+            description: string;
+            /** @description The event types delivered to this endpoint */
+            events: (
+              | 'sync.succeeded'
+              | 'sync.failed'
+              | 'records.changed'
+              | 'integration.connected'
+              | 'integration.disconnected'
+              | 'integration.error'
+              | 'webhook.received'
+              | 'conflict.created'
+              | 'ping'
+            )[];
+            /** @description Whether events are delivered (a disabled endpoint keeps its pending deliveries) */
+            enabled: boolean;
+            /** @description Why Linkyard disabled the endpoint (it kept failing); null when enabled, or disabled by a person */
+            disabledReason: string | null;
+            /** @description After a secret rotation: until when deliveries also carry a signature made with the previous secret */
+            secretRotatedUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rotateWebhookEndpointSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The signing secret: "whsec_" + base64 of 32 random bytes. Shown only in this response; store it now */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs deliveries
+             */
+            previousSecretExpiresAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  testWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description The new delivery; follow it in the delivery log
+             */
+            deliveryId: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1–200 (default 50) */
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description pending: not delivered yet (retries follow); succeeded: a 2xx answer; failed: every attempt failed */
+        status?: 'pending' | 'succeeded' | 'failed';
+        /** @description An event type, e.g. "sync.succeeded" */
+        event?:
+          | 'sync.succeeded'
+          | 'sync.failed'
+          | 'records.changed'
+          | 'integration.connected'
+          | 'integration.disconnected'
+          | 'integration.error'
+          | 'webhook.received'
+          | 'conflict.created'
+          | 'ping';
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /**
+               * Format: uuid
+               * @description The event: the webhook-id header, the same on every attempt (dedupe by it)
+               */
+              eventId: string;
+              /**
+               * @description An event type, e.g. "sync.succeeded"
+               * @enum {string}
+               */
+              event:
+                | 'sync.succeeded'
+                | 'sync.failed'
+                | 'records.changed'
+                | 'integration.connected'
+                | 'integration.disconnected'
+                | 'integration.error'
+                | 'webhook.received'
+                | 'conflict.created'
+                | 'ping';
+              /** @description pending: not delivered yet (retries follow); succeeded: a 2xx answer; failed: every attempt failed */
+              status: 'pending' | 'succeeded' | 'failed';
+              /** @description Attempts made so far */
+              attempts: number;
+              /** @description When the last attempt was made */
+              lastAttemptAt: string | null;
+              /** @description When the next attempt is due (null once finished) */
+              nextAttemptAt: string | null;
+              /** @description The last attempt's HTTP status (null: no answer) */
+              lastStatusCode: number | null;
+              /** @description Why the last attempt failed */
+              lastError: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWebhookDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+        /** @description The delivery (one event to this endpoint) */
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The event: the webhook-id header, the same on every attempt (dedupe by it)
+             */
+            eventId: string;
+            /**
+             * @description An event type, e.g. "sync.succeeded"
+             * @enum {string}
+             */
+            event:
+              | 'sync.succeeded'
+              | 'sync.failed'
+              | 'records.changed'
+              | 'integration.connected'
+              | 'integration.disconnected'
+              | 'integration.error'
+              | 'webhook.received'
+              | 'conflict.created'
+              | 'ping';
+            /** @description pending: not delivered yet (retries follow); succeeded: a 2xx answer; failed: every attempt failed */
+            status: 'pending' | 'succeeded' | 'failed';
+            /** @description Attempts made so far */
+            attempts: number;
+            /** @description When the last attempt was made */
+            lastAttemptAt: string | null;
+            /** @description When the next attempt is due (null once finished) */
+            nextAttemptAt: string | null;
+            /** @description The last attempt's HTTP status (null: no answer) */
+            lastStatusCode: number | null;
+            /** @description Why the last attempt failed */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          } & {
+            /** @description The body that is POSTed: { id, type, createdAt, organizationId, data } */
+            payload: unknown;
+            /** @description Every attempt, oldest first */
+            attemptList: {
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              attemptedAt: string;
+              /** @description HTTP status of the answer (null: none, see error) */
+              statusCode: number | null;
+              /** @description From sending the request to the end of the answer (or the failure) */
+              durationMs: number;
+              /** @description The first 2 KB of the response body */
+              response: string | null;
+              /** @description Why the attempt failed */
+              error: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  redeliverWebhookDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The webhook endpoint */
+        endpointId: string;
+        /** @description The delivery (one event to this endpoint) */
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description The new delivery; follow it in the delivery log
+             */
+            deliveryId: string;
           };
         };
       };

@@ -9,7 +9,8 @@ import { Forbidden } from './errors.js';
  * Row-level security keeps every query inside that organization. Conditions bind every tenant permission to it.
  */
 export type Action = 'manage' | 'read' | 'create' | 'update' | 'delete' | 'export' | 'suspend' | 'verify';
-export type SubjectName = 'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'WebhookEndpoint' | 'all';
+export type SubjectName =
+  'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'WebhookEndpoint' | 'all';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>;
 
 export interface AbilityInput {

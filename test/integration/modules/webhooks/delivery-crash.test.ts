@@ -22,7 +22,9 @@ t.test('kill -9 of the worker between commit and delivery loses no event', { ski
   });
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
   const base = `/api/orgs/${ctx.orgs.acme}/webhook-endpoints`;
-  const endpoint = (await ctx.app.inject({ method: 'POST', url: base, headers: admin, payload: { url: receiver.url, events: ['ping'] } })).json();
+  const endpoint = (
+    await ctx.app.inject({ method: 'POST', url: base, headers: admin, payload: { url: receiver.url, events: ['ping'] } })
+  ).json();
 
   const config = testConfig();
   const startWorker = () =>
@@ -53,7 +55,11 @@ t.test('kill -9 of the worker between commit and delivery loses no event', { ski
 
   const second = await startWorker();
   t.teardown(() => second.stop());
-  await waitUntil(async () => (await status(inFlight)) === 'succeeded' && (await status(whileDown)) === 'succeeded', 'both delivered', 60_000);
+  await waitUntil(
+    async () => (await status(inFlight)) === 'succeeded' && (await status(whileDown)) === 'succeeded',
+    'both delivered',
+    60_000,
+  );
   const ids = receiver.received.map((r) => r.headers['webhook-id']);
   const inFlightEvent = (await ctx.app.inject({ url: `${base}/${endpoint.id}/deliveries/${inFlight}`, headers: admin })).json().eventId;
   t.equal(ids.filter((id) => id === inFlightEvent).length, 2, 'the interrupted delivery was sent again, with the same webhook-id');

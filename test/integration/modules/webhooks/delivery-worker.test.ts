@@ -13,6 +13,16 @@ import { answer, startWebhookReceiver, type WebhookReceiver } from '../../../hel
  */
 t.setTimeout(120_000);
 
+/** A delivery as GET …/deliveries/:deliveryId answers it. */
+interface DeliveryDetail {
+  id: string;
+  eventId: string;
+  status: string;
+  attempts: number;
+  attemptList: { statusCode: number | null; durationMs: number; response: string | null; error: string | null }[];
+  [field: string]: unknown;
+}
+
 const ctx = await createTestApp(t, {
   env: {
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
@@ -51,7 +61,7 @@ const detailOf = async (endpointId: string, deliveryId: string) =>
 
 /** Waits until the delivery is finished (succeeded, or failed with every attempt made) and returns it. */
 async function finished(endpointId: string, deliveryId: string, status: 'succeeded' | 'failed') {
-  let detail: Record<string, any> = {};
+  let detail = {} as DeliveryDetail;
   await waitUntil(async () => (detail = await detailOf(endpointId, deliveryId)).status === status, `delivery ${status}`);
   return detail;
 }
@@ -85,7 +95,8 @@ t.test('a receiver that never answers: each attempt times out and is recorded', 
   const endpointId = await endpointFor(t, r.url);
   const detail = await finished(endpointId, await ping(endpointId), 'failed');
   t.equal(detail.attempts, 3);
-  for (const attempt of detail.attemptList) t.match(attempt, { statusCode: null, response: null, error: /did not complete within 1000 ms/ });
+  for (const attempt of detail.attemptList)
+    t.match(attempt, { statusCode: null, response: null, error: /did not complete within 1000 ms/ });
 });
 
 t.test('connection refused: recorded attempts with the reason', async (t) => {
@@ -153,7 +164,11 @@ t.test('an endpoint failing for the whole window is disabled with a reason and a
   const endpoint = (await ctx.app.inject({ url: `${base}/${endpointId}`, headers: admin })).json();
   t.match(endpoint.disabledReason, /failed for 5 days/);
   const audit = (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?action=webhook_endpoint.disabled`, headers: admin })).json();
-  t.match(audit.items[0], { action: 'webhook_endpoint.disabled', target: { type: 'webhook_endpoint', id: endpointId }, actor: { id: null } });
+  t.match(audit.items[0], {
+    action: 'webhook_endpoint.disabled',
+    target: { type: 'webhook_endpoint', id: endpointId },
+    actor: { id: null },
+  });
   t.match(audit.items[0].metadata, { lastStatusCode: 503 });
 
   // Disabled: the delivery's retries wait; nothing more is sent until a person enables it again.

@@ -36,7 +36,14 @@ const endpoint = (
     headers: admin,
     payload: {
       url: receiver.url,
-      events: ['sync.succeeded', 'sync.failed', 'records.changed', 'integration.connected', 'integration.disconnected', 'integration.error'],
+      events: [
+        'sync.succeeded',
+        'sync.failed',
+        'records.changed',
+        'integration.connected',
+        'integration.disconnected',
+        'integration.error',
+      ],
     },
   })
 ).json();
@@ -128,8 +135,8 @@ t.test('disconnecting an integration: integration.disconnected', async (t) => {
 
 t.test('an event is written in the transaction of its change: a rollback leaves nothing to deliver', async (t) => {
   const count = async () =>
-    (await sql<{ n: number }>`SELECT (SELECT count(*) FROM webhook_events) + (SELECT count(*) FROM webhook_deliveries) AS n`.execute(db)).rows[0]
-      .n;
+    (await sql<{ n: number }>`SELECT (SELECT count(*) FROM webhook_events) + (SELECT count(*) FROM webhook_deliveries) AS n`.execute(db))
+      .rows[0].n;
   const before = await count();
   await t.rejects(
     inScope(ctx.database.db, { org: ctx.orgs.acme }, async (tx) => {
