@@ -27,6 +27,8 @@ export default [
       route('members', 'routes/members.tsx'),
       route('audit', 'routes/audit.tsx'),
       route('exports', 'routes/exports.tsx'),
+      route('webhooks', 'routes/webhooks.tsx'),
+      route('webhooks/:endpointId', 'routes/webhook-endpoint.tsx'),
       route('sync-status', 'routes/sync-status.tsx'),
     ]),
     // Last: any other path, signed in, is a 404 inside this layout.

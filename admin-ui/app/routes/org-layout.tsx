@@ -44,6 +44,7 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
   const tabs = [
     { to: 'integrations', label: 'Integrations', show: true },
     { to: 'logs', label: 'Logs', show: true },
+    { to: 'webhooks', label: 'Webhooks', show: true },
     { to: 'members', label: 'Members', show: true },
     { to: 'audit', label: 'Audit log', show: permissions.readAudit },
     { to: 'exports', label: 'Exports', show: permissions.export },
