@@ -72,7 +72,7 @@ export default function Webhooks({ loaderData, params }: Route.ComponentProps) {
         <Table head={['Endpoint', 'Events', 'Status', 'Created']}>
           {page.items.map((e) => (
             <tr key={e.id} data-endpoint={e.url}>
-              <Td className="max-w-xs whitespace-normal! break-all">
+              <Td className="min-w-56 max-w-xs whitespace-normal! break-all">
                 <Link to={`${base}/${e.id}`} className="font-medium text-brand-700 hover:underline">
                   {e.url}
                 </Link>
