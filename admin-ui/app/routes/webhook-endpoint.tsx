@@ -121,7 +121,10 @@ export default function WebhookEndpointPage({ loaderData, params }: Route.Compon
   const query = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(search);
     next.delete('cursor');
-    for (const [k, v] of Object.entries(changes)) v ? next.set(k, v) : next.delete(k);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     const text = next.toString();
     return text ? `${base}?${text}` : base;
   };
