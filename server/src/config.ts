@@ -222,6 +222,19 @@ function devSecret(dataDir: string, file: string): string {
   return value;
 }
 
+/** The delivery worker's settings (README, Webhooks out). */
+function webhookSettings(r: Reader): Config['webhooks'] {
+  return {
+    timeoutMs: r.duration('WEBHOOK_TIMEOUT', '10s', 10, 60_000),
+    // Standard Webhooks' schedule: 8 attempts over about 27.6 hours (jitter added per retry).
+    retryDelaysMs: r.durations('WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h', 1, 7 * 86_400_000),
+    disableAfterMs: r.duration('WEBHOOK_DISABLE_AFTER', '5d', 1, 365 * 86_400_000),
+    concurrency: r.int('WEBHOOK_CONCURRENCY', 64, 1, 1000),
+    endpointConcurrency: r.int('WEBHOOK_ENDPOINT_CONCURRENCY', 16, 1, 1000),
+    pollMs: r.duration('WEBHOOK_POLL_INTERVAL', '200ms', 10, 60_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
@@ -319,15 +332,7 @@ export function loadConfig(env: Env = process.env): Config {
       lockLifetimeMs: r.int('WORKER_LOCK_LIFETIME_SECONDS', 30, 5, 600) * 1000,
       pollMs: r.int('WORKER_POLL_SECONDS', 5, 1, 300) * 1000,
     },
-    webhooks: {
-      timeoutMs: r.duration('WEBHOOK_TIMEOUT', '10s', 10, 60_000),
-      // Standard Webhooks' schedule: 8 attempts over about 27.6 hours (jitter added per retry).
-      retryDelaysMs: r.durations('WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h', 1, 7 * 86_400_000),
-      disableAfterMs: r.duration('WEBHOOK_DISABLE_AFTER', '5d', 1, 365 * 86_400_000),
-      concurrency: r.int('WEBHOOK_CONCURRENCY', 64, 1, 1000),
-      endpointConcurrency: r.int('WEBHOOK_ENDPOINT_CONCURRENCY', 16, 1, 1000),
-      pollMs: r.duration('WEBHOOK_POLL_INTERVAL', '200ms', 10, 60_000),
-    },
+    webhooks: webhookSettings(r),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
