@@ -135,7 +135,7 @@ t.test('disconnecting an integration: integration.disconnected', async (t) => {
 
 t.test('an event is written in the transaction of its change: a rollback leaves nothing to deliver', async (t) => {
   const count = async () =>
-    (await sql<{ n: number }>`SELECT (SELECT count(*) FROM webhook_events) + (SELECT count(*) FROM webhook_deliveries) AS n`.execute(db))
+    (await sql<{ n: number }>`SELECT (SELECT count(*) FROM webhook_outbox) + (SELECT count(*) FROM webhook_deliveries) AS n`.execute(db))
       .rows[0].n;
   const before = await count();
   await t.rejects(

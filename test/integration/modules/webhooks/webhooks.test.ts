@@ -36,7 +36,7 @@ const deliveries = ctx.app.services.deliveries!;
 deliveries.start();
 t.teardown(() => deliveries.stop());
 
-const countRows = async (table: 'webhook_endpoints' | 'webhook_deliveries' | 'webhook_events') =>
+const countRows = async (table: 'webhook_endpoints' | 'webhook_deliveries' | 'webhook_outbox') =>
   (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(ctx.database.db.kysely)).rows[0].n;
 
 async function create(payload: object, headers = admin) {
