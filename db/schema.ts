@@ -108,6 +108,10 @@ export interface AuditEventsTable {
   at: Date;
   actor_id: string | null;
   actor_email: string | null;
+  /** 'user' or 'api_key'; null on events written before API keys existed (and on the system's own). */
+  actor_type: ColumnType<'user' | 'api_key' | null, 'user' | 'api_key' | null | undefined, never>;
+  /** An API key's name when it acted. */
+  actor_name: ColumnType<string | null, string | null | undefined, never>;
   action: string;
   target_type: string;
   target_id: string | null;
@@ -117,6 +121,24 @@ export interface AuditEventsTable {
   prev_hash: string;
   hash: string;
 }
+
+/** An organization API key. Only the SHA-256 of its secret is stored; `prefix` is the non-secret start of it. */
+export interface ApiKeysTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  role: ApiKeyRole;
+  prefix: string;
+  secret_hash: string;
+  created_by: string | null;
+  created_by_email: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export type ApiKeyRole = 'viewer' | 'admin';
 
 export interface AuditChainHeadsTable {
   chain_key: string;
@@ -353,6 +375,7 @@ export interface Database {
   mfa_challenges: MfaChallengesTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  api_keys: ApiKeysTable;
   integrations: IntegrationsTable;
   connections: ConnectionsTable;
   oauth_states: OauthStatesTable;
@@ -376,6 +399,7 @@ export type UserUpdate = Updateable<UsersTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type IntegrationRow = Selectable<IntegrationsTable>;
 export type ConnectionRow = Selectable<ConnectionsTable>;
 export type SyncRow = Selectable<SyncsTable>;

@@ -6,6 +6,7 @@ import * as scheduler from './0004-scheduler.js';
 import * as rlsOncePerQuery from './0005-rls-once-per-query.js';
 import * as invitations from './0006-invitations.js';
 import * as millisecondListKeys from './0007-millisecond-list-keys.js';
+import * as apiKeys from './0008-api-keys.js';
 import * as changeFeed from './0009-change-feed.js';
 import * as accounts from './0011-accounts.js';
 import * as webhooksIn from './0012-webhooks-in.js';
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0005-rls-once-per-query': rlsOncePerQuery,
   '0006-invitations': invitations,
   '0007-millisecond-list-keys': millisecondListKeys,
+  '0008-api-keys': apiKeys,
   '0009-change-feed': changeFeed,
   '0010-webhooks-out': webhooksOut,
   '0011-accounts': accounts,

@@ -19,6 +19,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { ssoRoutes } from './modules/auth/sso.routes.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
 import { providersRoutes } from './modules/providers/providers.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
@@ -115,7 +116,12 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   app.decorate('services', services);
 
   // The access plugin goes first so its onRoute hook sees (and accounts for) every later route.
-  await app.register(accessPlugin, { config, accessCache: services.accessCache, loadActor: services.auth.loadActor });
+  await app.register(accessPlugin, {
+    config,
+    accessCache: services.accessCache,
+    loadActor: services.auth.loadActor,
+    apiKeys: services.apiKeys,
+  });
   await app.register(openapiPlugin, { publicUrl: config.publicUrl });
 
   await app.register(healthRoutes, { db });
@@ -123,6 +129,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   if (config.sso) await app.register(ssoRoutes, { auth: services.auth, config, sso: config.sso });
   await app.register(organizationsRoutes, { organizations: services.organizations, members: services.members });
   await app.register(auditRoutes, { audit: services.audit });
+  await app.register(apiKeysRoutes, { apiKeys: services.apiKeys });
   await app.register(platformRoutes, { platform: services.platform });
   await app.register(providersRoutes);
   await app.register(integrationsRoutes, { integrations: services.integrations });

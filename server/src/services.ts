@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { Config } from './config.js';
+import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createAccountService } from './modules/auth/account.service.js';
@@ -162,6 +163,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     organizations: createOrganizationsService({ db, publicUrl: config.publicUrl, accessCache, scheduler }),
     members: createMembersService({ db, publicUrl: config.publicUrl, accessCache }),
     audit: createAuditService({ db }),
+    apiKeys: createApiKeysService({ db, logger }),
     platform: createPlatformService({ db }),
     exports,
     syncs: createSyncsService({ db, scheduler }),

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Form, Link } from 'react-router';
-import { KNOWN_AUDIT_ACTIONS, shortId, summarizeMetadata, type AuditEvent, type AuditFilterValues } from '~/lib/audit';
+import { actorLabel, KNOWN_AUDIT_ACTIONS, shortId, summarizeMetadata, type AuditEvent, type AuditFilterValues } from '~/lib/audit';
 import { formatDateTime } from '~/lib/format';
 import { Input, Select, Table, Td } from './ui';
 
@@ -45,8 +45,8 @@ export function AuditTable({
               </Td>
             )}
             <Td>
-              <div className="max-w-48 truncate" title={e.actor.email ?? undefined}>
-                {e.actor.email ?? <span className="text-slate-500">System</span>}
+              <div className="max-w-48 truncate" title={actorLabel(e.actor)} data-actor-type={e.actor.type}>
+                {e.actor.type === 'system' ? <span className="text-slate-500">System</span> : actorLabel(e.actor)}
               </div>
               {e.ip && <div className="font-mono text-xs text-slate-500">{e.ip}</div>}
             </Td>

@@ -36,6 +36,7 @@ export const requestBodyLimits = {
     role: { enum: ['viewer', 'admin', 'super_admin'] },
   },
   'PATCH /api/orgs/{orgId}/members/{userId}': { role: { enum: ['viewer', 'admin', 'super_admin'] } },
+  'POST /api/orgs/{orgId}/api-keys': { name: { minLength: 1, maxLength: 120 }, role: { enum: ['viewer', 'admin'] } },
   'POST /api/orgs/{orgId}/integrations': {
     provider: { pattern: '^[a-z][a-z0-9_]{0,63}$' },
     name: { minLength: 1, maxLength: 120 },
@@ -200,6 +201,8 @@ export const queryLimits = {
   'GET /api/orgs/{orgId}/audit': {
     action: {
       enum: [
+        'api_key.created',
+        'api_key.revoked',
         'auth.login',
         'auth.refresh_token_reused',
         'auth.profile_updated',
@@ -258,6 +261,8 @@ export const queryLimits = {
   'GET /api/platform/audit': {
     action: {
       enum: [
+        'api_key.created',
+        'api_key.revoked',
         'auth.login',
         'auth.refresh_token_reused',
         'auth.profile_updated',
@@ -313,6 +318,7 @@ export const queryLimits = {
     limit: { minimum: 1, maximum: 200 },
     cursor: { minLength: 1, maxLength: 200 },
   },
+  'GET /api/orgs/{orgId}/api-keys': { limit: { minimum: 1, maximum: 200 }, cursor: { minLength: 1, maxLength: 200 } },
   'GET /api/platform/tenants': { limit: { minimum: 1, maximum: 200 }, cursor: { minLength: 1, maxLength: 200 } },
   'GET /api/orgs/{orgId}/integrations': {
     provider: { pattern: '^[a-z][a-z0-9_]{0,63}$' },

@@ -1636,6 +1636,8 @@ export interface paths {
       parameters: {
         query?: {
           action?:
+            | 'api_key.created'
+            | 'api_key.revoked'
             | 'auth.login'
             | 'auth.refresh_token_reused'
             | 'auth.profile_updated'
@@ -1713,12 +1715,47 @@ export interface paths {
                 organizationId: string | null;
                 /** Format: date-time */
                 at: string;
-                actor: {
-                  id: string | null;
-                  email: string | null;
-                };
+                /** @description Who acted */
+                actor:
+                  | {
+                      /**
+                       * @description A person
+                       * @enum {string}
+                       */
+                      type: 'user';
+                      /**
+                       * Format: uuid
+                       * @description The person's user id
+                       */
+                      id: string;
+                      /** @description The person's email when they acted */
+                      email: string;
+                    }
+                  | {
+                      /**
+                       * @description An organization's API key
+                       * @enum {string}
+                       */
+                      type: 'api_key';
+                      /**
+                       * Format: uuid
+                       * @description The key's id
+                       */
+                      id: string;
+                      /** @description The key's name */
+                      name: string;
+                    }
+                  | {
+                      /**
+                       * @description Linkyard itself: an operator script or a background job
+                       * @enum {string}
+                       */
+                      type: 'system';
+                    };
                 /** @enum {string} */
                 action:
+                  | 'api_key.created'
+                  | 'api_key.revoked'
                   | 'auth.login'
                   | 'auth.refresh_token_reused'
                   | 'auth.profile_updated'
@@ -1849,6 +1886,8 @@ export interface paths {
       parameters: {
         query?: {
           action?:
+            | 'api_key.created'
+            | 'api_key.revoked'
             | 'auth.login'
             | 'auth.refresh_token_reused'
             | 'auth.profile_updated'
@@ -1925,12 +1964,47 @@ export interface paths {
                 organizationId: string | null;
                 /** Format: date-time */
                 at: string;
-                actor: {
-                  id: string | null;
-                  email: string | null;
-                };
+                /** @description Who acted */
+                actor:
+                  | {
+                      /**
+                       * @description A person
+                       * @enum {string}
+                       */
+                      type: 'user';
+                      /**
+                       * Format: uuid
+                       * @description The person's user id
+                       */
+                      id: string;
+                      /** @description The person's email when they acted */
+                      email: string;
+                    }
+                  | {
+                      /**
+                       * @description An organization's API key
+                       * @enum {string}
+                       */
+                      type: 'api_key';
+                      /**
+                       * Format: uuid
+                       * @description The key's id
+                       */
+                      id: string;
+                      /** @description The key's name */
+                      name: string;
+                    }
+                  | {
+                      /**
+                       * @description Linkyard itself: an operator script or a background job
+                       * @enum {string}
+                       */
+                      type: 'system';
+                    };
                 /** @enum {string} */
                 action:
+                  | 'api_key.created'
+                  | 'api_key.revoked'
                   | 'auth.login'
                   | 'auth.refresh_token_reused'
                   | 'auth.profile_updated'
@@ -2129,6 +2203,41 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's API keys, newest first, revoked and expired ones included (Super Admin); never their secrets */
+    get: operations['listApiKeys'];
+    put?: never;
+    /** Create an API key with a role and an optional expiry (Super Admin); the secret is in this response only */
+    post: operations['createApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/api-keys/{keyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API key (Super Admin): it stops working at once on every API instance; revoking twice changes nothing */
+    delete: operations['revokeApiKey'];
     options?: never;
     head?: never;
     patch?: never;
@@ -6641,6 +6750,290 @@ export interface operations {
             expiresAt: string;
           };
         };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listApiKeys: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /**
+               * Format: uuid
+               * @description The key's id
+               */
+              id: string;
+              /** @description What the key is for, as people named it */
+              name: string;
+              /** @description The role the key acts with in its organization: viewer reads, admin also changes the organization's data */
+              role: 'viewer' | 'admin';
+              /** @description The first characters of the secret (not secret), to tell keys apart */
+              prefix: string;
+              /** @description Who created the key */
+              createdBy: {
+                /** @description The Super Admin who created the key */
+                id: string | null;
+                /** @description That person's email */
+                email: string;
+              };
+              /**
+               * Format: date-time
+               * @description When the key was created
+               */
+              createdAt: string;
+              /** @description When the key last called the API (updated at most once a minute); null if never */
+              lastUsedAt: string | null;
+              /** @description When the key stops working; null: never */
+              expiresAt: string | null;
+              /** @description When the key was revoked; null: not revoked */
+              revokedAt: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What the key is for (1–120 characters) */
+          name: string;
+          /** @description The role the key acts with in its organization: viewer reads, admin also changes the organization's data */
+          role: 'viewer' | 'admin';
+          /** @description When the key stops working (must be in the future); leave out or null for a key that does not expire */
+          expiresAt?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description The key's id
+             */
+            id: string;
+            /** @description What the key is for, as people named it */
+            name: string;
+            /** @description The role the key acts with in its organization: viewer reads, admin also changes the organization's data */
+            role: 'viewer' | 'admin';
+            /** @description The first characters of the secret (not secret), to tell keys apart */
+            prefix: string;
+            /** @description Who created the key */
+            createdBy: {
+              /** @description The Super Admin who created the key */
+              id: string | null;
+              /** @description That person's email */
+              email: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the key was created
+             */
+            createdAt: string;
+            /** @description When the key last called the API (updated at most once a minute); null if never */
+            lastUsedAt: string | null;
+            /** @description When the key stops working; null: never */
+            expiresAt: string | null;
+            /** @description When the key was revoked; null: not revoked */
+            revokedAt: string | null;
+          } & {
+            /** @description The key itself (`lyk_` + 43 characters): send it as `Authorization: Bearer <secret>`. Shown only in this response; Linkyard stores only its hash. */
+            secret: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The API key */
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Default Response */
       400: {

@@ -5,6 +5,20 @@ import type { ResponseBody } from './types';
 
 export type AuditEvent = ResponseBody<'/api/orgs/{orgId}/audit', 'get'>['items'][number];
 export type AuditAction = AuditEvent['action'];
+export type AuditActor = AuditEvent['actor'];
+
+/** Who acted, for people: a person's email, an API key's name, or the system. */
+export function actorLabel(actor: AuditActor): string {
+  if (actor.type === 'user') return actor.email;
+  if (actor.type === 'api_key') return `API key “${actor.name}”`;
+  return 'System';
+}
+
+/** The actors of some events (people and API keys) for the actor filter, by id. */
+export function actorsOf(events: AuditEvent[], into = new Map<string, string>()): Map<string, string> {
+  for (const e of events) if (e.actor.type !== 'system' && !into.has(e.actor.id)) into.set(e.actor.id, actorLabel(e.actor));
+  return into;
+}
 
 /** Actions the platform records, for the filter's list: the API's own enum (the filter takes only these). */
 export const KNOWN_AUDIT_ACTIONS: readonly AuditAction[] = queryLimits['GET /api/orgs/{orgId}/audit'].action.enum;

@@ -1,7 +1,7 @@
 import { useSearchParams } from 'react-router';
 import type { Route } from './+types/audit';
 import { api, loaded, settled } from '~/lib/api.server';
-import { parseAuditFilters } from '~/lib/audit';
+import { actorsOf, parseAuditFilters } from '~/lib/audit';
 import { useOrg } from './org-layout';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { EmptyState, LinkButton, PageHeader, Pager } from '~/components/ui';
@@ -25,7 +25,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   ]);
   const actors = new Map<string, string>();
   if (members.ok) for (const m of members.data.items) actors.set(m.userId, m.email);
-  for (const e of page.items) if (e.actor.id && e.actor.email && !actors.has(e.actor.id)) actors.set(e.actor.id, e.actor.email);
+  actorsOf(page.items, actors);
   return {
     page,
     filters: { values: filters.values, errors: filters.errors, active: filters.active },

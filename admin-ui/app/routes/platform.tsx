@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/platform';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { parseAuditFilters } from '~/lib/audit';
+import { actorsOf, parseAuditFilters } from '~/lib/audit';
 import { formatDateTime, formatNumber, formatRelative } from '~/lib/format';
 import type { Invitation } from '~/lib/members-form';
 import {
@@ -53,7 +53,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     }),
   );
   const actors = new Map<string, string>();
-  for (const e of audit.items) if (e.actor.id && e.actor.email) actors.set(e.actor.id, e.actor.email);
+  actorsOf(audit.items, actors);
   return {
     tenants,
     audit,

@@ -10,13 +10,26 @@ import { Forbidden } from './errors.js';
  */
 export type Action = 'manage' | 'read' | 'create' | 'update' | 'delete' | 'export' | 'suspend' | 'verify';
 export type SubjectName =
-  'Organization' | 'Member' | 'AuditEvent' | 'Platform' | 'Integration' | 'Sync' | 'Run' | 'Log' | 'Record' | 'WebhookEndpoint' | 'all';
+  | 'Organization'
+  | 'Member'
+  | 'ApiKey'
+  | 'AuditEvent'
+  | 'Platform'
+  | 'Integration'
+  | 'Sync'
+  | 'Run'
+  | 'Log'
+  | 'Record'
+  | 'WebhookEndpoint'
+  | 'all';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>;
 
 export interface AbilityInput {
   platformRole: PlatformRole | null;
   orgId: string | null;
   role: MemberRole | null;
+  /** The caller is an API key: it never manages members or API keys, whatever its role. */
+  apiKey?: boolean;
 }
 
 const ORG_DATA: SubjectName[] = ['Integration', 'Sync', 'Run', 'Log', 'Record', 'WebhookEndpoint'];
@@ -27,7 +40,7 @@ const abilityCache = new Map<string, AppAbility>();
 const ABILITY_CACHE_SIZE = 10_000;
 
 export function defineAbilityFor(input: AbilityInput): AppAbility {
-  const key = `${input.platformRole ?? ''}|${input.orgId ?? ''}|${input.role ?? ''}`;
+  const key = `${input.platformRole ?? ''}|${input.orgId ?? ''}|${input.role ?? ''}|${input.apiKey ? 'key' : ''}`;
   let ability = abilityCache.get(key);
   if (!ability) {
     if (abilityCache.size >= ABILITY_CACHE_SIZE) abilityCache.delete(abilityCache.keys().next().value!);
@@ -37,9 +50,24 @@ export function defineAbilityFor(input: AbilityInput): AppAbility {
   return ability;
 }
 
-function buildAbility({ platformRole, orgId, role }: AbilityInput): AppAbility {
-  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+function buildAbility({ platformRole, orgId, role, apiKey }: AbilityInput): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
 
+  if (platformRole === 'platform_owner') {
+    // Audits every tenant read-only; its only tenant writes are renaming and suspending.
+    can('read', 'all');
+    // API keys are their organization's Super Admins' business (API.md): the owner sees them only in the audit trail.
+    cannot('read', 'ApiKey');
+    can('export', 'Organization');
+    can('create', 'Organization');
+    can('update', 'Organization', ['name', 'status']);
+    can('suspend', 'Organization');
+    // Deleting an organization and all its data (its data key first): the Platform Owner only.
+    can('delete', 'Organization');
+    can('verify', 'AuditEvent');
+  }
+
+  // Later rules win in CASL: a Platform Owner who is also a Super Admin of this organization manages its keys.
   if (orgId && role) {
     const inOrg = { organizationId: orgId };
     can('read', 'Organization', { id: orgId });
@@ -52,21 +80,15 @@ function buildAbility({ platformRole, orgId, role }: AbilityInput): AppAbility {
     }
     if (role === 'super_admin') {
       can(['create', 'update', 'delete'], 'Member', inOrg);
+      can(['read', 'create', 'delete'], 'ApiKey', inOrg);
       // `settings`: the default time zone and data retention.
       can('update', 'Organization', ['name', 'settings'], { id: orgId });
     }
-  }
-
-  if (platformRole === 'platform_owner') {
-    // Audits every tenant read-only; its only tenant writes are renaming and suspending.
-    can('read', 'all');
-    can('export', 'Organization');
-    can('create', 'Organization');
-    can('update', 'Organization', ['name', 'status']);
-    can('suspend', 'Organization');
-    // Deleting an organization and all its data (its data key first): the Platform Owner only.
-    can('delete', 'Organization');
-    can('verify', 'AuditEvent');
+    if (apiKey) {
+      // Keys have viewer or admin roles, which grant neither; stated anyway, so no future role can.
+      cannot(['create', 'update', 'delete'], 'Member');
+      cannot(['read', 'create', 'update', 'delete'], 'ApiKey');
+    }
   }
 
   return build();

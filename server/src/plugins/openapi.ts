@@ -19,11 +19,18 @@ export default fp(async function openapiPlugin(app: FastifyInstance, { publicUrl
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'ly_access' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A person's access token (POST /api/auth/login)" },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'ly_access', description: "A person's session in the browser" },
+          organizationApiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'lyk_…',
+            description:
+              "An organization API key (`Authorization: Bearer lyk_…`, created by a Super Admin): acts as a member of its organization with the key's role (viewer or admin) on routes under /api/orgs/{orgId}; other organizations answer 404, the platform, members, API keys and routes for people 403.",
+          },
         },
       },
-      security: [{ bearer: [] }, { cookie: [] }],
+      security: [{ bearer: [] }, { cookie: [] }, { organizationApiKey: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
   });

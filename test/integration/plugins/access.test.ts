@@ -172,6 +172,7 @@ t.test("every organization route's declared permission is what the gate enforces
     'POST /api/orgs/:orgId/members': { email: 'refused@acme.test', role: 'viewer' },
     'PATCH /api/orgs/:orgId/members/:userId': { role: 'viewer' },
     'POST /api/orgs/:orgId/webhook-endpoints': { url: 'https://example.com/hooks', events: ['ping'] },
+    'POST /api/orgs/:orgId/api-keys': { name: 'Refused', role: 'viewer' },
   };
   const routes = ctx.app.routeAccess.filter((r) => r.url.startsWith('/api/orgs/:orgId') && r.method !== 'HEAD');
   t.ok(routes.length > 30, `${routes.length} organization routes`);
@@ -274,4 +275,92 @@ t.test("access changes take effect on the very next request (the gate's cache is
     404,
     'removed: the organization is gone for them at once',
   );
+});
+
+/**
+ * The same accounting for API keys (`Bearer lyk_…`): every organization route × key role (viewer, admin) ×
+ * own/other organization. In its own organization a key passes exactly where its role's abilities (as a key:
+ * never members or keys) allow and the route is not for people only; every other organization is 404; every
+ * route outside /api/orgs/:orgId (the platform, the caller's own account, creating organizations) is 403.
+ */
+t.test("API keys: every route's declared permission is what the gate enforces, for every key role and organization", async (t) => {
+  const ctx = await createTestApp(t);
+  const acme = ctx.orgs.acme;
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  const sup = { authorization: await ctx.bearer('super@acme.test') };
+  const keys: Record<'viewer' | 'admin', string> = { viewer: '', admin: '' };
+  for (const role of ['viewer', 'admin'] as const) {
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/orgs/${acme}/api-keys`, headers: sup, payload: { name: role, role } });
+    keys[role] = `Bearer ${res.json().secret}`;
+  }
+  const bodies: Record<string, object> = {
+    'POST /api/orgs/:orgId/integrations': { provider: 'custom', name: 'Refused' },
+    'POST /api/orgs/:orgId/integrations/:id/syncs': { resource: 'contacts' },
+    'POST /api/orgs/:orgId/syncs/:syncId/mappings/preview': { record: {} },
+    'POST /api/orgs/:orgId/members': { email: 'refused@acme.test', role: 'viewer' },
+    'PATCH /api/orgs/:orgId/members/:userId': { role: 'viewer' },
+    'POST /api/orgs/:orgId/api-keys': { name: 'child', role: 'viewer' },
+    'POST /api/orgs': { name: 'Refused', slug: 'refused', superAdminEmail: 'refused@acme.test' },
+  };
+  // Query strings that pass validation (which runs before the gate), so every status below is the gate's.
+  const queries: Record<string, string> = { 'GET /api/orgs/:orgId/schedule-preview': '?cron=0+*+*+*+*&timezone=UTC' };
+  const apiRoutes = ctx.app.routeAccess.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD' && r.access !== 'public');
+  const orgRoutes = apiRoutes.filter((r) => r.url.startsWith('/api/orgs/:orgId'));
+  t.ok(orgRoutes.length > 30, `${orgRoutes.length} organization routes`);
+  const send = (method: string, url: string, routeUrl: string, authorization: string) =>
+    ctx.app.inject({
+      method: method as 'GET',
+      url: url + (queries[`${method} ${routeUrl}`] ?? ''),
+      headers: { authorization },
+      ...(method !== 'GET' && method !== 'DELETE' ? { payload: bodies[`${method} ${routeUrl}`] ?? {} } : {}),
+    });
+
+  for (const route of orgRoutes) {
+    const access = route.access;
+    if (typeof access !== 'object') {
+      t.fail(`${route.method} ${route.url} declares ${String(access)}, not a permission`);
+      continue;
+    }
+    const write = route.method !== 'GET';
+    for (const role of ['viewer', 'admin'] as const) {
+      const name = `${route.method} ${route.url} (${access.action} ${access.subject}) as ${role === 'admin' ? 'an' : 'a'} ${role} key`;
+      const other = await send(route.method, route.url.replace(':orgId', ctx.orgs.globex).replace(/:\w+/g, unknown), route.url, keys[role]);
+      t.equal(other.statusCode, 404, `${name} on another organization: 404`);
+      const allowed =
+        access.callers !== 'people' &&
+        defineAbilityFor({ platformRole: null, orgId: acme, role, apiKey: true }).can(
+          access.action,
+          subject(access.subject, { organizationId: acme, id: acme }) as never,
+        );
+      if (write && allowed) continue; // allowed writes would change the data the next rows use; the gate let them through
+      const res = await send(route.method, route.url.replace(':orgId', acme).replace(/:\w+/g, unknown), route.url, keys[role]);
+      if (allowed) t.not(res.statusCode, 403, `${name}: past the gate (${res.statusCode})`);
+      else t.equal(res.statusCode, 403, `${name}: refused (${res.body.slice(0, 120)})`);
+    }
+  }
+  // Keys never manage members or keys, whatever their role: stated rather than only derived from the abilities.
+  for (const role of ['viewer', 'admin'] as const) {
+    const ability = defineAbilityFor({ platformRole: null, orgId: acme, role, apiKey: true });
+    for (const [action, subj] of [
+      ['create', 'Member'],
+      ['update', 'Member'],
+      ['delete', 'Member'],
+      ['read', 'ApiKey'],
+      ['create', 'ApiKey'],
+      ['delete', 'ApiKey'],
+    ] as const) {
+      t.notOk(ability.can(action, subject(subj, { organizationId: acme, id: acme }) as never), `${role} key cannot ${action} ${subj}`);
+    }
+  }
+
+  for (const route of apiRoutes.filter((r) => !r.url.startsWith('/api/orgs/:orgId'))) {
+    for (const role of ['viewer', 'admin'] as const) {
+      const res = await send(route.method, route.url.replace(/:\w+/g, unknown), route.url, keys[role]);
+      t.equal(
+        res.statusCode,
+        403,
+        `${route.method} ${route.url} as ${role === 'admin' ? 'an' : 'a'} ${role} key: refused (${res.body.slice(0, 100)})`,
+      );
+    }
+  }
 });

@@ -49,6 +49,9 @@ const CONTRACT = [
   'GET /api/orgs/{orgId}/logs',
   'GET /api/orgs/{orgId}/integrations/{id}/records',
   'GET /api/orgs/{orgId}/audit',
+  'GET /api/orgs/{orgId}/api-keys',
+  'POST /api/orgs/{orgId}/api-keys',
+  'DELETE /api/orgs/{orgId}/api-keys/{keyId}',
   'GET /api/platform/tenants',
   'GET /api/platform/audit',
   'GET /api/platform/audit/verify',
@@ -70,6 +73,8 @@ t.test('every endpoint of the contract is in /openapi.json, and /docs serves the
   t.same(missing, [], 'endpoints of docs/api.md missing from the OpenAPI document');
   const members = doc.paths['/api/orgs/{orgId}/members'].get;
   t.ok(members.responses['200'] && members.responses['404'], 'responses are documented, errors included');
+  t.match(doc.components.securitySchemes.organizationApiKey, { type: 'http', scheme: 'bearer' }, 'API keys are a security scheme');
+  t.same(doc.security, [{ bearer: [] }, { cookie: [] }, { organizationApiKey: [] }], 'beside the session ones');
   t.match(JSON.stringify(doc.components.schemas), /"Error"/, 'the one error shape is a named schema');
   t.notMatch(JSON.stringify(doc), /secret_encrypted|password_hash|access_token_encrypted/, 'no storage column leaks into the contract');
   const docs = await app.inject({ url: '/docs' });

@@ -17,6 +17,12 @@ export interface ChainedFields {
   at: Date;
   actorId: string | null;
   actorEmail: string | null;
+  /**
+   * The kind of actor and an API key's name. Events written before API keys existed have neither, and were hashed
+   * without these keys; undefined keys are left out of the canonical JSON, so those events still verify.
+   */
+  actorType?: 'user' | 'api_key';
+  actorName?: string;
   action: string;
   targetType: string;
   targetId: string | null;

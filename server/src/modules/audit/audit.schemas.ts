@@ -7,6 +7,8 @@ import { PageQuery } from '../../lib/pagination.js';
  * OpenAPI document shows them as an enum, which the admin UI's action filter reads (api-field-limits.generated.ts).
  */
 const AUDIT_ACTIONS = [
+  'api_key.created',
+  'api_key.revoked',
   'auth.login',
   'auth.refresh_token_reused',
   'auth.profile_updated',
@@ -63,11 +65,40 @@ const AUDIT_ACTIONS = [
 export const AuditAction = Type.Unsafe<(typeof AUDIT_ACTIONS)[number]>(Type.String({ enum: [...AUDIT_ACTIONS] }));
 export type AuditAction = Static<typeof AuditAction>;
 
+/** Who acted: a person, an organization's API key, or Linkyard itself (scripts, scheduled jobs). */
+export const AuditActor = Type.Union(
+  [
+    Type.Object(
+      {
+        type: Type.Literal('user', { description: 'A person' }),
+        id: Type.String({ format: 'uuid', description: "The person's user id" }),
+        email: Type.String({ description: "The person's email when they acted" }),
+      },
+      { title: 'UserActor' },
+    ),
+    Type.Object(
+      {
+        type: Type.Literal('api_key', { description: "An organization's API key" }),
+        id: Type.String({ format: 'uuid', description: "The key's id" }),
+        name: Type.String({ description: "The key's name" }),
+      },
+      { title: 'ApiKeyActor' },
+    ),
+    Type.Object(
+      {
+        type: Type.Literal('system', { description: 'Linkyard itself: an operator script or a background job' }),
+      },
+      { title: 'SystemActor' },
+    ),
+  ],
+  { description: 'Who acted' },
+);
+
 export const AuditEvent = Type.Object({
   id: Uuid,
   organizationId: Type.Union([Uuid, Type.Null()]),
   at: Timestamp,
-  actor: Type.Object({ id: Type.Union([Uuid, Type.Null()]), email: Type.Union([Type.String(), Type.Null()]) }),
+  actor: AuditActor,
   action: AuditAction,
   target: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }),
   metadata: Type.Record(Type.String(), Type.Unknown()),

@@ -1,12 +1,12 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import type { AuthedContext, RequestContext } from '../../lib/context.js';
+import type { Actor, AuthedContext, RequestContext } from '../../lib/context.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { AuditEventRow } from '../../../../db/schema.js';
 import { NotFound } from '../../lib/errors.js';
-import { chainKeyFor, eventHash, GENESIS_HASH } from './audit-chain.js';
+import { chainKeyFor, eventHash, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
 import * as repo from './audit.repo.js';
 import type * as S from './audit.schemas.js';
 import type { AuditAction } from './audit.schemas.js';
@@ -35,6 +35,33 @@ function scrub(value: unknown): unknown {
   return value;
 }
 
+/** Who acted, as the chain stores it: a person (id, email), an API key (id, name), or the system (nothing). */
+function actorFields(actor: Actor | null): Pick<ChainedFields, 'actorId' | 'actorEmail' | 'actorType' | 'actorName'> {
+  if (!actor) return { actorId: null, actorEmail: null };
+  if (actor.type === 'api_key') return { actorId: actor.apiKeyId, actorEmail: null, actorType: 'api_key', actorName: actor.name };
+  return { actorId: actor.userId, actorEmail: actor.email, actorType: 'user' };
+}
+
+/** The chain's fields of a stored event (verification recomputes its hash from them). */
+function chainedFieldsOf(row: AuditEventRow): ChainedFields {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    seq: Number(row.seq),
+    at: row.at,
+    actorId: row.actor_id,
+    actorEmail: row.actor_email,
+    ...(row.actor_type ? { actorType: row.actor_type } : {}),
+    ...(row.actor_name !== null ? { actorName: row.actor_name } : {}),
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    metadata: row.metadata,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+}
+
 /**
  * Appends an event to its organization's hash chain, inside the caller's transaction, so the event
  * exists exactly when the change it describes does.
@@ -47,8 +74,7 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     organizationId: entry.organizationId,
     seq: Number(head.last_seq) + 1,
     at: new Date(),
-    actorId: ctx.actor?.userId ?? null,
-    actorEmail: ctx.actor?.email ?? null,
+    ...actorFields(ctx.actor),
     action: entry.action,
     targetType: entry.target.type,
     targetId: entry.target.id,
@@ -64,6 +90,8 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     at: fields.at,
     actor_id: fields.actorId,
     actor_email: fields.actorEmail,
+    actor_type: fields.actorType ?? null,
+    actor_name: fields.actorName ?? null,
     action: fields.action,
     target_type: fields.targetType,
     target_id: fields.targetId,
@@ -75,12 +103,21 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
   });
 }
 
+/** Events from before API keys have no actor_type: an actor id there is a person's. */
+export function auditActorView(
+  row: Pick<AuditEventRow, 'actor_type' | 'actor_id' | 'actor_email' | 'actor_name'>,
+): AuditEventView['actor'] {
+  if (row.actor_type === 'api_key') return { type: 'api_key', id: row.actor_id!, name: row.actor_name ?? '' };
+  if (row.actor_id) return { type: 'user', id: row.actor_id, email: row.actor_email ?? '' };
+  return { type: 'system' };
+}
+
 function toView(row: AuditEventRow): AuditEventView {
   return {
     id: row.id,
     organizationId: row.organization_id,
     at: row.at.toISOString(),
-    actor: { id: row.actor_id, email: row.actor_email },
+    actor: auditActorView(row),
     // Rows are written by recordAudit, which takes only AuditAction values.
     action: row.action as AuditAction,
     target: { type: row.target_type, id: row.target_id },
@@ -145,20 +182,7 @@ export async function verifyAuditChains(db: Db, onProgress?: (checked: number) =
           const broken = (reason: string): VerifyResult => ({ ok: false, checked, firstBrokenEventId: row.id, reason });
           if (Number(row.seq) !== prevSeq + 1) return broken(`sequence gap before event ${row.id} in chain ${head.chain_key}`);
           if (row.prev_hash !== prevHash) return broken(`event ${row.id} does not follow the previous event's hash`);
-          const expected = eventHash(row.prev_hash, {
-            id: row.id,
-            organizationId: row.organization_id,
-            seq: Number(row.seq),
-            at: row.at,
-            actorId: row.actor_id,
-            actorEmail: row.actor_email,
-            action: row.action,
-            targetType: row.target_type,
-            targetId: row.target_id,
-            metadata: row.metadata,
-            ip: row.ip,
-            userAgent: row.user_agent,
-          });
+          const expected = eventHash(row.prev_hash, chainedFieldsOf(row));
           if (expected !== row.hash) return broken(`event ${row.id} was modified after it was written`);
           prevHash = row.hash;
           prevSeq = Number(row.seq);

@@ -194,7 +194,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{
       config: { access: 'authenticated' },
       schema: { tags: ['auth'], summary: 'The signed-in user and their organizations', response: { 200: Profile, ...commonErrors } },
     },
-    async (request) => auth.profile(request.authedCtx.actor.userId),
+    async (request) => auth.profile(request.personCtx.actor.userId),
   );
 };
 

@@ -265,7 +265,7 @@ async function joinByInvitation(
 }
 
 function actorStub(user: { id: string; email: string }) {
-  return { userId: user.id, email: user.email } as RequestContext['actor'];
+  return { type: 'user', userId: user.id, email: user.email } as RequestContext['actor'];
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

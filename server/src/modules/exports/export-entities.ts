@@ -4,7 +4,7 @@ import type { IntegrationView } from '../integrations/integrations.service.js';
 import { toRunView, type LogView, type RunView } from '../runs/runs.service.js';
 import type { FieldMapping } from '../syncs/mappings.js';
 import type { SyncView } from '../syncs/syncs.service.js';
-import type { AuditAction, AuditEventView } from '../audit/audit.service.js';
+import { auditActorView, type AuditAction, type AuditEventView } from '../audit/audit.service.js';
 import * as repo from './exports.repo.js';
 import type { CsvRowWriter } from './csv-rows.js';
 import { isoFromPgUtc } from './pg-time.js';
@@ -306,7 +306,7 @@ function auditView(r: repo.AuditExportRow): AuditEventView {
     id: r.id,
     organizationId: r.organization_id,
     at: r.at.toISOString(),
-    actor: { id: r.actor_id, email: r.actor_email },
+    actor: auditActorView(r),
     // Rows are written by recordAudit, which takes only AuditAction values.
     action: r.action as AuditAction,
     target: { type: r.target_type, id: r.target_id },
@@ -323,12 +323,14 @@ const audit: EntityExporter<repo.AuditExportRow, repo.TimeKey> = {
   fetch: repo.auditChunk,
   keyOf: timeKey,
   json: (r) => JSON.stringify(auditView(r)),
-  columns: ['id', 'at', 'actorId', 'actorEmail', 'action', 'targetType', 'targetId', 'metadata', 'ip'],
+  columns: ['id', 'at', 'actorType', 'actorId', 'actorEmail', 'actorName', 'action', 'targetType', 'targetId', 'metadata', 'ip'],
   cells: (r) => [
     r.id,
     r.at.toISOString(),
+    auditActorView(r).type,
     r.actor_id,
     r.actor_email,
+    r.actor_name,
     r.action,
     r.target_type,
     r.target_id,

@@ -213,7 +213,20 @@ export function auditChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
   const order = q.order ?? 'asc';
   return tx
     .selectFrom('audit_events')
-    .select(['id', 'organization_id', 'at', 'actor_id', 'actor_email', 'action', 'target_type', 'target_id', 'metadata', 'ip'])
+    .select([
+      'id',
+      'organization_id',
+      'at',
+      'actor_id',
+      'actor_email',
+      'actor_type',
+      'actor_name',
+      'action',
+      'target_type',
+      'target_id',
+      'metadata',
+      'ip',
+    ])
     .select(microIso('at').as('key_at'))
     .where('organization_id', '=', q.orgId)
     .where(inRange('at', q.range))

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { actorKeyOf } from '../../lib/context.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { enforceLimits } from '../../lib/rate-limits.js';
@@ -24,7 +25,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService;
   { exports, perUserPerMinute },
 ) => {
   const limiter = app.createRateLimit({
-    keyGenerator: (req) => `export:${(req as FastifyRequest).actor?.userId}`,
+    keyGenerator: (req) => `export:${actorKeyOf((req as FastifyRequest).actor)}`,
     max: perUserPerMinute ?? EXPORTS_PER_USER_PER_MINUTE,
     timeWindow: 60_000,
   });

@@ -2,7 +2,7 @@ import { finished, Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../../db/client.js';
 import { subject } from '../../lib/ability.js';
-import type { AuthedContext } from '../../lib/context.js';
+import { actorLabelOf, type AuthedContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { Forbidden, NotFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -105,7 +105,7 @@ export function createExportsService({ db, logger, renderer }: ExportsServiceDep
         endDate: selection.endDate,
         range: selection.range,
         generatedAt: new Date(),
-        generatedBy: ctx.actor?.email ?? null,
+        generatedBy: actorLabelOf(ctx.actor),
       };
       const run = new ExportRun(plan, (r, outcome, error) => audit(ctx, r, outcome, error));
       const onClientGone = () => {

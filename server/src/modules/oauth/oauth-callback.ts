@@ -65,6 +65,7 @@ function starterContext(ctx: RequestContext, orgId: string, starter: Starter): R
   return {
     ...ctx,
     actor: {
+      type: 'user',
       userId: starter.id,
       email: starter.email,
       platformRole: starter.platform_role,

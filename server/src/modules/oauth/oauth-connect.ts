@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { Static } from '@sinclair/typebox';
 import type { IntegrationRow } from '../../../../db/schema.js';
-import type { AuthedContext } from '../../lib/context.js';
+import type { PersonContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { BadRequest } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -36,7 +36,7 @@ export function createConnectStart({ db, vault, providers, allowHttp, redirectUr
   }
 
   /** Starts the flow: the URL to send the browser to, and the binding value for its cookie. */
-  return async function connect(ctx: AuthedContext, orgId: string, id: string, input: { returnTo?: string }): Promise<ConnectStarted> {
+  return async function connect(ctx: PersonContext, orgId: string, id: string, input: { returnTo?: string }): Promise<ConnectStarted> {
     const returnTo = input.returnTo === undefined ? null : checkReturnTo(input.returnTo);
     return inScope(db, { org: orgId }, async (tx) => {
       const row = await loadIntegration(tx, orgId, id);

@@ -41,7 +41,8 @@ const connectRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; config: Co
   app.post(
     `${base}/connect`,
     {
-      config: { access: { action: 'update', subject: 'Integration' } },
+      // A person consents at the provider, in the browser this binds the flow to: API keys cannot.
+      config: { access: { action: 'update', subject: 'Integration', callers: 'people' } },
       schema: {
         tags,
         summary:
@@ -56,7 +57,7 @@ const connectRoutes: FastifyPluginAsyncTypebox<{ oauth: OAuthService; config: Co
       },
     },
     async (request, reply) => {
-      const started = await oauth.connect(request.authedCtx, request.params.orgId, request.params.id, request.body ?? {});
+      const started = await oauth.connect(request.personCtx, request.params.orgId, request.params.id, request.body ?? {});
       reply.setCookie(BINDING_COOKIE, started.browserBinding, { ...cookieOptions, maxAge: started.expiresInSeconds });
       reply.header('cache-control', 'no-store');
       return { authorizationUrl: started.authorizationUrl, state: started.state };

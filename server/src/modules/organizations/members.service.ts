@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { MemberRole } from '../../../../db/schema.js';
-import type { AuthedContext } from '../../lib/context.js';
+import type { AuthedContext, PersonContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
@@ -64,7 +64,7 @@ function createMemberList({ db, publicUrl }: Pick<MembersServiceDeps, 'db' | 'pu
     },
 
     /** Adding a person is inviting them: they become a member when they accept. */
-    async add(ctx: AuthedContext, orgId: string, input: AddMemberInput) {
+    async add(ctx: PersonContext, orgId: string, input: AddMemberInput) {
       return inScope(db, { org: orgId }, async (tx) => {
         if (await repo.findMemberByEmail(tx, orgId, input.email))
           throw new Conflict(`${input.email} is already a member of this organization`, '/email');

@@ -31,7 +31,7 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
         response: { 200: S.OrganizationList, ...commonErrors },
       },
     },
-    async (request) => organizations.list(request.authedCtx, request.query),
+    async (request) => organizations.list(request.personCtx, request.query),
   );
 
   app.post(
@@ -45,7 +45,7 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
         response: { 201: S.CreatedOrganization, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => reply.code(201).send(await organizations.create(request.authedCtx, request.body)),
+    async (request, reply) => reply.code(201).send(await organizations.create(request.personCtx, request.body)),
   );
 
   app.get(
@@ -105,7 +105,7 @@ const memberRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = asy
         response: { 201: S.AddedMember, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => reply.code(201).send(await members.add(request.authedCtx, request.params.orgId, request.body)),
+    async (request, reply) => reply.code(201).send(await members.add(request.personCtx, request.params.orgId, request.body)),
   );
 
   app.patch(

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import { assertCan, subject } from '../../lib/ability.js';
-import type { AuthedContext } from '../../lib/context.js';
+import { actorIdOf, type AuthedContext, type PersonContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -99,7 +99,7 @@ async function auditSettings(tx: Tx, ctx: AuthedContext, before: OrgRow, setting
 
 export function createOrganizationsService({ db, publicUrl, accessCache, scheduler }: OrganizationsServiceDeps) {
   return {
-    async list(ctx: AuthedContext, q: ListQuery): Promise<Page<OrganizationView>> {
+    async list(ctx: PersonContext, q: ListQuery): Promise<Page<OrganizationView>> {
       const actor = ctx.actor;
       const limit = q.limit ?? 50;
       const afterSlug = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
@@ -113,12 +113,12 @@ export function createOrganizationsService({ db, publicUrl, accessCache, schedul
     },
 
     async get(ctx: AuthedContext, orgId: string): Promise<OrganizationView> {
-      const row = await inScope(db, { org: orgId }, (tx) => repo.findOrganization(tx, orgId, ctx.actor.userId));
+      const row = await inScope(db, { org: orgId }, (tx) => repo.findOrganization(tx, orgId, actorIdOf(ctx.actor)));
       if (!row) throw new NotFound('Organization');
       return toView({ ...row, role: ctx.actor.role });
     },
 
-    async create(ctx: AuthedContext, input: CreateOrganizationInput) {
+    async create(ctx: PersonContext, input: CreateOrganizationInput) {
       const id = uuidv7();
       try {
         return await inScope(db, { platform: true }, async (tx) => {
@@ -159,7 +159,7 @@ export function createOrganizationsService({ db, publicUrl, accessCache, schedul
       if (changesSettings) assertCan(ability, 'update', target, 'settings');
       const settings = settingsPatch(patch);
       const view = await inScope(db, { org: orgId }, async (tx) => {
-        const before = await repo.findOrganization(tx, orgId, ctx.actor.userId);
+        const before = await repo.findOrganization(tx, orgId, actorIdOf(ctx.actor));
         if (!before) throw new NotFound('Organization');
         await repo.updateOrganization(tx, orgId, { name: patch.name, status: patch.status, ...settings });
         await auditSettings(tx, ctx, before, settings);

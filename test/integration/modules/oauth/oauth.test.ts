@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import t, { type Test } from 'tap';
 import { defineAbilityFor } from '../../../../server/src/lib/ability.js';
-import type { AuthedContext } from '../../../../server/src/lib/context.js';
+import type { PersonContext } from '../../../../server/src/lib/context.js';
 import { inScope } from '../../../../server/src/lib/db-scope.js';
 import { createOAuthService } from '../../../../server/src/modules/oauth/oauth.service.js';
 import { tokenContext } from '../../../../server/src/modules/integrations/integrations.port.js';
@@ -210,7 +210,7 @@ async function introspect(env: Env, client: { clientId: string; clientSecret: st
   return (await res.json()) as { active: boolean; client_id?: string; scope?: string };
 }
 
-async function adminContext(env: Env, orgId: string, email: string): Promise<AuthedContext> {
+async function adminContext(env: Env, orgId: string, email: string): Promise<PersonContext> {
   const user = await env.ctx.database.db.kysely
     .selectFrom('users')
     .select(['id', 'email'])
@@ -218,6 +218,7 @@ async function adminContext(env: Env, orgId: string, email: string): Promise<Aut
     .executeTakeFirstOrThrow();
   return {
     actor: {
+      type: 'user',
       userId: user.id,
       email: user.email,
       platformRole: null,
