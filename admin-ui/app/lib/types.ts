@@ -52,6 +52,7 @@ export function can(role: Role | null, platformOwner: boolean) {
   return {
     edit: admin,
     manageMembers: role === 'super_admin',
+    manageApiKeys: role === 'super_admin',
     export: admin || platformOwner,
     readAudit: admin || platformOwner,
   };

@@ -46,6 +46,7 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
     { to: 'logs', label: 'Logs', show: true },
     { to: 'webhooks', label: 'Webhooks', show: true },
     { to: 'members', label: 'Members', show: true },
+    { to: 'api-keys', label: 'API keys', show: permissions.manageApiKeys },
     { to: 'audit', label: 'Audit log', show: permissions.readAudit },
     { to: 'exports', label: 'Exports', show: permissions.export },
   ];

@@ -247,7 +247,7 @@ t.test('per-integration OAuth through a real OAuth server', async (t) => {
   t.test('the routes declare their access', async (t) => {
     const find = (method: string, url: string) => ctx.app.routeAccess.find((r) => r.method === method && r.url === url)?.access;
     const base = '/api/orgs/:orgId/integrations/:id';
-    t.same(find('POST', `${base}/connect`), { action: 'update', subject: 'Integration' });
+    t.same(find('POST', `${base}/connect`), { action: 'update', subject: 'Integration', callers: 'people' });
     t.same(find('POST', `${base}/disconnect`), { action: 'update', subject: 'Integration' });
     t.same(find('POST', `${base}/test`), { action: 'update', subject: 'Integration' });
     t.same(find('GET', `${base}/connection`), { action: 'read', subject: 'Integration' });
