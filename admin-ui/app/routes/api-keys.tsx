@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/api-keys';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
@@ -135,9 +135,6 @@ function CreateKey() {
   const fetcher = useFetcher<KeyOutcome>({ key: 'create-key' });
   const [clientErrors, setClientErrors] = useState<CreateApiKeyErrors>({});
   const [dismissed, setDismissed] = useState<KeyOutcome | null>(null);
-  const [tzOffset, setTzOffset] = useState(0);
-  // The browser's offset, so a chosen expiry day ends at midnight where the person is (the action runs on the server).
-  useEffect(() => setTzOffset(new Date().getTimezoneOffset()), []);
   const result = fetcher.data && fetcher.data !== dismissed ? fetcher.data : null;
   const errors: CreateApiKeyErrors = { ...(result?.ok === false ? result.fieldErrors : {}), ...clientErrors };
   const busy = fetcher.state !== 'idle';
@@ -156,6 +153,9 @@ function CreateKey() {
         method="post"
         noValidate
         onSubmit={(e) => {
+          // The browser's offset, so a chosen expiry day ends at midnight where the person is (the action runs on the server).
+          const offset = e.currentTarget.elements.namedItem('tzOffset');
+          if (offset instanceof HTMLInputElement) offset.value = String(new Date().getTimezoneOffset());
           const errs = validateCreateApiKey(readCreateApiKey(new FormData(e.currentTarget)));
           setClientErrors(errs);
           if (Object.keys(errs).length) e.preventDefault();
@@ -163,7 +163,7 @@ function CreateKey() {
         className="grid grid-cols-1 items-start gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1.2fr)_auto]"
       >
         <input type="hidden" name="intent" value="create" />
-        <input type="hidden" name="tzOffset" value={tzOffset} />
+        <input type="hidden" name="tzOffset" defaultValue="0" />
         <Field label="Name" htmlFor="key-name" error={errors.name} hint="What the key is for, e.g. “Data warehouse”.">
           <Input
             id="key-name"
