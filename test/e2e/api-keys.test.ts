@@ -17,7 +17,7 @@ t.test('a Super Admin creates an API key, copies its secret, and a system calls 
   await page.locator('::-p-text(Create key)').click();
   const notice = await textOf(page, '[data-testid=api-key-secret]');
   t.match(notice, /you won’t see it again/i, 'the secret is shown once, and says so');
-  await page.locator('[data-testid=api-key-secret] ::-p-text(Copy)').click();
+  await page.locator('[data-testid=api-key-secret] ::-p-aria([name="Copy"][role="button"])').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=api-key-secret]')?.textContent?.includes('Copied'));
   const secret = await page.evaluate(() => navigator.clipboard.readText());
   t.match(secret, /^lyk_[A-Za-z0-9_-]{43}$/, 'the copied secret is the key');
@@ -27,7 +27,7 @@ t.test('a Super Admin creates an API key, copies its secret, and a system calls 
   t.equal(used.status, 200, 'a system reads the organization with the key');
   t.ok(Array.isArray((await used.json()).items));
 
-  await page.locator('::-p-text(I have copied it)').click();
+  await page.locator('[data-testid=api-key-secret] ::-p-aria([name="I have copied it"][role="button"])').click();
   await visit(page, `${base}/orgs/${ctx.orgs.acme}/api-keys`);
   const row = await textOf(page, '[data-api-key="Warehouse loader"]');
   t.match(row, /Viewer/);

@@ -303,7 +303,10 @@ t.test("API keys: every route's declared permission is what the gate enforces, f
     'POST /api/orgs': { name: 'Refused', slug: 'refused', superAdminEmail: 'refused@acme.test' },
   };
   // Query strings that pass validation (which runs before the gate), so every status below is the gate's.
-  const queries: Record<string, string> = { 'GET /api/orgs/:orgId/schedule-preview': '?cron=0+*+*+*+*&timezone=UTC' };
+  const queries: Record<string, string> = {
+    'GET /api/orgs/:orgId/schedule-preview': '?cron=0+*+*+*+*&timezone=UTC',
+    'GET /api/orgs/:orgId/integrations/:id/changes': '?resource=contacts',
+  };
   const apiRoutes = ctx.app.routeAccess.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD' && r.access !== 'public');
   const orgRoutes = apiRoutes.filter((r) => r.url.startsWith('/api/orgs/:orgId'));
   t.ok(orgRoutes.length > 30, `${orgRoutes.length} organization routes`);
