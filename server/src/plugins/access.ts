@@ -169,7 +169,7 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
   });
 
   const sameOrigin = createSameOriginChecks(config.publicUrl);
-  const personActor = createPersonActors(accessCache, loadActor);
+  const personActor = createPersonActors(config, accessCache, loadActor);
 
   // Authentication runs before body validation, so an anonymous caller learns nothing but 401.
   app.addHook('onRequest', async (request) => {
@@ -225,7 +225,7 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
 });
 
 /** A signed-in person's actor for the organization in the URL (if any), from the (briefly cached) access lookup. */
-function createPersonActors(accessCache: AccessCache, loadActor: AccessPluginOptions['loadActor']) {
+function createPersonActors(config: Config, accessCache: AccessCache, loadActor: AccessPluginOptions['loadActor']) {
   return async function personActor(request: FastifyRequest, orgId: string | null): Promise<Actor> {
     const claims = request.claims!;
 

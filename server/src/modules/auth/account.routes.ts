@@ -23,7 +23,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ account: AccountService;
       },
     },
     async (request, reply) => {
-      await account.updateProfile(request.authedCtx, request.body);
+      await account.updateProfile(request.personCtx, request.body);
       return reply.code(204).send(null);
     },
   );
@@ -43,7 +43,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ account: AccountService;
         },
       },
     },
-    async (request) => account.changePassword(request.authedCtx, request.claims!.sid, request.body),
+    async (request) => account.changePassword(request.personCtx, request.claims!.sid, request.body),
   );
 
   app.post(
@@ -61,7 +61,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ account: AccountService;
         response: { 200: MfaSetup, ...commonErrors, ...conflict },
       },
     },
-    async (request) => mfa.setup(request.authedCtx),
+    async (request) => mfa.setup(request.personCtx),
   );
 
   app.post(
@@ -76,7 +76,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ account: AccountService;
         response: { 200: RecoveryCodes, ...commonErrors, ...conflict },
       },
     },
-    async (request) => mfa.enable(request.authedCtx, request.body.code),
+    async (request) => mfa.enable(request.personCtx, request.body.code),
   );
 
   app.post(
@@ -92,7 +92,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ account: AccountService;
       },
     },
     async (request, reply) => {
-      await mfa.disable(request.authedCtx, request.body);
+      await mfa.disable(request.personCtx, request.body);
       return reply.code(204).send(null);
     },
   );

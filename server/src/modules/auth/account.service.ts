@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import type { AccessCache } from '../../lib/access-cache.js';
-import type { AuthedContext } from '../../lib/context.js';
+import type { PersonContext } from '../../lib/context.js';
 import { inScope } from '../../lib/db-scope.js';
 import { BadRequest, Unauthorized } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/passwords.js';
@@ -26,7 +26,7 @@ export interface AccountServiceDeps {
 /** A signed-in person's own account: their name, time zone preference and password. */
 export function createAccountService({ db, config, accessCache }: AccountServiceDeps) {
   return {
-    async updateProfile(ctx: AuthedContext, input: UpdateProfileInput): Promise<void> {
+    async updateProfile(ctx: PersonContext, input: UpdateProfileInput): Promise<void> {
       const patch: { name?: string; timezone?: string | null } = {};
       if (input.name !== undefined) {
         const name = input.name.trim();
@@ -54,7 +54,7 @@ export function createAccountService({ db, config, accessCache }: AccountService
      * Changes the password, proven by the current one. Every other session of the person ends (a password
      * change is what someone does who fears their account is in other hands); the one making the change stays.
      */
-    async changePassword(ctx: AuthedContext, sessionFamilyId: string, input: ChangePasswordInput): Promise<{ otherSessionsEnded: number }> {
+    async changePassword(ctx: PersonContext, sessionFamilyId: string, input: ChangePasswordInput): Promise<{ otherSessionsEnded: number }> {
       const user = await repo.findUserById(db.kysely, ctx.actor.userId);
       if (!user || user.status !== 'active') throw new Unauthorized();
       if (Array.from(input.newPassword).length < MIN_PASSWORD_LENGTH)

@@ -253,7 +253,7 @@ const invitationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: C
         response: { 200: AcceptedInvitation, ...commonErrors },
       },
     },
-    async (request) => auth.acceptInvitationSignedIn(request.authedCtx, request.body.token),
+    async (request) => auth.acceptInvitationSignedIn(request.personCtx, request.body.token),
   );
 };
 

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
-import type { AccessClaims, ActorRow, AuthedContext, RequestContext } from '../../lib/context.js';
+import type { AccessClaims, ActorRow, PersonContext, RequestContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Forbidden, Unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -198,7 +198,7 @@ function createInvitationAcceptance(
     },
 
     /** A signed-in person accepts an invitation to their own email: no password to type again. */
-    async acceptInvitationSignedIn(ctx: AuthedContext, token: string): Promise<{ organizationId: string }> {
+    async acceptInvitationSignedIn(ctx: PersonContext, token: string): Promise<{ organizationId: string }> {
       const orgId = await inScope(db, { platform: true }, async (tx) => {
         const invitation = await openInvitation(tx, token);
         if (invitation.email.toLowerCase() !== ctx.actor.email.toLowerCase())

@@ -3,7 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { AccessCache } from '../../lib/access-cache.js';
-import type { AuthedContext, RequestContext } from '../../lib/context.js';
+import type { PersonContext, RequestContext } from '../../lib/context.js';
 import type { UserSecretBox } from '../../lib/crypto/index.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, Unauthorized } from '../../lib/errors.js';
@@ -89,7 +89,7 @@ export function createMfaService(deps: MfaServiceDeps) {
 function createEnrolment({ db, box, accessCache }: MfaServiceDeps) {
   return {
     /** Starts enrolment: a new secret awaits its first code (mfa/enable). Setting up again replaces it. */
-    async setup(ctx: AuthedContext): Promise<MfaSetup> {
+    async setup(ctx: PersonContext): Promise<MfaSetup> {
       return inScope(db, { platform: true }, async (tx) => {
         const user = await repo.findMfaState(tx, ctx.actor.userId);
         if (!user) throw new Unauthorized();
@@ -101,7 +101,7 @@ function createEnrolment({ db, box, accessCache }: MfaServiceDeps) {
     },
 
     /** Finishes enrolment with a first code from the app; answers the recovery codes, shown this once. */
-    async enable(ctx: AuthedContext, code: string): Promise<{ recoveryCodes: string[] }> {
+    async enable(ctx: PersonContext, code: string): Promise<{ recoveryCodes: string[] }> {
       const codes = await inScope(db, { platform: true }, async (tx) => {
         const user = await repo.findMfaState(tx, ctx.actor.userId);
         if (!user) throw new Unauthorized();
@@ -123,7 +123,7 @@ function createEnrolment({ db, box, accessCache }: MfaServiceDeps) {
     },
 
     /** Turns two-factor sign-in off, proven by a current code or a recovery code. */
-    async disable(ctx: AuthedContext, factor: Factor): Promise<void> {
+    async disable(ctx: PersonContext, factor: Factor): Promise<void> {
       oneFactor(factor);
       await inScope(db, { platform: true }, async (tx) => {
         const user = await repo.findMfaState(tx, ctx.actor.userId);
