@@ -180,6 +180,9 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
     const token = bearerToken(request);
     if (token && looksLikeApiKey(token)) {
       request.apiKey = checkApiKey(await apiKeys.authenticate(token), new Date());
+      // Where a key may go depends only on the URL, so it is refused here, before the body is even validated.
+      const orgId = (request.params as { orgId?: string } | undefined)?.orgId ?? null;
+      if (access) request.actor = apiKeyActor(request.apiKey, access, orgId);
       return;
     }
     let claims: AccessClaims;
@@ -206,8 +209,8 @@ export default fp(async function accessPlugin(app: FastifyInstance, { config, ac
     const orgId = params?.orgId ?? null;
     if (orgId !== null && !isUuid(orgId)) throw new NotFound('Organization');
 
-    if (request.apiKey) {
-      request.actor = apiKeyActor(request.apiKey, access, orgId);
+    if (request.apiKey && request.actor) {
+      // Admitted by the onRequest hook above.
       request.ctx = contextOf(request, request.actor);
       apiKeys.noteUse(request.apiKey);
     } else {
