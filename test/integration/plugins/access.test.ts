@@ -301,6 +301,7 @@ t.test("API keys: every route's declared permission is what the gate enforces, f
     'PATCH /api/orgs/:orgId/members/:userId': { role: 'viewer' },
     'POST /api/orgs/:orgId/api-keys': { name: 'child', role: 'viewer' },
     'POST /api/orgs': { name: 'Refused', slug: 'refused', superAdminEmail: 'refused@acme.test' },
+    'POST /api/orgs/:orgId/webhook-endpoints': { url: 'https://example.com/hooks', events: ['ping'] },
   };
   // Query strings that pass validation (which runs before the gate), so every status below is the gate's.
   const queries: Record<string, string> = {

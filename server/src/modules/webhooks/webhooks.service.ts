@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
-import type { AuthedContext } from '../../lib/context.js';
+import { actorLabelOf, type AuthedContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
@@ -216,7 +216,11 @@ function createEndpointActions({ db, vault }: WebhooksServiceDeps) {
       await inScope(db, { org: orgId }, async (tx) => {
         await requireEndpoint(tx, orgId, id);
         const eventId = uuidv7();
-        const payload = JSON.stringify({ endpointId: id, message: 'A test event sent from Linkyard', requestedBy: ctx.actor.email });
+        const payload = JSON.stringify({
+          endpointId: id,
+          message: 'A test event sent from Linkyard',
+          requestedBy: actorLabelOf(ctx.actor),
+        });
         await repo.insertEvent(tx, { id: eventId, organizationId: orgId, type: 'ping', payload });
         await repo.insertDelivery(tx, { id: deliveryId, organizationId: orgId, endpointId: id, eventId, eventType: 'ping' });
       });
