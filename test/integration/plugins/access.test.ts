@@ -19,8 +19,12 @@ t.test('every registered route declares its access', async (t) => {
       'POST /api/auth/refresh',
       'GET /api/oauth/callback',
       'HEAD /api/oauth/callback',
+      // Providers' webhook deliveries and their handshakes (Dropbox's GET challenge): verified by signature, not session.
+      'GET /api/webhooks/:integrationId',
+      'HEAD /api/webhooks/:integrationId',
+      'POST /api/webhooks/:integrationId',
     ].sort(),
-    'the only public API routes are sign-in and the OAuth callback (review this list when adding one)',
+    'the only public API routes are sign-in, invitations, the OAuth callback and provider webhooks (review this list when adding one)',
   );
 });
 
