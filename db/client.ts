@@ -17,6 +17,69 @@ export interface Db {
   close(): Promise<void>;
   /** The PGlite instance in embedded mode (the worker serves it over a local socket). */
   pglite?: unknown;
+  /**
+   * LISTENs on a channel: `onNotify` is called for each NOTIFY committed on it (by any process on Postgres; in
+   * this process on PGlite), and once more after a lost connection is back (notifications may have been missed
+   * meanwhile). Wake-ups only: callers keep polling, since a notification can always be missed. Resolves once
+   * listening (or, on Postgres, once the first attempt failed: it keeps retrying); the returned function stops.
+   */
+  listen(channel: string, onNotify: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
+}
+
+/** Channel names are interpolated into LISTEN: plain lower-case identifiers only. */
+function checkChannel(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`listen: ${channel} is not a plain channel name`);
+}
+
+const RELISTEN_DELAY_MS = 1000;
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries), reconnected after an error.
+ * After a reconnect `onNotify` is called once: whatever was notified while it was down is looked for then.
+ */
+async function listenOnPostgres(
+  connectionString: string,
+  channel: string,
+  onNotify: () => void,
+  onError: (err: unknown) => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let connections = 0;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString });
+    client = c;
+    c.on('notification', (msg) => {
+      if (msg.channel === channel) onNotify();
+    });
+    c.on('error', (err) => {
+      onError(err);
+      again(c);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      if (connections++ > 0) onNotify();
+    } catch (err) {
+      onError(err);
+      again(c);
+    }
+  };
+  const again = (c: pg.Client) => {
+    c.end().catch(() => {});
+    if (stopped || client !== c) return;
+    client = null;
+    retry = setTimeout(() => void connect(), RELISTEN_DELAY_MS);
+    retry.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+    client = null;
+  };
 }
 
 // Postgres `int8` (counts, sequences) come back as strings by default; ours stay far below 2^53.
@@ -76,6 +139,10 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
         await conn.executeQuery(CompiledQuery.raw(statements.join('; ')));
       },
       close: () => kysely.destroy(),
+      listen: (channel, onNotify, onError = () => {}) => {
+        checkChannel(channel);
+        return listenOnPostgres(options.databaseUrl!, channel, onNotify, onError);
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -108,6 +175,14 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     pglite,
     execStatements: async (conn, statements) => {
       for (const s of statements) await conn.executeQuery(CompiledQuery.raw(s));
+    },
+    // PGlite is this process's own database: its NOTIFYs come from this process, delivered after the statement.
+    listen: async (channel, onNotify) => {
+      checkChannel(channel);
+      const unlisten = await pglite.listen(channel, () => onNotify());
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
     },
     close: async () => {
       try {

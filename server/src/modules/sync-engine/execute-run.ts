@@ -35,6 +35,15 @@ const LOGGED_FAILURES_PER_PAGE = 5;
  * transaction together with the run's counters and resume cursor (so a crash resumes after the last committed
  * page, without duplicates), and records the outcome (run-store.ts). No network call happens inside a transaction.
  */
+/**
+ * A webhook-triggered run is incremental whatever the sync's mode: the provider has just told us something changed,
+ * so the run lists from the sync's cursor (high-water mark or sync token) like a scheduled incremental run, not
+ * everything; it never removes records (only a complete full run may). A sync without a cursor yet lists everything.
+ */
+function runMode(run: SyncRunRow, syncMode: 'full' | 'incremental'): 'full' | 'incremental' {
+  return run.trigger === 'webhook' ? 'incremental' : syncMode;
+}
+
 export function createRunExecution({ store, openSource, logger, heartbeatMs }: RunExecutionDeps) {
   /** Claims one run and executes it; returns at once when another worker has it, or it was cancelled. */
   async function execute(orgId: string, runId: string, hooks: ExecuteHooks = {}): Promise<void> {
@@ -61,16 +70,17 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
       await renew(hooks); // the caller's lock now postdates the claim's heartbeat
       const mapper = compileMappings(claimed.mappings.map(toFieldMapping));
       const resumed = run.resume_cursor != null;
+      const mode = runMode(run, sync.mode);
       log({
         level: 'info',
-        message: resumed ? 'Run resumed after the last committed page' : `Run started (${sync.mode} sync of ${resource})`,
+        message: resumed ? 'Run resumed after the last committed page' : `Run started (${mode} sync of ${resource})`,
       });
       const source = await openSource({
         orgId: run.organization_id,
         integration,
         sync,
-        mode: sync.mode,
-        cursor: run.resume_cursor ?? (sync.mode === 'incremental' ? sync.cursor : null),
+        mode,
+        cursor: run.resume_cursor ?? (mode === 'incremental' ? sync.cursor : null),
         log,
         signal: abort.signal,
       });
@@ -83,7 +93,7 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
       await store.finish(run, {
         status: 'succeeded',
         cursorAfter: lastCursor,
-        fullComplete: sync.mode === 'full' && complete,
+        fullComplete: mode === 'full' && complete,
         resource,
         integrationId: integration.id,
         pending,

@@ -4,6 +4,7 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { findIntegrationForWebhook } from '../integrations/integrations.port.js';
 import { queueOrJoinWebhookRun } from '../runs/runs.port.js';
 import type { RunDispatcher } from '../runs/runs.service.js';
+import { recordEvent } from '../webhooks/webhooks.port.js';
 import * as repo from './webhooks-in.repo.js';
 
 /** How long an event waits before another attempt while a run of an affected sync is running. */
@@ -30,8 +31,9 @@ interface Outcome {
  * - paused integration: `ignored`;
  * - otherwise each affected sync (the event's resources; null: every enabled sync) gets an incremental run with
  *   trigger "webhook", or the event joins the run already queued for it (a burst of events queues one run);
- * - a running run of an affected sync: the event waits (process_after) and is tried again after it.
- * TODO(webhooks out): emit `webhook.received` through the outbound outbox port in this same transaction once it exists.
+ * - a running run of an affected sync: the event waits (process_after) and is tried again after it;
+ * - once acted on (not while it waits, not when ignored), a `webhook.received` event goes to the organization's
+ *   endpoints through the outbox, in this same transaction: forwarded once, exactly when the mark commits.
  */
 async function processOne(tx: Tx): Promise<Outcome | null> {
   const event = await repo.claimNextEvent(tx);
@@ -59,8 +61,18 @@ async function processOne(tx: Tx): Promise<Outcome | null> {
     runId ??= run.runId;
     if (run.queued) dispatch.push(run.runId);
   }
-  if (waiting) await repo.deferEvent(tx, event.id, RETRY_WHILE_RUNNING_MS, runId);
-  else await repo.markProcessed(tx, event.id, { status: 'accepted', runId });
+  if (waiting) {
+    await repo.deferEvent(tx, event.id, RETRY_WHILE_RUNNING_MS, runId);
+    return { orgId, dispatch };
+  }
+  await repo.markProcessed(tx, event.id, { status: 'accepted', runId });
+  await recordEvent(tx, orgId, 'webhook.received', {
+    integrationId: event.integration_id,
+    provider: integration?.provider ?? 'unknown',
+    providerEventId: event.provider_event_id,
+    type: event.type,
+    payload: event.payload ?? null,
+  });
   return { orgId, dispatch };
 }
 
@@ -105,9 +117,30 @@ export function createWebhookProcessor({ db, logger, dispatcher, pollMs }: Webho
     processPending().catch((err) => log.error({ err }, 'webhook events could not be processed; the next poll tries again'));
   }
 
+  /**
+   * Woken by the NOTIFY of the transaction that accepted an event (any API process), so an event is acted on within
+   * milliseconds rather than at the next poll; the poll stays, for a notification lost with a connection.
+   */
+  let unlisten: (() => Promise<void>) | null = null;
+  let listening: Promise<void> | null = null;
+  function listen() {
+    listening = db
+      .listen(repo.ACCEPTED_CHANNEL, tick, (err) => log.warn({ err }, 'webhook events: LISTEN connection lost; polling until it is back'))
+      .then(
+        (stop) => {
+          unlisten = stop;
+        },
+        (err) => log.warn({ err }, 'webhook events: LISTEN unavailable; polling only'),
+      );
+  }
+
   return {
     /** Acts on every accepted event waiting now (tests call it; started processors also poll). */
     processPending,
+    /** Resolves once a started processor LISTENs (or gave up on it and only polls). */
+    async listening(): Promise<void> {
+      await listening;
+    },
     /** A delivery was stored in this process: act on it now rather than at the next poll (started processors only). */
     wake(): void {
       if (started) setImmediate(tick);
@@ -117,11 +150,15 @@ export function createWebhookProcessor({ db, logger, dispatcher, pollMs }: Webho
       started = true;
       timer = setInterval(tick, pollMs);
       timer.unref();
+      listen();
       tick();
     },
     async close(): Promise<void> {
       started = false;
       clearInterval(timer);
+      await listening;
+      await unlisten?.();
+      unlisten = null;
       await draining?.catch(() => undefined);
     },
   };

@@ -5,6 +5,14 @@ import type { Tx } from '../../lib/db-scope.js';
 /** How long a provider event id deduplicates (API.md: a repeat within 7 days is a duplicate). */
 export const DEDUP_WINDOW_DAYS = 7;
 
+/** The channel an accepted event is NOTIFYed on; workers LISTEN on it (and still poll). */
+export const ACCEPTED_CHANNEL = 'linkyard_webhook_events';
+
+/** Wakes the listening workers when the caller's transaction commits (Postgres delivers NOTIFY on commit only). */
+export async function notifyAccepted(tx: Tx): Promise<void> {
+  await sql`SELECT pg_notify(${ACCEPTED_CHANNEL}, '')`.execute(tx);
+}
+
 type NewEvent = Omit<Insertable<WebhookEventsTable>, 'dedup_key' | 'status'>;
 
 function insert(tx: Tx, row: Insertable<WebhookEventsTable>) {

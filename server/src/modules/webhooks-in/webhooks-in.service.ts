@@ -110,13 +110,14 @@ function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps
         return { rejected: result.message };
       }
       if (result.kind === 'handshake') return { kind: 'handshake', ...result.answer };
-      await repo.insertVerifiedEvent(tx, {
+      const status = await repo.insertVerifiedEvent(tx, {
         ...row,
         provider_event_id: result.eventId,
         type: result.eventType,
         resources: result.resources,
         payload: storedPayload(result.payload),
       });
+      if (status === 'accepted') await repo.notifyAccepted(tx);
       return { kind: 'received', status: result.successStatus, body: { received: true } };
     });
     if ('rejected' in answer) throw new Unauthorized(answer.rejected);

@@ -35,7 +35,16 @@ export interface IntegrationEventData {
   reason: string | null;
 }
 
-/** The data of each event type the modules emit today (webhook.received and conflict.created come later). */
+/** A provider webhook accepted and acted on (webhooks in): its parsed body as `payload` (null when not JSON or over 64 KiB). */
+export interface WebhookReceivedData {
+  integrationId: string;
+  provider: string;
+  providerEventId: string | null;
+  type: string | null;
+  payload: unknown;
+}
+
+/** The data of each event type the modules emit today (conflict.created comes later). */
 export interface WebhookEventData {
   'sync.succeeded': RunFinishedData;
   'sync.failed': RunFinishedData;
@@ -43,6 +52,7 @@ export interface WebhookEventData {
   'integration.connected': IntegrationEventData;
   'integration.disconnected': IntegrationEventData;
   'integration.error': IntegrationEventData;
+  'webhook.received': WebhookReceivedData;
 }
 
 /**
