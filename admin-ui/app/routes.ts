@@ -25,6 +25,7 @@ export default [
       ]),
       route('logs', 'routes/org-logs.tsx'),
       route('members', 'routes/members.tsx'),
+      route('settings', 'routes/org-settings.tsx'),
       route('api-keys', 'routes/api-keys.tsx'),
       route('audit', 'routes/audit.tsx'),
       route('exports', 'routes/exports.tsx'),

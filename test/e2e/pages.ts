@@ -51,6 +51,8 @@ export function appPages(ids: PageIds): AppPage[] {
     { name: 'members', path: `${org}/members`, as: SUPER_ADMIN },
     { name: 'audit-log', path: `${org}/audit`, as: SUPER_ADMIN },
     { name: 'exports', path: `${org}/exports`, as: SUPER_ADMIN },
+    { name: 'organization-settings', path: `${org}/settings`, as: SUPER_ADMIN },
+    { name: 'organization-settings-viewer', path: `${org}/settings`, as: VIEWER },
     { name: 'profile', path: '/profile', as: SUPER_ADMIN },
     { name: 'platform-console', path: '/platform', as: OWNER, main: true },
     { name: 'platform-tenant', path: `/platform/tenants/${ids.globex}`, as: OWNER },

@@ -81,7 +81,9 @@ async function main() {
       if (!tabs.has(as)) tabs.set(as, await signedInTab(browser, server.base, as));
       return tabs.get(as)!;
     };
-    const pages = appPages(await demoIds(await tab(OWNER), await tab(SUPER_ADMIN)));
+    // `npm run screenshots -- organization-settings members`: only the pages named (as in pages.ts), e.g. while building one.
+    const only = process.argv.slice(2);
+    const pages = appPages(await demoIds(await tab(OWNER), await tab(SUPER_ADMIN))).filter((p) => !only.length || only.includes(p.name));
     for (const entry of pages) {
       const page = await tab(entry.as);
       for (const width of WIDTHS) {

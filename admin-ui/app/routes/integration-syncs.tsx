@@ -144,13 +144,14 @@ export const meta: Route.MetaFunction = ({ matches }) => {
 
 export default function IntegrationSyncs({ loaderData, params }: Route.ComponentProps) {
   const { integration, provider, syncs } = useIntegration();
-  const { permissions } = useOrg();
+  const { org, permissions } = useOrg();
   const createFetcher = useFetcher<SyncOutcome>();
   const deleteFetcher = useFetcher<SyncOutcome>();
   // Each sync's card shows the outcomes of its own changes.
   const toast = useToast([createFetcher.data, deleteFetcher.data]);
 
-  const fallbackTz = syncs.find((s) => s.schedule)?.schedule?.timezone ?? 'UTC';
+  // A new schedule starts in the organization's default time zone (its settings page).
+  const fallbackTz = org.defaultTimezone;
   const historyHref = `/orgs/${params.orgId}/integrations/${params.integrationId}/history`;
 
   return (

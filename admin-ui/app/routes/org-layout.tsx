@@ -49,6 +49,7 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
     { to: 'api-keys', label: 'API keys', show: permissions.manageApiKeys },
     { to: 'audit', label: 'Audit log', show: permissions.readAudit },
     { to: 'exports', label: 'Exports', show: permissions.export },
+    { to: 'settings', label: 'Settings', show: true },
   ];
   return (
     <div>
