@@ -9,6 +9,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { sendDelivery, type SendResult } from './delivery-send.js';
+import { listenForDeliveries, type DeliveryWakeup } from './delivery-wakeup.js';
 import { secretContext } from './webhook-secrets.js';
 import * as repo from './webhooks.repo.js';
 
@@ -19,6 +20,8 @@ export interface DeliveryWorkerDeps {
   http: SafeHttpClient;
   logger: FastifyBaseLogger;
   settings: Config['webhooks'];
+  /** Postgres (DATABASE_URL): where to LISTEN for committed deliveries. Null (embedded PGlite): polling only. */
+  listenUrl?: string | null;
 }
 
 /** A claimed delivery, ready to send: the secrets are open (current first, then the previous one while it lasts). */
@@ -37,8 +40,10 @@ const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5_000;
  * its own attempt (up to `concurrency` at once, `endpointConcurrency` to one endpoint, so a receiver that hangs
  * holds only its own slots), and records the attempts in batches (one transaction for many). A retry waits the
  * configured delay plus up to 20 % jitter; an endpoint failing for `disableAfterMs` is disabled and audited.
+ * It claims when a committed delivery is announced (LISTEN/NOTIFY, with `listenUrl`), when a batch of slots frees up
+ * under a backlog, and at every poll (retries falling due; whatever was missed while not listening).
  */
-export function createDeliveryWorker({ db, vault, http, logger, settings }: DeliveryWorkerDeps) {
+export function createDeliveryWorker({ db, vault, http, logger, settings, listenUrl = null }: DeliveryWorkerDeps) {
   const log = logger.child({ component: 'webhook-delivery' });
   const secretCache = new LRUCache<string, string>({ max: 10_000 });
   const inFlight = new Set<Promise<void>>();
@@ -46,22 +51,25 @@ export function createDeliveryWorker({ db, vault, http, logger, settings }: Deli
   const recorder = createAttemptRecorder({ db, log, settings });
   let running = false;
   let loopDone: Promise<void> = Promise.resolve();
-  let wake: (() => void) | null = null;
+  // Under a backlog, a claim waits for this many free slots (a quarter of them) rather than claiming one at a time:
+  // each claim is a transaction, so claiming per finished attempt cost about one transaction per delivery.
+  const claimBatch = Math.max(1, Math.ceil(settings.concurrency / 4));
+  /** The last claim filled every free slot (or skipped busy endpoints), or a new delivery was announced: more is due. */
+  let moreDue = false;
+  /** How many wake-ups LISTEN/NOTIFY brought: one arriving during a claim keeps `moreDue` set after it. */
+  let announced = 0;
+  const { pause, wakeUp } = createPause(() => running);
+  let wakeup: DeliveryWakeup | null = null;
 
-  /** Waits `ms`; `stop()` ends the wait early, and so does an attempt ending when `wakeOnSlot`. */
-  let stopping: (() => void) | null = null;
-  const pause = (ms: number, wakeOnSlot: boolean) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = null;
-        stopping = null;
-        resolve();
-      }
-      if (wakeOnSlot) wake = done;
-      stopping = done;
-    });
+  /**
+   * A delivery was committed (the NOTIFY): claim now rather than at the next poll. Under a backlog it only marks
+   * more as due, so the next batch of free slots claims.
+   */
+  function notify(): void {
+    announced++;
+    moreDue = true;
+    if (running && (inFlight.size === 0 || settings.concurrency - inFlight.size >= claimBatch)) wakeUp();
+  }
 
   async function open(tx: Tx, row: repo.ClaimedDeliveryRow, column: 'secret_encrypted' | 'previous_secret_encrypted', sealed: string) {
     const cached = secretCache.get(sealed);
@@ -97,7 +105,7 @@ export function createDeliveryWorker({ db, vault, http, logger, settings }: Deli
         if (n > 0) perEndpoint.set(delivery.endpoint_id, n);
         else perEndpoint.delete(delivery.endpoint_id);
         inFlight.delete(task);
-        wake?.();
+        if (moreDue && (settings.concurrency - inFlight.size >= claimBatch || inFlight.size === 0)) wakeUp();
       });
     inFlight.add(task);
   }
@@ -105,20 +113,23 @@ export function createDeliveryWorker({ db, vault, http, logger, settings }: Deli
   async function loop(): Promise<void> {
     while (running) {
       const free = settings.concurrency - inFlight.size;
-      let full = false;
       if (free > 0) {
         try {
+          const skipped = [...perEndpoint.values()].some((n) => n >= settings.endpointConcurrency);
+          const seen = announced;
           const ready = await claim(free);
-          full = ready.length === free;
+          moreDue = ready.length === free || skipped || announced !== seen;
           for (const delivery of ready) start(delivery);
         } catch (err) {
+          moreDue = false;
           log.error({ err }, 'claiming webhook deliveries failed; trying again shortly');
         }
       }
       if (!running) break;
-      // After a claim that filled every free slot more may be due: claim again as soon as an attempt ends (it
-      // wakes the pause). Otherwise nothing else is due now: look again at the next poll.
-      await pause(settings.pollMs, full || free === 0);
+      // More due: attempts ending wake the pause once a batch of slots is free. Nothing else due now: the next
+      // poll looks again, unless a committed delivery is announced first (`notify`, LISTEN/NOTIFY) — or a retry's
+      // time comes, which only the poll finds.
+      await pause(settings.pollMs);
     }
   }
 
@@ -127,12 +138,16 @@ export function createDeliveryWorker({ db, vault, http, logger, settings }: Deli
     start(): void {
       if (running) return;
       running = true;
+      if (listenUrl) wakeup = listenForDeliveries(listenUrl, notify, log);
       loopDone = loop();
     },
+    notify,
     /** Stops claiming, lets the attempts in flight finish (each within its timeout), and records them. */
     async stop(): Promise<void> {
       running = false;
-      stopping?.();
+      wakeUp();
+      await wakeup?.close();
+      wakeup = null;
       await loopDone;
       await Promise.allSettled([...inFlight]);
       await recorder.drain();
@@ -143,6 +158,33 @@ export function createDeliveryWorker({ db, vault, http, logger, settings }: Deli
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+/** The loop's wait: `pause(ms)` ends after `ms` or at `wakeUp()`; a wake-up while no pause runs ends the next one at once. */
+function createPause(running: () => boolean) {
+  let woken = false;
+  let endPause: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || !running()) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        endPause = null;
+        woken = false;
+        resolve();
+      }
+      endPause = done;
+    });
+  const wakeUp = () => {
+    woken = true;
+    endPause?.();
+  };
+  return { pause, wakeUp };
+}
 
 /** What the attempt means for the delivery: done, retried after the next delay (with jitter), or given up. */
 export function outcomeOf(delivery: ReadyDelivery, result: SendResult, retryDelaysMs: number[]): repo.AttemptOutcome {

@@ -78,9 +78,16 @@ export async function deleteEndpoint(tx: Tx, orgId: string, id: string): Promise
 }
 
 /**
+ * The channel on which a transaction that adds deliveries wakes the delivery workers (LISTEN/NOTIFY). Postgres sends
+ * the notification at COMMIT, and once per transaction however many deliveries it made; none after a rollback.
+ */
+export const DELIVERIES_CHANNEL = 'webhook_deliveries';
+
+/**
  * The outbox: the event, and in the same statement a pending delivery to every enabled endpoint of the
- * organization that subscribes to its type. An event nobody subscribes to is not stored (there is nothing to
- * deliver, and most runs of most organizations would otherwise fill the table). Returns how many deliveries it made.
+ * organization that subscribes to its type, and the workers' wake-up when there is one. An event nobody subscribes
+ * to is not stored (there is nothing to deliver, and most runs of most organizations would otherwise fill the
+ * table). Returns how many deliveries it made.
  */
 export async function insertEventWithDeliveries(
   tx: Tx,
@@ -100,7 +107,8 @@ export async function insertEventWithDeliveries(
        WHERE e.organization_id = event.organization_id AND e.enabled AND event.type = ANY(e.events)
       RETURNING 1
     )
-    SELECT count(*)::int AS n FROM fanned`.execute(tx);
+    SELECT n, CASE WHEN n > 0 THEN pg_notify(${DELIVERIES_CHANNEL}, '') END AS woken
+      FROM (SELECT count(*)::int AS n FROM fanned) AS c`.execute(tx);
   return result.rows[0].n;
 }
 
@@ -116,6 +124,7 @@ export function findEvent(tx: Tx, orgId: string, id: string): Promise<EventRow |
   return tx.selectFrom('webhook_outbox').selectAll().where('organization_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
+/** One more delivery of a stored event (a ping, a redelivery), due now; the workers are woken at commit. */
 export async function insertDelivery(
   tx: Tx,
   row: { id: string; organizationId: string; endpointId: string; eventId: string; eventType: string },
@@ -132,6 +141,7 @@ export async function insertDelivery(
       created_at: new Date(),
     })
     .execute();
+  await sql`SELECT pg_notify(${DELIVERIES_CHANNEL}, '')`.execute(tx);
 }
 
 export function listDeliveries(
