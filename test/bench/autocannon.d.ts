@@ -2,8 +2,17 @@
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
+  interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Called before each request of this spec; returns the request to send. */
+    setupRequest?: (req: RequestSpec, context: Record<string, unknown>) => RequestSpec;
+  }
   interface Options {
     url: string;
+    requests?: RequestSpec[];
     connections?: number;
     duration?: number;
     amount?: number;
@@ -46,5 +55,5 @@ declare module 'autocannon' {
   }
   function autocannon(opts: Options): Instance;
   export default autocannon;
-  export type { Options, Result, Instance };
+  export type { Options, RequestSpec, Result, Instance };
 }

@@ -13,4 +13,5 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   'export-pdf': () => import('./export/pdf.js'),
   ui: () => import('./ui/index.js'),
   delivery: () => import('./delivery/index.js'),
+  'webhooks-in': () => import('./webhooks-in/index.js'),
 };

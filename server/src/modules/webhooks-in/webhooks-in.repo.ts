@@ -54,6 +54,61 @@ export async function insertVerifiedEvent(tx: Tx, row: NewEvent): Promise<Webhoo
   return 'duplicate';
 }
 
+/** A verified delivery for insertAcceptedBatch, with the sealed secret and settings it was verified with. */
+export interface VerifiedRow {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  provider_event_id: string | null;
+  type: string | null;
+  resources: string[] | null;
+  received_at: Date;
+  payload: string | null;
+  sealed: string;
+  settings: unknown;
+}
+
+/**
+ * The hot path's one statement, for a batch of verified deliveries (any organizations: platform scope): inserts each
+ * as `accepted` and NOTIFYs the workers once, but only those whose integration still holds the sealed secret and
+ * settings they were verified with (the receiver's cached copy). Per row: 'accepted'; 'conflict' when its event id
+ * is taken (insertVerifiedEvent decides: duplicate or a new acceptance); 'stale' when the integration changed or is
+ * gone (nothing written for it). One statement and one commit for many deliveries: the commit's flush to disk is
+ * what a delivery waits for, and the batch shares it.
+ */
+export async function insertAcceptedBatch(tx: Tx, rows: VerifiedRow[]): Promise<('accepted' | 'conflict' | 'stale')[]> {
+  const col = <T>(f: (r: VerifiedRow) => T) => rows.map(f);
+  const { rows: result } = await sql<{ current: string[] | null; inserted: string[] | null }>`
+    WITH v AS (
+      SELECT * FROM unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.organization_id)}::uuid[], ${col((r) => r.integration_id)}::uuid[],
+                           ${col((r) => r.provider_event_id)}::text[], ${col((r) => r.type)}::text[],
+                           ${col((r) => (r.resources === null ? null : JSON.stringify(r.resources)))}::jsonb[],
+                           ${col((r) => r.received_at.toISOString())}::timestamptz[], ${col((r) => r.payload)}::jsonb[],
+                           ${col((r) => r.sealed)}::text[], ${col((r) => JSON.stringify(r.settings))}::jsonb[])
+        AS v(id, organization_id, integration_id, provider_event_id, type, resources, received_at, payload, sealed, settings)
+    ), cur AS (
+      SELECT v.* FROM v JOIN integrations i
+          ON i.id = v.integration_id AND i.organization_id = v.organization_id
+         AND i.webhook_secret_encrypted = v.sealed AND i.settings = v.settings
+    ), ins AS (
+      INSERT INTO webhook_events (id, organization_id, integration_id, provider_event_id, dedup_key, type, resources, received_at, status, payload)
+      SELECT id, organization_id, integration_id, provider_event_id, provider_event_id, type,
+             CASE WHEN resources IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(resources)) END,
+             received_at, 'accepted', payload
+        FROM cur
+      ON CONFLICT (integration_id, dedup_key) DO NOTHING
+      RETURNING id
+    ), woken AS (
+      SELECT pg_notify(${ACCEPTED_CHANNEL}, '') FROM (SELECT 1 FROM ins LIMIT 1) one
+    )
+    SELECT (SELECT array_agg(id) FROM cur) AS current, (SELECT array_agg(id) FROM ins) AS inserted, (SELECT count(*) FROM woken) AS woken`.execute(
+    tx,
+  );
+  const current = new Set(result[0].current ?? []);
+  const inserted = new Set(result[0].inserted ?? []);
+  return rows.map((r) => (inserted.has(r.id) ? 'accepted' : current.has(r.id) ? 'conflict' : 'stale'));
+}
+
 /** Records a delivery that failed verification (no payload: nothing unverified is kept). */
 export async function insertRejectedEvent(
   tx: Tx,

@@ -9,7 +9,9 @@ import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { getProvider } from '../../providers/catalog.js';
 import { findIntegrationForWebhook, requireIntegration, webhookSecretContext } from '../integrations/integrations.port.js';
+import type { WebhookDeclaration } from '../../providers/webhook-definition.js';
 import { describeScheme, handshakeAnswer, verifyWebhook, type IncomingWebhook } from './verify-signature.js';
+import { createAcceptBatcher } from './accept-batch.js';
 import * as repo from './webhooks-in.repo.js';
 import type * as S from './webhooks-in.schemas.js';
 
@@ -82,47 +84,101 @@ export function createWebhooksInService(deps: WebhooksInServiceDeps) {
   return { receive: createReceiver(deps), ...createWebhookSettings(deps) };
 }
 
+/** What the endpoint needs of an integration, cached per process (see createReceiver). */
+interface Receiving {
+  orgId: string;
+  declaration: WebhookDeclaration;
+  settings: Record<string, string | undefined>;
+  /** The sealed secret as stored: the stored row must still hold exactly this for a delivery to be accepted. */
+  sealed: string;
+  secret: string;
+}
+
+/** Integrations whose secret is kept unsealed in memory by one API process (a bounded map, oldest dropped first). */
+const MAX_CACHED_INTEGRATIONS = 10_000;
+
 /**
  * The public endpoint's work: find the integration, answer handshakes, verify, store, answer. Nothing is processed
  * here (runs are the workers' business): the answer comes once the event row is committed.
+ *
+ * The hot path is one statement in a transaction shared with concurrent deliveries (accept-batch.ts): the integration (its organization, settings and unsealed
+ * secret) comes from a per-process cache, and the insert only happens if the stored row still holds the same sealed
+ * secret and settings, so a replaced secret, changed settings or a deleted integration is never served from a stale
+ * entry — the entry is dropped and the delivery handled again from the database. A delivery that fails verification
+ * against a cached entry is retried once from the database too, so a replaced secret never rejects a good delivery.
  */
 function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps) {
   const mayRecordRejection = createRejectionLimiter();
-  return async function receive(integrationId: string, delivery: Delivery): Promise<DeliveryAnswer> {
+  const cache = new Map<string, Receiving>();
+  const batcher = createAcceptBatcher(db);
+
+  async function load(integrationId: string, incoming: IncomingWebhook): Promise<Receiving | DeliveryAnswer> {
     const integration = await inScope(db, { platform: true }, (tx) => findIntegrationForWebhook(tx, integrationId));
     const declaration = integration && getProvider(integration.provider)?.webhooks;
     if (!integration || !declaration) throw new NotFound('Webhook endpoint');
     const settings = integration.settings as Record<string, string | undefined>;
-    const incoming: IncomingWebhook = { ...delivery, url: `${config.publicUrl}${delivery.path}` };
     // Unsigned handshakes (Graph's validationToken, Dropbox's and Fitbit's GET) come before a secret exists.
     const handshake = handshakeAnswer(declaration, incoming, settings);
     if (handshake) return { kind: 'handshake', ...handshake };
     const sealed = integration.webhook_secret_encrypted;
     if (sealed === null) throw new NotFound('Webhook endpoint');
     const orgId = integration.organization_id;
-    const answer = await inScope(db, { org: orgId }, async (tx): Promise<DeliveryAnswer | { rejected: string }> => {
-      const secret = await vault.decrypt(tx, webhookSecretContext(orgId, integrationId), sealed);
-      const receivedAt = new Date();
-      const result = verifyWebhook(declaration, { ...incoming, secret, settings, now: receivedAt });
-      const row = { id: uuidv7(), organization_id: orgId, integration_id: integrationId, received_at: receivedAt };
-      if (!result.ok) {
-        if (mayRecordRejection(`${integrationId}|${delivery.ip}`)) await repo.insertRejectedEvent(tx, { ...row, reason: result.message });
-        return { rejected: result.message };
-      }
-      if (result.kind === 'handshake') return { kind: 'handshake', ...result.answer };
-      const status = await repo.insertVerifiedEvent(tx, {
-        ...row,
-        provider_event_id: result.eventId,
-        type: result.eventType,
-        resources: result.resources,
-        payload: storedPayload(result.payload),
+    const secret = await inScope(db, { org: orgId }, (tx) => vault.decrypt(tx, webhookSecretContext(orgId, integrationId), sealed));
+    const entry: Receiving = { orgId, declaration, settings, sealed, secret };
+    if (cache.size >= MAX_CACHED_INTEGRATIONS) cache.delete(cache.keys().next().value!);
+    cache.set(integrationId, entry);
+    return entry;
+  }
+
+  /** Verifies and stores with one entry; 'stale' when the entry no longer matches the stored integration. */
+  async function attempt(integrationId: string, delivery: Delivery, incoming: IncomingWebhook, entry: Receiving, cached: boolean) {
+    const handshake = handshakeAnswer(entry.declaration, incoming, entry.settings);
+    if (handshake) return { kind: 'handshake' as const, ...handshake };
+    const receivedAt = new Date();
+    const result = verifyWebhook(entry.declaration, { ...incoming, secret: entry.secret, settings: entry.settings, now: receivedAt });
+    if (!result.ok && cached) return 'stale' as const;
+    if (result.ok && result.kind === 'handshake') return { kind: 'handshake' as const, ...result.answer };
+    const row = { id: uuidv7(), organization_id: entry.orgId, integration_id: integrationId, received_at: receivedAt };
+    if (!result.ok) {
+      if (mayRecordRejection(`${integrationId}|${delivery.ip}`))
+        await inScope(db, { org: entry.orgId }, (tx) => repo.insertRejectedEvent(tx, { ...row, reason: result.message }));
+      return { rejected: result.message };
+    }
+    const event = { ...row, provider_event_id: result.eventId, type: result.eventType, resources: result.resources };
+    const payload = storedPayload(result.payload);
+    const stored = await batcher.accept({ ...event, payload, sealed: entry.sealed, settings: entry.settings });
+    if (stored === 'stale') return 'stale';
+    // A repeated event id: the dedup rules (7-day window) decide between a duplicate and a new acceptance.
+    if (stored === 'conflict')
+      await inScope(db, { org: entry.orgId }, async (tx) => {
+        if ((await repo.insertVerifiedEvent(tx, { ...event, payload })) === 'accepted') await repo.notifyAccepted(tx);
       });
-      if (status === 'accepted') await repo.notifyAccepted(tx);
-      return { kind: 'received', status: result.successStatus, body: { received: true } };
-    });
-    if ('rejected' in answer) throw new Unauthorized(answer.rejected);
-    if (answer.kind === 'received') onAccepted();
-    return answer;
+    return { kind: 'received' as const, status: result.successStatus, body: { received: true as const } };
+  }
+
+  return async function receive(integrationId: string, delivery: Delivery): Promise<DeliveryAnswer> {
+    const incoming: IncomingWebhook = { ...delivery, url: `${config.publicUrl}${delivery.path}` };
+    let entry = cache.get(integrationId);
+    let cached = entry !== undefined;
+    for (let tries = 0; ; tries++) {
+      if (!entry) {
+        const loaded = await load(integrationId, incoming);
+        if ('kind' in loaded) return loaded;
+        entry = loaded;
+      }
+      const answer = await attempt(integrationId, delivery, incoming, entry, cached);
+      if (answer === 'stale') {
+        // Dropped and read again from the database (a fresh entry is stale only if the row changed meanwhile).
+        cache.delete(integrationId);
+        if (tries >= 3) throw new NotFound('Webhook endpoint');
+        entry = undefined;
+        cached = false;
+        continue;
+      }
+      if ('rejected' in answer) throw new Unauthorized(answer.rejected);
+      if (answer.kind === 'received') onAccepted();
+      return answer;
+    }
   };
 }
 

@@ -15,10 +15,10 @@ import { startFakeProvider } from '../../../fixtures/providers/index.js';
 t.setTimeout(180_000);
 
 const SECRET = 'whsec_effects-test-signing-secret';
-const stripeSignature = (body: string) => {
+const stripeSignature = (body: string, secret = SECRET) => {
   // https://docs.stripe.com/webhooks#verify-manually: HMAC-SHA256 of "{t}.{body}", hex, in `v1`.
   const at = Math.floor(Date.now() / 1000);
-  return `t=${at},v1=${createHmac('sha256', SECRET).update(`${at}.${body}`).digest('hex')}`;
+  return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`;
 };
 
 const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true', WEBHOOK_POLL_INTERVAL: '20ms' } });
@@ -67,14 +67,17 @@ const sync = (
   })
 ).json();
 
-const deliver = async (id: string, type = 'customer.updated') => {
+const post = (id: string, type = 'customer.updated', secret = SECRET, integrationId = integration.id as string) => {
   const body = JSON.stringify({ id, object: 'event', type, data: { object: { id: 'cus_42', email: 'ada@example.com' } } });
-  const res = await ctx.app.inject({
+  return ctx.app.inject({
     method: 'POST',
-    url: `/api/webhooks/${integration.id}`,
-    headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(body) },
+    url: `/api/webhooks/${integrationId}`,
+    headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(body, secret) },
     payload: body,
   });
+};
+const deliver = async (id: string, type = 'customer.updated') => {
+  const res = await post(id, type);
   if (res.statusCode !== 202) throw new Error(`delivery answered ${res.statusCode}: ${res.body}`);
 };
 const event = (providerEventId: string) =>
@@ -213,3 +216,42 @@ await t.test("a started processor is woken by the accepting transaction's NOTIFY
   await waitUntil(async () => (await event('evt_notify')).processed_at !== null, 'the event processed without a poll');
   t.equal((await event('evt_notify')).status, 'accepted');
 });
+
+await t.test(
+  'the endpoint never trusts its cached secret past a replacement or a deletion; racing repeats are one acceptance',
+  async (t) => {
+    const statusOf = async (id: string) =>
+      (await db.selectFrom('webhook_events').select('status').where('provider_event_id', '=', id).execute()).map((e) => e.status);
+    t.equal((await post('evt_cache_primed')).statusCode, 202, 'the secret is now cached');
+    const replaced = await ctx.app.inject({
+      method: 'PATCH',
+      url: `${base}/integrations/${integration.id}`,
+      headers: admin,
+      payload: { webhookSecret: `${SECRET}-replaced` },
+    });
+    t.equal(replaced.statusCode, 200, replaced.body);
+    t.equal((await post('evt_cache_old', 'customer.updated', SECRET)).statusCode, 401, 'the replaced secret is refused at once');
+    t.same(await statusOf('evt_cache_old'), [], 'nothing stored under its event id (a rejection keeps none)');
+    t.equal((await post('evt_cache_new', 'customer.updated', `${SECRET}-replaced`)).statusCode, 202, 'the new secret is accepted');
+
+    // Written together (group commit) or not, one delivery of an event id is accepted and the rest are duplicates.
+    const racing = await Promise.all(Array.from({ length: 10 }, () => post('evt_race', 'customer.updated', `${SECRET}-replaced`)));
+    t.ok(
+      racing.every((r) => r.statusCode === 202),
+      'every repeat is answered 202',
+    );
+    t.same((await statusOf('evt_race')).sort(), ['accepted', ...Array(9).fill('duplicate')]);
+
+    const other = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: `${base}/integrations`,
+        headers: admin,
+        payload: { provider: 'stripe', name: 'Stripe to delete', apiKey: 'sk_test_delete_123456', webhookSecret: SECRET },
+      })
+    ).json();
+    t.equal((await post('evt_deleted_1', 'customer.updated', SECRET, other.id)).statusCode, 202);
+    t.equal((await ctx.app.inject({ method: 'DELETE', url: `${base}/integrations/${other.id}`, headers: admin })).statusCode, 204);
+    t.equal((await post('evt_deleted_2', 'customer.updated', SECRET, other.id)).statusCode, 404, 'a deleted integration is a 404 at once');
+  },
+);

@@ -1,0 +1,55 @@
+/**
+ * The webhooks-in benchmark's API process (started by ./index.ts with IPC): the real application (buildApp, role
+ * `api`: it stores events and answers, the workers act on them) on one port, and the reference — a bare Fastify
+ * route that reads the body as bytes, like the real endpoint, and answers 202 `{ received: true }` — on another,
+ * in the same process, so both are served by the same single Node thread.
+ *
+ * IPC: sends { type: 'ready', appPort, barePort }; answers { type: 'mark' } with CPU time and event-loop
+ * utilization since the last mark; { type: 'stop' } closes everything and exits.
+ */
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { openDb } from '../../../db/client.js';
+import { buildApp } from '../../../server/src/app.js';
+import { loadConfig } from '../../../server/src/config.js';
+
+const send = (msg: unknown) => new Promise<void>((resolve) => process.send!(msg, () => resolve()));
+
+async function main() {
+  const config = loadConfig(process.env);
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const app = await buildApp({ config, db });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+
+  const bare = Fastify({ logger: false });
+  bare.removeAllContentTypeParsers();
+  bare.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_req, body, done) => done(null, body));
+  bare.post('/bare/webhooks/:integrationId', async (_request, reply) => reply.code(202).send({ received: true }));
+  await bare.listen({ host: '127.0.0.1', port: 0 });
+
+  let lastElu = performance.eventLoopUtilization();
+  let lastCpu = process.cpuUsage();
+  process.on('message', async (msg: { type: string }) => {
+    if (msg.type === 'mark') {
+      const elu = performance.eventLoopUtilization(lastElu);
+      const cpu = process.cpuUsage(lastCpu);
+      lastElu = performance.eventLoopUtilization();
+      lastCpu = process.cpuUsage();
+      await send({ type: 'mark', eventLoopUtilization: elu.utilization, cpuMs: (cpu.user + cpu.system) / 1000 });
+    } else if (msg.type === 'stop') {
+      await app.close();
+      await bare.close();
+      await db.close();
+      await send({ type: 'stopped' });
+      process.exit(0);
+    }
+  });
+
+  const port = (s: typeof app.server) => (s.address() as { port: number }).port;
+  await send({ type: 'ready', appPort: port(app.server), barePort: port(bare.server) });
+}
+
+main().catch(async (err) => {
+  await send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exit(1);
+});
