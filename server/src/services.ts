@@ -97,9 +97,7 @@ function createDeliveries({ db, config, logger }: ServiceDeps, { vault }: Return
     maxRedirects: 0,
     userAgent: 'Linkyard-Webhooks/0.1',
   });
-  // Woken by LISTEN/NOTIFY on Postgres; embedded PGlite has no second connection to listen on, so it polls.
-  const listenUrl = db.kind === 'pg' ? config.databaseUrl : null;
-  const worker = createDeliveryWorker({ db, vault, http, logger, settings: config.webhooks, listenUrl });
+  const worker = createDeliveryWorker({ db, vault, http, logger, settings: config.webhooks });
   return {
     ...worker,
     async stop(): Promise<void> {

@@ -9,7 +9,6 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { sendDelivery, type SendResult } from './delivery-send.js';
-import { listenForDeliveries, type DeliveryWakeup } from './delivery-wakeup.js';
 import { secretContext } from './webhook-secrets.js';
 import * as repo from './webhooks.repo.js';
 
@@ -20,8 +19,6 @@ export interface DeliveryWorkerDeps {
   http: SafeHttpClient;
   logger: FastifyBaseLogger;
   settings: Config['webhooks'];
-  /** Postgres (DATABASE_URL): where to LISTEN for committed deliveries. Null (embedded PGlite): polling only. */
-  listenUrl?: string | null;
 }
 
 /** A claimed delivery, ready to send: the secrets are open (current first, then the previous one while it lasts). */
@@ -40,10 +37,10 @@ const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5_000;
  * its own attempt (up to `concurrency` at once, `endpointConcurrency` to one endpoint, so a receiver that hangs
  * holds only its own slots), and records the attempts in batches (one transaction for many). A retry waits the
  * configured delay plus up to 20 % jitter; an endpoint failing for `disableAfterMs` is disabled and audited.
- * It claims when a committed delivery is announced (LISTEN/NOTIFY, with `listenUrl`), when a batch of slots frees up
+ * It claims when a committed delivery is announced (LISTEN/NOTIFY, `db.listen`), when a batch of slots frees up
  * under a backlog, and at every poll (retries falling due; whatever was missed while not listening).
  */
-export function createDeliveryWorker({ db, vault, http, logger, settings, listenUrl = null }: DeliveryWorkerDeps) {
+export function createDeliveryWorker({ db, vault, http, logger, settings }: DeliveryWorkerDeps) {
   const log = logger.child({ component: 'webhook-delivery' });
   const secretCache = new LRUCache<string, string>({ max: 10_000 });
   const inFlight = new Set<Promise<void>>();
@@ -59,7 +56,7 @@ export function createDeliveryWorker({ db, vault, http, logger, settings, listen
   /** How many wake-ups LISTEN/NOTIFY brought: one arriving during a claim keeps `moreDue` set after it. */
   let announced = 0;
   const { pause, wakeUp } = createPause(() => running);
-  let wakeup: DeliveryWakeup | null = null;
+  let unlisten: Promise<() => Promise<void>> | null = null;
 
   /**
    * A delivery was committed (the NOTIFY): claim now rather than at the next poll. Under a backlog it only marks
@@ -138,7 +135,9 @@ export function createDeliveryWorker({ db, vault, http, logger, settings, listen
     start(): void {
       if (running) return;
       running = true;
-      if (listenUrl) wakeup = listenForDeliveries(listenUrl, notify, log);
+      unlisten = db.listen(repo.DELIVERIES_CHANNEL, notify, (err) =>
+        log.warn({ err }, 'listening for committed webhook deliveries failed; polling until it is back'),
+      );
       loopDone = loop();
     },
     notify,
@@ -146,8 +145,9 @@ export function createDeliveryWorker({ db, vault, http, logger, settings, listen
     async stop(): Promise<void> {
       running = false;
       wakeUp();
-      await wakeup?.close();
-      wakeup = null;
+      const stopListening = unlisten;
+      unlisten = null;
+      if (stopListening) await (await stopListening)();
       await loopDone;
       await Promise.allSettled([...inFlight]);
       await recorder.drain();

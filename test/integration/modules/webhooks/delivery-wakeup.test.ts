@@ -12,7 +12,7 @@ import { startWebhookReceiver } from '../../../helpers/webhook-receiver.js';
 /**
  * LISTEN/NOTIFY wake-up: a worker whose poll is a minute away still sends a delivery as soon as the transaction that
  * made it commits (the outbox NOTIFYs at commit), and again after its listening connection was cut (it reconnects).
- * Postgres only: embedded PGlite has no second connection to listen on, and polls.
+ * Postgres only (the reconnect, and another process's NOTIFY, are Postgres's; PGlite listens in-process).
  */
 t.setTimeout(120_000);
 
@@ -32,7 +32,6 @@ t.test(
       logger: pino({ level: 'silent' }),
       // The longest poll there is: only the wake-up can make these deliveries go out while the test waits.
       settings: { ...ctx.config.webhooks, pollMs: 60_000 },
-      listenUrl: ctx.database.url,
     });
     const admin = { authorization: await ctx.bearer('admin@acme.test') };
     const base = `/api/orgs/${ctx.orgs.acme}/webhook-endpoints`;
@@ -41,8 +40,8 @@ t.test(
     ).json();
     const listening = async () =>
       (
-        await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'linkyard-webhook-wakeup'
-                                 AND query ILIKE 'LISTEN%'`.execute(ctx.database.db.kysely)
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+                                WHERE datname = current_database() AND query = 'LISTEN webhook_deliveries'`.execute(ctx.database.db.kysely)
       ).rows[0].n === 1;
     worker.start();
     t.teardown(() => worker.stop());
@@ -55,9 +54,8 @@ t.test(
     await ping();
     await waitUntil(() => receiver.received.length === 1, 'the delivery sent without waiting for the poll', 20_000);
 
-    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'linkyard-webhook-wakeup'`.execute(
-      ctx.database.db.kysely,
-    );
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query = 'LISTEN webhook_deliveries'`.execute(ctx.database.db.kysely);
     await waitUntil(listening, 'the worker listens again');
     await ping();
     await waitUntil(() => receiver.received.length === 2, 'a delivery after the reconnect sent without waiting for the poll', 20_000);
