@@ -5,6 +5,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { openDb } from '../../../db/client.js';
 import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../../db/data-dir-lock.js';
+import { copyMigratedDataDir } from '../../helpers/embedded-template.js';
 
 /** The lock that gives one process at a time an embedded data folder (see also startup.test.ts, across processes). */
 
@@ -68,6 +69,8 @@ t.test('release leaves a lock that is no longer ours in place', async (t) => {
 
 t.test('openDb locks the embedded folder until close', async (t) => {
   const dir = tempDir(t);
+  // An initialised database (a copy): initialising one here would cost PGlite's initdb, about 6 s of CPU.
+  await copyMigratedDataDir(dir);
   const db = await openDb({ databaseUrl: null, dataDir: dir });
   t.equal(readFileSync(lockFile(dir), 'utf8'), `${process.pid}\n`);
   await t.rejects(openDb({ databaseUrl: null, dataDir: dir }), {

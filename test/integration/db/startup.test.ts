@@ -7,6 +7,7 @@ import t, { type Test } from 'tap';
 import { checkDatabaseConnection, redactDatabaseUrl } from '../../../db/client.js';
 import { freePort } from '../../helpers/net.js';
 import { runScript } from '../../helpers/run-script.js';
+import { copyMigratedDataDir } from '../../helpers/embedded-template.js';
 import { answers, isRunning, serverEnv, startServer, type ServerProcess } from '../../helpers/server-process.js';
 import { waitUntil } from '../../helpers/wait-until.js';
 
@@ -27,6 +28,16 @@ t.teardown(() => started.forEach((s) => s.kill()));
 function tempDir(t: Test): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'linkyard-startup-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A data folder holding an initialised, migrated embedded database (copied, see embedded-template.ts), for the tests
+ * about something else than a first start: each saves PGlite's initdb and the migrations (about 7 s of CPU).
+ */
+async function migratedDir(t: Test): Promise<string> {
+  const dir = tempDir(t);
+  await copyMigratedDataDir(dir);
   return dir;
 }
 
@@ -90,6 +101,7 @@ function deadPid(): number {
 // Each of these starts its own servers on its own data folder, and mostly waits for them: they run side by side.
 t.test('embedded data folders', { jobs: 4 }, async (t) => {
   t.test('one process per embedded data folder: a second server or script exits at once, naming the folder and the holder', async (t) => {
+    // A fresh folder: the first start initialises and migrates it (the other tests here start on a migrated copy).
     const dataDir = tempDir(t);
     const first = embedded(dataDir);
     await listening(first, 'the first server');
@@ -119,7 +131,7 @@ t.test('embedded data folders', { jobs: 4 }, async (t) => {
   });
 
   t.test('a lock left by a dead process is taken over', async (t) => {
-    const dataDir = tempDir(t);
+    const dataDir = await migratedDir(t);
     const stale = deadPid();
     writeFileSync(lockPath(dataDir), `${stale}\n`);
     const server = embedded(dataDir);
@@ -131,11 +143,8 @@ t.test('embedded data folders', { jobs: 4 }, async (t) => {
   });
 
   t.test('a damaged embedded database: the message names the folder, says it may be damaged and what to do', async (t) => {
-    const dataDir = tempDir(t);
-    const first = embedded(dataDir);
-    await listening(first, 'the server');
-    process.kill(first.pid, 'SIGTERM');
-    await exited(first, 'the server');
+    // A folder a server has used and closed cleanly (a copy of one PGlite closed).
+    const dataDir = await migratedDir(t);
 
     // Garbled write-ahead log: PGlite aborts ("Aborted()") when it opens the folder.
     const wal = path.join(dataDir, 'pglite', 'pg_wal');
@@ -156,7 +165,7 @@ t.test('embedded data folders', { jobs: 4 }, async (t) => {
   });
 
   t.test('SIGTERM to `npm start` stops the server: the port closes and the data folder is released', async (t) => {
-    const dataDir = tempDir(t);
+    const dataDir = await migratedDir(t);
     const server = embedded(dataDir, 'npm');
     await listening(server, '`npm start`');
     const url = server.url()!;
