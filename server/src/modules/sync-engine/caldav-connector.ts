@@ -122,7 +122,7 @@ function calendarMultiget(hrefs: string[]): string {
   );
 }
 
-function redacted(url: string): string {
+export function redacted(url: string): string {
   try {
     const u = new URL(url);
     return `${u.origin}${u.pathname}`;
@@ -132,7 +132,7 @@ function redacted(url: string): string {
 }
 
 /** Hosts we follow hrefs to: see the file comment. */
-function assertAllowedTarget(ctx: CalDavContext, target: string): void {
+export function assertAllowedTarget(ctx: CalDavContext, target: string): void {
   const base = new URL(ctx.baseUrl);
   const url = new URL(target);
   if (url.origin === base.origin) return;
@@ -151,7 +151,7 @@ function assertAllowedTarget(ctx: CalDavContext, target: string): void {
   }
 }
 
-async function davRequest(
+export async function davRequest(
   ctx: CalDavContext,
   method: 'PROPFIND' | 'REPORT',
   url: string,
@@ -229,7 +229,7 @@ function supportsEvents(r: DavResponse): boolean {
 }
 
 /** Same collection, whatever the percent-encoding and trailing slash. */
-function sameResource(a: string, b: string): boolean {
+export function sameResource(a: string, b: string): boolean {
   const norm = (u: string) => {
     const url = new URL(u);
     let path: string;
