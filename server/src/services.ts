@@ -160,7 +160,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     auth: createAuthService({ db, config, signAccessToken, accessCache, mfa }),
     account: createAccountService({ db, config, accessCache }),
     mfa,
-    organizations: createOrganizationsService({ db, publicUrl: config.publicUrl, accessCache, scheduler }),
+    organizations: createOrganizationsService({ db, vault, publicUrl: config.publicUrl, accessCache, scheduler }),
     members: createMembersService({ db, publicUrl: config.publicUrl, accessCache }),
     audit: createAuditService({ db }),
     apiKeys: createApiKeysService({ db, logger }),

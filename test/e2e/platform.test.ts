@@ -83,3 +83,34 @@ t.test('an organization admin cannot open the platform console', async (t) => {
   t.match(await textOf(admin, 'body'), /Not allowed|Not found/);
   t.notMatch(await textOf(admin, 'body'), /Globex/, 'no tenant is listed');
 });
+
+t.test('the platform owner deletes an organization after typing its slug', async (t) => {
+  const headers = { authorization: await ctx.bearer('owner@linkyard.test') };
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/orgs',
+    headers,
+    payload: { name: 'Doomed Corp', slug: 'doomed', superAdminEmail: 'boss@doomed.test' },
+  });
+  t.equal(created.statusCode, 201);
+  const owner = await e2e.signedIn('owner@linkyard.test');
+  await visit(owner, `${base}/platform`);
+  await owner.locator('::-p-aria(Delete Doomed Corp)').click();
+  const dialog = 'dialog[open][data-delete-org=doomed]';
+  await owner.waitForSelector(dialog);
+  const confirmDisabled = () => owner.$eval(`${dialog} button.bg-red-600`, (el) => (el as HTMLButtonElement).disabled);
+  t.ok(await confirmDisabled(), 'nothing typed: the delete button is disabled');
+  await owner.locator(`${dialog} input[name=confirm]`).fill('Doomed Corp');
+  t.ok(await confirmDisabled(), 'the name is not the slug');
+  await owner.locator(`${dialog} input[name=confirm]`).fill('doomed');
+  t.notOk(await confirmDisabled(), 'the slug typed: it may be pressed');
+  await owner.locator(`${dialog} ::-p-text(Delete organization)`).click();
+  await owner.waitForSelector('[data-toast=success]');
+  t.match(await textOf(owner, '[data-toast=success]'), /Doomed Corp is deleted/);
+  await owner.waitForFunction(() => !document.querySelector('[data-tenant=doomed]'));
+  t.notOk(
+    await ctx.database.db.kysely.selectFrom('organizations').select('id').where('slug', '=', 'doomed').executeTakeFirst(),
+    'the organization is gone from the database',
+  );
+  t.match(await textOf(owner, '[data-tenant=globex]'), /Globex/, 'the others stay');
+});

@@ -25,6 +25,7 @@ export const requestBodyLimits = {
     slug: { pattern: '^[a-z0-9][a-z0-9-]{1,62}$' },
     superAdminEmail: { minLength: 3, maxLength: 254 },
   },
+  'DELETE /api/orgs/{orgId}': { confirm: { maxLength: 100 } },
   'PATCH /api/orgs/{orgId}': {
     name: { minLength: 1, maxLength: 120 },
     status: { enum: ['active', 'suspended'] },

@@ -16,7 +16,8 @@ import {
   type CreateOrgValues,
   type VerifyResult,
 } from '~/lib/platform';
-import { changeTenantStatus } from '~/lib/platform.server';
+import { changeTenantStatus, deleteTenant } from '~/lib/platform.server';
+import { DeleteOrganization } from '~/components/delete-organization';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { InvitationNotice } from '~/components/invitation-notice';
 import { RouteError } from '~/components/route-error';
@@ -75,6 +76,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Pl
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
   if (intent === 'status') return changeTenantStatus(request, context, form);
+  if (intent === 'delete') return deleteTenant(request, context, form);
   if (intent === 'verify') {
     const res = await settled(api(context).GET('/api/platform/audit/verify'));
     if (!res.ok) return outcome(request, res, '', intent);
@@ -113,8 +115,9 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
   const statusFetcher = useFetcher<PlatformOutcome>({ key: 'tenant-status' });
   const verifyFetcher = useFetcher<PlatformOutcome>({ key: 'verify-chain' });
   const createFetcher = useFetcher<PlatformOutcome>({ key: 'create-org' });
+  const deleteFetcher = useFetcher<PlatformOutcome>({ key: 'delete-org' });
   // Errors show next to what they are about; successes make the toast.
-  const toast = useToast([statusFetcher.data, verifyFetcher.data, createFetcher.data], { successOnly: true });
+  const toast = useToast([statusFetcher.data, verifyFetcher.data, createFetcher.data, deleteFetcher.data], { successOnly: true });
   const items = tenants.items;
   const totals = items.reduce(
     (t, x) => ({
@@ -259,6 +262,7 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
                     Details
                   </LinkButton>
                   <SuspendToggle fetcher={statusFetcher as never} org={t.organization} />
+                  <DeleteOrganization fetcher={deleteFetcher as never} org={t.organization} />
                 </div>
               </Td>
             </tr>

@@ -177,6 +177,7 @@ t.test("every organization route's declared permission is what the gate enforces
     'PATCH /api/orgs/:orgId/members/:userId': { role: 'viewer' },
     'POST /api/orgs/:orgId/webhook-endpoints': { url: 'https://example.com/hooks', events: ['ping'] },
     'POST /api/orgs/:orgId/api-keys': { name: 'Refused', role: 'viewer' },
+    'DELETE /api/orgs/:orgId': { confirm: 'refused' },
   };
   const routes = ctx.app.routeAccess.filter((r) => r.url.startsWith('/api/orgs/:orgId') && r.method !== 'HEAD');
   t.ok(routes.length > 30, `${routes.length} organization routes`);
@@ -199,7 +200,10 @@ t.test("every organization route's declared permission is what the gate enforces
         method: route.method as 'GET',
         url,
         headers: { authorization: await ctx.bearer(email) },
-        ...(write && route.method !== 'DELETE' ? { payload: bodies[`${route.method} ${route.url}`] ?? {} } : {}),
+        // A DELETE carries a body only where its schema asks for one (deleting an organization: the typed slug).
+        ...(write && (route.method !== 'DELETE' || bodies[`${route.method} ${route.url}`])
+          ? { payload: bodies[`${route.method} ${route.url}`] ?? {} }
+          : {}),
       });
       const name = `${route.method} ${route.url} (${access.action} ${access.subject}) as ${who}`;
       if (allowed) t.not(res.statusCode, 403, `${name}: past the gate (${res.statusCode})`);
@@ -306,6 +310,7 @@ t.test("API keys: every route's declared permission is what the gate enforces, f
     'POST /api/orgs/:orgId/api-keys': { name: 'child', role: 'viewer' },
     'POST /api/orgs': { name: 'Refused', slug: 'refused', superAdminEmail: 'refused@acme.test' },
     'POST /api/orgs/:orgId/webhook-endpoints': { url: 'https://example.com/hooks', events: ['ping'] },
+    'DELETE /api/orgs/:orgId': { confirm: 'refused' },
   };
   // Query strings that pass validation (which runs before the gate), so every status below is the gate's.
   const queries: Record<string, string> = {
@@ -320,7 +325,9 @@ t.test("API keys: every route's declared permission is what the gate enforces, f
       method: method as 'GET',
       url: url + (queries[`${method} ${routeUrl}`] ?? ''),
       headers: { authorization },
-      ...(method !== 'GET' && method !== 'DELETE' ? { payload: bodies[`${method} ${routeUrl}`] ?? {} } : {}),
+      ...(method !== 'GET' && (method !== 'DELETE' || bodies[`${method} ${routeUrl}`])
+        ? { payload: bodies[`${method} ${routeUrl}`] ?? {} }
+        : {}),
     });
 
   for (const route of orgRoutes) {

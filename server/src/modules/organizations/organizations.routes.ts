@@ -73,6 +73,26 @@ const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Organizatio
     },
     async (request) => organizations.update(request.authedCtx, request.params.orgId, request.body),
   );
+
+  app.delete(
+    '/api/orgs/:orgId',
+    {
+      config: { access: { action: 'delete', subject: 'Organization' } },
+      schema: {
+        operationId: 'deleteOrganization',
+        tags,
+        summary:
+          "Delete an organization and all its data (Platform Owner); its data key is destroyed first, so no copy of its secrets stays readable. The body's confirm is the organization's slug.",
+        params: S.OrgParams,
+        body: S.DeleteOrganizationBody,
+        response: { 204: Type.Null(), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await organizations.remove(request.personCtx, request.params.orgId, request.body.confirm);
+      return reply.code(204).send(null);
+    },
+  );
 };
 
 /** Membership: the members and their roles, and the pending invitations through which people join. */

@@ -7,6 +7,7 @@ import { BadRequest, Conflict, NotFound, isUniqueViolation } from '../../lib/err
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { ScheduleSink } from '../../lib/schedule-sink.js';
+import type { Vault } from '../../lib/crypto/vault.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { inviteToOrganization } from './invitations.js';
 import type { AccessCache } from '../../lib/access-cache.js';
@@ -77,6 +78,8 @@ function settingsPatch(patch: UpdateOrganizationInput): OrganizationPatch {
 
 export interface OrganizationsServiceDeps {
   db: Db;
+  /** Deleting an organization forgets its data key in this process as well as destroying the stored one. */
+  vault: Pick<Vault, 'forgetKeys'>;
   /** PUBLIC_URL: a new organization's first invitation links to its accept page. */
   publicUrl: string;
   /** Forgotten for an organization that is suspended or reactivated. */
@@ -97,8 +100,10 @@ async function auditSettings(tx: Tx, ctx: AuthedContext, before: OrgRow, setting
   });
 }
 
-export function createOrganizationsService({ db, publicUrl, accessCache, scheduler }: OrganizationsServiceDeps) {
+export function createOrganizationsService(deps: OrganizationsServiceDeps) {
+  const { db, publicUrl, accessCache, scheduler } = deps;
   return {
+    ...createOrganizationDeletion(deps),
     async list(ctx: PersonContext, q: ListQuery): Promise<Page<OrganizationView>> {
       const actor = ctx.actor;
       const limit = q.limit ?? 50;
@@ -192,6 +197,43 @@ export function createOrganizationsService({ db, publicUrl, accessCache, schedul
         await scheduler.organizationChanged(orgId);
       }
       return view;
+    },
+  };
+}
+
+/** Deleting organizations (Platform Owner): the data key first, then every row. */
+function createOrganizationDeletion({ db, vault, accessCache, scheduler }: OrganizationsServiceDeps) {
+  /** Stops everything acting for the organization in this process (cached access, schedules, its data key). */
+  const forget = async (orgId: string) => {
+    vault.forgetKeys(orgId);
+    accessCache.forgetOrganization(orgId);
+    await scheduler.organizationChanged(orgId);
+  };
+  return {
+    /**
+     * Deletes the organization and all its data (Platform Owner), typed slug as confirmation. Its data key goes
+     * first, in its own committed transaction with the audit event (in the platform's chain: the organization's
+     * own goes with it): from then on no copy of its ciphertexts can be opened, even if deleting the rows fails
+     * half-way (then the organization stays suspended and keyless, and deleting it again finishes the job).
+     */
+    async remove(ctx: PersonContext, orgId: string, confirm: string): Promise<void> {
+      await inScope(db, { platform: true }, async (tx) => {
+        const org = await repo.lockOrganizationForDeletion(tx, orgId);
+        if (!org) throw new NotFound('Organization');
+        if (confirm.trim() !== org.slug)
+          throw new BadRequest(`Type the organization's slug, "${org.slug}", to confirm that it is deleted with all its data`, '/confirm');
+        await repo.destroyDataKey(tx, orgId);
+        await recordAudit(tx, ctx, {
+          organizationId: null,
+          action: 'organization.deleted',
+          target: { type: 'organization', id: orgId },
+          metadata: { slug: org.slug, name: org.name },
+        });
+      });
+      await forget(orgId);
+      await repo.purgeOrganization(db.kysely, orgId);
+      // Again: a key or a schedule may have been loaded for it while the rows were going.
+      await forget(orgId);
     },
   };
 }
