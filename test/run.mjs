@@ -4,9 +4,10 @@
 // PGlite — so it passes on a machine with nothing installed. `npm test -- <files>` runs just those files with tap.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { compileRepository, removeCompiled } from './compile.mjs';
 
@@ -135,13 +136,54 @@ function readTimes() {
   return { ...recorded, ...read(TIMES_FILE) };
 }
 
+/**
+ * One headless Chromium for all the end-to-end files of the run, launched when the first of them starts: each file
+ * connects to it (LINKYARD_E2E_BROWSER, see test/e2e/harness.ts) and opens its tabs in browser contexts of its own,
+ * instead of launching a browser of its own (about 2 s of CPU each). Same executable and flags as launchChromium; a
+ * DevTools port on loopback instead of a pipe, since several processes connect. If it cannot start, the files launch
+ * their own (and report why they cannot).
+ */
+let sharedBrowser;
+function e2eBrowser(build) {
+  sharedBrowser ??= (async () => {
+    const { CHROMIUM_ARGS, findChromium } = await import(pathToFileURL(path.join(build, 'server/src/lib/chromium.js')).href);
+    const { default: puppeteer } = await import('puppeteer-core');
+    const userDataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-chromium-'));
+    const browser = await puppeteer.launch({
+      executablePath: findChromium(env),
+      headless: true,
+      pipe: false,
+      userDataDir,
+      args: CHROMIUM_ARGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    const kill = () => browser.process()?.kill('SIGKILL');
+    process.on('exit', kill);
+    return {
+      endpoint: browser.wsEndpoint(),
+      async close() {
+        process.off('exit', kill);
+        await browser.close().catch(kill);
+        rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+  })().catch((err) => {
+    console.log(`# No shared Chromium for the end-to-end files (each launches its own): ${err.message}`);
+    return null;
+  });
+  return sharedBrowser;
+}
+
 /** Runs one compiled test file; resolves to its result once it exits (killed if it outlives the per-file limit). */
-function runTestFile(build, file) {
+async function runTestFile(build, file) {
+  const browser = file.startsWith('test/e2e/') ? await e2eBrowser(build) : null;
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(build, file.replace(/\.ts$/, '.js'))], {
       cwd: root,
-      env: { ...env, TAP_TIMEOUT: String(FILE_TIMEOUT_S) },
+      env: { ...env, TAP_TIMEOUT: String(FILE_TIMEOUT_S), ...(browser ? { LINKYARD_E2E_BROWSER: browser.endpoint } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -228,6 +270,7 @@ const results = await runTestFiles(
   e2eFiles,
   built.then((r) => r.code === 0),
 );
+if (sharedBrowser) await (await sharedBrowser)?.close();
 const ui = await Promise.all([built, uiTested]);
 ui.forEach((r) => process.stdout.write(r.output));
 const failed = results.filter((r) => !r.ok);
