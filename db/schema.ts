@@ -209,7 +209,9 @@ export interface OauthStatesTable {
 }
 
 export type SyncMode = 'full' | 'incremental';
-export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'retry';
+export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'retry' | 'push';
+export type SyncDirection = 'pull' | 'push' | 'bidirectional';
+export type ConflictResolution = 'manual' | 'latest' | 'source' | 'merge';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 type JsonValue = ColumnType<unknown, string | null, string | null>;
@@ -229,6 +231,11 @@ export interface SyncsTable {
   last_run_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Two-way sync (migration 0013). */
+  direction: Generated<SyncDirection>;
+  /** The organization's fields → the provider's: FieldMapping[] like `field_mappings`, as one JSON array. */
+  outbound_mappings: ColumnType<unknown, string | undefined, string>;
+  conflict_resolution: Generated<ConflictResolution>;
 }
 
 export interface FieldMappingsTable {
@@ -259,6 +266,10 @@ export interface SyncRunsTable {
   unchanged: Generated<number>;
   deleted: Generated<number>;
   failed: Generated<number>;
+  /** Two-way sync (migration 0013). */
+  pushed: Generated<number>;
+  conflicts: Generated<number>;
+  skipped: Generated<number>;
   cursor_before: JsonValue;
   cursor_after: JsonValue;
   resume_cursor: JsonValue;
@@ -296,6 +307,8 @@ export interface RecordsTable {
   feed_position: Generated<number>;
   /** What that latest change was. */
   feed_action: Generated<FeedAction>;
+  /** The provider's ETag of the version last read or written: the base a write's precondition names (0013). */
+  etag: Generated<string | null>;
 }
 
 export type FeedAction = 'added' | 'updated' | 'deleted';
@@ -390,6 +403,9 @@ export interface Database {
   webhook_outbox: WebhookOutboxTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  push_requests: PushRequestsTable;
+  run_writes: RunWritesTable;
+  conflicts: ConflictsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -429,3 +445,61 @@ export interface WebhookEventsTable {
   process_after: Date | null;
 }
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
+
+/** An accepted `POST …/syncs/:syncId/records` and its answer, for `Idempotency-Key` repeats (migration 0013). */
+export interface PushRequestsTable {
+  id: string;
+  organization_id: string;
+  sync_id: string;
+  idempotency_key: string | null;
+  run_id: string;
+  response: ColumnType<unknown, string, never>;
+  created_at: CreatedAt;
+}
+
+export type WriteOp = 'create' | 'update' | 'delete';
+export type WriteStatus = 'pending' | 'applied' | 'conflict' | 'failed' | 'skipped';
+
+/** One record of a push run: the outbox item while pending, its outcome after (migration 0013). */
+export interface RunWritesTable {
+  run_id: string;
+  position: number;
+  organization_id: string;
+  sync_id: string;
+  op: WriteOp;
+  external_id: string | null;
+  data: ColumnType<unknown, string | null, string | null>;
+  idempotency_key: string;
+  status: Generated<WriteStatus>;
+  error: string | null;
+  conflict_id: string | null;
+  changed_at: Generated<Date>;
+  finished_at: Date | null;
+}
+export type RunWriteRow = Selectable<RunWritesTable>;
+
+export type ConflictStatus = 'open' | 'resolved';
+export type ConflictResolutionChoice = 'local' | 'remote' | 'merged';
+
+/** A record changed on both sides, left for a person under the `manual` strategy (migration 0013). */
+export interface ConflictsTable {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  sync_id: string;
+  resource: string;
+  external_id: string;
+  run_id: string | null;
+  fields: ColumnType<unknown, string, string>;
+  base_data: ColumnType<unknown, string | null, string | null>;
+  local_data: ColumnType<unknown, string, string>;
+  remote_data: ColumnType<unknown, string, string>;
+  remote_updated_at: Date | null;
+  remote_etag: string | null;
+  status: Generated<ConflictStatus>;
+  resolution: ConflictResolutionChoice | null;
+  resolved_by: ColumnType<unknown, string | null, string | null>;
+  resolved_at: Date | null;
+  created_at: CreatedAt;
+}
+export type ConflictRow = Selectable<ConflictsTable>;

@@ -11,6 +11,7 @@ import * as changeFeed from './0009-change-feed.js';
 import * as accounts from './0011-accounts.js';
 import * as webhooksIn from './0012-webhooks-in.js';
 import * as webhooksOut from './0010-webhooks-out.js';
+import * as twoWaySync from './0013-two-way-sync.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-webhooks-out': webhooksOut,
   '0011-accounts': accounts,
   '0012-webhooks-in': webhooksIn,
+  '0013-two-way-sync': twoWaySync,
 };

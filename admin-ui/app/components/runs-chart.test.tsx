@@ -19,7 +19,18 @@ function makeRun(over: Omit<Partial<Run>, 'stats'> & { stats?: Partial<Run['stat
     error: null,
     ...over,
     durationMs: over.durationMs === undefined ? 1000 : over.durationMs,
-    stats: { fetched: 10, created: 0, updated: 0, unchanged: 10, deleted: 0, failed: 0, ...over.stats },
+    stats: {
+      fetched: 10,
+      created: 0,
+      updated: 0,
+      unchanged: 10,
+      deleted: 0,
+      failed: 0,
+      skipped: 0,
+      pushed: 0,
+      conflicts: 0,
+      ...over.stats,
+    },
   };
 }
 

@@ -4593,7 +4593,7 @@ export interface paths {
                 integrationId: string;
                 /** Format: uuid */
                 syncId: string;
-                trigger: 'schedule' | 'manual' | 'webhook' | 'retry';
+                trigger: 'schedule' | 'manual' | 'webhook' | 'retry' | 'push';
                 status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
                 scheduledFor: string | null;
                 startedAt: string | null;
@@ -4606,6 +4606,9 @@ export interface paths {
                   unchanged: number;
                   deleted: number;
                   failed: number;
+                  skipped: number;
+                  pushed: number;
+                  conflicts: number;
                 };
                 error: string | null;
               }[];
@@ -4701,7 +4704,7 @@ export interface paths {
               integrationId: string;
               /** Format: uuid */
               syncId: string;
-              trigger: 'schedule' | 'manual' | 'webhook' | 'retry';
+              trigger: 'schedule' | 'manual' | 'webhook' | 'retry' | 'push';
               status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
               scheduledFor: string | null;
               startedAt: string | null;
@@ -4714,6 +4717,9 @@ export interface paths {
                 unchanged: number;
                 deleted: number;
                 failed: number;
+                skipped: number;
+                pushed: number;
+                conflicts: number;
               };
               error: string | null;
             };
@@ -4809,7 +4815,7 @@ export interface paths {
               integrationId: string;
               /** Format: uuid */
               syncId: string;
-              trigger: 'schedule' | 'manual' | 'webhook' | 'retry';
+              trigger: 'schedule' | 'manual' | 'webhook' | 'retry' | 'push';
               status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
               scheduledFor: string | null;
               startedAt: string | null;
@@ -4822,6 +4828,9 @@ export interface paths {
                 unchanged: number;
                 deleted: number;
                 failed: number;
+                skipped: number;
+                pushed: number;
+                conflicts: number;
               };
               error: string | null;
             };

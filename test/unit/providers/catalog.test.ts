@@ -97,6 +97,11 @@ function templatesOf(provider: ProviderDefinition): TemplateUse[] {
     for (const [where, template] of resourcePaths(resource)) {
       uses.push({ where: `${resource.key}.${where}`, template, declared: resourceDeclared });
     }
+    // Write paths may also name the record's external id.
+    const writeDeclared = new Set([...resourceDeclared, 'id']);
+    for (const [kind, operation] of Object.entries(resource.write ?? {})) {
+      uses.push({ where: `${resource.key}.write.${kind}.path`, template: operation.path, declared: writeDeclared });
+    }
   }
   return uses.filter((use): use is TemplateUse => use.template !== undefined);
 }
@@ -375,4 +380,57 @@ t.test('webhook declarations are coherent with their provider definitions', asyn
         t.equal(verification.scheme, 'hmac', `${label}: a captured token can only sign later deliveries`);
     }
   }
+});
+
+/** Where API.md's two-way sync is declared so far; the remaining providers of issue 14 are added to this list. */
+const WRITABLE: Record<string, string[]> = { stripe: ['customers'], hubspot: ['contacts'] };
+
+t.test('write endpoints are declared where two-way sync needs them, and are coherent', async (t) => {
+  for (const [provider, resources] of Object.entries(WRITABLE)) {
+    for (const key of resources) {
+      const write = getProvider(provider)?.resources.find((r) => r.key === key)?.write;
+      t.ok(write?.create && write.update && write.delete, `${provider}.${key} declares create, update and delete`);
+    }
+  }
+  for (const provider of PROVIDERS) {
+    for (const resource of provider.resources) {
+      const write = resource.write;
+      if (!write) continue;
+      const where = `${provider.key}.${resource.key}.write`;
+      t.ok(write.create || write.update || write.delete, `${where} declares at least one operation`);
+      for (const kind of ['update', 'delete'] as const) {
+        const path = write[kind]?.path;
+        const graphql = write[kind]?.encoding === 'graphql';
+        if (path !== undefined && !graphql) t.ok(templatePlaceholders(path).includes('id'), `${where}.${kind} names the record ({{id}})`);
+        if (write[kind]?.encoding === 'graphql') t.ok(write[kind]?.idParam, `${where}.${kind} says where the id goes`);
+      }
+      if (write.read) t.ok(templatePlaceholders(write.read.path).includes('id'), `${where}.read names the record`);
+      if (write.create) t.notOk(templatePlaceholders(write.create.path).includes('id'), `${where}.create has no id yet`);
+      for (const [kind, operation] of Object.entries(write).filter(([name]) => name !== 'read')) {
+        const op = operation as NonNullable<typeof write.create>;
+        const label = `${where}.${kind}`;
+        t.equal(op.encoding === 'graphql', op.query !== undefined, `${label}: a GraphQL document exactly for graphql`);
+        if (op.encoding === 'none') t.equal(op.fieldsPath, undefined, `${label}: no body, no fieldsPath`);
+        if (op.encoding === 'form') t.equal(op.fieldsPath, undefined, `${label}: form fields are the body`);
+        if (op.method === 'DELETE') t.equal(op.encoding, 'none', `${label}: DELETE has no body`);
+        else t.not(op.encoding, 'none', `${label}: ${op.method} carries the record`);
+        if (op.precondition?.value === 'etag') {
+          t.ok(op.version ?? write.read?.version, `${label}: an ETag precondition needs a place to read the version from`);
+        }
+        if (kind === 'create') t.equal(op.goneStatuses, undefined, `${label}: only deletes treat "gone" as done`);
+        if (kind !== 'delete' && op.recordPath === null) t.ok(write.read, `${label}: without a record in the answer, it is re-read`);
+      }
+    }
+  }
+});
+
+t.test('Stripe customers are written form-encoded with an idempotency key; HubSpot contacts as JSON properties', async (t) => {
+  const stripe = getProvider('stripe')!.resources.find((r) => r.key === 'customers')!.write!;
+  t.match(stripe.create, { method: 'POST', path: '/v1/customers', encoding: 'form', idempotencyHeader: 'Idempotency-Key' });
+  t.match(stripe.update, { method: 'POST', path: '/v1/customers/{{id}}', encoding: 'form', idempotencyHeader: 'Idempotency-Key' });
+  t.match(stripe.delete, { method: 'DELETE', encoding: 'none' });
+  t.equal(stripe.delete?.idempotencyHeader, undefined, 'Stripe takes no idempotency key on DELETE');
+  const hubspot = getProvider('hubspot')!.resources.find((r) => r.key === 'contacts')!.write!;
+  t.match(hubspot.update, { method: 'PATCH', path: '/crm/v3/objects/contacts/{{id}}', encoding: 'json', fieldsPath: '/properties' });
+  t.equal(hubspot.create?.idempotencyHeader, undefined, 'HubSpot takes no idempotency key');
 });

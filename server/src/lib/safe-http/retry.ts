@@ -34,6 +34,11 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Which thrown errors without a status are worth retrying. Default `isRetryableError`. */
   isRetryableError?: (err: unknown) => boolean;
+  /**
+   * Which statuses are worth retrying. Default `isRetryableStatus` (429, 5xx). A non-idempotent write narrows it to
+   * 429: a 5xx may come after the provider applied the write.
+   */
+  isRetryableStatus?: (status: number) => boolean;
 }
 
 export interface RetryInfo {
@@ -129,6 +134,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, option
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const retryableError = options.isRetryableError ?? isRetryableError;
+  const retryableStatus = options.isRetryableStatus ?? isRetryableStatus;
 
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
@@ -145,7 +151,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, option
     };
 
     const status = statusOf(subject);
-    const retryable = status !== undefined ? isRetryableStatus(status) : !outcome.ok && retryableError(outcome.error);
+    const retryable = status !== undefined ? retryableStatus(status) : !outcome.ok && retryableError(outcome.error);
     if (!retryable || attempt >= maxAttempts) return finish();
 
     let delayMs: number;

@@ -15,7 +15,13 @@ export const Run = Type.Object({
   id: Uuid,
   integrationId: Uuid,
   syncId: Uuid,
-  trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('retry')]),
+  trigger: Type.Union([
+    Type.Literal('schedule'),
+    Type.Literal('manual'),
+    Type.Literal('webhook'),
+    Type.Literal('retry'),
+    Type.Literal('push'),
+  ]),
   status: RunStatus,
   scheduledFor: Type.Union([Timestamp, Type.Null()]),
   startedAt: Type.Union([Timestamp, Type.Null()]),
@@ -28,6 +34,12 @@ export const Run = Type.Object({
     unchanged: Type.Integer(),
     deleted: Type.Integer(),
     failed: Type.Integer(),
+    /** Records not stored or not written on purpose (two-way sync: a write the provider's version won). */
+    skipped: Type.Integer(),
+    /** Records written to the provider (two-way sync). */
+    pushed: Type.Integer(),
+    /** Records changed on both sides found by this run (two-way sync). */
+    conflicts: Type.Integer(),
   }),
   error: Type.Union([Type.String(), Type.Null()]),
 });

@@ -39,7 +39,17 @@ export function toRunView(r: SyncRunRow): RunView {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     durationMs: r.started_at && r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
-    stats: { fetched: r.fetched, created: r.created, updated: r.updated, unchanged: r.unchanged, deleted: r.deleted, failed: r.failed },
+    stats: {
+      fetched: r.fetched,
+      created: r.created,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      deleted: r.deleted,
+      failed: r.failed,
+      skipped: r.skipped,
+      pushed: r.pushed,
+      conflicts: r.conflicts,
+    },
     error: r.error,
   };
 }

@@ -9,9 +9,13 @@ import type { ListingPosition, ListingShape } from './rest-listing.js';
  */
 
 export interface BuiltRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   body?: string;
+  /** Default `application/json` when there is a body (writes: form encoding). */
+  contentType?: string;
+  /** Beyond the definition's and the credentials' (writes: idempotency key, precondition). */
+  headers?: Record<string, string>;
 }
 
 /** Parameter writer: the query string for GET, the JSON body for POST (a `/`-name is a JSON Pointer into it). */

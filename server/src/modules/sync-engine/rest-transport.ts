@@ -22,9 +22,16 @@ const MIN_MAX_RETRY_AFTER_MS = 120_000;
 
 export type ConnectorLog = (level: ConnectorLogEntry['level'], message: string, data?: Record<string, unknown>) => void;
 
+/** How a request may be retried: reads and idempotent writes after 429, 5xx and network errors; other writes after 429 only. */
+export interface SendOptions {
+  retry?: 'all' | 'rate_limit_only';
+  /** Statuses returned to the caller instead of thrown (a write's 409/412 conflict, a delete's 404). */
+  accept?: readonly number[];
+}
+
 export interface RestTransport {
   /** Sends a request until it gets a 2xx answer; anything else ends as a ProviderRequestError (or the abort reason). */
-  send(request: BuiltRequest): Promise<SafeHttpResponse>;
+  send(request: BuiltRequest, options?: SendOptions): Promise<SafeHttpResponse>;
   /** After a 2xx: how long to wait before the next request because the rate-limit budget is spent (0: none). */
   throttleMs(response: SafeHttpResponse): number;
   /** Waits, unless the listing is aborted (the retry options' `sleep` when given). */
@@ -42,9 +49,11 @@ export function createRestTransport(ctx: RestConnectorContext, log: ConnectorLog
   const secrets = new Set<string>();
 
   /** The request with withRetries' retries; `attempts` counts every attempt of this request (across a 401 retry too). */
-  async function withRetry(request: BuiltRequest, attempts: { count: number }): Promise<SafeHttpResponse> {
+  async function withRetry(request: BuiltRequest, attempts: { count: number }, options: SendOptions): Promise<SafeHttpResponse> {
+    const rateLimitOnly = options.retry === 'rate_limit_only';
     try {
       return await withRetries(() => attemptOnce(ctx, log, secrets, request, ++attempts.count), {
+        ...(rateLimitOnly ? { isRetryableStatus: (status: number) => status === 429, isRetryableError: () => false } : {}),
         maxAttempts: retry.maxAttempts,
         baseDelayMs: retry.baseDelayMs,
         maxDelayMs: retry.maxDelayMs,
@@ -81,9 +90,9 @@ export function createRestTransport(ctx: RestConnectorContext, log: ConnectorLog
     }
   }
 
-  async function send(request: BuiltRequest): Promise<SafeHttpResponse> {
+  async function send(request: BuiltRequest, options: SendOptions = {}): Promise<SafeHttpResponse> {
     const attempts = { count: 0 };
-    let response = await withRetry(request, attempts);
+    let response = await withRetry(request, attempts, options);
     if (response.status === 401) {
       log('warn', `${definition.name} answered 401; refreshing the credentials and retrying once`, {
         method: request.method,
@@ -91,8 +100,9 @@ export function createRestTransport(ctx: RestConnectorContext, log: ConnectorLog
         status: 401,
       });
       await ctx.onUnauthorized();
-      response = await withRetry(request, attempts);
+      response = await withRetry(request, attempts, options);
     }
+    if (options.accept?.includes(response.status)) return response;
     if (response.status < 200 || response.status > 299) throw statusError(definition, request, response, attempts.count, secrets, now);
     return response;
   }
@@ -119,8 +129,9 @@ async function attemptOnce(
   rememberSecrets(secrets, credentials);
   const headers: Record<string, string> = {
     accept: 'application/json',
-    ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}),
     ...definition.requestHeaders,
+    ...request.headers,
     ...credentials,
   };
   try {

@@ -1,4 +1,4 @@
-import type { Pagination, ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+import type { Pagination, ProviderDefinition, ResourceDefinition, WriteEndpoints } from '../provider-definition.js';
 
 const AFTER_CURSOR: Pagination = {
   style: 'cursor_body',
@@ -41,6 +41,22 @@ function crmObject(key: string, name: string, lastModifiedProperty: string): Res
   };
 }
 
+/**
+ * CRM objects are written as `{ properties: {…} }` (https://developers.hubspot.com/docs/api/crm/contacts): POST creates
+ * (201 with the object), PATCH updates the given properties only (200 with the object and its new `updatedAt`),
+ * DELETE archives (204). HubSpot takes no idempotency key and no version precondition: conflicts are found by
+ * re-reading the object's `updatedAt`, and creates are not retried after a 5xx.
+ */
+function crmWrites(key: string): WriteEndpoints {
+  const one = `/crm/v3/objects/${key}/{{id}}`;
+  return {
+    create: { method: 'POST', path: `/crm/v3/objects/${key}`, encoding: 'json', fieldsPath: '/properties', recordPath: '' },
+    update: { method: 'PATCH', path: one, encoding: 'json', fieldsPath: '/properties', recordPath: '' },
+    delete: { method: 'DELETE', path: one, encoding: 'none', recordPath: null, goneStatuses: [404] },
+    read: { path: one, recordPath: '' },
+  };
+}
+
 export const definition: ProviderDefinition = {
   key: 'hubspot',
   name: 'HubSpot',
@@ -49,7 +65,13 @@ export const definition: ProviderDefinition = {
   oauth: {
     authorizationUrl: 'https://app.hubspot.com/oauth/authorize',
     tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
-    defaultScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.read', 'crm.objects.deals.read'],
+    defaultScopes: [
+      'oauth',
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+      'crm.objects.companies.read',
+      'crm.objects.deals.read',
+    ],
     scopeSeparator: ' ',
     pkce: true,
     tokenAuthMethod: 'client_secret_post',
@@ -80,7 +102,7 @@ export const definition: ProviderDefinition = {
   },
   resources: [
     // Contacts name the property without the hs_ prefix that companies and deals use.
-    crmObject('contacts', 'Contacts', 'lastmodifieddate'),
+    { ...crmObject('contacts', 'Contacts', 'lastmodifieddate'), write: crmWrites('contacts') },
     crmObject('companies', 'Companies', 'hs_lastmodifieddate'),
     crmObject('deals', 'Deals', 'hs_lastmodifieddate'),
   ],

@@ -1,4 +1,4 @@
-import type { ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+import type { ProviderDefinition, ResourceDefinition, WriteEndpoints } from '../provider-definition.js';
 
 /**
  * A Stripe list endpoint: newest first, paged by the id of the last object. Stripe has no updated-since filter,
@@ -25,6 +25,19 @@ function list(key: string, name: string, defaultParams?: Record<string, string>)
     incremental: { style: 'since_param', param: 'created[gte]', format: 'unix_seconds' },
   };
 }
+
+/**
+ * Customers are written with form-encoded POSTs (https://docs.stripe.com/api/customers/create, …/update: "any
+ * parameters not provided will be left unchanged") and removed with DELETE, which answers `{ id, deleted: true }`.
+ * Every POST takes an `Idempotency-Key` (https://docs.stripe.com/api/idempotent_requests); DELETE is idempotent by
+ * definition and takes none. Customers have no version or modification time: conflicts are found by re-reading.
+ */
+const CUSTOMER_WRITES: WriteEndpoints = {
+  create: { method: 'POST', path: '/v1/customers', encoding: 'form', recordPath: '', idempotencyHeader: 'Idempotency-Key' },
+  update: { method: 'POST', path: '/v1/customers/{{id}}', encoding: 'form', recordPath: '', idempotencyHeader: 'Idempotency-Key' },
+  delete: { method: 'DELETE', path: '/v1/customers/{{id}}', encoding: 'none', recordPath: null, goneStatuses: [404] },
+  read: { path: '/v1/customers/{{id}}', recordPath: '' },
+};
 
 /** Authenticates with a secret (or restricted) key sent as a Bearer token. */
 export const definition: ProviderDefinition = {
@@ -64,7 +77,7 @@ export const definition: ProviderDefinition = {
     },
   },
   resources: [
-    list('customers', 'Customers'),
+    { ...list('customers', 'Customers'), write: CUSTOMER_WRITES },
     list('charges', 'Charges'),
     list('invoices', 'Invoices'),
     // The default hides canceled subscriptions.

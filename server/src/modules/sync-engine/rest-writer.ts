@@ -1,0 +1,216 @@
+import type { SafeHttpResponse } from '../../lib/safe-http/index.js';
+import { readJsonPointer, writeJsonPointer } from '../../providers/json-pointer.js';
+import type {
+  ProviderDefinition,
+  RecordRead,
+  ResourceDefinition,
+  WriteOperation,
+  WriteOperationKind,
+} from '../../providers/provider-definition.js';
+import { apiBaseUrl, apiUrl } from '../oauth/provider-endpoints.js';
+import { ConnectorError, ProviderRequestError } from './connector-errors.js';
+import type { RestConnectorContext } from './rest-connector-types.js';
+import { decodeBody } from './rest-page.js';
+import type { BuiltRequest } from './rest-request.js';
+import { createRestTransport, type ConnectorLog, type RestTransport } from './rest-transport.js';
+import { normaliseTimestamp } from './timestamps.js';
+
+/**
+ * The provider writer: one create, update, delete or read of one record, by interpreting the resource's `write`
+ * declaration (provider-definition.ts), with no provider-specific code. Requests go through the REST connector's
+ * transport, so writes get the same safe HTTP client, rate-limit waits, retries and one credential refresh on 401
+ * as reads — except that a write the provider cannot deduplicate (no idempotency header, and POST) is retried only
+ * after a 429, never after a 5xx or a lost connection that may have applied it.
+ *
+ * What the caller (the push executor) decides, not this file: which version is the base, what a conflict means for
+ * the sync's strategy, and what is stored.
+ */
+
+/** A record as the provider holds it after a read or a write. */
+export interface ProviderVersion {
+  externalId: string;
+  /** The record as the provider returned it (the input of the sync's inbound mappings). */
+  record: unknown;
+  /** ISO-8601 UTC, or null when the provider has no modification time. */
+  updatedAt: string | null;
+  /** The provider's ETag (or declared version field), verbatim; null when it has none. */
+  etag: string | null;
+}
+
+export interface ProviderWrite {
+  op: WriteOperationKind;
+  /** Required for update and delete. */
+  externalId?: string | null;
+  /** The provider's fields (the outbound mappings' output); ignored for delete. */
+  fields?: Record<string, unknown>;
+  /** The base version's ETag, sent in the declared precondition header. */
+  etag?: string | null;
+  /** Sent in the declared idempotency header; the caller derives it so that retries reuse it. */
+  idempotencyKey?: string;
+}
+
+export type WriteResult =
+  /** `version` is null when the answer carries no record (a delete, a 204). */
+  | { outcome: 'applied'; externalId: string | null; version: ProviderVersion | null }
+  /** The provider refused the write because the record changed since the base version (409/412 as declared). */
+  | { outcome: 'conflict'; status: number; message: string }
+  /** A delete of a record the provider no longer has (declared `goneStatuses`): nothing left to do. */
+  | { outcome: 'gone' };
+
+export interface RestWriter {
+  write(request: ProviderWrite): Promise<WriteResult>;
+  /** The provider's current version of one record; null when it does not exist (404/410). Needs `write.read`. */
+  read(externalId: string): Promise<ProviderVersion | null>;
+  /** Whether the resource declares a way to re-read one record (conflict detection without a precondition). */
+  readonly canRead: boolean;
+}
+
+export function createRestWriter(ctx: RestConnectorContext): RestWriter {
+  const { definition, resource } = ctx;
+  const declared = resource.write;
+  if (!declared) throw new ConnectorError('unsupported', `${definition.name} ${resource.name} cannot be written to`, false);
+  const log: ConnectorLog = (level, message, data) => ctx.log(data ? { level, message, data } : { level, message });
+  const values: Record<string, string> = { ...(resource.pathDefaults ?? {}), ...ctx.templateValues };
+  const allowHttp = ctx.allowHttp ?? false;
+  const base = apiBaseUrl(definition, values, {}, allowHttp);
+  const transport = createRestTransport(ctx, log);
+  const urlFor = (path: string, externalId?: string | null) =>
+    apiUrl(base, path, externalId == null ? values : { ...values, id: externalId }, allowHttp);
+
+  async function write(request: ProviderWrite): Promise<WriteResult> {
+    const operation = declared![request.op];
+    if (!operation)
+      throw new ConnectorError('unsupported', `${definition.name} ${resource.name} cannot be ${pastTense(request.op)}`, false);
+    if (request.op !== 'create' && !request.externalId)
+      throw new ConnectorError('unsupported', `An ${request.op} needs the record's id`, false);
+    const built = buildWriteRequest(operation, request, urlFor(operation.path, request.externalId));
+    const conflictStatuses = operation.conflictStatuses ?? [];
+    const goneStatuses = operation.goneStatuses ?? [];
+    // PUT, PATCH and DELETE are idempotent by definition; a POST is only with the provider's idempotency key.
+    const idempotent = built.method !== 'POST' || (operation.idempotencyHeader !== undefined && request.idempotencyKey !== undefined);
+    const response = await transport.send(built, {
+      retry: idempotent ? 'all' : 'rate_limit_only',
+      accept: [...conflictStatuses, ...goneStatuses],
+    });
+    if (conflictStatuses.includes(response.status)) {
+      return {
+        outcome: 'conflict',
+        status: response.status,
+        message: `${definition.name} answered HTTP ${response.status}: the record changed since it was last read`,
+      };
+    }
+    if (goneStatuses.includes(response.status)) return { outcome: 'gone' };
+    const version = versionOf(resource, operation, built, response, transport, request.externalId ?? null, definition);
+    return { outcome: 'applied', externalId: version?.externalId ?? request.externalId ?? null, version };
+  }
+
+  async function read(externalId: string): Promise<ProviderVersion | null> {
+    const operation = declared!.read;
+    if (!operation)
+      throw new ConnectorError('unsupported', `${definition.name} ${resource.name} cannot be read one record at a time`, false);
+    const built: BuiltRequest = { method: 'GET', url: urlFor(operation.path, externalId) };
+    const response = await transport.send(built, { accept: [404, 410] });
+    if (response.status === 404 || response.status === 410) return null;
+    const version = versionOf(resource, operation, built, response, transport, externalId, definition);
+    // Stripe answers a deleted customer with 200 `{ id, deleted: true }`.
+    if (version && readJsonPointer(version.record, '/deleted') === true) return null;
+    return version;
+  }
+
+  return { write, read, canRead: declared.read !== undefined };
+}
+
+function pastTense(op: WriteOperationKind): string {
+  return op === 'create' ? 'created' : op === 'update' ? 'updated' : 'deleted';
+}
+
+/** The HTTP request of one write: body in the declared encoding, idempotency and precondition headers. */
+export function buildWriteRequest(operation: WriteOperation, request: ProviderWrite, url: string): BuiltRequest {
+  const headers: Record<string, string> = {};
+  if (operation.idempotencyHeader && request.idempotencyKey) headers[operation.idempotencyHeader] = request.idempotencyKey;
+  if (operation.precondition?.value === 'any') headers[operation.precondition.header] = '*';
+  else if (operation.precondition?.value === 'etag' && request.etag) headers[operation.precondition.header] = request.etag;
+  const fields = request.fields ?? {};
+  const built: BuiltRequest = { method: operation.method, url, headers };
+  switch (operation.encoding) {
+    case 'none':
+      return built;
+    case 'form':
+      return { ...built, body: formEncode(fields), contentType: 'application/x-www-form-urlencoded' };
+    case 'json': {
+      const body: Record<string, unknown> = operation.fieldsPath ? {} : { ...fields };
+      if (operation.fieldsPath) writeJsonPointer(body, operation.fieldsPath, fields);
+      return { ...built, body: JSON.stringify(body) };
+    }
+    case 'graphql': {
+      const body: Record<string, unknown> = { query: operation.query, variables: {} };
+      writeJsonPointer(body, operation.fieldsPath ?? '/variables/input', fields);
+      if (operation.idParam && request.externalId) writeJsonPointer(body, operation.idParam, request.externalId);
+      return { ...built, body: JSON.stringify(body) };
+    }
+  }
+}
+
+/**
+ * `application/x-www-form-urlencoded` with bracketed nesting, as Stripe reads it: `metadata[plan]=pro`,
+ * `preferred_locales[0]=en`. null becomes an empty value, which Stripe reads as "unset".
+ */
+export function formEncode(fields: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  const add = (name: string, value: unknown) => {
+    if (value === undefined) return;
+    if (value === null) params.append(name, '');
+    else if (Array.isArray(value)) value.forEach((item, i) => add(`${name}[${i}]`, item));
+    else if (typeof value === 'object') for (const [key, inner] of Object.entries(value)) add(`${name}[${key}]`, inner);
+    else params.append(name, String(value));
+  };
+  for (const [name, value] of Object.entries(fields)) add(name, value);
+  return params.toString();
+}
+
+/** The record, id, modification time and ETag in a write's (or read's) answer. */
+function versionOf(
+  resource: ResourceDefinition,
+  operation: WriteOperation | RecordRead,
+  request: BuiltRequest,
+  response: SafeHttpResponse,
+  transport: RestTransport,
+  knownId: string | null,
+  definition: ProviderDefinition,
+): ProviderVersion | null {
+  const headerEtag = operation.version?.from === 'header' ? headerValue(response, operation.version.name) : null;
+  if (operation.recordPath === null || response.body.length === 0) {
+    return knownId === null ? null : { externalId: knownId, record: null, updatedAt: null, etag: headerEtag };
+  }
+  const body = decodeBody(definition, request, response, transport.secrets);
+  const record = readJsonPointer(body, operation.recordPath);
+  if (record === null || typeof record !== 'object') {
+    throw new ProviderRequestError('invalid_response', `${definition.name} answered without the record`, {
+      status: response.status,
+      method: request.method,
+      url: response.redactedUrl,
+      retryable: false,
+    });
+  }
+  const rawId = readJsonPointer(record, operation.idPath ?? resource.idPath);
+  const externalId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : knownId;
+  if (externalId === null) {
+    throw new ProviderRequestError('invalid_response', `${definition.name} answered without the record's id`, {
+      status: response.status,
+      method: request.method,
+      url: response.redactedUrl,
+      retryable: false,
+    });
+  }
+  const updatedAtPath = operation.updatedAtPath === undefined ? resource.updatedAtPath : operation.updatedAtPath;
+  const updatedAt = updatedAtPath === null ? null : normaliseTimestamp(readJsonPointer(record, updatedAtPath), resource.updatedAtFormat);
+  const recordEtag = operation.version?.from === 'record' ? readJsonPointer(record, operation.version.path) : undefined;
+  const etag = headerEtag ?? (typeof recordEtag === 'string' ? recordEtag : null);
+  return { externalId, record, updatedAt, etag };
+}
+
+function headerValue(response: SafeHttpResponse, name: string): string | null {
+  const value = response.headers[name.toLowerCase()];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? null : text;
+}
