@@ -51,14 +51,18 @@ export async function insertRunIfFree(tx: Tx, row: Insertable<SyncRunsTable>): P
  * commits (a claim skips or waits for a locked row): a webhook event joining it is then seen by the run.
  */
 export function lockActiveRun(tx: Tx, orgId: string, syncId: string) {
-  return tx
-    .selectFrom('sync_runs')
-    .select(['id', 'status'])
-    .where('organization_id', '=', orgId)
-    .where('sync_id', '=', syncId)
-    .where('status', 'in', ['queued', 'running'])
-    .forUpdate()
-    .executeTakeFirst();
+  return (
+    tx
+      .selectFrom('sync_runs')
+      .select(['id', 'status'])
+      .where('organization_id', '=', orgId)
+      .where('sync_id', '=', syncId)
+      .where('status', 'in', ['queued', 'running'])
+      // Push runs sit beside the sync's one pull run (migration 0013): nothing joins them.
+      .where('trigger', '!=', 'push')
+      .forUpdate()
+      .executeTakeFirst()
+  );
 }
 
 export async function cancelQueued(tx: Tx, orgId: string, runId: string) {

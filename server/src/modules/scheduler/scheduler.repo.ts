@@ -88,7 +88,7 @@ export async function insertScheduledRuns(tx: Tx, runs: ScheduledRun[]): Promise
   return new Set(rows.map((r) => r.id));
 }
 
-/** The active (queued or running) run of each of these syncs that has one. */
+/** The active (queued or running) run of each of these syncs that has one; push runs do not hold a sync's slot. */
 export async function activeRuns(tx: Tx, syncIds: string[]): Promise<Map<string, string>> {
   if (syncIds.length === 0) return new Map();
   const rows = await tx
@@ -96,6 +96,7 @@ export async function activeRuns(tx: Tx, syncIds: string[]): Promise<Map<string,
     .select(['id', 'sync_id'])
     .where(sql<boolean>`sync_id = any(${syncIds}::uuid[])`)
     .where('status', 'in', ['queued', 'running'])
+    .where('trigger', '!=', 'push')
     .execute();
   return new Map(rows.map((r) => [r.sync_id, r.id]));
 }
