@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDb } from '../../db/client.js';
@@ -19,8 +19,25 @@ const PGLITE_VERSION = (
   JSON.parse(readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }
 ).version;
 
+const PREFIX = 'linkyard-pglite-';
+/** Templates of other migration sources are removed when this old (another checkout may still use a recent one). */
+const STALE_AFTER_MS = 24 * 3600_000;
+
 function templateDir(): string {
-  return path.join(tmpdir(), `linkyard-pglite-${templateName().replace(/^linkyard_tpl_/, '')}-${PGLITE_VERSION}`);
+  return path.join(tmpdir(), `${PREFIX}${templateName().replace(/^linkyard_tpl_/, '')}-${PGLITE_VERSION}`);
+}
+
+/** Each set of migrations leaves a ~40 MB folder: the old ones go (and half-made ones a crash left). */
+function removeStaleTemplates(current: string) {
+  for (const name of readdirSync(tmpdir())) {
+    const dir = path.join(tmpdir(), name);
+    if (!name.startsWith(PREFIX) || dir === current) continue;
+    try {
+      if (Date.now() - statSync(dir).mtimeMs > STALE_AFTER_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
 }
 
 let making: Promise<string> | undefined;
@@ -45,6 +62,7 @@ function ensureTemplate(): Promise<string> {
       } catch (err) {
         if (!existsSync(path.join(dir, 'pglite', 'PG_VERSION'))) throw err;
       }
+      removeStaleTemplates(dir);
     } finally {
       rmSync(building, { recursive: true, force: true });
     }
