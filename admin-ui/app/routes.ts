@@ -21,6 +21,7 @@ export default [
         route('history', 'routes/integration-history.tsx'),
         route('logs', 'routes/integration-logs.tsx'),
         route('records', 'routes/integration-records.tsx'),
+        route('webhooks', 'routes/integration-webhooks.tsx'),
         route('settings', 'routes/integration-settings.tsx'),
       ]),
       route('logs', 'routes/org-logs.tsx'),

@@ -47,6 +47,7 @@ export function appPages(ids: PageIds): AppPage[] {
     { name: 'integration-logs', path: `${hubspot}/logs`, as: SUPER_ADMIN },
     { name: 'records', path: `${hubspot}/records`, as: SUPER_ADMIN },
     { name: 'integration-settings', path: `${hubspot}/settings`, as: SUPER_ADMIN },
+    { name: 'integration-webhooks', path: `${hubspot}/webhooks`, as: SUPER_ADMIN },
     { name: 'logs', path: `${org}/logs`, as: SUPER_ADMIN, main: true },
     { name: 'members', path: `${org}/members`, as: SUPER_ADMIN },
     { name: 'audit-log', path: `${org}/audit`, as: SUPER_ADMIN },

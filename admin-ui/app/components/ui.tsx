@@ -37,6 +37,12 @@ const STATUS_STYLES: Record<string, string> = {
   active: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
   info: 'bg-slate-100 text-slate-600 ring-slate-500/20',
   debug: 'bg-slate-50 text-slate-500 ring-slate-400/20',
+  // Webhook events received from providers.
+  processed: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  accepted: 'bg-sky-50 text-sky-700 ring-sky-600/20',
+  duplicate: 'bg-slate-100 text-slate-600 ring-slate-500/20',
+  ignored: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  rejected: 'bg-red-50 text-red-700 ring-red-600/20',
 };
 
 /** A status (integration, run, log level, organization) as a coloured pill with its text. */

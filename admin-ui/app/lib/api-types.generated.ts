@@ -7440,6 +7440,10 @@ export interface operations {
             url: string;
             /** @description How deliveries are verified, in one line (algorithm, header, timestamp tolerance) */
             signatureScheme: string;
+            /** @description How to register the URL at the provider and which of its values is the webhook secret, in order (empty when the provider sends no webhooks) */
+            registration: string[];
+            /** @description The provider's documentation of its webhooks and signatures */
+            docs: string | null;
             /** @description Whether a webhook secret is set; without one every delivery is answered 404 */
             hasWebhookSecret: boolean;
             /** @description When the last delivery (of any status) arrived */

@@ -178,7 +178,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
               const sync = syncOf(run.syncId);
               return (
                 <Fragment key={run.id}>
-                  <tr data-run-id={run.id} className={run.error ? 'border-b-0!' : undefined}>
+                  <tr id={`run-${run.id}`} data-run-id={run.id} className={run.error ? 'border-b-0!' : undefined}>
                     <Td className="px-3 py-2">
                       <StatusBadge status={run.status} />
                       <div className="mt-0.5 text-xs capitalize text-slate-500">{run.trigger}</div>

@@ -30,6 +30,7 @@ const TABS = [
   { to: 'history', label: 'History' },
   { to: 'logs', label: 'Logs' },
   { to: 'records', label: 'Records' },
+  { to: 'webhooks', label: 'Webhooks' },
   { to: 'settings', label: 'Settings' },
 ];
 

@@ -176,6 +176,11 @@ export const WebhookDeclarationSchema = Type.Object(
   {
     /** The provider's documentation of the scheme, the source every field here was written from. */
     docs: Type.String({ pattern: '^https://', maxLength: 300 }),
+    /**
+     * How an admin registers the integration's URL at the provider and which of the provider's values is the webhook
+     * secret, in the order to do it (from the same documentation); shown on the integration's Webhooks tab.
+     */
+    registration: Type.Array(Type.String({ minLength: 10, maxLength: 400 }), { minItems: 1, maxItems: 5 }),
     verification: WebhookVerificationSchema,
     handshakes: Type.Optional(Type.Array(WebhookHandshakeSchema, { maxItems: 4 })),
     /**

@@ -18,6 +18,11 @@ export const WebhookParams = StrictObject({
 export const WebhookSettings = Type.Object({
   url: Type.String({ description: "The URL to register in the provider's console: $PUBLIC_URL/api/webhooks/<integrationId>" }),
   signatureScheme: Type.String({ description: 'How deliveries are verified, in one line (algorithm, header, timestamp tolerance)' }),
+  registration: Type.Array(Type.String(), {
+    description:
+      'How to register the URL at the provider and which of its values is the webhook secret, in order (empty when the provider sends no webhooks)',
+  }),
+  docs: Type.Union([Type.String(), Type.Null()], { description: "The provider's documentation of its webhooks and signatures" }),
   hasWebhookSecret: Type.Boolean({ description: 'Whether a webhook secret is set; without one every delivery is answered 404' }),
   lastReceivedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the last delivery (of any status) arrived' }),
 });

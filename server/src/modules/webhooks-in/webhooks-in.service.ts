@@ -192,6 +192,8 @@ function createWebhookSettings({ db, config }: WebhooksInServiceDeps) {
         return {
           url: `${config.publicUrl}/api/webhooks/${id}`,
           signatureScheme: declaration ? describeScheme(declaration) : 'This provider sends no webhooks',
+          registration: declaration ? [...declaration.registration] : [],
+          docs: declaration?.docs ?? null,
           hasWebhookSecret: integration.webhook_secret_encrypted !== null,
           lastReceivedAt: (await repo.lastReceivedAt(tx, orgId, id))?.toISOString() ?? null,
         };

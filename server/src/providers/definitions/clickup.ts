@@ -29,6 +29,10 @@ export const definition: ProviderDefinition = {
   // Hex HMAC-SHA256 of the raw body with the secret returned when the webhook was created.
   webhooks: {
     docs: 'https://developer.clickup.com/docs/webhooksignature',
+    registration: [
+      "Create the webhook with ClickUp's API: POST /api/v2/team/{team_id}/webhook with this URL as endpoint and the events you sync.",
+      'Set the secret of the answer (webhook.secret) as the webhook secret here.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -53,6 +53,10 @@ export const definition: ProviderDefinition = {
   // base64 bytes of the `whsec_…` secret; several signatures are separated by spaces.
   webhooks: {
     docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+    registration: [
+      'Make the sending system POST its events to this URL signed per the Standard Webhooks specification (webhook-id, webhook-timestamp and webhook-signature headers).',
+      'Set its whsec_… signing secret as the webhook secret here.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

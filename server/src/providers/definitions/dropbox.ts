@@ -28,6 +28,10 @@ export const definition: ProviderDefinition = {
   // no id and repeat for every change, so they are not deduplicated.
   webhooks: {
     docs: 'https://www.dropbox.com/developers/reference/webhooks',
+    registration: [
+      "In the Dropbox App Console open your app → Webhooks and add this URL: Dropbox's GET challenge is answered.",
+      'Set the app secret as the webhook secret here.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

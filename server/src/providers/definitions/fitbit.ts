@@ -55,6 +55,10 @@ export const definition: ProviderDefinition = {
   // of `{ collectionType, date, ownerId, … }` with no id, and Fitbit expects 204 within five seconds.
   webhooks: {
     docs: 'https://dev.fitbit.com/build/reference/web-api/developer-guide/using-subscriptions/',
+    registration: [
+      "In your Fitbit app's settings (dev.fitbit.com → Manage My Apps) add a subscriber with this URL and a verification code; Fitbit verifies it with GET ?verify=.",
+      "Set the app's client secret as the webhook secret here, and create subscriptions for your users with the Subscriptions API.",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha1',

@@ -56,6 +56,11 @@ export const definition: ProviderDefinition = {
   // An HMAC-SHA256 of the raw body with the webhook's secret, hex, after `sha256=`.
   webhooks: {
     docs: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
+    registration: [
+      'In the repository (or organization) open Settings → Webhooks → Add webhook (or call POST /repos/{owner}/{repo}/hooks), paste this URL as the Payload URL, choose content type application/json and the events you sync.',
+      'Type a secret there and set the same value as the webhook secret here.',
+      'GitHub sends a ping: it appears in the event list.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -62,6 +62,10 @@ export const googleCalendar: ProviderDefinition = {
   // webhook secret) in X-Goog-Channel-Token. The first message of a channel has resource state `sync`.
   webhooks: {
     docs: 'https://developers.google.com/workspace/calendar/api/guides/push',
+    registration: [
+      'Open a watch channel on the calendar: POST calendars/{calendarId}/events/watch with type web_hook, this URL as address and a random token.',
+      "Set the same token as the webhook secret here, and open a new channel before the channel's expiration.",
+    ],
     verification: { scheme: 'token', token: { from: 'header', name: 'X-Goog-Channel-Token' } },
     // Message numbers increase within a channel, so the pair identifies a message.
     eventId: [

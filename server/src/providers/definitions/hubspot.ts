@@ -86,6 +86,10 @@ export const definition: ProviderDefinition = {
   // or percent-escapes, so the URL is signed exactly as registered.
   webhooks: {
     docs: 'https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests',
+    registration: [
+      "In your HubSpot app's settings open Webhooks, paste this URL as the Target URL and create subscriptions for the objects and properties you sync.",
+      "Set the app's client secret as the webhook secret here (HubSpot signs with v3 signatures).",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -41,6 +41,10 @@ export const definition: ProviderDefinition = {
   // (WebSub's method=signature form).
   webhooks: {
     docs: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks',
+    registration: [
+      'As a Jira admin open Settings → System → WebHooks → Create a WebHook, paste this URL, choose the issue events and type a secret.',
+      'Set the same secret as the webhook secret here.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

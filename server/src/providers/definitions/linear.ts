@@ -33,6 +33,10 @@ export const definition: ProviderDefinition = {
   // one more than a minute from now.
   webhooks: {
     docs: 'https://linear.app/developers/webhooks',
+    registration: [
+      'In Linear open Settings → API → Webhooks → New webhook, paste this URL and choose the data change events you sync.',
+      "Copy the webhook's signing secret and set it as the webhook secret here.",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -50,6 +50,10 @@ const MODIFIED_SINCE: Incremental = {
 function graphWebhooks(resourcePattern: string, resourcesByEventType: Record<string, string[]>): WebhookDeclaration {
   return {
     docs: 'https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks',
+    registration: [
+      "Create a subscription: POST https://graph.microsoft.com/v1.0/subscriptions with this URL as notificationUrl, the resource and changeType you sync, and a random clientState; Graph's validationToken request is answered.",
+      'Set the same clientState as the webhook secret here, and renew the subscription before its expirationDateTime.',
+    ],
     verification: { scheme: 'token', token: { from: 'body', path: '/value/*/clientState' } },
     handshakes: [{ kind: 'echo_query', method: 'POST', param: 'validationToken' }],
     eventType: [{ source: { from: 'body', path: '/value/*/resource' }, pattern: resourcePattern }],

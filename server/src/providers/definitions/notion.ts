@@ -58,6 +58,10 @@ export const definition: ProviderDefinition = {
   // once, unsigned, in the body of the first POST; an admin confirms it in Notion and saves it as the webhook secret.
   webhooks: {
     docs: 'https://developers.notion.com/reference/webhooks',
+    registration: [
+      "In your Notion integration's settings open Webhooks → Create a subscription, paste this URL and choose the events.",
+      "Notion sends a verification_token to this URL: set that token as the webhook secret here, then confirm it in Notion's Verify dialog.",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

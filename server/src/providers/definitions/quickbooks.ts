@@ -57,6 +57,10 @@ export const definition: ProviderDefinition = {
   // Base64 HMAC-SHA256 of the raw body keyed with the app's webhook verifier token.
   webhooks: {
     docs: 'https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks',
+    registration: [
+      'In the Intuit Developer portal open your app → Webhooks, paste this URL as the endpoint and choose the entities you sync.',
+      'Copy the verifier token shown there and set it as the webhook secret here.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -56,6 +56,10 @@ export const definition: ProviderDefinition = {
   // Base64 HMAC-SHA256 of the raw body with the app's client secret.
   webhooks: {
     docs: 'https://shopify.dev/docs/apps/build/webhooks/verify-deliveries',
+    registration: [
+      'In the Shopify admin open Settings → Notifications → Webhooks → Create webhook (or, for an app, the webhookSubscriptionCreate Admin API mutation), format JSON, and paste this URL for each topic you sync.',
+      "Set the app's client secret (or the signing key shown under the store's webhooks list) as the webhook secret here.",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -32,6 +32,11 @@ export const definition: ProviderDefinition = {
   // reject requests more than five minutes from local time.
   webhooks: {
     docs: 'https://api.slack.com/authentication/verifying-requests-from-slack',
+    registration: [
+      "In your Slack app's settings copy the Signing Secret (Basic Information) and set it as the webhook secret here first.",
+      "Then open Event Subscriptions, turn events on and paste this URL as the Request URL: Slack's url_verification challenge is answered.",
+      'Subscribe to the bot events you sync and reinstall the app if Slack asks.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

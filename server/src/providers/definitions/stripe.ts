@@ -53,6 +53,11 @@ export const definition: ProviderDefinition = {
   // `t=…,v1=…`, with one v1 per active secret while a secret is rolled. Other schemes are ignored, as the docs ask.
   webhooks: {
     docs: 'https://docs.stripe.com/webhooks#verify-manually',
+    registration: [
+      'In the Stripe Dashboard open Developers → Webhooks → Add endpoint (or call POST /v1/webhook_endpoints), paste this URL and select the events of the resources you sync (for example customer.* and invoice.*).',
+      "Reveal the endpoint's signing secret (whsec_…) and set it as the webhook secret here.",
+      'Send a test event from the Dashboard and look for it in the event list.',
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

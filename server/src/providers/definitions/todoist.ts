@@ -24,6 +24,10 @@ export const definition: ProviderDefinition = {
   // Base64 HMAC-SHA256 of the raw body with the app's client secret.
   webhooks: {
     docs: 'https://developer.todoist.com/sync/v9/#webhooks',
+    registration: [
+      'In the Todoist App Management Console open your app → Webhooks, paste this URL as the callback URL, choose the events and activate it (events come for users who authorized the app).',
+      "Set the app's client secret as the webhook secret here.",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

@@ -85,6 +85,10 @@ export const definition: ProviderDefinition = {
   // sample say timestamp + body, which is what this follows.)
   webhooks: {
     docs: 'https://developer.zendesk.com/documentation/webhooks/verifying/',
+    registration: [
+      'In Zendesk Admin Center open Apps and integrations → Webhooks → Create webhook, choose the events (or a trigger), and paste this URL as the endpoint (POST, JSON).',
+      "Reveal the webhook's signing secret and set it as the webhook secret here.",
+    ],
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

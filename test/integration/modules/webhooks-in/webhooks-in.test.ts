@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import t from 'tap';
+import { getProvider } from '../../../../server/src/providers/catalog.js';
 import { createWebhookProcessor } from '../../../../server/src/modules/webhooks-in/webhook-processor.js';
 import { createTestApp, type TestContext } from '../../../helpers/app.js';
 
@@ -73,6 +74,8 @@ t.test('webhooks in', async (t) => {
     t.same(res.json(), {
       url: `${ctx.config.publicUrl}/api/webhooks/${stripe.id}`,
       signatureScheme: 'HMAC-SHA256 (hex) in Stripe-Signature, timestamp within 300 s',
+      registration: getProvider('stripe')!.webhooks!.registration,
+      docs: 'https://docs.stripe.com/webhooks#verify-manually',
       hasWebhookSecret: true,
       lastReceivedAt: null,
     });
