@@ -5884,7 +5884,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Send a ping event to this endpoint; follow it in the delivery log */
+    /**
+     * Send a ping event to this endpoint; follow it in the delivery log
+     * @description A disabled endpoint answers 409 and nothing is queued: enable it first.
+     */
     post: operations['testWebhookEndpoint'];
     delete?: never;
     options?: never;
@@ -5935,7 +5938,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Send the delivery's event again, as a new delivery */
+    /**
+     * Send the delivery's event again, as a new delivery
+     * @description A disabled endpoint answers 409 and nothing is queued: enable it first.
+     */
     post: operations['redeliverWebhookDelivery'];
     delete?: never;
     options?: never;
@@ -8273,6 +8279,15 @@ export interface operations {
         };
       };
       /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8596,6 +8611,15 @@ export interface operations {
       };
       /** @description Default Response */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
         headers: {
           [name: string]: unknown;
         };

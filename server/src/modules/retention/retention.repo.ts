@@ -43,18 +43,33 @@ export async function pruneDeletedRecords(tx: Tx, now: Date): Promise<Deleted> {
 }
 
 /**
- * Outbound webhook deliveries, by when they were created — only where that table exists (it arrives with the
- * outbound webhooks; until then there is nothing to prune).
+ * Outbound webhook deliveries that are over — succeeded, or failed with every attempt made — by when their last
+ * attempt was (their attempts go with them). A pending delivery stays however old: it is still being retried, or
+ * waits for its endpoint to be enabled again.
  */
 export async function pruneWebhookDeliveries(tx: Tx, now: Date): Promise<Deleted> {
-  const exists = await sql<{ t: string | null }>`SELECT to_regclass('webhook_deliveries')::text AS t`.execute(tx);
-  if (!exists.rows[0]?.t) return [];
   const r = await sql<{ organization_id: string; n: number }>`
     WITH d AS (
       DELETE FROM webhook_deliveries w USING organizations o
-       WHERE w.organization_id = o.id
-         AND w.created_at < ${now}::timestamptz - make_interval(days => o.retention_webhook_deliveries_days)
+       WHERE w.organization_id = o.id AND w.status IN ('succeeded', 'failed')
+         AND coalesce(w.last_attempt_at, w.created_at) < ${now}::timestamptz - make_interval(days => o.retention_webhook_deliveries_days)
       RETURNING w.organization_id)
+    SELECT organization_id, count(*)::int AS n FROM d GROUP BY organization_id`.execute(tx);
+  return r.rows;
+}
+
+/**
+ * Outbox events older than the deliveries' period that no delivery refers to any more (all of them pruned above,
+ * or their endpoint deleted). An event with a delivery left stays, so its log entry keeps its body.
+ */
+export async function pruneWebhookEvents(tx: Tx, now: Date): Promise<Deleted> {
+  const r = await sql<{ organization_id: string; n: number }>`
+    WITH d AS (
+      DELETE FROM webhook_outbox ev USING organizations o
+       WHERE ev.organization_id = o.id
+         AND ev.created_at < ${now}::timestamptz - make_interval(days => o.retention_webhook_deliveries_days)
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = ev.id)
+      RETURNING ev.organization_id)
     SELECT organization_id, count(*)::int AS n FROM d GROUP BY organization_id`.execute(tx);
   return r.rows;
 }

@@ -57,6 +57,14 @@ function toDeliveryView(row: repo.DeliveryRow): WebhookDeliveryView {
   };
 }
 
+/** Sending to a disabled endpoint is refused: its deliveries wait until it is enabled (locked, so a concurrent enable or
+ * disable is either before or after). */
+function requireEnabled(endpoint: repo.EndpointRow, what: string): void {
+  if (!endpoint.enabled) {
+    throw new Conflict(`This endpoint is disabled, so Linkyard sends it nothing; enable it first, then ${what}`);
+  }
+}
+
 async function requireEndpoint(tx: Tx, orgId: string, id: string, lock = false): Promise<repo.EndpointRow> {
   const row = lock ? await repo.lockEndpoint(tx, orgId, id) : await repo.findEndpoint(tx, orgId, id);
   if (!row) throw new NotFound('Webhook endpoint');
@@ -210,11 +218,14 @@ function createEndpointActions({ db, vault }: WebhooksServiceDeps) {
       return { secret, previousSecretExpiresAt: previousSecretExpiresAt.toISOString() };
     },
 
-    /** A `ping` event to this endpoint only (whatever it subscribes to); the worker sends it like any other. */
+    /**
+     * A `ping` event to this endpoint only (whatever it subscribes to); the worker sends it like any other. A disabled
+     * endpoint is refused (409): the worker sends nothing to it, so the ping would sit pending until someone enabled it.
+     */
     async test(ctx: AuthedContext, orgId: string, id: string): Promise<{ deliveryId: string }> {
       const deliveryId = uuidv7();
       await inScope(db, { org: orgId }, async (tx) => {
-        await requireEndpoint(tx, orgId, id);
+        requireEnabled(await requireEndpoint(tx, orgId, id, true), 'send a test event');
         const eventId = uuidv7();
         const payload = JSON.stringify({
           endpointId: id,
@@ -284,10 +295,14 @@ function createDeliveryLog({ db }: WebhooksServiceDeps) {
       });
     },
 
-    /** Sends the delivery's event to the endpoint again, as a new delivery with its own attempts and retries. */
+    /**
+     * Sends the delivery's event to the endpoint again, as a new delivery with its own attempts and retries; refused
+     * (409) while the endpoint is disabled, like a test.
+     */
     async redeliver(ctx: AuthedContext, orgId: string, endpointId: string, deliveryId: string): Promise<{ deliveryId: string }> {
       const id = uuidv7();
       await inScope(db, { org: orgId }, async (tx) => {
+        requireEnabled(await requireEndpoint(tx, orgId, endpointId, true), 'send a delivery again');
         const delivery = await repo.findDelivery(tx, orgId, endpointId, deliveryId);
         if (!delivery) throw new NotFound('Delivery');
         await repo.insertDelivery(tx, {

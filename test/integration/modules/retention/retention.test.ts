@@ -237,3 +237,117 @@ t.test('pruning deletes exactly what is past each retention period (a row at the
   const again = await createRetentionService({ db: ctx.database.db }).prune(now);
   t.notOk(again[org], 'a second pruning at the same moment finds nothing more');
 });
+
+t.test('webhook deliveries: finished ones past the period go with their attempts, then events nothing refers to', async (t) => {
+  const db = ctx.database.db.kysely;
+  const now = new Date();
+  const org = ctx.orgs.acme;
+  await db.updateTable('organizations').set({ retention_webhook_deliveries_days: 7 }).where('id', '=', org).execute();
+  await db.updateTable('organizations').set({ retention_webhook_deliveries_days: 30 }).where('id', '=', ctx.orgs.globex).execute();
+  const cutoff = now.getTime() - 7 * DAY;
+  const endpointOf = async (orgId: string) => {
+    const id = uuidv7();
+    await db
+      .insertInto('webhook_endpoints')
+      .values({
+        id,
+        organization_id: orgId,
+        url: 'https://example.com/hooks',
+        events: ['ping'],
+        secret_encrypted: 'sealed',
+        updated_at: now,
+      })
+      .execute();
+    return id;
+  };
+  const acmeEndpoint = await endpointOf(org);
+  const globexEndpoint = await endpointOf(ctx.orgs.globex);
+  const event = async (createdAt: number, orgId = org) => {
+    const id = uuidv7();
+    await db
+      .insertInto('webhook_outbox')
+      .values({ id, organization_id: orgId, type: 'ping', payload: JSON.stringify({}), created_at: new Date(createdAt) })
+      .execute();
+    return id;
+  };
+  const delivery = async (eventId: string, status: 'pending' | 'succeeded' | 'failed', lastAttemptAt: number | null, orgId = org) => {
+    const id = uuidv7();
+    const created = await db.selectFrom('webhook_outbox').select('created_at').where('id', '=', eventId).executeTakeFirstOrThrow();
+    await db
+      .insertInto('webhook_deliveries')
+      .values({
+        id,
+        organization_id: orgId,
+        endpoint_id: orgId === org ? acmeEndpoint : globexEndpoint,
+        event_id: eventId,
+        event_type: 'ping',
+        status,
+        attempts: lastAttemptAt === null ? 0 : 1,
+        next_attempt_at: status === 'pending' ? now : null,
+        last_attempt_at: lastAttemptAt === null ? null : new Date(lastAttemptAt),
+        created_at: created.created_at,
+      })
+      .execute();
+    if (lastAttemptAt !== null) {
+      await db
+        .insertInto('webhook_attempts')
+        .values({
+          id: uuidv7(),
+          organization_id: orgId,
+          delivery_id: id,
+          attempted_at: new Date(lastAttemptAt),
+          status_code: 200,
+          duration_ms: 5,
+        })
+        .execute();
+    }
+    return id;
+  };
+
+  const delivered = await event(cutoff - DAY);
+  const deliveredPast = await delivery(delivered, 'succeeded', cutoff - 1);
+  const dead = await event(cutoff - DAY);
+  const deadAtCutoff = await delivery(dead, 'failed', cutoff);
+  const retrying = await event(cutoff - 20 * DAY);
+  const pendingOld = await delivery(retrying, 'pending', cutoff - 19 * DAY);
+  const neverTried = await delivery(retrying, 'pending', null);
+  const redelivered = await event(cutoff - 3 * DAY);
+  const firstTry = await delivery(redelivered, 'failed', cutoff - 2 * DAY);
+  const secondTry = await delivery(redelivered, 'succeeded', now.getTime() - DAY);
+  const orphanPast = await event(cutoff - 1);
+  const orphanRecent = await event(now.getTime() - DAY);
+  const globexEvent = await event(cutoff - DAY, ctx.orgs.globex);
+  const globexDelivery = await delivery(globexEvent, 'succeeded', cutoff - 1, ctx.orgs.globex);
+
+  const counts = await createRetentionService({ db: ctx.database.db }).prune(now);
+
+  const deliveries = (await db.selectFrom('webhook_deliveries').select('id').execute()).map((r) => r.id);
+  t.same(
+    deliveries.sort(),
+    [deadAtCutoff, pendingOld, neverTried, secondTry, globexDelivery].sort(),
+    'finished before the cutoff: gone; at the cutoff, pending however old, recent, and another organization (30 days): kept',
+  );
+  t.notOk(deliveries.includes(deliveredPast) || deliveries.includes(firstTry));
+  const attempts = (await db.selectFrom('webhook_attempts').select('delivery_id').execute()).map((r) => r.delivery_id);
+  t.same(attempts.sort(), [deadAtCutoff, pendingOld, secondTry, globexDelivery].sort(), 'the attempts of pruned deliveries went with them');
+  const events = (await db.selectFrom('webhook_outbox').select('id').execute()).map((r) => r.id);
+  t.same(
+    events.sort(),
+    [dead, retrying, redelivered, orphanRecent, globexEvent].sort(),
+    'an old event goes once no delivery of it is left; one with a delivery left, or recent, stays',
+  );
+  t.same(
+    { webhookDeliveries: counts[org].webhookDeliveries, webhookEvents: counts[org].webhookEvents },
+    { webhookDeliveries: 2, webhookEvents: 2 },
+  );
+  t.notOk(counts[ctx.orgs.globex], 'nothing of the other organization');
+  t.notOk(events.includes(orphanPast), 'an old event whose endpoint was deleted (no delivery at all) goes');
+  const audit = await db
+    .selectFrom('audit_events')
+    .select('metadata')
+    .where('action', '=', 'organization.data_pruned')
+    .where('organization_id', '=', org)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  t.match(audit.metadata, { webhookDeliveries: 2, webhookEvents: 2 }, 'the audit event counts them');
+});

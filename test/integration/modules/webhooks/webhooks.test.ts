@@ -280,6 +280,44 @@ t.test('after a rotation deliveries carry both signatures for 24 hours: the old 
   await ctx.app.inject({ method: 'DELETE', url: `${base}/${endpoint.id}`, headers: admin });
 });
 
+t.test('a disabled endpoint refuses a test ping and a redelivery (409, nothing queued); enabled again, both work', async (t) => {
+  const endpoint = (await create({ url: receiver.url, events: ['ping'] })).json();
+  t.teardown(() => ctx.app.inject({ method: 'DELETE', url: `${base}/${endpoint.id}`, headers: admin }));
+  receiver.respond(answer(204));
+  const first = (await ctx.app.inject({ method: 'POST', url: `${base}/${endpoint.id}/test`, headers: admin })).json();
+  await waitForDelivery(endpoint.id, first.deliveryId, 'succeeded');
+  const patch = (enabled: boolean) =>
+    ctx.app.inject({ method: 'PATCH', url: `${base}/${endpoint.id}`, headers: admin, payload: { enabled } });
+  t.equal((await patch(false)).statusCode, 200);
+  const [outbox, deliveryRows] = [await countRows('webhook_outbox'), await countRows('webhook_deliveries')];
+
+  const ping = await ctx.app.inject({ method: 'POST', url: `${base}/${endpoint.id}/test`, headers: admin });
+  t.equal(ping.statusCode, 409, 'a ping would wait, pending, until someone enabled the endpoint');
+  t.match(ping.json(), { error: 'Conflict', message: /disabled.*enable it first, then send a test event/ });
+  const again = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/${endpoint.id}/deliveries/${first.deliveryId}/redeliver`,
+    headers: admin,
+  });
+  t.equal(again.statusCode, 409);
+  t.match(again.json().message, /enable it first, then send a delivery again/);
+  t.equal(await countRows('webhook_outbox'), outbox, 'no event stored');
+  t.equal(await countRows('webhook_deliveries'), deliveryRows, 'no delivery queued');
+  t.equal((await deliveryLog(endpoint.id, '?status=pending')).items.length, 0, 'nothing pending in the log');
+
+  t.equal((await patch(true)).statusCode, 200);
+  const ok = await ctx.app.inject({ method: 'POST', url: `${base}/${endpoint.id}/test`, headers: admin });
+  t.equal(ok.statusCode, 202);
+  await waitForDelivery(endpoint.id, ok.json().deliveryId, 'succeeded');
+  const redelivered = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/${endpoint.id}/deliveries/${first.deliveryId}/redeliver`,
+    headers: admin,
+  });
+  t.equal(redelivered.statusCode, 202);
+  await waitForDelivery(endpoint.id, redelivered.json().deliveryId, 'succeeded');
+});
+
 t.test('two delivery workers on one database send each delivery once (SKIP LOCKED and the claim lease)', async (t) => {
   const endpoint = (await create({ url: receiver.url, events: ['ping'] })).json();
   const http = createSafeHttpClient({ allowPrivateNetworkTargets: true, requireHttps: false });
