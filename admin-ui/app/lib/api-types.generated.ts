@@ -1680,6 +1680,7 @@ export interface paths {
             | 'platform_owner.created'
             | 'platform_owner.promoted'
             | 'run.cancel_requested'
+            | 'run.retry_requested'
             | 'sync.created'
             | 'sync.updated'
             | 'sync.deleted'
@@ -1798,6 +1799,7 @@ export interface paths {
                   | 'platform_owner.created'
                   | 'platform_owner.promoted'
                   | 'run.cancel_requested'
+                  | 'run.retry_requested'
                   | 'sync.created'
                   | 'sync.updated'
                   | 'sync.deleted'
@@ -1930,6 +1932,7 @@ export interface paths {
             | 'platform_owner.created'
             | 'platform_owner.promoted'
             | 'run.cancel_requested'
+            | 'run.retry_requested'
             | 'sync.created'
             | 'sync.updated'
             | 'sync.deleted'
@@ -2047,6 +2050,7 @@ export interface paths {
                   | 'platform_owner.created'
                   | 'platform_owner.promoted'
                   | 'run.cancel_requested'
+                  | 'run.retry_requested'
                   | 'sync.created'
                   | 'sync.updated'
                   | 'sync.deleted'
@@ -4898,6 +4902,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/runs/{runId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a failed or cancelled run again: a new run of the same sync with trigger "retry" (409 while it is active, after it succeeded, or while another run of the sync is active) */
+    post: operations['retryRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/runs/{runId}/logs': {
     parameters: {
       query?: never;
@@ -7152,6 +7173,86 @@ export interface operations {
       };
       /** @description Default Response */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  retryRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            runId: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -62,8 +62,17 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 export async function action({ request, context, params }: Route.ActionArgs) {
   const form = await request.formData();
   const runId = String(form.get('runId') ?? '');
-  if (form.get('intent') !== 'cancel' || !UUID.test(runId)) {
+  const intent = form.get('intent');
+  if ((intent !== 'cancel' && intent !== 'retry') || !UUID.test(runId)) {
     throw data({ message: 'Unknown action' }, { status: 400 });
+  }
+  if (intent === 'retry') {
+    const retried = await settled(
+      api(context).POST('/api/orgs/{orgId}/runs/{runId}/retry', { params: { path: { orgId: params.orgId, runId } } }),
+    );
+    return { ...outcome(request, retried, 'Retry queued: it shows at the top of the list.', 'retry'), runId } satisfies ActionOutcome & {
+      runId: string;
+    };
   }
   const res = await settled(
     api(context).POST('/api/orgs/{orgId}/runs/{runId}/cancel', { params: { path: { orgId: params.orgId, runId } } }),
@@ -217,6 +226,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                           Logs →
                         </Link>
                         {permissions.edit && isActiveRun(run.status) && <CancelRun runId={run.id} />}
+                        {permissions.edit && (run.status === 'failed' || run.status === 'cancelled') && <RetryRun runId={run.id} />}
                       </div>
                     </Td>
                   </tr>
@@ -266,10 +276,27 @@ function CancelRun({ runId }: { runId: string }) {
   );
 }
 
-/** The last cancel's outcome as a toast, for a few seconds. */
+/** A failed or cancelled run, again: a new run of its sync (the API refuses while another run of it is active). */
+function RetryRun({ runId }: { runId: string }) {
+  const fetcher = useFetcher<typeof action>({ key: RETRY_FETCHER });
+  const busy = fetcher.state !== 'idle' && fetcher.formData?.get('runId') === runId;
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="retry" />
+      <input type="hidden" name="runId" value={runId} />
+      <Button variant="secondary" className="px-2 py-1 text-xs" disabled={busy} aria-label="Retry this run">
+        {busy ? 'Retrying…' : 'Retry'}
+      </Button>
+    </fetcher.Form>
+  );
+}
+const RETRY_FETCHER = 'retry-run';
+
+/** The last cancel's or retry's outcome as a toast, for a few seconds (a refusal too: it has no field to sit by). */
 function CancelToast() {
-  const fetcher = useFetcher<typeof action>({ key: CANCEL_FETCHER });
-  return <Toast outcome={useToast([fetcher.data])} />;
+  const cancel = useFetcher<typeof action>({ key: CANCEL_FETCHER });
+  const retry = useFetcher<typeof action>({ key: RETRY_FETCHER });
+  return <Toast outcome={useToast([cancel.data, retry.data])} />;
 }
 
 export function ErrorBoundary({ error, params }: Route.ErrorBoundaryProps) {

@@ -50,6 +50,7 @@ const AUDIT_ACTIONS = [
   'platform_owner.created',
   'platform_owner.promoted',
   'run.cancel_requested',
+  'run.retry_requested',
   'sync.created',
   'sync.updated',
   'sync.deleted',

@@ -117,6 +117,22 @@ const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
     },
     async (request) => runs.cancel(request.authedCtx, request.params.orgId, request.params.runId),
   );
+
+  app.post(
+    '/api/orgs/:orgId/runs/:runId/retry',
+    {
+      config: { access: { action: 'create', subject: 'Run' } },
+      schema: {
+        operationId: 'retryRun',
+        tags,
+        summary:
+          'Run a failed or cancelled run again: a new run of the same sync with trigger "retry" (409 while it is active, after it succeeded, or while another run of the sync is active)',
+        params: S.RunParams,
+        response: { 202: S.RunQueued, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await runs.retry(request.authedCtx, request.params.orgId, request.params.runId)),
+  );
 };
 
 /** Sync logs: one run's, or the whole organization's. */

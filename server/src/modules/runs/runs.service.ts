@@ -146,6 +146,33 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
       return { total: runIds.total, queued: runIds.ids.length };
     },
 
+    /** A failed or cancelled run again: a new run of the same sync (`trigger: "retry"`), as a manual run would be. */
+    async retry(ctx: AuthedContext, orgId: string, runId: string): Promise<{ runId: string }> {
+      const newRunId = await inScope(db, { org: orgId }, async (tx) => {
+        const run = await repo.findRun(tx, orgId, runId);
+        if (!run) throw new NotFound('Run');
+        if (run.status === 'queued' || run.status === 'running')
+          throw new Conflict(`The run is still ${run.status}; wait for it to finish, or cancel it first`);
+        if (run.status === 'succeeded')
+          throw new Conflict('The run succeeded, so there is nothing to retry; start a new run from its sync');
+        const sync = await findSync(tx, orgId, run.sync_id);
+        if (!sync) throw new NotFound('Sync');
+        const integration = await findIntegration(tx, orgId, sync.integration_id);
+        if (integration?.status === 'PAUSED') throw new Conflict('The integration is paused; resume it to run its syncs');
+        const id = await queueRun(tx, orgId, sync, 'retry', null);
+        if (!id) throw new Conflict('A run of this sync is already queued or running');
+        await recordAudit(tx, ctx, {
+          organizationId: orgId,
+          action: 'run.retry_requested',
+          target: { type: 'run', id: runId },
+          metadata: { runId: id, syncId: sync.id },
+        });
+        return id;
+      });
+      dispatcher.dispatch(orgId, newRunId);
+      return { runId: newRunId };
+    },
+
     async cancel(ctx: AuthedContext, orgId: string, runId: string): Promise<RunView> {
       return inScope(db, { org: orgId }, async (tx) => {
         const run = await repo.findRun(tx, orgId, runId);

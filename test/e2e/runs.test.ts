@@ -1,0 +1,95 @@
+import t from 'tap';
+import { waitUntil } from '../helpers/wait-until.js';
+import { STRIPE_KEY, startE2e, textOf, visit } from './harness.js';
+
+// Cancelling and retrying runs from an integration's history, as an Admin.
+const e2e = await startE2e(t);
+const { base, ctx, stripe } = e2e;
+const db = ctx.database.db.kysely;
+const acme = ctx.orgs.acme;
+
+const auth = { authorization: await ctx.bearer('admin@acme.test') };
+const created = await ctx.app.inject({
+  method: 'POST',
+  url: `/api/orgs/${acme}/integrations`,
+  headers: auth,
+  payload: { provider: 'stripe', name: 'Stripe runs', apiKey: STRIPE_KEY, settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl } },
+});
+if (created.statusCode !== 201) throw new Error(created.body);
+const integrationId = created.json().id as string;
+const sync = await ctx.app.inject({
+  method: 'POST',
+  url: `/api/orgs/${acme}/integrations/${integrationId}/syncs`,
+  headers: auth,
+  payload: { resource: 'customers', mode: 'full', schedule: null },
+});
+if (sync.statusCode !== 201) throw new Error(sync.body);
+const syncId = sync.json().id as string;
+const history = `${base}/orgs/${acme}/integrations/${integrationId}/history`;
+
+/** A run of the sync as the scheduler would have left it (queued and not yet picked up, or failed). */
+async function insertRun(status: 'queued' | 'failed') {
+  const id = crypto.randomUUID();
+  await db
+    .insertInto('sync_runs')
+    .values({
+      id,
+      organization_id: acme,
+      integration_id: integrationId,
+      sync_id: syncId,
+      trigger: 'schedule',
+      status,
+      scheduled_for: new Date(),
+      started_at: status === 'failed' ? new Date(Date.now() - 5_000) : null,
+      finished_at: status === 'failed' ? new Date() : null,
+      error: status === 'failed' ? 'Could not reach api.stripe.com (connection reset)' : null,
+    } as never)
+    .execute();
+  return id;
+}
+const statusOf = async (id: string) =>
+  (await db.selectFrom('sync_runs').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+
+t.test('an admin cancels a queued run from the history', async (t) => {
+  const runId = await insertRun('queued');
+  const page = await e2e.signedIn('admin@acme.test');
+  await visit(page, history);
+  await page.locator(`tr[data-run-id="${runId}"] ::-p-aria(Cancel this run)`).click();
+  await page.waitForSelector('[data-toast=success]');
+  t.match(await textOf(page, '[data-toast=success]'), /Run cancelled/);
+  t.equal(await statusOf(runId), 'cancelled', 'the run is cancelled in the database');
+  await page.waitForFunction(
+    (id) => document.querySelector(`tr[data-run-id="${id}"] [data-status]`)?.textContent === 'cancelled',
+    {},
+    runId,
+  );
+  t.notOk(await page.$(`tr[data-run-id="${runId}"] ::-p-aria(Cancel this run)`), 'no Cancel on a finished run');
+  t.ok(await page.$(`tr[data-run-id="${runId}"] ::-p-aria(Retry this run)`), 'it may be retried instead');
+});
+
+t.test('an admin retries a failed run; the new run shows as a retry and completes', async (t) => {
+  const failed = await insertRun('failed');
+  const page = await e2e.signedIn('admin@acme.test');
+  await visit(page, history);
+  t.match(await textOf(page, `tr[data-run-id="${failed}"]`), /failed/);
+  await page.locator(`tr[data-run-id="${failed}"] ::-p-aria(Retry this run)`).click();
+  await page.waitForSelector('[data-toast=success]');
+  t.match(await textOf(page, '[data-toast=success]'), /Retry queued/);
+  let retry: { id: string; status: string } | undefined;
+  await waitUntil(async () => {
+    retry = await db
+      .selectFrom('sync_runs')
+      .select(['id', 'status'])
+      .where('sync_id', '=', syncId)
+      .where('trigger', '=', 'retry')
+      .executeTakeFirst();
+    return retry?.status === 'succeeded' || retry?.status === 'failed';
+  }, 'the retried run to finish');
+  t.equal(retry?.status, 'succeeded', 'the retry ran against the provider and succeeded');
+  await visit(page, history);
+  t.match(await textOf(page, `tr[data-run-id="${retry!.id}"]`), /succeeded.*retry/i, 'the history lists it as a retry');
+
+  const viewer = await e2e.signedIn('viewer@acme.test');
+  await visit(viewer, history);
+  t.notOk(await viewer.$('::-p-aria(Retry this run)'), 'a Viewer gets no Retry button');
+});
