@@ -1,4 +1,4 @@
-import type { OAuthConfig, Pagination, ProviderDefinition } from '../provider-definition.js';
+import type { OAuthConfig, Pagination, ProviderDefinition, WriteEndpoints } from '../provider-definition.js';
 
 const SCOPE = 'https://www.googleapis.com/auth';
 
@@ -48,12 +48,46 @@ export const googleAnalytics: ProviderDefinition = {
   ],
 };
 
+/**
+ * Events are written as JSON (https://developers.google.com/workspace/calendar/api/v3/reference/events): insert answers
+ * the event, patch changes only the fields sent and answers the event with a new `etag`, delete answers 204 (410 once
+ * deleted). Every event carries an `etag`; sent back in `If-Match` it makes Google refuse a write over a newer version
+ * with 412 (https://developers.google.com/workspace/calendar/api/guides/version-resources). Inserts take no
+ * precondition and no idempotency key, so they are not retried after a 5xx.
+ */
+const EVENT_PATH = '/calendars/{{calendarId}}/events/{{id}}';
+const EVENT_VERSION = { from: 'record', path: '/etag' } as const;
+const IF_MATCH = { header: 'If-Match', value: 'etag' } as const;
+const EVENT_WRITES: WriteEndpoints = {
+  create: { method: 'POST', path: '/calendars/{{calendarId}}/events', encoding: 'json', recordPath: '', version: EVENT_VERSION },
+  update: {
+    method: 'PATCH',
+    path: EVENT_PATH,
+    encoding: 'json',
+    recordPath: '',
+    version: EVENT_VERSION,
+    precondition: IF_MATCH,
+    conflictStatuses: [412],
+  },
+  delete: {
+    method: 'DELETE',
+    path: EVENT_PATH,
+    encoding: 'none',
+    recordPath: null,
+    precondition: IF_MATCH,
+    conflictStatuses: [412],
+    goneStatuses: [404, 410],
+  },
+  read: { path: EVENT_PATH, recordPath: '', version: EVENT_VERSION },
+};
+
 export const googleCalendar: ProviderDefinition = {
   key: 'google_calendar',
   name: 'Google Calendar',
   category: 'calendar',
   authType: 'oauth2',
-  oauth: googleOAuth([`${SCOPE}/calendar.readonly`]),
+  // calendar.events: read and write events (two-way sync); the calendar list stays read-only.
+  oauth: googleOAuth([`${SCOPE}/calendar.readonly`, `${SCOPE}/calendar.events`]),
   connector: 'rest',
   apiBaseUrl: 'https://www.googleapis.com/calendar/v3',
   settings: [],
@@ -89,6 +123,7 @@ export const googleCalendar: ProviderDefinition = {
       idPath: '/id',
       updatedAtPath: '/updated',
       incremental: SYNC_TOKEN,
+      write: EVENT_WRITES,
     },
     {
       key: 'calendars',
