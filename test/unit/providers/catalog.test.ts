@@ -383,7 +383,12 @@ t.test('webhook declarations are coherent with their provider definitions', asyn
 });
 
 /** Where API.md's two-way sync is declared so far; the remaining providers of issue 14 are added to this list. */
-const WRITABLE: Record<string, string[]> = { stripe: ['customers'], hubspot: ['contacts'] };
+const WRITABLE: Record<string, string[]> = {
+  stripe: ['customers'],
+  hubspot: ['contacts'],
+  salesforce: ['contacts'],
+  google_calendar: ['events'],
+};
 
 t.test('write endpoints are declared where two-way sync needs them, and are coherent', async (t) => {
   for (const [provider, resources] of Object.entries(WRITABLE)) {

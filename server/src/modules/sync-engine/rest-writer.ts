@@ -100,7 +100,12 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
       };
     }
     if (goneStatuses.includes(response.status)) return { outcome: 'gone' };
-    const version = versionOf(resource, operation, built, response, transport, request.externalId ?? null, definition);
+    let version = versionOf(resource, operation, built, response, transport, request.externalId ?? null, definition);
+    // An answer that is not the record (Salesforce's 204 on update, its `{ id, success }` on create): read it back,
+    // so the caller stores the record as a pull would.
+    if (request.op !== 'delete' && version && declared!.read && readJsonPointer(version.record, resource.idPath) === undefined) {
+      version = (await read(version.externalId)) ?? version;
+    }
     return { outcome: 'applied', externalId: version?.externalId ?? request.externalId ?? null, version };
   }
 

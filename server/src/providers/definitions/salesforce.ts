@@ -1,4 +1,4 @@
-import type { ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+import type { ProviderDefinition, ResourceDefinition, WriteEndpoints } from '../provider-definition.js';
 
 /** REST API version in every data path; bump it here when Salesforce retires it. */
 const API_VERSION = 'v60.0';
@@ -30,6 +30,30 @@ function sobject(key: string, name: string, sobjectName: string, fields: string[
 }
 
 /**
+ * sObject Rows (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm,
+ * …/dome_update_fields.htm, …/dome_delete_record.htm): a create answers 201 `{ id, success, errors }`, an update 204
+ * with no body (the writer reads the record back), a delete 204, and a record already deleted 404
+ * `ENTITY_IS_DELETED`. No idempotency key: creates are not retried after a 5xx. Conflicts are found by re-reading
+ * SystemModstamp.
+ */
+function sobjectWrites(sobjectName: string): WriteEndpoints {
+  const one = `/services/data/${API_VERSION}/sobjects/${sobjectName}/{{id}}`;
+  return {
+    create: {
+      method: 'POST',
+      path: `/services/data/${API_VERSION}/sobjects/${sobjectName}`,
+      encoding: 'json',
+      recordPath: '',
+      idPath: '/id',
+      updatedAtPath: null,
+    },
+    update: { method: 'PATCH', path: one, encoding: 'json', recordPath: null },
+    delete: { method: 'DELETE', path: one, encoding: 'none', recordPath: null, goneStatuses: [404] },
+    read: { path: one, recordPath: '' },
+  };
+}
+
+/**
  * Sandboxes connect through the override settings (`authorizationUrl` and `tokenUrl` on test.salesforce.com or
  * the org's My Domain). Data lives on the org's own instance, which the token response names in `instance_url`.
  */
@@ -53,7 +77,19 @@ export const definition: ProviderDefinition = {
   settings: [],
   test: { method: 'GET', path: `/services/data/${API_VERSION}/` },
   resources: [
-    sobject('contacts', 'Contacts', 'Contact', ['FirstName', 'LastName', 'Email', 'Phone', 'Title', 'AccountId', 'OwnerId', 'CreatedDate']),
+    {
+      ...sobject('contacts', 'Contacts', 'Contact', [
+        'FirstName',
+        'LastName',
+        'Email',
+        'Phone',
+        'Title',
+        'AccountId',
+        'OwnerId',
+        'CreatedDate',
+      ]),
+      write: sobjectWrites('Contact'),
+    },
     sobject('accounts', 'Accounts', 'Account', [
       'Name',
       'Type',

@@ -86,3 +86,34 @@ t.test('Google Calendar: a refused event fails with Google’s message, never th
   t.notOk((err as Error).message.includes(fake.token));
   t.equal(fake.ids().length, 1, 'nothing created');
 });
+
+t.test('Salesforce contacts: 201 SaveResult and 204 updates are read back; deleted records are gone', async (t) => {
+  const fake = await startFakeProvider('salesforce', { records: 2 });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+
+  const created = await writer.write({ op: 'create', fields: { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' } });
+  t.equal(created.outcome, 'applied');
+  if (created.outcome !== 'applied') return;
+  const id = created.externalId!;
+  t.match(id, /^003/);
+  t.equal(fake.requests.at(-2)!.path, '/services/data/v60.0/sobjects/Contact');
+  t.equal(fake.requests.at(-1)!.method, 'GET', 'the SaveResult is not the record: read back');
+  t.match(created.version, { externalId: id, record: { Id: id, LastName: 'Lovelace' }, updatedAt: /^\d{4}-/ });
+
+  const updated = await writer.write({ op: 'update', externalId: id, fields: { Title: 'Countess' } });
+  t.same(fake.requests.at(-2)!.body, { Title: 'Countess' });
+  t.equal(fake.requests.at(-2)!.status, 204);
+  t.match(updated, { outcome: 'applied', externalId: id, version: { record: { Id: id, Title: 'Countess', LastName: 'Lovelace' } } });
+
+  t.match(await writer.write({ op: 'delete', externalId: id }), { outcome: 'applied', externalId: id });
+  t.same(await writer.write({ op: 'delete', externalId: id }), { outcome: 'gone' }, '404 ENTITY_IS_DELETED');
+  t.equal(await writer.read(id), null);
+
+  const err = await writer.write({ op: 'create', fields: { FirstName: 'No last name' } }).catch((e: unknown) => e);
+  t.ok(err instanceof ProviderRequestError);
+  t.match((err as Error).message, /HTTP 400.*Required fields are missing: \[LastName\]/);
+  t.notOk((err as Error).message.includes(fake.token));
+  const unknown = await writer.write({ op: 'update', externalId: fake.ids()[0], fields: { Colour: 'red' } }).catch((e: unknown) => e);
+  t.match(unknown, { status: 400, message: /No such column 'Colour'/ });
+});
