@@ -106,7 +106,7 @@ export default function IntegrationWebhooks({ loaderData, params }: Route.Compon
           <p className="mt-4 text-xs text-slate-500">
             Verified as {settings.signatureScheme}.{' '}
             {settings.docs && (
-              <a href={settings.docs} target="_blank" rel="noreferrer" className="text-brand-700 hover:underline">
+              <a href={settings.docs} target="_blank" rel="noreferrer" className="text-brand-700 underline">
                 The provider&rsquo;s documentation
               </a>
             )}
