@@ -93,3 +93,19 @@ t.test('an admin retries a failed run; the new run shows as a retry and complete
   await visit(viewer, history);
   t.notOk(await viewer.$('::-p-aria(Retry this run)'), 'a Viewer gets no Retry button');
 });
+
+t.test('the resource picker offers no resource that already has a sync', async (t) => {
+  const page = await e2e.signedIn('admin@acme.test');
+  await visit(page, `${base}/orgs/${acme}/integrations/${integrationId}/syncs`);
+  const options = await page.$$eval('#new-resource option', (els) =>
+    els.map((o) => ({ value: (o as HTMLOptionElement).value, disabled: (o as HTMLOptionElement).disabled, text: o.textContent })),
+  );
+  const customers = options.find((o) => o.value === 'customers');
+  t.match(customers, { disabled: true, text: /has a sync/ }, 'customers, which has a sync, cannot be picked');
+  const picked = await page.$eval('#new-resource', (el) => (el as HTMLSelectElement).value);
+  t.not(picked, 'customers', 'nor is it preselected');
+  t.ok(
+    options.some((o) => o.value === picked && !o.disabled),
+    'a free resource is',
+  );
+});

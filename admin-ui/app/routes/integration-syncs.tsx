@@ -9,6 +9,7 @@ import type { SchedulePreviewState } from '~/components/cron-editor';
 import { Button, Card, EmptyState, ErrorNote, errorAttributes, Field, Select, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { SyncCard } from '~/components/sync-card';
+import { resourceChoices } from '~/lib/sync-resources';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
 
@@ -209,9 +210,11 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
 }
 
 function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync[]; fetcher: FetcherWithComponents<SyncOutcome> }) {
-  const [resource, setResource] = useState(
-    provider.resources.find((r) => !syncs.some((s) => s.resource === r.key))?.key ?? provider.resources[0]?.key ?? '',
-  );
+  // One sync per resource: those that have one are shown, disabled.
+  const { choices, firstFree } = resourceChoices(provider.resources, syncs);
+  const [picked, setResource] = useState(firstFree ?? '');
+  // Once a sync of the picked resource exists (just added), the next free one is picked.
+  const resource = choices.some((c) => c.key === picked && !c.taken) ? picked : (firstFree ?? '');
   const info = provider.resources.find((r) => r.key === resource);
   const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
   const busy = fetcher.state !== 'idle';
@@ -228,10 +231,11 @@ function AddSync({ provider, syncs, fetcher }: { provider: Provider; syncs: Sync
               onChange={(e) => setResource(e.target.value)}
               {...errorAttributes('new-resource', errors.resource)}
             >
-              {provider.resources.map((r) => (
-                <option key={r.key} value={r.key}>
+              {!firstFree && <option value="">Every resource has a sync</option>}
+              {choices.map((r) => (
+                <option key={r.key} value={r.key} disabled={r.taken}>
                   {r.name}
-                  {syncs.some((s) => s.resource === r.key) ? ' (has a sync)' : ''}
+                  {r.taken ? ' (has a sync)' : ''}
                 </option>
               ))}
             </Select>
