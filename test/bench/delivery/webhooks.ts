@@ -447,6 +447,15 @@ ${perDelivery(commit.generator)}; then delivering them: workers (both) ${perDeli
 ${perDelivery(deliver.postgres)}, receiver ${perDelivery(deliver.receiver)}. Deliveries received twice (a lease ended
 before the attempt was recorded): ${drain.duplicates + latency.duplicates}.
 
+**Reading the figures.** ${r.busy}; load average ${r.loadBefore[0].toFixed(2)} on ${availableParallelism()} CPUs. Every
+delivery passes through four processes taking turns (worker, Postgres, receiver, and this process committing), so on a
+saturated machine each hand-over waits for a CPU, and the deliveries/s and latencies above say as much about the other
+work as about the delivery path. The CPU per delivery is the steadier figure: workers + Postgres + receiver =
+${perDelivery(deliver.workers + deliver.postgres + deliver.receiver)}, which on ${availableParallelism()} otherwise idle cores would allow at most
+about ${fmt((availableParallelism() * 1e6) / ((1000 * (deliver.workers + deliver.postgres + deliver.receiver)) / drain.deliveries))} deliveries/s
+(an estimate from CPU time, not a measurement; CPU time itself grows under contention). Rerun on a quiet machine
+before reading the goals as the code's.
+
 | Goal | Target | Measured | |
 |---|---|---|---|
 | Deliveries/s on ${WORKERS} workers | ≥ ${fmt(GOAL_RATE)} | ${fmt(rate)} | ${ratePass ? '**PASS**' : '**FAIL**'} |
