@@ -12,6 +12,7 @@ import { createPlatformService } from './modules/platform/platform.service.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createSyncsService } from './modules/syncs/syncs.service.js';
 import { createRunsService } from './modules/runs/runs.service.js';
+import { createPushService } from './modules/push/push.service.js';
 import { createChangeFeedService } from './modules/change-feed/change-feed.service.js';
 import { createRunExecutor } from './modules/sync-engine/run-executor.js';
 import { createSourceOpener } from './modules/sync-engine/connectors.js';
@@ -169,6 +170,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     syncs: createSyncsService({ db, scheduler }),
     // An API-only process hands queued runs to the workers; `all` executes them itself.
     runs: createRunsService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
+    push: createPushService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
     changeFeed: createChangeFeedService({ db }),
     webhookEvents,
     webhooksIn: createWebhooksInService({ db, config, vault, onAccepted: () => webhookEvents.wake() }),

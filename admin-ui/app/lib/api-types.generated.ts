@@ -1685,6 +1685,8 @@ export interface paths {
             | 'sync.updated'
             | 'sync.deleted'
             | 'sync.run_requested'
+            | 'sync.push_requested'
+            | 'conflict.resolved'
             | 'webhook_endpoint.created'
             | 'webhook_endpoint.updated'
             | 'webhook_endpoint.deleted'
@@ -1804,6 +1806,8 @@ export interface paths {
                   | 'sync.updated'
                   | 'sync.deleted'
                   | 'sync.run_requested'
+                  | 'sync.push_requested'
+                  | 'conflict.resolved'
                   | 'webhook_endpoint.created'
                   | 'webhook_endpoint.updated'
                   | 'webhook_endpoint.deleted'
@@ -1937,6 +1941,8 @@ export interface paths {
             | 'sync.updated'
             | 'sync.deleted'
             | 'sync.run_requested'
+            | 'sync.push_requested'
+            | 'conflict.resolved'
             | 'webhook_endpoint.created'
             | 'webhook_endpoint.updated'
             | 'webhook_endpoint.deleted'
@@ -2055,6 +2061,8 @@ export interface paths {
                   | 'sync.updated'
                   | 'sync.deleted'
                   | 'sync.run_requested'
+                  | 'sync.push_requested'
+                  | 'conflict.resolved'
                   | 'webhook_endpoint.created'
                   | 'webhook_endpoint.updated'
                   | 'webhook_endpoint.deleted'
@@ -3334,6 +3342,49 @@ export interface paths {
                   /** @description Written when the source is missing or null */
                   default?: (string | number | boolean | null) | (string | number | boolean | null)[];
                 }[];
+                /** @description pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked */
+                direction: 'pull' | 'push' | 'bidirectional';
+                outboundMappings: {
+                  /** @description Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template */
+                  source?: string;
+                  /** @description The organization's field; dots create nested objects (address.city) */
+                  target: string;
+                  transform?:
+                    | 'string'
+                    | 'number'
+                    | 'boolean'
+                    | 'date'
+                    | 'lowercase'
+                    | 'uppercase'
+                    | 'trim'
+                    | 'split'
+                    | 'join'
+                    | 'default'
+                    | 'constant'
+                    | 'template'
+                    | 'value_map';
+                  args?: {
+                    /** @description split (1+ characters) and join */
+                    separator?: string;
+                    /** @description constant and default */
+                    value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                    /** @description template, e.g. "{{firstName}} {{lastName}}" */
+                    template?: string;
+                    /** @description value_map: provider value → organization value */
+                    map?: {
+                      [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+                    };
+                    /** @description value_map: used for values not in map */
+                    fallback?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                    /** @description date: how the source is written (default iso) */
+                    inputFormat?: 'iso' | 'unix_seconds' | 'unix_ms';
+                  };
+                  required?: boolean;
+                  /** @description Written when the source is missing or null */
+                  default?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                }[];
+                /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
+                conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
                 nextRunAt: string | null;
                 lastRunAt: string | null;
                 /** Format: date-time */
@@ -3455,6 +3506,49 @@ export interface paths {
               /** @description Written when the source is missing or null */
               default?: (string | number | boolean | null) | (string | number | boolean | null)[];
             }[];
+            /** @description pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked */
+            direction?: 'pull' | 'push' | 'bidirectional';
+            outboundMappings?: {
+              /** @description Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template */
+              source?: string;
+              /** @description The organization's field; dots create nested objects (address.city) */
+              target: string;
+              transform?:
+                | 'string'
+                | 'number'
+                | 'boolean'
+                | 'date'
+                | 'lowercase'
+                | 'uppercase'
+                | 'trim'
+                | 'split'
+                | 'join'
+                | 'default'
+                | 'constant'
+                | 'template'
+                | 'value_map';
+              args?: {
+                /** @description split (1+ characters) and join */
+                separator?: string;
+                /** @description constant and default */
+                value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                /** @description template, e.g. "{{firstName}} {{lastName}}" */
+                template?: string;
+                /** @description value_map: provider value → organization value */
+                map?: {
+                  [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+                };
+                /** @description value_map: used for values not in map */
+                fallback?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                /** @description date: how the source is written (default iso) */
+                inputFormat?: 'iso' | 'unix_seconds' | 'unix_ms';
+              };
+              required?: boolean;
+              /** @description Written when the source is missing or null */
+              default?: (string | number | boolean | null) | (string | number | boolean | null)[];
+            }[];
+            /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
+            conflictResolution?: 'manual' | 'latest' | 'source' | 'merge';
           };
         };
       };
@@ -3516,6 +3610,49 @@ export interface paths {
                 /** @description Written when the source is missing or null */
                 default?: (string | number | boolean | null) | (string | number | boolean | null)[];
               }[];
+              /** @description pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked */
+              direction: 'pull' | 'push' | 'bidirectional';
+              outboundMappings: {
+                /** @description Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template */
+                source?: string;
+                /** @description The organization's field; dots create nested objects (address.city) */
+                target: string;
+                transform?:
+                  | 'string'
+                  | 'number'
+                  | 'boolean'
+                  | 'date'
+                  | 'lowercase'
+                  | 'uppercase'
+                  | 'trim'
+                  | 'split'
+                  | 'join'
+                  | 'default'
+                  | 'constant'
+                  | 'template'
+                  | 'value_map';
+                args?: {
+                  /** @description split (1+ characters) and join */
+                  separator?: string;
+                  /** @description constant and default */
+                  value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  /** @description template, e.g. "{{firstName}} {{lastName}}" */
+                  template?: string;
+                  /** @description value_map: provider value → organization value */
+                  map?: {
+                    [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  };
+                  /** @description value_map: used for values not in map */
+                  fallback?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  /** @description date: how the source is written (default iso) */
+                  inputFormat?: 'iso' | 'unix_seconds' | 'unix_ms';
+                };
+                required?: boolean;
+                /** @description Written when the source is missing or null */
+                default?: (string | number | boolean | null) | (string | number | boolean | null)[];
+              }[];
+              /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
+              conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
               nextRunAt: string | null;
               lastRunAt: string | null;
               /** Format: date-time */
@@ -3655,6 +3792,49 @@ export interface paths {
                 /** @description Written when the source is missing or null */
                 default?: (string | number | boolean | null) | (string | number | boolean | null)[];
               }[];
+              /** @description pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked */
+              direction: 'pull' | 'push' | 'bidirectional';
+              outboundMappings: {
+                /** @description Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template */
+                source?: string;
+                /** @description The organization's field; dots create nested objects (address.city) */
+                target: string;
+                transform?:
+                  | 'string'
+                  | 'number'
+                  | 'boolean'
+                  | 'date'
+                  | 'lowercase'
+                  | 'uppercase'
+                  | 'trim'
+                  | 'split'
+                  | 'join'
+                  | 'default'
+                  | 'constant'
+                  | 'template'
+                  | 'value_map';
+                args?: {
+                  /** @description split (1+ characters) and join */
+                  separator?: string;
+                  /** @description constant and default */
+                  value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  /** @description template, e.g. "{{firstName}} {{lastName}}" */
+                  template?: string;
+                  /** @description value_map: provider value → organization value */
+                  map?: {
+                    [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  };
+                  /** @description value_map: used for values not in map */
+                  fallback?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  /** @description date: how the source is written (default iso) */
+                  inputFormat?: 'iso' | 'unix_seconds' | 'unix_ms';
+                };
+                required?: boolean;
+                /** @description Written when the source is missing or null */
+                default?: (string | number | boolean | null) | (string | number | boolean | null)[];
+              }[];
+              /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
+              conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
               nextRunAt: string | null;
               lastRunAt: string | null;
               /** Format: date-time */
@@ -3843,6 +4023,49 @@ export interface paths {
               /** @description Written when the source is missing or null */
               default?: (string | number | boolean | null) | (string | number | boolean | null)[];
             }[];
+            /** @description pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked */
+            direction?: 'pull' | 'push' | 'bidirectional';
+            outboundMappings?: {
+              /** @description Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template */
+              source?: string;
+              /** @description The organization's field; dots create nested objects (address.city) */
+              target: string;
+              transform?:
+                | 'string'
+                | 'number'
+                | 'boolean'
+                | 'date'
+                | 'lowercase'
+                | 'uppercase'
+                | 'trim'
+                | 'split'
+                | 'join'
+                | 'default'
+                | 'constant'
+                | 'template'
+                | 'value_map';
+              args?: {
+                /** @description split (1+ characters) and join */
+                separator?: string;
+                /** @description constant and default */
+                value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                /** @description template, e.g. "{{firstName}} {{lastName}}" */
+                template?: string;
+                /** @description value_map: provider value → organization value */
+                map?: {
+                  [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+                };
+                /** @description value_map: used for values not in map */
+                fallback?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                /** @description date: how the source is written (default iso) */
+                inputFormat?: 'iso' | 'unix_seconds' | 'unix_ms';
+              };
+              required?: boolean;
+              /** @description Written when the source is missing or null */
+              default?: (string | number | boolean | null) | (string | number | boolean | null)[];
+            }[];
+            /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
+            conflictResolution?: 'manual' | 'latest' | 'source' | 'merge';
           };
         };
       };
@@ -3904,6 +4127,49 @@ export interface paths {
                 /** @description Written when the source is missing or null */
                 default?: (string | number | boolean | null) | (string | number | boolean | null)[];
               }[];
+              /** @description pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked */
+              direction: 'pull' | 'push' | 'bidirectional';
+              outboundMappings: {
+                /** @description Path into the provider record, e.g. properties.email, emails[0].value, custom_fields["Account Id"]; empty only for constant and template */
+                source?: string;
+                /** @description The organization's field; dots create nested objects (address.city) */
+                target: string;
+                transform?:
+                  | 'string'
+                  | 'number'
+                  | 'boolean'
+                  | 'date'
+                  | 'lowercase'
+                  | 'uppercase'
+                  | 'trim'
+                  | 'split'
+                  | 'join'
+                  | 'default'
+                  | 'constant'
+                  | 'template'
+                  | 'value_map';
+                args?: {
+                  /** @description split (1+ characters) and join */
+                  separator?: string;
+                  /** @description constant and default */
+                  value?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  /** @description template, e.g. "{{firstName}} {{lastName}}" */
+                  template?: string;
+                  /** @description value_map: provider value → organization value */
+                  map?: {
+                    [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  };
+                  /** @description value_map: used for values not in map */
+                  fallback?: (string | number | boolean | null) | (string | number | boolean | null)[];
+                  /** @description date: how the source is written (default iso) */
+                  inputFormat?: 'iso' | 'unix_seconds' | 'unix_ms';
+                };
+                required?: boolean;
+                /** @description Written when the source is missing or null */
+                default?: (string | number | boolean | null) | (string | number | boolean | null)[];
+              }[];
+              /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
+              conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
               nextRunAt: string | null;
               lastRunAt: string | null;
               /** Format: date-time */
@@ -5235,6 +5501,40 @@ export interface paths {
         };
       };
     };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/syncs/{syncId}/records': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write records to the provider: queued as a run with trigger "push" (Idempotency-Key: same answer, nothing written twice) */
+    post: operations['pushRecords'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/runs/{runId}/writes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A push run's per-record results, in request order */
+    get: operations['listRunWrites'];
     put?: never;
     post?: never;
     delete?: never;
@@ -7253,6 +7553,179 @@ export interface operations {
       };
       /** @description Default Response */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  pushRecords: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A repeat with the same key returns the first answer and writes nothing */
+        'idempotency-key'?: string;
+      };
+      path: {
+        orgId: string;
+        syncId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description 1 to 1000 records */
+          records: {
+            /** @description The provider's id: absent creates the record, present updates or deletes it */
+            externalId?: string;
+            /** @description The record in the organization's field names (outboundMappings translate it) */
+            data?: {
+              [key: string]: unknown;
+            };
+            /** @description Default upsert */
+            op?: 'upsert' | 'delete';
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            runId: string;
+            /** @description Records queued for writing */
+            accepted: number;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listRunWrites: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @description Null for a create the provider refused */
+              externalId: string | null;
+              op: 'create' | 'update' | 'delete';
+              status: 'applied' | 'conflict' | 'failed' | 'skipped';
+              /** @description Why the record was not written, for people */
+              error: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -46,6 +46,8 @@ const CONTRACT = [
   'GET /api/orgs/{orgId}/runs/{runId}',
   'POST /api/orgs/{orgId}/runs/{runId}/cancel',
   'GET /api/orgs/{orgId}/runs/{runId}/logs',
+  'POST /api/orgs/{orgId}/syncs/{syncId}/records',
+  'GET /api/orgs/{orgId}/runs/{runId}/writes',
   'GET /api/orgs/{orgId}/logs',
   'GET /api/orgs/{orgId}/integrations/{id}/records',
   'GET /api/orgs/{orgId}/audit',

@@ -55,6 +55,8 @@ const AUDIT_ACTIONS = [
   'sync.updated',
   'sync.deleted',
   'sync.run_requested',
+  'sync.push_requested',
+  'conflict.resolved',
   'webhook_endpoint.created',
   'webhook_endpoint.updated',
   'webhook_endpoint.deleted',

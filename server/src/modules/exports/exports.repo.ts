@@ -114,6 +114,9 @@ export async function syncsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
       'last_run_at',
       'created_at',
       'updated_at',
+      'direction',
+      'outbound_mappings',
+      'conflict_resolution',
     ])
     .select(microIso('created_at').as('key_at'))
     .where('organization_id', '=', q.orgId)

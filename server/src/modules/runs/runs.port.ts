@@ -5,10 +5,11 @@
  */
 import type { Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { insertRunIfFree, lockActiveRun } from './runs.repo.js';
+import { findRun, insertRunIfFree, lockActiveRun } from './runs.repo.js';
 
 export {
   addPageProgress,
+  addPushProgress,
   claimOldestRuns,
   claimRun,
   finishRun,
@@ -41,4 +42,17 @@ export async function queueOrJoinWebhookRun(
     if (await insertRunIfFree(tx, { ...row, status: 'queued', scheduled_for: null })) return { runId: id, queued: true };
   }
   return null;
+}
+
+/** A push run (two-way sync): queued beside the sync's other runs, never joined by anything else. */
+export async function insertPushRun(tx: Tx, row: { id: string; organization_id: string; integration_id: string; sync_id: string }) {
+  await insertRunIfFree(tx, { ...row, trigger: 'push', status: 'queued', scheduled_for: null });
+}
+
+export async function runExists(tx: Tx, orgId: string, runId: string): Promise<boolean> {
+  return (await findRun(tx, orgId, runId)) !== undefined;
+}
+
+export async function cancelRequested(tx: Tx, orgId: string, runId: string): Promise<boolean> {
+  return (await findRun(tx, orgId, runId))?.cancel_requested ?? false;
 }

@@ -189,6 +189,28 @@ export interface RunEnd {
 }
 
 /** Ends the run; returns the row with its final stats. */
+/** One push write's outcome on the run's counters, in the transaction that records it. */
+export async function addPushProgress(
+  tx: Tx,
+  runId: string,
+  p: { pushed?: number; failed?: number; conflicts?: number; skipped?: number; created?: number; updated?: number; deleted?: number },
+): Promise<void> {
+  await tx
+    .updateTable('sync_runs')
+    .set((eb) => ({
+      pushed: eb('pushed', '+', p.pushed ?? 0),
+      failed: eb('failed', '+', p.failed ?? 0),
+      conflicts: eb('conflicts', '+', p.conflicts ?? 0),
+      skipped: eb('skipped', '+', p.skipped ?? 0),
+      created: eb('created', '+', p.created ?? 0),
+      updated: eb('updated', '+', p.updated ?? 0),
+      deleted: eb('deleted', '+', p.deleted ?? 0),
+      heartbeat_at: new Date(),
+    }))
+    .where('id', '=', runId)
+    .execute();
+}
+
 export function finishRun(tx: Tx, runId: string, end: RunEnd): Promise<SyncRunRow> {
   return tx
     .updateTable('sync_runs')

@@ -9,7 +9,8 @@ import { secretContext } from '../integrations/integrations.port.js';
 import { basicHeaders, bearerHeaders, templateValues } from '../oauth/provider-endpoints.js';
 import type { TokenManager } from '../oauth/token-manager.js';
 import { ConnectorError } from './connector-errors.js';
-import type { OpenSource } from './page-source.js';
+import type { OpenSource, OpenSourceArgs } from './page-source.js';
+import { createRestWriter, type RestWriter } from './rest-writer.js';
 import { listPages, type ConnectorCursor } from './rest-connector.js';
 import { listEventPages, type CalDavCursor } from './caldav-connector.js';
 import { apiBaseUrl } from '../oauth/provider-endpoints.js';
@@ -38,7 +39,7 @@ interface Auth {
  * Builds the page source of a run: the provider definition's connector, the integration's settings
  * and credentials (OAuth tokens through the token manager, API keys and passwords from the vault).
  */
-export function createSourceOpener({ db, vault, http, tokens, allowHttp }: SourceOpenerDeps): OpenSource {
+export function createSourceOpener({ db, vault, http, tokens, allowHttp }: SourceOpenerDeps): OpenSource & { openWriter: OpenWriter } {
   async function storedSecret(orgId: string, integration: IntegrationRow): Promise<string> {
     if (!integration.secret_encrypted) throw new ConnectorError('unsupported', `${integration.name} has no stored credentials`, false);
     return inScope(db, { org: orgId }, (tx) => vault.decrypt(tx, secretContext(orgId, integration.id), integration.secret_encrypted!));
@@ -72,7 +73,29 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
     };
   }
 
-  return async ({ orgId, integration, sync, mode, cursor, log, signal }) => {
+  /** The writer of a push run (REST providers; CalDAV's writer is wired separately). */
+  async function openWriter({ orgId, integration, sync, log, signal }: Omit<OpenSourceArgs, 'mode' | 'cursor'>): Promise<RestWriter> {
+    const definition = getProvider(integration.provider);
+    const resource = definition?.resources.find((r) => r.key === sync.resource);
+    if (!definition || !resource?.write || definition.connector !== 'rest') {
+      throw new ConnectorError('unsupported', `${integration.provider}.${sync.resource} cannot be written to`, false);
+    }
+    const auth = await authFor(orgId, integration, definition);
+    const values = { ...resource.pathDefaults, ...templateValues(definition, integration.settings, auth.connectionValues) };
+    return createRestWriter({
+      definition,
+      resource,
+      templateValues: values,
+      credentials: auth.headers,
+      onUnauthorized: auth.onUnauthorized,
+      http,
+      log,
+      signal,
+      allowHttp,
+    });
+  }
+
+  const open = async ({ orgId, integration, sync, mode, cursor, log, signal }: OpenSourceArgs) => {
     const definition = getProvider(integration.provider);
     const resource = definition?.resources.find((r) => r.key === sync.resource);
     if (!definition || !resource)
@@ -112,4 +135,7 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
       { mode, cursor: (cursor as ConnectorCursor | null) ?? null },
     );
   };
+  return Object.assign(open, { openWriter });
 }
+
+export type OpenWriter = (args: Omit<OpenSourceArgs, 'mode' | 'cursor'>) => Promise<RestWriter>;

@@ -5,6 +5,9 @@ import { AppError } from '../../lib/errors.js';
 import { compileMappings, type CompiledMappings, type FieldMapping } from '../syncs/mappings.js';
 import { CalDavError } from './caldav-connector.js';
 import { ConnectorError } from './connector-errors.js';
+import type { OpenWriter } from './connectors.js';
+import { executePush } from './push-executor.js';
+import * as conflicts from '../conflicts/conflicts.port.js';
 import type { OpenSource, SourceLogEntry, SourcePage } from './page-source.js';
 import type { ClaimedRun, CommittedPage, RunStore } from './run-store.js';
 import type { RecordInput } from './records-writer.js';
@@ -61,6 +64,7 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
     if (!sync || !integration) return store.finish(run, { status: 'failed', error: 'The sync or its integration no longer exists' });
     if (integration.status === 'PAUSED') return store.finish(run, { status: 'cancelled', error: 'The integration is paused' });
 
+    if (run.trigger === 'push') return executePushRun({ store, openSource, logger, startHeartbeat, renew }, claimed, hooks);
     const pending: SourceLogEntry[] = [];
     const log = (entry: SourceLogEntry) => pending.push(entry);
     const abort = new AbortController();
@@ -148,6 +152,71 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
   }
 
   return { execute, executeClaimed };
+}
+
+interface PushRunDeps {
+  store: RunStore;
+  openSource: OpenSource;
+  logger: FastifyBaseLogger;
+  startHeartbeat: (run: SyncRunRow, hooks: ExecuteHooks) => () => void;
+  renew: (hooks: ExecuteHooks) => Promise<void>;
+}
+
+/** A push run (two-way sync): the run's pending writes, one by one (push-executor.ts). */
+async function executePushRun(deps: PushRunDeps, claimed: ClaimedRun, hooks: ExecuteHooks): Promise<void> {
+  const { store, openSource, logger, startHeartbeat, renew } = deps;
+  const { run } = claimed;
+  const sync = claimed.sync!;
+  const integration = claimed.integration!;
+  const pending: SourceLogEntry[] = [];
+  const abort = new AbortController();
+  const stopHeartbeat = startHeartbeat(run, hooks);
+  const scope = { resource: sync.resource, integrationId: integration.id };
+  try {
+    await renew(hooks);
+    const openWriter = (openSource as Partial<{ openWriter: OpenWriter }>).openWriter;
+    if (!openWriter) throw new ConnectorError('unsupported', 'This process cannot write to providers', false);
+    const log = (entry: SourceLogEntry) => pending.push(entry);
+    const writer = await openWriter({ orgId: run.organization_id, integration, sync, log: () => {}, signal: abort.signal });
+    pending.push({ level: 'info', message: run.resume_cursor != null ? 'Push resumed' : 'Push started' });
+    await executePush({
+      db: store.db,
+      run,
+      sync,
+      writer,
+      inbound: compileMappings(claimed.mappings.map(toFieldMapping)),
+      outbound: compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []),
+      log: (level, message) => log({ level, message }),
+      afterWrite: async () => {
+        await renew(hooks);
+        if (await store.cancelRequested(run.organization_id, run.id)) throw new RunCancelled('Cancelled by a user');
+      },
+      openConflict: (tx, c) =>
+        conflicts.openConflict(tx, {
+          orgId: run.organization_id,
+          integrationId: integration.id,
+          syncId: sync.id,
+          resource: sync.resource,
+          externalId: c.externalId,
+          runId: run.id,
+          base: c.base,
+          local: c.local,
+          remote: c.remote,
+          remoteUpdatedAt: c.remoteVersion.updatedAt,
+          remoteEtag: c.remoteVersion.etag,
+        }),
+    });
+    await store.finish(run, { status: 'succeeded', pending, ...scope });
+  } catch (err) {
+    abort.abort();
+    const cancelled = err instanceof RunCancelled;
+    const message = cancelled ? err.message : safeMessage(err);
+    if (!cancelled) logger.warn({ runId: run.id, orgId: run.organization_id, err }, 'push run failed');
+    await store.failPending(run, message);
+    await store.finish(run, { status: cancelled ? 'cancelled' : 'failed', error: message, pending, ...scope });
+  } finally {
+    stopHeartbeat();
+  }
 }
 
 /**

@@ -7,6 +7,8 @@ export interface RecordInput {
   externalId: string;
   data: Record<string, unknown>;
   sourceUpdatedAt: string | null;
+  /** The provider's ETag when the version came with one (two-way sync writes); absent: left as stored. */
+  etag?: string | null;
 }
 
 export interface BatchCounts {
@@ -76,6 +78,16 @@ export async function upsertRecords(
            count(*) FILTER (WHERE NOT inserted AND touched)::int AS updated
       FROM upserted`.execute(tx);
   const { created, updated } = result.rows[0];
+  for (const r of unique.values()) {
+    if (r.etag === undefined) continue;
+    await tx
+      .updateTable('records')
+      .set({ etag: r.etag })
+      .where('integration_id', '=', integrationId)
+      .where('resource', '=', resource)
+      .where('external_id', '=', r.externalId)
+      .execute();
+  }
   return { created, updated, unchanged: unique.size - created - updated };
 }
 
@@ -138,5 +150,52 @@ async function lockFeed(tx: Tx, feed: { organizationId: string; integrationId: s
     .insertInto('record_feeds')
     .values({ organization_id: feed.organizationId, integration_id: feed.integrationId, resource: feed.resource })
     .onConflict((oc) => oc.columns(['integration_id', 'resource']).doUpdateSet({ last_write_at: sql<Date>`now()` }))
+    .execute();
+}
+
+/** The base version of one record (two-way sync): what Linkyard last read or wrote, compared before a write. */
+export interface StoredBase {
+  data: Record<string, unknown>;
+  contentHash: string;
+  updatedAt: string | null;
+  etag: string | null;
+}
+
+export async function readBase(
+  tx: Tx,
+  target: { integrationId: string; resource: string },
+  externalId: string,
+): Promise<StoredBase | null> {
+  const row = await tx
+    .selectFrom('records')
+    .select(['data', 'content_hash', 'source_updated_at', 'etag'])
+    .where('integration_id', '=', target.integrationId)
+    .where('resource', '=', target.resource)
+    .where('external_id', '=', externalId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { data: row.data, contentHash: row.content_hash, updatedAt: row.source_updated_at?.toISOString() ?? null, etag: row.etag };
+}
+
+/** A record deleted at the provider by a push: out of the live set, `deleted` in the change feed. */
+export async function markRecordDeleted(
+  tx: Tx,
+  target: { organizationId: string; integrationId: string; resource: string },
+  externalId: string,
+): Promise<void> {
+  await lockFeed(tx, target);
+  await tx
+    .updateTable('records')
+    .set({
+      deleted_at: new Date(),
+      updated_at: new Date(),
+      feed_position: sql<number>`nextval('records_feed_position_seq')`,
+      feed_action: 'deleted',
+    })
+    .where('integration_id', '=', target.integrationId)
+    .where('resource', '=', target.resource)
+    .where('external_id', '=', externalId)
+    .where('deleted_at', 'is', null)
     .execute();
 }

@@ -3,6 +3,7 @@ import type { IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '..
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
+import * as push from '../push/push.port.js';
 import * as runs from '../runs/runs.port.js';
 import * as syncs from '../syncs/syncs.port.js';
 import * as webhooks from '../webhooks/webhooks.port.js';
@@ -134,10 +135,28 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
 
     commitPage,
     finish,
+    ...pushRunStore(db),
   };
 }
 
 export type RunStore = ReturnType<typeof createRunStore>;
+
+/** What a push run records beyond a pull's (push-executor.ts commits each write itself). */
+function pushRunStore(db: Db) {
+  return {
+    /** Push runs commit one write at a time (push-executor.ts). */
+    db,
+    /** A push run that ends early leaves no write pending. */
+    failPending: (run: SyncRunRow, error: string): Promise<void> =>
+      inScope(db, { org: run.organization_id }, async (tx) => {
+        const n = await push.failPendingWrites(tx, run.id, error);
+        if (n) await runs.addPushProgress(tx, run.id, { failed: n });
+      }),
+    /** Whether a user asked to cancel the run. */
+    cancelRequested: (orgId: string, runId: string): Promise<boolean> =>
+      inScope(db, { org: orgId }, async (tx) => (await runs.cancelRequested(tx, orgId, runId)) === true),
+  };
+}
 export type ClaimedRun = Awaited<ReturnType<typeof prepareRun>>;
 
 /** What a claimed run needs, read in the run's organization scope; marks the integration SYNCING. */

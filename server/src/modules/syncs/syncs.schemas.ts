@@ -9,6 +9,17 @@ export const ScheduleSchema = StrictObject({
 });
 
 const Mode = Type.Union([Type.Literal('full'), Type.Literal('incremental')]);
+const Direction = Type.Union([Type.Literal('pull'), Type.Literal('push'), Type.Literal('bidirectional')], {
+  description: 'pull: provider → Linkyard (default); push: Linkyard → provider; bidirectional: both, conflicts checked',
+});
+const ConflictResolution = Type.Union([Type.Literal('manual'), Type.Literal('latest'), Type.Literal('source'), Type.Literal('merge')], {
+  description: 'What happens to a record changed on both sides (default manual: a conflict is opened, nothing written)',
+});
+const TwoWayFields = {
+  direction: Type.Optional(Direction),
+  outboundMappings: Type.Optional(FieldMappingsSchema),
+  conflictResolution: Type.Optional(ConflictResolution),
+};
 
 export const Sync = Type.Object({
   id: Uuid,
@@ -18,6 +29,9 @@ export const Sync = Type.Object({
   schedule: Type.Union([Type.Object({ cron: Type.String(), timezone: Type.String() }), Type.Null()]),
   enabled: Type.Boolean(),
   mappings: Type.Array(FieldMappingSchema),
+  direction: Direction,
+  outboundMappings: Type.Array(FieldMappingSchema),
+  conflictResolution: ConflictResolution,
   nextRunAt: Type.Union([Timestamp, Type.Null()]),
   lastRunAt: Type.Union([Timestamp, Type.Null()]),
   createdAt: Timestamp,
@@ -31,6 +45,7 @@ export const CreateSyncBody = StrictObject({
   schedule: Type.Optional(Type.Union([ScheduleSchema, Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
   mappings: Type.Optional(FieldMappingsSchema),
+  ...TwoWayFields,
 });
 
 export const UpdateSyncBody = StrictObject({
@@ -38,6 +53,7 @@ export const UpdateSyncBody = StrictObject({
   schedule: Type.Optional(Type.Union([ScheduleSchema, Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
   mappings: Type.Optional(FieldMappingsSchema),
+  ...TwoWayFields,
 });
 
 export const SyncParams = StrictObject({ orgId: Uuid, syncId: Uuid });

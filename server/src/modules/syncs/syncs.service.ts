@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import type { SyncMode, SyncRow } from '../../../../db/schema.js';
+import type { SyncDirection, SyncMode, SyncRow } from '../../../../db/schema.js';
 import type { AuthedContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, NotFound } from '../../lib/errors.js';
@@ -35,6 +35,7 @@ function mappingOf(r: MappingRow): FieldMapping {
 }
 
 function toView(s: SyncRow, mappings: MappingRow[]): SyncView {
+  const outbound = Array.isArray(s.outbound_mappings) ? (s.outbound_mappings as FieldMapping[]) : [];
   return {
     id: s.id,
     integrationId: s.integration_id,
@@ -43,6 +44,9 @@ function toView(s: SyncRow, mappings: MappingRow[]): SyncView {
     schedule: s.cron && s.timezone ? { cron: s.cron, timezone: s.timezone } : null,
     enabled: s.enabled,
     mappings: mappings.filter((m) => m.sync_id === s.id).map(mappingOf),
+    direction: s.direction,
+    outboundMappings: outbound,
+    conflictResolution: s.conflict_resolution,
     nextRunAt: s.next_run_at?.toISOString() ?? null,
     lastRunAt: s.last_run_at?.toISOString() ?? null,
     createdAt: s.created_at.toISOString(),
@@ -88,6 +92,39 @@ function checkResourceAndMode(providerKey: string, resourceKey: string, mode: Sy
   if (mode === 'incremental' && !resource.incremental) {
     throw new BadRequest(`${provider.name} ${resource.name} support only full syncs (the provider offers no way to list changes)`, '/mode');
   }
+}
+
+/**
+ * Pushing needs write endpoints: a resource without them stays `pull` (API.md, Two-way sync). Outbound mappings are
+ * compiled like inbound ones; their errors point into `outboundMappings`.
+ */
+function checkTwoWay(providerKey: string, resourceKey: string, direction: SyncDirection, outbound: FieldMapping[] | undefined) {
+  const provider = getProvider(providerKey);
+  const resource = provider?.resources.find((r) => r.key === resourceKey);
+  if (direction !== 'pull' && !resource?.write) {
+    throw new BadRequest(
+      `${provider?.name ?? providerKey} ${resource?.name ?? resourceKey} (resource "${resourceKey}") cannot be written to, so the sync can only pull`,
+      '/direction',
+    );
+  }
+  if (!outbound) return;
+  try {
+    compileMappings(outbound);
+  } catch (err) {
+    if (err instanceof BadRequest && err.field?.startsWith('/mappings')) {
+      throw new BadRequest(err.message, err.field.replace(/^\/mappings/, '/outboundMappings'));
+    }
+    throw err;
+  }
+}
+
+/** The two-way columns a create or update sets (only the ones given). */
+function twoWayColumns(input: Pick<CreateSyncInput, 'direction' | 'outboundMappings' | 'conflictResolution'>) {
+  return {
+    ...(input.direction ? { direction: input.direction } : {}),
+    ...(input.outboundMappings ? { outbound_mappings: JSON.stringify(input.outboundMappings) } : {}),
+    ...(input.conflictResolution ? { conflict_resolution: input.conflictResolution } : {}),
+  };
 }
 
 export interface SyncsServiceDeps {
@@ -147,6 +184,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
       const created = await inScope(db, { org: orgId }, async (tx) => {
         const integration = await integrationOf(tx, orgId, integrationId);
         checkResourceAndMode(integration.provider, input.resource, mode);
+        checkTwoWay(integration.provider, input.resource, input.direction ?? 'pull', input.outboundMappings);
         const enabled = input.enabled ?? true;
         await repo.insertSync(tx, {
           id,
@@ -161,13 +199,22 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           filters: '{}',
           next_run_at: fires(enabled, integration.status) ? nextRunAt(schedule) : null,
           updated_at: new Date(),
+          ...twoWayColumns(input),
         });
         await repo.replaceMappings(tx, orgId, id, mappingRows(mappings));
         await recordAudit(tx, ctx, {
           organizationId: orgId,
           action: 'sync.created',
           target: { type: 'sync', id },
-          metadata: { integrationId, resource: input.resource, mode, schedule, enabled, mappings: mappings.length },
+          metadata: {
+            integrationId,
+            resource: input.resource,
+            mode,
+            schedule,
+            enabled,
+            mappings: mappings.length,
+            direction: input.direction ?? 'pull',
+          },
         });
         return view(tx, orgId, id);
       });
@@ -184,6 +231,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
         const integration = await integrationOf(tx, orgId, sync.integration_id);
         const mode = input.mode ?? sync.mode;
         checkResourceAndMode(integration.provider, sync.resource, mode);
+        checkTwoWay(integration.provider, sync.resource, input.direction ?? sync.direction, input.outboundMappings);
         const nextSchedule = schedule === undefined ? (sync.cron ? { cron: sync.cron, timezone: sync.timezone! } : null) : schedule;
         const enabled = input.enabled ?? sync.enabled;
         await repo.updateSync(tx, orgId, syncId, {
@@ -194,6 +242,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           next_run_at: fires(enabled, integration.status) ? nextRunAt(nextSchedule) : null,
           // A full resync starts over; switching to incremental keeps the last high-water mark.
           ...(input.mode === 'full' ? { cursor: null } : {}),
+          ...twoWayColumns(input),
         });
         if (input.mappings) await repo.replaceMappings(tx, orgId, syncId, mappingRows(input.mappings));
         await recordAudit(tx, ctx, {

@@ -44,7 +44,18 @@ export interface WebhookReceivedData {
   payload: unknown;
 }
 
-/** The data of each event type the modules emit today (conflict.created comes later). */
+/** A record changed on both sides under the `manual` strategy (two-way sync): the conflict to resolve. */
+export interface ConflictCreatedData {
+  conflictId: string;
+  syncId: string;
+  integrationId: string;
+  resource: string;
+  externalId: string;
+  runId: string | null;
+  fields: string[];
+}
+
+/** The data of each event type the modules emit. */
 export interface WebhookEventData {
   'sync.succeeded': RunFinishedData;
   'sync.failed': RunFinishedData;
@@ -53,6 +64,7 @@ export interface WebhookEventData {
   'integration.disconnected': IntegrationEventData;
   'integration.error': IntegrationEventData;
   'webhook.received': WebhookReceivedData;
+  'conflict.created': ConflictCreatedData;
 }
 
 /**

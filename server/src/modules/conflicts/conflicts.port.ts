@@ -1,0 +1,65 @@
+/**
+ * What the sync engine does with conflicts inside its own transaction: open one (the row and its `conflict.created`
+ * event commit with the write's outcome, or not at all). conflicts.repo.ts stays private to this module.
+ */
+import { canonicalJson } from '../../lib/canonical-json.js';
+import type { Tx } from '../../lib/db-scope.js';
+import { uuidv7 } from '../../lib/ids.js';
+import * as webhooks from '../webhooks/webhooks.port.js';
+import { insertConflict } from './conflicts.repo.js';
+
+type Data = Record<string, unknown>;
+
+export interface ConflictInput {
+  orgId: string;
+  integrationId: string;
+  syncId: string;
+  resource: string;
+  externalId: string;
+  runId: string | null;
+  base: Data | null;
+  local: Data;
+  remote: Data;
+  remoteUpdatedAt: string | null;
+  remoteEtag: string | null;
+}
+
+/** Every top-level field on which any two of the three versions differ, with the three values (null: absent). */
+export function conflictFields(base: Data | null, local: Data, remote: Data) {
+  const keys = [...new Set([...Object.keys(base ?? {}), ...Object.keys(local), ...Object.keys(remote)])].sort();
+  return keys.flatMap((path) => {
+    const values = [base?.[path] ?? null, local[path] ?? null, remote[path] ?? null];
+    const texts = values.map((v) => canonicalJson(v));
+    return texts[0] === texts[1] && texts[1] === texts[2] ? [] : [{ path, base: values[0], local: values[1], remote: values[2] }];
+  });
+}
+
+export async function openConflict(tx: Tx, c: ConflictInput): Promise<string> {
+  const id = uuidv7();
+  const fields = conflictFields(c.base, c.local, c.remote);
+  await insertConflict(tx, {
+    id,
+    organization_id: c.orgId,
+    integration_id: c.integrationId,
+    sync_id: c.syncId,
+    resource: c.resource,
+    external_id: c.externalId,
+    run_id: c.runId,
+    fields: JSON.stringify(fields),
+    base_data: c.base === null ? null : JSON.stringify(c.base),
+    local_data: JSON.stringify(c.local),
+    remote_data: JSON.stringify(c.remote),
+    remote_updated_at: c.remoteUpdatedAt ? new Date(c.remoteUpdatedAt) : null,
+    remote_etag: c.remoteEtag,
+  });
+  await webhooks.recordEvent(tx, c.orgId, 'conflict.created', {
+    conflictId: id,
+    syncId: c.syncId,
+    integrationId: c.integrationId,
+    resource: c.resource,
+    externalId: c.externalId,
+    runId: c.runId,
+    fields: fields.map((f) => f.path),
+  });
+  return id;
+}

@@ -1,0 +1,177 @@
+import t from 'tap';
+import { createTestApp, type TestContext } from '../../../helpers/app.js';
+import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
+
+const MAPPINGS = [
+  { source: 'name', target: 'name' },
+  { source: 'email', target: 'email' },
+];
+
+/** A Stripe integration pointed at the fake Stripe, and a sync of its customers with the given direction. */
+async function setup(t: Parameters<typeof createTestApp>[0], fake: FakeProvider, syncBody: object) {
+  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
+  const admin = { authorization: await ctx.bearer('admin@acme.test') };
+  const base = `/api/orgs/${ctx.orgs.acme}`;
+  const integration = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'stripe', name: 'Stripe', apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
+    })
+  ).json();
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/integrations/${integration.id}/syncs`,
+    headers: admin,
+    payload: { resource: 'customers', mode: 'full', mappings: MAPPINGS, outboundMappings: MAPPINGS, ...syncBody },
+  });
+  return { ctx, admin, base, integration, sync: created.json(), created };
+}
+
+async function pull(ctx: TestContext, base: string, headers: Record<string, string>, syncId: string) {
+  const started = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${syncId}/runs`, headers });
+  await ctx.app.services.executor!.drain();
+  return (await ctx.app.inject({ url: `${base}/runs/${started.json().runId}`, headers })).json();
+}
+
+async function pushAndWait(
+  ctx: TestContext,
+  base: string,
+  headers: Record<string, string>,
+  syncId: string,
+  records: object[],
+  key?: string,
+) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/syncs/${syncId}/records`,
+    headers: { ...headers, ...(key ? { 'idempotency-key': key } : {}) },
+    payload: { records },
+  });
+  await ctx.app.services.executor!.drain();
+  return res;
+}
+
+async function writesOf(ctx: TestContext, base: string, headers: Record<string, string>, runId: string) {
+  return (await ctx.app.inject({ url: `${base}/runs/${runId}/writes`, headers })).json().items;
+}
+
+t.test('a pull-only resource refuses push, naming the resource; direction defaults to pull', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 1 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration, sync } = await setup(t, fake, {});
+  t.match(sync, { direction: 'pull', conflictResolution: 'manual', outboundMappings: MAPPINGS });
+  const charges = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/integrations/${integration.id}/syncs`,
+    headers: admin,
+    payload: { resource: 'charges', direction: 'push' },
+  });
+  t.equal(charges.statusCode, 400);
+  t.match(charges.json(), { field: '/direction', message: /"charges"/ });
+  const refused = await pushAndWait(ctx, base, admin, sync.id, [{ data: { name: 'x' } }]);
+  t.equal(refused.statusCode, 400);
+  t.match(refused.json().message, /only pulls/);
+});
+
+t.test('push creates, updates and deletes at the provider; created records join the pulled set', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 3 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, sync } = await setup(t, fake, { direction: 'bidirectional' });
+  t.equal((await pull(ctx, base, admin, sync.id)).stats.created, 3);
+  const [first, second] = fake.ids();
+
+  const res = await pushAndWait(ctx, base, admin, sync.id, [
+    { data: { name: 'Ada', email: 'ada@example.com' } },
+    { externalId: first, data: { name: 'Renamed' } },
+    { externalId: second, op: 'delete' },
+    { data: { name: 'Bad', email: 'not-an-email' } },
+  ]);
+  t.equal(res.statusCode, 202);
+  t.match(res.json(), { accepted: 4 });
+  const run = (await ctx.app.inject({ url: `${base}/runs/${res.json().runId}`, headers: admin })).json();
+  t.match(run, { trigger: 'push', status: 'succeeded', stats: { pushed: 3, failed: 1 } });
+  const writes = await writesOf(ctx, base, admin, run.id);
+  t.match(writes, [
+    { op: 'create', status: 'applied', externalId: /^cus_/ },
+    { op: 'update', status: 'applied', externalId: first },
+    { op: 'delete', status: 'applied', externalId: second },
+    { op: 'create', status: 'failed', externalId: null, error: /Invalid email address/ },
+  ]);
+  const createdId = writes[0].externalId;
+  t.match(fake.record(createdId)?.data, { name: 'Ada', email: 'ada@example.com' });
+  t.match(fake.record(first)?.data, { name: 'Renamed' });
+  t.equal(fake.record(second), undefined);
+  const updateBody = fake.requests.find((r) => r.method === 'POST' && r.path === `/v1/customers/${first}`)?.body;
+  t.same(updateBody, { name: 'Renamed' }, 'an update sends only the changed fields');
+
+  // The next pull sees the pushed record as unchanged, not new.
+  const again = await pull(ctx, base, admin, sync.id);
+  t.match(again.stats, { created: 0, updated: 0, unchanged: 3, deleted: 0 });
+});
+
+t.test('a repeated push with the same Idempotency-Key returns the first answer and writes nothing', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 1 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, sync } = await setup(t, fake, { direction: 'push' });
+  const records = [{ data: { name: 'Once', email: 'once@example.com' } }];
+  const a = await pushAndWait(ctx, base, admin, sync.id, records, 'order-42');
+  const b = await pushAndWait(ctx, base, admin, sync.id, records, 'order-42');
+  t.equal(b.statusCode, 202);
+  t.same(b.json(), a.json());
+  t.equal(fake.ids().length, 2, 'one customer created');
+  const creates = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
+  t.equal(creates.length, 1);
+  t.match(creates[0].headers['idempotency-key'], /^linkyard-/);
+});
+
+t.test('bad input: over 1,000 records, a delete of an unknown id, no data', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 1 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, sync } = await setup(t, fake, { direction: 'push' });
+  const many = await pushAndWait(
+    ctx,
+    base,
+    admin,
+    sync.id,
+    Array.from({ length: 1001 }, () => ({ data: { name: 'x' } })),
+  );
+  t.equal(many.statusCode, 400);
+  const unknown = await pushAndWait(ctx, base, admin, sync.id, [{ data: { name: 'ok' } }, { externalId: 'cus_nope', op: 'delete' }]);
+  t.equal(unknown.statusCode, 400);
+  t.match(unknown.json(), { field: '/records/1/externalId', message: /Record 2: "cus_nope" is not a record/ });
+  const noData = await pushAndWait(ctx, base, admin, sync.id, [{ externalId: 'cus_x' }]);
+  t.match(noData.json(), { statusCode: 400, field: '/records/0/data' });
+  t.equal(fake.requests.filter((r) => r.method !== 'GET').length, 0, 'nothing written');
+});
+
+t.test('a record changed on both sides: source, latest, merge and manual', async (t) => {
+  for (const strategy of ['source', 'latest', 'merge', 'manual'] as const) {
+    const fake = await startFakeProvider('stripe', { records: 2 });
+    t.teardown(() => fake.close());
+    const { ctx, admin, base, sync } = await setup(t, fake, { direction: 'bidirectional', conflictResolution: strategy });
+    await pull(ctx, base, admin, sync.id);
+    const id = fake.ids()[0];
+    // The provider changes the email; the organization then changes the name (its push arrives later).
+    fake.modify(id, { email: 'remote@example.com' });
+    const res = await pushAndWait(ctx, base, admin, sync.id, [{ externalId: id, data: { name: 'Local name' } }]);
+    const [write] = await writesOf(ctx, base, admin, res.json().runId);
+    const run = (await ctx.app.inject({ url: `${base}/runs/${res.json().runId}`, headers: admin })).json();
+    t.equal(run.stats.conflicts, 1, `${strategy}: counted as a conflict`);
+    const now = fake.record(id)!.data;
+    if (strategy === 'source') {
+      t.match(write, { status: 'skipped' });
+      t.match(now, { name: 'Customer 0', email: 'remote@example.com' }, 'source: the provider version stays');
+    } else if (strategy === 'latest') {
+      // Stripe has no modification time: the provider's change is dated when it was seen, after the push.
+      t.match(write, { status: 'skipped' });
+    } else if (strategy === 'merge') {
+      t.match(write, { status: 'applied' });
+      t.match(now, { name: 'Local name', email: 'remote@example.com' }, 'merge: disjoint fields combined');
+    } else {
+      t.match(write, { status: 'conflict' });
+      t.match(now, { name: 'Customer 0' }, 'manual: nothing written');
+    }
+  }
+});
