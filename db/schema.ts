@@ -216,6 +216,13 @@ export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 type JsonValue = ColumnType<unknown, string | null, string | null>;
 
+/** One stored selective-sync filter; its shape is validated by the syncs service before it is saved. */
+export interface SyncFilterRow {
+  field: string;
+  op: string;
+  value?: unknown;
+}
+
 export interface SyncsTable {
   id: string;
   organization_id: string;
@@ -226,7 +233,10 @@ export interface SyncsTable {
   timezone: string | null;
   enabled: boolean;
   cursor: JsonValue;
-  filters: Json;
+  /** Provider fields to fetch (empty: whole records); selective sync. */
+  fields: ColumnType<string[], string | undefined, string>;
+  /** `{ field, op, value }` filters (syncs.schemas.ts); selective sync. */
+  filters: ColumnType<SyncFilterRow[], string | undefined, string>;
   next_run_at: Date | null;
   last_run_at: Date | null;
   created_at: CreatedAt;
@@ -269,6 +279,7 @@ export interface SyncRunsTable {
   /** Two-way sync (migration 0013). */
   pushed: Generated<number>;
   conflicts: Generated<number>;
+  /** Records not stored on purpose: left out by selective sync's filters, or writes the provider's version won. */
   skipped: Generated<number>;
   cursor_before: JsonValue;
   cursor_after: JsonValue;

@@ -12,6 +12,7 @@ import * as accounts from './0011-accounts.js';
 import * as webhooksIn from './0012-webhooks-in.js';
 import * as webhooksOut from './0010-webhooks-out.js';
 import * as twoWaySync from './0013-two-way-sync.js';
+import * as selectiveSync from './0014-selective-sync.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-accounts': accounts,
   '0012-webhooks-in': webhooksIn,
   '0013-two-way-sync': twoWaySync,
+  '0014-selective-sync': selectiveSync,
 };

@@ -52,7 +52,7 @@ export async function seedExportData(ctx: TestContext): Promise<Seeded> {
       timezone: null,
       enabled: true,
       cursor: null,
-      filters: '{}',
+      filters: '[]',
       next_run_at: null,
       last_run_at: null,
       updated_at: new Date(),

@@ -122,6 +122,11 @@ export const requestBodyLimits = {
     'outboundMappings[].args.template': { minLength: 1, maxLength: 2000 },
     'outboundMappings[].args.inputFormat': { enum: ['iso', 'unix_seconds', 'unix_ms'] },
     conflictResolution: { enum: ['manual', 'latest', 'source', 'merge'] },
+    fields: { maxItems: 100 },
+    'fields[]': { maxLength: 100 },
+    filters: { maxItems: 50 },
+    'filters[].field': { maxLength: 200 },
+    'filters[].op': { maxLength: 20 },
   },
   'PATCH /api/orgs/{orgId}/syncs/{syncId}': {
     mode: { enum: ['full', 'incremental'] },
@@ -183,6 +188,11 @@ export const requestBodyLimits = {
     'outboundMappings[].args.template': { minLength: 1, maxLength: 2000 },
     'outboundMappings[].args.inputFormat': { enum: ['iso', 'unix_seconds', 'unix_ms'] },
     conflictResolution: { enum: ['manual', 'latest', 'source', 'merge'] },
+    fields: { maxItems: 100 },
+    'fields[]': { maxLength: 100 },
+    filters: { maxItems: 50 },
+    'filters[].field': { maxLength: 200 },
+    'filters[].op': { maxLength: 20 },
   },
   'POST /api/orgs/{orgId}/syncs/{syncId}/mappings/preview': {
     mappings: { maxItems: 200 },

@@ -3385,6 +3385,14 @@ export interface paths {
                 }[];
                 /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
                 conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
+                /** @description Provider fields fetched (empty: whole records) */
+                fields: string[];
+                /** @description Records kept: all filters must match */
+                filters: {
+                  field: string;
+                  op: string;
+                  value?: unknown;
+                }[];
                 nextRunAt: string | null;
                 lastRunAt: string | null;
                 /** Format: date-time */
@@ -3549,6 +3557,16 @@ export interface paths {
             }[];
             /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
             conflictResolution?: 'manual' | 'latest' | 'source' | 'merge';
+            /** @description Provider fields to fetch, where the provider can select fields (empty: whole records) */
+            fields?: string[];
+            filters?: {
+              /** @description Provider field (dotted path into the record) */
+              field: string;
+              /** @description eq | neq | gt | gte | lt | lte | contains | in | exists */
+              op: string;
+              /** @description Scalar; a list of scalars for `in`; a boolean for `exists` (default true) */
+              value?: unknown;
+            }[];
           };
         };
       };
@@ -3653,6 +3671,14 @@ export interface paths {
               }[];
               /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
               conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
+              /** @description Provider fields fetched (empty: whole records) */
+              fields: string[];
+              /** @description Records kept: all filters must match */
+              filters: {
+                field: string;
+                op: string;
+                value?: unknown;
+              }[];
               nextRunAt: string | null;
               lastRunAt: string | null;
               /** Format: date-time */
@@ -3835,6 +3861,14 @@ export interface paths {
               }[];
               /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
               conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
+              /** @description Provider fields fetched (empty: whole records) */
+              fields: string[];
+              /** @description Records kept: all filters must match */
+              filters: {
+                field: string;
+                op: string;
+                value?: unknown;
+              }[];
               nextRunAt: string | null;
               lastRunAt: string | null;
               /** Format: date-time */
@@ -4066,6 +4100,16 @@ export interface paths {
             }[];
             /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
             conflictResolution?: 'manual' | 'latest' | 'source' | 'merge';
+            /** @description Provider fields to fetch, where the provider can select fields (empty: whole records) */
+            fields?: string[];
+            filters?: {
+              /** @description Provider field (dotted path into the record) */
+              field: string;
+              /** @description eq | neq | gt | gte | lt | lte | contains | in | exists */
+              op: string;
+              /** @description Scalar; a list of scalars for `in`; a boolean for `exists` (default true) */
+              value?: unknown;
+            }[];
           };
         };
       };
@@ -4170,6 +4214,14 @@ export interface paths {
               }[];
               /** @description What happens to a record changed on both sides (default manual: a conflict is opened, nothing written) */
               conflictResolution: 'manual' | 'latest' | 'source' | 'merge';
+              /** @description Provider fields fetched (empty: whole records) */
+              fields: string[];
+              /** @description Records kept: all filters must match */
+              filters: {
+                field: string;
+                op: string;
+                value?: unknown;
+              }[];
               nextRunAt: string | null;
               lastRunAt: string | null;
               /** Format: date-time */

@@ -248,7 +248,7 @@ async function insertSync(tx: Tx, orgId: string, integrationId: string, demo: De
       timezone: schedule?.timezone ?? null,
       enabled: demo.status !== 'PAUSED',
       cursor: null,
-      filters: '{}',
+      filters: '[]',
       next_run_at: demo.status === 'PAUSED' ? null : nextRunAt(schedule),
       last_run_at: new Date(now - 3_600_000),
       updated_at: new Date(),

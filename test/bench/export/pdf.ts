@@ -95,7 +95,7 @@ const bench: Benchmark = {
             timezone: 'UTC',
             enabled: true,
             cursor: null,
-            filters: '{}',
+            filters: '[]',
             next_run_at: null,
             last_run_at: null,
             updated_at: new Date(),

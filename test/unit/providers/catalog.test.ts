@@ -439,3 +439,77 @@ t.test('Stripe customers are written form-encoded with an idempotency key; HubSp
   t.match(hubspot.update, { method: 'PATCH', path: '/crm/v3/objects/contacts/{{id}}', encoding: 'json', fieldsPath: '/properties' });
   t.equal(hubspot.create?.idempotencyHeader, undefined, 'HubSpot takes no idempotency key');
 });
+
+t.test('selective sync declarations fit the resources they belong to', async (t) => {
+  const declaring = new Set<string>();
+  for (const provider of PROVIDERS) {
+    for (const resource of provider.resources) {
+      const selective = resource.selective;
+      if (!selective) continue;
+      const where = `${provider.key}.${resource.key}`;
+      declaring.add(where);
+      const topKey = (pointer: string | null) => (pointer ?? '').split('/')[1];
+      const fields = selective.fields;
+      if (fields?.style === 'soql_select') {
+        const query = resource.defaultParams?.[fields.param];
+        t.match(query, /^SELECT .+ FROM \w+/, `${where}: the SOQL select list is in defaultParams.${fields.param}`);
+        t.ok(
+          resource.incremental?.style === 'query_expression' && resource.incremental.param === fields.param,
+          `${where}: the incremental expression is the same SOQL parameter`,
+        );
+      }
+      if (fields) {
+        t.ok(fields.required.includes(topKey(resource.idPath)) || selective.recordPrefix !== undefined, `${where}: the id stays selected`);
+        // Outside the prefix (HubSpot's top-level updatedAt) a record always carries it.
+        const prefix = selective.recordPrefix ? `/${selective.recordPrefix.slice(0, -1)}/` : '/';
+        const updated = resource.updatedAtPath?.startsWith(prefix) ? resource.updatedAtPath.split('/').at(-1) : undefined;
+        if (updated) t.ok(fields.required.includes(updated), `${where}: the modification time stays selected (${updated})`);
+      }
+      if (fields?.style === 'param' && fields.template && resource.pagination.style === 'page_token') {
+        t.ok(fields.template.includes(topKey(resource.pagination.tokenPath)), `${where}: the field mask keeps the page token`);
+        if (resource.incremental?.style === 'sync_token') {
+          t.ok(fields.template.includes(topKey(resource.incremental.tokenPath)), `${where}: the field mask keeps the sync token`);
+        }
+      }
+      for (const known of selective.knownFields ?? []) t.match(known, /^[A-Za-z_][A-Za-z0-9_.]*$/, `${where}: known field ${known}`);
+      const filters = selective.filters;
+      if (filters?.style === 'soql_where' || filters?.style === 'jql') {
+        t.type(resource.defaultParams?.[filters.param], 'string', `${where}: the ${filters.style} query is defaultParams.${filters.param}`);
+        t.ok(
+          resource.incremental?.style === 'query_expression' && resource.incremental.param === filters.param,
+          `${where}: incremental listings use the same query parameter`,
+        );
+      }
+      if (filters?.style === 'search_body') {
+        const incremental = resource.incremental;
+        t.equal(incremental?.style, 'endpoint', `${where}: search filters go with an endpoint listing`);
+        if (incremental?.style === 'endpoint') {
+          t.equal(incremental.method, 'POST', `${where}: search bodies are POSTed`);
+          t.ok(Array.isArray(readJsonPointer(incremental.defaultParams ?? {}, filters.path)), `${where}: ${filters.path} is a filter list`);
+        }
+      }
+      if (filters?.style === 'params') {
+        const keys = filters.params.map((p) => `${p.field} ${p.op}`);
+        t.equal(new Set(keys).size, keys.length, `${where}: one parameter per field and operator`);
+      }
+    }
+  }
+  for (const expected of [
+    'salesforce.contacts',
+    'hubspot.contacts',
+    'jira.issues',
+    'google_calendar.events',
+    'github.issues',
+    'stripe.customers',
+  ]) {
+    t.ok(declaring.has(expected), `${expected} declares selective sync`);
+  }
+  t.notOk(
+    getProvider('stripe')!.resources.some((r) => r.selective?.fields),
+    'Stripe cannot select fields',
+  );
+  t.notOk(
+    getProvider('github')!.resources.some((r) => r.selective?.fields),
+    'GitHub cannot select fields',
+  );
+});

@@ -146,6 +146,8 @@ function syncView(s: repo.SyncExportRow): SyncView {
     direction: s.direction,
     outboundMappings: Array.isArray(s.outbound_mappings) ? (s.outbound_mappings as FieldMapping[]) : [],
     conflictResolution: s.conflict_resolution,
+    fields: Array.isArray(s.fields) ? s.fields : [],
+    filters: Array.isArray(s.filters) ? s.filters : [],
     nextRunAt: iso(s.next_run_at),
     lastRunAt: iso(s.last_run_at),
     createdAt: s.created_at.toISOString(),

@@ -110,6 +110,8 @@ export async function syncsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
       'cron',
       'timezone',
       'enabled',
+      'fields',
+      'filters',
       'next_run_at',
       'last_run_at',
       'created_at',

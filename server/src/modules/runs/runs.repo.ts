@@ -155,6 +155,7 @@ export interface PageProgress {
   updated: number;
   unchanged: number;
   failed: number;
+  skipped: number;
   /** Where the run resumes after this page. */
   resumeCursor: unknown;
 }
@@ -169,6 +170,7 @@ export async function addPageProgress(tx: Tx, runId: string, p: PageProgress): P
       updated: eb('updated', '+', p.updated),
       unchanged: eb('unchanged', '+', p.unchanged),
       failed: eb('failed', '+', p.failed),
+      skipped: eb('skipped', '+', p.skipped),
       resume_cursor: JSON.stringify(p.resumeCursor ?? null),
       heartbeat_at: new Date(),
     }))

@@ -34,7 +34,7 @@ export const Run = Type.Object({
     unchanged: Type.Integer(),
     deleted: Type.Integer(),
     failed: Type.Integer(),
-    /** Records not stored or not written on purpose (two-way sync: a write the provider's version won). */
+    /** Records not stored or not written on purpose: left out by the sync's filters (selective sync), or writes the provider's version won (two-way sync). */
     skipped: Type.Integer(),
     /** Records written to the provider (two-way sync). */
     pushed: Type.Integer(),

@@ -1,5 +1,5 @@
 import type { Db } from '../../../../db/client.js';
-import type { IntegrationRow } from '../../../../db/schema.js';
+import type { IntegrationRow, SyncRow } from '../../../../db/schema.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope } from '../../lib/db-scope.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
@@ -14,6 +14,9 @@ import { createRestWriter, type RestWriter } from './rest-writer.js';
 import { listPages, type ConnectorCursor } from './rest-connector.js';
 import { listEventPages, type CalDavCursor } from './caldav-connector.js';
 import { apiBaseUrl } from '../oauth/provider-endpoints.js';
+import type { SyncFilter } from '../syncs/selective.js';
+import { keepMatching, type Selection } from './selective-request.js';
+import type { SourcePage } from './page-source.js';
 
 export interface SourceOpenerDeps {
   db: Db;
@@ -113,10 +116,12 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
         signal,
         retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 },
       };
-      return listEventPages(ctx, {
+      const pages = listEventPages(ctx, {
         window,
         cursor: (cursor as CalDavCursor | null)?.calendarIndex !== undefined ? (cursor as CalDavCursor) : null,
       });
+      // CalDAV reports cannot filter by field: every filter is applied to the parsed events.
+      return filterLocally(pages, selectionOf(sync).filters);
     }
     const auth = await authFor(orgId, integration, definition);
     const values = { ...resource.pathDefaults, ...templateValues(definition, integration.settings, auth.connectionValues) };
@@ -131,6 +136,7 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
         log,
         signal,
         allowHttp,
+        selection: selectionOf(sync),
       },
       { mode, cursor: (cursor as ConnectorCursor | null) ?? null },
     );
@@ -139,3 +145,14 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
 }
 
 export type OpenWriter = (args: Omit<OpenSourceArgs, 'mode' | 'cursor'>) => Promise<RestWriter>;
+/** The sync's stored selection (validated when it was saved). */
+function selectionOf(sync: SyncRow): Selection {
+  return {
+    fields: Array.isArray(sync.fields) ? sync.fields : [],
+    filters: Array.isArray(sync.filters) ? (sync.filters as SyncFilter[]) : [],
+  };
+}
+
+async function* filterLocally(pages: AsyncIterable<SourcePage>, filters: readonly SyncFilter[]): AsyncGenerator<SourcePage> {
+  for await (const page of pages) yield { ...page, ...keepMatching(page, filters, '') };
+}

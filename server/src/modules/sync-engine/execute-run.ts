@@ -262,7 +262,9 @@ export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry:
     }
     batch.push({ externalId: page.externalIds[i], data: output, sourceUpdatedAt: page.updatedAt[i] ?? null });
   });
-  return { batch, fetched: page.records.length, failed, cursor: page.cursor };
+  const skipped = page.filtered ?? 0;
+  // `fetched` counts what the provider sent, the records filtered out included.
+  return { batch, fetched: page.records.length + skipped, failed, skipped, cursor: page.cursor };
 }
 
 /** A stored field mapping as the mapping compiler takes it. */

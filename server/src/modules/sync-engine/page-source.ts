@@ -12,6 +12,8 @@ export interface SourcePage {
   updatedAt: (string | null)[];
   cursor: unknown;
   done: boolean;
+  /** Records left out by selective sync's filters applied locally; counted as `skipped`. */
+  filtered?: number;
 }
 
 export interface SourceLogEntry {

@@ -1,5 +1,6 @@
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import type { ProviderDefinition, ResourceDefinition } from '../../providers/provider-definition.js';
+import type { Selection } from './selective-request.js';
 
 /** The REST connector's contract with its caller: the context it runs in, its cursor, pages, logs and limits. */
 
@@ -59,6 +60,8 @@ export interface RestConnectorContext {
   maxPages?: number;
   /** Clock, injectable for tests. Default Date.now. */
   now?: () => number;
+  /** Selective sync: fields to fetch and filters (pushed to the provider where it can, else applied to each page). */
+  selection?: Selection;
 }
 
 export interface Page {
@@ -72,6 +75,8 @@ export interface Page {
   cursor: ConnectorCursor;
   /** True on the listing's last page; its cursor is the starting point of the next incremental run. */
   done: boolean;
+  /** Records of this page left out by selective sync's filters applied locally (counted as `skipped`). */
+  filtered: number;
 }
 
 export interface ListPagesOptions {

@@ -7,6 +7,7 @@ import { finalCursor, rememberNextPosition, restartAfterRefusal, resumeCursor, s
 import { compileRecordReaders, decodeBody, readRecords, recordList, syncTokenOf } from './rest-page.js';
 import { buildRequest, type ApiEndpoint } from './rest-request.js';
 import { createRestTransport, type ConnectorLog } from './rest-transport.js';
+import { keepMatching, NO_SELECTION, selectiveShape } from './selective-request.js';
 
 export { ConnectorError, PaginationError, ProviderRequestError, type ConnectorErrorCode } from './connector-errors.js';
 export * from './rest-connector-types.js';
@@ -50,6 +51,8 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
   const maxPages = ctx.maxPages ?? DEFAULT_MAX_PAGES;
   const transport = createRestTransport(ctx, log);
   const readers = compileRecordReaders(resource);
+  const selection = ctx.selection ?? NO_SELECTION;
+  const prefix = resource.selective?.recordPrefix ?? '';
 
   const start = startListing(resource, opts.mode, opts.cursor, now);
   for (const note of start.notes) ctx.log(note);
@@ -70,7 +73,7 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
       waitBeforeNext = 0;
     }
 
-    const shape = shapeOf(resource, position);
+    const { shape, local } = selectiveShape(resource, shapeOf(resource, position), position.kind, selection, now);
     const pageSize = effectivePageSize(shape.pageSize, ctx.pageSize);
     const request = buildRequest(endpoint, shape, position, pageSize);
     let response: SafeHttpResponse;
@@ -109,14 +112,15 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
     }
     if (page.stopped) next = null;
 
-    const { records, externalIds, updatedAt } = page;
+    // The high-water mark above saw every record: a filtered-out change still moves the incremental bound.
+    const { records, externalIds, updatedAt, filtered } = keepMatching(page, local, prefix);
     if (next === null) {
-      yield { records, externalIds, updatedAt, cursor: finalCursor(resource, position, marks, now), done: true };
+      yield { records, externalIds, updatedAt, filtered, cursor: finalCursor(resource, position, marks, now), done: true };
       return;
     }
     rememberNextPosition(seenPositions, next, position.next, definition.name);
     waitBeforeNext = transport.throttleMs(response);
     position = { ...position, pages: position.pages + 1, next };
-    yield { records, externalIds, updatedAt, cursor: resumeCursor(position, marks), done: false };
+    yield { records, externalIds, updatedAt, filtered, cursor: resumeCursor(position, marks), done: false };
   }
 }

@@ -71,6 +71,8 @@ export interface ListingShape {
   boundOnly?: boolean;
   /** The path of a `boundOnly` first request. */
   boundPath?: string;
+  /** Writes selective sync's field selection and pushed-down filters into the parameters (selective-request.ts). */
+  select?: (method: 'GET' | 'POST', params: Record<string, unknown>) => void;
 }
 
 export function shapeOf(resource: ResourceDefinition, position: ListingPosition): ListingShape {

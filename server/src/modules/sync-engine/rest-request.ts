@@ -107,6 +107,8 @@ function firstParams(shape: ListingShape, position: ListingPosition, pageSize: n
   for (const [name, value] of Object.entries(params)) {
     if (typeof value === 'string' && RUNTIME_PLACEHOLDER.test(value)) params[name] = renderExpression(value, runtime);
   }
+  // After rendering: a filter value that looks like a placeholder stays text.
+  shape.select?.(shape.method, params);
   return params;
 }
 

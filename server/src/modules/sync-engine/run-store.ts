@@ -46,11 +46,12 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
         updated: counts.updated,
         unchanged: counts.unchanged,
         failed: page.failed,
+        skipped: page.skipped,
         resumeCursor: page.cursor,
       });
       pending.push({
         level: 'info',
-        message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}`,
+        message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}${page.skipped ? `, ${page.skipped} skipped by filters` : ''}`,
       });
       await writeLogs(tx, run, pending.splice(0));
       return cancelRequested;
@@ -90,8 +91,9 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
         unchanged: s.unchanged,
         deleted: s.deleted,
         failed: s.failed,
+        skipped: s.skipped,
       };
-      const summary = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${outcome.error ? ` — ${outcome.error}` : ''}`;
+      const summary = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped by filters` : ''}${outcome.error ? ` — ${outcome.error}` : ''}`;
       await writeLogs(tx, run, [
         ...(outcome.pending ?? []),
         { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats } },
@@ -178,6 +180,8 @@ export interface CommittedPage {
   fetched: number;
   /** Records the mappings refused. */
   failed: number;
+  /** Records selective sync's filters left out (applied locally). */
+  skipped: number;
   /** Where the run resumes after this page. */
   cursor: unknown;
 }

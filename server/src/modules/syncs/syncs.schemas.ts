@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
 import { PageQuery } from '../../lib/pagination.js';
 import { FieldMappingSchema, FieldMappingsSchema, MappingErrorSchema } from './mappings.js';
+import { FieldsSchema, FiltersSchema } from './selective.js';
 
 export const ScheduleSchema = StrictObject({
   cron: Type.String({ minLength: 1, maxLength: 120, description: '5 fields, or 6 with seconds first, e.g. "0 9 * * 1-5"' }),
@@ -32,6 +33,10 @@ export const Sync = Type.Object({
   direction: Direction,
   outboundMappings: Type.Array(FieldMappingSchema),
   conflictResolution: ConflictResolution,
+  fields: Type.Array(Type.String(), { description: 'Provider fields fetched (empty: whole records)' }),
+  filters: Type.Array(Type.Object({ field: Type.String(), op: Type.String(), value: Type.Optional(Type.Unknown()) }), {
+    description: 'Records kept: all filters must match',
+  }),
   nextRunAt: Type.Union([Timestamp, Type.Null()]),
   lastRunAt: Type.Union([Timestamp, Type.Null()]),
   createdAt: Timestamp,
@@ -46,6 +51,8 @@ export const CreateSyncBody = StrictObject({
   enabled: Type.Optional(Type.Boolean()),
   mappings: Type.Optional(FieldMappingsSchema),
   ...TwoWayFields,
+  fields: Type.Optional(FieldsSchema),
+  filters: Type.Optional(FiltersSchema),
 });
 
 export const UpdateSyncBody = StrictObject({
@@ -54,6 +61,8 @@ export const UpdateSyncBody = StrictObject({
   enabled: Type.Optional(Type.Boolean()),
   mappings: Type.Optional(FieldMappingsSchema),
   ...TwoWayFields,
+  fields: Type.Optional(FieldsSchema),
+  filters: Type.Optional(FiltersSchema),
 });
 
 export const SyncParams = StrictObject({ orgId: Uuid, syncId: Uuid });

@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { SyncDirection, SyncMode, SyncRow } from '../../../../db/schema.js';
 import type { AuthedContext } from '../../lib/context.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -11,6 +12,7 @@ import { getProvider } from '../../providers/catalog.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { requireIntegration } from '../integrations/integrations.port.js';
 import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
+import { checkPushdownValues, validateFields, validateFilters } from './selective.js';
 import { nextRunAt, nextRunTimes, validateSchedule, type Schedule } from './schedule.js';
 import * as repo from './syncs.repo.js';
 import type * as S from './syncs.schemas.js';
@@ -22,6 +24,7 @@ export type UpdateSyncInput = Static<typeof S.UpdateSyncBody>;
 export type ListSyncsQuery = Static<typeof S.ListSyncsQuery>;
 
 type MappingRow = Awaited<ReturnType<typeof repo.mappingsOf>>[number];
+type FilterInput = NonNullable<CreateSyncInput['filters']>[number];
 
 function mappingOf(r: MappingRow): FieldMapping {
   return {
@@ -47,6 +50,8 @@ function toView(s: SyncRow, mappings: MappingRow[]): SyncView {
     direction: s.direction,
     outboundMappings: outbound,
     conflictResolution: s.conflict_resolution,
+    fields: Array.isArray(s.fields) ? s.fields : [],
+    filters: Array.isArray(s.filters) ? s.filters : [],
     nextRunAt: s.next_run_at?.toISOString() ?? null,
     lastRunAt: s.last_run_at?.toISOString() ?? null,
     createdAt: s.created_at.toISOString(),
@@ -77,6 +82,37 @@ async function view(tx: Tx, orgId: string, syncId: string): Promise<SyncView> {
   if (!s) throw new NotFound('Sync');
   return toView(s, await repo.mappingsOf(tx, [s.id]));
 }
+
+/**
+ * Selective sync's fields and filters, checked against what the provider can do (400 naming the entry at fault);
+ * `undefined` parts are left as they are.
+ */
+function checkSelection(providerKey: string, resourceKey: string, input: { fields?: string[]; filters?: FilterInput[] }) {
+  const provider = getProvider(providerKey)!;
+  const resource = provider.resources.find((r) => r.key === resourceKey)!;
+  const fields = input.fields === undefined ? undefined : validateFields(provider, resource, input.fields);
+  const filters = input.filters === undefined ? undefined : validateFilters(input.filters);
+  if (filters) checkPushdownValues(provider, resource, filters);
+  return { fields, filters };
+}
+
+type Selection = ReturnType<typeof checkSelection>;
+
+/** Records a new selection takes in may not have changed since the last run: then the next run lists everything. */
+function selectionChanged(selection: Selection, sync: SyncRow): boolean {
+  return (
+    (selection.fields !== undefined && canonicalJson(selection.fields) !== canonicalJson(sync.fields)) ||
+    (selection.filters !== undefined && canonicalJson(selection.filters) !== canonicalJson(sync.filters))
+  );
+}
+
+const selectionColumns = (selection: Selection) => ({
+  ...(selection.fields !== undefined ? { fields: JSON.stringify(selection.fields) } : {}),
+  ...(selection.filters !== undefined ? { filters: JSON.stringify(selection.filters) } : {}),
+});
+
+/** For the audit log: how many, not which (filter values are the organization's data). */
+const selectionCounts = (selection: Selection) => ({ fields: selection.fields?.length ?? 0, filters: selection.filters?.length ?? 0 });
 
 /** The resource must be one of the provider's, and an incremental sync needs a resource that lists changes. */
 function checkResourceAndMode(providerKey: string, resourceKey: string, mode: SyncMode) {
@@ -185,6 +221,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
         const integration = await integrationOf(tx, orgId, integrationId);
         checkResourceAndMode(integration.provider, input.resource, mode);
         checkTwoWay(integration.provider, input.resource, input.direction ?? 'pull', input.outboundMappings);
+        const selection = checkSelection(integration.provider, input.resource, input);
         const enabled = input.enabled ?? true;
         await repo.insertSync(tx, {
           id,
@@ -196,7 +233,8 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           timezone: schedule?.timezone ?? null,
           enabled,
           cursor: null,
-          filters: '{}',
+          fields: JSON.stringify(selection.fields ?? []),
+          filters: JSON.stringify(selection.filters ?? []),
           next_run_at: fires(enabled, integration.status) ? nextRunAt(schedule) : null,
           updated_at: new Date(),
           ...twoWayColumns(input),
@@ -214,6 +252,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
             enabled,
             mappings: mappings.length,
             direction: input.direction ?? 'pull',
+            ...selectionCounts(selection),
           },
         });
         return view(tx, orgId, id);
@@ -232,6 +271,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
         const mode = input.mode ?? sync.mode;
         checkResourceAndMode(integration.provider, sync.resource, mode);
         checkTwoWay(integration.provider, sync.resource, input.direction ?? sync.direction, input.outboundMappings);
+        const selection = checkSelection(integration.provider, sync.resource, input);
         const nextSchedule = schedule === undefined ? (sync.cron ? { cron: sync.cron, timezone: sync.timezone! } : null) : schedule;
         const enabled = input.enabled ?? sync.enabled;
         await repo.updateSync(tx, orgId, syncId, {
@@ -243,6 +283,8 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           // A full resync starts over; switching to incremental keeps the last high-water mark.
           ...(input.mode === 'full' ? { cursor: null } : {}),
           ...twoWayColumns(input),
+          ...(input.mode === 'full' || selectionChanged(selection, sync) ? { cursor: null } : {}),
+          ...selectionColumns(selection),
         });
         if (input.mappings) await repo.replaceMappings(tx, orgId, syncId, mappingRows(input.mappings));
         await recordAudit(tx, ctx, {

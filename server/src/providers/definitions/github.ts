@@ -96,6 +96,18 @@ export const definition: ProviderDefinition = {
       idPath: '/id',
       updatedAtPath: '/updated_at',
       incremental: SINCE,
+      // No field selection. `state` (open, closed, all), `labels` (comma-separated names: issues with all of them)
+      // and `since` (updated at or after) filter the listing; an incremental run's own `since` wins over a filter's.
+      selective: {
+        filters: {
+          style: 'params',
+          params: [
+            { field: 'state', op: 'eq', param: 'state', valueType: 'string' },
+            { field: 'labels', op: 'contains', param: 'labels', joiner: ',', valueType: 'string' },
+            { field: 'updated_at', op: 'gte', param: 'since', valueType: 'iso8601' },
+          ],
+        },
+      },
     },
     {
       // The pulls endpoint has no `since`; sorted by update, newest first, a sync stops at the first known one.
@@ -110,6 +122,7 @@ export const definition: ProviderDefinition = {
       idPath: '/id',
       updatedAtPath: '/updated_at',
       incremental: { style: 'stop_at_older' },
+      selective: { filters: { style: 'params', params: [{ field: 'state', op: 'eq', param: 'state', valueType: 'string' }] } },
     },
     {
       key: 'repos',

@@ -124,6 +124,35 @@ export const googleCalendar: ProviderDefinition = {
       updatedAtPath: '/updated',
       incremental: SYNC_TOKEN,
       write: EVENT_WRITES,
+      // Partial responses (`fields`, https://developers.google.com/workspace/calendar/api/guides/performance): the
+      // mask must keep the page and sync tokens. Events cannot be filtered by field alongside a sync token.
+      selective: {
+        fields: {
+          style: 'param',
+          param: 'fields',
+          joiner: ',',
+          template: 'nextPageToken,nextSyncToken,items({{fields}})',
+          required: ['id', 'updated'],
+        },
+        knownFields: [
+          'id',
+          'status',
+          'summary',
+          'description',
+          'location',
+          'start',
+          'end',
+          'created',
+          'updated',
+          'creator',
+          'organizer',
+          'attendees',
+          'recurrence',
+          'recurringEventId',
+          'htmlLink',
+          'iCalUID',
+        ],
+      },
     },
     {
       key: 'calendars',

@@ -12,7 +12,7 @@ const AFTER_CURSOR: Pagination = {
  * endpoint sorted by the last-modified property. Search stops at 10,000 results per query; sorting ascending lets
  * the engine move the cursor forward and search again.
  */
-function crmObject(key: string, name: string, lastModifiedProperty: string): ResourceDefinition {
+function crmObject(key: string, name: string, lastModifiedProperty: string, knownFields: string[]): ResourceDefinition {
   return {
     key,
     name,
@@ -37,6 +37,21 @@ function crmObject(key: string, name: string, lastModifiedProperty: string): Res
       pageSize: { param: 'limit', default: 200, max: 200 },
       // The search index trails writes by a few seconds.
       lookbackSeconds: 60,
+    },
+    // `properties` names the properties to return (a comma-separated list on the list endpoint, an array in a
+    // search body). Search filters take EQ, NEQ, LT, LTE, GT, GTE, IN (`values`) and HAS_PROPERTY; CONTAINS_TOKEN
+    // matches whole words, not substrings, so `contains` is applied by Linkyard.
+    selective: {
+      fields: { style: 'param', param: 'properties', joiner: ',', required: [lastModifiedProperty] },
+      knownFields,
+      recordPrefix: 'properties.',
+      filters: {
+        style: 'search_body',
+        path: '/filterGroups/0/filters',
+        operators: { eq: 'EQ', neq: 'NEQ', gt: 'GT', gte: 'GTE', lt: 'LT', lte: 'LTE', in: 'IN', exists: 'HAS_PROPERTY' },
+        // Search takes at most 6 filters per group; one is the listing's modification-time bound.
+        maxFilters: 5,
+      },
     },
   };
 }
@@ -106,8 +121,42 @@ export const definition: ProviderDefinition = {
   },
   resources: [
     // Contacts name the property without the hs_ prefix that companies and deals use.
-    { ...crmObject('contacts', 'Contacts', 'lastmodifieddate'), write: crmWrites('contacts') },
-    crmObject('companies', 'Companies', 'hs_lastmodifieddate'),
-    crmObject('deals', 'Deals', 'hs_lastmodifieddate'),
+    {
+      ...crmObject('contacts', 'Contacts', 'lastmodifieddate', [
+        'email',
+        'firstname',
+        'lastname',
+        'phone',
+        'company',
+        'jobtitle',
+        'lifecyclestage',
+        'hubspot_owner_id',
+        'createdate',
+        'lastmodifieddate',
+      ]),
+      write: crmWrites('contacts'),
+    },
+    crmObject('companies', 'Companies', 'hs_lastmodifieddate', [
+      'name',
+      'domain',
+      'industry',
+      'phone',
+      'city',
+      'country',
+      'numberofemployees',
+      'hubspot_owner_id',
+      'createdate',
+      'hs_lastmodifieddate',
+    ]),
+    crmObject('deals', 'Deals', 'hs_lastmodifieddate', [
+      'dealname',
+      'amount',
+      'dealstage',
+      'pipeline',
+      'closedate',
+      'hubspot_owner_id',
+      'createdate',
+      'hs_lastmodifieddate',
+    ]),
   ],
 };

@@ -1,4 +1,19 @@
-import type { ProviderDefinition } from '../provider-definition.js';
+import { FILTER_OPS, type ProviderDefinition } from '../provider-definition.js';
+
+const DEFAULT_FIELDS = [
+  'summary',
+  'status',
+  'issuetype',
+  'priority',
+  'assignee',
+  'reporter',
+  'project',
+  'labels',
+  'created',
+  'updated',
+  'resolutiondate',
+];
+const ISSUE_FIELDS = [...DEFAULT_FIELDS, 'description', 'duedate', 'components', 'fixVersions', 'parent', 'resolution'];
 
 /**
  * Jira Cloud through Atlassian's OAuth 2.0 (3LO): API calls go through api.atlassian.com with the site's cloud id.
@@ -67,7 +82,7 @@ export const definition: ProviderDefinition = {
       listPath: '/rest/api/3/search/jql',
       defaultParams: {
         jql: 'updated >= "1970-01-01" ORDER BY updated ASC',
-        fields: 'summary,status,issuetype,priority,assignee,reporter,project,labels,created,updated,resolutiondate',
+        fields: DEFAULT_FIELDS.join(','),
       },
       pagination: { style: 'page_token', param: 'nextPageToken', tokenPath: '/nextPageToken' },
       pageSize: { param: 'maxResults', default: 100, max: 100 },
@@ -79,6 +94,14 @@ export const definition: ProviderDefinition = {
         param: 'jql',
         expression: 'updated >= {{since}} ORDER BY updated ASC',
         format: 'jql_relative_minutes',
+      },
+      // `fields` is the comma-separated list the search returns (id and key always come); filters become JQL
+      // clauses ANDed in front of the listing's own.
+      selective: {
+        fields: { style: 'param', param: 'fields', joiner: ',', required: ['updated'] },
+        knownFields: ISSUE_FIELDS,
+        recordPrefix: 'fields.',
+        filters: { style: 'jql', param: 'jql', ops: [...FILTER_OPS] },
       },
     },
     {

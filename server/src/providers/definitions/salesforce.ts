@@ -1,4 +1,4 @@
-import type { ProviderDefinition, ResourceDefinition, WriteEndpoints } from '../provider-definition.js';
+import { FILTER_OPS, type ProviderDefinition, type ResourceDefinition, type WriteEndpoints } from '../provider-definition.js';
 
 /** REST API version in every data path; bump it here when Salesforce retires it. */
 const API_VERSION = 'v60.0';
@@ -25,6 +25,13 @@ function sobject(key: string, name: string, sobjectName: string, fields: string[
       param: 'q',
       expression: `${select} WHERE SystemModstamp >= {{since}} ORDER BY SystemModstamp ASC`,
       format: 'iso8601',
+    },
+    // SOQL selects any field and filters on any field with every operator (Id and SystemModstamp stay selected:
+    // the engine reads them).
+    selective: {
+      fields: { style: 'soql_select', param: 'q', required: ['Id', 'SystemModstamp'] },
+      knownFields: ['Id', ...fields, 'SystemModstamp'],
+      filters: { style: 'soql_where', param: 'q', ops: [...FILTER_OPS] },
     },
   };
 }

@@ -4,7 +4,7 @@ import type { ProviderDefinition, ResourceDefinition, WriteEndpoints } from '../
  * A Stripe list endpoint: newest first, paged by the id of the last object. Stripe has no updated-since filter,
  * so incremental syncs pick up new objects only; changes to existing ones need a full sync (or events).
  */
-function list(key: string, name: string, defaultParams?: Record<string, string>): ResourceDefinition {
+function list(key: string, name: string, equalityFilters: string[], defaultParams?: Record<string, string>): ResourceDefinition {
   return {
     key,
     name,
@@ -23,6 +23,22 @@ function list(key: string, name: string, defaultParams?: Record<string, string>)
     idPath: '/id',
     updatedAtPath: null,
     incremental: { style: 'since_param', param: 'created[gte]', format: 'unix_seconds' },
+    // No field selection (Stripe returns whole objects). Lists filter by creation time (`created[gt|gte|lt|lte]`,
+    // Unix seconds) and by a few exact fields per resource.
+    selective: {
+      filters: {
+        style: 'params',
+        params: [
+          ...(['gt', 'gte', 'lt', 'lte'] as const).map((op) => ({
+            field: 'created',
+            op,
+            param: `created[${op}]`,
+            valueType: 'integer' as const,
+          })),
+          ...equalityFilters.map((field) => ({ field, op: 'eq' as const, param: field, valueType: 'string' as const })),
+        ],
+      },
+    },
   };
 }
 
@@ -82,10 +98,10 @@ export const definition: ProviderDefinition = {
     },
   },
   resources: [
-    { ...list('customers', 'Customers'), write: CUSTOMER_WRITES },
-    list('charges', 'Charges'),
-    list('invoices', 'Invoices'),
-    // The default hides canceled subscriptions.
-    list('subscriptions', 'Subscriptions', { status: 'all' }),
+    { ...list('customers', 'Customers', ['email']), write: CUSTOMER_WRITES },
+    list('charges', 'Charges', ['customer']),
+    list('invoices', 'Invoices', ['customer', 'status']),
+    // The default hides canceled subscriptions; a `status` filter replaces it.
+    list('subscriptions', 'Subscriptions', ['customer', 'status'], { status: 'all' }),
   ],
 };

@@ -33,7 +33,7 @@ async function createSync(slug: 'acme' | 'globex') {
       timezone: null,
       enabled: true,
       cursor: null,
-      filters: '{}',
+      filters: '[]',
       next_run_at: null,
       last_run_at: null,
       updated_at: new Date(),
