@@ -14,8 +14,8 @@ import { createRestWriter, type RestWriter } from './rest-writer.js';
 import { listPages, type ConnectorCursor } from './rest-connector.js';
 import { listEventPages, type CalDavCursor } from './caldav-connector.js';
 import { apiBaseUrl } from '../oauth/provider-endpoints.js';
-import type { SyncFilter } from '../syncs/selective.js';
-import { keepMatching, type Selection } from './selective-request.js';
+import type { Selection, SyncFilter } from '../syncs/selective.js';
+import { keepMatching } from './selective-request.js';
 import type { SourcePage } from './page-source.js';
 
 export interface SourceOpenerDeps {

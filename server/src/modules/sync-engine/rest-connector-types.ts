@@ -1,6 +1,6 @@
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import type { ProviderDefinition, ResourceDefinition } from '../../providers/provider-definition.js';
-import type { Selection } from './selective-request.js';
+import type { Selection } from '../syncs/selective.js';
 
 /** The REST connector's contract with its caller: the context it runs in, its cursor, pages, logs and limits. */
 

@@ -1,6 +1,6 @@
 import { readJsonPointer } from '../../providers/json-pointer.js';
 import type { FieldSelection, FilterPushdown, ResourceDefinition } from '../../providers/provider-definition.js';
-import type { FilterScalar, SyncFilter } from '../syncs/selective.js';
+import type { FilterScalar, Selection, SyncFilter } from '../syncs/selective.js';
 import { keepMask } from './record-filter.js';
 import type { ListingKind, ListingShape } from './rest-listing.js';
 import { setParam } from './rest-request.js';
@@ -16,11 +16,6 @@ import { formatSince } from './timestamps.js';
  * were checked against an identifier pattern when the sync was saved (and are checked again: a name that is not
  * an identifier stays local).
  */
-
-export interface Selection {
-  fields: readonly string[];
-  filters: readonly SyncFilter[];
-}
 
 export const NO_SELECTION: Selection = Object.freeze({ fields: [], filters: [] });
 

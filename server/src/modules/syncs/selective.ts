@@ -35,6 +35,12 @@ export const FilterSchema = StrictObject({
 });
 export const FiltersSchema = Type.Array(FilterSchema, { maxItems: MAX_FILTERS });
 
+/** A sync's selection as the engine takes it. */
+export interface Selection {
+  fields: readonly string[];
+  filters: readonly SyncFilter[];
+}
+
 export type FilterScalar = string | number | boolean | null;
 export interface SyncFilter {
   field: string;

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createSafeHttpClient } from '../../../../server/src/lib/safe-http/index.js';
 import {
   listPages,
@@ -6,7 +6,7 @@ import {
   type Page,
   type RestConnectorContext,
 } from '../../../../server/src/modules/sync-engine/rest-connector.js';
-import type { Selection } from '../../../../server/src/modules/sync-engine/selective-request.js';
+import type { Selection } from '../../../../server/src/modules/syncs/selective.js';
 import { startFakeProvider, type FakeProvider, type FakeProviderKind } from '../../../fixtures/providers/index.js';
 
 /**
@@ -19,7 +19,7 @@ t.teardown(() => httpClient.close());
 
 const RECORDS = 120;
 
-async function fakeOf(t: Tap.Test, kind: FakeProviderKind): Promise<FakeProvider> {
+async function fakeOf(t: Test, kind: FakeProviderKind): Promise<FakeProvider> {
   const fake = await startFakeProvider(kind, { records: RECORDS });
   t.teardown(() => fake.close());
   return fake;
