@@ -68,7 +68,11 @@ export function SelectionEditor({ sync, resource, canEdit }: { sync: Sync; resou
         label="Fields to fetch"
         htmlFor={`${id}-fields`}
         error={errors.fields}
-        hint={selectable ? 'Comma-separated provider field names; empty fetches whole records.' : 'This provider cannot select fields: whole records are fetched.'}
+        hint={
+          selectable
+            ? 'Comma-separated provider field names; empty fetches whole records.'
+            : 'This provider cannot select fields: whole records are fetched.'
+        }
       >
         <Input
           id={`${id}-fields`}
@@ -160,9 +164,7 @@ export function SelectionEditor({ sync, resource, canEdit }: { sync: Sync; resou
           );
         })}
         {canEdit && (
-          <p className="text-xs text-slate-500">
-            Numbers, true, false and null are sent as such; put text in "quotes" to keep it text.
-          </p>
+          <p className="text-xs text-slate-500">Numbers, true, false and null are sent as such; put text in "quotes" to keep it text.</p>
         )}
       </fieldset>
       {canEdit && (

@@ -13,6 +13,7 @@ import type { Provider, Sync } from '~/lib/types';
 import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
 import { Button, Card, errorAttributes, Field, Select, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
+import { SelectionEditor } from '~/components/selection-editor';
 
 const resourceName = (provider: Provider | null, key: string) => provider?.resources.find((r) => r.key === key)?.name ?? key;
 
@@ -303,6 +304,7 @@ export function SyncCard({
           </div>
         </div>
       </div>
+      <SelectionEditor sync={sync} resource={resourceInfo} canEdit={canEdit} />
       <Toast outcome={toast} />
     </Card>
   );

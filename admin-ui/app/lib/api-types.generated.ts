@@ -2412,6 +2412,14 @@ export interface paths {
                   key: string;
                   name: string;
                   incremental: boolean;
+                  selective: {
+                    /** @description Whether the provider can select fields (else `fields` is refused) */
+                    fields: boolean;
+                    /** @description The resource's usual fields, as suggestions */
+                    knownFields: string[];
+                    /** @description Which filters the provider applies itself (the rest are applied by Linkyard) */
+                    providerFilters: string;
+                  };
                 }[];
               }[];
             };

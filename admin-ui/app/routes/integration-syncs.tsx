@@ -3,6 +3,7 @@ import { useFetcher, type FetcherWithComponents } from 'react-router';
 import type { Route } from './+types/integration-syncs';
 import { api, formOutcome, loaded, outcome, redirectToLogin, settled, type ActionOutcome } from '~/lib/api.server';
 import { formErrorOf } from '~/lib/form-errors';
+import { fieldsOf, filterOf } from '~/lib/selective';
 import { supportedTimezones } from '~/lib/cron';
 import type { Provider, RequestBody, Sync } from '~/lib/types';
 import type { SchedulePreviewState } from '~/components/cron-editor';
@@ -108,6 +109,28 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
         ...formOutcome(request, res, done, { 'schedule.cron': 'cron', 'schedule.timezone': 'timezone', mode: 'mode' }, intent),
         syncId,
       };
+    }
+    case 'selection': {
+      const count = Math.min(Number(form.get('filterCount') ?? 0) || 0, 100);
+      const rows = Array.from({ length: count }, (_, i) => ({
+        field: String(form.get(`filter.${i}.field`) ?? ''),
+        op: String(form.get(`filter.${i}.op`) ?? 'eq'),
+        value: String(form.get(`filter.${i}.value`) ?? ''),
+      }));
+      const fieldsText = form.get('fields');
+      const body = {
+        ...(fieldsText === null ? {} : { fields: fieldsOf(String(fieldsText)) }),
+        filters: rows.map(filterOf),
+      };
+      const res = await settled(
+        api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', {
+          params: { path: syncPath },
+          body: body as RequestBody<'/api/orgs/{orgId}/syncs/{syncId}', 'patch'>,
+        }),
+      );
+      // `/filters/2/value` lands on the input named filters.2.value.
+      const inputs = ['fields', ...rows.flatMap((_, i) => [`filters.${i}.field`, `filters.${i}.op`, `filters.${i}.value`])];
+      return { ...formOutcome(request, res, 'Selection saved: the next run lists everything once.', inputs, intent), syncId };
     }
     case 'toggle': {
       const enabled = form.get('enabled') === 'true';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { commonErrors } from '../../lib/schemas.js';
 import { PROVIDERS } from '../../providers/catalog.js';
-import { OVERRIDE_SETTINGS } from '../../providers/provider-definition.js';
+import { OVERRIDE_SETTINGS, type ResourceDefinition } from '../../providers/provider-definition.js';
 
 const ProviderSummary = Type.Object({
   key: Type.String(),
@@ -23,8 +23,34 @@ const ProviderSummary = Type.Object({
     }),
   ),
   overrideSettings: Type.Array(Type.String()),
-  resources: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), incremental: Type.Boolean() })),
+  resources: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      name: Type.String(),
+      incremental: Type.Boolean(),
+      selective: Type.Object({
+        fields: Type.Boolean({ description: 'Whether the provider can select fields (else `fields` is refused)' }),
+        knownFields: Type.Array(Type.String(), { description: "The resource's usual fields, as suggestions" }),
+        providerFilters: Type.String({ description: 'Which filters the provider applies itself (the rest are applied by Linkyard)' }),
+      }),
+    }),
+  ),
 });
+
+/** For people: which filters a resource's provider applies itself. */
+function providerFilters(resource: ResourceDefinition): string {
+  const filters = resource.selective?.filters;
+  if (!filters) return '';
+  switch (filters.style) {
+    case 'soql_where':
+    case 'jql':
+      return `any field with ${filters.ops.join(', ')}`;
+    case 'search_body':
+      return `${Object.keys(filters.operators).join(', ')} (up to ${filters.maxFilters})`;
+    case 'params':
+      return filters.params.map((p) => `${p.field} ${p.op}`).join(', ');
+  }
+}
 
 /** The catalog as the admin UI needs it: what to ask for when adding an integration, and what it can sync. */
 const catalog = {
@@ -37,7 +63,16 @@ const catalog = {
     pkce: p.authType === 'oauth2' ? p.oauth.pkce : false,
     settings: p.settings.map((s) => ({ ...s })),
     overrideSettings: [...OVERRIDE_SETTINGS],
-    resources: p.resources.map((r) => ({ key: r.key, name: r.name, incremental: r.incremental !== undefined })),
+    resources: p.resources.map((r) => ({
+      key: r.key,
+      name: r.name,
+      incremental: r.incremental !== undefined,
+      selective: {
+        fields: r.selective?.fields !== undefined,
+        knownFields: [...(r.selective?.knownFields ?? [])],
+        providerFilters: providerFilters(r),
+      },
+    })),
   })),
 };
 
