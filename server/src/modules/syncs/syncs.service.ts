@@ -111,6 +111,16 @@ const selectionColumns = (selection: Selection) => ({
   ...(selection.filters !== undefined ? { filters: JSON.stringify(selection.filters) } : {}),
 });
 
+/** The audit metadata of a created sync (counts of mappings, fields and filters, not their contents). */
+const createdSummary = (input: CreateSyncInput, mode: SyncMode, schedule: unknown, mappings: number, selection: Selection) => ({
+  mode,
+  schedule,
+  enabled: input.enabled ?? true,
+  mappings,
+  direction: input.direction ?? 'pull',
+  ...selectionCounts(selection),
+});
+
 /** For the audit log: how many, not which (filter values are the organization's data). */
 const selectionCounts = (selection: Selection) => ({ fields: selection.fields?.length ?? 0, filters: selection.filters?.length ?? 0 });
 
@@ -233,8 +243,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           timezone: schedule?.timezone ?? null,
           enabled,
           cursor: null,
-          fields: JSON.stringify(selection.fields ?? []),
-          filters: JSON.stringify(selection.filters ?? []),
+          ...selectionColumns({ fields: selection.fields ?? [], filters: selection.filters ?? [] }),
           next_run_at: fires(enabled, integration.status) ? nextRunAt(schedule) : null,
           updated_at: new Date(),
           ...twoWayColumns(input),
@@ -244,16 +253,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           organizationId: orgId,
           action: 'sync.created',
           target: { type: 'sync', id },
-          metadata: {
-            integrationId,
-            resource: input.resource,
-            mode,
-            schedule,
-            enabled,
-            mappings: mappings.length,
-            direction: input.direction ?? 'pull',
-            ...selectionCounts(selection),
-          },
+          metadata: { integrationId, resource: input.resource, ...createdSummary(input, mode, schedule, mappings.length, selection) },
         });
         return view(tx, orgId, id);
       });
@@ -280,9 +280,8 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           timezone: nextSchedule?.timezone ?? null,
           enabled,
           next_run_at: fires(enabled, integration.status) ? nextRunAt(nextSchedule) : null,
-          // A full resync starts over; switching to incremental keeps the last high-water mark.
-          ...(input.mode === 'full' ? { cursor: null } : {}),
           ...twoWayColumns(input),
+          // A full resync starts over (so does a new selection); switching to incremental keeps the high-water mark.
           ...(input.mode === 'full' || selectionChanged(selection, sync) ? { cursor: null } : {}),
           ...selectionColumns(selection),
         });
