@@ -19,11 +19,15 @@ export interface Page<T> {
  * - 'timestamp': a `Date.toISOString()` value (the only form toPage writes);
  * - 'uuid': an id;
  * - 'string': text (compared with a text column);
- * - 'number': a finite number.
+ * - 'number': a finite number;
+ * - 'integer': a whole number an `integer` column can hold (0 to 2,147,483,647) — a forged `1e308` is a 400, not a
+ *   database range error.
  */
-export type CursorPart = 'string' | 'number' | 'timestamp' | 'uuid';
+export type CursorPart = 'string' | 'number' | 'integer' | 'timestamp' | 'uuid';
 
-type PartValue<P extends CursorPart> = P extends 'number' ? number : string;
+const MAX_INTEGER_COLUMN = 2_147_483_647;
+
+type PartValue<P extends CursorPart> = P extends 'number' | 'integer' ? number : string;
 export type CursorValues<S extends readonly CursorPart[]> = { [K in keyof S]: PartValue<S[K]> };
 
 /** Keyset cursors: the sort key of the last row, opaque to clients. */
@@ -48,6 +52,8 @@ function partIsValid(value: unknown, part: CursorPart): boolean {
       return typeof value === 'string' && textProblem(value) === null;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INTEGER_COLUMN;
   }
 }
 

@@ -104,10 +104,10 @@ export function createPushService({ db, dispatcher }: PushServiceDeps) {
     q: { limit?: number; cursor?: string },
   ): Promise<Page<WriteView>> {
     const limit = q.limit ?? 50;
-    const c = decodeCursor(q.cursor, ['number']);
+    const c = decodeCursor(q.cursor, ['integer']);
     return inScope(db, { org: orgId }, async (tx) => {
       if (!(await runs.runExists(tx, orgId, runId))) throw new NotFound('Run');
-      const rows = await repo.listWrites(tx, orgId, runId, c ? (c[0] as number) : -1, limit);
+      const rows = await repo.listWrites(tx, orgId, runId, c ? c[0] : -1, limit);
       return toPage(
         rows,
         limit,
