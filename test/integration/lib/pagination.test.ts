@@ -2,6 +2,7 @@
  * Keyset pages over timestamps: rows written in one transaction share a `now()` with microseconds, while a
  * cursor carries what JavaScript dates hold (milliseconds). Paging must still see every row exactly once.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import t from 'tap';
 import { createTestApp } from '../../helpers/app.js';
@@ -18,14 +19,40 @@ t.test('runs and syncs created in one transaction are each listed once across pa
       payload: { provider: 'hubspot', name: 'HubSpot', clientId: 'c', clientSecret: 'secret-value-123456' },
     })
   ).json();
-  for (let i = 0; i < 5; i++) {
+  for (const resource of ['contacts', 'companies', 'deals']) {
     const res = await ctx.app.inject({
       method: 'POST',
       url: `${base}/integrations/${integration.id}/syncs`,
       headers: admin,
-      payload: { resource: 'contacts', mode: 'full', schedule: null },
+      payload: { resource, mode: 'full', schedule: null },
     });
     t.equal(res.statusCode, 201, res.body);
+  }
+  // HubSpot has three resources and the API refuses a second sync of one: two more written straight to the table.
+  const db = ctx.database.db.kysely;
+  const { organization_id, integration_id, resource, mode } = await db
+    .selectFrom('syncs')
+    .selectAll()
+    .where('integration_id', '=', integration.id)
+    .executeTakeFirstOrThrow();
+  for (let i = 0; i < 2; i++) {
+    await db
+      .insertInto('syncs')
+      .values({
+        id: randomUUID(),
+        organization_id,
+        integration_id,
+        resource,
+        mode,
+        cron: null,
+        timezone: null,
+        enabled: true,
+        cursor: null,
+        next_run_at: null,
+        last_run_at: null,
+        updated_at: new Date(),
+      })
+      .execute();
   }
   // Five syncs with one creation time (as a bulk import would write them), then five runs queued in one transaction.
   await sql`UPDATE syncs SET created_at = '2026-03-01T10:00:00.123456Z'`.execute(ctx.database.db.kysely);

@@ -26,6 +26,17 @@ export function lockSync(tx: Tx, orgId: string, syncId: string) {
   return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('id', '=', syncId).forUpdate().executeTakeFirst();
 }
 
+export async function syncOfResourceExists(tx: Tx, orgId: string, integrationId: string, resource: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom('syncs')
+    .select('id')
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .where('resource', '=', resource)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function insertSync(tx: Tx, row: Insertable<SyncsTable>) {
   await tx.insertInto('syncs').values(row).execute();
 }

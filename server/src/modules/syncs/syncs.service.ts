@@ -4,13 +4,13 @@ import type { SyncDirection, SyncMode, SyncRow } from '../../../../db/schema.js'
 import type { AuthedContext } from '../../lib/context.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import { BadRequest, NotFound } from '../../lib/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { ScheduleSink } from '../../lib/schedule-sink.js';
 import { getProvider } from '../../providers/catalog.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { requireIntegration } from '../integrations/integrations.port.js';
+import { lockIntegration, requireIntegration } from '../integrations/integrations.port.js';
 import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
 import { checkPushdownValues, validateFields, validateFilters } from './selective.js';
 import { nextRunAt, nextRunTimes, validateSchedule, type Schedule } from './schedule.js';
@@ -141,6 +141,17 @@ function checkResourceAndMode(providerKey: string, resourceKey: string, mode: Sy
 }
 
 /**
+ * One sync per (integration, resource): a second would fetch the same records into the same store and race the
+ * first over its cursor. The integration's row is locked first, so two concurrent creates cannot both pass.
+ */
+async function refuseDuplicateSync(tx: Tx, orgId: string, integrationId: string, providerKey: string, resourceKey: string) {
+  await lockIntegration(tx, orgId, integrationId);
+  if (!(await repo.syncOfResourceExists(tx, orgId, integrationId, resourceKey))) return;
+  const resourceName = getProvider(providerKey)?.resources.find((r) => r.key === resourceKey)?.name ?? resourceKey;
+  throw new Conflict(`This integration already has a sync of ${resourceName}; edit that sync instead of adding another.`, '/resource');
+}
+
+/**
  * Pushing needs write endpoints: a resource without them stays `pull` (API.md, Two-way sync). Outbound mappings are
  * compiled like inbound ones; their errors point into `outboundMappings`.
  */
@@ -232,6 +243,7 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
         checkResourceAndMode(integration.provider, input.resource, mode);
         checkTwoWay(integration.provider, input.resource, input.direction ?? 'pull', input.outboundMappings);
         const selection = checkSelection(integration.provider, input.resource, input);
+        await refuseDuplicateSync(tx, orgId, integrationId, integration.provider, input.resource);
         const enabled = input.enabled ?? true;
         await repo.insertSync(tx, {
           id,

@@ -24,14 +24,17 @@ async function setup(t: Test, store: JobStoreUnderTest, fake: FakeProvider, env:
   const jobs = opened.view(ctx);
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
   const base = `/api/orgs/${ctx.orgs.acme}`;
-  const integration = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations`,
-      headers: admin,
-      payload: { provider: 'stripe', name: 'Stripe', apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
-    })
-  ).json();
+  // An integration holds one sync per resource and the fake serves customers only: syncs that run need integrations of their own.
+  const newIntegration = async (name = 'Stripe') =>
+    (
+      await ctx.app.inject({
+        method: 'POST',
+        url: `${base}/integrations`,
+        headers: admin,
+        payload: { provider: 'stripe', name, apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
+      })
+    ).json();
+  const integration = await newIntegration();
   const createSync = async (body: object, integrationId = integration.id) => {
     const res = await ctx.app.inject({
       method: 'POST',
@@ -42,7 +45,7 @@ async function setup(t: Test, store: JobStoreUnderTest, fake: FakeProvider, env:
     if (res.statusCode !== 201) throw new Error(`sync not created: ${res.statusCode} ${res.body}`);
     return res.json();
   };
-  return { ctx, jobs, admin, base, integration, createSync };
+  return { ctx, jobs, admin, base, integration, createSync, newIntegration };
 }
 
 for (const store of jobStores) {
@@ -96,7 +99,7 @@ for (const store of jobStores) {
       t.equal((await integrationView()).nextSyncAt, sync.nextRunAt, 'the integration shows its earliest next sync');
       const firstJobId = job.id;
 
-      const manual = await createSync({ schedule: null });
+      const manual = await createSync({ resource: 'charges', schedule: null });
       t.same(await jobs.jobs(manual.id), [], 'a manual-only sync has no job');
       t.equal(manual.nextRunAt, null);
 
@@ -145,7 +148,7 @@ for (const store of jobStores) {
       t.equal((await patch(`/api/orgs/${ctx.orgs.acme}`, { status: 'active' }, owner)).statusCode, 200);
       t.equal((await jobs.jobs(sync.id)).length, 1, 'reactivating brings them back');
 
-      const second = await createSync({ schedule: { cron: '*/30 * * * *', timezone: 'UTC' } });
+      const second = await createSync({ resource: 'invoices', schedule: { cron: '*/30 * * * *', timezone: 'UTC' } });
       t.equal((await ctx.app.inject({ method: 'DELETE', url: `${base}/syncs/${sync.id}`, headers: admin })).statusCode, 204);
       t.same(await jobs.jobs(sync.id), [], 'deleting the sync removes its job');
       t.equal((await jobs.jobs(second.id)).length, 1);
@@ -246,10 +249,10 @@ for (const store of jobStores) {
   t.test(name('fires arriving together are decided in one transaction, each with its own outcome'), { skip: store.skip }, async (t) => {
     const fake = await startFakeProvider('stripe', { records: 3 });
     t.teardown(() => fake.close());
-    const { ctx, createSync } = await setup(t, store, fake);
+    const { ctx, createSync, newIntegration } = await setup(t, store, fake);
     const schedule = { cron: '*/5 * * * *', timezone: 'UTC' };
-    const [a, b] = [await createSync({ schedule }), await createSync({ schedule })];
-    const manual = await createSync({ schedule: null });
+    const [a, b] = [await createSync({ schedule }), await createSync({ schedule }, (await newIntegration('Stripe B')).id)];
+    const manual = await createSync({ resource: 'charges', schedule: null });
     const scheduler = ctx.app.services.scheduler;
     const db = ctx.database.db.kysely;
     const firedAt = new Date();
@@ -329,9 +332,11 @@ for (const store of jobStores) {
   t.test(name("two processes saving the same syncs' jobs at once leave one job per sync"), { skip: store.skip }, async (t) => {
     const fake = await startFakeProvider('stripe', { records: 1 });
     t.teardown(() => fake.close());
-    const { ctx, jobs, createSync } = await setup(t, store, fake);
+    const { ctx, jobs, createSync, newIntegration } = await setup(t, store, fake);
     // Manual-only syncs given a schedule behind the scheduler's back: neither process finds a job, both save one.
-    const syncs = await Promise.all(Array.from({ length: 10 }, () => createSync({ schedule: null })));
+    const syncs = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => createSync({ schedule: null }, (await newIntegration(`Stripe ${i}`)).id)),
+    );
     await ctx.database.db.kysely
       .updateTable('syncs')
       .set({ cron: '0 4 * * *', timezone: 'UTC' })

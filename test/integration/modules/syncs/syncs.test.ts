@@ -141,3 +141,43 @@ t.test('syncs: invalid cron, unknown timezone, unknown resource → 400 saying w
     .executeTakeFirstOrThrow();
   t.equal(Number(count.n), 1, 'no invalid sync was stored');
 });
+
+t.test('a second sync of the same resource is a 409 naming /resource; other resources and other integrations are fine', async (t) => {
+  const { ctx, admin, integration, base } = await setup(t);
+  const count = async (integrationId: string) =>
+    (await ctx.app.inject({ url: `${base}/integrations/${integrationId}/syncs`, headers: admin })).json().items.length;
+  t.equal((await createSync(ctx, base, integration.id, admin, { resource: 'contacts' })).statusCode, 201);
+
+  const again = await createSync(ctx, base, integration.id, admin, { resource: 'contacts', mode: 'full', schedule: null });
+  t.equal(again.statusCode, 409, again.body);
+  t.match(again.json(), { error: 'Conflict', field: '/resource', message: /already has a sync of Contacts/ });
+  t.notMatch(again.json().message, /duplicate key|constraint|unique/i, 'a sentence, not database wording');
+  t.equal(await count(integration.id), 1, 'nothing was created');
+
+  // Two creates racing for the same resource: the integration's row lock lets exactly one through.
+  const raced = await Promise.all([0, 1].map(() => createSync(ctx, base, integration.id, admin, { resource: 'companies' })));
+  t.same(raced.map((r) => r.statusCode).sort(), [201, 409], 'one created, one refused');
+  t.equal(await count(integration.id), 2);
+
+  const other = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'hubspot', name: 'HubSpot 2', clientId: 'c', clientSecret: 'secret-value-123456' },
+    })
+  ).json();
+  t.equal(
+    (await createSync(ctx, base, other.id, admin, { resource: 'contacts' })).statusCode,
+    201,
+    'another integration may sync the same resource',
+  );
+
+  const first = (await ctx.app.inject({ url: `${base}/integrations/${integration.id}/syncs`, headers: admin })).json().items[0];
+  t.equal((await ctx.app.inject({ method: 'DELETE', url: `${base}/syncs/${first.id}`, headers: admin })).statusCode, 204);
+  t.equal(
+    (await createSync(ctx, base, integration.id, admin, { resource: 'contacts' })).statusCode,
+    201,
+    'after deleting it, the resource is free again',
+  );
+});
