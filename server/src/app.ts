@@ -25,6 +25,7 @@ import { integrationsRoutes } from './modules/integrations/integrations.routes.j
 import { syncsRoutes } from './modules/syncs/syncs.routes.js';
 import { runsRoutes } from './modules/runs/runs.routes.js';
 import { pushRoutes } from './modules/push/push.routes.js';
+import { conflictsRoutes } from './modules/conflicts/conflicts.routes.js';
 import { changeFeedRoutes } from './modules/change-feed/change-feed.routes.js';
 import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
@@ -137,6 +138,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(syncsRoutes, { syncs: services.syncs });
   await app.register(runsRoutes, { runs: services.runs });
   await app.register(pushRoutes, { push: services.push });
+  await app.register(conflictsRoutes, { conflicts: services.conflicts });
   await app.register(changeFeedRoutes, { changeFeed: services.changeFeed });
   await app.register(oauthRoutes, { oauth: services.oauth, config });
   await app.register(exportsRoutes, { exports: services.exports });

@@ -13,6 +13,8 @@ import { createIntegrationsService } from './modules/integrations/integrations.s
 import { createSyncsService } from './modules/syncs/syncs.service.js';
 import { createRunsService } from './modules/runs/runs.service.js';
 import { createPushService } from './modules/push/push.service.js';
+import { createConflictsService } from './modules/conflicts/conflicts.service.js';
+import { createConflictResolver } from './modules/sync-engine/conflict-resolver.js';
 import { createChangeFeedService } from './modules/change-feed/change-feed.service.js';
 import { createRunExecutor } from './modules/sync-engine/run-executor.js';
 import { createSourceOpener } from './modules/sync-engine/connectors.js';
@@ -171,6 +173,14 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     // An API-only process hands queued runs to the workers; `all` executes them itself.
     runs: createRunsService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
     push: createPushService({ db, dispatcher: executor?.dispatcher ?? scheduler.dispatcher }),
+    // Resolving a conflict writes to the provider from the API process: the person waits for the provider's answer.
+    conflicts: createConflictsService({
+      db,
+      writeResolution: createConflictResolver({
+        db,
+        openWriter: createSourceOpener({ db, vault, http, tokens, allowHttp: config.allowPrivateNetworkTargets }).openWriter,
+      }),
+    }),
     changeFeed: createChangeFeedService({ db }),
     webhookEvents,
     webhooksIn: createWebhooksInService({ db, config, vault, onAccepted: () => webhookEvents.wake() }),

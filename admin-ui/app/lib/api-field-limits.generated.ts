@@ -228,6 +228,7 @@ export const requestBodyLimits = {
     'records[].externalId': { minLength: 1, maxLength: 255 },
     'records[].op': { enum: ['upsert', 'delete'] },
   },
+  'POST /api/orgs/{orgId}/conflicts/{conflictId}/resolve': { resolution: { enum: ['local', 'remote', 'merged'] } },
   'POST /api/orgs/{orgId}/integrations/{id}/connect': { returnTo: { minLength: 1, maxLength: 500 } },
   'POST /api/orgs/{orgId}/webhook-endpoints': {
     url: { minLength: 1, maxLength: 2000 },
@@ -435,6 +436,11 @@ export const queryLimits = {
     cursor: { minLength: 1, maxLength: 200 },
   },
   'GET /api/orgs/{orgId}/runs/{runId}/writes': { limit: { minimum: 1, maximum: 200 }, cursor: { minLength: 1, maxLength: 200 } },
+  'GET /api/orgs/{orgId}/conflicts': {
+    status: { enum: ['open', 'resolved'] },
+    limit: { minimum: 1, maximum: 200 },
+    cursor: { minLength: 1, maxLength: 200 },
+  },
   'GET /api/orgs/{orgId}/integrations/{id}/changes': {
     resource: { minLength: 1, maxLength: 64 },
     after: { minLength: 1, maxLength: 400 },

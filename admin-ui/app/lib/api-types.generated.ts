@@ -4823,6 +4823,8 @@ export interface paths {
               runningRuns: number;
               queuedRuns: number;
               failedRuns24h: number;
+              /** @description Conflicts waiting for a person to resolve (two-way sync) */
+              openConflicts: number;
               lastSyncAt: string | null;
             };
           };
@@ -5597,6 +5599,57 @@ export interface paths {
     get: operations['listRunWrites'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/conflicts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Records changed on both sides (manual strategy), newest first */
+    get: operations['listConflicts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/conflicts/{conflictId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One conflict, with base, local and remote values per field */
+    get: operations['getConflict'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/conflicts/{conflictId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write the chosen version to the provider and close the conflict (409 when already resolved, or when the provider changed the record again) */
+    post: operations['resolveConflict'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7795,6 +7848,352 @@ export interface operations {
       };
       /** @description Default Response */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listConflicts: {
+    parameters: {
+      query?: {
+        integrationId?: string;
+        syncId?: string;
+        status?: 'open' | 'resolved';
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              syncId: string;
+              /** Format: uuid */
+              integrationId: string;
+              resource: string;
+              /** @description The record's id at the provider */
+              externalId: string;
+              /** @description Every field on which any two of the three versions differ */
+              fields: {
+                /** @description The field, in the organization's field names (the sync's mappings' targets) */
+                path: string;
+                /** @description The value Linkyard last read from the provider (null: absent) */
+                base: unknown;
+                /** @description The organization's value (null: absent) */
+                local: unknown;
+                /** @description The provider's value when the conflict was found (null: absent) */
+                remote: unknown;
+              }[];
+              status: 'open' | 'resolved';
+              /** Format: date-time */
+              createdAt: string;
+              resolvedAt: string | null;
+              resolvedBy: {
+                type: 'user' | 'api_key';
+                /** Format: uuid */
+                id: string;
+                /** @description A person's email */
+                email?: string;
+                /** @description An API key's name */
+                name?: string;
+              } | null;
+              resolution: ('local' | 'remote' | 'merged') | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getConflict: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        conflictId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            syncId: string;
+            /** Format: uuid */
+            integrationId: string;
+            resource: string;
+            /** @description The record's id at the provider */
+            externalId: string;
+            /** @description Every field on which any two of the three versions differ */
+            fields: {
+              /** @description The field, in the organization's field names (the sync's mappings' targets) */
+              path: string;
+              /** @description The value Linkyard last read from the provider (null: absent) */
+              base: unknown;
+              /** @description The organization's value (null: absent) */
+              local: unknown;
+              /** @description The provider's value when the conflict was found (null: absent) */
+              remote: unknown;
+            }[];
+            status: 'open' | 'resolved';
+            /** Format: date-time */
+            createdAt: string;
+            resolvedAt: string | null;
+            resolvedBy: {
+              type: 'user' | 'api_key';
+              /** Format: uuid */
+              id: string;
+              /** @description A person's email */
+              email?: string;
+              /** @description An API key's name */
+              name?: string;
+            } | null;
+            resolution: ('local' | 'remote' | 'merged') | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  resolveConflict: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        conflictId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description local: the organization's version; remote: the provider's; merged: the fields chosen one by one (data) */
+          resolution: 'local' | 'remote' | 'merged';
+          /** @description With merged: the value of each field chosen (or edited), by path. A field changed on one side only may be left out (that side wins); every field changed on both sides must be given. */
+          data?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            syncId: string;
+            /** Format: uuid */
+            integrationId: string;
+            resource: string;
+            /** @description The record's id at the provider */
+            externalId: string;
+            /** @description Every field on which any two of the three versions differ */
+            fields: {
+              /** @description The field, in the organization's field names (the sync's mappings' targets) */
+              path: string;
+              /** @description The value Linkyard last read from the provider (null: absent) */
+              base: unknown;
+              /** @description The organization's value (null: absent) */
+              local: unknown;
+              /** @description The provider's value when the conflict was found (null: absent) */
+              remote: unknown;
+            }[];
+            status: 'open' | 'resolved';
+            /** Format: date-time */
+            createdAt: string;
+            resolvedAt: string | null;
+            resolvedBy: {
+              type: 'user' | 'api_key';
+              /** Format: uuid */
+              id: string;
+              /** @description A person's email */
+              email?: string;
+              /** @description An API key's name */
+              name?: string;
+            } | null;
+            resolution: ('local' | 'remote' | 'merged') | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      502: {
         headers: {
           [name: string]: unknown;
         };

@@ -21,6 +21,7 @@ export type SubjectName =
   | 'Log'
   | 'Record'
   | 'WebhookEndpoint'
+  | 'Conflict'
   | 'all';
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>;
 
@@ -32,7 +33,7 @@ export interface AbilityInput {
   apiKey?: boolean;
 }
 
-const ORG_DATA: SubjectName[] = ['Integration', 'Sync', 'Run', 'Log', 'Record', 'WebhookEndpoint'];
+const ORG_DATA: SubjectName[] = ['Integration', 'Sync', 'Run', 'Log', 'Record', 'WebhookEndpoint', 'Conflict'];
 
 // Abilities depend only on (platform role, organization, role) and are never mutated, so one
 // instance serves every request with the same inputs.

@@ -316,7 +316,7 @@ export function runnableSyncs(tx: Tx, orgId: string, integrationId?: string) {
  * failures of the last 24 h through the (organization, created_at) index.
  */
 export async function syncStatus(tx: Tx, orgId: string) {
-  const [byStatus, active, recent] = await Promise.all([
+  const [byStatus, active, recent, open] = await Promise.all([
     tx
       .selectFrom('integrations')
       .select(['status', sql<number>`count(*)::int`.as('n'), sql<Date | null>`max(last_sync_at)`.as('last_sync_at')])
@@ -337,6 +337,13 @@ export async function syncStatus(tx: Tx, orgId: string) {
       .where('created_at', '>', sql<Date>`now() - interval '24 hours'`)
       .where('status', '=', 'failed')
       .executeTakeFirstOrThrow(),
+    // Two-way sync: the records waiting for a person to choose (conflicts_sync_idx covers the status).
+    tx
+      .selectFrom('conflicts')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('organization_id', '=', orgId)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow(),
   ]);
-  return { byStatus, active, failedRuns24h: recent.n };
+  return { byStatus, active, failedRuns24h: recent.n, openConflicts: open.n };
 }

@@ -113,5 +113,6 @@ export const SyncStatus = Type.Object({
   runningRuns: StatusCount,
   queuedRuns: StatusCount,
   failedRuns24h: StatusCount,
+  openConflicts: Type.Integer({ minimum: 0, description: 'Conflicts waiting for a person to resolve (two-way sync)' }),
   lastSyncAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });

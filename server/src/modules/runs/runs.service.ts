@@ -199,7 +199,7 @@ function createRunHistory({ db }: Pick<RunsServiceDeps, 'db'>) {
   return {
     /** Integrations by status, runs in flight and recent failures: what the status widget shows. */
     async syncStatus(ctx: AuthedContext, orgId: string) {
-      const { byStatus, active, failedRuns24h } = await inScope(db, { org: orgId }, (tx) => repo.syncStatus(tx, orgId));
+      const { byStatus, active, failedRuns24h, openConflicts } = await inScope(db, { org: orgId }, (tx) => repo.syncStatus(tx, orgId));
       const integrationsByStatus = { ACTIVE: 0, INACTIVE: 0, ERROR: 0, SYNCING: 0, PAUSED: 0 };
       let lastSyncAt: Date | null = null;
       for (const row of byStatus) {
@@ -212,6 +212,7 @@ function createRunHistory({ db }: Pick<RunsServiceDeps, 'db'>) {
         runningRuns: count('running'),
         queuedRuns: count('queued'),
         failedRuns24h,
+        openConflicts,
         lastSyncAt: lastSyncAt?.toISOString() ?? null,
       };
     },

@@ -268,7 +268,7 @@ export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry:
 }
 
 /** A stored field mapping as the mapping compiler takes it. */
-function toFieldMapping(m: Selectable<FieldMappingsTable>): FieldMapping {
+export function toFieldMapping(m: Selectable<FieldMappingsTable>): FieldMapping {
   return {
     source: m.source,
     target: m.target,

@@ -37,7 +37,8 @@ function hashCanonicalText(text: string): string {
  */
 export async function upsertRecords(
   tx: Tx,
-  target: { organizationId: string; integrationId: string; resource: string; runId: string },
+  // runId null: a record stored outside a run (a conflict's resolution); the next full run marks it seen again.
+  target: { organizationId: string; integrationId: string; resource: string; runId: string | null },
   batch: RecordInput[],
 ): Promise<BatchCounts> {
   const unique = new Map<string, RecordInput>();

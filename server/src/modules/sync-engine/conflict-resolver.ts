@@ -1,0 +1,124 @@
+import type { Db } from '../../../../db/client.js';
+import type { IntegrationRow, SyncRow } from '../../../../db/schema.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
+import { inScope, type Tx } from '../../lib/db-scope.js';
+import { AppError } from '../../lib/errors.js';
+import { compileMappings, type CompiledMappings, type FieldMapping } from '../syncs/mappings.js';
+import { mappingsOf } from '../syncs/syncs.port.js';
+import type { OpenWriter } from './connectors.js';
+import { ConnectorError } from './connector-errors.js';
+import { toFieldMapping } from './execute-run.js';
+import { contentHash, upsertRecords } from './records-writer.js';
+import type { ProviderVersion } from './rest-writer.js';
+
+type Data = Record<string, unknown>;
+
+/** One resolution of a conflict (the conflicts service decides what is chosen; this writes it). */
+export interface ResolutionWrite {
+  orgId: string;
+  integration: IntegrationRow;
+  sync: SyncRow;
+  conflict: {
+    id: string;
+    externalId: string;
+    runId: string | null;
+    /** The provider's version when the conflict was found (or last refreshed), in the organization's field names. */
+    remoteData: Data;
+    remoteUpdatedAt: Date | null;
+    remoteEtag: string | null;
+  };
+  /** The version to write, in the organization's field names; null keeps the provider's. */
+  chosen: Data | null;
+  /** Marks the conflict resolved (and audits it) in the transaction that stores the new base; false: no longer open. */
+  finish: (tx: Tx) => Promise<boolean>;
+}
+
+export type ResolutionResult =
+  | { outcome: 'resolved'; written: boolean }
+  /** The provider's record moved again since the conflict's remote version: nothing written. */
+  | { outcome: 'moved'; remote: { data: Data; updatedAt: string | null; etag: string | null } | null };
+
+/**
+ * Writes a conflict's chosen version with the push's checks: the provider's record is re-read first and must still be
+ * the version the conflict showed (ETag, else content, else modification time); only the fields that differ from it
+ * are sent, with the ETag as precondition where the provider takes one (a 409/412 means it moved in between). The
+ * record as the provider then has it becomes the stored base, in the transaction that marks the conflict resolved.
+ * The provider call happens before that transaction, never inside one.
+ */
+export function createConflictResolver({ db, openWriter }: { db: Db; openWriter: OpenWriter }) {
+  return async function writeResolution(input: ResolutionWrite): Promise<ResolutionResult> {
+    const { orgId, integration, sync, conflict } = input;
+    const mappingRows = await inScope(db, { org: orgId }, (tx) => mappingsOf(tx, [sync.id]));
+    const inbound = compileMappings(mappingRows.map(toFieldMapping));
+    const outbound = compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []);
+    try {
+      const writer = await openWriter({ orgId, integration, sync, log: () => {}, signal: AbortSignal.timeout(120_000) });
+      const current = writer.canRead ? await writer.read(conflict.externalId) : null;
+      if (writer.canRead && !current)
+        throw new AppError(409, 'Conflict', 'The record no longer exists at the provider; nothing was written');
+      const currentData = current ? inbound.apply(current.record).output : conflict.remoteData;
+      if (current && input.chosen && movedSince(conflict, current, currentData)) {
+        return { outcome: 'moved', remote: { data: currentData, updatedAt: current.updatedAt, etag: current.etag } };
+      }
+      let version: ProviderVersion | null = current;
+      let written = false;
+      if (input.chosen) {
+        const fields = changedFields(outbound, currentData, input.chosen);
+        if (Object.keys(fields).length > 0) {
+          const result = await writer.write({
+            op: 'update',
+            externalId: conflict.externalId,
+            fields,
+            etag: current?.etag ?? conflict.remoteEtag,
+            // One resolution is one change: a retried request is the same write to a provider that takes keys.
+            idempotencyKey: `linkyard-conflict-${conflict.id}`,
+          });
+          if (result.outcome === 'conflict') return { outcome: 'moved', remote: null };
+          if (result.outcome === 'gone')
+            throw new AppError(409, 'Conflict', 'The record no longer exists at the provider; nothing was written');
+          version = result.version?.record ? result.version : await writer.read(conflict.externalId);
+          written = true;
+        }
+      }
+      const stored = await inScope(db, { org: orgId }, async (tx) => {
+        if (version?.record) {
+          await upsertRecords(
+            tx,
+            { organizationId: orgId, integrationId: integration.id, resource: sync.resource, runId: conflict.runId },
+            [
+              {
+                externalId: conflict.externalId,
+                data: inbound.apply(version.record).output,
+                sourceUpdatedAt: version.updatedAt,
+                etag: version.etag,
+              },
+            ],
+          );
+        }
+        return input.finish(tx);
+      });
+      if (!stored) throw new AppError(409, 'Conflict', 'This conflict was resolved by someone else meanwhile');
+      return { outcome: 'resolved', written };
+    } catch (err) {
+      if (err instanceof ConnectorError) throw new AppError(502, 'Bad Gateway', `${integration.name}: ${err.message}`.slice(0, 1000));
+      throw err;
+    }
+  };
+}
+
+export type ConflictResolver = ReturnType<typeof createConflictResolver>;
+
+/** Whether the provider's record is no longer the version the conflict showed. */
+function movedSince(conflict: ResolutionWrite['conflict'], current: ProviderVersion, currentData: Data): boolean {
+  if (conflict.remoteEtag && current.etag) return conflict.remoteEtag !== current.etag;
+  if (contentHash(currentData) !== contentHash(conflict.remoteData)) return true;
+  const before = conflict.remoteUpdatedAt?.getTime() ?? null;
+  return Boolean(before !== null && current.updatedAt && Date.parse(current.updatedAt) !== before);
+}
+
+/** The provider fields of `next` that differ from those of `from`. */
+function changedFields(outbound: CompiledMappings, from: Data, next: Data): Data {
+  const target = outbound.apply(next).output;
+  const before = outbound.apply(from).output;
+  return Object.fromEntries(Object.entries(target).filter(([key, value]) => canonicalJson(value) !== canonicalJson(before[key] ?? null)));
+}
