@@ -411,6 +411,7 @@ export interface Database {
   record_feeds: RecordFeedsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
+  webhook_registrations: WebhookRegistrationsTable;
   webhook_outbox: WebhookOutboxTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -456,6 +457,20 @@ export interface WebhookEventsTable {
   process_after: Date | null;
 }
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
+
+/** The hook a provider's API created for an integration (`POST …/webhook/register`, migration 0015). */
+export interface WebhookRegistrationsTable {
+  integration_id: string;
+  organization_id: string;
+  provider: string;
+  /** What the hook is registered on (GitHub: owner/repo). */
+  target: string;
+  provider_hook_id: string;
+  /** When the provider lets the subscription lapse; null when it does not (GitHub). */
+  expires_at: Date | null;
+  registered_at: CreatedAt;
+  updated_at: Timestamp;
+}
 
 /** An accepted `POST …/syncs/:syncId/records` and its answer, for `Idempotency-Key` repeats (migration 0013). */
 export interface PushRequestsTable {

@@ -13,6 +13,7 @@ import * as webhooksIn from './0012-webhooks-in.js';
 import * as webhooksOut from './0010-webhooks-out.js';
 import * as twoWaySync from './0013-two-way-sync.js';
 import * as selectiveSync from './0014-selective-sync.js';
+import * as webhookRegistrations from './0015-webhook-registrations.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-webhooks-in': webhooksIn,
   '0013-two-way-sync': twoWaySync,
   '0014-selective-sync': selectiveSync,
+  '0015-webhook-registrations': webhookRegistrations,
 };

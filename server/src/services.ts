@@ -183,7 +183,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     }),
     changeFeed: createChangeFeedService({ db }),
     webhookEvents,
-    webhooksIn: createWebhooksInService({ db, config, vault, onAccepted: () => webhookEvents.wake() }),
+    webhooksIn: createWebhooksInService({ db, config, vault, http, tokens, logger, onAccepted: () => webhookEvents.wake() }),
     webhooks: createWebhooksService({ db, vault, config }),
     async close(): Promise<void> {
       await deliveries?.stop();

@@ -1661,6 +1661,7 @@ export interface paths {
             | 'integration.sync_requested'
             | 'integration.token_refresh_failed'
             | 'integration.token_refresh_recovered'
+            | 'integration.webhook_registered'
             | 'member.invited'
             | 'member.joined'
             | 'member.invitation_revoked'
@@ -1782,6 +1783,7 @@ export interface paths {
                   | 'integration.sync_requested'
                   | 'integration.token_refresh_failed'
                   | 'integration.token_refresh_recovered'
+                  | 'integration.webhook_registered'
                   | 'member.invited'
                   | 'member.joined'
                   | 'member.invitation_revoked'
@@ -1917,6 +1919,7 @@ export interface paths {
             | 'integration.sync_requested'
             | 'integration.token_refresh_failed'
             | 'integration.token_refresh_recovered'
+            | 'integration.webhook_registered'
             | 'member.invited'
             | 'member.joined'
             | 'member.invitation_revoked'
@@ -2037,6 +2040,7 @@ export interface paths {
                   | 'integration.sync_requested'
                   | 'integration.token_refresh_failed'
                   | 'integration.token_refresh_recovered'
+                  | 'integration.webhook_registered'
                   | 'member.invited'
                   | 'member.joined'
                   | 'member.invitation_revoked'
@@ -6238,6 +6242,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/integrations/{id}/webhook/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Registers the integration's webhook URL through the provider's API (GitHub repository webhooks)
+     * @description With the connection's OAuth token, creates the webhook at the provider (or updates the one registered before, never a second one) with this integration's URL, the events its syncs map, and the webhook secret: the one set on the integration, else a new one stored write-only. Needs a connected integration whose provider registers webhooks by API (else 409 with field params.id: register by hand with the steps of GET …/webhook), the provider's scope (409, field /scopes) and the settings naming the target (400, field /settings/<key>, also when the provider does not know the target). Audited as integration.webhook_registered, without the secret.
+     */
+    post: operations['registerIntegrationWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/integrations/{id}/webhook-events': {
     parameters: {
       query?: never;
@@ -8483,6 +8507,21 @@ export interface operations {
             registration: string[];
             /** @description The provider's documentation of its webhooks and signatures */
             docs: string | null;
+            /** @description The provider's name (GitHub), for the steps and the register button */
+            providerName: string;
+            /** @description Whether Linkyard can register the URL through the provider's API (POST …/webhook/register); false: register it by hand with the steps in `registration` */
+            canRegister: boolean;
+            /** @description The webhook Linkyard registered through the provider's API; null when none was */
+            registered: {
+              /** @description What the webhook is registered on (GitHub: owner/repo) */
+              target: string;
+              /** @description The provider's id of the registered webhook */
+              hookId: string;
+              /** Format: date-time */
+              registeredAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            } | null;
             /** @description Whether a webhook secret is set; without one every delivery is answered 404 */
             hasWebhookSecret: boolean;
             /** @description When the last delivery (of any status) arrived */
@@ -8528,6 +8567,107 @@ export interface operations {
       };
       /** @description Default Response */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  registerIntegrationWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        /** @description The integration */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The webhook secret is set (or kept) on the integration and never returned */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description created: the provider has a new webhook; updated: the one registered before (or one with this URL) was updated */
+            registered: 'created' | 'updated';
+            /** @description What the webhook is registered on (GitHub: owner/repo) */
+            target: string;
+            /** @description The provider's id of the webhook */
+            hookId: string;
+            /** @description The URL the provider delivers to: $PUBLIC_URL/api/webhooks/<integrationId> */
+            url: string;
+            /** Format: date-time */
+            registeredAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      502: {
         headers: {
           [name: string]: unknown;
         };

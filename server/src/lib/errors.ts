@@ -58,3 +58,13 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string } | null;
   return !!e && e.code === '23505' && (!constraint || e.constraint === constraint);
 }
+
+/**
+ * The provider behind a request failed it (down, or kept answering 5xx or 429): nothing the caller typed is at fault,
+ * and the message (already stripped of credentials) says which provider and what to do.
+ */
+export class BadGateway extends AppError {
+  constructor(message: string) {
+    super(502, 'Bad Gateway', message);
+  }
+}

@@ -172,6 +172,48 @@ const EventTypeSourceSchema = Type.Object(
   strict,
 );
 
+/** A `{{name}}` path template under the provider's API base (provider-definition.ts); values are URL-encoded. */
+const ApiPath = Type.String({ pattern: '^/', minLength: 1, maxLength: 300 });
+
+/**
+ * How Linkyard registers the integration's webhook URL through the provider's own API (`POST …/webhook/register`),
+ * for providers where an API creates the subscription, as data like the rest of the declaration.
+ *
+ * `hook_resource`: the subscription is a resource of the provider's API that is created once and updated afterwards
+ * (GitHub repository hooks). Bodies are JSON templates: every string that is exactly `{{webhookUrl}}` or
+ * `{{webhookSecret}}` becomes the integration's URL or webhook secret, other strings and values are sent as written.
+ * Paths take the integration's settings (`{{owner}}`) and `{{hookId}}`, the provider's id of the registered hook.
+ */
+export const WebhookApiRegistrationSchema = Type.Object(
+  {
+    style: Type.Literal('hook_resource'),
+    /** The provider's documentation of these endpoints, the source every field was written from. */
+    docs: Type.String({ pattern: '^https://', maxLength: 300 }),
+    /** The OAuth scopes of which the connection needs at least one (the provider's own scope names). */
+    anyScope: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 10 }),
+    /** Settings the paths need: missing ones are a 400 naming `/settings/<key>`, before the provider is called. */
+    settings: Type.Array(SettingKey, { maxItems: 5 }),
+    /** What the hook is registered on, for messages and the stored registration (`{{owner}}/{{repo}}`). */
+    target: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Create a hook: its answer's `idPath` is the hook's id. */
+    create: Type.Object({ method: Type.Literal('POST'), path: ApiPath, body: Type.Unknown() }, strict),
+    /** Update the registered hook (re-registering updates, never duplicates); a 404 means it was deleted: create again. */
+    update: Type.Object({ method: Type.Union([Type.Literal('PATCH'), Type.Literal('PUT')]), path: ApiPath, body: Type.Unknown() }, strict),
+    /**
+     * The hooks already on the target, read when `create` answers `duplicateStatus` (a hook with this URL exists,
+     * registered by hand or by a Linkyard whose record was lost): the one whose `urlPath` is our URL is updated.
+     */
+    list: Type.Object({ method: Type.Literal('GET'), path: ApiPath, urlPath: BodyPointer }, strict),
+    duplicateStatus: Type.Integer({ minimum: 400, maximum: 499 }),
+    /** Where the hook's id is in the answers to `create`, `update` and each listed hook. */
+    idPath: BodyPointer,
+    /** The answer that means the target does not exist or the connection cannot see it (the settings are wrong). */
+    unknownTargetStatus: Type.Integer({ minimum: 400, maximum: 499 }),
+  },
+  strict,
+);
+export type WebhookApiRegistration = Static<typeof WebhookApiRegistrationSchema>;
+
 export const WebhookDeclarationSchema = Type.Object(
   {
     /** The provider's documentation of the scheme, the source every field here was written from. */
@@ -181,6 +223,8 @@ export const WebhookDeclarationSchema = Type.Object(
      * secret, in the order to do it (from the same documentation); shown on the integration's Webhooks tab.
      */
     registration: Type.Array(Type.String({ minLength: 10, maxLength: 400 }), { minItems: 1, maxItems: 5 }),
+    /** Where the provider's API registers the URL itself, how (`POST …/webhook/register`); absent: by hand only. */
+    apiRegistration: Type.Optional(WebhookApiRegistrationSchema),
     verification: WebhookVerificationSchema,
     handshakes: Type.Optional(Type.Array(WebhookHandshakeSchema, { maxItems: 4 })),
     /**

@@ -31,6 +31,7 @@ const AUDIT_ACTIONS = [
   'integration.sync_requested',
   'integration.token_refresh_failed',
   'integration.token_refresh_recovered',
+  'integration.webhook_registered',
   'member.invited',
   'member.joined',
   'member.invitation_revoked',

@@ -6,6 +6,7 @@
  */
 import type { Updateable } from 'kysely';
 import type { IntegrationsTable } from '../../../../db/schema.js';
+import type { Vault } from '../../lib/crypto/index.js';
 import type { Tx } from '../../lib/db-scope.js';
 import { NotFound } from '../../lib/errors.js';
 import * as repo from './integrations.repo.js';
@@ -25,6 +26,15 @@ export const webhookSecretContext = (orgId: string, integrationId: string) => ({
   column: 'webhook_secret_encrypted',
   rowId: integrationId,
 });
+
+/**
+ * Stores a webhook secret Linkyard generated itself (webhooks-in registering the URL through the provider's API):
+ * sealed like one an admin sets, write-only like it.
+ */
+export async function storeWebhookSecret(tx: Tx, vault: Vault, orgId: string, id: string, secret: string): Promise<void> {
+  const sealed = await vault.encrypt(tx, webhookSecretContext(orgId, id), secret);
+  await repo.updateIntegration(tx, orgId, id, { webhook_secret_encrypted: sealed });
+}
 
 /** The integration a webhook delivery names, in any organization (the endpoint is public): undefined when none. */
 export const findIntegrationForWebhook = repo.findIntegrationForWebhook;

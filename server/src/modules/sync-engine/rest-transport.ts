@@ -40,7 +40,13 @@ export interface RestTransport {
   readonly secrets: ReadonlySet<string>;
 }
 
-export function createRestTransport(ctx: RestConnectorContext, log: ConnectorLog): RestTransport {
+/** What the transport reads of a connector context (webhook registration builds one without a resource). */
+export type TransportContext = Pick<
+  RestConnectorContext,
+  'definition' | 'http' | 'credentials' | 'onUnauthorized' | 'retry' | 'signal' | 'now'
+>;
+
+export function createRestTransport(ctx: TransportContext, log: ConnectorLog): RestTransport {
   const { definition } = ctx;
   const now = ctx.now ?? Date.now;
   const retry = { ...DEFAULT_RETRY, ...ctx.retry };
@@ -117,7 +123,7 @@ export function createRestTransport(ctx: RestConnectorContext, log: ConnectorLog
 
 /** One attempt: fresh credentials, the request, a log line; a 429 carries its reset time as Retry-After. */
 async function attemptOnce(
-  ctx: RestConnectorContext,
+  ctx: TransportContext,
   log: ConnectorLog,
   secrets: Set<string>,
   request: BuiltRequest,

@@ -207,3 +207,32 @@ export async function deferEvent(tx: Tx, id: string, afterMs: number, runId: str
     .where('id', '=', id)
     .execute();
 }
+
+/** The hook the provider's API created for the integration (`POST …/webhook/register`), if any. */
+export function findRegistration(tx: Tx, orgId: string, integrationId: string) {
+  return tx
+    .selectFrom('webhook_registrations')
+    .select(['target', 'provider_hook_id', 'expires_at', 'registered_at', 'updated_at'])
+    .where('organization_id', '=', orgId)
+    .where('integration_id', '=', integrationId)
+    .executeTakeFirst();
+}
+
+/** Records the registered hook, replacing the previous one (one registration per integration). */
+export async function upsertRegistration(
+  tx: Tx,
+  row: { integration_id: string; organization_id: string; provider: string; target: string; provider_hook_id: string },
+): Promise<void> {
+  await tx
+    .insertInto('webhook_registrations')
+    .values({ ...row, updated_at: new Date() })
+    .onConflict((oc) =>
+      oc.column('integration_id').doUpdateSet({
+        target: row.target,
+        provider_hook_id: row.provider_hook_id,
+        expires_at: null,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
+}

@@ -118,6 +118,23 @@ const settingsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { webhooksIn
     async (request) => webhooksIn.settings(request.authedCtx, request.params.orgId, request.params.id),
   );
 
+  app.post(
+    '/api/orgs/:orgId/integrations/:id/webhook/register',
+    {
+      config: { access: { action: 'update', subject: 'Integration' } },
+      schema: {
+        operationId: 'registerIntegrationWebhook',
+        tags,
+        summary: "Registers the integration's webhook URL through the provider's API (GitHub repository webhooks)",
+        description:
+          "With the connection's OAuth token, creates the webhook at the provider (or updates the one registered before, never a second one) with this integration's URL, the events its syncs map, and the webhook secret: the one set on the integration, else a new one stored write-only. Needs a connected integration whose provider registers webhooks by API (else 409 with field params.id: register by hand with the steps of GET …/webhook), the provider's scope (409, field /scopes) and the settings naming the target (400, field /settings/<key>, also when the provider does not know the target). Audited as integration.webhook_registered, without the secret.",
+        params: S.WebhookParams,
+        response: { 200: S.WebhookRegistration, ...commonErrors, 409: Type.Ref(ErrorResponse), 502: Type.Ref(ErrorResponse) },
+      },
+    },
+    async (request) => webhooksIn.register(request.authedCtx, request.params.orgId, request.params.id),
+  );
+
   app.get(
     '/api/orgs/:orgId/integrations/:id/webhook-events',
     {

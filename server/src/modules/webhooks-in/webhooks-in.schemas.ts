@@ -23,6 +23,23 @@ export const WebhookSettings = Type.Object({
       'How to register the URL at the provider and which of its values is the webhook secret, in order (empty when the provider sends no webhooks)',
   }),
   docs: Type.Union([Type.String(), Type.Null()], { description: "The provider's documentation of its webhooks and signatures" }),
+  providerName: Type.String({ description: "The provider's name (GitHub), for the steps and the register button" }),
+  canRegister: Type.Boolean({
+    description:
+      "Whether Linkyard can register the URL through the provider's API (POST …/webhook/register); false: register it by hand with the steps in `registration`",
+  }),
+  registered: Type.Union(
+    [
+      Type.Object({
+        target: Type.String({ description: 'What the webhook is registered on (GitHub: owner/repo)' }),
+        hookId: Type.String({ description: "The provider's id of the registered webhook" }),
+        registeredAt: Timestamp,
+        updatedAt: Timestamp,
+      }),
+      Type.Null(),
+    ],
+    { description: "The webhook Linkyard registered through the provider's API; null when none was" },
+  ),
   hasWebhookSecret: Type.Boolean({ description: 'Whether a webhook secret is set; without one every delivery is answered 404' }),
   lastReceivedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the last delivery (of any status) arrived' }),
 });
@@ -56,3 +73,17 @@ export const WebhookEventsQuery = StrictObject({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Events per page (1–200, default 50)' })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The nextCursor of the previous page' })),
 });
+
+export const WebhookRegistration = Type.Object(
+  {
+    registered: Type.Union([Type.Literal('created'), Type.Literal('updated')], {
+      description: 'created: the provider has a new webhook; updated: the one registered before (or one with this URL) was updated',
+    }),
+    target: Type.String({ description: 'What the webhook is registered on (GitHub: owner/repo)' }),
+    hookId: Type.String({ description: "The provider's id of the webhook" }),
+    url: Type.String({ description: 'The URL the provider delivers to: $PUBLIC_URL/api/webhooks/<integrationId>' }),
+    registeredAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { description: 'The webhook secret is set (or kept) on the integration and never returned' },
+);

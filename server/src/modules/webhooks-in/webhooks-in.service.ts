@@ -12,6 +12,7 @@ import { findIntegrationForWebhook, requireIntegration, webhookSecretContext } f
 import type { WebhookDeclaration } from '../../providers/webhook-definition.js';
 import { describeScheme, handshakeAnswer, verifyWebhook, type IncomingWebhook } from './verify-signature.js';
 import { createAcceptBatcher } from './accept-batch.js';
+import { createWebhookRegistration, type WebhookRegistrationDeps } from './webhook-registration.js';
 import * as repo from './webhooks-in.repo.js';
 import type * as S from './webhooks-in.schemas.js';
 
@@ -72,16 +73,16 @@ const toEventView = (r: Awaited<ReturnType<typeof repo.listEvents>>[number]): We
   processedAt: r.processed_at?.toISOString() ?? null,
 });
 
-export interface WebhooksInServiceDeps {
+export interface WebhooksInServiceDeps extends Omit<WebhookRegistrationDeps, 'config'> {
   db: Db;
-  config: Pick<Config, 'publicUrl'>;
+  config: Pick<Config, 'publicUrl' | 'allowPrivateNetworkTargets'>;
   vault: Vault;
   /** Told after an accepted event is committed (a started processor in this process acts on it at once). */
   onAccepted: () => void;
 }
 
 export function createWebhooksInService(deps: WebhooksInServiceDeps) {
-  return { receive: createReceiver(deps), ...createWebhookSettings(deps) };
+  return { receive: createReceiver(deps), ...createWebhookSettings(deps), ...createWebhookRegistration(deps) };
 }
 
 /** What the endpoint needs of an integration, cached per process (see createReceiver). */
@@ -182,18 +183,32 @@ function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps
   };
 }
 
+function registeredView(row: Awaited<ReturnType<typeof repo.findRegistration>>): WebhookSettingsView['registered'] {
+  if (!row) return null;
+  return {
+    target: row.target,
+    hookId: row.provider_hook_id,
+    registeredAt: row.registered_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
 /** What an admin reads: the URL and scheme to register, and the deliveries received. */
 function createWebhookSettings({ db, config }: WebhooksInServiceDeps) {
   return {
     async settings(ctx: AuthedContext, orgId: string, id: string): Promise<WebhookSettingsView> {
       return inScope(db, { org: orgId }, async (tx) => {
         const integration = await requireIntegration(tx, orgId, id);
-        const declaration = getProvider(integration.provider)?.webhooks;
+        const definition = getProvider(integration.provider);
+        const declaration = definition?.webhooks;
         return {
+          providerName: definition?.name ?? integration.provider,
           url: `${config.publicUrl}/api/webhooks/${id}`,
           signatureScheme: declaration ? describeScheme(declaration) : 'This provider sends no webhooks',
           registration: declaration ? [...declaration.registration] : [],
           docs: declaration?.docs ?? null,
+          canRegister: declaration?.apiRegistration !== undefined,
+          registered: registeredView(await repo.findRegistration(tx, orgId, id)),
           hasWebhookSecret: integration.webhook_secret_encrypted !== null,
           lastReceivedAt: (await repo.lastReceivedAt(tx, orgId, id))?.toISOString() ?? null,
         };

@@ -1,6 +1,11 @@
 import type { ProviderDefinition } from '../provider-definition.js';
 import { LINK_HEADER_PAGINATION } from './shared.js';
 
+/** The repository events Linkyard maps to resources (resourcesByEventType below); `ping` comes on its own. */
+const HOOK_EVENTS = ['issues', 'issue_comment', 'pull_request', 'pull_request_review', 'pull_request_review_comment'];
+/** A repository hook's config as GitHub documents it: JSON payloads signed with the secret, TLS verified. */
+const HOOK_CONFIG = { url: '{{webhookUrl}}', content_type: 'json', secret: '{{webhookSecret}}', insecure_ssl: '0' };
+
 const PAGE_SIZE = { param: 'per_page', default: 100, max: 100 };
 const SINCE = { style: 'since_param', param: 'since', format: 'iso8601' } as const;
 
@@ -61,6 +66,32 @@ export const definition: ProviderDefinition = {
       'Type a secret there and set the same value as the webhook secret here.',
       'GitHub sends a ping: it appears in the event list.',
     ],
+    // Repository webhooks: https://docs.github.com/en/rest/repos/webhooks (create: 201 with the hook, 404 for a
+    // repository the token cannot see, 422 "Validation Failed" for an invalid config or a hook that already exists
+    // with this URL; update: PATCH …/hooks/{hook_id}, 404 when it is gone; list: GET …/hooks, each with config.url).
+    // Scopes (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps): `repo` covers
+    // hooks; `write:repo_hook` and `admin:repo_hook` grant hooks alone. The token's user needs admin rights on the repository.
+    apiRegistration: {
+      style: 'hook_resource',
+      docs: 'https://docs.github.com/en/rest/repos/webhooks',
+      anyScope: ['repo', 'write:repo_hook', 'admin:repo_hook'],
+      settings: ['owner', 'repo'],
+      target: '{{owner}}/{{repo}}',
+      create: {
+        method: 'POST',
+        path: '/repos/{{owner}}/{{repo}}/hooks',
+        body: { name: 'web', active: true, events: HOOK_EVENTS, config: HOOK_CONFIG },
+      },
+      update: {
+        method: 'PATCH',
+        path: '/repos/{{owner}}/{{repo}}/hooks/{{hookId}}',
+        body: { active: true, events: HOOK_EVENTS, config: HOOK_CONFIG },
+      },
+      list: { method: 'GET', path: '/repos/{{owner}}/{{repo}}/hooks?per_page=100', urlPath: '/config/url' },
+      duplicateStatus: 422,
+      idPath: '/id',
+      unknownTargetStatus: 404,
+    },
     verification: {
       scheme: 'hmac',
       algorithm: 'sha256',

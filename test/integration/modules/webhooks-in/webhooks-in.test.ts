@@ -76,6 +76,9 @@ t.test('webhooks in', async (t) => {
       signatureScheme: 'HMAC-SHA256 (hex) in Stripe-Signature, timestamp within 300 s',
       registration: getProvider('stripe')!.webhooks!.registration,
       docs: 'https://docs.stripe.com/webhooks#verify-manually',
+      providerName: 'Stripe',
+      canRegister: false,
+      registered: null,
       hasWebhookSecret: true,
       lastReceivedAt: null,
     });
