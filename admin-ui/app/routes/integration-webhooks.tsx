@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-webhooks';
-import { api, formOutcome, loaded, settled, type ActionOutcome } from '~/lib/api.server';
+import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime } from '~/lib/format';
 import type { Integration } from '~/lib/types';
 import { useOrg } from './org-layout';
@@ -10,6 +10,7 @@ import { Button, Card, EmptyState, errorAttributes, Field, Input, Pager, Select,
 import { LiveIndicator, useAutoRefresh } from '~/components/log-list';
 import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
+import { WebhookRegistrationPanel } from '~/components/webhook-registration';
 
 const EVENT_STATUSES = ['accepted', 'duplicate', 'rejected', 'ignored'] as const;
 type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -45,6 +46,13 @@ type SecretOutcome = ActionOutcome & { fieldErrors?: Record<string, string> };
 export async function action({ request, context, params }: Route.ActionArgs): Promise<SecretOutcome> {
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
+  const path = { orgId: params.orgId, id: params.integrationId };
+  if (intent === 'register') {
+    const res = await settled(api(context).POST('/api/orgs/{orgId}/integrations/{id}/webhook/register', { params: { path } }));
+    const done = res.ok ? res.data : null;
+    const message = done ? `Webhook ${done.registered} on ${done.target} (id ${done.hookId}); the secret is set and never shown.` : '';
+    return outcome(request, res, message, intent);
+  }
   if (intent !== 'secret') return { ok: false, intent, message: 'Unknown action.' };
   const webhookSecret = String(form.get('webhookSecret') ?? '').trim();
   if (!webhookSecret)
@@ -76,6 +84,7 @@ export default function IntegrationWebhooks({ loaderData, params }: Route.Compon
   const waiting = events.items.some((e) => e.status === 'accepted' && !e.processedAt);
   useAutoRefresh(waiting);
   const secret = useFetcher<SecretOutcome>({ key: 'webhook-secret' });
+  const register = useFetcher<ActionOutcome>({ key: 'webhook-register' });
   const toast = useToast([secret.data], {});
   const secretError = secret.data?.fieldErrors?.webhookSecret;
   const secretForm = useRef<HTMLFormElement>(null);
@@ -103,6 +112,16 @@ export default function IntegrationWebhooks({ loaderData, params }: Route.Compon
               <li key={step}>{step}</li>
             ))}
           </ol>
+          {settings.canRegister && (
+            <register.Form method="post">
+              <WebhookRegistrationPanel
+                state={settings}
+                canEdit={permissions.edit}
+                pending={register.state !== 'idle'}
+                result={register.data}
+              />
+            </register.Form>
+          )}
           <p className="mt-4 text-xs text-slate-500">
             Verified as {settings.signatureScheme}.{' '}
             {settings.docs && (
