@@ -437,7 +437,11 @@ export const queryLimits = {
     limit: { minimum: 1, maximum: 200 },
     cursor: { minLength: 1, maxLength: 200 },
   },
-  'GET /api/orgs/{orgId}/runs/{runId}/writes': { limit: { minimum: 1, maximum: 200 }, cursor: { minLength: 1, maxLength: 200 } },
+  'GET /api/orgs/{orgId}/runs/{runId}/writes': {
+    limit: { minimum: 1, maximum: 200 },
+    cursor: { minLength: 1, maxLength: 200 },
+    status: { enum: ['applied', 'conflict', 'failed', 'skipped'] },
+  },
   'GET /api/orgs/{orgId}/conflicts': {
     status: { enum: ['open', 'resolved'] },
     limit: { minimum: 1, maximum: 200 },

@@ -2416,6 +2416,8 @@ export interface paths {
                   key: string;
                   name: string;
                   incremental: boolean;
+                  /** @description Whether the resource has write endpoints (a sync of it may push or be bidirectional) */
+                  writable: boolean;
                   selective: {
                     /** @description Whether the provider can select fields (else `fields` is refused) */
                     fields: boolean;
@@ -7805,6 +7807,8 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        /** @description Only the writes with this outcome, e.g. failed */
+        status?: 'applied' | 'conflict' | 'failed' | 'skipped';
       };
       header?: never;
       path: {

@@ -28,6 +28,7 @@ const ProviderSummary = Type.Object({
       key: Type.String(),
       name: Type.String(),
       incremental: Type.Boolean(),
+      writable: Type.Boolean({ description: 'Whether the resource has write endpoints (a sync of it may push or be bidirectional)' }),
       selective: Type.Object({
         fields: Type.Boolean({ description: 'Whether the provider can select fields (else `fields` is refused)' }),
         knownFields: Type.Array(Type.String(), { description: "The resource's usual fields, as suggestions" }),
@@ -67,6 +68,7 @@ const catalog = {
       key: r.key,
       name: r.name,
       incremental: r.incremental !== undefined,
+      writable: r.write !== undefined,
       selective: {
         fields: r.selective?.fields !== undefined,
         knownFields: [...(r.selective?.knownFields ?? [])],

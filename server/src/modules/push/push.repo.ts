@@ -88,13 +88,19 @@ export async function failPendingWrites(tx: Tx, runId: string, error: string): P
 }
 
 /** A run's finished writes, in order (`GET …/runs/:runId/writes`). */
-export function listWrites(tx: Tx, orgId: string, runId: string, afterPosition: number, limit: number) {
+export function listWrites(
+  tx: Tx,
+  orgId: string,
+  runId: string,
+  page: { afterPosition: number; limit: number; status?: Exclude<WriteStatus, 'pending'> },
+) {
+  const { afterPosition, limit, status } = page;
   return tx
     .selectFrom('run_writes')
     .select(['position', 'external_id', 'op', 'status', 'error'])
     .where('organization_id', '=', orgId)
     .where('run_id', '=', runId)
-    .where('status', '!=', 'pending')
+    .where('status', status ? '=' : '!=', status ?? 'pending')
     .where('position', '>', afterPosition)
     .orderBy('position')
     .limit(limit + 1)

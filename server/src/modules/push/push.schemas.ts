@@ -36,11 +36,17 @@ export const PushAccepted = Type.Object({
   accepted: Type.Integer({ description: 'Records queued for writing' }),
 });
 
+const writeStatus = (description?: string) =>
+  Type.Union([Type.Literal('applied'), Type.Literal('conflict'), Type.Literal('failed'), Type.Literal('skipped')], { description });
+
 export const Write = Type.Object({
   externalId: Type.Union([Type.String(), Type.Null()], { description: 'Null for a create the provider refused' }),
   op: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('delete')]),
-  status: Type.Union([Type.Literal('applied'), Type.Literal('conflict'), Type.Literal('failed'), Type.Literal('skipped')]),
+  status: writeStatus(),
   error: Type.Union([Type.String(), Type.Null()], { description: 'Why the record was not written, for people' }),
 });
 export const WriteList = ListOf(Write);
-export const WritesQuery = StrictObject(PageQuery);
+export const WritesQuery = StrictObject({
+  ...PageQuery,
+  status: Type.Optional(writeStatus('Only the writes with this outcome, e.g. failed')),
+});

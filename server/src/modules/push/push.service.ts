@@ -101,13 +101,13 @@ export function createPushService({ db, dispatcher }: PushServiceDeps) {
     ctx: AuthedContext,
     orgId: string,
     runId: string,
-    q: { limit?: number; cursor?: string },
+    q: { limit?: number; cursor?: string; status?: WriteView['status'] },
   ): Promise<Page<WriteView>> {
     const limit = q.limit ?? 50;
     const c = decodeCursor(q.cursor, ['integer']);
     return inScope(db, { org: orgId }, async (tx) => {
       if (!(await runs.runExists(tx, orgId, runId))) throw new NotFound('Run');
-      const rows = await repo.listWrites(tx, orgId, runId, c ? c[0] : -1, limit);
+      const rows = await repo.listWrites(tx, orgId, runId, { afterPosition: c ? c[0] : -1, limit, status: q.status });
       return toPage(
         rows,
         limit,

@@ -99,6 +99,11 @@ t.test('push creates, updates and deletes at the provider; created records join 
     { op: 'delete', status: 'applied', externalId: second },
     { op: 'create', status: 'failed', externalId: null, error: /Invalid email address/ },
   ]);
+  const failedOnly = (await ctx.app.inject({ url: `${base}/runs/${run.id}/writes?status=failed`, headers: admin })).json();
+  t.match(failedOnly, { items: [{ op: 'create', status: 'failed', error: /Invalid email address/ }], nextCursor: null });
+  t.equal(failedOnly.items.length, 1, 'status=failed lists the failed writes only');
+  const badStatus = await ctx.app.inject({ url: `${base}/runs/${run.id}/writes?status=pending`, headers: admin });
+  t.match(badStatus.json(), { statusCode: 400, field: 'query.status' });
   const createdId = writes[0].externalId;
   t.match(fake.record(createdId)?.data, { name: 'Ada', email: 'ada@example.com' });
   t.match(fake.record(first)?.data, { name: 'Renamed' });

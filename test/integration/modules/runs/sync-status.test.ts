@@ -54,6 +54,13 @@ t.test('counts integrations by status, runs in flight and failures of the last 2
     .select(sql<Date>`max(last_sync_at)`.as('m'))
     .where('organization_id', '=', orgs.acme)
     .executeTakeFirstOrThrow();
+  const open = await db
+    .selectFrom('conflicts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('organization_id', '=', orgs.acme)
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  t.equal(body.openConflicts, open.n, 'open conflicts, as in the table');
   t.equal(body.lastSyncAt, last.m ? new Date(last.m).toISOString() : null);
 });
 
