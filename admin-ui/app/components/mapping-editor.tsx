@@ -33,16 +33,38 @@ const ICON_BUTTON =
  * Controlled: `onChange` gets the new rows. `errors` are the API's validation messages placed on rows,
  * `previewErrors` the preview's per-field errors (by row id).
  */
+/** What the two sides of a row are called: inbound (provider path → your field) or outbound (your field → provider field). */
+export interface MappingLabels {
+  source: string;
+  target: string;
+  sourcePlaceholder: string;
+  targetPlaceholder: string;
+}
+export const INBOUND_LABELS: MappingLabels = {
+  source: 'Source path',
+  target: 'Target field',
+  sourcePlaceholder: 'properties.email',
+  targetPlaceholder: 'email',
+};
+export const OUTBOUND_LABELS: MappingLabels = {
+  source: 'Your field',
+  target: 'Provider field',
+  sourcePlaceholder: 'email',
+  targetPlaceholder: 'properties.email',
+};
+
 export function MappingEditor({
   rows,
   onChange,
   errors = {},
   previewErrors = {},
+  labels = INBOUND_LABELS,
 }: {
   rows: MappingRow[];
   onChange: (rows: MappingRow[]) => void;
   errors?: RowErrors;
   previewErrors?: Record<string, string>;
+  labels?: MappingLabels;
 }) {
   return (
     <div data-mapping-editor>
@@ -55,6 +77,7 @@ export function MappingEditor({
             count={rows.length}
             errors={errors[row.id] ?? {}}
             previewError={previewErrors[row.id]}
+            labels={labels}
             onPatch={(patch) => onChange(updateRow(rows, row.id, patch))}
             onMove={(by) => onChange(moveRow(rows, row.id, by))}
             onRemove={() => onChange(removeRow(rows, row.id))}
@@ -76,6 +99,7 @@ function MappingRowEditor({
   count,
   errors,
   previewError,
+  labels,
   onPatch,
   onMove,
   onRemove,
@@ -85,6 +109,7 @@ function MappingRowEditor({
   count: number;
   errors: Partial<Record<RowField, string>>;
   previewError?: string;
+  labels: MappingLabels;
   onPatch: (patch: Partial<MappingRow>) => void;
   onMove: (by: -1 | 1) => void;
   onRemove: () => void;
@@ -113,7 +138,8 @@ function MappingRowEditor({
         </span>
         <div>
           <label htmlFor={`${id}-source`} className={LABEL}>
-            Source path<span className="sr-only"> (field {n})</span>
+            {labels.source}
+            <span className="sr-only"> (field {n})</span>
           </label>
           <Input
             id={`${id}-source`}
@@ -122,7 +148,7 @@ function MappingRowEditor({
             maxLength={LIMITS['mappings[].source'].maxLength}
             disabled={sourceless}
             spellCheck={false}
-            placeholder={sourceless ? `none for ${row.transform}` : 'properties.email'}
+            placeholder={sourceless ? `none for ${row.transform}` : labels.sourcePlaceholder}
             onChange={(e) => onPatch({ source: e.target.value })}
             {...described('source')}
           />
@@ -130,7 +156,8 @@ function MappingRowEditor({
         </div>
         <div>
           <label htmlFor={`${id}-target`} className={LABEL}>
-            Target field<span className="sr-only"> (field {n})</span>
+            {labels.target}
+            <span className="sr-only"> (field {n})</span>
           </label>
           <Input
             id={`${id}-target`}
@@ -138,7 +165,7 @@ function MappingRowEditor({
             value={row.target}
             maxLength={LIMITS['mappings[].target'].maxLength}
             spellCheck={false}
-            placeholder="email"
+            placeholder={labels.targetPlaceholder}
             onChange={(e) => onPatch({ target: e.target.value })}
             {...described('target')}
           />
@@ -387,13 +414,13 @@ function ArgsEditor({ row, id, n, onPatch }: { row: MappingRow; id: string; n: n
 }
 
 /** The saved mappings as a table, for viewers. */
-export function MappingTable({ mappings }: { mappings: Mapping[] }) {
+export function MappingTable({ mappings, labels = INBOUND_LABELS }: { mappings: Mapping[]; labels?: MappingLabels }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-mapping-table>
         <thead className="bg-slate-50">
           <tr>
-            {['#', 'Source path', 'Target field', 'Transform', 'Required', 'Default'].map((h) => (
+            {['#', labels.source, labels.target, 'Transform', 'Required', 'Default'].map((h) => (
               <th key={h} scope="col" className="px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                 {h}
               </th>

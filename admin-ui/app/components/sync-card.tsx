@@ -14,6 +14,7 @@ import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from '~/c
 import { Button, Card, errorAttributes, Field, Select, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { SelectionEditor } from '~/components/selection-editor';
+import { TwoWayEditor } from '~/components/two-way-editor';
 
 const resourceName = (provider: Provider | null, key: string) => provider?.resources.find((r) => r.key === key)?.name ?? key;
 
@@ -304,6 +305,7 @@ export function SyncCard({
           </div>
         </div>
       </div>
+      <TwoWayEditor sync={sync} resource={resourceInfo} canEdit={canEdit} />
       <SelectionEditor sync={sync} resource={resourceInfo} canEdit={canEdit} />
       <Toast outcome={toast} />
     </Card>

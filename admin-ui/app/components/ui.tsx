@@ -43,6 +43,12 @@ const STATUS_STYLES: Record<string, string> = {
   duplicate: 'bg-slate-100 text-slate-600 ring-slate-500/20',
   ignored: 'bg-amber-50 text-amber-800 ring-amber-600/20',
   rejected: 'bg-red-50 text-red-700 ring-red-600/20',
+  // Writes of a push, and conflicts.
+  applied: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  conflict: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  skipped: 'bg-slate-100 text-slate-600 ring-slate-500/20',
+  open: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  resolved: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
 };
 
 /** A status (integration, run, log level, organization) as a coloured pill with its text. */

@@ -42,6 +42,7 @@ export function api(context: AppLoadContext): Client<paths> {
         method: request.method as ApiCall['method'],
         path: url.pathname + url.search,
         body: text ? JSON.parse(text) : undefined,
+        idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
       };
       return toResponse(await context.api.call(call));
     },

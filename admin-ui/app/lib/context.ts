@@ -3,6 +3,8 @@ export interface ApiCall {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
+  /** Sent as the `Idempotency-Key` header (a push): a repeat returns the first answer. */
+  idempotencyKey?: string;
 }
 
 export interface ApiCallResult {

@@ -221,9 +221,10 @@ const ROW_FIELDS: readonly RowField[] = ['source', 'target', 'transform', 'args'
 export function rowErrorOf(
   error: { message: string; field?: string | null },
   rows: readonly MappingRow[],
+  listName: 'mappings' | 'outboundMappings' = 'mappings',
 ): { rowId: string; field: RowField; message: string } | null {
   const [list, index, property] = fieldPath(error.field);
-  if (list !== 'mappings' || index === undefined || !/^\d+$/.test(index)) return null;
+  if (list !== listName || index === undefined || !/^\d+$/.test(index)) return null;
   const row = rows[Number(index)];
   if (!row) return null;
   const field = ROW_FIELDS.find((f) => f === property) ?? 'row';
@@ -233,8 +234,8 @@ export function rowErrorOf(
 /** The message worded for the row it is shown on: `mappings[2].target "x" is …` → `Row 3: target "x" is …`. */
 function humaniseMessage(message: string, index: number): string {
   return message
-    .replace(/^(body\.)?mappings(\[\d+\]|\.\d+)\.?/, `Row ${index + 1}: `)
-    .replace(/mappings\[(\d+)\]/g, (_, n: string) => `row ${Number(n) + 1}`)
+    .replace(/^(body\.)?(outboundMappings|mappings)(\[\d+\]|\.\d+)\.?/, `Row ${index + 1}: `)
+    .replace(/(outboundMappings|mappings)\[(\d+)\]/g, (_, _list: string, n: string) => `row ${Number(n) + 1}`)
     .replace(/: +/, ': ')
     .replace(/must match pattern ".*"$/, 'must be a field name: letters, digits and _, not starting with a digit (dots for nested fields)')
     .replace(/must NOT have fewer than 1 characters/, 'is required');

@@ -8,10 +8,12 @@ import { useIntegration } from './integration-layout';
 import { isActiveRun, LiveIndicator, LogList, useAutoRefresh } from '~/components/log-list';
 import { LogFilters, parseLogFilters, UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { EmptyState, ErrorNote, LinkButton, Pager, StatusBadge } from '~/components/ui';
+import { RunWrites } from '~/components/run-writes';
 
 const PAGE_SIZE = 100;
 /** A run's log reads as a story, oldest first: one long page so a live run's new lines show up at the end. */
 const RUN_PAGE_SIZE = 200;
+const WRITES_PAGE_SIZE = 50;
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -23,7 +25,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 
   if (runId) {
     if (!UUID.test(runId)) throw data({ message: 'There is no run with this id.' }, { status: 404 });
-    const [run, page] = await Promise.all([
+    const writesStatus = url.searchParams.get('writes') === 'failed' ? ('failed' as const) : undefined;
+    const [run, page, writes] = await Promise.all([
       loaded(request, api(context).GET('/api/orgs/{orgId}/runs/{runId}', { params: { path: { ...path, runId } } })),
       loaded(
         request,
@@ -31,9 +34,19 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
           params: { path: { ...path, runId }, query: { level: filters.query.level, limit: RUN_PAGE_SIZE, cursor } },
         }),
       ),
+      loaded(
+        request,
+        api(context).GET('/api/orgs/{orgId}/runs/{runId}/writes', {
+          params: {
+            path: { ...path, runId },
+            query: { status: writesStatus, limit: WRITES_PAGE_SIZE, cursor: url.searchParams.get('writesCursor') ?? undefined },
+          },
+        }),
+      ),
     ]);
     if (run.integrationId !== params.integrationId) throw data({ message: 'This run belongs to another integration.' }, { status: 404 });
-    return { run, activeRun: isActiveRun(run.status) ? run : null, page, ...filters, now: Date.now() };
+    const runWrites = { page: writes, failedOnly: writesStatus === 'failed' };
+    return { run, activeRun: isActiveRun(run.status) ? run : null, page, writes: runWrites, ...filters, now: Date.now() };
   }
 
   const [page, running, queued] = await Promise.all([
@@ -58,7 +71,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       }),
     ),
   ]);
-  return { run: null, activeRun: running.items[0] ?? queued.items[0] ?? null, page, ...filters, now: Date.now() };
+  return { run: null, activeRun: running.items[0] ?? queued.items[0] ?? null, page, writes: null, ...filters, now: Date.now() };
 }
 
 export const meta: Route.MetaFunction = ({ matches, loaderData }) => {
@@ -68,7 +81,7 @@ export const meta: Route.MetaFunction = ({ matches, loaderData }) => {
 };
 
 export default function IntegrationLogs({ loaderData, params }: Route.ComponentProps) {
-  const { run, activeRun, page, values, errors, filtered } = loaderData;
+  const { run, activeRun, page, values, errors, filtered, writes } = loaderData;
   const { syncs, provider } = useIntegration();
   const [search] = useSearchParams();
   const live = activeRun !== null;
@@ -107,6 +120,10 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
             )}
           </div>
         </div>
+      )}
+
+      {run && writes && (run.trigger === 'push' || writes.page.items.length > 0 || writes.failedOnly) && (
+        <RunWrites page={writes.page} failedOnly={writes.failedOnly} search={search} here={here} live={live} />
       )}
 
       <LogFilters
@@ -199,7 +216,12 @@ function RunSummary({
     ['unchanged', s.unchanged],
     ['deleted', s.deleted],
     ['failed', s.failed],
+    ['skipped', s.skipped],
+    ['pushed', s.pushed],
+    ['conflicts', s.conflicts],
   ];
+  // Write counts only where the run wrote (a push) or they are not zero: a pull run keeps its short list.
+  const shown = counts.filter(([k, n]) => n > 0 || run.trigger === 'push' || !['skipped', 'pushed', 'conflicts'].includes(k));
   return (
     <section
       aria-labelledby="run-heading"
@@ -232,10 +254,11 @@ function RunSummary({
         ))}
       </dl>
       <dl className="mt-3 flex flex-wrap gap-2 text-xs" aria-label="Records">
-        {counts.map(([k, n]) => (
+        {shown.map(([k, n]) => (
           <div
             key={k}
-            className={`flex gap-1 rounded px-2 py-1 ring-1 ring-inset ${k === 'failed' && n > 0 ? 'bg-red-50 text-red-700 ring-red-600/20' : 'bg-slate-50 text-slate-700 ring-slate-200'}`}
+            data-count={k}
+            className={`flex gap-1 rounded px-2 py-1 ring-1 ring-inset ${k === 'failed' && n > 0 ? 'bg-red-50 text-red-700 ring-red-600/20' : k === 'conflicts' && n > 0 ? 'bg-amber-50 text-amber-800 ring-amber-600/20' : 'bg-slate-50 text-slate-700 ring-slate-200'}`}
           >
             <dd className="font-semibold tabular-nums">{formatNumber(n)}</dd>
             <dt>{k}</dt>

@@ -16,7 +16,7 @@ import {
   type MappingRow,
 } from '~/lib/mappings';
 import type { Mapping, Provider, ResponseBody, Sync } from '~/lib/types';
-import { MappingEditor, MappingTable } from '~/components/mapping-editor';
+import { INBOUND_LABELS, MappingEditor, MappingTable, OUTBOUND_LABELS } from '~/components/mapping-editor';
 import { Button, EmptyState, ErrorNote, LinkButton, Textarea, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { useIntegration } from './integration-layout';
@@ -29,6 +29,8 @@ type PreviewOutcome =
   | { kind: 'preview'; ok: false; message: string; field?: string; invalidRecord?: boolean };
 /** `submitted`: the mappings saved (canonical JSON), so a refusal is shown only while the rows are still those. */
 type SaveOutcome = ActionOutcome & { kind: 'save'; field?: string; submitted?: string };
+/** Inbound mappings turn provider records into yours; outbound ones (two-way sync) turn yours into the provider's. */
+type Side = 'inbound' | 'outbound';
 
 const FALLBACK_SAMPLE = {
   id: '1001',
@@ -47,14 +49,17 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     api(context).GET('/api/orgs/{orgId}/integrations/{id}/syncs', { params: { path, query: { limit: 200 } } }),
   );
   const wanted = url.searchParams.get('syncId');
+  const side: Side = url.searchParams.get('side') === 'outbound' ? 'outbound' : 'inbound';
   const sync = syncs.items.find((s) => s.id === wanted) ?? syncs.items[0] ?? null;
-  if (!sync) return { sync: null, missing: Boolean(wanted), sample: '', sampleSource: 'example' as const, preview: null };
+  if (!sync) return { sync: null, side, missing: Boolean(wanted), sample: '', sampleSource: 'example' as const, preview: null };
+  const mappings = side === 'outbound' ? sync.outboundMappings : sync.mappings;
 
   // The sample record: the first synced record of the resource. Records are stored after mapping, so when the
   // sync has mappings a stored record is their output, not their input: then build one from the source paths.
+  // Outbound mappings start from your records, which is what is stored.
   let sample: unknown = null;
   let sampleSource: 'record' | 'mappings' | 'example' = 'example';
-  if (sync.mappings.length === 0) {
+  if (side === 'outbound' || sync.mappings.length === 0) {
     const records = await settled(
       api(context).GET('/api/orgs/{orgId}/integrations/{id}/records', { params: { path, query: { resource: sync.resource, limit: 1 } } }),
     );
@@ -63,20 +68,22 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       sample = first;
       sampleSource = 'record';
     }
-  } else {
-    sample = sampleFromMappings(sync.mappings);
+  }
+  if (!sample && mappings.length > 0) {
+    sample = sampleFromMappings(mappings);
     sampleSource = 'mappings';
   }
   sample ??= FALLBACK_SAMPLE;
   const res = await settled(
     api(context).POST('/api/orgs/{orgId}/syncs/{syncId}/mappings/preview', {
       params: { path: { orgId: params.orgId, syncId: sync.id } },
-      body: { record: sample },
+      body: { record: sample, mappings },
     }),
   );
   if (!res.ok && res.status === 401) throw redirectToLogin(request);
   return {
     sync,
+    side,
     missing: Boolean(wanted) && wanted !== sync.id,
     sample: JSON.stringify(sample, null, 2),
     sampleSource,
@@ -85,7 +92,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context, params }: Route.ActionArgs): Promise<PreviewOutcome | SaveOutcome> {
-  const body = (await request.json().catch(() => ({}))) as { intent?: string; syncId?: string; record?: string; mappings?: Mapping[] };
+  const body = (await request.json().catch(() => ({}))) as {
+    intent?: string;
+    syncId?: string;
+    record?: string;
+    mappings?: Mapping[];
+    side?: Side;
+  };
   const syncPath = { orgId: params.orgId, syncId: body.syncId ?? '' };
   if (body.intent === 'preview') {
     let record: unknown;
@@ -114,10 +127,18 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
   }
   if (body.intent === 'save') {
     const mappings = body.mappings ?? [];
-    const res = await settled(api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', { params: { path: syncPath }, body: { mappings } }));
+    const outbound = body.side === 'outbound';
+    const res = await settled(
+      api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', {
+        params: { path: syncPath },
+        body: outbound ? { outboundMappings: mappings } : { mappings },
+      }),
+    );
     const done = mappings.length
-      ? `Mappings saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.`
-      : 'Mappings removed: records are stored as they come.';
+      ? `${outbound ? 'Outbound mappings' : 'Mappings'} saved: ${mappings.length} field${mappings.length === 1 ? '' : 's'}.`
+      : outbound
+        ? 'Outbound mappings removed: your fields are sent as they are.'
+        : 'Mappings removed: records are stored as they come.';
     return {
       kind: 'save',
       ...outcome(request, res, done, 'save'),
@@ -140,7 +161,7 @@ const resourceName = (provider: Provider | null, key: string) => provider?.resou
 export default function IntegrationMappings({ loaderData, params }: Route.ComponentProps) {
   const { syncs, provider } = useIntegration();
   const { permissions } = useOrg();
-  const { sync } = loaderData;
+  const { sync, side } = loaderData;
   const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
 
   if (!sync) {
@@ -156,9 +177,11 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
     <div className="space-y-5">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h2 className="text-lg font-semibold text-slate-900">Field mappings</h2>
+          <h2 className="text-lg font-semibold text-slate-900">{side === 'outbound' ? 'Outbound mappings' : 'Field mappings'}</h2>
           <p className="text-sm text-slate-600">
-            Turn each {provider?.name ?? ''} record into your record: fields in this order, with optional transforms.
+            {side === 'outbound'
+              ? `Turn each of your records into a ${provider?.name ?? 'provider'} record when changes are pushed: fields in this order, with optional transforms.`
+              : `Turn each ${provider?.name ?? ''} record into your record: fields in this order, with optional transforms.`}
           </p>
         </div>
         {syncs.length > 1 && (
@@ -166,7 +189,7 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
             {syncs.map((s) => (
               <Link
                 key={s.id}
-                to={`?syncId=${s.id}`}
+                to={`?syncId=${s.id}${side === 'outbound' ? '&side=outbound' : ''}`}
                 aria-current={s.id === sync.id ? 'page' : undefined}
                 className={`rounded-md px-3 py-1 text-sm font-medium ${s.id === sync.id ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`}
               >
@@ -176,10 +199,28 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
           </nav>
         )}
       </div>
+      <nav aria-label="Direction of the mappings" className="flex w-fit flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+        {(['inbound', 'outbound'] as const).map((key) => (
+          <Link
+            key={key}
+            to={`?syncId=${sync.id}${key === 'outbound' ? '&side=outbound' : ''}`}
+            aria-current={key === side ? 'page' : undefined}
+            className={`rounded-md px-3 py-1 text-sm font-medium ${key === side ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`}
+          >
+            {key === 'inbound' ? 'Inbound: provider → you' : 'Outbound: you → provider'}
+          </Link>
+        ))}
+      </nav>
+      {side === 'outbound' && sync.direction === 'pull' && (
+        <div role="note" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-800 ring-1 ring-inset ring-amber-600/20">
+          This sync only pulls: outbound mappings are used once its direction is Push or Both ways (Syncs & schedules).
+        </div>
+      )}
       {loaderData.missing && <ErrorNote>That sync no longer exists; showing the {resourceName(provider, sync.resource)} sync.</ErrorNote>}
       <MappingsForm
-        key={sync.id}
+        key={`${sync.id}-${side}`}
         sync={sync}
+        side={side}
         resource={resourceName(provider, sync.resource)}
         canEdit={permissions.edit}
         sample={loaderData.sample}
@@ -192,6 +233,7 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
 
 function MappingsForm({
   sync,
+  side,
   resource,
   canEdit,
   sample,
@@ -199,13 +241,17 @@ function MappingsForm({
   initialPreview,
 }: {
   sync: Sync;
+  side: Side;
   resource: string;
   canEdit: boolean;
   sample: string;
   sampleSource: 'record' | 'mappings' | 'example';
   initialPreview: PreviewResult | null;
 }) {
-  const [rows, setRows] = useState<MappingRow[]>(() => rowsFromMappings(sync.mappings));
+  const outbound = side === 'outbound';
+  const savedMappings = outbound ? sync.outboundMappings : sync.mappings;
+  const labels = outbound ? OUTBOUND_LABELS : INBOUND_LABELS;
+  const [rows, setRows] = useState<MappingRow[]>(() => rowsFromMappings(savedMappings));
   const [record, setRecord] = useState(sample);
   const previewFetcher = useFetcher<PreviewOutcome>();
   const saveFetcher = useFetcher<SaveOutcome>();
@@ -215,7 +261,7 @@ function MappingsForm({
   const mappingsKey = canonicalJson(mappings);
   // The preview leaves out rows not filled in yet, so a fresh row shows no error before it is typed into.
   const previewRows = useMemo(() => rows.filter((r) => r.source.trim() || r.target.trim() || SOURCELESS.includes(r.transform)), [rows]);
-  const saved = canonicalJson(sync.mappings);
+  const saved = canonicalJson(savedMappings);
   const dirty = mappingsKey !== saved;
   // While a save is on its way (and the page reloads its data after it), the edits are not at risk.
   useUnsavedChanges(dirty && saveFetcher.state === 'idle');
@@ -242,7 +288,10 @@ function MappingsForm({
   // The API's refusal, placed on its row by its field: from saving (while the rows are the ones saved) or from the preview.
   const saveError = saveFetcher.data && !saveFetcher.data.ok && saveFetcher.data.submitted === mappingsKey ? saveFetcher.data : null;
   const validation = saveError ?? (previewMessage && !previewMessage.invalidRecord ? previewMessage : null);
-  const placed = validation ? rowErrorOf(validation, saveError ? rows : previewRows) : null;
+  // A preview's refusal names /mappings/… whichever side is edited (the preview takes them as `mappings`).
+  const placed = validation
+    ? rowErrorOf(validation, saveError ? rows : previewRows, saveError && outbound ? 'outboundMappings' : 'mappings')
+    : null;
   const rowErrors = toRowErrors(placed);
   const previewErrors = result ? previewErrorsByRow(result.errors, rows) : {};
 
@@ -252,14 +301,14 @@ function MappingsForm({
   };
   const saving = saveFetcher.state !== 'idle';
   const save = () =>
-    saveFetcher.submit(asJson({ intent: 'save', syncId: sync.id, mappings }), { method: 'post', encType: 'application/json' });
+    saveFetcher.submit(asJson({ intent: 'save', syncId: sync.id, side, mappings }), { method: 'post', encType: 'application/json' });
 
   return (
     <div className="space-y-5">
       <section aria-labelledby="mappings-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
           <h3 id="mappings-heading" className="text-sm font-semibold text-slate-900">
-            {resource} → your records{' '}
+            {outbound ? `Your records → ${resource}` : `${resource} → your records`}{' '}
             <span className="ml-1 font-normal text-slate-500">
               {rows.length} field{rows.length === 1 ? '' : 's'}
             </span>
@@ -268,7 +317,7 @@ function MappingsForm({
             <div className="flex items-center gap-3">
               {dirty && <span className="text-xs text-amber-700">Unsaved changes</span>}
               {dirty && (
-                <Button type="button" variant="ghost" onClick={() => change(rowsFromMappings(sync.mappings))}>
+                <Button type="button" variant="ghost" onClick={() => change(rowsFromMappings(savedMappings))}>
                   Discard
                 </Button>
               )}
@@ -291,8 +340,12 @@ function MappingsForm({
           )}
           {rows.length === 0 ? (
             <EmptyState
-              title="No mappings: records as they come"
-              description={`Without mappings each record of ${resource} is stored exactly as the provider sends it, with all its fields. Add fields to keep only what you need, rename them and transform their values.`}
+              title={outbound ? 'No outbound mappings: your fields as they are' : 'No mappings: records as they come'}
+              description={
+                outbound
+                  ? `Without outbound mappings your records are sent to ${resource} with your field names. Add fields to rename them to the provider's and transform their values.`
+                  : `Without mappings each record of ${resource} is stored exactly as the provider sends it, with all its fields. Add fields to keep only what you need, rename them and transform their values.`
+              }
               action={
                 canEdit ? (
                   <Button type="button" onClick={() => change(addRow(rows))}>
@@ -302,9 +355,9 @@ function MappingsForm({
               }
             />
           ) : canEdit ? (
-            <MappingEditor rows={rows} onChange={change} errors={rowErrors} previewErrors={previewErrors} />
+            <MappingEditor rows={rows} onChange={change} errors={rowErrors} previewErrors={previewErrors} labels={labels} />
           ) : (
-            <MappingTable mappings={sync.mappings} />
+            <MappingTable mappings={savedMappings} labels={labels} />
           )}
         </div>
       </section>
@@ -347,7 +400,7 @@ function MappingsForm({
             ) : (
               <p id="sample-record-hint" className="mt-1 text-xs text-slate-500">
                 {sampleSource === 'record'
-                  ? `The first synced record of ${resource}. Edit it to try other values.`
+                  ? `${outbound ? 'Your' : 'The'} first synced record of ${resource}. Edit it to try other values.`
                   : sampleSource === 'mappings'
                     ? 'An example built from the source paths of the mappings. Paste a real record to try it.'
                     : 'A small example: paste a real record from the provider to try your mappings.'}

@@ -1,11 +1,15 @@
+import { Fragment, useState } from 'react';
 import { Form, useSearchParams, useSubmit } from 'react-router';
 import type { Route } from './+types/integration-records';
-import { api, loaded } from '~/lib/api.server';
+import { api, loaded, redirectToLogin, settled } from '~/lib/api.server';
+import { fieldOfPushError, recordFromFields, type EditableField } from '~/lib/record-edit';
+import { RecordEditor, type PushOutcome } from '~/components/record-editor';
+import { useOrg } from './org-layout';
 import { formatDateTime } from '~/lib/format';
 import { fieldCount, summarizeRecord } from '~/lib/record-summary';
 import type { Integration } from '~/lib/types';
 import { useIntegration } from './integration-layout';
-import { EmptyState, LinkButton, Pager, Select, Table, Td } from '~/components/ui';
+import { Button, EmptyState, LinkButton, Pager, Select, Table, Td } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
 
 const PAGE_SIZE = 25;
@@ -31,6 +35,39 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   return { page, resource, includeDeleted };
 }
 
+/** An Admin's edit of one record: pushed to the provider through the resource's sync (a run with trigger push). */
+export async function action({ request, context, params }: Route.ActionArgs): Promise<PushOutcome> {
+  const form = await request.formData();
+  const externalId = String(form.get('externalId') ?? '');
+  const syncId = String(form.get('syncId') ?? '');
+  const idempotencyKey = String(form.get('idempotencyKey') ?? '') || undefined;
+  let fields: EditableField[];
+  let original: unknown;
+  try {
+    fields = JSON.parse(String(form.get('fields') ?? '[]')) as EditableField[];
+    original = JSON.parse(String(form.get('original') ?? '{}'));
+  } catch {
+    return { ok: false, intent: 'push', externalId, message: 'The edited record could not be read; open the editor again.' };
+  }
+  const res = await settled(
+    api(context).POST('/api/orgs/{orgId}/syncs/{syncId}/records', {
+      params: { path: { orgId: params.orgId, syncId }, header: { 'idempotency-key': idempotencyKey } },
+      body: { records: [{ externalId, data: recordFromFields(original, fields) }] },
+    }),
+  );
+  if (res.ok) return { ok: true, intent: 'push', externalId, runId: res.data.runId, message: 'Change queued for the provider.' };
+  if (res.status === 401) throw redirectToLogin(request);
+  const prefix = res.status === 403 ? 'Not allowed: ' : '';
+  const field = fieldOfPushError(res.field);
+  return {
+    ok: false,
+    intent: 'push',
+    externalId,
+    message: `${prefix}${res.message}`,
+    ...(field ? { fieldErrors: { [field]: res.message } } : {}),
+  };
+}
+
 export const meta: Route.MetaFunction = ({ matches }) => {
   const layout = matches.find((m) => m?.id === 'routes/integration-layout')?.data as { integration?: Integration } | undefined;
   return [{ title: `${layout?.integration?.name ?? 'Integration'} · Records · Linkyard` }];
@@ -39,6 +76,11 @@ export const meta: Route.MetaFunction = ({ matches }) => {
 export default function IntegrationRecords({ loaderData, params }: Route.ComponentProps) {
   const { page, resource, includeDeleted } = loaderData;
   const { provider, syncs } = useIntegration();
+  const { permissions } = useOrg();
+  const [editing, setEditing] = useState<string | null>(null);
+  // A record can be edited and pushed by an Admin when its resource's sync writes to the provider.
+  const pushSync = (resourceKey: string) => syncs.find((s) => s.resource === resourceKey && s.direction !== 'pull') ?? null;
+  const canPush = permissions.edit && syncs.some((s) => s.direction !== 'pull');
   const [search] = useSearchParams();
   const submit = useSubmit();
   const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
@@ -106,29 +148,69 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
             'Latest change',
             'Updated at source',
             'Data',
+            ...(canPush
+              ? [
+                  <span key="actions" className="sr-only">
+                    Actions
+                  </span>,
+                ]
+              : []),
           ]}
         >
-          {page.items.map((r) => (
-            <tr key={`${r.resource}:${r.externalId}`} className="align-top" data-record={r.externalId}>
-              <Td>
-                <span className="block max-w-56 truncate font-mono text-slate-900" title={r.externalId}>
-                  {r.externalId}
-                </span>
-              </Td>
-              {!resource && <Td>{resourceName(r.resource)}</Td>}
-              <Td>
-                <ChangeBadge action={r.action} />
-                <div className="mt-0.5 text-xs text-slate-500">{formatDateTime(r.modifiedAt)}</div>
-              </Td>
-              <Td>
-                {r.sourceUpdatedAt ? formatDateTime(r.sourceUpdatedAt) : <span className="text-slate-400">—</span>}
-                {r.deletedAt && <div className="text-xs font-medium text-red-700">Deleted at the source</div>}
-              </Td>
-              <Td className="w-full whitespace-normal">
-                <RecordData data={r.data} />
-              </Td>
-            </tr>
-          ))}
+          {page.items.map((r) => {
+            const key = `${r.resource}:${r.externalId}`;
+            const sync = r.deletedAt ? null : pushSync(r.resource);
+            return (
+              <Fragment key={key}>
+                <tr className="align-top" data-record={r.externalId}>
+                  <Td>
+                    <span className="block max-w-56 truncate font-mono text-slate-900" title={r.externalId}>
+                      {r.externalId}
+                    </span>
+                  </Td>
+                  {!resource && <Td>{resourceName(r.resource)}</Td>}
+                  <Td>
+                    <ChangeBadge action={r.action} />
+                    <div className="mt-0.5 text-xs text-slate-500">{formatDateTime(r.modifiedAt)}</div>
+                  </Td>
+                  <Td>
+                    {r.sourceUpdatedAt ? formatDateTime(r.sourceUpdatedAt) : <span className="text-slate-400">—</span>}
+                    {r.deletedAt && <div className="text-xs font-medium text-red-700">Deleted at the source</div>}
+                  </Td>
+                  <Td className="w-full whitespace-normal">
+                    <RecordData data={r.data} />
+                  </Td>
+                  {canPush && (
+                    <Td>
+                      {sync ? (
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          aria-expanded={editing === key}
+                          onClick={() => setEditing(editing === key ? null : key)}
+                        >
+                          Edit<span className="sr-only"> record {r.externalId}</span>
+                        </Button>
+                      ) : (
+                        <span className="text-xs text-slate-500">{r.deletedAt ? 'Deleted' : 'Pull only'}</span>
+                      )}
+                    </Td>
+                  )}
+                </tr>
+                {editing === key && sync && (
+                  <EditorRow>
+                    <RecordEditor
+                      externalId={r.externalId}
+                      syncId={sync.id}
+                      data={r.data}
+                      runHref={(runId) => `${base}/logs?runId=${runId}`}
+                      onClose={() => setEditing(null)}
+                    />
+                  </EditorRow>
+                )}
+              </Fragment>
+            );
+          })}
         </Table>
       )}
       <Pager
@@ -137,6 +219,17 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
         makeHref={(cursor) => `${base}/records?${new URLSearchParams([...filters, ['cursor', cursor]])}`}
       />
     </div>
+  );
+}
+
+/** A full-width row under a record (its own component, so the table gives its cell no column label on phones). */
+function EditorRow({ children }: { children: React.ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={99} className="bg-slate-50 px-4 py-3 text-left">
+        {children}
+      </td>
+    </tr>
   );
 }
 

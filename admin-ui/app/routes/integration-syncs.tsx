@@ -132,6 +132,16 @@ export async function action({ request, context, params }: Route.ActionArgs): Pr
       const inputs = ['fields', ...rows.flatMap((_, i) => [`filters.${i}.field`, `filters.${i}.op`, `filters.${i}.value`])];
       return { ...formOutcome(request, res, 'Selection saved: the next run lists everything once.', inputs, intent), syncId };
     }
+    case 'twoway': {
+      const body = { direction: String(form.get('direction') ?? ''), conflictResolution: String(form.get('conflictResolution') ?? '') };
+      const res = await settled(
+        api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', {
+          params: { path: syncPath },
+          body: body as RequestBody<'/api/orgs/{orgId}/syncs/{syncId}', 'patch'>,
+        }),
+      );
+      return { ...formOutcome(request, res, 'Two-way settings saved.', ['direction', 'conflictResolution'], intent), syncId };
+    }
     case 'toggle': {
       const enabled = form.get('enabled') === 'true';
       const res = await settled(api(context).PATCH('/api/orgs/{orgId}/syncs/{syncId}', { params: { path: syncPath }, body: { enabled } }));

@@ -7,6 +7,8 @@ export interface UiApiCall {
   /** Path and query string, e.g. `/api/orgs/…/integrations?status=ERROR`. */
   path: string;
   body?: unknown;
+  /** The one request header the UI passes on: a push's `Idempotency-Key`, so a form sent twice writes once. */
+  idempotencyKey?: string;
 }
 
 export interface UiApiResult {
@@ -51,6 +53,7 @@ export function createApiBridge(app: FastifyInstance, publicUrl: string) {
       headers: {
         ...(cookieHeader ? { cookie: cookieHeader } : {}),
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
+        ...(call.idempotencyKey ? { 'idempotency-key': call.idempotencyKey } : {}),
         'user-agent': request.headers['user-agent'] ?? '',
         'x-request-id': request.id,
         origin,
