@@ -18,8 +18,8 @@ export interface ProviderApp {
 }
 
 /** A Stripe integration (API key) pointed at the fake Stripe. */
-export async function stripeApp(t: Test, fake: FakeProvider): Promise<ProviderApp> {
-  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
+export async function stripeApp(t: Test, fake: FakeProvider, env: Record<string, string> = {}): Promise<ProviderApp> {
+  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true', ...env } });
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
   const base = `/api/orgs/${ctx.orgs.acme}`;
   const integration = (

@@ -51,6 +51,23 @@ export function pendingWrites(tx: Tx, runId: string, afterPosition: number, limi
     .execute();
 }
 
+/**
+ * A sync's pending changes: writes still `pending` whose push run has ended without them (pushed while the integration
+ * was paused, or the run was cancelled before it started), in push order (run ids are time-ordered). A queued or
+ * running push run's writes are its own to do.
+ */
+export function pendingChangesOfSync(tx: Tx, syncId: string, after: { runId: string; position: number } | null, limit: number) {
+  let q = tx
+    .selectFrom('run_writes as w')
+    .innerJoin('sync_runs as r', 'r.id', 'w.run_id')
+    .selectAll('w')
+    .where('w.sync_id', '=', syncId)
+    .where('w.status', '=', 'pending')
+    .where('r.status', 'not in', ['queued', 'running']);
+  if (after) q = q.where(sql<boolean>`(w.run_id, w.position) > (${after.runId}::uuid, ${after.position}::int)`);
+  return q.orderBy('w.run_id').orderBy('w.position').limit(limit).execute();
+}
+
 export interface WriteOutcome {
   status: Exclude<WriteStatus, 'pending'>;
   externalId?: string | null;

@@ -6,7 +6,7 @@ import { compileMappings, type CompiledMappings, type FieldMapping } from '../sy
 import { CalDavError } from './caldav-connector.js';
 import { ConnectorError } from './connector-errors.js';
 import type { OpenWriter } from './connectors.js';
-import { executePush } from './push-executor.js';
+import { executePush, pendingBases, type PushContext } from './push-executor.js';
 import * as conflicts from '../conflicts/conflicts.port.js';
 import type { OpenSource, SourceLogEntry, SourcePage } from './page-source.js';
 import type { ClaimedRun, CommittedPage, RunStore } from './run-store.js';
@@ -79,6 +79,7 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
         level: 'info',
         message: resumed ? 'Run resumed after the last committed page' : `Run started (${mode} sync of ${resource})`,
       });
+      const bases = sync.direction === 'bidirectional' ? await pendingBases(store.db, run.organization_id, sync) : null;
       const source = await openSource({
         orgId: run.organization_id,
         integration,
@@ -94,6 +95,11 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
         if (cancelled) throw new RunCancelled('Cancelled by a user');
       };
       const { lastCursor, complete } = await commitEveryPage(source, commit);
+      // Bidirectional: then the sync's pending changes, each checked against the base this pull just stored.
+      if (bases) {
+        const writes = await pushContext({ store, openSource, renew }, claimed, hooks, pending, abort.signal);
+        await executePush({ ...writes, bases });
+      }
       await store.finish(run, {
         status: 'succeeded',
         cursorAfter: lastCursor,
@@ -174,38 +180,8 @@ async function executePushRun(deps: PushRunDeps, claimed: ClaimedRun, hooks: Exe
   const scope = { resource: sync.resource, integrationId: integration.id };
   try {
     await renew(hooks);
-    const openWriter = (openSource as Partial<{ openWriter: OpenWriter }>).openWriter;
-    if (!openWriter) throw new ConnectorError('unsupported', 'This process cannot write to providers', false);
-    const log = (entry: SourceLogEntry) => pending.push(entry);
-    const writer = await openWriter({ orgId: run.organization_id, integration, sync, log: () => {}, signal: abort.signal });
     pending.push({ level: 'info', message: run.resume_cursor != null ? 'Push resumed' : 'Push started' });
-    await executePush({
-      db: store.db,
-      run,
-      sync,
-      writer,
-      inbound: compileMappings(claimed.mappings.map(toFieldMapping)),
-      outbound: compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []),
-      log: (level, message) => log({ level, message }),
-      afterWrite: async () => {
-        await renew(hooks);
-        if (await store.cancelRequested(run.organization_id, run.id)) throw new RunCancelled('Cancelled by a user');
-      },
-      openConflict: (tx, c) =>
-        conflicts.openConflict(tx, {
-          orgId: run.organization_id,
-          integrationId: integration.id,
-          syncId: sync.id,
-          resource: sync.resource,
-          externalId: c.externalId,
-          runId: run.id,
-          base: c.base,
-          local: c.local,
-          remote: c.remote,
-          remoteUpdatedAt: c.remoteVersion.updatedAt,
-          remoteEtag: c.remoteVersion.etag,
-        }),
-    });
+    await executePush(await pushContext({ store, openSource, renew }, claimed, hooks, pending, abort.signal));
     await store.finish(run, { status: 'succeeded', pending, ...scope });
   } catch (err) {
     abort.abort();
@@ -217,6 +193,54 @@ async function executePushRun(deps: PushRunDeps, claimed: ClaimedRun, hooks: Exe
   } finally {
     stopHeartbeat();
   }
+}
+
+/**
+ * What executing writes needs (push-executor.ts): the provider writer, both mappings, and the run's cancel check and
+ * conflict opener. A push run writes its own writes; a bidirectional run, after its pull, the sync's pending changes.
+ */
+async function pushContext(
+  deps: Pick<PushRunDeps, 'store' | 'openSource' | 'renew'>,
+  claimed: ClaimedRun,
+  hooks: ExecuteHooks,
+  pending: SourceLogEntry[],
+  signal: AbortSignal,
+): Promise<PushContext> {
+  const { store, openSource, renew } = deps;
+  const { run } = claimed;
+  const sync = claimed.sync!;
+  const integration = claimed.integration!;
+  const openWriter = (openSource as Partial<{ openWriter: OpenWriter }>).openWriter;
+  if (!openWriter) throw new ConnectorError('unsupported', 'This process cannot write to providers', false);
+  const writer = await openWriter({ orgId: run.organization_id, integration, sync, log: () => {}, signal });
+  return {
+    db: store.db,
+    run,
+    sync,
+    writer,
+    inbound: compileMappings(claimed.mappings.map(toFieldMapping)),
+    outbound: compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []),
+    log: (level, message) => pending.push({ level, message }),
+    afterWrite: async () => {
+      await renew(hooks);
+      if (await store.cancelRequested(run.organization_id, run.id)) throw new RunCancelled('Cancelled by a user');
+    },
+    openConflict: (tx, c) =>
+      conflicts.openConflict(tx, {
+        orgId: run.organization_id,
+        integrationId: integration.id,
+        syncId: sync.id,
+        resource: sync.resource,
+        externalId: c.externalId,
+        runId: run.id,
+        base: c.base,
+        local: c.local,
+        remote: c.remote,
+        remoteUpdatedAt: c.remoteVersion.updatedAt,
+        remoteEtag: c.remoteVersion.etag,
+      }),
+    writes: run.trigger === 'push' ? 'run' : 'sync',
+  };
 }
 
 /**

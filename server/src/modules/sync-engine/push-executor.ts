@@ -34,6 +34,13 @@ export interface PushContext {
   afterWrite: () => Promise<void>;
   /** Opens a manual conflict in the caller's transaction (conflict row + conflict.created event); returns its id. */
   openConflict: (tx: Tx, conflict: OpenConflict) => Promise<string>;
+  /**
+   * Whose pending writes: the push run's own (default), or the sync's pending changes — writes left pending by push
+   * runs that ended without them — which a bidirectional run writes after its pull (counted on that run).
+   */
+  writes?: 'run' | 'sync';
+  /** The bases read before a bidirectional run's pull (pendingBases): what its pending changes are checked against. */
+  bases?: Map<string, StoredBase | null>;
 }
 
 export interface OpenConflict {
@@ -51,16 +58,47 @@ const BATCH = 100;
 
 export async function executePush(ctx: PushContext): Promise<void> {
   const { db, run } = ctx;
-  let after = -1;
+  let after: { runId: string; position: number } | null = null;
   for (;;) {
-    const batch = await inScope(db, { org: run.organization_id }, (tx) => push.pendingWrites(tx, run.id, after, BATCH));
+    const batch = await inScope(db, { org: run.organization_id }, (tx) =>
+      ctx.writes === 'sync'
+        ? push.pendingChangesOfSync(tx, ctx.sync.id, after, BATCH)
+        : push.pendingWrites(tx, run.id, after?.position ?? -1, BATCH),
+    );
     if (batch.length === 0) return;
     for (const write of batch) {
       await executeWrite(ctx, write);
-      after = write.position;
+      after = { runId: write.run_id, position: write.position };
       await ctx.afterWrite();
     }
   }
+}
+
+/**
+ * Before a bidirectional run pulls: the sync's pending changes and the base version of each record they update. The
+ * pull is about to store the provider's newest version; the changes were made against the older one, so that is what
+ * they are checked against (a field the provider changed meanwhile is a conflict, not silently overwritten).
+ * Null when there are none (no writer is opened then).
+ */
+export async function pendingBases(db: Db, orgId: string, sync: SyncRow): Promise<Map<string, StoredBase | null> | null> {
+  return inScope(db, { org: orgId }, async (tx) => {
+    const bases = new Map<string, StoredBase | null>();
+    let any = false;
+    let after: { runId: string; position: number } | null = null;
+    for (;;) {
+      const batch = await push.pendingChangesOfSync(tx, sync.id, after, 1000);
+      if (batch.length === 0) break;
+      any = true;
+      for (const w of batch) {
+        if (w.op === 'update' && w.external_id && !bases.has(w.external_id)) {
+          bases.set(w.external_id, await readBase(tx, { integrationId: sync.integration_id, resource: sync.resource }, w.external_id));
+        }
+      }
+      const last = batch[batch.length - 1];
+      after = { runId: last.run_id, position: last.position };
+    }
+    return any ? bases : null;
+  });
 }
 
 /** One write: its outcome never throws past here (a provider rejecting one record fails that record only). */
@@ -98,7 +136,9 @@ async function remove(ctx: PushContext, write: RunWriteRow): Promise<void> {
 async function update(ctx: PushContext, write: RunWriteRow): Promise<void> {
   const externalId = write.external_id!;
   const pushed = write.data as Data;
-  const base = await inScope(ctx.db, { org: ctx.run.organization_id }, (tx) => readBase(tx, target(ctx), externalId));
+  const base = ctx.bases?.has(externalId)
+    ? ctx.bases.get(externalId)!
+    : await inScope(ctx.db, { org: ctx.run.organization_id }, (tx) => readBase(tx, target(ctx), externalId));
   const local = { ...(base?.data ?? {}), ...pushed };
   const remote = base && ctx.writer.canRead ? await ctx.writer.read(externalId) : null;
   if (base && ctx.writer.canRead && !remote) {
@@ -255,6 +295,6 @@ async function commit(
 }
 
 async function finish(tx: Tx, ctx: PushContext, write: RunWriteRow, outcome: push.WriteOutcome, counts: Counts): Promise<void> {
-  // Another worker that took the run over may have finished this write: count it once.
-  if (await push.finishWrite(tx, ctx.run.id, write.position, outcome)) await runs.addPushProgress(tx, ctx.run.id, counts);
+  // Another worker that took the run over may have finished this write: count it once (on the run writing it).
+  if (await push.finishWrite(tx, write.run_id, write.position, outcome)) await runs.addPushProgress(tx, ctx.run.id, counts);
 }
