@@ -32,6 +32,7 @@ import { exportsRoutes } from './modules/exports/exports.routes.js';
 import { webhooksInRoutes } from './modules/webhooks-in/webhooks-in.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { DEMO_LOGINS } from './seed/demo.js';
+import { lazySchemaCompilers } from './lib/schema-compilers.js';
 
 /**
  * Headers on every response. API answers are data, never documents: their CSP allows nothing at all (the admin
@@ -68,6 +69,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    schemaController: lazySchemaCompilers,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
