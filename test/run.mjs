@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { buildServer } from '../scripts/build-server.mjs';
 import { compileRepository, removeCompiled } from './compile.mjs';
 
 async function answers(url) {
@@ -247,10 +248,13 @@ function report({ file, ok, ms, output, exit }, n) {
   } else console.log(`ok ${n} - ${file} # time=${ms.toFixed(0)}ms`);
 }
 
-console.log('\n# Compiling the TypeScript for this run (SWC)');
+console.log('\n# Compiling the TypeScript for this run (SWC), and the production build of the server and scripts (esbuild)');
 const build = await compileRepository(root);
 const cleanUp = () => removeCompiled(build);
 process.on('exit', cleanUp);
+// The servers, workers and scripts that tests start run `npm run build:server`'s bundles (test/helpers/entry-point.ts):
+// ~0.6 s of CPU to load instead of ~1.6 s file by file. Without source maps: nothing reads them here.
+if (!unitOnly) await buildServer({ root, outdir: path.join(build, 'dist'), sourcemap: false });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 console.log(

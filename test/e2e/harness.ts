@@ -54,7 +54,8 @@ async function browserFor(t: Test): Promise<Browser> {
   return browser;
 }
 
-export async function startE2e(t: Test): Promise<E2e> {
+/** `oidc`: start the OAuth authorization server too (oidc-provider: ~0.5 s of CPU to import and start), for the files that use it. */
+export async function startE2e(t: Test, options: { oidc?: boolean } = {}): Promise<E2e> {
   t.setTimeout(E2E_FILE_TIMEOUT_MS);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -62,15 +63,20 @@ export async function startE2e(t: Test): Promise<E2e> {
   // that started is closed at teardown, even when another failed; the tabs' browser contexts, opened later, close
   // first (teardowns run last-registered first).
   const [oidcStart, stripeStart, ctxStart, browserStart] = await Promise.allSettled([
-    startOidcServer({
-      clients: [{ ...OAUTH_CLIENT, redirectUris: [`${base}/api/oauth/callback`], scope: 'openid email profile' }],
-      accounts: [{ id: 'e2e-account', email: 'crm-admin@example.test', emailVerified: true, name: 'CRM Admin' }],
-    }),
+    options.oidc
+      ? startOidcServer({
+          clients: [{ ...OAUTH_CLIENT, redirectUris: [`${base}/api/oauth/callback`], scope: 'openid email profile' }],
+          accounts: [{ id: 'e2e-account', email: 'crm-admin@example.test', emailVerified: true, name: 'CRM Admin' }],
+        })
+      : null,
     startFakeProvider('stripe', { records: 120, token: STRIPE_KEY }),
     createTestApp(t, { env: { PUBLIC_URL: base, ALLOW_PRIVATE_NETWORK_TARGETS: 'true', ADMIN_UI: 'build' } }),
     browserFor(t),
   ]);
-  if (oidcStart.status === 'fulfilled') t.teardown(() => oidcStart.value.close());
+  if (oidcStart.status === 'fulfilled' && oidcStart.value) {
+    const oidcServer = oidcStart.value;
+    t.teardown(() => oidcServer.close());
+  }
   if (stripeStart.status === 'fulfilled') t.teardown(() => stripeStart.value.close());
   const started = <T>(result: PromiseSettledResult<T>): T => {
     if (result.status === 'rejected') throw result.reason;
@@ -99,7 +105,10 @@ export async function startE2e(t: Test): Promise<E2e> {
   return {
     ctx,
     base,
-    oidc,
+    get oidc(): OidcServer {
+      if (!oidc) throw new Error('no OAuth server: start the file with startE2e(t, { oidc: true })');
+      return oidc;
+    },
     stripe,
     browser,
     newPage,

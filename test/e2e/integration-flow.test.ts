@@ -5,7 +5,7 @@ import { OAUTH_CLIENT, STRIPE_KEY, startE2e, textOf, visit } from './harness.js'
 
 // Five flows through the UI one after another: the longest end-to-end file, so it relies on the harness's
 // time limit (E2E_FILE_TIMEOUT_MS, set by startE2e) rather than .taprc's 120 s.
-const e2e = await startE2e(t);
+const e2e = await startE2e(t, { oidc: true });
 const { base, ctx, oidc, stripe } = e2e;
 const db = ctx.database.db.kysely;
 const acme = ctx.orgs.acme;

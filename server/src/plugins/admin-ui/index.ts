@@ -10,7 +10,17 @@ import { createApiBridge } from './api-bridge.js';
 import { registerStaticAssets } from './static-assets.js';
 import { sendWebResponse, toWebRequest } from './web-adapter.js';
 
-export const ADMIN_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../admin-ui');
+/**
+ * The repository's admin-ui folder: the nearest one above this module, which is server/src/plugins/admin-ui under tsx
+ * and a file of `npm run build`'s bundle in dist/ in production; both sit in the repository.
+ */
+export const ADMIN_UI_DIR = findAdminUi(path.dirname(fileURLToPath(import.meta.url)));
+function findAdminUi(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'admin-ui', 'package.json'))) return path.join(dir, 'admin-ui');
+    if (path.dirname(dir) === dir) return path.resolve(from, '../../../../admin-ui');
+  }
+}
 const SERVER_BUILD = path.join(ADMIN_UI_DIR, 'build/server/index.js');
 
 /** React Router's request handler (admin-ui/server/handler.mjs). */
