@@ -7,7 +7,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', 'dist/**', 'admin-ui/build/**', 'admin-ui/.react-router/**', '.data/**', '.tap/**', 'coverage/**', 'test/.tmp/**'],
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      'admin-ui/build/**',
+      'admin-ui/.react-router/**',
+      '.data/**',
+      '.tap/**',
+      'coverage/**',
+      'test/.tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

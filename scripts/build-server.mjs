@@ -109,5 +109,7 @@ export async function buildServer({ root = ROOT, outdir = path.join(root, 'dist'
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const started = performance.now();
   const outdir = await buildServer();
-  console.log(`Built the server and scripts into ${path.relative(process.cwd(), outdir) || '.'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Built the server and scripts into ${path.relative(process.cwd(), outdir) || '.'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
