@@ -14,6 +14,12 @@ export interface Db {
   kind: 'pg' | 'pglite';
   /** Runs several statements in as few round trips as the driver allows (one for pg). */
   execStatements(conn: Kysely<Database>, statements: string[]): Promise<void>;
+  /**
+   * pg only: runs `prelude` (statements without parameters) and then `query` in one round trip and one transaction,
+   * and returns the query's rows. A read in a transaction otherwise costs three (BEGIN + prelude, the query, COMMIT),
+   * each a hand-over between this process and Postgres. Absent on PGlite, whose queries are calls in this process.
+   */
+  readAfter?<R>(prelude: string, query: CompiledQuery<R>): Promise<R[]>;
   close(): Promise<void>;
   /** The PGlite instance in embedded mode (the worker serves it over a local socket). */
   pglite?: unknown;
@@ -97,6 +103,43 @@ const MAX_PREPARED_PER_CONNECTION = 500;
  */
 class PreparingClient extends pg.Client {
   private readonly statementNames = new Map<string, string>();
+  /** Statements prepared with SQL's PREPARE (for `readAfter`): their text → name. */
+  private readonly sqlPrepared = new Map<string, string>();
+
+  /**
+   * `prelude; EXECUTE <query>` as one simple-protocol message: Postgres runs a message of several statements as one
+   * implicit transaction (committed at its end, rolled back whole on an error), so the prelude's transaction-local
+   * settings hold for the query and for nothing after it. The query is PREPAREd once per connection (its own round
+   * trip, the first time only), so it is planned as seldom as the parameterized queries above; its parameters become
+   * literals converted as pg converts parameters and quoted with pg's escapeLiteral.
+   */
+  async readAfter<R>(prelude: string, query: CompiledQuery<R>): Promise<R[]> {
+    let name = this.sqlPrepared.get(query.sql);
+    if (!name && this.sqlPrepared.size >= MAX_PREPARED_PER_CONNECTION) return this.readInTransaction(prelude, query);
+    if (!name) {
+      name = `lyr_${this.sqlPrepared.size}`;
+      await super.query(`PREPARE ${name} AS ${query.sql}`);
+      this.sqlPrepared.set(query.sql, name);
+    }
+    const args = query.parameters.map((value) => sqlLiteral(this, value));
+    const results = (await super.query(
+      `${prelude}; EXECUTE ${name}${args.length ? `(${args.join(', ')})` : ''}`,
+    )) as unknown as pg.QueryResult[];
+    return results[results.length - 1].rows as R[];
+  }
+
+  /** The same in three round trips, for a connection that has prepared as many statements as it keeps. */
+  private async readInTransaction<R>(prelude: string, query: CompiledQuery<R>): Promise<R[]> {
+    await super.query(`BEGIN; ${prelude}`);
+    try {
+      const { rows } = await this.query(query.sql, [...query.parameters]);
+      await super.query('COMMIT');
+      return rows as R[];
+    } catch (err) {
+      await super.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
 
   // pg's overloads are too many to restate; this only rewrites (text, values) calls.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg.Client.query's own overloads
@@ -113,6 +156,13 @@ class PreparingClient extends pg.Client {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- passed through unchanged
     return super.query(...(args as [any]));
   }
+}
+
+/** pg's own conversion of a parameter (pg.utils.prepareValue: dates, arrays, JSON), as a quoted SQL literal. */
+function sqlLiteral(client: pg.Client, value: unknown): string {
+  const prepared = (pg as unknown as { utils: { prepareValue(v: unknown): string | Buffer | null } }).utils.prepareValue(value);
+  if (prepared === null) return 'NULL';
+  return client.escapeLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared);
 }
 
 export interface OpenDbOptions {
@@ -137,6 +187,18 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       // CompiledQuery.raw skips Kysely's query building: these run on every tenant request.
       execStatements: async (conn, statements) => {
         await conn.executeQuery(CompiledQuery.raw(statements.join('; ')));
+      },
+      readAfter: async (prelude, query) => {
+        const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
+        try {
+          const rows = await client.readAfter(prelude, query);
+          client.release();
+          return rows;
+        } catch (err) {
+          // Whatever state the failure left the connection in (a half-done PREPARE, a broken socket), it is not reused.
+          client.release(err instanceof Error ? err : true);
+          throw err;
+        }
       },
       close: () => kysely.destroy(),
       listen: (channel, onNotify, onError = () => {}) => {

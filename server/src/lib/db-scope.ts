@@ -1,4 +1,12 @@
-import type { Kysely } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Compilable,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
 import type { Db } from '../../../db/client.js';
 import type { Database } from '../../../db/schema.js';
 import { isUuid } from './ids.js';
@@ -39,6 +47,40 @@ export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T
     await db.execStatements(conn, ['COMMIT']);
     return result;
   });
+}
+
+/** A Kysely that builds and compiles queries and refuses to run them: `readInScope` runs what it builds. */
+class CompileOnlyDriver implements Driver {
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    throw new Error('readInScope: the query builder only builds; readInScope runs the query it returns');
+  }
+  async beginTransaction(): Promise<void> {}
+  async commitTransaction(): Promise<void> {}
+  async rollbackTransaction(): Promise<void> {}
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
+const queryBuilder = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new CompileOnlyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+}) as Tx;
+
+/**
+ * One read under the scope's row-level security, exactly as `inScope` would run it (the application role, the
+ * scope's settings, one transaction), in one round trip to Postgres instead of three: the settings and the query
+ * go in one message (Db.readAfter). `build` gets a builder that compiles only. On PGlite (no round trips) it
+ * runs in `inScope`.
+ */
+export async function readInScope<R>(db: Db, scope: Scope, build: (q: Tx) => Compilable<R>): Promise<R[]> {
+  const settings = scopeSettings(scope);
+  if (!db.readAfter) return inScope(db, scope, async (tx) => (await tx.executeQuery(build(tx).compile())).rows);
+  return db.readAfter(settings, build(queryBuilder).compile());
 }
 
 /** One SELECT that switches to the application role (like SET LOCAL ROLE) and sets the scope. */

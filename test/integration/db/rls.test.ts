@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { inScope } from '../../../server/src/lib/db-scope.js';
+import { inScope, readInScope } from '../../../server/src/lib/db-scope.js';
 import { createTestApp } from '../../helpers/app.js';
 
 /**
@@ -73,6 +73,61 @@ t.test("tenant tables show only the rows of the transaction's organization", asy
     own.map((r) => r.organization_id),
     [globex],
   );
+});
+
+t.test('a one-round-trip read (readInScope) sees what inScope sees, and its settings end with it', async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  const { acme, globex } = ctx.orgs;
+  const members = (org: string, where: string) =>
+    readInScope(db, { org }, (q) => q.selectFrom('memberships').select('organization_id').where('organization_id', '=', where));
+
+  t.equal((await members(acme, acme)).length, 3, "acme's scope reads acme's 3 memberships");
+  t.equal((await members(acme, globex)).length, 0, "acme's scope asking for globex's rows by id reads none");
+  t.equal((await members(globex, globex)).length, 2, "globex's scope reads globex's 2 memberships");
+  const all = await readInScope(db, { org: acme }, (q) => q.selectFrom('organizations').select('id'));
+  t.same(
+    all.map((r) => r.id),
+    [acme],
+    'no WHERE clause: one organization',
+  );
+  const asWho = await readInScope(db, { org: acme }, (q) =>
+    q.selectNoFrom([sql<string>`current_user`.as('role'), sql<string>`current_setting('linkyard.org_id')`.as('org')]),
+  );
+  t.same(asWho, [{ role: 'linkyard_app', org: acme }], 'the query runs as the application role in the scope');
+
+  // Parameters reach the query as pg would send them: text with quotes and backslashes, dates, nulls, arrays.
+  const tricky = "O'Brien \\ 'x' \\' --";
+  const echoed = await readInScope(db, { org: acme }, (q) =>
+    q.selectNoFrom([
+      sql<string>`${tricky}::text`.as('text'),
+      sql<string>`to_char(${new Date('2026-01-02T03:04:05.678Z')}::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')`.as('date'),
+      sql<null>`${null}::text`.as('nothing'),
+      sql<number>`cardinality(${['a', "b'c"]}::text[])`.as('items'),
+    ]),
+  );
+  t.same(echoed, [{ text: tricky, date: '2026-01-02 03:04:05.678', nothing: null, items: 2 }], 'parameters arrive unchanged');
+
+  // Every pooled connection is clean afterwards (default role, no organization), after a read and after a failed one.
+  await t.rejects(
+    readInScope(db, { org: acme }, (q) => q.selectNoFrom(sql<number>`1 / ${0}::int`.as('x'))),
+    /division by zero/,
+    "a failing read's error reaches the caller",
+  );
+  for (let i = 0; i < 12; i++) await members(acme, acme);
+  const states = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      db.kysely.connection().execute(async (conn) => {
+        const r = await sql<{ role: string; org: string | null }>`
+          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
+        return r.rows[0];
+      }),
+    ),
+  );
+  for (const state of states) {
+    t.not(state.role, 'linkyard_app', 'the next user of the connection is not the application role');
+    t.ok(state.org === null || state.org === '', 'and has no organization set');
+  }
 });
 
 t.test('audit events are append-only, even for the table owner', async (t) => {

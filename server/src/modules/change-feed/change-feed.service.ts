@@ -1,9 +1,9 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { AuthedContext } from '../../lib/context.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope, readInScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { decodeCursor } from '../../lib/pagination.js';
 import { getProvider } from '../../providers/catalog.js';
 import { requireIntegration } from '../integrations/integrations.port.js';
 import * as repo from './change-feed.repo.js';
@@ -13,18 +13,26 @@ import type * as S from './change-feed.schemas.js';
 export type ChangesQuery = Static<typeof S.ChangesQuery>;
 export type ChangePageView = Static<typeof S.ChangePage>;
 
-/**
- * A page of the feed as JSON text (a ChangePageView, written out): the items' JSON comes from Postgres
- * (change-feed.repo.ts) and is joined, not parsed and serialised again.
- */
+/** A page of the feed as JSON text (a ChangePageView, written out), written by Postgres (change-feed.repo.ts). */
 export type ChangePageJson = string & { readonly json: ChangePageView };
 
 /**
- * A cursor names its feed and a position in it: [integration id, resource, position], opaque to clients
- * (lib/pagination.ts). Naming the feed lets a cursor of another integration or resource be refused instead of
- * silently starting this feed somewhere arbitrary.
+ * A cursor names its feed and a position in it: [integration id, resource, position], opaque to clients, base64url
+ * JSON like every cursor (lib/pagination.ts). Naming the feed lets a cursor of another integration or resource be
+ * refused instead of silently starting this feed somewhere arbitrary. Postgres writes the cursors of a page
+ * (change-feed.repo.ts): the JSON is spaced so that its part before the position is a whole number of base64 groups,
+ * encoded here once per request, and the position part a fixed number of bytes.
  */
-const cursorOf = (feed: repo.FeedKey, position: number) => encodeCursor([feed.integrationId, feed.resource, position]);
+function cursorPrefix(feed: repo.FeedKey): string {
+  const json = JSON.stringify([feed.integrationId, feed.resource]).slice(0, -1) + ',';
+  return json + ' '.repeat((3 - (Buffer.byteLength(json) % 3)) % 3);
+}
+const prefixBase64 = (feed: repo.FeedKey) => Buffer.from(cursorPrefix(feed)).toString('base64url');
+const cursorOf = (feed: repo.FeedKey, position: number) =>
+  Buffer.from(cursorPrefix(feed) + `${position}]`.padStart(repo.POSITION_BYTES)).toString('base64url');
+
+/** The cursor of an item as Postgres writes it: its last field (change-feed.repo.ts), `…,"cursor":"<cursor>"}`. */
+const cursorAtEnd = (itemJson: string) => itemJson.slice(itemJson.lastIndexOf('"cursor":"') + '"cursor":"'.length, -'"}'.length);
 
 const INVALID_AFTER =
   'after is not a cursor of this feed; use the nextCursor of an earlier call with the same integration and resource, or start without after';
@@ -39,10 +47,6 @@ function positionAfter(feed: repo.FeedKey, after: string | undefined): number {
   }
   return position;
 }
-
-/** An item: the change's JSON from Postgres with its cursor added (JSON.stringify is not needed: cursors are base64url). */
-const itemJson = (feed: repo.FeedKey, changeJson: string, position: number) =>
-  `${changeJson.slice(0, changeJson.lastIndexOf('}'))}, "cursor" : "${cursorOf(feed, position)}"}`;
 
 /** The resource must be one the integration's provider offers (each has its own feed). */
 function checkResource(providerKey: string, resource: string): void {
@@ -77,18 +81,16 @@ export function createChangeFeedService({ db }: ChangeFeedServiceDeps) {
       const feed: repo.FeedKey = { orgId, integrationId, resource: q.resource };
       const limit = q.limit ?? 100;
       const after = positionAfter(feed, q.after);
-      return inScope(db, { org: orgId }, async (tx) => {
-        const rows = await repo.changesAfter(tx, feed, after, limit);
-        // Records exist only under an integration of this organization, in a resource a sync of it wrote, and past a
-        // cursor only when the feed's head is further on: a page with changes needs no other check (two queries
-        // less per page while a follower catches up). An empty page is checked before it is answered.
-        if (rows.length === 0) await checkEmptyFeed(tx, feed, after);
-        const hasMore = rows.length > limit;
-        const page = hasMore ? rows.slice(0, limit) : rows;
-        const items = page.map((r) => itemJson(feed, r.change_json, r.feed_position));
-        const nextCursor = cursorOf(feed, page.length ? page[page.length - 1].feed_position : after);
-        return `{"items":[${items.join(',')}],"nextCursor":"${nextCursor}","hasMore":${hasMore}}` as ChangePageJson;
-      });
+      // One round trip: a page with changes needs no other check. Records exist only under an integration of this
+      // organization, in a resource a sync of it wrote, and past a cursor only when the feed's head is further on.
+      const rows = await readInScope(db, { org: orgId }, (b) => repo.changesAfterQuery(b, feed, after, limit, prefixBase64(feed)));
+      if (rows.length === 0) {
+        await inScope(db, { org: orgId }, (tx) => checkEmptyFeed(tx, feed, after));
+        return JSON.stringify({ items: [], nextCursor: cursorOf(feed, after), hasMore: false }) as ChangePageJson;
+      }
+      const hasMore = rows.length > limit;
+      const items = (hasMore ? rows.slice(0, limit) : rows).map((r) => r.item);
+      return `{"items":[${items.join(',')}],"nextCursor":"${cursorAtEnd(items[items.length - 1])}","hasMore":${hasMore}}` as ChangePageJson;
     },
   };
 }
