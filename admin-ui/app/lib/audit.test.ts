@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuditFilters, shortId, summarizeMetadata } from './audit';
+import { filterActors, parseAuditFilters, shortId, summarizeMetadata, type AuditEvent } from './audit';
 
 const ID = '0190a0b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b';
 
@@ -45,5 +45,32 @@ describe('audit metadata', () => {
     expect(shortId(ID)).toBe('0190a0b2…');
     expect(shortId('abc')).toBe('abc');
     expect(shortId(null)).toBe('—');
+  });
+});
+
+describe('the actor filter', () => {
+  const KEY = '0190a0b2-7c3d-7e4f-8a1b-2c3d4e5f6a7c';
+  const OTHER_KEY = '0190a0b2-7c3d-7e4f-8a1b-2c3d4e5f6a7d';
+  const GONE = '0190a0b2-7c3d-7e4f-8a1b-2c3d4e5f6a7e';
+  const event = (actor: AuditEvent['actor']) => ({ actor }) as AuditEvent;
+
+  it('lists every API key of the organization, not only those acting on the page shown', () => {
+    const actors = filterActors(
+      [{ userId: ID, email: 'ada@acme.test' }],
+      [
+        { id: KEY, name: 'warehouse' },
+        { id: OTHER_KEY, name: 'crm export' },
+      ],
+      [
+        event({ type: 'user', id: GONE, email: 'removed@acme.test' } as AuditEvent['actor']),
+        event({ type: 'system' } as AuditEvent['actor']),
+      ],
+    );
+    expect(actors).toEqual([
+      { id: ID, email: 'ada@acme.test' },
+      { id: OTHER_KEY, email: 'API key “crm export”' },
+      { id: KEY, email: 'API key “warehouse”' },
+      { id: GONE, email: 'removed@acme.test' },
+    ]);
   });
 });

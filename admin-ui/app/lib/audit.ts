@@ -20,6 +20,23 @@ export function actorsOf(events: AuditEvent[], into = new Map<string, string>())
   return into;
 }
 
+/**
+ * The actor filter's choices: the organization's members and its API keys (each list as far as the caller may read
+ * it; API keys are Super Admin only), and whoever else acted on the page shown, e.g. a removed member. Listing API
+ * keys only from the page shown left out every key that had not acted on it, so a key's events could not be found.
+ */
+export function filterActors(
+  members: { userId: string; email: string }[],
+  apiKeys: { id: string; name: string }[],
+  events: AuditEvent[],
+): { id: string; email: string }[] {
+  const actors = new Map<string, string>();
+  for (const m of members) actors.set(m.userId, m.email);
+  for (const k of apiKeys) actors.set(k.id, actorLabel({ type: 'api_key', id: k.id, name: k.name } as AuditActor));
+  actorsOf(events, actors);
+  return [...actors].map(([id, email]) => ({ id, email })).sort((a, b) => a.email.localeCompare(b.email));
+}
+
 /** Actions the platform records, for the filter's list: the API's own enum (the filter takes only these). */
 export const KNOWN_AUDIT_ACTIONS: readonly AuditAction[] = queryLimits['GET /api/orgs/{orgId}/audit'].action.enum;
 const isAuditAction = (value: string): value is AuditAction => (KNOWN_AUDIT_ACTIONS as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 import { useSearchParams } from 'react-router';
 import type { Route } from './+types/audit';
 import { api, loaded, settled } from '~/lib/api.server';
-import { actorsOf, parseAuditFilters } from '~/lib/audit';
+import { filterActors, parseAuditFilters } from '~/lib/audit';
 import { useOrg } from './org-layout';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { EmptyState, LinkButton, PageHeader, Pager } from '~/components/ui';
@@ -10,7 +10,7 @@ import { RouteError } from '~/components/route-error';
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const filters = parseAuditFilters(url.searchParams);
-  const [page, members] = await Promise.all([
+  const [page, members, apiKeys] = await Promise.all([
     loaded(
       request,
       api(context).GET('/api/orgs/{orgId}/audit', {
@@ -22,14 +22,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     ),
     // Only for the actor filter's names: the page works without it.
     settled(api(context).GET('/api/orgs/{orgId}/members', { params: { path: { orgId: params.orgId }, query: { limit: 200 } } })),
+    // Super Admins only (others get a 403, and the filter lists the keys on the page shown).
+    settled(api(context).GET('/api/orgs/{orgId}/api-keys', { params: { path: { orgId: params.orgId }, query: { limit: 200 } } })),
   ]);
-  const actors = new Map<string, string>();
-  if (members.ok) for (const m of members.data.items) actors.set(m.userId, m.email);
-  actorsOf(page.items, actors);
   return {
     page,
     filters: { values: filters.values, errors: filters.errors, active: filters.active },
-    actors: [...actors].map(([id, email]) => ({ id, email })).sort((a, b) => a.email.localeCompare(b.email)),
+    actors: filterActors(members.ok ? members.data.items : [], apiKeys.ok ? apiKeys.data.items : [], page.items),
   };
 }
 
