@@ -1,41 +1,17 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { createTestApp, type TestContext } from '../../../helpers/app.js';
+import { createTestApp } from '../../../helpers/app.js';
 import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
+import { createSync, runAndWait, stripeApp } from '../../../helpers/provider-app.js';
 import { waitUntil } from '../../../helpers/wait-until.js';
 import { inScope } from '../../../../server/src/lib/db-scope.js';
 import { markUnseenDeleted, upsertRecords } from '../../../../server/src/modules/sync-engine/records-writer.js';
 
 /** A Stripe integration (API key) pointed at the fake Stripe, and one sync of its customers. */
 async function stripeSetup(t: Parameters<typeof createTestApp>[0], fake: FakeProvider, syncBody: object = {}) {
-  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
-  const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const base = `/api/orgs/${ctx.orgs.acme}`;
-  const integration = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations`,
-      headers: admin,
-      payload: { provider: 'stripe', name: 'Stripe', apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
-    })
-  ).json();
-  const sync = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations/${integration.id}/syncs`,
-      headers: admin,
-      payload: { resource: 'customers', mode: 'full', ...syncBody },
-    })
-  ).json();
-  return { ctx, admin, base, integration, sync };
-}
-
-async function runAndWait(ctx: TestContext, base: string, headers: Record<string, string>, syncId: string) {
-  const started = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${syncId}/runs`, headers });
-  if (started.statusCode !== 202) throw new Error(`run refused: ${started.statusCode} ${started.body}`);
-  await ctx.app.services.executor!.drain();
-  return (await ctx.app.inject({ url: `${base}/runs/${started.json().runId}`, headers })).json();
+  const app = await stripeApp(t, fake);
+  return { ...app, sync: await createSync(app, { resource: 'customers', mode: 'full', ...syncBody }) };
 }
 
 t.test('a manual full run pages through the provider, maps, stores, and a second run finds nothing new', async (t) => {

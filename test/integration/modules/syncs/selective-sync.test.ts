@@ -1,35 +1,13 @@
 import t from 'tap';
-import { createTestApp, type TestContext } from '../../../helpers/app.js';
-import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
+import { startFakeProvider } from '../../../fixtures/providers/index.js';
+import { runAndWait, stripeApp } from '../../../helpers/provider-app.js';
 
 /** Selective sync through the API: refusals that save nothing, and a run whose filters are pushed down or applied locally. */
-
-async function setup(t: Parameters<typeof createTestApp>[0], fake: FakeProvider) {
-  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
-  const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const base = `/api/orgs/${ctx.orgs.acme}`;
-  const integration = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations`,
-      headers: admin,
-      payload: { provider: 'stripe', name: 'Stripe', apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
-    })
-  ).json();
-  return { ctx, admin, base, integration };
-}
-
-async function runAndWait(ctx: TestContext, base: string, headers: Record<string, string>, syncId: string) {
-  const started = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${syncId}/runs`, headers });
-  if (started.statusCode !== 202) throw new Error(`run refused: ${started.statusCode} ${started.body}`);
-  await ctx.app.services.executor!.drain();
-  return (await ctx.app.inject({ url: `${base}/runs/${started.json().runId}`, headers })).json();
-}
 
 t.test('bad selections are refused with the entry at fault, and nothing is saved', async (t) => {
   const fake = await startFakeProvider('stripe', { records: 5 });
   t.teardown(() => fake.close());
-  const { ctx, admin, base, integration } = await setup(t, fake);
+  const { ctx, admin, base, integration } = await stripeApp(t, fake);
   const create = (payload: object) =>
     ctx.app.inject({
       method: 'POST',
@@ -89,7 +67,7 @@ t.test('bad selections are refused with the entry at fault, and nothing is saved
 t.test('a run pushes what Stripe filters, filters the rest before storing, and counts it as skipped', async (t) => {
   const fake = await startFakeProvider('stripe', { records: 60 });
   t.teardown(() => fake.close());
-  const { ctx, admin, base, integration } = await setup(t, fake);
+  const { ctx, admin, base, integration } = await stripeApp(t, fake);
   const created = Number(fake.records[30].data.created);
   const filters = [
     { field: 'created', op: 'gte', value: created },
