@@ -9,7 +9,9 @@
  *    the event's `received_at`, both read from the database.
  *
  * Knobs: BENCH_CONNECTIONS (50), BENCH_DURATION seconds per measured run (10), BENCH_WARMUP (3), BENCH_EVENTS for
- * part 2 (100), BENCH_QUIET_WAIT (seconds to wait for a quieter machine; 60, 0 = no wait), BENCH_DATABASE_URL.
+ * part 2 (100), BENCH_QUIET_WAIT (seconds to wait for a quieter machine; 60, 0 = no wait), BENCH_DATABASE_URL;
+ * BENCH_PROFILE=1 writes a V8 CPU profile of each measured window of the API process and prints where its time went
+ * (a diagnostic run: BENCHMARKS.md is left unchanged).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-pro
 import { startFakeProvider } from '../../fixtures/providers/index.js';
 import { startChild, type Child } from '../lib/child.js';
 import { cpuDelta, cpuSnapshot, waitForQuiet, type CpuUse } from '../lib/cpu.js';
+import { summariseProfile } from '../lib/cpuprofile.js';
 import { concat, percentile, type LoadResult } from '../lib/load.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
 import { freshDatabase, requirePostgres } from '../lib/postgres.js';
@@ -42,6 +45,7 @@ const QUIET_BELOW = 0.15;
 const PASSWORD = 'linkyard-bench-password';
 const SIGNING_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const GOALS = { minPerSec: 2000, maxP99Ms: 50, minRatio: 0.6, maxStartP99Ms: 2000 };
+const PROFILE = process.env.BENCH_PROFILE === '1';
 
 type Target = 'webhook' | 'bare';
 const ORDER: Target[][] = [
@@ -62,6 +66,7 @@ interface Run {
   load: LoadResult;
   server: Mark;
   cpu: CpuUse | null;
+  profile: string | null;
 }
 
 /** A Stripe event and its signature as Stripe computes it (docs.stripe.com/webhooks#verify-manually). */
@@ -130,9 +135,7 @@ const bench: Benchmark = {
     let worker: WorkerProcess | null = null;
     try {
       await seedDemo(database.db, PASSWORD);
-      // BENCH_PROFILE=<dir>: a V8 CPU profile of the API process (diagnostics).
-      const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-      server = await startChild<Ready & { type: string }>(path.join(here, 'server.ts'), { cwd: ctx.root, env, execArgv });
+      server = await startChild<Ready & { type: string }>(path.join(here, 'server.ts'), { cwd: ctx.root, env });
       const { appPort, barePort } = server.ready;
       const org = await sql<{ id: string }>`SELECT id FROM organizations WHERE slug = 'acme'`.execute(database.db.kysely);
       const api = await apiClient(appPort, org.rows[0].id);
@@ -169,13 +172,21 @@ const bench: Benchmark = {
       server = null;
 
       const summary = summarise(runs, starts);
+      if (PROFILE) {
+        printProfiles(runs, ctx.root);
+        ctx.log('diagnostic run (BENCH_PROFILE=1): the profiler skews the figures, so BENCHMARKS.md is left unchanged');
+      }
       const extra = {
         Postgres: `${postgresVersion} (local, same machine)`,
         'Load average before the run (1, 5, 15 min)': `${loadBefore.map((l) => fmt(l, 2)).join(', ')} — a shared machine: other sessions' tests and builds ran meanwhile`,
         ...(quiet.busy !== null ? { 'Machine busy with other work just before measuring': `${fmt(quiet.busy * 100, 0)}%` } : {}),
         'Load average after the run (1 min)': fmt(loadavg()[0], 2),
       };
-      return { markdown: report(ctx, machineMarkdown(machine, extra), summary, runs), passed: summary.goals.every((g) => g.pass) };
+      return {
+        markdown: report(ctx, machineMarkdown(machine, extra), summary, runs),
+        passed: summary.goals.every((g) => g.pass),
+        skipReport: PROFILE,
+      };
     } finally {
       await worker?.stop().catch(() => {});
       await server?.stop().catch(() => {});
@@ -194,19 +205,34 @@ async function measureThroughput(
   urls: Record<Target, string>,
 ): Promise<Run[]> {
   const runs: Run[] = [];
+  const profileDir = PROFILE ? mkdtempSync(path.join(tmpdir(), 'linkyard-bench-webhooks-in-')) : null;
   for (const [i, order] of ORDER.entries()) {
     for (const target of order) {
       await pause(500);
+      if (profileDir) await server.call({ type: 'profile-start' });
       await server.call<Mark>({ type: 'mark' });
       const pids = await backendPids(db);
       const before = cpuSnapshot(server.process.pid!, pids);
       const load = await runLoad(urls[target], DURATION_S);
       const after = cpuSnapshot(server.process.pid!, [...new Set([...pids, ...(await backendPids(db))])]);
       const mark = await server.call<Mark>({ type: 'mark' });
+      const profile = profileDir
+        ? (
+            await server.call<{ file: string | null }>({
+              type: 'profile-stop',
+              file: path.join(profileDir, `round${i + 1}-${target}.cpuprofile`),
+            })
+          ).file
+        : null;
       assertClean(load, `round ${i + 1} ${target}`);
-      runs.push({ round: i + 1, target, load, server: mark, cpu: cpuDelta(before, after) });
+      const cpu = cpuDelta(before, after);
+      runs.push({ round: i + 1, target, load, server: mark, cpu, profile });
+      const perRequest = (ms: number) => fmt((ms * 1000) / Math.max(1, load.requests), 0);
       ctx.log(
-        `round ${i + 1} ${target.padEnd(8)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s  p50 ${fmt(percentile(load.latencies, 50), 1)} ms  p99 ${fmt(percentile(load.latencies, 99), 1)} ms  server event loop ${fmt(mark.eventLoopUtilization * 100, 0)}% busy`,
+        `round ${i + 1} ${target.padEnd(8)} ${fmt(load.reqPerSec, 0).padStart(6)} req/s  p50 ${fmt(percentile(load.latencies, 50), 1)} ms  p99 ${fmt(percentile(load.latencies, 99), 1)} ms  server event loop ${fmt(mark.eventLoopUtilization * 100, 0)}% busy` +
+          (cpu
+            ? `  CPU per request: server ${perRequest(cpu.server)} µs, Postgres ${perRequest(cpu.postgres)} µs; other work ${fmt((cpu.other / cpu.capacity) * 100, 0)}% of the machine; load ${fmt(loadavg()[0], 2)}`
+            : ''),
       );
     }
   }
@@ -378,6 +404,24 @@ worker would find an event at its next poll, up to 5 s later.
 |---|---|---|
 ${s.goals.map((g) => `| ${g.goal} | ${g.actual} | ${g.pass ? 'PASS' : 'FAIL'} |`).join('\n')}
 `;
+}
+
+/** Where the API process's time went in each profiled window, per request. */
+function printProfiles(runs: Run[], root: string) {
+  const watch =
+    /^(receive|attempt|load|verifyWebhook|describeEvent|storedPayload|uuidv7|accept|write|flush|insertAcceptedBatch|inScope|query|hookRunner|onSendHookRunner|preHandler|onRequest|preValidation|rejectBadValues|findBadValue|genReqId|child|serialize|send|routeHandler|runPreParsing|rawBody)$/;
+  for (const r of runs) {
+    if (!r.profile) continue;
+    const s = summariseProfile(r.profile, root, watch);
+    const perRequest = (ms: number) => fmt((ms * 1000) / Math.max(1, r.load.requests), 1).padStart(6);
+    console.log(`\nCPU profile, round ${r.round} ${r.target}: ${r.profile} (${fmt(s.totalMs, 0)} ms sampled, ${r.load.requests} requests)`);
+    console.log('  self time by owner:');
+    for (const o of s.byOwner.slice(0, 18)) console.log(`    ${fmt(o.pct, 1).padStart(5)}%  ${perRequest(o.selfMs)} µs/req  ${o.owner}`);
+    console.log('  top functions (self):');
+    for (const f of s.topSelf.slice(0, 30)) console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${perRequest(f.selfMs)} µs/req  ${f.fn}`);
+    console.log('  inclusive:');
+    for (const f of s.inclusive.slice(0, 30)) console.log(`    ${fmt(f.pct, 1).padStart(5)}%  ${perRequest(f.totalMs)} µs/req  ${f.fn}`);
+  }
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

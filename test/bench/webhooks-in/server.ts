@@ -5,13 +5,15 @@
  * in the same process, so both are served by the same single Node thread.
  *
  * IPC: sends { type: 'ready', appPort, barePort }; answers { type: 'mark' } with CPU time and event-loop
- * utilization since the last mark; { type: 'stop' } closes everything and exits.
+ * utilization since the last mark; with BENCH_PROFILE=1, { type: 'profile-start' } and { type: 'profile-stop', file }
+ * write a V8 CPU profile of exactly one measured window; { type: 'stop' } closes everything and exits.
  */
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { openDb } from '../../../db/client.js';
 import { buildApp } from '../../../server/src/app.js';
 import { loadConfig } from '../../../server/src/config.js';
+import { WindowProfiler } from '../lib/profiler.js';
 
 const send = (msg: unknown) => new Promise<void>((resolve) => process.send!(msg, () => resolve()));
 
@@ -29,13 +31,19 @@ async function main() {
 
   let lastElu = performance.eventLoopUtilization();
   let lastCpu = process.cpuUsage();
-  process.on('message', async (msg: { type: string }) => {
+  const profiler = process.env.BENCH_PROFILE === '1' ? new WindowProfiler() : null;
+  process.on('message', async (msg: { type: string; file?: string }) => {
     if (msg.type === 'mark') {
       const elu = performance.eventLoopUtilization(lastElu);
       const cpu = process.cpuUsage(lastCpu);
       lastElu = performance.eventLoopUtilization();
       lastCpu = process.cpuUsage();
       await send({ type: 'mark', eventLoopUtilization: elu.utilization, cpuMs: (cpu.user + cpu.system) / 1000 });
+    } else if (msg.type === 'profile-start') {
+      await profiler?.start();
+      await send({ type: 'profiling' });
+    } else if (msg.type === 'profile-stop') {
+      await send({ type: 'profiled', file: profiler ? await profiler.stop(msg.file!) : null });
     } else if (msg.type === 'stop') {
       await app.close();
       await bare.close();

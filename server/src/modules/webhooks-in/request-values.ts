@@ -24,39 +24,74 @@ export interface RequestView {
   query(name: string): string | undefined;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json(): unknown;
+  /** The body's text when it parsed as JSON (what was parsed, exactly), else undefined. */
+  jsonText(): string | undefined;
 }
 
 const NOT_PARSED = Symbol('not parsed');
 
-export function viewRequest(request: IncomingWebhook): RequestView {
-  const headers = new Map<string, string>();
-  for (const [name, value] of Object.entries(request.headers)) {
-    const first = typeof value === 'string' ? value : value?.[0];
-    if (first !== undefined) headers.set(name.toLowerCase(), first);
+/**
+ * One per request on the webhook endpoint's hot path, so nothing is done before it is asked for: a class (no
+ * closures made per request), headers looked up where Node already keeps them (lower case) before any copy is made.
+ */
+class View implements RequestView {
+  private lowerCased: Map<string, string> | null = null;
+  private parsed: unknown = NOT_PARSED;
+  private text: string | undefined;
+
+  constructor(readonly request: IncomingWebhook) {}
+
+  header(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    const value = firstOf(this.request.headers[lower]);
+    if (value !== undefined) return value;
+    // Headers given in another case (callers other than Node's HTTP server): one lower-cased copy, made once.
+    if (this.lowerCased === null) {
+      this.lowerCased = new Map();
+      for (const [key, v] of Object.entries(this.request.headers)) {
+        const first = firstOf(v);
+        if (first !== undefined) this.lowerCased.set(key.toLowerCase(), first);
+      }
+    }
+    return this.lowerCased.get(lower);
   }
-  let parsed: unknown = NOT_PARSED;
-  return {
-    request,
-    header: (name) => headers.get(name.toLowerCase()),
-    query: (name) => {
-      const value = Object.hasOwn(request.query, name) ? request.query[name] : undefined;
-      const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-      return typeof first === 'string' ? first : undefined;
-    },
-    json: () => {
-      if (parsed === NOT_PARSED) parsed = parseJson(request.rawBody);
-      return parsed;
-    },
-  };
+
+  query(name: string): string | undefined {
+    const query = this.request.query;
+    const value = Object.hasOwn(query, name) ? query[name] : undefined;
+    const first = Array.isArray(value) ? (value as unknown[])[0] : value;
+    return typeof first === 'string' ? first : undefined;
+  }
+
+  json(): unknown {
+    if (this.parsed === NOT_PARSED) {
+      const body = this.request.rawBody;
+      this.parsed = undefined;
+      if (body.length > 0) {
+        const text = body.toString('utf8');
+        try {
+          this.parsed = JSON.parse(text) as unknown;
+          this.text = text;
+        } catch {
+          // not JSON: undefined
+        }
+      }
+    }
+    return this.parsed;
+  }
+
+  jsonText(): string | undefined {
+    this.json();
+    return this.text;
+  }
 }
 
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) return undefined;
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
+function firstOf(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+export function viewRequest(request: IncomingWebhook): RequestView {
+  return new View(request);
 }
 
 /**
@@ -66,8 +101,7 @@ function parseJson(body: Buffer): unknown {
 export function readPointerAll(document: unknown, pointer: string): unknown[] {
   if (pointer === '') return document === undefined ? [] : [document];
   let current: unknown[] = [document];
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+  for (const segment of segmentsOf(pointer)) {
     const next: unknown[] = [];
     for (const node of current) {
       if (node === null || typeof node !== 'object') continue;
@@ -79,15 +113,31 @@ export function readPointerAll(document: unknown, pointer: string): unknown[] {
   return current;
 }
 
+// Pointers come from provider definitions (constants), so each is split and unescaped once.
+const segmentCache = new Map<string, readonly string[]>();
+function segmentsOf(pointer: string): readonly string[] {
+  let segments = segmentCache.get(pointer);
+  if (!segments) {
+    segments = pointer
+      .slice(1)
+      .split('/')
+      .map((raw) => raw.replaceAll('~1', '/').replaceAll('~0', '~'));
+    // Bounded, should a caller ever pass pointers that are not the definitions' own.
+    if (segmentCache.size < 1000) segmentCache.set(pointer, segments);
+  }
+  return segments;
+}
+
 /** The values a source yields, as strings (numbers and booleans are written as JSON writes them; the rest is skipped). */
 export function readValues(view: RequestView, source: RequestValue): string[] {
   if (source.from === 'header') return optional(view.header(source.name));
   if (source.from === 'query') return optional(view.query(source.name));
-  return readPointerAll(view.json(), source.path).flatMap((value) => {
-    if (typeof value === 'string') return [value];
-    if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
-    return [];
-  });
+  const values: string[] = [];
+  for (const value of readPointerAll(view.json(), source.path)) {
+    if (typeof value === 'string') values.push(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') values.push(String(value));
+  }
+  return values;
 }
 
 function optional(value: string | undefined): string[] {

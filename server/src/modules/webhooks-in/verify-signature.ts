@@ -174,6 +174,8 @@ function reject(reason: RejectReason, message: string): WebhookRejection {
 
 type HmacVerification = Extract<WebhookVerification, { scheme: 'hmac' }>;
 
+const DIGEST_BYTES: Record<HmacVerification['algorithm'], number> = { sha1: 20, sha256: 32, sha512: 64 };
+
 function verifyHmac(verification: HmacVerification, view: RequestView, input: VerifyWebhookInput): WebhookRejection | null {
   const headerName = verification.signature.header;
   const header = view.header(headerName)?.trim();
@@ -185,7 +187,7 @@ function verifyHmac(verification: HmacVerification, view: RequestView, input: Ve
     if (!timestampText)
       return reject('missing_timestamp', `The signed timestamp (${describeTimestamp(verification.timestamp)}) is missing.`);
   }
-  const digestLength = createHash(verification.algorithm).digest().length;
+  const digestLength = DIGEST_BYTES[verification.algorithm];
   const candidates = parsed.candidates
     .slice(0, MAX_SIGNATURE_CANDIDATES)
     .map((candidate) => decodeSignature(candidate, verification.signature.encoding, verification.signature.percentEncoded === true))
@@ -193,7 +195,9 @@ function verifyHmac(verification: HmacVerification, view: RequestView, input: Ve
   if (candidates.length === 0) return reject('malformed_signature', `The ${headerName} header holds no signature in the expected format.`);
   const content = signedContent(verification.signedContent, view, timestampText);
   if (typeof content === 'string') return reject('missing_signature', `The ${content} header, part of the signed content, is missing.`);
-  const expected = createHmac(verification.algorithm, hmacKey(verification.key, input.secret)).update(content).digest();
+  const hmac = createHmac(verification.algorithm, hmacKey(verification.key, input.secret));
+  for (const chunk of content) hmac.update(chunk);
+  const expected = hmac.digest();
   // Every candidate is compared, so the time taken does not tell which one (or whether any) came close.
   const matched = candidates.map((candidate) => timingSafeEqual(candidate, expected)).includes(true);
   if (!matched) return reject('bad_signature', `The ${headerName} signature does not match the request.`);
@@ -252,22 +256,25 @@ function hmacKey(key: HmacVerification['key'], secret: string): Buffer {
   return key.encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
 }
 
-/** The bytes the provider signed, or the name of a signed header the request lacks. */
-function signedContent(parts: readonly SignedPart[], view: RequestView, timestampText: string | undefined): Buffer | string {
-  const chunks: Buffer[] = [];
+/**
+ * The chunks the provider signed, in order (strings are hashed as UTF-8; the body as its bytes, not copied), or the
+ * name of a signed header the request lacks.
+ */
+function signedContent(parts: readonly SignedPart[], view: RequestView, timestampText: string | undefined): (Buffer | string)[] | string {
+  const chunks: (Buffer | string)[] = [];
   for (const part of parts) {
     if (part.part === 'body') chunks.push(view.request.rawBody);
-    else if (part.part === 'literal') chunks.push(Buffer.from(part.value, 'utf8'));
-    else if (part.part === 'timestamp') chunks.push(Buffer.from(timestampText ?? '', 'utf8'));
-    else if (part.part === 'method') chunks.push(Buffer.from(view.request.method.toUpperCase(), 'utf8'));
-    else if (part.part === 'url') chunks.push(Buffer.from(view.request.url, 'utf8'));
+    else if (part.part === 'literal') chunks.push(part.value);
+    else if (part.part === 'timestamp') chunks.push(timestampText ?? '');
+    else if (part.part === 'method') chunks.push(view.request.method.toUpperCase());
+    else if (part.part === 'url') chunks.push(view.request.url);
     else {
       const value = view.header(part.name);
       if (value === undefined) return part.name;
-      chunks.push(Buffer.from(value, 'utf8'));
+      chunks.push(value);
     }
   }
-  return Buffer.concat(chunks);
+  return chunks;
 }
 
 function readTimestampText(timestamp: SignedTimestamp, view: RequestView, pairs: Map<string, string>): string | undefined {

@@ -16,6 +16,8 @@ export interface WebhookEventDescription {
   resources: string[] | null;
   /** The parsed JSON body, forwarded as `webhook.received`'s `payload`; null when the body is not JSON. */
   payload: unknown;
+  /** The body's text that `payload` was parsed from (null when not JSON): stored as is, not serialized again. */
+  payloadText: string | null;
 }
 
 /** Event types longer than this are not provider event names; they are ignored rather than matched. */
@@ -42,6 +44,7 @@ export function describeEvent(declaration: WebhookDeclaration, view: RequestView
     eventTypes,
     resources: resourcesFor(declaration.resourcesByEventType, eventTypes),
     payload: payload === undefined ? null : payload,
+    payloadText: view.jsonText() ?? null,
   };
 }
 

@@ -4,12 +4,14 @@ import type { Config } from '../../config.js';
 import type { AuthedContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope } from '../../lib/db-scope.js';
-import { NotFound, Unauthorized } from '../../lib/errors.js';
+import { BadRequest, NotFound, Unauthorized } from '../../lib/errors.js';
+import { textProblem } from '../../lib/input-values.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { getProvider } from '../../providers/catalog.js';
 import { findIntegrationForWebhook, requireIntegration, webhookSecretContext } from '../integrations/integrations.port.js';
-import type { WebhookDeclaration } from '../../providers/webhook-definition.js';
+import type { RequestValue, WebhookDeclaration } from '../../providers/webhook-definition.js';
+import { describeSource } from './request-values.js';
 import { describeScheme, handshakeAnswer, verifyWebhook, type IncomingWebhook } from './verify-signature.js';
 import { createAcceptBatcher } from './accept-batch.js';
 import { createWebhookRegistration, type WebhookRegistrationDeps } from './webhook-registration.js';
@@ -39,11 +41,37 @@ const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
 const REJECTIONS_RECORDED_PER_WINDOW = 10;
 const REJECTION_WINDOW_MS = 60_000;
 
-function storedPayload(payload: unknown): string | null {
-  if (payload === null || payload === undefined) return null;
-  const text = JSON.stringify(payload);
-  // Postgres jsonb refuses NUL characters (\u0000) in strings; such a payload is kept as null too.
-  return Buffer.byteLength(text) <= MAX_STORED_PAYLOAD_BYTES && !text.includes('\\u0000') ? text : null;
+/** Bodies up to this size are stored as their own text: too short for a number jsonb cannot hold (16,384+ digits). */
+const MAX_RAW_STORED_BYTES = 16_000;
+
+/**
+ * What is stored of a verified JSON body, or null when it is too large or holds what jsonb refuses and JSON.parse
+ * accepts: the escape \u0000, a \uD800–\uDFFF escape without its pair, a number jsonb's numeric overflows on. A
+ * small body is stored as the text received (Postgres parses it; nothing is serialized again) unless a number's
+ * exponent has 5 digits or more; a larger one is serialized from the parsed value (numbers as JS doubles). A false
+ * alarm (an escaped backslash before such text, such a number inside a string) only costs the payload, never the event.
+ */
+function storedPayload({ payload, payloadText }: { payload: unknown; payloadText: string | null }): string | null {
+  if (payloadText === null || payload === null) return null;
+  const raw = payloadText.length <= MAX_RAW_STORED_BYTES;
+  if (raw && HUGE_EXPONENT.test(payloadText)) return null;
+  const text = raw ? payloadText : JSON.stringify(payload);
+  if (Buffer.byteLength(text) > MAX_STORED_PAYLOAD_BYTES) return null;
+  return text.includes('\\u') && UNSTORABLE_ESCAPE.test(text) ? null : text;
+}
+const UNSTORABLE_ESCAPE =
+  /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+const HUGE_EXPONENT = /\d[eE][+-]?\d{5,}\s*(?:[,\]}]|$)/;
+
+/**
+ * A signed event whose id or type no text column can hold (NUL, an unpaired surrogate: JSON escapes can write both)
+ * is refused with a 400 naming where it was read, rather than failing its insert (the raw body is bytes, so the
+ * global input check does not look into it).
+ */
+function refuseUnstorable(value: string | null, what: string, sources: readonly RequestValue[] | undefined) {
+  if (value === null || textProblem(value) === null) return;
+  const where = sources?.length ? ` (${sources.map(describeSource).join(', ')})` : '';
+  throw new BadRequest(`The ${what}${where} contains a NUL character or an unpaired surrogate, which cannot be stored`);
 }
 
 /** A fixed-window counter per (integration, address): a flood of forged deliveries cannot fill the event table. */
@@ -133,9 +161,8 @@ function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps
 
   /** Verifies and stores with one entry; 'stale' when the entry no longer matches the stored integration. */
   async function attempt(integrationId: string, delivery: Delivery, incoming: IncomingWebhook, entry: Receiving, cached: boolean) {
-    const handshake = handshakeAnswer(entry.declaration, incoming, entry.settings);
-    if (handshake) return { kind: 'handshake' as const, ...handshake };
     const receivedAt = new Date();
+    // Unsigned handshakes are answered first, by verifyWebhook itself.
     const result = verifyWebhook(entry.declaration, { ...incoming, secret: entry.secret, settings: entry.settings, now: receivedAt });
     if (!result.ok && cached) return 'stale' as const;
     if (result.ok && result.kind === 'handshake') return { kind: 'handshake' as const, ...result.answer };
@@ -145,8 +172,14 @@ function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps
         await inScope(db, { org: entry.orgId }, (tx) => repo.insertRejectedEvent(tx, { ...row, reason: result.message }));
       return { rejected: result.message };
     }
+    refuseUnstorable(result.eventId, 'event id', entry.declaration.eventId);
+    refuseUnstorable(
+      result.eventType,
+      'event type',
+      entry.declaration.eventType?.map((t) => t.source),
+    );
     const event = { ...row, provider_event_id: result.eventId, type: result.eventType, resources: result.resources };
-    const payload = storedPayload(result.payload);
+    const payload = storedPayload(result);
     const stored = await batcher.accept({ ...event, payload, sealed: entry.sealed, settings: entry.settings });
     if (stored === 'stale') return 'stale';
     // A repeated event id: the dedup rules (7-day window) decide between a duplicate and a new acceptance.

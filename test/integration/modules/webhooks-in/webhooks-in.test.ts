@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
 import t from 'tap';
 import { getProvider } from '../../../../server/src/providers/catalog.js';
 import { createWebhookProcessor } from '../../../../server/src/modules/webhooks-in/webhook-processor.js';
@@ -214,6 +215,58 @@ t.test('webhooks in', async (t) => {
   await t.test('a body is verified as received: any content type, and bytes JSON would re-serialize differently', async (t) => {
     const body = '{ "id" : "evt_spaces",  "type":"customer.updated" , "n": 1.0 }';
     const res = await deliver(body, { 'content-type': 'text/plain', 'stripe-signature': stripeSignature(body) });
+    t.equal(res.statusCode, 202, res.body);
+  });
+
+  await t.test('the payload is stored as the text received, or null where jsonb would refuse it; never a 500', async (t) => {
+    const stored = async (id: string) =>
+      db.selectFrom('webhook_events').select(['status', 'payload']).where('provider_event_id', '=', id).executeTakeFirstOrThrow();
+    // Numbers beyond a double's precision stay exact (the text is stored, not JSON.parse then JSON.stringify).
+    const exact = '{"id":"evt_exact","type":"customer.updated","amount":12345678901234567890}';
+    t.equal((await deliver(exact)).statusCode, 202);
+    const exactText = await db
+      .selectFrom('webhook_events')
+      .select(sql<string>`payload->>'amount'`.as('amount'))
+      .where('provider_event_id', '=', 'evt_exact')
+      .executeTakeFirstOrThrow();
+    t.equal(exactText.amount, '12345678901234567890', 'stored exactly as sent');
+    // JSON.parse accepts these; jsonb does not: the event is accepted and kept without its payload.
+    const unstorable = {
+      evt_lone_surrogate: '{"id":"evt_lone_surrogate","type":"customer.updated","name":"\\ud800"}',
+      evt_nul_escape: '{"id":"evt_nul_escape","type":"customer.updated","name":"a\\u0000b"}',
+      evt_huge_exponent: '{"id":"evt_huge_exponent","type":"customer.updated","n":1e999999}',
+    };
+    for (const [id, body] of Object.entries(unstorable)) {
+      const res = await deliver(body);
+      t.equal(res.statusCode, 202, `${id}: ${res.body}`);
+      t.same(await stored(id), { status: 'accepted', payload: null }, id);
+    }
+    const paired = '{"id":"evt_paired","type":"customer.updated","name":"\\ud83d\\ude00"}';
+    t.equal((await deliver(paired)).statusCode, 202);
+    t.same((await stored('evt_paired')).payload, { id: 'evt_paired', type: 'customer.updated', name: '\u{1F600}' });
+    // An event id no text column can hold: a 400 naming where it was read, nothing stored.
+    const before = (await events()).length;
+    const nulId = await deliver('{"id":"evt_\\u0000","type":"customer.updated"}');
+    t.equal(nulId.statusCode, 400, nulId.body);
+    t.match(nulId.json().message, /event id \(the body field \/id\)/);
+    t.equal((await events()).length, before, 'nothing recorded');
+    await processor.processPending();
+    await db.updateTable('sync_runs').set({ status: 'cancelled' }).where('status', '=', 'queued').execute();
+  });
+
+  await t.test('the global input check still covers the raw-body route: params and query, not the body bytes', async (t) => {
+    const body = stripeEvent();
+    const nulQuery = await inject({
+      method: 'POST',
+      url: `${url}?echo=a%00b`,
+      headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(body) },
+      payload: body,
+    });
+    t.equal(nulQuery.statusCode, 400, nulQuery.body);
+    t.equal(nulQuery.json().field, 'query.echo');
+    // A NUL byte in a raw body is bytes, verified and answered like any other (the JSON check is the stored payload's).
+    const binary = Buffer.concat([Buffer.from('{"id":"evt_binary","type":"customer.updated"}'), Buffer.from([0, 0xff])]).toString('latin1');
+    const res = await deliver(binary, { 'content-type': 'application/octet-stream', 'stripe-signature': stripeSignature(binary) });
     t.equal(res.statusCode, 202, res.body);
   });
 
