@@ -52,11 +52,14 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
     const schema = request.routeOptions.schema;
     return !!schema && !!(schema.body || schema.querystring || schema.params);
   };
-  app.addHook('preValidation', async (request) => {
+  // Callback hooks, not async ones: nothing here waits, and every API request passes both (a throw is Fastify's to catch).
+  app.addHook('preValidation', (request, _reply, done) => {
     if (apiRoute(request)) rejectBadValues(request, false);
+    done();
   });
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     if (apiRoute(request)) rejectBadValues(request, true);
+    done();
   });
 
   app.setNotFoundHandler((request, reply) => {

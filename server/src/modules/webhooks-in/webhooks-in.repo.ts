@@ -65,7 +65,13 @@ export interface VerifiedRow {
   received_at: Date;
   payload: string | null;
   sealed: string;
-  settings: unknown;
+  /** The integration's settings as JSON text (made once per cached integration, not per delivery). */
+  settingsJson: string;
+}
+
+/** A Postgres text[] literal (`{"a","b"}`): cast in SQL, cheaper per row than a jsonb array taken apart. */
+function textArrayLiteral(values: string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
 
 /**
@@ -82,9 +88,9 @@ export async function insertAcceptedBatch(tx: Tx, rows: VerifiedRow[]): Promise<
     WITH v AS (
       SELECT * FROM unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.organization_id)}::uuid[], ${col((r) => r.integration_id)}::uuid[],
                            ${col((r) => r.provider_event_id)}::text[], ${col((r) => r.type)}::text[],
-                           ${col((r) => (r.resources === null ? null : JSON.stringify(r.resources)))}::jsonb[],
+                           ${col((r) => (r.resources === null ? null : textArrayLiteral(r.resources)))}::text[],
                            ${col((r) => r.received_at.toISOString())}::timestamptz[], ${col((r) => r.payload)}::jsonb[],
-                           ${col((r) => r.sealed)}::text[], ${col((r) => JSON.stringify(r.settings))}::jsonb[])
+                           ${col((r) => r.sealed)}::text[], ${col((r) => r.settingsJson)}::jsonb[])
         AS v(id, organization_id, integration_id, provider_event_id, type, resources, received_at, payload, sealed, settings)
     ), cur AS (
       SELECT v.* FROM v JOIN integrations i
@@ -93,7 +99,7 @@ export async function insertAcceptedBatch(tx: Tx, rows: VerifiedRow[]): Promise<
     ), ins AS (
       INSERT INTO webhook_events (id, organization_id, integration_id, provider_event_id, dedup_key, type, resources, received_at, status, payload)
       SELECT id, organization_id, integration_id, provider_event_id, provider_event_id, type,
-             CASE WHEN resources IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(resources)) END,
+             resources::text[],
              received_at, 'accepted', payload
         FROM cur
       ON CONFLICT (integration_id, dedup_key) DO NOTHING

@@ -118,6 +118,8 @@ interface Receiving {
   orgId: string;
   declaration: WebhookDeclaration;
   settings: Record<string, string | undefined>;
+  /** The same as JSON, for the insert's check that the stored settings are still these. */
+  settingsJson: string;
   /** The sealed secret as stored: the stored row must still hold exactly this for a delivery to be accepted. */
   sealed: string;
   secret: string;
@@ -153,7 +155,7 @@ function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps
     if (sealed === null) throw new NotFound('Webhook endpoint');
     const orgId = integration.organization_id;
     const secret = await inScope(db, { org: orgId }, (tx) => vault.decrypt(tx, webhookSecretContext(orgId, integrationId), sealed));
-    const entry: Receiving = { orgId, declaration, settings, sealed, secret };
+    const entry: Receiving = { orgId, declaration, settings, settingsJson: JSON.stringify(settings), sealed, secret };
     if (cache.size >= MAX_CACHED_INTEGRATIONS) cache.delete(cache.keys().next().value!);
     cache.set(integrationId, entry);
     return entry;
@@ -180,7 +182,7 @@ function createReceiver({ db, config, vault, onAccepted }: WebhooksInServiceDeps
     );
     const event = { ...row, provider_event_id: result.eventId, type: result.eventType, resources: result.resources };
     const payload = storedPayload(result);
-    const stored = await batcher.accept({ ...event, payload, sealed: entry.sealed, settings: entry.settings });
+    const stored = await batcher.accept({ ...event, payload, sealed: entry.sealed, settingsJson: entry.settingsJson });
     if (stored === 'stale') return 'stale';
     // A repeated event id: the dedup rules (7-day window) decide between a duplicate and a new acceptance.
     if (stored === 'conflict')
