@@ -26,10 +26,11 @@ export async function startChild<Ready>(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${file} did not report ready within ${options.startTimeoutMs ?? 60_000} ms`)),
-      options.startTimeoutMs ?? 60_000,
-    );
+    const timer = setTimeout(() => {
+      // Not left running (holding its database and ports) once the benchmark has given up on it.
+      child.kill();
+      reject(new Error(`${file} did not report ready within ${options.startTimeoutMs ?? 60_000} ms`));
+    }, options.startTimeoutMs ?? 60_000);
     child.once('message', (msg: { type: string; error?: string } & Ready) => {
       clearTimeout(timer);
       if (msg.type === 'ready') resolve(msg);

@@ -15,7 +15,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -390,7 +390,7 @@ ${machine}
 | bare 202 route | ${fmt(s.bare.perSec, 0)} | ${fmt(s.bare.p50, 1)} ms | ${fmt(s.bare.p99, 1)} ms | ${cpu(s.bare.cpu)} |
 | **ratio** | **${fmt(s.ratio, 2)}** | | | |
 
-Rounds: ${runs.map((r) => `${r.round} ${r.target} ${fmt(r.load.reqPerSec, 0)}/s`).join('; ')}.
+Rounds: ${runs.map((r) => `${r.round} ${r.target} ${fmt(r.load.reqPerSec, 0)}/s`).join('; ')}.${busyNote(s)}
 
 **Event-to-run-start latency.** A real worker process (\`--role worker\`, \`WORKER_POLL_SECONDS=5\`) LISTENs on
 \`linkyard_webhook_events\`; ${EVENTS} signed events were sent one at a time to the API process (each after the previous
@@ -404,6 +404,16 @@ worker would find an event at its next poll, up to 5 s later.
 |---|---|---|
 ${s.goals.map((g) => `| ${g.goal} | ${g.actual} | ${g.pass ? 'PASS' : 'FAIL'} |`).join('\n')}
 `;
+}
+
+/** Above this share of the machine taken by other work while measuring, the figures say more about the machine. */
+const BUSY_OTHER_PCT = 15;
+
+/** A caveat only when the measured windows were shared with other work (the rounds' /proc figures say so). */
+function busyNote(s: ReturnType<typeof summarise>): string {
+  const other = Math.max(s.webhook.cpu?.otherPct ?? 0, s.bare.cpu?.otherPct ?? 0);
+  if (other <= BUSY_OTHER_PCT) return '';
+  return ` **Busy machine:** other work took ${fmt(other, 0)}% of the CPU while measuring (load average ${fmt(loadavg()[0], 2)} on ${cpus().length} cores), so throughput, latency and even CPU per request are inflated and the ratio is not the code's; rerun on a quiet machine before reading them.`;
 }
 
 /** Where the API process's time went in each profiled window, per request. */
