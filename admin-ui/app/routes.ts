@@ -33,6 +33,8 @@ export default [
       route('webhooks', 'routes/webhooks.tsx'),
       route('webhooks/:endpointId', 'routes/webhook-endpoint.tsx'),
       route('sync-status', 'routes/sync-status.tsx'),
+      route('conflicts', 'routes/conflicts.tsx'),
+      route('conflicts/:conflictId', 'routes/conflict.tsx'),
     ]),
     // Last: any other path, signed in, is a 404 inside this layout.
     route('*', 'routes/not-found.tsx'),

@@ -16,7 +16,17 @@ const { base, ctx } = e2e;
 await seedDemoIntegrations(ctx.database.db, createVault({ currentKey: ctx.config.encryptionKey, previousKeys: [] }));
 const integrationId = async (name: string) =>
   (await ctx.database.db.kysely.selectFrom('integrations').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
-const pages = appPages({ ...ctx.orgs, hubspot: await integrationId('HubSpot CRM'), jira: await integrationId('Jira Cloud') });
+const conflict = await ctx.database.db.kysely
+  .selectFrom('conflicts')
+  .select('id')
+  .where('organization_id', '=', ctx.orgs.acme)
+  .executeTakeFirstOrThrow();
+const pages = appPages({
+  ...ctx.orgs,
+  hubspot: await integrationId('HubSpot CRM'),
+  jira: await integrationId('Jira Cloud'),
+  conflict: conflict.id,
+});
 
 // axe-core's package exports only its main file; the minified build sits beside it.
 const AXE_SOURCE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');

@@ -12,6 +12,8 @@ export interface PageIds {
   hubspot: string;
   /** Acme's "Jira Cloud": in error (expired token). */
   jira: string;
+  /** Acme's open demo conflict (a HubSpot contact changed on both sides). */
+  conflict: string;
 }
 
 export interface AppPage {
@@ -46,9 +48,14 @@ export function appPages(ids: PageIds): AppPage[] {
     { name: 'history', path: `${hubspot}/history`, as: SUPER_ADMIN, main: true },
     { name: 'integration-logs', path: `${hubspot}/logs`, as: SUPER_ADMIN },
     { name: 'records', path: `${hubspot}/records`, as: SUPER_ADMIN },
+    { name: 'syncs-and-schedules-viewer', path: `${hubspot}/syncs`, as: VIEWER },
+    { name: 'outbound-mappings', path: `${hubspot}/mappings?side=outbound`, as: SUPER_ADMIN },
     { name: 'integration-settings', path: `${hubspot}/settings`, as: SUPER_ADMIN },
     { name: 'integration-webhooks', path: `${hubspot}/webhooks`, as: SUPER_ADMIN },
     { name: 'logs', path: `${org}/logs`, as: SUPER_ADMIN, main: true },
+    { name: 'conflicts', path: `${org}/conflicts`, as: SUPER_ADMIN, main: true },
+    { name: 'conflict', path: `${org}/conflicts/${ids.conflict}`, as: SUPER_ADMIN, main: true },
+    { name: 'conflict-viewer', path: `${org}/conflicts/${ids.conflict}`, as: VIEWER },
     { name: 'members', path: `${org}/members`, as: SUPER_ADMIN },
     { name: 'audit-log', path: `${org}/audit`, as: SUPER_ADMIN },
     { name: 'exports', path: `${org}/exports`, as: SUPER_ADMIN },

@@ -68,7 +68,17 @@ async function demoIds(owner: Page, superAdmin: Page): Promise<PageIds> {
     `/api/orgs/${acme}/integrations?limit=100`,
   );
   const integration = (name: string) => integrations.items.find((i) => i.name === name)!.id;
-  return { acme, globex: org('globex'), hubspot: integration('HubSpot CRM'), jira: integration('Jira Cloud') };
+  const conflicts = await superAdmin.evaluate(
+    (url) => fetch(url).then((r) => r.json() as Promise<List<{ id: string }>>),
+    `/api/orgs/${acme}/conflicts?status=open&limit=1`,
+  );
+  return {
+    acme,
+    globex: org('globex'),
+    hubspot: integration('HubSpot CRM'),
+    jira: integration('Jira Cloud'),
+    conflict: conflicts.items[0]!.id,
+  };
 }
 
 async function main() {

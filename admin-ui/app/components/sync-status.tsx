@@ -89,6 +89,12 @@ export function SyncStatus({
       tone: summary.failedRuns24h ? 'text-red-700' : 'text-slate-900',
       to: `/orgs/${orgId}/logs?level=error`,
     },
+    {
+      label: 'Open conflicts',
+      value: summary.openConflicts,
+      tone: summary.openConflicts ? 'text-amber-700' : 'text-slate-900',
+      to: `/orgs/${orgId}/conflicts`,
+    },
   ];
   return (
     <section
@@ -97,7 +103,7 @@ export function SyncStatus({
       className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
     >
       <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-center sm:justify-between">
-        <ul className="grid min-w-0 flex-1 grid-cols-3 gap-1 sm:grid-cols-4 lg:grid-cols-7">
+        <ul className="grid min-w-0 flex-1 grid-cols-3 gap-1 sm:grid-cols-4 lg:grid-cols-8">
           {tiles.map((t) => (
             <li key={t.label} className="min-w-0">
               <Link

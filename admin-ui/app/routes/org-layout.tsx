@@ -1,8 +1,9 @@
-import { NavLink, Outlet, useLocation, useNavigation, useRouteLoaderData } from 'react-router';
+import { NavLink, Outlet, useFetcher, useLocation, useNavigation, useRouteLoaderData } from 'react-router';
 import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/org-layout';
 import { api, loaded } from '~/lib/api.server';
 import { can } from '~/lib/types';
+import type { SyncStatusSummary } from '~/lib/sync-status.server';
 import { StatusBadge } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
 
@@ -41,8 +42,12 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const refreshing = navigation.state === 'loading' && navigation.location.pathname === location.pathname;
+  // The open-conflicts count comes from the header's status widget (same fetcher key): no request of its own.
+  const status = useFetcher<{ summary: SyncStatusSummary | null }>({ key: `sync-status-${org.id}` });
+  const openConflicts = status.data?.summary?.openConflicts ?? 0;
   const tabs = [
     { to: 'integrations', label: 'Integrations', show: true },
+    { to: 'conflicts', label: 'Conflicts', show: true, badge: openConflicts },
     { to: 'logs', label: 'Logs', show: true },
     { to: 'webhooks', label: 'Webhooks', show: true },
     { to: 'members', label: 'Members', show: true },
@@ -78,6 +83,15 @@ export default function OrgLayout({ loaderData }: Route.ComponentProps) {
                   }
                 >
                   {t.label}
+                  {'badge' in t && t.badge ? (
+                    <span
+                      className="ml-1.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-xs font-semibold tabular-nums text-amber-900"
+                      data-open-conflicts={t.badge}
+                    >
+                      {t.badge}
+                      <span className="sr-only"> open</span>
+                    </span>
+                  ) : null}
                 </NavLink>
               ))}
           </nav>

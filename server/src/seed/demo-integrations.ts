@@ -7,6 +7,7 @@ import { secretContext, tokenContext } from '../modules/integrations/integration
 import { contentHash } from '../modules/sync-engine/records-writer.js';
 import { nextRunAt } from '../modules/syncs/schedule.js';
 import { compileMappings, type FieldMapping } from '../modules/syncs/mappings.js';
+import { openConflict } from '../modules/conflicts/conflicts.port.js';
 
 /**
  * Demo integrations, syncs and a week of run history with logs, so every page of the admin UI has
@@ -21,6 +22,8 @@ interface DemoSync {
   timezone: string;
   mappings: { source: string; target: string; transform?: string; args?: unknown; required?: boolean }[];
   sample: (i: number) => { id: string; record: Record<string, unknown> };
+  /** Two-way: the sync pushes too and asks a person about records changed on both sides; `conflict` opens one. */
+  twoWay?: { conflict: (local: Record<string, unknown>) => { local: Record<string, unknown>; remote: Record<string, unknown> } };
 }
 
 interface DemoIntegration {
@@ -63,6 +66,13 @@ const DEMO: Record<string, DemoIntegration[]> = {
           cron: '0 8 * * *',
           timezone: 'Europe/Berlin',
           sample: contacts,
+          // One record changed both here (name, stage) and in HubSpot (stage, email): the Conflicts page has one to show.
+          twoWay: {
+            conflict: (base) => ({
+              local: { ...base, fullName: 'Ada King, Countess of Lovelace', stage: 'Customer' },
+              remote: { ...base, email: 'ada@lovelace.example', stage: 'Other' },
+            }),
+          },
           mappings: [
             { source: 'email', target: 'email', transform: 'lowercase', required: true },
             { source: '', target: 'fullName', transform: 'template', args: { template: '{{firstName}} {{lastName}}' } },
@@ -223,7 +233,21 @@ async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: Demo
   const syncId = await insertSync(tx, orgId, integrationId, demo, sync, now);
   const ids = { orgId, integrationId, syncId };
   const records = await seedRunHistory(tx, ids, demo, sync, now);
-  await seedRecords(tx, ids, sync, Math.min(records, 25), now);
+  const stored = await seedRecords(tx, ids, sync, Math.min(records, 25), now);
+  if (sync.twoWay && stored[0]) {
+    const { local, remote } = sync.twoWay.conflict(stored[0].data);
+    await openConflict(tx, {
+      ...ids,
+      resource: sync.resource,
+      externalId: stored[0].id,
+      runId: null,
+      base: stored[0].data,
+      local,
+      remote,
+      remoteUpdatedAt: new Date(now - 1_800_000).toISOString(),
+      remoteEtag: null,
+    });
+  }
 }
 
 interface SyncIds {
@@ -249,6 +273,7 @@ async function insertSync(tx: Tx, orgId: string, integrationId: string, demo: De
       enabled: demo.status !== 'PAUSED',
       cursor: null,
       filters: '[]',
+      ...(sync.twoWay ? { direction: 'bidirectional' as const, conflict_resolution: 'manual' as const } : {}),
       next_run_at: demo.status === 'PAUSED' ? null : nextRunAt(schedule),
       last_run_at: new Date(now - 3_600_000),
       updated_at: new Date(),
@@ -393,4 +418,5 @@ async function seedRecords(tx: Tx, ids: SyncIds, sync: DemoSync, count: number, 
       )
       .execute();
   }
+  return samples;
 }
