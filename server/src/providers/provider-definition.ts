@@ -1,5 +1,24 @@
-import { Type, type Static, type TOptional, type TProperties, type TString } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import {
+  Description,
+  JsonPointer,
+  Label,
+  ParamName,
+  Params,
+  PathTemplate,
+  SnakeCaseKey,
+  StringMap,
+  strict,
+  TemplateName,
+  UrlTemplate,
+} from './definition-primitives.js';
+import { SelectiveSyncSchema } from './selection-definition.js';
 import { WebhookDeclarationSchema } from './webhook-definition.js';
+import { WriteEndpointsSchema } from './write-definition.js';
+
+// The write and selective-sync parts of a definition live in their own files; callers import them from here too.
+export * from './selection-definition.js';
+export * from './write-definition.js';
 
 /**
  * A provider definition is data: everything the integrations service (OAuth connect, credential test) and the
@@ -18,30 +37,6 @@ import { WebhookDeclarationSchema } from './webhook-definition.js';
  *   that starts with `/` is a JSON Pointer into the body (GraphQL `/variables/after`, HubSpot's search filter
  *   value); any other name is a top-level body field.
  */
-
-const strict = { additionalProperties: false } as const;
-
-/** Stable snake_case identifiers: provider and resource keys are stored in the database and used by the API. */
-const SnakeCaseKey = Type.String({ pattern: '^[a-z][a-z0-9]*(_[a-z0-9]+)*$', maxLength: 64 });
-/** camelCase names shared by settings, connection values and template placeholders (`subdomain`, `calendarId`). */
-const TemplateName = Type.String({ pattern: '^[a-z][A-Za-z0-9]*$', maxLength: 64 });
-const Label = Type.String({ minLength: 1, maxLength: 120 });
-const Description = Type.String({ minLength: 1, maxLength: 500 });
-/** An https URL, or a template whose leading placeholder supplies the whole URL (a pattern-checked setting). */
-const UrlTemplate = Type.String({ pattern: '^(https://|\\{\\{[a-z][A-Za-z0-9]*\\}\\})', maxLength: 500 });
-/**
- * A path appended to the API base by string concatenation (never URL resolution, which would let `//host` escape
- * the base): starts with `/`, or with a placeholder for an admin-defined path; `''` is the base itself. May carry
- * a query string.
- */
-const PathTemplate = Type.String({ pattern: '^(/|\\{\\{[a-z][A-Za-z0-9]*\\}\\}|$)', maxLength: 500 });
-const JsonPointer = Type.String({ pattern: '^(/([^~/]|~[01])*)*$', maxLength: 200 });
-/** A query parameter name (`page[size]`, `$top`) or, for POST, a body field or JSON Pointer into the body. */
-const ParamName = Type.String({ minLength: 1, maxLength: 100 });
-/** Header names and values, or extra authorization URL parameters. */
-const StringMap = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 200 }));
-/** Free-form JSON: query values for GET (scalars only), body fields for POST. */
-const Params = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Unknown());
 
 export const PROVIDER_CATEGORIES = [
   'crm',
@@ -308,210 +303,6 @@ export const IncrementalSchema = Type.Union([
   Type.Object({ style: Type.Literal('stop_at_older') }, strict),
 ]);
 export type Incremental = Static<typeof IncrementalSchema>;
-
-/**
- * Two-way sync (README, "Two-way sync"): how one record is created, updated, deleted or read back at the provider.
- * Paths are templates like `listPath`, plus `{{id}}`: the record's external id. The record's provider fields (the
- * sync's outbound mappings' output) are the body, or go at `fieldsPath` inside it.
- */
-const WriteEncodingSchema = Type.Union([
-  Type.Literal('json'),
-  // application/x-www-form-urlencoded with bracketed nesting: Stripe's `metadata[plan]=pro`, `tax_id_data[0][type]`.
-  Type.Literal('form'),
-  // A JSON `{ query, variables }` POST: the fields go to `fieldsPath` (`/variables/input`), the id to `idParam`.
-  Type.Literal('graphql'),
-  // No body (DELETE).
-  Type.Literal('none'),
-]);
-export type WriteEncoding = Static<typeof WriteEncodingSchema>;
-
-/** Where a record's version (an ETag) is read after a read or a write. */
-const VersionSourceSchema = Type.Union([
-  // A response header (`ETag`), compared and sent back verbatim, quotes included.
-  Type.Object({ from: Type.Literal('header'), name: Type.String({ minLength: 1, maxLength: 100 }) }, strict),
-  // A field of the record (Google Calendar's `/etag`).
-  Type.Object({ from: Type.Literal('record'), path: JsonPointer }, strict),
-]);
-export type VersionSource = Static<typeof VersionSourceSchema>;
-
-/**
- * A precondition header carrying the base version, so the provider itself refuses a write over a newer version
- * (`If-Match: <etag>`, answered 412). `any` sends `*` (CalDAV creates with `If-None-Match: *`: never overwrite).
- */
-const PreconditionSchema = Type.Object(
-  {
-    header: Type.String({ minLength: 1, maxLength: 100 }),
-    value: Type.Union([Type.Literal('etag'), Type.Literal('any')]),
-  },
-  strict,
-);
-
-/** What the provider's answer to a write (or read) holds. */
-const WriteResponseFields = {
-  /** Where the written record is in the response (`''`: the body); null: no record in the answer (204). */
-  recordPath: Type.Union([JsonPointer, Type.Null()]),
-  /** Within the record; default the resource's `idPath` / `updatedAtPath`. */
-  idPath: Type.Optional(JsonPointer),
-  updatedAtPath: Type.Optional(Type.Union([JsonPointer, Type.Null()])),
-  version: Type.Optional(VersionSourceSchema),
-} satisfies TProperties;
-
-export const WriteOperationSchema = Type.Object(
-  {
-    method: Type.Union([Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE')]),
-    path: PathTemplate,
-    encoding: WriteEncodingSchema,
-    /** Where the provider fields go inside a JSON or GraphQL body (HubSpot `/properties`); default the body itself. */
-    fieldsPath: Type.Optional(JsonPointer),
-    /** The GraphQL document (encoding `graphql`). */
-    query: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
-    /** GraphQL: the pointer the external id is written to (`/variables/id`). */
-    idParam: Type.Optional(JsonPointer),
-    ...WriteResponseFields,
-    precondition: Type.Optional(PreconditionSchema),
-    /**
-     * The provider's idempotency header (Stripe `Idempotency-Key`). Each record of a push gets its own key, derived
-     * from the push, so a retried or resumed write is applied once. Writes without one are retried only after a
-     * 429 (the provider did nothing), never after a 5xx or a lost connection that may have applied them.
-     */
-    idempotencyHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    /** Answers that mean "changed since your base version" (412 for If-Match, 409 for providers that say so). */
-    conflictStatuses: Type.Optional(Type.Array(Type.Integer({ minimum: 400, maximum: 499 }), { maxItems: 5 })),
-    /** Delete: answers that mean the record is already gone (404, 410), counted as applied. */
-    goneStatuses: Type.Optional(Type.Array(Type.Integer({ minimum: 400, maximum: 499 }), { maxItems: 5 })),
-  },
-  strict,
-);
-export type WriteOperation = Static<typeof WriteOperationSchema>;
-
-/** One record by id: re-read before an update to compare with the base version when there is no precondition. */
-const RecordReadSchema = Type.Object({ path: PathTemplate, ...WriteResponseFields }, strict);
-export type RecordRead = Static<typeof RecordReadSchema>;
-
-export const WriteEndpointsSchema = Type.Object(
-  {
-    create: Type.Optional(WriteOperationSchema),
-    update: Type.Optional(WriteOperationSchema),
-    delete: Type.Optional(WriteOperationSchema),
-    read: Type.Optional(RecordReadSchema),
-  },
-  strict,
-);
-export type WriteEndpoints = Static<typeof WriteEndpointsSchema>;
-export type WriteOperationKind = 'create' | 'update' | 'delete';
-
-/** The filter operators of selective sync (API.md, Two-way sync: `filters`). */
-export const FILTER_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists'] as const;
-export type FilterOp = (typeof FILTER_OPS)[number];
-const FilterOpSchema = Type.Union(FILTER_OPS.map((op) => Type.Literal(op)));
-/** A provider field name as the provider's API names it in selections and filters (`Email`, `lastmodifieddate`). */
-const ProviderFieldName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$', maxLength: 100 });
-
-/**
- * How a resource's listing asks the provider for only some fields (selective sync's `fields`).
- * - `param`: one parameter holding the names, joined by `joiner` (Jira `fields=a,b`, HubSpot `properties=a,b`);
- *   in a POST body (HubSpot search) the names go as a JSON array. `template` wraps the joined list where the
- *   parameter is a partial-response mask (Google `fields=nextPageToken,items({{fields}})`).
- * - `soql_select`: the select list of the resource's SOQL query (defaultParams and incremental expression) is
- *   replaced by the chosen fields.
- * `required` are always added: what the engine reads (id, modification time) and the paging fields of a mask.
- */
-export const FieldSelectionSchema = Type.Union([
-  Type.Object(
-    {
-      style: Type.Literal('param'),
-      param: ParamName,
-      joiner: Type.Literal(','),
-      template: Type.Optional(Type.String({ pattern: '\\{\\{fields\\}\\}', maxLength: 300 })),
-      required: Type.Array(ProviderFieldName, { maxItems: 10 }),
-    },
-    strict,
-  ),
-  Type.Object(
-    { style: Type.Literal('soql_select'), param: ParamName, required: Type.Array(ProviderFieldName, { minItems: 1, maxItems: 10 }) },
-    strict,
-  ),
-]);
-export type FieldSelection = Static<typeof FieldSelectionSchema>;
-
-/**
- * Which filters the provider applies itself (selective sync's `filters`); the rest are applied by Linkyard
- * before storing.
- * - `soql_where` / `jql`: any field, these operators, written into the query language's WHERE clause (SOQL) or
- *   ANDed in front of the JQL, with values escaped as the language's string literals.
- * - `search_body`: HubSpot's CRM search: filters appended at `path` (`/filterGroups/0/filters`) as
- *   `{ propertyName, operator, value | values }`; a full listing uses the resource's `endpoint` incremental listing
- *   with the epoch as its lower bound, so filters can go with it.
- * - `params`: named query parameters for a field and an operator (GitHub `state`, Stripe `created[gte]`); a
- *   parameter already carrying the incremental bound is never used for a filter.
- */
-export const FilterPushdownSchema = Type.Union([
-  Type.Object(
-    {
-      style: Type.Union([Type.Literal('soql_where'), Type.Literal('jql')]),
-      /** The parameter holding the query (`q`, `jql`), in the default parameters and the incremental expression. */
-      param: ParamName,
-      ops: Type.Array(FilterOpSchema, { minItems: 1 }),
-    },
-    strict,
-  ),
-  Type.Object(
-    {
-      style: Type.Literal('search_body'),
-      path: JsonPointer,
-      /** The provider's operator for each filter operator it applies (`exists` only as true). */
-      operators: Type.Object(
-        Object.fromEntries(FILTER_OPS.map((op) => [op, Type.Optional(Type.String({ minLength: 1, maxLength: 40 }))])) as Record<
-          FilterOp,
-          TOptional<TString>
-        >,
-        strict,
-      ),
-      /** Filters the provider takes besides the listing's own bound; the rest are applied by Linkyard. */
-      maxFilters: Type.Integer({ minimum: 1, maximum: 20 }),
-    },
-    strict,
-  ),
-  Type.Object(
-    {
-      style: Type.Literal('params'),
-      params: Type.Array(
-        Type.Object(
-          {
-            field: ProviderFieldName,
-            op: FilterOpSchema,
-            param: ParamName,
-            /** Several filters on one parameter are joined (GitHub `labels=bug,ui`: issues with all of them). */
-            joiner: Type.Optional(Type.Literal(',')),
-            /** What the value must be, checked when the sync is saved: Stripe wants Unix seconds, GitHub ISO-8601. */
-            valueType: Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('iso8601')]),
-          },
-          strict,
-        ),
-        { minItems: 1, maxItems: 30 },
-      ),
-    },
-    strict,
-  ),
-]);
-export type FilterPushdown = Static<typeof FilterPushdownSchema>;
-
-/** Selective sync for one resource; absent parts mean the provider cannot (fields → 400, filters → applied locally). */
-export const SelectiveSyncSchema = Type.Object(
-  {
-    fields: Type.Optional(FieldSelectionSchema),
-    /** Suggestions for the admin UI's fields picker (the resource's usual fields); any valid name may be chosen. */
-    knownFields: Type.Optional(Type.Array(ProviderFieldName, { maxItems: 100 })),
-    /**
-     * Where a provider field sits in a record as listed, for filters applied locally: HubSpot's properties are
-     * under `properties.`, Jira's fields under `fields.`. Absent: at the top level.
-     */
-    recordPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.$', maxLength: 50 })),
-    filters: Type.Optional(FilterPushdownSchema),
-  },
-  strict,
-);
-export type SelectiveSync = Static<typeof SelectiveSyncSchema>;
 
 /** A listable collection a sync can target (`syncs.resource` stores its key). */
 export const ResourceDefinitionSchema = Type.Object(
