@@ -1,5 +1,5 @@
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
-import { JsonPointer, PathTemplate, strict } from './definition-primitives.js';
+import { JsonPointer, Params, PathTemplate, strict } from './definition-primitives.js';
 
 /**
  * Two-way sync (README, "Two-way sync"): how one record is created, updated, deleted or read back at the provider.
@@ -59,7 +59,17 @@ export const WriteOperationSchema = Type.Object(
     query: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
     /** GraphQL: the pointer the external id is written to (`/variables/id`). */
     idParam: Type.Optional(JsonPointer),
+    /**
+     * Fields this operation always sends, under the record's own (JSON bodies): a "delete" that is an update at the
+     * provider, such as Notion's archive (`{ archived: true }`).
+     */
+    body: Type.Optional(Params),
     ...WriteResponseFields,
+    /**
+     * The answer names the record without being it (Jira's `{ id, key, self }` on create): the writer reads the record
+     * back (`read`) so what is stored is the record a pull would see.
+     */
+    readBack: Type.Optional(Type.Boolean()),
     precondition: Type.Optional(PreconditionSchema),
     /**
      * The provider's idempotency header (Stripe `Idempotency-Key`). Each record of a push gets its own key, derived
@@ -77,7 +87,18 @@ export const WriteOperationSchema = Type.Object(
 export type WriteOperation = Static<typeof WriteOperationSchema>;
 
 /** One record by id: re-read before an update to compare with the base version when there is no precondition. */
-const RecordReadSchema = Type.Object({ path: PathTemplate, ...WriteResponseFields }, strict);
+const RecordReadSchema = Type.Object(
+  {
+    path: PathTemplate,
+    ...WriteResponseFields,
+    /**
+     * A record with `true` here is gone although the provider still answers it: Stripe's deleted customers
+     * (`/deleted`, the default), Notion's archived pages (`/archived`).
+     */
+    deletedPath: Type.Optional(JsonPointer),
+  },
+  strict,
+);
 export type RecordRead = Static<typeof RecordReadSchema>;
 
 export const WriteEndpointsSchema = Type.Object(
@@ -86,6 +107,11 @@ export const WriteEndpointsSchema = Type.Object(
     update: Type.Optional(WriteOperationSchema),
     delete: Type.Optional(WriteOperationSchema),
     read: Type.Optional(RecordReadSchema),
+    /**
+     * Why records cannot be deleted, where the provider has no delete (GitHub issues): the sentence of the 400 a push
+     * with `op: "delete"` gets.
+     */
+    deleteRefusal: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
   },
   strict,
 );

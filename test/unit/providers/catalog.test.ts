@@ -99,8 +99,9 @@ function templatesOf(provider: ProviderDefinition): TemplateUse[] {
     }
     // Write paths may also name the record's external id.
     const writeDeclared = new Set([...resourceDeclared, 'id']);
-    for (const [kind, operation] of Object.entries(resource.write ?? {})) {
-      uses.push({ where: `${resource.key}.write.${kind}.path`, template: operation.path, declared: writeDeclared });
+    for (const kind of ['create', 'update', 'delete', 'read'] as const) {
+      const operation = resource.write?.[kind];
+      if (operation) uses.push({ where: `${resource.key}.write.${kind}.path`, template: operation.path, declared: writeDeclared });
     }
   }
   return uses.filter((use): use is TemplateUse => use.template !== undefined);
@@ -388,6 +389,10 @@ const WRITABLE: Record<string, string[]> = {
   hubspot: ['contacts'],
   salesforce: ['contacts'],
   google_calendar: ['events'],
+  jira: ['issues'],
+  linear: ['issues'],
+  todoist: ['tasks'],
+  notion: ['pages'],
 };
 
 t.test('write endpoints are declared where two-way sync needs them, and are coherent', async (t) => {
@@ -397,6 +402,9 @@ t.test('write endpoints are declared where two-way sync needs them, and are cohe
       t.ok(write?.create && write.update && write.delete, `${provider}.${key} declares create, update and delete`);
     }
   }
+  // GitHub has no way to delete an issue through its REST API: a push's delete is refused with this sentence.
+  const github = getProvider('github')!.resources.find((r) => r.key === 'repo_issues')!.write!;
+  t.ok(github.create && github.update && !github.delete && github.deleteRefusal, 'github.repo_issues: create and update, delete refused');
   for (const provider of PROVIDERS) {
     for (const resource of provider.resources) {
       const write = resource.write;
@@ -411,8 +419,9 @@ t.test('write endpoints are declared where two-way sync needs them, and are cohe
       }
       if (write.read) t.ok(templatePlaceholders(write.read.path).includes('id'), `${where}.read names the record`);
       if (write.create) t.notOk(templatePlaceholders(write.create.path).includes('id'), `${where}.create has no id yet`);
-      for (const [kind, operation] of Object.entries(write).filter(([name]) => name !== 'read')) {
-        const op = operation as NonNullable<typeof write.create>;
+      for (const kind of ['create', 'update', 'delete'] as const) {
+        const op = write[kind];
+        if (!op) continue;
         const label = `${where}.${kind}`;
         t.equal(op.encoding === 'graphql', op.query !== undefined, `${label}: a GraphQL document exactly for graphql`);
         if (op.encoding === 'none') t.equal(op.fieldsPath, undefined, `${label}: no body, no fieldsPath`);

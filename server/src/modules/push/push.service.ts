@@ -128,7 +128,7 @@ async function validateRecords(
   tx: Tx,
   sync: { integration_id: string; resource: string; outbound_mappings: unknown },
   body: PushBody,
-  write: { create?: unknown; update?: unknown; delete?: unknown },
+  write: { create?: unknown; update?: unknown; delete?: unknown; deleteRefusal?: string },
 ): Promise<QueuedWrite[]> {
   const outbound = compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []);
   const deletes = body.records.flatMap((r) => (r.op === 'delete' && r.externalId ? [r.externalId] : []));
@@ -138,7 +138,8 @@ async function validateRecords(
     const n = `Record ${i + 1}`;
     if (record.op === 'delete') {
       if (!record.externalId) throw new BadRequest(`${n}: a delete needs the externalId of the record to delete`, `${at}/externalId`);
-      if (!write.delete) throw new BadRequest(`${n}: this resource's records cannot be deleted at the provider`, `${at}/op`);
+      if (!write.delete)
+        throw new BadRequest(`${n}: ${write.deleteRefusal ?? "this resource's records cannot be deleted at the provider"}`, `${at}/op`);
       if (!live.has(record.externalId)) {
         throw new BadRequest(`${n}: "${record.externalId}" is not a record of this sync (or is already deleted)`, `${at}/externalId`);
       }

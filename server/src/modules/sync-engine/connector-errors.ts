@@ -137,6 +137,7 @@ export function providerErrorMessage(body: unknown, secrets: Iterable<string>): 
         break;
       }
     }
+    message ??= fieldErrorMessage(body);
   }
   let code: string | null = null;
   if (body !== null && typeof body === 'object') {
@@ -163,4 +164,15 @@ export function urlForMessage(url: string): string {
   } catch {
     return url.split(/[?#]/, 1)[0].slice(0, 160);
   }
+}
+
+/**
+ * Jira's validation answers name the field as a key and leave `errorMessages` empty: `{ errorMessages: [], errors: {
+ * summary: "You must specify a summary of the issue." } }` (the first one is enough to say what was refused).
+ */
+function fieldErrorMessage(body: unknown): string | null {
+  const errors = readJsonPointer(body, '/errors');
+  if (errors === null || typeof errors !== 'object' || Array.isArray(errors)) return null;
+  const first = Object.entries(errors).find(([, value]) => typeof value === 'string' && value.trim() !== '');
+  return first ? `${first[0]}: ${first[1] as string}` : null;
 }

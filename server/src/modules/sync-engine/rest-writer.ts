@@ -103,7 +103,8 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
     let version = versionOf(resource, operation, built, response, transport, request.externalId ?? null, definition);
     // An answer that is not the record (Salesforce's 204 on update, its `{ id, success }` on create): read it back,
     // so the caller stores the record as a pull would.
-    if (request.op !== 'delete' && version && declared!.read && readJsonPointer(version.record, resource.idPath) === undefined) {
+    const notTheRecord = operation.readBack === true || readJsonPointer(version?.record, resource.idPath) === undefined;
+    if (request.op !== 'delete' && version && declared!.read && notTheRecord) {
       version = (await read(version.externalId)) ?? version;
     }
     return { outcome: 'applied', externalId: version?.externalId ?? request.externalId ?? null, version };
@@ -117,8 +118,8 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
     const response = await transport.send(built, { accept: [404, 410] });
     if (response.status === 404 || response.status === 410) return null;
     const version = versionOf(resource, operation, built, response, transport, externalId, definition);
-    // Stripe answers a deleted customer with 200 `{ id, deleted: true }`.
-    if (version && readJsonPointer(version.record, '/deleted') === true) return null;
+    // Stripe answers a deleted customer with 200 `{ id, deleted: true }`, Notion an archived page with `archived: true`.
+    if (version && readJsonPointer(version.record, operation.deletedPath ?? '/deleted') === true) return null;
     return version;
   }
 
@@ -145,11 +146,13 @@ export function buildWriteRequest(operation: WriteOperation, request: ProviderWr
     case 'json': {
       const body: Record<string, unknown> = operation.fieldsPath ? {} : { ...fields };
       if (operation.fieldsPath) writeJsonPointer(body, operation.fieldsPath, fields);
+      Object.assign(body, operation.body);
       return { ...built, body: JSON.stringify(body) };
     }
     case 'graphql': {
       const body: Record<string, unknown> = { query: operation.query, variables: {} };
-      writeJsonPointer(body, operation.fieldsPath ?? '/variables/input', fields);
+      // A delete mutation declares no input variable.
+      if (request.fields) writeJsonPointer(body, operation.fieldsPath ?? '/variables/input', fields);
       if (operation.idParam && request.externalId) writeJsonPointer(body, operation.idParam, request.externalId);
       return { ...built, body: JSON.stringify(body) };
     }

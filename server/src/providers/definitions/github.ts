@@ -8,6 +8,7 @@ const HOOK_CONFIG = { url: '{{webhookUrl}}', content_type: 'json', secret: '{{we
 
 const PAGE_SIZE = { param: 'per_page', default: 100, max: 100 };
 const SINCE = { style: 'since_param', param: 'since', format: 'iso8601' } as const;
+const REPO_ISSUES = '/repos/{{owner}}/{{repo}}/issues';
 
 /** A GitHub login or repository name. */
 const NAME_PATTERN = '^[A-Za-z0-9_.-]{1,100}$';
@@ -39,7 +40,7 @@ export const definition: ProviderDefinition = {
       label: 'Repository owner',
       required: false,
       pattern: NAME_PATTERN,
-      description: 'User or organization owning the repository whose pull requests to sync.',
+      description: 'User or organization owning the repository whose pull requests or repository issues to sync.',
       example: 'octo-org',
     },
     {
@@ -47,7 +48,7 @@ export const definition: ProviderDefinition = {
       label: 'Repository',
       required: false,
       pattern: NAME_PATTERN,
-      description: 'Repository whose pull requests to sync.',
+      description: 'Repository whose pull requests or repository issues to sync.',
       example: 'octo-repo',
     },
   ],
@@ -103,8 +104,8 @@ export const definition: ProviderDefinition = {
     eventId: [{ from: 'header', name: 'X-GitHub-Delivery' }],
     eventType: [{ source: { from: 'header', name: 'X-GitHub-Event' } }],
     resourcesByEventType: {
-      issues: ['issues'],
-      issue_comment: ['issues'],
+      issues: ['issues', 'repo_issues'],
+      issue_comment: ['issues', 'repo_issues'],
       pull_request: ['pull_requests'],
       pull_request_review: ['pull_requests'],
       pull_request_review_comment: ['pull_requests'],
@@ -139,6 +140,33 @@ export const definition: ProviderDefinition = {
           ],
         },
       },
+    },
+    {
+      // The issues of the repository named in the settings, keyed by their number: what GitHub's write endpoints
+      // address (https://docs.github.com/en/rest/issues/issues#create-an-issue, #update-an-issue). Pull requests are
+      // listed here too (marked by `pull_request`). GitHub has no way to delete an issue through the REST API; closing
+      // is an update (`state: closed`, `state_reason`), so a push's delete is refused rather than turned into a close
+      // that the next pull would bring back as an open-or-closed issue. GitHub takes no idempotency key: creates are
+      // retried only after a 429.
+      key: 'repo_issues',
+      name: 'Repository issues',
+      method: 'GET',
+      listPath: REPO_ISSUES,
+      defaultParams: { state: 'all', sort: 'updated', direction: 'asc' },
+      pagination: LINK_HEADER_PAGINATION,
+      pageSize: PAGE_SIZE,
+      recordsPath: '',
+      idPath: '/number',
+      updatedAtPath: '/updated_at',
+      incremental: SINCE,
+      write: {
+        create: { method: 'POST', path: REPO_ISSUES, encoding: 'json', recordPath: '' },
+        update: { method: 'PATCH', path: `${REPO_ISSUES}/{{id}}`, encoding: 'json', recordPath: '' },
+        // 404 for an issue that never was, 410 for a deleted (by an admin, in the UI) or transferred one.
+        read: { path: `${REPO_ISSUES}/{{id}}`, recordPath: '' },
+        deleteRefusal: 'GitHub cannot delete issues through its API; push an update with "state": "closed" to close the issue instead',
+      },
+      selective: { filters: { style: 'params', params: [{ field: 'state', op: 'eq', param: 'state', valueType: 'string' }] } },
     },
     {
       // The pulls endpoint has no `since`; sorted by update, newest first, a sync stops at the first known one.

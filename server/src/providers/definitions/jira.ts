@@ -1,4 +1,4 @@
-import { FILTER_OPS, type ProviderDefinition } from '../provider-definition.js';
+import { FILTER_OPS, type ProviderDefinition, type WriteEndpoints } from '../provider-definition.js';
 
 const DEFAULT_FIELDS = [
   'summary',
@@ -19,6 +19,21 @@ const ISSUE_FIELDS = [...DEFAULT_FIELDS, 'description', 'duedate', 'components',
  * Jira Cloud through Atlassian's OAuth 2.0 (3LO): API calls go through api.atlassian.com with the site's cloud id.
  * Jira Data Center uses the `apiBaseUrl`, `authorizationUrl` and `tokenUrl` overrides instead.
  */
+/**
+ * Issues are written with the fields as the body's `fields` (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/):
+ * create answers 201 `{ id, key, self }` (read back, so the stored record is the issue), edit answers 204, delete 204
+ * (404 once gone; an issue with subtasks is refused with 400 unless they go too, which Linkyard never asks for).
+ * Jira has no idempotency key and no version precondition: creates are retried only after a 429, and conflicts are
+ * found by re-reading the issue before an update.
+ */
+const ISSUE_PATH = '/rest/api/3/issue/{{id}}';
+const ISSUE_WRITES: WriteEndpoints = {
+  create: { method: 'POST', path: '/rest/api/3/issue', encoding: 'json', fieldsPath: '/fields', recordPath: '', readBack: true },
+  update: { method: 'PUT', path: ISSUE_PATH, encoding: 'json', fieldsPath: '/fields', recordPath: null },
+  delete: { method: 'DELETE', path: ISSUE_PATH, encoding: 'none', recordPath: null, goneStatuses: [404] },
+  read: { path: ISSUE_PATH, recordPath: '' },
+};
+
 export const definition: ProviderDefinition = {
   key: 'jira',
   name: 'Jira',
@@ -27,7 +42,8 @@ export const definition: ProviderDefinition = {
   oauth: {
     authorizationUrl: 'https://auth.atlassian.com/authorize',
     tokenUrl: 'https://auth.atlassian.com/oauth/token',
-    defaultScopes: ['read:jira-work', 'read:jira-user', 'offline_access'],
+    // write:jira-work: two-way sync creates, edits and deletes issues.
+    defaultScopes: ['read:jira-work', 'write:jira-work', 'read:jira-user', 'offline_access'],
     scopeSeparator: ' ',
     pkce: false,
     extraAuthorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
@@ -103,6 +119,7 @@ export const definition: ProviderDefinition = {
         recordPrefix: 'fields.',
         filters: { style: 'jql', param: 'jql', ops: [...FILTER_OPS] },
       },
+      write: ISSUE_WRITES,
     },
     {
       key: 'projects',

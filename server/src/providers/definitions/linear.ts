@@ -1,8 +1,48 @@
-import type { ProviderDefinition } from '../provider-definition.js';
+import type { ProviderDefinition, WriteEndpoints } from '../provider-definition.js';
 import { graphqlConnection } from './shared.js';
 
 const GRAPHQL_PATH = '/graphql';
 const PAGE_SIZE = { default: 100, max: 250 };
+
+const ISSUE_FIELDS =
+  'id identifier title priority estimate url createdAt updatedAt completedAt canceledAt ' +
+  'state { id name type } team { id key name } assignee { id name email } project { id name }';
+
+/**
+ * Issues are written with the mutations of https://linear.app/developers/graphql (schema: issueCreate(input),
+ * issueUpdate(id, input), issueDelete(id)), each answering a payload with `success` and, for create and update, the
+ * issue with the same fields as the listing. Errors come as GraphQL `errors` (the definition's errorPath), with HTTP
+ * 200 or 400. Deleting moves the issue to the trash, where Linear keeps it 30 days. Linear takes no idempotency key,
+ * and a single issue is read with a GraphQL query, which the writer's GET `read` cannot express: conflicts are not
+ * checked before an update.
+ */
+const ISSUE_WRITES: WriteEndpoints = {
+  create: {
+    method: 'POST',
+    path: GRAPHQL_PATH,
+    encoding: 'graphql',
+    query: `mutation IssueCreate($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { ${ISSUE_FIELDS} } } }`,
+    fieldsPath: '/variables/input',
+    recordPath: '/data/issueCreate/issue',
+  },
+  update: {
+    method: 'POST',
+    path: GRAPHQL_PATH,
+    encoding: 'graphql',
+    query: `mutation IssueUpdate($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success issue { ${ISSUE_FIELDS} } } }`,
+    fieldsPath: '/variables/input',
+    idParam: '/variables/id',
+    recordPath: '/data/issueUpdate/issue',
+  },
+  delete: {
+    method: 'POST',
+    path: GRAPHQL_PATH,
+    encoding: 'graphql',
+    query: 'mutation IssueDelete($id: String!) { issueDelete(id: $id) { success } }',
+    idParam: '/variables/id',
+    recordPath: '/data/issueDelete',
+  },
+};
 
 /** Linear's API is GraphQL only. A null `$filter` lists everything; incremental syncs set its updatedAt bound. */
 export const definition: ProviderDefinition = {
@@ -14,7 +54,8 @@ export const definition: ProviderDefinition = {
     authorizationUrl: 'https://linear.app/oauth/authorize',
     tokenUrl: 'https://api.linear.app/oauth/token',
     revocationUrl: 'https://api.linear.app/oauth/revoke',
-    defaultScopes: ['read'],
+    // write: two-way sync creates, updates and deletes issues.
+    defaultScopes: ['read', 'write'],
     scopeSeparator: ',',
     pkce: true,
     tokenAuthMethod: 'client_secret_post',
@@ -61,13 +102,12 @@ export const definition: ProviderDefinition = {
       name: 'Issues',
       path: GRAPHQL_PATH,
       connection: 'issues',
-      fields:
-        'id identifier title priority estimate url createdAt updatedAt completedAt canceledAt ' +
-        'state { id name type } team { id key name } assignee { id name email } project { id name }',
+      fields: ISSUE_FIELDS,
       variables: '$filter: IssueFilter',
       args: 'filter: $filter, orderBy: updatedAt',
       pageSize: PAGE_SIZE,
       incremental: { style: 'since_param', param: '/variables/filter/updatedAt/gt', format: 'iso8601' },
+      write: ISSUE_WRITES,
     }),
     graphqlConnection({
       key: 'projects',

@@ -1,4 +1,4 @@
-import type { Pagination, ProviderDefinition, ResourceDefinition } from '../provider-definition.js';
+import type { Pagination, ProviderDefinition, ResourceDefinition, WriteEndpoints } from '../provider-definition.js';
 
 const CURSOR: Pagination = {
   style: 'cursor_body',
@@ -31,6 +31,20 @@ function searchFor(key: string, name: string, objectType: 'page' | 'database'): 
     incremental: { style: 'stop_at_older' },
   };
 }
+
+/**
+ * Pages are written as JSON (https://developers.notion.com/reference/post-page, /patch-page): create `POST /pages`
+ * (the fields carry `parent` and `properties`), update `PATCH /pages/{id}` (the properties named change, others stay),
+ * both answering the page. The API cannot delete a page: archiving it (`archived: true`, the UI's trash) is the
+ * delete, and a read of an archived page counts as gone. Notion takes no idempotency key and no precondition.
+ */
+const PAGE_PATH = '/pages/{{id}}';
+const PAGE_WRITES: WriteEndpoints = {
+  create: { method: 'POST', path: '/pages', encoding: 'json', recordPath: '' },
+  update: { method: 'PATCH', path: PAGE_PATH, encoding: 'json', recordPath: '' },
+  delete: { method: 'PATCH', path: PAGE_PATH, encoding: 'json', body: { archived: true }, recordPath: '', goneStatuses: [404] },
+  read: { path: PAGE_PATH, recordPath: '', deletedPath: '/archived' },
+};
 
 export const definition: ProviderDefinition = {
   key: 'notion',
@@ -80,7 +94,7 @@ export const definition: ProviderDefinition = {
     },
   },
   resources: [
-    searchFor('pages', 'Pages', 'page'),
+    { ...searchFor('pages', 'Pages', 'page'), write: PAGE_WRITES },
     searchFor('databases', 'Databases', 'database'),
     {
       key: 'users',

@@ -1,4 +1,4 @@
-import type { Incremental, PageSize, ResourceDefinition } from '../provider-definition.js';
+import type { Incremental, PageSize, ResourceDefinition, WriteEndpoints } from '../provider-definition.js';
 
 /**
  * One DNS label (a Zendesk subdomain, a Shopify shop name): the only check between a tenant's setting and the host
@@ -29,6 +29,8 @@ export interface GraphqlConnectionOptions {
   args?: string;
   pageSize: Omit<PageSize, 'param'>;
   incremental?: Incremental;
+  /** Mutations writing the connection's nodes (two-way sync). */
+  write?: WriteEndpoints;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface GraphqlConnectionOptions {
  * cursor and the paths that read `nodes` and `pageInfo` cannot drift apart.
  */
 export function graphqlConnection(options: GraphqlConnectionOptions): ResourceDefinition {
-  const { key, name, path, connection, fields, variables, args, pageSize, incremental } = options;
+  const { key, name, path, connection, fields, variables, args, pageSize, incremental, write } = options;
   const declarations = ['$first: Int!', '$after: String', variables].filter(Boolean).join(', ');
   const argumentList = ['first: $first', 'after: $after', args].filter(Boolean).join(', ');
   const document =
@@ -60,5 +62,6 @@ export function graphqlConnection(options: GraphqlConnectionOptions): ResourceDe
     idPath: '/id',
     updatedAtPath: '/updatedAt',
     ...(incremental ? { incremental } : {}),
+    ...(write ? { write } : {}),
   };
 }

@@ -1,7 +1,21 @@
-import type { Pagination, ProviderDefinition } from '../provider-definition.js';
+import type { Pagination, ProviderDefinition, WriteEndpoints } from '../provider-definition.js';
 
 const CURSOR: Pagination = { style: 'cursor_body', param: 'cursor', cursorFrom: 'response', cursorPath: '/next_cursor' };
 const PAGE_SIZE = { param: 'limit', default: 200, max: 200 };
+
+/**
+ * Tasks are written as JSON (https://developer.todoist.com/api/v1/#tag/Tasks): create `POST /tasks`, update
+ * `POST /tasks/{id}` (Todoist updates with POST), both answering the task; delete `DELETE /tasks/{id}` answering 204.
+ * Todoist deduplicates writes that carry the same `X-Request-Id`, so each record of a push sends its own, and a
+ * create retried after a lost answer or a crash is applied once.
+ */
+const TASK_PATH = '/tasks/{{id}}';
+const TASK_WRITES: WriteEndpoints = {
+  create: { method: 'POST', path: '/tasks', encoding: 'json', recordPath: '', idempotencyHeader: 'X-Request-Id' },
+  update: { method: 'POST', path: TASK_PATH, encoding: 'json', recordPath: '', idempotencyHeader: 'X-Request-Id' },
+  delete: { method: 'DELETE', path: TASK_PATH, encoding: 'none', recordPath: null, goneStatuses: [404] },
+  read: { path: TASK_PATH, recordPath: '' },
+};
 
 /** The unified API v1 (REST v2 and Sync v9 are retired). Tokens do not expire. */
 export const definition: ProviderDefinition = {
@@ -12,7 +26,8 @@ export const definition: ProviderDefinition = {
   oauth: {
     authorizationUrl: 'https://app.todoist.com/oauth/authorize',
     tokenUrl: 'https://api.todoist.com/oauth/access_token',
-    defaultScopes: ['data:read'],
+    // data:read_write: two-way sync creates, updates and deletes tasks.
+    defaultScopes: ['data:read_write'],
     scopeSeparator: ',',
     pkce: false,
     tokenAuthMethod: 'client_secret_post',
@@ -51,6 +66,7 @@ export const definition: ProviderDefinition = {
       recordsPath: '/results',
       idPath: '/id',
       updatedAtPath: '/updated_at',
+      write: TASK_WRITES,
     },
     {
       key: 'projects',

@@ -117,3 +117,161 @@ t.test('Salesforce contacts: 201 SaveResult and 204 updates are read back; delet
   const unknown = await writer.write({ op: 'update', externalId: fake.ids()[0], fields: { Colour: 'red' } }).catch((e: unknown) => e);
   t.match(unknown, { status: 400, message: /No such column 'Colour'/ });
 });
+
+t.test('GitHub repository issues: create, update and close by number; 422 fails the record; no delete', async (t) => {
+  const fake = await startFakeProvider('github', { records: 2, resource: 'repo_issues' });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+  const created = await writer.write({ op: 'create', fields: { title: 'Crash on save', body: 'Steps…', labels: ['bug'] } });
+  t.match(created, { outcome: 'applied', externalId: '3', version: { record: { number: 3, title: 'Crash on save', state: 'open' } } });
+  t.match(fake.requests.at(-1), { method: 'POST', path: '/repos/octo-org/octo-repo/issues', status: 201 });
+  const updated = await writer.write({ op: 'update', externalId: '3', fields: { state: 'closed', state_reason: 'completed' } });
+  t.match(fake.requests.at(-1), { method: 'PATCH', path: '/repos/octo-org/octo-repo/issues/3', body: { state: 'closed' } });
+  t.match(updated, { outcome: 'applied', version: { record: { title: 'Crash on save', state: 'closed', closed_at: String } } });
+  t.match(await writer.read('3'), { externalId: '3', record: { state: 'closed' } });
+  t.equal(await writer.read('99'), null, '404: no such issue');
+
+  const err = await writer.write({ op: 'create', fields: { body: 'No title' } }).catch((e: unknown) => e);
+  t.ok(err instanceof ProviderRequestError);
+  t.match((err as Error).message, /HTTP 422.*Validation Failed/);
+  t.equal(fake.ids().length, 3, 'nothing created');
+  t.notOk(fake.resource.write?.delete, 'GitHub cannot delete issues');
+  t.match(fake.resource.write?.deleteRefusal, /cannot delete issues.*"closed"/);
+});
+
+t.test('Jira issues: create is read back, edit answers 204, delete, gone; a refused field fails the record', async (t) => {
+  const fake = await startFakeProvider('jira', { records: 2 });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+  const created = await writer.write({
+    op: 'create',
+    fields: { summary: 'Login broken', project: { key: 'PROJ' }, issuetype: { name: 'Bug' } },
+  });
+  t.equal(created.outcome, 'applied');
+  if (created.outcome !== 'applied') return;
+  const id = created.externalId!;
+  t.match(fake.requests.at(-2), {
+    method: 'POST',
+    path: /\/rest\/api\/3\/issue$/,
+    status: 201,
+    body: { fields: { summary: 'Login broken' } },
+  });
+  t.match(
+    fake.requests.at(-1),
+    { method: 'GET', path: new RegExp(`/rest/api/3/issue/${id}$`) },
+    'the { id, key, self } answer is read back',
+  );
+  t.match(created.version, { externalId: id, record: { key: /^PROJ-/, fields: { summary: 'Login broken' } }, updatedAt: /^\d{4}-/ });
+
+  const updated = await writer.write({ op: 'update', externalId: id, fields: { summary: 'Login broken on Safari' } });
+  t.match(fake.requests.at(-2), { method: 'PUT', status: 204, body: { fields: { summary: 'Login broken on Safari' } } });
+  t.match(updated, {
+    outcome: 'applied',
+    version: { record: { fields: { summary: 'Login broken on Safari', project: { key: 'PROJ' } } } },
+  });
+
+  const refused = await writer.write({ op: 'update', externalId: id, fields: { colour: 'red' } }).catch((e: unknown) => e);
+  t.match(refused, { status: 400, message: /Field 'colour' cannot be set/ });
+  const missing = await writer.write({ op: 'create', fields: { description: 'no summary' } }).catch((e: unknown) => e);
+  t.match(missing, { status: 400 });
+  t.equal(fake.ids().length, 3, 'nothing else created');
+
+  t.match(await writer.write({ op: 'delete', externalId: id }), { outcome: 'applied', externalId: id });
+  t.same(await writer.write({ op: 'delete', externalId: id }), { outcome: 'gone' }, '404 once deleted');
+  t.equal(await writer.read(id), null);
+});
+
+t.test('Linear issues: GraphQL mutations create, update and delete; GraphQL errors fail the record', async (t) => {
+  const fake = await startFakeProvider('linear', { records: 2 });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+  const created = await writer.write({ op: 'create', fields: { title: 'Onboarding', teamId: 'team-eng', priority: 2 } });
+  t.equal(created.outcome, 'applied');
+  if (created.outcome !== 'applied') return;
+  const id = created.externalId!;
+  const sent = fake.requests.at(-1)!.body as { query: string; variables: Record<string, unknown> };
+  t.match(sent.query, /^mutation IssueCreate\(\$input: IssueCreateInput!\)/);
+  t.same(sent.variables, { input: { title: 'Onboarding', teamId: 'team-eng', priority: 2 } });
+  t.match(created.version, { externalId: id, record: { title: 'Onboarding', identifier: 'ENG-3' }, updatedAt: /^\d{4}-/ });
+
+  const updated = await writer.write({ op: 'update', externalId: id, fields: { title: 'Onboarding v2' } });
+  t.same((fake.requests.at(-1)!.body as { variables: unknown }).variables, { input: { title: 'Onboarding v2' }, id });
+  t.match(updated, { outcome: 'applied', version: { record: { title: 'Onboarding v2', priority: 2 } } });
+
+  const refused = await writer.write({ op: 'create', fields: { title: 'No team' } }).catch((e: unknown) => e);
+  t.ok(refused instanceof ProviderRequestError);
+  t.match((refused as Error).message, /reported an error: .*Argument Validation Error/);
+  t.equal(fake.ids().length, 3, 'nothing created');
+
+  t.match(await writer.write({ op: 'delete', externalId: id }), { outcome: 'applied', externalId: id });
+  t.same((fake.requests.at(-1)!.body as { variables: unknown }).variables, { id }, 'a delete sends only the id');
+  t.equal(fake.record(id), undefined);
+  const again = await writer.write({ op: 'delete', externalId: id }).catch((e: unknown) => e);
+  t.match(again, { message: /Entity not found/ });
+});
+
+t.test('Todoist tasks: X-Request-Id per write makes a retried create one task; update is a POST; delete', async (t) => {
+  const fake = await startFakeProvider('todoist', { records: 2 });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+  const created = await writer.write({ op: 'create', fields: { content: 'Buy milk', priority: 4 }, idempotencyKey: 'linkyard-r1-0' });
+  t.equal(created.outcome, 'applied');
+  if (created.outcome !== 'applied') return;
+  const id = created.externalId!;
+  t.equal(fake.requests.at(-1)!.headers['x-request-id'], 'linkyard-r1-0');
+  // The same write again (a worker that died before storing the answer): Todoist answers the first task again.
+  const retried = await writer.write({ op: 'create', fields: { content: 'Buy milk', priority: 4 }, idempotencyKey: 'linkyard-r1-0' });
+  t.match(retried, { outcome: 'applied', externalId: id });
+  t.equal(fake.ids().length, 3, 'one task created');
+
+  // A 503 on a create with an idempotency key is retried (the key makes it safe).
+  fake.failNext(503);
+  const afterOutage = await writer.write({ op: 'create', fields: { content: 'Call Bob' }, idempotencyKey: 'linkyard-r1-1' });
+  t.match(afterOutage, { outcome: 'applied', version: { record: { content: 'Call Bob' } } });
+  t.equal(fake.ids().length, 4);
+
+  const updated = await writer.write({
+    op: 'update',
+    externalId: id,
+    fields: { content: 'Buy oat milk' },
+    idempotencyKey: 'linkyard-r1-2',
+  });
+  t.match(fake.requests.at(-1), { method: 'POST', path: `/api/v1/tasks/${id}`, body: { content: 'Buy oat milk' } });
+  t.match(updated, { outcome: 'applied', version: { record: { content: 'Buy oat milk', priority: 4 } } });
+
+  const missing = await writer.write({ op: 'create', fields: { description: 'no content' } }).catch((e: unknown) => e);
+  t.match(missing, { status: 400, message: /Required argument is missing/ });
+  t.match(await writer.write({ op: 'delete', externalId: id }), { outcome: 'applied' });
+  t.same(await writer.write({ op: 'delete', externalId: id }), { outcome: 'gone' });
+  t.equal(await writer.read(id), null);
+});
+
+t.test('Notion pages: create, update properties, delete archives; an archived page reads as gone', async (t) => {
+  const fake = await startFakeProvider('notion', { records: 2 });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+  const parent = { database_id: 'a1d8501e-1ac1-43e9-a6bd-ea9fe6c8822b' };
+  const title = (text: string) => ({ Name: { title: [{ text: { content: text } }] } });
+  const created = await writer.write({ op: 'create', fields: { parent, properties: title('Roadmap') } });
+  t.equal(created.outcome, 'applied');
+  if (created.outcome !== 'applied') return;
+  const id = created.externalId!;
+  t.equal(fake.requests.at(-1)!.headers['notion-version'], '2022-06-28');
+  t.match(created.version, {
+    externalId: id,
+    record: { object: 'page', properties: { Name: { title: [{ text: { content: 'Roadmap' } }] } } },
+  });
+
+  const updated = await writer.write({ op: 'update', externalId: id, fields: { properties: { Status: { select: { name: 'Done' } } } } });
+  t.match(fake.requests.at(-1), { method: 'PATCH', path: `/v1/pages/${id}` });
+  t.match(updated, { outcome: 'applied', version: { record: { properties: { Name: Object, Status: { select: { name: 'Done' } } } } } });
+
+  const refused = await writer.write({ op: 'create', fields: { properties: title('No parent') } }).catch((e: unknown) => e);
+  t.match(refused, { status: 400, message: /body\.parent should be defined/ });
+  t.equal(fake.ids().length, 3, 'nothing created');
+
+  t.match(await writer.write({ op: 'delete', externalId: id }), { outcome: 'applied', externalId: id });
+  t.match(fake.requests.at(-1), { method: 'PATCH', body: { archived: true } }, 'delete archives');
+  t.equal(await writer.read(id), null, 'archived: gone');
+  t.same(await writer.write({ op: 'delete', externalId: 'ffffffff-0000-4000-8000-000000000000' }), { outcome: 'gone' }, '404');
+});
