@@ -150,6 +150,9 @@ export interface AuditChainHeadsTable {
 export type IntegrationStatus = 'INACTIVE' | 'ACTIVE' | 'ERROR' | 'SYNCING' | 'PAUSED';
 export type AuthType = 'oauth2' | 'api_key' | 'basic';
 
+/** What kind of failure (server/src/lib/error-kind.ts; migration 0016). */
+export type ErrorKind = 'auth' | 'network' | 'provider' | 'rate_limit' | 'mapping';
+
 export interface IntegrationsTable {
   id: string;
   organization_id: string;
@@ -168,6 +171,8 @@ export interface IntegrationsTable {
   settings: Json;
   error_count: Generated<number>;
   last_error: string | null;
+  /** The kind of `last_error` (null for errors recorded before migration 0016). */
+  last_error_kind: Generated<ErrorKind | null>;
   verified_at: Date | null;
   last_sync_at: Date | null;
   next_sync_at: Date | null;
@@ -285,6 +290,8 @@ export interface SyncRunsTable {
   cursor_after: JsonValue;
   resume_cursor: JsonValue;
   error: string | null;
+  /** The kind of `error` of a failed run (migration 0016). */
+  error_kind: Generated<ErrorKind | null>;
   cancel_requested: Generated<boolean>;
   heartbeat_at: Date | null;
   created_at: CreatedAt;

@@ -14,6 +14,7 @@ import * as webhooksOut from './0010-webhooks-out.js';
 import * as twoWaySync from './0013-two-way-sync.js';
 import * as selectiveSync from './0014-selective-sync.js';
 import * as webhookRegistrations from './0015-webhook-registrations.js';
+import * as errorKinds from './0016-error-kinds.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013-two-way-sync': twoWaySync,
   '0014-selective-sync': selectiveSync,
   '0015-webhook-registrations': webhookRegistrations,
+  '0016-error-kinds': errorKinds,
 };

@@ -28,7 +28,7 @@ const syncId = sync.json().id as string;
 const history = `${base}/orgs/${acme}/integrations/${integrationId}/history`;
 
 /** A run of the sync as the scheduler would have left it (queued and not yet picked up, or failed). */
-async function insertRun(status: 'queued' | 'failed') {
+async function insertRun(status: 'queued' | 'failed', errorKind: 'auth' | 'network' | null = null) {
   const id = crypto.randomUUID();
   await db
     .insertInto('sync_runs')
@@ -42,7 +42,13 @@ async function insertRun(status: 'queued' | 'failed') {
       scheduled_for: new Date(),
       started_at: status === 'failed' ? new Date(Date.now() - 5_000) : null,
       finished_at: status === 'failed' ? new Date() : null,
-      error: status === 'failed' ? 'Could not reach api.stripe.com (connection reset)' : null,
+      error:
+        status === 'failed'
+          ? errorKind === 'auth'
+            ? 'Stripe refused the stored credentials (401)'
+            : 'Could not reach api.stripe.com (connection reset)'
+          : null,
+      error_kind: errorKind,
     } as never)
     .execute();
   return id;
@@ -108,4 +114,44 @@ t.test('the resource picker offers no resource that already has a sync', async (
     options.some((o) => o.value === picked && !o.disabled),
     'a free resource is',
   );
+});
+
+t.test('the remedy follows the kind of error: Retry for an unreachable provider, Reconnect only for refused credentials', async (t) => {
+  const network = await insertRun('failed', 'network');
+  const page = await e2e.signedIn('admin@acme.test');
+  await visit(page, history);
+  t.match(await textOf(page, `[data-run-error="${network}"]`), /Provider unreachable/);
+  t.ok(await page.$(`tr[data-run-id="${network}"] ::-p-aria(Retry this run)`), 'a DNS or connection failure offers Retry');
+  t.notOk(await page.$(`tr[data-run-id="${network}"] ::-p-text(Reconnect)`), 'and not Reconnect');
+  await db
+    .updateTable('sync_runs')
+    .set({ status: 'cancelled' } as never)
+    .where('id', '=', network)
+    .execute();
+
+  const auth = await insertRun('failed', 'auth');
+  await visit(page, history);
+  t.match(await textOf(page, `[data-run-error="${auth}"]`), /Sign-in refused/);
+  t.ok(await page.$(`tr[data-run-id="${auth}"] ::-p-text(Reconnect)`), 'refused credentials offer Reconnect');
+  t.notOk(await page.$(`tr[data-run-id="${auth}"] ::-p-aria(Retry this run)`), 'and not Retry');
+
+  const overview = `${base}/orgs/${acme}/integrations/${integrationId}`;
+  const setLastError = (kind: 'auth' | 'network') =>
+    db
+      .updateTable('integrations')
+      .set({
+        last_error: kind === 'auth' ? 'Stripe refused the stored credentials (401)' : 'Could not reach Stripe (ENOTFOUND)',
+        last_error_kind: kind,
+      } as never)
+      .where('id', '=', integrationId)
+      .execute();
+  await setLastError('network');
+  await visit(page, overview);
+  t.match(await textOf(page, '[data-testid=last-error]'), /Provider unreachable/);
+  t.ok(await page.$('[data-testid=last-error] ::-p-text(Retry)'), 'the overview offers Retry for a network failure');
+  t.notOk(await page.$('[data-testid=last-error] ::-p-text(Replace credentials)'), 'not new credentials');
+  await setLastError('auth');
+  await visit(page, overview);
+  t.ok(await page.$('[data-testid=last-error] ::-p-text(Replace credentials)'), 'refused credentials: replace them');
+  t.notOk(await page.$('[data-testid=last-error] ::-p-text(Retry)'), 'and no Retry');
 });

@@ -17,6 +17,7 @@ function makeRun(over: Omit<Partial<Run>, 'stats'> & { stats?: Partial<Run['stat
     startedAt,
     finishedAt: startedAt,
     error: null,
+    errorKind: null,
     ...over,
     durationMs: over.durationMs === undefined ? 1000 : over.durationMs,
     stats: {

@@ -2543,6 +2543,8 @@ export interface paths {
                 };
                 errorCount: number;
                 lastError: string | null;
+                /** @description The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified) */
+                lastErrorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
                 lastSyncAt: string | null;
                 nextSyncAt: string | null;
                 /** Format: date-time */
@@ -2663,6 +2665,8 @@ export interface paths {
               };
               errorCount: number;
               lastError: string | null;
+              /** @description The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified) */
+              lastErrorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
               lastSyncAt: string | null;
               nextSyncAt: string | null;
               /** Format: date-time */
@@ -2784,6 +2788,8 @@ export interface paths {
               };
               errorCount: number;
               lastError: string | null;
+              /** @description The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified) */
+              lastErrorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
               lastSyncAt: string | null;
               nextSyncAt: string | null;
               /** Format: date-time */
@@ -2971,6 +2977,8 @@ export interface paths {
               };
               errorCount: number;
               lastError: string | null;
+              /** @description The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified) */
+              lastErrorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
               lastSyncAt: string | null;
               nextSyncAt: string | null;
               /** Format: date-time */
@@ -3090,6 +3098,8 @@ export interface paths {
               };
               errorCount: number;
               lastError: string | null;
+              /** @description The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified) */
+              lastErrorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
               lastSyncAt: string | null;
               nextSyncAt: string | null;
               /** Format: date-time */
@@ -3204,6 +3214,8 @@ export interface paths {
               };
               errorCount: number;
               lastError: string | null;
+              /** @description The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified) */
+              lastErrorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
               lastSyncAt: string | null;
               nextSyncAt: string | null;
               /** Format: date-time */
@@ -4949,6 +4961,8 @@ export interface paths {
                   conflicts: number;
                 };
                 error: string | null;
+                /** @description The kind of a failed run's error (null when the run did not fail, or failed before errors were classified) */
+                errorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
               }[];
               nextCursor: string | null;
             };
@@ -5060,6 +5074,8 @@ export interface paths {
                 conflicts: number;
               };
               error: string | null;
+              /** @description The kind of a failed run's error (null when the run did not fail, or failed before errors were classified) */
+              errorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
             };
           };
         };
@@ -5171,6 +5187,8 @@ export interface paths {
                 conflicts: number;
               };
               error: string | null;
+              /** @description The kind of a failed run's error (null when the run did not fail, or failed before errors were classified) */
+              errorKind: ('auth' | 'network' | 'provider' | 'rate_limit' | 'mapping') | null;
             };
           };
         };

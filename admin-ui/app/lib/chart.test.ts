@@ -27,6 +27,7 @@ function makeRun(over: Omit<Partial<Run>, 'stats'> & { stats?: Partial<Run['stat
     startedAt,
     finishedAt: startedAt,
     error: null,
+    errorKind: null,
     ...over,
     durationMs,
     stats: {

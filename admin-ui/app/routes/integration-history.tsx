@@ -3,6 +3,7 @@ import { data, Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-history';
 import { api, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
+import { describeErrorKind, remediesFor } from '~/lib/error-kinds';
 import type { RunStatus } from '~/lib/types';
 import { describeError } from '~/root';
 import { useOrg } from './org-layout';
@@ -226,7 +227,19 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                           Logs →
                         </Link>
                         {permissions.edit && isActiveRun(run.status) && <CancelRun runId={run.id} />}
-                        {permissions.edit && (run.status === 'failed' || run.status === 'cancelled') && <RetryRun runId={run.id} />}
+                        {permissions.edit && run.status === 'cancelled' && <RetryRun runId={run.id} />}
+                        {permissions.edit && run.status === 'failed' && remediesFor(run.errorKind).includes('retry') && (
+                          <RetryRun runId={run.id} />
+                        )}
+                        {permissions.edit && run.status === 'failed' && remediesFor(run.errorKind).includes('reconnect') && (
+                          <Link
+                            to={base}
+                            className="text-sm font-medium text-brand-700 hover:underline"
+                            aria-label={`Reconnect: the provider refused the credentials of the run started ${formatDateTime(run.startedAt ?? run.scheduledFor)}`}
+                          >
+                            Reconnect
+                          </Link>
+                        )}
                       </div>
                     </Td>
                   </tr>
@@ -234,7 +247,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                     <tr data-run-error={run.id}>
                       <td colSpan={9} className="px-3 pb-2.5 pt-0">
                         <p className="line-clamp-2 rounded bg-red-50 px-2 py-1 text-xs text-red-800" title={run.error}>
-                          <span className="font-semibold">Error:</span> {run.error}
+                          <span className="font-semibold">{describeErrorKind(run.errorKind)?.label ?? 'Error'}:</span> {run.error}
                         </p>
                       </td>
                     </tr>

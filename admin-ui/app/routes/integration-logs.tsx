@@ -9,6 +9,7 @@ import { isActiveRun, LiveIndicator, LogList, useAutoRefresh } from '~/component
 import { LogFilters, parseLogFilters, UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { EmptyState, ErrorNote, LinkButton, Pager, StatusBadge } from '~/components/ui';
 import { RunWrites } from '~/components/run-writes';
+import { describeErrorKind } from '~/lib/error-kinds';
 
 const PAGE_SIZE = 100;
 /** A run's log reads as a story, oldest first: one long page so a live run's new lines show up at the end. */
@@ -268,7 +269,8 @@ function RunSummary({
       {run.error && (
         <div className="mt-3">
           <ErrorNote>
-            <strong>Error:</strong> {run.error}
+            <strong>{describeErrorKind(run.errorKind)?.label ?? 'Error'}:</strong> {run.error}
+            {describeErrorKind(run.errorKind) && <span className="mt-1 block">{describeErrorKind(run.errorKind)!.advice}</span>}
           </ErrorNote>
         </div>
       )}

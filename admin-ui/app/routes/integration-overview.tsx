@@ -3,6 +3,7 @@ import { Form, Link, redirect, useNavigation, useSearchParams } from 'react-rout
 import type { Route } from './+types/integration-overview';
 import { api, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { formatDateTime, formatRelative } from '~/lib/format';
+import { describeErrorKind, remediesFor } from '~/lib/error-kinds';
 import type { Connection } from '~/lib/integration-api';
 import type { Integration, Provider, Sync } from '~/lib/types';
 import { useIntegration } from './integration-layout';
@@ -151,24 +152,13 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
               <Fact label="Errors in a row">{integration.errorCount}</Fact>
             </dl>
             {integration.lastError && (
-              <div className="mt-5 rounded-md bg-red-50 p-4 ring-1 ring-inset ring-red-600/20" data-testid="last-error">
-                <div className="flex flex-wrap items-start justify-between gap-3">
-                  <div className="min-w-0 flex-1">
-                    <h3 className="text-sm font-semibold text-red-800">Last error</h3>
-                    <p className="mt-1 break-words font-mono text-xs text-red-800">{integration.lastError}</p>
-                  </div>
-                  {permissions.edit &&
-                    (oauth ? (
-                      <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" variant="secondary">
-                        Reconnect
-                      </ActionButton>
-                    ) : (
-                      <LinkButton variant="secondary" to={`${base}/settings`}>
-                        Replace credentials
-                      </LinkButton>
-                    ))}
-                </div>
-              </div>
+              <LastError
+                integration={integration}
+                canEdit={permissions.edit}
+                pending={pending}
+                base={base}
+                canRetry={integration.status !== 'PAUSED' && enabledSyncs > 0}
+              />
             )}
           </Card>
           <SyncsSummary syncs={syncs} provider={provider} base={base} now={now} />
@@ -181,6 +171,77 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
         )}
       </div>
       <Toast outcome={toast} />
+    </div>
+  );
+}
+
+/**
+ * The integration's last error with the remedy its kind calls for: Reconnect (or new credentials) only when the
+ * provider refused them; Retry (sync now) for an unreachable or failing provider, a rate limit or a mapping problem.
+ */
+function LastError({
+  integration,
+  canEdit,
+  pending,
+  base,
+  canRetry,
+}: {
+  integration: Integration;
+  canEdit: boolean;
+  pending: string;
+  base: string;
+  canRetry: boolean;
+}) {
+  const kind = describeErrorKind(integration.lastErrorKind);
+  const remedies = remediesFor(integration.lastErrorKind);
+  return (
+    <div
+      className="mt-5 rounded-md bg-red-50 p-4 ring-1 ring-inset ring-red-600/20"
+      data-testid="last-error"
+      data-error-kind={integration.lastErrorKind ?? ''}
+    >
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 flex-1">
+          <h3 className="text-sm font-semibold text-red-800">Last error{kind && `: ${kind.label}`}</h3>
+          {kind && <p className="mt-1 text-sm text-red-800">{kind.advice}</p>}
+          <p className="mt-1 break-words font-mono text-xs text-red-800">{integration.lastError}</p>
+        </div>
+        {canEdit && (
+          <div className="flex flex-wrap gap-2">
+            {remedies.includes('retry') && (
+              <ActionButton
+                intent="sync"
+                pending={pending}
+                busyLabel="Queuing…"
+                variant="secondary"
+                disabled={!canRetry}
+                title={
+                  canRetry
+                    ? 'Run every enabled sync of this integration again'
+                    : 'Nothing to retry: resume the integration or enable a sync'
+                }
+              >
+                Retry
+              </ActionButton>
+            )}
+            {integration.lastErrorKind === 'mapping' && (
+              <LinkButton variant="secondary" to={`${base}/mappings`}>
+                Edit mappings
+              </LinkButton>
+            )}
+            {remedies.includes('reconnect') &&
+              (integration.authType === 'oauth2' ? (
+                <ActionButton intent="connect" pending={pending} busyLabel="Redirecting…" variant="secondary">
+                  Reconnect
+                </ActionButton>
+              ) : (
+                <LinkButton variant="secondary" to={`${base}/settings`}>
+                  Replace credentials
+                </LinkButton>
+              ))}
+          </div>
+        )}
+      </div>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { IntegrationStatus } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { SyncStatus } from '~/components/sync-status';
 import { EmptyState, Input, LinkButton, PageHeader, Pager, ProviderAvatar, Select, StatusBadge, Table, Td } from '~/components/ui';
+import { describeErrorKind } from '~/lib/error-kinds';
 
 const STATUSES: IntegrationStatus[] = ['ACTIVE', 'SYNCING', 'ERROR', 'PAUSED', 'INACTIVE'];
 
@@ -148,6 +149,9 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
                 <StatusBadge status={i.status} />
                 {i.status === 'ERROR' && i.lastError && (
                   <div className="mt-1 max-w-xs truncate text-xs text-red-700" title={i.lastError}>
+                    {describeErrorKind(i.lastErrorKind) && (
+                      <span className="font-semibold">{describeErrorKind(i.lastErrorKind)!.label}: </span>
+                    )}
                     {i.lastError}
                   </div>
                 )}

@@ -7,6 +7,15 @@ export const Timestamp = Type.String({ format: 'date-time' });
 export const Name = Type.String({ minLength: 1, maxLength: 120 });
 export const Role = Type.Union([Type.Literal('viewer'), Type.Literal('admin'), Type.Literal('super_admin')]);
 
+/** A classified failure (error-kind.ts): which remedy can help. */
+export const ErrorKind = Type.Union(
+  [Type.Literal('auth'), Type.Literal('network'), Type.Literal('provider'), Type.Literal('rate_limit'), Type.Literal('mapping')],
+  {
+    description:
+      'What kind of failure: auth (reconnect the integration), network (the provider could not be reached), provider (it answered with an error), rate_limit (it asked to slow down), mapping (the field mappings could not be used); the last four are retried',
+  },
+);
+
 export const StrictObject = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
 export const OrgParams = StrictObject({ orgId: Uuid });

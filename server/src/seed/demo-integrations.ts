@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.js';
-import type { IntegrationStatus, LogLevel, RunStatus } from '../../../db/schema.js';
+import type { ErrorKind, IntegrationStatus, LogLevel, RunStatus } from '../../../db/schema.js';
 import { secretHint, type Vault } from '../lib/crypto/index.js';
 import { inScope, type Tx } from '../lib/db-scope.js';
 import { uuidv7 } from '../lib/ids.js';
@@ -33,6 +33,8 @@ interface DemoIntegration {
   authType: 'oauth2' | 'api_key' | 'basic';
   settings?: Record<string, string>;
   lastError?: string;
+  /** The kind of lastError (error-kind.ts), so the demo offers the matching remedy. */
+  lastErrorKind?: ErrorKind;
   errorCount?: number;
   connected: boolean;
   syncs: DemoSync[];
@@ -112,6 +114,7 @@ const DEMO: Record<string, DemoIntegration[]> = {
       connected: true,
       failureRate: 1,
       lastError: 'Token refresh failed: the provider answered invalid_grant. Reconnect the integration.',
+      lastErrorKind: 'auth',
       errorCount: 3,
       syncs: [
         {
@@ -201,6 +204,7 @@ async function seedIntegration(tx: Tx, vault: Vault, orgId: string, demo: DemoIn
       settings: JSON.stringify(demo.settings ?? {}),
       error_count: demo.errorCount ?? 0,
       last_error: demo.lastError ?? null,
+      last_error_kind: demo.lastError ? (demo.lastErrorKind ?? 'provider') : null,
       verified_at: demo.authType !== 'oauth2' && demo.status === 'ACTIVE' ? new Date(now - 8 * 86_400_000) : null,
       last_sync_at: demo.syncs.length ? new Date(now - 3_600_000) : null,
       updated_at: new Date(),
@@ -331,6 +335,7 @@ async function seedRunHistory(tx: Tx, ids: SyncIds, demo: DemoIntegration, sync:
         cursor_after: null,
         resume_cursor: null,
         error: run.error,
+        error_kind: run.errorKind,
         heartbeat_at: null,
         created_at: startedAt,
       })
@@ -369,6 +374,7 @@ function demoRun(i: number, demo: DemoIntegration) {
     deleted: failed ? 0 : i % 6 === 0 ? 1 : 0,
     durationMs: 800 + ((i * 523) % 9000),
     error: failed ? (demo.lastError ?? 'HubSpot answered 503 Service Unavailable after 5 attempts') : null,
+    errorKind: failed ? (demo.lastErrorKind ?? ('provider' as ErrorKind)) : null,
   };
 }
 

@@ -60,6 +60,7 @@ function integrationView(r: repo.IntegrationExportRow): IntegrationView {
     settings: r.settings,
     errorCount: r.error_count,
     lastError: r.last_error,
+    lastErrorKind: r.last_error_kind,
     lastSyncAt: iso(r.last_sync_at),
     nextSyncAt: iso(r.next_sync_at),
     createdAt: r.created_at.toISOString(),

@@ -75,6 +75,7 @@ export function integrationsChunk(tx: Tx, q: ChunkQuery<TimeKey>) {
       'i.settings',
       'i.error_count',
       'i.last_error',
+      'i.last_error_kind',
       'i.last_sync_at',
       'i.next_sync_at',
       'i.created_at',

@@ -63,7 +63,7 @@ export const lockIntegration = repo.lockIntegration;
 /** What others may change on an integration: its health, never its definition or credentials. */
 export type IntegrationStatePatch = Pick<
   Updateable<IntegrationsTable>,
-  'status' | 'error_count' | 'last_error' | 'last_sync_at' | 'verified_at'
+  'status' | 'error_count' | 'last_error' | 'last_error_kind' | 'last_sync_at' | 'verified_at'
 >;
 
 export function updateIntegrationState(tx: Tx, orgId: string, id: string, patch: IntegrationStatePatch): Promise<void> {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ListOf, Name, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
+import { ErrorKind, ListOf, Name, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
 import { PageQuery } from '../../lib/pagination.js';
 
 export const IntegrationStatus = Type.Union([
@@ -39,6 +39,9 @@ export const Integration = Type.Object({
   settings: Type.Record(Type.String(), Type.Unknown()),
   errorCount: Type.Integer(),
   lastError: Type.Union([Type.String(), Type.Null()]),
+  lastErrorKind: Type.Union([ErrorKind, Type.Null()], {
+    description: 'The kind of lastError: auth means reconnecting can help; any other kind is retried (null when unclassified)',
+  }),
   lastSyncAt: Type.Union([Timestamp, Type.Null()]),
   nextSyncAt: Type.Union([Timestamp, Type.Null()]),
   createdAt: Timestamp,

@@ -53,6 +53,7 @@ function toIntegrationView(r: Row): IntegrationView {
     settings: r.settings,
     errorCount: r.error_count,
     lastError: r.last_error,
+    lastErrorKind: r.last_error_kind,
     lastSyncAt: iso(r.last_sync_at),
     nextSyncAt: iso(r.next_sync_at),
     createdAt: r.created_at.toISOString(),

@@ -80,6 +80,7 @@ export async function writeRow(
     scopes: integrationScopes,
     settings: JSON.stringify(row.settings),
     last_error: lastError,
+    last_error_kind: lastError ? 'auth' : null,
     updated_at: new Date(),
   });
   await repo.insertConnection(tx, {

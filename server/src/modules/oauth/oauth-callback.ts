@@ -358,7 +358,12 @@ async function storeConnection(
     });
     // A paused integration stays paused (resuming makes it ACTIVE); anything else is ready now.
     const status: IntegrationStatus = current.status === 'PAUSED' ? 'PAUSED' : 'ACTIVE';
-    await integrations.updateIntegrationState(tx, orgId, integrationId, { status, error_count: 0, last_error: null });
+    await integrations.updateIntegrationState(tx, orgId, integrationId, {
+      status,
+      error_count: 0,
+      last_error: null,
+      last_error_kind: null,
+    });
     await webhooks.recordEvent(tx, orgId, 'integration.connected', {
       integrationId,
       provider: current.provider,

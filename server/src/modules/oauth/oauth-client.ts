@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { Config } from '../../config.js';
 import { SafeHttpError, type SafeHttpClient } from '../../lib/safe-http/index.js';
+import type { ErrorKind } from '../../lib/error-kind.js';
 import type { OAuthProviderDefinition } from '../../providers/provider-definition.js';
 import { ProviderUrlError, type OAuthEndpoints } from './provider-endpoints.js';
 
@@ -97,6 +98,8 @@ export interface DescribedOAuthError {
   providerError: string | null;
   /** Worth retrying later without anyone changing anything. */
   retryable: boolean;
+  /** Which remedy can help (error-kind.ts): a refused grant or client needs a reconnect; the rest are retried. */
+  kind: ErrorKind;
 }
 
 const PROVIDER_ERROR_HINTS: Record<string, string> = {
@@ -135,6 +138,7 @@ export function describeOAuthError(
       message: `The provider's ${where} refused the request (HTTP ${err.status}${code ? `, ${code}` : ''})${hint ? `: ${hint}` : ''}`,
       providerError: code,
       retryable: err.status >= 500 || err.status === 429,
+      kind: err.status === 429 ? 'rate_limit' : err.status >= 500 ? 'provider' : 'auth',
     };
   }
   if (err instanceof SafeHttpError) {
@@ -144,10 +148,11 @@ export function describeOAuthError(
       message: `Could not reach the provider's ${where}: ${err.message}`,
       providerError: null,
       retryable: err.code !== 'BLOCKED_DESTINATION' && err.code !== 'INVALID_URL',
+      kind: 'network',
     };
   }
   if (err instanceof ProviderUrlError) {
-    return { reason: 'provider_url', message: err.message, providerError: null, retryable: false };
+    return { reason: 'provider_url', message: err.message, providerError: null, retryable: false, kind: 'provider' };
   }
   if (err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError) {
     // oauth4webapi's messages describe which check failed ("response" body "access_token" property must be…).
@@ -156,6 +161,7 @@ export function describeOAuthError(
       message: `The provider's ${where} answered with a response that failed validation: ${err.message}`,
       providerError: null,
       retryable: false,
+      kind: 'provider',
     };
   }
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
@@ -164,7 +170,14 @@ export function describeOAuthError(
       message: `The provider's ${where} did not answer in time`,
       providerError: null,
       retryable: true,
+      kind: 'network',
     };
   }
-  return { reason: 'oauth_error', message: `The request to the provider's ${where} failed`, providerError: null, retryable: false };
+  return {
+    reason: 'oauth_error',
+    message: `The request to the provider's ${where} failed`,
+    providerError: null,
+    retryable: false,
+    kind: 'provider',
+  };
 }

@@ -176,7 +176,7 @@ async function recordTest({ db }: OAuthServiceSetup, ctx: AuthedContext, orgId: 
       to = current.status === 'INACTIVE' || current.status === 'ERROR' ? 'ACTIVE' : null;
       await integrations.updateIntegrationState(tx, orgId, id, {
         verified_at: new Date(),
-        ...(to ? { status: to, ...(current.status === 'ERROR' ? { error_count: 0, last_error: null } : {}) } : {}),
+        ...(to ? { status: to, ...(current.status === 'ERROR' ? { error_count: 0, last_error: null, last_error_kind: null } : {}) } : {}),
       });
     }
     await recordAudit(tx, ctx, {

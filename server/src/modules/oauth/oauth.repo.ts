@@ -1,5 +1,5 @@
 import { sql, type Insertable, type UpdateObject } from 'kysely';
-import type { ConnectionsTable, Database, IntegrationStatus, OauthStatesTable } from '../../../../db/schema.js';
+import type { ConnectionsTable, Database, ErrorKind, IntegrationStatus, OauthStatesTable } from '../../../../db/schema.js';
 import type { Tx } from '../../lib/db-scope.js';
 
 /** SQL for OAuth states and connections. Callers pick the scope (see db-scope.ts); nothing here decides permissions. */
@@ -105,12 +105,18 @@ export async function recordIntegrationError(
   tx: Tx,
   orgId: string,
   integrationId: string,
-  error: string,
+  error: { message: string; kind: ErrorKind },
   status: IntegrationStatus | null,
 ) {
   await tx
     .updateTable('integrations')
-    .set({ ...(status ? { status } : {}), error_count: sql<number>`error_count + 1`, last_error: error, updated_at: new Date() })
+    .set({
+      ...(status ? { status } : {}),
+      error_count: sql<number>`error_count + 1`,
+      last_error: error.message,
+      last_error_kind: error.kind,
+      updated_at: new Date(),
+    })
     .where('organization_id', '=', orgId)
     .where('id', '=', integrationId)
     .execute();

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { sql } from 'kysely';
 import type { Db } from '../../../../db/client.js';
-import type { ConnectionRow, IntegrationRow } from '../../../../db/schema.js';
+import type { ConnectionRow, ErrorKind, IntegrationRow } from '../../../../db/schema.js';
 import type { Config } from '../../config.js';
 import { systemContext, type RequestContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
@@ -45,6 +45,8 @@ export class IntegrationTokenError extends AppError {
     readonly code: TokenErrorCode,
     message: string,
     readonly retryable = false,
+    /** Which remedy can help: a missing or refused connection needs a reconnect (auth) unless the refresh says otherwise. */
+    readonly kind: ErrorKind = 'auth',
   ) {
     super(409, 'Conflict', message);
   }
@@ -120,7 +122,7 @@ async function failRefresh(
     tx,
     integration.organization_id,
     integration.id,
-    error.message,
+    { message: error.message, kind: error.kind },
     integration.status === 'PAUSED' ? null : 'ERROR',
   );
   if (integration.status !== 'PAUSED' && integration.status !== 'ERROR') {
@@ -204,6 +206,7 @@ async function refreshGrant(
       'refresh_failed',
       `Refreshing the access token of ${integration.name} failed: ${described.message}${reconnect}`,
       described.retryable,
+      described.kind,
     );
     return { ok: false, error, providerError: described.providerError };
   }
@@ -248,7 +251,12 @@ async function storeRefreshed(
   // An integration that is in ERROR because its token could not be refreshed is healthy again. An ERROR
   // from something else (a failing sync) is left for that to clear.
   if (integration.status === 'ERROR' && row.last_refresh_error !== null && integration.last_error === row.last_refresh_error) {
-    await integrations.updateIntegrationState(tx, orgId, integrationId, { status: 'ACTIVE', last_error: null, error_count: 0 });
+    await integrations.updateIntegrationState(tx, orgId, integrationId, {
+      status: 'ACTIVE',
+      last_error: null,
+      last_error_kind: null,
+      error_count: 0,
+    });
     await recordAudit(tx, ctx, {
       organizationId: orgId,
       action: 'integration.token_refresh_recovered',
@@ -282,7 +290,9 @@ export function createTokenManager({ db, config, vault, http, providers }: Token
       if (row.last_refreshed_at && row.last_refreshed_at >= startedAt)
         return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
       if (row.last_refresh_error !== null && row.updated_at >= startedAt) {
-        return { kind: 'failed', error: new IntegrationTokenError('refresh_failed', row.last_refresh_error) };
+        // The other caller recorded its failure's kind on the integration in the same transaction.
+        const kind = integration.last_error_kind ?? 'auth';
+        return { kind: 'failed', error: new IntegrationTokenError('refresh_failed', row.last_refresh_error, kind !== 'auth', kind) };
       }
       if (!forced && validFor(row, now)) return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
 

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
-import type { Database, LogLevel, RunStatus, SyncLogsTable, SyncRunRow, SyncRunsTable } from '../../../../db/schema.js';
+import type { Database, ErrorKind, LogLevel, RunStatus, SyncLogsTable, SyncRunRow, SyncRunsTable } from '../../../../db/schema.js';
 
 export interface RunFilters {
   integrationId?: string;
@@ -184,6 +184,8 @@ export interface RunEnd {
   status: 'succeeded' | 'failed' | 'cancelled';
   finishedAt: Date;
   error: string | null;
+  /** The kind of `error` (error-kind.ts); null when the run did not fail. */
+  errorKind: ErrorKind | null;
   /** Records the run marked deleted at its end. */
   deleted: number;
   /** A succeeded run's final cursor: stored as `cursor_after`, and the resume cursor is dropped. */
@@ -220,6 +222,7 @@ export function finishRun(tx: Tx, runId: string, end: RunEnd): Promise<SyncRunRo
       status: end.status,
       finished_at: end.finishedAt,
       error: end.error,
+      error_kind: end.errorKind,
       deleted: eb('deleted', '+', end.deleted),
       ...(end.cursorAfter !== undefined ? { cursor_after: JSON.stringify(end.cursorAfter), resume_cursor: null } : {}),
     }))

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
+import { ErrorKind, ListOf, StrictObject, Timestamp, Uuid } from '../../lib/schemas.js';
 import { PageQuery } from '../../lib/pagination.js';
 
 const RunStatus = Type.Union([
@@ -42,6 +42,9 @@ export const Run = Type.Object({
     conflicts: Type.Integer(),
   }),
   error: Type.Union([Type.String(), Type.Null()]),
+  errorKind: Type.Union([ErrorKind, Type.Null()], {
+    description: "The kind of a failed run's error (null when the run did not fail, or failed before errors were classified)",
+  }),
 });
 
 export const RunList = ListOf(Run);

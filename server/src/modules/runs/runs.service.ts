@@ -51,6 +51,7 @@ export function toRunView(r: SyncRunRow): RunView {
       conflicts: r.conflicts,
     },
     error: r.error,
+    errorKind: r.error_kind,
   };
 }
 

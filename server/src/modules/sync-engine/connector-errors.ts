@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../../lib/error-kind.js';
 import { readJsonPointer } from '../../providers/json-pointer.js';
 
 /**
@@ -25,15 +26,19 @@ export type ConnectorErrorCode =
   | 'unsupported';
 
 export class ConnectorError extends Error {
+  /** Which remedy helps, when the thrower knows better than the code and status say (error-kinds.ts). */
+  readonly kind?: ErrorKind;
+
   constructor(
     readonly code: ConnectorErrorCode,
     message: string,
     /** Whether running again later, with nothing changed, may succeed (a provider outage, a long Retry-After). */
     readonly retryable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: ErrorKind },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    if (options?.kind) this.kind = options.kind;
   }
 }
 

@@ -70,6 +70,7 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
           'http_status',
           `${definition.name} refused the stored credentials (401); replace them in the integration's settings`,
           false,
+          { kind: 'auth' },
         );
       },
       connectionValues: {},

@@ -2,9 +2,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FieldMappingsTable, SyncRunRow } from '../../../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { AppError } from '../../lib/errors.js';
+import { SafeHttpError } from '../../lib/safe-http/index.js';
 import { compileMappings, type CompiledMappings, type FieldMapping } from '../syncs/mappings.js';
 import { CalDavError } from './caldav-connector.js';
 import { ConnectorError } from './connector-errors.js';
+import { classifyRunError } from './error-kinds.js';
 import type { OpenWriter } from './connectors.js';
 import { executePush, pendingBases, type PushContext } from './push-executor.js';
 import * as conflicts from '../conflicts/conflicts.port.js';
@@ -116,6 +118,7 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
       await store.finish(run, {
         status: cancelled ? 'cancelled' : 'failed',
         error: message,
+        ...(cancelled ? {} : { errorKind: classifyRunError(err) }),
         pending,
         resource,
         integrationId: integration.id,
@@ -189,7 +192,13 @@ async function executePushRun(deps: PushRunDeps, claimed: ClaimedRun, hooks: Exe
     const message = cancelled ? err.message : safeMessage(err);
     if (!cancelled) logger.warn({ runId: run.id, orgId: run.organization_id, err }, 'push run failed');
     await store.failPending(run, message);
-    await store.finish(run, { status: cancelled ? 'cancelled' : 'failed', error: message, pending, ...scope });
+    await store.finish(run, {
+      status: cancelled ? 'cancelled' : 'failed',
+      error: message,
+      ...(cancelled ? {} : { errorKind: classifyRunError(err) }),
+      pending,
+      ...scope,
+    });
   } finally {
     stopHeartbeat();
   }
@@ -305,8 +314,14 @@ export function toFieldMapping(m: Selectable<FieldMappingsTable>): FieldMapping 
 
 /** Errors shown to admins: connector errors are written to be safe; anything else is summarised. */
 function safeMessage(err: unknown): string {
-  // These are written to be shown: provider, status and a redacted URL, never a response body.
-  if (err instanceof ConnectorError || err instanceof CalDavError || (err instanceof AppError && err.statusCode < 500)) {
+  // These are written to be shown: provider, status and a redacted URL, never a response body (safe-http's
+  // messages name the host and the reason only).
+  if (
+    err instanceof ConnectorError ||
+    err instanceof CalDavError ||
+    err instanceof SafeHttpError ||
+    (err instanceof AppError && err.statusCode < 500)
+  ) {
     return err.message.slice(0, 1000);
   }
   return 'The sync failed unexpectedly; the details are in the server log';

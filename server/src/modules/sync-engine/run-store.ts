@@ -1,5 +1,5 @@
 import type { Db } from '../../../../db/client.js';
-import type { IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
+import type { ErrorKind, IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
@@ -81,6 +81,7 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
         status: outcome.status,
         finishedAt: now,
         error: outcome.error ?? null,
+        errorKind: outcome.status === 'failed' ? (outcome.errorKind ?? null) : null,
         deleted,
         cursorAfter,
       });
@@ -101,19 +102,7 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
 
       await syncs.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
       await reportRun(tx, run, outcome, stats);
-      const integration = await integrations.lockIntegration(tx, orgId, run.integration_id);
-      if (!integration) return;
-      const stillSyncing = await runs.otherRunRunning(tx, run.integration_id, run.id);
-      const after = integrationAfterRun(integration, outcome, stillSyncing, now);
-      await integrations.updateIntegrationState(tx, orgId, run.integration_id, after);
-      // Into ERROR now: this failure reached the threshold (the status read here is SYNCING while a run is running).
-      if (after.status === 'ERROR' && integration.error_count < FAILURES_BEFORE_ERROR) {
-        await webhooks.recordEvent(tx, orgId, 'integration.error', {
-          integrationId: run.integration_id,
-          provider: integration.provider,
-          reason: outcome.error ?? 'Sync failed',
-        });
-      }
+      await updateIntegrationAfterRun(tx, run, outcome, now);
     });
   }
 
@@ -189,6 +178,8 @@ export interface CommittedPage {
 export interface RunOutcome {
   status: 'succeeded' | 'failed' | 'cancelled';
   error?: string;
+  /** What kind of failure `error` is (error-kind.ts); unset for failures no remedy fits (the sync was deleted). */
+  errorKind?: ErrorKind;
   cursorAfter?: unknown;
   /** A full run listed everything: records it did not see are marked deleted. */
   fullComplete?: boolean;
@@ -204,7 +195,7 @@ export interface RunOutcome {
  */
 export function integrationAfterRun(
   integration: Pick<IntegrationRow, 'status' | 'error_count' | 'verified_at'>,
-  outcome: Pick<RunOutcome, 'status' | 'error'>,
+  outcome: Pick<RunOutcome, 'status' | 'error' | 'errorKind'>,
   stillSyncing: boolean,
   now: Date,
 ) {
@@ -212,13 +203,31 @@ export function integrationAfterRun(
     const errors = integration.error_count + 1;
     const status: IntegrationStatus =
       integration.status === 'PAUSED' ? 'PAUSED' : errors >= FAILURES_BEFORE_ERROR ? 'ERROR' : stillSyncing ? 'SYNCING' : 'ACTIVE';
-    return { error_count: errors, last_error: outcome.error ?? 'Sync failed', status };
+    return { error_count: errors, last_error: outcome.error ?? 'Sync failed', last_error_kind: outcome.errorKind ?? null, status };
   }
   const status: IntegrationStatus = integration.status === 'PAUSED' ? 'PAUSED' : stillSyncing ? 'SYNCING' : 'ACTIVE';
   return {
     status,
     ...(outcome.status === 'succeeded' ? { last_sync_at: now, error_count: 0, verified_at: integration.verified_at ?? now } : {}),
   };
+}
+
+/** The integration's status and error after one of its runs ended; integration.error when this failure made it ERROR. */
+async function updateIntegrationAfterRun(tx: Tx, run: SyncRunRow, outcome: RunOutcome, now: Date): Promise<void> {
+  const orgId = run.organization_id;
+  const integration = await integrations.lockIntegration(tx, orgId, run.integration_id);
+  if (!integration) return;
+  const stillSyncing = await runs.otherRunRunning(tx, run.integration_id, run.id);
+  const after = integrationAfterRun(integration, outcome, stillSyncing, now);
+  await integrations.updateIntegrationState(tx, orgId, run.integration_id, after);
+  // Into ERROR now: this failure reached the threshold (the status read here is SYNCING while a run is running).
+  if (after.status === 'ERROR' && integration.error_count < FAILURES_BEFORE_ERROR) {
+    await webhooks.recordEvent(tx, orgId, 'integration.error', {
+      integrationId: run.integration_id,
+      provider: integration.provider,
+      reason: outcome.error ?? 'Sync failed',
+    });
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import t from 'tap';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSafeHttpClient } from '../../../../server/src/lib/safe-http/index.js';
+import { classifyRunError } from '../../../../server/src/modules/sync-engine/error-kinds.js';
 import { normaliseTimestamp } from '../../../../server/src/modules/sync-engine/timestamps.js';
 import { readJsonPointer } from '../../../../server/src/providers/json-pointer.js';
 import type { ProviderDefinition, ResourceDefinition } from '../../../../server/src/providers/provider-definition.js';
@@ -314,6 +315,7 @@ for (const kind of FAKE_PROVIDER_KINDS.filter((k) => BOUND_CHECKS[k])) {
       t.equal(unauthorized.calls, 1);
       t.notMatch(err.message, 'revoked-token-value');
       t.match(err.message, /credentials were rejected/);
+      t.equal(classifyRunError(err), 'auth', 'a 401 after the refresh is for a person to reconnect');
     });
   });
 }

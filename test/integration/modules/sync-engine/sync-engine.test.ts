@@ -161,6 +161,53 @@ t.test('provider failures: 429 honoured, a bad key fails the run with a readable
   t.equal(globexRecords.statusCode, 404, 'nor the records');
 });
 
+t.test('failed runs say what kind of failure they were: DNS failure network, a refused key auth, a long 429 rate_limit', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 5 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration, sync } = await stripeSetup(t, fake);
+  const integrationView = async (id: string) => (await ctx.app.inject({ url: `${base}/integrations/${id}`, headers: admin })).json();
+
+  // A host that does not resolve (.invalid is reserved, RFC 6761): no answer, so neither reconnecting nor the provider is at fault.
+  const unreachable = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations`,
+      headers: admin,
+      payload: { provider: 'stripe', name: 'Nowhere', apiKey: fake.token, settings: { apiBaseUrl: 'http://linkyard-test.invalid/v1' } },
+    })
+  ).json();
+  const nowhereSync = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/integrations/${unreachable.id}/syncs`,
+      headers: admin,
+      payload: { resource: 'customers' },
+    })
+  ).json();
+  const network = await runAndWait(ctx, base, admin, nowhereSync.id);
+  t.match(network, { status: 'failed', errorKind: 'network', error: /Could not reach Stripe/ });
+  t.match(await integrationView(unreachable.id), { lastErrorKind: 'network', lastError: /Could not reach Stripe/ });
+
+  fake.failNext(429, { retryAfter: 3600 }); // longer than a run waits
+  const limited = await runAndWait(ctx, base, admin, sync.id);
+  t.match(limited, { status: 'failed', errorKind: 'rate_limit', error: /HTTP 429/ });
+  t.equal((await integrationView(integration.id)).lastErrorKind, 'rate_limit');
+
+  fake.rotateToken();
+  const refused = await runAndWait(ctx, base, admin, sync.id);
+  t.match(refused, { status: 'failed', errorKind: 'auth', error: /refused the stored credentials \(401\)/ });
+  t.equal((await integrationView(integration.id)).lastErrorKind, 'auth', 'the integration offers Reconnect');
+
+  await ctx.app.inject({
+    method: 'PATCH',
+    url: `${base}/integrations/${integration.id}`,
+    headers: admin,
+    payload: { apiKey: fake.token },
+  });
+  const fine = await runAndWait(ctx, base, admin, sync.id);
+  t.match(fine, { status: 'succeeded', error: null, errorKind: null }, 'a run that succeeds has no error kind');
+});
+
 t.test('sync all and sync one integration queue every enabled sync; paused integrations are skipped', async (t) => {
   const fake = await startFakeProvider('stripe', { records: 5 });
   t.teardown(() => fake.close());
