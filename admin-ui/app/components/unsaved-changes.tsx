@@ -60,7 +60,16 @@ export function UnsavedChangesGuard({ children }: { children: ReactNode }) {
             <Button type="button" variant="secondary" onClick={() => blocker.reset?.()} autoFocus>
               Stay on this page
             </Button>
-            <Button type="button" variant="danger" onClick={() => blocker.proceed?.()}>
+            <Button
+              type="button"
+              variant="danger"
+              onClick={() => {
+                // Forgotten at once: the leaving page's forms report only in effects after the next paint, and closing
+                // the tab in between must not ask again about edits the person just chose to drop.
+                dirtyForms.current.clear();
+                blocker.proceed?.();
+              }}
+            >
               Leave without saving
             </Button>
           </div>
