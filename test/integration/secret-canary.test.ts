@@ -745,6 +745,7 @@ t.test('secrets set through the API never appear in a response, a log line or an
   const runIds = await idsOf('sync_runs');
   const endpointIds = await idsOf('webhook_endpoints');
   const deliveryIds = await idsOf('webhook_deliveries');
+  const conflictIds = await idsOf('conflicts');
   const gets = app.routeAccess.filter((r) => r.method === 'GET' && !r.url.startsWith('/docs/static') && r.url !== '/api/oauth/callback');
   t.ok(
     gets.some((r) => r.url === '/openapi.json') && gets.some((r) => r.url === '/api/platform/audit'),
@@ -767,6 +768,7 @@ t.test('secrets set through the API never appear in a response, a log line or an
     sub('integrationId', [oauthId, stripeId, appleId]);
     sub('endpointId', endpointIds.length ? endpointIds : [NO_SUCH_ID]);
     sub('deliveryId', deliveryIds.length ? deliveryIds : [NO_SUCH_ID]);
+    sub('conflictId', conflictIds.length ? conflictIds : [NO_SUCH_ID]);
     // A new route with another parameter must be taught here, so that no GET route escapes the walk.
     if (urls.some((u) => u.includes('/:'))) throw new Error(`GET ${url}: give the secret-canary walk a value for its path parameter`);
     return urls;

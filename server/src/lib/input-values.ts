@@ -6,13 +6,20 @@
  *   text would silently turn it into U+FFFD);
  * - numbers that are not finite: JSON cannot write them, but schema coercion turns the strings
  *   "1e309" or "Infinity" into Infinity, and Ajv's range checks then let it through (a list with
- *   `limit=Infinity`, a preview loop with `count=Infinity`).
+ *   `limit=Infinity`, a preview loop with `count=Infinity`);
+ * - arrays and objects nested more than MAX_INPUT_DEPTH levels.
  */
 
 // In `u` mode a surrogate pair is one code point, so \p{Cs} matches only the unpaired halves.
 const BAD_TEXT = /\0|\p{Cs}/u;
 
-export type BadValueProblem = 'nul' | 'surrogate' | 'not-finite';
+export type BadValueProblem = 'nul' | 'surrogate' | 'not-finite' | 'too-deep';
+
+/**
+ * How deep arrays and objects may nest in any input. Records, settings and mappings are a few levels deep; thousands of
+ * levels reach code that recurses (JSON canonicalisation, Postgres's jsonb input, which refuses them) as a 500.
+ */
+export const MAX_INPUT_DEPTH = 100;
 
 /** What is wrong with a string, or null when any column can store it. */
 export function textProblem(value: string): 'nul' | 'surrogate' | null {
@@ -40,13 +47,14 @@ export function findBadValue(input: unknown, numbersOnly = false): BadValue | nu
     value: unknown;
     key: string;
     parent: Entry | null;
+    depth: number;
   }
   const pathOf = (e: Entry): string[] => {
     const path: string[] = [];
     for (let at: Entry | null = e; at?.parent; at = at.parent) path.push(at.key);
     return path.reverse();
   };
-  const stack: Entry[] = [{ value: input, key: '', parent: null }];
+  const stack: Entry[] = [{ value: input, key: '', parent: null, depth: 0 }];
   while (stack.length > 0) {
     const entry = stack.pop()!;
     const { value } = entry;
@@ -60,16 +68,20 @@ export function findBadValue(input: unknown, numbersOnly = false): BadValue | nu
       // Bytes, not text: a raw body (the webhook endpoint's) is kept and verified as received, never stored as text
       // (what is stored of it is checked where it is stored). Walking its indexes as keys would cost more than the request.
       continue;
+    } else if (value !== null && typeof value === 'object' && entry.depth >= MAX_INPUT_DEPTH) {
+      return { path: pathOf(entry), problem: 'too-deep', inKey: false };
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: String(i), parent: entry });
+      const depth = entry.depth + 1;
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: String(i), parent: entry, depth });
     } else if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
       for (const key of numbersOnly ? [] : keys) {
         const problem = textProblem(key);
         if (problem) return { path: pathOf(entry), problem, inKey: true };
       }
+      const depth = entry.depth + 1;
       for (let i = keys.length - 1; i >= 0; i--)
-        stack.push({ value: (value as Record<string, unknown>)[keys[i]], key: keys[i], parent: entry });
+        stack.push({ value: (value as Record<string, unknown>)[keys[i]], key: keys[i], parent: entry, depth });
     }
   }
   return null;
@@ -87,6 +99,9 @@ export function badValueMessage(where: string, bad: BadValue): string {
       return `${where} must not contain NUL characters (\\u0000)`;
     case 'surrogate':
       return `${where} must be valid Unicode text (it contains an unpaired surrogate)`;
+    case 'too-deep':
+      // The path down to the hundredth level is no help to read: its start says where.
+      return `${where.length > 80 ? `${where.slice(0, 80)}…` : where} is nested more than ${MAX_INPUT_DEPTH} levels deep`;
     default:
       return `${where} must be a finite number`;
   }

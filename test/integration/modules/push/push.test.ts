@@ -148,6 +148,16 @@ t.test('bad input: over 1,000 records, a delete of an unknown id, no data', asyn
   t.match(unknown.json(), { field: '/records/1/externalId', message: /Record 2: "cus_nope" is not a record/ });
   const noData = await pushAndWait(ctx, base, admin, sync.id, [{ externalId: 'cus_x' }]);
   t.match(noData.json(), { statusCode: 400, field: '/records/0/data' });
+  // Found by fuzz.test.ts: data nested thousands of levels deep was a 500. (Sent as text: JSON.stringify here would
+  // run out of stack first.)
+  const deep = '['.repeat(5000) + '"bottom"' + ']'.repeat(5000);
+  const tooDeep = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/syncs/${sync.id}/records`,
+    headers: { ...admin, 'content-type': 'application/json' },
+    payload: `{"records":[{"data":{"name":"deep","tags":${deep}}}]}`,
+  });
+  t.match(tooDeep.json(), { statusCode: 400, field: /^\/records\/0\/data\/tags\/0\/0/, message: /nested more than 100 levels deep/ });
   t.equal(fake.requests.filter((r) => r.method !== 'GET').length, 0, 'nothing written');
 });
 
