@@ -2,6 +2,7 @@
  * What the sync engine does with conflicts inside its own transaction: open one (the row and its `conflict.created`
  * event commit with the write's outcome, or not at all). conflicts.repo.ts stays private to this module.
  */
+import type { IntegrationRow, SyncRow } from '../../../../db/schema.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import type { Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -23,6 +24,38 @@ export interface ConflictInput {
   remoteUpdatedAt: string | null;
   remoteEtag: string | null;
 }
+
+/**
+ * One resolution of a conflict, as the conflicts service hands it to the writer the composition root injects (the sync
+ * engine's conflict-resolver.ts; this module does not depend on the engine): the service decides what is chosen, the
+ * writer re-reads the record, writes the chosen version if the provider still has the conflict's remote version, and
+ * calls `finish` in the transaction that stores the new base.
+ */
+export interface ResolutionWrite {
+  orgId: string;
+  integration: IntegrationRow;
+  sync: SyncRow;
+  conflict: {
+    id: string;
+    externalId: string;
+    runId: string | null;
+    /** The provider's version when the conflict was found (or last refreshed), in the organization's field names. */
+    remoteData: Data;
+    remoteUpdatedAt: Date | null;
+    remoteEtag: string | null;
+  };
+  /** The version to write, in the organization's field names; null keeps the provider's. */
+  chosen: Data | null;
+  /** Marks the conflict resolved (and audits it) in the transaction that stores the new base; false: no longer open. */
+  finish: (tx: Tx) => Promise<boolean>;
+}
+
+export type ResolutionResult =
+  | { outcome: 'resolved'; written: boolean }
+  /** The provider's record moved again since the conflict's remote version: nothing written. */
+  | { outcome: 'moved'; remote: { data: Data; updatedAt: string | null; etag: string | null } | null };
+
+export type WriteResolution = (input: ResolutionWrite) => Promise<ResolutionResult>;
 
 /** Every top-level field on which any two of the three versions differ, with the three values (null: absent). */
 export function conflictFields(base: Data | null, local: Data, remote: Data) {

@@ -1,15 +1,15 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import type { ConflictRow, IntegrationRow, SyncRow } from '../../../../db/schema.js';
+import type { ConflictRow } from '../../../../db/schema.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import type { Actor, AuthedContext } from '../../lib/context.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { requireIntegration } from '../integrations/integrations.port.js';
 import * as syncs from '../syncs/syncs.port.js';
-import { conflictFields } from './conflicts.port.js';
+import { conflictFields, type WriteResolution } from './conflicts.port.js';
 import * as repo from './conflicts.repo.js';
 import type * as S from './conflicts.schemas.js';
 
@@ -17,30 +17,6 @@ export type ConflictView = Static<typeof S.ConflictView>;
 export type ConflictsQuery = Static<typeof S.ConflictsQuery>;
 export type ResolveBody = Static<typeof S.ResolveBody>;
 type Data = Record<string, unknown>;
-
-/**
- * Writes a resolution to the provider (the sync engine's conflict-resolver.ts, injected by the composition root so
- * this module does not depend on the engine): re-reads the record, writes the chosen version if the provider still
- * has the conflict's remote version, and calls `finish` in the transaction that stores the new base.
- */
-export type WriteResolution = (input: {
-  orgId: string;
-  integration: IntegrationRow;
-  sync: SyncRow;
-  conflict: {
-    id: string;
-    externalId: string;
-    runId: string | null;
-    remoteData: Data;
-    remoteUpdatedAt: Date | null;
-    remoteEtag: string | null;
-  };
-  chosen: Data | null;
-  finish: (tx: Tx) => Promise<boolean>;
-}) => Promise<
-  | { outcome: 'resolved'; written: boolean }
-  | { outcome: 'moved'; remote: { data: Data; updatedAt: string | null; etag: string | null } | null }
->;
 
 export interface ConflictsServiceDeps {
   db: Db;

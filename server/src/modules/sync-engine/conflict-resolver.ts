@@ -1,10 +1,10 @@
 import type { Db } from '../../../../db/client.js';
-import type { IntegrationRow, SyncRow } from '../../../../db/schema.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope } from '../../lib/db-scope.js';
 import { AppError } from '../../lib/errors.js';
 import { compileMappings, type CompiledMappings, type FieldMapping } from '../syncs/mappings.js';
 import { mappingsOf } from '../syncs/syncs.port.js';
+import type { ResolutionResult, ResolutionWrite } from '../conflicts/conflicts.port.js';
 import type { OpenWriter } from './connectors.js';
 import { ConnectorError } from './connector-errors.js';
 import { toFieldMapping } from './execute-run.js';
@@ -12,31 +12,6 @@ import { contentHash, upsertRecords } from './records-writer.js';
 import type { ProviderVersion } from './rest-writer.js';
 
 type Data = Record<string, unknown>;
-
-/** One resolution of a conflict (the conflicts service decides what is chosen; this writes it). */
-export interface ResolutionWrite {
-  orgId: string;
-  integration: IntegrationRow;
-  sync: SyncRow;
-  conflict: {
-    id: string;
-    externalId: string;
-    runId: string | null;
-    /** The provider's version when the conflict was found (or last refreshed), in the organization's field names. */
-    remoteData: Data;
-    remoteUpdatedAt: Date | null;
-    remoteEtag: string | null;
-  };
-  /** The version to write, in the organization's field names; null keeps the provider's. */
-  chosen: Data | null;
-  /** Marks the conflict resolved (and audits it) in the transaction that stores the new base; false: no longer open. */
-  finish: (tx: Tx) => Promise<boolean>;
-}
-
-export type ResolutionResult =
-  | { outcome: 'resolved'; written: boolean }
-  /** The provider's record moved again since the conflict's remote version: nothing written. */
-  | { outcome: 'moved'; remote: { data: Data; updatedAt: string | null; etag: string | null } | null };
 
 /**
  * Writes a conflict's chosen version with the push's checks: the provider's record is re-read first and must still be

@@ -1,5 +1,6 @@
-import t from 'tap';
-import { createTestApp, type TestContext } from '../../../helpers/app.js';
+import t, { type Test } from 'tap';
+import type { TestContext } from '../../../helpers/app.js';
+import { stripeApp } from '../../../helpers/provider-app.js';
 import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
 
 const MAPPINGS = [
@@ -8,18 +9,8 @@ const MAPPINGS = [
 ];
 
 /** A Stripe integration pointed at the fake Stripe, and a sync of its customers with the given direction. */
-async function setup(t: Parameters<typeof createTestApp>[0], fake: FakeProvider, syncBody: object) {
-  const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
-  const admin = { authorization: await ctx.bearer('admin@acme.test') };
-  const base = `/api/orgs/${ctx.orgs.acme}`;
-  const integration = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations`,
-      headers: admin,
-      payload: { provider: 'stripe', name: 'Stripe', apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
-    })
-  ).json();
+async function setup(t: Test, fake: FakeProvider, syncBody: object) {
+  const { ctx, admin, base, integration } = await stripeApp(t, fake);
   const created = await ctx.app.inject({
     method: 'POST',
     url: `${base}/integrations/${integration.id}/syncs`,
