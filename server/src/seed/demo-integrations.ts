@@ -230,6 +230,32 @@ async function seedIntegration(tx: Tx, vault: Vault, orgId: string, demo: DemoIn
       .execute();
   }
   for (const sync of demo.syncs) await seedSync(tx, orgId, id, demo, sync);
+  await settleLastSync(tx, id);
+}
+
+/**
+ * "Last sync" and each sync's "last run" come from the history just written: fixed guesses (an hour ago) showed a
+ * last sync newer than the newest run in the history, and a last run that was not in it (issue 15, item 6).
+ */
+async function settleLastSync(tx: Tx, integrationId: string) {
+  await tx
+    .updateTable('syncs')
+    .set((eb) => ({
+      last_run_at: eb.selectFrom('sync_runs').select((r) => r.fn.max('sync_runs.started_at').as('m')).whereRef('sync_runs.sync_id', '=', 'syncs.id'),
+    }))
+    .where('integration_id', '=', integrationId)
+    .execute();
+  await tx
+    .updateTable('integrations')
+    .set((eb) => ({
+      last_sync_at: eb
+        .selectFrom('sync_runs')
+        .select((r) => r.fn.max('sync_runs.finished_at').as('m'))
+        .where('sync_runs.integration_id', '=', integrationId)
+        .where('sync_runs.status', '=', 'succeeded'),
+    }))
+    .where('id', '=', integrationId)
+    .execute();
 }
 
 async function seedSync(tx: Tx, orgId: string, integrationId: string, demo: DemoIntegration, sync: DemoSync) {

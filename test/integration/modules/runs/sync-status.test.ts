@@ -80,3 +80,33 @@ t.test('globex counts only its own integrations', async (t) => {
   t.equal(total, own.n);
   t.equal(res.json().runningRuns, 0, "acme's running run is not counted");
 });
+
+// Issue 15 item 6: the overview said "Last sync 1 h ago" while the newest run in the history was 8 h old.
+t.test("the demo's last sync and last runs agree with its run history", async (t) => {
+  const integrations = await db
+    .selectFrom('integrations')
+    .select(['id', 'last_sync_at'])
+    .where('organization_id', '=', orgs.acme)
+    .where('last_sync_at', 'is not', null)
+    .execute();
+  t.ok(integrations.length > 0, 'the demo has integrations that synced');
+  for (const i of integrations) {
+    const newest = await db
+      .selectFrom('sync_runs')
+      .select(sql<Date>`max(finished_at)`.as('m'))
+      .where('integration_id', '=', i.id)
+      .where('status', '=', 'succeeded')
+      .executeTakeFirstOrThrow();
+    t.same(i.last_sync_at, newest.m, 'last sync is the newest successful run');
+  }
+  const syncs = await db.selectFrom('syncs').select(['id', 'last_run_at']).where('organization_id', '=', orgs.acme).execute();
+  for (const s of syncs) {
+    const newest = await db
+      .selectFrom('sync_runs')
+      .select(sql<Date>`max(started_at)`.as('m'))
+      .where('sync_id', '=', s.id)
+      .where('finished_at', 'is not', null) // the first test's runs in flight came after the seed
+      .executeTakeFirstOrThrow();
+    if (newest.m) t.same(s.last_run_at, newest.m, "a sync's last run is its newest run");
+  }
+});
