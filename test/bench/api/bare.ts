@@ -13,13 +13,13 @@ import pg from 'pg';
 import type { Database } from '../../../db/schema.js';
 import type { Tx } from '../../../server/src/lib/db-scope.js';
 import { toPage } from '../../../server/src/lib/pagination.js';
-import { listMembers } from '../../../server/src/modules/organizations/members.repo.js';
+import { listMembersQuery } from '../../../server/src/modules/organizations/members.repo.js';
 import { MemberList } from '../../../server/src/modules/organizations/organizations.schemas.js';
 
 export const BARE_PATH = '/bare/orgs/:orgId/members';
 
 /**
- * The reference route: the same SQL text as the production `listMembers` (compiled from that very
+ * The reference route: the same SQL text as the production `listMembersQuery` (compiled from that very
  * function), for the same organization and page size, answered through the same response schema
  * (so the same fast-json-stringify serialization) — but on a bare Fastify instance with no hooks, no
  * JWT, no actor lookup, no rate limit, no CASL and no transaction/RLS: one pooled query per request.
@@ -28,7 +28,7 @@ export const BARE_PATH = '/bare/orgs/:orgId/members';
 export async function buildBareApp(options: { databaseUrl: string; poolSize: number; pageSize: number }) {
   const orgPlaceholder = '00000000-0000-4000-8000-000000000000';
   // Only compiled (no connection), so the unscoped Kysely stands in for a scoped transaction.
-  const query = await compileWith((k) => listMembers(k as Tx, orgPlaceholder, undefined, options.pageSize));
+  const query = await compileWith((k) => listMembersQuery(k as Tx, orgPlaceholder, undefined, options.pageSize).execute());
   const orgParam = query.parameters.indexOf(orgPlaceholder);
   if (orgParam === -1) throw new Error('bare route: listMembers no longer takes the organization as a parameter');
 

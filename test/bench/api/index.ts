@@ -1,6 +1,6 @@
 /**
  * API benchmark: the authenticated, tenant-scoped members list (`GET /api/orgs/:orgId/members`:
- * JWT → actor query → rate limits → CASL → transaction with RLS → listMembers) against a bare
+ * JWT → actor query → rate limits → CASL → the scope and the page query in one message (readInScope) → listMembersQuery) against a bare
  * Fastify route running the same SQL with none of those layers, in the same run, on the same server
  * process. The load generator (autocannon, in this process) never shares an event loop with the server.
  *
@@ -447,7 +447,7 @@ function printTimings(runs: Run[]) {
 
 function printProfiles(runs: Run[], root: string) {
   const watch =
-    /^(jwtVerify|verify|loadActor|defineAbilityFor|build|enforceLimits|inScope|execStatements|listMembers|list|toPage|serialize|can|createMongoAbility|preHandler|onRequest|query|genReqId|uuidv7|hookRunner|onSendHookRunner)$/;
+    /^(jwtVerify|verify|loadActor|defineAbilityFor|build|enforceLimits|inScope|execStatements|listMembersQuery|readInScope|readAfter|list|toPage|serialize|can|createMongoAbility|preHandler|onRequest|query|genReqId|uuidv7|hookRunner|onSendHookRunner)$/;
   for (const r of runs) {
     if (!r.profile) continue;
     const s = summariseProfile(r.profile, root, watch);
@@ -492,10 +492,10 @@ function report({
 Command (from the repository root): \`${ctx.command}\` — last run ${when}.
 
 **Measured.** \`GET /api/orgs/:orgId/members\` on the real app (\`buildApp\`): Bearer JWT → actor query →
-per-user and per-org rate limits → CASL → transaction as \`linkyard_app\` with RLS settings → \`listMembers\`,
+per-user and per-org rate limits → CASL → the scope (role \`linkyard_app\`, RLS settings) and \`listMembersQuery\` in one message to Postgres (readInScope),
 as Super Admin of Acme (${members} members; the default page of ${PAGE_SIZE} returns ${Math.min(members, PAGE_SIZE)}${members > PAGE_SIZE ? ' and a next cursor' : ''}: ${fmt(bytes, 0)} bytes).
 **Reference (same run, same server process):** a bare Fastify instance with one route that runs the same
-SQL text (compiled from \`listMembers\`) on a plain \`pg\` pool of the same size, for the same org and page,
+SQL text (compiled from \`listMembersQuery\`) on a plain \`pg\` pool of the same size, for the same org and page,
 through the same response schema — no hooks, JWT, actor lookup, rate limit, CASL, transaction or RLS.
 Both routes are checked to return the identical body before the load starts.
 

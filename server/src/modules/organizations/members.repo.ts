@@ -2,17 +2,15 @@ import { sql } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { MemberRole } from '../../../../db/schema.js';
 
-export function listMembers(tx: Tx, orgId: string, afterEmail: string | undefined, limit: number) {
+/** A page of members by email (one more than `limit`, to tell whether more follow); a query to run, not its rows. */
+export function listMembersQuery(tx: Tx, orgId: string, afterEmail: string | undefined, limit: number) {
   let q = tx
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .select(['m.user_id as userId', 'u.email', 'u.name', 'm.role', 'm.created_at as joinedAt', 'u.status'])
     .where('m.organization_id', '=', orgId);
   if (afterEmail) q = q.where(sql`lower(u.email)`, '>', afterEmail.toLowerCase());
-  return q
-    .orderBy(sql`lower(u.email)`)
-    .limit(limit + 1)
-    .execute();
+  return q.orderBy(sql`lower(u.email)`).limit(limit + 1);
 }
 
 export function findMember(tx: Tx, orgId: string, userId: string) {

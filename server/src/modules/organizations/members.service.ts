@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { MemberRole } from '../../../../db/schema.js';
 import type { AuthedContext, PersonContext } from '../../lib/context.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope, readInScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -59,7 +59,8 @@ function createMemberList({ db, publicUrl }: Pick<MembersServiceDeps, 'db' | 'pu
     async list(ctx: AuthedContext, orgId: string, q: ListQuery): Promise<Page<MemberView>> {
       const limit = q.limit ?? 50;
       const after = decodeCursor(q.cursor, ['string'])?.[0] as string | undefined;
-      const rows = await inScope(db, { org: orgId }, (tx) => repo.listMembers(tx, orgId, after, limit));
+      // One round trip: the scope's settings and the page in one message (readInScope), not BEGIN, query, COMMIT.
+      const rows = await readInScope(db, { org: orgId }, (q) => repo.listMembersQuery(q, orgId, after, limit));
       return toPage(rows, limit, toView, (r) => [r.email]);
     },
 
