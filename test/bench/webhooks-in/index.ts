@@ -47,14 +47,15 @@ const SIGNING_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const GOALS = { minPerSec: 2000, maxP99Ms: 50, minRatio: 0.6, maxStartP99Ms: 2000 };
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
-type Target = 'webhook' | 'bare';
+type Target = 'webhook' | 'bare' | 'stored';
 const ORDER: Target[][] = [
-  ['webhook', 'bare'],
-  ['bare', 'webhook'],
+  ['webhook', 'bare', 'stored'],
+  ['stored', 'bare', 'webhook'],
 ];
 interface Ready {
   appPort: number;
   barePort: number;
+  storedPort: number;
 }
 interface Mark {
   eventLoopUtilization: number;
@@ -136,18 +137,19 @@ const bench: Benchmark = {
     try {
       await seedDemo(database.db, PASSWORD);
       server = await startChild<Ready & { type: string }>(path.join(here, 'server.ts'), { cwd: ctx.root, env });
-      const { appPort, barePort } = server.ready;
+      const { appPort, barePort, storedPort } = server.ready;
       const org = await sql<{ id: string }>`SELECT id FROM organizations WHERE slug = 'acme'`.execute(database.db.kysely);
       const api = await apiClient(appPort, org.rows[0].id);
       const loadTarget = await api.stripeIntegration('Stripe (load)');
       const urls: Record<Target, string> = {
         webhook: `http://127.0.0.1:${appPort}/api/webhooks/${loadTarget}`,
         bare: `http://127.0.0.1:${barePort}/bare/webhooks/${loadTarget}`,
+        stored: `http://127.0.0.1:${storedPort}/stored/webhooks/${loadTarget}`,
       };
       await checkAccepted(urls.webhook);
 
       const quiet = QUIET_WAIT_S > 0 ? await waitForQuiet(QUIET_WAIT_S, QUIET_BELOW, ctx.log) : { busy: null, waitedSeconds: 0 };
-      for (const target of ['webhook', 'bare'] as Target[]) {
+      for (const target of ['webhook', 'bare', 'stored'] as Target[]) {
         ctx.log(`warm-up ${target}: ${WARMUP_S} s × ${CONNECTIONS} connections`);
         assertClean(await runLoad(urls[target], WARMUP_S), `warm-up of ${target}`);
       }
@@ -351,7 +353,9 @@ function summarise(runs: Run[], starts: { starts: Float64Array; processed: Float
   };
   const webhook = of('webhook');
   const bare = of('bare');
+  const stored = of('stored');
   const ratio = webhook.perSec / bare.perSec;
+  const storedRatio = webhook.perSec / stored.perSec;
   const startP99 = percentile(starts.starts, 99);
   const goals = [
     { goal: `accepted webhooks/s ≥ ${fmt(GOALS.minPerSec, 0)}`, actual: fmt(webhook.perSec, 0), pass: webhook.perSec >= GOALS.minPerSec },
@@ -363,7 +367,7 @@ function summarise(runs: Run[], starts: { starts: Float64Array; processed: Float
       pass: startP99 < GOALS.maxStartP99Ms,
     },
   ];
-  return { webhook, bare, ratio, starts, goals };
+  return { webhook, bare, stored, ratio, storedRatio, starts, goals };
 }
 
 function report(ctx: BenchContext, machine: string, s: ReturnType<typeof summarise>, runs: Run[]): string {
@@ -379,8 +383,11 @@ own process: raw body → integration lookup → webhook secret unsealed → Str
 \`accepted\` row (dedup index) and NOTIFYs the workers → 202. Every request is a new Stripe event (new id), signed by
 the load generator (autocannon in the benchmark process, ${CONNECTIONS} keep-alive connections, closed loop), so each
 is verified and stored; no worker runs during this part (API nodes answer, workers process).
-**Reference (same run, same process):** a bare Fastify route that reads the same signed bodies as bytes and answers
-202 \`{ received: true }\` — no lookup, verification or database.
+**References (same run, same process):** *bare*, a Fastify route that reads the same signed bodies as bytes and answers
+202 \`{ received: true }\` — no lookup, verification or database (the goal's reference); *stored*, the same route storing
+each event first as the least a durable receiver must (event id read from the JSON, one autocommitted INSERT of id, event
+id and payload into a table with a unique event-id index, on a plain \`pg\` pool of the app's size) — no lookup,
+verification, hooks, RLS or NOTIFY. The ratio to *stored* is what Linkyard's own layers cost on top of storing the event.
 
 ${machine}
 
@@ -388,7 +395,9 @@ ${machine}
 |---|---|---|---|---|
 | webhook endpoint | ${fmt(s.webhook.perSec, 0)} | ${fmt(s.webhook.p50, 1)} ms | ${fmt(s.webhook.p99, 1)} ms | ${cpu(s.webhook.cpu)} |
 | bare 202 route | ${fmt(s.bare.perSec, 0)} | ${fmt(s.bare.p50, 1)} ms | ${fmt(s.bare.p99, 1)} ms | ${cpu(s.bare.cpu)} |
-| **ratio** | **${fmt(s.ratio, 2)}** | | | |
+| stored: bare route + one INSERT | ${fmt(s.stored.perSec, 0)} | ${fmt(s.stored.p50, 1)} ms | ${fmt(s.stored.p99, 1)} ms | ${cpu(s.stored.cpu)} |
+| **ratio to bare** (the goal's) | **${fmt(s.ratio, 2)}** | | | |
+| ratio to stored | ${fmt(s.storedRatio, 2)} | | | |
 
 Rounds: ${runs.map((r) => `${r.round} ${r.target} ${fmt(r.load.reqPerSec, 0)}/s`).join('; ')}.${busyNote(s)}
 
@@ -411,7 +420,7 @@ const BUSY_OTHER_PCT = 15;
 
 /** A caveat only when the measured windows were shared with other work (the rounds' /proc figures say so). */
 function busyNote(s: ReturnType<typeof summarise>): string {
-  const other = Math.max(s.webhook.cpu?.otherPct ?? 0, s.bare.cpu?.otherPct ?? 0);
+  const other = Math.max(s.webhook.cpu?.otherPct ?? 0, s.bare.cpu?.otherPct ?? 0, s.stored.cpu?.otherPct ?? 0);
   if (other <= BUSY_OTHER_PCT) return '';
   return ` **Busy machine:** other work took ${fmt(other, 0)}% of the CPU while measuring (load average ${fmt(loadavg()[0], 2)} on ${cpus().length} cores), so throughput, latency and even CPU per request are inflated and the ratio is not the code's; rerun on a quiet machine before reading them.`;
 }
