@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Form, Link } from 'react-router';
 import { actorLabel, KNOWN_AUDIT_ACTIONS, shortId, summarizeMetadata, type AuditEvent, type AuditFilterValues } from '~/lib/audit';
-import { formatDateTime } from '~/lib/format';
 import { Input, Select, Table, Td } from './ui';
+import { Time } from './time';
 
 /**
  * Audit events as a table: time, actor, action, target, IP and the metadata as one compact line that
@@ -25,9 +25,7 @@ export function AuditTable({
         return (
           <tr key={e.id} data-audit-action={e.action} className="align-top">
             <Td>
-              <time dateTime={e.at} title={formatDateTime(e.at, true)}>
-                {formatDateTime(e.at)}
-              </time>
+              <Time at={e.at} />
             </Td>
             {orgs && (
               <Td>

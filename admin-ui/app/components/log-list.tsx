@@ -1,8 +1,9 @@
 import { useEffect, useEffectEvent } from 'react';
 import { Link, useRevalidator } from 'react-router';
-import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
+import { formatDuration, formatNumber } from '~/lib/format';
 import type { LogLine, RunStatus } from '~/lib/types';
 import { StatusBadge } from './ui';
+import { Time } from './time';
 
 export const LIVE_INTERVAL_MS = 3000;
 
@@ -161,9 +162,7 @@ export function LogList({
             data-log-level={log.level}
             className={`grid grid-cols-[auto_minmax(0,1fr)_auto] items-start gap-x-3 gap-y-1 px-4 py-2 text-sm sm:grid-cols-[9.5rem_4.25rem_minmax(0,1fr)_auto] sm:gap-3 ${log.level === 'error' ? 'bg-red-50/40' : log.level === 'warn' ? 'bg-amber-50/30' : ''}`}
           >
-            <time dateTime={log.at} className="pt-0.5 font-mono text-xs tabular-nums text-slate-500" title={formatDateTime(log.at, true)}>
-              {timeOnly ? timeOfDay(log.at) : formatDateTime(log.at, true).replace(/, \d{4},/, ',')}
-            </time>
+            <Time at={log.at} format={timeOnly ? 'clock' : 'short'} className="pt-0.5 font-mono text-xs tabular-nums text-slate-500" />
             <span>
               <StatusBadge status={log.level} />
             </span>
@@ -189,16 +188,4 @@ export function LogList({
       })}
     </ol>
   );
-}
-
-const clock = new Intl.DateTimeFormat('en-GB', {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZone: 'UTC',
-});
-function timeOfDay(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : `${clock.format(d)}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
 }

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useFetcher } from 'react-router';
 import type { ResponseBody } from '~/lib/types';
 import type { Invitation } from '~/lib/members-form';
-import { formatDateTime, roleLabel } from '~/lib/format';
+import { roleLabel } from '~/lib/format';
 import { ConfirmAction } from './confirm-action';
 import { InvitationNotice } from './invitation-notice';
 import { Button, Card } from './ui';
+import { Time } from './time';
 
 type Pending = ResponseBody<'/api/orgs/{orgId}/invitations', 'get'>['items'][number];
 type InvitationOutcome = {
@@ -46,9 +47,13 @@ function PendingRow({ invitation }: { invitation: Pending }) {
           <div className="text-sm text-slate-500">
             {roleLabel(invitation.role)} ·{' '}
             {invitation.expired ? (
-              <span className="font-medium text-amber-800">expired {formatDateTime(invitation.expiresAt)}</span>
+              <span className="font-medium text-amber-800">
+                expired <Time at={invitation.expiresAt} />
+              </span>
             ) : (
-              <>link valid until {formatDateTime(invitation.expiresAt)}</>
+              <>
+                link valid until <Time at={invitation.expiresAt} />
+              </>
             )}
           </div>
         </div>

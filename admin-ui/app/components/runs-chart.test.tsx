@@ -85,7 +85,7 @@ describe('RunsChart', () => {
   it('gives every run a tooltip', () => {
     const titles = texts(chart(), '[data-run-id] > title');
     expect(titles).toHaveLength(3);
-    expect(titles[0]).toContain('succeeded · schedule · Jun 3, 12:00 UTC');
+    expect(titles[0]).toContain('succeeded · schedule · Jun 3, 2025, 12:00:00 UTC');
     expect(titles[0]).toContain('Duration: 1.0 s');
     expect(titles[2]).toContain('Error: Provider answered 503');
   });

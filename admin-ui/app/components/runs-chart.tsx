@@ -1,5 +1,6 @@
 import { CHART_COLOURS, layoutRunsChart, summarizeRuns } from '~/lib/chart';
 import type { Run } from '~/lib/types';
+import { useTimeSettings } from './time';
 import { EmptyState } from './ui';
 
 // Text and grid take the theme's colours (classes), so the chart reads in the dark theme too.
@@ -28,6 +29,7 @@ export function RunsChart({
   caption?: string;
   runHref?: (run: Run) => string;
 }) {
+  const { timeZone } = useTimeSettings();
   if (runs.length === 0) {
     return (
       <EmptyState
@@ -36,7 +38,7 @@ export function RunsChart({
       />
     );
   }
-  const chart = layoutRunsChart(runs, { width, now });
+  const chart = layoutRunsChart(runs, { width, now, timeZone });
   const summary = summarizeRuns(runs);
   const { plot, duration, records } = chart;
   const anyActive = chart.bars.some((b) => b.run.status === 'queued' || b.run.status === 'running');
@@ -143,7 +145,7 @@ export function RunsChart({
           </text>
         ))}
         <text x={plot.right} y={chart.height - 4} textAnchor="end" {...FONT} fontSize={12}>
-          Run start (UTC)
+          Run start ({timeZone})
         </text>
       </svg>
       <figcaption className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600">

@@ -8,13 +8,13 @@ import { Link, useFetcher, type FetcherWithComponents } from 'react-router';
 import { useUnsavedChanges } from './unsaved-changes';
 import type { loader, SyncOutcome } from '~/routes/integration-syncs';
 import { draftFromSchedule, formatInZone, normaliseCron, scheduleFromDraft, type CronDraft, type Schedule } from '~/lib/cron';
-import { formatDateTime, formatRelative } from '~/lib/format';
 import type { Provider, Sync } from '~/lib/types';
 import { CronEditor, SchedulePreviewPanel, type SchedulePreviewState } from '~/components/cron-editor';
 import { Button, Card, errorAttributes, Field, Select, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { SelectionEditor } from '~/components/selection-editor';
 import { TwoWayEditor } from '~/components/two-way-editor';
+import { Time } from './time';
 
 const resourceName = (provider: Provider | null, key: string) => provider?.resources.find((r) => r.key === key)?.name ?? key;
 
@@ -28,7 +28,6 @@ export function SyncCard({
   initialPreview,
   timezones,
   fallbackTz,
-  now,
   deleteFetcher,
   historyHref,
 }: {
@@ -38,7 +37,6 @@ export function SyncCard({
   initialPreview: SchedulePreviewState | null;
   timezones: string[];
   fallbackTz: string;
-  now: number;
   deleteFetcher: FetcherWithComponents<SyncOutcome>;
   historyHref: string;
 }) {
@@ -269,8 +267,10 @@ export function SyncCard({
                   <span className="text-slate-500">{sync.schedule ? 'Not scheduled' : 'Manual only'}</span>
                 ) : (
                   <>
-                    {sync.schedule ? formatInZone(sync.nextRunAt, sync.schedule.timezone) : formatDateTime(sync.nextRunAt)}
-                    <span className="block text-xs text-slate-500">{formatRelative(sync.nextRunAt, now)}</span>
+                    {sync.schedule ? formatInZone(sync.nextRunAt, sync.schedule.timezone) : <Time at={sync.nextRunAt} format="short" />}
+                    <span className="block text-xs text-slate-500">
+                      <Time at={sync.nextRunAt} />
+                    </span>
                   </>
                 )}
               </dd>
@@ -280,8 +280,7 @@ export function SyncCard({
               <dd className="mt-0.5 text-slate-800">
                 {sync.lastRunAt ? (
                   <>
-                    {formatDateTime(sync.lastRunAt)}
-                    <span className="block text-xs text-slate-500">{formatRelative(sync.lastRunAt, now)}</span>
+                    <Time at={sync.lastRunAt} />
                   </>
                 ) : (
                   <span className="text-slate-500">Never</span>

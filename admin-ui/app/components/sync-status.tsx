@@ -2,9 +2,9 @@ import { useEffect } from 'react';
 import { Link, useFetcher } from 'react-router';
 import type { SyncStatusSummary } from '~/lib/sync-status.server';
 import type { ActionOutcome } from '~/lib/api.server';
-import { formatDateTime } from '~/lib/format';
 import { Button, Toast } from './ui';
 import { useToast } from './use-toast';
+import { Time } from './time';
 
 const REFRESH_MS = 30_000;
 
@@ -123,7 +123,9 @@ export function SyncStatus({
               <Button disabled={syncAll.state !== 'idle'}>{syncAll.state !== 'idle' ? 'Queuing…' : 'Sync all'}</Button>
             </syncAll.Form>
           )}
-          <span className="text-xs text-slate-500">Last sync {formatDateTime(summary.lastSyncAt)}</span>
+          <span className="text-xs text-slate-500">
+            Last sync <Time at={summary.lastSyncAt} />
+          </span>
         </div>
       </div>
       <Toast outcome={toast} />

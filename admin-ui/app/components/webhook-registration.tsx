@@ -1,5 +1,5 @@
-import { formatDateTime } from '~/lib/format';
 import { Button } from './ui';
+import { Time } from './time';
 
 export interface WebhookRegistrationState {
   providerName: string;
@@ -30,7 +30,8 @@ export function WebhookRegistrationPanel({
         {registered ? (
           <>
             Registered with {providerName} on <span className="font-mono">{registered.target}</span> (webhook{' '}
-            <span className="font-mono">{registered.hookId}</span>, updated {formatDateTime(registered.updatedAt)}).
+            <span className="font-mono">{registered.hookId}</span>, updated <Time at={registered.updatedAt} />
+            ).
           </>
         ) : (
           <>Or let Linkyard register it with {providerName} through the connection: it sets the URL, the events and a secret.</>

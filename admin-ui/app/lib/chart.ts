@@ -3,6 +3,7 @@
  * scales, ticks, bar positions and the accessible summary can be unit-tested and rendered on the server.
  */
 import type { Run, RunStatus } from './types';
+import { formatExact, formatShort } from './time';
 
 /** "Nice" axis ticks from 0 up to at least `max`: steps of 1, 2 or 5 × 10^k; `integer` keeps steps ≥ 1. */
 export function niceTicks(max: number, count = 4, integer = false): number[] {
@@ -43,19 +44,9 @@ export function formatCountTick(n: number): string {
 
 const trim = (v: number) => Number(v.toFixed(1)).toString();
 
-const timeLabel = new Intl.DateTimeFormat('en-US', {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-  timeZone: 'UTC',
-});
-/** "Jun 3, 14:05" in UTC, like every other time in the UI. */
-export function formatTimeLabel(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : timeLabel.format(d);
+/** "Jun 3, 14:05" in the person's time zone (UTC unless given), like every other time in the UI. */
+export function formatTimeLabel(iso: string | null, timeZone = 'UTC'): string {
+  return formatShort(iso, timeZone);
 }
 
 export const CHART_COLOURS = {
@@ -128,6 +119,8 @@ export interface ChartOptions {
   /** Fewer runs than this still get slots this wide, so 2 runs do not become 2 huge bars. */
   minSlots?: number;
   now?: number;
+  /** The zone of the time labels: the person's (lib/time.ts). */
+  timeZone?: string;
 }
 
 /** Vertical bands of the chart, in SVG units (the SVG scales to its container with a viewBox). */
@@ -203,7 +196,7 @@ export function layoutRunsChart(runs: Run[], options: ChartOptions = {}): ChartL
       failed: run.status === 'failed',
       segments,
       records: recordCounts[i]!,
-      title: barTitle(run, duration),
+      title: barTitle(run, duration, options.timeZone),
     };
   });
 
@@ -212,7 +205,7 @@ export function layoutRunsChart(runs: Run[], options: ChartOptions = {}): ChartL
   const half = TIME_LABEL_WIDTH / 2;
   const every = Math.max(1, Math.ceil(runs.length / 6), Math.ceil((TIME_LABEL_WIDTH * 1.5) / slot));
   const xLabels = bars
-    .map((b, i) => ({ i, x: b.cx, label: formatTimeLabel(b.run.startedAt ?? b.run.scheduledFor) }))
+    .map((b, i) => ({ i, x: b.cx, label: formatTimeLabel(b.run.startedAt ?? b.run.scheduledFor, options.timeZone) }))
     .filter(({ i }) => (runs.length - 1 - i) % every === 0)
     .map(({ x, label }) => ({
       x,
@@ -247,13 +240,13 @@ function durationText(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-function barTitle(run: Run, duration: number): string {
+function barTitle(run: Run, duration: number, timeZone = 'UTC'): string {
   const s = run.stats;
-  const when = formatTimeLabel(run.startedAt ?? run.scheduledFor);
+  const when = formatExact(run.startedAt ?? run.scheduledFor, timeZone);
   const took =
     run.status === 'queued' ? 'not started' : run.status === 'running' ? `running for ${durationText(duration)}` : durationText(duration);
   const lines = [
-    `${run.status} · ${run.trigger} · ${when} UTC`,
+    `${run.status} · ${run.trigger} · ${when}`,
     `Duration: ${took}`,
     `Fetched ${s.fetched} · created ${s.created} · updated ${s.updated} · deleted ${s.deleted} · failed ${s.failed}`,
   ];

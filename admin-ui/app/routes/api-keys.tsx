@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/api-keys';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime } from '~/lib/format';
 import {
   API_KEY_ROLES,
   apiKeyLimits,
@@ -22,6 +21,7 @@ import { useToast } from '~/components/use-toast';
 import { ConfirmAction } from '~/components/confirm-action';
 import { CopyField } from '~/components/copy-field';
 import { RouteError } from '~/components/route-error';
+import { Time } from '~/components/time';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -265,22 +265,10 @@ function KeyRow({ apiKey, now }: { apiKey: ApiKey; now: number }) {
       </Td>
       <Td>{API_KEY_ROLES.find((r) => r.value === apiKey.role)?.label ?? apiKey.role}</Td>
       <Td>
-        <time dateTime={apiKey.createdAt}>{formatDateTime(apiKey.createdAt)}</time>
+        <Time at={apiKey.createdAt} />
       </Td>
-      <Td>
-        {apiKey.lastUsedAt ? (
-          <time dateTime={apiKey.lastUsedAt}>{formatDateTime(apiKey.lastUsedAt)}</time>
-        ) : (
-          <span className="text-slate-400">Never</span>
-        )}
-      </Td>
-      <Td>
-        {apiKey.expiresAt ? (
-          <time dateTime={apiKey.expiresAt}>{formatDateTime(apiKey.expiresAt)}</time>
-        ) : (
-          <span className="text-slate-400">Never</span>
-        )}
-      </Td>
+      <Td>{apiKey.lastUsedAt ? <Time at={apiKey.lastUsedAt} /> : <span className="text-slate-400">Never</span>}</Td>
+      <Td>{apiKey.expiresAt ? <Time at={apiKey.expiresAt} /> : <span className="text-slate-400">Never</span>}</Td>
       <Td>
         <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_BADGE[status]}`}>
           {status === 'active' ? 'Active' : status === 'expired' ? 'Expired' : 'Revoked'}

@@ -6,6 +6,7 @@ import { useOrg } from './org-layout';
 import { AuditFilterForm, AuditTable } from '~/components/audit-table';
 import { EmptyState, LinkButton, PageHeader, Pager } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
+import { TimeZoneNote } from '~/components/time';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -51,7 +52,11 @@ export default function Audit({ loaderData, params }: Route.ComponentProps) {
     <>
       <PageHeader
         title="Audit log"
-        description={`Who did what in ${org.name}, newest first. Events are chained by hash, so any change to the trail is detectable. Times are UTC.`}
+        description={
+          <>
+            Who did what in {org.name}, newest first. Events are chained by hash, so any change to the trail is detectable. <TimeZoneNote />
+          </>
+        }
       />
       <AuditFilterForm values={filters.values} errors={filters.errors} actors={actors} resetHref={base} active={filters.active} />
       {page.items.length === 0 ? (

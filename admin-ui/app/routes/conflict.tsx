@@ -2,13 +2,13 @@ import { useEffect, useState } from 'react';
 import { Link, useFetcher } from 'react-router';
 import type { Route } from './+types/conflict';
 import { api, loaded, redirectToLogin, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime } from '~/lib/format';
 import { initialChoices, resolveRequest, takeSide, unchosen, type Choice, type ResolveRequest } from '~/lib/conflicts';
 import { useOrg } from './org-layout';
 import { ConflictDiff } from '~/components/conflict-diff';
 import { Button, ErrorNote, PageHeader, StatusBadge, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
+import { Time } from '~/components/time';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const path = { orgId: params.orgId };
@@ -102,7 +102,7 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
             ) : (
               'a deleted integration'
             )}
-            , found {formatDateTime(conflict.createdAt)}. Changed cells are highlighted.
+            , found <Time at={conflict.createdAt} />. Changed cells are highlighted.
           </>
         }
       />
@@ -112,7 +112,7 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
           className="mb-4 rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-600/20"
           data-resolved
         >
-          Resolved {formatDateTime(conflict.resolvedAt)}
+          Resolved <Time at={conflict.resolvedAt} />
           {conflict.resolvedBy ? ` by ${conflict.resolvedBy.email ?? conflict.resolvedBy.name ?? 'an API key'}` : ''}
           {conflict.resolution ? `: ${RESOLUTION_TEXT[conflict.resolution]}.` : '.'}
         </p>

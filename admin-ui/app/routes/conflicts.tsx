@@ -1,11 +1,11 @@
 import { Form, Link, useSearchParams, useSubmit } from 'react-router';
 import type { Route } from './+types/conflicts';
 import { api, loaded } from '~/lib/api.server';
-import { formatDateTime } from '~/lib/format';
 import { fieldChange } from '~/lib/conflicts';
 import { UUID } from '~/components/log-filters';
 import { EmptyState, LinkButton, PageHeader, Pager, Select, StatusBadge, Table, Td } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
+import { Time } from '~/components/time';
 
 const PAGE_SIZE = 25;
 const STATUSES = ['open', 'resolved'] as const;
@@ -191,7 +191,9 @@ export default function Conflicts({ loaderData, params }: Route.ComponentProps) 
                 <Td>
                   <StatusBadge status={c.status} />
                 </Td>
-                <Td>{formatDateTime(c.createdAt)}</Td>
+                <Td>
+                  <Time at={c.createdAt} />
+                </Td>
                 <Td>
                   <Link to={`${base}/${c.id}`} className="font-medium text-brand-700 hover:underline">
                     {c.status === 'open' ? 'Review' : 'View'}

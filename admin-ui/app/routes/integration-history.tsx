@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { data, Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-history';
 import { api, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
+import { formatDuration, formatNumber } from '~/lib/format';
 import { describeErrorKind, remediesFor } from '~/lib/error-kinds';
 import type { RunStatus } from '~/lib/types';
 import { describeError } from '~/root';
@@ -13,6 +13,7 @@ import { isActiveRun, LiveIndicator, useAutoRefresh } from '~/components/log-lis
 import { UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { Button, Card, EmptyState, ErrorNote, LinkButton, Pager, Select, StatusBadge, Table, Td, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
+import { Time, useTimeText } from '~/components/time';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const PAGE_SIZE = 25;
@@ -94,6 +95,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
   const { permissions } = useOrg();
   const [search] = useSearchParams();
   useAutoRefresh(live);
+  const times = useTimeText();
 
   const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
   const here = `${base}/history`;
@@ -196,7 +198,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                     <Td className="px-3">{sync ? resourceName(sync.resource) : <span className="text-slate-500">deleted sync</span>}</Td>
                     <Td className="px-3 py-2">
                       {run.startedAt ? (
-                        <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
+                        <Time at={run.startedAt} />
                       ) : (
                         <span className="text-slate-500">{run.status === 'queued' ? 'Queued' : '—'}</span>
                       )}
@@ -222,7 +224,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                         <Link
                           to={`${base}/logs?runId=${run.id}`}
                           className="text-sm font-medium text-brand-700 hover:underline"
-                          aria-label={`Logs of the ${run.status} run started ${formatDateTime(run.startedAt ?? run.scheduledFor)}`}
+                          aria-label={`Logs of the ${run.status} run started ${times.exact(run.startedAt ?? run.scheduledFor)}`}
                         >
                           Logs →
                         </Link>
@@ -235,7 +237,7 @@ export default function IntegrationHistory({ loaderData, params }: Route.Compone
                           <Link
                             to={base}
                             className="text-sm font-medium text-brand-700 hover:underline"
-                            aria-label={`Reconnect: the provider refused the credentials of the run started ${formatDateTime(run.startedAt ?? run.scheduledFor)}`}
+                            aria-label={`Reconnect: the provider refused the credentials of the run started ${times.exact(run.startedAt ?? run.scheduledFor)}`}
                           >
                             Reconnect
                           </Link>

@@ -1,7 +1,7 @@
 import { data, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-logs';
 import { api, loaded } from '~/lib/api.server';
-import { formatDateTime, formatDuration, formatNumber } from '~/lib/format';
+import { formatDuration, formatNumber } from '~/lib/format';
 import type { LogLine, Page, Run } from '~/lib/types';
 import { describeError } from '~/root';
 import { useIntegration } from './integration-layout';
@@ -10,6 +10,7 @@ import { LogFilters, parseLogFilters, UUID, withCursor, withoutCursor } from '~/
 import { EmptyState, ErrorNote, LinkButton, Pager, StatusBadge } from '~/components/ui';
 import { RunWrites } from '~/components/run-writes';
 import { describeErrorKind } from '~/lib/error-kinds';
+import { Time, TimeZoneNote } from '~/components/time';
 
 const PAGE_SIZE = 100;
 /** A run's log reads as a story, oldest first: one long page so a live run's new lines show up at the end. */
@@ -110,7 +111,9 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
             <h2 className="text-base font-semibold text-slate-900">Logs</h2>
-            <p className="text-sm text-slate-500">Every run's log lines for this integration, newest first. Times in UTC.</p>
+            <p className="text-sm text-slate-500">
+              Every run's log lines for this integration, newest first. <TimeZoneNote />
+            </p>
           </div>
           <div className="flex items-center gap-3">
             <LiveIndicator active={live} />
@@ -206,8 +209,8 @@ function RunSummary({
   const facts: [string, React.ReactNode][] = [
     ['Trigger', <span className="capitalize">{run.trigger}</span>],
     ['Resource', resource],
-    ['Started', run.startedAt ? formatDateTime(run.startedAt, true) : run.status === 'queued' ? 'Not yet' : '—'],
-    ['Finished', run.finishedAt ? formatDateTime(run.finishedAt, true) : isActiveRun(run.status) ? 'Still going' : '—'],
+    ['Started', run.startedAt ? <Time at={run.startedAt} /> : run.status === 'queued' ? 'Not yet' : '—'],
+    ['Finished', run.finishedAt ? <Time at={run.finishedAt} /> : isActiveRun(run.status) ? 'Still going' : '—'],
     ['Duration', `${formatDuration(duration)}${run.status === 'running' ? ' so far' : ''}`],
   ];
   const counts: [string, number][] = [

@@ -2,16 +2,16 @@ import type { ReactNode } from 'react';
 import { Form, Link, redirect, useNavigation, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-overview';
 import { api, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime, formatRelative } from '~/lib/format';
 import { describeErrorKind, remediesFor } from '~/lib/error-kinds';
 import type { Connection } from '~/lib/integration-api';
 import type { Integration, Provider, Sync } from '~/lib/types';
 import { useIntegration } from './integration-layout';
 import { useOrg } from './org-layout';
-import { useSession } from './signed-in-layout';
 import { Button, Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
+import { Time } from '~/components/time';
+import { describeSchedule, formatInZone } from '~/lib/cron';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const connection = await loaded(
@@ -75,7 +75,6 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
   const { connection } = loaderData;
   const { integration, provider, syncs } = useIntegration();
   const { permissions } = useOrg();
-  const { now } = useSession();
   const [search] = useSearchParams();
   const navigation = useNavigation();
   const pending = navigation.state !== 'idle' ? String(navigation.formData?.get('intent') ?? '') : '';
@@ -141,14 +140,11 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
               <Fact label="Status">
                 <StatusBadge status={integration.status} />
               </Fact>
-              <Fact label="Last sync">
-                {formatDateTime(integration.lastSyncAt)}
-                <Sub>{integration.lastSyncAt && formatRelative(integration.lastSyncAt, now)}</Sub>
+              {/* The last run that succeeded: a failed run after it shows in the syncs below and in the history. */}
+              <Fact label="Last successful sync">
+                <Time at={integration.lastSyncAt} />
               </Fact>
-              <Fact label="Next sync">
-                {integration.status === 'PAUSED' ? 'Paused' : formatDateTime(integration.nextSyncAt)}
-                <Sub>{integration.status !== 'PAUSED' && integration.nextSyncAt && formatRelative(integration.nextSyncAt, now)}</Sub>
-              </Fact>
+              <Fact label="Next sync">{integration.status === 'PAUSED' ? 'Paused' : <Time at={integration.nextSyncAt} />}</Fact>
               <Fact label="Errors in a row">{integration.errorCount}</Fact>
             </dl>
             {integration.lastError && (
@@ -161,11 +157,11 @@ export default function IntegrationOverview({ loaderData, actionData, params }: 
               />
             )}
           </Card>
-          <SyncsSummary syncs={syncs} provider={provider} base={base} now={now} />
+          <SyncsSummary syncs={syncs} provider={provider} base={base} />
         </div>
 
         {oauth ? (
-          <ConnectionCard connection={connection} canEdit={permissions.edit} pending={pending} now={now} />
+          <ConnectionCard connection={connection} canEdit={permissions.edit} pending={pending} />
         ) : (
           <CredentialsCard integration={integration} canEdit={permissions.edit} pending={pending} base={base} />
         )}
@@ -246,7 +242,7 @@ function LastError({
   );
 }
 
-function ConnectionCard({ connection, canEdit, pending, now }: { connection: Connection; canEdit: boolean; pending: string; now: number }) {
+function ConnectionCard({ connection, canEdit, pending }: { connection: Connection; canEdit: boolean; pending: string }) {
   const connected = connection.status === 'connected';
   return (
     <Card title="Connection" actions={<StatusBadge status={CONNECTION_BADGE[connection.status]} />}>
@@ -268,10 +264,11 @@ function ConnectionCard({ connection, canEdit, pending, now }: { connection: Con
             )}
           </Fact>
           <Fact label="Access token expires">
-            {formatDateTime(connection.expiresAt)}
-            <Sub>{connection.expiresAt && formatRelative(connection.expiresAt, now)}</Sub>
+            <Time at={connection.expiresAt} />
           </Fact>
-          <Fact label="Last refreshed">{formatDateTime(connection.lastRefreshedAt)}</Fact>
+          <Fact label="Last refreshed">
+            <Time at={connection.lastRefreshedAt} />
+          </Fact>
           <Fact label="Refresh failures">
             <span className={connection.refreshFailures ? 'font-semibold text-red-700' : ''}>{connection.refreshFailures}</span>
           </Fact>
@@ -349,7 +346,7 @@ function CredentialsCard({
   );
 }
 
-function SyncsSummary({ syncs, provider, base, now }: { syncs: Sync[]; provider: Provider | null; base: string; now: number }) {
+function SyncsSummary({ syncs, provider, base }: { syncs: Sync[]; provider: Provider | null; base: string }) {
   const resourceName = (key: string) => provider?.resources.find((r) => r.key === key)?.name ?? key;
   if (syncs.length === 0) {
     return (
@@ -388,10 +385,7 @@ function SyncsSummary({ syncs, provider, base, now }: { syncs: Sync[]; provider:
             </Td>
             <Td>
               {s.schedule ? (
-                <>
-                  <code className="text-xs">{s.schedule.cron}</code>
-                  <div className="text-xs text-slate-500">{s.schedule.timezone}</div>
-                </>
+                <span title={`Cron ${s.schedule.cron}`}>{describeSchedule(s.schedule)}</span>
               ) : (
                 <span className="text-slate-500">Manual only</span>
               )}
@@ -399,14 +393,16 @@ function SyncsSummary({ syncs, provider, base, now }: { syncs: Sync[]; provider:
             <Td>
               {s.enabled && s.nextRunAt ? (
                 <>
-                  {formatDateTime(s.nextRunAt)}
-                  <Sub>{formatRelative(s.nextRunAt, now)}</Sub>
+                  <Time at={s.nextRunAt} />
+                  {s.schedule && <div className="text-xs text-slate-500">{formatInZone(s.nextRunAt, s.schedule.timezone)}</div>}
                 </>
               ) : (
                 '—'
               )}
             </Td>
-            <Td>{formatDateTime(s.lastRunAt)}</Td>
+            <Td>
+              <Time at={s.lastRunAt} />
+            </Td>
             <Td className="whitespace-normal text-xs">
               {/* One line at 1280 px; wraps instead of overflowing in the narrower column at 1024 px. */}
               <div className="flex flex-wrap justify-end gap-x-3 gap-y-1 font-medium text-brand-700">
@@ -482,8 +478,6 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
     </div>
   );
 }
-
-const Sub = ({ children }: { children: ReactNode }) => (children ? <div className="text-xs text-slate-500">{children}</div> : null);
 
 function SuccessNote({ children }: { children: ReactNode }) {
   return (

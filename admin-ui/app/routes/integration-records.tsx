@@ -5,12 +5,12 @@ import { api, loaded, redirectToLogin, settled } from '~/lib/api.server';
 import { fieldOfPushError, recordFromFields, type EditableField } from '~/lib/record-edit';
 import { RecordEditor, type PushOutcome } from '~/components/record-editor';
 import { useOrg } from './org-layout';
-import { formatDateTime } from '~/lib/format';
 import { fieldCount, summarizeRecord } from '~/lib/record-summary';
 import type { Integration } from '~/lib/types';
 import { useIntegration } from './integration-layout';
 import { Button, EmptyState, LinkButton, Pager, Select, Table, Td } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
+import { Time, TimeZoneNote } from '~/components/time';
 
 const PAGE_SIZE = 25;
 
@@ -120,7 +120,7 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
         </Form>
         <p className="text-xs text-slate-500">
           The latest version of each record Linkyard synced, with its latest change as the change feed reports it. Click a row’s data to see
-          all of it. Times in UTC.
+          all of it. <TimeZoneNote />
         </p>
       </div>
 
@@ -171,10 +171,12 @@ export default function IntegrationRecords({ loaderData, params }: Route.Compone
                   {!resource && <Td>{resourceName(r.resource)}</Td>}
                   <Td>
                     <ChangeBadge action={r.action} />
-                    <div className="mt-0.5 text-xs text-slate-500">{formatDateTime(r.modifiedAt)}</div>
+                    <div className="mt-0.5 text-xs text-slate-500">
+                      <Time at={r.modifiedAt} />
+                    </div>
                   </Td>
                   <Td>
-                    {r.sourceUpdatedAt ? formatDateTime(r.sourceUpdatedAt) : <span className="text-slate-400">—</span>}
+                    <Time at={r.sourceUpdatedAt} fallback={<span className="text-slate-400">—</span>} />
                     {r.deletedAt && <div className="text-xs font-medium text-red-700">Deleted at the source</div>}
                   </Td>
                   <Td className="w-full whitespace-normal">

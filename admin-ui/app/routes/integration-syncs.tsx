@@ -226,7 +226,6 @@ export default function IntegrationSyncs({ loaderData, params }: Route.Component
             initialPreview={loaderData.initial[sync.id] ?? null}
             timezones={loaderData.timezones}
             fallbackTz={fallbackTz}
-            now={loaderData.now}
             deleteFetcher={deleteFetcher}
             historyHref={historyHref}
           />

@@ -2,7 +2,6 @@ import { useEffect, useRef } from 'react';
 import { Form, Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-webhooks';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime } from '~/lib/format';
 import type { Integration } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { CopyField } from '~/components/copy-field';
@@ -11,6 +10,7 @@ import { LiveIndicator, useAutoRefresh } from '~/components/log-list';
 import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
 import { WebhookRegistrationPanel } from '~/components/webhook-registration';
+import { Time } from '~/components/time';
 
 const EVENT_STATUSES = ['accepted', 'duplicate', 'rejected', 'ignored'] as const;
 type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -162,7 +162,7 @@ export default function IntegrationWebhooks({ loaderData, params }: Route.Compon
             <p className="text-sm text-slate-500">Admins set the webhook secret.</p>
           )}
           <p className="mt-4 text-xs text-slate-500">
-            Last delivery: {settings.lastReceivedAt ? formatDateTime(settings.lastReceivedAt) : 'none yet'}
+            Last delivery: <Time at={settings.lastReceivedAt} fallback="none yet" />
             {paused ? ' · The integration is paused: events are recorded as ignored.' : ''}
           </p>
         </Card>
@@ -200,7 +200,9 @@ export default function IntegrationWebhooks({ loaderData, params }: Route.Compon
         <Table head={['Received', 'Type', 'Event id', 'Status', 'Reason', 'Run']}>
           {events.items.map((e) => (
             <tr key={e.id} data-webhook-event={e.providerEventId ?? e.id} data-event-status={shownStatus(e)}>
-              <Td className="whitespace-nowrap">{formatDateTime(e.receivedAt)}</Td>
+              <Td className="whitespace-nowrap">
+                <Time at={e.receivedAt} />
+              </Td>
               <Td className="font-mono text-xs">{e.type ?? '—'}</Td>
               <Td className="max-w-48 truncate font-mono text-xs" title={e.providerEventId ?? undefined}>
                 {e.providerEventId ?? '—'}

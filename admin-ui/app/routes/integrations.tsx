@@ -2,12 +2,12 @@ import { Form, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integrations';
 import { api, loaded } from '~/lib/api.server';
 import { loadSyncStatus } from '~/lib/sync-status.server';
-import { formatDateTime } from '~/lib/format';
 import type { IntegrationStatus } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { SyncStatus } from '~/components/sync-status';
 import { EmptyState, Input, LinkButton, PageHeader, Pager, ProviderAvatar, Select, StatusBadge, Table, Td } from '~/components/ui';
 import { describeErrorKind } from '~/lib/error-kinds';
+import { Time } from '~/components/time';
 
 const STATUSES: IntegrationStatus[] = ['ACTIVE', 'SYNCING', 'ERROR', 'PAUSED', 'INACTIVE'];
 
@@ -156,8 +156,10 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
                   </div>
                 )}
               </Td>
-              <Td>{formatDateTime(i.lastSyncAt)}</Td>
-              <Td>{i.status === 'PAUSED' ? <span className="text-slate-500">Paused</span> : formatDateTime(i.nextSyncAt)}</Td>
+              <Td>
+                <Time at={i.lastSyncAt} />
+              </Td>
+              <Td>{i.status === 'PAUSED' ? <span className="text-slate-500">Paused</span> : <Time at={i.nextSyncAt} />}</Td>
               <Td className="text-right">
                 <Link to={`${base}/${i.id}`} className="text-sm font-medium text-brand-700 hover:underline">
                   Open<span className="sr-only"> {i.name}</span> →

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/members';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime, roleLabel } from '~/lib/format';
+import { roleLabel } from '~/lib/format';
 import {
   addMemberLimits,
   isRole,
@@ -23,6 +23,7 @@ import { ConfirmAction } from '~/components/confirm-action';
 import { RouteError } from '~/components/route-error';
 import { InvitationNotice } from '~/components/invitation-notice';
 import { PendingInvitations } from '~/components/pending-invitations';
+import { Time } from '~/components/time';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -363,7 +364,9 @@ function MemberRow({
           )}
           {manage && lastSuperAdmin && role === member.role && <p className="mt-1 text-xs text-slate-500">The only Super Admin</p>}
         </Td>
-        <Td>{formatDateTime(member.joinedAt)}</Td>
+        <Td>
+          <Time at={member.joinedAt} />
+        </Td>
         {manage && isSelf && lastSuperAdmin && (
           <Td className="text-right text-xs text-slate-500">Make someone else Super Admin before leaving</Td>
         )}

@@ -6,6 +6,7 @@ import { describeError } from '~/root';
 import { LiveIndicator, LogList, useAutoRefresh } from '~/components/log-list';
 import { LogFilters, parseLogFilters, withCursor, withoutCursor } from '~/components/log-filters';
 import { EmptyState, ErrorNote, LinkButton, PageHeader, Pager } from '~/components/ui';
+import { TimeZoneNote } from '~/components/time';
 
 const PAGE_SIZE = 100;
 
@@ -58,7 +59,11 @@ export default function OrgLogs({ loaderData, params }: Route.ComponentProps) {
     <>
       <PageHeader
         title="Logs"
-        description="Sync log lines of every integration in this organization, newest first. Times in UTC."
+        description={
+          <>
+            Sync log lines of every integration in this organization, newest first, grouped by run. <TimeZoneNote />
+          </>
+        }
         actions={<LiveIndicator active={live} />}
       />
       <LogFilters values={values} errors={errors} integrations={integrations} filtered={filtered} clearHref={here} />

@@ -1,7 +1,7 @@
 import { Link, useFetcher } from 'react-router';
 import type { Route } from './+types/platform-tenant';
 import { api, loaded, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime, formatDuration, formatNumber, formatRelative, roleLabel } from '~/lib/format';
+import { formatDuration, formatNumber, roleLabel } from '~/lib/format';
 import { failureRate, type Tenant } from '~/lib/platform';
 import { changeTenantStatus } from '~/lib/platform.server';
 import { AuditTable } from '~/components/audit-table';
@@ -9,6 +9,7 @@ import { RouteError } from '~/components/route-error';
 import { HealthIndicator, IntegrationCounts, SuspendToggle } from '~/components/tenant-health';
 import { Card, EmptyState, ErrorNote, LinkButton, StatusBadge, Table, Td, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
+import { Time } from '~/components/time';
 
 /** The tenant's health row: the tenants list has no single-tenant route, so page through it (by slug). */
 async function findTenant(request: Request, context: Route.LoaderArgs['context'], orgId: string): Promise<Tenant | null> {
@@ -34,7 +35,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     loaded(request, api(context).GET('/api/orgs/{orgId}/audit', { params: { path, query: { limit: 15 } } })),
     loaded(request, api(context).GET('/api/orgs/{orgId}/members', { params: { path, query: { limit: 200 } } })),
   ]);
-  return { tenant, organization, integrations, runs, failures, audit, members, now: Date.now() };
+  return { tenant, organization, integrations, runs, failures, audit, members };
 }
 
 export async function action({ request, context }: Route.ActionArgs): Promise<ActionOutcome & { orgId?: string }> {
@@ -46,7 +47,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Ac
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.organization.name ?? 'Tenant'} · Platform console · Linkyard` }];
 
 export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
-  const { tenant, organization: org, integrations, runs, failures, audit, members, now } = loaderData;
+  const { tenant, organization: org, integrations, runs, failures, audit, members } = loaderData;
   const statusFetcher = useFetcher<ActionOutcome>({ key: 'tenant-status' });
   const toast = useToast([statusFetcher.data], { successOnly: true });
   const base = `/orgs/${org.id}`;
@@ -65,8 +66,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
         },
         {
           label: 'Last activity',
-          value: tenant.lastActivityAt ? formatRelative(tenant.lastActivityAt, now) : 'Never',
-          title: formatDateTime(tenant.lastActivityAt, true),
+          value: <Time at={tenant.lastActivityAt} fallback="Never" />,
         },
       ]
     : [];
@@ -94,7 +94,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
             {tenant && <HealthIndicator tenant={tenant} />}
           </div>
           <p className="mt-1 text-sm text-slate-600">
-            <span className="font-mono">{org.slug}</span> · created {formatDateTime(tenant?.organization.createdAt ?? org.createdAt)} ·
+            <span className="font-mono">{org.slug}</span> · created <Time at={tenant?.organization.createdAt ?? org.createdAt} /> ·
             read-only view
           </p>
         </div>
@@ -120,7 +120,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
         <section aria-label="Health" className="mb-6 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
           <div className="grid grid-cols-2 gap-3 sm:grid-cols-5">
             {tiles.map((t) => (
-              <div key={t.label} title={t.title}>
+              <div key={t.label}>
                 <div className={`text-2xl font-semibold tabular-nums ${t.bad ? 'text-red-700' : 'text-slate-900'}`}>{t.value}</div>
                 <div className="text-xs text-slate-500">{t.label}</div>
               </div>
@@ -159,7 +159,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
                       {i.name}
                     </Link>
                     <div className="truncate text-xs text-slate-500" title={i.lastError ?? undefined}>
-                      {i.provider} · last sync {formatDateTime(i.lastSyncAt)}
+                      {i.provider} · last sync <Time at={i.lastSyncAt} />
                       {i.lastError && <span className="text-red-700"> · {i.lastError}</span>}
                     </div>
                   </div>
@@ -185,7 +185,7 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
                       {integrationName(r.integrationId)}
                     </Link>
                     <time dateTime={r.finishedAt ?? r.startedAt ?? undefined} className="text-xs text-slate-500">
-                      {formatDateTime(r.finishedAt ?? r.startedAt ?? r.scheduledFor)}
+                      <Time at={r.finishedAt ?? r.startedAt ?? r.scheduledFor} />
                     </time>
                   </div>
                   <p className="mt-0.5 line-clamp-2 text-xs text-red-700" title={r.error ?? undefined}>
@@ -216,7 +216,9 @@ export default function PlatformTenant({ loaderData }: Route.ComponentProps) {
               <Td>
                 <span className="text-slate-500">{r.trigger}</span>
               </Td>
-              <Td>{formatDateTime(r.startedAt ?? r.scheduledFor)}</Td>
+              <Td>
+                <Time at={r.startedAt ?? r.scheduledFor} />
+              </Td>
               <Td className="tabular-nums">{formatDuration(r.durationMs)}</Td>
               <Td className="tabular-nums">{formatNumber(r.stats.fetched)}</Td>
               <Td className="tabular-nums">{formatNumber(r.stats.created + r.stats.updated + r.stats.deleted)}</Td>

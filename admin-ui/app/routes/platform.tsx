@@ -3,7 +3,7 @@ import { Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/platform';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
 import { actorsOf, parseAuditFilters } from '~/lib/audit';
-import { formatDateTime, formatNumber, formatRelative } from '~/lib/format';
+import { formatNumber } from '~/lib/format';
 import type { Invitation } from '~/lib/members-form';
 import {
   createOrgLimits,
@@ -38,6 +38,7 @@ import {
   Toast,
 } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
+import { Time, TimeZoneNote } from '~/components/time';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -110,7 +111,7 @@ export async function action({ request, context }: Route.ActionArgs): Promise<Pl
 export const meta: Route.MetaFunction = () => [{ title: 'Platform console · Linkyard' }];
 
 export default function Platform({ loaderData }: Route.ComponentProps) {
-  const { tenants, audit, now, filters, actors } = loaderData;
+  const { tenants, audit, filters, actors } = loaderData;
   const [search] = useSearchParams();
   const statusFetcher = useFetcher<PlatformOutcome>({ key: 'tenant-status' });
   const verifyFetcher = useFetcher<PlatformOutcome>({ key: 'verify-chain' });
@@ -243,15 +244,7 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
                   {formatNumber(t.failedRuns24h)} failed{t.runs24h > 0 ? ` (${failureRate(t.runs24h, t.failedRuns24h)})` : ''}
                 </div>
               </Td>
-              <Td>
-                {t.lastActivityAt ? (
-                  <time dateTime={t.lastActivityAt} title={formatDateTime(t.lastActivityAt, true)}>
-                    {formatRelative(t.lastActivityAt, now)}
-                  </time>
-                ) : (
-                  <span className="text-slate-500">Never</span>
-                )}
-              </Td>
+              <Td>{t.lastActivityAt ? <Time at={t.lastActivityAt} /> : <span className="text-slate-500">Never</span>}</Td>
               <Td className="text-right">
                 <div className="flex items-center justify-end gap-2">
                   <LinkButton
@@ -282,7 +275,7 @@ export default function Platform({ loaderData }: Route.ComponentProps) {
           Platform audit trail
         </h2>
         <p className="mb-3 text-sm text-slate-600">
-          Every organization’s events and the platform’s own (sign-ins, organizations created), newest first. Times are UTC.
+          Every organization’s events and the platform’s own (sign-ins, organizations created), newest first. <TimeZoneNote />
         </p>
         <AuditFilterForm
           id="platform-audit"

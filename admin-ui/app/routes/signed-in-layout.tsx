@@ -9,11 +9,15 @@ import { SyncStatus } from '~/components/sync-status';
 import { ThemeToggle } from '~/components/theme-toggle';
 import { UnsavedChangesGuard } from '~/components/unsaved-changes';
 import { Toast } from '~/components/ui';
+import { TimeProvider } from '~/components/time';
+import { displayTimeZone, timeZoneFromCookies } from '~/lib/time';
 import { useToast } from '~/components/use-toast';
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const [me, orgs] = await Promise.all([loaded(request, api(context).GET('/api/auth/me')), loaded(request, api(context).GET('/api/orgs'))]);
-  return { me, orgs: orgs.items, flash: takeFlash(request, context), now: Date.now() };
+  // Times show in the profile's zone, else the browser's (its cookie), else UTC: see lib/time.ts.
+  const timeZone = displayTimeZone(me.user.timezone, timeZoneFromCookies(request.headers.get('cookie')));
+  return { me, orgs: orgs.items, flash: takeFlash(request, context), now: Date.now(), timeZone };
 }
 
 /** The signed-in user, their organizations and whether they are the Platform Owner, for any page below. */
@@ -44,81 +48,83 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
   const platformOwner = me.user.platformRole === 'platform_owner';
   const role = current ? (current.role ?? (platformOwner ? null : undefined)) : platformOwner ? null : undefined;
   return (
-    <div className="min-h-screen">
-      <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-1.5 px-4 sm:gap-4 lg:px-6">
-          <Link
-            to="/"
-            aria-label="Linkyard: start page"
-            className="flex shrink-0 items-center gap-2 font-bold tracking-tight text-slate-900"
-          >
-            <img src="/favicon.svg" alt="" className="size-7" />
-            <span className="hidden sm:inline">Linkyard</span>
-          </Link>
-          {orgs.length > 0 && (
-            <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex min-w-0 flex-1 items-center sm:flex-none">
-              <label htmlFor="org-switcher" className="sr-only">
-                Organization
-              </label>
-              <select
-                id="org-switcher"
-                value={orgId ?? ''}
-                onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
-                className="w-full min-w-0 max-w-64 truncate rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
-              >
-                {!orgId && <option value="">Choose an organization…</option>}
-                {orgs.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                    {o.status === 'suspended' ? ' (suspended)' : ''}
-                  </option>
-                ))}
-              </select>
-            </form>
-          )}
-          {platformOwner && (
-            <NavLink
-              to="/platform"
-              className={({ isActive }) =>
-                `shrink-0 rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
-              }
-            >
-              Platform<span className="hidden sm:inline"> console</span>
-            </NavLink>
-          )}
-          <div className="ml-auto flex shrink-0 items-center gap-1.5 sm:gap-3">
-            {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
+    <TimeProvider timeZone={loaderData.timeZone} followBrowser={!me.user.timezone} now={loaderData.now}>
+      <div className="min-h-screen">
+        <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-1.5 px-4 sm:gap-4 lg:px-6">
             <Link
-              to="/profile"
-              className="hidden rounded-md px-1.5 text-right leading-tight hover:bg-slate-100 md:block"
-              title="Your profile"
+              to="/"
+              aria-label="Linkyard: start page"
+              className="flex shrink-0 items-center gap-2 font-bold tracking-tight text-slate-900"
             >
-              <div className="text-sm font-medium text-slate-800" data-testid="user-email">
-                {me.user.email}
-              </div>
-              <div className="text-xs text-slate-500" data-testid="user-role">
-                {role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}
-              </div>
+              <img src="/favicon.svg" alt="" className="size-7" />
+              <span className="hidden sm:inline">Linkyard</span>
             </Link>
-            <Link to="/profile" className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 md:hidden">
-              Profile
-            </Link>
-            <ThemeToggle />
-            <Form method="post" action="/logout">
-              <button
-                type="submit"
-                className="whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+            {orgs.length > 0 && (
+              <form method="get" action="/" onSubmit={(e) => e.preventDefault()} className="flex min-w-0 flex-1 items-center sm:flex-none">
+                <label htmlFor="org-switcher" className="sr-only">
+                  Organization
+                </label>
+                <select
+                  id="org-switcher"
+                  value={orgId ?? ''}
+                  onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
+                  className="w-full min-w-0 max-w-64 truncate rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
+                >
+                  {!orgId && <option value="">Choose an organization…</option>}
+                  {orgs.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                      {o.status === 'suspended' ? ' (suspended)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </form>
+            )}
+            {platformOwner && (
+              <NavLink
+                to="/platform"
+                className={({ isActive }) =>
+                  `shrink-0 rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100'}`
+                }
               >
-                Sign out
-              </button>
-            </Form>
+                Platform<span className="hidden sm:inline"> console</span>
+              </NavLink>
+            )}
+            <div className="ml-auto flex shrink-0 items-center gap-1.5 sm:gap-3">
+              {orgId && current?.status === 'active' && <SyncStatus orgId={orgId} variant="compact" />}
+              <Link
+                to="/profile"
+                className="hidden rounded-md px-1.5 text-right leading-tight hover:bg-slate-100 md:block"
+                title="Your profile"
+              >
+                <div className="text-sm font-medium text-slate-800" data-testid="user-email">
+                  {me.user.email}
+                </div>
+                <div className="text-xs text-slate-500" data-testid="user-role">
+                  {role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}
+                </div>
+              </Link>
+              <Link to="/profile" className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 md:hidden">
+                Profile
+              </Link>
+              <ThemeToggle />
+              <Form method="post" action="/logout">
+                <button
+                  type="submit"
+                  className="whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+                >
+                  Sign out
+                </button>
+              </Form>
+            </div>
           </div>
-        </div>
-      </header>
-      <UnsavedChangesGuard>
-        <Outlet />
-      </UnsavedChangesGuard>
-      <Toast outcome={toast} />
-    </div>
+        </header>
+        <UnsavedChangesGuard>
+          <Outlet />
+        </UnsavedChangesGuard>
+        <Toast outcome={toast} />
+      </div>
+    </TimeProvider>
   );
 }

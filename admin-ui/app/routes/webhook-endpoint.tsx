@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Form, Link, redirect, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/webhook-endpoint';
 import { api, formOutcome, loaded, outcome, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime, formatDuration } from '~/lib/format';
+import { formatDuration } from '~/lib/format';
 import {
   DELIVERY_STATUSES,
   isDeliveryStatus,
@@ -23,6 +23,7 @@ import { EndpointForm, SecretNotice } from '~/components/webhook-endpoint-form';
 import { LiveIndicator, useAutoRefresh } from '~/components/log-list';
 import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
+import { Time } from '~/components/time';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -195,8 +196,10 @@ export default function WebhookEndpointPage({ loaderData, params }: Route.Compon
               </Td>
               <Td>{d.attempts}</Td>
               <Td>{lastAnswer(d)}</Td>
-              <Td>{formatDateTime(d.lastAttemptAt)}</Td>
-              <Td>{d.status === 'pending' ? formatDateTime(d.nextAttemptAt) : '—'}</Td>
+              <Td>
+                <Time at={d.lastAttemptAt} />
+              </Td>
+              <Td>{d.status === 'pending' ? <Time at={d.nextAttemptAt} /> : '—'}</Td>
               <Td className="text-right">
                 <Link to={query({ delivery: d.id })} className="font-medium text-brand-700 hover:underline" preventScrollReset>
                   Details<span className="sr-only"> of the {d.event} delivery</span>
@@ -238,9 +241,13 @@ function EndpointStatus({ endpoint }: { endpoint: WebhookEndpoint }) {
         <div>
           <dt className="font-medium text-slate-500">Signing secret</dt>
           <dd className="mt-1 text-slate-800">
-            {endpoint.secretRotatedUntil
-              ? `Rotated: the previous secret also signs until ${formatDateTime(endpoint.secretRotatedUntil)}`
-              : 'Shown once when created or rotated'}
+            {endpoint.secretRotatedUntil ? (
+              <>
+                Rotated: the previous secret also signs until <Time at={endpoint.secretRotatedUntil} />
+              </>
+            ) : (
+              'Shown once when created or rotated'
+            )}
           </dd>
         </div>
       </dl>
@@ -359,8 +366,15 @@ function DeliveryDetail({
       }
     >
       <p className="text-xs text-slate-500">
-        Event <span className="font-mono">{delivery.eventId}</span> (the webhook-id header) · created {formatDateTime(delivery.createdAt)}
-        {delivery.status === 'pending' && delivery.nextAttemptAt ? ` · next attempt ${formatDateTime(delivery.nextAttemptAt)}` : ''}
+        Event <span className="font-mono">{delivery.eventId}</span> (the webhook-id header) · created <Time at={delivery.createdAt} />
+        {delivery.status === 'pending' && delivery.nextAttemptAt ? (
+          <>
+            {' '}
+            · next attempt <Time at={delivery.nextAttemptAt} />
+          </>
+        ) : (
+          ''
+        )}
       </p>
       {fetcher.data && (
         <p role={fetcher.data.ok ? 'status' : 'alert'} className={`mt-2 text-sm ${fetcher.data.ok ? 'text-emerald-700' : 'text-red-700'}`}>
@@ -376,7 +390,9 @@ function DeliveryDetail({
             <li key={a.id} className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-inset ring-slate-200" data-attempt>
               <div className="flex flex-wrap gap-x-4 gap-y-1">
                 <span className="font-medium text-slate-900">#{i + 1}</span>
-                <span>{formatDateTime(a.attemptedAt)}</span>
+                <span>
+                  <Time at={a.attemptedAt} />
+                </span>
                 <span>{a.statusCode !== null ? `HTTP ${a.statusCode}` : 'No answer'}</span>
                 <span>{formatDuration(a.durationMs)}</span>
               </div>

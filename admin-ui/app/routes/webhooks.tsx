@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { Link, useFetcher, useSearchParams } from 'react-router';
 import type { Route } from './+types/webhooks';
 import { api, formOutcome, loaded, settled, type ActionOutcome } from '~/lib/api.server';
-import { formatDateTime } from '~/lib/format';
 import { readEndpointForm, validateEndpointForm, type EndpointFormErrors, type WebhookEvent } from '~/lib/webhooks';
 import { useOrg } from './org-layout';
 import { Card, EmptyState, PageHeader, Pager, StatusBadge, Table, Td } from '~/components/ui';
 import { EndpointForm, SecretNotice } from '~/components/webhook-endpoint-form';
 import { RouteError } from '~/components/route-error';
+import { Time } from '~/components/time';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
@@ -85,7 +85,9 @@ export default function Webhooks({ loaderData, params }: Route.ComponentProps) {
                 <StatusBadge status={e.enabled ? 'active' : 'disabled'} />
                 {e.disabledReason && <div className="mt-1 max-w-xs whitespace-normal text-xs text-red-700">{e.disabledReason}</div>}
               </Td>
-              <Td>{formatDateTime(e.createdAt)}</Td>
+              <Td>
+                <Time at={e.createdAt} />
+              </Td>
             </tr>
           ))}
         </Table>

@@ -241,7 +241,10 @@ async function settleLastSync(tx: Tx, integrationId: string) {
   await tx
     .updateTable('syncs')
     .set((eb) => ({
-      last_run_at: eb.selectFrom('sync_runs').select((r) => r.fn.max('sync_runs.started_at').as('m')).whereRef('sync_runs.sync_id', '=', 'syncs.id'),
+      last_run_at: eb
+        .selectFrom('sync_runs')
+        .select((r) => r.fn.max('sync_runs.started_at').as('m'))
+        .whereRef('sync_runs.sync_id', '=', 'syncs.id'),
     }))
     .where('integration_id', '=', integrationId)
     .execute();
