@@ -14,6 +14,9 @@ const WriteEncodingSchema = Type.Union([
   Type.Literal('graphql'),
   // No body (DELETE).
   Type.Literal('none'),
+  // An iCalendar calendar object (RFC 5545), built by the caldav connector's writer (caldav-writer.ts): an update edits
+  // the stored object rather than sending only the fields. The REST connector refuses it.
+  Type.Literal('icalendar'),
 ]);
 export type WriteEncoding = Static<typeof WriteEncodingSchema>;
 

@@ -393,6 +393,8 @@ const WRITABLE: Record<string, string[]> = {
   linear: ['issues'],
   todoist: ['tasks'],
   notion: ['pages'],
+  apple_calendar: ['events'],
+  fastmail: ['events'],
 };
 
 t.test('write endpoints are declared where two-way sync needs them, and are coherent', async (t) => {
@@ -428,6 +430,10 @@ t.test('write endpoints are declared where two-way sync needs them, and are cohe
         if (op.encoding === 'form') t.equal(op.fieldsPath, undefined, `${label}: form fields are the body`);
         if (op.method === 'DELETE') t.equal(op.encoding, 'none', `${label}: DELETE has no body`);
         else t.not(op.encoding, 'none', `${label}: ${op.method} carries the record`);
+        // Only the caldav connector's writer builds iCalendar; the REST writer refuses it.
+        if (op.encoding === 'icalendar') t.equal(provider.connector, 'caldav', `${label}: iCalendar only for CalDAV`);
+        if (provider.connector === 'caldav' && op.method !== 'DELETE')
+          t.equal(op.encoding, 'icalendar', `${label}: CalDAV writes iCalendar`);
         if (op.precondition?.value === 'etag') {
           t.ok(op.version ?? write.read?.version, `${label}: an ETag precondition needs a place to read the version from`);
         }

@@ -63,6 +63,7 @@ export interface CalDavPage {
   records: CalendarEventRecord[];
   externalIds: string[];
   updatedAt: (string | null)[];
+  etags: (string | null)[];
   cursor: CalDavCursor;
   done: boolean;
 }
@@ -351,7 +352,7 @@ export async function* listEventPages(
     if (at >= 0) index = at;
   }
   if (index >= calendars.length) {
-    yield { records: [], externalIds: [], updatedAt: [], cursor: { calendarIndex: calendars.length }, done: true };
+    yield { records: [], externalIds: [], updatedAt: [], etags: [], cursor: { calendarIndex: calendars.length }, done: true };
     return;
   }
   for (; index < calendars.length; index++) {
@@ -371,6 +372,7 @@ export async function* listEventPages(
       records,
       externalIds: records.map((r) => r.externalId),
       updatedAt: records.map((r) => r.lastModified),
+      etags: records.map((r) => r.etag),
       cursor: next < calendars.length ? { calendarIndex: next, calendarUrl: calendars[next] } : { calendarIndex: next },
       done: next >= calendars.length,
     };

@@ -10,10 +10,10 @@ import { basicHeaders, bearerHeaders, templateValues } from '../oauth/provider-e
 import type { TokenManager } from '../oauth/token-manager.js';
 import { ConnectorError } from './connector-errors.js';
 import type { OpenSource, OpenSourceArgs } from './page-source.js';
-import { createRestWriter, type RestWriter } from './rest-writer.js';
+import { createRestWriter, type ProviderWriter } from './rest-writer.js';
+import { calDavContext, openCalDavWriter } from './caldav-push.js';
 import { listPages, type ConnectorCursor } from './rest-connector.js';
 import { listEventPages, type CalDavCursor } from './caldav-connector.js';
-import { apiBaseUrl } from '../oauth/provider-endpoints.js';
 import type { Selection, SyncFilter } from '../syncs/selective.js';
 import { keepMatching } from './selective-request.js';
 import type { SourcePage } from './page-source.js';
@@ -77,12 +77,16 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
     };
   }
 
-  /** The writer of a push run (REST providers; CalDAV's writer is wired separately). */
-  async function openWriter({ orgId, integration, sync, log, signal }: Omit<OpenSourceArgs, 'mode' | 'cursor'>): Promise<RestWriter> {
+  /** The writer of a push run or a conflict resolution: the REST writer of the declaration, or the CalDAV writer. */
+  async function openWriter({ orgId, integration, sync, log, signal }: Omit<OpenSourceArgs, 'mode' | 'cursor'>): Promise<ProviderWriter> {
     const definition = getProvider(integration.provider);
     const resource = definition?.resources.find((r) => r.key === sync.resource);
-    if (!definition || !resource?.write || definition.connector !== 'rest') {
+    if (!definition || !resource?.write) {
       throw new ConnectorError('unsupported', `${integration.provider}.${sync.resource} cannot be written to`, false);
+    }
+    if (definition.connector === 'caldav') {
+      const password = await storedSecret(orgId, integration);
+      return openCalDavWriter(calDavContext({ definition, integration, password, http, log, signal, allowHttp }));
     }
     const auth = await authFor(orgId, integration, definition);
     const values = { ...resource.pathDefaults, ...templateValues(definition, integration.settings, auth.connectionValues) };
@@ -108,15 +112,8 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
       // Calendars have no "changed since" listing: every run reads a window around today.
       const now = Date.now();
       const window = { from: new Date(now - CALENDAR_PAST_DAYS * DAY_MS), to: new Date(now + CALENDAR_FUTURE_DAYS * DAY_MS) };
-      const ctx = {
-        baseUrl: apiBaseUrl(definition, integration.settings, {}, allowHttp),
-        username: integration.username ?? '',
-        password: await storedSecret(orgId, integration),
-        http,
-        log,
-        signal,
-        retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 },
-      };
+      const password = await storedSecret(orgId, integration);
+      const ctx = calDavContext({ definition, integration, password, http, log, signal, allowHttp });
       const pages = listEventPages(ctx, {
         window,
         cursor: (cursor as CalDavCursor | null)?.calendarIndex !== undefined ? (cursor as CalDavCursor) : null,
@@ -145,7 +142,7 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
   return Object.assign(open, { openWriter });
 }
 
-export type OpenWriter = (args: Omit<OpenSourceArgs, 'mode' | 'cursor'>) => Promise<RestWriter>;
+export type OpenWriter = (args: Omit<OpenSourceArgs, 'mode' | 'cursor'>) => Promise<ProviderWriter>;
 /** The sync's stored selection (validated when it was saved). */
 function selectionOf(sync: SyncRow): Selection {
   return {

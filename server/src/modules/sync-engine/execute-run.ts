@@ -293,7 +293,9 @@ export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry:
       }
       return;
     }
-    batch.push({ externalId: page.externalIds[i], data: output, sourceUpdatedAt: page.updatedAt[i] ?? null });
+    const input: RecordInput = { externalId: page.externalIds[i], data: output, sourceUpdatedAt: page.updatedAt[i] ?? null };
+    if (page.etags) input.etag = page.etags[i] ?? null;
+    batch.push(input);
   });
   const skipped = page.filtered ?? 0;
   // `fetched` counts what the provider sent, the records filtered out included.

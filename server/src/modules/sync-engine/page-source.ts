@@ -12,6 +12,11 @@ export interface SourcePage {
   updatedAt: (string | null)[];
   cursor: unknown;
   done: boolean;
+  /**
+   * Each record's version (ETag), where the listing carries one (CalDAV's getetag): stored as the base a push's
+   * `If-Match` sends. Absent: the stored ETags are left as they are.
+   */
+  etags?: (string | null)[];
   /** Records left out by selective sync's filters applied locally; counted as `skipped`. */
   filtered?: number;
 }

@@ -7,7 +7,7 @@ import * as runs from '../runs/runs.port.js';
 import type { CompiledMappings } from '../syncs/mappings.js';
 import { ConnectorError } from './connector-errors.js';
 import { contentHash, markRecordDeleted, readBase, upsertRecords, type StoredBase } from './records-writer.js';
-import type { ProviderVersion, RestWriter } from './rest-writer.js';
+import type { ProviderVersion, ProviderWriter } from './rest-writer.js';
 
 /**
  * A push run: works through the run's pending writes (stored with the push request: the outbox) in order, one
@@ -26,7 +26,7 @@ export interface PushContext {
   db: Db;
   run: SyncRunRow;
   sync: SyncRow;
-  writer: RestWriter;
+  writer: ProviderWriter;
   inbound: CompiledMappings;
   outbound: CompiledMappings;
   log: (level: 'info' | 'warn', message: string) => void;
@@ -119,6 +119,8 @@ async function executeWrite(ctx: PushContext, write: RunWriteRow): Promise<void>
 async function create(ctx: PushContext, write: RunWriteRow): Promise<void> {
   const fields = providerFields(ctx.outbound, write.data as Data);
   const result = await ctx.writer.write({ op: 'create', fields, idempotencyKey: write.idempotency_key });
+  // CalDAV: an event with the record's UID exists already (If-None-Match: *); nothing was written.
+  if (result.outcome === 'conflict') return commit(ctx, write, { status: 'conflict', error: result.message }, { conflicts: 1 });
   if (result.outcome !== 'applied' || !result.externalId)
     throw new ConnectorError('invalid_response', 'The provider did not create the record', false);
   const version = result.version?.record ? result.version : await ctx.writer.read(result.externalId);
@@ -140,8 +142,10 @@ async function update(ctx: PushContext, write: RunWriteRow): Promise<void> {
     ? ctx.bases.get(externalId)!
     : await inScope(ctx.db, { org: ctx.run.organization_id }, (tx) => readBase(tx, target(ctx), externalId));
   const local = { ...(base?.data ?? {}), ...pushed };
-  const remote = base && ctx.writer.canRead ? await ctx.writer.read(externalId) : null;
-  if (base && ctx.writer.canRead && !remote) {
+  // A provider that checks the base ETag itself (CalDAV's If-Match) is not asked first: its 412 is the conflict.
+  const reRead = base !== null && ctx.writer.canRead && !(ctx.writer.checksVersion && base.etag);
+  const remote = reRead ? await ctx.writer.read(externalId) : null;
+  if (reRead && !remote) {
     return commit(ctx, write, { status: 'failed', error: 'The record no longer exists at the provider' }, { failed: 1 });
   }
   const remoteData = remote ? mapped(ctx.inbound, remote) : null;
@@ -150,14 +154,37 @@ async function update(ctx: PushContext, write: RunWriteRow): Promise<void> {
   }
   // Only what the organization changed is sent (relative to the base), so fields it did not touch are left alone.
   const fields = changedFields(ctx.outbound, base?.data ?? null, local);
-  await send(ctx, write, externalId, fields, base?.etag ?? null);
+  const onRefusal: OnRefusal = base && ctx.writer.canRead ? { then: 'strategy', base, local } : { then: 'record', counted: false };
+  await send(ctx, write, externalId, fields, base?.etag ?? null, onRefusal);
 }
 
-/** Writes provider fields as an update and records the answer; a 409/412 from the provider is a conflict. */
-async function send(ctx: PushContext, write: RunWriteRow, externalId: string, fields: Data, etag: string | null): Promise<void> {
+/**
+ * What to do when the provider refuses an update's precondition (409/412: the record moved since the ETag sent).
+ * `strategy`: re-read it and let the sync's strategy decide, as for a conflict found by re-reading first (the base and
+ * the organization's version are what that needs). `record`: the write is recorded as a conflict — the strategy's
+ * own write was refused (`counted`: its conflict is counted already), or the record cannot be re-read.
+ */
+type OnRefusal = { then: 'strategy'; base: StoredBase; local: Data } | { then: 'record'; counted: boolean };
+
+/** Writes provider fields as an update and records the answer. */
+async function send(
+  ctx: PushContext,
+  write: RunWriteRow,
+  externalId: string,
+  fields: Data,
+  etag: string | null,
+  onRefusal: OnRefusal,
+): Promise<void> {
   if (Object.keys(fields).length === 0) return commit(ctx, write, { status: 'skipped', error: 'Nothing to change' }, { skipped: 1 });
   const result = await ctx.writer.write({ op: 'update', externalId, fields, etag, idempotencyKey: write.idempotency_key });
-  if (result.outcome === 'conflict') return commit(ctx, write, { status: 'conflict', error: result.message }, { conflicts: 1 });
+  if (result.outcome === 'conflict') {
+    const remote = onRefusal.then === 'strategy' ? await ctx.writer.read(externalId) : null;
+    if (onRefusal.then === 'strategy' && remote) {
+      return resolveConflict(ctx, write, onRefusal.base, onRefusal.local, remote, mapped(ctx.inbound, remote));
+    }
+    const counted = onRefusal.then === 'record' && onRefusal.counted;
+    return commit(ctx, write, { status: 'conflict', error: result.message }, counted ? {} : { conflicts: 1 });
+  }
   const version = result.outcome === 'applied' && result.version?.record ? result.version : await ctx.writer.read(externalId);
   await commit(ctx, write, { status: 'applied' }, { pushed: 1, updated: 1 }, version);
 }
@@ -209,7 +236,7 @@ async function resolveConflict(
   }
   const chosen = winner === 'local' ? local : mergeFields(base.data, local, remoteData, localLater);
   await countConflict(ctx);
-  await send(ctx, write, externalId, changedFields(ctx.outbound, remoteData, chosen), remote.etag);
+  await send(ctx, write, externalId, changedFields(ctx.outbound, remoteData, chosen), remote.etag, { then: 'record', counted: true });
 }
 
 async function countConflict(ctx: PushContext): Promise<void> {

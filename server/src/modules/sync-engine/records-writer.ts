@@ -79,15 +79,14 @@ export async function upsertRecords(
            count(*) FILTER (WHERE NOT inserted AND touched)::int AS updated
       FROM upserted`.execute(tx);
   const { created, updated } = result.rows[0];
-  for (const r of unique.values()) {
-    if (r.etag === undefined) continue;
-    await tx
-      .updateTable('records')
-      .set({ etag: r.etag })
-      .where('integration_id', '=', integrationId)
-      .where('resource', '=', resource)
-      .where('external_id', '=', r.externalId)
-      .execute();
+  // ETags in one statement for the batch (a CalDAV page carries one per event; a push, one record).
+  const versions = [...unique.values()].filter((r) => r.etag !== undefined).map((r) => [r.externalId, r.etag]);
+  if (versions.length > 0) {
+    await sql`
+      UPDATE records AS r SET etag = v.row->>1
+        FROM jsonb_array_elements(${JSON.stringify(versions)}::jsonb) AS v(row)
+       WHERE r.integration_id = ${integrationId} AND r.resource = ${resource} AND r.external_id = v.row->>0
+         AND r.etag IS DISTINCT FROM v.row->>1`.execute(tx);
   }
   return { created, updated, unchanged: unique.size - created - updated };
 }

@@ -57,13 +57,21 @@ export type WriteResult =
   /** A delete of a record the provider no longer has (declared `goneStatuses`): nothing left to do. */
   | { outcome: 'gone' };
 
-export interface RestWriter {
+/** What a push run and a conflict resolution write through: the REST writer, or the CalDAV one (caldav-push.ts). */
+export interface ProviderWriter {
   write(request: ProviderWrite): Promise<WriteResult>;
   /** The provider's current version of one record; null when it does not exist (404/410). Needs `write.read`. */
   read(externalId: string): Promise<ProviderVersion | null>;
   /** Whether the resource declares a way to re-read one record (conflict detection without a precondition). */
   readonly canRead: boolean;
+  /**
+   * The provider itself refuses a write over a newer version than the ETag sent (CalDAV's `If-Match`, 412), so an
+   * update whose base has an ETag is sent without re-reading first; the refusal is the conflict.
+   */
+  readonly checksVersion?: boolean;
 }
+
+export type RestWriter = ProviderWriter;
 
 export function createRestWriter(ctx: RestConnectorContext): RestWriter {
   const { definition, resource } = ctx;
@@ -141,6 +149,8 @@ export function buildWriteRequest(operation: WriteOperation, request: ProviderWr
   switch (operation.encoding) {
     case 'none':
       return built;
+    case 'icalendar':
+      throw new ConnectorError('unsupported', 'iCalendar bodies are written by the CalDAV connector, not over REST', false);
     case 'form':
       return { ...built, body: formEncode(fields), contentType: 'application/x-www-form-urlencoded' };
     case 'json': {

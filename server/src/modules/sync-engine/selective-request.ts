@@ -59,16 +59,25 @@ export function selectiveShape(
 const EPOCH = '1970-01-01T00:00:00Z';
 
 /** A page without the records the local filters leave out; `filtered` counts them. */
-export function keepMatching<P extends { records: unknown[]; externalIds: string[]; updatedAt: (string | null)[] }>(
+export function keepMatching<
+  P extends { records: unknown[]; externalIds: string[]; updatedAt: (string | null)[]; etags?: (string | null)[] },
+>(
   page: P,
   local: readonly SyncFilter[],
   prefix: string,
-): { records: unknown[]; externalIds: string[]; updatedAt: (string | null)[]; filtered: number } {
-  if (local.length === 0) return { records: page.records, externalIds: page.externalIds, updatedAt: page.updatedAt, filtered: 0 };
-  const keep = keepMask(page.records, local, prefix);
+): { records: unknown[]; externalIds: string[]; updatedAt: (string | null)[]; etags?: (string | null)[]; filtered: number } {
+  const { records: all, externalIds, updatedAt, etags } = page;
+  if (local.length === 0) return { records: all, externalIds, updatedAt, ...(etags ? { etags } : {}), filtered: 0 };
+  const keep = keepMask(all, local, prefix);
   const pick = <T>(list: T[]) => list.filter((_, i) => keep[i]);
-  const records = pick(page.records);
-  return { records, externalIds: pick(page.externalIds), updatedAt: pick(page.updatedAt), filtered: page.records.length - records.length };
+  const records = pick(all);
+  return {
+    records,
+    externalIds: pick(externalIds),
+    updatedAt: pick(updatedAt),
+    ...(etags ? { etags: pick(etags) } : {}),
+    filtered: all.length - records.length,
+  };
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

@@ -312,7 +312,7 @@ t.test(
         [workUrl],
       );
       const finished = await collect(listEventPages(ctx, { window: MAY, cursor: { calendarIndex: 2 } }));
-      t.same(finished, [{ records: [], externalIds: [], updatedAt: [], cursor: { calendarIndex: 2 }, done: true }]);
+      t.same(finished, [{ records: [], externalIds: [], updatedAt: [], etags: [], cursor: { calendarIndex: 2 }, done: true }]);
 
       const explicit = await collect(listEventPages(ctx, { window: MAY, calendars: ['/alice/work/'] }));
       t.equal(explicit.length, 1);
