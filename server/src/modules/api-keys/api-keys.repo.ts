@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from '../../../../db/schema.js';
 import type { ApiKeyActorRow } from '../../lib/context.js';
 import type { Tx } from '../../lib/db-scope.js';
+import { newestFirst } from '../../lib/keyset.js';
 
 /** The access gate's lookups run before any scope exists (the key decides the organization): owner connection. */
 type Conn = Kysely<Database>;
@@ -14,13 +15,8 @@ export async function insertApiKey(tx: Tx, key: NewApiKey): Promise<ApiKeyRow> {
 
 /** Newest first, a page at a time (keyset on created_at, id). */
 export function listApiKeys(tx: Tx, orgId: string, limit: number, before?: { at: string; id: string }) {
-  let q = tx.selectFrom('api_keys').selectAll().where('organization_id', '=', orgId);
-  if (before) q = q.where(sql<boolean>`(created_at, id) < (${before.at}::timestamptz, ${before.id}::uuid)`);
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const q = tx.selectFrom('api_keys').selectAll().where('organization_id', '=', orgId);
+  return newestFirst(q, 'created_at', before, limit).execute();
 }
 
 export function findApiKey(tx: Tx, orgId: string, id: string) {

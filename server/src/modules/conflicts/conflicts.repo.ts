@@ -1,6 +1,7 @@
-import { sql, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { ConflictsTable } from '../../../../db/schema.js';
 import type { Tx } from '../../lib/db-scope.js';
+import { newestFirst } from '../../lib/keyset.js';
 
 export async function insertConflict(tx: Tx, row: Insertable<ConflictsTable>): Promise<void> {
   await tx.insertInto('conflicts').values(row).execute();
@@ -20,12 +21,7 @@ export function listConflicts(tx: Tx, orgId: string, f: ConflictFilters) {
   if (f.integrationId) q = q.where('integration_id', '=', f.integrationId);
   if (f.syncId) q = q.where('sync_id', '=', f.syncId);
   if (f.status) q = q.where('status', '=', f.status);
-  if (f.before) q = q.where(sql<boolean>`(created_at, id) < (${f.before.createdAt}::timestamptz, ${f.before.id}::uuid)`);
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
+  return newestFirst(q, 'created_at', f.before && { at: f.before.createdAt, id: f.before.id }, f.limit).execute();
 }
 
 export function findConflict(tx: Tx, orgId: string, conflictId: string) {

@@ -1,6 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { WebhookEventStatus, WebhookEventsTable } from '../../../../db/schema.js';
 import type { Tx } from '../../lib/db-scope.js';
+import { newestFirst } from '../../lib/keyset.js';
 
 /** How long a provider event id deduplicates (API.md: a repeat within 7 days is a duplicate). */
 export const DEDUP_WINDOW_DAYS = 7;
@@ -152,12 +153,7 @@ export function listEvents(tx: Tx, orgId: string, integrationId: string, f: Even
     .where('organization_id', '=', orgId)
     .where('integration_id', '=', integrationId);
   if (f.status) q = q.where('status', '=', f.status);
-  if (f.before) q = q.where(sql<boolean>`(received_at, id) < (${f.before.receivedAt}::timestamptz, ${f.before.id}::uuid)`);
-  return q
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
+  return newestFirst(q, 'received_at', f.before && { at: f.before.receivedAt, id: f.before.id }, f.limit).execute();
 }
 
 /**
