@@ -1,6 +1,7 @@
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
 import pg from 'pg';
 import path from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './schema.js';
@@ -165,6 +166,72 @@ function sqlLiteral(client: pg.Client, value: unknown): string {
   return client.escapeLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared);
 }
 
+/**
+ * PGlite is one Postgres session, so its Kysely driver has one connection and queues every other query until the
+ * holder releases it. Code that holds it across its own awaits (a transaction: `inScope`, `transaction()`) and, while
+ * holding it, awaits a query on another handle (`db.kysely.…`, a second `inScope`) waits for itself: on Postgres that
+ * query just takes another pooled connection, on PGlite it waits forever, and so does every request after it. Such
+ * code runs in `holdingConnection`, and the PGlite driver refuses (NestedQueryError, at once; its stack shows the
+ * query and the transaction around it) a connection asked for from inside it while it is still held, instead of
+ * hanging the process. Work merely started inside (a timer, a callback) that asks after the release is not refused.
+ */
+interface Holder {
+  held: boolean;
+}
+const holders = new AsyncLocalStorage<Holder>();
+
+/** Runs `fn`, which holds a database connection across its awaits (see Holder). */
+export async function holdingConnection<T>(fn: () => Promise<T>): Promise<T> {
+  const holder: Holder = { held: true };
+  try {
+    return await holders.run(holder, fn);
+  } finally {
+    holder.held = false;
+  }
+}
+
+/**
+ * Runs `fn` as if no connection were held: for work started from inside a transaction that does not wait for it
+ * (a notification's listener), whose queries may wait their turn.
+ */
+export function detachedFromConnection<T>(fn: () => T): T {
+  return holders.exit(fn);
+}
+
+export class NestedQueryError extends Error {
+  override name = 'NestedQueryError';
+}
+
+/** PGlite's dialect with the nested-query check of Holder in front of its driver's acquireConnection. */
+function guardedPGliteDialect(inner: Dialect): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createDriver: (): Driver => {
+      const driver = inner.createDriver();
+      return {
+        init: () => driver.init(),
+        acquireConnection: async (): Promise<DatabaseConnection> => {
+          const holder = holders.getStore();
+          if (holder?.held) {
+            throw new NestedQueryError(
+              'A query was run outside the open transaction, on another connection: embedded PGlite has one, held by ' +
+                'that transaction, so it would wait forever. Run it on the transaction (tx), or after it.',
+            );
+          }
+          return driver.acquireConnection();
+        },
+        beginTransaction: (conn, settings) => driver.beginTransaction(conn, settings),
+        commitTransaction: (conn) => driver.commitTransaction(conn),
+        rollbackTransaction: (conn) => driver.rollbackTransaction(conn),
+        releaseConnection: (conn) => driver.releaseConnection(conn),
+        destroy: () => driver.destroy(),
+      };
+    },
+  };
+}
+
 export interface OpenDbOptions {
   databaseUrl: string | null;
   dataDir: string;
@@ -230,7 +297,9 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       throw err;
     }
   }
-  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const kysely = new Kysely<Database>({ dialect: guardedPGliteDialect(new PGliteDialect(pglite)) });
+  /** Channels LISTENed to, and by how many listeners. */
+  const listening = new Map<string, number>();
   return {
     kysely,
     kind: 'pglite',
@@ -241,9 +310,22 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     // PGlite is this process's own database: its NOTIFYs come from this process, delivered after the statement.
     listen: async (channel, onNotify) => {
       checkChannel(channel);
-      const unlisten = await pglite.listen(channel, () => onNotify());
+      // Called from inside the statement that notified, which may be a transaction's COMMIT: not part of it.
+      const off = pglite.onNotification((ch) => {
+        if (ch === channel) detachedFromConnection(onNotify);
+      });
+      // LISTEN and UNLISTEN wait for the one connection like any query (pglite.listen would send them past Kysely's
+      // queue, into whatever transaction is open, and a rollback of that transaction would undo the LISTEN).
+      if ((listening.get(channel) ?? 0) === 0) await kysely.executeQuery(CompiledQuery.raw(`LISTEN ${channel}`));
+      listening.set(channel, (listening.get(channel) ?? 0) + 1);
+      let stopped = false;
       return async () => {
-        if (!pglite.closed) await unlisten();
+        if (stopped) return;
+        stopped = true;
+        off();
+        const left = (listening.get(channel) ?? 1) - 1;
+        listening.set(channel, left);
+        if (left === 0 && !pglite.closed) await kysely.executeQuery(CompiledQuery.raw(`UNLISTEN ${channel}`)).catch(() => {});
       };
     },
     close: async () => {

@@ -7,9 +7,12 @@ import {
   type DatabaseConnection,
   type Driver,
 } from 'kysely';
-import type { Db } from '../../../db/client.js';
+import { holdingConnection, type Db } from '../../../db/client.js';
 import type { Database } from '../../../db/schema.js';
 import { isUuid } from './ids.js';
+
+/** For the few transactions opened elsewhere (as the owner): see db/client.ts. */
+export { holdingConnection };
 
 declare const scoped: unique symbol;
 
@@ -35,18 +38,21 @@ export type Scope = { org: string } | { user: string } | { platform: true };
  */
 export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const settings = scopeSettings(scope);
-  return db.kysely.connection().execute(async (conn) => {
-    await db.execStatements(conn, ['BEGIN', settings]);
-    let result: T;
-    try {
-      result = await fn(conn as Tx);
-    } catch (err) {
-      await db.execStatements(conn, ['ROLLBACK']).catch(() => {});
-      throw err;
-    }
-    await db.execStatements(conn, ['COMMIT']);
-    return result;
-  });
+  // Holding the connection: a query on another handle from inside `fn` fails at once on PGlite (see db/client.ts).
+  return db.kysely.connection().execute((conn) =>
+    holdingConnection(async () => {
+      await db.execStatements(conn, ['BEGIN', settings]);
+      let result: T;
+      try {
+        result = await fn(conn as Tx);
+      } catch (err) {
+        await db.execStatements(conn, ['ROLLBACK']).catch(() => {});
+        throw err;
+      }
+      await db.execStatements(conn, ['COMMIT']);
+      return result;
+    }),
+  );
 }
 
 /** A Kysely that builds and compiles queries and refuses to run them: `readInScope` runs what it builds. */

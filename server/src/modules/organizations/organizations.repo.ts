@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Tx } from '../../lib/db-scope.js';
+import { holdingConnection, type Tx } from '../../lib/db-scope.js';
 import type { Database, OrgStatus } from '../../../../db/schema.js';
 
 /** An organization's settings, read with it. */
@@ -113,9 +113,11 @@ export async function tenantTables(db: Kysely<Database>): Promise<string[]> {
  * exactly this organization's events go because the transaction names it in `linkyard.purge_org` (migration 0011).
  */
 export async function purgeOrganization(owner: Kysely<Database>, id: string) {
-  await owner.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('linkyard.purge_org', ${id}, true)`.execute(trx);
-    for (const table of await tenantTables(trx)) await sql`DELETE FROM ${sql.table(table)} WHERE organization_id = ${id}`.execute(trx);
-    await trx.deleteFrom('organizations').where('id', '=', id).execute();
-  });
+  await owner.transaction().execute((trx) =>
+    holdingConnection(async () => {
+      await sql`SELECT set_config('linkyard.purge_org', ${id}, true)`.execute(trx);
+      for (const table of await tenantTables(trx)) await sql`DELETE FROM ${sql.table(table)} WHERE organization_id = ${id}`.execute(trx);
+      await trx.deleteFrom('organizations').where('id', '=', id).execute();
+    }),
+  );
 }
