@@ -150,6 +150,15 @@ async function update(ctx: PushContext, write: RunWriteRow): Promise<void> {
   }
   const remoteData = remote ? mapped(ctx.inbound, remote) : null;
   if (base && remote && remoteData && changedSince(base, remote, remoteData)) {
+    // The provider already holds every field this write sets: not a change on both sides but this write itself,
+    // applied by a worker killed before it could record the answer (or the same change made at the provider).
+    // Taken as done, with the provider's version as the new base; sending it again would change nothing.
+    if (Object.keys(changedFields(ctx.outbound, remoteData, { ...remoteData, ...pushed })).length === 0) {
+      const changes = Object.keys(changedFields(ctx.outbound, base.data, local)).length > 0;
+      return changes
+        ? commit(ctx, write, { status: 'applied' }, { pushed: 1, updated: 1 }, remote)
+        : commit(ctx, write, { status: 'skipped', error: 'Nothing to change' }, { skipped: 1 }, remote);
+    }
     return resolveConflict(ctx, write, base, local, remote, remoteData);
   }
   // Only what the organization changed is sent (relative to the base), so fields it did not touch are left alone.
