@@ -35,23 +35,36 @@ export async function stripeApp(t: Test, fake: FakeProvider, env: Record<string,
 
 /** A HubSpot integration (OAuth) pointed at the fake HubSpot, connected with the fake's token as if the flow had run. */
 export async function hubspotApp(t: Test, fake: FakeProvider): Promise<ProviderApp> {
+  return oauthApp(t, fake, { provider: 'hubspot', name: 'HubSpot' });
+}
+
+/**
+ * An OAuth integration of `fake`'s provider pointed at the fake (its `apiBaseUrl` plus `settings`, such as GitHub's
+ * owner and repo), connected with the fake's token as if the flow had run; `connectionValues` are what the flow would
+ * have discovered (Jira's cloudId).
+ */
+export async function oauthApp(
+  t: Test,
+  fake: FakeProvider,
+  options: { provider: string; name: string; settings?: Record<string, string>; connectionValues?: Record<string, string> },
+): Promise<ProviderApp> {
   const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
   const base = `/api/orgs/${ctx.orgs.acme}`;
-  const integration = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations`,
-      headers: admin,
-      payload: {
-        provider: 'hubspot',
-        name: 'HubSpot',
-        clientId: 'c',
-        clientSecret: 'secret-value-123456',
-        settings: { apiBaseUrl: fake.apiBaseUrl },
-      },
-    })
-  ).json();
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/integrations`,
+    headers: admin,
+    payload: {
+      provider: options.provider,
+      name: options.name,
+      clientId: 'c',
+      clientSecret: 'secret-value-123456',
+      settings: { apiBaseUrl: fake.apiBaseUrl, ...options.settings },
+    },
+  });
+  if (created.statusCode !== 201) throw new Error(`integration refused: ${created.statusCode} ${created.body}`);
+  const integration = created.json();
   const orgId = ctx.orgs.acme;
   const vault = ctx.app.services.vault;
   await inScope(ctx.database.db, { org: orgId }, async (tx) => {
@@ -65,8 +78,8 @@ export async function hubspotApp(t: Test, fake: FakeProvider): Promise<ProviderA
         token_type: 'bearer',
         expires_at: new Date(Date.now() + 3_600_000),
         scopes: [],
-        external_account: 'test@hubspot.example',
-        connection_values: '{}',
+        external_account: `test@${options.provider}.example`,
+        connection_values: JSON.stringify(options.connectionValues ?? {}),
         updated_at: new Date(),
       })
       .execute();

@@ -1,0 +1,220 @@
+import t from 'tap';
+import { createSync, oauthApp, runAndWait, type ProviderApp } from '../../../helpers/provider-app.js';
+import {
+  FAKE_CLOUD_ID,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeProviderKind,
+  type FakeRequestRecord,
+} from '../../../fixtures/providers/index.js';
+
+/**
+ * Push through the API for the providers whose write endpoints are declared beyond Stripe, HubSpot and CalDAV: each
+ * sync is pulled, then `POST …/syncs/:syncId/records` creates one record, updates one and deletes one, and a run writes
+ * them to the provider's fake. What must hold for each: the run succeeds with every write applied, the fake holds the
+ * created record and the update (only the changed fields sent), the deleted record is gone, creates carry the
+ * provider's idempotency header where it has one, and the next pull sees the pushed records as unchanged.
+ */
+
+type Data = Record<string, unknown>;
+
+interface Case {
+  kind: FakeProviderKind;
+  provider: string;
+  resource?: string;
+  settings?: Record<string, string>;
+  connectionValues?: Record<string, string>;
+  /** Inbound mappings (provider → organization); outbound ones are their reverse unless given. */
+  mappings: { source: string; target: string }[];
+  outboundMappings?: { source: string; target: string }[];
+  create: Data;
+  /** The created record at the fake, as it must look. */
+  created: Data;
+  update: Data;
+  updated: Data;
+  /** Where the provider fields are in the update's request body, and what they must be (nothing else). */
+  updateSent: (body: unknown) => unknown;
+  updateFields: Data;
+  /** Null: the provider cannot delete (a push of a delete is refused with this 400 message). */
+  deleteRefused?: RegExp;
+  gone?: (fake: FakeProvider, id: string) => boolean;
+  /** The external ids Linkyard sees, in the fake's order (default the fake's ids). */
+  externalIds?: (fake: FakeProvider) => string[];
+  /** The record at the fake by external id (default the fake's record by id). */
+  find?: (fake: FakeProvider, id: string) => Data | undefined;
+  /** Which requests are writes (default: not GET). */
+  isWrite?: (r: FakeRequestRecord) => boolean;
+}
+
+const reverse = (mappings: { source: string; target: string }[]) => mappings.map((m) => ({ source: m.target, target: m.source }));
+const absent = (fake: FakeProvider, id: string) => fake.record(id) === undefined;
+
+const CASES: Case[] = [
+  {
+    kind: 'github',
+    provider: 'github',
+    resource: 'repo_issues',
+    settings: { owner: 'octo-org', repo: 'octo-repo' },
+    mappings: [
+      { source: 'title', target: 'title' },
+      { source: 'state', target: 'state' },
+    ],
+    // An unmapped-but-absent field is sent as null, which GitHub refuses for `state`: the create names it.
+    create: { title: 'Crash on save', state: 'open' },
+    created: { title: 'Crash on save', state: 'open' },
+    // The first issue is closed (the fake closes every third): reopened.
+    update: { state: 'open' },
+    updated: { state: 'open' },
+    updateSent: (body) => body,
+    updateFields: { state: 'open' },
+    deleteRefused: /GitHub cannot delete issues/,
+    // Repository issues are keyed by their number.
+    externalIds: (fake) => fake.records.map((r) => String(r.data.number)),
+    find: (fake, id) => fake.records.find((r) => String(r.data.number) === id)?.data,
+    isWrite: (r) => r.method !== 'GET',
+  },
+  {
+    kind: 'jira',
+    provider: 'jira',
+    connectionValues: { cloudId: FAKE_CLOUD_ID },
+    mappings: [
+      { source: 'fields.summary', target: 'summary' },
+      { source: 'fields.project.key', target: 'project' },
+    ],
+    outboundMappings: [
+      { source: 'summary', target: 'summary' },
+      { source: 'project', target: 'project.key' },
+      { source: 'type', target: 'issuetype.name' },
+    ],
+    create: { summary: 'Login broken', project: 'PROJ', type: 'Bug' },
+    created: { fields: { summary: 'Login broken', project: { key: 'PROJ' } } },
+    update: { summary: 'Login broken on Safari' },
+    updated: { fields: { summary: 'Login broken on Safari' } },
+    updateSent: (body) => (body as { fields: unknown }).fields,
+    updateFields: { summary: 'Login broken on Safari' },
+    gone: absent,
+  },
+  {
+    kind: 'linear',
+    provider: 'linear',
+    mappings: [
+      { source: 'title', target: 'title' },
+      { source: 'team.id', target: 'teamId' },
+    ],
+    outboundMappings: [
+      { source: 'title', target: 'title' },
+      { source: 'teamId', target: 'teamId' },
+    ],
+    // Listing is a POST too: the mutations are the writes.
+    isWrite: (r) => /^\s*mutation/.test(String((r.body as { query?: unknown } | undefined)?.query)),
+    create: { title: 'Onboarding', teamId: '72b2a2dc-6f4f-4423-9d34-24b5bd10634a' },
+    created: { title: 'Onboarding', team: { id: '72b2a2dc-6f4f-4423-9d34-24b5bd10634a' } },
+    update: { title: 'Onboarding v2' },
+    updated: { title: 'Onboarding v2' },
+    updateSent: (body) => (body as { variables: { input: unknown } }).variables.input,
+    updateFields: { title: 'Onboarding v2' },
+    gone: absent,
+  },
+  {
+    kind: 'todoist',
+    provider: 'todoist',
+    mappings: [
+      { source: 'content', target: 'content' },
+      { source: 'priority', target: 'priority' },
+    ],
+    create: { content: 'Buy milk', priority: 4 },
+    created: { content: 'Buy milk', priority: 4 },
+    update: { content: 'Buy oat milk' },
+    updated: { content: 'Buy oat milk' },
+    updateSent: (body) => body,
+    updateFields: { content: 'Buy oat milk' },
+    gone: absent,
+  },
+  {
+    kind: 'notion',
+    provider: 'notion',
+    mappings: [
+      { source: 'parent.database_id', target: 'database' },
+      { source: 'properties.Name', target: 'name' },
+    ],
+    outboundMappings: [
+      { source: 'database', target: 'parent.database_id' },
+      { source: 'name', target: 'properties.Name' },
+    ],
+    create: { database: 'a1d8501e-1ac1-43e9-a6bd-ea9fe6c8822b', name: { title: [{ text: { content: 'Roadmap' } }] } },
+    created: { properties: { Name: { title: [{ text: { content: 'Roadmap' } }] } } },
+    update: { name: { title: [{ text: { content: 'Roadmap 2027' } }] } },
+    updated: { properties: { Name: { title: [{ text: { content: 'Roadmap 2027' } }] } } },
+    updateSent: (body) => body,
+    updateFields: { properties: { Name: { title: [{ text: { content: 'Roadmap 2027' } }] } } },
+    // Listing is a POST to the search endpoint.
+    isWrite: (r) => r.method !== 'GET' && !r.path.endsWith('/search'),
+    // Notion's delete is an archive: the page stays, archived.
+    gone: (fake, id) => fake.record(id)?.data.archived === true,
+  },
+];
+
+for (const c of CASES) {
+  t.test(
+    `${c.provider}${c.resource ? ` ${c.resource}` : ''}: push creates, updates and ${c.deleteRefused ? 'refuses deletes' : 'deletes'}`,
+    async (t) => {
+      const fake = await startFakeProvider(c.kind, { records: 2, ...(c.resource ? { resource: c.resource } : {}) });
+      t.teardown(() => fake.close());
+      const app: ProviderApp = await oauthApp(t, fake, {
+        provider: c.provider,
+        name: c.provider,
+        settings: c.settings,
+        connectionValues: c.connectionValues,
+      });
+      const { ctx, admin, base } = app;
+      const sync = await createSync(app, {
+        resource: c.resource ?? fake.resource.key,
+        mode: 'full',
+        direction: 'bidirectional',
+        mappings: c.mappings,
+        outboundMappings: c.outboundMappings ?? reverse(c.mappings),
+      });
+      t.match(await runAndWait(ctx, base, admin, sync.id), { status: 'succeeded', stats: { created: 2 } }, 'pulled first');
+      const [first, second] = c.externalIds ? c.externalIds(fake) : fake.ids();
+      const pulled = new Set(fake.ids());
+      const find = (id: string) => (c.find ? c.find(fake, id) : fake.record(id)?.data);
+      const isWrite = c.isWrite ?? ((r: FakeRequestRecord) => r.method !== 'GET');
+      const push = (records: object[]) =>
+        ctx.app.inject({ method: 'POST', url: `${base}/syncs/${sync.id}/records`, headers: admin, payload: { records } });
+
+      if (c.deleteRefused) {
+        const refused = await push([{ data: c.create }, { externalId: second, op: 'delete' }]);
+        t.match(refused.json(), { statusCode: 400, field: '/records/1/op', message: c.deleteRefused });
+        t.equal(fake.requests.filter(isWrite).length, 0, 'nothing written');
+      }
+      const records: object[] = [{ data: c.create }, { externalId: first, data: c.update }];
+      if (!c.deleteRefused) records.push({ externalId: second, op: 'delete' });
+      const accepted = await push(records);
+      t.equal(accepted.statusCode, 202, accepted.body);
+      await ctx.app.services.executor!.drain();
+      const runId = accepted.json().runId;
+      const run = (await ctx.app.inject({ url: `${base}/runs/${runId}`, headers: admin })).json();
+      t.match(run, { trigger: 'push', status: 'succeeded', stats: { pushed: records.length, failed: 0, conflicts: 0 } });
+      const writes = (await ctx.app.inject({ url: `${base}/runs/${runId}/writes`, headers: admin })).json().items;
+      t.match(writes, [
+        { op: 'create', status: 'applied', externalId: String },
+        { op: 'update', status: 'applied', externalId: first },
+        ...(c.deleteRefused ? [] : [{ op: 'delete', status: 'applied', externalId: second }]),
+      ]);
+      t.equal(writes.length, records.length);
+
+      const createdId = writes[0].externalId as string;
+      t.equal(fake.ids().filter((id) => !pulled.has(id)).length, 1, 'one record created');
+      t.match(find(createdId), c.created, 'the created record at the provider');
+      t.match(find(first), c.updated, 'the update applied');
+      const writesSent = fake.requests.filter(isWrite);
+      const header = fake.resource.write?.create?.idempotencyHeader;
+      if (header) t.match(writesSent[0].headers[header.toLowerCase()], /^linkyard-/, `the create carries ${header}`);
+      t.same(c.updateSent(writesSent[1].body), c.updateFields, 'the update sends only the changed field');
+      if (c.gone) t.ok(c.gone(fake, second), 'the deleted record is gone');
+
+      // The next pull sees the pushed records as they are.
+      t.match((await runAndWait(ctx, base, admin, sync.id)).stats, { created: 0, updated: 0 }, 'nothing new on the next pull');
+    },
+  );
+}
