@@ -80,6 +80,13 @@ export const WriteOperationSchema = Type.Object(
      * 429 (the provider did nothing), never after a 5xx or a lost connection that may have applied them.
      */
     idempotencyHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /**
+     * Create: a body field the provider takes as the new record's id (Linear's `issueCreate(input: { id })`, a UUID).
+     * The writer fills it with a UUID derived from the write's idempotency key, so a create sent again names the same
+     * record: when the provider refuses it (the id is taken), the record is read back by that id and, if it exists,
+     * the create counts as applied. Needs `read`.
+     */
+    idempotencyField: Type.Optional(Type.Object({ path: JsonPointer, format: Type.Literal('uuid') }, strict)),
     /** Answers that mean "changed since your base version" (412 for If-Match, 409 for providers that say so). */
     conflictStatuses: Type.Optional(Type.Array(Type.Integer({ minimum: 400, maximum: 499 }), { maxItems: 5 })),
     /** Delete: answers that mean the record is already gone (404, 410), counted as applied. */
@@ -89,10 +96,17 @@ export const WriteOperationSchema = Type.Object(
 );
 export type WriteOperation = Static<typeof WriteOperationSchema>;
 
-/** One record by id: re-read before an update to compare with the base version when there is no precondition. */
+/**
+ * One record by id: re-read before an update to compare with the base version when there is no precondition. A GET of
+ * `path`, or with `encoding: 'graphql'` a POST of `{ query, variables }` with the id at `idParam` (Linear); a GraphQL
+ * answer without a record at `recordPath` (an empty list, a null) means the record does not exist.
+ */
 const RecordReadSchema = Type.Object(
   {
     path: PathTemplate,
+    encoding: Type.Optional(Type.Literal('graphql')),
+    query: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+    idParam: Type.Optional(JsonPointer),
     ...WriteResponseFields,
     /**
      * A record with `true` here is gone although the provider still answers it: Stripe's deleted customers

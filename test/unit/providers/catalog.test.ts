@@ -419,7 +419,13 @@ t.test('write endpoints are declared where two-way sync needs them, and are cohe
         if (path !== undefined && !graphql) t.ok(templatePlaceholders(path).includes('id'), `${where}.${kind} names the record ({{id}})`);
         if (write[kind]?.encoding === 'graphql') t.ok(write[kind]?.idParam, `${where}.${kind} says where the id goes`);
       }
-      if (write.read) t.ok(templatePlaceholders(write.read.path).includes('id'), `${where}.read names the record`);
+      if (write.read?.encoding === 'graphql') {
+        t.ok(write.read.query && write.read.idParam, `${where}.read: a GraphQL document and where the id goes`);
+      } else if (write.read) t.ok(templatePlaceholders(write.read.path).includes('id'), `${where}.read names the record`);
+      if (write.create?.idempotencyField) {
+        t.ok(write.read, `${where}.create: a create named by its own id is read back by it when refused`);
+        t.not(write.create.encoding, 'form', `${where}.create: the id field goes into a JSON or GraphQL body`);
+      }
       if (write.create) t.notOk(templatePlaceholders(write.create.path).includes('id'), `${where}.create has no id yet`);
       for (const kind of ['create', 'update', 'delete'] as const) {
         const op = write[kind];

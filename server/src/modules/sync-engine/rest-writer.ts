@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SafeHttpResponse } from '../../lib/safe-http/index.js';
 import { readJsonPointer, writeJsonPointer } from '../../providers/json-pointer.js';
 import type {
@@ -92,10 +93,27 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
     if (request.op !== 'create' && !request.externalId)
       throw new ConnectorError('unsupported', `An ${request.op} needs the record's id`, false);
     const built = buildWriteRequest(operation, request, urlFor(operation.path, request.externalId));
+    const keyed =
+      request.idempotencyKey !== undefined && (operation.idempotencyHeader !== undefined || operation.idempotencyField !== undefined);
+    // PUT, PATCH and DELETE are idempotent by definition; a POST is only with the provider's idempotency key (or id).
+    const idempotent = built.method !== 'POST' || keyed;
+    try {
+      return await send(request, operation, built, idempotent);
+    } catch (err) {
+      // A create that named its record (Linear's input.id) refused: if that id exists, an earlier attempt of this same
+      // write created it (a retry after a lost answer, a worker killed before recording it). That is the create done.
+      const chosenId = clientChosenId(operation, request);
+      if (chosenId && declared!.read && err instanceof ProviderRequestError) {
+        const existing = await read(chosenId);
+        if (existing) return { outcome: 'applied', externalId: existing.externalId, version: existing };
+      }
+      throw err;
+    }
+  }
+
+  async function send(request: ProviderWrite, operation: WriteOperation, built: BuiltRequest, idempotent: boolean): Promise<WriteResult> {
     const conflictStatuses = operation.conflictStatuses ?? [];
     const goneStatuses = operation.goneStatuses ?? [];
-    // PUT, PATCH and DELETE are idempotent by definition; a POST is only with the provider's idempotency key.
-    const idempotent = built.method !== 'POST' || (operation.idempotencyHeader !== undefined && request.idempotencyKey !== undefined);
     const response = await transport.send(built, {
       retry: idempotent ? 'all' : 'rate_limit_only',
       accept: [...conflictStatuses, ...goneStatuses],
@@ -108,6 +126,7 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
       };
     }
     if (goneStatuses.includes(response.status)) return { outcome: 'gone' };
+    // GraphQL errors (HTTP 200 with `errors`) are thrown here, when the answer is decoded.
     let version = versionOf(resource, operation, built, response, transport, request.externalId ?? null, definition);
     // An answer that is not the record (Salesforce's 204 on update, its `{ id, success }` on create): read it back,
     // so the caller stores the record as a pull would.
@@ -122,9 +141,15 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
     const operation = declared!.read;
     if (!operation)
       throw new ConnectorError('unsupported', `${definition.name} ${resource.name} cannot be read one record at a time`, false);
-    const built: BuiltRequest = { method: 'GET', url: urlFor(operation.path, externalId) };
+    const graphql = operation.encoding === 'graphql';
+    const built: BuiltRequest = graphql
+      ? { method: 'POST', url: urlFor(operation.path), body: JSON.stringify(graphqlBody(operation.query!, operation.idParam, externalId)) }
+      : { method: 'GET', url: urlFor(operation.path, externalId) };
     const response = await transport.send(built, { accept: [404, 410] });
     if (response.status === 404 || response.status === 410) return null;
+    // GraphQL answers a missing record with an empty list or a null where the record would be.
+    if (graphql && readJsonPointer(decodeBody(definition, built, response, transport.secrets), operation.recordPath ?? '') == null)
+      return null;
     const version = versionOf(resource, operation, built, response, transport, externalId, definition);
     // Stripe answers a deleted customer with 200 `{ id, deleted: true }`, Notion an archived page with `archived: true`.
     if (version && readJsonPointer(version.record, operation.deletedPath ?? '/deleted') === true) return null;
@@ -157,16 +182,38 @@ export function buildWriteRequest(operation: WriteOperation, request: ProviderWr
       const body: Record<string, unknown> = operation.fieldsPath ? {} : { ...fields };
       if (operation.fieldsPath) writeJsonPointer(body, operation.fieldsPath, fields);
       Object.assign(body, operation.body);
+      const chosenId = clientChosenId(operation, request);
+      if (chosenId) writeJsonPointer(body, operation.idempotencyField!.path, chosenId);
       return { ...built, body: JSON.stringify(body) };
     }
     case 'graphql': {
-      const body: Record<string, unknown> = { query: operation.query, variables: {} };
+      const body = graphqlBody(operation.query!, operation.idParam, request.externalId ?? null);
       // A delete mutation declares no input variable.
       if (request.fields) writeJsonPointer(body, operation.fieldsPath ?? '/variables/input', fields);
-      if (operation.idParam && request.externalId) writeJsonPointer(body, operation.idParam, request.externalId);
+      const chosenId = clientChosenId(operation, request);
+      if (chosenId) writeJsonPointer(body, operation.idempotencyField!.path, chosenId);
       return { ...built, body: JSON.stringify(body) };
     }
   }
+}
+
+function graphqlBody(query: string, idParam: string | undefined, externalId: string | null): Record<string, unknown> {
+  const body: Record<string, unknown> = { query, variables: {} };
+  if (idParam && externalId) writeJsonPointer(body, idParam, externalId);
+  return body;
+}
+
+/**
+ * The id a create names its record by (`idempotencyField`): a UUID (version 4 layout) made from the write's
+ * idempotency key, so every attempt of the same write names the same record; null without a key or such a field.
+ */
+export function clientChosenId(operation: WriteOperation, request: Pick<ProviderWrite, 'op' | 'idempotencyKey'>): string | null {
+  if (request.op !== 'create' || !operation.idempotencyField || !request.idempotencyKey) return null;
+  const bytes = createHash('sha256').update(`linkyard-record-id:${request.idempotencyKey}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

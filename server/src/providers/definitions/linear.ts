@@ -12,9 +12,14 @@ const ISSUE_FIELDS =
  * Issues are written with the mutations of https://linear.app/developers/graphql (schema: issueCreate(input),
  * issueUpdate(id, input), issueDelete(id)), each answering a payload with `success` and, for create and update, the
  * issue with the same fields as the listing. Errors come as GraphQL `errors` (the definition's errorPath), with HTTP
- * 200 or 400. Deleting moves the issue to the trash, where Linear keeps it 30 days. Linear takes no idempotency key,
- * and a single issue is read with a GraphQL query, which the writer's GET `read` cannot express: conflicts are not
- * checked before an update.
+ * 200 or 400. Deleting moves the issue to the trash, where Linear keeps it 30 days.
+ *
+ * Linear takes no idempotency key, but `IssueCreateInput.id` lets the client choose the new issue's id ("in UUID v4
+ * format; if none is provided, the backend will generate one"): each create names its issue with a UUID derived from
+ * the write's idempotency key (`idempotencyField`), so a create sent again (a retry after a 5xx, a worker killed before
+ * recording the answer) is refused by Linear as an id already taken, and the writer reads the issue back by that id
+ * instead of creating a second one. A single issue is read (the re-read before an update, for conflicts) with the
+ * `issues` query filtered on its id: an empty list means it is gone (deleted issues are not listed).
  */
 const ISSUE_WRITES: WriteEndpoints = {
   create: {
@@ -24,6 +29,7 @@ const ISSUE_WRITES: WriteEndpoints = {
     query: `mutation IssueCreate($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { ${ISSUE_FIELDS} } } }`,
     fieldsPath: '/variables/input',
     recordPath: '/data/issueCreate/issue',
+    idempotencyField: { path: '/variables/input/id', format: 'uuid' },
   },
   update: {
     method: 'POST',
@@ -41,6 +47,13 @@ const ISSUE_WRITES: WriteEndpoints = {
     query: 'mutation IssueDelete($id: String!) { issueDelete(id: $id) { success } }',
     idParam: '/variables/id',
     recordPath: '/data/issueDelete',
+  },
+  read: {
+    path: GRAPHQL_PATH,
+    encoding: 'graphql',
+    query: `query IssueRead($id: ID!) { issues(filter: { id: { eq: $id } }, first: 1) { nodes { ${ISSUE_FIELDS} } } }`,
+    idParam: '/variables/id',
+    recordPath: '/data/issues/nodes/0',
   },
 };
 

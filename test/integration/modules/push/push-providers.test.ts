@@ -218,3 +218,44 @@ for (const c of CASES) {
     },
   );
 }
+
+t.test('linear: an update is re-read first (a change made at Linear is a conflict); creates name their issue by a UUID', async (t) => {
+  const fake = await startFakeProvider('linear', { records: 2 });
+  t.teardown(() => fake.close());
+  const app = await oauthApp(t, fake, { provider: 'linear', name: 'Linear' });
+  const { ctx, admin, base } = app;
+  const mappings = [
+    { source: 'title', target: 'title' },
+    { source: 'team.id', target: 'teamId' },
+  ];
+  const sync = await createSync(app, {
+    resource: 'issues',
+    mode: 'full',
+    direction: 'bidirectional',
+    mappings,
+    outboundMappings: reverse(mappings).map((m) => (m.source === 'teamId' ? { source: 'teamId', target: 'teamId' } : m)),
+  });
+  await runAndWait(ctx, base, admin, sync.id);
+  const [first] = fake.ids();
+  fake.modify(first, { title: 'Renamed at Linear' });
+  const accepted = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/syncs/${sync.id}/records`,
+    headers: admin,
+    payload: {
+      records: [
+        { externalId: first, data: { title: 'Renamed by us' } },
+        { data: { title: 'New', teamId: '72b2a2dc-6f4f-4423-9d34-24b5bd10634a' } },
+      ],
+    },
+  });
+  await ctx.app.services.executor!.drain();
+  const writes = (await ctx.app.inject({ url: `${base}/runs/${accepted.json().runId}/writes`, headers: admin })).json().items;
+  t.match(writes, [
+    { op: 'update', status: 'conflict', error: /conflict was opened/ },
+    { op: 'create', status: 'applied', externalId: /^[0-9a-f-]{36}$/ },
+  ]);
+  t.equal(fake.record(first)?.data.title, 'Renamed at Linear', 'nothing written over the change made at Linear');
+  const create = fake.requests.find((r) => /^mutation IssueCreate/.test(String((r.body as { query?: unknown }).query)));
+  t.equal((create!.body as { variables: { input: { id: string } } }).variables.input.id, writes[1].externalId, 'the id Linkyard chose');
+});

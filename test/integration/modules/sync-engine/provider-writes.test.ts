@@ -208,6 +208,43 @@ t.test('Linear issues: GraphQL mutations create, update and delete; GraphQL erro
   t.equal(fake.record(id), undefined);
   const again = await writer.write({ op: 'delete', externalId: id }).catch((e: unknown) => e);
   t.match(again, { message: /Entity not found/ });
+  t.equal(await writer.read(id), null, 'a deleted issue reads as gone');
+});
+
+t.test('Linear issues: read by id with a GraphQL query; a keyed create names its issue, so sending it again creates nothing', async (t) => {
+  const fake = await startFakeProvider('linear', { records: 2 });
+  t.teardown(() => fake.close());
+  const writer = writerFor(fake);
+  const [first] = fake.ids();
+  t.match(await writer.read(first), { externalId: first, record: { id: first, title: 'Issue 1' }, updatedAt: /^\d{4}-/ });
+  t.match((fake.requests.at(-1)!.body as { query: string; variables: unknown }).query, /^query IssueRead\(\$id: ID!\)/);
+  t.same((fake.requests.at(-1)!.body as { variables: unknown }).variables, { id: first });
+  t.equal(await writer.read('00000000-0000-4000-8000-000000000000'), null, 'an empty list: no such issue');
+
+  const write = { op: 'create' as const, fields: { title: 'Billing export', teamId: 'team-eng' }, idempotencyKey: 'linkyard-r7-0' };
+  const created = await writer.write(write);
+  const sentId = (fake.requests.at(-1)!.body as { variables: { input: { id: string } } }).variables.input.id;
+  t.match(sentId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'input.id is a UUID v4');
+  t.match(created, { outcome: 'applied', externalId: sentId, version: { record: { title: 'Billing export' } } });
+
+  // The same write again (its answer lost to a crash): Linear refuses the taken id; the issue is read back instead.
+  const again = await writer.write(write);
+  t.match(again, { outcome: 'applied', externalId: sentId, version: { record: { id: sentId, title: 'Billing export' } } });
+  t.equal(fake.ids().length, 3, 'one issue created');
+  t.equal((fake.requests.at(-2)!.body as { variables: { input: { id: string } } }).variables.input.id, sentId, 'the same id sent again');
+
+  // A keyed create is safe to retry after a 5xx: retried, and still one issue per write.
+  fake.failNext(503);
+  const afterOutage = await writer.write({ ...write, idempotencyKey: 'linkyard-r7-1' });
+  t.match(afterOutage, { outcome: 'applied', version: { record: { title: 'Billing export' } } });
+  t.equal(fake.ids().length, 4);
+
+  // A refusal that is not the id: nothing by that id exists, so the error stands.
+  const refused = await writer
+    .write({ op: 'create', fields: { title: 'No team' }, idempotencyKey: 'linkyard-r7-2' })
+    .catch((e: unknown) => e);
+  t.match(refused, { message: /Argument Validation Error/ });
+  t.equal(fake.ids().length, 4, 'nothing created');
 });
 
 t.test('Todoist tasks: X-Request-Id per write makes a retried create one task; update is a POST; delete', async (t) => {
