@@ -6,8 +6,8 @@ import t, { type Test } from 'tap';
 import type { Dialog, Page } from 'puppeteer-core';
 import { createVault } from '../../server/src/lib/crypto/vault.js';
 import { seedDemoIntegrations } from '../../server/src/seed/demo-integrations.js';
-import { startE2e } from './harness.js';
-import { appPages, SUPER_ADMIN, type AppPage } from './pages.js';
+import { E2E_FILE_TIMEOUT_MS, startE2e } from './harness.js';
+import { appPages, createPageFixtures, SUPER_ADMIN, type AppPage } from './pages.js';
 
 // Every page of pages.ts at 390 px as the role it names: no sideways scroll, no console error, and axe-core finds no
 // serious or critical violation in the light theme nor in the dark one. One tab per role, reused page after page.
@@ -21,13 +21,6 @@ const conflict = await ctx.database.db.kysely
   .select('id')
   .where('organization_id', '=', ctx.orgs.acme)
   .executeTakeFirstOrThrow();
-const pages = appPages({
-  ...ctx.orgs,
-  hubspot: await integrationId('HubSpot CRM'),
-  jira: await integrationId('Jira Cloud'),
-  conflict: conflict.id,
-});
-
 // axe-core's package exports only its main file; the minified build sits beside it.
 const AXE_SOURCE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 
@@ -122,6 +115,33 @@ async function tabFor(as: string | null): Promise<Page> {
     tabs.set(as, page);
   }
   return page;
+}
+
+const pages = appPages({
+  ...ctx.orgs,
+  hubspot: await integrationId('HubSpot CRM'),
+  jira: await integrationId('Jira Cloud'),
+  conflict: conflict.id,
+  ...(await createPageFixtures(ctx.orgs.acme, await superAdminApi())),
+});
+// This file grows with every page (two axe runs each, 7–13 s apiece on a machine at a load average of 18):
+// the usual end-to-end limit, plus a share per page.
+t.setTimeout(E2E_FILE_TIMEOUT_MS + pages.length * 12_000);
+
+/** API requests with the Super Admin's tab's own session (the tab every-page reuses for that role). */
+async function superAdminApi() {
+  const tab = await tabFor(SUPER_ADMIN);
+  await tab.goto(`${base}/profile`, { waitUntil: 'networkidle0' });
+  return (method: string, path: string, body: unknown) =>
+    tab.evaluate(
+      async (method, path, body) => {
+        const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as unknown };
+      },
+      method,
+      path,
+      body,
+    );
 }
 
 async function check(t: Test, entry: AppPage) {

@@ -14,6 +14,36 @@ export interface PageIds {
   jira: string;
   /** Acme's open demo conflict (a HubSpot contact changed on both sides). */
   conflict: string;
+  /** Made by createPageFixtures: Acme's webhook endpoint. */
+  webhookEndpoint: string;
+  /** Made by createPageFixtures: the token of a live invitation to Acme (its accept page). */
+  invitation: string;
+}
+
+/** One API request as the signed-in Super Admin of Acme (a browser tab's fetch, or the test app's inject). */
+export type ApiCall = (method: string, path: string, body: unknown) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * What the demo data has none of and some pages need, made through the API as Acme's Super Admin: two API keys
+ * (the list, not its empty state), a webhook endpoint (its page) and a pending invitation (its accept page).
+ * The endpoint's address is on this machine, so the server must allow private network targets.
+ */
+export async function createPageFixtures(acme: string, api: ApiCall): Promise<Pick<PageIds, 'webhookEndpoint' | 'invitation'>> {
+  const made = async (path: string, body: unknown) => {
+    const res = await api('POST', `/api/orgs/${acme}${path}`, body);
+    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as Record<string, unknown>;
+  };
+  await made('/api-keys', { name: 'Data warehouse', role: 'viewer' });
+  await made('/api-keys', { name: 'Order sync from the shop backend', role: 'admin' });
+  const endpoint = await made('/webhook-endpoints', {
+    url: 'http://localhost:4000/hooks/linkyard',
+    description: 'Order processing',
+    events: ['sync.succeeded', 'sync.failed', 'records.changed'],
+  });
+  const member = await made('/members', { email: 'new.colleague@acme.test', name: 'New Colleague', role: 'admin' });
+  const invitation = member.invitation as { token: string };
+  return { webhookEndpoint: endpoint.id as string, invitation: invitation.token };
 }
 
 export interface AppPage {
@@ -57,11 +87,15 @@ export function appPages(ids: PageIds): AppPage[] {
     { name: 'conflict', path: `${org}/conflicts/${ids.conflict}`, as: SUPER_ADMIN, main: true },
     { name: 'conflict-viewer', path: `${org}/conflicts/${ids.conflict}`, as: VIEWER },
     { name: 'members', path: `${org}/members`, as: SUPER_ADMIN },
+    { name: 'api-keys', path: `${org}/api-keys`, as: SUPER_ADMIN },
+    { name: 'webhooks', path: `${org}/webhooks`, as: SUPER_ADMIN },
+    { name: 'webhook-endpoint', path: `${org}/webhooks/${ids.webhookEndpoint}`, as: SUPER_ADMIN },
     { name: 'audit-log', path: `${org}/audit`, as: SUPER_ADMIN },
     { name: 'exports', path: `${org}/exports`, as: SUPER_ADMIN },
     { name: 'organization-settings', path: `${org}/settings`, as: SUPER_ADMIN },
     { name: 'organization-settings-viewer', path: `${org}/settings`, as: VIEWER },
     { name: 'profile', path: '/profile', as: SUPER_ADMIN },
+    { name: 'invitation', path: `/invite/${ids.invitation}`, as: null },
     { name: 'platform-console', path: '/platform', as: OWNER, main: true },
     { name: 'platform-tenant', path: `/platform/tenants/${ids.globex}`, as: OWNER },
     { name: 'not-found', path: `${org}/no-such-page`, as: SUPER_ADMIN, status: 404 },

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from '../../server/src/lib/chromium.js';
 import { freePort } from '../helpers/net.js';
-import { appPages, OWNER, SUPER_ADMIN, THEMES, WIDTHS, type PageIds } from './pages.js';
+import { appPages, createPageFixtures, OWNER, SUPER_ADMIN, THEMES, WIDTHS, type PageIds } from './pages.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(root, 'docs/screenshots');
@@ -26,7 +26,16 @@ async function startServer(): Promise<{ base: string; stop(): void }> {
   const { DEMO_PASSWORD: _ignored, DATABASE_URL: _none, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
-    env: { ...env, DATA_DIR: dataDir, PORT: String(port), ADMIN_UI: 'build', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    // Private network targets: the webhook endpoint of createPageFixtures is on this machine.
+    env: {
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      ADMIN_UI: 'build',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const stop = () => {
@@ -72,12 +81,23 @@ async function demoIds(owner: Page, superAdmin: Page): Promise<PageIds> {
     (url) => fetch(url).then((r) => r.json() as Promise<List<{ id: string }>>),
     `/api/orgs/${acme}/conflicts?status=open&limit=1`,
   );
+  const api = (method: string, url: string, body: unknown) =>
+    superAdmin.evaluate(
+      async (method, url, body) => {
+        const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as unknown };
+      },
+      method,
+      url,
+      body,
+    );
   return {
     acme,
     globex: org('globex'),
     hubspot: integration('HubSpot CRM'),
     jira: integration('Jira Cloud'),
     conflict: conflicts.items[0]!.id,
+    ...(await createPageFixtures(acme, api)),
   };
 }
 

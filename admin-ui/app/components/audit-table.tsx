@@ -31,11 +31,17 @@ export function AuditTable({
               <Td>
                 {e.organizationId ? (
                   orgHref ? (
-                    <Link to={orgHref(e.organizationId)} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      to={orgHref(e.organizationId)}
+                      className="block max-w-48 truncate font-medium text-brand-700 hover:underline"
+                      title={orgs[e.organizationId]}
+                    >
                       {orgs[e.organizationId] ?? shortId(e.organizationId)}
                     </Link>
                   ) : (
-                    (orgs[e.organizationId] ?? shortId(e.organizationId))
+                    <div className="max-w-48 truncate" title={orgs[e.organizationId]}>
+                      {orgs[e.organizationId] ?? shortId(e.organizationId)}
+                    </div>
                   )
                 ) : (
                   <span className="text-slate-500">Platform</span>

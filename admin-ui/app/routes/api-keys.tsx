@@ -258,18 +258,20 @@ function KeyRow({ apiKey, now }: { apiKey: ApiKey; now: number }) {
   const status = apiKeyStatus(apiKey, now);
   return (
     <tr data-api-key={apiKey.name} data-status={status} className="align-top">
-      <Td className="whitespace-normal!">
-        <div className="font-medium text-slate-900">{apiKey.name}</div>
+      <Td data-label="Key" className="whitespace-normal!">
+        <div className="max-w-md truncate font-medium text-slate-900" title={apiKey.name}>
+          {apiKey.name}
+        </div>
         <code className="font-mono text-xs text-slate-500">{apiKey.prefix}…</code>
         <div className="text-xs text-slate-500">by {apiKey.createdBy.email}</div>
       </Td>
-      <Td>{API_KEY_ROLES.find((r) => r.value === apiKey.role)?.label ?? apiKey.role}</Td>
-      <Td>
+      <Td data-label="Role">{API_KEY_ROLES.find((r) => r.value === apiKey.role)?.label ?? apiKey.role}</Td>
+      <Td data-label="Created">
         <Time at={apiKey.createdAt} />
       </Td>
-      <Td>{apiKey.lastUsedAt ? <Time at={apiKey.lastUsedAt} /> : <span className="text-slate-400">Never</span>}</Td>
-      <Td>{apiKey.expiresAt ? <Time at={apiKey.expiresAt} /> : <span className="text-slate-400">Never</span>}</Td>
-      <Td>
+      <Td data-label="Last used">{apiKey.lastUsedAt ? <Time at={apiKey.lastUsedAt} /> : <span className="text-slate-500">Never</span>}</Td>
+      <Td data-label="Expires">{apiKey.expiresAt ? <Time at={apiKey.expiresAt} /> : <span className="text-slate-500">Never</span>}</Td>
+      <Td data-label="Status">
         <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_BADGE[status]}`}>
           {status === 'active' ? 'Active' : status === 'expired' ? 'Expired' : 'Revoked'}
         </span>

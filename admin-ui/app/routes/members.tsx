@@ -317,9 +317,11 @@ function MemberRow({
   return (
     <>
       <tr data-member={member.email} className={result ? 'align-top border-b-0 [&>td]:pb-1' : 'align-top'}>
-        <Td className="whitespace-normal!">
+        <Td data-label="Member" className="whitespace-normal!">
           <div className="font-medium text-slate-900">
-            {member.name}
+            <span className="inline-block max-w-[16rem] truncate align-bottom" title={member.name}>
+              {member.name}
+            </span>
             {isSelf && <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700">You</span>}
             {member.status === 'invited' && (
               <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">
@@ -334,7 +336,7 @@ function MemberRow({
             {member.email}
           </div>
         </Td>
-        <Td>
+        <Td data-label="Role">
           {manage && !(isSelf && lastSuperAdmin) ? (
             <roleFetcher.Form method="post" className="flex items-center gap-2">
               <input type="hidden" name="intent" value="role" />
@@ -364,7 +366,7 @@ function MemberRow({
           )}
           {manage && lastSuperAdmin && role === member.role && <p className="mt-1 text-xs text-slate-500">The only Super Admin</p>}
         </Td>
-        <Td>
+        <Td data-label="Joined">
           <Time at={member.joinedAt} />
         </Td>
         {manage && isSelf && lastSuperAdmin && (

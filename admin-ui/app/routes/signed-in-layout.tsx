@@ -69,7 +69,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
                   id="org-switcher"
                   value={orgId ?? ''}
                   onChange={(e) => e.target.value && navigate(`/orgs/${e.target.value}/integrations`)}
-                  className="w-full min-w-0 max-w-64 truncate rounded-md border-0 bg-slate-100 py-1.5 pl-2.5 pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
+                  className="w-full min-w-0 max-w-64 truncate rounded-md border-0 bg-slate-100 py-1.5 pl-2 pr-7 sm:pl-2.5 sm:pr-8 text-sm font-medium text-slate-800 ring-1 ring-inset ring-slate-200 focus:ring-2 focus:ring-brand-600"
                 >
                   {!orgId && <option value="">Choose an organization…</option>}
                   {orgs.map((o) => (
@@ -105,8 +105,25 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
                   {role !== undefined ? roleLabel(role) : platformOwner ? 'Platform Owner' : ''}
                 </div>
               </Link>
-              <Link to="/profile" className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 md:hidden">
-                Profile
+              {/* On a phone an icon: the word took the room the organization switcher needs to show its name. */}
+              <Link
+                to="/profile"
+                aria-label="Your profile"
+                title="Your profile"
+                className="inline-flex size-8 shrink-0 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 md:hidden"
+              >
+                <svg
+                  viewBox="0 0 24 24"
+                  className="size-5"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth={1.8}
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                  aria-hidden
+                >
+                  <path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
+                </svg>
               </Link>
               <ThemeToggle />
               <Form method="post" action="/logout">
