@@ -437,6 +437,7 @@ export const queryLimits = {
     limit: { minimum: 1, maximum: 200 },
     cursor: { minLength: 1, maxLength: 200 },
   },
+  'GET /api/orgs/{orgId}/integrations/{id}/record-paths': { resource: { minLength: 1, maxLength: 64 } },
   'GET /api/orgs/{orgId}/runs/{runId}/writes': {
     limit: { minimum: 1, maximum: 200 },
     cursor: { minLength: 1, maxLength: 200 },

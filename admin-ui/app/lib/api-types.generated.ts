@@ -2412,6 +2412,17 @@ export interface paths {
                   example?: string;
                 }[];
                 overrideSettings: string[];
+                /** @description Where to make the OAuth app (or API key, or app password) in the provider's console and find the client id and secret; the callback URL to register is PUBLIC_URL/api/oauth/callback */
+                setup: {
+                  console: {
+                    name: string;
+                    url: string;
+                  };
+                  /** @description What to do in the provider's console, in order */
+                  steps: string[];
+                  /** @description About scopes or permissions, beyond the default scopes */
+                  scopes?: string;
+                } | null;
                 resources: {
                   key: string;
                   name: string;
@@ -5537,6 +5548,104 @@ export interface paths {
                 modifiedAt: string;
               }[];
               nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/integrations/{id}/record-paths': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Field paths seen in a resource's most recently synced records (the mapping editor's suggestions) */
+    get: {
+      parameters: {
+        query: {
+          /** @description The resource whose records are looked at */
+          resource: string;
+        };
+        header?: never;
+        path: {
+          orgId: string;
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              resource: string;
+              /** @description How many of the most recently changed records were looked at (at most 50) */
+              sampled: number;
+              items: {
+                /** @description A field path in the mapping source syntax (`properties.email`, `lines[0].sku`) */
+                path: string;
+                types: ('string' | 'number' | 'boolean' | 'null' | 'array' | 'object')[];
+                /** @description In how many of the sampled records it was present */
+                seen: number;
+              }[];
             };
           };
         };

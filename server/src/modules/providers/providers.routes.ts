@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { commonErrors } from '../../lib/schemas.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import { OVERRIDE_SETTINGS, type ResourceDefinition } from '../../providers/provider-definition.js';
+import { setupHelpOf } from '../../providers/setup-help.js';
 
 const ProviderSummary = Type.Object({
   key: Type.String(),
@@ -23,6 +24,20 @@ const ProviderSummary = Type.Object({
     }),
   ),
   overrideSettings: Type.Array(Type.String()),
+  setup: Type.Union(
+    [
+      Type.Object({
+        console: Type.Object({ name: Type.String(), url: Type.String() }),
+        steps: Type.Array(Type.String(), { description: "What to do in the provider's console, in order" }),
+        scopes: Type.Optional(Type.String({ description: 'About scopes or permissions, beyond the default scopes' })),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "Where to make the OAuth app (or API key, or app password) in the provider's console and find the client id and secret; the callback URL to register is PUBLIC_URL/api/oauth/callback",
+    },
+  ),
   resources: Type.Array(
     Type.Object({
       key: Type.String(),
@@ -64,6 +79,10 @@ const catalog = {
     pkce: p.authType === 'oauth2' ? p.oauth.pkce : false,
     settings: p.settings.map((s) => ({ ...s })),
     overrideSettings: [...OVERRIDE_SETTINGS],
+    setup: (() => {
+      const help = setupHelpOf(p.key);
+      return help ? { console: { ...help.console }, steps: [...help.steps], ...(help.scopes ? { scopes: help.scopes } : {}) } : null;
+    })(),
     resources: p.resources.map((r) => ({
       key: r.key,
       name: r.name,

@@ -184,4 +184,19 @@ const recordRoutes: RunsRoutes = async (app, { runs }) => {
     },
     async (request) => runs.records(request.authedCtx, request.params.orgId, request.params.id, request.query),
   );
+
+  app.get(
+    '/api/orgs/:orgId/integrations/:id/record-paths',
+    {
+      config: { access: { action: 'read', subject: 'Record' } },
+      schema: {
+        tags,
+        summary: "Field paths seen in a resource's most recently synced records (the mapping editor's suggestions)",
+        params: IntegrationParams,
+        querystring: S.RecordPathsQuery,
+        response: { 200: S.RecordPaths, ...commonErrors },
+      },
+    },
+    async (request) => runs.recordPaths(request.authedCtx, request.params.orgId, request.params.id, request.query.resource),
+  );
 };

@@ -101,6 +101,25 @@ export const RecordsQuery = StrictObject({
   ...PageQuery,
 });
 
+export const RECORD_PATHS_SAMPLE = 50;
+export const RecordPathsQuery = StrictObject({
+  resource: Type.String({ minLength: 1, maxLength: 64, description: 'The resource whose records are looked at' }),
+});
+export const RecordPaths = Type.Object({
+  resource: Type.String(),
+  sampled: Type.Integer({
+    minimum: 0,
+    description: `How many of the most recently changed records were looked at (at most ${RECORD_PATHS_SAMPLE})`,
+  }),
+  items: Type.Array(
+    Type.Object({
+      path: Type.String({ description: 'A field path in the mapping source syntax (`properties.email`, `lines[0].sku`)' }),
+      types: Type.Array(Type.Union(['string', 'number', 'boolean', 'null', 'array', 'object'].map((t) => Type.Literal(t)))),
+      seen: Type.Integer({ minimum: 0, description: 'In how many of the sampled records it was present' }),
+    }),
+  ),
+});
+
 export const RunQueued = Type.Object({ runId: Uuid });
 export const RunsQueued = Type.Object({ total: Type.Integer(), queued: Type.Integer() });
 

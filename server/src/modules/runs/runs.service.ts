@@ -9,7 +9,9 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findIntegration, requireIntegration } from '../integrations/integrations.port.js';
 import { findSync } from '../syncs/syncs.port.js';
+import { observedPaths } from './record-paths.js';
 import * as repo from './runs.repo.js';
+import { RECORD_PATHS_SAMPLE } from './runs.schemas.js';
 import type * as S from './runs.schemas.js';
 
 /** The API's shapes (runs.schemas.ts is the one definition). */
@@ -264,6 +266,19 @@ function createRunOutput({ db }: Pick<RunsServiceDeps, 'db'>) {
         });
       });
       return toPage(rows, limit, toLogView, (l) => [l.at.toISOString(), l.id]);
+    },
+
+    /**
+     * The field paths seen in a resource's most recently changed records, for the mapping editor's suggestions.
+     * Records are stored as the sync's inbound mappings made them: without mappings these are the provider's own
+     * paths (what a first mapping reads); with mappings, the mapped fields (what outbound mappings read).
+     */
+    async recordPaths(ctx: AuthedContext, orgId: string, integrationId: string, resource: string) {
+      const rows = await inScope(db, { org: orgId }, async (tx) => {
+        await requireIntegration(tx, orgId, integrationId);
+        return repo.recentRecordData(tx, orgId, integrationId, resource, RECORD_PATHS_SAMPLE);
+      });
+      return { resource, sampled: rows.length, items: observedPaths(rows.map((r) => r.data)) };
     },
 
     async records(ctx: AuthedContext, orgId: string, integrationId: string, q: RecordsQuery): Promise<Page<RecordView>> {

@@ -21,6 +21,11 @@ t.test('providers catalog', async (t) => {
   t.ok(keys.includes('salesforce') && keys.includes('apple_calendar') && keys.includes('custom'));
   const zendesk = res.json().items.find((p: { key: string }) => p.key === 'zendesk');
   t.match(zendesk, { authType: 'oauth2', settings: [{ key: 'subdomain', required: true }] });
+  // Setup help beside each provider: its console and the steps, the callback URL's place among them.
+  t.match(zendesk.setup, { console: { name: 'Zendesk Admin Center', url: /^https:\/\// }, steps: [/OAuth Clients/] });
+  t.match(zendesk.setup.steps.join(' '), /callback URL/);
+  const stripe = res.json().items.find((p: { key: string }) => p.key === 'stripe');
+  t.match(stripe.setup, { console: { url: 'https://dashboard.stripe.com/apikeys' } }, 'an API key provider says where its keys are');
 });
 
 t.test('create, read, list, update, pause, resume, delete', async (t) => {
