@@ -119,3 +119,18 @@ describe('MappingTable (read-only)', () => {
     expect(table).toContain('Split at ";"');
   });
 });
+
+describe('MappingEditor field discovery', () => {
+  it('offers the discovered source paths to every source input, and no list without any', () => {
+    const rows = rowsFromMappings(MAPPINGS.slice(0, 1));
+    const { container, rerender } = render(
+      <MappingEditor rows={rows} onChange={noop} sourceSuggestions={['properties.email', 'lines[0].sku']} />,
+    );
+    const list = container.querySelector('datalist[data-source-suggestions]')!;
+    expect([...list.querySelectorAll('option')].map((o) => o.value)).toEqual(['properties.email', 'lines[0].sku']);
+    expect(field('Source path', 1).getAttribute('list')).toBe(list.id);
+    rerender(<MappingEditor rows={rows} onChange={noop} />);
+    expect(container.querySelector('datalist')).toBeNull();
+    expect(field('Source path', 1).hasAttribute('list')).toBe(false);
+  });
+});

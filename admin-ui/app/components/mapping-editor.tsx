@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import {
   addPair,
   addRow,
@@ -59,15 +59,26 @@ export function MappingEditor({
   errors = {},
   previewErrors = {},
   labels = INBOUND_LABELS,
+  sourceSuggestions = [],
 }: {
   rows: MappingRow[];
   onChange: (rows: MappingRow[]) => void;
   errors?: RowErrors;
   previewErrors?: Record<string, string>;
   labels?: MappingLabels;
+  /** Field discovery: source paths seen in the last records synced, offered as each source input's suggestions. */
+  sourceSuggestions?: readonly string[];
 }) {
+  const listId = useId();
   return (
     <div data-mapping-editor>
+      {sourceSuggestions.length > 0 && (
+        <datalist id={listId} data-source-suggestions>
+          {sourceSuggestions.map((path) => (
+            <option key={path} value={path} />
+          ))}
+        </datalist>
+      )}
       <ol className="space-y-3">
         {rows.map((row, index) => (
           <MappingRowEditor
@@ -78,6 +89,7 @@ export function MappingEditor({
             errors={errors[row.id] ?? {}}
             previewError={previewErrors[row.id]}
             labels={labels}
+            suggestions={sourceSuggestions.length > 0 ? listId : undefined}
             onPatch={(patch) => onChange(updateRow(rows, row.id, patch))}
             onMove={(by) => onChange(moveRow(rows, row.id, by))}
             onRemove={() => onChange(removeRow(rows, row.id))}
@@ -100,6 +112,7 @@ function MappingRowEditor({
   errors,
   previewError,
   labels,
+  suggestions,
   onPatch,
   onMove,
   onRemove,
@@ -110,6 +123,8 @@ function MappingRowEditor({
   errors: Partial<Record<RowField, string>>;
   previewError?: string;
   labels: MappingLabels;
+  /** The id of the editor's datalist of source paths, when there is one. */
+  suggestions?: string;
   onPatch: (patch: Partial<MappingRow>) => void;
   onMove: (by: -1 | 1) => void;
   onRemove: () => void;
@@ -146,6 +161,8 @@ function MappingRowEditor({
             className="mt-1 font-mono"
             value={sourceless ? '' : row.source}
             maxLength={LIMITS['mappings[].source'].maxLength}
+            list={suggestions}
+            autoComplete="off"
             disabled={sourceless}
             spellCheck={false}
             placeholder={sourceless ? `none for ${row.transform}` : labels.sourcePlaceholder}

@@ -4913,6 +4913,115 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/onboarding': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The first-run checklist: integration added, connected, a sync created, a first run (each from the organization's rows) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Every step is done (the admin UI then stops showing the checklist) */
+              complete: boolean;
+              steps: {
+                /** @description An integration was added (the first one) */
+                integration: {
+                  done: boolean;
+                  integrationId: string | null;
+                };
+                /** @description An integration was connected: signed in, or ran once (any status but INACTIVE) */
+                connected: {
+                  done: boolean;
+                  integrationId: string | null;
+                };
+                /** @description A sync was created (on this integration) */
+                sync: {
+                  done: boolean;
+                  integrationId: string | null;
+                };
+                /** @description A sync ran (the first run, on this integration) */
+                run: {
+                  done: boolean;
+                  integrationId: string | null;
+                  runId: string | null;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/runs': {
     parameters: {
       query?: never;

@@ -51,7 +51,16 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const wanted = url.searchParams.get('syncId');
   const side: Side = url.searchParams.get('side') === 'outbound' ? 'outbound' : 'inbound';
   const sync = syncs.items.find((s) => s.id === wanted) ?? syncs.items[0] ?? null;
-  if (!sync) return { sync: null, side, missing: Boolean(wanted), sample: '', sampleSource: 'example' as const, preview: null };
+  if (!sync)
+    return {
+      sync: null,
+      side,
+      missing: Boolean(wanted),
+      sample: '',
+      sampleSource: 'example' as const,
+      suggestions: [] as string[],
+      preview: null,
+    };
   const mappings = side === 'outbound' ? sync.outboundMappings : sync.mappings;
 
   // The sample record: the first synced record of the resource. Records are stored after mapping, so when the
@@ -69,6 +78,20 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       sampleSource = 'record';
     }
   }
+  // Field discovery: the paths of the resource's latest records. They are source paths where the sample is a stored
+  // record (no inbound mappings yet, or the outbound side); otherwise the current mappings' sources are what is known.
+  const discovered =
+    sampleSource === 'record'
+      ? await settled(
+          api(context).GET('/api/orgs/{orgId}/integrations/{id}/record-paths', { params: { path, query: { resource: sync.resource } } }),
+        )
+      : null;
+  const suggestions = [
+    ...new Set([
+      ...(discovered?.ok ? discovered.data.items.map((i) => i.path) : []),
+      ...mappings.map((m) => m.source ?? '').filter(Boolean),
+    ]),
+  ];
   if (!sample && mappings.length > 0) {
     sample = sampleFromMappings(mappings);
     sampleSource = 'mappings';
@@ -87,6 +110,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     missing: Boolean(wanted) && wanted !== sync.id,
     sample: JSON.stringify(sample, null, 2),
     sampleSource,
+    suggestions,
     preview: res.ok ? res.data : null,
   };
 }
@@ -225,6 +249,7 @@ export default function IntegrationMappings({ loaderData, params }: Route.Compon
         canEdit={permissions.edit}
         sample={loaderData.sample}
         sampleSource={loaderData.sampleSource}
+        suggestions={loaderData.suggestions}
         initialPreview={loaderData.preview}
       />
     </div>
@@ -238,6 +263,7 @@ function MappingsForm({
   canEdit,
   sample,
   sampleSource,
+  suggestions,
   initialPreview,
 }: {
   sync: Sync;
@@ -246,6 +272,8 @@ function MappingsForm({
   canEdit: boolean;
   sample: string;
   sampleSource: 'record' | 'mappings' | 'example';
+  /** Source paths to suggest (field discovery). */
+  suggestions: string[];
   initialPreview: PreviewResult | null;
 }) {
   const outbound = side === 'outbound';
@@ -355,7 +383,14 @@ function MappingsForm({
               }
             />
           ) : canEdit ? (
-            <MappingEditor rows={rows} onChange={change} errors={rowErrors} previewErrors={previewErrors} labels={labels} />
+            <MappingEditor
+              rows={rows}
+              onChange={change}
+              errors={rowErrors}
+              previewErrors={previewErrors}
+              labels={labels}
+              sourceSuggestions={suggestions}
+            />
           ) : (
             <MappingTable mappings={savedMappings} labels={labels} />
           )}

@@ -7,7 +7,7 @@ import { credentialFields, integrationFormFields, nameRule, readIntegrationForm,
 import { AUTH_TYPE_LABELS, categoryLabel } from '~/lib/provider-catalog';
 import type { Provider, RequestBody } from '~/lib/types';
 import { useOrg } from './org-layout';
-import { CopyField } from '~/components/copy-field';
+import { ProviderSetup } from '~/components/provider-setup';
 import { CredentialInput, RuleInput, ScopesField, SettingsFields } from '~/components/integration-fields';
 import { Button, Card, ErrorNote, LinkButton, ProviderAvatar } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
@@ -156,15 +156,7 @@ export default function IntegrationNewForm({ loaderData, actionData, params }: R
         </Card>
 
         <aside className="space-y-4">
-          {provider.authType === 'oauth2' && (
-            <Card title="OAuth app setup">
-              <div className="space-y-3 text-sm text-slate-600">
-                <p>Register an OAuth app in {provider.name}’s developer console and add this redirect URL to it:</p>
-                <CopyField label="Callback URL" value={callbackUrl} />
-                {provider.pkce && <p className="text-xs">This provider uses PKCE (S256); nothing to configure for it.</p>}
-              </div>
-            </Card>
-          )}
+          <ProviderSetup provider={provider} callbackUrl={callbackUrl} />
           <Card title="What it syncs">
             {provider.resources.length ? (
               <ul className="space-y-1.5 text-sm text-slate-700">

@@ -21,11 +21,17 @@ import { CredentialInput, fieldId, RuleInput, ScopesField, SettingsFields } from
 import { Button, Card, ErrorNote, Field, Input, StatusBadge, Toast } from '~/components/ui';
 import { useToast } from '~/components/use-toast';
 import { RouteError } from '~/components/route-error';
+import { ProviderSetup } from '~/components/provider-setup';
 
 export const meta: Route.MetaFunction = ({ matches }) => {
   const layout = matches.find((m) => m?.id === 'routes/integration-layout')?.data as { integration?: Integration } | undefined;
   return [{ title: `${layout?.integration?.name ?? 'Integration'} · Settings · Linkyard` }];
 };
+
+/** The redirect URI the provider's OAuth app must list (built from PUBLIC_URL, as the API builds it). */
+export function loader({ context }: Route.LoaderArgs) {
+  return { callbackUrl: `${context.publicUrl}/api/oauth/callback` };
+}
 
 type SettingsResult = { ok: boolean; message: string; intent: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
 
@@ -105,7 +111,7 @@ function fail(intent: string, message: string, fieldErrors: FieldErrors = {}, va
   return { ok: false, message, intent, fieldErrors, values };
 }
 
-export default function IntegrationSettings({ actionData }: Route.ComponentProps) {
+export default function IntegrationSettings({ actionData, loaderData }: Route.ComponentProps) {
   const { integration, provider } = useIntegration();
   const { permissions } = useOrg();
   const navigation = useNavigation();
@@ -147,12 +153,11 @@ export default function IntegrationSettings({ actionData }: Route.ComponentProps
             submitted={valuesOf('credentials')}
           />
         </div>
-        {!readOnly && (
-          <div className="space-y-6">
-            <PauseCard integration={integration} busy={pending === 'pause' || pending === 'resume'} />
-            <DeleteCard integration={integration} busy={pending === 'delete'} error={errorsOf('delete').confirm} />
-          </div>
-        )}
+        <div className="space-y-6">
+          {!readOnly && <PauseCard integration={integration} busy={pending === 'pause' || pending === 'resume'} />}
+          <ProviderSetup provider={provider} callbackUrl={loaderData.callbackUrl} />
+          {!readOnly && <DeleteCard integration={integration} busy={pending === 'delete'} error={errorsOf('delete').confirm} />}
+        </div>
       </div>
       <Toast outcome={toast} />
     </div>

@@ -1,10 +1,11 @@
 import { Form, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integrations';
-import { api, loaded } from '~/lib/api.server';
+import { api, loaded, settled } from '~/lib/api.server';
 import { loadSyncStatus } from '~/lib/sync-status.server';
 import type { IntegrationStatus } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { SyncStatus } from '~/components/sync-status';
+import { OnboardingChecklist } from '~/components/onboarding-checklist';
 import { EmptyState, Input, LinkButton, PageHeader, Pager, ProviderAvatar, Select, StatusBadge, Table, Td } from '~/components/ui';
 import { describeErrorKind } from '~/lib/error-kinds';
 import { Time } from '~/components/time';
@@ -18,7 +19,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     status: url.searchParams.get('status') ?? '',
     provider: url.searchParams.get('provider') ?? '',
   };
-  const [page, providers, status] = await Promise.all([
+  const [page, providers, status, onboarding] = await Promise.all([
     loaded(
       request,
       api(context).GET('/api/orgs/{orgId}/integrations', {
@@ -35,14 +36,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     ),
     loaded(request, api(context).GET('/api/providers')),
     loadSyncStatus(context, params.orgId),
+    settled(api(context).GET('/api/orgs/{orgId}/onboarding', { params: { path: { orgId: params.orgId } } })),
   ]);
-  return { page, providers: providers.items, filters, status, now: Date.now() };
+  return { page, providers: providers.items, filters, status, onboarding: onboarding.ok ? onboarding.data : null, now: Date.now() };
 }
 
 export const meta: Route.MetaFunction = () => [{ title: 'Integrations · Linkyard' }];
 
 export default function Integrations({ loaderData, params }: Route.ComponentProps) {
-  const { page, providers, filters, status } = loaderData;
+  const { page, providers, filters, status, onboarding } = loaderData;
   const { permissions } = useOrg();
   const [search] = useSearchParams();
   const providerName = (key: string) => providers.find((p) => p.key === key)?.name ?? key;
@@ -56,6 +58,7 @@ export default function Integrations({ loaderData, params }: Route.ComponentProp
         description="Connections to your SaaS providers, their status and schedules."
         actions={permissions.edit && <LinkButton to={`${base}/new`}>Add integration</LinkButton>}
       />
+      {onboarding && <OnboardingChecklist onboarding={onboarding} orgId={params.orgId} canEdit={permissions.edit} />}
       <SyncStatus orgId={params.orgId} variant="full" initial={status} canSync={permissions.edit} />
 
       <Form method="get" className="mb-4 flex flex-wrap items-end gap-3" role="search">

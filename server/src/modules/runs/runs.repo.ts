@@ -319,6 +319,26 @@ export function recentRecordData(tx: Tx, orgId: string, integrationId: string, r
     .execute();
 }
 
+/**
+ * The first-run checklist's facts, each the organization's oldest row of its kind (one index probe apiece): an
+ * integration, one that was connected (any status but INACTIVE: it signed in or ran once), a sync and a run.
+ */
+export async function onboardingFacts(tx: Tx, orgId: string) {
+  const { rows } = await sql<{
+    integration: string | null;
+    connected: string | null;
+    sync: string | null;
+    run_integration: string | null;
+    run: string | null;
+  }>`SELECT
+      (SELECT id FROM integrations WHERE organization_id = ${orgId} ORDER BY created_at, id LIMIT 1) AS integration,
+      (SELECT id FROM integrations WHERE organization_id = ${orgId} AND status <> 'INACTIVE' ORDER BY created_at, id LIMIT 1) AS connected,
+      (SELECT integration_id FROM syncs WHERE organization_id = ${orgId} ORDER BY created_at, id LIMIT 1) AS sync,
+      (SELECT integration_id FROM sync_runs WHERE organization_id = ${orgId} ORDER BY created_at, id LIMIT 1) AS run_integration,
+      (SELECT id FROM sync_runs WHERE organization_id = ${orgId} ORDER BY created_at, id LIMIT 1) AS run`.execute(tx);
+  return rows[0]!;
+}
+
 /** Enabled syncs whose integration is not paused, for "sync now" of one integration or the org. */
 export function runnableSyncs(tx: Tx, orgId: string, integrationId?: string) {
   let q = tx

@@ -81,6 +81,20 @@ const runHistoryRoutes: RunsRoutes = async (app, { runs }) => {
   );
 
   app.get(
+    '/api/orgs/:orgId/onboarding',
+    {
+      config: { access: { action: 'read', subject: 'Run' } },
+      schema: {
+        tags,
+        summary: "The first-run checklist: integration added, connected, a sync created, a first run (each from the organization's rows)",
+        params: OrgParams,
+        response: { 200: S.Onboarding, ...commonErrors },
+      },
+    },
+    async (request) => runs.onboarding(request.authedCtx, request.params.orgId),
+  );
+
+  app.get(
     '/api/orgs/:orgId/runs',
     {
       config: { access: { action: 'read', subject: 'Run' } },

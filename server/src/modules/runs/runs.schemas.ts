@@ -101,6 +101,18 @@ export const RecordsQuery = StrictObject({
   ...PageQuery,
 });
 
+const Step = (description: string, extra = {}) =>
+  Type.Object({ done: Type.Boolean(), integrationId: Type.Union([Uuid, Type.Null()]), ...extra }, { description });
+export const Onboarding = Type.Object({
+  complete: Type.Boolean({ description: 'Every step is done (the admin UI then stops showing the checklist)' }),
+  steps: Type.Object({
+    integration: Step('An integration was added (the first one)'),
+    connected: Step('An integration was connected: signed in, or ran once (any status but INACTIVE)'),
+    sync: Step('A sync was created (on this integration)'),
+    run: Step('A sync ran (the first run, on this integration)', { runId: Type.Union([Uuid, Type.Null()]) }),
+  }),
+});
+
 export const RECORD_PATHS_SAMPLE = 50;
 export const RecordPathsQuery = StrictObject({
   resource: Type.String({ minLength: 1, maxLength: 64, description: 'The resource whose records are looked at' }),

@@ -220,6 +220,18 @@ function createRunHistory({ db }: Pick<RunsServiceDeps, 'db'>) {
       };
     },
 
+    /** The first-run checklist: each step done or not from the organization's own rows, with where it happened. */
+    async onboarding(ctx: AuthedContext, orgId: string) {
+      const facts = await inScope(db, { org: orgId }, (tx) => repo.onboardingFacts(tx, orgId));
+      const steps = {
+        integration: { done: facts.integration !== null, integrationId: facts.integration },
+        connected: { done: facts.connected !== null, integrationId: facts.connected },
+        sync: { done: facts.sync !== null, integrationId: facts.sync },
+        run: { done: facts.run !== null, integrationId: facts.run_integration, runId: facts.run },
+      };
+      return { complete: Object.values(steps).every((s) => s.done), steps };
+    },
+
     async list(ctx: AuthedContext, orgId: string, q: RunsQuery): Promise<Page<RunView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
