@@ -1,12 +1,23 @@
 import type { ReactNode } from 'react';
 import { Form, Link } from 'react-router';
-import { actorLabel, KNOWN_AUDIT_ACTIONS, shortId, summarizeMetadata, type AuditEvent, type AuditFilterValues } from '~/lib/audit';
+import {
+  actionVerb,
+  actorLabel,
+  eventChanges,
+  KNOWN_AUDIT_ACTIONS,
+  shortId,
+  targetHref,
+  targetLabel,
+  targetPhrase,
+  type AuditEvent,
+  type AuditFilterValues,
+} from '~/lib/audit';
 import { Input, Select, Table, Td } from './ui';
 import { Time } from './time';
 
 /**
- * Audit events as a table: time, actor, action, target, IP and the metadata as one compact line that
- * expands to the whole JSON. `orgs` (id → name) adds an Organization column (platform-wide lists).
+ * Audit events as a table: time, who did what to which named target (linked to its page), what changed as before →
+ * after per field, the other details, and the IP. `orgs` (id → name) adds an Organization column (platform-wide lists).
  */
 export function AuditTable({
   events,
@@ -17,75 +28,114 @@ export function AuditTable({
   orgs?: Record<string, string>;
   orgHref?: (orgId: string) => string;
 }) {
-  const head: ReactNode[] = ['Time', ...(orgs ? ['Organization'] : []), 'Actor · IP', 'Action', 'Target', 'Details'];
+  const head: ReactNode[] = ['Time', ...(orgs ? ['Organization'] : []), 'What happened', 'IP'];
   return (
     <Table head={head}>
-      {events.map((e) => {
-        const summary = summarizeMetadata(e.metadata);
-        return (
-          <tr key={e.id} data-audit-action={e.action} className="align-top">
+      {events.map((e) => (
+        <tr key={e.id} data-audit-action={e.action} className="align-top">
+          <Td>
+            <Time at={e.at} />
+          </Td>
+          {orgs && (
             <Td>
-              <Time at={e.at} />
-            </Td>
-            {orgs && (
-              <Td>
-                {e.organizationId ? (
-                  orgHref ? (
-                    <Link
-                      to={orgHref(e.organizationId)}
-                      className="block max-w-48 truncate font-medium text-brand-700 hover:underline"
-                      title={orgs[e.organizationId]}
-                    >
-                      {orgs[e.organizationId] ?? shortId(e.organizationId)}
-                    </Link>
-                  ) : (
-                    <div className="max-w-48 truncate" title={orgs[e.organizationId]}>
-                      {orgs[e.organizationId] ?? shortId(e.organizationId)}
-                    </div>
-                  )
+              {e.organizationId ? (
+                orgHref ? (
+                  <Link
+                    to={orgHref(e.organizationId)}
+                    className="block max-w-48 truncate font-medium text-brand-700 hover:underline"
+                    title={orgs[e.organizationId]}
+                  >
+                    {orgs[e.organizationId] ?? shortId(e.organizationId)}
+                  </Link>
                 ) : (
-                  <span className="text-slate-500">Platform</span>
-                )}
-              </Td>
-            )}
-            <Td>
-              <div className="max-w-48 truncate" title={actorLabel(e.actor)} data-actor-type={e.actor.type}>
-                {e.actor.type === 'system' ? <span className="text-slate-500">System</span> : actorLabel(e.actor)}
-              </div>
-              {e.ip && <div className="font-mono text-xs text-slate-500">{e.ip}</div>}
-            </Td>
-            <Td>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{e.action}</code>
-            </Td>
-            <Td>
-              <div className="text-slate-600">{e.target.type}</div>
-              {e.target.id && (
-                <div className="font-mono text-xs text-slate-500" title={e.target.id}>
-                  {shortId(e.target.id)}
-                </div>
-              )}
-            </Td>
-            <Td className="w-full min-w-40 whitespace-normal!">
-              {summary ? (
-                <details className="group">
-                  <summary className="cursor-pointer list-none text-xs text-slate-600 hover:text-slate-900 [&::-webkit-details-marker]:hidden">
-                    <span className="mr-1 inline-block text-slate-500 transition group-open:rotate-90" aria-hidden>
-                      ▸
-                    </span>
-                    <span className="[overflow-wrap:anywhere]">{summary}</span>
-                  </summary>
-                  <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap [overflow-wrap:anywhere] rounded bg-slate-50 p-2 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200">
-                    {JSON.stringify(e.metadata, null, 2)}
-                  </pre>
-                </details>
+                  <div className="max-w-48 truncate" title={orgs[e.organizationId]}>
+                    {orgs[e.organizationId] ?? shortId(e.organizationId)}
+                  </div>
+                )
               ) : (
-                <span className="text-slate-500">—</span>
+                <span className="text-slate-500">Platform</span>
               )}
             </Td>
-          </tr>
-        );
-      })}
+          )}
+          <Td className="w-full min-w-64 whitespace-normal!">
+            <AuditEventText event={e} />
+          </Td>
+          <Td>{e.ip ? <span className="font-mono text-xs text-slate-500">{e.ip}</span> : <span className="text-slate-500">—</span>}</Td>
+        </tr>
+      ))}
     </Table>
+  );
+}
+
+/** "admin@acme.test updated sync companies on HubSpot CRM", then what changed, then the other details. */
+export function AuditEventText({ event: e }: { event: AuditEvent }) {
+  const href = targetHref(e);
+  const label = targetLabel(e);
+  const { changes, details } = eventChanges(e);
+  const integration = e.target.integration;
+  const integrationHref = integration && e.organizationId ? `/orgs/${e.organizationId}/integrations/${integration.id}` : null;
+  return (
+    <div className="space-y-1.5 [overflow-wrap:anywhere]" data-audit-event>
+      <p className="text-slate-800" data-audit-sentence>
+        <span className="font-medium" data-actor-type={e.actor.type}>
+          {e.actor.type === 'system' ? 'Linkyard' : actorLabel(e.actor)}
+        </span>{' '}
+        {actionVerb(e.action)}
+        {targetPhrase(e)}
+        {label &&
+          !e.action.startsWith('auth.') &&
+          (href ? (
+            <Link to={href} className="font-medium text-brand-700 hover:underline" data-audit-target>
+              {label}
+            </Link>
+          ) : (
+            <span className="font-medium" data-audit-target>
+              {label}
+            </span>
+          ))}
+        {integration && (
+          <>
+            {' '}
+            on{' '}
+            {integrationHref ? (
+              <Link to={integrationHref} className="font-medium text-brand-700 hover:underline">
+                {integration.name}
+              </Link>
+            ) : (
+              integration.name
+            )}
+          </>
+        )}
+        <code className="ml-2 rounded bg-slate-100 px-1 py-0.5 font-mono text-[11px] text-slate-600">{e.action}</code>
+      </p>
+      {changes.length > 0 && (
+        <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-xs" aria-label="What changed" data-audit-changes>
+          {changes.map((c) => (
+            <div key={c.field} className="contents">
+              <dt className="text-slate-500">{c.field}</dt>
+              <dd>
+                <del className="rounded bg-red-50 px-1 text-red-800 decoration-red-400">{c.from}</del>
+                <span aria-hidden className="mx-1 text-slate-400">
+                  →
+                </span>
+                <span className="sr-only"> changed to </span>
+                <ins className="rounded bg-emerald-50 px-1 text-emerald-800 no-underline">{c.to}</ins>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {details.length > 0 && (
+        <p className="text-xs text-slate-500" data-audit-details>
+          {details.map(([k, v], i) => (
+            <span key={k}>
+              {i > 0 && ' · '}
+              {k}: <span className="text-slate-700">{v}</span>
+            </span>
+          ))}
+        </p>
+      )}
+    </div>
   );
 }
 

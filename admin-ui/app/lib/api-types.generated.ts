@@ -1816,8 +1816,17 @@ export interface paths {
                   | 'webhook_endpoint.secret_rotated'
                   | 'webhook_endpoint.disabled';
                 target: {
+                  /** @description What was acted on: integration, sync, run, conflict, user, api_key, webhook_endpoint, organization, invitation */
                   type: string;
                   id: string | null;
+                  /** @description What the target is called today (an integration's or API key's name, a sync's resource, a person's email, a webhook URL without its query); null once deleted */
+                  name: string | null;
+                  /** @description The integration a sync, run or conflict belongs to; null for other targets */
+                  integration: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                  } | null;
                 };
                 metadata: {
                   [key: string]: unknown;
@@ -2073,8 +2082,17 @@ export interface paths {
                   | 'webhook_endpoint.secret_rotated'
                   | 'webhook_endpoint.disabled';
                 target: {
+                  /** @description What was acted on: integration, sync, run, conflict, user, api_key, webhook_endpoint, organization, invitation */
                   type: string;
                   id: string | null;
+                  /** @description What the target is called today (an integration's or API key's name, a sync's resource, a person's email, a webhook URL without its query); null once deleted */
+                  name: string | null;
+                  /** @description The integration a sync, run or conflict belongs to; null for other targets */
+                  integration: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                  } | null;
                 };
                 metadata: {
                   [key: string]: unknown;

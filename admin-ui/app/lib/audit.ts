@@ -121,3 +121,193 @@ export function shortId(id: string | null | undefined): string {
   if (!id) return '—';
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// events as sentences: "admin@acme.test updated sync companies on HubSpot CRM", and what changed
+
+const TARGET_WORDS: Record<string, string> = {
+  api_key: 'API key',
+  integration: 'integration',
+  sync: 'sync',
+  run: 'a run of',
+  conflict: 'conflict',
+  user: 'member',
+  invitation: 'invitation for',
+  organization: 'organization',
+  webhook_endpoint: 'webhook endpoint',
+};
+
+/** The verb of an action, in the past tense: "sync.run_requested" → "requested a run of". */
+const VERBS: Record<string, string> = {
+  created: 'created',
+  updated: 'updated',
+  deleted: 'deleted',
+  imported: 'imported',
+  revoked: 'revoked',
+  renamed: 'renamed',
+  connect_started: 'started connecting',
+  connected: 'connected',
+  connect_failed: 'failed to connect',
+  disconnected: 'disconnected',
+  tested: 'tested',
+  paused: 'paused',
+  resumed: 'resumed',
+  sync_requested: 'asked to sync',
+  run_requested: 'asked to run',
+  push_requested: 'pushed records to',
+  cancel_requested: 'asked to cancel',
+  retry_requested: 'asked to retry',
+  invited: 'invited',
+  joined: 'joined',
+  invitation_revoked: 'revoked the invitation of',
+  invitation_resent: 'resent the invitation of',
+  added: 'added',
+  role_changed: 'changed the role of',
+  removed: 'removed',
+  suspended: 'suspended',
+  reactivated: 'reactivated',
+  settings_changed: 'changed the settings of',
+  resolved: 'resolved',
+  secret_rotated: 'rotated the signing secret of',
+  disabled: 'disabled',
+  webhook_registered: 'registered the webhook of',
+  login: 'signed in',
+  refresh_token_reused: 'reused an old sign-in token (all sessions ended)',
+  profile_updated: 'updated their profile',
+  password_changed: 'changed their password',
+  mfa_enabled: 'turned on two-factor sign-in',
+  mfa_disabled: 'turned off two-factor sign-in',
+  mfa_failed: 'entered a wrong two-factor code',
+  data_key_rewrapped: 're-wrapped the data key of',
+  data_pruned: 'pruned old data of',
+  exported: 'exported',
+  sync_all_requested: 'asked to sync everything in',
+  promoted: 'promoted to Platform Owner',
+};
+
+/** "updated" for "sync.updated"; the action itself, spaced, when it has no wording yet. */
+export function actionVerb(action: string): string {
+  const verb = action.slice(action.indexOf('.') + 1);
+  return VERBS[verb] ?? action.replaceAll(/[._]/g, ' ');
+}
+
+/** "sync", "API key": what the target is, in words, before its name (" " when the verb says it: "invited x@y"). */
+export function targetPhrase(e: AuditEvent): string {
+  if (e.action.startsWith('auth.') || e.action.startsWith('member.')) return ' ';
+  return ` ${TARGET_WORDS[e.target.type] ?? e.target.type.replaceAll('_', ' ')} `;
+}
+
+/** Where a target lives in the admin UI, when it has a page (null for deleted targets and platform events). */
+export function targetHref(e: AuditEvent): string | null {
+  const org = e.organizationId;
+  const { type, id, integration } = e.target;
+  if (!org || !id) return null;
+  const inIntegration = (path: string) => (integration ? `/orgs/${org}/integrations/${integration.id}${path}` : null);
+  if (e.target.name === null && type !== 'organization') return null;
+  switch (type) {
+    case 'integration':
+      return `/orgs/${org}/integrations/${id}`;
+    case 'sync':
+      return inIntegration('/syncs');
+    case 'run':
+      return inIntegration(`/logs?runId=${id}`);
+    case 'conflict':
+      return `/orgs/${org}/conflicts/${id}`;
+    case 'user':
+    case 'invitation':
+      return `/orgs/${org}/members`;
+    case 'api_key':
+      return `/orgs/${org}/api-keys`;
+    case 'webhook_endpoint':
+      return `/orgs/${org}/webhooks/${id}`;
+    case 'organization':
+      return `/orgs/${id}/settings`;
+    default:
+      return null;
+  }
+}
+
+/** A target's name: its current one, else the one the event recorded (a deleted integration's), else a short id. */
+export function targetLabel(e: AuditEvent): string {
+  if (e.target.name) return e.target.name;
+  const m = e.metadata ?? {};
+  const recorded = [m.name, m.email, m.resource, m.url].find((v): v is string => typeof v === 'string' && v.length > 0);
+  if (recorded) return recorded;
+  return e.target.id ? `${shortId(e.target.id)} (deleted)` : '';
+}
+
+export interface FieldChange {
+  field: string;
+  from: string;
+  to: string;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  logsDays: 'Keep logs (days)',
+  runsDays: 'Keep runs (days)',
+  deletedRecordsDays: 'Keep deleted records (days)',
+  webhookDeliveriesDays: 'Keep webhook deliveries (days)',
+  default_timezone: 'Default time zone',
+  defaultTimezone: 'Default time zone',
+  clientId: 'Client ID',
+};
+const fieldLabel = (field: string) =>
+  FIELD_LABELS[field] ??
+  field
+    .replaceAll('_', ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+
+const isChange = (v: unknown): v is { from: unknown; to: unknown } =>
+  Boolean(v && typeof v === 'object' && !Array.isArray(v) && 'from' in v && 'to' in v && Object.keys(v).length === 2);
+
+/** A value of a change for people: a schedule as its cron and zone, on/off, lists joined, nothing as "none". */
+export function changeValue(v: unknown): string {
+  if (v === null || v === undefined || v === '') return 'none';
+  if (v === '[redacted]') return 'hidden';
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (Array.isArray(v)) return v.length ? v.map(changeValue).join(', ') : 'none';
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.cron === 'string') return `${o.cron} (${typeof o.timezone === 'string' ? o.timezone : 'UTC'})`;
+    return short(v, 80);
+  }
+  return short(v, 80);
+}
+
+/**
+ * What an event says changed, as before → after per field (from `changes`, from per-field `{ from, to }` values as the
+ * organization settings write them, or from one top-level from/to as a rename or role change writes them), and the
+ * rest of its details as labelled values. Redacted values never show.
+ */
+export function eventChanges(e: AuditEvent): { changes: FieldChange[]; details: [string, string][] } {
+  const m = { ...(e.metadata ?? {}) };
+  const changes: FieldChange[] = [];
+  const add = (field: string, c: { from: unknown; to: unknown }) =>
+    changes.push({ field: fieldLabel(field), from: changeValue(c.from), to: changeValue(c.to) });
+  if ('from' in m && 'to' in m && !isChange(m.from) && !isChange(m.to)) {
+    add(e.action === 'member.role_changed' ? 'role' : e.action === 'organization.renamed' ? 'name' : 'value', { from: m.from, to: m.to });
+    delete m.from;
+    delete m.to;
+  }
+  if (m.changes && typeof m.changes === 'object' && !Array.isArray(m.changes)) {
+    for (const [field, c] of Object.entries(m.changes as Record<string, unknown>)) if (isChange(c)) add(field, c);
+    delete m.changes;
+  }
+  for (const [field, v] of Object.entries(m)) {
+    if (isChange(v)) {
+      add(field, v);
+      delete m[field];
+    } else if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isChange)) {
+      // retention: { logsDays: { from, to } }
+      for (const [inner, c] of Object.entries(v)) add(inner, c as { from: unknown; to: unknown });
+      delete m[field];
+    }
+  }
+  // `changed` lists the request's fields: the diff above says it better when there is one.
+  if (changes.length) delete m.changed;
+  const details = Object.entries(m)
+    .filter(([, v]) => v !== '[redacted]' && v !== undefined)
+    .map(([k, v]): [string, string] => [fieldLabel(k), changeValue(v)]);
+  return { changes, details };
+}

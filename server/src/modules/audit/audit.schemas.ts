@@ -104,7 +104,19 @@ export const AuditEvent = Type.Object({
   at: Timestamp,
   actor: AuditActor,
   action: AuditAction,
-  target: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }),
+  target: Type.Object({
+    type: Type.String({
+      description: 'What was acted on: integration, sync, run, conflict, user, api_key, webhook_endpoint, organization, invitation',
+    }),
+    id: Type.Union([Type.String(), Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "What the target is called today (an integration's or API key's name, a sync's resource, a person's email, a webhook URL without its query); null once deleted",
+    }),
+    integration: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()], {
+      description: 'The integration a sync, run or conflict belongs to; null for other targets',
+    }),
+  }),
   metadata: Type.Record(Type.String(), Type.Unknown()),
   ip: Type.Union([Type.String(), Type.Null()]),
 });

@@ -112,7 +112,8 @@ export function auditActorView(
   return { type: 'system' };
 }
 
-function toView(row: AuditEventRow): AuditEventView {
+function toView(row: AuditEventRow, names: Map<string, repo.TargetName>): AuditEventView {
+  const named = row.target_id ? names.get(repo.targetKey(row.target_type, row.target_id)) : undefined;
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -120,7 +121,7 @@ function toView(row: AuditEventRow): AuditEventView {
     actor: auditActorView(row),
     // Rows are written by recordAudit, which takes only AuditAction values.
     action: row.action as AuditAction,
-    target: { type: row.target_type, id: row.target_id },
+    target: { type: row.target_type, id: row.target_id, name: named?.name ?? null, integration: named?.integration ?? null },
     metadata: row.metadata,
     ip: row.ip,
   };
@@ -141,20 +142,34 @@ function parseFilters(q: AuditQuery) {
 
 const cursorOf = (r: AuditEventRow) => [r.at.toISOString(), r.id];
 
+/** A page of events and its targets' names, looked up in one query per kind of target (audit.repo.ts). */
+async function withNames(tx: Tx, listed: Promise<AuditEventRow[]>) {
+  const rows = await listed;
+  const names = await repo.resolveTargetNames(
+    tx,
+    rows.map((r) => ({ type: r.target_type, id: r.target_id })),
+  );
+  return { rows, names };
+}
+
 export function createAuditService({ db }: { db: Db }) {
   return {
     /** One organization's trail (Admin and above of that org; Platform Owner). */
     async listForOrg(ctx: AuthedContext, orgId: string, q: AuditQuery): Promise<Page<AuditEventView>> {
       const f = parseFilters(q);
-      const rows = await inScope(db, { org: orgId }, (tx) => repo.listEvents(tx, { ...f, organizationId: orgId }));
-      return toPage(rows, f.limit, toView, cursorOf);
+      const { rows, names } = await inScope(db, { org: orgId }, (tx) =>
+        withNames(tx, repo.listEvents(tx, { ...f, organizationId: orgId })),
+      );
+      return toPage(rows, f.limit, (r) => toView(r, names), cursorOf);
     },
 
     /** Every organization's trail and the platform's own events (Platform Owner). */
     async listAll(ctx: AuthedContext, q: PlatformAuditQuery): Promise<Page<AuditEventView>> {
       const f = parseFilters(q);
-      const rows = await inScope(db, { platform: true }, (tx) => repo.listEvents(tx, { ...f, organizationId: q.orgId }));
-      return toPage(rows, f.limit, toView, cursorOf);
+      const { rows, names } = await inScope(db, { platform: true }, (tx) =>
+        withNames(tx, repo.listEvents(tx, { ...f, organizationId: q.orgId })),
+      );
+      return toPage(rows, f.limit, (r) => toView(r, names), cursorOf);
     },
 
     verify: () => verifyAuditChains(db),
@@ -206,3 +221,16 @@ export async function verifyAuditChains(db: Db, onProgress?: (checked: number) =
 
 export type AuditService = ReturnType<typeof createAuditService>;
 export { NotFound };
+
+/**
+ * `{ field: { from, to } }` for the fields whose value differs (compared as JSON), for an event's `changes`:
+ * the audit page shows them as before → after. Never pass secrets: scrub() would redact them by name anyway.
+ */
+export function fieldChanges(pairs: Record<string, [unknown, unknown]>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [field, [from, to]] of Object.entries(pairs)) {
+    if (to === undefined) continue;
+    if (JSON.stringify(from ?? null) !== JSON.stringify(to ?? null)) out[field] = { from: from ?? null, to: to ?? null };
+  }
+  return out;
+}

@@ -307,7 +307,8 @@ const records: EntityExporter<repo.RecordExportRow, repo.RecordKey> = {
 /** An ISO timestamp (no characters that need escaping) as a JSON value. */
 const quoted = (isoText: string | null) => (isoText === null ? 'null' : `"${isoText}"`);
 
-function auditView(r: repo.AuditExportRow): AuditEventView {
+/** The API's event without the targets' current names: an export keeps what the trail recorded. */
+function auditView(r: repo.AuditExportRow): Omit<AuditEventView, 'target'> & { target: { type: string; id: string | null } } {
   return {
     id: r.id,
     organizationId: r.organization_id,

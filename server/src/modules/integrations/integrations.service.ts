@@ -9,7 +9,7 @@ import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { ScheduleSink } from '../../lib/schedule-sink.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { fieldChanges, recordAudit } from '../audit/audit.service.js';
 import {
   checkCredentialDestinationChange,
   checkCredentials,
@@ -136,6 +136,13 @@ async function updateInTx(
     target: { type: 'integration', id },
     metadata: {
       changed,
+      // Settings may hold credentials of some providers: only their names are compared, never their values.
+      changes: fieldChanges({
+        name: [row.name, input.name],
+        clientId: [row.client_id, input.clientId],
+        username: [row.username, input.username],
+        scopes: [row.scopes, input.scopes],
+      }),
       secretReplaced: secret !== undefined,
       webhookSecretReplaced: input.webhookSecret !== undefined,
       ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}),

@@ -3,7 +3,7 @@ import type { Db } from '../../../../db/client.js';
 import type { RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
 import type { AuthedContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
-import { Conflict, NotFound } from '../../lib/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -262,6 +262,8 @@ function createRunOutput({ db }: Pick<RunsServiceDeps, 'db'>) {
   return {
     async logs(ctx: AuthedContext, orgId: string, q: LogsQuery): Promise<Page<LogView>> {
       const limit = q.limit ?? 100;
+      // An empty range is a mistake to report, not an empty page (the logs page's "To" field shows the message).
+      if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequest('"to" must not be before "from"', 'query.to');
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const position = c ? { at: c[0] as string, id: c[1] as string } : undefined;
       const rows = await inScope(db, { org: orgId }, async (tx) => {

@@ -9,7 +9,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { ScheduleSink } from '../../lib/schedule-sink.js';
 import { getProvider } from '../../providers/catalog.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { fieldChanges, recordAudit } from '../audit/audit.service.js';
 import { lockIntegration, requireIntegration } from '../integrations/integrations.port.js';
 import { compileMappings, previewMappings, type FieldMapping } from './mappings.js';
 import { checkPushdownValues, validateFields, validateFilters } from './selective.js';
@@ -190,6 +190,19 @@ export interface SyncsServiceDeps {
   scheduler: ScheduleSink;
 }
 
+/** What an update changed in a sync, before → after, for its audit event (the audit page shows it as a diff). */
+function syncChanges(
+  before: { cron: string | null; timezone: string | null; enabled: boolean; mode: string; direction: string },
+  after: { schedule: { cron: string; timezone: string } | null; enabled: boolean; mode: string; direction?: string },
+) {
+  return fieldChanges({
+    schedule: [before.cron ? { cron: before.cron, timezone: before.timezone } : null, after.schedule],
+    enabled: [before.enabled, after.enabled],
+    mode: [before.mode, after.mode],
+    direction: [before.direction, after.direction],
+  });
+}
+
 /** Sync definitions (resource, mode, schedule, mappings): read, and created, changed and deleted with an audit event each. */
 export function createSyncsService(deps: SyncsServiceDeps) {
   return { ...createSyncQueries(deps), ...createSyncCommands(deps), ...createPreviews(deps) };
@@ -298,11 +311,12 @@ function createSyncCommands({ db, scheduler }: SyncsServiceDeps) {
           ...selectionColumns(selection),
         });
         if (input.mappings) await repo.replaceMappings(tx, orgId, syncId, mappingRows(input.mappings));
+        const changes = syncChanges(sync, { schedule: nextSchedule, enabled, mode, direction: input.direction });
         await recordAudit(tx, ctx, {
           organizationId: orgId,
           action: 'sync.updated',
           target: { type: 'sync', id: syncId },
-          metadata: { changed: Object.keys(input), schedule: nextSchedule, enabled, mode },
+          metadata: { changed: Object.keys(input), schedule: nextSchedule, enabled, mode, changes },
         });
         return view(tx, orgId, syncId);
       });

@@ -7,7 +7,7 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { fieldChanges, recordAudit } from '../audit/audit.service.js';
 import { checkEndpointUrl } from './webhook-url.js';
 import { deliveryBody } from './delivery-send.js';
 import { newSigningSecret } from './webhook-signature.js';
@@ -165,6 +165,11 @@ function createEndpointCommands({ db, vault, config }: WebhooksServiceDeps) {
           target: { type: 'webhook_endpoint', id },
           metadata: {
             changed: Object.keys(input),
+            changes: fieldChanges({
+              description: [before.description, input.description],
+              events: [before.events, input.events],
+              enabled: [before.enabled, input.enabled],
+            }),
             url: url ?? before.url,
             events: input.events ?? before.events,
             enabled: input.enabled ?? before.enabled,

@@ -330,7 +330,7 @@ t.test('platform SSO through a real OpenID Provider', async (t) => {
     for (const e of events) {
       t.equal(e.action, 'auth.login');
       t.equal(e.organizationId, null, 'a platform event');
-      t.same(e.target, { type: 'user', id: superUser.id });
+      t.same(e.target, { type: 'user', id: superUser.id, name: 'super@acme.test', integration: null });
       t.same(e.actor, { type: 'user', id: superUser.id, email: 'super@acme.test' });
       t.same(e.metadata, { method: 'sso' });
     }
