@@ -202,6 +202,40 @@ export class NestedQueryError extends Error {
   override name = 'NestedQueryError';
 }
 
+/**
+ * Diagnostics for a hang on PGlite (LINKYARD_PGLITE_WAIT_REPORT_MS, off by default): a query that waits longer than
+ * this for the one connection prints, to stderr, where the code holding it took it and where the waiting query comes
+ * from (async stack traces), so a hang that is not a nested query (the guard above) names its holder.
+ */
+const waitReportMs = Number(process.env.LINKYARD_PGLITE_WAIT_REPORT_MS) || 0;
+let holder: { stack: string | undefined; since: number } | null = null;
+
+/** The current stack, deeper than the default 10 frames. */
+function deepStack(message: string): string | undefined {
+  const frames = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error(message).stack;
+  Error.stackTraceLimit = frames;
+  return stack;
+}
+
+async function acquireReportingWaits(driver: Driver): Promise<DatabaseConnection> {
+  // Taken before the first await: afterwards the stack no longer shows who asked (`inScope` asks synchronously).
+  const asking = deepStack('the PGlite connection asked for');
+  const timer = setTimeout(() => {
+    const held = holder ? `held since ${new Date(holder.since).toISOString()} by:\n${holder.stack}` : 'held by no recorded holder';
+    process.stderr.write(`[pglite] a query has waited ${waitReportMs} ms for the one connection, ${held}\nthe waiting query:\n${asking}\n`);
+  }, waitReportMs);
+  timer.unref();
+  try {
+    const connection = await driver.acquireConnection();
+    holder = { stack: asking, since: Date.now() };
+    return connection;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** PGlite's dialect with the nested-query check of Holder in front of its driver's acquireConnection. */
 function guardedPGliteDialect(inner: Dialect): Dialect {
   return {
@@ -220,7 +254,7 @@ function guardedPGliteDialect(inner: Dialect): Dialect {
                 'that transaction, so it would wait forever. Run it on the transaction (tx), or after it.',
             );
           }
-          return driver.acquireConnection();
+          return waitReportMs ? acquireReportingWaits(driver) : driver.acquireConnection();
         },
         beginTransaction: (conn, settings) => driver.beginTransaction(conn, settings),
         commitTransaction: (conn) => driver.commitTransaction(conn),

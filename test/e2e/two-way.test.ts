@@ -16,7 +16,8 @@ const acme = ctx.orgs.acme;
 // after the sync was saved (assertion 3), before the records page, around the first pull of the bidirectional sync,
 // until the file's time limit: every browser step has a time limit, the ctx.app.inject calls in waitUntil do not, so
 // most likely the server stopped answering (PGlite's one connection never released). The guard did not fire: not a
-// query awaited inside a transaction on another handle. Open in issue 14; remove the skip with the fix.
+// query awaited inside a transaction on another handle. Open in issue 14; remove the skip with the fix. To find the
+// holder: run this file on PGlite with the skip removed and LINKYARD_PGLITE_WAIT_REPORT_MS=5000 (db/client.ts).
 const pgliteHang = !usingPostgres() && 'the push hangs now and then on PGlite (known bug, see issue 14)';
 t.test('a record changed on both sides becomes a conflict, resolved field by field in the UI', { skip: pgliteHang }, async (t) => {
   const auth = { authorization: await ctx.bearer('admin@acme.test') };
