@@ -15,6 +15,7 @@ import * as twoWaySync from './0013-two-way-sync.js';
 import * as selectiveSync from './0014-selective-sync.js';
 import * as webhookRegistrations from './0015-webhook-registrations.js';
 import * as errorKinds from './0016-error-kinds.js';
+import * as conflictListKey from './0017-conflict-list-key.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014-selective-sync': selectiveSync,
   '0015-webhook-registrations': webhookRegistrations,
   '0016-error-kinds': errorKinds,
+  '0017-conflict-list-key': conflictListKey,
 };

@@ -93,6 +93,33 @@ export async function finishWrite(tx: Tx, runId: string, position: number, outco
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Records several writes' outcomes in one statement; returns the keys (`runId:position`) of those that were still
+ * pending (the others another worker finished: not counted again).
+ */
+export async function finishWrites(tx: Tx, finished: { runId: string; position: number; outcome: WriteOutcome }[]): Promise<Set<string>> {
+  if (finished.length === 0) return new Set();
+  const rows = finished.map(({ runId, position, outcome }) => ({
+    run_id: runId,
+    position,
+    status: outcome.status,
+    error: outcome.error ?? null,
+    conflict_id: outcome.conflictId ?? null,
+    // Absent: the write's provider id stays as it is (only a create learns one).
+    set_external_id: outcome.externalId !== undefined,
+    external_id: outcome.externalId ?? null,
+  }));
+  const r = await sql<{ run_id: string; position: number }>`
+    UPDATE run_writes AS w
+       SET status = t.status, error = t.error, conflict_id = t.conflict_id, finished_at = now(),
+           external_id = CASE WHEN t.set_external_id THEN t.external_id ELSE w.external_id END
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS t(run_id uuid, position int, status text, error text, conflict_id uuid, set_external_id boolean, external_id text)
+     WHERE w.run_id = t.run_id AND w.position = t.position AND w.status = 'pending'
+    RETURNING w.run_id, w.position`.execute(tx);
+  return new Set(r.rows.map((row) => `${row.run_id}:${row.position}`));
+}
+
 /** A run that ends early (cancelled, failed) leaves no write pending. */
 export async function failPendingWrites(tx: Tx, runId: string, error: string): Promise<number> {
   const r = await tx

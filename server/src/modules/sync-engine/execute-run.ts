@@ -230,7 +230,7 @@ async function pushContext(
     inbound: compileMappings(claimed.mappings.map(toFieldMapping)),
     outbound: compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []),
     log: (level, message) => pending.push({ level, message }),
-    afterWrite: async () => {
+    afterWrites: async () => {
       await renew(hooks);
       if (await store.cancelRequested(run.organization_id, run.id)) throw new RunCancelled('Cancelled by a user');
     },

@@ -6,14 +6,22 @@ import * as push from '../push/push.port.js';
 import * as runs from '../runs/runs.port.js';
 import type { CompiledMappings } from '../syncs/mappings.js';
 import { ConnectorError } from './connector-errors.js';
-import { contentHash, markRecordDeleted, readBase, upsertRecords, type StoredBase } from './records-writer.js';
+import { contentHash, markRecordDeleted, readBase, readBases, upsertRecords, type StoredBase } from './records-writer.js';
 import type { ProviderVersion, ProviderWriter } from './rest-writer.js';
 
 /**
- * A push run: works through the run's pending writes (stored with the push request: the outbox) in order, one
- * provider request and one transaction per record. A record's outcome, its stored version and the run's counters
- * commit together, so a worker killed mid-push leaves exactly the unfinished writes pending; the run taken over
- * sends them again with the same provider idempotency key.
+ * A push run: works through the run's pending writes (stored with the push request: the outbox) in order, in slices
+ * of up to BATCH writes. Per slice: one transaction reads the writes and the base version of every record they touch;
+ * the provider requests go out WRITES_IN_FLIGHT at a time; one transaction then stores every outcome, the records as
+ * the provider now has them (the new bases) and the run's counters. A worker killed mid-slice leaves exactly that
+ * slice's unrecorded writes pending; the run taken over sends them again with the same provider idempotency key
+ * (an update whose record the provider already holds as pushed is recorded as applied without sending it again).
+ * A write the provider could not deduplicate (a POST without an idempotency key: HubSpot's create) is recorded on its
+ * own as soon as it is answered, as before slices, so a crash repeats at most that one.
+ *
+ * Order: a slice never holds two writes of one record (it ends before the second), so a later write of a record is
+ * sent after the earlier one is recorded and checked against it; writes of different records in a slice go out
+ * concurrently.
  *
  * Conflicts (API.md, Two-way sync): before an update, the provider's current version is re-read and compared with
  * the base Linkyard last read (content hash of the mapped record, `updatedAt`, ETag). If the provider's moved, the
@@ -30,8 +38,8 @@ export interface PushContext {
   inbound: CompiledMappings;
   outbound: CompiledMappings;
   log: (level: 'info' | 'warn', message: string) => void;
-  /** Called after every write: a user's cancel stops the run between records. */
-  afterWrite: () => Promise<void>;
+  /** Called after every slice of writes is recorded: a user's cancel stops the run there. */
+  afterWrites: () => Promise<void>;
   /** Opens a manual conflict in the caller's transaction (conflict row + conflict.created event); returns its id. */
   openConflict: (tx: Tx, conflict: OpenConflict) => Promise<string>;
   /**
@@ -54,24 +62,83 @@ export interface OpenConflict {
 }
 
 type Data = Record<string, unknown>;
-const BATCH = 100;
+/**
+ * Writes per slice: read together, recorded together. Each slice costs a fixed few round trips to Postgres (its
+ * read, its record, the cancel check) whatever its size; a crash re-sends at most a slice (idempotently).
+ */
+const BATCH = 250;
+/** Provider requests one push run has in flight at once (the push benchmark's bare loop uses the same). */
+export const WRITES_IN_FLIGHT = 4;
+
+/** A write's outcome as the slice's transaction records it. */
+interface Done {
+  write: RunWriteRow;
+  outcome: push.WriteOutcome;
+  counts: Counts;
+  /** The record as the provider now has it: stored as the new base. */
+  version?: ProviderVersion | null;
+  deleted?: boolean;
+  /** Manual strategy: a conflict to open (its id goes into the outcome). */
+  conflict?: OpenConflict;
+}
 
 export async function executePush(ctx: PushContext): Promise<void> {
   const { db, run } = ctx;
   let after: { runId: string; position: number } | null = null;
   for (;;) {
-    const batch = await inScope(db, { org: run.organization_id }, (tx) =>
-      ctx.writes === 'sync'
-        ? push.pendingChangesOfSync(tx, ctx.sync.id, after, BATCH)
-        : push.pendingWrites(tx, run.id, after?.position ?? -1, BATCH),
-    );
-    if (batch.length === 0) return;
-    for (const write of batch) {
-      await executeWrite(ctx, write);
-      after = { runId: write.run_id, position: write.position };
-      await ctx.afterWrite();
-    }
+    const slice = await inScope(db, { org: run.organization_id }, async (tx) => {
+      const pending =
+        ctx.writes === 'sync'
+          ? await push.pendingChangesOfSync(tx, ctx.sync.id, after, BATCH)
+          : await push.pendingWrites(tx, run.id, after?.position ?? -1, BATCH);
+      const writes = withoutRepeats(pending);
+      const ids = writes.flatMap((w) => (w.op !== 'create' && w.external_id && !ctx.bases?.has(w.external_id) ? [w.external_id] : []));
+      return { writes, bases: await readBases(tx, target(ctx), ids) };
+    });
+    if (slice.writes.length === 0) return;
+    const baseOf = (externalId: string): StoredBase | null =>
+      ctx.bases?.has(externalId) ? ctx.bases.get(externalId)! : (slice.bases.get(externalId) ?? null);
+    await executeSlice(ctx, slice.writes, baseOf);
+    const last = slice.writes[slice.writes.length - 1];
+    after = { runId: last.run_id, position: last.position };
+    await ctx.afterWrites();
   }
+}
+
+/** The writes up to (not including) the second one of a record already in the slice. */
+function withoutRepeats(writes: RunWriteRow[]): RunWriteRow[] {
+  const seen = new Set<string>();
+  for (const [i, w] of writes.entries()) {
+    if (!w.external_id) continue;
+    if (seen.has(w.external_id)) return writes.slice(0, i);
+    seen.add(w.external_id);
+  }
+  return writes;
+}
+
+/**
+ * Sends a slice's writes, WRITES_IN_FLIGHT at a time, and records their outcomes in one transaction (a write that
+ * cannot be repeated safely: in its own, at once). What was answered is recorded even when the run stops early.
+ */
+async function executeSlice(ctx: PushContext, writes: RunWriteRow[], baseOf: (externalId: string) => StoredBase | null): Promise<void> {
+  const done: Done[] = [];
+  let next = 0;
+  let stop: unknown = null;
+  const lane = async () => {
+    while (stop === null && next < writes.length) {
+      const write = writes[next++];
+      try {
+        const outcome = await executeWrite(ctx, write, baseOf);
+        if (ctx.writer.repeatable?.(write.op)) done.push(outcome);
+        else await record(ctx, [outcome]);
+      } catch (err) {
+        stop ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, writes.length) }, lane));
+  await record(ctx, done);
+  if (stop !== null) throw stop;
 }
 
 /**
@@ -101,52 +168,50 @@ export async function pendingBases(db: Db, orgId: string, sync: SyncRow): Promis
   });
 }
 
-/** One write: its outcome never throws past here (a provider rejecting one record fails that record only). */
-async function executeWrite(ctx: PushContext, write: RunWriteRow): Promise<void> {
+/** One write, sent: its outcome to record. Never throws (a provider rejecting one record fails that record only) but
+ * for the run's abort. */
+async function executeWrite(ctx: PushContext, write: RunWriteRow, baseOf: (externalId: string) => StoredBase | null): Promise<Done> {
+  const extra: Counts = {};
   try {
     if (write.op === 'create') return await create(ctx, write);
-    if (write.op === 'delete') return await remove(ctx, write);
-    return await update(ctx, write);
+    if (write.op === 'delete') return await remove(ctx, write, baseOf(write.external_id!));
+    return await update(ctx, write, baseOf(write.external_id!), extra);
   } catch (err) {
     if (ctx.run && err instanceof Error && err.name === 'AbortError') throw err;
     const message =
       err instanceof ConnectorError ? err.message.slice(0, 1000) : 'The write failed unexpectedly; the details are in the server log';
     if (!(err instanceof ConnectorError)) ctx.log('warn', `Record ${write.position + 1}: ${err instanceof Error ? err.message : 'error'}`);
-    await commit(ctx, write, { status: 'failed', error: message }, { failed: 1 });
+    return { write, outcome: { status: 'failed', error: message }, counts: { ...extra, failed: 1 } };
   }
 }
 
-async function create(ctx: PushContext, write: RunWriteRow): Promise<void> {
+async function create(ctx: PushContext, write: RunWriteRow): Promise<Done> {
   const fields = providerFields(ctx.outbound, write.data as Data);
   const result = await ctx.writer.write({ op: 'create', fields, idempotencyKey: write.idempotency_key });
   // CalDAV: an event with the record's UID exists already (If-None-Match: *); nothing was written.
-  if (result.outcome === 'conflict') return commit(ctx, write, { status: 'conflict', error: result.message }, { conflicts: 1 });
+  if (result.outcome === 'conflict') return { write, outcome: { status: 'conflict', error: result.message }, counts: { conflicts: 1 } };
   if (result.outcome !== 'applied' || !result.externalId)
     throw new ConnectorError('invalid_response', 'The provider did not create the record', false);
   const version = result.version?.record ? result.version : await ctx.writer.read(result.externalId);
-  await commit(ctx, write, { status: 'applied', externalId: result.externalId }, { pushed: 1, created: 1 }, version);
+  return { write, outcome: { status: 'applied', externalId: result.externalId }, counts: { pushed: 1, created: 1 }, version };
 }
 
-async function remove(ctx: PushContext, write: RunWriteRow): Promise<void> {
+async function remove(ctx: PushContext, write: RunWriteRow, base: StoredBase | null): Promise<Done> {
   const externalId = write.external_id!;
-  const base = await inScope(ctx.db, { org: ctx.run.organization_id }, (tx) => readBase(tx, target(ctx), externalId));
   const result = await ctx.writer.write({ op: 'delete', externalId, etag: base?.etag ?? null, idempotencyKey: write.idempotency_key });
-  if (result.outcome === 'conflict') return commit(ctx, write, { status: 'conflict', error: result.message }, { conflicts: 1 });
-  await commit(ctx, write, { status: 'applied' }, { pushed: 1, deleted: 1 }, null, true);
+  if (result.outcome === 'conflict') return { write, outcome: { status: 'conflict', error: result.message }, counts: { conflicts: 1 } };
+  return { write, outcome: { status: 'applied' }, counts: { pushed: 1, deleted: 1 }, deleted: true };
 }
 
-async function update(ctx: PushContext, write: RunWriteRow): Promise<void> {
+async function update(ctx: PushContext, write: RunWriteRow, base: StoredBase | null, extra: Counts): Promise<Done> {
   const externalId = write.external_id!;
   const pushed = write.data as Data;
-  const base = ctx.bases?.has(externalId)
-    ? ctx.bases.get(externalId)!
-    : await inScope(ctx.db, { org: ctx.run.organization_id }, (tx) => readBase(tx, target(ctx), externalId));
   const local = { ...(base?.data ?? {}), ...pushed };
   // A provider that checks the base ETag itself (CalDAV's If-Match) is not asked first: its 412 is the conflict.
   const reRead = base !== null && ctx.writer.canRead && !(ctx.writer.checksVersion && base.etag);
   const remote = reRead ? await ctx.writer.read(externalId) : null;
   if (reRead && !remote) {
-    return commit(ctx, write, { status: 'failed', error: 'The record no longer exists at the provider' }, { failed: 1 });
+    return { write, outcome: { status: 'failed', error: 'The record no longer exists at the provider' }, counts: { failed: 1 } };
   }
   const remoteData = remote ? mapped(ctx.inbound, remote) : null;
   if (base && remote && remoteData && changedSince(base, remote, remoteData)) {
@@ -156,46 +221,47 @@ async function update(ctx: PushContext, write: RunWriteRow): Promise<void> {
     if (Object.keys(changedFields(ctx.outbound, remoteData, { ...remoteData, ...pushed })).length === 0) {
       const changes = Object.keys(changedFields(ctx.outbound, base.data, local)).length > 0;
       return changes
-        ? commit(ctx, write, { status: 'applied' }, { pushed: 1, updated: 1 }, remote)
-        : commit(ctx, write, { status: 'skipped', error: 'Nothing to change' }, { skipped: 1 }, remote);
+        ? { write, outcome: { status: 'applied' }, counts: { pushed: 1, updated: 1 }, version: remote }
+        : { write, outcome: { status: 'skipped', error: 'Nothing to change' }, counts: { skipped: 1 }, version: remote };
     }
-    return resolveConflict(ctx, write, base, local, remote, remoteData);
+    return resolveConflict(ctx, write, base, local, remote, remoteData, extra);
   }
   // Only what the organization changed is sent (relative to the base), so fields it did not touch are left alone.
   const fields = changedFields(ctx.outbound, base?.data ?? null, local);
-  const onRefusal: OnRefusal = base && ctx.writer.canRead ? { then: 'strategy', base, local } : { then: 'record', counted: false };
-  await send(ctx, write, externalId, fields, base?.etag ?? null, onRefusal);
+  const onRefusal: OnRefusal = base && ctx.writer.canRead ? { then: 'strategy', base, local } : { then: 'record' };
+  return send(ctx, write, externalId, fields, base?.etag ?? null, extra, onRefusal);
 }
 
 /**
  * What to do when the provider refuses an update's precondition (409/412: the record moved since the ETag sent).
  * `strategy`: re-read it and let the sync's strategy decide, as for a conflict found by re-reading first (the base and
- * the organization's version are what that needs). `record`: the write is recorded as a conflict — the strategy's
- * own write was refused (`counted`: its conflict is counted already), or the record cannot be re-read.
+ * the organization's version are what that needs). `record`: the write is recorded as a conflict (counted once, also
+ * when the refused write was the strategy's own).
  */
-type OnRefusal = { then: 'strategy'; base: StoredBase; local: Data } | { then: 'record'; counted: boolean };
+type OnRefusal = { then: 'strategy'; base: StoredBase; local: Data } | { then: 'record' };
 
-/** Writes provider fields as an update and records the answer. */
+/** Writes provider fields as an update and returns the answer; a 409/412 from the provider is a conflict. */
 async function send(
   ctx: PushContext,
   write: RunWriteRow,
   externalId: string,
   fields: Data,
   etag: string | null,
+  extra: Counts,
   onRefusal: OnRefusal,
-): Promise<void> {
-  if (Object.keys(fields).length === 0) return commit(ctx, write, { status: 'skipped', error: 'Nothing to change' }, { skipped: 1 });
+): Promise<Done> {
+  if (Object.keys(fields).length === 0)
+    return { write, outcome: { status: 'skipped', error: 'Nothing to change' }, counts: { ...extra, skipped: 1 } };
   const result = await ctx.writer.write({ op: 'update', externalId, fields, etag, idempotencyKey: write.idempotency_key });
   if (result.outcome === 'conflict') {
     const remote = onRefusal.then === 'strategy' ? await ctx.writer.read(externalId) : null;
     if (onRefusal.then === 'strategy' && remote) {
-      return resolveConflict(ctx, write, onRefusal.base, onRefusal.local, remote, mapped(ctx.inbound, remote));
+      return resolveConflict(ctx, write, onRefusal.base, onRefusal.local, remote, mapped(ctx.inbound, remote), extra);
     }
-    const counted = onRefusal.then === 'record' && onRefusal.counted;
-    return commit(ctx, write, { status: 'conflict', error: result.message }, counted ? {} : { conflicts: 1 });
+    return { write, outcome: { status: 'conflict', error: result.message }, counts: { ...extra, conflicts: 1 } };
   }
   const version = result.outcome === 'applied' && result.version?.record ? result.version : await ctx.writer.read(externalId);
-  await commit(ctx, write, { status: 'applied' }, { pushed: 1, updated: 1 }, version);
+  return { write, outcome: { status: 'applied' }, counts: { ...extra, pushed: 1, updated: 1 }, version };
 }
 
 async function resolveConflict(
@@ -205,51 +271,35 @@ async function resolveConflict(
   local: Data,
   remote: ProviderVersion,
   remoteData: Data,
-): Promise<void> {
+  extra: Counts,
+): Promise<Done> {
   const strategy: ConflictResolution = ctx.sync.conflict_resolution;
   const localLater = isLocalLater(write.changed_at, remote.updatedAt);
   const externalId = write.external_id!;
   if (strategy === 'manual') {
-    const conflictId = await inScope(ctx.db, { org: ctx.run.organization_id }, async (tx) => {
-      const id = await ctx.openConflict(tx, {
-        sync: ctx.sync,
-        runId: ctx.run.id,
-        externalId,
-        base: base.data,
-        local,
-        remote: remoteData,
-        remoteVersion: remote,
-      });
-      await finish(
-        tx,
-        ctx,
-        write,
-        { status: 'conflict', conflictId: id, error: 'Changed at the provider too: a conflict was opened' },
-        { conflicts: 1 },
-      );
-      return id;
-    });
-    ctx.log('info', `Record ${externalId}: changed on both sides; conflict ${conflictId} opened`);
-    return;
+    return {
+      write,
+      outcome: { status: 'conflict', error: 'Changed at the provider too: a conflict was opened' },
+      counts: { conflicts: 1 },
+      conflict: { sync: ctx.sync, runId: ctx.run.id, externalId, base: base.data, local, remote: remoteData, remoteVersion: remote },
+    };
   }
   const winner = strategy === 'source' || (strategy === 'latest' && !localLater) ? 'remote' : strategy === 'latest' ? 'local' : 'merge';
   if (winner === 'remote') {
     // Nothing written; the provider's version becomes the stored one (the new base).
-    return commit(
-      ctx,
+    return {
       write,
-      { status: 'skipped', error: `Changed at the provider too; the provider's version was kept (conflictResolution: ${strategy})` },
-      { skipped: 1, conflicts: 1 },
-      remote,
-    );
+      outcome: {
+        status: 'skipped',
+        error: `Changed at the provider too; the provider's version was kept (conflictResolution: ${strategy})`,
+      },
+      counts: { skipped: 1, conflicts: 1 },
+      version: remote,
+    };
   }
   const chosen = winner === 'local' ? local : mergeFields(base.data, local, remoteData, localLater);
-  await countConflict(ctx);
-  await send(ctx, write, externalId, changedFields(ctx.outbound, remoteData, chosen), remote.etag, { then: 'record', counted: true });
-}
-
-async function countConflict(ctx: PushContext): Promise<void> {
-  await inScope(ctx.db, { org: ctx.run.organization_id }, (tx) => runs.addPushProgress(tx, ctx.run.id, { conflicts: 1 }));
+  extra.conflicts = 1; // counted whatever the write's outcome
+  return send(ctx, write, externalId, changedFields(ctx.outbound, remoteData, chosen), remote.etag, extra, { then: 'record' });
 }
 
 /**
@@ -310,27 +360,45 @@ function target(ctx: PushContext) {
 
 type Counts = Parameters<typeof runs.addPushProgress>[2];
 
-/** The write's outcome, the record as the provider now has it (the new base) and the counters: one transaction. */
-async function commit(
-  ctx: PushContext,
-  write: RunWriteRow,
-  outcome: push.WriteOutcome,
-  counts: Counts,
-  version?: ProviderVersion | null,
-  deleted = false,
-): Promise<void> {
+/**
+ * Records outcomes in one transaction: manual conflicts opened, the writes' outcomes, the records as the provider now
+ * has them (the new bases) and the run's counters. A write another worker (that took the run over) already recorded
+ * is not counted again.
+ */
+async function record(ctx: PushContext, done: Done[]): Promise<void> {
+  if (done.length === 0) return;
+  const opened: string[] = [];
   await inScope(ctx.db, { org: ctx.run.organization_id }, async (tx) => {
-    if (version?.record) {
-      await upsertRecords(tx, target(ctx), [
-        { externalId: version.externalId, data: mapped(ctx.inbound, version), sourceUpdatedAt: version.updatedAt, etag: version.etag },
-      ]);
+    for (const d of done) {
+      if (!d.conflict) continue;
+      const id = await ctx.openConflict(tx, d.conflict);
+      d.outcome = { ...d.outcome, conflictId: id };
+      opened.push(`Record ${d.conflict.externalId}: changed on both sides; conflict ${id} opened`);
     }
-    if (deleted && write.external_id) await markRecordDeleted(tx, target(ctx), write.external_id);
-    await finish(tx, ctx, write, outcome, counts);
+    const versions = done.flatMap((d) =>
+      d.version?.record
+        ? [
+            {
+              externalId: d.version.externalId,
+              data: mapped(ctx.inbound, d.version),
+              sourceUpdatedAt: d.version.updatedAt,
+              etag: d.version.etag,
+            },
+          ]
+        : [],
+    );
+    if (versions.length) await upsertRecords(tx, target(ctx), versions);
+    for (const d of done) if (d.deleted && d.write.external_id) await markRecordDeleted(tx, target(ctx), d.write.external_id);
+    const finished = await push.finishWrites(
+      tx,
+      done.map((d) => ({ runId: d.write.run_id, position: d.write.position, outcome: d.outcome })),
+    );
+    const counts: Required<Counts> = { pushed: 0, failed: 0, conflicts: 0, skipped: 0, created: 0, updated: 0, deleted: 0 };
+    for (const d of done) {
+      if (!finished.has(`${d.write.run_id}:${d.write.position}`)) continue;
+      for (const [key, n] of Object.entries(d.counts) as [keyof Counts, number][]) counts[key] += n;
+    }
+    if (Object.values(counts).some((n) => n > 0)) await runs.addPushProgress(tx, ctx.run.id, counts);
   });
-}
-
-async function finish(tx: Tx, ctx: PushContext, write: RunWriteRow, outcome: push.WriteOutcome, counts: Counts): Promise<void> {
-  // Another worker that took the run over may have finished this write: count it once (on the run writing it).
-  if (await push.finishWrite(tx, write.run_id, write.position, outcome)) await runs.addPushProgress(tx, ctx.run.id, counts);
+  for (const line of opened) ctx.log('info', line);
 }

@@ -166,16 +166,34 @@ export async function readBase(
   target: { integrationId: string; resource: string },
   externalId: string,
 ): Promise<StoredBase | null> {
-  const row = await tx
+  return (await readBases(tx, target, [externalId])).get(externalId) ?? null;
+}
+
+/** The base versions of several records in one query; a record Linkyard does not hold (live) is absent. */
+export async function readBases(
+  tx: Tx,
+  target: { integrationId: string; resource: string },
+  externalIds: string[],
+): Promise<Map<string, StoredBase>> {
+  const bases = new Map<string, StoredBase>();
+  if (externalIds.length === 0) return bases;
+  const rows = await tx
     .selectFrom('records')
-    .select(['data', 'content_hash', 'source_updated_at', 'etag'])
+    .select(['external_id', 'data', 'content_hash', 'source_updated_at', 'etag'])
     .where('integration_id', '=', target.integrationId)
     .where('resource', '=', target.resource)
-    .where('external_id', '=', externalId)
+    .where(sql<boolean>`external_id = any(${externalIds}::text[])`)
     .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) return null;
-  return { data: row.data, contentHash: row.content_hash, updatedAt: row.source_updated_at?.toISOString() ?? null, etag: row.etag };
+    .execute();
+  for (const row of rows) {
+    bases.set(row.external_id, {
+      data: row.data,
+      contentHash: row.content_hash,
+      updatedAt: row.source_updated_at?.toISOString() ?? null,
+      etag: row.etag,
+    });
+  }
+  return bases;
 }
 
 /** A record deleted at the provider by a push: out of the live set, `deleted` in the change feed. */

@@ -70,6 +70,11 @@ export interface ProviderWriter {
    * update whose base has an ETag is sent without re-reading first; the refusal is the conflict.
    */
   readonly checksVersion?: boolean;
+  /**
+   * Whether sending this operation again after a crash is harmless (PUT, PATCH, DELETE, or a POST with the provider's
+   * idempotency key): the push executor may then commit several outcomes together. Absent: treated as not.
+   */
+  repeatable?(op: WriteOperationKind): boolean;
 }
 
 export type RestWriter = ProviderWriter;
@@ -156,7 +161,17 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
     return version;
   }
 
-  return { write, read, canRead: declared.read !== undefined };
+  return {
+    write,
+    read,
+    canRead: declared.read !== undefined,
+    repeatable: (op) => declared[op] !== undefined && isRepeatable(declared[op]),
+  };
+}
+
+/** As `idempotent` in write(), for the push executor, which always sends each write's idempotency key. */
+function isRepeatable(operation: WriteOperation): boolean {
+  return operation.method !== 'POST' || operation.idempotencyHeader !== undefined;
 }
 
 function pastTense(op: WriteOperationKind): string {
