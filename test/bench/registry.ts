@@ -14,4 +14,5 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   ui: () => import('./ui/index.js'),
   delivery: () => import('./delivery/index.js'),
   'webhooks-in': () => import('./webhooks-in/index.js'),
+  push: () => import('./push/index.js'),
 };
