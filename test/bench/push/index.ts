@@ -306,9 +306,11 @@ const bench: Benchmark = {
       fake = await startChild<FakeReady>(path.join(here, 'provider.ts'), {
         cwd: ctx.root,
         env: { BENCH_PUSH_FAKE_RECORDS: String(RECORDS) },
+        startTimeoutMs: 180_000,
       });
       server = await startChild(path.join(here, 'server.ts'), {
         cwd: ctx.root,
+        startTimeoutMs: 180_000, // a shared machine can take minutes to start a process
         env: {
           NODE_ENV: 'production',
           ROLE: 'api',
@@ -322,7 +324,7 @@ const bench: Benchmark = {
       });
       worker = await startWorkerProcess({
         databaseUrl: database.url,
-        startTimeoutMs: 90_000,
+        startTimeoutMs: 180_000,
         nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
         set: { ...secrets, PUBLIC_URL: 'https://linkyard.bench.invalid', WORKER_CONCURRENCY: String(RUNS_AT_ONCE), LOG_LEVEL: 'warn' },
       });
