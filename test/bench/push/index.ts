@@ -467,7 +467,7 @@ same HTTP requests from this one process (GET + POST, or POST only; same URLs, h
 form body), on one keep-alive agent with the worker's concurrency (${RUNS_AT_ONCE} groups of ${fmt(PER_REQUEST)} at a time,
 ${WRITES_IN_FLIGHT} in flight each: ${inFlight} requests in flight at most). ${ROUNDS} rounds, alternating push first / bare first.
 
-| ${fmt(RECORDS)} updates | records/s | per round | push accepted (10 requests) | CPU µs/record: worker | Postgres | API | fake Stripe | client / bare loop |
+| ${fmt(RECORDS)} updates | records/s | per round | push accepted (${fmt(Math.ceil(RECORDS / PER_REQUEST))} requests) | CPU µs/record: worker | Postgres | API | fake Stripe | client / bare loop |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${row('Push, with base version (re-read + POST)', base.push)}
 ${row('Bare loop: GET + POST', base.bare)}
@@ -479,7 +479,7 @@ without (${fmt(base.push.rate / nobase.push.rate, 2)}×); worker + Postgres CPU 
 against ${fmt(nobase.push.cpu.worker + nobase.push.cpu.postgres)} µs (+${fmt(checkCost)} µs for the re-read and the comparison); the bare loops
 show what the extra GET costs by itself (${fmt(base.bare.rate)} against ${fmt(nobase.bare.rate)} records/s).
 
-**Reading the figures.** ${busy} of the machine was busy with other work when measuring started; load average
+**Reading the figures.** ${load.quiet?.busy != null ? `${busy} of the machine was busy with other work when measuring started` : 'The quiet check was skipped'}; load average
 ${load.loadBefore[0].toFixed(2)} on ${availableParallelism()} CPUs. ${
     isQuiet
       ? 'The machine was quiet, so the rates are the push path’s own.'
