@@ -53,8 +53,8 @@ export function pendingWrites(tx: Tx, runId: string, afterPosition: number, limi
 
 /**
  * A sync's pending changes: writes still `pending` whose push run has ended without them (pushed while the integration
- * was paused, or the run was cancelled before it started), in push order (run ids are time-ordered). A queued or
- * running push run's writes are its own to do.
+ * was paused), in push order (run ids are time-ordered). A queued or running push run's writes are its own to do; a
+ * push a user cancelled leaves none (runs.service.ts fails them).
  */
 export function pendingChangesOfSync(tx: Tx, syncId: string, after: { runId: string; position: number } | null, limit: number) {
   let q = tx

@@ -76,6 +76,21 @@ export async function cancelQueued(tx: Tx, orgId: string, runId: string) {
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * A push run cancelled before it started: its writes fail with it rather than wait as pending changes for a
+ * bidirectional run to send later. The rows are the push module's (run_writes), written here because cancelling is
+ * this module's and a call into push would make the two folders import each other (push queues runs through runs).
+ */
+export async function failWritesOfCancelledPush(tx: Tx, runId: string): Promise<number> {
+  const r = await tx
+    .updateTable('run_writes')
+    .set({ status: 'failed', error: 'Cancelled before it was written', finished_at: new Date() })
+    .where('run_id', '=', runId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function requestCancel(tx: Tx, orgId: string, runId: string) {
   const r = await tx
     .updateTable('sync_runs')

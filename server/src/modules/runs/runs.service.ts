@@ -180,10 +180,17 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
       return inScope(db, { org: orgId }, async (tx) => {
         const run = await repo.findRun(tx, orgId, runId);
         if (!run) throw new NotFound('Run');
-        if (!(await repo.cancelQueued(tx, orgId, runId)) && !(await repo.requestCancel(tx, orgId, runId))) {
+        const cancelledQueued = await repo.cancelQueued(tx, orgId, runId);
+        if (!cancelledQueued && !(await repo.requestCancel(tx, orgId, runId))) {
           throw new Conflict(
             `The run has already ${run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : 'been cancelled'}`,
           );
+        }
+        // A push cancelled before it started is not sent later either: its writes fail now, as a running push's
+        // unsent writes do when it stops, instead of waiting as pending changes for the next bidirectional run.
+        if (cancelledQueued && run.trigger === 'push') {
+          const failed = await repo.failWritesOfCancelledPush(tx, runId);
+          if (failed) await repo.addPushProgress(tx, runId, { failed });
         }
         await recordAudit(tx, ctx, {
           organizationId: orgId,

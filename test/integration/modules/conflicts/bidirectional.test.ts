@@ -7,7 +7,8 @@ import { startFakeProvider, type FakeProvider } from '../../../fixtures/provider
 /**
  * Bidirectional runs (fake Stripe): a run pulls, then writes the sync's pending changes — writes pushed while the
  * integration was paused — each checked for conflicts against the base it just pulled; counted as pushed and
- * conflicts in the run's stats; a scheduled run (Agenda, Postgres job store) does the same.
+ * conflicts in the run's stats; a scheduled run (Agenda, Postgres job store) does the same. A push a user cancelled
+ * leaves no pending change.
  */
 
 const MAPPINGS = [
@@ -92,6 +93,40 @@ t.test('a pull-only sync leaves pending changes alone', async (t) => {
   const run = await runAndWait(ctx, base, admin, sync.id);
   t.match(run.stats, { pushed: 0 });
   t.match(fake.record(fake.ids()[0])!.data, { name: 'Customer 0' });
+});
+
+t.test('a push cancelled before it started fails its writes: the next bidirectional run does not send them', async (t) => {
+  // One run at a time, and a slow provider: a pull holds the only slot while the push waits queued behind it.
+  const fake = await startFakeProvider('stripe', { records: 2, latencyMs: 1500 });
+  t.teardown(() => fake.close());
+  const { s, sync } = await setup(t, fake, { WORKER_CONCURRENCY: '1' });
+  const { ctx, base, admin } = s;
+  await runAndWait(ctx, base, admin, sync.id);
+  const [a] = fake.ids();
+  const pull = await ctx.app.inject({ method: 'POST', url: `${base}/syncs/${sync.id}/runs`, headers: admin });
+  t.equal(pull.statusCode, 202);
+  const pushed = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/syncs/${sync.id}/records`,
+    headers: admin,
+    payload: { records: [{ externalId: a, data: { name: 'Never sent' } }] },
+  });
+  const pushRunId = pushed.json().runId;
+  const cancelled = await ctx.app.inject({ method: 'POST', url: `${base}/runs/${pushRunId}/cancel`, headers: admin });
+  t.match(cancelled.json(), { id: pushRunId, status: 'cancelled', error: 'Cancelled before it started' });
+  await ctx.app.services.executor!.drain();
+  t.match((await ctx.app.inject({ url: `${base}/runs/${pushRunId}`, headers: admin })).json(), {
+    status: 'cancelled',
+    stats: { pushed: 0, failed: 1 },
+  });
+  t.match((await ctx.app.inject({ url: `${base}/runs/${pushRunId}/writes`, headers: admin })).json().items, [
+    { externalId: a, op: 'update', status: 'failed', error: 'Cancelled before it was written' },
+  ]);
+
+  const run = await runAndWait(ctx, base, admin, sync.id);
+  t.match(run, { status: 'succeeded', stats: { pushed: 0 } }, 'nothing left pending');
+  t.match(fake.record(a)!.data, { name: 'Customer 0' }, 'never written');
+  t.equal(fake.requests.filter((r) => r.method !== 'GET').length, 0);
 });
 
 t.test('a scheduled bidirectional run (Agenda) writes the pending changes too', async (t) => {
