@@ -5,8 +5,8 @@ import type { ChangeFeedService, ChangePageJson } from './change-feed.service.js
 import * as S from './change-feed.schemas.js';
 
 /**
- * The page is JSON text already (change-feed.service.ts, ChangePageJson), of the shape the response schema
- * documents: sent as it is (Fastify does not serialise a string), not parsed and serialised again.
+ * The page is JSON bytes already (change-feed.service.ts, ChangePageJson), of the shape the response schema
+ * documents: sent as they are (Fastify does not serialise a Buffer), not parsed and serialised again.
  */
 const sendJsonText = (reply: FastifyReply, json: ChangePageJson) => reply.type('application/json; charset=utf-8').send(json);
 

@@ -426,3 +426,30 @@ t.test(
     );
   },
 );
+
+t.test('text outside ASCII and JSON escapes come through byte for byte (the page is written as UTF-8 bytes)', async (t) => {
+  const tail = new Follower(null);
+  await tail.catchUp();
+  const target = { organizationId: orgId, integrationId: integration.id, resource: 'customers', runId: uuidv7() };
+  const samples = [
+    { externalId: 'utf8-accents', data: { name: 'Zoë Ångström-Núñez', city: 'Kraków' } },
+    { externalId: 'utf8-wide', data: { name: '山田太郎', note: 'Ελληνικά, עברית, العربية' } },
+    { externalId: 'utf8-astral', data: { name: 'Unicorn 🦄', tags: ['🎉', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢'] } },
+    { externalId: 'json-escapes', data: { quote: 'say "hi"\\n', line: 'one\ntwo\ttab', control: '\u0001' } },
+  ];
+  await inScope(db, { org: orgId }, (tx) =>
+    upsertRecords(
+      tx,
+      target,
+      samples.map((s) => ({ ...s, sourceUpdatedAt: null })),
+    ),
+  );
+  const page = await readPage(tail.cursor);
+  t.same(
+    page.items.map((c) => [c.externalId, c.data]),
+    samples.map((s) => [s.externalId, s.data]),
+    'each record as written, in order, the page parsing as JSON',
+  );
+  const res = await read({ resource: 'customers', after: tail.cursor! });
+  t.equal(Number(res.headers['content-length']), res.rawPayload.length, 'Content-Length is the byte length of the page');
+});
