@@ -192,7 +192,7 @@ export default async function feedSection(ctx: BenchContext): Promise<DeliverySe
   const client = new pg.Client({ connectionString: database.url });
   try {
     const { orgId, integrationId } = await seedFeed(database, ctx.log);
-    server = await startChild(path.join(here, '../export/server.ts'), {
+    server = await startChild(path.join(here, '../lib/app-server.ts'), {
       cwd: ctx.root,
       execArgv: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
       env: {

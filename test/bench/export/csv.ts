@@ -200,7 +200,7 @@ const bench: Benchmark = {
         .size;
       ctx.log(`seeded ${fmt(RECORDS)} records (${tableSize} with indexes) in ${fmt((performance.now() - seedStart) / 1000, 1)} s`);
 
-      server = await startChild<Ready>(path.join(here, 'server.ts'), {
+      server = await startChild<Ready>(path.join(here, '../lib/app-server.ts'), {
         cwd: ctx.root,
         execArgv: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
         env: {

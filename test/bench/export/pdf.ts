@@ -136,7 +136,7 @@ const bench: Benchmark = {
       const endDate = new Date(end - 86_400_000).toISOString().slice(0, 10);
       ctx.log(`seeded ${RUNS} runs over ${DAYS} days (${startDate} … ${endDate}) for 3 integrations`);
 
-      server = await startChild<Ready>(path.join(here, 'server.ts'), {
+      server = await startChild<Ready>(path.join(here, '../lib/app-server.ts'), {
         cwd: ctx.root,
         env: {
           NODE_ENV: 'development',

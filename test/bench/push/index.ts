@@ -308,7 +308,7 @@ const bench: Benchmark = {
         env: { BENCH_PUSH_FAKE_RECORDS: String(RECORDS) },
         startTimeoutMs: 180_000,
       });
-      server = await startChild(path.join(here, 'server.ts'), {
+      server = await startChild(path.join(here, '../lib/app-server.ts'), {
         cwd: ctx.root,
         startTimeoutMs: 180_000, // a shared machine can take minutes to start a process
         env: {

@@ -1,10 +1,9 @@
 /**
- * The export benchmarks' server process (started with IPC by ./csv.ts): the real application from
- * buildApp, configured from the environment exactly as in production, listening on a port of its own,
- * so the exporter's memory and CPU are its own and never the load generator's.
+ * A benchmark's server process (started with IPC by startChild, lib/child.ts): the real application from buildApp,
+ * configured from the environment exactly as in production, listening on a port of its own, so its CPU and memory
+ * are its own and never the load generator's. Used by the export, change-feed and push benchmarks.
  *
- * IPC: sends { type: 'ready', port, pid } once listening; { type: 'stop' } closes the app and the
- * database and exits.
+ * IPC: sends { type: 'ready', port, pid } once listening; { type: 'stop' } closes the app and the database and exits.
  */
 import { openDb } from '../../../db/client.js';
 import { buildApp } from '../../../server/src/app.js';
