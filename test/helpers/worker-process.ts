@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { testConfig } from './config.js';
 import { entryArgs, root } from './entry-point.js';
 
 export interface WorkerProcess {
@@ -21,7 +22,7 @@ export interface WorkerProcess {
 
 export interface WorkerOptions {
   databaseUrl: string;
-  /** Settings on top of the test defaults: JWT_SECRET and ENCRYPTION_KEY at least, WORKER_* as the caller needs. */
+  /** Settings on top of the test defaults (JWT_SECRET and ENCRYPTION_KEY are testConfig's, as createTestApp's): WORKER_* as the caller needs. */
   set: NodeJS.ProcessEnv;
   /** Node's own flags before the entry point (e.g. --cpu-prof). */
   nodeArgs?: string[];
@@ -38,6 +39,7 @@ export async function startWorkerProcess(options: WorkerOptions): Promise<Worker
     env[k] = v;
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkyard-worker-'));
+  const keys = testConfig();
   // `node --import tsx` (or the compiled entry point under `npm test`) rather than the tsx binary, which runs the
   // server in a child process of its own: the signals (SIGKILL above all) must reach the worker itself.
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entryArgs('server/src/main.ts'), '--role', 'worker'], {
@@ -53,6 +55,8 @@ export async function startWorkerProcess(options: WorkerOptions): Promise<Worker
       ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
       MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'warn',
+      JWT_SECRET: keys.jwtSecret,
+      ENCRYPTION_KEY: keys.encryptionKey,
       ...options.set,
     },
   });

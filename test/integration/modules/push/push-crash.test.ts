@@ -32,12 +32,9 @@ const MAPPINGS = [
 t.setTimeout(240_000);
 
 async function startWorker(t: Test, databaseUrl: string): Promise<WorkerProcess> {
-  const config = testConfig();
   const worker = await startWorkerProcess({
     databaseUrl,
     set: {
-      JWT_SECRET: config.jwtSecret,
-      ENCRYPTION_KEY: config.encryptionKey,
       WORKER_LOCK_LIFETIME_SECONDS: String(LOCK_LIFETIME_S),
       WORKER_POLL_SECONDS: '1',
       WORKER_CONCURRENCY: '2',

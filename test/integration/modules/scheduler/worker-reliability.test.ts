@@ -29,12 +29,9 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 
 /** A worker process on the test database; its keys are the ones createTestApp's config uses. */
 async function startWorker(t: Test, databaseUrl: string): Promise<WorkerProcess> {
-  const config = testConfig();
   const worker = await startWorkerProcess({
     databaseUrl,
     set: {
-      JWT_SECRET: config.jwtSecret,
-      ENCRYPTION_KEY: config.encryptionKey,
       WORKER_LOCK_LIFETIME_SECONDS: String(LOCK_LIFETIME_S),
       WORKER_POLL_SECONDS: '1',
       WORKER_CONCURRENCY: '4',

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import t from 'tap';
 import { uuidv7 } from '../../../../server/src/lib/ids.js';
-import { createTestApp, testConfig } from '../../../helpers/app.js';
+import { createTestApp } from '../../../helpers/app.js';
 import { usingPostgres } from '../../../helpers/database.js';
 import { waitUntil } from '../../../helpers/wait-until.js';
 import { startWorkerProcess } from '../../../helpers/worker-process.js';
@@ -85,10 +85,7 @@ t.test(
     });
     await isLocked;
 
-    const config = testConfig();
     const workerEnv = {
-      JWT_SECRET: config.jwtSecret,
-      ENCRYPTION_KEY: config.encryptionKey,
       WORKER_POLL_SECONDS: '1',
       WORKER_LOCK_LIFETIME_SECONDS: '5',
     };

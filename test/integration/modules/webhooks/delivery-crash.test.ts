@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createTestApp, testConfig } from '../../../helpers/app.js';
+import { createTestApp } from '../../../helpers/app.js';
 import { usingPostgres } from '../../../helpers/database.js';
 import { waitUntil } from '../../../helpers/wait-until.js';
 import { startWebhookReceiver } from '../../../helpers/webhook-receiver.js';
@@ -26,13 +26,10 @@ t.test('kill -9 of the worker between commit and delivery loses no event', { ski
     await ctx.app.inject({ method: 'POST', url: base, headers: admin, payload: { url: receiver.url, events: ['ping'] } })
   ).json();
 
-  const config = testConfig();
   const startWorker = () =>
     startWorkerProcess({
       databaseUrl: ctx.database.url!,
       set: {
-        JWT_SECRET: config.jwtSecret,
-        ENCRYPTION_KEY: config.encryptionKey,
         WEBHOOK_TIMEOUT: '1s',
         WEBHOOK_POLL_INTERVAL: '50ms',
       },
