@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { newestFirst } from '../../lib/keyset.js';
 import type { Tx } from '../../lib/db-scope.js';
 import type { AuditEventRow } from '../../../../db/schema.js';
 import { GENESIS_HASH } from './audit-chain.js';
@@ -48,15 +48,7 @@ export function listEvents(tx: Tx, f: AuditFilters) {
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<=', f.to);
-  if (f.before) {
-    const { at, id } = f.before;
-    q = q.where(sql<boolean>`(at, id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  return q
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
+  return newestFirst(q, 'at', f.before, f.limit).execute();
 }
 
 export function listChainHeads(tx: Tx) {

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
+import { newestFirst } from '../../lib/keyset.js';
 import type { Database, ErrorKind, LogLevel, RunStatus, SyncLogsTable, SyncRunRow, SyncRunsTable } from '../../../../db/schema.js';
 
 export interface RunFilters {
@@ -19,12 +20,7 @@ export function listRuns(tx: Tx, orgId: string, f: RunFilters) {
   if (f.status) q = q.where('status', '=', f.status);
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<=', f.to);
-  if (f.before) q = q.where(sql<boolean>`(created_at, id) < (${f.before.createdAt}::timestamptz, ${f.before.id}::uuid)`);
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
+  return newestFirst(q, 'created_at', f.before && { at: f.before.createdAt, id: f.before.id }, f.limit).execute();
 }
 
 export function findRun(tx: Tx, orgId: string, runId: string) {
