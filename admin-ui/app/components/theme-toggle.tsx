@@ -1,8 +1,9 @@
 import { nextTheme, useTheme, type Theme } from '~/lib/theme';
+import { ICON_BUTTON_CLASS, LineIcon } from './line-icon';
 
 const LABELS: Record<Theme, string> = { system: 'system setting', light: 'light', dark: 'dark' };
 
-/** Icons drawn inline (24-unit viewBox, stroked in the text colour). */
+/** One icon path per theme (see LineIcon). */
 const ICONS: Record<Theme, string> = {
   system: 'M4 5h16v11H4zM9 20h6M12 16v4',
   light:
@@ -21,20 +22,9 @@ export function ThemeToggle() {
       data-theme-toggle={theme}
       aria-label={`Theme: ${LABELS[theme]}. Switch to ${LABELS[next]}`}
       title={`Theme: ${LABELS[theme]} (switch to ${LABELS[next]})`}
-      className="inline-flex size-8 shrink-0 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100"
+      className={ICON_BUTTON_CLASS}
     >
-      <svg
-        viewBox="0 0 24 24"
-        className="size-5"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth={1.8}
-        strokeLinecap="round"
-        strokeLinejoin="round"
-        aria-hidden
-      >
-        <path d={ICONS[theme]} />
-      </svg>
+      <LineIcon d={ICONS[theme]} />
     </button>
   );
 }

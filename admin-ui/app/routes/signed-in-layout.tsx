@@ -7,6 +7,7 @@ import { takeFlash } from '~/lib/flash.server';
 import { roleLabel } from '~/lib/format';
 import { SyncStatus } from '~/components/sync-status';
 import { ThemeToggle } from '~/components/theme-toggle';
+import { ICON_BUTTON_CLASS, LineIcon } from '~/components/line-icon';
 import { UnsavedChangesGuard } from '~/components/unsaved-changes';
 import { Toast } from '~/components/ui';
 import { TimeProvider } from '~/components/time';
@@ -106,24 +107,8 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
                 </div>
               </Link>
               {/* On a phone an icon: the word took the room the organization switcher needs to show its name. */}
-              <Link
-                to="/profile"
-                aria-label="Your profile"
-                title="Your profile"
-                className="inline-flex size-8 shrink-0 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 md:hidden"
-              >
-                <svg
-                  viewBox="0 0 24 24"
-                  className="size-5"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth={1.8}
-                  strokeLinecap="round"
-                  strokeLinejoin="round"
-                  aria-hidden
-                >
-                  <path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
-                </svg>
+              <Link to="/profile" aria-label="Your profile" title="Your profile" className={`${ICON_BUTTON_CLASS} md:hidden`}>
+                <LineIcon d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
               </Link>
               <ThemeToggle />
               <Form method="post" action="/logout">
