@@ -12,7 +12,7 @@ import { executePush, pendingBases, type PushContext } from './push-executor.js'
 import * as conflicts from '../conflicts/conflicts.port.js';
 import type { OpenSource, SourceLogEntry, SourcePage } from './page-source.js';
 import type { ClaimedRun, CommittedPage, RunStore } from './run-store.js';
-import type { RecordInput } from './records-writer.js';
+import { prepareRecords, type RecordInput } from './records-writer.js';
 
 export interface ExecuteHooks {
   /**
@@ -91,12 +91,12 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
         log,
         signal: abort.signal,
       });
-      const commit = async (page: SourcePage) => {
-        const cancelled = await store.commitPage(run, { integrationId: integration.id, resource }, mapPage(mapper, page, log), pending);
+      const commit = async (page: CommittedPage) => {
+        const cancelled = await store.commitPage(run, { integrationId: integration.id, resource }, page, pending);
         await renew(hooks);
         if (cancelled) throw new RunCancelled('Cancelled by a user');
       };
-      const { lastCursor, complete } = await commitEveryPage(source, commit);
+      const { lastCursor, complete } = await commitEveryPage(source, (page) => mapPage(mapper, page), commit);
       // Bidirectional: then the sync's pending changes, each checked against the base this pull just stored.
       if (bases) {
         const writes = await pushContext({ store, openSource, renew }, claimed, hooks, pending, abort.signal);
@@ -253,40 +253,45 @@ async function pushContext(
 }
 
 /**
- * Commits the source's pages in order until its last one. The next page is fetched while this one is written:
- * the provider and the database work in parallel. Commit order and resume cursors are unchanged (page N
- * commits before N+1 starts). Returns the last committed page's cursor, and whether the listing completed.
+ * Commits the source's pages in order until its last one. While a page is written, the next one is fetched and
+ * prepared (mapped, hashed, serialised): the provider, this process and the database work in parallel. Commit order
+ * and resume cursors are unchanged (page N commits before N+1 starts). Returns the last committed page's cursor, and
+ * whether the listing completed.
  */
-export async function commitEveryPage(
+export async function commitEveryPage<Prepared>(
   source: AsyncIterable<SourcePage>,
-  commit: (page: SourcePage) => Promise<void>,
+  prepare: (page: SourcePage) => Prepared,
+  commit: (prepared: Prepared) => Promise<void>,
 ): Promise<{ lastCursor: unknown; complete: boolean }> {
   let lastCursor: unknown = null;
   const pages = source[Symbol.asyncIterator]();
-  let upcoming = pages.next();
+  // Preparing in the fetch's continuation runs it as soon as the page arrives, while the previous commit awaits the database.
+  const nextPage = () => pages.next().then((step) => (step.done ? null : { page: step.value, prepared: prepare(step.value) }));
+  let upcoming = nextPage();
   for (;;) {
     const step = await upcoming;
-    if (step.done) return { lastCursor, complete: false };
-    const page = step.value;
-    upcoming = page.done ? Promise.resolve({ done: true, value: undefined }) : pages.next();
+    if (!step) return { lastCursor, complete: false };
+    const { page, prepared } = step;
+    upcoming = page.done ? Promise.resolve(null) : nextPage();
     // Awaited at the top of the loop; until then a failure must not count as unhandled.
     upcoming.catch(() => {});
-    await commit(page);
+    await commit(prepared);
     lastCursor = page.cursor;
     if (page.done) return { lastCursor, complete: true };
   }
 }
 
 /** A page's records through the sync's mappings: the batch to upsert, and the records refused (the first few logged). */
-export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry: SourceLogEntry) => void): CommittedPage {
+export function mapPage(mapper: CompiledMappings, page: SourcePage): CommittedPage {
   const batch: RecordInput[] = [];
+  const logs: SourceLogEntry[] = [];
   let failed = 0;
   page.records.forEach((record, i) => {
     const { output, errors } = mapper.apply(record);
     if (errors.length) {
       failed++;
       if (failed <= LOGGED_FAILURES_PER_PAGE) {
-        log({
+        logs.push({
           level: 'warn',
           message: `Record ${page.externalIds[i]} skipped: ${errors.map((e) => `${e.target}: ${e.message}`).join('; ')}`,
         });
@@ -299,7 +304,7 @@ export function mapPage(mapper: CompiledMappings, page: SourcePage, log: (entry:
   });
   const skipped = page.filtered ?? 0;
   // `fetched` counts what the provider sent, the records filtered out included.
-  return { batch, fetched: page.records.length + skipped, failed, skipped, cursor: page.cursor };
+  return { batch: prepareRecords(batch), logs, fetched: page.records.length + skipped, failed, skipped, cursor: page.cursor };
 }
 
 /** A stored field mapping as the mapping compiler takes it. */

@@ -39,12 +39,11 @@ export async function upsertRecords(
   tx: Tx,
   // runId null: a record stored outside a run (a conflict's resolution); the next full run marks it seen again.
   target: { organizationId: string; integrationId: string; resource: string; runId: string | null },
-  batch: RecordInput[],
+  batch: RecordInput[] | PreparedRecords,
 ): Promise<BatchCounts> {
-  const unique = new Map<string, RecordInput>();
-  for (const r of batch) unique.set(r.externalId, r);
-  if (unique.size === 0) return { created: 0, updated: 0, unchanged: 0 };
-  const rows = pageRowsJson(unique.values());
+  const prepared = Array.isArray(batch) ? prepareRecords(batch) : batch;
+  if (prepared.size === 0) return { created: 0, updated: 0, unchanged: 0 };
+  const { rows, versions } = prepared;
   const { organizationId, integrationId, resource, runId } = target;
   await lockFeed(tx, target);
 
@@ -80,15 +79,34 @@ export async function upsertRecords(
       FROM upserted`.execute(tx);
   const { created, updated } = result.rows[0];
   // ETags in one statement for the batch (a CalDAV page carries one per event; a push, one record).
-  const versions = [...unique.values()].filter((r) => r.etag !== undefined).map((r) => [r.externalId, r.etag]);
-  if (versions.length > 0) {
+  if (versions !== null) {
     await sql`
       UPDATE records AS r SET etag = v.row->>1
-        FROM jsonb_array_elements(${JSON.stringify(versions)}::jsonb) AS v(row)
+        FROM jsonb_array_elements(${versions}::jsonb) AS v(row)
        WHERE r.integration_id = ${integrationId} AND r.resource = ${resource} AND r.external_id = v.row->>0
          AND r.etag IS DISTINCT FROM v.row->>1`.execute(tx);
   }
-  return { created, updated, unchanged: unique.size - created - updated };
+  return { created, updated, unchanged: prepared.size - created - updated };
+}
+
+/**
+ * A batch made ready to upsert: deduplicated, hashed and serialised. A run prepares the next page while the database
+ * writes this one (execute-run.ts), so this CPU work overlaps the database's instead of adding to it.
+ */
+export interface PreparedRecords {
+  /** Records after removing duplicates. */
+  size: number;
+  /** The statement's JSON parameter (pageRowsJson). */
+  rows: string;
+  /** [external id, ETag] pairs as JSON for the records that came with a version; null when none did. */
+  versions: string | null;
+}
+
+export function prepareRecords(batch: RecordInput[]): PreparedRecords {
+  const unique = new Map<string, RecordInput>();
+  for (const r of batch) unique.set(r.externalId, r);
+  const versions = [...unique.values()].filter((r) => r.etag !== undefined).map((r) => [r.externalId, r.etag]);
+  return { size: unique.size, rows: pageRowsJson(unique.values()), versions: versions.length > 0 ? JSON.stringify(versions) : null };
 }
 
 /**

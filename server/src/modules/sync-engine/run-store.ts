@@ -8,7 +8,7 @@ import * as runs from '../runs/runs.port.js';
 import * as syncs from '../syncs/syncs.port.js';
 import * as webhooks from '../webhooks/webhooks.port.js';
 import type { SourceLogEntry } from './page-source.js';
-import { markUnseenDeleted, upsertRecords, type RecordInput } from './records-writer.js';
+import { markUnseenDeleted, upsertRecords, type PreparedRecords } from './records-writer.js';
 
 /** Consecutive failed runs after which the integration shows ERROR (a single hiccup does not). */
 export const FAILURES_BEFORE_ERROR = 3;
@@ -34,6 +34,7 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
     pending: SourceLogEntry[],
   ): Promise<boolean> {
     const orgId = run.organization_id;
+    pending.push(...page.logs);
     return inScope(db, { org: orgId }, async (tx) => {
       const counts = await upsertRecords(
         tx,
@@ -164,7 +165,8 @@ async function prepareRun(tx: Tx, orgId: string, run: SyncRunRow) {
 
 /** A page as it is committed: the mapped records, and what the run counts for it. */
 export interface CommittedPage {
-  batch: RecordInput[];
+  /** The mapped records, ready to upsert (prepared before the page's transaction begins). */
+  batch: PreparedRecords;
   /** Records the provider sent (mapped or not). */
   fetched: number;
   /** Records the mappings refused. */
@@ -173,6 +175,8 @@ export interface CommittedPage {
   skipped: number;
   /** Where the run resumes after this page. */
   cursor: unknown;
+  /** What mapping the page logged (records refused), written with it: the page is mapped before the one before it commits. */
+  logs: SourceLogEntry[];
 }
 
 export interface RunOutcome {
