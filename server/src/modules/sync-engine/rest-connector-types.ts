@@ -71,6 +71,11 @@ export interface Page {
   externalIds: string[];
   /** `updatedAt[i]` is `records[i]`'s modification time as ISO-8601 UTC, or null. */
   updatedAt: (string | null)[];
+  /**
+   * `etags[i]` is `records[i]`'s version where the resource's writes declare it inside the record (Google's event
+   * `etag`): stored as the base a push's `If-Match` sends. Absent: the stored versions are left as they are.
+   */
+  etags?: (string | null)[];
   /** Where to resume after this page is committed (see the module comment). */
   cursor: ConnectorCursor;
   /** True on the listing's last page; its cursor is the starting point of the next incremental run. */

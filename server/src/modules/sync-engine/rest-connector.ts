@@ -113,14 +113,16 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
     if (page.stopped) next = null;
 
     // The high-water mark above saw every record: a filtered-out change still moves the incremental bound.
-    const { records, externalIds, updatedAt, filtered } = keepMatching(page, local, prefix);
+    // `etags`: each record's version, where the resource's writes declare one inside the record (stored as the base).
+    const { records, externalIds, updatedAt, etags, filtered } = keepMatching(page, local, prefix);
+    const versions = etags ? { etags } : {};
     if (next === null) {
-      yield { records, externalIds, updatedAt, filtered, cursor: finalCursor(resource, position, marks, now), done: true };
+      yield { records, externalIds, updatedAt, ...versions, filtered, cursor: finalCursor(resource, position, marks, now), done: true };
       return;
     }
     rememberNextPosition(seenPositions, next, position.next, definition.name);
     waitBeforeNext = transport.throttleMs(response);
     position = { ...position, pages: position.pages + 1, next };
-    yield { records, externalIds, updatedAt, filtered, cursor: resumeCursor(position, marks), done: false };
+    yield { records, externalIds, updatedAt, ...versions, filtered, cursor: resumeCursor(position, marks), done: false };
   }
 }

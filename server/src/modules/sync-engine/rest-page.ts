@@ -71,19 +71,28 @@ export function syncTokenOf(resource: ResourceDefinition, body: unknown): string
   return typeof token === 'string' && token !== '' ? token : null;
 }
 
-/** How a listing reads each record's id and modification time. */
+/** How a listing reads each record's id, modification time and version. */
 export interface RecordReaders {
   readId: (record: unknown) => unknown;
   /** Null when the resource has no modification time. */
   readUpdatedAt: ((record: unknown) => unknown) | null;
   updatedAtFormat: TimestampFormat;
+  /**
+   * The record's version (ETag) where the resource's writes declare it inside the record (Google's event `etag`):
+   * a pull stores it as the base a push's `If-Match` sends, as CalDAV pulls store getetag. Null when the writes
+   * declare none, or declare it in a response header (one record's answer only, which a listing does not carry).
+   */
+  readVersion: ((record: unknown) => unknown) | null;
 }
 
 export function compileRecordReaders(resource: ResourceDefinition): RecordReaders {
+  const write = resource.write;
+  const version = [write?.read?.version, write?.update?.version, write?.create?.version].find((v) => v?.from === 'record');
   return {
     readId: compilePointer(resource.idPath),
     readUpdatedAt: resource.updatedAtPath === null ? null : compilePointer(resource.updatedAtPath),
     updatedAtFormat: resource.updatedAtFormat ?? 'iso8601',
+    readVersion: version?.from === 'record' ? compilePointer(version.path) : null,
   };
 }
 
@@ -92,6 +101,8 @@ export interface PageRecords {
   records: unknown[];
   externalIds: string[];
   updatedAt: (string | null)[];
+  /** `etags[i]` is `records[i]`'s version (see `RecordReaders.readVersion`); absent when the resource declares none. */
+  etags?: (string | null)[];
   /** Records without an id, left out. */
   skipped: number;
   /** A record not newer than `stopAt` was reached: the listing ends with this page. */
@@ -105,10 +116,11 @@ export interface PageRecords {
  * `stopAt` (stop_at_older listings) the first record modified at or before it ends the page and the listing.
  */
 export function readRecords(rawRecords: unknown[], readers: RecordReaders, stopAt: string | null, highWater: string | null): PageRecords {
-  const { readId, readUpdatedAt, updatedAtFormat } = readers;
+  const { readId, readUpdatedAt, updatedAtFormat, readVersion } = readers;
   const records: unknown[] = [];
   const externalIds: string[] = [];
   const updatedAt: (string | null)[] = [];
+  const etags: (string | null)[] | undefined = readVersion ? [] : undefined;
   let latest = highWater;
   let skipped = 0;
   let stopped = false;
@@ -127,9 +139,13 @@ export function readRecords(rawRecords: unknown[], readers: RecordReaders, stopA
     records.push(record);
     externalIds.push(id);
     updatedAt.push(modified);
+    if (etags) {
+      const version = readVersion!(record);
+      etags.push(typeof version === 'string' && version !== '' ? version : null);
+    }
     if (modified !== null && (latest === null || modified > latest)) latest = modified;
   }
-  return { records, externalIds, updatedAt, skipped, stopped, highWater: latest };
+  return { records, externalIds, updatedAt, ...(etags ? { etags } : {}), skipped, stopped, highWater: latest };
 }
 
 /**

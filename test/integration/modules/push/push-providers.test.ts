@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
+import { inScope } from '../../../../server/src/lib/db-scope.js';
 import { createSync, oauthApp, runAndWait, type ProviderApp } from '../../../helpers/provider-app.js';
 import {
   FAKE_CLOUD_ID,
@@ -269,4 +270,70 @@ t.test('linear: an update is re-read first (a change made at Linear is a conflic
   t.equal(fake.record(first)?.data.title, 'Renamed at Linear', 'nothing written over the change made at Linear');
   const create = fake.requests.find((r) => /^mutation IssueCreate/.test(String((r.body as { query?: unknown }).query)));
   t.equal((create!.body as { variables: { input: { id: string } } }).variables.input.id, writes[1].externalId, 'the id Linkyard chose');
+});
+
+t.test('google calendar: a pull stores the etag it read, so a push after it is not refused as stale', async (t) => {
+  const fake = await startFakeProvider('google_calendar', { records: 2 });
+  t.teardown(() => fake.close());
+  const app = await oauthApp(t, fake, { provider: 'google_calendar', name: 'Google Calendar' });
+  const { ctx, admin, base } = app;
+  const mappings = [
+    { source: 'summary', target: 'summary' },
+    { source: 'location', target: 'location' },
+  ];
+  const sync = await createSync(app, {
+    resource: 'events',
+    mode: 'full',
+    direction: 'bidirectional',
+    mappings,
+    outboundMappings: reverse(mappings),
+  });
+  t.match(await runAndWait(ctx, base, admin, sync.id), { status: 'succeeded', stats: { created: 2 } });
+  const [first] = fake.ids();
+  const etagAtGoogle = () => fake.record(first)!.data.etag as string;
+  const storedEtag = async () =>
+    inScope(ctx.database.db, { org: ctx.orgs.acme }, async (tx) => {
+      const row = await tx
+        .selectFrom('records')
+        .select('etag')
+        .where('integration_id', '=', app.integration.id)
+        .where('external_id', '=', first)
+        .executeTakeFirstOrThrow();
+      return row.etag;
+    });
+  t.equal(await storedEtag(), etagAtGoogle(), 'the first pull stores the etag it read');
+  const pushUpdate = async (summary: string) => {
+    const accepted = await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/syncs/${sync.id}/records`,
+      headers: admin,
+      payload: { records: [{ externalId: first, data: { summary } }] },
+    });
+    t.equal(accepted.statusCode, 202, accepted.body);
+    await ctx.app.services.executor!.drain();
+    return (await ctx.app.inject({ url: `${base}/runs/${accepted.json().runId}/writes`, headers: admin })).json().items;
+  };
+
+  t.match(await pushUpdate('Planning (ours)'), [{ op: 'update', status: 'applied' }]);
+  t.equal(await storedEtag(), etagAtGoogle(), "the push stores the answer's etag");
+
+  // Changed at Google (another field): the event's etag moves, and the next pull reads the new one.
+  fake.modify(first, { location: 'Room 2' });
+  t.match(await runAndWait(ctx, base, admin, sync.id), { status: 'succeeded', stats: { updated: 1 } });
+  t.equal(await storedEtag(), etagAtGoogle(), 'the pull stores the etag it read, not the one the push stored');
+
+  // A push now is over the version the pull read: sent with that etag and applied, no conflict.
+  const current = etagAtGoogle();
+  fake.resetRequests();
+  t.match(await pushUpdate('Planning (ours, again)'), [{ op: 'update', status: 'applied', error: null }]);
+  const patch = fake.requests.find((r) => r.method === 'PATCH');
+  t.equal(patch?.headers['if-match'], current, 'If-Match names the version the pull read');
+  t.same(
+    fake.requests.filter((r) => r.status === 412),
+    [],
+    'no 412',
+  );
+  t.match(fake.record(first)!.data, { summary: 'Planning (ours, again)', location: 'Room 2' });
+  const conflicts = (await ctx.app.inject({ url: `${base}/conflicts`, headers: admin })).json();
+  t.equal(conflicts.items.length, 0, 'no conflict opened');
 });
