@@ -7,7 +7,7 @@ import type { Dialog, Page } from 'puppeteer-core';
 import { createVault } from '../../server/src/lib/crypto/vault.js';
 import { seedDemoIntegrations } from '../../server/src/seed/demo-integrations.js';
 import { E2E_FILE_TIMEOUT_MS, startE2e } from './harness.js';
-import { appPages, createPageFixtures, SUPER_ADMIN, type AppPage } from './pages.js';
+import { appPages, createNewOrganization, createPageFixtures, OWNER, SUPER_ADMIN, type ApiCall, type AppPage } from './pages.js';
 
 // Every page of pages.ts at 390 px as the role it names: no sideways scroll, no console error, and axe-core finds no
 // serious or critical violation in the light theme nor in the dark one. One tab per role, reused page after page.
@@ -122,15 +122,16 @@ const pages = appPages({
   hubspot: await integrationId('HubSpot CRM'),
   jira: await integrationId('Jira Cloud'),
   conflict: conflict.id,
-  ...(await createPageFixtures(ctx.orgs.acme, await superAdminApi())),
+  ...(await createPageFixtures(ctx.orgs.acme, await apiAs(SUPER_ADMIN))),
+  ...(await createNewOrganization(await apiAs(OWNER))),
 });
 // This file grows with every page (two axe runs each, 7–13 s apiece on a machine at a load average of 18):
 // the usual end-to-end limit, plus a share per page.
 t.setTimeout(E2E_FILE_TIMEOUT_MS + pages.length * 12_000);
 
-/** API requests with the Super Admin's tab's own session (the tab every-page reuses for that role). */
-async function superAdminApi() {
-  const tab = await tabFor(SUPER_ADMIN);
+/** API requests with the session of the tab every-page reuses for that person. */
+async function apiAs(email: string): Promise<ApiCall> {
+  const tab = await tabFor(email);
   await tab.goto(`${base}/profile`, { waitUntil: 'networkidle0' });
   return (method: string, path: string, body: unknown) =>
     tab.evaluate(

@@ -18,9 +18,11 @@ export interface PageIds {
   webhookEndpoint: string;
   /** Made by createPageFixtures: the token of a live invitation to Acme (its accept page). */
   invitation: string;
+  /** Made by createNewOrganization: an organization with nothing in it yet (the integrations page's "Get started" checklist). */
+  newOrganization: string;
 }
 
-/** One API request as the signed-in Super Admin of Acme (a browser tab's fetch, or the test app's inject). */
+/** One API request as a signed-in person (a browser tab's fetch, or the test app's inject). */
 export type ApiCall = (method: string, path: string, body: unknown) => Promise<{ status: number; body: unknown }>;
 
 /**
@@ -46,6 +48,13 @@ export async function createPageFixtures(acme: string, api: ApiCall): Promise<Pi
   return { webhookEndpoint: endpoint.id as string, invitation: invitation.token };
 }
 
+/** A brand-new organization, made through the API as the Platform Owner: what a tenant sees before its first integration. */
+export async function createNewOrganization(ownerApi: ApiCall): Promise<Pick<PageIds, 'newOrganization'>> {
+  const res = await ownerApi('POST', '/api/orgs', { name: 'Initech', slug: 'initech', superAdminEmail: 'it@initech.test' });
+  if (res.status !== 201) throw new Error(`POST /api/orgs answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { newOrganization: (res.body as { id: string }).id };
+}
+
 export interface AppPage {
   /** File name of its screenshots and what a failure names. */
   name: string;
@@ -69,6 +78,7 @@ export function appPages(ids: PageIds): AppPage[] {
     { name: 'sign-in', path: '/login', as: null, main: true },
     { name: 'integrations', path: `${org}/integrations`, as: SUPER_ADMIN, main: true },
     { name: 'integrations-viewer', path: `${org}/integrations`, as: VIEWER },
+    { name: 'integrations-new-organization', path: `/orgs/${ids.newOrganization}/integrations`, as: OWNER },
     { name: 'provider-catalog', path: `${org}/integrations/new`, as: SUPER_ADMIN },
     { name: 'new-integration', path: `${org}/integrations/new/hubspot`, as: SUPER_ADMIN },
     { name: 'integration-overview', path: hubspot, as: SUPER_ADMIN, main: true },

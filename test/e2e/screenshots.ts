@@ -12,7 +12,17 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from '../../server/src/lib/chromium.js';
 import { freePort } from '../helpers/net.js';
-import { appPages, createPageFixtures, OWNER, SUPER_ADMIN, THEMES, WIDTHS, type PageIds } from './pages.js';
+import {
+  appPages,
+  createNewOrganization,
+  createPageFixtures,
+  OWNER,
+  SUPER_ADMIN,
+  THEMES,
+  WIDTHS,
+  type ApiCall,
+  type PageIds,
+} from './pages.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(root, 'docs/screenshots');
@@ -81,8 +91,21 @@ async function demoIds(owner: Page, superAdmin: Page): Promise<PageIds> {
     (url) => fetch(url).then((r) => r.json() as Promise<List<{ id: string }>>),
     `/api/orgs/${acme}/conflicts?status=open&limit=1`,
   );
-  const api = (method: string, url: string, body: unknown) =>
-    superAdmin.evaluate(
+  return {
+    acme,
+    globex: org('globex'),
+    hubspot: integration('HubSpot CRM'),
+    jira: integration('Jira Cloud'),
+    conflict: conflicts.items[0]!.id,
+    ...(await createPageFixtures(acme, apiOf(superAdmin))),
+    ...(await createNewOrganization(apiOf(owner))),
+  };
+}
+
+/** API requests with a tab's own session. */
+function apiOf(tab: Page): ApiCall {
+  return (method, url, body) =>
+    tab.evaluate(
       async (method, url, body) => {
         const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
         return { status: res.status, body: (await res.json()) as unknown };
@@ -91,14 +114,6 @@ async function demoIds(owner: Page, superAdmin: Page): Promise<PageIds> {
       url,
       body,
     );
-  return {
-    acme,
-    globex: org('globex'),
-    hubspot: integration('HubSpot CRM'),
-    jira: integration('Jira Cloud'),
-    conflict: conflicts.items[0]!.id,
-    ...(await createPageFixtures(acme, api)),
-  };
 }
 
 async function main() {

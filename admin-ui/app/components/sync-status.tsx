@@ -63,8 +63,10 @@ export function SyncStatus({
           className={`size-2 rounded-full ${byStatus.ERROR ? 'bg-red-500' : active ? 'animate-pulse bg-sky-500' : 'bg-emerald-500'}`}
           aria-hidden
         />
-        {/* On a phone, errors alone when there are any: the header has little room. */}
-        <span className={byStatus.ERROR > 0 ? 'hidden sm:inline' : undefined}>{active ? `${active} syncing` : 'Idle'}</span>
+        {/* On a phone the header has little room: the dot alone says "idle" (read out to screen readers), errors alone when there are any. */}
+        <span className={byStatus.ERROR > 0 ? 'hidden sm:inline' : active ? undefined : 'sr-only sm:not-sr-only'}>
+          {active ? `${active} syncing` : 'Idle'}
+        </span>
         {byStatus.ERROR > 0 && (
           <span className="text-red-700">
             <span className="hidden sm:inline">· </span>

@@ -112,11 +112,16 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
               </Link>
               <ThemeToggle />
               <Form method="post" action="/logout">
+                {/* On a phone an icon, like the profile link: the organization switcher needs the room for its name. */}
                 <button
                   type="submit"
-                  className="whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+                  title="Sign out"
+                  className={`${ICON_BUTTON_CLASS} sm:w-auto sm:whitespace-nowrap sm:px-2 sm:py-1.5 sm:text-sm sm:font-medium`}
                 >
-                  Sign out
+                  <span className="sm:hidden">
+                    <LineIcon d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9" />
+                  </span>
+                  <span className="sr-only sm:not-sr-only">Sign out</span>
                 </button>
               </Form>
             </div>
