@@ -2,11 +2,12 @@ import { data, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integration-logs';
 import { api, loaded } from '~/lib/api.server';
 import { formatDuration, formatNumber } from '~/lib/format';
-import type { LogLine, Page, Run } from '~/lib/types';
+import type { Run } from '~/lib/types';
+import { loadLogPage } from '~/lib/logs-page.server';
 import { describeError } from '~/root';
 import { useIntegration } from './integration-layout';
-import { isActiveRun, LiveIndicator, LogList, useAutoRefresh } from '~/components/log-list';
-import { LogFilters, parseLogFilters, UUID, withCursor, withoutCursor } from '~/components/log-filters';
+import { isActiveRun, LiveControl, LogGroups, LogList, usePausableRefresh } from '~/components/log-list';
+import { emptyTitle, LogFilters, parseLogFilters, UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { EmptyState, ErrorNote, LinkButton, Pager, StatusBadge } from '~/components/ui';
 import { RunWrites } from '~/components/run-writes';
 import { describeErrorKind } from '~/lib/error-kinds';
@@ -19,14 +20,14 @@ const WRITES_PAGE_SIZE = 50;
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
-  const filters = parseLogFilters(url.searchParams);
   const cursor = url.searchParams.get('cursor') ?? undefined;
   const runId = url.searchParams.get('runId') ?? '';
   const path = { orgId: params.orgId };
-  const empty: Page<LogLine> = { items: [], nextCursor: null };
 
   if (runId) {
     if (!UUID.test(runId)) throw data({ message: 'There is no run with this id.' }, { status: 404 });
+    // A run's log filters by level only: no range, so no time zone to read it in.
+    const filters = parseLogFilters(url.searchParams, { timeZone: 'UTC', now: Date.now() });
     const writesStatus = url.searchParams.get('writes') === 'failed' ? ('failed' as const) : undefined;
     const [run, page, writes] = await Promise.all([
       loaded(request, api(context).GET('/api/orgs/{orgId}/runs/{runId}', { params: { path: { ...path, runId } } })),
@@ -48,18 +49,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     ]);
     if (run.integrationId !== params.integrationId) throw data({ message: 'This run belongs to another integration.' }, { status: 404 });
     const runWrites = { page: writes, failedOnly: writesStatus === 'failed' };
-    return { run, activeRun: isActiveRun(run.status) ? run : null, page, writes: runWrites, ...filters, now: Date.now() };
+    return { run, activeRun: isActiveRun(run.status) ? run : null, page, runs: {}, writes: runWrites, ...filters, now: Date.now() };
   }
 
-  const [page, running, queued] = await Promise.all([
-    filters.hasErrors
-      ? empty
-      : loaded(
-          request,
-          api(context).GET('/api/orgs/{orgId}/logs', {
-            params: { path, query: { ...filters.query, integrationId: params.integrationId, limit: PAGE_SIZE, cursor } },
-          }),
-        ),
+  const [list, running, queued] = await Promise.all([
+    loadLogPage(request, context, { orgId: params.orgId, integrationId: params.integrationId, limit: PAGE_SIZE }),
     loaded(
       request,
       api(context).GET('/api/orgs/{orgId}/runs', {
@@ -73,7 +67,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       }),
     ),
   ]);
-  return { run: null, activeRun: running.items[0] ?? queued.items[0] ?? null, page, writes: null, ...filters, now: Date.now() };
+  return { run: null, activeRun: running.items[0] ?? queued.items[0] ?? null, writes: null, ...list, now: Date.now() };
 }
 
 export const meta: Route.MetaFunction = ({ matches, loaderData }) => {
@@ -83,11 +77,12 @@ export const meta: Route.MetaFunction = ({ matches, loaderData }) => {
 };
 
 export default function IntegrationLogs({ loaderData, params }: Route.ComponentProps) {
-  const { run, activeRun, page, values, errors, filtered, writes } = loaderData;
+  const { run, activeRun, page, values, errors, filtered, writes, range, runs } = loaderData;
   const { syncs, provider } = useIntegration();
   const [search] = useSearchParams();
   const live = activeRun !== null;
-  useAutoRefresh(live);
+  const { paused, setPaused } = usePausableRefresh(live);
+  const liveControl = <LiveControl active={live} paused={paused} onPausedChange={setPaused} />;
 
   const base = `/orgs/${params.orgId}/integrations/${params.integrationId}`;
   const here = `${base}/logs`;
@@ -105,7 +100,7 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
           now={loaderData.now}
           allLogsHref={here}
           historyHref={`${base}/history`}
-          live={live}
+          liveControl={liveControl}
         />
       ) : (
         <div className="flex flex-wrap items-center justify-between gap-3">
@@ -115,8 +110,8 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
               Every run's log lines for this integration, newest first. <TimeZoneNote />
             </p>
           </div>
-          <div className="flex items-center gap-3">
-            <LiveIndicator active={live} />
+          <div className="flex flex-wrap items-center gap-3">
+            {liveControl}
             {activeRun && (
               <Link to={`${here}?runId=${activeRun.id}`} className="text-sm font-medium text-brand-700 hover:underline">
                 Follow the {activeRun.status} run of {resourceName(activeRun.syncId)} →
@@ -133,6 +128,7 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
       <LogFilters
         values={values}
         errors={errors}
+        range={run ? undefined : range}
         runId={run?.id ?? null}
         filtered={Boolean(run ? values.level : filtered)}
         clearHref={run ? `${here}?runId=${run.id}` : here}
@@ -158,7 +154,7 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
           )
         ) : filtered ? (
           <EmptyState
-            title={Object.keys(errors).length ? 'Fix the filters to see logs' : 'No log lines match these filters'}
+            title={emptyTitle(errors, range.preset)}
             description="Try another level, a shorter text or a wider time range."
             action={
               <LinkButton variant="secondary" to={here}>
@@ -177,8 +173,15 @@ export default function IntegrationLogs({ loaderData, params }: Route.ComponentP
             }
           />
         )
+      ) : run ? (
+        <LogList logs={page.items} timeOnly />
       ) : (
-        <LogList logs={page.items} timeOnly={Boolean(run)} runHref={run ? undefined : (log) => `${here}?runId=${log.runId}`} />
+        <LogGroups
+          logs={page.items}
+          runs={runs}
+          title={(log) => resourceName(log.syncId)}
+          runHref={(log) => `${here}?runId=${log.runId}`}
+        />
       )}
       <Pager
         nextCursor={page.nextCursor}
@@ -195,14 +198,14 @@ function RunSummary({
   now,
   allLogsHref,
   historyHref,
-  live,
+  liveControl,
 }: {
   run: Run;
   resource: string;
   now: number;
   allLogsHref: string;
   historyHref: string;
-  live: boolean;
+  liveControl: React.ReactNode;
 }) {
   const s = run.stats;
   const duration = run.durationMs ?? (run.status === 'running' && run.startedAt ? now - Date.parse(run.startedAt) : null);
@@ -238,7 +241,7 @@ function RunSummary({
             Run of {resource}
           </h2>
           <StatusBadge status={run.status} />
-          <LiveIndicator active={live} />
+          {liveControl}
         </div>
         <nav aria-label="Run" className="flex items-center gap-4 text-sm">
           <Link to={historyHref} className="font-medium text-slate-600 hover:text-slate-900">

@@ -1,10 +1,10 @@
 import { useSearchParams } from 'react-router';
 import type { Route } from './+types/org-logs';
 import { api, loaded } from '~/lib/api.server';
-import type { LogLine, Page } from '~/lib/types';
+import { loadLogPage } from '~/lib/logs-page.server';
 import { describeError } from '~/root';
-import { LiveIndicator, LogList, useAutoRefresh } from '~/components/log-list';
-import { LogFilters, parseLogFilters, withCursor, withoutCursor } from '~/components/log-filters';
+import { LiveControl, LogGroups, usePausableRefresh } from '~/components/log-list';
+import { emptyTitle, LogFilters, UUID, withCursor, withoutCursor } from '~/components/log-filters';
 import { EmptyState, ErrorNote, LinkButton, PageHeader, Pager } from '~/components/ui';
 import { TimeZoneNote } from '~/components/time';
 
@@ -12,45 +12,39 @@ const PAGE_SIZE = 100;
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const url = new URL(request.url);
-  const filters = parseLogFilters(url.searchParams);
   const path = { orgId: params.orgId };
-  const [page, integrations, running, queued] = await Promise.all([
-    filters.hasErrors
-      ? ({ items: [], nextCursor: null } satisfies Page<LogLine>)
-      : loaded(
-          request,
-          api(context).GET('/api/orgs/{orgId}/logs', {
-            params: { path, query: { ...filters.query, limit: PAGE_SIZE, cursor: url.searchParams.get('cursor') ?? undefined } },
-          }),
-        ),
+  const integrationId = url.searchParams.get('integrationId') ?? '';
+  // Only a well-formed id narrows the live check (a bad one is the filter's error, shown on its field).
+  const liveScope = UUID.test(integrationId) ? integrationId : undefined;
+  const [list, integrations, running, queued] = await Promise.all([
+    loadLogPage(request, context, { orgId: params.orgId, limit: PAGE_SIZE }),
     loaded(request, api(context).GET('/api/orgs/{orgId}/integrations', { params: { path, query: { limit: 200 } } })),
     loaded(
       request,
       api(context).GET('/api/orgs/{orgId}/runs', {
-        params: { path, query: { integrationId: filters.query.integrationId, status: 'running', limit: 1 } },
+        params: { path, query: { integrationId: liveScope, status: 'running', limit: 1 } },
       }),
     ),
     loaded(
       request,
       api(context).GET('/api/orgs/{orgId}/runs', {
-        params: { path, query: { integrationId: filters.query.integrationId, status: 'queued', limit: 1 } },
+        params: { path, query: { integrationId: liveScope, status: 'queued', limit: 1 } },
       }),
     ),
   ]);
   return {
-    page,
+    ...list,
     integrations: integrations.items.map((i) => ({ id: i.id, name: i.name })).sort((a, b) => a.name.localeCompare(b.name)),
     live: running.items.length + queued.items.length > 0,
-    ...filters,
   };
 }
 
 export const meta: Route.MetaFunction = () => [{ title: 'Logs · Linkyard' }];
 
 export default function OrgLogs({ loaderData, params }: Route.ComponentProps) {
-  const { page, integrations, live, values, errors, filtered } = loaderData;
+  const { page, integrations, live, values, errors, filtered, range, runs } = loaderData;
   const [search] = useSearchParams();
-  useAutoRefresh(live);
+  const { paused, setPaused } = usePausableRefresh(live);
   const here = `/orgs/${params.orgId}/logs`;
   const integrationBase = (id: string) => `/orgs/${params.orgId}/integrations/${id}`;
   const names = new Map(integrations.map((i) => [i.id, i.name]));
@@ -64,13 +58,13 @@ export default function OrgLogs({ loaderData, params }: Route.ComponentProps) {
             Sync log lines of every integration in this organization, newest first, grouped by run. <TimeZoneNote />
           </>
         }
-        actions={<LiveIndicator active={live} />}
+        actions={<LiveControl active={live} paused={paused} onPausedChange={setPaused} />}
       />
-      <LogFilters values={values} errors={errors} integrations={integrations} filtered={filtered} clearHref={here} />
+      <LogFilters values={values} errors={errors} range={range} integrations={integrations} filtered={filtered} clearHref={here} />
       {page.items.length === 0 ? (
         filtered ? (
           <EmptyState
-            title={Object.keys(errors).length ? 'Fix the filters to see logs' : 'No log lines match these filters'}
+            title={emptyTitle(errors, range.preset)}
             description="Try another integration or level, a shorter text or a wider time range."
             action={
               <LinkButton variant="secondary" to={here}>
@@ -90,12 +84,10 @@ export default function OrgLogs({ loaderData, params }: Route.ComponentProps) {
           />
         )
       ) : (
-        <LogList
+        <LogGroups
           logs={page.items}
-          integration={(log) => ({
-            name: names.get(log.integrationId) ?? 'Deleted integration',
-            href: `${integrationBase(log.integrationId)}/logs`,
-          })}
+          runs={runs}
+          title={(log) => names.get(log.integrationId) ?? 'a deleted integration'}
           runHref={(log) => `${integrationBase(log.integrationId)}/logs?runId=${log.runId}`}
         />
       )}
