@@ -529,6 +529,8 @@ export interface ConflictsTable {
   remote_data: ColumnType<unknown, string, string>;
   remote_updated_at: Date | null;
   remote_etag: string | null;
+  /** The organization's version is "deleted": the conflict is over a delete the provider refused (0018). */
+  local_deleted: Generated<boolean>;
   status: Generated<ConflictStatus>;
   resolution: ConflictResolutionChoice | null;
   resolved_by: ColumnType<unknown, string | null, string | null>;

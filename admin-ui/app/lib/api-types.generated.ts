@@ -8184,6 +8184,8 @@ export interface operations {
                 /** @description The provider's value when the conflict was found (null: absent) */
                 remote: unknown;
               }[];
+              /** @description The organization deleted the record and the provider refused (it changed the record since): every local value is null; local deletes it at the provider, remote keeps the provider's version, merged is refused */
+              localDeleted: boolean;
               status: 'open' | 'resolved';
               /** Format: date-time */
               createdAt: string;
@@ -8289,6 +8291,8 @@ export interface operations {
               /** @description The provider's value when the conflict was found (null: absent) */
               remote: unknown;
             }[];
+            /** @description The organization deleted the record and the provider refused (it changed the record since): every local value is null; local deletes it at the provider, remote keeps the provider's version, merged is refused */
+            localDeleted: boolean;
             status: 'open' | 'resolved';
             /** Format: date-time */
             createdAt: string;
@@ -8403,6 +8407,8 @@ export interface operations {
               /** @description The provider's value when the conflict was found (null: absent) */
               remote: unknown;
             }[];
+            /** @description The organization deleted the record and the provider refused (it changed the record since): every local value is null; local deletes it at the provider, remote keeps the provider's version, merged is refused */
+            localDeleted: boolean;
             status: 'open' | 'resolved';
             /** Format: date-time */
             createdAt: string;

@@ -23,6 +23,8 @@ export interface ConflictInput {
   remote: Data;
   remoteUpdatedAt: string | null;
   remoteEtag: string | null;
+  /** The organization deleted the record (a delete the provider refused because the record changed): `local` is {}. */
+  localDeleted?: boolean;
 }
 
 /**
@@ -44,8 +46,10 @@ export interface ResolutionWrite {
     remoteUpdatedAt: Date | null;
     remoteEtag: string | null;
   };
-  /** The version to write, in the organization's field names; null keeps the provider's. */
+  /** The version to write, in the organization's field names; null keeps the provider's (or, with `remove`, deletes). */
   chosen: Data | null;
+  /** A conflict over a delete resolved with `local`: the record is deleted at the provider (`chosen` is null). */
+  remove?: boolean;
   /** Marks the conflict resolved (and audits it) in the transaction that stores the new base; false: no longer open. */
   finish: (tx: Tx) => Promise<boolean>;
 }
@@ -84,6 +88,7 @@ export async function openConflict(tx: Tx, c: ConflictInput): Promise<string> {
     remote_data: JSON.stringify(c.remote),
     remote_updated_at: c.remoteUpdatedAt ? new Date(c.remoteUpdatedAt) : null,
     remote_etag: c.remoteEtag,
+    local_deleted: c.localDeleted === true,
   });
   await webhooks.recordEvent(tx, c.orgId, 'conflict.created', {
     conflictId: id,

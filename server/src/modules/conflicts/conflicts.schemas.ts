@@ -28,6 +28,11 @@ export const ConflictView = Type.Object({
   resource: Type.String(),
   externalId: Type.String({ description: "The record's id at the provider" }),
   fields: Type.Array(ConflictField, { description: 'Every field on which any two of the three versions differ' }),
+  localDeleted: Type.Boolean({
+    description:
+      'The organization deleted the record and the provider refused (it changed the record since): every local value is null; ' +
+      "local deletes it at the provider, remote keeps the provider's version, merged is refused",
+  }),
   status: ConflictStatus,
   createdAt: Timestamp,
   resolvedAt: Type.Union([Timestamp, Type.Null()]),

@@ -62,6 +62,7 @@ export function createConflictsService({ db, writeResolution }: ConflictsService
     });
     const chosen = chosenVersion(row, body);
     const result = await writeResolution({
+      remove: row.local_deleted && body.resolution === 'local',
       orgId,
       integration,
       sync,
@@ -125,10 +126,20 @@ const pointer = (path: string) => `/data/${path.replace(/~/g, '~0').replace(/\//
  * the provider's stays), or (`merged`) the provider's version with each conflicting field set to the value chosen
  * in `data`; a field `data` leaves out takes the side that changed it, and one changed on both sides must be given.
  */
-export function chosenVersion(row: Pick<ConflictRow, 'fields' | 'local_data' | 'remote_data'>, body: ResolveBody): Data | null {
+export function chosenVersion(
+  row: Pick<ConflictRow, 'fields' | 'local_data' | 'remote_data' | 'local_deleted'>,
+  body: ResolveBody,
+): Data | null {
   if (body.resolution !== 'merged') {
     if (body.data !== undefined) throw new BadRequest('data goes with the resolution "merged" only', '/data');
-    return body.resolution === 'local' ? (row.local_data as Data) : null;
+    // A conflict over a delete: `local` deletes (the resolver is told so), nothing to write field by field.
+    return body.resolution === 'local' && !row.local_deleted ? (row.local_data as Data) : null;
+  }
+  if (row.local_deleted) {
+    throw new BadRequest(
+      "This record was deleted on our side, so there are no fields to merge: resolve with local (delete it at the provider) or remote (keep the provider's version)",
+      '/resolution',
+    );
   }
   if (body.data === undefined)
     throw new BadRequest('A merged resolution needs data: the value chosen for each field changed on both sides', '/data');
@@ -162,6 +173,7 @@ function toView(r: ConflictRow): ConflictView {
     resource: r.resource,
     externalId: r.external_id,
     fields: r.fields as ConflictView['fields'],
+    localDeleted: r.local_deleted,
     status: r.status,
     createdAt: r.created_at.toISOString(),
     resolvedAt: r.resolved_at?.toISOString() ?? null,

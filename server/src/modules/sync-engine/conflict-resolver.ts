@@ -8,7 +8,7 @@ import type { ResolutionResult, ResolutionWrite } from '../conflicts/conflicts.p
 import type { OpenWriter } from './connectors.js';
 import { ConnectorError } from './connector-errors.js';
 import { toFieldMapping } from './execute-run.js';
-import { contentHash, upsertRecords } from './records-writer.js';
+import { contentHash, markRecordDeleted, upsertRecords } from './records-writer.js';
 import type { ProviderVersion } from './rest-writer.js';
 
 type Data = Record<string, unknown>;
@@ -29,11 +29,33 @@ export function createConflictResolver({ db, openWriter }: { db: Db; openWriter:
     try {
       const writer = await openWriter({ orgId, integration, sync, log: () => {}, signal: AbortSignal.timeout(120_000) });
       const current = writer.canRead ? await writer.read(conflict.externalId) : null;
-      if (writer.canRead && !current)
+      const target = { organizationId: orgId, integrationId: integration.id, resource: sync.resource };
+      // A conflict over a delete resolved with ours: the record goes, at the provider and here.
+      const removed = async (written: boolean): Promise<ResolutionResult> => {
+        const stored = await inScope(db, { org: orgId }, async (tx) => {
+          await markRecordDeleted(tx, target, conflict.externalId);
+          return input.finish(tx);
+        });
+        if (!stored) throw new AppError(409, 'Conflict', 'This conflict was resolved by someone else meanwhile');
+        return { outcome: 'resolved', written };
+      };
+      if (writer.canRead && !current) {
+        if (input.remove) return removed(false);
         throw new AppError(409, 'Conflict', 'The record no longer exists at the provider; nothing was written');
+      }
       const currentData = current ? inbound.apply(current.record).output : conflict.remoteData;
-      if (current && input.chosen && movedSince(conflict, current, currentData)) {
+      if (current && (input.chosen || input.remove) && movedSince(conflict, current, currentData)) {
         return { outcome: 'moved', remote: { data: currentData, updatedAt: current.updatedAt, etag: current.etag } };
+      }
+      if (input.remove) {
+        const result = await writer.write({
+          op: 'delete',
+          externalId: conflict.externalId,
+          etag: current?.etag ?? conflict.remoteEtag,
+          idempotencyKey: `linkyard-conflict-${conflict.id}`,
+        });
+        if (result.outcome === 'conflict') return { outcome: 'moved', remote: null };
+        return removed(result.outcome === 'applied');
       }
       let version: ProviderVersion | null = current;
       let written = false;
@@ -57,18 +79,14 @@ export function createConflictResolver({ db, openWriter }: { db: Db; openWriter:
       }
       const stored = await inScope(db, { org: orgId }, async (tx) => {
         if (version?.record) {
-          await upsertRecords(
-            tx,
-            { organizationId: orgId, integrationId: integration.id, resource: sync.resource, runId: conflict.runId },
-            [
-              {
-                externalId: conflict.externalId,
-                data: inbound.apply(version.record).output,
-                sourceUpdatedAt: version.updatedAt,
-                etag: version.etag,
-              },
-            ],
-          );
+          await upsertRecords(tx, { ...target, runId: conflict.runId }, [
+            {
+              externalId: conflict.externalId,
+              data: inbound.apply(version.record).output,
+              sourceUpdatedAt: version.updatedAt,
+              etag: version.etag,
+            },
+          ]);
         }
         return input.finish(tx);
       });

@@ -247,6 +247,7 @@ async function pushContext(
         remote: c.remote,
         remoteUpdatedAt: c.remoteVersion.updatedAt,
         remoteEtag: c.remoteVersion.etag,
+        localDeleted: c.localDeleted,
       }),
     writes: run.trigger === 'push' ? 'run' : 'sync',
   };

@@ -59,6 +59,8 @@ export interface OpenConflict {
   local: Record<string, unknown>;
   remote: Record<string, unknown>;
   remoteVersion: ProviderVersion;
+  /** The write is a delete: the organization's version is "deleted" (`local` is {}). */
+  localDeleted?: boolean;
 }
 
 type Data = Record<string, unknown>;
@@ -196,11 +198,55 @@ async function create(ctx: PushContext, write: RunWriteRow): Promise<Done> {
   return { write, outcome: { status: 'applied', externalId: result.externalId }, counts: { pushed: 1, created: 1 }, version };
 }
 
-async function remove(ctx: PushContext, write: RunWriteRow, base: StoredBase | null): Promise<Done> {
+/**
+ * A delete is not re-read first: it wins unless the provider refuses its precondition (409/412: the record changed
+ * since the base ETag). Then the record is re-read and the strategy decides, as for an update: `manual` opens a
+ * conflict over the delete (its local side is "deleted"); `source` keeps the provider's version (the new base);
+ * `latest` and `merge` (a delete has no fields to merge) give it to the later change: ours deletes over the version
+ * just read, theirs is kept. Re-read as gone, the record was deleted meanwhile: the delete is done.
+ */
+async function remove(ctx: PushContext, write: RunWriteRow, base: StoredBase | null, extra: Counts = {}): Promise<Done> {
   const externalId = write.external_id!;
   const result = await ctx.writer.write({ op: 'delete', externalId, etag: base?.etag ?? null, idempotencyKey: write.idempotency_key });
-  if (result.outcome === 'conflict') return { write, outcome: { status: 'conflict', error: result.message }, counts: { conflicts: 1 } };
-  return { write, outcome: { status: 'applied' }, counts: { pushed: 1, deleted: 1 }, deleted: true };
+  if (result.outcome !== 'conflict')
+    return { write, outcome: { status: 'applied' }, counts: { ...extra, pushed: 1, deleted: 1 }, deleted: true };
+  const refused: Done = { write, outcome: { status: 'conflict', error: result.message }, counts: { ...extra, conflicts: 1 } };
+  // Without a base or a way to read the record there is nothing to decide with; a refused strategy delete ends here too.
+  if (!base || !ctx.writer.canRead || extra.conflicts) return refused;
+  const remote = await ctx.writer.read(externalId);
+  if (!remote) return { write, outcome: { status: 'applied' }, counts: { pushed: 1, deleted: 1 }, deleted: true };
+  const remoteData = mapped(ctx.inbound, remote);
+  const strategy: ConflictResolution = ctx.sync.conflict_resolution;
+  if (strategy === 'manual') {
+    return {
+      write,
+      outcome: { status: 'conflict', error: 'Changed at the provider since it was read: a conflict was opened over the delete' },
+      counts: { conflicts: 1 },
+      conflict: {
+        sync: ctx.sync,
+        runId: ctx.run.id,
+        externalId,
+        base: base.data,
+        local: {},
+        remote: remoteData,
+        remoteVersion: remote,
+        localDeleted: true,
+      },
+    };
+  }
+  if (strategy !== 'source' && isLocalLater(write.changed_at, remote.updatedAt)) {
+    // Ours is the later change: deleted over the version just read (refused again: recorded as a conflict).
+    return remove(ctx, write, { ...base, etag: remote.etag }, { conflicts: 1 });
+  }
+  return {
+    write,
+    outcome: {
+      status: 'skipped',
+      error: `Changed at the provider since it was read; the provider's version was kept (conflictResolution: ${strategy})`,
+    },
+    counts: { skipped: 1, conflicts: 1 },
+    version: remote,
+  };
 }
 
 async function update(ctx: PushContext, write: RunWriteRow, base: StoredBase | null, extra: Counts): Promise<Done> {

@@ -21,7 +21,7 @@ const INBOUND = [
 ];
 const OUTBOUND = INBOUND.map(({ source, target }) => ({ source: target, target: source }));
 const DAY = 86_400_000;
-const EVENTS = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8'];
+const EVENTS = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12'];
 
 /** `20261210T090000Z` for a time (events are placed a few days ahead: inside the connector's window around today). */
 const icsTime = (ms: number) =>
@@ -314,5 +314,81 @@ t.test('CalDAV push through the API', { skip: radicale ? false : 'radicale is no
     t.match(e8?.text, /SUMMARY:Local 7\r\n/);
     t.match(e8?.text, /LOCATION:Remote room 7\r\n/, 'merge: disjoint fields combined');
     t.match(await stored(s, 'e8'), { data: { title: 'Local 7', room: 'Remote room 7' }, etag: e8!.etag });
+  });
+
+  t.test('a delete refused with 412 opens a conflict (manual), resolved by deleting; other strategies decide', async (t) => {
+    await setStrategy(s, 'manual');
+    const endpoint = await s.ctx.app.inject({
+      method: 'POST',
+      url: `${s.base}/webhook-endpoints`,
+      headers: s.admin,
+      payload: { url: 'http://127.0.0.1:9/delete-conflicts', events: ['conflict.created'] },
+    });
+    t.equal(endpoint.statusCode, 201);
+    const before = count412(s);
+    await changeAtServer(s, 'e9', { summary: 'Remote 8', location: 'Room 8', lastModified: Date.now() - DAY });
+    const { writes, run } = await push(s, [{ op: 'delete', externalId: 'e9' }]);
+    t.ok(count412(s) > before, 'radicale answered 412 to the If-Match of the base ETag');
+    t.match(writes, [{ op: 'delete', status: 'conflict', externalId: 'e9', error: /conflict was opened/ }]);
+    t.match(run.stats, { conflicts: 1, pushed: 0, deleted: 0 });
+    t.ok(await atServer(s, 'e9'), 'not deleted in radicale');
+    t.equal((await stored(s, 'e9'))?.deleted_at, null, 'still a live record here');
+    const conflicts = (await s.ctx.app.inject({ url: `${s.base}/conflicts?status=open&syncId=${s.sync.id}`, headers: s.admin })).json()
+      .items;
+    const conflict = conflicts.find((c: { externalId: string }) => c.externalId === 'e9');
+    t.match(conflict, { externalId: 'e9', status: 'open', localDeleted: true });
+    t.match(conflict.fields, [
+      { path: 'end', local: null },
+      { path: 'room', base: 'Room 8', local: null, remote: 'Room 8' },
+      { path: 'start', local: null },
+      { path: 'title', base: 'Event 8', local: null, remote: 'Remote 8' },
+    ]);
+    const deliveries = await s.ctx.app.inject({
+      url: `${s.base}/webhook-endpoints/${endpoint.json().id}/deliveries?event=conflict.created`,
+      headers: s.admin,
+    });
+    t.equal(deliveries.json().items.length, 1, 'conflict.created sent');
+
+    // Nothing to merge on a deleted record; ours deletes it over the version the conflict showed.
+    const merged = await s.ctx.app.inject({
+      method: 'POST',
+      url: `${s.base}/conflicts/${conflict.id}/resolve`,
+      headers: s.admin,
+      payload: { resolution: 'merged', data: { title: 'x' } },
+    });
+    t.match(merged.json(), { statusCode: 400, field: '/resolution' });
+    const resolved = await s.ctx.app.inject({
+      method: 'POST',
+      url: `${s.base}/conflicts/${conflict.id}/resolve`,
+      headers: s.admin,
+      payload: { resolution: 'local' },
+    });
+    t.equal(resolved.statusCode, 200, resolved.body);
+    t.match(resolved.json(), { status: 'resolved', resolution: 'local', localDeleted: true });
+    t.equal(await atServer(s, 'e9'), null, 'deleted in radicale');
+    t.ok((await stored(s, 'e9'))?.deleted_at, 'and out of the live records');
+
+    // source: the provider's version is kept and becomes the base.
+    await setStrategy(s, 'source');
+    await changeAtServer(s, 'e10', { summary: 'Remote 9', location: 'Room 9', lastModified: Date.now() - DAY });
+    const source = await push(s, [{ op: 'delete', externalId: 'e10' }]);
+    t.match(source, { writes: [{ status: 'skipped' }], run: { stats: { conflicts: 1, pushed: 0, deleted: 0 } } });
+    const e10 = await atServer(s, 'e10');
+    t.ok(e10, 'source: not deleted');
+    t.match(await stored(s, 'e10'), { data: { title: 'Remote 9' }, etag: e10!.etag, deleted_at: null });
+
+    // latest: our delete is later than their change (LAST-MODIFIED a day ago): deleted over it.
+    await setStrategy(s, 'latest');
+    await changeAtServer(s, 'e11', { summary: 'Remote 10', location: 'Room 10', lastModified: Date.now() - DAY });
+    const latest = await push(s, [{ op: 'delete', externalId: 'e11' }]);
+    t.match(latest, { writes: [{ status: 'applied' }], run: { stats: { conflicts: 1, pushed: 1, deleted: 1 } } });
+    t.equal(await atServer(s, 'e11'), null, 'latest, ours later: deleted');
+    t.ok((await stored(s, 'e11'))?.deleted_at);
+
+    // latest: their change is later: kept.
+    await changeAtServer(s, 'e12', { summary: 'Remote 11', location: 'Room 11', lastModified: Date.now() + DAY });
+    const kept = await push(s, [{ op: 'delete', externalId: 'e12' }]);
+    t.match(kept, { writes: [{ status: 'skipped' }], run: { stats: { conflicts: 1, pushed: 0 } } });
+    t.ok(await atServer(s, 'e12'), 'latest, theirs later: kept');
   });
 });

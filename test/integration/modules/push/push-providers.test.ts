@@ -337,3 +337,49 @@ t.test('google calendar: a pull stores the etag it read, so a push after it is n
   const conflicts = (await ctx.app.inject({ url: `${base}/conflicts`, headers: admin })).json();
   t.equal(conflicts.items.length, 0, 'no conflict opened');
 });
+
+t.test('google calendar: a delete refused with 412 opens a conflict over the delete (manual)', async (t) => {
+  const fake = await startFakeProvider('google_calendar', { records: 2 });
+  t.teardown(() => fake.close());
+  const app = await oauthApp(t, fake, { provider: 'google_calendar', name: 'Google Calendar' });
+  const { ctx, admin, base } = app;
+  const mappings = [{ source: 'summary', target: 'summary' }];
+  const sync = await createSync(app, {
+    resource: 'events',
+    mode: 'full',
+    direction: 'bidirectional',
+    mappings,
+    outboundMappings: reverse(mappings),
+  });
+  await runAndWait(ctx, base, admin, sync.id);
+  const [first] = fake.ids();
+  fake.modify(first, { summary: 'Renamed at Google' });
+  const accepted = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/syncs/${sync.id}/records`,
+    headers: admin,
+    payload: { records: [{ externalId: first, op: 'delete' }] },
+  });
+  await ctx.app.services.executor!.drain();
+  const writes = (await ctx.app.inject({ url: `${base}/runs/${accepted.json().runId}/writes`, headers: admin })).json().items;
+  t.match(writes, [{ op: 'delete', status: 'conflict', error: /conflict was opened/ }]);
+  t.ok(
+    fake.requests.some((r) => r.method === 'DELETE' && r.status === 412),
+    'Google refused the If-Match',
+  );
+  t.ok(fake.record(first), 'not deleted');
+  const [conflict] = (await ctx.app.inject({ url: `${base}/conflicts?status=open`, headers: admin })).json().items;
+  t.match(conflict, {
+    externalId: first,
+    localDeleted: true,
+    fields: [{ path: 'summary', base: 'Event 0', local: null, remote: 'Renamed at Google' }],
+  });
+  const resolved = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/conflicts/${conflict.id}/resolve`,
+    headers: admin,
+    payload: { resolution: 'remote' },
+  });
+  t.equal(resolved.statusCode, 200, resolved.body);
+  t.ok(fake.record(first), 'theirs: the event stays');
+});
