@@ -21,6 +21,8 @@ export interface Db {
    * each a hand-over between this process and Postgres. Absent on PGlite, whose queries are calls in this process.
    */
   readAfter?<R>(prelude: string, query: CompiledQuery<R>): Promise<R[]>;
+  /** pg only: the connection pool's size and queue now, and the time spent waiting for its connections so far (GET /metrics). */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
   /** The PGlite instance in embedded mode (the worker serves it over a local socket). */
   pglite?: unknown;
@@ -31,6 +33,39 @@ export interface Db {
    * listening (or, on Postgres, once the first attempt failed: it keeps retrying); the returned function stops.
    */
   listen(channel: string, onNotify: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
+}
+
+export interface PoolStats {
+  /** Connections open (idle or lent out). */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection now. */
+  waiting: number;
+  /** Connections lent out since the pool opened, and the seconds their borrowers waited for them, in total. */
+  acquisitions: number;
+  waitSeconds: number;
+}
+
+/**
+ * A pg pool that times every `connect()` (Kysely's and readAfter's way in): the wait for a free connection, or for a
+ * new one to be opened. Two additions per query; read by poolStats for the metrics.
+ */
+class TimedPool extends pg.Pool {
+  acquisitions = 0;
+  waitSeconds = 0;
+
+  // pg's overloads (a promise, or a callback) are too many to restate; only the promise form (no callback) is timed.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg.Pool.connect's own overloads
+  override connect(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- passed through unchanged
+    if (args.length > 0) return super.connect(...(args as [any]));
+    const started = performance.now();
+    return super.connect().then((client) => {
+      this.acquisitions++;
+      this.waitSeconds += (performance.now() - started) / 1000;
+      return client;
+    });
+  }
 }
 
 /** Channel names are interpolated into LISTEN: plain lower-case identifiers only. */
@@ -277,7 +312,7 @@ export interface OpenDbOptions {
 
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
+    const pool = new TimedPool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -301,6 +336,13 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
           throw err;
         }
       },
+      poolStats: () => ({
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+        acquisitions: pool.acquisitions,
+        waitSeconds: pool.waitSeconds,
+      }),
       close: () => kysely.destroy(),
       listen: (channel, onNotify, onError = () => {}) => {
         checkChannel(channel);

@@ -12,6 +12,7 @@ import { ACCESS_COOKIE } from './lib/session-cookies.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import adminUiPlugin from './plugins/admin-ui/index.js';
+import httpMetricsPlugin from './plugins/http-metrics.js';
 import { createServices, type ApiServices } from './services.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -31,6 +32,10 @@ import { oauthRoutes } from './modules/oauth/oauth.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
 import { webhooksInRoutes } from './modules/webhooks-in/webhooks-in.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
+import { metricsRoutes } from './modules/metrics/metrics.routes.js';
+import { createMetricsListener, listenForMetrics } from './modules/metrics/metrics-listener.js';
+import { metricsServed } from './modules/metrics/metrics.service.js';
+import { collectProcessMetrics } from './lib/metrics.js';
 import { DEMO_LOGINS } from './seed/demo.js';
 import { lazySchemaCompilers } from './lib/schema-compilers.js';
 
@@ -127,6 +132,12 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     apiKeys: services.apiKeys,
   });
   await app.register(openapiPlugin, { publicUrl: config.publicUrl });
+  // Metrics are collected only where they are served (METRICS_TOKEN or METRICS_PORT); the request histogram's
+  // plugin goes before the routes so that each route gets its hook.
+  if (metricsServed(config)) {
+    collectProcessMetrics();
+    await app.register(httpMetricsPlugin);
+  }
 
   await app.register(healthRoutes, { db });
   await app.register(authRoutes, { auth: services.auth, account: services.account, mfa: services.mfa, config });
@@ -146,6 +157,8 @@ export async function buildApp({ config, db, logger }: AppDeps) {
   await app.register(exportsRoutes, { exports: services.exports });
   await app.register(webhooksInRoutes, { webhooksIn: services.webhooksIn });
   await app.register(webhooksRoutes, { webhooks: services.webhooks });
+  await app.register(metricsRoutes, { metrics: services.metrics });
+  if (config.metrics.port !== null) listenForMetrics(app, createMetricsListener(services.metrics, config.metrics.port));
   // Every other path is a page of the admin UI, rendered here; its loaders call the routes above in-process.
   await adminUiPlugin(app, { config, demoLogins: DEMO_LOGINS });
   // The scheduler drains its running jobs (agenda.drain), runs in flight in this process finish, then the provider

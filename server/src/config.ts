@@ -53,6 +53,11 @@ export interface Config {
     /** How often a worker looks for due jobs (Postgres also wakes it by LISTEN/NOTIFY). */
     pollMs: number;
   };
+  /**
+   * GET /metrics (README, Metrics): served on the main port to bearers of `token` (METRICS_TOKEN; unset: 404), and,
+   * when `port` is set (METRICS_PORT), without a token on 127.0.0.1:`port` only. Both unset: no metrics are collected.
+   */
+  metrics: { token: string | null; port: number | null };
   /** Outbound webhooks (README, Webhooks out): how the delivery worker sends, retries and gives up. */
   webhooks: {
     /** How long a receiver has to answer one attempt (WEBHOOK_TIMEOUT, default 10s). */
@@ -222,6 +227,16 @@ function devSecret(dataDir: string, file: string): string {
   return value;
 }
 
+/** GET /metrics' protection (README, Metrics). */
+function metricsSettings(r: Reader): Config['metrics'] {
+  const token = r.raw('METRICS_TOKEN') ?? null;
+  // The token is never repeated in a message.
+  if (token !== null && (token.length < 16 || /\s/.test(token)))
+    r.problem('METRICS_TOKEN must be at least 16 characters without spaces (generate one with: openssl rand -hex 32)');
+  const port = r.raw('METRICS_PORT') === undefined ? null : r.int('METRICS_PORT', 0, 0, 65535);
+  return { token, port };
+}
+
 /** The delivery worker's settings (README, Webhooks out). */
 function webhookSettings(r: Reader): Config['webhooks'] {
   return {
@@ -333,6 +348,7 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: r.int('WORKER_POLL_SECONDS', 5, 1, 300) * 1000,
     },
     webhooks: webhookSettings(r),
+    metrics: metricsSettings(r),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;

@@ -32,6 +32,7 @@ import { ACCESS_CACHE_TTL_MS, createAccessCache } from './lib/access-cache.js';
 import { createSafeHttpClient } from './lib/safe-http/index.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 import { createDeliveryWorker } from './modules/webhooks/delivery-worker.js';
+import { createMetricsService } from './modules/metrics/metrics.service.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -123,6 +124,7 @@ function createWorkerServices(deps: ServiceDeps) {
     scheduler,
     webhookEvents,
     deliveries,
+    metrics: createMetricsService({ db: deps.db, token: deps.config.metrics.token }),
     async close(): Promise<void> {
       await deliveries.stop();
       await webhookEvents.close();
@@ -185,6 +187,7 @@ function createApiServices(role: 'api' | 'all', deps: ApiServiceDeps) {
     webhookEvents,
     webhooksIn: createWebhooksInService({ db, config, vault, http, tokens, logger, onAccepted: () => webhookEvents.wake() }),
     webhooks: createWebhooksService({ db, vault, config }),
+    metrics: createMetricsService({ db, token: config.metrics.token }),
     async close(): Promise<void> {
       await deliveries?.stop();
       await webhookEvents.close();

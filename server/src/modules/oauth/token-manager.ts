@@ -7,6 +7,7 @@ import { systemContext, type RequestContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { AppError } from '../../lib/errors.js';
+import { tokenRefreshes, tokenRefreshFailures } from '../../lib/metrics.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import type { OAuthProviderDefinition } from '../../providers/provider-definition.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -81,7 +82,22 @@ export function connectionValuesOf(row: Pick<ConnectionRow, 'connection_values'>
   return Object.fromEntries(Object.entries(raw ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-type Outcome = { kind: 'ok'; credentials: IntegrationCredentials } | { kind: 'failed'; error: IntegrationTokenError };
+/** `refreshed`: this call refreshed (or tried to), rather than sharing another caller's result or a valid token. */
+type Outcome = ({ kind: 'ok'; credentials: IntegrationCredentials } | { kind: 'failed'; error: IntegrationTokenError }) & {
+  refreshed?: true;
+};
+
+const refreshed = (outcome: Outcome): Outcome => ({ ...outcome, refreshed: true });
+
+/** The refresh counters of GET /metrics (lib/metrics.ts): the reason is the error's code, one of four. */
+function countRefresh(outcome: Outcome): void {
+  if (outcome.kind === 'ok') {
+    tokenRefreshes.inc({ outcome: 'succeeded' });
+    return;
+  }
+  tokenRefreshes.inc({ outcome: 'failed' });
+  tokenRefreshFailures.inc({ reason: outcome.error.code });
+}
 
 const validFor = (row: ConnectionRow, now: Date) =>
   row.expires_at === null || row.expires_at.getTime() - now.getTime() > REFRESH_MARGIN_SECONDS * 1000;
@@ -297,11 +313,13 @@ export function createTokenManager({ db, config, vault, http, providers }: Token
       if (!forced && validFor(row, now)) return { kind: 'ok', credentials: await credentialsOf(vault, tx, orgId, row) };
 
       const impossible = cannotRefresh(integration, row);
-      if (impossible) return failRefresh(tx, ctx, integration, impossible, now, null);
+      if (impossible) return refreshed(await failRefresh(tx, ctx, integration, impossible, now, null));
       const grant = await refreshGrant({ config, vault, http }, tx, definition, integration, row);
-      if (!grant.ok) return failRefresh(tx, ctx, integration, grant.error, new Date(), grant.providerError);
-      return { kind: 'ok', credentials: await storeRefreshed(vault, tx, ctx, integration, row, grant.result) };
+      if (!grant.ok) return refreshed(await failRefresh(tx, ctx, integration, grant.error, new Date(), grant.providerError));
+      return refreshed({ kind: 'ok', credentials: await storeRefreshed(vault, tx, ctx, integration, row, grant.result) });
     });
+    // Counted once committed, and only by the caller that refreshed (not those that shared its result).
+    if (outcome.refreshed) countRefresh(outcome);
     if (outcome.kind === 'failed') throw outcome.error;
     return outcome.credentials;
   }

@@ -15,9 +15,11 @@ export {
   finishRun,
   insertLogs,
   otherRunRunning,
+  queueStats,
   setCursorBefore,
   touchHeartbeat,
   type PageProgress,
+  type QueueStats,
   type RunEnd,
 } from './runs.repo.js';
 

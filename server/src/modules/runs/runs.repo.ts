@@ -139,6 +139,29 @@ export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date): Promi
     .execute();
 }
 
+/** The run queue across organizations (platform scope), for the metrics. */
+export interface QueueStats {
+  queued: number;
+  running: number;
+  /** Seconds since the oldest queued run was due (its schedule slot, else its creation); 0 when none is waiting. */
+  oldestDueSeconds: number;
+}
+
+/**
+ * How many runs wait and run, and how long the oldest due one has waited (GET /metrics, at each scrape). Reads only
+ * the active runs, through the partial index sync_runs_active_idx (migration 0019), however long the history.
+ */
+export async function queueStats(tx: Tx): Promise<QueueStats> {
+  const { rows } = await sql<QueueStats>`
+    SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued,
+           count(*) FILTER (WHERE status = 'running')::int AS running,
+           coalesce(extract(epoch FROM now() - min(coalesce(scheduled_for, created_at))
+             FILTER (WHERE status = 'queued' AND coalesce(scheduled_for, created_at) <= now())), 0)::float8 AS "oldestDueSeconds"
+      FROM sync_runs
+     WHERE status IN ('queued', 'running')`.execute(tx);
+  return rows[0];
+}
+
 /** Renews a running run's heartbeat (a run that has ended keeps its last one). */
 export async function touchHeartbeat(tx: Tx, orgId: string, runId: string): Promise<void> {
   await tx

@@ -1,6 +1,7 @@
 import type { Db } from '../../../../db/client.js';
 import type { ErrorKind, IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
+import { recordsWritten, runsFinished } from '../../lib/metrics.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
 import * as push from '../push/push.port.js';
@@ -35,7 +36,8 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
   ): Promise<boolean> {
     const orgId = run.organization_id;
     pending.push(...page.logs);
-    return inScope(db, { org: orgId }, async (tx) => {
+    let written = { created: 0, updated: 0 };
+    const cancelRequested = await inScope(db, { org: orgId }, async (tx) => {
       const counts = await upsertRecords(
         tx,
         { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id },
@@ -55,8 +57,13 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
         message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}${page.skipped ? `, ${page.skipped} skipped by filters` : ''}`,
       });
       await writeLogs(tx, run, pending.splice(0));
+      written = counts;
       return cancelRequested;
     });
+    // Counted once committed (a page rolled back is written again by the run's next attempt).
+    if (written.created) recordsWritten.inc({ change: 'created' }, written.created);
+    if (written.updated) recordsWritten.inc({ change: 'updated' }, written.updated);
+    return cancelRequested;
   }
 
   /**
@@ -65,7 +72,7 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
    */
   async function finish(run: SyncRunRow, outcome: RunOutcome): Promise<void> {
     const orgId = run.organization_id;
-    await inScope(db, { org: orgId }, async (tx) => {
+    const deletedCount = await inScope(db, { org: orgId }, async (tx) => {
       const succeeded = outcome.status === 'succeeded';
       const deleted =
         succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
@@ -104,7 +111,10 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
       await syncs.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
       await reportRun(tx, run, outcome, stats);
       await updateIntegrationAfterRun(tx, run, outcome, now);
+      return deleted;
     });
+    runsFinished.inc({ status: outcome.status, trigger: run.trigger });
+    if (deletedCount) recordsWritten.inc({ change: 'deleted' }, deletedCount);
   }
 
   return {

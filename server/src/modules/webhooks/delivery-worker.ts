@@ -6,6 +6,7 @@ import { systemContext } from '../../lib/context.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { webhookDeliveryAttempts } from '../../lib/metrics.js';
 import type { SafeHttpClient } from '../../lib/safe-http/index.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { sendDelivery, type SendResult } from './delivery-send.js';
@@ -95,7 +96,11 @@ export function createDeliveryWorker({ db, vault, http, logger, settings }: Deli
   function start(delivery: ReadyDelivery): void {
     perEndpoint.set(delivery.endpoint_id, (perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
     const task = sendDelivery(http, delivery, settings.timeoutMs)
-      .then((result) => recorder.add(outcomeOf(delivery, result, settings.retryDelaysMs)))
+      .then((result) => {
+        const outcome = outcomeOf(delivery, result, settings.retryDelaysMs);
+        webhookDeliveryAttempts.inc({ outcome: outcome.status === 'pending' ? 'retrying' : outcome.status });
+        recorder.add(outcome);
+      })
       .catch((err: unknown) => log.error({ err, deliveryId: delivery.id }, 'webhook delivery failed unexpectedly'))
       .finally(() => {
         const n = (perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
