@@ -51,6 +51,15 @@ export async function oauthApp(
   const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
   const base = `/api/orgs/${ctx.orgs.acme}`;
+  return { ctx, admin, base, integration: await addOAuthIntegration({ ctx, admin, base }, fake, options) };
+}
+
+/** Adds to Acme an OAuth integration of `fake`'s provider, connected with the fake's token as if the flow had run (see oauthApp). */
+export async function addOAuthIntegration(
+  { ctx, admin, base }: Omit<ProviderApp, 'integration'>,
+  fake: FakeProvider,
+  options: { provider: string; name: string; settings?: Record<string, string>; connectionValues?: Record<string, string> },
+): Promise<ProviderApp['integration']> {
   const created = await ctx.app.inject({
     method: 'POST',
     url: `${base}/integrations`,
@@ -85,7 +94,7 @@ export async function oauthApp(
       .execute();
     await tx.updateTable('integrations').set({ status: 'ACTIVE' }).where('id', '=', integration.id).execute();
   });
-  return { ctx, admin, base, integration };
+  return integration;
 }
 
 /** Creates a sync of the integration; throws with the answer when refused. */

@@ -65,11 +65,11 @@ export const httpRequestDuration = new Histogram({
 });
 
 // Every combination of the fixed label sets starts at 0, so a rate is defined before the first event.
-for (const status of FINISHED) for (const trigger of TRIGGERS) runsFinished.labels(status, trigger);
-for (const change of ['created', 'updated', 'deleted']) recordsWritten.labels(change);
-for (const outcome of ['succeeded', 'retrying', 'failed']) webhookDeliveryAttempts.labels(outcome);
-for (const outcome of ['succeeded', 'failed']) tokenRefreshes.labels(outcome);
-for (const reason of ['refresh_failed', 'reconnect_required']) tokenRefreshFailures.labels(reason);
+for (const status of FINISHED) for (const trigger of TRIGGERS) runsFinished.inc({ status, trigger }, 0);
+for (const change of ['created', 'updated', 'deleted']) recordsWritten.inc({ change }, 0);
+for (const outcome of ['succeeded', 'retrying', 'failed']) webhookDeliveryAttempts.inc({ outcome }, 0);
+for (const outcome of ['succeeded', 'failed']) tokenRefreshes.inc({ outcome }, 0);
+for (const reason of ['refresh_failed', 'reconnect_required']) tokenRefreshFailures.inc({ reason }, 0);
 
 let defaultsCollected = false;
 
