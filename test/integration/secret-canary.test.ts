@@ -11,8 +11,8 @@
  * invitation tokens, and Linkyard's own access and refresh tokens. Then the API is exercised broadly —
  * connect (failing and succeeding), credential tests, forced and failing token refreshes, disconnect with
  * revocation, bad input, sync runs, every registered GET route as every role, sign-in refresh and reuse, the
- * audit endpoints, /openapi.json — against careless providers too (an API that echoes the credential it got,
- * a token endpoint that puts it into its error code). At the end every response (body and headers), every
+ * audit endpoints, /openapi.json, /metrics with its token — against careless providers too (an API that echoes
+ * the credential it got, a token endpoint that puts it into its error code). At the end every response (body and headers), every
  * log line and every audit_events row is searched for every canary, and a dump of every table for plaintext.
  *
  * The app is built here rather than with createTestApp: its log lines must come from the production logger
@@ -174,6 +174,7 @@ t.test('secrets set through the API never appear in a response, a log line or an
   const bogusCode = addCanary('made-up authorization code', canaryValue('code'));
   const bogusState = addCanary('made-up state', canaryValue('state'));
   addCanary('demo password', DEMO_PASSWORD);
+  const metricsToken = addCanary('metrics token (METRICS_TOKEN)', canaryValue('metrics'));
   // Basic-auth encodings of the credentials, as they travel to providers.
   for (const c of [clientSecretCreated, clientSecretPatched, clientSecretWrong]) c.needles.push(clientBasic(CLIENT_ID, c.value));
   applePassword.needles.push(basic(APPLE_USER, applePassword.value));
@@ -282,7 +283,12 @@ t.test('secrets set through the API never appear in a response, a log line or an
 
   // ---- the app: production logger options (redaction, URL masking) at trace level, into memory ----
   const database = await createTestDatabase();
-  const config = testConfig({ LOG_LEVEL: 'trace', PUBLIC_URL: base, ALLOW_PRIVATE_NETWORK_TARGETS: 'true' });
+  const config = testConfig({
+    LOG_LEVEL: 'trace',
+    PUBLIC_URL: base,
+    ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
+    METRICS_TOKEN: metricsToken.value,
+  });
   t.equal(config.logLevel, 'trace');
   const logs: string[] = [];
   const sink = new Writable({
@@ -797,6 +803,18 @@ t.test('secrets set through the API never appear in a response, a log line or an
   }
   const first = await walk('connected', [...Object.values(ROLES), 'canary.member@acme.test', undefined]);
   t.ok(first.ok200 > 50, `walked every GET route (${first.requests} requests, ${first.ok200} answered 200)`);
+
+  // ---- 6b. GET /metrics (the walk got 401s there): what every request, run and refresh above left in it ----
+  const scraped = await call('GET', '/metrics', {
+    headers: { authorization: `Bearer ${metricsToken.value}` },
+    what: 'GET /metrics with METRICS_TOKEN',
+  });
+  t.equal(scraped.res.statusCode, 200, 'the metrics are searched like every other response');
+  t.match(
+    scraped.res.body,
+    /linkyard_http_request_duration_seconds_count\{method="GET",route="\/api\/orgs\/:orgId"/,
+    'with the walk in it',
+  );
 
   // ---- 7. the raw database while connected: ciphertext only ----
   const dumpWhileConnected = await dumpDatabase();

@@ -21,7 +21,8 @@ import { looksLikeApiKey } from '../lib/api-key-format.js';
 
 /**
  * What a route requires. Every route must declare one (a test walks all routes to make sure):
- * - 'public': anyone (health, login, OAuth callback);
+ * - 'public': anyone (health, login, OAuth callback), or a route that makes its own check instead of a session's or
+ *   an API key's (GET /metrics: the METRICS_TOKEN bearer; provider webhooks: their signatures);
  * - 'authenticated': any signed-in person (e.g. GET /api/auth/me); API keys are refused (403);
  * - { action, subject }: a CASL permission, checked against the organization in the URL if any. People and API keys
  *   of that organization both pass it by their role; `callers: 'people'` refuses API keys (403) where a route needs

@@ -26,6 +26,11 @@ t.test('every registered route declares its access', async (t) => {
     ].sort(),
     'the only public API routes are sign-in, invitations, the OAuth callback and provider webhooks (review this list when adding one)',
   );
+  t.same(
+    app.routeAccess.filter((r) => r.url === '/metrics').map((r) => `${r.method} ${r.access}`),
+    ['GET public', 'HEAD public'],
+    'GET /metrics is public to the access plugin and checks METRICS_TOKEN itself (metrics.test.ts)',
+  );
 });
 
 type Who = 'anonymous' | 'viewer' | 'admin' | 'super' | 'owner' | 'stranger';
