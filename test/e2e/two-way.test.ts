@@ -1,5 +1,4 @@
 import t from 'tap';
-import { usingPostgres } from '../helpers/database.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { clickAndWait, STRIPE_KEY, startE2e, textOf, visit } from './harness.js';
 
@@ -11,15 +10,7 @@ const e2e = await startE2e(t);
 const { base, ctx, stripe } = e2e;
 const acme = ctx.orgs.acme;
 
-// KNOWN BUG, skipped on embedded PGlite only: there the file hangs now and then (seen twice in four runs, and again
-// twice in five with the nested-query guard of db/client.ts in place; never on Postgres). In the later two it stopped
-// after the sync was saved (assertion 3), before the records page, around the first pull of the bidirectional sync,
-// until the file's time limit: every browser step has a time limit, the ctx.app.inject calls in waitUntil do not, so
-// most likely the server stopped answering (PGlite's one connection never released). The guard did not fire: not a
-// query awaited inside a transaction on another handle. Open in issue 14; remove the skip with the fix. To find the
-// holder: run this file on PGlite with the skip removed and LINKYARD_PGLITE_WAIT_REPORT_MS=5000 (db/client.ts).
-const pgliteHang = !usingPostgres() && 'the push hangs now and then on PGlite (known bug, see issue 14)';
-t.test('a record changed on both sides becomes a conflict, resolved field by field in the UI', { skip: pgliteHang }, async (t) => {
+t.test('a record changed on both sides becomes a conflict, resolved field by field in the UI', async (t) => {
   const auth = { authorization: await ctx.bearer('admin@acme.test') };
   const api = async (method: string, url: string, body?: unknown) => {
     const res = await ctx.app.inject({ method: method as 'GET', url, headers: auth, ...(body ? { payload: body as object } : {}) });
