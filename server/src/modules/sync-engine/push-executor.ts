@@ -4,7 +4,7 @@ import { inScope, type Tx } from '../../lib/db-scope.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import * as push from '../push/push.port.js';
 import * as runs from '../runs/runs.port.js';
-import type { CompiledMappings } from '../syncs/mappings.js';
+import type { ApplyOptions, CompiledMappings } from '../syncs/mappings.js';
 import { ConnectorError } from './connector-errors.js';
 import { contentHash, markRecordDeleted, readBase, readBases, upsertRecords, type StoredBase } from './records-writer.js';
 import type { ProviderVersion, ProviderWriter } from './rest-writer.js';
@@ -188,7 +188,8 @@ async function executeWrite(ctx: PushContext, write: RunWriteRow, baseOf: (exter
 }
 
 async function create(ctx: PushContext, write: RunWriteRow): Promise<Done> {
-  const fields = providerFields(ctx.outbound, write.data as Data);
+  // A field the record leaves out is left out (the provider's default), not sent as null; an explicit null is sent.
+  const fields = providerFields(ctx.outbound, write.data as Data, { omitAbsent: true });
   const result = await ctx.writer.write({ op: 'create', fields, idempotencyKey: write.idempotency_key });
   // CalDAV: an event with the record's UID exists already (If-None-Match: *); nothing was written.
   if (result.outcome === 'conflict') return { write, outcome: { status: 'conflict', error: result.message }, counts: { conflicts: 1 } };
@@ -381,8 +382,8 @@ function mapped(inbound: CompiledMappings, version: ProviderVersion): Data {
   return inbound.apply(version.record).output;
 }
 
-function providerFields(outbound: CompiledMappings, data: Data): Data {
-  const { output, errors } = outbound.apply(data);
+function providerFields(outbound: CompiledMappings, data: Data, options?: ApplyOptions): Data {
+  const { output, errors } = outbound.apply(data, options);
   if (errors.length) throw new ConnectorError('unsupported', `${errors[0].target}: ${errors[0].message}`, false);
   return output;
 }

@@ -95,10 +95,19 @@ export interface MappingResult {
   errors: MappingError[];
 }
 
+export interface ApplyOptions {
+  /**
+   * Leave out a target whose source is absent from the record (absent, not null: an explicit null still maps to
+   * null), unless it has a default or is required. A pushed create sends only the fields the record gives, so a
+   * provider that refuses null for a field (GitHub's `state`) keeps its own default.
+   */
+  omitAbsent?: boolean;
+}
+
 export interface CompiledMappings {
   /** Target fields in output order; empty for passthrough. */
   readonly targets: readonly string[];
-  apply(record: unknown): MappingResult;
+  apply(record: unknown, options?: ApplyOptions): MappingResult;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -111,6 +120,8 @@ interface CompiledField {
   source: string | undefined;
   /** Reads the source (or renders / returns the value for template and constant) and transforms it. */
   produce: (record: unknown) => Produced;
+  /** Whether the source is absent from the record (undefined, not null); null for mappings without a source. */
+  absent: ((record: unknown) => boolean) | null;
   fallback: (() => unknown) | null;
   required: boolean;
 }
@@ -170,7 +181,7 @@ export function compileMappings(mappings: readonly FieldMapping[]): CompiledMapp
     checkTargetUnique(field.target, index, valueTargets, parentTargets);
     fields.push(field);
   });
-  return { targets: fields.map((f) => f.target), apply: (record) => applyFields(fields, record) };
+  return { targets: fields.map((f) => f.target), apply: (record, options) => applyFields(fields, record, options?.omitAbsent === true) };
 }
 
 /** Compiles the mappings and runs them on one record: the preview endpoint. */
@@ -217,6 +228,7 @@ function compileField(mapping: FieldMapping, index: number): CompiledField {
     nested: targetSegments.length > 1 ? targetSegments : null,
     source: get ? source : undefined,
     produce: compileProducer(transform, argValues, get, fail),
+    absent: get ? (record) => get(record) === undefined : null,
     fallback: fallbackLiteral === undefined ? null : literalValue(fallbackLiteral),
     required: required === true,
   };
@@ -440,7 +452,7 @@ function passthrough(record: unknown): MappingResult {
   return { output, errors: [] };
 }
 
-function applyFields(fields: readonly CompiledField[], record: unknown): MappingResult {
+function applyFields(fields: readonly CompiledField[], record: unknown, omitAbsent = false): MappingResult {
   if (!isPlainObject(record)) return notAnObject(record);
   const output: Record<string, unknown> = {};
   const errors: MappingError[] = [];
@@ -457,6 +469,7 @@ function applyFields(fields: readonly CompiledField[], record: unknown): Mapping
     }
     let missing = false;
     if (value === MISSING) {
+      if (omitAbsent && !field.fallback && !field.required && field.absent?.(record)) continue;
       missing = true;
       value = field.fallback ? field.fallback() : null;
     }

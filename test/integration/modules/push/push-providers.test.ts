@@ -61,7 +61,6 @@ const CASES: Case[] = [
       { source: 'title', target: 'title' },
       { source: 'state', target: 'state' },
     ],
-    // An unmapped-but-absent field is sent as null, which GitHub refuses for `state`: the create names it.
     create: { title: 'Crash on save', state: 'open' },
     created: { title: 'Crash on save', state: 'open' },
     // The first issue is closed (the fake closes every third): reopened.
@@ -382,4 +381,43 @@ t.test('google calendar: a delete refused with 412 opens a conflict over the del
   });
   t.equal(resolved.statusCode, 200, resolved.body);
   t.ok(fake.record(first), 'theirs: the event stays');
+});
+
+t.test('github: a create leaves out the mapped fields the record does not give (not null); an explicit null is sent', async (t) => {
+  const fake = await startFakeProvider('github', { records: 2, resource: 'repo_issues' });
+  t.teardown(() => fake.close());
+  const app = await oauthApp(t, fake, { provider: 'github', name: 'GitHub', settings: { owner: 'octo-org', repo: 'octo-repo' } });
+  const { ctx, admin, base } = app;
+  const mappings = [
+    { source: 'title', target: 'title' },
+    { source: 'state', target: 'state' },
+    { source: 'body', target: 'body' },
+  ];
+  const sync = await createSync(app, {
+    resource: 'repo_issues',
+    mode: 'full',
+    direction: 'push',
+    mappings,
+    outboundMappings: reverse(mappings),
+  });
+  const accepted = await ctx.app.inject({
+    method: 'POST',
+    url: `${base}/syncs/${sync.id}/records`,
+    headers: admin,
+    payload: { records: [{ data: { title: 'Crash on save' } }, { data: { title: 'Typo', body: null, state: null } }] },
+  });
+  t.equal(accepted.statusCode, 202, accepted.body);
+  await ctx.app.services.executor!.drain();
+  const writes = (await ctx.app.inject({ url: `${base}/runs/${accepted.json().runId}/writes`, headers: admin })).json().items;
+  t.match(writes, [
+    { op: 'create', status: 'applied', externalId: String },
+    { op: 'create', status: 'failed', error: String },
+  ]);
+  const creates = fake.requests.filter((r) => r.method === 'POST');
+  const first = creates.find((r) => (r.body as { title?: string }).title === 'Crash on save');
+  t.same(first?.body, { title: 'Crash on save' }, 'state and body are left out, not sent as null');
+  const second = creates.find((r) => (r.body as { title?: string }).title === 'Typo');
+  t.same(second?.body, { title: 'Typo', state: null, body: null }, 'explicit nulls are sent as given');
+  const created = fake.records.find((r) => String(r.data.number) === writes[0].externalId)?.data;
+  t.match(created, { title: 'Crash on save', state: 'open' }, "GitHub's default state");
 });

@@ -679,3 +679,37 @@ t.test('ten mappings of every kind over many records: no errors, the expected ou
     contact: { email: 'u5@example.com', status: 'active' },
   });
 });
+
+t.test(
+  'omitAbsent (a pushed create): a source absent from the record leaves its target out; null, defaults and required stay',
+  async (t) => {
+    const mappings = compileMappings([
+      { source: 'title', target: 'title' },
+      { source: 'state', target: 'state' },
+      { source: 'team', target: 'project.key' },
+      { source: 'body', target: 'body' },
+      { source: 'priority', target: 'priority', default: 3 },
+      { source: 'kind', target: 'type', required: true },
+      { target: 'origin', transform: 'constant', args: { value: 'linkyard' } },
+    ]);
+    const record = { title: 'Crash', body: null, kind: 'bug' };
+    t.same(mappings.apply(record, { omitAbsent: true }), {
+      output: { title: 'Crash', body: null, priority: 3, type: 'bug', origin: 'linkyard' },
+      errors: [],
+    });
+    t.same(
+      mappings.apply(record).output,
+      {
+        title: 'Crash',
+        state: null,
+        project: { key: null },
+        body: null,
+        priority: 3,
+        type: 'bug',
+        origin: 'linkyard',
+      },
+      'without it every target is present, as before',
+    );
+    t.match(mappings.apply({ title: 'Crash' }, { omitAbsent: true }).errors, [{ target: 'type', message: /is required/ }]);
+  },
+);
