@@ -21,7 +21,7 @@ const INBOUND = [
 ];
 const OUTBOUND = INBOUND.map(({ source, target }) => ({ source: target, target: source }));
 const DAY = 86_400_000;
-const EVENTS = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12'];
+const EVENTS = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12', 'e13', 'e14'];
 
 /** `20261210T090000Z` for a time (events are placed a few days ahead: inside the connector's window around today). */
 const icsTime = (ms: number) =>
@@ -390,5 +390,59 @@ t.test('CalDAV push through the API', { skip: radicale ? false : 'radicale is no
     const kept = await push(s, [{ op: 'delete', externalId: 'e12' }]);
     t.match(kept, { writes: [{ status: 'skipped' }], run: { stats: { conflicts: 1, pushed: 0 } } });
     t.ok(await atServer(s, 'e12'), 'latest, theirs later: kept');
+  });
+
+  t.test('a bidirectional run pulls, then writes the pending changes with If-Match of the base read before the pull', async (t) => {
+    await setStrategy(s, 'manual');
+    const { ctx, base, admin, integration } = s;
+    // Pushed while the integration is paused: the push run ends without writing, its writes stay pending.
+    t.equal(
+      (await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/pause`, headers: admin })).statusCode,
+      200,
+    );
+    const accepted = await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/syncs/${s.sync.id}/records`,
+      headers: admin,
+      payload: {
+        records: [
+          { externalId: 'e13', data: { title: 'Local 12' } },
+          { externalId: 'e14', data: { title: 'Local 13' } },
+        ],
+      },
+    });
+    t.equal(accepted.statusCode, 202, accepted.body);
+    await ctx.app.services.executor!.drain();
+    const pushRunId = accepted.json().runId;
+    t.equal(
+      (await ctx.app.inject({ method: 'POST', url: `${base}/integrations/${integration.id}/resume`, headers: admin })).statusCode,
+      200,
+    );
+    t.match((await atServer(s, 'e13'))?.text, /SUMMARY:Event 12\r\n/, 'nothing written while paused');
+
+    // Radicale changes e14 meanwhile: the run's pull stores it, but the pending change was made against the older
+    // version, so its If-Match (that version's ETag) gets a 412: a conflict, not an overwrite.
+    await changeAtServer(s, 'e14', { summary: 'Remote 13', location: 'Room 13', lastModified: Date.now() - DAY });
+    const before = count412(s);
+    const run = await runAndWait(ctx, base, admin, s.sync.id);
+    t.match(run, { trigger: 'manual', status: 'succeeded', stats: { pushed: 1, conflicts: 1 } });
+    t.ok(count412(s) > before, 'radicale refused the stale If-Match');
+    const e13 = await atServer(s, 'e13');
+    t.match(e13?.text, /SUMMARY:Local 12\r\n/, 'the pending change written');
+    t.match(await stored(s, 'e13'), { data: { title: 'Local 12', room: 'Room 12' }, etag: e13!.etag });
+    const e14 = await atServer(s, 'e14');
+    t.match(e14?.text, /SUMMARY:Remote 13\r\n/, 'not written over the change made in radicale');
+    t.match(await stored(s, 'e14'), { data: { title: 'Remote 13' }, etag: e14!.etag }, "the pull stored radicale's version");
+    t.match((await ctx.app.inject({ url: `${base}/runs/${pushRunId}/writes`, headers: admin })).json().items, [
+      { externalId: 'e13', status: 'applied' },
+      { externalId: 'e14', status: 'conflict', error: /conflict was opened/ },
+    ]);
+    const conflict = (await ctx.app.inject({ url: `${base}/conflicts?status=open&syncId=${s.sync.id}`, headers: admin }))
+      .json()
+      .items.find((c: { externalId: string }) => c.externalId === 'e14');
+    t.match(conflict?.fields, [{ path: 'title', base: 'Event 13', local: 'Local 13', remote: 'Remote 13' }]);
+
+    const next = await runAndWait(ctx, base, admin, s.sync.id);
+    t.match(next.stats, { pushed: 0, conflicts: 0, created: 0, updated: 0 }, 'written once; the writes are the new base');
   });
 });
