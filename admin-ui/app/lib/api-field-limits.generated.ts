@@ -417,6 +417,7 @@ export const queryLimits = {
     count: { minimum: 1, maximum: 20 },
   },
   'GET /api/orgs/{orgId}/runs': {
+    ids: { minItems: 1, maxItems: 100 },
     status: { enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] },
     limit: { minimum: 1, maximum: 200 },
     cursor: { minLength: 1, maxLength: 200 },

@@ -5051,6 +5051,8 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Only these runs (repeat the parameter: ids=…&ids=…; at most 100) */
+          ids?: string[];
           integrationId?: string;
           syncId?: string;
           status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -4,6 +4,7 @@ import { newestFirst } from '../../lib/keyset.js';
 import type { Database, ErrorKind, LogLevel, RunStatus, SyncLogsTable, SyncRunRow, SyncRunsTable } from '../../../../db/schema.js';
 
 export interface RunFilters {
+  ids?: string[];
   integrationId?: string;
   syncId?: string;
   status?: RunStatus;
@@ -15,6 +16,7 @@ export interface RunFilters {
 
 export function listRuns(tx: Tx, orgId: string, f: RunFilters) {
   let q = tx.selectFrom('sync_runs').selectAll().where('organization_id', '=', orgId);
+  if (f.ids) q = q.where('id', 'in', f.ids);
   if (f.integrationId) q = q.where('integration_id', '=', f.integrationId);
   if (f.syncId) q = q.where('sync_id', '=', f.syncId);
   if (f.status) q = q.where('status', '=', f.status);

@@ -50,6 +50,10 @@ export const Run = Type.Object({
 export const RunList = ListOf(Run);
 export const RunParams = StrictObject({ orgId: Uuid, runId: Uuid });
 export const RunsQuery = StrictObject({
+  // The logs page reads the runs of a page of log lines in one request instead of one per run.
+  ids: Type.Optional(
+    Type.Array(Uuid, { minItems: 1, maxItems: 100, description: 'Only these runs (repeat the parameter: ids=…&ids=…; at most 100)' }),
+  ),
   integrationId: Type.Optional(Uuid),
   syncId: Type.Optional(Uuid),
   status: Type.Optional(RunStatus),

@@ -244,6 +244,7 @@ function createRunHistory({ db }: Pick<RunsServiceDeps, 'db'>) {
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const rows = await inScope(db, { org: orgId }, (tx) =>
         repo.listRuns(tx, orgId, {
+          ids: q.ids,
           integrationId: q.integrationId,
           syncId: q.syncId,
           status: q.status,
