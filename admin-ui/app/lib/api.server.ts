@@ -10,10 +10,16 @@ export type ApiResult<T> =
   | { ok: true; status: number; data: T }
   | { ok: false; status: number; message: string; requestId?: string; field?: string; retryAfter?: string };
 
-/** Leaves out unset and empty values, so an empty filter field is no filter (the API refuses `q=`). */
+/**
+ * Leaves out unset and empty values, so an empty filter field is no filter (the API refuses `q=`); an array is the
+ * parameter repeated (`ids=a&ids=b`), as the API reads it.
+ */
 function querySerializer(query: Record<string, unknown>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query)) {
+    if (Array.isArray(v)) for (const item of v) params.append(k, String(item));
+    else if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
   return params.toString();
 }
 
