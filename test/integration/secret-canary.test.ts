@@ -775,6 +775,8 @@ t.test('secrets set through the API never appear in a response, a log line or an
     sub('endpointId', endpointIds.length ? endpointIds : [NO_SUCH_ID]);
     sub('deliveryId', deliveryIds.length ? deliveryIds : [NO_SUCH_ID]);
     sub('conflictId', conflictIds.length ? conflictIds : [NO_SUCH_ID]);
+    // One provider's setup help (GET /api/providers/:key): the providers the canaries' integrations use.
+    sub('key', ['custom', 'stripe', 'apple_calendar']);
     // A new route with another parameter must be taught here, so that no GET route escapes the walk.
     if (urls.some((u) => u.includes('/:'))) throw new Error(`GET ${url}: give the secret-canary walk a value for its path parameter`);
     return urls;

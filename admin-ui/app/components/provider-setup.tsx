@@ -1,4 +1,4 @@
-import type { Provider } from '~/lib/types';
+import type { Provider, ProviderDetail } from '~/lib/types';
 import { CopyField } from './copy-field';
 import { Card } from './ui';
 
@@ -10,9 +10,9 @@ const TITLES: Record<Provider['authType'], string> = {
 
 /**
  * A provider's setup help beside its credentials form: the console to open and what to do there (GET /api/providers
- * `setup`, kept beside the provider definitions), then for OAuth the callback URL to register and the scopes to add.
+ * /:key `setup`, kept beside the provider definitions), then for OAuth the callback URL to register and the scopes to add.
  */
-export function ProviderSetup({ provider, callbackUrl }: { provider: Provider; callbackUrl: string }) {
+export function ProviderSetup({ provider, callbackUrl }: { provider: ProviderDetail; callbackUrl: string }) {
   const setup = provider.setup;
   return (
     <Card title={TITLES[provider.authType]}>

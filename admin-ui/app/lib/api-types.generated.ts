@@ -2430,17 +2430,6 @@ export interface paths {
                   example?: string;
                 }[];
                 overrideSettings: string[];
-                /** @description Where to make the OAuth app (or API key, or app password) in the provider's console and find the client id and secret; the callback URL to register is PUBLIC_URL/api/oauth/callback */
-                setup: {
-                  console: {
-                    name: string;
-                    url: string;
-                  };
-                  /** @description What to do in the provider's console, in order */
-                  steps: string[];
-                  /** @description About scopes or permissions, beyond the default scopes */
-                  scopes?: string;
-                } | null;
                 resources: {
                   key: string;
                   name: string;
@@ -2457,6 +2446,133 @@ export interface paths {
                   };
                 }[];
               }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/providers/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One provider, with its setup help (404 for a key that is not in the catalog) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The provider key, e.g. `hubspot` */
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              name: string;
+              category: string;
+              authType: 'oauth2' | 'api_key' | 'basic';
+              defaultScopes: string[];
+              pkce: boolean;
+              settings: {
+                key: string;
+                label: string;
+                required: boolean;
+                default?: string;
+                pattern?: string;
+                description?: string;
+                example?: string;
+              }[];
+              overrideSettings: string[];
+              resources: {
+                key: string;
+                name: string;
+                incremental: boolean;
+                /** @description Whether the resource has write endpoints (a sync of it may push or be bidirectional) */
+                writable: boolean;
+                selective: {
+                  /** @description Whether the provider can select fields (else `fields` is refused) */
+                  fields: boolean;
+                  /** @description The resource's usual fields, as suggestions */
+                  knownFields: string[];
+                  /** @description Which filters the provider applies itself (the rest are applied by Linkyard) */
+                  providerFilters: string;
+                };
+              }[];
+              /** @description Where to make the OAuth app (or API key, or app password) in the provider's console and find the client id and secret; the callback URL to register is PUBLIC_URL/api/oauth/callback */
+              setup: {
+                console: {
+                  name: string;
+                  url: string;
+                };
+                /** @description What to do in the provider's console, in order */
+                steps: string[];
+                /** @description About scopes or permissions, beyond the default scopes */
+                scopes?: string;
+              } | null;
             };
           };
         };

@@ -27,7 +27,6 @@ const provider = (over: Partial<Provider> = {}): Provider => ({
   settings: [{ key: 'subdomain', label: 'Subdomain', required: true, pattern: HOST_LABEL, example: 'acme' }],
   overrideSettings: ['apiBaseUrl', 'authorizationUrl', 'tokenUrl'],
   resources: [],
-  setup: null,
   ...over,
 });
 

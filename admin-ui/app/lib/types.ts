@@ -30,6 +30,8 @@ export type Org = ResponseBody<'/api/orgs/{orgId}', 'get'>;
 export type Role = NonNullable<Org['role']>;
 
 export type Provider = ResponseBody<'/api/providers', 'get'>['items'][number];
+/** One provider with its setup help (GET /api/providers/:key): only the pages that show the help load it. */
+export type ProviderDetail = ResponseBody<'/api/providers/{key}', 'get'>;
 export type ProviderSetting = Provider['settings'][number];
 
 export type Integration = ResponseBody<'/api/orgs/{orgId}/integrations/{id}', 'get'>;

@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect, useNavigation } from 'react-router';
 import type { Route } from './+types/integration-new-form';
-import { api, loaded, redirectToLogin, settled } from '~/lib/api.server';
+import { api, redirectToLogin, settled } from '~/lib/api.server';
 import { setFlash } from '~/lib/flash.server';
 import { formErrorOf } from '~/lib/form-errors';
 import { credentialFields, integrationFormFields, nameRule, readIntegrationForm, type FieldErrors } from '~/lib/integration-form';
@@ -12,11 +12,13 @@ import { CredentialInput, RuleInput, ScopesField, SettingsFields } from '~/compo
 import { Button, Card, ErrorNote, LinkButton, ProviderAvatar } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
 
+/** The provider with its setup help (one provider, not the catalog). */
 async function loadProvider(request: Request, context: Route.LoaderArgs['context'], key: string) {
-  const providers = await loaded(request, api(context).GET('/api/providers'));
-  const provider = providers.items.find((p) => p.key === key);
-  if (!provider) throw data({ message: `There is no provider "${key}" in the catalog.` }, { status: 404 });
-  return provider;
+  const res = await settled(api(context).GET('/api/providers/{key}', { params: { path: { key } } }));
+  if (res.ok) return res.data;
+  if (res.status === 401) throw redirectToLogin(request);
+  const message = res.status === 404 ? `There is no provider "${key}" in the catalog.` : res.message;
+  throw data({ message, requestId: res.requestId }, { status: res.status });
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {

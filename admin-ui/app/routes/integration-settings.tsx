@@ -28,9 +28,21 @@ export const meta: Route.MetaFunction = ({ matches }) => {
   return [{ title: `${layout?.integration?.name ?? 'Integration'} · Settings · Linkyard` }];
 };
 
-/** The redirect URI the provider's OAuth app must list (built from PUBLIC_URL, as the API builds it). */
-export function loader({ context }: Route.LoaderArgs) {
-  return { callbackUrl: `${context.publicUrl}/api/oauth/callback` };
+/**
+ * The redirect URI the provider's OAuth app must list (built from PUBLIC_URL, as the API builds it), and the provider
+ * with its setup help (GET /api/providers/:key; null when the provider has left the catalog).
+ */
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const integration = await loaded(
+    request,
+    api(context).GET('/api/orgs/{orgId}/integrations/{id}', { params: { path: { orgId: params.orgId, id: params.integrationId } } }),
+  );
+  const detail = await settled(api(context).GET('/api/providers/{key}', { params: { path: { key: integration.provider } } }));
+  if (!detail.ok && detail.status !== 404) {
+    if (detail.status === 401) throw redirectToLogin(request);
+    throw data({ message: detail.message, requestId: detail.requestId }, { status: detail.status });
+  }
+  return { callbackUrl: `${context.publicUrl}/api/oauth/callback`, provider: detail.ok ? detail.data : null };
 }
 
 type SettingsResult = { ok: boolean; message: string; intent: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
@@ -155,7 +167,7 @@ export default function IntegrationSettings({ actionData, loaderData }: Route.Co
         </div>
         <div className="space-y-6">
           {!readOnly && <PauseCard integration={integration} busy={pending === 'pause' || pending === 'resume'} />}
-          <ProviderSetup provider={provider} callbackUrl={loaderData.callbackUrl} />
+          {loaderData.provider && <ProviderSetup provider={loaderData.provider} callbackUrl={loaderData.callbackUrl} />}
           {!readOnly && <DeleteCard integration={integration} busy={pending === 'delete'} error={errorsOf('delete').confirm} />}
         </div>
       </div>

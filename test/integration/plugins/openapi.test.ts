@@ -21,6 +21,7 @@ const CONTRACT = [
   'PATCH /api/orgs/{orgId}/members/{userId}',
   'DELETE /api/orgs/{orgId}/members/{userId}',
   'GET /api/providers',
+  'GET /api/providers/{key}',
   'GET /api/orgs/{orgId}/integrations',
   'POST /api/orgs/{orgId}/integrations',
   'GET /api/orgs/{orgId}/integrations/{id}',

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { commonErrors } from '../../lib/schemas.js';
+import { NotFound } from '../../lib/errors.js';
+import { commonErrors, StrictObject } from '../../lib/schemas.js';
 import { PROVIDERS } from '../../providers/catalog.js';
 import { OVERRIDE_SETTINGS, type ResourceDefinition } from '../../providers/provider-definition.js';
 import { setupHelpOf } from '../../providers/setup-help.js';
 
-const ProviderSummary = Type.Object({
+/** What every provider says about itself: the list (GET /api/providers) and one provider (GET /api/providers/:key). */
+const summaryProperties = {
   key: Type.String(),
   name: Type.String(),
   category: Type.String(),
@@ -24,6 +26,26 @@ const ProviderSummary = Type.Object({
     }),
   ),
   overrideSettings: Type.Array(Type.String()),
+  resources: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      name: Type.String(),
+      incremental: Type.Boolean(),
+      writable: Type.Boolean({ description: 'Whether the resource has write endpoints (a sync of it may push or be bidirectional)' }),
+      selective: Type.Object({
+        fields: Type.Boolean({ description: 'Whether the provider can select fields (else `fields` is refused)' }),
+        knownFields: Type.Array(Type.String(), { description: "The resource's usual fields, as suggestions" }),
+        providerFilters: Type.String({ description: 'Which filters the provider applies itself (the rest are applied by Linkyard)' }),
+      }),
+    }),
+  ),
+};
+const ProviderSummary = Type.Object(summaryProperties, {
+  description: 'A provider of the catalog (GET /api/providers/:key adds its setup help)',
+});
+
+const ProviderDetail = Type.Object({
+  ...summaryProperties,
   setup: Type.Union(
     [
       Type.Object({
@@ -37,19 +59,6 @@ const ProviderSummary = Type.Object({
       description:
         "Where to make the OAuth app (or API key, or app password) in the provider's console and find the client id and secret; the callback URL to register is PUBLIC_URL/api/oauth/callback",
     },
-  ),
-  resources: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      name: Type.String(),
-      incremental: Type.Boolean(),
-      writable: Type.Boolean({ description: 'Whether the resource has write endpoints (a sync of it may push or be bidirectional)' }),
-      selective: Type.Object({
-        fields: Type.Boolean({ description: 'Whether the provider can select fields (else `fields` is refused)' }),
-        knownFields: Type.Array(Type.String(), { description: "The resource's usual fields, as suggestions" }),
-        providerFilters: Type.String({ description: 'Which filters the provider applies itself (the rest are applied by Linkyard)' }),
-      }),
-    }),
   ),
 });
 
@@ -79,10 +88,6 @@ const catalog = {
     pkce: p.authType === 'oauth2' ? p.oauth.pkce : false,
     settings: p.settings.map((s) => ({ ...s })),
     overrideSettings: [...OVERRIDE_SETTINGS],
-    setup: (() => {
-      const help = setupHelpOf(p.key);
-      return help ? { console: { ...help.console }, steps: [...help.steps], ...(help.scopes ? { scopes: help.scopes } : {}) } : null;
-    })(),
     resources: p.resources.map((r) => ({
       key: r.key,
       name: r.name,
@@ -97,6 +102,18 @@ const catalog = {
   })),
 };
 
+/**
+ * One provider with its setup help (where to make the OAuth app or key), which only the new-integration form and an
+ * integration's settings show: the list leaves it out, as every integrations page loads the list.
+ */
+const details = new Map(
+  catalog.items.map((item) => {
+    const help = setupHelpOf(item.key);
+    const setup = help ? { console: { ...help.console }, steps: [...help.steps], ...(help.scopes ? { scopes: help.scopes } : {}) } : null;
+    return [item.key, { ...item, setup }];
+  }),
+);
+
 export const providersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/providers',
@@ -109,5 +126,23 @@ export const providersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => catalog,
+  );
+
+  app.get(
+    '/api/providers/:key',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['integrations'],
+        summary: 'One provider, with its setup help (404 for a key that is not in the catalog)',
+        params: StrictObject({ key: Type.String({ minLength: 1, maxLength: 64, description: 'The provider key, e.g. `hubspot`' }) }),
+        response: { 200: ProviderDetail, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const provider = details.get(request.params.key);
+      if (!provider) throw new NotFound('Provider');
+      return provider;
+    },
   );
 };

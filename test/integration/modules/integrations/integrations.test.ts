@@ -21,11 +21,37 @@ t.test('providers catalog', async (t) => {
   t.ok(keys.includes('salesforce') && keys.includes('apple_calendar') && keys.includes('custom'));
   const zendesk = res.json().items.find((p: { key: string }) => p.key === 'zendesk');
   t.match(zendesk, { authType: 'oauth2', settings: [{ key: 'subdomain', required: true }] });
-  // Setup help beside each provider: its console and the steps, the callback URL's place among them.
-  t.match(zendesk.setup, { console: { name: 'Zendesk Admin Center', url: /^https:\/\// }, steps: [/OAuth Clients/] });
-  t.match(zendesk.setup.steps.join(' '), /callback URL/);
-  const stripe = res.json().items.find((p: { key: string }) => p.key === 'stripe');
-  t.match(stripe.setup, { console: { url: 'https://dashboard.stripe.com/apikeys' } }, 'an API key provider says where its keys are');
+  // The list is what every integrations page loads: the setup help stays with the one provider that shows it.
+  t.notOk(
+    res.json().items.some((p: object) => 'setup' in p),
+    'the list carries no setup help',
+  );
+});
+
+t.test('one provider with its setup help', async (t) => {
+  const ctx = await createTestApp(t);
+  const viewer = { authorization: await ctx.bearer('viewer@acme.test') };
+  const get = (key: string, headers: Record<string, string> = viewer) => ctx.app.inject({ url: `/api/providers/${key}`, headers });
+
+  const zendesk = await get('zendesk');
+  t.equal(zendesk.statusCode, 200, zendesk.body);
+  const list = (await ctx.app.inject({ url: '/api/providers', headers: viewer })).json();
+  const { setup, ...summary } = zendesk.json();
+  t.same(
+    summary,
+    list.items.find((p: { key: string }) => p.key === 'zendesk'),
+    'the same provider as in the list, plus setup',
+  );
+  // Setup help: its console and the steps, the callback URL's place among them.
+  t.match(setup, { console: { name: 'Zendesk Admin Center', url: /^https:\/\// }, steps: [/OAuth Clients/] });
+  t.match(setup.steps.join(' '), /callback URL/);
+  const stripe = await get('stripe');
+  t.match(stripe.json().setup, { console: { url: 'https://dashboard.stripe.com/apikeys' } }, 'an API key provider says where its keys are');
+
+  const unknown = await get('myspace');
+  t.equal(unknown.statusCode, 404);
+  t.match(unknown.json(), { message: 'Provider not found' });
+  t.equal((await get('zendesk', {})).statusCode, 401, 'signed in only, as the list');
 });
 
 t.test('create, read, list, update, pause, resume, delete', async (t) => {
