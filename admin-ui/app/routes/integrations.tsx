@@ -1,8 +1,8 @@
 import { Form, Link, useSearchParams } from 'react-router';
 import type { Route } from './+types/integrations';
 import { api, loaded, settled } from '~/lib/api.server';
-import { loadSyncStatus } from '~/lib/sync-status.server';
-import type { IntegrationStatus } from '~/lib/types';
+import { loadSyncStatus, type SyncStatusSummary } from '~/lib/sync-status.server';
+import type { Integration, IntegrationStatus } from '~/lib/types';
 import { useOrg } from './org-layout';
 import { SyncStatus } from '~/components/sync-status';
 import { OnboardingChecklist } from '~/components/onboarding-checklist';
@@ -19,7 +19,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     status: url.searchParams.get('status') ?? '',
     provider: url.searchParams.get('provider') ?? '',
   };
-  const [page, providers, status, onboarding] = await Promise.all([
+  const [page, providers, { status, onboarding }] = await Promise.all([
     loaded(
       request,
       api(context).GET('/api/orgs/{orgId}/integrations', {
@@ -35,10 +35,38 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       }),
     ),
     loaded(request, api(context).GET('/api/providers')),
-    loadSyncStatus(context, params.orgId),
-    settled(api(context).GET('/api/orgs/{orgId}/onboarding', { params: { path: { orgId: params.orgId } } })),
+    loadSyncStatus(context, params.orgId).then(async (status) => ({
+      status,
+      onboarding: mayNeedOnboarding(status)
+        ? await settled(api(context).GET('/api/orgs/{orgId}/onboarding', { params: { path: { orgId: params.orgId } } }))
+        : null,
+    })),
   ]);
-  return { page, providers: providers.items, filters, status, onboarding: onboarding.ok ? onboarding.data : null, now: Date.now() };
+  // The page's data travels inside its HTML (and again on each client navigation): only what the page shows.
+  return {
+    page: { items: page.items.map(rowOf), nextCursor: page.nextCursor },
+    providers: providers.items.map((p) => ({ key: p.key, name: p.name })),
+    filters,
+    status,
+    onboarding: onboarding?.ok ? onboarding.data : null,
+  };
+}
+
+/** What a row shows of an integration. */
+function rowOf(i: Integration) {
+  const { id, name, provider, status, lastError, lastErrorKind, lastSyncAt, nextSyncAt } = i;
+  return { id, name, provider, status, lastError, lastErrorKind, lastSyncAt, nextSyncAt };
+}
+
+/**
+ * Whether the Get started checklist may have a step left, from the status figures the page loads anyway: once an
+ * integration is connected (any status but INACTIVE) and a run has succeeded (lastSyncAt), every step is done (a run
+ * needs a sync), so the checklist's own call is saved on the page of every organization past its first run.
+ */
+function mayNeedOnboarding(status: SyncStatusSummary | null): boolean {
+  if (!status) return false;
+  const connected = Object.entries(status.integrationsByStatus).some(([s, n]) => s !== 'INACTIVE' && n > 0);
+  return !(connected && status.lastSyncAt !== null);
 }
 
 export const meta: Route.MetaFunction = () => [{ title: 'Integrations · Linkyard' }];
