@@ -3,26 +3,28 @@ import type { ShouldRevalidateFunctionArgs } from 'react-router';
 import type { Route } from './+types/org-layout';
 import { api, loaded } from '~/lib/api.server';
 import { can } from '~/lib/types';
+import type { loader as sessionLoader } from './signed-in-layout';
 import type { SyncStatusSummary } from '~/lib/sync-status.server';
 import { StatusBadge } from '~/components/ui';
 import { RouteError } from '~/components/route-error';
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const [org, me] = await Promise.all([
-    loaded(request, api(context).GET('/api/orgs/{orgId}', { params: { path: { orgId: params.orgId } } })),
-    loaded(request, api(context).GET('/api/auth/me')),
-  ]);
-  const platformOwner = me.user.platformRole === 'platform_owner';
-  const membership = me.memberships.find((m) => m.organizationId === params.orgId);
-  const role = membership?.role ?? null;
-  return { org, role, platformOwner, permissions: can(role, platformOwner) };
+  const org = await loaded(request, api(context).GET('/api/orgs/{orgId}', { params: { path: { orgId: params.orgId } } }));
+  return { org };
 }
 
-/** The current organization, the user's role in it and what that role may do. */
+/**
+ * The current organization, the user's role in it and what that role may do. The role comes from the session the
+ * signed-in layout above has loaded (GET /api/auth/me), not from a second call of this layout's own.
+ */
 export function useOrg() {
   const data = useRouteLoaderData<typeof loader>('routes/org-layout');
-  if (!data) throw new Error('useOrg outside an organization page');
-  return data;
+  const session = useRouteLoaderData<typeof sessionLoader>('routes/signed-in-layout');
+  if (!data || !session) throw new Error('useOrg outside an organization page');
+  const { org } = data;
+  const platformOwner = session.me.user.platformRole === 'platform_owner';
+  const role = session.me.memberships.find((m) => m.organizationId === org.id)?.role ?? null;
+  return { org, role, platformOwner, permissions: can(role, platformOwner) };
 }
 
 /**
@@ -35,8 +37,8 @@ export function shouldRevalidate({ currentUrl, nextUrl, formMethod, defaultShoul
   return defaultShouldRevalidate;
 }
 
-export default function OrgLayout({ loaderData }: Route.ComponentProps) {
-  const { org, permissions, platformOwner, role } = loaderData;
+export default function OrgLayout() {
+  const { org, permissions, platformOwner, role } = useOrg();
   // New filters or a next page of the same list: the old rows are dimmed (and marked busy) until the new ones
   // arrive, so "Errors only" never sits above unfiltered rows looking done.
   const navigation = useNavigation();
