@@ -28,16 +28,23 @@ const RESOLUTION_TEXT = {
   merged: 'the fields chosen one by one were written to the provider',
 } as const;
 
+/** A conflict over a delete has two outcomes, not fields to pick: the delete goes through, or the provider's record stays. */
+const DELETE_RESOLUTION_TEXT = { local: 'the record was deleted at the provider', remote: "the provider's record was kept" } as const;
+
+const resolutionText = (resolution: ResolveRequest['resolution'], localDeleted: boolean) =>
+  localDeleted && resolution !== 'merged' ? DELETE_RESOLUTION_TEXT[resolution] : RESOLUTION_TEXT[resolution];
+
 export async function action({ request, context, params }: Route.ActionArgs): Promise<ActionOutcome> {
-  const body = (await request.json().catch(() => null)) as ResolveRequest | null;
+  const body = (await request.json().catch(() => null)) as (ResolveRequest & { localDeleted?: boolean }) | null;
   if (!body || !['local', 'remote', 'merged'].includes(body.resolution)) return { ok: false, message: 'Choose what to keep first.' };
   const res = await settled(
     api(context).POST('/api/orgs/{orgId}/conflicts/{conflictId}/resolve', {
       params: { path: { orgId: params.orgId, conflictId: params.conflictId } },
-      body,
+      body: body.resolution === 'merged' ? { resolution: 'merged', data: body.data } : { resolution: body.resolution },
     }),
   );
-  if (res.ok) return { ok: true, message: `Conflict resolved: ${RESOLUTION_TEXT[body.resolution]}.`, intent: 'resolve' };
+  if (res.ok)
+    return { ok: true, message: `Conflict resolved: ${resolutionText(body.resolution, body.localDeleted === true)}.`, intent: 'resolve' };
   if (res.status === 401) throw redirectToLogin(request);
   // A 409 (already resolved, or the provider changed the record again) is a sentence with what to do next.
   const next =
@@ -63,6 +70,8 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
   const [choices, setChoices] = useState<Record<string, Choice>>(() => initialChoices(conflict.fields));
   const open = conflict.status === 'open';
   const canResolve = permissions.edit && open;
+  // Field by field only where both sides have fields: a delete conflict is resolved with the two buttons above the table.
+  const choosing = canResolve && !conflict.localDeleted;
   const missing = unchosen(conflict.fields, choices);
   const request = resolveRequest(conflict.fields, choices);
   const busy = fetcher.state !== 'idle';
@@ -73,7 +82,8 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
   }, [fetcher.data]); // eslint-disable-line react-hooks/exhaustive-deps
   const integrationHref = `/orgs/${params.orgId}/integrations/${conflict.integrationId}`;
 
-  const resolve = (body: ResolveRequest) =>
+  // `localDeleted` only words the outcome message; the action does not send it to the API.
+  const resolve = (body: ResolveRequest & { localDeleted?: boolean }) =>
     fetcher.submit(body as unknown as Parameters<typeof fetcher.submit>[0], { method: 'post', encType: 'application/json' });
 
   return (
@@ -114,7 +124,7 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
         >
           Resolved <Time at={conflict.resolvedAt} />
           {conflict.resolvedBy ? ` by ${conflict.resolvedBy.email ?? conflict.resolvedBy.name ?? 'an API key'}` : ''}
-          {conflict.resolution ? `: ${RESOLUTION_TEXT[conflict.resolution]}.` : '.'}
+          {conflict.resolution ? `: ${resolutionText(conflict.resolution, conflict.localDeleted)}.` : '.'}
         </p>
       )}
       {open && !permissions.edit && (
@@ -122,7 +132,23 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
           Only Admins can resolve conflicts.
         </p>
       )}
-      {canResolve && (
+      {conflict.localDeleted && (
+        <p role="note" className="mb-4 text-sm text-slate-700" data-delete-conflict>
+          This record was deleted in Linkyard, but the provider had changed it since Linkyard last read it, so the delete was not sent.{' '}
+          {canResolve ? 'Delete it at the provider anyway, or keep the provider’s record.' : ''}
+        </p>
+      )}
+      {canResolve && conflict.localDeleted && (
+        <div className="mb-4 flex flex-wrap items-center gap-2">
+          <Button type="button" disabled={busy} onClick={() => resolve({ resolution: 'local', localDeleted: true })}>
+            {busy ? 'Resolving…' : 'Delete at the provider'}
+          </Button>
+          <Button type="button" variant="secondary" disabled={busy} onClick={() => resolve({ resolution: 'remote', localDeleted: true })}>
+            Keep the provider’s record
+          </Button>
+        </div>
+      )}
+      {canResolve && !conflict.localDeleted && (
         <div className="mb-4 flex flex-wrap items-center gap-2">
           <Button type="button" variant="secondary" disabled={busy} onClick={() => setChoices(takeSide(conflict.fields, 'local'))}>
             Take ours for every field
@@ -134,11 +160,11 @@ export default function ConflictPage({ loaderData, params }: Route.ComponentProp
       )}
       <ConflictDiff
         fields={conflict.fields}
-        choices={canResolve ? choices : undefined}
-        onChoose={canResolve ? (path, choice) => setChoices((all) => ({ ...all, [path]: choice })) : undefined}
+        choices={choosing ? choices : undefined}
+        onChoose={choosing ? (path, choice) => setChoices((all) => ({ ...all, [path]: choice })) : undefined}
         disabled={busy}
       />
-      {canResolve && (
+      {choosing && (
         <div className="mt-4 flex flex-wrap items-center justify-end gap-3">
           <p className="text-sm text-slate-600" aria-live="polite" data-resolve-summary>
             {missing.length > 0
