@@ -25,6 +25,8 @@ export interface E2e {
   signedIn(email: string): Promise<Page>;
   /** A new tab with its own cookies, not signed in. */
   newPage(): Promise<Page>;
+  /** A Stripe integration of Acme against the fake Stripe, with an unscheduled full sync of its customers (made through the API as an Admin). */
+  stripeSync(name: string): Promise<{ integrationId: string; syncId: string }>;
 }
 
 /**
@@ -113,6 +115,18 @@ export async function startE2e(t: Test, options: { oidc?: boolean } = {}): Promi
     stripe,
     browser,
     newPage,
+    async stripeSync(name) {
+      const headers = { authorization: await ctx.bearer('admin@acme.test') };
+      const made = async (url: string, payload: object) => {
+        const res = await ctx.app.inject({ method: 'POST', url: `/api/orgs/${ctx.orgs.acme}${url}`, headers, payload });
+        if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
+        return res.json().id as string;
+      };
+      const settings = { apiBaseUrl: stripe.templateValues.apiBaseUrl };
+      const integrationId = await made('/integrations', { provider: 'stripe', name, apiKey: STRIPE_KEY, settings });
+      const syncId = await made(`/integrations/${integrationId}/syncs`, { resource: 'customers', mode: 'full', schedule: null });
+      return { integrationId, syncId };
+    },
     async signedIn(email) {
       const page = await newPage();
       await page.goto(`${base}/login`);

@@ -1,33 +1,17 @@
 import t from 'tap';
 import type { Page } from 'puppeteer-core';
 import { toWallClock } from '../../admin-ui/app/lib/time.js';
-import { STRIPE_KEY, clickAndWait, startE2e, textOf } from './harness.js';
+import { clickAndWait, startE2e, textOf } from './harness.js';
 
 // The logs page of a sync with runs (issue 15 item 9): lines grouped by run, a live tail while a run is active,
 // range presets and a custom range typed in the person's time zone, To before From refused on the field.
 const e2e = await startE2e(t);
-const { base, ctx, stripe } = e2e;
+const { base, ctx } = e2e;
 const db = ctx.database.db.kysely;
 const acme = ctx.orgs.acme;
 const ZONE = 'Asia/Tokyo';
 
-const auth = { authorization: await ctx.bearer('admin@acme.test') };
-const created = await ctx.app.inject({
-  method: 'POST',
-  url: `/api/orgs/${acme}/integrations`,
-  headers: auth,
-  payload: { provider: 'stripe', name: 'Stripe logs', apiKey: STRIPE_KEY, settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl } },
-});
-if (created.statusCode !== 201) throw new Error(created.body);
-const integrationId = created.json().id as string;
-const sync = await ctx.app.inject({
-  method: 'POST',
-  url: `/api/orgs/${acme}/integrations/${integrationId}/syncs`,
-  headers: auth,
-  payload: { resource: 'customers', mode: 'full', schedule: null },
-});
-if (sync.statusCode !== 201) throw new Error(sync.body);
-const syncId = sync.json().id as string;
+const { integrationId, syncId } = await e2e.stripeSync('Stripe logs');
 const logsUrl = `${base}/orgs/${acme}/integrations/${integrationId}/logs`;
 // The person's profile names a zone far from the browser's: From and To are read in it.
 await db.updateTable('users').set({ timezone: ZONE }).where('email', '=', 'admin@acme.test').execute();

@@ -1,30 +1,14 @@
 import t from 'tap';
 import { waitUntil } from '../helpers/wait-until.js';
-import { STRIPE_KEY, startE2e, textOf, visit } from './harness.js';
+import { startE2e, textOf, visit } from './harness.js';
 
 // Cancelling and retrying runs from an integration's history, as an Admin.
 const e2e = await startE2e(t);
-const { base, ctx, stripe } = e2e;
+const { base, ctx } = e2e;
 const db = ctx.database.db.kysely;
 const acme = ctx.orgs.acme;
 
-const auth = { authorization: await ctx.bearer('admin@acme.test') };
-const created = await ctx.app.inject({
-  method: 'POST',
-  url: `/api/orgs/${acme}/integrations`,
-  headers: auth,
-  payload: { provider: 'stripe', name: 'Stripe runs', apiKey: STRIPE_KEY, settings: { apiBaseUrl: stripe.templateValues.apiBaseUrl } },
-});
-if (created.statusCode !== 201) throw new Error(created.body);
-const integrationId = created.json().id as string;
-const sync = await ctx.app.inject({
-  method: 'POST',
-  url: `/api/orgs/${acme}/integrations/${integrationId}/syncs`,
-  headers: auth,
-  payload: { resource: 'customers', mode: 'full', schedule: null },
-});
-if (sync.statusCode !== 201) throw new Error(sync.body);
-const syncId = sync.json().id as string;
+const { integrationId, syncId } = await e2e.stripeSync('Stripe runs');
 const history = `${base}/orgs/${acme}/integrations/${integrationId}/history`;
 
 /** A run of the sync as the scheduler would have left it (queued and not yet picked up, or failed). */
