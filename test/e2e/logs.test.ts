@@ -1,6 +1,5 @@
 import t from 'tap';
 import type { Page } from 'puppeteer-core';
-import { toWallClock } from '../../admin-ui/app/lib/time.js';
 import { clickAndWait, startE2e, textOf } from './harness.js';
 
 // The logs page of a sync with runs (issue 15 item 9): lines grouped by run, a live tail while a run is active,
@@ -10,6 +9,21 @@ const { base, ctx } = e2e;
 const db = ctx.database.db.kysely;
 const acme = ctx.orgs.acme;
 const ZONE = 'Asia/Tokyo';
+
+/** A moment as the wall clock in `zone` shows it, as a datetime-local input takes it (written here, not the UI's helper under test). */
+function toWallClock(iso: string, zone: string): string {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const part = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`;
+}
 
 const { integrationId, syncId } = await e2e.stripeSync('Stripe logs');
 const logsUrl = `${base}/orgs/${acme}/integrations/${integrationId}/logs`;

@@ -41,6 +41,10 @@ t.test('a Super Admin renames the organization and changes its retention; it is 
     { name: 'Acme Industries', default_timezone: 'Europe/Berlin', retention_logs_days: 14, retention_runs_days: 400 },
     'the database has the new settings',
   );
+  // The toast comes with the action's answer; the layouts' loaders revalidate after it, so the header follows a moment later.
+  await page
+    .waitForFunction(() => document.querySelector('h2')?.textContent?.includes('Acme Industries'))
+    .catch(() => t.fail("the organization's header never showed the new name"));
   t.match(await textOf(page, 'h2'), /Acme Industries/, "the organization's header shows the new name");
 
   await visit(page, url);
