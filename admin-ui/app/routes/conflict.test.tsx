@@ -35,26 +35,34 @@ function showConflict(c: Conflict, edit: boolean, posted: unknown[]) {
   const orgId = '01900000-0000-7000-8000-0000000000aa';
   const Stub = createRoutesStub([
     {
-      id: 'routes/org-layout',
-      path: '/orgs/:orgId',
-      loader: () => ({ permissions: { edit } }),
+      // useOrg reads the role from the session (signed-in layout) and the organization from the org layout.
+      id: 'routes/signed-in-layout',
+      path: '/',
+      loader: () => ({ me: { user: { platformRole: null }, memberships: [{ organizationId: orgId, role: edit ? 'admin' : 'viewer' }] } }),
       children: [
-        // A resolve reloads the header's sync status.
-        { path: 'sync-status', loader: () => ({ summary: null, at: '' }) },
         {
-          path: 'conflicts/:conflictId',
-          Component: () => (
-            <ConflictPage
-              {...({
-                loaderData: { conflict: c, integrationName: 'Team calendar' },
-                params: { orgId, conflictId: c.id },
-              } as unknown as Route.ComponentProps)}
-            />
-          ),
-          action: async ({ request }) => {
-            posted.push(await request.json());
-            return { ok: true, message: 'Resolved', intent: 'resolve' };
-          },
+          id: 'routes/org-layout',
+          path: 'orgs/:orgId',
+          loader: () => ({ org: { id: orgId, name: 'Acme', status: 'active' } }),
+          children: [
+            // A resolve reloads the header's sync status.
+            { path: 'sync-status', loader: () => ({ summary: null, at: '' }) },
+            {
+              path: 'conflicts/:conflictId',
+              Component: () => (
+                <ConflictPage
+                  {...({
+                    loaderData: { conflict: c, integrationName: 'Team calendar' },
+                    params: { orgId, conflictId: c.id },
+                  } as unknown as Route.ComponentProps)}
+                />
+              ),
+              action: async ({ request }) => {
+                posted.push(await request.json());
+                return { ok: true, message: 'Resolved', intent: 'resolve' };
+              },
+            },
+          ],
         },
       ],
     },
