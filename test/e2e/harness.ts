@@ -186,6 +186,8 @@ export async function clickAndWait(page: Page, selector: string, idleTime = 150)
   page.on('requestfailed', ended);
   try {
     await page.locator(selector).click();
+    // Quiet counts from the click's end: a request the click starts a moment later (a busy machine) is still waited for.
+    lastChange = Date.now();
     await waitUntil(
       () => inFlight.size === 0 && Date.now() - lastChange >= idleTime,
       `the requests started by clicking ${selector} to end`,
