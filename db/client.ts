@@ -21,6 +21,14 @@ export interface Db {
    * each a hand-over between this process and Postgres. Absent on PGlite, whose queries are calls in this process.
    */
   readAfter?<R>(prelude: string, query: CompiledQuery<R>): Promise<R[]>;
+  /**
+   * pg only: like readAfter (the prelude and the query in one message and one transaction), for a query of one text
+   * column whose values are passed on as bytes: run as `COPY (query) TO STDOUT (FORMAT binary)`, each value's UTF-8
+   * handed to `onValue` as its row arrives, never decoded into a string. Resolves with the number of values once
+   * Postgres has finished; rejects on a failure (of the query, the connection, or `onValue`, after which the remaining
+   * values are not passed on).
+   */
+  copyAfter?(prelude: string, query: CompiledQuery, onValue: ValueSink): Promise<number>;
   /** pg only: the connection pool's size and queue now, and the time spent waiting for its connections so far (GET /metrics). */
   poolStats?(): PoolStats;
   close(): Promise<void>;
@@ -34,6 +42,12 @@ export interface Db {
    */
   listen(channel: string, onNotify: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
 }
+
+/**
+ * Receives one value of a copyAfter: its UTF-8 bytes are `bytes[start..end)`, valid only during the call (the buffer
+ * is the connection's and is reused), so what is kept must be copied.
+ */
+export type ValueSink = (bytes: Buffer, start: number, end: number) => void;
 
 export interface PoolStats {
   /** Connections open (idle or lent out). */
@@ -164,6 +178,15 @@ class PreparingClient extends pg.Client {
     return results[results.length - 1].rows as R[];
   }
 
+  /** See Db.copyAfter. The query is planned on each call (COPY takes no parameters: they become literals, as above). */
+  copyAfter(prelude: string, query: CompiledQuery, onValue: ValueSink): Promise<number> {
+    const args = query.parameters.map((value) => sqlLiteral(this, value));
+    const text = `${prelude}; COPY (${inlineParameters(query.sql, args)}) TO STDOUT (FORMAT binary)`;
+    return new Promise((resolve, reject) => {
+      super.query(new CopyOutValues(text, onValue, resolve, reject));
+    });
+  }
+
   /** The same in three round trips, for a connection that has prepared as many statements as it keeps. */
   private async readInTransaction<R>(prelude: string, query: CompiledQuery<R>): Promise<R[]> {
     await super.query(`BEGIN; ${prelude}`);
@@ -199,6 +222,134 @@ function sqlLiteral(client: pg.Client, value: unknown): string {
   const prepared = (pg as unknown as { utils: { prepareValue(v: unknown): string | Buffer | null } }).utils.prepareValue(value);
   if (prepared === null) return 'NULL';
   return client.escapeLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared);
+}
+
+/**
+ * The query text with its parameters ($1, $2, …) replaced by the given SQL literals, for statements that take none
+ * (COPY). Quoted strings, quoted identifiers and comments are left as they are; dollar-quoted strings, which Kysely
+ * never writes, are refused rather than guessed at.
+ */
+export function inlineParameters(text: string, literals: string[]): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      // E'…' strings escape with backslashes; others only by doubling the quote.
+      const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
+      for (i++; i < text.length; i++) {
+        if (backslashes && text[i] === '\\') i++;
+        else if (text[i] === c) {
+          if (text[i + 1] !== c) break;
+          i++;
+        }
+      }
+    } else if (c === '-' && text[i + 1] === '-') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const digits = /^\d+/.exec(text.slice(i + 1))?.[0];
+      if (!digits) throw new Error('inlineParameters: dollar-quoted strings are not supported');
+      const n = Number(digits);
+      if (n < 1 || n > literals.length) throw new Error(`inlineParameters: no parameter $${n}`);
+      out += text.slice(from, i) + literals[n - 1];
+      i += digits.length;
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** The binary COPY header: signature, flags (int32), header extension length (int32); then the extension. */
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const COPY_HEADER = COPY_SIGNATURE.length + 8;
+
+/**
+ * A pg "submittable" (the interface pg's own Query implements) for `prelude; COPY (…) TO STDOUT (FORMAT binary)` of
+ * one column: the prelude's result is ignored; the COPY's stream of tuples (int16 field count, then int32 length and
+ * bytes per field, -1 ending the stream) is read as it arrives, whatever way Postgres splits it into messages (one
+ * tuple a message, the header with the first). A failure of `onValue` or of the data is kept, the rest of the stream
+ * read and ignored, and reported once Postgres is done, so the connection stays in step.
+ */
+class CopyOutValues {
+  private header = true;
+  private ended = false;
+  /** Bytes of a tuple split across messages, waiting for the rest. */
+  private carry: Buffer | null = null;
+  private count = 0;
+  private failure: unknown = null;
+
+  constructor(
+    readonly text: string,
+    private readonly onValue: ValueSink,
+    private readonly resolve: (count: number) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  submit(connection: { query(text: string): void }): void {
+    connection.query(this.text);
+  }
+
+  handleCopyData(msg: { chunk: Buffer }): void {
+    if (this.failure !== null || this.ended) return;
+    try {
+      let bytes = msg.chunk;
+      if (this.carry) {
+        bytes = Buffer.concat([this.carry, bytes]);
+        this.carry = null;
+      }
+      let at = 0;
+      if (this.header) {
+        if (bytes.length < COPY_HEADER) return void (this.carry = Buffer.from(bytes));
+        const extension = bytes.readInt32BE(COPY_HEADER - 4);
+        if (!bytes.subarray(0, COPY_SIGNATURE.length).equals(COPY_SIGNATURE) || extension < 0)
+          throw new Error('COPY: not a binary COPY stream');
+        if (bytes.length < COPY_HEADER + extension) return void (this.carry = Buffer.from(bytes));
+        at = COPY_HEADER + extension;
+        this.header = false;
+      }
+      while (at + 2 <= bytes.length) {
+        const fields = bytes.readInt16BE(at);
+        if (fields === -1) {
+          this.ended = true;
+          return;
+        }
+        if (fields !== 1) throw new Error(`COPY: ${fields} columns, expected 1`);
+        if (at + 6 > bytes.length) break;
+        const length = bytes.readInt32BE(at + 2);
+        if (length < 0) throw new Error('COPY: a NULL value');
+        if (at + 6 + length > bytes.length) break;
+        this.count++;
+        this.onValue(bytes, at + 6, at + 6 + length);
+        at += 6 + length;
+      }
+      if (at < bytes.length) this.carry = Buffer.from(bytes.subarray(at));
+    } catch (err) {
+      this.failure = err;
+    }
+  }
+
+  handleReadyForQuery(): void {
+    if (this.failure !== null) this.reject(this.failure);
+    else if (!this.ended) this.reject(new Error('COPY: the stream ended without its trailer'));
+    else this.resolve(this.count);
+  }
+
+  handleError(err: unknown): void {
+    this.reject(err);
+  }
+
+  // The prelude's result, and messages a COPY TO does not send.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(connection: { sendCopyFail(message: string): void }): void {
+    connection.sendCopyFail('copyAfter reads only');
+  }
 }
 
 /**
@@ -332,6 +483,19 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
           return rows;
         } catch (err) {
           // Whatever state the failure left the connection in (a half-done PREPARE, a broken socket), it is not reused.
+          client.release(err instanceof Error ? err : true);
+          throw err;
+        }
+      },
+      copyAfter: async (prelude, query, onValue) => {
+        const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
+        try {
+          const count = await client.copyAfter(prelude, query, onValue);
+          client.release();
+          return count;
+        } catch (err) {
+          // As readAfter: a connection a read failed on is not reused (a failure of onValue leaves it in step, but
+          // telling the cases apart is not worth a connection).
           client.release(err instanceof Error ? err : true);
           throw err;
         }

@@ -7,7 +7,7 @@ import {
   type DatabaseConnection,
   type Driver,
 } from 'kysely';
-import { holdingConnection, type Db } from '../../../db/client.js';
+import { holdingConnection, type Db, type ValueSink } from '../../../db/client.js';
 import type { Database } from '../../../db/schema.js';
 import { isUuid } from './ids.js';
 
@@ -87,6 +87,29 @@ export async function readInScope<R>(db: Db, scope: Scope, build: (q: Tx) => Com
   const settings = scopeSettings(scope);
   if (!db.readAfter) return inScope(db, scope, async (tx) => (await tx.executeQuery(build(tx).compile())).rows);
   return db.readAfter(settings, build(queryBuilder).compile());
+}
+
+/**
+ * Like `readInScope`, for a query of one text column whose values are wanted as bytes, each as soon as its row
+ * arrives: on Postgres they stream from the query (Db.copyAfter, never decoded into strings); on PGlite they are read
+ * in `inScope` and passed on after it. Resolves with the number of values.
+ */
+export async function copyInScope(
+  db: Db,
+  scope: Scope,
+  build: (q: Tx) => Compilable<Record<string, string>>,
+  onValue: ValueSink,
+): Promise<number> {
+  const settings = scopeSettings(scope);
+  if (!db.copyAfter) {
+    const rows = await inScope(db, scope, async (tx) => (await tx.executeQuery(build(tx).compile())).rows);
+    for (const row of rows) {
+      const bytes = Buffer.from(Object.values(row)[0]);
+      onValue(bytes, 0, bytes.length);
+    }
+    return rows.length;
+  }
+  return db.copyAfter(settings, build(queryBuilder).compile(), onValue);
 }
 
 /** One SELECT that switches to the application role (like SET LOCAL ROLE) and sets the scope. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { inScope, readInScope } from '../../../server/src/lib/db-scope.js';
+import { copyInScope, inScope, readInScope } from '../../../server/src/lib/db-scope.js';
 import { createTestApp } from '../../helpers/app.js';
 
 /**
@@ -128,6 +128,81 @@ t.test('a one-round-trip read (readInScope) sees what inScope sees, and its sett
     t.not(state.role, 'linkyard_app', 'the next user of the connection is not the application role');
     t.ok(state.org === null || state.org === '', 'and has no organization set');
   }
+});
+
+t.test('a streamed read (copyInScope) sees what inScope sees, its values as UTF-8 bytes, and its settings end with it', async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  const { acme, globex } = ctx.orgs;
+  const values = async (org: string, build: Parameters<typeof copyInScope>[2]) => {
+    const out: string[] = [];
+    const count = await copyInScope(db, { org }, build, (bytes, start, end) => out.push(bytes.toString('utf8', start, end)));
+    t.equal(count, out.length, 'the count is the number of values passed on');
+    return out;
+  };
+  const members = (org: string, where: string) =>
+    values(org, (q) =>
+      q
+        .selectFrom('memberships')
+        .select(sql<string>`organization_id::text`.as('v'))
+        .where('organization_id', '=', where),
+    );
+
+  t.equal((await members(acme, acme)).length, 3, "acme's scope reads acme's 3 memberships");
+  t.same(await members(acme, globex), [], "acme's scope asking for globex's rows by id reads none");
+  t.same(
+    await values(acme, (q) => q.selectFrom('organizations').select(sql<string>`id::text`.as('v'))),
+    [acme],
+    'no WHERE clause: one organization',
+  );
+  const tricky = "O'Brien \\ 'x' $1 -- Zoë 🦄 \n\t";
+  t.same(
+    await values(acme, (q) =>
+      q.selectNoFrom(sql<string>`current_user || ' ' || current_setting('linkyard.org_id') || ' ' || ${tricky}::text`.as('v')),
+    ),
+    [`linkyard_app ${acme} ${tricky}`],
+    'as the application role in the scope; a parameter with quotes, backslashes, $1 and text outside ASCII arrives unchanged',
+  );
+  const many = await values(acme, (q) =>
+    q.selectFrom(sql<{ s: number }>`generate_series(1, 5000)`.as('s')).select(sql<string>`repeat('é', s % 300) || s`.as('v')),
+  );
+  t.equal(many.length, 5000, 'many rows, some split across reads from the socket');
+  t.ok(
+    many.every((v, i) => v === 'é'.repeat((i + 1) % 300) + (i + 1)),
+    'each value whole and in order',
+  );
+
+  await t.rejects(
+    values(acme, (q) => q.selectNoFrom(sql<string>`(1 / ${0}::int)::text`.as('v'))),
+    /division by zero/,
+    "a failing read's error reaches the caller",
+  );
+  await t.rejects(
+    copyInScope(
+      db,
+      { org: acme },
+      (q) => q.selectFrom(sql<{ s: number }>`generate_series(1, 100)`.as('s')).select(sql<string>`s::text`.as('v')),
+      (bytes, start, end) => {
+        if (bytes.toString('utf8', start, end) === '50') throw new Error('the receiver gave up');
+      },
+    ),
+    /the receiver gave up/,
+    "the receiver's error reaches the caller",
+  );
+  const states = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      db.kysely.connection().execute(async (conn) => {
+        const r = await sql<{ role: string; org: string | null }>`
+          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
+        return r.rows[0];
+      }),
+    ),
+  );
+  for (const state of states) {
+    t.not(state.role, 'linkyard_app', 'the next user of the connection is not the application role');
+    t.ok(state.org === null || state.org === '', 'and has no organization set');
+  }
+  t.equal((await members(globex, globex)).length, 2, 'and reads go on as before');
 });
 
 t.test('audit events are append-only, even for the table owner', async (t) => {
