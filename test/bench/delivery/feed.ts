@@ -174,8 +174,9 @@ async function seedFeed(database: Awaited<ReturnType<typeof freshDatabase>>, log
 function readingTheFigures(r: { quiet: boolean; busy: string; loadBefore: number; bestApi: Read; bestRaw: Read }): string {
   const load = `load average ${r.loadBefore.toFixed(2)} on ${availableParallelism()} CPUs`;
   const cpu = `${perPage(r.bestApi, r.bestApi.serverCpuMs)} of server CPU and ${perPage(r.bestApi, r.bestApi.postgresCpuMs)} of Postgres CPU per page for the API (best run), ${perPage(r.bestRaw, r.bestRaw.postgresCpuMs)} of Postgres CPU for the reference`;
-  const path = `each page costs the API path three processes taking turns (client, server, Postgres) and two round trips (HTTP,
-then one to Postgres: the scope's settings and the page query in one message) against one for the reference`;
+  const path = `each page costs the API path three processes (client, server, Postgres; working on a page at once, in turn
+between pages, since the next request needs the page's nextCursor) and two round trips (HTTP, then one to Postgres: the
+scope's settings and the page query in one message) against one for the reference`;
   if (r.quiet)
     return `**Reading the figures.** The machine was quiet (${r.busy}; ${load}), so the ratio is the code's: ${path}, and
 the API sends the page on as JSON where the reference only receives rows. CPU: ${cpu}.`;
@@ -255,8 +256,10 @@ of JSON each; a tenth \`updated\`, a hundredth \`deleted\`), ${fmt(bestApi.pages
 (Bearer JWT) over HTTP from this process to the real application (\`buildApp\`, \`LOG_LEVEL=warn\`, API only) in a child process;
 each response's JSON is parsed, as a client must to find \`nextCursor\`. Each request: the access gate, one transaction as
 \`linkyard_app\` under row-level security (one index range scan; the integration, resource and
-cursor checks run only behind an empty page), sent to Postgres with the scope's settings in one message; each item's JSON,
-its cursor included, written by Postgres, the API joining them into the page.
+cursor checks run only behind an empty page), sent to Postgres with the scope's settings in one message as a binary
+\`COPY (…) TO STDOUT\`; each item's JSON, its cursor included, written by Postgres and copied as bytes into the response
+as its row arrives (chunked), so Postgres, the server and the client work on a page at the same time; the client
+still reads each page whole and parses it before asking for the next.
 **Reference (same run, same database):** a raw keyset \`SELECT\` of the same rows and columns (\`… WHERE integration_id = $1
 AND resource = 'customers' AND feed_position > $2 ORDER BY feed_position LIMIT ${PAGE + 1}\`, the same index) as one prepared
 statement per page on a plain \`pg\` client as the database owner: no HTTP, no JSON, no RLS, no transaction. One warm-up of

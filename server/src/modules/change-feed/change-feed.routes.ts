@@ -6,7 +6,8 @@ import * as S from './change-feed.schemas.js';
 
 /**
  * The page is JSON bytes already (change-feed.service.ts, ChangePageJson), of the shape the response schema
- * documents: sent as they are (Fastify does not serialise a Buffer), not parsed and serialised again.
+ * documents: sent as they are (Fastify serialises neither a Buffer nor a stream), not parsed and serialised again; a
+ * page with items streams (chunked), and a stream that fails after its first bytes ends the response cut short.
  */
 const sendJsonText = (reply: FastifyReply, json: ChangePageJson) => reply.type('application/json; charset=utf-8').send(json);
 

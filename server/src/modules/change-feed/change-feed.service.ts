@@ -1,20 +1,24 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { AuthedContext } from '../../lib/context.js';
-import { inScope, readInScope, type Tx } from '../../lib/db-scope.js';
+import { copyInScope, inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest } from '../../lib/errors.js';
 import { decodeCursor } from '../../lib/pagination.js';
 import { getProvider } from '../../providers/catalog.js';
 import { requireIntegration } from '../integrations/integrations.port.js';
 import * as repo from './change-feed.repo.js';
+import { ChangePageStream } from './change-page.js';
 import type * as S from './change-feed.schemas.js';
 
 /** The API's shapes (change-feed.schemas.ts is the one definition). */
 export type ChangesQuery = Static<typeof S.ChangesQuery>;
 export type ChangePageView = Static<typeof S.ChangePage>;
 
-/** A page of the feed as UTF-8 JSON bytes (a ChangePageView, written out), its items written by Postgres (change-feed.repo.ts). */
-export type ChangePageJson = Buffer & { readonly json: ChangePageView };
+/**
+ * A page of the feed as UTF-8 JSON (a ChangePageView, written out), its items written by Postgres (change-feed.repo.ts):
+ * a stream of its bytes as the rows arrive (change-page.ts), or, for an empty page, its bytes.
+ */
+export type ChangePageJson = (Buffer | ChangePageStream) & { readonly json: ChangePageView };
 
 /**
  * A cursor names its feed and a position in it: [integration id, resource, position], opaque to clients, base64url
@@ -30,29 +34,6 @@ function cursorPrefix(feed: repo.FeedKey): string {
 const prefixBase64 = (feed: repo.FeedKey) => Buffer.from(cursorPrefix(feed)).toString('base64url');
 const cursorOf = (feed: repo.FeedKey, position: number) =>
   Buffer.from(cursorPrefix(feed) + `${position}]`.padStart(repo.POSITION_BYTES)).toString('base64url');
-
-/** The cursor of an item as Postgres writes it: its last field (change-feed.repo.ts), `…,"cursor":"<cursor>"}`. */
-const cursorAtEnd = (itemJson: string) => itemJson.slice(itemJson.lastIndexOf('"cursor":"') + '"cursor":"'.length, -'"}'.length);
-
-/**
- * The page's bytes, each item's UTF-8 written once into one Buffer of the exact size. Joining a thousand item strings
- * into one (a rope V8 then flattens), measuring its UTF-8 length for Content-Length and encoding it again on write cost
- * the API process about 10 ms a page, more than Postgres spends on it (BENCHMARKS.md, "Data delivery").
- */
-function pageBytes(items: string[], nextCursor: string, hasMore: boolean): ChangePageJson {
-  const head = '{"items":[';
-  const tail = `],"nextCursor":"${nextCursor}","hasMore":${hasMore}}`;
-  let size = head.length + tail.length + items.length - 1; // both ASCII; a comma between items
-  for (const item of items) size += Buffer.byteLength(item);
-  const page = Buffer.allocUnsafe(size);
-  let at = page.write(head, 0, 'latin1');
-  for (const [i, item] of items.entries()) {
-    if (i > 0) page[at++] = 0x2c; // ,
-    at += page.write(item, at);
-  }
-  page.write(tail, at, 'latin1');
-  return page as ChangePageJson;
-}
 
 const INVALID_AFTER =
   'after is not a cursor of this feed; use the nextCursor of an earlier call with the same integration and resource, or start without after';
@@ -103,14 +84,23 @@ export function createChangeFeedService({ db }: ChangeFeedServiceDeps) {
       const after = positionAfter(feed, q.after);
       // One round trip: a page with changes needs no other check. Records exist only under an integration of this
       // organization, in a resource a sync of it wrote, and past a cursor only when the feed's head is further on.
-      const rows = await readInScope(db, { org: orgId }, (b) => repo.changesAfterQuery(b, feed, after, limit, prefixBase64(feed)));
-      if (rows.length === 0) {
+      // The page goes out as its rows arrive: the response starts with the first item, so an error before it is an
+      // error response, and one after it cuts the response short (ChangePageStream).
+      const page = new ChangePageStream(limit);
+      const read = copyInScope(
+        db,
+        { org: orgId },
+        (b) => repo.changesAfterQuery(b, feed, after, limit, prefixBase64(feed)),
+        (bytes, start, end) => page.item(bytes, start, end),
+      );
+      await Promise.race([page.started, read]);
+      if (page.count === 0) {
+        await read;
         await inScope(db, { org: orgId }, (tx) => checkEmptyFeed(tx, feed, after));
         return Buffer.from(JSON.stringify({ items: [], nextCursor: cursorOf(feed, after), hasMore: false })) as ChangePageJson;
       }
-      const hasMore = rows.length > limit;
-      const items = (hasMore ? rows.slice(0, limit) : rows).map((r) => r.item);
-      return pageBytes(items, cursorAtEnd(items[items.length - 1]), hasMore);
+      read.then(() => page.finish()).catch((err: unknown) => page.destroy(err instanceof Error ? err : new Error(String(err))));
+      return page as ChangePageStream as ChangePageJson;
     },
   };
 }

@@ -451,5 +451,42 @@ t.test('text outside ASCII and JSON escapes come through byte for byte (the page
     'each record as written, in order, the page parsing as JSON',
   );
   const res = await read({ resource: 'customers', after: tail.cursor! });
-  t.equal(Number(res.headers['content-length']), res.rawPayload.length, 'Content-Length is the byte length of the page');
+  t.equal(res.headers['transfer-encoding'], 'chunked', 'a page with items streams (no Content-Length to compute)');
+  t.same(JSON.parse(res.rawPayload.toString('utf8')), page, 'its bytes are the page');
+  const empty = await read({ resource: 'customers', after: page.nextCursor });
+  t.equal(Number(empty.headers['content-length']), empty.rawPayload.length, 'an empty page has its Content-Length');
 });
+
+t.test(
+  'a read that fails after the page has started going out ends the response cut short, never as a valid page',
+  { skip: !usingPostgres() && 'the page streams from Postgres (Db.copyAfter); PGlite reads it whole first' },
+  async (t) => {
+    const copyAfter = db.copyAfter!;
+    t.teardown(() => {
+      db.copyAfter = copyAfter;
+    });
+    // The database read fails once the client has the response's head: the page has started going out.
+    let headSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (headSeen = resolve));
+    db.copyAfter = (prelude, query, onValue) =>
+      copyAfter(prelude, query, onValue).then(async () => {
+        await seen;
+        throw new Error('connection lost');
+      });
+    await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = ctx.app.server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}${feedUrl}?resource=customers&limit=1000`, { headers: viewer });
+    headSeen();
+    t.equal(res.status, 200, 'the response had started');
+    const body = await res.text().then(
+      (text) => ({ text }),
+      (err: unknown) => ({ err }),
+    );
+    t.ok('err' in body, `reading the body fails (the connection is closed before the chunked body's end)`);
+    if ('text' in body) t.throws(() => JSON.parse(body.text), 'and what arrived is no page');
+
+    db.copyAfter = copyAfter;
+    const again = await readPage(null);
+    t.equal(again.items.length, 1000, 'the next read is whole');
+  },
+);
