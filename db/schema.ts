@@ -294,6 +294,8 @@ export interface SyncRunsTable {
   error_kind: Generated<ErrorKind | null>;
   cancel_requested: Generated<boolean>;
   heartbeat_at: Date | null;
+  /** The process that last claimed the run, `host:pid` (migration 0020); null until a run is claimed. */
+  claimed_by: Generated<string | null>;
   created_at: CreatedAt;
 }
 

@@ -18,6 +18,7 @@ import * as errorKinds from './0016-error-kinds.js';
 import * as conflictListKey from './0017-conflict-list-key.js';
 import * as conflictDeletes from './0018-conflict-deletes.js';
 import * as activeRunsIndex from './0019-active-runs-index.js';
+import * as runClaimedBy from './0020-run-claimed-by.js';
 
 /** Every migration, in the order it runs. Append only; never rename or reorder an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017-conflict-list-key': conflictListKey,
   '0018-conflict-deletes': conflictDeletes,
   '0019-active-runs-index': activeRunsIndex,
+  '0020-run-claimed-by': runClaimedBy,
 };

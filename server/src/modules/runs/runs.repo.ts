@@ -105,13 +105,18 @@ export async function requestCancel(tx: Tx, orgId: string, runId: string) {
 /** A run nobody is working on: queued, or running with a heartbeat older than `staleBefore` (its worker died). */
 const claimable = (staleBefore: Date) => (eb: ExpressionBuilder<Database, 'sync_runs'>) =>
   eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', staleBefore)])]);
-const claimedNow = () => ({ status: 'running' as const, started_at: sql<Date>`coalesce(started_at, now())`, heartbeat_at: new Date() });
+const claimedNow = (claimedBy: string) => ({
+  status: 'running' as const,
+  started_at: sql<Date>`coalesce(started_at, now())`,
+  heartbeat_at: new Date(),
+  claimed_by: claimedBy,
+});
 
-/** Claims one run if nobody is working on it (see `claimable`): running, started (once), heartbeat now. */
-export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date): Promise<SyncRunRow | undefined> {
+/** Claims one run if nobody is working on it (see `claimable`): running, started (once), heartbeat now, claimed by `claimedBy`. */
+export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date, claimedBy: string): Promise<SyncRunRow | undefined> {
   return tx
     .updateTable('sync_runs')
-    .set(claimedNow())
+    .set(claimedNow(claimedBy))
     .where('organization_id', '=', orgId)
     .where('id', '=', runId)
     .where(claimable(staleBefore))
@@ -126,7 +131,7 @@ export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date
  * run the subquery again, which then skips the rows this statement just claimed and picks the next
  * ones — more than `limit` runs (seen: twelve for four free slots).
  */
-export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date): Promise<SyncRunRow[]> {
+export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date, claimedBy: string): Promise<SyncRunRow[]> {
   return tx
     .with(
       (cte) => cte('picked').materialized(),
@@ -134,7 +139,7 @@ export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date): Promi
         q.selectFrom('sync_runs').select('id').where(claimable(staleBefore)).orderBy('created_at').limit(limit).forUpdate().skipLocked(),
     )
     .updateTable('sync_runs')
-    .set(claimedNow())
+    .set(claimedNow(claimedBy))
     .from('picked')
     .whereRef('sync_runs.id', '=', 'picked.id')
     .returningAll('sync_runs')

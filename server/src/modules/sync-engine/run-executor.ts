@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../../db/client.js';
 import { createRunExecution, type ExecuteHooks } from './execute-run.js';
@@ -19,6 +20,8 @@ export interface RunExecutorDeps {
    * The job lock lifetime, so a dead worker's run resumes about as soon as its job lock expires.
    */
   staleRunMs: number;
+  /** Recorded on every run this process claims (sync_runs.claimed_by); `host:pid` unless given. */
+  processName?: string;
 }
 
 /**
@@ -26,8 +29,8 @@ export interface RunExecutorDeps {
  * execute-run.ts executes one (connector → mappings → one transaction per page); run-store.ts is what a run
  * reads and writes in the database, through the runs, syncs and integrations repos.
  */
-export function createRunExecutor({ db, openSource, logger, concurrency, staleRunMs }: RunExecutorDeps) {
-  const store = createRunStore({ db, staleRunMs });
+export function createRunExecutor({ db, openSource, logger, concurrency, staleRunMs, processName }: RunExecutorDeps) {
+  const store = createRunStore({ db, staleRunMs, processName: processName ?? `${os.hostname()}:${process.pid}` });
   // Beats well inside the stale window, so a slow page (a long Retry-After) never looks like a dead worker.
   const heartbeatMs = Math.max(1000, Math.floor(staleRunMs / 4));
   const { execute, executeClaimed } = createRunExecution({ store, openSource, logger, heartbeatMs });

@@ -21,7 +21,7 @@ export const FAILURES_BEFORE_ERROR = 3;
  * that reads or writes tables; the SQL is in the modules that own them, reached through their ports (runs, syncs,
  * integrations), and, for the synced records themselves, which only the engine writes, in records-writer.ts.
  */
-export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number }) {
+export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleRunMs: number; processName: string }) {
   const staleBefore = () => new Date(Date.now() - staleRunMs);
 
   /**
@@ -121,13 +121,13 @@ export function createRunStore({ db, staleRunMs }: { db: Db; staleRunMs: number 
     /** Claims a queued run, or a running one abandoned by a dead worker, and prepares it; null when someone else has it. */
     claim: (orgId: string, runId: string): Promise<ClaimedRun | null> =>
       inScope(db, { org: orgId }, async (tx) => {
-        const run = await runs.claimRun(tx, orgId, runId, staleBefore());
+        const run = await runs.claimRun(tx, orgId, runId, staleBefore(), processName);
         return run ? prepareRun(tx, orgId, run) : null;
       }),
 
     /** Claims up to `limit` runs of any organization that nobody is working on, oldest first. */
     claimOldest: (limit: number): Promise<SyncRunRow[]> =>
-      inScope(db, { platform: true }, (tx) => runs.claimOldestRuns(tx, limit, staleBefore())),
+      inScope(db, { platform: true }, (tx) => runs.claimOldestRuns(tx, limit, staleBefore(), processName)),
 
     /** Prepares a run claimed with claimOldest. */
     prepare: (run: SyncRunRow): Promise<ClaimedRun> =>
