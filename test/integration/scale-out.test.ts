@@ -255,8 +255,8 @@ t.test('scale-out: two API and two worker processes on one Postgres database and
     }, 'the slow run to commit a page');
     t.ok(before.fetched < 1000, `in progress when killed: ${before.fetched} of 1000 fetched`);
     const victim = workers[workerNames.indexOf(before.claimed_by!)];
+    if (!victim) throw new Error(`the run was claimed by ${before.claimed_by}, none of the workers (${workerNames.join(', ')})`);
     const survivorName = workerNames.find((n) => n !== before.claimed_by)!;
-    t.ok(victim, `run by worker ${before.claimed_by}`);
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     await victim.exited;
