@@ -15,4 +15,5 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   delivery: () => import('./delivery/index.js'),
   'webhooks-in': () => import('./webhooks-in/index.js'),
   push: () => import('./push/index.js'),
+  memory: () => import('./memory/index.js'),
 };
