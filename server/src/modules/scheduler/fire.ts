@@ -10,8 +10,11 @@ import type { Reconcile } from './reconcile.js';
 import * as repo from './scheduler.repo.js';
 import { slotOf } from './slot.js';
 
-/** At most this many fires share one transaction (flushPending). */
-const MAX_FIRE_BATCH = 64;
+/**
+ * At most this many fires share one transaction (flushPending): a worker fires every job it locked at once
+ * (jobs.ts, fireLockLimit), so a slot's burst is decided in one or two transactions (issue 16).
+ */
+const MAX_FIRE_BATCH = 1000;
 
 export type FireOutcome =
   /** A run was queued for the slot and handed to the run pool. */

@@ -4,8 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../../../db/client.js';
 import type { Config } from '../../config.js';
 import { createJobStore, type JobStore } from './job-store.js';
+import { rememberNextRuns } from './next-run-cache.js';
 import {
-  FIRE_CONCURRENCY,
   fireLockLimit,
   RECONCILE_EVERY,
   RECONCILE_JOB,
@@ -43,26 +43,29 @@ export interface JobQueueDeps {
  */
 export function createJobQueue({ db, config, log, handlers }: JobQueueDeps) {
   const { lockLifetimeMs, pollMs } = config.worker;
+  /** `sync:scheduled` jobs locked per claim and fired at once (jobs.ts). */
+  const fireLimit = fireLockLimit(pollMs);
   let store: JobStore | null = null;
   let ready: Promise<Agenda> | null = null;
   let started = false;
 
   async function open(): Promise<Agenda> {
-    store = await createJobStore({ db, config, logger: log });
+    rememberNextRuns();
+    store = await createJobStore({ db, config, logger: log, claimBatch: (name) => (name === SYNC_JOB ? fireLimit : 1) });
     const a = new Agenda({
       backend: store.backend,
       // Written to agenda_jobs.last_modified_by: which process last locked or ran a job.
       name: `${os.hostname()}:${process.pid}:${config.role}`,
       processEvery: pollMs,
       // Every handler is short: runs execute in the executor's pool, outside Agenda.
-      maxConcurrency: FIRE_CONCURRENCY + WAKE_CONCURRENCY + 2,
+      maxConcurrency: fireLimit + WAKE_CONCURRENCY + 2,
       defaultConcurrency: 1,
       defaultLockLifetime: lockLifetimeMs,
     });
     a.on('error', (err: Error) => log.warn({ err: err.message }, 'job store error'));
     a.define<SyncJobData>(SYNC_JOB, (job) => handlers.onSyncJob(job), {
-      concurrency: FIRE_CONCURRENCY,
-      lockLimit: fireLockLimit(pollMs),
+      concurrency: fireLimit,
+      lockLimit: fireLimit,
       lockLifetime: lockLifetimeMs,
     });
     a.define<RunJobData>(RUN_JOB, (job) => handlers.onRunJob(job), {

@@ -6,6 +6,7 @@ import type { Db } from '../../../../db/client.js';
 import { AGENDA_TABLE } from '../../../../db/migrations/0003-syncs.js';
 import type { Config } from '../../config.js';
 import { isUniqueViolation } from '../../lib/errors.js';
+import { batchedRepository } from './batched-repository.js';
 import { kyselyBackedPool } from './pglite-pool.js';
 
 /** The optional packages the MongoDB job store needs (Agenda's MongoDB backend 4 + mongodb 7, the optionalDependencies in package.json). */
@@ -44,16 +45,18 @@ export interface JobStoreDeps {
   db: Db;
   config: Pick<Config, 'agenda' | 'databaseUrl'>;
   logger: FastifyBaseLogger;
+  /** How many due jobs of a name the Postgres store locks per claim (batched-repository.ts); 1 = Agenda's own claim. */
+  claimBatch?: (jobName: string) => number;
 }
 
-export async function createJobStore({ db, config, logger }: JobStoreDeps): Promise<JobStore> {
+export async function createJobStore({ db, config, logger, claimBatch = () => 1 }: JobStoreDeps): Promise<JobStore> {
   if (config.agenda.backend === 'mongo') return createMongoJobStore(config.agenda.mongodbUrl!, logger);
   let pool: pg.Pool;
   let closePool = async () => {};
   const notifies = db.kind === 'pg' && !!config.databaseUrl;
   if (notifies) {
-    // Agenda's own statements only (runs use the app's pool): the LISTEN connection, lock queries, and
-    // per fire two state saves, for up to FIRE_CONCURRENCY (16) fires at once.
+    // Agenda's own statements only (runs use the app's pool): the LISTEN connection, lock queries and
+    // state saves (batched: batched-repository.ts).
     const own = new pg.Pool({ connectionString: config.databaseUrl!, max: AGENDA_CONNECTIONS, idleTimeoutMillis: 30_000 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     own.on('error', (err) => logger.warn({ err: err.message }, 'job store connection error'));
@@ -63,7 +66,8 @@ export async function createJobStore({ db, config, logger }: JobStoreDeps): Prom
     pool = kyselyBackedPool(db);
   }
   const postgres = new PostgresBackend({ pool, tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: !notifies });
-  return { backend: retryingConnect(postgres, logger), notifies, close: closePool };
+  const repository = batchedRepository({ repository: postgres.repository, pool, tableName: AGENDA_TABLE, claimBatch });
+  return { backend: retryingConnect(postgres, logger, undefined, repository), notifies, close: closePool };
 }
 
 /**
@@ -104,18 +108,20 @@ async function importMongoBackend() {
 /**
  * Agenda connects its backend from its constructor without handling a failure (an unhandled rejection
  * that would end the process); this keeps trying instead, so a database that is briefly away at start
- * delays the scheduler rather than killing the worker. `prepare` runs once connected (MongoDB's indexes).
+ * delays the scheduler rather than killing the worker. `prepare` runs once connected (MongoDB's indexes); `repository`
+ * replaces the backend's (the batched one, batched-repository.ts).
  */
 function retryingConnect(
   backend: AgendaBackend,
   logger: FastifyBaseLogger,
   prepare: () => Promise<unknown> = async () => {},
+  repository?: AgendaBackend['repository'],
 ): AgendaBackend {
   const channel = backend.notificationChannel && withoutJobStateEvents(backend.notificationChannel);
   return {
     name: backend.name,
     get repository() {
-      return backend.repository;
+      return repository ?? backend.repository;
     },
     get notificationChannel() {
       return channel;

@@ -12,7 +12,7 @@ import { createReconciler } from './reconcile.js';
 import { createRetentionService } from '../retention/retention.service.js';
 
 export type { FireOutcome } from './fire.js';
-export { FIRE_CONCURRENCY, fireLockLimit, RECONCILE_JOB, RUN_JOB, SYNC_JOB, type RunJobData, type SyncJobData } from './jobs.js';
+export { fireLockLimit, RECONCILE_JOB, RUN_JOB, SYNC_JOB, type RunJobData, type SyncJobData } from './jobs.js';
 
 export interface SchedulerDeps {
   db: Db;
