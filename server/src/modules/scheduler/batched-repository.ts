@@ -132,16 +132,16 @@ function batchedSaves(pool: pg.Pool, table: string): JobRepository['saveJobState
       while (pending.length) {
         // A job saved twice before a flush (never by Agenda's own run) goes in order, in separate statements.
         const batch: PendingSave[] = [];
+        const later: PendingSave[] = [];
         const ids = new Set<string>();
-        for (let i = 0; i < pending.length && batch.length < MAX_SAVE_BATCH;) {
-          const id = String(pending[i].job._id);
-          if (ids.has(id)) {
-            i++;
-            continue;
-          }
-          ids.add(id);
-          batch.push(...pending.splice(i, 1));
+        for (const save of pending) {
+          const id = String(save.job._id);
+          if (batch.length < MAX_SAVE_BATCH && !ids.has(id)) {
+            ids.add(id);
+            batch.push(save);
+          } else later.push(save);
         }
+        pending.splice(0, pending.length, ...later);
         await writeSaves(batch);
       }
     } finally {

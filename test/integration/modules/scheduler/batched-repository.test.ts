@@ -109,4 +109,16 @@ t.test('a claim locks a batch of due jobs in one statement and hands them out on
       WHERE name = 'probe' AND locked_at IS NULL AND next_run_at IS NULL AND last_finished_at = ${ran}`.execute(db)
   ).rows[0].n;
   t.equal(saved, 7, 'every saved job has its new state');
+
+  // The same job saved twice before a flush: both saves, in order, in separate statements.
+  const twice = statements.length;
+  const first = new Date(now + 60_000);
+  const second = new Date(now + 120_000);
+  await Promise.all([
+    repo.saveJobState({ ...taken[0]!, nextRunAt: first }, undefined),
+    repo.saveJobState({ ...taken[0]!, nextRunAt: second }, undefined),
+  ]);
+  t.equal(statements.length, twice + 2, 'two statements');
+  const [row] = (await sql<{ at: Date }>`SELECT next_run_at AS at FROM agenda_jobs WHERE id = ${String(taken[0]!._id)}`.execute(db)).rows;
+  t.equal(row.at.toISOString(), second.toISOString(), 'the later save is the one that stays');
 });
