@@ -457,6 +457,16 @@ t.test('text outside ASCII and JSON escapes come through byte for byte (the page
   t.equal(Number(empty.headers['content-length']), empty.rawPayload.length, 'an empty page has its Content-Length');
 });
 
+/** The app on a real port (once for the file), for what inject cannot show: a response cut short, a client gone. */
+let origin: string | null = null;
+async function listening(): Promise<string> {
+  if (!origin) {
+    await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    origin = `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`;
+  }
+  return origin;
+}
+
 t.test(
   'a read that fails after the page has started going out ends the response cut short, never as a valid page',
   { skip: !usingPostgres() && 'the page streams from Postgres (Db.copyAfter); PGlite reads it whole first' },
@@ -473,9 +483,7 @@ t.test(
         await seen;
         throw new Error('connection lost');
       });
-    await ctx.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = ctx.app.server.address() as { port: number };
-    const res = await fetch(`http://127.0.0.1:${port}${feedUrl}?resource=customers&limit=1000`, { headers: viewer });
+    const res = await fetch(`${await listening()}${feedUrl}?resource=customers&limit=1000`, { headers: viewer });
     headSeen();
     t.equal(res.status, 200, 'the response had started');
     const body = await res.text().then(
@@ -490,3 +498,16 @@ t.test(
     t.equal(again.items.length, 1000, 'the next read is whole');
   },
 );
+
+t.test('a client that goes away in the middle of a page breaks nothing: the next reads are whole', async (t) => {
+  for (let i = 0; i < 3; i++) {
+    const abort = new AbortController();
+    const res = await fetch(`${await listening()}${feedUrl}?resource=customers&limit=1000`, { headers: viewer, signal: abort.signal });
+    t.equal(res.status, 200);
+    await res.body!.getReader().read();
+    abort.abort();
+  }
+  const page = await readPage(null);
+  t.equal(page.items.length, 1000, 'a page read after them is whole');
+  t.equal(page.nextCursor, page.items[999].cursor, "and ends with its last item's cursor");
+});
