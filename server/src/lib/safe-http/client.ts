@@ -163,10 +163,14 @@ function hostOf(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 }
 
-function toBuffer(body: SafeHttpBody | undefined | null): Buffer | undefined {
+/**
+ * The body as sent. A string stays a string (its byte length computed, not copied into a Buffer): node:http then
+ * writes the headers and a string body as one chunk, where a Buffer body goes out as a second one (writev).
+ */
+function bodyOf(body: SafeHttpBody | undefined | null): Buffer | string | undefined {
   if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  if (body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
@@ -221,7 +225,7 @@ async function requestFollowingRedirects(
   let method = (input.method ?? 'GET').toUpperCase();
   let current = parseUrl(input.url);
   const headers = requestHeaders(input, settings.userAgent);
-  let body = toBuffer(input.body);
+  let body = bodyOf(input.body);
 
   const deadline = callDeadline(input.signal, timeoutMs, () => hostOf(current));
   const ctx: HopContext = {
@@ -233,7 +237,14 @@ async function requestFollowingRedirects(
   try {
     for (let redirects = 0; ; redirects++) {
       checkDestination(current, settings);
-      const hop = await sendHop(current, method, { ...headers, ...(body ? { 'content-length': body.length } : {}) }, body, ctx);
+      const length = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+      const hop = await sendHop(
+        current,
+        method,
+        length === undefined ? { ...headers } : { ...headers, 'content-length': length },
+        body,
+        ctx,
+      );
       const location = hop.headers.location;
       if (input.redirect === 'manual' || !REDIRECT_STATUSES.has(hop.status) || !location) {
         return buildResponse(hop, current, method, redirects, performance.now() - started);
@@ -326,13 +337,19 @@ function checkDestination(url: URL, { requireHttps, policy }: Pick<ClientSetting
 }
 
 /** One request and its whole response body, within the connect deadline, the size cap and the call's signal. */
-function sendHop(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, ctx: HopContext): Promise<HopResult> {
+function sendHop(
+  url: URL,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: Buffer | string | undefined,
+  ctx: HopContext,
+): Promise<HopResult> {
   const host = hostOf(url);
   return new Promise<HopResult>((resolve, reject) => {
     if (ctx.signal.aborted) return reject(ctx.signal.reason);
     let settled = false;
-    // Started before the request exists; `fail` is only reached once the timer fires.
-    const connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
+    // Started when a new socket is assigned (a reused keep-alive socket, the common case, needs no timer).
+    let connectTimer: NodeJS.Timeout | undefined;
     const lib = url.protocol === 'https:' ? https : http;
     const req = lib.request({
       protocol: url.protocol,
@@ -361,7 +378,8 @@ function sendHop(url: URL, method: string, headers: OutgoingHttpHeaders, body: B
     ctx.signal.addEventListener('abort', onAbort, { once: true });
 
     req.on('socket', (socket: Socket) => {
-      if (!socket.connecting) return clearTimeout(connectTimer); // reused keep-alive socket
+      if (!socket.connecting || settled) return; // reused keep-alive socket
+      connectTimer = setTimeout(() => fail(new RequestTimeoutError('connect', ctx.connectTimeoutMs, host)), ctx.connectTimeoutMs);
       socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
     });
 

@@ -71,6 +71,8 @@ function redactParams(query: string): string {
  * Accepts a string or URL; a string that is not an absolute URL is redacted as a path + query.
  */
 export function redactUrl(url: string | URL): string {
+  // Nothing to mask (the common case of a provider request): the URL as it is.
+  if (typeof url !== 'string' && url.search === '' && url.hash === '' && !url.username && !url.password) return url.href;
   let text = String(url);
   try {
     const u = new URL(text);

@@ -132,7 +132,10 @@ async function attemptOnce(
   const { definition, http } = ctx;
   ctx.signal?.throwIfAborted();
   const credentials = await ctx.credentials();
-  rememberSecrets(secrets, credentials);
+  if (credentials !== remembered.get(secrets)) {
+    rememberSecrets(secrets, credentials);
+    remembered.set(secrets, credentials);
+  }
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}),
@@ -164,6 +167,9 @@ async function attemptOnce(
     throw err;
   }
 }
+
+/** The credentials object last remembered into each transport's secrets (an API key's headers are one object). */
+const remembered = new WeakMap<Set<string>, Record<string, string>>();
 
 /** Keeps each credential header value, and the token of an `Authorization: <scheme> <token>` value, to mask them. */
 function rememberSecrets(secrets: Set<string>, credentials: Record<string, string>): void {
