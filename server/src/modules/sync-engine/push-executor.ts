@@ -6,22 +6,26 @@ import * as push from '../push/push.port.js';
 import * as runs from '../runs/runs.port.js';
 import type { ApplyOptions, CompiledMappings } from '../syncs/mappings.js';
 import { ConnectorError } from './connector-errors.js';
-import { contentHash, markRecordDeleted, readBase, readBases, upsertRecords, type StoredBase } from './records-writer.js';
+import { contentHash, markRecordDeleted, readBases, upsertRecords, type StoredBase } from './records-writer.js';
 import type { ProviderVersion, ProviderWriter } from './rest-writer.js';
 
 /**
  * A push run: works through the run's pending writes (stored with the push request: the outbox) in order, in slices
  * of up to BATCH writes. Per slice: one transaction reads the writes and the base version of every record they touch;
  * the provider requests go out WRITES_IN_FLIGHT at a time; one transaction then stores every outcome, the records as
- * the provider now has them (the new bases) and the run's counters. A worker killed mid-slice leaves exactly that
- * slice's unrecorded writes pending; the run taken over sends them again with the same provider idempotency key
+ * the provider now has them (the new bases) and the run's counters. Slices overlap: while one slice is recorded (and
+ * the cancel check runs), the next one's requests are already out, and the slice after that is read while they are,
+ * so the provider requests do not stop for the database's bookkeeping. A worker killed meanwhile leaves at most those
+ * two slices' unrecorded writes pending; the run taken over sends them again with the same provider idempotency key
  * (an update whose record the provider already holds as pushed is recorded as applied without sending it again).
  * A write the provider could not deduplicate (a POST without an idempotency key: HubSpot's create) is recorded on its
- * own as soon as it is answered, as before slices, so a crash repeats at most that one.
+ * own as soon as it is answered, as before slices, so a crash repeats at most that one. A cancel (or a failed record)
+ * noticed while a slice is out sends none of its writes not yet started; the answered ones are recorded.
  *
- * Order: a slice never holds two writes of one record (it ends before the second), so a later write of a record is
- * sent after the earlier one is recorded and checked against it; writes of different records in a slice go out
- * concurrently.
+ * Order: a slice never holds two writes of one record (it ends before the second), nor a write of a record of the
+ * slice before it that may not be recorded yet (it ends there too; such a write waits for that record), so a later
+ * write of a record is sent after the earlier one is recorded and checked against it; writes of different records
+ * go out concurrently.
  *
  * Conflicts (API.md, Two-way sync): before an update, the provider's current version is re-read and compared with
  * the base Linkyard last read (content hash of the mapped record, `updatedAt`, ETag). If the provider's moved, the
@@ -85,62 +89,122 @@ interface Done {
 }
 
 export async function executePush(ctx: PushContext): Promise<void> {
-  const { db, run } = ctx;
-  let after: { runId: string; position: number } | null = null;
-  for (;;) {
-    const slice = await inScope(db, { org: run.organization_id }, async (tx) => {
-      const pending =
-        ctx.writes === 'sync'
-          ? await push.pendingChangesOfSync(tx, ctx.sync.id, after, BATCH)
-          : await push.pendingWrites(tx, run.id, after?.position ?? -1, BATCH);
-      const writes = withoutRepeats(pending);
-      const ids = writes.flatMap((w) => (w.op !== 'create' && w.external_id && !ctx.bases?.has(w.external_id) ? [w.external_id] : []));
-      return { writes, bases: await readBases(tx, target(ctx), ids) };
-    });
-    if (slice.writes.length === 0) return;
-    const baseOf = (externalId: string): StoredBase | null =>
-      ctx.bases?.has(externalId) ? ctx.bases.get(externalId)! : (slice.bases.get(externalId) ?? null);
-    await executeSlice(ctx, slice.writes, baseOf);
+  let after: Cursor | null = null;
+  let slice = await readSlice(ctx, after, null);
+  // The previous slice's record and cancel check (afterWrites), running while this slice's requests are out.
+  let previous: Promise<void> = Promise.resolve();
+  while (slice.writes.length > 0) {
+    const sending = sendSlice(ctx, slice.writes, slice.baseOf);
     const last = slice.writes[slice.writes.length - 1];
     after = { runId: last.run_id, position: last.position };
-    await ctx.afterWrites();
+    let failure: { error: unknown } | null = null;
+    let next: Slice | null = null;
+    try {
+      await previous;
+      // Read while this slice is out: its records are left out of the next one (busy), whose bases it cannot change.
+      next = await readSlice(ctx, after, new Set(slice.writes.flatMap((w) => (w.external_id ? [w.external_id] : []))));
+    } catch (err) {
+      failure = { error: err };
+      sending.halt();
+    }
+    await sending.finished;
+    if (failure || sending.stop !== null) {
+      // What was answered is recorded even when the run stops here.
+      await record(ctx, sending.done);
+      throw failure ? failure.error : sending.stop;
+    }
+    previous = record(ctx, sending.done).then(() => ctx.afterWrites());
+    previous.catch(() => {}); // awaited (and thrown) at the next slice or the end; not an unhandled rejection meanwhile
+    slice = next!;
+    if (slice.writes.length === 0 && slice.blocked) {
+      // The next pending write is of a record the slice just sent: it waits for that one to be recorded.
+      await previous;
+      previous = Promise.resolve();
+      slice = await readSlice(ctx, after, null);
+    }
   }
+  await previous;
 }
 
-/** The writes up to (not including) the second one of a record already in the slice. */
-function withoutRepeats(writes: RunWriteRow[]): RunWriteRow[] {
+type Cursor = { runId: string; position: number };
+
+interface Slice {
+  writes: RunWriteRow[];
+  baseOf: (externalId: string) => StoredBase | null;
+  /** Writes were pending but the first was of a busy record (one still being sent or recorded). */
+  blocked: boolean;
+}
+
+/**
+ * One transaction: the next pending writes after `after` (up to BATCH, never two of one record, none of a `busy`
+ * record) and the base version of every record they update or delete.
+ */
+async function readSlice(ctx: PushContext, after: Cursor | null, busy: ReadonlySet<string> | null): Promise<Slice> {
+  const { db, run } = ctx;
+  const read = await inScope(db, { org: run.organization_id }, async (tx) => {
+    const pending =
+      ctx.writes === 'sync'
+        ? await push.pendingChangesOfSync(tx, ctx.sync.id, after, BATCH)
+        : await push.pendingWrites(tx, run.id, after?.position ?? -1, BATCH);
+    const writes = withoutRepeats(pending, busy);
+    const ids = writes.flatMap((w) => (w.op !== 'create' && w.external_id && !ctx.bases?.has(w.external_id) ? [w.external_id] : []));
+    return { writes, blocked: pending.length > 0 && writes.length === 0, bases: await readBases(tx, target(ctx), ids) };
+  });
+  const baseOf = (externalId: string): StoredBase | null =>
+    ctx.bases?.has(externalId) ? ctx.bases.get(externalId)! : (read.bases.get(externalId) ?? null);
+  return { writes: read.writes, blocked: read.blocked, baseOf };
+}
+
+/** The writes up to (not including) the first one of a busy record or the second one of a record in the slice. */
+function withoutRepeats(writes: RunWriteRow[], busy: ReadonlySet<string> | null): RunWriteRow[] {
   const seen = new Set<string>();
   for (const [i, w] of writes.entries()) {
     if (!w.external_id) continue;
-    if (seen.has(w.external_id)) return writes.slice(0, i);
+    if (seen.has(w.external_id) || busy?.has(w.external_id)) return writes.slice(0, i);
     seen.add(w.external_id);
   }
   return writes;
 }
 
+interface Sending {
+  /** Outcomes to record together (repeatable writes). */
+  done: Done[];
+  /** The error that stopped the slice (the run's abort, a failed record of a non-repeatable write); null if none. */
+  stop: unknown;
+  /** Sends no further write (those in flight are answered and kept in `done`). */
+  halt(): void;
+  finished: Promise<void>;
+}
+
 /**
- * Sends a slice's writes, WRITES_IN_FLIGHT at a time, and records their outcomes in one transaction (a write that
- * cannot be repeated safely: in its own, at once). What was answered is recorded even when the run stops early.
+ * Sends a slice's writes, WRITES_IN_FLIGHT at a time; the caller records their outcomes in one transaction. A write
+ * that cannot be repeated safely is recorded in its own transaction, at once.
  */
-async function executeSlice(ctx: PushContext, writes: RunWriteRow[], baseOf: (externalId: string) => StoredBase | null): Promise<void> {
-  const done: Done[] = [];
+function sendSlice(ctx: PushContext, writes: RunWriteRow[], baseOf: (externalId: string) => StoredBase | null): Sending {
   let next = 0;
-  let stop: unknown = null;
+  let halted = false;
+  const sending: Sending = {
+    done: [],
+    stop: null,
+    halt: () => {
+      halted = true;
+    },
+    finished: Promise.resolve(),
+  };
   const lane = async () => {
-    while (stop === null && next < writes.length) {
+    while (sending.stop === null && !halted && next < writes.length) {
       const write = writes[next++];
       try {
         const outcome = await executeWrite(ctx, write, baseOf);
-        if (ctx.writer.repeatable?.(write.op)) done.push(outcome);
+        if (ctx.writer.repeatable?.(write.op)) sending.done.push(outcome);
         else await record(ctx, [outcome]);
       } catch (err) {
-        stop ??= err;
+        sending.stop ??= err;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, writes.length) }, lane));
-  await record(ctx, done);
-  if (stop !== null) throw stop;
+  sending.finished = Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, writes.length) }, lane)).then(() => {});
+  return sending;
 }
 
 /**
@@ -158,11 +222,12 @@ export async function pendingBases(db: Db, orgId: string, sync: SyncRow): Promis
       const batch = await push.pendingChangesOfSync(tx, sync.id, after, 1000);
       if (batch.length === 0) break;
       any = true;
-      for (const w of batch) {
-        if (w.op === 'update' && w.external_id && !bases.has(w.external_id)) {
-          bases.set(w.external_id, await readBase(tx, { integrationId: sync.integration_id, resource: sync.resource }, w.external_id));
-        }
-      }
+      // The batch's bases in one query (a record Linkyard does not hold live has none: null).
+      const ids = [
+        ...new Set(batch.flatMap((w) => (w.op === 'update' && w.external_id && !bases.has(w.external_id) ? [w.external_id] : []))),
+      ];
+      const found = await readBases(tx, { integrationId: sync.integration_id, resource: sync.resource }, ids);
+      for (const id of ids) bases.set(id, found.get(id) ?? null);
       const last = batch[batch.length - 1];
       after = { runId: last.run_id, position: last.position };
     }

@@ -179,14 +179,6 @@ export interface StoredBase {
   etag: string | null;
 }
 
-export async function readBase(
-  tx: Tx,
-  target: { integrationId: string; resource: string },
-  externalId: string,
-): Promise<StoredBase | null> {
-  return (await readBases(tx, target, [externalId])).get(externalId) ?? null;
-}
-
 /** The base versions of several records in one query; a record Linkyard does not hold (live) is absent. */
 export async function readBases(
   tx: Tx,

@@ -231,3 +231,28 @@ t.test('writes of one record in one push go out in order, each checked against t
   t.match(fake.record(b)!.data, { name: 'B1' });
   t.match(fake.record(c)!.data, { name: 'C1' });
 });
+
+t.test('slices overlap, and a write of a record the slice before sent waits until that one is recorded', async (t) => {
+  // A slice is 250 writes; the next one is read and sent while the one before is recorded. A write of a record that
+  // may not be recorded yet ends the next slice there (or leaves it empty until the record is done), so it is
+  // checked against the version the earlier write left, never the older base: no conflict with itself.
+  const fake = await startFakeProvider('stripe', { records: 270 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, sync } = await setup(t, fake, { direction: 'bidirectional', conflictResolution: 'manual' });
+  await pull(ctx, base, admin, sync.id);
+  const ids = fake.ids();
+  const records = [
+    ...ids.slice(0, 250).map((id) => ({ externalId: id, data: { name: `First ${id}` } })),
+    { externalId: ids[0], data: { email: 'again0@example.com' } }, // first of its slice: waits for the first slice
+    ...ids.slice(250, 260).map((id) => ({ externalId: id, data: { name: `First ${id}` } })),
+    { externalId: ids[260], data: { name: 'Only once' } },
+    { externalId: ids[250], data: { email: 'again250@example.com' } }, // ends the slice before it
+  ];
+  const res = await pushAndWait(ctx, base, admin, sync.id, records);
+  const run = (await ctx.app.inject({ url: `${base}/runs/${res.json().runId}`, headers: admin })).json();
+  t.match(run, { status: 'succeeded', stats: { pushed: records.length, conflicts: 0 } });
+  t.match(fake.record(ids[0])!.data, { name: `First ${ids[0]}`, email: 'again0@example.com' });
+  t.match(fake.record(ids[250])!.data, { name: `First ${ids[250]}`, email: 'again250@example.com' });
+  t.match(fake.record(ids[260])!.data, { name: 'Only once' });
+  t.match(fake.record(ids[249])!.data, { name: `First ${ids[249]}` });
+});
