@@ -3,13 +3,22 @@
  * responses, and writing POST parameters into request bodies.
  */
 
-function segments(pointer: string): string[] {
+/** Parsed pointers: they come from provider definitions (a few dozen), read for every record. */
+const parsed = new Map<string, readonly string[]>();
+const MAX_PARSED = 1000;
+
+function segments(pointer: string): readonly string[] {
+  const known = parsed.get(pointer);
+  if (known) return known;
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`Not a JSON Pointer: "${pointer}"`);
-  return pointer
+  const path = pointer
     .slice(1)
     .split('/')
     .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(pointer, path);
+  return path;
 }
 
 /** The value at `pointer`, or undefined when any step is missing. Own properties only, so `/__proto__` reads nothing. */

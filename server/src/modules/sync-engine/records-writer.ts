@@ -49,20 +49,23 @@ export async function upsertRecords(
 
   // One statement, no read of the table first: a preceding lookup of the batch's rows is planned
   // generically once the statement is prepared and then scans the whole resource per batch.
-  // The rows arrive as one jsonb array of [external id, content hash, source updated-at, data]: one
+  // The rows arrive as one jsonb array of [external id, content hash, source updated-at, data, ETag?]: one
   // parameter for Postgres to parse, where parallel text arrays had every record's JSON escaped into
   // an array literal by the driver and parsed twice by Postgres (as array, then as jsonb).
   // Every row draws a feed position (unchanged rows keep their old one; the drawn value is a harmless gap),
   // under the feed lock taken above, so positions become visible in the order they were drawn.
   // RETURNING tells the outcome per row: `xmax = 0` only on a freshly inserted row version, and
   // `updated_at` is set to the transaction time only when the content changed (or was restored).
+  // A row with a fifth element carries the version's ETag (null: none). When every row has one (a push's outcomes,
+  // a CalDAV page) they are stored by this statement; when none has (a REST pull's page) the stored ETags stay.
   const result = await sql<{ created: number; updated: number }>`
     WITH upserted AS (
-      INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id, feed_position, feed_action)
+      INSERT INTO records AS r (organization_id, integration_id, resource, external_id, data, content_hash, source_updated_at, last_seen_run_id, feed_position, feed_action, etag)
       SELECT ${organizationId}, ${integrationId}, ${resource}, t.row->>0, t.row->3, t.row->>1, (t.row->>2)::timestamptz, ${runId},
-             nextval('records_feed_position_seq'), 'added'
+             nextval('records_feed_position_seq'), 'added', t.row->>4
         FROM jsonb_array_elements(${rows}::jsonb) AS t(row)
       ON CONFLICT (integration_id, resource, external_id) DO UPDATE SET
+        etag = ${prepared.allEtags ? sql`EXCLUDED.etag` : sql`r.etag`},
         data = EXCLUDED.data,
         content_hash = EXCLUDED.content_hash,
         source_updated_at = EXCLUDED.source_updated_at,
@@ -78,7 +81,7 @@ export async function upsertRecords(
            count(*) FILTER (WHERE NOT inserted AND touched)::int AS updated
       FROM upserted`.execute(tx);
   const { created, updated } = result.rows[0];
-  // ETags in one statement for the batch (a CalDAV page carries one per event; a push, one record).
+  // A batch where only some records came with a version: their ETags in one more statement.
   if (versions !== null) {
     await sql`
       UPDATE records AS r SET etag = v.row->>1
@@ -98,7 +101,9 @@ export interface PreparedRecords {
   size: number;
   /** The statement's JSON parameter (pageRowsJson). */
   rows: string;
-  /** [external id, ETag] pairs as JSON for the records that came with a version; null when none did. */
+  /** Every record came with a version (an ETag or null): the upsert stores the ETags. */
+  allEtags: boolean;
+  /** Only some did: [external id, ETag] pairs as JSON, stored by a second statement; null otherwise. */
   versions: string | null;
 }
 
@@ -106,7 +111,13 @@ export function prepareRecords(batch: RecordInput[]): PreparedRecords {
   const unique = new Map<string, RecordInput>();
   for (const r of batch) unique.set(r.externalId, r);
   const versions = [...unique.values()].filter((r) => r.etag !== undefined).map((r) => [r.externalId, r.etag]);
-  return { size: unique.size, rows: pageRowsJson(unique.values()), versions: versions.length > 0 ? JSON.stringify(versions) : null };
+  const allEtags = versions.length === unique.size;
+  return {
+    size: unique.size,
+    rows: pageRowsJson(unique.values()),
+    allEtags,
+    versions: versions.length > 0 && !allEtags ? JSON.stringify(versions) : null,
+  };
 }
 
 /**
@@ -119,8 +130,9 @@ function pageRowsJson(records: Iterable<RecordInput>): string {
   for (const r of records) {
     const data = canonicalJson(r.data);
     // Hashes are base64url, so they need no escaping.
+    const etag = r.etag === undefined ? '' : r.etag === null ? ',null' : `,${jsonText(r.etag)}`;
     parts.push(
-      `[${jsonText(r.externalId)},"${hashCanonicalText(data)}",${r.sourceUpdatedAt === null ? 'null' : jsonText(r.sourceUpdatedAt)},${data}]`,
+      `[${jsonText(r.externalId)},"${hashCanonicalText(data)}",${r.sourceUpdatedAt === null ? 'null' : jsonText(r.sourceUpdatedAt)},${data}${etag}]`,
     );
   }
   return `[${parts.join(',')}]`;

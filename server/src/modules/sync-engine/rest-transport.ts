@@ -5,6 +5,7 @@ import {
   parseRetryAfter,
   abortableSleep,
   withRetries,
+  type RetryOptions,
   type SafeHttpResponse,
 } from '../../lib/safe-http/index.js';
 import type { ProviderDefinition } from '../../providers/provider-definition.js';
@@ -54,28 +55,33 @@ export function createRestTransport(ctx: TransportContext, log: ConnectorLog): R
   const sleep = retry.sleep ?? ((ms: number) => abortableSleep(ms, ctx.signal));
   const secrets = new Set<string>();
 
+  // withRetries' options, built once per transport rather than once per request.
+  const retryAll: RetryOptions = {
+    maxAttempts: retry.maxAttempts,
+    baseDelayMs: retry.baseDelayMs,
+    maxDelayMs: retry.maxDelayMs,
+    maxRetryAfterMs,
+    sleep: (ms) => sleep(ms),
+    ...(retry.random ? { random: retry.random } : {}),
+    now,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onRetry: (info) =>
+      log('warn', `Retrying in ${info.delayMs} ms after ${info.status !== undefined ? `HTTP ${info.status}` : 'a network error'}`, {
+        attempt: info.attempt,
+        delayMs: info.delayMs,
+        ...(info.status !== undefined ? { status: info.status } : {}),
+        ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}),
+      }),
+  };
+  const retryRateLimitOnly: RetryOptions = { ...retryAll, isRetryableStatus: (status) => status === 429, isRetryableError: () => false };
+
   /** The request with withRetries' retries; `attempts` counts every attempt of this request (across a 401 retry too). */
   async function withRetry(request: BuiltRequest, attempts: { count: number }, options: SendOptions): Promise<SafeHttpResponse> {
-    const rateLimitOnly = options.retry === 'rate_limit_only';
     try {
-      return await withRetries(() => attemptOnce(ctx, log, secrets, request, ++attempts.count), {
-        ...(rateLimitOnly ? { isRetryableStatus: (status: number) => status === 429, isRetryableError: () => false } : {}),
-        maxAttempts: retry.maxAttempts,
-        baseDelayMs: retry.baseDelayMs,
-        maxDelayMs: retry.maxDelayMs,
-        maxRetryAfterMs,
-        sleep: (ms) => sleep(ms),
-        ...(retry.random ? { random: retry.random } : {}),
-        now,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onRetry: (info) =>
-          log('warn', `Retrying in ${info.delayMs} ms after ${info.status !== undefined ? `HTTP ${info.status}` : 'a network error'}`, {
-            attempt: info.attempt,
-            delayMs: info.delayMs,
-            ...(info.status !== undefined ? { status: info.status } : {}),
-            ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}),
-          }),
-      });
+      return await withRetries(
+        () => attemptOnce(ctx, log, secrets, request, ++attempts.count),
+        options.retry === 'rate_limit_only' ? retryRateLimitOnly : retryAll,
+      );
     } catch (err) {
       if (ctx.signal?.aborted || err instanceof RequestAbortedError) throw ctx.signal?.reason ?? err;
       if (err instanceof SafeHttpError) {
