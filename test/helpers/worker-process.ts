@@ -28,6 +28,11 @@ export interface WorkerOptions {
   nodeArgs?: string[];
   /** How long start-up may take before it counts as failed. */
   startTimeoutMs?: number;
+  /**
+   * Run the production build (`dist/server/src/main.js`, plain node) as `npm start` does in production, instead of the
+   * sources: what the benchmarks measure. The caller makes sure the build is current (bench/lib/server-build.ts).
+   */
+  productionBuild?: boolean;
 }
 
 /** Starts a worker and resolves once it says it is running; rejects with its output if it exits or hangs first. */
@@ -42,7 +47,8 @@ export async function startWorkerProcess(options: WorkerOptions): Promise<Worker
   const keys = testConfig();
   // `node --import tsx` (or the compiled entry point under `npm test`) rather than the tsx binary, which runs the
   // server in a child process of its own: the signals (SIGKILL above all) must reach the worker itself.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entryArgs('server/src/main.ts'), '--role', 'worker'], {
+  const entry = options.productionBuild ? ['dist/server/src/main.js'] : entryArgs('server/src/main.ts');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry, '--role', 'worker'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -15,12 +15,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { inScope } from '../../../server/src/lib/db-scope.js';
 import { createVault } from '../../../server/src/lib/crypto/index.js';
 import { seedDemo } from '../../../server/src/seed/demo.js';
 import { seedDemoIntegrations } from '../../../server/src/seed/demo-integrations.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
+import { ensureServerBuild } from '../lib/server-build.js';
 import { freshDatabase, requirePostgres } from '../lib/postgres.js';
 import type { Benchmark } from '../types.js';
 
@@ -158,14 +158,7 @@ const bench: Benchmark = {
   description: 'RSS of `npm start` in production (compiled build, UI build) per role, idle after start and after serving every main page',
   async run(ctx) {
     const postgresVersion = await requirePostgres();
-    const { buildIsCurrent } = (await import(pathToFileURL(path.join(ctx.root, 'scripts/build-server.mjs')).href)) as {
-      buildIsCurrent(root: string): boolean;
-    };
-    if (!buildIsCurrent(ctx.root)) {
-      ctx.log('building the server (npm run build:server)…');
-      if (spawnSync('npm', ['run', 'build:server'], { cwd: ctx.root, stdio: 'inherit' }).status !== 0)
-        throw new Error('build:server failed');
-    }
+    await ensureServerBuild(ctx.root, ctx.log);
     if (!existsSync(path.join(ctx.root, 'admin-ui/build/server/index.js'))) {
       ctx.log('building the admin UI (npm run build:ui)…');
       if (spawnSync('npm', ['run', 'build:ui'], { cwd: ctx.root, stdio: 'inherit' }).status !== 0) throw new Error('build:ui failed');

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- push` (issue 14, two-way sync): record updates pushed to the fake Stripe API through the real
  * path — `POST /api/orgs/:orgId/syncs/:syncId/records` on an API process (validation, outbound mappings, the writes
- * stored with the queued push run), executed by a real worker process (`server/src/main.ts --role worker`) that sends
+ * stored with the queued push run), executed by a real worker process (the production build, `dist/server/src/main.js --role worker` on plain node) that sends
  * one form-encoded `POST /v1/customers/:id` with an `Idempotency-Key` per record and stores each outcome and the
  * record as Stripe answered it — against a bare loop of the same HTTP requests from this one process.
  *
@@ -34,6 +34,7 @@ import { MAX_PUSH_RECORDS } from '../../../server/src/modules/push/push.schemas.
 import { WRITES_IN_FLIGHT } from '../../../server/src/modules/sync-engine/push-executor.js';
 import { seedDemo } from '../../../server/src/seed/demo.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
+import { ensureServerBuild } from '../lib/server-build.js';
 import { startChild, type Child } from '../lib/child.js';
 import { waitForQuiet } from '../lib/cpu.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
@@ -288,6 +289,7 @@ const bench: Benchmark = {
   title: 'Push: record updates written to the fake Stripe API',
   description: `${fmt(RECORDS)} record updates pushed to the fake Stripe API (with and without a base version) vs a bare loop of the same requests`,
   async run(ctx) {
+    await ensureServerBuild(ctx.root, ctx.log);
     const postgresVersion = await requirePostgres();
     const machine = describeMachine();
     ctx.log(
@@ -324,6 +326,7 @@ const bench: Benchmark = {
       });
       worker = await startWorkerProcess({
         databaseUrl: database.url,
+        productionBuild: true,
         startTimeoutMs: 180_000,
         nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
         set: { ...secrets, PUBLIC_URL: 'https://linkyard.bench.invalid', WORKER_CONCURRENCY: String(RUNS_AT_ONCE), LOG_LEVEL: 'warn' },
@@ -455,7 +458,7 @@ ${machine}
 
 **Measured.** ${fmt(RECORDS)} customer updates (a new \`name\`) pushed as ${fmt(Math.ceil(RECORDS / PER_REQUEST))} requests of
 ${fmt(PER_REQUEST)} records to \`POST /api/orgs/:orgId/syncs/:syncId/records\` (each with an \`Idempotency-Key\`) on the real
-app in an API process (\`NODE_ENV=production\`); a real worker process (\`--role worker\`, \`WORKER_CONCURRENCY=${RUNS_AT_ONCE}\`)
+app in an API process (\`NODE_ENV=production\`); a real worker process from the production build (\`node dist/server/src/main.js --role worker\`, \`WORKER_CONCURRENCY=${RUNS_AT_ONCE}\`)
 executes the ${fmt(Math.ceil(RECORDS / PER_REQUEST))} push runs, writes in flight per run: ${WRITES_IN_FLIGHT}
 (\`WRITES_IN_FLIGHT\`, push-executor.ts), against the fake Stripe API in a process of its own (no rate limit simulated).
 Timed from the first push request sent until the last run's \`finished_at\`, every write \`applied\`, and the fake's

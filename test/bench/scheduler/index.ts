@@ -1,6 +1,6 @@
 /**
  * Scheduler benchmark: 1,000 syncs (100 organizations × 10 Stripe integrations, one sync each) all due
- * in the same minute, two real worker processes (`node --import tsx server/src/main.ts --role worker`,
+ * in the same minute, two real worker processes (the production build, `node dist/server/src/main.js --role worker`,
  * as test/integration/modules/scheduler/worker-reliability.test.ts starts them) on a fresh Postgres database. Reports, from
  * sync_runs, the dispatch lag (created_at − scheduled_for: when a worker turned the slot into a queued
  * run) and the start lag (started_at − scheduled_for: when a worker's run pool claimed the run and it
@@ -27,6 +27,7 @@ import { seedDemo } from '../../../server/src/seed/demo.js';
 import { testConfig } from '../../helpers/app.js';
 import { startFakeProvider } from '../../fixtures/providers/index.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
+import { ensureServerBuild } from '../lib/server-build.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
 import { adminUrl, freshDatabase, requirePostgres } from '../lib/postgres.js';
 import { fireLockLimit } from '../../../server/src/modules/scheduler/scheduler.js';
@@ -103,6 +104,7 @@ const CLOCK_TICKS = 100;
 function startWorker(databaseUrl: string, jwtSecret: string, encryptionKey: string): Promise<WorkerProcess> {
   return startWorkerProcess({
     databaseUrl,
+    productionBuild: true,
     nodeArgs: CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
     startTimeoutMs: 90_000,
     set: {
@@ -121,6 +123,7 @@ const bench: Benchmark = {
   title: 'Scheduler: 1,000 syncs due in the same minute, two workers',
   description: '1,000 syncs in 100 organizations due at one minute, two worker processes: dispatch lag and duplicates',
   async run(ctx) {
+    await ensureServerBuild(ctx.root, ctx.log);
     const postgresVersion = await requirePostgres();
     const machine = describeMachine();
     const loadBefore = loadavg()[0];
@@ -398,7 +401,7 @@ Command (from the repository root): \`${ctx.command}\` — last run ${when}.
 
 **Measured.** ${total} syncs — ${ORGS} organizations × ${PER_ORG} Stripe integrations with one \`customers\` sync each,
 created through the API — all due at the same minute, fired by ${WORKERS} real worker processes
-(\`node --import tsx server/src/main.ts --role worker\`, \`LOG_LEVEL=warn\`, \`NODE_ENV=test\` because production refuses
+(the production build: \`node dist/server/src/main.js --role worker\`, \`LOG_LEVEL=warn\`, \`NODE_ENV=test\` because production refuses
 \`ALLOW_PRIVATE_NETWORK_TARGETS=true\`, which the local fake provider needs) sharing one fresh
 Postgres database. Every sync gets the cron \`M H * * *\` (UTC) for a minute boundary T (the slot) ${LEAD_S} s or more
 ahead, and the scheduler reconciles, so every \`sync:scheduled\` job has next_run_at = T; a daily cron fires once
