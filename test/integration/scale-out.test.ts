@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import t from 'tap';
-import { createTestApp, testConfig, type TestContext } from '../helpers/app.js';
+import { createTestApp, testConfig } from '../helpers/app.js';
 import { usingPostgres } from '../helpers/database.js';
 import { claimTestRedis, redisAnswers, testRedisUrl, type TestRedis } from '../helpers/redis-database.js';
 import { serverEnv, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { createStripeSync } from '../helpers/stripe-sync.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
-import { startFakeProvider, type FakeProvider } from '../fixtures/providers/index.js';
+import { startFakeProvider } from '../fixtures/providers/index.js';
 
 /**
  * The scale-out topology of README *Running API and worker processes* and docker-compose.yml, for real: two API
@@ -81,38 +82,6 @@ async function stopApi(server: ServerProcess): Promise<void> {
 /** The name a process records in sync_runs.claimed_by. */
 const processName = (pid: number) => `${hostname()}:${pid}`;
 
-async function createStripeSync(
-  ctx: TestContext,
-  headers: Record<string, string>,
-  fake: FakeProvider,
-  name: string,
-  schedule: object | null,
-) {
-  const base = `/api/orgs/${ctx.orgs.acme}`;
-  const integration = await ctx.app.inject({
-    method: 'POST',
-    url: `${base}/integrations`,
-    headers,
-    payload: { provider: 'stripe', name, apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
-  });
-  if (integration.statusCode !== 201) throw new Error(`integration not created: ${integration.body}`);
-  const sync = await ctx.app.inject({
-    method: 'POST',
-    url: `${base}/integrations/${integration.json().id}/syncs`,
-    headers,
-    payload: {
-      resource: 'customers',
-      schedule,
-      mappings: [
-        { source: 'id', target: 'id' },
-        { source: 'email', target: 'email' },
-      ],
-    },
-  });
-  if (sync.statusCode !== 201) throw new Error(`sync not created: ${sync.body}`);
-  return { integrationId: integration.json().id as string, syncId: sync.json().id as string };
-}
-
 t.test('scale-out: two API and two worker processes on one Postgres database and one Redis', { skip: SKIP }, async (t) => {
   const startedAt = Date.now();
   // Every run waits for the provider, so both workers' pools are busy at once and a run is in progress when killed.
@@ -141,8 +110,8 @@ t.test('scale-out: two API and two worker processes on one Postgres database and
   processes.catch(() => {}); // awaited below, after the set-up
   const admin = { authorization: await ctx.bearer('admin@acme.test') };
   const syncIds: string[] = [];
-  for (let n = 0; n < SYNCS; n++) syncIds.push((await createStripeSync(ctx, admin, fake, `Stripe ${n}`, YEARLY)).syncId);
-  const slowSync = await createStripeSync(ctx, admin, slow, 'Slow Stripe', null);
+  for (let n = 0; n < SYNCS; n++) syncIds.push((await createStripeSync(ctx, ctx.orgs.acme, admin, fake, `Stripe ${n}`, YEARLY)).syncId);
+  const slowSync = await createStripeSync(ctx, ctx.orgs.acme, admin, slow, 'Slow Stripe', null);
   const [[apiA, apiB], [workerA, workerB]] = await processes;
   const apis = [apiA, apiB];
   const workers = [workerA, workerB];

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../../../server/src/app.js';
-import { createTestApp, DEMO_PASSWORD, testConfig, type TestContext } from '../../../helpers/app.js';
+import { createTestApp, DEMO_PASSWORD, testConfig } from '../../../helpers/app.js';
 import { usingPostgres } from '../../../helpers/database.js';
+import { createStripeSync } from '../../../helpers/stripe-sync.js';
 import { waitUntil } from '../../../helpers/wait-until.js';
 import { startWorkerProcess, type WorkerProcess } from '../../../helpers/worker-process.js';
-import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
+import { startFakeProvider } from '../../../fixtures/providers/index.js';
 
 /**
  * Real worker processes (`tsx server/src/main.ts` with ROLE=worker) on the test database, against fake
@@ -41,40 +42,6 @@ async function startWorker(t: Test, databaseUrl: string): Promise<WorkerProcess>
   return worker;
 }
 
-async function stripeIntegration(
-  ctx: TestContext,
-  orgId: string,
-  headers: Record<string, string>,
-  fake: FakeProvider,
-  name: string,
-  schedule: object | null,
-) {
-  const base = `/api/orgs/${orgId}`;
-  const integration = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: `${base}/integrations`,
-      headers,
-      payload: { provider: 'stripe', name, apiKey: fake.token, settings: { apiBaseUrl: fake.apiBaseUrl } },
-    })
-  ).json();
-  const sync = await ctx.app.inject({
-    method: 'POST',
-    url: `${base}/integrations/${integration.id}/syncs`,
-    headers,
-    payload: {
-      resource: 'customers',
-      schedule,
-      mappings: [
-        { source: 'id', target: 'id' },
-        { source: 'email', target: 'email' },
-      ],
-    },
-  });
-  if (sync.statusCode !== 201) throw new Error(`sync not created: ${sync.body}`);
-  return { integrationId: integration.id as string, syncId: sync.json().id as string };
-}
-
 t.test(
   'kill -9 mid-run: a second worker resumes the run from its last committed page, records exact',
   { skip: POSTGRES_ONLY },
@@ -84,7 +51,7 @@ t.test(
     const ctx = await createTestApp(t, { env: { ALLOW_PRIVATE_NETWORK_TARGETS: 'true' } });
     const db = ctx.database.db.kysely;
     const admin = { authorization: await ctx.bearer('admin@acme.test') };
-    const { integrationId, syncId } = await stripeIntegration(ctx, ctx.orgs.acme, admin, fake, 'Stripe', null);
+    const { integrationId, syncId } = await createStripeSync(ctx, ctx.orgs.acme, admin, fake, 'Stripe', null);
 
     // The run is requested from an API-only process: it cannot execute runs, so it hands them to the workers.
     const api = await buildApp({
@@ -188,7 +155,7 @@ t.test(
       const fake = await startFakeProvider('stripe', { records: 3 + i, token: `sk_test_tenant_${i}` });
       t.teardown(() => fake.close());
       for (let n = 0; n < 10; n++) {
-        const { syncId } = await stripeIntegration(ctx, tenant.id, tenant.headers, fake, `Stripe ${n}`, YEARLY);
+        const { syncId } = await createStripeSync(ctx, tenant.id, tenant.headers, fake, `Stripe ${n}`, YEARLY);
         syncs.push({ orgId: tenant.id, syncId });
       }
     }
@@ -250,7 +217,7 @@ t.test(
     const db = ctx.database.db.kysely;
     const admin = { authorization: await ctx.bearer('admin@acme.test') };
     const syncIds: string[] = [];
-    for (let n = 0; n < 12; n++) syncIds.push((await stripeIntegration(ctx, ctx.orgs.acme, admin, fake, `Stripe ${n}`, YEARLY)).syncId);
+    for (let n = 0; n < 12; n++) syncIds.push((await createStripeSync(ctx, ctx.orgs.acme, admin, fake, `Stripe ${n}`, YEARLY)).syncId);
     const scheduled = () => db.selectFrom('sync_runs').selectAll().where('trigger', '=', 'schedule').execute();
 
     const first = await startWorker(t, ctx.database.url!);
@@ -289,7 +256,7 @@ t.test("tenant isolation: an organization's scheduled run reads and writes only 
   const acmeFake = await startFakeProvider('stripe', { records: 7, token: 'sk_test_acme_only' });
   const globexFake = await startFakeProvider('stripe', { records: 13, token: 'sk_test_globex_only' });
   t.teardown(() => Promise.all([acmeFake.close(), globexFake.close()]));
-  const acme = await stripeIntegration(
+  const acme = await createStripeSync(
     ctx,
     ctx.orgs.acme,
     { authorization: await ctx.bearer('admin@acme.test') },
@@ -297,7 +264,7 @@ t.test("tenant isolation: an organization's scheduled run reads and writes only 
     'Stripe',
     YEARLY,
   );
-  const globex = await stripeIntegration(
+  const globex = await createStripeSync(
     ctx,
     ctx.orgs.globex,
     { authorization: await ctx.bearer('admin@globex.test') },
