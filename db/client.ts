@@ -29,6 +29,13 @@ export interface Db {
    * values are not passed on).
    */
   copyAfter?(prelude: string, query: CompiledQuery, onValue: ValueSink): Promise<number>;
+  /**
+   * pg only: a transaction on one pooled connection whose queries go in batches, one message (one round trip) per
+   * `send`: the first begins with BEGIN and `prelude` (statements without parameters), the one sent with `commit`
+   * ends with COMMIT (else COMMIT follows `fn`). Queries are PREPAREd once per connection, as readAfter's; `send`
+   * returns each query's rows. A failure rolls back and the connection is not reused.
+   */
+  batchedTransaction?<T>(prelude: string, fn: (send: SendBatch) => Promise<T>): Promise<T>;
   /** pg only: the connection pool's size and queue now, and the time spent waiting for its connections so far (GET /metrics). */
   poolStats?(): PoolStats;
   close(): Promise<void>;
@@ -48,6 +55,9 @@ export interface Db {
  * is the connection's and is reused), so what is kept must be copied.
  */
 export type ValueSink = (bytes: Buffer, start: number, end: number) => void;
+
+/** Sends queries of a transaction together; resolves to each query's rows, in order. */
+export type SendBatch = (queries: readonly CompiledQuery[], options?: { commit?: boolean }) => Promise<unknown[][]>;
 
 export interface PoolStats {
   /** Connections open (idle or lent out). */
@@ -171,7 +181,7 @@ class PreparingClient extends pg.Client {
       await super.query(`PREPARE ${name} AS ${query.sql}`);
       this.sqlPrepared.set(query.sql, name);
     }
-    const args = query.parameters.map((value) => sqlLiteral(this, value));
+    const args = query.parameters.map((value) => sqlLiteral(value));
     const results = (await super.query(
       `${prelude}; EXECUTE ${name}${args.length ? `(${args.join(', ')})` : ''}`,
     )) as unknown as pg.QueryResult[];
@@ -180,11 +190,42 @@ class PreparingClient extends pg.Client {
 
   /** See Db.copyAfter. The query is planned on each call (COPY takes no parameters: they become literals, as above). */
   copyAfter(prelude: string, query: CompiledQuery, onValue: ValueSink): Promise<number> {
-    const args = query.parameters.map((value) => sqlLiteral(this, value));
+    const args = query.parameters.map((value) => sqlLiteral(value));
     const text = `${prelude}; COPY (${inlineParameters(query.sql, args)}) TO STDOUT (FORMAT binary)`;
     return new Promise((resolve, reject) => {
       super.query(new CopyOutValues(text, onValue, resolve, reject));
     });
+  }
+
+  /**
+   * `head`, the queries (as EXECUTEs of statements PREPAREd on this connection, those not yet prepared first, in a
+   * message of their own) and `tail` in one simple-protocol message; each query's rows. A connection that keeps as
+   * many prepared statements as it may runs them one by one instead.
+   */
+  async runBatch(head: string, queries: readonly CompiledQuery[], tail: string): Promise<unknown[][]> {
+    const fresh = [...new Set(queries.map((q) => q.sql).filter((text) => !this.sqlPrepared.has(text)))];
+    if (this.sqlPrepared.size + fresh.length > MAX_PREPARED_PER_CONNECTION) {
+      if (head) await super.query(head);
+      const out: unknown[][] = [];
+      for (const q of queries) out.push((await this.query(q.sql, [...q.parameters])).rows);
+      if (tail) await super.query(tail);
+      return out;
+    }
+    if (fresh.length) {
+      const named = fresh.map((text, i) => [text, `lyr_${this.sqlPrepared.size + i}`] as const);
+      await super.query(named.map(([text, name]) => `PREPARE ${name} AS ${text}`).join('; '));
+      for (const [text, name] of named) this.sqlPrepared.set(text, name);
+    }
+    const executes = queries.map((q) => {
+      const args = q.parameters.map((value) => sqlLiteral(value));
+      return `EXECUTE ${this.sqlPrepared.get(q.sql)}${args.length ? `(${args.join(', ')})` : ''}`;
+    });
+    const message = [head, ...executes, tail].filter((part) => part !== '').join('; ');
+    if (!message) return [];
+    const results = (await super.query(message)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const list = Array.isArray(results) ? results : [results];
+    const end = list.length - (tail ? 1 : 0);
+    return list.slice(end - queries.length, end).map((r) => r.rows);
   }
 
   /** The same in three round trips, for a connection that has prepared as many statements as it keeps. */
@@ -218,10 +259,22 @@ class PreparingClient extends pg.Client {
 }
 
 /** pg's own conversion of a parameter (pg.utils.prepareValue: dates, arrays, JSON), as a quoted SQL literal. */
-function sqlLiteral(client: pg.Client, value: unknown): string {
+function sqlLiteral(value: unknown): string {
   const prepared = (pg as unknown as { utils: { prepareValue(v: unknown): string | Buffer | null } }).utils.prepareValue(value);
   if (prepared === null) return 'NULL';
-  return client.escapeLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared);
+  return quoteLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared);
+}
+
+/**
+ * A string as a SQL literal with the value pg's escapeLiteral gives. Dollar-quoted when the text cannot end the quote
+ * early (no `$lyq` in it): then the text is sent as it is, without a copy that doubles quotes and backslashes, which
+ * shows on a page of records (hundreds of kilobytes of JSON) sent as one literal. Otherwise escapeLiteral's form:
+ * quotes doubled and, with a backslash, the E'' form with backslashes doubled.
+ */
+function quoteLiteral(text: string): string {
+  if (!text.includes('$lyq')) return `$lyq$${text}$lyq$`;
+  const quoted = text.replaceAll("'", "''");
+  return text.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
 
 /**
@@ -496,6 +549,29 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
         } catch (err) {
           // As readAfter: a connection a read failed on is not reused (a failure of onValue leaves it in step, but
           // telling the cases apart is not worth a connection).
+          client.release(err instanceof Error ? err : true);
+          throw err;
+        }
+      },
+      batchedTransaction: async (prelude, fn) => {
+        const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
+        let state = 'idle' as 'idle' | 'open' | 'committed';
+        const send: SendBatch = async (queries, options = {}) => {
+          if (state === 'committed') throw new Error('batchedTransaction: the transaction is already committed');
+          const head = state === 'idle' ? `BEGIN; ${prelude}` : '';
+          state = 'open';
+          const rows = await client.runBatch(head, queries, options.commit ? 'COMMIT' : '');
+          if (options.commit) state = 'committed';
+          return rows;
+        };
+        try {
+          const result = await fn(send);
+          if (state === 'open') await client.query('COMMIT');
+          client.release();
+          return result;
+        } catch (err) {
+          if (state === 'open') await client.query('ROLLBACK').catch(() => {});
+          // As readAfter: whatever state the failure left the connection in, it is not reused.
           client.release(err instanceof Error ? err : true);
           throw err;
         }

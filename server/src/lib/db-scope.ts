@@ -4,6 +4,7 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   type Compilable,
+  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
 } from 'kysely';
@@ -110,6 +111,29 @@ export async function copyInScope(
     return rows.length;
   }
   return db.copyAfter(settings, build(queryBuilder).compile(), onValue);
+}
+
+/** Sends a transaction's queries together (one round trip on Postgres); resolves to each query's rows, in order. */
+export type SendQueries = (queries: readonly CompiledQuery[], options?: { commit?: boolean }) => Promise<unknown[][]>;
+
+/**
+ * A transaction exactly as `inScope` runs it (the application role, the scope's settings), for a caller that knows
+ * its queries in batches: each `send` is one message to Postgres (Db.batchedTransaction), the first also carrying
+ * BEGIN and the settings, the one with `commit` also COMMIT, where `inScope` costs a round trip per query plus
+ * two. `q` builds and compiles queries only. On PGlite (no round trips) the queries run one by one in `inScope`.
+ */
+export async function inScopeBatched<T>(db: Db, scope: Scope, fn: (q: Tx, send: SendQueries) => Promise<T>): Promise<T> {
+  const settings = scopeSettings(scope);
+  if (!db.batchedTransaction) {
+    return inScope(db, scope, (tx) =>
+      fn(queryBuilder, async (queries) => {
+        const rows: unknown[][] = [];
+        for (const query of queries) rows.push((await tx.executeQuery(query)).rows);
+        return rows;
+      }),
+    );
+  }
+  return db.batchedTransaction(settings, (send) => fn(queryBuilder, send));
 }
 
 /** One SELECT that switches to the application role (like SET LOCAL ROLE) and sets the scope. */

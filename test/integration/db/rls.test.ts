@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { copyInScope, inScope, readInScope } from '../../../server/src/lib/db-scope.js';
+import { copyInScope, inScope, inScopeBatched, readInScope } from '../../../server/src/lib/db-scope.js';
 import { createTestApp } from '../../helpers/app.js';
 
 /**
@@ -107,6 +107,11 @@ t.test('a one-round-trip read (readInScope) sees what inScope sees, and its sett
     ]),
   );
   t.same(echoed, [{ text: tricky, date: '2026-01-02 03:04:05.678', nothing: null, items: 2 }], 'parameters arrive unchanged');
+  // Texts that a dollar-quoted literal could not hold as they are.
+  for (const text of ['$lyq$); SELECT 1; --', 'ends in $lyq', '$$ $lyq', "it's $lyq$ \\ '"]) {
+    const [row] = await readInScope(db, { org: acme }, (q) => q.selectNoFrom(sql<string>`${text}::text`.as('text')));
+    t.equal(row.text, text, `${JSON.stringify(text)} arrives unchanged`);
+  }
 
   // Every pooled connection is clean afterwards (default role, no organization), after a read and after a failed one.
   await t.rejects(
@@ -204,6 +209,71 @@ t.test('a streamed read (copyInScope) sees what inScope sees, its values as UTF-
   }
   t.equal((await members(globex, globex)).length, 2, 'and reads go on as before');
 });
+
+t.test(
+  'a batched transaction (inScopeBatched) runs in the scope, returns the rows of each query, and commits or rolls back whole',
+  async (t) => {
+    const ctx = await createTestApp(t);
+    const { db } = ctx.database;
+    const { acme, globex } = ctx.orgs;
+    const names = () =>
+      sql<{ name: string }>`SELECT name FROM organizations ORDER BY name`.execute(db.kysely).then((r) => r.rows.map((x) => x.name));
+    const before = await names();
+
+    const rows = await inScopeBatched(db, { org: acme }, async (q, send) => {
+      const [who, orgs] = await send([
+        q.selectNoFrom([sql<string>`current_user`.as('role'), sql<string>`current_setting('linkyard.org_id')`.as('org')]).compile(),
+        q.selectFrom('organizations').select('id').compile(),
+      ]);
+      const [renamed, text] = await send(
+        [
+          q.updateTable('organizations').set({ name: 'Acme (batched)' }).where('id', 'in', [acme, globex]).returning('id').compile(),
+          q.selectNoFrom(sql<string>`${"it's $lyq$ \\"}::text`.as('text')).compile(),
+        ],
+        { commit: true },
+      );
+      return { who, orgs, renamed, text };
+    });
+    t.same(rows.who, [{ role: 'linkyard_app', org: acme }], 'the queries run as the application role in the scope');
+    t.same(rows.orgs, [{ id: acme }], 'row-level security applies: one organization');
+    t.same(rows.renamed, [{ id: acme }], "the update reaches acme's row only");
+    t.same(rows.text, [{ text: "it's $lyq$ \\" }], 'parameters arrive unchanged');
+    t.ok((await names()).includes('Acme (batched)'), 'committed');
+
+    await t.rejects(
+      inScopeBatched(db, { org: acme }, async (q, send) => {
+        await send([q.updateTable('organizations').set({ name: 'Acme (rolled back)' }).where('id', '=', acme).compile()]);
+        await send([q.selectNoFrom(sql<number>`1 / ${0}::int`.as('x')).compile()], { commit: true });
+      }),
+      /division by zero/,
+      "a failing query's error reaches the caller",
+    );
+    t.notOk((await names()).includes('Acme (rolled back)'), 'the batch before the failure is rolled back with it');
+    await t.rejects(
+      inScopeBatched(db, { org: acme }, async (q, send) => {
+        await send([q.updateTable('organizations').set({ name: 'Acme (thrown)' }).where('id', '=', acme).compile()]);
+        throw new Error('the caller gave up');
+      }),
+      /gave up/,
+    );
+    t.notOk((await names()).includes('Acme (thrown)'), 'an error thrown between batches rolls back');
+    t.equal(before.length, (await names()).length);
+
+    const states = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        db.kysely.connection().execute(async (conn) => {
+          const r = await sql<{ role: string; org: string | null }>`
+          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
+          return r.rows[0];
+        }),
+      ),
+    );
+    for (const state of states) {
+      t.not(state.role, 'linkyard_app', 'the next user of a connection is not the application role');
+      t.ok(state.org === null || state.org === '', 'and has no organization set');
+    }
+  },
+);
 
 t.test('audit events are append-only, even for the table owner', async (t) => {
   const ctx = await createTestApp(t);
