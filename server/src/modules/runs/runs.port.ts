@@ -8,12 +8,13 @@ import { uuidv7 } from '../../lib/ids.js';
 import { findRun, insertRunIfFree, lockActiveRun } from './runs.repo.js';
 
 export {
-  addPageProgress,
+  addPageProgressQuery,
   addPushProgress,
   claimOldestRuns,
   claimRun,
   finishRun,
   insertLogs,
+  insertLogsQuery,
   otherRunRunning,
   queueStats,
   setCursorBefore,

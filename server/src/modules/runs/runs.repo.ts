@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import { newestFirst } from '../../lib/keyset.js';
 import type { Database, ErrorKind, LogLevel, RunStatus, SyncLogsTable, SyncRunRow, SyncRunsTable } from '../../../../db/schema.js';
@@ -201,9 +201,12 @@ export interface PageProgress {
   resumeCursor: unknown;
 }
 
-/** Adds a committed page's counts to the run, stores its resume cursor and heartbeat; returns whether a user asked to cancel. */
-export async function addPageProgress(tx: Tx, runId: string, p: PageProgress): Promise<boolean> {
-  const current = await tx
+/**
+ * Adds a committed page's counts to the run, stores its resume cursor and heartbeat: a query, sent with the page's
+ * others (run-store.ts); its row's `cancel_requested` says whether a user asked to cancel (no row: no such run).
+ */
+export function addPageProgressQuery(q: Tx, runId: string, p: PageProgress): CompiledQuery<{ cancel_requested: boolean }> {
+  return q
     .updateTable('sync_runs')
     .set((eb) => ({
       fetched: eb('fetched', '+', p.fetched),
@@ -217,8 +220,7 @@ export async function addPageProgress(tx: Tx, runId: string, p: PageProgress): P
     }))
     .where('id', '=', runId)
     .returning(['cancel_requested'])
-    .executeTakeFirstOrThrow();
-  return current.cancel_requested;
+    .compile();
 }
 
 export interface RunEnd {
@@ -315,7 +317,12 @@ export function listLogs(tx: Tx, orgId: string, f: LogFilters) {
 }
 
 export async function insertLogs(tx: Tx, rows: Insertable<SyncLogsTable>[]) {
-  if (rows.length) await tx.insertInto('sync_logs').values(rows).execute();
+  if (rows.length) await tx.executeQuery(insertLogsQuery(tx, rows));
+}
+
+/** insertLogs as a query, for a caller that sends it with others; at least one row. */
+export function insertLogsQuery(q: Tx, rows: Insertable<SyncLogsTable>[]): CompiledQuery {
+  return q.insertInto('sync_logs').values(rows).compile();
 }
 
 export function listRecords(

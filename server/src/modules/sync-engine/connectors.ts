@@ -7,7 +7,7 @@ import { getProvider } from '../../providers/catalog.js';
 import type { ProviderDefinition } from '../../providers/provider-definition.js';
 import { secretContext } from '../integrations/integrations.port.js';
 import { basicHeaders, bearerHeaders, templateValues } from '../oauth/provider-endpoints.js';
-import type { TokenManager } from '../oauth/token-manager.js';
+import { REFRESH_MARGIN_SECONDS, type TokenManager } from '../oauth/token-manager.js';
 import { ConnectorError } from './connector-errors.js';
 import type { OpenSource, OpenSourceArgs } from './page-source.js';
 import { createRestWriter, type ProviderWriter } from './rest-writer.js';
@@ -50,11 +50,21 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
 
   async function authFor(orgId: string, integration: IntegrationRow, definition: ProviderDefinition): Promise<Auth> {
     if (definition.authType === 'oauth2') {
-      const credentials = await tokens.getCredentials(orgId, integration.id);
+      // Read once and kept while it stays valid for more than the token manager's refresh margin, instead of a
+      // transaction per request (per page). Near its expiry it is read again (and refreshed there if due). A 401
+      // reads the stored token first: another process may have refreshed it meanwhile, and only the token the
+      // provider refused is refreshed.
+      let credentials = await tokens.getCredentials(orgId, integration.id);
+      const usable = () => credentials.expiresAt === null || credentials.expiresAt.getTime() - Date.now() > REFRESH_MARGIN_SECONDS * 1000;
       return {
-        headers: async () => bearerHeaders(definition, await tokens.getAccessToken(orgId, integration.id)),
+        headers: async () => {
+          if (!usable()) credentials = await tokens.getCredentials(orgId, integration.id);
+          return bearerHeaders(definition, credentials.accessToken);
+        },
         onUnauthorized: async () => {
-          await tokens.getAccessToken(orgId, integration.id, { forceRefresh: true });
+          const refused = credentials.accessToken;
+          credentials = await tokens.getCredentials(orgId, integration.id);
+          if (credentials.accessToken === refused) credentials = await tokens.getCredentials(orgId, integration.id, { forceRefresh: true });
         },
         connectionValues: credentials.connectionValues,
       };

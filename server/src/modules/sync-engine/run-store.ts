@@ -1,6 +1,6 @@
 import type { Db } from '../../../../db/client.js';
 import type { ErrorKind, IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope, inScopeBatched, type Tx } from '../../lib/db-scope.js';
 import { recordsWritten, runsFinished } from '../../lib/metrics.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
@@ -9,7 +9,7 @@ import * as runs from '../runs/runs.port.js';
 import * as syncs from '../syncs/syncs.port.js';
 import * as webhooks from '../webhooks/webhooks.port.js';
 import type { SourceLogEntry } from './page-source.js';
-import { markUnseenDeleted, upsertRecords, type PreparedRecords } from './records-writer.js';
+import { markUnseenDeleted, upsertRecordsQueries, type PreparedRecords } from './records-writer.js';
 
 /** Consecutive failed runs after which the integration shows ERROR (a single hiccup does not). */
 export const FAILURES_BEFORE_ERROR = 3;
@@ -23,48 +23,6 @@ export const FAILURES_BEFORE_ERROR = 3;
  */
 export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleRunMs: number; processName: string }) {
   const staleBefore = () => new Date(Date.now() - staleRunMs);
-
-  /**
-   * One page, in one transaction: its records, the run's counters and resume cursor, and the pending log entries
-   * (drained) followed by the batch line. Returns whether a user asked to cancel the run.
-   */
-  async function commitPage(
-    run: SyncRunRow,
-    target: { integrationId: string; resource: string },
-    page: CommittedPage,
-    pending: SourceLogEntry[],
-  ): Promise<boolean> {
-    const orgId = run.organization_id;
-    pending.push(...page.logs);
-    let written = { created: 0, updated: 0 };
-    const cancelRequested = await inScope(db, { org: orgId }, async (tx) => {
-      const counts = await upsertRecords(
-        tx,
-        { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id },
-        page.batch,
-      );
-      const cancelRequested = await runs.addPageProgress(tx, run.id, {
-        fetched: page.fetched,
-        created: counts.created,
-        updated: counts.updated,
-        unchanged: counts.unchanged,
-        failed: page.failed,
-        skipped: page.skipped,
-        resumeCursor: page.cursor,
-      });
-      pending.push({
-        level: 'info',
-        message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}${page.skipped ? `, ${page.skipped} skipped by filters` : ''}`,
-      });
-      await writeLogs(tx, run, pending.splice(0));
-      written = counts;
-      return cancelRequested;
-    });
-    // Counted once committed (a page rolled back is written again by the run's next attempt).
-    if (written.created) recordsWritten.inc({ change: 'created' }, written.created);
-    if (written.updated) recordsWritten.inc({ change: 'updated' }, written.updated);
-    return cancelRequested;
-  }
 
   /**
    * Records the run's outcome: deletions after a complete full run, the run's status and final stats (and its
@@ -135,13 +93,67 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
 
     heartbeat: (orgId: string, runId: string): Promise<void> => inScope(db, { org: orgId }, (tx) => runs.touchHeartbeat(tx, orgId, runId)),
 
-    commitPage,
+    commitPage: (run: SyncRunRow, target: { integrationId: string; resource: string }, page: CommittedPage, pending: SourceLogEntry[]) =>
+      commitPage(db, run, target, page, pending),
     finish,
     ...pushRunStore(db),
   };
 }
 
 export type RunStore = ReturnType<typeof createRunStore>;
+
+/**
+ * One page, in one transaction: its records, the run's counters and resume cursor, and the pending log entries
+ * (drained) followed by the batch line. Returns whether a user asked to cancel the run. Two round trips: BEGIN,
+ * the scope, the feed lock and the upsert in one message; the counters and logs (which need the upsert's counts)
+ * and COMMIT in the second.
+ */
+async function commitPage(
+  db: Db,
+  run: SyncRunRow,
+  target: { integrationId: string; resource: string },
+  page: CommittedPage,
+  pending: SourceLogEntry[],
+): Promise<boolean> {
+  const orgId = run.organization_id;
+  pending.push(...page.logs);
+  let written = { created: 0, updated: 0 };
+  const cancelRequested = await inScopeBatched(db, { org: orgId }, async (q, send) => {
+    const upsert = upsertRecordsQueries(
+      q,
+      { organizationId: orgId, integrationId: target.integrationId, resource: target.resource, runId: run.id },
+      page.batch,
+    );
+    const counts = upsert.counts(await send(upsert.queries));
+    pending.push({
+      level: 'info',
+      message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}${page.skipped ? `, ${page.skipped} skipped by filters` : ''}`,
+    });
+    const [progress] = await send(
+      [
+        runs.addPageProgressQuery(q, run.id, {
+          fetched: page.fetched,
+          created: counts.created,
+          updated: counts.updated,
+          unchanged: counts.unchanged,
+          failed: page.failed,
+          skipped: page.skipped,
+          resumeCursor: page.cursor,
+        }),
+        runs.insertLogsQuery(q, logRows(run, pending.splice(0))),
+      ],
+      { commit: true },
+    );
+    const [row] = progress as { cancel_requested: boolean }[];
+    if (!row) throw new Error(`commitPage: run ${run.id} not found`);
+    written = counts;
+    return row.cancel_requested;
+  });
+  // Counted once committed (a page rolled back is written again by the run's next attempt).
+  if (written.created) recordsWritten.inc({ change: 'created' }, written.created);
+  if (written.updated) recordsWritten.inc({ change: 'updated' }, written.updated);
+  return cancelRequested;
+}
 
 /** What a push run records beyond a pull's (push-executor.ts commits each write itself). */
 function pushRunStore(db: Db) {
@@ -269,19 +281,21 @@ async function reportRun(tx: Tx, run: SyncRunRow, outcome: RunOutcome, stats: Re
 
 /** Appends log entries to the run's log, one millisecond apart so they keep their order. */
 async function writeLogs(tx: Tx, run: SyncRunRow, entries: SourceLogEntry[]): Promise<void> {
+  await runs.insertLogs(tx, logRows(run, entries));
+}
+
+/** Log entries as rows of the run's log, one millisecond apart so they keep their order. */
+function logRows(run: SyncRunRow, entries: SourceLogEntry[]) {
   const base = Date.now();
-  await runs.insertLogs(
-    tx,
-    entries.map((e, i) => ({
-      id: uuidv7(base + i),
-      organization_id: run.organization_id,
-      run_id: run.id,
-      integration_id: run.integration_id,
-      sync_id: run.sync_id,
-      at: new Date(base + i),
-      level: e.level as LogLevel,
-      message: e.message.slice(0, 2000),
-      data: e.data ? JSON.stringify(e.data) : null,
-    })),
-  );
+  return entries.map((e, i) => ({
+    id: uuidv7(base + i),
+    organization_id: run.organization_id,
+    run_id: run.id,
+    integration_id: run.integration_id,
+    sync_id: run.sync_id,
+    at: new Date(base + i),
+    level: e.level as LogLevel,
+    message: e.message.slice(0, 2000),
+    data: e.data ? JSON.stringify(e.data) : null,
+  }));
 }
