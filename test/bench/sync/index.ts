@@ -45,7 +45,7 @@ const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 120);
 const QUIET_BELOW = 0.15;
 const PASSWORD = 'linkyard-bench-password';
 const ENGINE_APP_NAME = 'linkyard-sync-engine';
-const GOALS = { minRecordsPerSec: 20_000, minRatio: 0.5, minMappedPerSec: 100_000 / 1.5 };
+const GOALS = { minRecordsPerSec: 20_000, minRatio: 0.9, minMappedPerSec: 100_000 / 1.5 };
 
 interface ProviderReady {
   type: string;
