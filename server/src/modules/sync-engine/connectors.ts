@@ -7,10 +7,11 @@ import { getProvider } from '../../providers/catalog.js';
 import type { ProviderDefinition } from '../../providers/provider-definition.js';
 import { secretContext } from '../integrations/integrations.port.js';
 import { basicHeaders, bearerHeaders, templateValues } from '../oauth/provider-endpoints.js';
-import { REFRESH_MARGIN_SECONDS, type TokenManager } from '../oauth/token-manager.js';
+import type { TokenManager } from '../oauth/token-manager.js';
 import { ConnectorError } from './connector-errors.js';
 import type { OpenSource, OpenSourceArgs } from './page-source.js';
 import { createRestWriter, type ProviderWriter } from './rest-writer.js';
+import { runCredentials } from './run-credentials.js';
 import { calDavContext, openCalDavWriter } from './caldav-push.js';
 import { listPages, type ConnectorCursor } from './rest-connector.js';
 import { listEventPages, type CalDavCursor } from './caldav-connector.js';
@@ -50,22 +51,10 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
 
   async function authFor(orgId: string, integration: IntegrationRow, definition: ProviderDefinition): Promise<Auth> {
     if (definition.authType === 'oauth2') {
-      // Read once and kept while it stays valid for more than the token manager's refresh margin, instead of a
-      // transaction per request (per page). Near its expiry it is read again (and refreshed there if due). A 401
-      // reads the stored token first: another process may have refreshed it meanwhile, and only the token the
-      // provider refused is refreshed.
-      let credentials = await tokens.getCredentials(orgId, integration.id);
-      const usable = () => credentials.expiresAt === null || credentials.expiresAt.getTime() - Date.now() > REFRESH_MARGIN_SECONDS * 1000;
+      const credentials = await runCredentials((options) => tokens.getCredentials(orgId, integration.id, options));
       return {
-        headers: async () => {
-          if (!usable()) credentials = await tokens.getCredentials(orgId, integration.id);
-          return bearerHeaders(definition, credentials.accessToken);
-        },
-        onUnauthorized: async () => {
-          const refused = credentials.accessToken;
-          credentials = await tokens.getCredentials(orgId, integration.id);
-          if (credentials.accessToken === refused) credentials = await tokens.getCredentials(orgId, integration.id, { forceRefresh: true });
-        },
+        headers: async () => bearerHeaders(definition, await credentials.accessToken()),
+        onUnauthorized: () => credentials.refused(),
         connectionValues: credentials.connectionValues,
       };
     }
