@@ -418,9 +418,16 @@ interface Holder {
   held: boolean;
 }
 const holders = new AsyncLocalStorage<Holder>();
+/**
+ * Whether a PGlite database was opened in this process: only its driver reads the holder. Until then (a server or
+ * worker on Postgres, always) `holdingConnection` runs `fn` as it is, so the AsyncLocalStorage is never entered and
+ * Node never installs its async hooks, which would otherwise run on every promise and socket the process makes.
+ */
+let holderGuard = false;
 
 /** Runs `fn`, which holds a database connection across its awaits (see Holder). */
 export async function holdingConnection<T>(fn: () => Promise<T>): Promise<T> {
+  if (!holderGuard) return fn();
   const holder: Holder = { held: true };
   try {
     return await holders.run(holder, fn);
@@ -613,6 +620,7 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       throw err;
     }
   }
+  holderGuard = true;
   const kysely = new Kysely<Database>({ dialect: guardedPGliteDialect(new PGliteDialect(pglite)) });
   /** Channels LISTENed to, and by how many listeners. */
   const listening = new Map<string, number>();

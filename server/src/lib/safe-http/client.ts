@@ -153,7 +153,7 @@ interface Transport {
 
 interface HopContext {
   transport: Transport;
-  signal: AbortSignal;
+  deadline: Deadline;
   connectTimeoutMs: number;
   maxResponseBytes: number;
 }
@@ -230,7 +230,7 @@ async function requestFollowingRedirects(
   const deadline = callDeadline(input.signal, timeoutMs, () => hostOf(current));
   const ctx: HopContext = {
     transport,
-    signal: deadline.signal,
+    deadline,
     connectTimeoutMs: Math.min(settings.connectTimeoutMs, timeoutMs),
     maxResponseBytes: input.maxResponseBytes ?? settings.maxResponseBytes,
   };
@@ -296,22 +296,41 @@ function requestHeaders(input: SafeHttpRequest, userAgent: string): OutgoingHttp
 }
 
 /**
+ * One call's end: its deadline passed or the caller's signal aborted. A plain object rather than an AbortController
+ * (whose signal is an EventTarget: an object, a listener list and its events per request); the hop in flight is the
+ * one listener.
+ */
+interface Deadline {
+  /** Why the call ended (RequestTimeoutError, RequestAbortedError); undefined while it has not. */
+  reason: unknown;
+  /** The hop in flight's abort (one at a time); null between hops. */
+  onEnd: ((reason: unknown) => void) | null;
+  dispose(): void;
+}
+
+/**
  * One deadline for the whole call; the caller's signal and the deadline both abort the current hop. `currentHost`
  * names the host of the hop in flight when either fires.
  */
-function callDeadline(callerSignal: AbortSignal | undefined, timeoutMs: number, currentHost: () => string) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new RequestTimeoutError('request', timeoutMs, currentHost())), timeoutMs);
-  const onCallerAbort = () => controller.abort(new RequestAbortedError(currentHost(), callerSignal?.reason));
-  if (callerSignal?.aborted) onCallerAbort();
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
+function callDeadline(callerSignal: AbortSignal | undefined, timeoutMs: number, currentHost: () => string): Deadline {
+  const end = (reason: unknown) => {
+    if (deadline.reason !== undefined) return;
+    deadline.reason = reason;
+    deadline.onEnd?.(reason);
+  };
+  const timer = setTimeout(() => end(new RequestTimeoutError('request', timeoutMs, currentHost())), timeoutMs);
+  const onCallerAbort = () => end(new RequestAbortedError(currentHost(), callerSignal?.reason));
+  const deadline: Deadline = {
+    reason: undefined,
+    onEnd: null,
     dispose() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return deadline;
 }
 
 /** Scheme and IP-literal checks; host names are checked by the guarded lookup on the addresses actually used. */
@@ -346,7 +365,7 @@ function sendHop(
 ): Promise<HopResult> {
   const host = hostOf(url);
   return new Promise<HopResult>((resolve, reject) => {
-    if (ctx.signal.aborted) return reject(ctx.signal.reason);
+    if (ctx.deadline.reason !== undefined) return reject(ctx.deadline.reason);
     let settled = false;
     // Started when a new socket is assigned (a reused keep-alive socket, the common case, needs no timer).
     let connectTimer: NodeJS.Timeout | undefined;
@@ -364,7 +383,7 @@ function sendHop(
 
     const cleanup = () => {
       clearTimeout(connectTimer);
-      ctx.signal.removeEventListener('abort', onAbort);
+      ctx.deadline.onEnd = null;
     };
     const fail = (err: unknown) => {
       if (settled) return;
@@ -374,8 +393,7 @@ function sendHop(
       req.destroy();
     };
     req.on('error', fail); // first: destroying the request below emits 'error'
-    const onAbort = () => fail(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    ctx.deadline.onEnd = fail;
 
     req.on('socket', (socket: Socket) => {
       if (!socket.connecting || settled) return; // reused keep-alive socket
