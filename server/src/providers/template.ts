@@ -29,10 +29,42 @@ export function templatePlaceholders(template: string): string[] {
  * guard checks the resolved host of every request anyway.
  */
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(PLACEHOLDER, (_placeholder, name: string, offset: number) => {
-    const value = requireValue(values, name);
-    return offset === 0 ? value : encodeURIComponent(value);
-  });
+  let out = '';
+  for (const part of partsOf(template)) {
+    out += part.literal;
+    if (part.name === null) continue;
+    const value = requireValue(values, part.name);
+    out += part.encode ? encodeURIComponent(value) : value;
+  }
+  return out;
+}
+
+/** A template's text before each placeholder, the placeholder's name (null after the last) and whether it is encoded. */
+interface TemplatePart {
+  literal: string;
+  name: string | null;
+  encode: boolean;
+}
+
+/**
+ * Templates split at their placeholders once: a push renders its write's URL per record. Definitions hold a few
+ * dozen templates; a URL from a setting (a custom API base) may add some, so the cache stops growing at a bound.
+ */
+const splitTemplates = new Map<string, readonly TemplatePart[]>();
+const MAX_SPLIT_TEMPLATES = 1000;
+
+function partsOf(template: string): readonly TemplatePart[] {
+  const known = splitTemplates.get(template);
+  if (known) return known;
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    parts.push({ literal: template.slice(last, match.index), name: match[1], encode: match.index !== 0 });
+    last = match.index + match[0].length;
+  }
+  parts.push({ literal: template.slice(last), name: null, encode: false });
+  if (splitTemplates.size < MAX_SPLIT_TEMPLATES) splitTemplates.set(template, parts);
+  return parts;
 }
 
 /**
