@@ -50,6 +50,12 @@ export const tokenContext = (orgId: string, integrationId: string, column: 'acce
 /** The integration with whether it is connected, or undefined when it is not this organization's. */
 export const findIntegration = repo.findIntegration;
 
+/** Integrations by id, with whether each is connected (the sync engine's batch of claimed runs). */
+export const findIntegrationsById = repo.findIntegrationsById;
+
+/** Marks integrations whose runs were just claimed SYNCING (a paused one stays PAUSED). */
+export const markSyncing = repo.markSyncing;
+
 /** The integration (NotFound when it is not this organization's). */
 export async function requireIntegration(tx: Tx, orgId: string, id: string) {
   const row = await repo.findIntegration(tx, orgId, id);

@@ -36,6 +36,23 @@ export function findIntegration(tx: Tx, orgId: string, id: string) {
   return withConnection(tx).where('i.organization_id', '=', orgId).where('i.id', '=', id).executeTakeFirst();
 }
 
+/** Integrations by id, with whether each is connected (a batch of claimed runs'; the caller's scope decides whose). */
+export function findIntegrationsById(tx: Tx, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return withConnection(tx).where('i.id', 'in', ids).execute();
+}
+
+/** Marks the integrations SYNCING (runs of theirs were claimed), except those paused. */
+export async function markSyncing(tx: Tx, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .updateTable('integrations')
+    .set({ status: 'SYNCING', updated_at: new Date() })
+    .where('id', 'in', ids)
+    .where('status', '!=', 'PAUSED')
+    .execute();
+}
+
 /**
  * What the public webhook endpoint needs of an integration it knows only by id (platform scope: the caller is not
  * signed in): its organization, provider, status, settings and sealed webhook secret.

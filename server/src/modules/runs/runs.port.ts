@@ -18,6 +18,7 @@ export {
   otherRunRunning,
   queueStats,
   setCursorBefore,
+  setCursorsBefore,
   touchHeartbeat,
   type PageProgress,
   type QueueStats,

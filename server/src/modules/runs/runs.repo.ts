@@ -189,6 +189,17 @@ export async function setCursorBefore(tx: Tx, runId: string, cursor: unknown): P
     .execute();
 }
 
+/** Stores the sync's cursor as each run found it (`cursor_before`), one statement for a batch of claimed runs. */
+export async function setCursorsBefore(tx: Tx, cursors: { runId: string; cursor: unknown }[]): Promise<void> {
+  if (cursors.length === 0) return;
+  if (cursors.length === 1) return setCursorBefore(tx, cursors[0].runId, cursors[0].cursor);
+  await sql`
+    UPDATE sync_runs SET cursor_before = v.cursor::jsonb
+      FROM (SELECT unnest(${cursors.map((c) => c.runId)}::uuid[]) AS id,
+                   unnest(${cursors.map((c) => JSON.stringify(c.cursor ?? null))}::text[]) AS cursor) v
+     WHERE sync_runs.id = v.id`.execute(tx);
+}
+
 /** What one committed page adds to its run. */
 export interface PageProgress {
   fetched: number;

@@ -56,9 +56,9 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
     if (claimed) await executePrepared(claimed, hooks);
   }
 
-  /** Executes a run this process claimed with `store.claimOldest`. */
-  async function executeClaimed(run: SyncRunRow): Promise<void> {
-    await executePrepared(await store.prepare(run), {});
+  /** Executes a run this process claimed (and prepared) with `store.claimOldest`. */
+  async function executeClaimed(claimed: ClaimedRun): Promise<void> {
+    await executePrepared(claimed, {});
   }
 
   async function executePrepared(claimed: ClaimedRun, hooks: ExecuteHooks): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { SyncRunRow } from '../../../../db/schema.js';
 import type { RunDispatcher } from '../runs/runs.service.js';
+import type { ClaimedRun } from './run-store.js';
 
 export interface RunPoolDeps {
   /** How many runs this process executes at once. */
@@ -8,10 +8,10 @@ export interface RunPoolDeps {
   logger: FastifyBaseLogger;
   /** Claims and executes one dispatched run (returns at once when another process has it). */
   execute: (orgId: string, runId: string) => Promise<void>;
-  /** Claims up to `limit` runs nobody is working on, oldest first. */
-  claimOldest: (limit: number) => Promise<SyncRunRow[]>;
+  /** Claims and prepares up to `limit` runs nobody is working on, oldest first. */
+  claimOldest: (limit: number) => Promise<ClaimedRun[]>;
   /** Executes a run claimOldest claimed. */
-  executeClaimed: (run: SyncRunRow) => Promise<void>;
+  executeClaimed: (claimed: ClaimedRun) => Promise<void>;
 }
 
 /**
@@ -74,7 +74,7 @@ export function createRunPool({ concurrency, logger, execute, claimOldest, execu
     claiming = true;
     mayHaveMore = false;
     const free = concurrency - active;
-    let claimed: SyncRunRow[] = [];
+    let claimed: ClaimedRun[] = [];
     try {
       claimed = await claimOldest(free);
     } catch (err) {
@@ -83,7 +83,7 @@ export function createRunPool({ concurrency, logger, execute, claimOldest, execu
     claiming = false;
     // A full claim may have left runs behind; a dispatch during the claim has set the flag itself.
     if (claimed.length === free) mayHaveMore = true;
-    for (const run of claimed) launch(() => executeClaimed(run), run.id);
+    for (const c of claimed) launch(() => executeClaimed(c), c.run.id);
     pump();
     settle();
   }

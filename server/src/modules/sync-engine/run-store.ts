@@ -80,16 +80,15 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
     claim: (orgId: string, runId: string): Promise<ClaimedRun | null> =>
       inScope(db, { org: orgId }, async (tx) => {
         const run = await runs.claimRun(tx, orgId, runId, staleBefore(), processName);
-        return run ? prepareRun(tx, orgId, run) : null;
+        return run ? (await prepareRuns(tx, [run]))[0] : null;
       }),
 
-    /** Claims up to `limit` runs of any organization that nobody is working on, oldest first. */
-    claimOldest: (limit: number): Promise<SyncRunRow[]> =>
-      inScope(db, { platform: true }, (tx) => runs.claimOldestRuns(tx, limit, staleBefore(), processName)),
-
-    /** Prepares a run claimed with claimOldest. */
-    prepare: (run: SyncRunRow): Promise<ClaimedRun> =>
-      inScope(db, { org: run.organization_id }, (tx) => prepareRun(tx, run.organization_id, run)),
+    /**
+     * Claims up to `limit` runs of any organization that nobody is working on, oldest first, and prepares them, in one
+     * transaction (platform scope): one claim statement, three reads and two writes for the whole batch.
+     */
+    claimOldest: (limit: number): Promise<ClaimedRun[]> =>
+      inScope(db, { platform: true }, async (tx) => prepareRuns(tx, await runs.claimOldestRuns(tx, limit, staleBefore(), processName))),
 
     heartbeat: (orgId: string, runId: string): Promise<void> => inScope(db, { org: orgId }, (tx) => runs.touchHeartbeat(tx, orgId, runId)),
 
@@ -171,18 +170,41 @@ function pushRunStore(db: Db) {
       inScope(db, { org: orgId }, async (tx) => (await runs.cancelRequested(tx, orgId, runId)) === true),
   };
 }
-export type ClaimedRun = Awaited<ReturnType<typeof prepareRun>>;
+export interface ClaimedRun {
+  run: SyncRunRow;
+  sync: Awaited<ReturnType<typeof syncs.findSyncsById>>[number] | undefined;
+  integration: Awaited<ReturnType<typeof integrations.findIntegrationsById>>[number] | undefined;
+  mappings: Awaited<ReturnType<typeof syncs.mappingsOf>>;
+}
 
-/** What a claimed run needs, read in the run's organization scope; marks the integration SYNCING. */
-async function prepareRun(tx: Tx, orgId: string, run: SyncRunRow) {
-  const sync = await syncs.findSync(tx, orgId, run.sync_id);
-  const integration = sync && (await integrations.findIntegration(tx, orgId, sync.integration_id));
-  const mappings = sync ? await syncs.mappingsOf(tx, [sync.id]) : [];
-  if (sync && integration && integration.status !== 'PAUSED') {
-    await integrations.updateIntegrationState(tx, orgId, integration.id, { status: 'SYNCING' });
-    if (!run.cursor_before) await runs.setCursorBefore(tx, run.id, sync.cursor);
-  }
-  return { run, sync, integration, mappings };
+/**
+ * What claimed runs need, read for the whole batch at once in the claim's transaction (each run's sync, its
+ * integration with whether it is connected, the sync's mappings); marks the runs' integrations SYNCING (a paused one
+ * stays PAUSED: its run is cancelled) and stores the sync's cursor on each run that has none yet (`cursor_before`).
+ */
+async function prepareRuns(tx: Tx, claimed: SyncRunRow[]): Promise<ClaimedRun[]> {
+  if (claimed.length === 0) return [];
+  const syncRows = await syncs.findSyncsById(tx, [...new Set(claimed.map((r) => r.sync_id))]);
+  const syncById = new Map(syncRows.map((s) => [s.id, s]));
+  const integrationRows = await integrations.findIntegrationsById(tx, [...new Set(syncRows.map((s) => s.integration_id))]);
+  const integrationById = new Map(integrationRows.map((i) => [i.id, i]));
+  const mappingRows = await syncs.mappingsOf(
+    tx,
+    syncRows.map((s) => s.id),
+  );
+  const prepared = claimed.map((run): ClaimedRun => {
+    const sync = syncById.get(run.sync_id);
+    const integration = sync && integrationById.get(sync.integration_id);
+    return { run, sync, integration, mappings: sync ? mappingRows.filter((m) => m.sync_id === sync.id) : [] };
+  });
+  const starting = prepared.filter((p) => p.sync && p.integration && p.integration.status !== 'PAUSED');
+  // Sorted: two workers' batches lock shared integrations in the same order.
+  await integrations.markSyncing(tx, [...new Set(starting.map((p) => p.integration!.id))].sort());
+  await runs.setCursorsBefore(
+    tx,
+    starting.filter((p) => !p.run.cursor_before).map((p) => ({ runId: p.run.id, cursor: p.sync!.cursor })),
+  );
+  return prepared;
 }
 
 /** A page as it is committed: the mapped records, and what the run counts for it. */

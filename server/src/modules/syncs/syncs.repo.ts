@@ -22,6 +22,12 @@ export function findSync(tx: Tx, orgId: string, syncId: string) {
   return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('id', '=', syncId).executeTakeFirst();
 }
 
+/** Syncs by id (a batch of claimed runs' syncs; the caller's scope decides whose). */
+export function findSyncsById(tx: Tx, syncIds: string[]) {
+  if (syncIds.length === 0) return Promise.resolve([]);
+  return tx.selectFrom('syncs').selectAll().where('id', 'in', syncIds).execute();
+}
+
 export function lockSync(tx: Tx, orgId: string, syncId: string) {
   return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('id', '=', syncId).forUpdate().executeTakeFirst();
 }
