@@ -10,9 +10,8 @@
  *
  * Knobs: BENCH_MEMORY_ROUNDS (20 visits of each page), BENCH_MEMORY_IDLE_SECONDS (15), BENCH_DATABASE_URL.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { inScope } from '../../../server/src/lib/db-scope.js';
@@ -20,6 +19,7 @@ import { createVault } from '../../../server/src/lib/crypto/index.js';
 import { seedDemo } from '../../../server/src/seed/demo.js';
 import { seedDemoIntegrations } from '../../../server/src/seed/demo-integrations.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
+import { freePort, memoryOf, startProduction, stopProduction } from '../lib/production-server.js';
 import { ensureServerBuild } from '../lib/server-build.js';
 import { freshDatabase, requirePostgres } from '../lib/postgres.js';
 import type { Benchmark } from '../types.js';
@@ -37,68 +37,6 @@ const GOAL_IDLE_MIB = 120;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (kb: number) => kb / 1024;
-
-/** VmRSS and VmHWM of a process, in KiB. */
-function memoryOf(pid: number): { rssKb: number; hwmKb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  /** The URL the process printed: the app, or the worker's health endpoint. */
-  url: string;
-}
-
-/** `node scripts/start.mjs` (what `npm start` runs) in production mode; resolves once it prints where it listens. */
-function startProduction(root: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not start within 60 s:\n${output}`));
-    }, 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const url = /running at (http:\/\/\S+)|\(health: (http:\/\/[^)\s]+)/.exec(output);
-      if (url) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        resolve({ child, url: url[1] ?? url[2]! });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}) before listening:\n${output}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
 
 /** Signs in as the demo Super Admin and visits every main page (server-rendered) and the API behind it. */
 async function visitPages(base: string, orgId: string, integrationId: string) {
@@ -215,7 +153,7 @@ const bench: Benchmark = {
           );
           results.push({ role, startedKb: started.rssKb, idleKb: idle.rssKb, peakKb: idle.hwmKb, requests });
         } finally {
-          await stop(child);
+          await stopProduction(child);
         }
       }
     } finally {

@@ -13,7 +13,7 @@
  * BENCH_PROFILE=1 writes a V8 CPU profile of each measured window of the API process and prints where its time went
  * (a diagnostic run: BENCHMARKS.md is left unchanged).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { summariseProfile } from '../lib/cpuprofile.js';
 import { concat, percentile, type LoadResult } from '../lib/load.js';
 import { describeMachine, machineMarkdown } from '../lib/machine.js';
 import { freshDatabase, requirePostgres } from '../lib/postgres.js';
+import { signedStripeEvent as signedWith } from '../lib/stripe-event.js';
 import type { Benchmark, BenchContext } from '../types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,19 +71,8 @@ interface Run {
   profile: string | null;
 }
 
-/** A Stripe event and its signature as Stripe computes it (docs.stripe.com/webhooks#verify-manually). */
-function signedStripeEvent(id: string): { body: string; signature: string } {
-  const body = JSON.stringify({
-    id,
-    object: 'event',
-    api_version: '2024-06-20',
-    created: Math.floor(Date.now() / 1000),
-    type: 'customer.updated',
-    data: { object: { id: 'cus_bench', object: 'customer', email: 'ada@example.com', name: 'Ada Lovelace' } },
-  });
-  const t = Math.floor(Date.now() / 1000);
-  return { body, signature: `t=${t},v1=${createHmac('sha256', SIGNING_SECRET).update(`${t}.${body}`).digest('hex')}` };
-}
+/** A Stripe event signed with this run's secret, the one the load integration verifies with. */
+const signedStripeEvent = (id: string) => signedWith(SIGNING_SECRET, id);
 
 let sequence = 0;
 /** Closed-loop load: each of `connections` sends its next signed delivery when the previous answer arrives. */
