@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
  */
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-function procCpuMs(pid: number): number | null {
+export function procCpuMs(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -19,7 +19,7 @@ function procCpuMs(pid: number): number | null {
 }
 
 /** Busy and total CPU time of the whole machine (all cores), ms. */
-function machineCpuMs(): { busy: number; total: number; steal: number } {
+export function machineCpuMs(): { busy: number; total: number; steal: number } {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
