@@ -16,4 +16,5 @@ export const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> =
   'webhooks-in': () => import('./webhooks-in/index.js'),
   push: () => import('./push/index.js'),
   memory: () => import('./memory/index.js'),
+  soak: () => import('./soak/index.js'),
 };
