@@ -2,13 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { checkDatabaseConnection, openDb, type Db } from '../../db/client.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { DEMO_LOGINS, seedDemo } from './seed/demo.js';
-import { seedDemoIntegrations } from './seed/demo-integrations.js';
-import { createVault } from './lib/crypto/index.js';
-import { startWorker } from './worker.js';
 
 /**
  * Entry point: read config, check that DATABASE_URL answers (embedded: lock the data folder), open the
@@ -35,6 +29,7 @@ async function main() {
   // Embedded: this takes the data folder's lock (one process per folder) or fails naming its holder.
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (config.migrateOnStart) {
+    const { migrateToLatest } = await import('../../db/migrate.js');
     const applied = await migrateToLatest(db.kysely);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   }
@@ -45,13 +40,17 @@ async function main() {
   };
 
   let server: Pick<FastifyInstance, 'close' | 'log'>;
+  // Each role loads only its own part of the server (the production bundle splits at these imports): a worker never
+  // loads the API's routes, OpenAPI document, admin UI or their packages, nor an API process the demo seeds.
   if (config.role === 'worker') {
+    const { startWorker } = await import('./worker.js');
     const worker = await startWorker({ config, db });
     console.log(`\nLinkyard worker is running (health: ${urlOf(worker.server.address())}/healthz)`);
     console.log(database);
     server = worker;
   } else {
     const seeded = await seedIfEmpty(db, config);
+    const { buildApp } = await import('./app.js');
     const app = await buildApp({ config, db });
     // `all` also works the job queue; `api` only enqueues (connecting now fails fast on a bad job store).
     if (config.role === 'all') {
@@ -70,7 +69,7 @@ async function main() {
       `\nLinkyard is running at ${url}  (API docs: ${url}/docs)${config.role === 'api' ? '  [role: api; sync runs go to the workers]' : ''}`,
     );
     console.log(database);
-    if (config.seedDemoOnStart || seeded) printDemoLogins(config);
+    if (config.seedDemoOnStart || seeded) await printDemoLogins(config);
     server = app;
   }
 
@@ -110,13 +109,19 @@ async function seedIfEmpty(db: Db, config: Config): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM organizations`.execute(db.kysely);
   if (rows[0].n > 0) return false;
   console.log('Empty database: seeding demo data…');
+  const [{ seedDemo }, { seedDemoIntegrations }, { createVault }] = await Promise.all([
+    import('./seed/demo.js'),
+    import('./seed/demo-integrations.js'),
+    import('./lib/crypto/index.js'),
+  ]);
   const progress = (line: string) => console.log(`  ${line}`);
   await seedDemo(db, config.demoPassword, progress, config.passwordHashCost);
   await seedDemoIntegrations(db, createVault({ currentKey: config.encryptionKey, previousKeys: config.encryptionKeysPrevious }), progress);
   return true;
 }
 
-function printDemoLogins(config: Config) {
+async function printDemoLogins(config: Config) {
+  const { DEMO_LOGINS } = await import('./seed/demo.js');
   const password = process.env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : config.demoPassword;
   console.log(`\nDemo logins (password: ${password}):`);
   for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role}`);
