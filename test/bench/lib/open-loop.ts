@@ -37,10 +37,10 @@ export interface KindResult {
   /** Connection errors by code (ECONNRESET…), timeouts not included. */
   errors: Record<string, number>;
   timeouts: number;
-  /** Latency from when the request was due to its last response byte, ms. */
-  p50: number;
-  p99: number;
-  max: number;
+  /** Latency from when the request was due to its last response byte, ms; null when no request was answered. */
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
 }
 
 const TICK_MS = 2;
@@ -124,9 +124,9 @@ export async function runOpenLoop(
           statusCodes: s.statusCodes,
           errors: s.errors,
           timeouts: s.timeouts,
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          max: latencies.reduce((m, x) => Math.max(m, x), 0),
+          p50: latencies.length ? percentile(latencies, 50) : null,
+          p99: latencies.length ? percentile(latencies, 99) : null,
+          max: latencies.length ? latencies.reduce((m, x) => Math.max(m, x), 0) : null,
         },
       ];
     }),

@@ -63,6 +63,8 @@ const RATE_LIMIT = '10000000';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mib = (kb: number) => fmt(kb / 1024, 1);
+/** A latency, or a dash when nothing was answered. */
+const ms = (x: number | null, d = 1) => (x === null ? '—' : `${fmt(x, d)} ms`);
 type Db = Awaited<ReturnType<typeof freshDatabase>>['db'];
 
 interface RssSample {
@@ -332,7 +334,7 @@ function cpuTable(c: CpuMs, requests: number): string {
 
 function kindsLine(kinds: Record<string, KindResult>): string {
   return Object.entries(kinds)
-    .map(([name, k]) => `${name} ${k.sent} sent, p99 ${fmt(k.p99, 1)} ms${problems(k) ? ` (${problems(k)})` : ''}`)
+    .map(([name, k]) => `${name} ${k.sent} sent, p99 ${ms(k.p99)}${problems(k) ? ` (${problems(k)})` : ''}`)
     .join('; ');
 }
 
@@ -377,6 +379,9 @@ async function webhookOutcome(db: Db, integrationId: string) {
   return rows[0];
 }
 
+/** Requests of a kind answered 2xx. */
+const answered2xx = (k: KindResult) => Object.entries(k.statusCodes).reduce((n, [code, c]) => n + (code.startsWith('2') ? c : 0), 0);
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
@@ -394,7 +399,6 @@ function summarise(m: Measured, burst: Awaited<ReturnType<typeof burstOutcome>>,
   const api = rss('api');
   const kinds = Object.entries(m.kinds);
   const requests = kinds.reduce((n, [, k]) => n + k.sent, 0);
-  const answered2xx = (k: KindResult) => Object.entries(k.statusCodes).reduce((n, [code, c]) => n + (code.startsWith('2') ? c : 0), 0);
   const bad = kinds.filter(([, k]) => problems(k)).map(([name, k]) => `${name}: ${problems(k)}`);
   const webhook2xx = answered2xx(m.kinds.webhook);
   const goals = [
@@ -425,7 +429,7 @@ function summarise(m: Measured, burst: Awaited<ReturnType<typeof burstOutcome>>,
 function report(ctx: BenchContext, machine: string, s: ReturnType<typeof summarise>, run: { settleS: number; apiHwmKb: number }): string {
   const kindRows = KINDS.map((k) => {
     const r = s.m.kinds[k.name];
-    return `| ${k.name} | ${k.what} | ${fmt(r.sent / SECONDS)} | ${fmt(r.sent)} | ${fmt(r.p50, 1)} ms | **${fmt(r.p99, 1)} ms** | ${fmt(r.max, 0)} ms | ${problems(r) || 'none'} |`;
+    return `| ${k.name} | ${k.what} | ${fmt(r.sent / SECONDS)} | ${fmt(answered2xx(r) / SECONDS)} | ${fmt(r.sent)} | ${ms(r.p50)} | **${ms(r.p99)}** | ${ms(r.max, 0)} | ${problems(r) || 'none'} |`;
   }).join('\n');
   return `Command (from the repository root): \`${ctx.command}\` — last run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}.
 
@@ -442,9 +446,11 @@ window and run against the same fake. Expected non-2xx answers: none.
 
 ${machine}
 
-| Kind | What | req/s | Sent | p50 | p99 | max | Non-2xx, errors, timeouts |
-|---|---|---:|---:|---:|---:|---:|---|
+| Kind | What | sent/s | 2xx/s | Sent | p50 | p99 | max | Non-2xx, errors, timeouts |
+|---|---|---:|---:|---:|---:|---:|---:|---|
 ${kindRows}
+
+Latencies are of the answered requests, from when each was due; timed-out requests are counted in the last column.
 
 **RSS** (VmRSS from \`/proc/<pid>/status\`, sampled every second of the measured window; no garbage collection forced):
 start = median of the ${s.first.length} samples of the first ${fmt(RSS_WINDOW_S, 0)} s, end = median of the ${s.last.length}
