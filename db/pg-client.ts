@@ -39,10 +39,7 @@ export class PreparingClient extends pg.Client {
       await super.query(`PREPARE ${name} AS ${query.sql}`);
       this.sqlPrepared.set(query.sql, name);
     }
-    const args = query.parameters.map((value) => sqlLiteral(value));
-    const results = (await super.query(
-      `${prelude}; EXECUTE ${name}${args.length ? `(${args.join(', ')})` : ''}`,
-    )) as unknown as pg.QueryResult[];
+    const results = (await super.query(`${prelude}; ${executeStatement(name, query)}`)) as unknown as pg.QueryResult[];
     return results[results.length - 1].rows as R[];
   }
 
@@ -74,11 +71,10 @@ export class PreparingClient extends pg.Client {
       await super.query(named.map(([text, name]) => `PREPARE ${name} AS ${text}`).join('; '));
       for (const [text, name] of named) this.sqlPrepared.set(text, name);
     }
-    const executes = queries.map((q) => {
-      const args = q.parameters.map((value) => sqlLiteral(value));
-      return `EXECUTE ${this.sqlPrepared.get(q.sql)}${args.length ? `(${args.join(', ')})` : ''}`;
-    });
-    const message = [head, ...executes, tail].filter((part) => part !== '').join('; ');
+    const message = ropeJoin(
+      [head, ...queries.map((q) => executeStatement(this.sqlPrepared.get(q.sql)!, q)), tail].filter((part) => part !== ''),
+      '; ',
+    );
     if (!message) return [];
     const results = (await super.query(message)) as unknown as pg.QueryResult | pg.QueryResult[];
     const list = Array.isArray(results) ? results : [results];
@@ -114,6 +110,24 @@ export class PreparingClient extends pg.Client {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- passed through unchanged
     return super.query(...(args as [any]));
   }
+}
+
+/** `EXECUTE name(literal, …)`: a statement PREPAREd on the connection, run with the query's parameters as literals. */
+function executeStatement(name: string, query: CompiledQuery): string {
+  if (query.parameters.length === 0) return `EXECUTE ${name}`;
+  const literals = query.parameters.map((value) => sqlLiteral(value));
+  return `EXECUTE ${name}(${ropeJoin(literals, ', ')})`;
+}
+
+/**
+ * `parts.join(separator)` by concatenation: V8 links concatenated strings (a rope) where Array.join copies them into a
+ * new one. A page of records is one parameter of hundreds of kilobytes, so each join of the message copied it again
+ * (a fresh large allocation each time); linked, it is flattened once, when pg measures and writes the message.
+ */
+function ropeJoin(parts: readonly string[], separator: string): string {
+  let out = parts.length ? parts[0] : '';
+  for (let i = 1; i < parts.length; i++) out = out + separator + parts[i];
+  return out;
 }
 
 /** pg's own conversion of a parameter (pg.utils.prepareValue: dates, arrays, JSON), as a quoted SQL literal. */
