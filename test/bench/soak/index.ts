@@ -5,7 +5,7 @@
  * acts on the webhook events and, a third of the way in, BENCH_SOAK_SYNCS (100) scheduled syncs fall due in the same
  * minute and run against a fake Stripe. Goals: no error (no non-2xx, no connection error, no timeout), the p99 of every
  * request kind recorded, the API process's RSS at the end within 10 % of its RSS at the start, every burst sync run once
- * and succeeded, every accepted webhook stored.
+ * and succeeded, every accepted webhook delivery stored (and none beyond those sent).
  *
  * Processes: this one (set-up, the fake Stripe, the samplers), the API (`node scripts/start.mjs`, NODE_ENV=production,
  * ROLE=api: the compiled build, lib/production-server.ts), the worker (the compiled build, `--role worker`, as the
@@ -418,9 +418,11 @@ function summarise(m: Measured, burst: Awaited<ReturnType<typeof burstOutcome>>,
       pass: burst.runs === BURST_SYNCS && burst.syncs === BURST_SYNCS && burst.statuses.succeeded === BURST_SYNCS,
     },
     {
-      goal: 'Every accepted webhook delivery stored',
-      actual: `${fmt(webhooks.stored)} stored of ${fmt(webhook2xx)} accepted`,
-      pass: webhooks.stored === webhook2xx,
+      // A delivery that timed out at the load generator may still have been stored (the server had it), so the stored
+      // events lie between the accepted and the sent ones; with no timeout or error all three are equal.
+      goal: 'Webhook events stored: no fewer than the deliveries accepted, no more than those sent',
+      actual: `${fmt(webhooks.stored)} stored; ${fmt(webhook2xx)} accepted of ${fmt(m.kinds.webhook.sent)} sent`,
+      pass: webhooks.stored >= webhook2xx && webhooks.stored <= m.kinds.webhook.sent,
     },
   ];
   return { m, burst, webhooks, api, worker: rss('worker'), requests, first, last, goals };
