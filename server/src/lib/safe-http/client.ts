@@ -237,14 +237,10 @@ async function requestFollowingRedirects(
   try {
     for (let redirects = 0; ; redirects++) {
       checkDestination(current, settings);
-      const length = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
-      const hop = await sendHop(
-        current,
-        method,
-        length === undefined ? { ...headers } : { ...headers, 'content-length': length },
-        body,
-        ctx,
-      );
+      // The headers are this call's own object (node:http copies them into the request), so each hop sets its length.
+      if (body === undefined) delete headers['content-length'];
+      else headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+      const hop = await sendHop(current, method, headers, body, ctx);
       const location = hop.headers.location;
       if (input.redirect === 'manual' || !REDIRECT_STATUSES.has(hop.status) || !location) {
         return buildResponse(hop, current, method, redirects, performance.now() - started);

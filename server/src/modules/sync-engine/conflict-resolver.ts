@@ -27,7 +27,7 @@ export function createConflictResolver({ db, openWriter }: { db: Db; openWriter:
     const inbound = compileMappings(mappingRows.map(toFieldMapping));
     const outbound = compileMappings(Array.isArray(sync.outbound_mappings) ? (sync.outbound_mappings as FieldMapping[]) : []);
     try {
-      const writer = await openWriter({ orgId, integration, sync, log: () => {}, signal: AbortSignal.timeout(120_000) });
+      const writer = await openWriter({ orgId, integration, sync, signal: AbortSignal.timeout(120_000) });
       const current = writer.canRead ? await writer.read(conflict.externalId) : null;
       const target = { organizationId: orgId, integrationId: integration.id, resource: sync.resource };
       // A conflict over a delete resolved with ours: the record goes, at the provider and here.

@@ -77,7 +77,7 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
   }
 
   /** The writer of a push run or a conflict resolution: the REST writer of the declaration, or the CalDAV writer. */
-  async function openWriter({ orgId, integration, sync, log, signal }: Omit<OpenSourceArgs, 'mode' | 'cursor'>): Promise<ProviderWriter> {
+  async function openWriter({ orgId, integration, sync, signal }: WriterArgs): Promise<ProviderWriter> {
     const definition = getProvider(integration.provider);
     const resource = definition?.resources.find((r) => r.key === sync.resource);
     if (!definition || !resource?.write) {
@@ -85,7 +85,7 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
     }
     if (definition.connector === 'caldav') {
       const password = await storedSecret(orgId, integration);
-      return openCalDavWriter(calDavContext({ definition, integration, password, http, log, signal, allowHttp }));
+      return openCalDavWriter(calDavContext({ definition, integration, password, http, log: () => {}, signal, allowHttp }));
     }
     const auth = await authFor(orgId, integration, definition);
     const values = { ...resource.pathDefaults, ...templateValues(definition, integration.settings, auth.connectionValues) };
@@ -96,7 +96,6 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
       credentials: auth.headers,
       onUnauthorized: auth.onUnauthorized,
       http,
-      log,
       signal,
       allowHttp,
     });
@@ -141,7 +140,9 @@ export function createSourceOpener({ db, vault, http, tokens, allowHttp }: Sourc
   return Object.assign(open, { openWriter });
 }
 
-export type OpenWriter = (args: Omit<OpenSourceArgs, 'mode' | 'cursor'>) => Promise<ProviderWriter>;
+/** A writer keeps no request log: its caller records each write's outcome (run_writes, the conflict's resolution). */
+type WriterArgs = Omit<OpenSourceArgs, 'mode' | 'cursor' | 'log'>;
+export type OpenWriter = (args: WriterArgs) => Promise<ProviderWriter>;
 /** The sync's stored selection (validated when it was saved). */
 function selectionOf(sync: SyncRow): Selection {
   return {

@@ -221,7 +221,7 @@ async function pushContext(
   const integration = claimed.integration!;
   const openWriter = (openSource as Partial<{ openWriter: OpenWriter }>).openWriter;
   if (!openWriter) throw new ConnectorError('unsupported', 'This process cannot write to providers', false);
-  const writer = await openWriter({ orgId: run.organization_id, integration, sync, log: () => {}, signal });
+  const writer = await openWriter({ orgId: run.organization_id, integration, sync, signal });
   return {
     db: store.db,
     run,

@@ -49,7 +49,8 @@ export interface RestConnectorContext {
   /** Called once on a 401, then the request is retried once. */
   onUnauthorized: () => Promise<void>;
   http: SafeHttpClient;
-  log: (entry: ConnectorLogEntry) => void;
+  /** Absent: nothing is logged (a writer's caller records each write's outcome, not a line per request). */
+  log?: (entry: ConnectorLogEntry) => void;
   retry?: ConnectorRetryOptions;
   signal?: AbortSignal;
   /** Records per request; clamped to the definition's maximum. Default: the definition's default. */

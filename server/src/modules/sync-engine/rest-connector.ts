@@ -44,7 +44,8 @@ export * from './rest-connector-types.js';
 export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptions): AsyncGenerator<Page> {
   const { definition, resource } = ctx;
   const now = ctx.now ?? Date.now;
-  const log: ConnectorLog = (level, message, data) => ctx.log(data ? { level, message, data } : { level, message });
+  const emit = ctx.log ?? (() => {});
+  const log: ConnectorLog = (level, message, data) => emit(data ? { level, message, data } : { level, message });
   const values: Record<string, string> = { ...(resource.pathDefaults ?? {}), ...ctx.templateValues };
   const allowHttp = ctx.allowHttp ?? false;
   const endpoint: ApiEndpoint = { apiBase: apiBaseUrl(definition, values, {}, allowHttp), values, allowHttp };
@@ -55,7 +56,7 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
   const prefix = resource.selective?.recordPrefix ?? '';
 
   const start = startListing(resource, opts.mode, opts.cursor, now);
-  for (const note of start.notes) ctx.log(note);
+  for (const note of start.notes) emit(note);
   const { marks } = start;
   let position = start.position;
   /** Next-page positions handed out since the listing (re)started, to stop a provider that loops. */
@@ -82,7 +83,7 @@ export async function* listPages(ctx: RestConnectorContext, opts: ListPagesOptio
     } catch (err) {
       const restart = err instanceof ProviderRequestError ? restartAfterRefusal(definition, resource, err, position, marks, now) : null;
       if (!restart) throw err;
-      ctx.log(restart.note);
+      emit(restart.note);
       if (restart.tokenExpired) marks.restartedFull = true;
       position = restart.position;
       seenPositions.clear();

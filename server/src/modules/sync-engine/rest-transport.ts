@@ -47,7 +47,11 @@ export type TransportContext = Pick<
   'definition' | 'http' | 'credentials' | 'onUnauthorized' | 'retry' | 'signal' | 'now'
 >;
 
-export function createRestTransport(ctx: TransportContext, log: ConnectorLog): RestTransport {
+/**
+ * `log` null: requests are not logged (a writer's caller records each write's outcome instead), so no log line is
+ * built per request.
+ */
+export function createRestTransport(ctx: TransportContext, log: ConnectorLog | null): RestTransport {
   const { definition } = ctx;
   const now = ctx.now ?? Date.now;
   const retry = { ...DEFAULT_RETRY, ...ctx.retry };
@@ -66,7 +70,7 @@ export function createRestTransport(ctx: TransportContext, log: ConnectorLog): R
     now,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     onRetry: (info) =>
-      log('warn', `Retrying in ${info.delayMs} ms after ${info.status !== undefined ? `HTTP ${info.status}` : 'a network error'}`, {
+      log?.('warn', `Retrying in ${info.delayMs} ms after ${info.status !== undefined ? `HTTP ${info.status}` : 'a network error'}`, {
         attempt: info.attempt,
         delayMs: info.delayMs,
         ...(info.status !== undefined ? { status: info.status } : {}),
@@ -106,7 +110,7 @@ export function createRestTransport(ctx: TransportContext, log: ConnectorLog): R
     const attempts = { count: 0 };
     let response = await withRetry(request, attempts, options);
     if (response.status === 401) {
-      log('warn', `${definition.name} answered 401; refreshing the credentials and retrying once`, {
+      log?.('warn', `${definition.name} answered 401; refreshing the credentials and retrying once`, {
         method: request.method,
         url: response.redactedUrl,
         status: 401,
@@ -130,7 +134,7 @@ export function createRestTransport(ctx: TransportContext, log: ConnectorLog): R
 /** One attempt: fresh credentials, the request, a log line; a 429 carries its reset time as Retry-After. */
 async function attemptOnce(
   ctx: TransportContext,
-  log: ConnectorLog,
+  log: ConnectorLog | null,
   secrets: Set<string>,
   request: BuiltRequest,
   attempt: number,
@@ -152,7 +156,7 @@ async function attemptOnce(
   try {
     const res = await http.request({ method: request.method, url: request.url, headers, body: request.body, signal: ctx.signal });
     const ok = res.status >= 200 && res.status < 300;
-    log(ok ? 'info' : 'warn', `${request.method} ${res.redactedUrl} → ${res.status} (${res.durationMs} ms)`, {
+    log?.(ok ? 'info' : 'warn', `${request.method} ${res.redactedUrl} → ${res.status} (${res.durationMs} ms)`, {
       method: request.method,
       url: res.redactedUrl,
       status: res.status,
@@ -162,7 +166,7 @@ async function attemptOnce(
     return res.status === 429 ? withResetAsRetryAfter(definition, res, ctx.now ?? Date.now) : res;
   } catch (err) {
     const e = err as SafeHttpError;
-    log('warn', `${request.method} ${e.url ?? urlForMessage(request.url)} failed: ${err instanceof Error ? err.message : 'error'}`, {
+    log?.('warn', `${request.method} ${e.url ?? urlForMessage(request.url)} failed: ${err instanceof Error ? err.message : 'error'}`, {
       method: request.method,
       url: e.url ?? urlForMessage(request.url),
       status: null,

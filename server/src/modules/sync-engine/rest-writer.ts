@@ -83,7 +83,8 @@ export function createRestWriter(ctx: RestConnectorContext): RestWriter {
   const { definition, resource } = ctx;
   const declared = resource.write;
   if (!declared) throw new ConnectorError('unsupported', `${definition.name} ${resource.name} cannot be written to`, false);
-  const log: ConnectorLog = (level, message, data) => ctx.log(data ? { level, message, data } : { level, message });
+  const emit = ctx.log;
+  const log: ConnectorLog | null = emit ? (level, message, data) => emit(data ? { level, message, data } : { level, message }) : null;
   const values: Record<string, string> = { ...(resource.pathDefaults ?? {}), ...ctx.templateValues };
   const allowHttp = ctx.allowHttp ?? false;
   const base = apiBaseUrl(definition, values, {}, allowHttp);

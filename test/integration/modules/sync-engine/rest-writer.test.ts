@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createSafeHttpClient } from '../../../../server/src/lib/safe-http/index.js';
 import { ProviderRequestError, type RestConnectorContext } from '../../../../server/src/modules/sync-engine/rest-connector.js';
+import type { ConnectorLogEntry } from '../../../../server/src/modules/sync-engine/rest-connector-types.js';
 import { createRestWriter, formEncode } from '../../../../server/src/modules/sync-engine/rest-writer.js';
 import { startFakeProvider, type FakeProvider } from '../../../fixtures/providers/index.js';
 
@@ -101,6 +102,34 @@ t.test('writes wait out 429s and refresh once on 401, like reads', async (t) => 
   t.same(sleeps, [1000]);
   t.equal(refreshes.count, 1);
   t.equal(fake.ids().length, 3);
+});
+
+t.test('a writer without a log (a push run records outcomes, not request lines) retries like one with a log', async (t) => {
+  const fake = await startFakeProvider('hubspot', { records: 2 });
+  t.teardown(() => fake.close());
+  const silent = context(fake);
+  delete silent.ctx.log;
+  const writer = createRestWriter(silent.ctx);
+  fake.failNext(429, { retryAfter: 1 });
+  fake.failNext(401);
+  const id = fake.ids()[0];
+  t.match(await writer.write({ op: 'update', externalId: id, fields: { firstname: 'Ada' } }), { outcome: 'applied' });
+  t.same(silent.sleeps, [1000]);
+  t.equal(silent.refreshes.count, 1);
+  t.match(await writer.read(id), { record: { properties: { firstname: 'Ada' } } });
+
+  const entries: ConnectorLogEntry[] = [];
+  const logged = createRestWriter(context(fake, { log: (entry) => entries.push(entry) }).ctx);
+  fake.failNext(429, { retryAfter: 1 });
+  t.match(await logged.write({ op: 'update', externalId: id, fields: { firstname: 'Grace' } }), { outcome: 'applied' });
+  t.match(
+    entries.map((e) => [e.level, e.message]),
+    [
+      ['warn', /^PATCH .* → 429/],
+      ['warn', 'Retrying in 1000 ms after HTTP 429'],
+      ['info', /^PATCH .* → 200/],
+    ],
+  );
 });
 
 t.test('a create without an idempotency key is not retried after a 5xx (it may have been applied)', async (t) => {
