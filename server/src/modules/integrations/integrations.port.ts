@@ -4,7 +4,7 @@
  * integration they belong to. Everything else goes through the integrations service; integrations.repo.ts stays
  * private to this module (.dependency-cruiser.cjs, repos-stay-in-their-module).
  */
-import type { Updateable } from 'kysely';
+import type { CompiledQuery, Updateable } from 'kysely';
 import type { IntegrationsTable } from '../../../../db/schema.js';
 import type { Vault } from '../../lib/crypto/index.js';
 import type { Tx } from '../../lib/db-scope.js';
@@ -66,6 +66,9 @@ export async function requireIntegration(tx: Tx, orgId: string, id: string) {
 /** Locks the integration's row for a change of its state (connect, disconnect, a run's end, a credential test). */
 export const lockIntegration = repo.lockIntegration;
 
+/** lockIntegration as a query, sent with the rest of a run's end (sync-engine/run-store.ts). */
+export const lockIntegrationQuery = repo.lockIntegrationQuery;
+
 /** What others may change on an integration: its health, never its definition or credentials. */
 export type IntegrationStatePatch = Pick<
   Updateable<IntegrationsTable>,
@@ -74,6 +77,11 @@ export type IntegrationStatePatch = Pick<
 
 export function updateIntegrationState(tx: Tx, orgId: string, id: string, patch: IntegrationStatePatch): Promise<void> {
   return repo.updateIntegration(tx, orgId, id, patch);
+}
+
+/** updateIntegrationState as a query, sent with the rest of a run's end (sync-engine/run-store.ts). */
+export function updateIntegrationStateQuery(q: Tx, orgId: string, id: string, patch: IntegrationStatePatch): CompiledQuery {
+  return repo.updateIntegrationQuery(q, orgId, id, patch);
 }
 
 /** Forgets the integration's OAuth tokens (disconnect). */

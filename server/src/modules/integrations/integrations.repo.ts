@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { ConnectionsTable, IntegrationStatus, IntegrationsTable } from '../../../../db/schema.js';
 
@@ -66,8 +66,13 @@ export function findIntegrationForWebhook(tx: Tx, id: string) {
 }
 
 /** Locks the row for a read-modify-write (status changes, secret replacement). */
-export function lockIntegration(tx: Tx, orgId: string, id: string) {
-  return tx.selectFrom('integrations').selectAll().where('organization_id', '=', orgId).where('id', '=', id).forUpdate().executeTakeFirst();
+export async function lockIntegration(tx: Tx, orgId: string, id: string) {
+  return (await tx.executeQuery(lockIntegrationQuery(tx, orgId, id))).rows[0];
+}
+
+/** lockIntegration as a query, for a caller that sends it with others (a run's end). */
+export function lockIntegrationQuery(q: Tx, orgId: string, id: string): CompiledQuery<Selectable<IntegrationsTable>> {
+  return q.selectFrom('integrations').selectAll().where('organization_id', '=', orgId).where('id', '=', id).forUpdate().compile();
 }
 
 export async function insertIntegration(tx: Tx, row: Insertable<IntegrationsTable>) {
@@ -75,12 +80,17 @@ export async function insertIntegration(tx: Tx, row: Insertable<IntegrationsTabl
 }
 
 export async function updateIntegration(tx: Tx, orgId: string, id: string, patch: Updateable<IntegrationsTable>) {
-  await tx
+  await tx.executeQuery(updateIntegrationQuery(tx, orgId, id, patch));
+}
+
+/** updateIntegration as a query, for a caller that sends it with others. */
+export function updateIntegrationQuery(q: Tx, orgId: string, id: string, patch: Updateable<IntegrationsTable>): CompiledQuery {
+  return q
     .updateTable('integrations')
     .set({ ...patch, updated_at: new Date() })
     .where('organization_id', '=', orgId)
     .where('id', '=', id)
-    .execute();
+    .compile();
 }
 
 export async function deleteIntegration(tx: Tx, orgId: string, id: string) {

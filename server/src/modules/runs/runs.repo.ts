@@ -246,7 +246,6 @@ export interface RunEnd {
   cursorAfter?: unknown;
 }
 
-/** Ends the run; returns the row with its final stats. */
 /** One push write's outcome on the run's counters, in the transaction that records it. */
 export async function addPushProgress(
   tx: Tx,
@@ -269,8 +268,9 @@ export async function addPushProgress(
     .execute();
 }
 
-export function finishRun(tx: Tx, runId: string, end: RunEnd): Promise<SyncRunRow> {
-  return tx
+/** Ends the run (as a query, sent with the rest of its end: run-store.ts); its row is the run with its final stats. */
+export function finishRunQuery(q: Tx, runId: string, end: RunEnd): CompiledQuery<SyncRunRow> {
+  return q
     .updateTable('sync_runs')
     .set((eb) => ({
       status: end.status,
@@ -282,19 +282,19 @@ export function finishRun(tx: Tx, runId: string, end: RunEnd): Promise<SyncRunRo
     }))
     .where('id', '=', runId)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .compile();
 }
 
-/** Whether another run of the integration is running (it stays SYNCING when this one ends). */
-export async function otherRunRunning(tx: Tx, integrationId: string, exceptRunId: string): Promise<boolean> {
-  const other = await tx
+/** Whether another run of the integration is running (it stays SYNCING when this one ends): a row when there is one. */
+export function otherRunRunningQuery(q: Tx, integrationId: string, exceptRunId: string): CompiledQuery<{ id: string }> {
+  return q
     .selectFrom('sync_runs')
     .select('id')
     .where('integration_id', '=', integrationId)
     .where('status', '=', 'running')
     .where('id', '!=', exceptRunId)
-    .executeTakeFirst();
-  return other !== undefined;
+    .limit(1)
+    .compile();
 }
 
 export interface LogFilters {
@@ -327,11 +327,7 @@ export function listLogs(tx: Tx, orgId: string, f: LogFilters) {
   return ordered.limit(f.limit + 1).execute();
 }
 
-export async function insertLogs(tx: Tx, rows: Insertable<SyncLogsTable>[]) {
-  if (rows.length) await tx.executeQuery(insertLogsQuery(tx, rows));
-}
-
-/** insertLogs as a query, for a caller that sends it with others; at least one row. */
+/** Appends rows to a run's log (as a query, sent with the rest of a page or of the run's end); at least one row. */
 export function insertLogsQuery(q: Tx, rows: Insertable<SyncLogsTable>[]): CompiledQuery {
   return q.insertInto('sync_logs').values(rows).compile();
 }

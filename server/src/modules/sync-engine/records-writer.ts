@@ -43,9 +43,14 @@ export async function upsertRecords(
   batch: RecordInput[] | PreparedRecords,
 ): Promise<BatchCounts> {
   const { queries, counts } = upsertRecordsQueries(tx, target, Array.isArray(batch) ? prepareRecords(batch) : batch);
+  return counts(await runInOrder(tx, queries));
+}
+
+/** Runs the queries one after the other in the transaction; each one's rows, in order. */
+async function runInOrder(tx: Tx, queries: CompiledQuery[]): Promise<unknown[][]> {
   const rows: unknown[][] = [];
   for (const query of queries) rows.push((await tx.executeQuery(query)).rows);
-  return counts(rows);
+  return rows;
 }
 
 export interface UpsertTarget {
@@ -183,25 +188,40 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /** After a complete full run: every live record of the resource this run did not see is gone upstream. */
-export async function markUnseenDeleted(
-  tx: Tx,
-  target: { organizationId: string; integrationId: string; resource: string; runId: string },
-): Promise<number> {
-  await lockFeed(tx, target);
-  const r = await tx
-    .updateTable('records')
-    .set({
-      deleted_at: new Date(),
-      updated_at: new Date(),
-      feed_position: sql<number>`nextval('records_feed_position_seq')`,
-      feed_action: 'deleted',
-    })
-    .where('integration_id', '=', target.integrationId)
-    .where('resource', '=', target.resource)
-    .where('deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('last_seen_run_id', 'is', null), eb('last_seen_run_id', '!=', target.runId)]))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+export async function markUnseenDeleted(tx: Tx, target: UpsertTarget & { runId: string }): Promise<number> {
+  const marking = markUnseenDeletedQueries(tx, target);
+  return marking.count(await runInOrder(tx, marking.queries));
+}
+
+/** markUnseenDeleted as queries, for a caller that sends them with others (a run's end): the feed's lock, then the marking. */
+export function markUnseenDeletedQueries(
+  q: Tx,
+  target: UpsertTarget & { runId: string },
+): { queries: CompiledQuery[]; count: (rows: unknown[][]) => number } {
+  const now = new Date();
+  const marking = q
+    .with('marked', (db) =>
+      db
+        .updateTable('records')
+        .set({
+          deleted_at: now,
+          updated_at: now,
+          feed_position: sql<number>`nextval('records_feed_position_seq')`,
+          feed_action: 'deleted',
+        })
+        .where('integration_id', '=', target.integrationId)
+        .where('resource', '=', target.resource)
+        .where('deleted_at', 'is', null)
+        .where((eb) => eb.or([eb('last_seen_run_id', 'is', null), eb('last_seen_run_id', '!=', target.runId)]))
+        .returning(sql<number>`1`.as('one')),
+    )
+    .selectFrom('marked')
+    .select(sql<number>`count(*)::int`.as('n'));
+  return {
+    // Counted in the statement: a batch's results carry rows, not affected-row counts.
+    queries: [lockFeedQuery(q, target), marking.compile()],
+    count: (rows) => (rows[1][0] as { n: number }).n,
+  };
 }
 
 /**

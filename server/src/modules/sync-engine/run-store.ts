@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely';
 import type { Db } from '../../../../db/client.js';
 import type { ErrorKind, IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, inScopeBatched, type Tx } from '../../lib/db-scope.js';
@@ -9,7 +10,7 @@ import * as runs from '../runs/runs.port.js';
 import * as syncs from '../syncs/syncs.port.js';
 import * as webhooks from '../webhooks/webhooks.port.js';
 import type { SourceLogEntry } from './page-source.js';
-import { markUnseenDeleted, upsertRecordsQueries, type PreparedRecords } from './records-writer.js';
+import { markUnseenDeletedQueries, upsertRecordsQueries, type PreparedRecords } from './records-writer.js';
 
 /** Consecutive failed runs after which the integration shows ERROR (a single hiccup does not). */
 export const FAILURES_BEFORE_ERROR = 3;
@@ -25,50 +26,53 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
   const staleBefore = () => new Date(Date.now() - staleRunMs);
 
   /**
-   * Records the run's outcome: deletions after a complete full run, the run's status and final stats (and its
-   * summary line after the pending log entries), the sync's last run and cursor, and the integration's status.
+   * Records the run's outcome in one transaction: deletions after a complete full run, the run's status and final
+   * stats (and its summary line after the pending log entries), the sync's last run and cursor, the run's webhook
+   * events, and the integration's status. Two round trips (three after a complete full run, whose deletions the run
+   * counts): the run's end, the sync and the integration's lock in one message; what needs their rows, and COMMIT, in
+   * the next. Rows are locked in the order they always were: the run, the sync, the integration.
    */
   async function finish(run: SyncRunRow, outcome: RunOutcome): Promise<void> {
     const orgId = run.organization_id;
-    const deletedCount = await inScope(db, { org: orgId }, async (tx) => {
-      const succeeded = outcome.status === 'succeeded';
-      const deleted =
+    const succeeded = outcome.status === 'succeeded';
+    const deletedCount = await inScopeBatched(db, { org: orgId }, async (q, send) => {
+      const marking =
         succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
-          ? await markUnseenDeleted(tx, {
+          ? markUnseenDeletedQueries(q, {
               organizationId: orgId,
               integrationId: outcome.integrationId,
               resource: outcome.resource,
               runId: run.id,
             })
-          : 0;
+          : null;
+      const deleted = marking ? marking.count(await send(marking.queries)) : 0;
       const now = new Date();
       const cursorAfter = succeeded ? (outcome.cursorAfter ?? null) : undefined;
-      const s = await runs.finishRun(tx, run.id, {
-        status: outcome.status,
-        finishedAt: now,
-        error: outcome.error ?? null,
-        errorKind: outcome.status === 'failed' ? (outcome.errorKind ?? null) : null,
-        deleted,
-        cursorAfter,
-      });
-      const stats = {
-        fetched: s.fetched,
-        created: s.created,
-        updated: s.updated,
-        unchanged: s.unchanged,
-        deleted: s.deleted,
-        failed: s.failed,
-        skipped: s.skipped,
-      };
-      const summary = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped by filters` : ''}${outcome.error ? ` — ${outcome.error}` : ''}`;
-      await writeLogs(tx, run, [
-        ...(outcome.pending ?? []),
-        { level: outcome.status === 'failed' ? 'error' : 'info', message: summary, data: { stats } },
+      const [ended, , locked, others] = await send([
+        runs.finishRunQuery(q, run.id, {
+          status: outcome.status,
+          finishedAt: now,
+          error: outcome.error ?? null,
+          errorKind: outcome.status === 'failed' ? (outcome.errorKind ?? null) : null,
+          deleted,
+          cursorAfter,
+        }),
+        syncs.recordRunOnSyncQuery(q, run.sync_id, now, cursorAfter),
+        integrations.lockIntegrationQuery(q, orgId, run.integration_id),
+        runs.otherRunRunningQuery(q, run.integration_id, run.id),
       ]);
-
-      await syncs.recordRunOnSync(tx, run.sync_id, now, cursorAfter);
-      await reportRun(tx, run, outcome, stats);
-      await updateIntegrationAfterRun(tx, run, outcome, now);
+      const [row] = ended as SyncRunRow[];
+      if (!row) throw new Error(`finish: run ${run.id} not found`);
+      const stats = runStats(row);
+      const integration = (locked as IntegrationRow[])[0] as IntegrationRow | undefined;
+      await send(
+        [
+          runs.insertLogsQuery(q, logRows(run, [...(outcome.pending ?? []), summaryLine(outcome, stats)])),
+          ...runEvents(q, run, outcome, stats),
+          ...(integration ? integrationAfterRunQueries(q, run, integration, outcome, others.length > 0, now) : []),
+        ],
+        { commit: true },
+      );
       return deleted;
     });
     runsFinished.inc({ status: outcome.status, trigger: run.trigger });
@@ -260,50 +264,81 @@ export function integrationAfterRun(
   };
 }
 
-/** The integration's status and error after one of its runs ended; integration.error when this failure made it ERROR. */
-async function updateIntegrationAfterRun(tx: Tx, run: SyncRunRow, outcome: RunOutcome, now: Date): Promise<void> {
+/** The run's final stats, as its summary line and webhook events report them. */
+function runStats(s: SyncRunRow): RunStats {
+  return {
+    fetched: s.fetched,
+    created: s.created,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    deleted: s.deleted,
+    failed: s.failed,
+    skipped: s.skipped,
+  };
+}
+
+type RunStats = Pick<SyncRunRow, 'fetched' | 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed' | 'skipped'>;
+
+/** The run's last log line: its outcome and final stats. */
+function summaryLine(outcome: RunOutcome, s: RunStats): SourceLogEntry {
+  const message = `Run ${outcome.status}: ${s.fetched} fetched, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped by filters` : ''}${outcome.error ? ` — ${outcome.error}` : ''}`;
+  return { level: outcome.status === 'failed' ? 'error' : 'info', message, data: { stats: s } };
+}
+
+/**
+ * The integration's status and error after one of its runs ended (its row locked by the caller); integration.error
+ * when this failure made it ERROR.
+ */
+function integrationAfterRunQueries(
+  q: Tx,
+  run: SyncRunRow,
+  integration: IntegrationRow,
+  outcome: RunOutcome,
+  stillSyncing: boolean,
+  now: Date,
+): CompiledQuery[] {
   const orgId = run.organization_id;
-  const integration = await integrations.lockIntegration(tx, orgId, run.integration_id);
-  if (!integration) return;
-  const stillSyncing = await runs.otherRunRunning(tx, run.integration_id, run.id);
   const after = integrationAfterRun(integration, outcome, stillSyncing, now);
-  await integrations.updateIntegrationState(tx, orgId, run.integration_id, after);
+  const queries = [integrations.updateIntegrationStateQuery(q, orgId, run.integration_id, after)];
   // Into ERROR now: this failure reached the threshold (the status read here is SYNCING while a run is running).
   if (after.status === 'ERROR' && integration.error_count < FAILURES_BEFORE_ERROR) {
-    await webhooks.recordEvent(tx, orgId, 'integration.error', {
-      integrationId: run.integration_id,
-      provider: integration.provider,
-      reason: outcome.error ?? 'Sync failed',
-    });
+    queries.push(
+      webhooks.recordEventQuery(q, orgId, 'integration.error', {
+        integrationId: run.integration_id,
+        provider: integration.provider,
+        reason: outcome.error ?? 'Sync failed',
+      }),
+    );
   }
+  return queries;
 }
 
 /**
  * The run's end for webhook endpoints, in the transaction that records it (the outbox): sync.succeeded or
  * sync.failed, and records.changed when the run added, updated or deleted records. A cancelled run reports nothing.
  */
-async function reportRun(tx: Tx, run: SyncRunRow, outcome: RunOutcome, stats: Record<string, number>): Promise<void> {
-  if (outcome.status === 'cancelled') return;
+function runEvents(q: Tx, run: SyncRunRow, outcome: RunOutcome, stats: RunStats): CompiledQuery[] {
+  if (outcome.status === 'cancelled') return [];
   const subject = { runId: run.id, syncId: run.sync_id, integrationId: run.integration_id, resource: outcome.resource ?? '' };
-  await webhooks.recordEvent(tx, run.organization_id, outcome.status === 'succeeded' ? 'sync.succeeded' : 'sync.failed', {
-    ...subject,
-    trigger: run.trigger,
-    stats,
-    error: outcome.error ?? null,
-  });
-  if (stats.created || stats.updated || stats.deleted) {
-    await webhooks.recordEvent(tx, run.organization_id, 'records.changed', {
+  const queries = [
+    webhooks.recordEventQuery(q, run.organization_id, outcome.status === 'succeeded' ? 'sync.succeeded' : 'sync.failed', {
       ...subject,
-      added: stats.created,
-      updated: stats.updated,
-      deleted: stats.deleted,
-    });
+      trigger: run.trigger,
+      stats,
+      error: outcome.error ?? null,
+    }),
+  ];
+  if (stats.created || stats.updated || stats.deleted) {
+    queries.push(
+      webhooks.recordEventQuery(q, run.organization_id, 'records.changed', {
+        ...subject,
+        added: stats.created,
+        updated: stats.updated,
+        deleted: stats.deleted,
+      }),
+    );
   }
-}
-
-/** Appends log entries to the run's log, one millisecond apart so they keep their order. */
-async function writeLogs(tx: Tx, run: SyncRunRow, entries: SourceLogEntry[]): Promise<void> {
-  await runs.insertLogs(tx, logRows(run, entries));
+  return queries;
 }
 
 /** Log entries as rows of the run's log, one millisecond apart so they keep their order. */

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { FieldMappingsTable, SyncsTable } from '../../../../db/schema.js';
 
@@ -56,13 +56,16 @@ export async function updateSync(tx: Tx, orgId: string, syncId: string, patch: U
     .execute();
 }
 
-/** Records a finished run on its sync: when it ran and, for a succeeded run, the cursor the next run starts from. */
-export async function recordRunOnSync(tx: Tx, syncId: string, ranAt: Date, cursorAfter?: unknown): Promise<void> {
-  await tx
+/**
+ * Records a finished run on its sync: when it ran and, for a succeeded run, the cursor the next run starts from (as a
+ * query, sent with the rest of the run's end: sync-engine/run-store.ts).
+ */
+export function recordRunOnSyncQuery(q: Tx, syncId: string, ranAt: Date, cursorAfter?: unknown): CompiledQuery {
+  return q
     .updateTable('syncs')
     .set({ last_run_at: ranAt, ...(cursorAfter !== undefined ? { cursor: JSON.stringify(cursorAfter) } : {}) })
     .where('id', '=', syncId)
-    .execute();
+    .compile();
 }
 
 export async function deleteSync(tx: Tx, orgId: string, syncId: string) {

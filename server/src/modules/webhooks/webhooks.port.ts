@@ -4,6 +4,7 @@
  * its deliveries commit with the change or not at all, so an event is never sent for a change that rolled back,
  * and never lost for one that committed (the delivery worker sends it, after a crash too).
  */
+import type { CompiledQuery } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as repo from './webhooks.repo.js';
@@ -78,7 +79,21 @@ export async function recordEvent<T extends keyof WebhookEventData & WebhookEven
   type: T,
   data: WebhookEventData[T],
 ): Promise<string> {
-  const id = uuidv7();
-  await repo.insertEventWithDeliveries(tx, { id, organizationId: orgId, type, payload: JSON.stringify(data) });
-  return id;
+  const event = outboxEvent(orgId, type, data);
+  await repo.insertEventWithDeliveries(tx, event);
+  return event.id;
+}
+
+/** recordEvent as a query, for a caller that sends it with the rest of its transaction (a run's end: sync-engine/run-store.ts). */
+export function recordEventQuery<T extends keyof WebhookEventData & WebhookEventType>(
+  q: Tx,
+  orgId: string,
+  type: T,
+  data: WebhookEventData[T],
+): CompiledQuery {
+  return repo.insertEventWithDeliveriesQuery(q, outboxEvent(orgId, type, data));
+}
+
+function outboxEvent(orgId: string, type: WebhookEventType, data: unknown): repo.OutboxEvent {
+  return { id: uuidv7(), organizationId: orgId, type, payload: JSON.stringify(data) };
 }

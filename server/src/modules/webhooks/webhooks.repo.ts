@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Selectable } from 'kysely';
 import type {
   WebhookAttemptsTable,
   WebhookDeliveriesTable,
@@ -89,11 +89,13 @@ export const DELIVERIES_CHANNEL = 'webhook_deliveries';
  * to is not stored (there is nothing to deliver, and most runs of most organizations would otherwise fill the
  * table). Returns how many deliveries it made.
  */
-export async function insertEventWithDeliveries(
-  tx: Tx,
-  event: { id: string; organizationId: string; type: string; payload: string },
-): Promise<number> {
-  const result = await sql<{ n: number }>`
+export async function insertEventWithDeliveries(tx: Tx, event: OutboxEvent): Promise<number> {
+  return (await tx.executeQuery(insertEventWithDeliveriesQuery(tx, event))).rows[0].n;
+}
+
+/** insertEventWithDeliveries as a query, for a caller that sends it with others (a run's end); its row counts the deliveries. */
+export function insertEventWithDeliveriesQuery(q: Tx, event: OutboxEvent): CompiledQuery<{ n: number }> {
+  return sql<{ n: number }>`
     WITH event AS (
       INSERT INTO webhook_outbox (id, organization_id, type, payload)
       SELECT ${event.id}::uuid, ${event.organizationId}::uuid, ${event.type}::text, ${event.payload}::jsonb
@@ -108,8 +110,14 @@ export async function insertEventWithDeliveries(
       RETURNING 1
     )
     SELECT n, CASE WHEN n > 0 THEN pg_notify(${DELIVERIES_CHANNEL}, '') END AS woken
-      FROM (SELECT count(*)::int AS n FROM fanned) AS c`.execute(tx);
-  return result.rows[0].n;
+      FROM (SELECT count(*)::int AS n FROM fanned) AS c`.compile(q);
+}
+
+export interface OutboxEvent {
+  id: string;
+  organizationId: string;
+  type: string;
+  payload: string;
 }
 
 /** An event for one endpoint only (a test ping), with its delivery. */
