@@ -50,11 +50,11 @@ export const tokenContext = (orgId: string, integrationId: string, column: 'acce
 /** The integration with whether it is connected, or undefined when it is not this organization's. */
 export const findIntegration = repo.findIntegration;
 
-/** Integrations by id, with whether each is connected (the sync engine's batch of claimed runs). */
-export const findIntegrationsById = repo.findIntegrationsById;
+/** Integrations by id, with whether each is connected (the sync engine's batch of claimed runs), as a query. */
+export const findIntegrationsByIdQuery = repo.findIntegrationsByIdQuery;
 
-/** Marks integrations whose runs were just claimed SYNCING (a paused one stays PAUSED). */
-export const markSyncing = repo.markSyncing;
+/** Marks integrations whose runs were just claimed SYNCING (a paused one stays PAUSED), as a query. */
+export const markSyncingQuery = repo.markSyncingQuery;
 
 /** The integration (NotFound when it is not this organization's). */
 export async function requireIntegration(tx: Tx, orgId: string, id: string) {

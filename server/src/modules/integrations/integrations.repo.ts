@@ -36,21 +36,22 @@ export function findIntegration(tx: Tx, orgId: string, id: string) {
   return withConnection(tx).where('i.organization_id', '=', orgId).where('i.id', '=', id).executeTakeFirst();
 }
 
-/** Integrations by id, with whether each is connected (a batch of claimed runs'; the caller's scope decides whose). */
-export function findIntegrationsById(tx: Tx, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return withConnection(tx).where('i.id', 'in', ids).execute();
+/**
+ * Integrations by id (at least one), with whether each is connected (a batch of claimed runs'; the caller's scope
+ * decides whose), as a query sent with others.
+ */
+export function findIntegrationsByIdQuery(q: Tx, ids: string[]) {
+  return withConnection(q).where('i.id', 'in', ids).compile();
 }
 
-/** Marks the integrations SYNCING (runs of theirs were claimed), except those paused. */
-export async function markSyncing(tx: Tx, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx
+/** Marks the integrations SYNCING (runs of theirs were claimed; at least one), except those paused: a query sent with others. */
+export function markSyncingQuery(q: Tx, ids: string[]): CompiledQuery {
+  return q
     .updateTable('integrations')
     .set({ status: 'SYNCING', updated_at: new Date() })
     .where('id', 'in', ids)
     .where('status', '!=', 'PAUSED')
-    .execute();
+    .compile();
 }
 
 /**

@@ -112,16 +112,19 @@ const claimedNow = (claimedBy: string) => ({
   claimed_by: claimedBy,
 });
 
-/** Claims one run if nobody is working on it (see `claimable`): running, started (once), heartbeat now, claimed by `claimedBy`. */
-export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date, claimedBy: string): Promise<SyncRunRow | undefined> {
-  return tx
+/**
+ * Claims one run if nobody is working on it (see `claimable`): running, started (once), heartbeat now, claimed by
+ * `claimedBy`. Its row when claimed, none when someone else has it.
+ */
+export function claimRunQuery(q: Tx, orgId: string, runId: string, staleBefore: Date, claimedBy: string): CompiledQuery<SyncRunRow> {
+  return q
     .updateTable('sync_runs')
     .set(claimedNow(claimedBy))
     .where('organization_id', '=', orgId)
     .where('id', '=', runId)
     .where(claimable(staleBefore))
     .returningAll()
-    .executeTakeFirst();
+    .compile();
 }
 
 /**
@@ -131,19 +134,19 @@ export function claimRun(tx: Tx, orgId: string, runId: string, staleBefore: Date
  * run the subquery again, which then skips the rows this statement just claimed and picks the next
  * ones — more than `limit` runs (seen: twelve for four free slots).
  */
-export function claimOldestRuns(tx: Tx, limit: number, staleBefore: Date, claimedBy: string): Promise<SyncRunRow[]> {
-  return tx
+export function claimOldestRunsQuery(q: Tx, limit: number, staleBefore: Date, claimedBy: string): CompiledQuery<SyncRunRow> {
+  return q
     .with(
       (cte) => cte('picked').materialized(),
-      (q) =>
-        q.selectFrom('sync_runs').select('id').where(claimable(staleBefore)).orderBy('created_at').limit(limit).forUpdate().skipLocked(),
+      (qc) =>
+        qc.selectFrom('sync_runs').select('id').where(claimable(staleBefore)).orderBy('created_at').limit(limit).forUpdate().skipLocked(),
     )
     .updateTable('sync_runs')
     .set(claimedNow(claimedBy))
     .from('picked')
     .whereRef('sync_runs.id', '=', 'picked.id')
     .returningAll('sync_runs')
-    .execute();
+    .compile();
 }
 
 /** The run queue across organizations (platform scope), for the metrics. */
@@ -180,24 +183,13 @@ export async function touchHeartbeat(tx: Tx, orgId: string, runId: string): Prom
     .execute();
 }
 
-/** Stores the sync's cursor as the run found it (`cursor_before`). */
-export async function setCursorBefore(tx: Tx, runId: string, cursor: unknown): Promise<void> {
-  await tx
-    .updateTable('sync_runs')
-    .set({ cursor_before: JSON.stringify(cursor ?? null) })
-    .where('id', '=', runId)
-    .execute();
-}
-
-/** Stores the sync's cursor as each run found it (`cursor_before`), one statement for a batch of claimed runs. */
-export async function setCursorsBefore(tx: Tx, cursors: { runId: string; cursor: unknown }[]): Promise<void> {
-  if (cursors.length === 0) return;
-  if (cursors.length === 1) return setCursorBefore(tx, cursors[0].runId, cursors[0].cursor);
-  await sql`
+/** Stores the sync's cursor as each run found it (`cursor_before`), one statement for a batch of claimed runs (at least one). */
+export function setCursorsBeforeQuery(q: Tx, cursors: { runId: string; cursor: unknown }[]): CompiledQuery {
+  return sql`
     UPDATE sync_runs SET cursor_before = v.cursor::jsonb
       FROM (SELECT unnest(${cursors.map((c) => c.runId)}::uuid[]) AS id,
                    unnest(${cursors.map((c) => JSON.stringify(c.cursor ?? null))}::text[]) AS cursor) v
-     WHERE sync_runs.id = v.id`.execute(tx);
+     WHERE sync_runs.id = v.id`.compile(q);
 }
 
 /** What one committed page adds to its run. */

@@ -1,7 +1,7 @@
 import type { CompiledQuery } from 'kysely';
 import type { Db } from '../../../../db/client.js';
 import type { ErrorKind, IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
-import { inScope, inScopeBatched, type Tx } from '../../lib/db-scope.js';
+import { inScope, inScopeBatched, type SendQueries, type Tx } from '../../lib/db-scope.js';
 import { recordsWritten, runsFinished } from '../../lib/metrics.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
@@ -82,17 +82,20 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
   return {
     /** Claims a queued run, or a running one abandoned by a dead worker, and prepares it; null when someone else has it. */
     claim: (orgId: string, runId: string): Promise<ClaimedRun | null> =>
-      inScope(db, { org: orgId }, async (tx) => {
-        const run = await runs.claimRun(tx, orgId, runId, staleBefore(), processName);
-        return run ? (await prepareRuns(tx, [run]))[0] : null;
+      inScopeBatched(db, { org: orgId }, async (q, send) => {
+        const [claimed] = await send([runs.claimRunQuery(q, orgId, runId, staleBefore(), processName)]);
+        return (await prepareRuns(q, send, claimed as SyncRunRow[]))[0] ?? null;
       }),
 
     /**
      * Claims up to `limit` runs of any organization that nobody is working on, oldest first, and prepares them, in one
-     * transaction (platform scope): one claim statement, three reads and two writes for the whole batch.
+     * transaction (platform scope) of three round trips: the claim, the reads, the writes with COMMIT.
      */
     claimOldest: (limit: number): Promise<ClaimedRun[]> =>
-      inScope(db, { platform: true }, async (tx) => prepareRuns(tx, await runs.claimOldestRuns(tx, limit, staleBefore(), processName))),
+      inScopeBatched(db, { platform: true }, async (q, send) => {
+        const [claimed] = await send([runs.claimOldestRunsQuery(q, limit, staleBefore(), processName)]);
+        return prepareRuns(q, send, claimed as SyncRunRow[]);
+      }),
 
     heartbeat: (orgId: string, runId: string): Promise<void> => inScope(db, { org: orgId }, (tx) => runs.touchHeartbeat(tx, orgId, runId)),
 
@@ -174,28 +177,32 @@ function pushRunStore(db: Db) {
       inScope(db, { org: orgId }, async (tx) => (await runs.cancelRequested(tx, orgId, runId)) === true),
   };
 }
+type RowOf<Q> = Q extends CompiledQuery<infer R> ? R : never;
+
 export interface ClaimedRun {
   run: SyncRunRow;
-  sync: Awaited<ReturnType<typeof syncs.findSyncsById>>[number] | undefined;
-  integration: Awaited<ReturnType<typeof integrations.findIntegrationsById>>[number] | undefined;
-  mappings: Awaited<ReturnType<typeof syncs.mappingsOf>>;
+  sync: RowOf<ReturnType<typeof syncs.findSyncsByIdQuery>> | undefined;
+  integration: RowOf<ReturnType<typeof integrations.findIntegrationsByIdQuery>> | undefined;
+  mappings: RowOf<ReturnType<typeof syncs.mappingsOfQuery>>[];
 }
 
 /**
- * What claimed runs need, read for the whole batch at once in the claim's transaction (each run's sync, its
- * integration with whether it is connected, the sync's mappings); marks the runs' integrations SYNCING (a paused one
- * stays PAUSED: its run is cancelled) and stores the sync's cursor on each run that has none yet (`cursor_before`).
+ * What claimed runs need, read for the whole batch at once in the claim's transaction, in one message (each run's
+ * sync, its integration with whether it is connected, the sync's mappings); then, in one more with COMMIT, marks the
+ * runs' integrations SYNCING (a paused one stays PAUSED: its run is cancelled) and stores the sync's cursor on each
+ * run that has none yet (`cursor_before`).
  */
-async function prepareRuns(tx: Tx, claimed: SyncRunRow[]): Promise<ClaimedRun[]> {
+async function prepareRuns(q: Tx, send: SendQueries, claimed: SyncRunRow[]): Promise<ClaimedRun[]> {
   if (claimed.length === 0) return [];
-  const syncRows = await syncs.findSyncsById(tx, [...new Set(claimed.map((r) => r.sync_id))]);
+  const syncIds = [...new Set(claimed.map((r) => r.sync_id))];
+  // A run's integration is its sync's (a sync never moves), so the three reads go together.
+  const [syncRows, integrationRows, mappingRows] = (await send([
+    syncs.findSyncsByIdQuery(q, syncIds),
+    integrations.findIntegrationsByIdQuery(q, [...new Set(claimed.map((r) => r.integration_id))]),
+    syncs.mappingsOfQuery(q, syncIds),
+  ])) as [NonNullable<ClaimedRun['sync']>[], NonNullable<ClaimedRun['integration']>[], ClaimedRun['mappings']];
   const syncById = new Map(syncRows.map((s) => [s.id, s]));
-  const integrationRows = await integrations.findIntegrationsById(tx, [...new Set(syncRows.map((s) => s.integration_id))]);
   const integrationById = new Map(integrationRows.map((i) => [i.id, i]));
-  const mappingRows = await syncs.mappingsOf(
-    tx,
-    syncRows.map((s) => s.id),
-  );
   const prepared = claimed.map((run): ClaimedRun => {
     const sync = syncById.get(run.sync_id);
     const integration = sync && integrationById.get(sync.integration_id);
@@ -203,10 +210,14 @@ async function prepareRuns(tx: Tx, claimed: SyncRunRow[]): Promise<ClaimedRun[]>
   });
   const starting = prepared.filter((p) => p.sync && p.integration && p.integration.status !== 'PAUSED');
   // Sorted: two workers' batches lock shared integrations in the same order.
-  await integrations.markSyncing(tx, [...new Set(starting.map((p) => p.integration!.id))].sort());
-  await runs.setCursorsBefore(
-    tx,
-    starting.filter((p) => !p.run.cursor_before).map((p) => ({ runId: p.run.id, cursor: p.sync!.cursor })),
+  const syncing = [...new Set(starting.map((p) => p.integration!.id))].sort();
+  const cursors = starting.filter((p) => !p.run.cursor_before).map((p) => ({ runId: p.run.id, cursor: p.sync!.cursor }));
+  await send(
+    [
+      ...(syncing.length ? [integrations.markSyncingQuery(q, syncing)] : []),
+      ...(cursors.length ? [runs.setCursorsBeforeQuery(q, cursors)] : []),
+    ],
+    { commit: true },
   );
   return prepared;
 }

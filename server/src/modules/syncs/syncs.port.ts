@@ -4,4 +4,4 @@
  * Everything else goes through the syncs service; syncs.repo.ts stays private to this module
  * (.dependency-cruiser.cjs, repos-stay-in-their-module).
  */
-export { findSync, findSyncsById, mappingsOf, recordRunOnSyncQuery } from './syncs.repo.js';
+export { findSync, findSyncsByIdQuery, mappingsOf, mappingsOfQuery, recordRunOnSyncQuery } from './syncs.repo.js';

@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Insertable, type Updateable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Tx } from '../../lib/db-scope.js';
 import type { FieldMappingsTable, SyncsTable } from '../../../../db/schema.js';
 
@@ -22,10 +22,9 @@ export function findSync(tx: Tx, orgId: string, syncId: string) {
   return tx.selectFrom('syncs').selectAll().where('organization_id', '=', orgId).where('id', '=', syncId).executeTakeFirst();
 }
 
-/** Syncs by id (a batch of claimed runs' syncs; the caller's scope decides whose). */
-export function findSyncsById(tx: Tx, syncIds: string[]) {
-  if (syncIds.length === 0) return Promise.resolve([]);
-  return tx.selectFrom('syncs').selectAll().where('id', 'in', syncIds).execute();
+/** Syncs by id (a batch of claimed runs' syncs, at least one; the caller's scope decides whose), as a query sent with others. */
+export function findSyncsByIdQuery(q: Tx, syncIds: string[]): CompiledQuery<Selectable<SyncsTable>> {
+  return q.selectFrom('syncs').selectAll().where('id', 'in', syncIds).compile();
 }
 
 export function lockSync(tx: Tx, orgId: string, syncId: string) {
@@ -72,9 +71,14 @@ export async function deleteSync(tx: Tx, orgId: string, syncId: string) {
   await tx.deleteFrom('syncs').where('organization_id', '=', orgId).where('id', '=', syncId).execute();
 }
 
-export function mappingsOf(tx: Tx, syncIds: string[]) {
-  if (syncIds.length === 0) return Promise.resolve([]);
-  return tx.selectFrom('field_mappings').selectAll().where('sync_id', 'in', syncIds).orderBy('sync_id').orderBy('position').execute();
+export async function mappingsOf(tx: Tx, syncIds: string[]) {
+  if (syncIds.length === 0) return [];
+  return (await tx.executeQuery(mappingsOfQuery(tx, syncIds))).rows;
+}
+
+/** mappingsOf as a query (at least one sync), for a caller that sends it with others (a batch of claimed runs). */
+export function mappingsOfQuery(q: Tx, syncIds: string[]): CompiledQuery<Selectable<FieldMappingsTable>> {
+  return q.selectFrom('field_mappings').selectAll().where('sync_id', 'in', syncIds).orderBy('sync_id').orderBy('position').compile();
 }
 
 export async function replaceMappings(
