@@ -66,6 +66,11 @@ export interface Vault {
    */
   decrypt(tx: Tx, ctx: SecretContext, ciphertext: string): Promise<string>;
   /**
+   * decrypt() without a transaction, for a caller that would open one only for it: the plaintext when the
+   * organization's data key is in memory (throwing as decrypt() does), else null (then decrypt() in a transaction).
+   */
+  decryptWithCachedKey(ctx: SecretContext, ciphertext: string): string | null;
+  /**
    * Re-wraps the organization's data key under the current master key (the data key itself, and so
    * every ciphertext, stays the same). Idempotent. Locks the organization row for the rest of the
    * transaction. With dryRun it only checks that the key unwraps and reports what it would do.
@@ -151,6 +156,12 @@ export function createVault(options: VaultOptions): Vault {
         );
       }
       return plaintext;
+    },
+
+    decryptWithCachedKey(ctx, ciphertext) {
+      assertSecretContext(ctx);
+      const cached = cache.get(ctx.organizationId);
+      return cached ? open(cached.key, cached.keyId, ctx, parseCiphertext(ciphertext, ctx)) : null;
     },
 
     async rewrapOrganizationKey(tx, organizationId, opts = {}) {

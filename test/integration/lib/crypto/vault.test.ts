@@ -286,7 +286,14 @@ t.test('a data key created by a transaction that rolled back is never used', asy
 t.test('data keys are cached per process, and the stored wrapped key is authenticated', async (t) => {
   const vault = createVault({ currentKey: KEY_A, cacheSize: 2 });
   const c = written.find((w) => w.ctx.organizationId === acme)!;
+  t.equal(vault.decryptWithCachedKey(c.ctx, c.ciphertext), null, 'without a transaction, only a cached key decrypts');
   t.equal(await dec(vault, c.ctx, c.ciphertext), c.plaintext, 'warms the cache');
+  t.equal(vault.decryptWithCachedKey(c.ctx, c.ciphertext), c.plaintext, 'a cached key decrypts without a transaction');
+  t.throws(
+    () => vault.decryptWithCachedKey(ctxFor(acme, { rowId: '0190a3c2-0000-7000-8000-0000000000ff' }), c.ciphertext),
+    SecretDecryptionError,
+    'and still refuses a value moved to another row',
+  );
   const original = Buffer.from((await keyRow(acme)).data_key_wrapped!);
   const globexWrapped = Buffer.from((await keyRow(globex)).data_key_wrapped!);
   const restore = () => db.kysely.updateTable('organizations').set({ data_key_wrapped: original }).where('id', '=', acme).execute();
