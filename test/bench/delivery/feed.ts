@@ -273,9 +273,9 @@ of JSON each; a tenth \`updated\`, a hundredth \`deleted\`), ${fmt(bestApi.pages
 each response's JSON is parsed, as a client must to find \`nextCursor\`. Each request: the access gate, one transaction as
 \`linkyard_app\` under row-level security (one index range scan; the integration, resource and
 cursor checks run only behind an empty page), sent to Postgres with the scope's settings in one message as a binary
-\`COPY (…) TO STDOUT\`; each item's JSON, its cursor included, written by Postgres and copied as bytes into the response
-as its row arrives (chunked), so Postgres, the server and the client work on a page at the same time; the client
-still reads each page whole and parses it before asking for the next.
+\`COPY (…) TO STDOUT\`; each item's JSON written by Postgres up to its cursor (which the server writes from the
+position's digits) and copied as bytes into the response as its row arrives (chunked), so Postgres, the server and
+the client work on a page at the same time; the client still reads each page whole and parses it before asking for the next.
 **Reference (same run, same database):** a raw keyset \`SELECT\` of the same rows and columns (\`… WHERE integration_id = $1
 AND resource = 'customers' AND feed_position > $2 ORDER BY feed_position LIMIT ${PAGE + 1}\`, the same index) as one prepared
 statement per page on a plain \`pg\` client as the database owner: no HTTP, no JSON, no RLS, no transaction. One warm-up of

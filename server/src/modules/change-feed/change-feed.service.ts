@@ -8,6 +8,7 @@ import { getProvider } from '../../providers/catalog.js';
 import { requireIntegration } from '../integrations/integrations.port.js';
 import * as repo from './change-feed.repo.js';
 import { ChangePageStream } from './change-page.js';
+import { FeedCursors } from './feed-cursor.js';
 import type * as S from './change-feed.schemas.js';
 
 /** The API's shapes (change-feed.schemas.ts is the one definition). */
@@ -19,21 +20,6 @@ export type ChangePageView = Static<typeof S.ChangePage>;
  * a stream of its bytes as the rows arrive (change-page.ts), or, for an empty page, its bytes.
  */
 export type ChangePageJson = (Buffer | ChangePageStream) & { readonly json: ChangePageView };
-
-/**
- * A cursor names its feed and a position in it: [integration id, resource, position], opaque to clients, base64url
- * JSON like every cursor (lib/pagination.ts). Naming the feed lets a cursor of another integration or resource be
- * refused instead of silently starting this feed somewhere arbitrary. Postgres writes the cursors of a page
- * (change-feed.repo.ts): the JSON is spaced so that its part before the position is a whole number of base64 groups,
- * encoded here once per request, and the position part a fixed number of bytes.
- */
-function cursorPrefix(feed: repo.FeedKey): string {
-  const json = JSON.stringify([feed.integrationId, feed.resource]).slice(0, -1) + ',';
-  return json + ' '.repeat((3 - (Buffer.byteLength(json) % 3)) % 3);
-}
-const prefixBase64 = (feed: repo.FeedKey) => Buffer.from(cursorPrefix(feed)).toString('base64url');
-const cursorOf = (feed: repo.FeedKey, position: number) =>
-  Buffer.from(cursorPrefix(feed) + `${position}]`.padStart(repo.POSITION_BYTES)).toString('base64url');
 
 const INVALID_AFTER =
   'after is not a cursor of this feed; use the nextCursor of an earlier call with the same integration and resource, or start without after';
@@ -86,18 +72,19 @@ export function createChangeFeedService({ db }: ChangeFeedServiceDeps) {
       // organization, in a resource a sync of it wrote, and past a cursor only when the feed's head is further on.
       // The page goes out as its rows arrive: the response starts with the first item, so an error before it is an
       // error response, and one after it cuts the response short (ChangePageStream).
-      const page = new ChangePageStream(limit);
+      const cursors = new FeedCursors(feed);
+      const page = new ChangePageStream(limit, cursors);
       const read = copyInScope(
         db,
         { org: orgId },
-        (b) => repo.changesAfterQuery(b, feed, after, limit, prefixBase64(feed)),
+        (b) => repo.changesAfterQuery(b, feed, after, limit),
         (bytes, start, end) => page.item(bytes, start, end),
       );
       await Promise.race([page.started, read]);
       if (page.count === 0) {
         await read;
         await inScope(db, { org: orgId }, (tx) => checkEmptyFeed(tx, feed, after));
-        return Buffer.from(JSON.stringify({ items: [], nextCursor: cursorOf(feed, after), hasMore: false })) as ChangePageJson;
+        return Buffer.from(JSON.stringify({ items: [], nextCursor: cursors.of(after), hasMore: false })) as ChangePageJson;
       }
       read.then(() => page.finish()).catch((err: unknown) => page.destroy(err instanceof Error ? err : new Error(String(err))));
       return page as ChangePageStream as ChangePageJson;

@@ -356,13 +356,7 @@ t.test(
   async (t) => {
     await sql`ANALYZE records`.execute(db.kysely);
     const plan = await inScope(db, { org: orgId }, (tx) =>
-      changesAfterQuery(
-        tx,
-        { orgId, integrationId: integration.id, resource: 'customers' },
-        1000,
-        1000,
-        'WyJ4IiwiY3VzdG9tZXJzIiwg',
-      ).explain('json'),
+      changesAfterQuery(tx, { orgId, integrationId: integration.id, resource: 'customers' }, 1000, 1000).explain('json'),
     );
     const text = JSON.stringify(plan);
     const nodes: string[] = [];

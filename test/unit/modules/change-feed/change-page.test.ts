@@ -1,10 +1,15 @@
 /**
  * ChangePageStream (server/src/modules/change-feed/change-page.ts) writes a page of the change feed as its items'
- * JSON arrives: these pin the bytes it sends (the page parses, items in order, the next cursor the last item's,
- * hasMore after the `limit`-th) whatever the items' sizes and however the caller's buffer is reused afterwards.
+ * JSON arrives (each after its position's digits, up to its cursor's value): these pin the bytes it sends (the page
+ * parses, items in order, each with its position's cursor, the next cursor the last item's, hasMore after the
+ * `limit`-th) whatever the items' sizes and however the caller's buffer is reused afterwards.
  */
 import t from 'tap';
 import { ChangePageStream } from '../../../../server/src/modules/change-feed/change-page.js';
+import { FeedCursors } from '../../../../server/src/modules/change-feed/feed-cursor.js';
+
+/** A feed's cursors (feed-cursor.test.ts pins their bytes). */
+const cursors = new FeedCursors({ orgId: 'o', integrationId: '0190a3b2-7c4d-7e5f-8a6b-9c0d1e2f3a4b', resource: 'customers' });
 
 /** A small deterministic generator (the sizes vary from page to page, the same on every run). */
 function random(seed: number) {
@@ -15,7 +20,7 @@ function random(seed: number) {
 }
 
 async function writePage(items: Buffer[], limit: number, yieldEvery = 0) {
-  const page = new ChangePageStream(limit);
+  const page = new ChangePageStream(limit, cursors);
   const parts: Buffer[] = [];
   page.on('data', (chunk: Buffer) => parts.push(chunk));
   const ended = new Promise((resolve) => page.on('end', resolve));
@@ -25,7 +30,7 @@ async function writePage(items: Buffer[], limit: number, yieldEvery = 0) {
     const at = i % 97;
     item.copy(scratch, at);
     page.item(scratch, at, at + item.length);
-    scratch.fill('"cursor":"');
+    scratch.fill('"cursor":"9');
     if (yieldEvery && i % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   page.finish();
@@ -40,7 +45,10 @@ async function writePage(items: Buffer[], limit: number, yieldEvery = 0) {
   };
 }
 
-const item = (n: number, pad: number) => Buffer.from(JSON.stringify({ n, text: 'é🦄'.repeat(pad), cursor: `c${n}` }));
+/** Item `n` as Postgres sends it: its position's digits (positions far apart: 1,000,003 n), its JSON up to the cursor's value. */
+const positionOf = (n: number) => 1_000_003 * n;
+const item = (n: number, pad: number) =>
+  Buffer.from(`${positionOf(n)}${JSON.stringify({ n, text: 'é🦄'.repeat(pad) }).slice(0, -1)},"cursor":"`);
 
 t.test('pages of every size: the items in order, the last one’s cursor next, hasMore past the limit', async (t) => {
   const next = random(7);
@@ -54,9 +62,13 @@ t.test('pages of every size: the items in order, the last one’s cursor next, h
       json.items.every((it, n) => it.n === n),
       'in order',
     );
-    // Before the fix the cursor was looked for past the last item too, in bytes not written yet: a stale
-    // `"cursor":"` there made nextCursor empty and the follower start over.
-    t.equal(json.nextCursor, `c${sent - 1}`, 'the next cursor is the last item’s');
+    t.ok(
+      json.items.every((it, n) => it.cursor === cursors.of(positionOf(n))),
+      "each item's cursor, of its position",
+    );
+    // Once the cursor was looked for past the last item too, in bytes not written yet: a stale `"cursor":"` there
+    // made nextCursor empty and the follower start over (writePage fills the caller's buffer with such bytes).
+    t.equal(json.nextCursor, cursors.of(positionOf(sent - 1)), 'the next cursor is the last item’s');
     t.equal(json.hasMore, count > 1000);
   }
 });
@@ -75,12 +87,12 @@ t.test('an item larger than a chunk', async (t) => {
     json.items.map((it) => it.n),
     [0, 1, 2],
   );
-  t.equal(json.nextCursor, 'c2');
+  t.equal(json.nextCursor, cursors.of(positionOf(2)));
   t.equal(json.hasMore, false);
 });
 
 t.test('destroyed after it started: the stream errors and takes no more items', async (t) => {
-  const page = new ChangePageStream(1000);
+  const page = new ChangePageStream(1000, cursors);
   const parts: Buffer[] = [];
   page.on('data', (chunk: Buffer) => parts.push(chunk));
   const failed = new Promise<Error>((resolve) => page.on('error', resolve));
