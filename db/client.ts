@@ -3,11 +3,11 @@ import pg from 'pg';
 import path from 'node:path';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.js';
-import { PreparingClient, type ValueSink } from './pg-client.js';
+import { PreparingClient, type TupleSink, type ValueSink } from './pg-client.js';
 import { detachedFromConnection, guardedPGliteDialect } from './pglite-guard.js';
 import type { Database } from './schema.js';
 
-export { inlineParameters, type ValueSink } from './pg-client.js';
+export { inlineParameters, type TupleSink, type ValueSink } from './pg-client.js';
 export { detachedFromConnection, holdingConnection, NestedQueryError } from './pglite-guard.js';
 
 /**
@@ -33,6 +33,12 @@ export interface Db {
    * values are not passed on).
    */
   copyAfter?(prelude: string, query: CompiledQuery, onValue: ValueSink): Promise<number>;
+  /**
+   * pg only: like copyAfter, for a query of `columns` columns of any type: each row's fields are handed to `onTuple` in
+   * Postgres's binary send format of their types (a uuid's 16 bytes, a timestamp's microseconds, a text's UTF-8), so
+   * neither side turns them into text. Resolves with the number of rows.
+   */
+  copyTuplesAfter?(prelude: string, query: CompiledQuery, columns: number, onTuple: TupleSink): Promise<number>;
   /**
    * pg only: a transaction on one pooled connection whose queries go in batches, one message (one round trip) per
    * `send`: the first begins with BEGIN and `prelude` (statements without parameters), the one sent with `commit`
@@ -164,6 +170,19 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    /** A COPY on a pooled connection; as readAfter, a connection a read failed on is not reused (a failure of the
+     * receiver leaves it in step, but telling the cases apart is not worth a connection). */
+    const copying = async (copy: (client: PreparingClient) => Promise<number>): Promise<number> => {
+      const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
+      try {
+        const count = await copy(client);
+        client.release();
+        return count;
+      } catch (err) {
+        client.release(err instanceof Error ? err : true);
+        throw err;
+      }
+    };
     return {
       kysely,
       kind: 'pg',
@@ -184,19 +203,8 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
           throw err;
         }
       },
-      copyAfter: async (prelude, query, onValue) => {
-        const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
-        try {
-          const count = await client.copyAfter(prelude, query, onValue);
-          client.release();
-          return count;
-        } catch (err) {
-          // As readAfter: a connection a read failed on is not reused (a failure of onValue leaves it in step, but
-          // telling the cases apart is not worth a connection).
-          client.release(err instanceof Error ? err : true);
-          throw err;
-        }
-      },
+      copyAfter: (prelude, query, onValue) => copying((client) => client.copyAfter(prelude, query, onValue)),
+      copyTuplesAfter: (prelude, query, columns, onTuple) => copying((client) => client.copyTuplesAfter(prelude, query, columns, onTuple)),
       batchedTransaction: async (prelude, fn) => {
         const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
         let state = 'idle' as 'idle' | 'open' | 'committed';

@@ -9,6 +9,13 @@ import pg from 'pg';
  */
 export type ValueSink = (bytes: Buffer, start: number, end: number) => void;
 
+/**
+ * Receives one row of a copyTuplesAfter: field i's bytes (Postgres's binary send format of its type) are
+ * `bytes[fields[2i]..fields[2i + 1])`, `fields[2i]` is -1 for NULL. Both the buffer and `fields` are reused: valid only
+ * during the call.
+ */
+export type TupleSink = (bytes: Buffer, fields: Int32Array) => void;
+
 const MAX_PREPARED_PER_CONNECTION = 500;
 
 /**
@@ -45,10 +52,18 @@ export class PreparingClient extends pg.Client {
 
   /** See Db.copyAfter. The query is planned on each call (COPY takes no parameters: they become literals, as above). */
   copyAfter(prelude: string, query: CompiledQuery, onValue: ValueSink): Promise<number> {
+    return this.copyTuplesAfter(prelude, query, 1, (bytes, fields) => {
+      if (fields[0] < 0) throw new Error('COPY: a NULL value');
+      onValue(bytes, fields[0], fields[1]);
+    });
+  }
+
+  /** See Db.copyTuplesAfter: as copyAfter, for a query of `columns` columns of any type, in their binary form. */
+  copyTuplesAfter(prelude: string, query: CompiledQuery, columns: number, onTuple: TupleSink): Promise<number> {
     const args = query.parameters.map((value) => sqlLiteral(value));
     const text = `${prelude}; COPY (${inlineParameters(query.sql, args)}) TO STDOUT (FORMAT binary)`;
     return new Promise((resolve, reject) => {
-      super.query(new CopyOutValues(text, onValue, resolve, reject));
+      super.query(new CopyOutTuples(text, columns, onTuple, resolve, reject));
     });
   }
 
@@ -193,25 +208,29 @@ const COPY_HEADER = COPY_SIGNATURE.length + 8;
 
 /**
  * A pg "submittable" (the interface pg's own Query implements) for `prelude; COPY (…) TO STDOUT (FORMAT binary)` of
- * one column: the prelude's result is ignored; the COPY's stream of tuples (int16 field count, then int32 length and
- * bytes per field, -1 ending the stream) is read as it arrives, whatever way Postgres splits it into messages (one
- * tuple a message, the header with the first). A failure of `onValue` or of the data is kept, the rest of the stream
- * read and ignored, and reported once Postgres is done, so the connection stays in step.
+ * `columns` columns: the prelude's result is ignored; the COPY's stream of tuples (int16 field count, then int32 length,
+ * -1 for NULL, and bytes per field; a field count of -1 ends the stream) is read as it arrives, whatever way Postgres
+ * splits it into messages (one tuple a message, the header with the first). A failure of `onTuple` or of the data is
+ * kept, the rest of the stream read and ignored, and reported once Postgres is done, so the connection stays in step.
  */
-class CopyOutValues {
+class CopyOutTuples {
   private header = true;
   private ended = false;
   /** Bytes of a tuple split across messages, waiting for the rest. */
   private carry: Buffer | null = null;
   private count = 0;
   private failure: unknown = null;
+  private readonly fields: Int32Array;
 
   constructor(
     readonly text: string,
-    private readonly onValue: ValueSink,
+    private readonly columns: number,
+    private readonly onTuple: TupleSink,
     private readonly resolve: (count: number) => void,
     private readonly reject: (err: unknown) => void,
-  ) {}
+  ) {
+    this.fields = new Int32Array(2 * columns);
+  }
 
   submit(connection: { query(text: string): void }): void {
     connection.query(this.text);
@@ -235,20 +254,31 @@ class CopyOutValues {
         at = COPY_HEADER + extension;
         this.header = false;
       }
+      const { fields, columns } = this;
       while (at + 2 <= bytes.length) {
-        const fields = bytes.readInt16BE(at);
-        if (fields === -1) {
+        const count = bytes.readInt16BE(at);
+        if (count === -1) {
           this.ended = true;
           return;
         }
-        if (fields !== 1) throw new Error(`COPY: ${fields} columns, expected 1`);
-        if (at + 6 > bytes.length) break;
-        const length = bytes.readInt32BE(at + 2);
-        if (length < 0) throw new Error('COPY: a NULL value');
-        if (at + 6 + length > bytes.length) break;
-        this.count++;
-        this.onValue(bytes, at + 6, at + 6 + length);
-        at += 6 + length;
+        if (count !== columns) throw new Error(`COPY: ${count} columns, expected ${columns}`);
+        // The tuple's fields, or a break (to wait for the next message) if it is not all here yet.
+        let p = at + 2;
+        for (let i = 0; i < columns; i++) {
+          if (p + 4 > bytes.length) break;
+          const length = bytes.readInt32BE(p);
+          p += 4;
+          fields[2 * i] = length < 0 ? -1 : p;
+          if (length > 0) p += length;
+          fields[2 * i + 1] = p;
+          if (p > bytes.length) break;
+          if (i === columns - 1) {
+            this.count++;
+            this.onTuple(bytes, fields);
+            at = p;
+          }
+        }
+        if (at !== p) break;
       }
       if (at < bytes.length) this.carry = Buffer.from(bytes.subarray(at));
     } catch (err) {

@@ -8,7 +8,7 @@ import {
   type DatabaseConnection,
   type Driver,
 } from 'kysely';
-import { holdingConnection, type Db, type ValueSink } from '../../../db/client.js';
+import { holdingConnection, type Db, type TupleSink, type ValueSink } from '../../../db/client.js';
 import type { Database } from '../../../db/schema.js';
 import { isUuid } from './ids.js';
 
@@ -111,6 +111,22 @@ export async function copyInScope(
     return rows.length;
   }
   return db.copyAfter(settings, build(queryBuilder).compile(), onValue);
+}
+
+/**
+ * Like `copyInScope`, for a query of `columns` columns of any type, each row's fields handed to `onTuple` in Postgres's
+ * binary form as the row arrives (Db.copyTuplesAfter). Null where the database has no such read (PGlite, whose values
+ * are not worth re-encoding): the caller reads rows instead.
+ */
+export function copyTuplesInScope(
+  db: Db,
+  scope: Scope,
+  build: (q: Tx) => Compilable<unknown>,
+  columns: number,
+  onTuple: TupleSink,
+): Promise<number> | null {
+  if (!db.copyTuplesAfter) return null;
+  return db.copyTuplesAfter(scopeSettings(scope), build(queryBuilder).compile(), columns, onTuple);
 }
 
 /** Sends a transaction's queries together (one round trip on Postgres); resolves to each query's rows, in order. */

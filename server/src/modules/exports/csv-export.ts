@@ -5,7 +5,7 @@ import type { Db } from '../../../../db/client.js';
 import { UTF8_BOM } from '../../lib/csv-safety.js';
 import { CsvRowWriter } from './csv-rows.js';
 import { EXPORTERS, type EntityName } from './export-entities.js';
-import { readChunks, STREAM_HIGH_WATER_MARK, type ExportRun } from './export-run.js';
+import { copyChunks, readChunks, STREAM_HIGH_WATER_MARK, type ExportRun } from './export-run.js';
 
 /**
  * CSV exports: one entity → one CSV file; several → a ZIP with one CSV per entity. Spreadsheet-ready:
@@ -21,6 +21,29 @@ async function* csvEntity(db: Db, run: ExportRun, entity: EntityName, completesR
   const stringifier = createArrayCsvStringifier({ header: exporter.columns, recordDelimiter: '\r\n', alwaysQuote: true });
   yield UTF8_BOM + (stringifier.getHeaderString() ?? '');
   const writer = new CsvRowWriter(STREAM_HIGH_WATER_MARK);
+  const { binaryCsv } = exporter;
+  const copied =
+    binaryCsv &&
+    copyChunks(db, { ...exporter, binaryCsv }, run.plan, run.signal, (bytes, fields) => {
+      binaryCsv.write(bytes, fields, writer);
+      writer.endRow();
+    });
+  if (copied) {
+    // Rows are written as they arrive; a chunk's pieces go out once it is done, while the next one is read.
+    for await (const rows of copied) {
+      run.add(entity, rows);
+      for (const piece of writer.take()) yield piece;
+    }
+  } else {
+    yield* writeRows(db, run, entity, writer);
+  }
+  for (const piece of writer.take(true)) yield piece;
+  if (completesRun && !run.signal.aborted) await run.end('completed');
+}
+
+/** The rows of readChunks, written with the exporter's writeCsv (or its cells) a 64 KiB piece at a time. */
+async function* writeRows(db: Db, run: ExportRun, entity: EntityName, writer: CsvRowWriter): AsyncGenerator<Buffer> {
+  const exporter = EXPORTERS[entity];
   let unreported = 0;
   for await (const rows of readChunks(db, exporter, run.plan, run.signal)) {
     for (let i = 0; i < rows.length; i++) {
@@ -41,10 +64,7 @@ async function* csvEntity(db: Db, run: ExportRun, entity: EntityName, completesR
       }
     }
   }
-  const rest = writer.take(true);
   run.add(entity, unreported);
-  for (const piece of rest) yield piece;
-  if (completesRun && !run.signal.aborted) await run.end('completed');
 }
 
 export function csvFile(db: Db, run: ExportRun): Readable {

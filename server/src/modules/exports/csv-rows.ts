@@ -15,6 +15,11 @@ import { isoFromPgUtc } from './pg-time.js';
  * promoted, growing the old generation between full collections. Here a row costs one native UTF-8
  * copy per cell into a 64 KiB Buffer, and a quote-doubling pass over the bytes of the cells that hold
  * quotes; the Buffers live outside the V8 heap and die young.
+ *
+ * On Postgres the records export goes further (EntityExporter.binaryCsv): the fields arrive in their binary forms and
+ * are written from those bytes, with neither a row object nor a string per field (half the server's CPU per row, and
+ * Postgres no longer makes text of four timestamps a row). Fields that cannot hold a quote nor start a formula (a
+ * uuid's hex digits, a timestamp's digits) skip both checks; text and JSON get them, on their UTF-8 bytes.
  */
 
 const QUOTE = 0x22;
@@ -23,6 +28,15 @@ const APOSTROPHE = 0x27;
 const CR = 0x0d;
 const LF = 0x0a;
 const NONE: readonly Buffer[] = Object.freeze([]);
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const MICROS_PER_DAY = 86_400_000_000;
+
+/** Two decimal digits of `n` (0–99) at `p`; the position after them. */
+function digits(b: Buffer, p: number, n: number): number {
+  b[p] = 48 + Math.floor(n / 10);
+  b[p + 1] = 48 + (n % 10);
+  return p + 2;
+}
 
 /**
  * `buf.write(text, offset)` re-parses its optional arguments on every call (a fifth of this module's
@@ -116,6 +130,116 @@ export class CsvRowWriter {
     for (let i = 11; i < 19; i++) b[p++] = text.charCodeAt(i);
     b[p++] = 0x2e; // .
     for (let i = 20; i < 23; i++) b[p++] = i < n ? text.charCodeAt(i) : 0x30;
+    b[p++] = 0x5a; // Z
+    b[p++] = QUOTE;
+    this.pos = p;
+  }
+
+  /**
+   * Text given as its UTF-8 bytes `bytes[start..end)` (start -1: NULL), written as `cell` writes that text: the rule
+   * is the same byte for byte, since the characters it looks at (`"` and the formula starts) are ASCII and a UTF-8
+   * byte below 0x80 is only ever that character.
+   */
+  utf8Cell(bytes: Buffer, start: number, end: number): void {
+    const separator = this.cellsInRow++ === 0 ? 0 : 1;
+    if (start < 0 || end === start) {
+      if (separator) this.byte(COMMA);
+      return;
+    }
+    this.reserve(2 * (end - start) + 4);
+    const b = this.buf;
+    let p = this.pos;
+    if (separator) b[p++] = COMMA;
+    b[p++] = QUOTE;
+    if (isFormulaStart(bytes[start])) b[p++] = APOSTROPHE;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      b[p++] = c;
+      if (c === QUOTE) b[p++] = QUOTE;
+    }
+    b[p++] = QUOTE;
+    this.pos = p;
+  }
+
+  /** A uuid given as its 16 bytes (uuid's binary form, at `start`), as `cell` writes its text (lowercase, dashed). */
+  uuidCell(bytes: Buffer, start: number): void {
+    if (start < 0) return this.utf8Cell(bytes, -1, -1);
+    this.reserve(39);
+    const b = this.buf;
+    let p = this.pos;
+    if (this.cellsInRow++ !== 0) b[p++] = COMMA;
+    b[p++] = QUOTE;
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) b[p++] = 0x2d; // -
+      const v = bytes[start + i];
+      b[p++] = HEX[v >> 4];
+      b[p++] = HEX[v & 15];
+    }
+    b[p++] = QUOTE;
+    this.pos = p;
+  }
+
+  /**
+   * A timestamp given as its binary form (microseconds since 2000-01-01 UTC, a big-endian int64 at `start`; -1: NULL),
+   * written as `pgUtcTimestampCell` writes its UTC text: `"YYYY-MM-DDTHH:MM:SS.mmmZ"`, milliseconds truncated, a BC
+   * year's era dropped (1 BC is year 0001), a year past 9999 in all its digits; an infinite timestamp is an empty cell.
+   */
+  timestampCell(bytes: Buffer, start: number): void {
+    const hi = start < 0 ? 0 : bytes.readInt32BE(start);
+    const lo = start < 0 ? 0 : bytes.readUInt32BE(start + 4);
+    if (start < 0 || (hi === 0x7fffffff && lo === 0xffffffff) || (hi === -0x80000000 && lo === 0)) {
+      return this.utf8Cell(bytes, -1, -1);
+    }
+    let days: number;
+    let microsOfDay: number;
+    if (hi > -0x100000 && hi < 0x100000) {
+      // |µs| < 2^52 (the years 1858–2141): exact in a double.
+      const micros = hi * 0x100000000 + lo;
+      days = Math.floor(micros / MICROS_PER_DAY);
+      microsOfDay = micros - days * MICROS_PER_DAY;
+    } else {
+      const micros = (BigInt(hi) << 32n) + BigInt(lo);
+      let d = micros / BigInt(MICROS_PER_DAY);
+      if (d * BigInt(MICROS_PER_DAY) > micros) d -= 1n;
+      days = Number(d);
+      microsOfDay = Number(micros - d * BigInt(MICROS_PER_DAY));
+    }
+    // Days since 2000-01-01 → proleptic Gregorian date, as Postgres counts (H. Hinnant's civil_from_days).
+    const z = days + 730_425; // 2000-01-01 is day 730,425 counted from 0000-03-01
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const shownYear = year > 0 ? year : 1 - year;
+    const ms = Math.floor(microsOfDay / 1000);
+    this.reserve(32);
+    const b = this.buf;
+    let p = this.pos;
+    if (this.cellsInRow++ !== 0) b[p++] = COMMA;
+    b[p++] = QUOTE;
+    if (shownYear > 9999) {
+      p += utf8Write.call(b, String(shownYear), p);
+    } else {
+      p = digits(b, p, Math.floor(shownYear / 100));
+      p = digits(b, p, shownYear % 100);
+    }
+    b[p++] = 0x2d; // -
+    p = digits(b, p, month);
+    b[p++] = 0x2d;
+    p = digits(b, p, day);
+    b[p++] = 0x54; // T
+    p = digits(b, p, Math.floor(ms / 3_600_000));
+    b[p++] = 0x3a; // :
+    p = digits(b, p, Math.floor(ms / 60_000) % 60);
+    b[p++] = 0x3a;
+    p = digits(b, p, Math.floor(ms / 1000) % 60);
+    b[p++] = 0x2e; // .
+    b[p++] = 48 + Math.floor((ms % 1000) / 100);
+    p = digits(b, p, ms % 100);
     b[p++] = 0x5a; // Z
     b[p++] = QUOTE;
     this.pos = p;

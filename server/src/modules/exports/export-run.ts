@@ -1,6 +1,7 @@
 import type { Db } from '../../../../db/client.js';
-import { inScope } from '../../lib/db-scope.js';
-import type { EntityExporter, EntityName } from './export-entities.js';
+import type { TupleSink } from '../../../../db/client.js';
+import { copyTuplesInScope, inScope } from '../../lib/db-scope.js';
+import type { BinaryCsv, EntityExporter, EntityName } from './export-entities.js';
 import type { TimeRange } from './exports.repo.js';
 
 /** Readable byte streams hold ~64 KiB before asking the producer to wait: this is the backpressure. */
@@ -108,4 +109,52 @@ export async function* readChunks<Row, Key>(
     // Abandoned mid-way (client gone): the read already started finishes on its own; nothing waits for it.
     pending?.catch(() => {});
   }
+}
+
+/**
+ * Like readChunks, for an exporter's binary form (EntityExporter.binaryCsv): each chunk is one binary COPY whose rows
+ * go to `onTuple` as they arrive, and its row count is yielded once it is done, with the next chunk already asked for
+ * (so what `onTuple` made of at most two chunks is in memory). Null where the database has no binary COPY (PGlite).
+ */
+export function copyChunks<Key>(
+  db: Db,
+  exporter: EntityExporter<unknown, Key> & { binaryCsv: BinaryCsv<Key> },
+  plan: ExportPlan,
+  signal: AbortSignal,
+  onTuple: TupleSink,
+): AsyncGenerator<number> | null {
+  const { binaryCsv, chunkSize } = exporter;
+  const orgId = plan.organization.id;
+  const copy = (after: Key | null) => {
+    // A full chunk's last row is where the next one starts: its key is read from it as it goes by.
+    let rows = 0;
+    let last: Key | null = null;
+    const done = copyTuplesInScope(
+      db,
+      { org: orgId },
+      (q) => binaryCsv.query(q, { orgId, range: plan.range, after, limit: chunkSize }),
+      binaryCsv.columns,
+      (bytes, fields) => {
+        onTuple(bytes, fields);
+        if (++rows === chunkSize) last = binaryCsv.keyOf(bytes, fields);
+      },
+    );
+    return done && done.then((count) => ({ count, last }));
+  };
+  const first = copy(null);
+  if (!first) return null;
+  return (async function* () {
+    let pending: ReturnType<typeof copy> = first;
+    try {
+      while (pending) {
+        const { count, last } = await pending;
+        pending = null;
+        if (signal.aborted) return;
+        if (last !== null) pending = copy(last);
+        if (count) yield count;
+      }
+    } finally {
+      pending?.catch(() => {});
+    }
+  })();
 }

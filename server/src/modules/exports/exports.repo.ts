@@ -191,9 +191,19 @@ export interface RecordKey {
   externalId: string;
 }
 
+/** One chunk of an organization's records in key order, without its columns. */
+function recordsInKeyOrder(tx: Tx, q: ChunkQuery<RecordKey>) {
+  let query = tx.selectFrom('records').where('organization_id', '=', q.orgId).where(inRange('updated_at', q.range));
+  if (q.after) {
+    query = query.where(
+      sql<boolean>`(integration_id, resource, external_id) > (${q.after.integrationId}::uuid, ${q.after.resource}, ${q.after.externalId})`,
+    );
+  }
+  return query.orderBy('integration_id').orderBy('resource').orderBy('external_id').limit(q.limit);
+}
+
 export function recordsChunk(tx: Tx, q: ChunkQuery<RecordKey>) {
-  let query = tx
-    .selectFrom('records')
+  return recordsInKeyOrder(tx, q)
     .select(['integration_id', 'resource', 'external_id'])
     .select([
       sql<string>`data::text`.as('data_json'),
@@ -202,16 +212,28 @@ export function recordsChunk(tx: Tx, q: ChunkQuery<RecordKey>) {
       utcText('updated_at').as('updated_at'),
       utcText('deleted_at').as('deleted_at'),
     ])
-    .where('organization_id', '=', q.orgId)
-    .where(inRange('updated_at', q.range));
-  if (q.after) {
-    query = query.where(
-      sql<boolean>`(integration_id, resource, external_id) > (${q.after.integrationId}::uuid, ${q.after.resource}, ${q.after.externalId})`,
-    );
-  }
-  return query.orderBy('integration_id').orderBy('resource').orderBy('external_id').limit(q.limit).execute();
+    .execute();
 }
 export type RecordExportRow = Awaited<ReturnType<typeof recordsChunk>>[number];
+
+/**
+ * The same chunk's columns as they are stored, for a binary COPY (copyTuplesInScope): no text is made of them in
+ * Postgres (a timestamp's text costs more than its row's read), the CSV writer reads their binary forms.
+ */
+export const RECORD_COPY_COLUMNS = [
+  'integration_id',
+  'resource',
+  'external_id',
+  'data',
+  'source_updated_at',
+  'first_seen_at',
+  'updated_at',
+  'deleted_at',
+] as const;
+
+export function recordsCopyChunk(q: Tx, chunk: ChunkQuery<RecordKey>) {
+  return recordsInKeyOrder(q, chunk).select(RECORD_COPY_COLUMNS);
+}
 
 // ---- the organization's audit trail ----
 

@@ -388,67 +388,86 @@ t.test('OpenAPI: the route, its query parameters and their allowed values are do
   t.ok(op.responses['403'] && op.responses['429']);
 });
 
-t.test('a client that disconnects stops the export: the database is no longer read, and the export is audited as aborted', async (t) => {
-  const ctx = await createTestApp(t, { env: { LOG_LEVEL: 'info' } });
-  const { hubspot } = await seed(ctx);
-  const total = 60_000;
-  // The records table of one integration, filled by Postgres itself.
-  await sql`
+for (const format of ['json', 'csv']) {
+  t.test(
+    `a client that disconnects stops the export (${format}): the database is no longer read, and the export is audited as aborted`,
+    async (t) => {
+      const ctx = await createTestApp(t, { env: { LOG_LEVEL: 'info' } });
+      const { hubspot } = await seed(ctx);
+      const total = 60_000;
+      // The records table of one integration, filled by Postgres itself.
+      await sql`
     INSERT INTO records (organization_id, integration_id, resource, external_id, data, content_hash, updated_at)
     SELECT ${ctx.orgs.acme}::uuid, ${hubspot}::uuid, 'bulk', lpad(g::text, 8, '0'),
            jsonb_build_object('email', 'person' || g || '@example.com', 'n', g, 'padding', repeat('x', 200)), 'h', now()
       FROM generate_series(1, ${total}) AS g`.execute(ctx.database.db.kysely);
 
-  // Count the database reads of records, to see them stop.
-  let reads = 0;
-  const fetchRecords = EXPORTERS.records.fetch;
-  EXPORTERS.records.fetch = (tx, q) => {
-    reads++;
-    return fetchRecords(tx, q);
-  };
-  t.teardown(() => {
-    EXPORTERS.records.fetch = fetchRecords;
-  });
+      // Count the database reads of records, to see them stop (on Postgres the CSV reads them with binary COPYs).
+      let reads = 0;
+      const records = EXPORTERS.records;
+      const { fetch: fetchRecords, binaryCsv } = records;
+      records.fetch = (tx, q) => {
+        reads++;
+        return fetchRecords(tx, q);
+      };
+      records.binaryCsv = binaryCsv && {
+        ...binaryCsv,
+        query: (q, chunk) => {
+          reads++;
+          return binaryCsv.query(q, chunk);
+        },
+      };
+      t.teardown(() => {
+        records.fetch = fetchRecords;
+        records.binaryCsv = binaryCsv;
+      });
 
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = ctx.app.server.address() as { port: number };
-  const authorization = await ctx.bearer('admin@acme.test');
-  const received = await new Promise<number>((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path: `/api/orgs/${ctx.orgs.acme}/export?format=json&entities=records`, headers: { authorization } },
-      (res) => {
-        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          // A client that reads a little and then goes away, mid-download.
-          if (bytes > 100_000) {
-            req.destroy();
-            resolve(bytes);
-          }
-        });
-        res.on('end', () => reject(new Error('the whole export arrived; it should have been cut off')));
-      },
-    );
-    req.on('error', () => {});
-    req.end();
-  });
-  t.ok(received > 100_000, `read ${received} bytes, then disconnected`);
+      await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = ctx.app.server.address() as { port: number };
+      const authorization = await ctx.bearer('admin@acme.test');
+      const received = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: `/api/orgs/${ctx.orgs.acme}/export?format=${format}&entities=records`,
+            headers: { authorization },
+          },
+          (res) => {
+            if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+            let bytes = 0;
+            res.on('data', (chunk: Buffer) => {
+              bytes += chunk.length;
+              // A client that reads a little and then goes away, mid-download.
+              if (bytes > 100_000) {
+                req.destroy();
+                resolve(bytes);
+              }
+            });
+            res.on('end', () => reject(new Error('the whole export arrived; it should have been cut off')));
+          },
+        );
+        req.on('error', () => {});
+        req.end();
+      });
+      t.ok(received > 100_000, `read ${received} bytes, then disconnected`);
 
-  let event: Awaited<ReturnType<typeof exportEvents>>[number] | undefined;
-  await waitUntil(async () => !!(event = (await exportEvents(ctx))[0]), 'the aborted export to be audited');
-  t.ok(event, 'the aborted export was audited');
-  const metadata = event!.metadata as { outcome: string; rowCounts: { records: number } };
-  t.equal(metadata.outcome, 'aborted');
-  t.ok(metadata.rowCounts.records < total + 5, `stopped after ${metadata.rowCounts.records} of ${total + 5} records`);
-  t.ok(metadata.rowCounts.records <= 20_000, 'backpressure held the export back: it read only a few chunks ahead of the client');
-  const readsAtAbort = reads;
-  await new Promise((r) => setTimeout(r, 500));
-  t.equal(reads, readsAtAbort, `no read of the database after the abort (${reads} chunk reads in all)`);
-  t.ok(reads * EXPORTERS.records.chunkSize < total, 'far fewer reads than the whole table needs');
-  t.equal((await exportEvents(ctx)).length, 1, 'one audit event, not a second one when the stream winds down');
-  t.ok(
-    ctx.logs.some((l) => l.includes('export aborted')),
-    'the server logged that it stopped',
+      let event: Awaited<ReturnType<typeof exportEvents>>[number] | undefined;
+      await waitUntil(async () => !!(event = (await exportEvents(ctx))[0]), 'the aborted export to be audited');
+      t.ok(event, 'the aborted export was audited');
+      const metadata = event!.metadata as { outcome: string; rowCounts: { records: number } };
+      t.equal(metadata.outcome, 'aborted');
+      t.ok(metadata.rowCounts.records < total + 5, `stopped after ${metadata.rowCounts.records} of ${total + 5} records`);
+      t.ok(metadata.rowCounts.records <= 20_000, 'backpressure held the export back: it read only a few chunks ahead of the client');
+      const readsAtAbort = reads;
+      await new Promise((r) => setTimeout(r, 500));
+      t.equal(reads, readsAtAbort, `no read of the database after the abort (${reads} chunk reads in all)`);
+      t.ok(reads * EXPORTERS.records.chunkSize < total, 'far fewer reads than the whole table needs');
+      t.equal((await exportEvents(ctx)).length, 1, 'one audit event, not a second one when the stream winds down');
+      t.ok(
+        ctx.logs.some((l) => l.includes('export aborted')),
+        'the server logged that it stopped',
+      );
+    },
   );
-});
+}
