@@ -1,3 +1,4 @@
+import { civilFromDays } from '../../lib/civil-date.js';
 import { csvCellText, isFormulaStart } from '../../lib/csv-safety.js';
 import { isoFromPgUtc } from './pg-time.js';
 
@@ -30,6 +31,8 @@ const LF = 0x0a;
 const NONE: readonly Buffer[] = Object.freeze([]);
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const MICROS_PER_DAY = 86_400_000_000;
+/** Postgres's epoch for binary timestamps, 2000-01-01, in days since 1970-01-01. */
+const PG_EPOCH_DAYS = 10_957;
 
 /** Two decimal digits of `n` (0–99) at `p`; the position after them. */
 function digits(b: Buffer, p: number, n: number): number {
@@ -204,16 +207,7 @@ export class CsvRowWriter {
       days = Number(d);
       microsOfDay = Number(micros - d * BigInt(MICROS_PER_DAY));
     }
-    // Days since 2000-01-01 → proleptic Gregorian date, as Postgres counts (H. Hinnant's civil_from_days).
-    const z = days + 730_425; // 2000-01-01 is day 730,425 counted from 0000-03-01
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const month = mp < 10 ? mp + 3 : mp - 9;
-    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const { year, month, day } = civilFromDays(days + PG_EPOCH_DAYS);
     const shownYear = year > 0 ? year : 1 - year;
     const ms = Math.floor(microsOfDay / 1000);
     this.reserve(32);

@@ -1,9 +1,12 @@
 /**
  * ISO 8601 dates in UTC for the `date` mapping transform (and the connector's modification times):
- * calendar arithmetic by hand (proleptic Gregorian, H. Hinnant's algorithms), because Date#toISOString
- * costs several times more than the rest of a record's mapping, and Date.UTC moves years 0–99 to
- * 1900–1999.
+ * formatted by hand over lib/civil-date's calendar arithmetic, because Date#toISOString costs several
+ * times more than the rest of a record's mapping, and Date.UTC moves years 0–99 to 1900–1999.
  */
+
+import { civilFromDays, daysFromCivil } from '../../lib/civil-date.js';
+
+export { daysFromCivil };
 
 export const DAY_MS = 86_400_000;
 
@@ -13,15 +16,6 @@ export function daysInMonth(year: number, month: number): number {
       ? 29
       : 28
     : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-}
-
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
 }
 
 export const YEAR_ZERO_MS = daysFromCivil(0, 1, 1) * DAY_MS;
@@ -35,15 +29,7 @@ const pad4 = (n: number) => (n < 1000 ? `000${n}`.slice(-4) : `${n}`);
 export function formatIsoUtc(ms: number): string {
   const days = Math.floor(ms / DAY_MS);
   let rest = ms - days * DAY_MS;
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   const hour = Math.floor(rest / 3_600_000);
   rest -= hour * 3_600_000;
   const minute = Math.floor(rest / 60_000);
