@@ -1,7 +1,25 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { sql } from 'kysely';
 import { copyInScope, inScope, inScopeBatched, readInScope } from '../../../server/src/lib/db-scope.js';
+import type { Db } from '../../../db/client.js';
 import { createTestApp } from '../../helpers/app.js';
+
+/** Ten pooled connections (the pool's size), each asked who it is: none may keep the application role or an organization. */
+async function assertConnectionsUnscoped(t: Test, db: Db, roleMessage: string) {
+  const states = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      db.kysely.connection().execute(async (conn) => {
+        const r = await sql<{ role: string; org: string | null }>`
+          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
+        return r.rows[0];
+      }),
+    ),
+  );
+  for (const state of states) {
+    t.not(state.role, 'linkyard_app', roleMessage);
+    t.ok(state.org === null || state.org === '', 'and has no organization set');
+  }
+}
 
 /**
  * Row-level security is the last of the three tenancy checks: even a query with no WHERE clause,
@@ -120,19 +138,7 @@ t.test('a one-round-trip read (readInScope) sees what inScope sees, and its sett
     "a failing read's error reaches the caller",
   );
   for (let i = 0; i < 12; i++) await members(acme, acme);
-  const states = await Promise.all(
-    Array.from({ length: 10 }, () =>
-      db.kysely.connection().execute(async (conn) => {
-        const r = await sql<{ role: string; org: string | null }>`
-          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
-        return r.rows[0];
-      }),
-    ),
-  );
-  for (const state of states) {
-    t.not(state.role, 'linkyard_app', 'the next user of the connection is not the application role');
-    t.ok(state.org === null || state.org === '', 'and has no organization set');
-  }
+  await assertConnectionsUnscoped(t, db, 'the next user of the connection is not the application role');
 });
 
 t.test('a streamed read (copyInScope) sees what inScope sees, its values as UTF-8 bytes, and its settings end with it', async (t) => {
@@ -194,19 +200,7 @@ t.test('a streamed read (copyInScope) sees what inScope sees, its values as UTF-
     /the receiver gave up/,
     "the receiver's error reaches the caller",
   );
-  const states = await Promise.all(
-    Array.from({ length: 10 }, () =>
-      db.kysely.connection().execute(async (conn) => {
-        const r = await sql<{ role: string; org: string | null }>`
-          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
-        return r.rows[0];
-      }),
-    ),
-  );
-  for (const state of states) {
-    t.not(state.role, 'linkyard_app', 'the next user of the connection is not the application role');
-    t.ok(state.org === null || state.org === '', 'and has no organization set');
-  }
+  await assertConnectionsUnscoped(t, db, 'the next user of the connection is not the application role');
   t.equal((await members(globex, globex)).length, 2, 'and reads go on as before');
 });
 
@@ -259,19 +253,7 @@ t.test(
     t.notOk((await names()).includes('Acme (thrown)'), 'an error thrown between batches rolls back');
     t.equal(before.length, (await names()).length);
 
-    const states = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        db.kysely.connection().execute(async (conn) => {
-          const r = await sql<{ role: string; org: string | null }>`
-          SELECT current_user AS role, current_setting('linkyard.org_id', true) AS org`.execute(conn);
-          return r.rows[0];
-        }),
-      ),
-    );
-    for (const state of states) {
-      t.not(state.role, 'linkyard_app', 'the next user of a connection is not the application role');
-      t.ok(state.org === null || state.org === '', 'and has no organization set');
-    }
+    await assertConnectionsUnscoped(t, db, 'the next user of a connection is not the application role');
   },
 );
 
