@@ -24,57 +24,19 @@ async function main() {
     throw err;
   }
 
-  // A database that does not answer stops start-up here, with its answer, instead of a server that never listens.
-  if (config.databaseUrl) await checkDatabaseConnection(config.databaseUrl);
-  // Embedded: this takes the data folder's lock (one process per folder) or fails naming its holder.
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  if (config.migrateOnStart) {
-    const { migrateToLatest } = await import('../../db/migrate.js');
-    const applied = await migrateToLatest(db.kysely);
-    if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  }
-  const database = `Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`;
-  const urlOf = (address: AddressInfo | string | null) => {
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  };
-
-  let server: Pick<FastifyInstance, 'close' | 'log'>;
-  // Each role loads only its own part of the server (the production bundle splits at these imports): a worker never
-  // loads the API's routes, OpenAPI document, admin UI or their packages, nor an API process the demo seeds.
-  if (config.role === 'worker') {
-    const { startWorker } = await import('./worker.js');
-    const worker = await startWorker({ config, db });
-    console.log(`\nLinkyard worker is running (health: ${urlOf(worker.server.address())}/healthz)`);
-    console.log(database);
-    server = worker;
-  } else {
-    const seeded = await seedIfEmpty(db, config);
-    const { buildApp } = await import('./app.js');
-    const app = await buildApp({ config, db });
-    // `all` also works the job queue; `api` only enqueues (connecting now fails fast on a bad job store).
-    if (config.role === 'all') {
-      await app.services.scheduler.start();
-      app.services.webhookEvents.start();
-      app.services.deliveries?.start();
-    } else {
-      await app.services.scheduler.connect();
-      // Demo syncs are written straight to the database: give them their jobs now, not at the workers' next reconciliation.
-      if (seeded) await app.services.scheduler.reconcileAll();
-    }
-    await app.listen({ host: config.host, port: config.port });
-
-    const url = urlOf(app.server.address());
-    console.log(
-      `\nLinkyard is running at ${url}  (API docs: ${url}/docs)${config.role === 'api' ? '  [role: api; sync runs go to the workers]' : ''}`,
-    );
-    console.log(database);
-    if (config.seedDemoOnStart || seeded) await printDemoLogins(config);
-    server = app;
-  }
-
+  // The signal handlers go in before anything needs cleaning up: until a process listens for SIGTERM the kernel's
+  // default ends it on the spot, and an embedded data folder's lock would stay behind (a supervisor, or a test, signals
+  // as soon as the URL is printed). A signal during start-up stops the server once it has started; a second one at once.
+  let server: Pick<FastifyInstance, 'close' | 'log'> | undefined;
+  let stopRequested: string | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
+    if (!server) {
+      if (stopRequested) process.exit(1);
+      stopRequested = signal;
+      console.log(`${signal} received while starting: stopping once started (send it again to stop at once)`);
+      return;
+    }
     if (closing) return;
     closing = true;
     server.log.info({ signal }, 'shutting down');
@@ -92,6 +54,56 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  // A database that does not answer stops start-up here, with its answer, instead of a server that never listens.
+  if (config.databaseUrl) await checkDatabaseConnection(config.databaseUrl);
+  // Embedded: this takes the data folder's lock (one process per folder) or fails naming its holder.
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (config.migrateOnStart) {
+    const { migrateToLatest } = await import('../../db/migrate.js');
+    const applied = await migrateToLatest(db.kysely);
+    if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+  }
+  const database = `Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`;
+  const urlOf = (address: AddressInfo | string | null) => {
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  };
+
+  // Each role loads only its own part of the server (the production bundle splits at these imports): a worker never
+  // loads the API's routes, OpenAPI document, admin UI or their packages, nor an API process the demo seeds.
+  if (config.role === 'worker') {
+    const { startWorker } = await import('./worker.js');
+    const worker = await startWorker({ config, db });
+    server = worker;
+    console.log(`\nLinkyard worker is running (health: ${urlOf(worker.server.address())}/healthz)`);
+    console.log(database);
+  } else {
+    const seeded = await seedIfEmpty(db, config);
+    const { buildApp } = await import('./app.js');
+    const app = await buildApp({ config, db });
+    // `all` also works the job queue; `api` only enqueues (connecting now fails fast on a bad job store).
+    if (config.role === 'all') {
+      await app.services.scheduler.start();
+      app.services.webhookEvents.start();
+      app.services.deliveries?.start();
+    } else {
+      await app.services.scheduler.connect();
+      // Demo syncs are written straight to the database: give them their jobs now, not at the workers' next reconciliation.
+      if (seeded) await app.services.scheduler.reconcileAll();
+    }
+    await app.listen({ host: config.host, port: config.port });
+    server = app;
+
+    const url = urlOf(app.server.address());
+    console.log(
+      `\nLinkyard is running at ${url}  (API docs: ${url}/docs)${config.role === 'api' ? '  [role: api; sync runs go to the workers]' : ''}`,
+    );
+    console.log(database);
+    if (config.seedDemoOnStart || seeded) await printDemoLogins(config);
+  }
+
+  if (stopRequested) void shutdown(stopRequested);
 }
 
 /** `--role api|worker|all` (or `--role=…`) overrides ROLE; it is validated with the rest of the configuration. */

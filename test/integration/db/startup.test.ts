@@ -139,7 +139,22 @@ t.test('embedded data folders', { jobs: 4 }, async (t) => {
     t.equal(lockPid(dataDir), server.pid, "the lock now holds the new server's PID");
     process.kill(server.pid, 'SIGTERM');
     await exited(server, 'the server');
-    t.notOk(existsSync(lockPath(dataDir)));
+    t.same(server.exit(), { code: 0, signal: null }, 'the server shuts down cleanly');
+    t.notOk(existsSync(lockPath(dataDir)), 'shutting down releases the lock');
+  });
+
+  // A supervisor (or a person at a terminal) may signal a process that has not finished starting: the kernel's default
+  // would end it on the spot and leave the data folder's lock behind.
+  t.test('SIGTERM while starting: the server finishes starting, then stops cleanly and releases the data folder', async (t) => {
+    const dataDir = await migratedDir(t);
+    const server = embedded(dataDir);
+    // The lock file appears when the embedded database is opened, long before the server listens.
+    await waitUntil(() => lockPid(dataDir) === server.pid || server.exit() !== null, 'the server to lock its data folder', START_TIMEOUT);
+    process.kill(server.pid, 'SIGTERM');
+    await exited(server, 'the server', START_TIMEOUT);
+    t.same(server.exit(), { code: 0, signal: null }, 'it exits 0 rather than being ended by the signal');
+    t.match(server.stdout(), /SIGTERM received while starting/, 'it says why it stops');
+    t.notOk(existsSync(lockPath(dataDir)), 'the lock is released');
   });
 
   t.test('a damaged embedded database: the message names the folder, says it may be damaged and what to do', async (t) => {
