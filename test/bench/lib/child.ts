@@ -57,7 +57,8 @@ export async function startChild<Ready>(
       });
     },
     async stop() {
-      if (child.exitCode !== null) return undefined;
+      // Gone already: exited, or ended by a signal (exitCode stays null then), its IPC channel closed.
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return undefined;
       const reply = new Promise<unknown>((resolve) => child.once('message', resolve));
       child.send({ type: 'stop' });
       const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
