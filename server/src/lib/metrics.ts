@@ -31,6 +31,26 @@ export const recordsWritten = new Counter({
   registers: [metricsRegistry],
 });
 
+/**
+ * Records a push run wrote to the provider, by outcome: applied, conflict (changed on both sides), failed, skipped
+ * (nothing to send). Counted after the outcomes' transaction committed, once per write even when a worker that took a
+ * run over re-sends it.
+ */
+export const pushWrites = new Counter({
+  name: 'linkyard_push_writes_total',
+  help: 'Record writes to providers finished by push runs of this process, by outcome (applied, conflict, failed, skipped)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Adds a push's committed outcomes (a run's counters: pushed = applied) to linkyard_push_writes_total. */
+export function countPushWrites(c: { pushed?: number; conflicts?: number; failed?: number; skipped?: number }): void {
+  if (c.pushed) pushWrites.inc({ outcome: 'applied' }, c.pushed);
+  if (c.conflicts) pushWrites.inc({ outcome: 'conflict' }, c.conflicts);
+  if (c.failed) pushWrites.inc({ outcome: 'failed' }, c.failed);
+  if (c.skipped) pushWrites.inc({ outcome: 'skipped' }, c.skipped);
+}
+
 /** Outbound webhook delivery attempts, by outcome: succeeded, retrying (failed, another attempt is scheduled), failed (given up). */
 export const webhookDeliveryAttempts = new Counter({
   name: 'linkyard_webhook_delivery_attempts_total',
@@ -67,6 +87,7 @@ export const httpRequestDuration = new Histogram({
 // Every combination of the fixed label sets starts at 0, so a rate is defined before the first event.
 for (const status of FINISHED) for (const trigger of TRIGGERS) runsFinished.inc({ status, trigger }, 0);
 for (const change of ['created', 'updated', 'deleted']) recordsWritten.inc({ change }, 0);
+for (const outcome of ['applied', 'conflict', 'failed', 'skipped']) pushWrites.inc({ outcome }, 0);
 for (const outcome of ['succeeded', 'retrying', 'failed']) webhookDeliveryAttempts.inc({ outcome }, 0);
 for (const outcome of ['succeeded', 'failed']) tokenRefreshes.inc({ outcome }, 0);
 for (const reason of ['refresh_failed', 'reconnect_required']) tokenRefreshFailures.inc({ reason }, 0);

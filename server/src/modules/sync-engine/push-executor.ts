@@ -2,6 +2,7 @@ import type { Db } from '../../../../db/client.js';
 import type { ConflictResolution, RunWriteRow, SyncRow, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
+import { countPushWrites } from '../../lib/metrics.js';
 import * as push from '../push/push.port.js';
 import * as runs from '../runs/runs.port.js';
 import type { ApplyOptions, CompiledMappings } from '../syncs/mappings.js';
@@ -480,7 +481,7 @@ type Counts = Parameters<typeof runs.addPushProgress>[2];
 async function record(ctx: PushContext, done: Done[]): Promise<void> {
   if (done.length === 0) return;
   const opened: string[] = [];
-  await inScope(ctx.db, { org: ctx.run.organization_id }, async (tx) => {
+  const counts = await inScope(ctx.db, { org: ctx.run.organization_id }, async (tx) => {
     for (const d of done) {
       if (!d.conflict) continue;
       const id = await ctx.openConflict(tx, d.conflict);
@@ -511,6 +512,8 @@ async function record(ctx: PushContext, done: Done[]): Promise<void> {
       for (const [key, n] of Object.entries(d.counts) as [keyof Counts, number][]) counts[key] += n;
     }
     if (Object.values(counts).some((n) => n > 0)) await runs.addPushProgress(tx, ctx.run.id, counts);
+    return counts;
   });
+  countPushWrites(counts);
   for (const line of opened) ctx.log('info', line);
 }

@@ -2,7 +2,7 @@ import type { CompiledQuery } from 'kysely';
 import type { Db } from '../../../../db/client.js';
 import type { ErrorKind, IntegrationRow, IntegrationStatus, LogLevel, SyncRunRow } from '../../../../db/schema.js';
 import { inScope, inScopeBatched, type SendQueries, type Tx } from '../../lib/db-scope.js';
-import { recordsWritten, runsFinished } from '../../lib/metrics.js';
+import { countPushWrites, recordsWritten, runsFinished } from '../../lib/metrics.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as integrations from '../integrations/integrations.port.js';
 import * as push from '../push/push.port.js';
@@ -167,11 +167,14 @@ function pushRunStore(db: Db) {
     /** Push runs commit one write at a time (push-executor.ts). */
     db,
     /** A push run that ends early leaves no write pending. */
-    failPending: (run: SyncRunRow, error: string): Promise<void> =>
-      inScope(db, { org: run.organization_id }, async (tx) => {
+    failPending: async (run: SyncRunRow, error: string): Promise<void> => {
+      const failed = await inScope(db, { org: run.organization_id }, async (tx) => {
         const n = await push.failPendingWrites(tx, run.id, error);
         if (n) await runs.addPushProgress(tx, run.id, { failed: n });
-      }),
+        return n;
+      });
+      countPushWrites({ failed });
+    },
     /** Whether a user asked to cancel the run. */
     cancelRequested: (orgId: string, runId: string): Promise<boolean> =>
       inScope(db, { org: orgId }, async (tx) => (await runs.cancelRequested(tx, orgId, runId)) === true),

@@ -265,6 +265,43 @@ t.test(
       t.equal(delta('linkyard_oauth_token_refreshes_total', { outcome: 'failed' }), 1);
       t.equal(delta('linkyard_oauth_token_refreshes_total', { outcome: 'succeeded' }), 0);
     });
+
+    await t.test('record writes pushed to the provider, by outcome', async (t) => {
+      const mappings = [
+        { source: 'name', target: 'name' },
+        { source: 'email', target: 'email' },
+      ];
+      // The customers' sync from above, now pushing too (the run queued by hand above is not part of this).
+      await ctx.database.db.kysely.deleteFrom('sync_runs').where('id', '=', '00000000-0000-7000-8000-0000000000aa').execute();
+      const changed = await ctx.app.inject({
+        method: 'PATCH',
+        url: `${base}/syncs/${sync.id}`,
+        headers: admin,
+        payload: { direction: 'bidirectional', mappings, outboundMappings: mappings },
+      });
+      t.equal(changed.statusCode, 200, changed.body);
+      const was = (await scrape()).samples;
+      const pushed = await ctx.app.inject({
+        method: 'POST',
+        url: `${base}/syncs/${sync.id}/records`,
+        headers: admin,
+        payload: { records: [{ data: { name: 'Ada', email: 'ada@example.com' } }, { data: { name: 'Bad', email: 'not-an-email' } }] },
+      });
+      t.equal(pushed.statusCode, 202, pushed.body);
+      await ctx.app.services.executor!.drain();
+      const now = (await scrape()).samples;
+      const writes = (outcome: string) =>
+        valueOf(now, 'linkyard_push_writes_total', { outcome }) - valueOf(was, 'linkyard_push_writes_total', { outcome });
+      t.equal(writes('applied'), 1, 'the record the provider created');
+      t.equal(writes('failed'), 1, 'the one it refused');
+      t.equal(writes('conflict'), 0);
+      t.equal(
+        valueOf(now, 'linkyard_runs_finished_total', { status: 'succeeded', trigger: 'push' }) -
+          valueOf(was, 'linkyard_runs_finished_total', { status: 'succeeded', trigger: 'push' }),
+        1,
+        'the push run, by its trigger',
+      );
+    });
   },
 );
 
