@@ -15,10 +15,13 @@ export const metricsRegistry = new Registry();
 const FINISHED: Exclude<RunStatus, 'queued' | 'running'>[] = ['succeeded', 'failed', 'cancelled'];
 const TRIGGERS: RunTrigger[] = ['schedule', 'manual', 'webhook', 'retry', 'push'];
 
-/** Runs this process executed to their end, by final status and trigger (the executor's `finish`, after commit). */
+/**
+ * Runs that ended in this process, by final status and trigger: those its executor finished (after the finish
+ * committed), and those cancelled through its API before any worker took them (they never reach an executor).
+ */
 export const runsFinished = new Counter({
   name: 'linkyard_runs_finished_total',
-  help: 'Sync runs this process executed to their end, by final status and trigger',
+  help: 'Sync runs that ended in this process (executed to their end, or cancelled while queued), by final status and trigger',
   labelNames: ['status', 'trigger'] as const,
   registers: [metricsRegistry],
 });

@@ -5,6 +5,7 @@ import type { AuthedContext } from '../../lib/context.js';
 import { inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { countPushWrites, runsFinished } from '../../lib/metrics.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findIntegration, requireIntegration } from '../integrations/integrations.port.js';
@@ -177,7 +178,7 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
     },
 
     async cancel(ctx: AuthedContext, orgId: string, runId: string): Promise<RunView> {
-      return inScope(db, { org: orgId }, async (tx) => {
+      const { view, endedHere } = await inScope(db, { org: orgId }, async (tx) => {
         const run = await repo.findRun(tx, orgId, runId);
         if (!run) throw new NotFound('Run');
         const cancelledQueued = await repo.cancelQueued(tx, orgId, runId);
@@ -188,9 +189,10 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
         }
         // A push cancelled before it started is not sent later either: its writes fail now, as a running push's
         // unsent writes do when it stops, instead of waiting as pending changes for the next bidirectional run.
+        let failedWrites = 0;
         if (cancelledQueued && run.trigger === 'push') {
-          const failed = await repo.failWritesOfCancelledPush(tx, runId);
-          if (failed) await repo.addPushProgress(tx, runId, { failed });
+          failedWrites = await repo.failWritesOfCancelledPush(tx, runId);
+          if (failedWrites) await repo.addPushProgress(tx, runId, { failed: failedWrites });
         }
         await recordAudit(tx, ctx, {
           organizationId: orgId,
@@ -198,8 +200,15 @@ function createRunCommands({ db, dispatcher }: RunsServiceDeps) {
           target: { type: 'run', id: runId },
           metadata: { status: run.status },
         });
-        return toRunView((await repo.findRun(tx, orgId, runId))!);
+        const view = toRunView((await repo.findRun(tx, orgId, runId))!);
+        return { view, endedHere: cancelledQueued ? { trigger: run.trigger, failedWrites } : null };
       });
+      // A run cancelled before any worker took it ends here, not in an executor: counted by this process, once committed.
+      if (endedHere) {
+        runsFinished.inc({ status: 'cancelled', trigger: endedHere.trigger });
+        countPushWrites({ failed: endedHere.failedWrites });
+      }
+      return view;
     },
   };
 }

@@ -208,6 +208,21 @@ t.test(
     const queued = (await scrape()).samples;
     t.equal(valueOf(queued, 'linkyard_runs_active', { status: 'queued' }), 1, 'the queued run');
     t.ok(valueOf(queued, 'linkyard_runs_dispatch_lag_seconds') >= 59, 'waiting for about a minute');
+    // Cancelled before any worker took it, it ends in the API process: counted there (no executor ever sees it).
+    const cancelled = await ctx.app.inject({
+      method: 'POST',
+      url: `${base}/runs/00000000-0000-7000-8000-0000000000aa/cancel`,
+      headers: admin,
+    });
+    t.match(cancelled.json(), { status: 'cancelled' }, cancelled.body);
+    const afterCancel = (await scrape()).samples;
+    t.equal(
+      valueOf(afterCancel, 'linkyard_runs_finished_total', { status: 'cancelled', trigger: 'manual' }) -
+        valueOf(queued, 'linkyard_runs_finished_total', { status: 'cancelled', trigger: 'manual' }),
+      1,
+      'a queued run cancelled counts as a cancelled run',
+    );
+    t.equal(valueOf(afterCancel, 'linkyard_runs_active', { status: 'queued' }), 0, 'and leaves the queue');
 
     await t.test('webhook deliveries by outcome', async (t) => {
       const endpoints = `${base}/webhook-endpoints`;
@@ -271,8 +286,7 @@ t.test(
         { source: 'name', target: 'name' },
         { source: 'email', target: 'email' },
       ];
-      // The customers' sync from above, now pushing too (the run queued by hand above is not part of this).
-      await ctx.database.db.kysely.deleteFrom('sync_runs').where('id', '=', '00000000-0000-7000-8000-0000000000aa').execute();
+      // The customers' sync from above, now pushing too.
       const changed = await ctx.app.inject({
         method: 'PATCH',
         url: `${base}/syncs/${sync.id}`,
