@@ -3,7 +3,7 @@ import pg from 'pg';
 import path from 'node:path';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.js';
-import { PreparingClient, type TupleSink, type ValueSink } from './pg-client.js';
+import { inlinedQuery, PreparingClient, type TupleSink, type ValueSink } from './pg-client.js';
 import { detachedFromConnection, guardedPGliteDialect } from './pglite-guard.js';
 import type { Database } from './schema.js';
 
@@ -17,8 +17,11 @@ export { detachedFromConnection, holdingConnection, NestedQueryError } from './p
 export interface Db {
   kysely: Kysely<Database>;
   kind: 'pg' | 'pglite';
-  /** Runs several statements in as few round trips as the driver allows (one for pg). */
-  execStatements(conn: Kysely<Database>, statements: string[]): Promise<void>;
+  /**
+   * Runs several statements in as few round trips as the driver allows (one for pg: a compiled query's parameters are
+   * sent as literals there).
+   */
+  execStatements(conn: Kysely<Database>, statements: readonly (string | CompiledQuery)[]): Promise<void>;
   /**
    * pg only: runs `prelude` (statements without parameters) and then `query` in one round trip and one transaction,
    * and returns the query's rows. A read in a transaction otherwise costs three (BEGIN + prelude, the query, COMMIT),
@@ -189,7 +192,8 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       // The simple-query protocol (no parameters) accepts several statements in one message.
       // CompiledQuery.raw skips Kysely's query building: these run on every tenant request.
       execStatements: async (conn, statements) => {
-        await conn.executeQuery(CompiledQuery.raw(statements.join('; ')));
+        const text = statements.map((s) => (typeof s === 'string' ? s : inlinedQuery(s))).join('; ');
+        await conn.executeQuery(CompiledQuery.raw(text));
       },
       readAfter: async (prelude, query) => {
         const client = (await pool.connect()) as PreparingClient & pg.PoolClient;
@@ -273,7 +277,7 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     kind: 'pglite',
     pglite,
     execStatements: async (conn, statements) => {
-      for (const s of statements) await conn.executeQuery(CompiledQuery.raw(s));
+      for (const s of statements) await conn.executeQuery(typeof s === 'string' ? CompiledQuery.raw(s) : s);
     },
     // PGlite is this process's own database: its NOTIFYs come from this process, delivered after the statement.
     listen: async (channel, onNotify) => {

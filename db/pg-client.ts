@@ -145,6 +145,18 @@ function ropeJoin(parts: readonly string[], separator: string): string {
   return out;
 }
 
+/**
+ * A parameterized query as one statement without parameters (its parameters as literals, as `readAfter` sends them),
+ * for a message of several statements (Db.execStatements).
+ */
+export function inlinedQuery(query: CompiledQuery): string {
+  if (query.parameters.length === 0) return query.sql;
+  return inlineParameters(
+    query.sql,
+    query.parameters.map((value) => sqlLiteral(value)),
+  );
+}
+
 /** pg's own conversion of a parameter (pg.utils.prepareValue: dates, arrays, JSON), as a quoted SQL literal. */
 function sqlLiteral(value: unknown): string {
   const prepared = (pg as unknown as { utils: { prepareValue(v: unknown): string | Buffer | null } }).utils.prepareValue(value);

@@ -43,17 +43,38 @@ export async function inScope<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T
   return db.kysely.connection().execute((conn) =>
     holdingConnection(async () => {
       await db.execStatements(conn, ['BEGIN', settings]);
+      const last: CompiledQuery[] = [];
+      queuedForCommit.set(conn, last);
       let result: T;
       try {
         result = await fn(conn as Tx);
+        // One message on Postgres: a lock the queued queries take is held until this COMMIT and no longer.
+        await db.execStatements(conn, [...last, 'COMMIT']);
       } catch (err) {
         await db.execStatements(conn, ['ROLLBACK']).catch(() => {});
         throw err;
+      } finally {
+        queuedForCommit.delete(conn);
       }
-      await db.execStatements(conn, ['COMMIT']);
       return result;
     }),
   );
+}
+
+/** The queries each open `inScope` transaction runs last (beforeCommit). */
+const queuedForCommit = new WeakMap<object, CompiledQuery[]>();
+
+/**
+ * Queues `queries` to run at the end of `tx` (an `inScope` transaction), in order, in the message that commits it
+ * (one round trip on Postgres). For writes that lock a row every writer of the organization waits for, such as the
+ * audit chain's head: the lock is then held for that one message, not across the round trips the rest of the
+ * transaction still makes, while the waiters each hold a pooled connection. They are part of the transaction as if
+ * run in place (their failure rolls it back), but nothing in `tx` sees what they write.
+ */
+export function beforeCommit(tx: Tx, ...queries: CompiledQuery[]): void {
+  const queued = queuedForCommit.get(tx);
+  if (!queued) throw new Error('beforeCommit: not an open inScope transaction');
+  queued.push(...queries);
 }
 
 /** A Kysely that builds and compiles queries and refuses to run them: `readInScope` runs what it builds. */

@@ -38,3 +38,25 @@ export function eventHash(prevHash: string, e: ChainedFields): string {
     .update(canonicalJson({ ...e, at: e.at.toISOString() }))
     .digest('hex');
 }
+
+/** The canonical text of an event around its `at` and `seq`: canonical = beforeAt + ISO time + beforeSeq + seq + after. */
+export interface EventTextAround {
+  beforeAt: string;
+  beforeSeq: string;
+  after: string;
+}
+
+/**
+ * An event's canonical text (as eventHash hashes it) cut where its time and sequence number go, for Postgres to fill in
+ * while it holds the chain's head (audit.repo.ts appendEventQueries), so that the hash is computed there, in the
+ * statement that appends the event, and the time and number are those of the moment it takes its place in the chain.
+ * The top-level keys are in canonical order: action, actor…, at, id, ip, metadata, organizationId, seq, targetId,
+ * targetType, userAgent. `"at":"` is found from the start (the values before it are strings or null, in which a quote is
+ * escaped) and `"seq":0` from the end (the values after it are too; metadata, before it, may hold a key "seq").
+ */
+export function eventTextAround(e: Omit<ChainedFields, 'at' | 'seq'>): EventTextAround {
+  const text = canonicalJson({ ...e, at: '', seq: 0 });
+  const at = text.indexOf('"at":"') + '"at":"'.length;
+  const seq = text.lastIndexOf('"seq":0') + '"seq":'.length;
+  return { beforeAt: text.slice(0, at), beforeSeq: text.slice(at, seq), after: text.slice(seq + 1) };
+}

@@ -1,7 +1,8 @@
+import { sql, type CompiledQuery } from 'kysely';
 import { newestFirst } from '../../lib/keyset.js';
 import type { Tx } from '../../lib/db-scope.js';
 import type { AuditEventRow } from '../../../../db/schema.js';
-import { GENESIS_HASH } from './audit-chain.js';
+import { GENESIS_HASH, type EventTextAround } from './audit-chain.js';
 import type { AuditAction } from './audit.schemas.js';
 
 export interface AuditFilters {
@@ -14,31 +15,46 @@ export interface AuditFilters {
   limit: number;
 }
 
-/** Locks the chain's head row so concurrent writers append one after another. */
-export async function lockChainHead(tx: Tx, chainKey: string, organizationId: string | null) {
-  await tx
-    .insertInto('audit_chain_heads')
-    .values({ chain_key: chainKey, organization_id: organizationId, last_seq: 0, last_hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column('chain_key').doNothing())
-    .execute();
-  return tx
-    .selectFrom('audit_chain_heads')
-    .select(['last_seq', 'last_hash'])
-    .where('chain_key', '=', chainKey)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-}
+/** An event to append: everything but its place in the chain (seq, prev_hash, hash) and its time. */
+export type NewEvent = Omit<AuditEventRow, 'seq' | 'at' | 'prev_hash' | 'hash' | 'metadata'> & { metadata: Record<string, unknown> };
 
-export async function insertEvent(tx: Tx, row: Omit<AuditEventRow, 'metadata'> & { metadata: Record<string, unknown> }) {
-  await tx
-    .insertInto('audit_events')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) })
-    .execute();
-  await tx
-    .updateTable('audit_chain_heads')
-    .set({ last_seq: row.seq, last_hash: row.hash })
-    .where('chain_key', '=', row.chain_key)
-    .execute();
+/**
+ * The queries that append an event to its chain, for the end of the transaction (beforeCommit): the chain's head is
+ * created if it is new and locked, so concurrent writers append one after another, and then one statement takes the
+ * next number, the time (now, under the lock, so time follows the chain's order) and the previous hash from the head,
+ * computes the event's hash (eventHash's: SHA-256 of the previous hash and the canonical text, whose parts around the
+ * time and number come from eventTextAround), inserts the event and moves the head. The lock's statement fails (an
+ * integer cast of a sentence) when the head is out of the transaction's scope, where the insert would otherwise add
+ * nothing and say nothing.
+ */
+export function appendEventQueries(tx: Tx, event: NewEvent, text: EventTextAround): CompiledQuery[] {
+  const ensureHead = tx
+    .insertInto('audit_chain_heads')
+    .values({ chain_key: event.chain_key, organization_id: event.organization_id, last_seq: 0, last_hash: GENESIS_HASH })
+    .onConflict((oc) => oc.column('chain_key').doNothing())
+    .compile();
+  const lock = sql`
+    SELECT CASE WHEN count(*) = 1 THEN 0
+      ELSE ('the audit chain ' || ${event.chain_key}::text || ' has no head in this transaction''s scope: ' || count(*))::int END
+    FROM (SELECT 1 FROM audit_chain_heads WHERE chain_key = ${event.chain_key} FOR UPDATE) head`.compile(tx);
+  const append = sql`
+    WITH appended AS (
+      INSERT INTO audit_events (id, organization_id, chain_key, seq, at, actor_id, actor_email, actor_type, actor_name, action,
+        target_type, target_id, metadata, ip, user_agent, prev_hash, hash)
+      SELECT ${event.id}::uuid, ${event.organization_id}::uuid, h.chain_key, h.last_seq + 1, now_ms.at, ${event.actor_id}::uuid,
+        ${event.actor_email}::text, ${event.actor_type}::text, ${event.actor_name}::text, ${event.action}::text,
+        ${event.target_type}::text, ${event.target_id}::text, ${JSON.stringify(event.metadata)}::jsonb, ${event.ip}::text,
+        ${event.user_agent}::text, h.last_hash,
+        encode(sha256(convert_to(
+          h.last_hash || ${text.beforeAt}::text || to_char(now_ms.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            || ${text.beforeSeq}::text || (h.last_seq + 1)::text || ${text.after}::text,
+          'UTF8')), 'hex')
+      FROM audit_chain_heads h, (SELECT date_trunc('milliseconds', clock_timestamp()) AS at) now_ms
+      WHERE h.chain_key = ${event.chain_key}
+      RETURNING chain_key, seq, hash)
+    UPDATE audit_chain_heads h SET last_seq = appended.seq, last_hash = appended.hash
+    FROM appended WHERE h.chain_key = appended.chain_key`.compile(tx);
+  return [ensureHead, lock, append];
 }
 
 export function listEvents(tx: Tx, f: AuditFilters) {

@@ -1,12 +1,12 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { beforeCommit, inScope, type Tx } from '../../lib/db-scope.js';
 import type { Actor, AuthedContext, RequestContext } from '../../lib/context.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { AuditEventRow } from '../../../../db/schema.js';
 import { NotFound } from '../../lib/errors.js';
-import { chainKeyFor, eventHash, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
+import { chainKeyFor, eventHash, eventTextAround, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
 import * as repo from './audit.repo.js';
 import type * as S from './audit.schemas.js';
 import type { AuditAction } from './audit.schemas.js';
@@ -64,16 +64,15 @@ function chainedFieldsOf(row: AuditEventRow): ChainedFields {
 
 /**
  * Appends an event to its organization's hash chain, inside the caller's transaction, so the event
- * exists exactly when the change it describes does.
+ * exists exactly when the change it describes does. It is written at the end of the transaction, with its COMMIT
+ * (beforeCommit, one message on Postgres): the chain's head is locked from then until the commit only, not across the
+ * caller's remaining queries, which every other audited write of the organization would wait for. Its number, time and
+ * hash are taken there, under the lock (audit.repo.ts appendEventQueries).
  */
 export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  const chainKey = chainKeyFor(entry.organizationId);
-  const head = await repo.lockChainHead(tx, chainKey, entry.organizationId);
   const fields = {
     id: uuidv7(),
     organizationId: entry.organizationId,
-    seq: Number(head.last_seq) + 1,
-    at: new Date(),
     ...actorFields(ctx.actor),
     action: entry.action,
     targetType: entry.target.type,
@@ -82,12 +81,10 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     ip: ctx.ip,
     userAgent: ctx.userAgent,
   };
-  await repo.insertEvent(tx, {
+  const event: repo.NewEvent = {
     id: fields.id,
     organization_id: fields.organizationId,
-    chain_key: chainKey,
-    seq: fields.seq,
-    at: fields.at,
+    chain_key: chainKeyFor(entry.organizationId),
     actor_id: fields.actorId,
     actor_email: fields.actorEmail,
     actor_type: fields.actorType ?? null,
@@ -98,9 +95,8 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     metadata: fields.metadata,
     ip: fields.ip,
     user_agent: fields.userAgent,
-    prev_hash: head.last_hash,
-    hash: eventHash(head.last_hash, fields),
-  });
+  };
+  beforeCommit(tx, ...repo.appendEventQueries(tx, event, eventTextAround(fields)));
 }
 
 /** Events from before API keys have no actor_type: an actor id there is a person's. */

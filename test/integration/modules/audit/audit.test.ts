@@ -1,6 +1,12 @@
 import t from 'tap';
 import { sql } from 'kysely';
+import type { LightMyRequestResponse } from 'fastify';
+import { systemContext } from '../../../../server/src/lib/context.js';
+import { inScope } from '../../../../server/src/lib/db-scope.js';
+import { recordAudit } from '../../../../server/src/modules/audit/audit.service.js';
 import { createTestApp, type TestContext } from '../../../helpers/app.js';
+import { usingPostgres } from '../../../helpers/database.js';
+import { waitUntil } from '../../../helpers/wait-until.js';
 
 async function addMembers(ctx: TestContext, n: number) {
   const auth = { authorization: await ctx.bearer('super@acme.test') };
@@ -152,4 +158,87 @@ t.test('concurrent writers keep one unbroken chain', async (t) => {
   );
   const owner = { authorization: await ctx.bearer('owner@linkyard.test') };
   t.equal((await ctx.app.inject({ url: '/api/platform/audit/verify', headers: owner })).json().ok, true);
+});
+
+t.test(
+  "a transaction that has recorded an event does not hold up the organization's other audited writes while it goes on",
+  { skip: !usingPostgres() && 'Postgres only: PGlite has one connection, so one transaction at a time' },
+  async (t) => {
+    const ctx = await createTestApp(t);
+    const { db } = ctx.database;
+    const orgId = ctx.orgs.acme;
+    const auth = { authorization: await ctx.bearer('super@acme.test') };
+    // Sessions of this database waiting for a lock (a row lock shows as a wait for the holder's transaction).
+    const waitingForLock = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`SELECT count(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db.kysely)
+        ).rows[0].n,
+      ) > 0;
+    // Text the hash is computed over in SQL: non-ASCII, quotes, backslashes, the literal quoting's marker, and keys
+    // named like the chain's own fields.
+    const metadata = { step: 'first', seq: 0, at: '"seq":0', note: 'naïve "quoted" — ✓ \\ $lyq$' };
+
+    let second: LightMyRequestResponse | undefined;
+    let pending: Promise<unknown> = Promise.resolve();
+    await inScope(db, { org: orgId }, async (tx) => {
+      await recordAudit(tx, systemContext('audit-test'), {
+        organizationId: orgId,
+        action: 'organization.settings_changed',
+        target: { type: 'organization', id: orgId },
+        metadata,
+      });
+      // The transaction goes on after its event (most do: the reads for the response). Meanwhile another audited write
+      // of the same organization, on another connection:
+      pending = ctx.app
+        .inject({
+          method: 'POST',
+          url: `/api/orgs/${orgId}/members`,
+          headers: auth,
+          payload: { email: 'during@acme.test', role: 'viewer' },
+        })
+        .then((r) => (second = r));
+      await waitUntil(async () => second !== undefined || (await waitingForLock()), 'the second write to finish or to wait for a lock');
+      t.equal(second?.statusCode, 201, 'the second write committed while the first transaction was still open, waiting for no lock');
+    });
+    await pending;
+
+    const events = await db.kysely
+      .selectFrom('audit_events')
+      .select(['seq', 'at', 'action', 'metadata'])
+      .where('organization_id', '=', orgId)
+      .orderBy('seq', 'desc')
+      .limit(2)
+      .execute();
+    t.same(
+      events.map((e) => e.action),
+      ['organization.settings_changed', 'member.invited'],
+      'the chain has the events in the order they committed',
+    );
+    t.same(events[0].metadata, metadata);
+    t.ok(events[0].at.getTime() >= events[1].at.getTime(), "an event's time follows its place in the chain");
+    const owner = { authorization: await ctx.bearer('owner@linkyard.test') };
+    const verified = (await ctx.app.inject({ url: '/api/platform/audit/verify', headers: owner })).json();
+    t.equal(verified.ok, true, 'the hashes computed by Postgres verify');
+  },
+);
+
+t.test('an event that cannot be appended fails its transaction and rolls back the change it describes', async (t) => {
+  const ctx = await createTestApp(t);
+  const { db } = ctx.database;
+  const orgId = ctx.orgs.acme;
+  const before = await db.kysely.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
+  // The platform's chain is out of an organization's scope (row-level security): its event cannot be appended there.
+  const failed = inScope(db, { org: orgId }, async (tx) => {
+    await tx.updateTable('organizations').set({ name: 'Renamed without a trail' }).where('id', '=', orgId).execute();
+    await recordAudit(tx, systemContext('audit-test'), {
+      organizationId: null,
+      action: 'organization.settings_changed',
+      target: { type: 'organization', id: orgId },
+    });
+  });
+  await t.rejects(failed, { message: /row-level security/ }, 'the transaction fails at its commit, where the event is written');
+  const after = await db.kysely.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
+  t.equal(after.name, before.name, 'and the change is not there');
 });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
-import { eventHash, GENESIS_HASH, type ChainedFields } from '../../../../server/src/modules/audit/audit-chain.js';
+import { eventHash, eventTextAround, GENESIS_HASH, type ChainedFields } from '../../../../server/src/modules/audit/audit-chain.js';
 
 const before: ChainedFields = {
   id: '01a24f0f-c077-7b09-83a4-c001267f5975',
@@ -27,4 +28,26 @@ t.test('the actor type and an API key name are part of the hash when present', a
   const renamed = eventHash(GENESIS_HASH, { ...before, actorEmail: null, actorType: 'api_key', actorName: 'Other' });
   t.not(asUser, eventHash(GENESIS_HASH, before), 'changing the type breaks the link');
   t.not(asKey, renamed, "changing the key's name breaks the link");
+});
+
+t.test("an event's text cut around its time and number gives back the text eventHash hashes", async (t) => {
+  const hashOf = (e: ChainedFields) => {
+    const { at: _at, seq: _seq, ...rest } = e;
+    const p = eventTextAround(rest);
+    return createHash('sha256')
+      .update(GENESIS_HASH + p.beforeAt + e.at.toISOString() + p.beforeSeq + String(e.seq) + p.after)
+      .digest('hex');
+  };
+  t.equal(hashOf(before), eventHash(GENESIS_HASH, before), 'an event without actor type');
+  // Keys named like the chain's own fields, and their text in values, before and after the cuts.
+  const tricky: ChainedFields = {
+    ...before,
+    seq: 1234567,
+    actorType: 'api_key',
+    actorName: '"at":"',
+    metadata: { seq: 0, at: '"seq":0', nested: { '"seq":0': 1, at: null } },
+    userAgent: '"seq":0,"at":"',
+    targetId: '"seq":0',
+  };
+  t.equal(hashOf(tricky), eventHash(GENESIS_HASH, tricky), 'fields and metadata that look like the cut points');
 });
