@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { AuthedContext } from '../../lib/context.js';
-import { copyInScope, inScope, type Tx } from '../../lib/db-scope.js';
+import { copyInScope, copyTuplesInScope, inScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest } from '../../lib/errors.js';
 import { decodeCursor } from '../../lib/pagination.js';
 import { getProvider } from '../../providers/catalog.js';
@@ -16,8 +16,9 @@ export type ChangesQuery = Static<typeof S.ChangesQuery>;
 export type ChangePageView = Static<typeof S.ChangePage>;
 
 /**
- * A page of the feed as UTF-8 JSON (a ChangePageView, written out), its items written by Postgres (change-feed.repo.ts):
- * a stream of its bytes as the rows arrive (change-page.ts), or, for an empty page, its bytes.
+ * A page of the feed as UTF-8 JSON (a ChangePageView, written out), its items written from their columns' binary forms
+ * on Postgres, by Postgres on PGlite (change-feed.repo.ts): a stream of its bytes as the rows arrive (change-page.ts),
+ * or, for an empty page, its bytes.
  */
 export type ChangePageJson = (Buffer | ChangePageStream) & { readonly json: ChangePageView };
 
@@ -73,13 +74,21 @@ export function createChangeFeedService({ db }: ChangeFeedServiceDeps) {
       // The page goes out as its rows arrive: the response starts with the first item, so an error before it is an
       // error response, and one after it cuts the response short (ChangePageStream).
       const cursors = new FeedCursors(feed);
-      const page = new ChangePageStream(limit, cursors);
-      const read = copyInScope(
-        db,
-        { org: orgId },
-        (b) => repo.changesAfterQuery(b, feed, after, limit),
-        (bytes, start, end) => page.item(bytes, start, end),
-      );
+      const page = new ChangePageStream(limit, cursors, feed.resource);
+      const read =
+        copyTuplesInScope(
+          db,
+          { org: orgId },
+          (b) => repo.changesAfterCopyQuery(b, feed, after, limit),
+          repo.CHANGE_COPY_COLUMNS.length,
+          (bytes, fields) => page.tuple(bytes, fields),
+        ) ??
+        copyInScope(
+          db,
+          { org: orgId },
+          (b) => repo.changesAfterQuery(b, feed, after, limit),
+          (bytes, start, end) => page.item(bytes, start, end),
+        );
       await Promise.race([page.started, read]);
       if (page.count === 0) {
         await read;

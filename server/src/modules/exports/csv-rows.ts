@@ -1,5 +1,5 @@
-import { civilFromDays } from '../../lib/civil-date.js';
 import { csvCellText, isFormulaStart } from '../../lib/csv-safety.js';
+import { ISO_TIMESTAMP_MAX_BYTES, isInfiniteTimestamp, writeIsoTimestamp } from '../../lib/pg-timestamp.js';
 import { isoFromPgUtc } from './pg-time.js';
 
 /**
@@ -30,16 +30,6 @@ const CR = 0x0d;
 const LF = 0x0a;
 const NONE: readonly Buffer[] = Object.freeze([]);
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
-const MICROS_PER_DAY = 86_400_000_000;
-/** Postgres's epoch for binary timestamps, 2000-01-01, in days since 1970-01-01. */
-const PG_EPOCH_DAYS = 10_957;
-
-/** Two decimal digits of `n` (0–99) at `p`; the position after them. */
-function digits(b: Buffer, p: number, n: number): number {
-  b[p] = 48 + Math.floor(n / 10);
-  b[p + 1] = 48 + (n % 10);
-  return p + 2;
-}
 
 /**
  * `buf.write(text, offset)` re-parses its optional arguments on every call (a fifth of this module's
@@ -188,53 +178,13 @@ export class CsvRowWriter {
    * year's era dropped (1 BC is year 0001), a year past 9999 in all its digits; an infinite timestamp is an empty cell.
    */
   timestampCell(bytes: Buffer, start: number): void {
-    const hi = start < 0 ? 0 : bytes.readInt32BE(start);
-    const lo = start < 0 ? 0 : bytes.readUInt32BE(start + 4);
-    if (start < 0 || (hi === 0x7fffffff && lo === 0xffffffff) || (hi === -0x80000000 && lo === 0)) {
-      return this.utf8Cell(bytes, -1, -1);
-    }
-    let days: number;
-    let microsOfDay: number;
-    if (hi > -0x100000 && hi < 0x100000) {
-      // |µs| < 2^52 (the years 1858–2141): exact in a double.
-      const micros = hi * 0x100000000 + lo;
-      days = Math.floor(micros / MICROS_PER_DAY);
-      microsOfDay = micros - days * MICROS_PER_DAY;
-    } else {
-      const micros = (BigInt(hi) << 32n) + BigInt(lo);
-      let d = micros / BigInt(MICROS_PER_DAY);
-      if (d * BigInt(MICROS_PER_DAY) > micros) d -= 1n;
-      days = Number(d);
-      microsOfDay = Number(micros - d * BigInt(MICROS_PER_DAY));
-    }
-    const { year, month, day } = civilFromDays(days + PG_EPOCH_DAYS);
-    const shownYear = year > 0 ? year : 1 - year;
-    const ms = Math.floor(microsOfDay / 1000);
-    this.reserve(32);
+    if (start < 0 || isInfiniteTimestamp(bytes, start)) return this.utf8Cell(bytes, -1, -1);
+    this.reserve(ISO_TIMESTAMP_MAX_BYTES + 3);
     const b = this.buf;
     let p = this.pos;
     if (this.cellsInRow++ !== 0) b[p++] = COMMA;
     b[p++] = QUOTE;
-    if (shownYear > 9999) {
-      p += utf8Write.call(b, String(shownYear), p);
-    } else {
-      p = digits(b, p, Math.floor(shownYear / 100));
-      p = digits(b, p, shownYear % 100);
-    }
-    b[p++] = 0x2d; // -
-    p = digits(b, p, month);
-    b[p++] = 0x2d;
-    p = digits(b, p, day);
-    b[p++] = 0x54; // T
-    p = digits(b, p, Math.floor(ms / 3_600_000));
-    b[p++] = 0x3a; // :
-    p = digits(b, p, Math.floor(ms / 60_000) % 60);
-    b[p++] = 0x3a;
-    p = digits(b, p, Math.floor(ms / 1000) % 60);
-    b[p++] = 0x2e; // .
-    b[p++] = 48 + Math.floor((ms % 1000) / 100);
-    p = digits(b, p, ms % 100);
-    b[p++] = 0x5a; // Z
+    p = writeIsoTimestamp(bytes, start, b, p);
     b[p++] = QUOTE;
     this.pos = p;
   }

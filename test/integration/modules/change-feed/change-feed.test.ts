@@ -7,7 +7,7 @@ import { waitUntil } from '../../../helpers/wait-until.js';
 import { inScope } from '../../../../server/src/lib/db-scope.js';
 import { uuidv7 } from '../../../../server/src/lib/ids.js';
 import { upsertRecords } from '../../../../server/src/modules/sync-engine/records-writer.js';
-import { changesAfterQuery } from '../../../../server/src/modules/change-feed/change-feed.repo.js';
+import { changesAfterCopyQuery, changesAfterQuery } from '../../../../server/src/modules/change-feed/change-feed.repo.js';
 
 /**
  * The records change feed (API.md, "Records change feed"): a follower that saves nextCursor sees every change
@@ -351,27 +351,28 @@ t.test('bad input: forged or foreign cursors, unknown resources, limits; other o
 });
 
 t.test(
-  'a feed read is one range scan of the feed index',
+  'a feed read is one range scan of the feed index (as text and as binary columns)',
   { skip: !usingPostgres() && 'EXPLAIN plans are checked on Postgres' },
   async (t) => {
     await sql`ANALYZE records`.execute(db.kysely);
-    const plan = await inScope(db, { org: orgId }, (tx) =>
-      changesAfterQuery(tx, { orgId, integrationId: integration.id, resource: 'customers' }, 1000, 1000).explain('json'),
-    );
-    const text = JSON.stringify(plan);
-    const nodes: string[] = [];
-    const walk = (node: { 'Node Type': string; 'Index Name'?: string; Plans?: unknown[] }) => {
-      nodes.push(node['Node Type'] + (node['Index Name'] ? ` ${node['Index Name']}` : ''));
-      for (const child of node.Plans ?? []) walk(child as typeof node);
-    };
-    walk((plan[0] as { 'QUERY PLAN': [{ Plan: Parameters<typeof walk>[0] }] })['QUERY PLAN'][0].Plan);
-    t.ok(nodes.includes('Index Scan records_feed_idx'), `an index scan of records_feed_idx (${nodes.join(' → ')})`);
-    t.notOk(/"Sort"|Seq Scan|Bitmap/.test(text), 'no sort, no sequential or bitmap scan');
-    t.match(
-      text,
-      /Index Cond[^"]*":\s*"\(\(integration_id = [^)]*\) AND \(resource = [^)]*\) AND \(feed_position > /,
-      'the cursor is part of the index condition',
-    );
+    const feed = { orgId, integrationId: integration.id, resource: 'customers' };
+    for (const query of [changesAfterQuery, changesAfterCopyQuery]) {
+      const plan = await inScope(db, { org: orgId }, (tx) => query(tx, feed, 1000, 1000).explain('json'));
+      const text = JSON.stringify(plan);
+      const nodes: string[] = [];
+      const walk = (node: { 'Node Type': string; 'Index Name'?: string; Plans?: unknown[] }) => {
+        nodes.push(node['Node Type'] + (node['Index Name'] ? ` ${node['Index Name']}` : ''));
+        for (const child of node.Plans ?? []) walk(child as typeof node);
+      };
+      walk((plan[0] as { 'QUERY PLAN': [{ Plan: Parameters<typeof walk>[0] }] })['QUERY PLAN'][0].Plan);
+      t.ok(nodes.includes('Index Scan records_feed_idx'), `${query.name}: an index scan of records_feed_idx (${nodes.join(' → ')})`);
+      t.notOk(/"Sort"|Seq Scan|Bitmap/.test(text), `${query.name}: no sort, no sequential or bitmap scan`);
+      t.match(
+        text,
+        /Index Cond[^"]*":\s*"\(\(integration_id = [^)]*\) AND \(resource = [^)]*\) AND \(feed_position > /,
+        `${query.name}: the cursor is part of the index condition`,
+      );
+    }
   },
 );
 
@@ -451,6 +452,88 @@ t.test('text outside ASCII and JSON escapes come through byte for byte (the page
   t.equal(Number(empty.headers['content-length']), empty.rawPayload.length, 'an empty page has its Content-Length');
 });
 
+t.test('items written from binary columns are byte for byte the text Postgres wrote: escapes, timestamps, positions', async (t) => {
+  // A feed of its own, written directly (the owner connection), with values no sync writes: BC and five-digit
+  // years, microseconds to truncate, an infinite deletion time, every control character's escape, a position past
+  // 2^53. On Postgres the page is written from a binary COPY (ChangePageStream.tuple); the reference is the same
+  // read as changesAfterQuery's text (the PGlite form, Postgres's to_char and to_json), with the binary read
+  // switched off. On PGlite both are that text: the expected values below pin it there.
+  const resource = 'bytes-check';
+  const samples = [
+    {
+      id: 'plain',
+      action: 'added',
+      first: `'2026-01-31 12:34:56.789999+00'`,
+      modified: `'2026-02-01 00:00:00+00'`,
+      deleted: 'NULL',
+      expected: ['2026-01-31T12:34:56.789Z', '2026-02-01T00:00:00.000Z', null],
+    },
+    {
+      id: 'say "hi" \\ back\\slash \\"',
+      action: 'deleted',
+      first: `'1969-12-31 23:59:59.9995+00'`,
+      modified: `'1900-01-01 00:00:00.001+00'`,
+      deleted: `'2026-03-01 10:00:00.5+00'`,
+      expected: ['1969-12-31T23:59:59.999Z', '1900-01-01T00:00:00.001Z', '2026-03-01T10:00:00.500Z'],
+    },
+    {
+      id: Array.from({ length: 32 }, (_, c) => String.fromCharCode(c === 0 ? 0x7f : c)).join('') + ' end',
+      action: 'updated',
+      first: `'0044-03-15 12:00:00.123456 BC'::timestamp AT TIME ZONE 'UTC'`,
+      modified: `'12345-06-07 08:09:10.011'::timestamp AT TIME ZONE 'UTC'`,
+      deleted: `'infinity'`,
+      expected: ['0044-03-15T12:00:00.123Z', '12345-06-07T08:09:10.011Z', null],
+    },
+    {
+      id: 'ünï 山 🦄 \u2028 /',
+      action: 'added',
+      first: `'2000-01-01 00:00:00+00'`,
+      modified: `'1999-12-31 23:59:59.999999+00'`,
+      deleted: `'0001-01-01 00:00:00 BC'::timestamp AT TIME ZONE 'UTC'`,
+      expected: ['2000-01-01T00:00:00.000Z', '1999-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z'],
+    },
+  ];
+  const data = `{"a": [1, 2.50, "x\\"y\\u0001"], "é": null, "nested": {"k": true}}`;
+  const hugePosition = '9007199254740995';
+  for (const [i, s] of samples.entries()) {
+    const position = i === samples.length - 1 ? sql.raw(hugePosition) : sql`nextval('records_feed_position_seq')`;
+    await sql`
+        INSERT INTO records (organization_id, integration_id, resource, external_id, data, content_hash, first_seen_at, updated_at, deleted_at, feed_action, feed_position)
+        VALUES (${orgId}, ${integration.id}, ${resource}, ${s.id}, ${data}::jsonb, 'h', ${sql.raw(s.first)}, ${sql.raw(s.modified)}, ${sql.raw(s.deleted)}, ${s.action}, ${position})`.execute(
+      db.kysely,
+    );
+  }
+  const url = { resource, limit: '3' };
+  const pages = [await read(url), await read({ resource, limit: '10' })];
+  const copyTuplesAfter = db.copyTuplesAfter;
+  db.copyTuplesAfter = undefined;
+  let reference;
+  try {
+    reference = [await read(url), await read({ resource, limit: '10' })];
+  } finally {
+    db.copyTuplesAfter = copyTuplesAfter;
+  }
+  for (const [i, res] of pages.entries()) {
+    t.equal(res.statusCode, 200);
+    t.equal(res.rawPayload.toString('latin1'), reference[i].rawPayload.toString('latin1'), `page ${i + 1}: the same bytes as the text`);
+  }
+  const page = pages[1].json<ChangePage>();
+  t.same(
+    page.items.map((c) => [c.externalId, c.resource, c.action, c.firstSeenAt, c.modifiedAt, c.deletedAt]),
+    samples.map((s) => [s.id, resource, s.action, ...s.expected]),
+    'ids, actions and times as Postgres writes them (milliseconds truncated, a BC year without its era, five-digit years)',
+  );
+  t.same(page.items[0].data, JSON.parse(data), 'the data');
+  t.match(
+    pages[1].rawPayload.toString('utf8'),
+    /"data":\{"a": \[1, 2\.50, "x\\"y\\u0001"\], "é": null, "nested": \{"k": true\}\}/,
+    "the data as jsonb's text",
+  );
+  t.ok(Buffer.from(page.nextCursor, 'base64url').toString('utf8').endsWith(`${hugePosition}]`), 'a position past 2^53 keeps its digits');
+  t.equal(pages[0].json<ChangePage>().hasMore, true, 'hasMore past the limit');
+  await sql`DELETE FROM records WHERE integration_id = ${integration.id} AND resource = ${resource}`.execute(db.kysely);
+});
+
 /** The app on a real port (once for the file), for what inject cannot show: a response cut short, a client gone. */
 let origin: string | null = null;
 async function listening(): Promise<string> {
@@ -463,17 +546,17 @@ async function listening(): Promise<string> {
 
 t.test(
   'a read that fails after the page has started going out ends the response cut short, never as a valid page',
-  { skip: !usingPostgres() && 'the page streams from Postgres (Db.copyAfter); PGlite reads it whole first' },
+  { skip: !usingPostgres() && 'the page streams from Postgres (Db.copyTuplesAfter); PGlite reads it whole first' },
   async (t) => {
-    const copyAfter = db.copyAfter!;
+    const copyTuplesAfter = db.copyTuplesAfter!;
     t.teardown(() => {
-      db.copyAfter = copyAfter;
+      db.copyTuplesAfter = copyTuplesAfter;
     });
     // The database read fails once the client has the response's head: the page has started going out.
     let headSeen!: () => void;
     const seen = new Promise<void>((resolve) => (headSeen = resolve));
-    db.copyAfter = (prelude, query, onValue) =>
-      copyAfter(prelude, query, onValue).then(async () => {
+    db.copyTuplesAfter = (prelude, query, columns, onTuple) =>
+      copyTuplesAfter(prelude, query, columns, onTuple).then(async () => {
         await seen;
         throw new Error('connection lost');
       });
@@ -487,7 +570,7 @@ t.test(
     t.ok('err' in body, `reading the body fails (the connection is closed before the chunked body's end)`);
     if ('text' in body) t.throws(() => JSON.parse(body.text), 'and what arrived is no page');
 
-    db.copyAfter = copyAfter;
+    db.copyTuplesAfter = copyTuplesAfter;
     const again = await readPage(null);
     t.equal(again.items.length, 1000, 'the next read is whole');
   },

@@ -20,7 +20,7 @@ function random(seed: number) {
 }
 
 async function writePage(items: Buffer[], limit: number, yieldEvery = 0) {
-  const page = new ChangePageStream(limit, cursors);
+  const page = new ChangePageStream(limit, cursors, 'customers');
   const parts: Buffer[] = [];
   page.on('data', (chunk: Buffer) => parts.push(chunk));
   const ended = new Promise((resolve) => page.on('end', resolve));
@@ -92,7 +92,7 @@ t.test('an item larger than a chunk', async (t) => {
 });
 
 t.test('destroyed after it started: the stream errors and takes no more items', async (t) => {
-  const page = new ChangePageStream(1000, cursors);
+  const page = new ChangePageStream(1000, cursors, 'customers');
   const parts: Buffer[] = [];
   page.on('data', (chunk: Buffer) => parts.push(chunk));
   const failed = new Promise<Error>((resolve) => page.on('error', resolve));
