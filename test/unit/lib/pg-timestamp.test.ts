@@ -41,6 +41,15 @@ t.test('agrees with Date.toISOString (milliseconds truncated) from year 1 to 999
   t.equal(mismatches, 0, `${cases.length} timestamps`);
 });
 
+t.test('timestamps of the same day one after another, and days alternating (the day is kept between calls)', async (t) => {
+  let mismatches = 0;
+  const cases: bigint[] = [];
+  for (let i = 0n; i < 200_000n; i++) cases.push(1_765_000_000_000_000n + i * 1_234_567n);
+  for (let i = 0n; i < 1000n; i++) cases.push(i % 2n ? -86_400_000_000n * i - i : PG_EPOCH_US + i * 999_999n);
+  for (const micros of cases) if (iso(micros) !== dateIso(micros)) mismatches++;
+  t.equal(mismatches, 0, `${cases.length} timestamps`);
+});
+
 t.test('before year 1 and after 9999: the era dropped, all the year’s digits; infinities are told apart', async (t) => {
   t.equal(iso(-62_135_596_800_000_000n - 1n), '0001-12-31T23:59:59.999Z', '1 BC as to_char writes it (no era)');
   t.equal(iso(253_402_300_800_000_000n), '10000-01-01T00:00:00.000Z');
