@@ -19,7 +19,8 @@ function withConnection(tx: Tx) {
     .select(sql<boolean>`c.integration_id IS NOT NULL`.as('connected'));
 }
 
-export function listIntegrations(tx: Tx, orgId: string, f: IntegrationFilters) {
+/** A page of an organization's integrations, as a query (the service sends it with its scope: readInScope). */
+export function listIntegrationsQuery(tx: Tx, orgId: string, f: IntegrationFilters) {
   let q = withConnection(tx).where('i.organization_id', '=', orgId);
   if (f.provider) q = q.where('i.provider', '=', f.provider);
   if (f.status) q = q.where('i.status', '=', f.status);
@@ -28,8 +29,7 @@ export function listIntegrations(tx: Tx, orgId: string, f: IntegrationFilters) {
   return q
     .orderBy(sql`lower(i.name)`)
     .orderBy('i.id')
-    .limit(f.limit + 1)
-    .execute();
+    .limit(f.limit + 1);
 }
 
 export function findIntegration(tx: Tx, orgId: string, id: string) {

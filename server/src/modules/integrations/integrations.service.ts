@@ -4,7 +4,7 @@ import type { IntegrationRow, IntegrationStatus } from '../../../../db/schema.js
 import type { Config } from '../../config.js';
 import type { AuthedContext } from '../../lib/context.js';
 import { secretHint, type Vault } from '../../lib/crypto/index.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope, readInScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
@@ -168,8 +168,9 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
     async list(ctx: AuthedContext, orgId: string, q: ListIntegrationsQuery): Promise<Page<IntegrationView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['string', 'uuid']);
-      const rows = await inScope(db, { org: orgId }, (tx) =>
-        repo.listIntegrations(tx, orgId, {
+      // One round trip: the scope's settings and the page in one message (readInScope), not BEGIN, query, COMMIT.
+      const rows = await readInScope(db, { org: orgId }, (b) =>
+        repo.listIntegrationsQuery(b, orgId, {
           provider: q.provider,
           status: q.status,
           q: q.q,

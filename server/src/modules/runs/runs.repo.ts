@@ -14,7 +14,8 @@ export interface RunFilters {
   limit: number;
 }
 
-export function listRuns(tx: Tx, orgId: string, f: RunFilters) {
+/** A page of an organization's runs, newest first, as a query (the service sends it with its scope: readInScope). */
+export function listRunsQuery(tx: Tx, orgId: string, f: RunFilters) {
   let q = tx.selectFrom('sync_runs').selectAll().where('organization_id', '=', orgId);
   if (f.ids) q = q.where('id', 'in', f.ids);
   if (f.integrationId) q = q.where('integration_id', '=', f.integrationId);
@@ -22,7 +23,7 @@ export function listRuns(tx: Tx, orgId: string, f: RunFilters) {
   if (f.status) q = q.where('status', '=', f.status);
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<=', f.to);
-  return newestFirst(q, 'created_at', f.before && { at: f.before.createdAt, id: f.before.id }, f.limit).execute();
+  return newestFirst(q, 'created_at', f.before && { at: f.before.createdAt, id: f.before.id }, f.limit);
 }
 
 export function findRun(tx: Tx, orgId: string, runId: string) {

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
 import type { RunTrigger, SyncLogRow, SyncRunRow } from '../../../../db/schema.js';
 import type { AuthedContext } from '../../lib/context.js';
-import { inScope, type Tx } from '../../lib/db-scope.js';
+import { inScope, readInScope, type Tx } from '../../lib/db-scope.js';
 import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { countPushWrites, runsFinished } from '../../lib/metrics.js';
@@ -251,8 +251,9 @@ function createRunHistory({ db }: Pick<RunsServiceDeps, 'db'>) {
     async list(ctx: AuthedContext, orgId: string, q: RunsQuery): Promise<Page<RunView>> {
       const limit = q.limit ?? 50;
       const c = decodeCursor(q.cursor, ['timestamp', 'uuid']);
-      const rows = await inScope(db, { org: orgId }, (tx) =>
-        repo.listRuns(tx, orgId, {
+      // One round trip: the scope's settings and the page in one message (readInScope), not BEGIN, query, COMMIT.
+      const rows = await readInScope(db, { org: orgId }, (b) =>
+        repo.listRunsQuery(b, orgId, {
           ids: q.ids,
           integrationId: q.integrationId,
           syncId: q.syncId,
