@@ -10,6 +10,7 @@ import { findRun, insertRunIfFree, lockActiveRun } from './runs.repo.js';
 export {
   addPageProgressQuery,
   addPushProgress,
+  cancelRequestedQuery,
   claimOldestRunsQuery,
   claimRunQuery,
   finishRunQuery,

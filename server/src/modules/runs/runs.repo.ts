@@ -227,6 +227,14 @@ export function addPageProgressQuery(q: Tx, runId: string, p: PageProgress): Com
     .compile();
 }
 
+/**
+ * Whether a user asked to cancel the run, as a query sent with others (a run's last page, run-store.ts): one row, none
+ * when there is no such run.
+ */
+export function cancelRequestedQuery(q: Tx, runId: string): CompiledQuery<{ cancel_requested: boolean }> {
+  return q.selectFrom('sync_runs').select('cancel_requested').where('id', '=', runId).compile();
+}
+
 export interface RunEnd {
   status: 'succeeded' | 'failed' | 'cancelled';
   finishedAt: Date;

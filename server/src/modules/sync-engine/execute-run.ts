@@ -11,7 +11,7 @@ import type { OpenWriter } from './connectors.js';
 import { executePush, pendingBases, type PushContext } from './push-executor.js';
 import * as conflicts from '../conflicts/conflicts.port.js';
 import type { OpenSource, SourceLogEntry, SourcePage } from './page-source.js';
-import type { ClaimedRun, CommittedPage, RunStore } from './run-store.js';
+import { CANCELLED_BY_USER, type ClaimedRun, type CommittedPage, type RunOutcome, type RunStore } from './run-store.js';
 import { prepareRecords, type RecordInput } from './records-writer.js';
 
 export interface ExecuteHooks {
@@ -91,25 +91,26 @@ export function createRunExecution({ store, openSource, logger, heartbeatMs }: R
         log,
         signal: abort.signal,
       });
+      const target = { integrationId: integration.id, resource };
       const commit = async (page: CommittedPage) => {
-        const cancelled = await store.commitPage(run, { integrationId: integration.id, resource }, page, pending);
+        const cancelled = await store.commitPage(run, target, page, pending);
         await renew(hooks);
-        if (cancelled) throw new RunCancelled('Cancelled by a user');
+        if (cancelled) throw new RunCancelled(CANCELLED_BY_USER);
       };
-      const { lastCursor, complete } = await commitEveryPage(source, (page) => mapPage(mapper, page), commit);
+      const succeeded = (cursorAfter: unknown, complete: boolean) =>
+        pullSucceeded(target, mode === 'full' && complete, cursorAfter, pending);
+      // Without writes to follow, the last page is committed with the run's end, in one transaction (run-store.ts).
+      const commitLast = bases
+        ? undefined
+        : (page: CommittedPage) => store.finish(run, succeeded(page.cursor, true), { ...page, ...target });
+      const { lastCursor, complete, ended } = await commitEveryPage(source, (page) => mapPage(mapper, page), commit, commitLast);
+      if (ended) return;
       // Bidirectional: then the sync's pending changes, each checked against the base this pull just stored.
       if (bases) {
         const writes = await pushContext({ store, openSource, renew }, claimed, hooks, pending, abort.signal);
         await executePush({ ...writes, bases });
       }
-      await store.finish(run, {
-        status: 'succeeded',
-        cursorAfter: lastCursor,
-        fullComplete: mode === 'full' && complete,
-        resource,
-        integrationId: integration.id,
-        pending,
-      });
+      await store.finish(run, succeeded(lastCursor, complete));
     } catch (err) {
       abort.abort(); // stops a page fetch still in flight
       const cancelled = err instanceof RunCancelled;
@@ -232,7 +233,7 @@ async function pushContext(
     log: (level, message) => pending.push({ level, message }),
     afterWrites: async () => {
       await renew(hooks);
-      if (await store.cancelRequested(run.organization_id, run.id)) throw new RunCancelled('Cancelled by a user');
+      if (await store.cancelRequested(run.organization_id, run.id)) throw new RunCancelled(CANCELLED_BY_USER);
     },
     openConflict: (tx, c) =>
       conflicts.openConflict(tx, {
@@ -256,14 +257,16 @@ async function pushContext(
 /**
  * Commits the source's pages in order until its last one. While a page is written, the next one is fetched and
  * prepared (mapped, hashed, serialised): the provider, this process and the database work in parallel. Commit order
- * and resume cursors are unchanged (page N commits before N+1 starts). Returns the last committed page's cursor, and
- * whether the listing completed.
+ * and resume cursors are unchanged (page N commits before N+1 starts). The listing's last page goes to `commitLast`
+ * when there is one (it ends the run as well: `ended`), else to `commit`. Returns the last committed page's cursor,
+ * and whether the listing completed.
  */
 export async function commitEveryPage<Prepared>(
   source: AsyncIterable<SourcePage>,
   prepare: (page: SourcePage) => Prepared,
   commit: (prepared: Prepared) => Promise<void>,
-): Promise<{ lastCursor: unknown; complete: boolean }> {
+  commitLast?: (prepared: Prepared) => Promise<void>,
+): Promise<{ lastCursor: unknown; complete: boolean; ended: boolean }> {
   let lastCursor: unknown = null;
   const pages = source[Symbol.asyncIterator]();
   // Preparing in the fetch's continuation runs it as soon as the page arrives, while the previous commit awaits the database.
@@ -271,14 +274,18 @@ export async function commitEveryPage<Prepared>(
   let upcoming = nextPage();
   for (;;) {
     const step = await upcoming;
-    if (!step) return { lastCursor, complete: false };
+    if (!step) return { lastCursor, complete: false, ended: false };
     const { page, prepared } = step;
     upcoming = page.done ? Promise.resolve(null) : nextPage();
     // Awaited at the top of the loop; until then a failure must not count as unhandled.
     upcoming.catch(() => {});
+    if (page.done && commitLast) {
+      await commitLast(prepared);
+      return { lastCursor: page.cursor, complete: true, ended: true };
+    }
     await commit(prepared);
     lastCursor = page.cursor;
-    if (page.done) return { lastCursor, complete: true };
+    if (page.done) return { lastCursor, complete: true, ended: false };
   }
 }
 
@@ -318,6 +325,16 @@ export function toFieldMapping(m: Selectable<FieldMappingsTable>): FieldMapping 
     ...(m.required ? { required: true } : {}),
     ...(m.default_value != null ? { default: m.default_value } : {}),
   } as FieldMapping;
+}
+
+/** A pull's successful end; `fullComplete`: a full run listed everything, so what it did not see is marked deleted. */
+function pullSucceeded(
+  target: { integrationId: string; resource: string },
+  fullComplete: boolean,
+  cursorAfter: unknown,
+  pending: SourceLogEntry[],
+): RunOutcome {
+  return { status: 'succeeded', cursorAfter, fullComplete, ...target, pending };
 }
 
 /** Errors shown to admins: connector errors are written to be safe; anything else is summarised. */

@@ -10,7 +10,7 @@ import * as runs from '../runs/runs.port.js';
 import * as syncs from '../syncs/syncs.port.js';
 import * as webhooks from '../webhooks/webhooks.port.js';
 import type { SourceLogEntry } from './page-source.js';
-import { markUnseenDeletedQueries, upsertRecordsQueries, type PreparedRecords } from './records-writer.js';
+import { markUnseenDeletedQueries, upsertRecordsQueries, type BatchCounts, type PreparedRecords } from './records-writer.js';
 
 /** Consecutive failed runs after which the integration shows ERROR (a single hiccup does not). */
 export const FAILURES_BEFORE_ERROR = 3;
@@ -26,16 +26,34 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
   const staleBefore = () => new Date(Date.now() - staleRunMs);
 
   /**
-   * Records the run's outcome in one transaction: deletions after a complete full run, the run's status and final
-   * stats (and its summary line after the pending log entries), the sync's last run and cursor, the run's webhook
-   * events, and the integration's status. Two round trips (three after a complete full run, whose deletions the run
-   * counts): the run's end, the sync and the integration's lock in one message; what needs their rows, and COMMIT, in
-   * the next. Rows are locked in the order they always were: the run, the sync, the integration.
+   * Records the run's outcome in one transaction: with `lastPage`, the run's last page first (its records, counters and
+   * logs, as commitPage writes them); deletions after a complete full run; the run's status and final stats (and its
+   * summary line after the pending log entries), the sync's last run and cursor, the run's webhook events, and the
+   * integration's status. Two round trips (three after a complete full run, whose deletions the run counts; one more
+   * with a last page): the last page's upsert with the check for a cancel (a cancel found there ends the run cancelled
+   * after the page, as commitPage's would, and marks nothing deleted); the deletions; the run's end (after the last
+   * page's counters), the sync, the integration's lock and then the check for other running runs, in one message; what
+   * needs their rows, and COMMIT, in the next. Rows are locked in the order they always were: the feed and records, the
+   * run, the sync, the integration. The last page used to commit on its own first: one transaction less per run (its
+   * BEGIN, scope and COMMIT, and a round trip), and an end that cannot be recorded no longer leaves its last page behind.
    */
-  async function finish(run: SyncRunRow, outcome: RunOutcome): Promise<void> {
+  async function finish(
+    run: SyncRunRow,
+    asked: RunOutcome,
+    lastPage?: CommittedPage & { integrationId: string; resource: string },
+  ): Promise<void> {
     const orgId = run.organization_id;
-    const succeeded = outcome.status === 'succeeded';
+    let outcome = asked;
+    let written: Pick<BatchCounts, 'created' | 'updated'> = { created: 0, updated: 0 };
     const deletedCount = await inScopeBatched(db, { org: orgId }, async (q, send) => {
+      // The last page's counters, sent with the next message that writes the run (after the deletions' record locks).
+      const progress: CompiledQuery[] = [];
+      if (lastPage) {
+        const page = await sendLastPage(q, send, run, lastPage, outcome);
+        ({ outcome, written } = page);
+        progress.push(page.progress);
+      }
+      const succeeded = outcome.status === 'succeeded';
       const marking =
         succeeded && outcome.fullComplete && outcome.integrationId && outcome.resource
           ? markUnseenDeletedQueries(q, {
@@ -45,22 +63,27 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
               runId: run.id,
             })
           : null;
-      const deleted = marking ? marking.count(await send(marking.queries)) : 0;
+      const deleted = marking
+        ? marking.count((await send([...marking.queries, ...progress.splice(0)])).slice(0, marking.queries.length))
+        : 0;
       const now = new Date();
       const cursorAfter = succeeded ? (outcome.cursorAfter ?? null) : undefined;
-      const [ended, , locked, others] = await send([
-        runs.finishRunQuery(q, run.id, {
-          status: outcome.status,
-          finishedAt: now,
-          error: outcome.error ?? null,
-          errorKind: outcome.status === 'failed' ? (outcome.errorKind ?? null) : null,
-          deleted,
-          cursorAfter,
-        }),
-        syncs.recordRunOnSyncQuery(q, run.sync_id, now, cursorAfter),
-        integrations.lockIntegrationQuery(q, orgId, run.integration_id),
-        runs.otherRunRunningQuery(q, run.integration_id, run.id),
-      ]);
+      const [ended, , locked, others] = (
+        await send([
+          ...progress,
+          runs.finishRunQuery(q, run.id, {
+            status: outcome.status,
+            finishedAt: now,
+            error: outcome.error ?? null,
+            errorKind: outcome.status === 'failed' ? (outcome.errorKind ?? null) : null,
+            deleted,
+            cursorAfter,
+          }),
+          syncs.recordRunOnSyncQuery(q, run.sync_id, now, cursorAfter),
+          integrations.lockIntegrationQuery(q, orgId, run.integration_id),
+          runs.otherRunRunningQuery(q, run.integration_id, run.id),
+        ])
+      ).slice(-4);
       const [row] = ended as SyncRunRow[];
       if (!row) throw new Error(`finish: run ${run.id} not found`);
       const stats = runStats(row);
@@ -77,6 +100,8 @@ export function createRunStore({ db, staleRunMs, processName }: { db: Db; staleR
     });
     runsFinished.inc({ status: outcome.status, trigger: run.trigger });
     if (deletedCount) recordsWritten.inc({ change: 'deleted' }, deletedCount);
+    if (written.created) recordsWritten.inc({ change: 'created' }, written.created);
+    if (written.updated) recordsWritten.inc({ change: 'updated' }, written.updated);
   }
 
   return {
@@ -131,23 +156,9 @@ async function commitPage(
       page.batch,
     );
     const counts = upsert.counts(await send(upsert.queries));
-    pending.push({
-      level: 'info',
-      message: `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}${page.skipped ? `, ${page.skipped} skipped by filters` : ''}`,
-    });
+    pending.push({ level: 'info', message: batchLine(page, counts) });
     const [progress] = await send(
-      [
-        runs.addPageProgressQuery(q, run.id, {
-          fetched: page.fetched,
-          created: counts.created,
-          updated: counts.updated,
-          unchanged: counts.unchanged,
-          failed: page.failed,
-          skipped: page.skipped,
-          resumeCursor: page.cursor,
-        }),
-        runs.insertLogsQuery(q, logRows(run, pending.splice(0))),
-      ],
+      [runs.addPageProgressQuery(q, run.id, pageProgress(page, counts)), runs.insertLogsQuery(q, logRows(run, pending.splice(0)))],
       { commit: true },
     );
     const [row] = progress as { cancel_requested: boolean }[];
@@ -159,6 +170,61 @@ async function commitPage(
   if (written.created) recordsWritten.inc({ change: 'created' }, written.created);
   if (written.updated) recordsWritten.inc({ change: 'updated' }, written.updated);
   return cancelRequested;
+}
+
+/**
+ * A run's last page at the start of its end's transaction (run-store's finish): the upsert and the check for a cancel in
+ * one message. Returns the run's outcome with the page's log lines (cancelled if a user asked), its counters' query,
+ * and what it wrote. The caller's list of pending log entries is left alone: should the transaction fail, the run's
+ * failure is recorded without the page.
+ */
+async function sendLastPage(
+  q: Tx,
+  send: SendQueries,
+  run: SyncRunRow,
+  lastPage: CommittedPage & { integrationId: string; resource: string },
+  outcome: RunOutcome,
+): Promise<{ outcome: RunOutcome; progress: CompiledQuery; written: BatchCounts }> {
+  const pending = [...(outcome.pending ?? []), ...lastPage.logs];
+  const upsert = upsertRecordsQueries(
+    q,
+    { organizationId: run.organization_id, integrationId: lastPage.integrationId, resource: lastPage.resource, runId: run.id },
+    lastPage.batch,
+  );
+  const results = await send([...upsert.queries, runs.cancelRequestedQuery(q, run.id)]);
+  const counts = upsert.counts(results);
+  const [check] = results[results.length - 1] as { cancel_requested: boolean }[];
+  if (!check) throw new Error(`finish: run ${run.id} not found`);
+  pending.push({ level: 'info', message: batchLine(lastPage, counts) });
+  const { resource, integrationId } = outcome;
+  return {
+    outcome: check.cancel_requested
+      ? { status: 'cancelled', error: CANCELLED_BY_USER, pending, resource, integrationId }
+      : { ...outcome, pending },
+    progress: runs.addPageProgressQuery(q, run.id, pageProgress(lastPage, counts)),
+    written: counts,
+  };
+}
+
+/** What a user's cancel leaves in the run's error. */
+export const CANCELLED_BY_USER = 'Cancelled by a user';
+
+/** A committed page's log line. */
+function batchLine(page: CommittedPage, counts: BatchCounts): string {
+  return `Batch saved: ${page.fetched} fetched, ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${page.failed ? `, ${page.failed} failed` : ''}${page.skipped ? `, ${page.skipped} skipped by filters` : ''}`;
+}
+
+/** What a committed page adds to the run's counters, and where the run resumes after it. */
+function pageProgress(page: CommittedPage, counts: BatchCounts): runs.PageProgress {
+  return {
+    fetched: page.fetched,
+    created: counts.created,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    failed: page.failed,
+    skipped: page.skipped,
+    resumeCursor: page.cursor,
+  };
 }
 
 /** What a push run records beyond a pull's (push-executor.ts commits each write itself). */

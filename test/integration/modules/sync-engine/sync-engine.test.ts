@@ -408,3 +408,65 @@ t.test(
     );
   },
 );
+
+t.test("a run's last page is committed with its end: an end that cannot be recorded keeps neither, and the run fails", async (t) => {
+  // Two pages (100 + 50). The run's end as succeeded is refused by the database; its end as failed is not.
+  const fake = await startFakeProvider('stripe', { records: 150 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration, sync } = await stripeSetup(t, fake);
+  const db = ctx.database.db.kysely;
+  await sql`
+    CREATE FUNCTION sync_engine_test_refuse_success() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.status = 'succeeded' THEN RAISE EXCEPTION 'simulated failure recording the end'; END IF;
+      RETURN NEW;
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER sync_engine_test_refuse_success BEFORE UPDATE ON sync_runs FOR EACH ROW EXECUTE FUNCTION sync_engine_test_refuse_success()`.execute(
+    db,
+  );
+  const run = await runAndWait(ctx, base, admin, sync.id);
+  await sql`DROP TRIGGER sync_engine_test_refuse_success ON sync_runs`.execute(db);
+  t.match(run, { status: 'failed', stats: { fetched: 100, created: 100 } }, 'the first page counts; the last went with the end');
+  const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE integration_id = ${integration.id}`.execute(db);
+  t.equal(stored.rows[0].n, 100, 'the last page was rolled back with the end');
+  const logs = (await ctx.app.inject({ url: `${base}/runs/${run.id}/logs?limit=200`, headers: admin })).json();
+  const batches = logs.items.filter((l: { message: string }) => l.message.startsWith('Batch saved'));
+  t.equal(batches.length, 1, 'no log line for the page that was not kept');
+  t.match((await ctx.app.inject({ url: `${base}/integrations/${integration.id}`, headers: admin })).json(), {
+    status: 'ACTIVE',
+    errorCount: 1,
+  });
+
+  const again = await runAndWait(ctx, base, admin, sync.id);
+  t.match(again, { status: 'succeeded', stats: { fetched: 150, created: 50, unchanged: 100 } }, 'the next run stores it');
+});
+
+t.test('a cancel found with the last page ends the run cancelled after storing the page, and marks nothing deleted', async (t) => {
+  const fake = await startFakeProvider('stripe', { records: 150 });
+  t.teardown(() => fake.close());
+  const { ctx, admin, base, integration, sync } = await stripeSetup(t, fake);
+  const db = ctx.database.db.kysely;
+  t.match(await runAndWait(ctx, base, admin, sync.id), { status: 'succeeded', stats: { fetched: 150, created: 150 } });
+  fake.remove(fake.ids().slice(0, 10));
+  // A user's cancel lands just after the first page's check (with its log lines), so the last page is where it is seen.
+  await sql`
+    CREATE FUNCTION sync_engine_test_cancel() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+    BEGIN
+      IF NEW.message LIKE 'Batch saved%' THEN UPDATE sync_runs SET cancel_requested = true WHERE id = NEW.run_id; END IF;
+      RETURN NEW;
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER sync_engine_test_cancel AFTER INSERT ON sync_logs FOR EACH ROW EXECUTE FUNCTION sync_engine_test_cancel()`.execute(
+    db,
+  );
+  const run = await runAndWait(ctx, base, admin, sync.id);
+  await sql`DROP TRIGGER sync_engine_test_cancel ON sync_logs`.execute(db);
+  t.match(run, { status: 'cancelled', error: 'Cancelled by a user', stats: { fetched: 140, unchanged: 140, deleted: 0 } });
+  const deleted = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM records WHERE integration_id = ${integration.id} AND deleted_at IS NOT NULL`.execute(db);
+  t.equal(deleted.rows[0].n, 0, 'a cancelled run marks nothing deleted');
+  const logs = (await ctx.app.inject({ url: `${base}/runs/${run.id}/logs?limit=200`, headers: admin })).json();
+  const messages = logs.items.map((l: { message: string }) => l.message);
+  t.equal(messages.filter((m: string) => m.startsWith('Batch saved')).length, 2, 'both pages logged');
+  t.match(messages.at(-1), /^Run cancelled: 140 fetched/);
+  t.equal((await ctx.app.inject({ url: `${base}/integrations/${integration.id}`, headers: admin })).json().status, 'ACTIVE');
+});

@@ -32,7 +32,7 @@ t.test('the next page is prepared while this one commits; commits stay in order,
     await new Promise((r) => setImmediate(r));
     releaseCommit!();
   }
-  t.same(await run, { lastCursor: 3, complete: true });
+  t.same(await run, { lastCursor: 3, complete: true, ended: false });
   t.same(events, [
     'prepare 1',
     'commit 1 begins',
@@ -55,7 +55,7 @@ t.test(
         (p) => p,
         async () => {},
       ),
-      { lastCursor: 2, complete: false },
+      { lastCursor: 2, complete: false, ended: false },
     );
     const committed: unknown[] = [];
     await t.rejects(
@@ -70,5 +70,19 @@ t.test(
       { message: 'page 2 does not map' },
     );
     t.same(committed, [1], 'page 1 was committed; nothing after the page that failed');
+  },
+);
+
+t.test(
+  'with commitLast, the last page of a complete listing goes there instead (it ends the run); an incomplete one never does',
+  async (t) => {
+    const events: string[] = [];
+    const commit = async (n: unknown) => void events.push(`commit ${String(n)}`);
+    const commitLast = async (n: unknown) => void events.push(`commit last ${String(n)}`);
+    t.same(await commitEveryPage(listing(3, true), (p) => p.cursor, commit, commitLast), { lastCursor: 3, complete: true, ended: true });
+    t.same(events, ['commit 1', 'commit 2', 'commit last 3']);
+    events.length = 0;
+    t.same(await commitEveryPage(listing(2, false), (p) => p.cursor, commit, commitLast), { lastCursor: 2, complete: false, ended: false });
+    t.same(events, ['commit 1', 'commit 2'], 'no page was the last: the run ends on its own');
   },
 );
