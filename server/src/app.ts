@@ -38,6 +38,7 @@ import { metricsServed } from './modules/metrics/metrics.service.js';
 import { collectProcessMetrics } from './lib/metrics.js';
 import { DEMO_LOGINS } from './seed/demo.js';
 import { lazySchemaCompilers } from './lib/schema-compilers.js';
+import { closeUnusedConnectionsOnClose } from './lib/unused-connections.js';
 
 /**
  * Headers on every response. API answers are data, never documents: their CSP allows nothing at all (the admin
@@ -78,6 +79,7 @@ export async function buildApp({ config, db, logger }: AppDeps) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  closeUnusedConnectionsOnClose(app);
 
   // Loaded only when configured: importing ioredis costs every process (each test file, each worker) about 0.15 s of CPU.
   const redis = config.redisUrl

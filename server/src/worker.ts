@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { Config } from './config.js';
 import { loggerOptions } from './lib/logger.js';
+import { closeUnusedConnectionsOnClose } from './lib/unused-connections.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createServices } from './services.js';
 import { collectProcessMetrics } from './lib/metrics.js';
@@ -19,6 +20,7 @@ import { metricsServed } from './modules/metrics/metrics.service.js';
  */
 export async function startWorker({ config, db }: { config: Config; db: Db }) {
   const server = Fastify({ logger: loggerOptions(config.logLevel) });
+  closeUnusedConnectionsOnClose(server);
   const services = createServices('worker', { db, config, logger: server.log });
   if (metricsServed(config)) collectProcessMetrics();
   await server.register(healthRoutes, { db });

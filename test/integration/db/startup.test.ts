@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -141,6 +141,23 @@ t.test('embedded data folders', { jobs: 4 }, async (t) => {
     await exited(server, 'the server');
     t.same(server.exit(), { code: 0, signal: null }, 'the server shuts down cleanly');
     t.notOk(existsSync(lockPath(dataDir)), 'shutting down releases the lock');
+  });
+
+  // Browsers preconnect, load balancers keep spares, client pools open extras: connections that never send a request.
+  t.test('SIGTERM: a connection that never sent a request does not hold up the shutdown', async (t) => {
+    const dataDir = await migratedDir(t);
+    const server = embedded(dataDir);
+    await listening(server, 'the server');
+    const silent = connect(Number(new URL(server.url()!).port), '127.0.0.1');
+    t.teardown(() => silent.destroy());
+    silent.on('error', () => {}); // ended by the server, as intended
+    await new Promise<void>((resolve, reject) => silent.once('connect', resolve).once('error', reject));
+    t.ok(await answers(server.url()!), 'requests are answered meanwhile');
+    process.kill(server.pid, 'SIGTERM');
+    await exited(server, 'the server', START_TIMEOUT);
+    // Before: Node's close waited for the silent connection until main.ts's 15 s limit ended the process with 1.
+    t.same(server.exit(), { code: 0, signal: null }, 'it shuts down cleanly, not by its time limit');
+    t.notOk(existsSync(lockPath(dataDir)), 'and releases the data folder');
   });
 
   // A supervisor (or a person at a terminal) may signal a process that has not finished starting: the kernel's default
