@@ -1,4 +1,5 @@
 import type { Static } from '@sinclair/typebox';
+import type { CompiledQuery } from 'kysely';
 import type { Db } from '../../../../db/client.js';
 import { beforeCommit, inScope, type Tx } from '../../lib/db-scope.js';
 import type { Actor, AuthedContext, RequestContext } from '../../lib/context.js';
@@ -70,6 +71,14 @@ function chainedFieldsOf(row: AuditEventRow): ChainedFields {
  * hash are taken there, under the lock (audit.repo.ts appendEventQueries).
  */
 export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  beforeCommit(tx, ...auditEventQueries(tx, ctx, entry));
+}
+
+/**
+ * recordAudit's queries, for a transaction that sends its queries in batches (inScopeBatched): the caller sends them
+ * last, in the message that commits, as beforeCommit would.
+ */
+export function auditEventQueries(q: Tx, ctx: RequestContext, entry: AuditEntry): CompiledQuery[] {
   const fields = {
     id: uuidv7(),
     organizationId: entry.organizationId,
@@ -96,7 +105,7 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, entry: AuditEntry
     ip: fields.ip,
     user_agent: fields.userAgent,
   };
-  beforeCommit(tx, ...repo.appendEventQueries(tx, event, eventTextAround(fields)));
+  return repo.appendEventQueries(q, event, eventTextAround(fields));
 }
 
 /** Events from before API keys have no actor_type: an actor id there is a person's. */

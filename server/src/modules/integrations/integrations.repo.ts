@@ -33,7 +33,12 @@ export function listIntegrationsQuery(tx: Tx, orgId: string, f: IntegrationFilte
 }
 
 export function findIntegration(tx: Tx, orgId: string, id: string) {
-  return withConnection(tx).where('i.organization_id', '=', orgId).where('i.id', '=', id).executeTakeFirst();
+  return findIntegrationQuery(tx, orgId, id).executeTakeFirst();
+}
+
+/** findIntegration as a query, for a caller that sends it with others (compile it). */
+export function findIntegrationQuery(q: Tx, orgId: string, id: string) {
+  return withConnection(q).where('i.organization_id', '=', orgId).where('i.id', '=', id);
 }
 
 /**
@@ -109,13 +114,18 @@ export async function deleteConnection(tx: Tx, orgId: string, integrationId: str
 }
 
 export function nameTaken(tx: Tx, orgId: string, name: string, exceptId?: string) {
+  return nameTakenQuery(tx, orgId, name, exceptId).executeTakeFirst();
+}
+
+/** nameTaken as a query, for a caller that sends it with others (compile it): a row when another integration has the name. */
+export function nameTakenQuery(tx: Tx, orgId: string, name: string, exceptId?: string) {
   let q = tx
     .selectFrom('integrations')
     .select('id')
     .where('organization_id', '=', orgId)
     .where(sql`lower(name)`, '=', name.toLowerCase());
   if (exceptId) q = q.where('id', '!=', exceptId);
-  return q.executeTakeFirst();
+  return q;
 }
 
 export async function insertConnection(tx: Tx, row: Insertable<ConnectionsTable>) {

@@ -1,15 +1,16 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../../../db/client.js';
-import type { IntegrationRow, IntegrationStatus } from '../../../../db/schema.js';
+import type { Updateable } from 'kysely';
+import type { IntegrationRow, IntegrationStatus, IntegrationsTable } from '../../../../db/schema.js';
 import type { Config } from '../../config.js';
 import type { AuthedContext } from '../../lib/context.js';
 import { secretHint, type Vault } from '../../lib/crypto/index.js';
-import { inScope, readInScope, type Tx } from '../../lib/db-scope.js';
+import { inScope, inScopeBatched, readInScope, type Tx } from '../../lib/db-scope.js';
 import { Conflict, NotFound, isUniqueViolation } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { ScheduleSink } from '../../lib/schedule-sink.js';
-import { fieldChanges, recordAudit } from '../audit/audit.service.js';
+import { auditEventQueries, fieldChanges, recordAudit, type AuditEntry } from '../audit/audit.service.js';
 import {
   checkCredentialDestinationChange,
   checkCredentials,
@@ -85,9 +86,68 @@ async function sealedWebhookSecret(vault: Vault, tx: Tx, orgId: string, id: stri
 /** A concurrent insert or rename can still hit the unique name index after the check: the same Conflict. */
 function conflictOnDuplicateName<T>(name: string, work: () => Promise<T>): Promise<T> {
   return work().catch((err) => {
-    if (isUniqueViolation(err)) throw new Conflict(`An integration named "${name}" already exists in this organization`, '/name');
+    if (isUniqueViolation(err)) throw duplicateName(name);
     throw err;
   });
+}
+
+/** The duplicate name's Conflict (create, update, and a concurrent writer caught by the unique name index). */
+function duplicateName(name: string): Conflict {
+  return new Conflict(`An integration named "${name}" already exists in this organization`, '/name');
+}
+
+/** What an update changes beyond its plain fields: its checked settings, its secret and what replacing them does. */
+interface UpdateEffects {
+  secret: string | undefined;
+  settings: Record<string, unknown> | undefined;
+  /** The settings that moved the credentials elsewhere (checkCredentialDestinationChange). */
+  destinationChanged: string[];
+  /** Whether OAuth tokens were dropped (the integration reconnects). */
+  dropTokens: boolean;
+  /** The sealed secret's and webhook secret's columns, when replaced. */
+  sealed: Updateable<IntegrationsTable>;
+}
+
+/** The columns an update writes to the locked `row` and its audit event, from the input and its effects. */
+function updateWrites(
+  orgId: string,
+  id: string,
+  row: IntegrationRow,
+  input: UpdateIntegrationInput,
+  { secret, settings, destinationChanged, dropTokens, sealed }: UpdateEffects,
+): { patch: Updateable<IntegrationsTable>; audit: AuditEntry } {
+  const unproven = secret !== undefined && row.auth_type !== 'oauth2';
+  const patch = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
+    ...(input.username !== undefined ? { username: input.username } : {}),
+    ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
+    ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
+    ...sealed,
+    // New API-key or basic credentials are unproven until the next test or sync.
+    ...(unproven ? { verified_at: null } : {}),
+    ...((dropTokens || (unproven && destinationChanged.length > 0)) && row.status !== 'PAUSED' ? { status: 'INACTIVE' as const } : {}),
+  };
+  const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type] && k !== 'webhookSecret');
+  const audit: AuditEntry = {
+    organizationId: orgId,
+    action: 'integration.updated',
+    target: { type: 'integration', id },
+    metadata: {
+      changed,
+      // Settings may hold credentials of some providers: only their names are compared, never their values.
+      changes: fieldChanges({
+        name: [row.name, input.name],
+        clientId: [row.client_id, input.clientId],
+        username: [row.username, input.username],
+        scopes: [row.scopes, input.scopes],
+      }),
+      secretReplaced: secret !== undefined,
+      webhookSecretReplaced: input.webhookSecret !== undefined,
+      ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}),
+    },
+  };
+  return { patch, audit };
 }
 
 /**
@@ -107,7 +167,7 @@ async function updateInTx(
   const provider = providerOrBadRequest(row.provider);
   checkCredentials(provider, input, false);
   if (input.name !== undefined && input.name !== row.name && (await repo.nameTaken(tx, orgId, input.name, id))) {
-    throw new Conflict(`An integration named "${input.name}" already exists in this organization`, '/name');
+    throw duplicateName(input.name);
   }
   const secret = input.clientSecret ?? input.apiKey ?? input.password;
   const settings = input.settings === undefined ? undefined : checkSettings(provider, input.settings, allowHttp);
@@ -115,40 +175,51 @@ async function updateInTx(
     settings === undefined ? [] : checkCredentialDestinationChange(provider, row.settings, settings, secret !== undefined);
   // Tokens issued for the old endpoints are not sent to the new ones: the integration reconnects.
   const dropTokens = destinationChanged.length > 0 && row.auth_type === 'oauth2' && (await repo.deleteConnection(tx, orgId, id));
-  const unproven = secret !== undefined && row.auth_type !== 'oauth2';
-  const patch = {
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
-    ...(input.username !== undefined ? { username: input.username } : {}),
-    ...(input.scopes !== undefined ? { scopes: checkScopes(input.scopes) } : {}),
-    ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
+  const sealed = {
     ...(secret !== undefined ? await sealedSecret(vault, tx, orgId, id, secret) : {}),
     ...(input.webhookSecret !== undefined ? await sealedWebhookSecret(vault, tx, orgId, id, input.webhookSecret) : {}),
-    // New API-key or basic credentials are unproven until the next test or sync.
-    ...(unproven ? { verified_at: null } : {}),
-    ...((dropTokens || (unproven && destinationChanged.length > 0)) && row.status !== 'PAUSED' ? { status: 'INACTIVE' as const } : {}),
   };
+  const { patch, audit } = updateWrites(orgId, id, row, input, { secret, settings, destinationChanged, dropTokens, sealed });
   await repo.updateIntegration(tx, orgId, id, patch);
-  const changed = Object.keys(input).filter((k) => k !== SECRET_FIELD[row.auth_type] && k !== 'webhookSecret');
-  await recordAudit(tx, ctx, {
-    organizationId: orgId,
-    action: 'integration.updated',
-    target: { type: 'integration', id },
-    metadata: {
-      changed,
-      // Settings may hold credentials of some providers: only their names are compared, never their values.
-      changes: fieldChanges({
-        name: [row.name, input.name],
-        clientId: [row.client_id, input.clientId],
-        username: [row.username, input.username],
-        scopes: [row.scopes, input.scopes],
-      }),
-      secretReplaced: secret !== undefined,
-      webhookSecretReplaced: input.webhookSecret !== undefined,
-      ...(destinationChanged.length ? { destinationChanged, reconnectRequired: dropTokens } : {}),
-    },
-  });
+  await recordAudit(tx, ctx, audit);
   return toIntegrationView(await load(tx, orgId, id));
+}
+
+/** Whether an update only changes plain fields (name, client id, username, scopes): nothing to seal, no settings to check. */
+function plainUpdate(input: UpdateIntegrationInput): boolean {
+  const secret = input.clientSecret ?? input.apiKey ?? input.password;
+  return secret === undefined && input.webhookSecret === undefined && input.settings === undefined;
+}
+
+/**
+ * updateInTx for a plain update (a rename, most often: plainUpdate), in two round trips instead of six, each holding
+ * the locked row and a pooled connection: BEGIN, the scope, the row's lock and the duplicate-name check in one
+ * message; the update, the updated row, the audit event and COMMIT in the other. The same checks in the same order
+ * (404, the provider's credential rules, 409 on the name); a concurrent rename to the same name is still caught by
+ * the unique name index at the update (conflictOnDuplicateName).
+ */
+function plainUpdateBatched(db: Db, ctx: AuthedContext, orgId: string, id: string, input: UpdateIntegrationInput) {
+  return inScopeBatched(db, { org: orgId }, async (q, send) => {
+    const [locked, taken] = await send([
+      repo.lockIntegrationQuery(q, orgId, id),
+      ...(input.name !== undefined ? [repo.nameTakenQuery(q, orgId, input.name, id).compile()] : []),
+    ]);
+    const row = (locked as IntegrationRow[])[0];
+    if (!row) throw new NotFound('Integration');
+    checkCredentials(providerOrBadRequest(row.provider), input, false);
+    if (input.name !== undefined && input.name !== row.name && taken!.length > 0) throw duplicateName(input.name);
+    const noEffects = { secret: undefined, settings: undefined, destinationChanged: [], dropTokens: false, sealed: {} };
+    const { patch, audit } = updateWrites(orgId, id, row, input, noEffects);
+    const [, updated] = await send(
+      [
+        repo.updateIntegrationQuery(q, orgId, id, patch),
+        repo.findIntegrationQuery(q, orgId, id).compile(),
+        ...auditEventQueries(q, ctx, audit),
+      ],
+      { commit: true },
+    );
+    return toIntegrationView((updated as Row[])[0]!);
+  });
 }
 
 /** Integrations: their definition and credentials (list, get, create, update, remove), and pausing and resuming them. */
@@ -193,8 +264,7 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
       const id = uuidv7();
       return conflictOnDuplicateName(input.name, () =>
         inScope(db, { org: orgId }, async (tx) => {
-          if (await repo.nameTaken(tx, orgId, input.name))
-            throw new Conflict(`An integration named "${input.name}" already exists in this organization`, '/name');
+          if (await repo.nameTaken(tx, orgId, input.name)) throw duplicateName(input.name);
           const secret = input.clientSecret ?? input.apiKey ?? input.password;
           await repo.insertIntegration(tx, {
             id,
@@ -224,7 +294,9 @@ export function createIntegrationsService({ db, config, vault, scheduler }: Inte
 
     async update(ctx: AuthedContext, orgId: string, id: string, input: UpdateIntegrationInput): Promise<IntegrationView> {
       return conflictOnDuplicateName(input.name ?? '', () =>
-        inScope(db, { org: orgId }, (tx) => updateInTx(tx, ctx, orgId, id, input, { vault, allowHttp })),
+        plainUpdate(input)
+          ? plainUpdateBatched(db, ctx, orgId, id, input)
+          : inScope(db, { org: orgId }, (tx) => updateInTx(tx, ctx, orgId, id, input, { vault, allowHttp })),
       );
     },
 

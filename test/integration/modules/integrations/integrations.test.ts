@@ -238,3 +238,49 @@ t.test('cross-tenant 404 on every integration route; viewer 403 on every write',
   const own = `/api/orgs/${ctx.orgs.globex}/integrations/${created.id}`;
   t.equal((await ctx.app.inject({ url: own, headers: stranger })).statusCode, 404, 'foreign id under own org → 404');
 });
+
+t.test('rename: 404, duplicate name 409 on name, concurrent renames to one name, the audit event', async (t) => {
+  const ctx = await createTestApp(t);
+  const admin = { authorization: await ctx.bearer('admin@acme.test') };
+  const base = `/api/orgs/${ctx.orgs.acme}/integrations`;
+  const rename = (id: string, payload: object) => ctx.app.inject({ method: 'PATCH', url: `${base}/${id}`, headers: admin, payload });
+  const ids: string[] = [];
+  for (const name of ['One', 'Two', 'Three']) {
+    const res = await create(ctx, 'admin@acme.test', { provider: 'stripe', name, apiKey: 'sk_test_123456789' });
+    t.equal(res.statusCode, 201, res.body);
+    ids.push(res.json().id);
+  }
+  const [one, two, three] = ids as [string, string, string];
+
+  const missing = await rename('01890000-0000-7000-8000-000000000000', { name: 'Nobody' });
+  t.equal(missing.statusCode, 404, missing.body);
+  t.match(missing.json(), { message: 'Integration not found' });
+
+  const duplicate = await rename(one, { name: 'two' });
+  t.equal(duplicate.statusCode, 409, 'another integration has the name (any case)');
+  t.match(duplicate.json(), { message: 'An integration named "two" already exists in this organization', field: '/name' });
+  t.equal((await rename(one, { clientId: 'x', name: 'One' })).statusCode, 400, 'the provider rules still apply (Stripe has no client id)');
+
+  const recased = await rename(one, { name: 'ONE', scopes: ['read'] });
+  t.equal(recased.statusCode, 200, `its own name in another case: ${recased.body}`);
+  t.match(recased.json(), { id: one, name: 'ONE', scopes: ['read'], provider: 'stripe', hasApiKey: true, connected: false });
+
+  // Two renames to the same new name at once: the check passes for both, the unique name index stops the second.
+  const both = await Promise.all([rename(two, { name: 'Same' }), rename(three, { name: 'same' })]);
+  t.same(both.map((r) => r.statusCode).sort(), [200, 409], 'exactly one wins');
+  const lost = both.find((r) => r.statusCode === 409)!;
+  t.match(lost.json(), { message: /^An integration named "(Same|same)" already exists in this organization$/, field: '/name' });
+  const names = (await ctx.app.inject({ url: base, headers: admin })).json().items.map((i: { name: string }) => i.name.toLowerCase());
+  t.equal(names.filter((n: string) => n === 'same').length, 1, 'one integration has the name');
+
+  const trail = (await ctx.app.inject({ url: `/api/orgs/${ctx.orgs.acme}/audit?action=integration.updated`, headers: admin })).json();
+  t.equal(trail.items.length, 2, 'one event per rename that committed, none for those refused');
+  t.match(trail.items.find((e: { target: { id: string } }) => e.target.id === one)?.metadata, {
+    changed: ['name', 'scopes'],
+    changes: { name: { from: 'One', to: 'ONE' }, scopes: { from: [], to: ['read'] } },
+  });
+  const verified = (
+    await ctx.app.inject({ url: '/api/platform/audit/verify', headers: { authorization: await ctx.bearer('owner@linkyard.test') } })
+  ).json();
+  t.match(verified, { ok: true }, 'the audit chain holds');
+});
