@@ -14,13 +14,25 @@ import { copyChunks, readChunks, STREAM_HIGH_WATER_MARK, type ExportRun } from '
  * injection. Text is produced a chunk at a time, so memory does not grow with the export.
  */
 
-async function* csvEntity(db: Db, run: ExportRun, entity: EntityName, completesRun: boolean): AsyncGenerator<Buffer | string> {
+/** Pieces of text, Buffers (`text` false: for yazl, which takes bytes) or strings (see CsvRowWriter's `text`). */
+type Take = (writer: CsvRowWriter, all?: boolean) => readonly (Buffer | string)[];
+const takeBytes: Take = (writer, all) => writer.take(all);
+const takeText: Take = (writer, all) => writer.takeText(all);
+
+async function* csvEntity(
+  db: Db,
+  run: ExportRun,
+  entity: EntityName,
+  completesRun: boolean,
+  text: boolean,
+): AsyncGenerator<Buffer | string> {
   const exporter = EXPORTERS[entity];
   // csv-writer writes the header; the rows are written by CsvRowWriter, which gives csv-writer's bytes
   // for them at a fraction of the cost (see csv-rows.ts).
   const stringifier = createArrayCsvStringifier({ header: exporter.columns, recordDelimiter: '\r\n', alwaysQuote: true });
   yield UTF8_BOM + (stringifier.getHeaderString() ?? '');
-  const writer = new CsvRowWriter(STREAM_HIGH_WATER_MARK);
+  const writer = new CsvRowWriter(STREAM_HIGH_WATER_MARK, text);
+  const take = text ? takeText : takeBytes;
   const { binaryCsv } = exporter;
   const copied =
     binaryCsv &&
@@ -32,17 +44,17 @@ async function* csvEntity(db: Db, run: ExportRun, entity: EntityName, completesR
     // Rows are written as they arrive; a chunk's pieces go out once it is done, while the next one is read.
     for await (const rows of copied) {
       run.add(entity, rows);
-      for (const piece of writer.take()) yield piece;
+      for (const piece of take(writer)) yield piece;
     }
   } else {
-    yield* writeRows(db, run, entity, writer);
+    yield* writeRows(db, run, entity, writer, take);
   }
-  for (const piece of writer.take(true)) yield piece;
+  for (const piece of take(writer, true)) yield piece;
   if (completesRun && !run.signal.aborted) await run.end('completed');
 }
 
 /** The rows of readChunks, written with the exporter's writeCsv (or its cells) a 64 KiB piece at a time. */
-async function* writeRows(db: Db, run: ExportRun, entity: EntityName, writer: CsvRowWriter): AsyncGenerator<Buffer> {
+async function* writeRows(db: Db, run: ExportRun, entity: EntityName, writer: CsvRowWriter, take: Take): AsyncGenerator<Buffer | string> {
   const exporter = EXPORTERS[entity];
   let unreported = 0;
   for await (const rows of readChunks(db, exporter, run.plan, run.signal)) {
@@ -55,7 +67,7 @@ async function* writeRows(db: Db, run: ExportRun, entity: EntityName, writer: Cs
       }
       writer.endRow();
       unreported++;
-      const pieces = writer.take();
+      const pieces = take(writer);
       if (pieces.length) {
         run.add(entity, unreported);
         unreported = 0;
@@ -67,8 +79,16 @@ async function* writeRows(db: Db, run: ExportRun, entity: EntityName, writer: Cs
   run.add(entity, unreported);
 }
 
+/**
+ * One entity's CSV as strings: with `encoding` the stream passes them on as they are (without it, it would make a
+ * Buffer of each) and the response's socket encodes them (see CsvRowWriter's `text`).
+ */
 export function csvFile(db: Db, run: ExportRun): Readable {
-  return Readable.from(csvEntity(db, run, run.plan.entities[0], true), { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK });
+  return Readable.from(csvEntity(db, run, run.plan.entities[0], true, true), {
+    objectMode: false,
+    encoding: 'utf8',
+    highWaterMark: STREAM_HIGH_WATER_MARK,
+  });
 }
 
 /** Entries are opened one after another, when yazl reaches them, so only one entity is read at a time. */
@@ -79,7 +99,7 @@ export function csvZip(db: Db, run: ExportRun): Readable {
   const { entities } = run.plan;
   entities.forEach((entity, i) => {
     zip.addReadStreamLazy(`${entity}.csv`, { mtime: run.plan.generatedAt, compress: true }, (cb) => {
-      current = Readable.from(csvEntity(db, run, entity, i === entities.length - 1), {
+      current = Readable.from(csvEntity(db, run, entity, i === entities.length - 1, false), {
         objectMode: false,
         highWaterMark: STREAM_HIGH_WATER_MARK,
       });

@@ -29,6 +29,7 @@ const APOSTROPHE = 0x27;
 const CR = 0x0d;
 const LF = 0x0a;
 const NONE: readonly Buffer[] = Object.freeze([]);
+const NO_TEXT: readonly string[] = Object.freeze([]);
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
@@ -41,15 +42,35 @@ const utf8Write: (this: Buffer, text: string, offset: number) => number =
   function write(this: Buffer, text: string, offset: number) {
     return this.write(text, offset, 'utf8');
   };
+/** `buf.toString('utf8', start, end)` without its argument checks, as utf8Write (same fallback). */
+const utf8Slice: (this: Buffer, start: number, end: number) => string =
+  (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice ??
+  function slice(this: Buffer, start: number, end: number) {
+    return this.toString('utf8', start, end);
+  };
 
 export class CsvRowWriter {
   private buf: Buffer;
   private pos = 0;
   private cellsInRow = 0;
   private readonly done: Buffer[] = [];
+  private readonly doneText: string[] = [];
 
-  /** `pieceSize`: the size of the Buffers handed out (a cell bigger than that gets a Buffer of its own). */
-  constructor(private readonly pieceSize = 64 * 1024) {
+  /**
+   * `pieceSize`: the size of the Buffers handed out (a cell bigger than that gets a Buffer of its own).
+   * `text`: pieces are handed out as strings (takeText) and the writer keeps writing into the same Buffer.
+   * Why: a fresh 64 KiB Buffer per piece is memory outside the V8 heap that only a collection frees; in the
+   * million-record export (issue 16) a few MB were live while tens of MB of dead Buffers waited for the next
+   * collection, the server's peak RSS. A string piece is decoded once, and the socket encodes it into memory
+   * it frees when the write completes. Pieces end between cells (flush is only called before a cell or a row
+   * end is written), so no character is split; decoding and encoding again give back the same bytes for
+   * valid UTF-8, which is all the writer writes (a lone surrogate in a cell is written as U+FFFD's bytes, and
+   * Postgres text is valid UTF-8).
+   */
+  constructor(
+    private readonly pieceSize = 64 * 1024,
+    private readonly text = false,
+  ) {
     this.buf = Buffer.allocUnsafe(pieceSize);
   }
 
@@ -202,6 +223,12 @@ export class CsvRowWriter {
     return this.done.length === 0 ? NONE : this.done.splice(0);
   }
 
+  /** take for a writer made with `text`: the pieces as strings. */
+  takeText(all = false): readonly string[] {
+    if (all && this.pos > 0) this.flush(0);
+    return this.doneText.length === 0 ? NO_TEXT : this.doneText.splice(0);
+  }
+
   private byte(c: number): void {
     this.reserve(1);
     this.buf[this.pos++] = c;
@@ -213,8 +240,15 @@ export class CsvRowWriter {
 
   /** Hands the current Buffer on (its used part) and starts one with room for at least `bytes`. */
   private flush(bytes: number): void {
-    if (this.pos > 0) this.done.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(Math.max(this.pieceSize, bytes));
+    if (this.text) {
+      if (this.pos > 0) this.doneText.push(utf8Slice.call(this.buf, 0, this.pos));
+      // The same Buffer again, unless a cell needs more room (or a big cell's Buffer is done with).
+      if (this.buf.length < bytes || this.buf.length > Math.max(this.pieceSize, bytes))
+        this.buf = Buffer.allocUnsafe(Math.max(this.pieceSize, bytes));
+    } else {
+      if (this.pos > 0) this.done.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(this.pieceSize, bytes));
+    }
     this.pos = 0;
   }
 }

@@ -30,9 +30,10 @@ const TIMES = [
 ];
 const TEXTS = ['contacts', '=1+1', '+x', '-y', '@z', '\tt', '\rr', 'say "hi"', '"', 'çà va 😀', ''];
 
+/** The bytes the response sends: the file's pieces are strings, each encoded on its own by the socket. */
 async function download(db: Db, plan: ExportPlan): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of csvFile(db, new ExportRun(plan, async () => {}))) chunks.push(chunk as Buffer);
+  for await (const chunk of csvFile(db, new ExportRun(plan, async () => {}))) chunks.push(Buffer.from(chunk as string, 'utf8'));
   return Buffer.concat(chunks);
 }
 

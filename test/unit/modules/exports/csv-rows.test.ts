@@ -111,3 +111,31 @@ t.test('pieces: full Buffers of the asked size, a big cell in one of its own, no
   t.same(w.take(true), [], 'nothing is left');
   t.same(Buffer.concat(pieces), csvWriterRows(rows));
 });
+
+t.test('text pieces (the CSV file download): the same bytes, no character split, big cells included', async (t) => {
+  // Small pieces, so that pieces end next to multi-byte characters and quotes, and big cells outgrow the Buffer.
+  const bytesWriter = new CsvRowWriter(64);
+  const textWriter = new CsvRowWriter(64, true);
+  const rows: unknown[][] = [TRICKY, ['é'.repeat(200), '"'.repeat(100)], ['x'], ['😀'.repeat(100), null, 'tail']];
+  for (let i = 0; i < 300; i++) rows.push([`${'€'.repeat(i % 7)}${i}`, i % 5 === 0 ? '"q"' : '日本', i % 11 === 0 ? 'z'.repeat(i) : null]);
+  const bytePieces: Buffer[] = [];
+  const textPieces: string[] = [];
+  for (const row of rows) {
+    for (const cell of row) {
+      bytesWriter.cell(cell);
+      textWriter.cell(cell);
+    }
+    bytesWriter.endRow();
+    textWriter.endRow();
+    bytePieces.push(...bytesWriter.take());
+    textPieces.push(...textWriter.takeText());
+  }
+  bytePieces.push(...bytesWriter.take(true));
+  textPieces.push(...textWriter.takeText(true));
+  t.ok(textPieces.length >= 50, `pieces are handed out as they fill (${textPieces.length})`);
+  // Each piece encoded on its own, as the socket does, gives back the byte writer's bytes (a character split
+  // between two pieces would come back as two U+FFFD).
+  t.same(Buffer.concat(textPieces.map((piece) => Buffer.from(piece, 'utf8'))), Buffer.concat(bytePieces));
+  t.same(Buffer.concat(bytePieces), csvWriterRows(rows));
+  t.same(textWriter.takeText(true), [], 'nothing is left');
+});
