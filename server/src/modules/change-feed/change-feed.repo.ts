@@ -28,14 +28,18 @@ const jsonText = (column: 'external_id') => sql`to_json(${sql.ref(column)})::tex
  * bytes from the columns (changesAfterCopyQuery), and the change feed's tests compare the two.
  */
 export function changesAfterQuery(q: Tx, feed: FeedKey, position: number, limit: number) {
-  return q
-    .selectFrom('records')
-    .select(
-      sql<string>`feed_position::text || '{"externalId":' || ${jsonText('external_id')} || ${`,"resource":${JSON.stringify(feed.resource)}`}::text
+  return changesAfter(q, feed, position, limit).select(
+    sql<string>`feed_position::text || '{"externalId":' || ${jsonText('external_id')} || ${`,"resource":${JSON.stringify(feed.resource)}`}::text
         || ',"action":"' || feed_action || '","data":' || data::text
         || ',"firstSeenAt":"' || ${isoUtc('first_seen_at')} || '","modifiedAt":"' || ${isoUtc('updated_at')}
         || '","deletedAt":' || coalesce('"' || ${isoUtc('deleted_at')} || '"', 'null') || ',"cursor":"'`.as('item'),
-    )
+  );
+}
+
+/** The page's rows, in feed order, one more than the page holds (it says whether another page follows). */
+function changesAfter(q: Tx, feed: FeedKey, position: number, limit: number) {
+  return q
+    .selectFrom('records')
     .where('organization_id', '=', feed.orgId)
     .where('integration_id', '=', feed.integrationId)
     .where('resource', '=', feed.resource)
@@ -63,15 +67,7 @@ export const CHANGE_COPY_COLUMNS = [
  * changesAfterQuery stays the form on PGlite, whose rows are values in this process already.
  */
 export function changesAfterCopyQuery(q: Tx, feed: FeedKey, position: number, limit: number) {
-  return q
-    .selectFrom('records')
-    .select(CHANGE_COPY_COLUMNS)
-    .where('organization_id', '=', feed.orgId)
-    .where('integration_id', '=', feed.integrationId)
-    .where('resource', '=', feed.resource)
-    .where('feed_position', '>', position)
-    .orderBy('feed_position')
-    .limit(limit + 1);
+  return changesAfter(q, feed, position, limit).select(CHANGE_COPY_COLUMNS);
 }
 
 /** The feed's latest position (0 when it is empty): no cursor the server issued points past it. */
